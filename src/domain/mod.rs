@@ -1,0 +1,3 @@
+//! Pure domain rules: no actix, no sea-orm, no I/O.
+
+pub mod region;

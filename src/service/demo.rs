@@ -1,0 +1,492 @@
+//! `duijie seed demo`: a deterministic demo data set on the real regions of Guangdong, so that a
+//! newcomer sees every capability with data in it. Running it again changes nothing: every
+//! part is found by its natural key (an email, an organisation's name, a pairing's name) before
+//! it is created.
+//!
+//! Each capability extends this file as it lands (households, needs in every state, pledges,
+//! mail).
+
+use anyhow::{Context, bail};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use crate::auth::password;
+use crate::domain::region::RegionCode;
+use crate::store::entity::{organisations, pairing_targets, pairings, user_roles, users, villages};
+use crate::store::regions as region_store;
+
+/// The password of every demo account (documented in the README; demo only).
+pub const DEMO_PASSWORD: &str = "demo-password-2024";
+
+struct DemoUser {
+    email: &'static str,
+    name: &'static str,
+    /// (role, scope): a region code, an organisation's name or a pairing's name, by role.
+    roles: &'static [(&'static str, Scope)],
+}
+
+#[derive(Clone, Copy)]
+enum Scope {
+    Platform,
+    Region(&'static str),
+    Organisation(&'static str),
+    Pairing(&'static str),
+}
+
+struct DemoOrganisation {
+    name: &'static str,
+    kind: &'static str,
+    credit_code: Option<&'static str>,
+    region: &'static str,
+    verified: bool,
+}
+
+struct DemoPairing {
+    name: &'static str,
+    program: &'static str,
+    helper_region: Option<&'static str>,
+    helper_organisation: Option<&'static str>,
+    targets: &'static [&'static str],
+}
+
+struct DemoVillage {
+    code: &'static str,
+    is_poor: bool,
+    population: i32,
+    households: i32,
+    profile: &'static str,
+}
+
+const ENTERPRISE: &str = "梅州客都农业发展有限公司（演示）";
+const GUANGZHOU_OFFICE: &str = "广州市对口帮扶梅州、清远工作办公室（演示）";
+const DESIGNATED_UNIT: &str = "广东省某厅定点扶贫工作队（演示）";
+const CHARITY: &str = "梅州市慈善会（演示）";
+const GUANGZHOU_PAIRING: &str = "广州 → 梅州、清远 对口帮扶";
+
+const ORGANISATIONS: &[DemoOrganisation] = &[
+    DemoOrganisation {
+        name: ENTERPRISE,
+        kind: "enterprise",
+        credit_code: Some("91441426MA4UDEM01B"),
+        region: "441426",
+        verified: true,
+    },
+    DemoOrganisation {
+        name: GUANGZHOU_OFFICE,
+        kind: "paired_city",
+        credit_code: None,
+        region: "4401",
+        verified: true,
+    },
+    DemoOrganisation {
+        name: DESIGNATED_UNIT,
+        kind: "designated_unit",
+        credit_code: None,
+        region: "44",
+        verified: true,
+    },
+    DemoOrganisation {
+        name: CHARITY,
+        kind: "social_org",
+        credit_code: Some("51441400MJDEM00038"),
+        region: "4414",
+        verified: false,
+    },
+];
+
+/// The 对口帮扶 pairs of seed `003` (广州 ↔ 梅州、清远; 深圳 ↔ 河源、汕尾; …), plus one
+/// 万企帮万村 and one 定点扶贫 pairing on the demo villages.
+const PAIRINGS: &[DemoPairing] = &[
+    DemoPairing {
+        name: GUANGZHOU_PAIRING,
+        program: "duikou",
+        helper_region: Some("4401"),
+        helper_organisation: Some(GUANGZHOU_OFFICE),
+        targets: &["4414", "4418"],
+    },
+    DemoPairing {
+        name: "深圳 → 河源、汕尾 对口帮扶",
+        program: "duikou",
+        helper_region: Some("4403"),
+        helper_organisation: None,
+        targets: &["4416", "4415"],
+    },
+    DemoPairing {
+        name: "珠海 → 阳江、茂名 对口帮扶",
+        program: "duikou",
+        helper_region: Some("4404"),
+        helper_organisation: None,
+        targets: &["4417", "4409"],
+    },
+    DemoPairing {
+        name: "佛山 → 湛江、云浮 对口帮扶",
+        program: "duikou",
+        helper_region: Some("4406"),
+        helper_organisation: None,
+        targets: &["4408", "4453"],
+    },
+    DemoPairing {
+        name: "东莞 → 韶关、揭阳 对口帮扶",
+        program: "duikou",
+        helper_region: Some("4419"),
+        helper_organisation: None,
+        targets: &["4402", "4452"],
+    },
+    DemoPairing {
+        name: "中山 → 肇庆、潮州 对口帮扶",
+        program: "duikou",
+        helper_region: Some("4420"),
+        helper_organisation: None,
+        targets: &["4412", "4451"],
+    },
+    DemoPairing {
+        name: "万企帮万村：客都农业 ↔ 墩背村、杞园村",
+        program: "wanqi",
+        helper_region: None,
+        helper_organisation: Some(ENTERPRISE),
+        targets: &["441426100200", "441426100201"],
+    },
+    DemoPairing {
+        name: "定点扶贫：省某厅 ↔ 东台村",
+        program: "dingdian",
+        helper_region: None,
+        helper_organisation: Some(DESIGNATED_UNIT),
+        targets: &["441426101200"],
+    },
+];
+
+const VILLAGES: &[DemoVillage] = &[
+    DemoVillage {
+        code: "441426100200",
+        is_poor: true,
+        population: 1830,
+        households: 462,
+        profile: "平远县大柘镇山区村，脐橙与茶叶为主要产业，村小学一所。",
+    },
+    DemoVillage {
+        code: "441426100201",
+        is_poor: true,
+        population: 1215,
+        households: 301,
+        profile: "平远县大柘镇，青壮年多外出务工，留守老人与儿童较多。",
+    },
+    DemoVillage {
+        code: "441426101200",
+        is_poor: true,
+        population: 2040,
+        households: 515,
+        profile: "平远县石正镇，村道与饮水工程待改善。",
+    },
+    DemoVillage {
+        code: "441426101201",
+        is_poor: false,
+        population: 1620,
+        households: 398,
+        profile: "平远县石正镇，种植沙田柚。",
+    },
+    DemoVillage {
+        code: "441624100201",
+        is_poor: true,
+        population: 1390,
+        households: 344,
+        profile: "和平县阳明镇，猕猴桃种植基地建设中。",
+    },
+    DemoVillage {
+        code: "441825100201",
+        is_poor: true,
+        population: 980,
+        households: 236,
+        profile: "连山壮族瑶族自治县永和镇，少数民族聚居村。",
+    },
+];
+
+const USERS: &[DemoUser] = &[
+    DemoUser {
+        email: "admin@demo.duijie.cn",
+        name: "平台管理员",
+        roles: &[("admin", Scope::Platform)],
+    },
+    DemoUser {
+        email: "cadre@demo.duijie.cn",
+        name: "陈村官（墩背村驻村工作队）",
+        roles: &[
+            ("cadre", Scope::Region("441426100200")),
+            ("cadre", Scope::Region("441426100201")),
+        ],
+    },
+    DemoUser {
+        email: "cadre-heyuan@demo.duijie.cn",
+        name: "李村官（和平县城西村）",
+        roles: &[("cadre", Scope::Region("441624100201"))],
+    },
+    DemoUser {
+        email: "verifier@demo.duijie.cn",
+        name: "平远县扶贫办审核员",
+        roles: &[("verifier", Scope::Region("441426"))],
+    },
+    DemoUser {
+        email: "coordinator@demo.duijie.cn",
+        name: "广州对口帮扶协调员",
+        roles: &[("coordinator", Scope::Pairing(GUANGZHOU_PAIRING))],
+    },
+    DemoUser {
+        email: "enterprise@demo.duijie.cn",
+        name: "客都农业社会责任部",
+        roles: &[("org_admin", Scope::Organisation(ENTERPRISE))],
+    },
+    DemoUser {
+        email: "donor@demo.duijie.cn",
+        name: "爱心市民王女士",
+        roles: &[],
+    },
+];
+
+/// What a run of the seed created (zero everywhere on a second run).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub users: u32,
+    pub roles: u32,
+    pub organisations: u32,
+    pub villages: u32,
+    pub pairings: u32,
+}
+
+/// Every region code the demo data set refers to.
+fn referenced_regions() -> Vec<&'static str> {
+    let mut codes: Vec<&str> = ORGANISATIONS.iter().map(|o| o.region).collect();
+    codes.extend(VILLAGES.iter().map(|v| v.code));
+    for pairing in PAIRINGS {
+        codes.extend(pairing.helper_region);
+        codes.extend(pairing.targets);
+    }
+    for user in USERS {
+        for (_, scope) in user.roles {
+            if let Scope::Region(code) = scope {
+                codes.push(code);
+            }
+        }
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// Creates whatever part of the demo data set is missing, in one transaction.
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
+    let wanted = referenced_regions();
+    let codes: Vec<RegionCode> = wanted
+        .iter()
+        .map(|c| RegionCode::parse(c).expect("demo region codes are valid"))
+        .collect();
+    let found = region_store::find_many(db, &codes).await?;
+    if found.len() != wanted.len() {
+        let missing: Vec<&str> = wanted
+            .iter()
+            .filter(|c| !found.iter().any(|r| r.code == **c))
+            .copied()
+            .collect();
+        bail!(
+            "the demo needs regions that are not loaded ({}); run `duijie regions import` first",
+            missing.join(", ")
+        );
+    }
+
+    // Hash once, outside the transaction: argon2 is deliberately slow.
+    let password_hash = password::hash(DEMO_PASSWORD).context("hashing the demo password")?;
+    let txn = db.begin().await?;
+    let mut report = SeedReport::default();
+    let now = Utc::now().fixed_offset();
+
+    let admin_id = ensure_user(&txn, &USERS[0], &password_hash, &mut report).await?;
+    for org in ORGANISATIONS {
+        let existing = organisations::Entity::find()
+            .filter(organisations::Column::Name.eq(org.name))
+            .one(&txn)
+            .await?;
+        if existing.is_none() {
+            organisations::ActiveModel {
+                kind: Set(org.kind.to_owned()),
+                name: Set(org.name.to_owned()),
+                credit_code: Set(org.credit_code.map(str::to_owned)),
+                region_code: Set(Some(org.region.to_owned())),
+                contact_email: Set(None),
+                description: Set(None),
+                verified_at: Set(org.verified.then_some(now)),
+                verified_by: Set(org.verified.then_some(admin_id)),
+                created_by: Set(Some(admin_id)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            report.organisations += 1;
+        }
+    }
+
+    for village in VILLAGES {
+        if villages::Entity::find_by_id(village.code.to_owned())
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            villages::ActiveModel {
+                region_code: Set(village.code.to_owned()),
+                is_poor: Set(village.is_poor),
+                population: Set(Some(village.population)),
+                household_count: Set(Some(village.households)),
+                profile: Set(Some(village.profile.to_owned())),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            report.villages += 1;
+        }
+    }
+
+    let starts_on = NaiveDate::from_ymd_opt(2016, 1, 1).expect("valid date");
+    for pairing in PAIRINGS {
+        let existing = pairings::Entity::find()
+            .filter(pairings::Column::Name.eq(pairing.name))
+            .one(&txn)
+            .await?;
+        if existing.is_some() {
+            continue;
+        }
+        let helper_organisation_id = match pairing.helper_organisation {
+            Some(name) => Some(organisation_id(&txn, name).await?),
+            None => None,
+        };
+        let created = pairings::ActiveModel {
+            program: Set(pairing.program.to_owned()),
+            name: Set(pairing.name.to_owned()),
+            helper_organisation_id: Set(helper_organisation_id),
+            helper_region_code: Set(pairing.helper_region.map(str::to_owned)),
+            starts_on: Set(starts_on),
+            ends_on: Set(None),
+            status: Set("active".to_owned()),
+            created_by: Set(Some(admin_id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for target in pairing.targets {
+            pairing_targets::ActiveModel {
+                pairing_id: Set(created.id),
+                region_code: Set((*target).to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        report.pairings += 1;
+    }
+
+    for user in USERS {
+        let user_id = ensure_user(&txn, user, &password_hash, &mut report).await?;
+        for (role, scope) in user.roles {
+            let (region_code, organisation_id, pairing_id) = match *scope {
+                Scope::Platform => (None, None, None),
+                Scope::Region(code) => (Some(code.to_owned()), None, None),
+                Scope::Organisation(name) => {
+                    (None, Some(self::organisation_id(&txn, name).await?), None)
+                }
+                Scope::Pairing(name) => (None, None, Some(self::pairing_id(&txn, name).await?)),
+            };
+            let mut query = user_roles::Entity::find()
+                .filter(user_roles::Column::UserId.eq(user_id))
+                .filter(user_roles::Column::Role.eq(*role));
+            query = match &region_code {
+                Some(code) => query.filter(user_roles::Column::RegionCode.eq(code.as_str())),
+                None => query.filter(user_roles::Column::RegionCode.is_null()),
+            };
+            query = match organisation_id {
+                Some(id) => query.filter(user_roles::Column::OrganisationId.eq(id)),
+                None => query.filter(user_roles::Column::OrganisationId.is_null()),
+            };
+            query = match pairing_id {
+                Some(id) => query.filter(user_roles::Column::PairingId.eq(id)),
+                None => query.filter(user_roles::Column::PairingId.is_null()),
+            };
+            if query.one(&txn).await?.is_none() {
+                user_roles::ActiveModel {
+                    user_id: Set(user_id),
+                    role: Set((*role).to_owned()),
+                    region_code: Set(region_code),
+                    organisation_id: Set(organisation_id),
+                    pairing_id: Set(pairing_id),
+                    granted_by: Set(Some(admin_id)),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                report.roles += 1;
+            }
+        }
+    }
+
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// The demo accounts, for the README and the seed's closing log lines.
+pub fn account_emails() -> impl Iterator<Item = &'static str> {
+    USERS.iter().map(|u| u.email)
+}
+
+async fn ensure_user(
+    db: &impl ConnectionTrait,
+    user: &DemoUser,
+    password_hash: &str,
+    report: &mut SeedReport,
+) -> anyhow::Result<i64> {
+    if let Some(existing) = users::Entity::find()
+        .filter(users::Column::Email.eq(user.email))
+        .one(db)
+        .await?
+    {
+        return Ok(existing.id);
+    }
+    let now = Utc::now().fixed_offset();
+    let created = users::ActiveModel {
+        email: Set(Some(user.email.to_owned())),
+        mobile: Set(None),
+        password_hash: Set(password_hash.to_owned()),
+        display_name: Set(user.name.to_owned()),
+        locale: Set("zh-CN".to_owned()),
+        is_active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    report.users += 1;
+    Ok(created.id)
+}
+
+async fn organisation_id(db: &impl ConnectionTrait, name: &str) -> anyhow::Result<i64> {
+    organisations::Entity::find()
+        .filter(organisations::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .map(|o| o.id)
+        .with_context(|| format!("demo organisation {name} is missing"))
+}
+
+async fn pairing_id(db: &impl ConnectionTrait, name: &str) -> anyhow::Result<i64> {
+    pairings::Entity::find()
+        .filter(pairings::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .map(|p| p.id)
+        .with_context(|| format!("demo pairing {name} is missing"))
+}

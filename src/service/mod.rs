@@ -1,0 +1,5 @@
+//! Use cases, each one transaction over the store.
+
+pub mod accounts;
+pub mod demo;
+pub mod regions;

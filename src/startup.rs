@@ -1,0 +1,94 @@
+//! Building the application from its settings: shared by `duijie serve` and the tests, which
+//! bind port 0 and talk HTTP to what this returns.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::secret::SecretKey;
+use crate::{http, store};
+
+/// What every request handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub secret_key: Arc<SecretKey>,
+}
+
+/// A built, bound, not yet running application.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database (migrating it if so configured), loads the secret key and binds
+    /// the listening socket.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = store::connect(&settings)
+            .await
+            .context("connecting to the database")?;
+        if settings.auto_migrate {
+            store::migrate(&db).await.context("applying migrations")?;
+        }
+        Self::build_with_db(settings, db)
+    }
+
+    /// As [`Application::build`], on a database connection the caller has prepared.
+    pub fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let (secret_key, generated) =
+            SecretKey::load_or_generate(settings.secret_key.as_ref(), &settings.data_dir)
+                .context("loading the secret key")?;
+        if generated {
+            tracing::warn!(
+                file = %settings.data_dir.join("secret.key").display(),
+                "no DUIJIE_SECRET_KEY configured: generated one into the data directory; \
+                 back it up, private household data cannot be read without it"
+            );
+        }
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let max_json_bytes = settings.max_json_bytes;
+        let shutdown_timeout = settings.shutdown_timeout_secs;
+        let state = web::Data::new(AppState {
+            db,
+            settings: Arc::new(settings),
+            secret_key: Arc::new(secret_key),
+        });
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .configure(|cfg| http::extractor_config(cfg, max_json_bytes))
+                .configure(http::routes)
+                .default_service(web::to(http::not_found))
+                // Outermost last: the logger opens the request's span, the request id is then
+                // known to everything inside, and panics are caught inside both.
+                .wrap(from_fn(http::catch_panic))
+                .wrap(http::security_headers())
+                .wrap(from_fn(http::request_id_header))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(shutdown_timeout)
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,66 @@
+//! Persistence: the connection to SQLite or PostgreSQL, the generated entities, and the queries
+//! the services use.
+
+pub mod entity;
+pub mod regions;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+
+/// Opens a connection pool to the configured database.
+///
+/// SQLite is set up for a server: write-ahead log (readers never wait for the writer),
+/// foreign keys on, and a busy timeout so concurrent writers queue instead of failing.
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    let url = settings.database_url();
+    let url = url.expose_secret();
+    let conn_err = |e: sea_orm::sqlx::Error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into()));
+    if settings.uses_postgres() {
+        let options = PgConnectOptions::from_str(url).map_err(conn_err)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.database_max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(conn_err)?;
+        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+    } else {
+        if settings.database_url.is_none() {
+            std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+                DbErr::Custom(format!(
+                    "cannot create data directory {}: {e}",
+                    settings.data_dir.display()
+                ))
+            })?;
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(conn_err)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.database_max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(conn_err)?;
+        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

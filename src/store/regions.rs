@@ -1,0 +1,78 @@
+//! Queries over the `regions` table.
+
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::entity::regions::{self, Entity as Regions};
+use crate::domain::region::RegionCode;
+
+pub use regions::Model as Region;
+
+pub async fn find(db: &impl ConnectionTrait, code: &RegionCode) -> Result<Option<Region>, DbErr> {
+    Regions::find_by_id(code.as_str().to_owned()).one(db).await
+}
+
+/// The regions directly below `parent` (the provinces when `parent` is `None`), by code.
+pub async fn children(
+    db: &impl ConnectionTrait,
+    parent: Option<&RegionCode>,
+) -> Result<Vec<Region>, DbErr> {
+    let query = match parent {
+        Some(code) => Regions::find().filter(regions::Column::ParentCode.eq(code.as_str())),
+        None => Regions::find().filter(regions::Column::ParentCode.is_null()),
+    };
+    query.order_by_asc(regions::Column::Code).all(db).await
+}
+
+/// The regions with the given codes, in no particular order.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    codes: &[RegionCode],
+) -> Result<Vec<Region>, DbErr> {
+    Regions::find()
+        .filter(regions::Column::Code.is_in(codes.iter().map(|c| c.as_str().to_owned())))
+        .all(db)
+        .await
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Regions::find().count(db).await
+}
+
+/// One row of a bulk load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRow {
+    pub code: RegionCode,
+    pub name: String,
+}
+
+/// Inserts the rows, or updates those whose name differs; rows that are already as given are
+/// not touched. Returns how many rows were written (inserted or changed).
+///
+/// Parents must come before their children (or already be stored).
+pub async fn upsert(db: &impl ConnectionTrait, rows: &[RegionRow]) -> Result<u64, DbErr> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let models = rows.iter().map(|row| regions::ActiveModel {
+        code: Set(row.code.as_str().to_owned()),
+        name: Set(row.name.clone()),
+        level: Set(row.code.level().depth()),
+        parent_code: Set(row.code.parent().map(|p| p.as_str().to_owned())),
+    });
+    // The level and parent follow from the code, so only the name can change.
+    let on_conflict = OnConflict::column(regions::Column::Code)
+        .update_column(regions::Column::Name)
+        .action_and_where(
+            Expr::col((regions::Entity, regions::Column::Name))
+                .ne(Expr::col(("excluded", regions::Column::Name))),
+        )
+        .to_owned();
+    let result = Regions::insert_many(models)
+        .on_conflict(on_conflict)
+        .exec_without_returning(db)
+        .await?;
+    Ok(result)
+}
