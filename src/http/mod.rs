@@ -78,3 +78,100 @@ pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiE
         format!("no resource at {}", req.path()),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, HttpResponse, test, web};
+    use serde_json::Value;
+
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Echo {
+        #[allow(dead_code)]
+        title: String,
+    }
+
+    async fn echo(_body: web::Json<Echo>) -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    async fn explode() -> HttpResponse {
+        panic!("a bug in a handler")
+    }
+
+    async fn call(req: test::TestRequest) -> (u16, Value) {
+        let app = test::init_service(
+            App::new()
+                .configure(|cfg| extractor_config(cfg, 2048))
+                .route("/echo", web::post().to(echo))
+                .route("/explode", web::get().to(explode))
+                .default_service(web::to(not_found))
+                .wrap(from_fn(catch_panic)),
+        )
+        .await;
+        let response = match test::try_call_service(&app, req.to_request()).await {
+            Ok(response) => response.map_into_boxed_body(),
+            Err(err) => {
+                let response = err.error_response();
+                let status = response.status().as_u16();
+                let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+                return (status, serde_json::from_slice(&body).unwrap());
+            }
+        };
+        let status = response.status().as_u16();
+        let body = test::read_body(response).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    #[actix_web::test]
+    async fn an_oversized_body_is_413_and_names_the_limit() {
+        let big = format!(r#"{{"title": "{}"}}"#, "x".repeat(4096));
+        let (status, body) = call(
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "application/json"))
+                .set_payload(big),
+        )
+        .await;
+        assert_eq!(status, 413);
+        assert_eq!(body["error"]["code"], "payload_too_large");
+        assert!(body["error"]["message"].as_str().unwrap().contains("2048"));
+    }
+
+    #[actix_web::test]
+    async fn a_body_missing_a_field_is_400_naming_it() {
+        let (status, body) = call(
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "application/json"))
+                .set_payload(r#"{"titel": "x"}"#),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert_eq!(body["error"]["code"], "invalid_json");
+        assert!(body["error"]["message"].as_str().unwrap().contains("title"));
+    }
+
+    #[actix_web::test]
+    async fn a_body_that_is_not_json_is_415() {
+        let (status, body) = call(
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "text/plain"))
+                .set_payload("title=x"),
+        )
+        .await;
+        assert_eq!(status, 415);
+        assert_eq!(body["error"]["code"], "unsupported_media_type");
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_is_a_json_500_not_a_dropped_connection() {
+        let (status, body) = call(test::TestRequest::get().uri("/explode")).await;
+        assert_eq!(status, 500);
+        assert_eq!(body["error"]["code"], "internal");
+        assert!(!body.to_string().contains("a bug in a handler"), "the cause stays in the logs");
+    }
+}

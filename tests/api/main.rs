@@ -1,1 +1,9 @@
+//! One integration-test binary (one link): the real application over HTTP, on SQLite and on
+//! PostgreSQL.
 
+mod helpers;
+
+mod cli;
+mod demo;
+mod health;
+mod regions;

@@ -1,0 +1,134 @@
+//! The `duijie` binary itself: configuration errors, the import command, and a graceful stop.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::db_test;
+use crate::helpers::{TestDatabase, regions_fixture};
+
+fn duijie(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_duijie"));
+    command
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env("DUIJIE_DATA_DIR", dir)
+        .env("DUIJIE_SECRET_KEY", "7e".repeat(32))
+        .stdin(Stdio::null());
+    // The tests' own DUIJIE_* settings must not leak in from the developer's shell.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("DUIJIE_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("DUIJIE_DATA_DIR", dir).env("DUIJIE_SECRET_KEY", "7e".repeat(32));
+    command
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = duijie(dir.path())
+        .env("DUIJIE_NOTICE_DAYS", "three")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DUIJIE_NOTICE_DAYS"), "{stderr}");
+    assert!(!dir.path().join("duijie.db").exists(), "nothing was created");
+}
+
+#[test]
+fn a_typo_in_the_configuration_file_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("duijie.toml"), "notice_dais = 3\n").unwrap();
+    let output = duijie(dir.path()).arg("migrate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("notice_dais"), "{stderr}");
+}
+
+#[test]
+fn commands_that_land_later_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = duijie(dir.path()).arg("reindex").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not available yet"), "{stderr}");
+}
+
+db_test! {
+    async fn regions_import_from_a_directory_is_idempotent(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::create(backend, dir.path()).await;
+        let run = || {
+            let output = duijie(dir.path())
+                .env("DUIJIE_DATABASE_URL", &database.url)
+                .env("NO_COLOR", "1")
+                .args(["regions", "import", "--from"])
+                .arg(regions_fixture())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert!(output.status.success(), "{stderr}");
+            stderr
+        };
+        let first = run();
+        assert!(first.contains("inserted=166"), "{first}");
+        let second = run();
+        assert!(second.contains("inserted=0") && second.contains("unchanged=166"), "{second}");
+    }
+}
+
+db_test! {
+    async fn serve_with_demo_answers_and_stops_gracefully_on_sigterm(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::create(backend, dir.path()).await;
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let mut child = duijie(dir.path())
+            .env("DUIJIE_DATABASE_URL", &database.url)
+            .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
+            .env("DUIJIE_REGIONS_DIR", regions_fixture())
+            .args(["serve", "--demo"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let health = loop {
+            if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
+                break response;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "serve did not come up");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(health.status(), 200);
+        let children: serde_json::Value = reqwest::get(format!("{base}/api/v1/regions/4414/children"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(children["children"].as_array().unwrap().len(), 8);
+
+        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let output = tokio::task::spawn_blocking(move || {
+            let _ = child.wait();
+            child
+        })
+        .await
+        .unwrap()
+        .wait_with_output()
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(stderr.contains("demo data set in place"), "{stderr}");
+        assert!(stderr.contains("stopped"), "{stderr}");
+    }
+}

@@ -1,0 +1,72 @@
+use crate::db_test;
+use crate::helpers::{Backend, TestApp, assert_error_code};
+
+db_test! {
+    async fn liveness_answers_ok(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let (status, body) = app.get_json("/healthz").await;
+        assert_eq!(status, 200);
+        assert_eq!(body["status"], "ok");
+    }
+}
+
+db_test! {
+    async fn readiness_checks_the_database(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let (status, body) = app.get_json("/readyz").await;
+        assert_eq!(status, 200);
+        assert_eq!(body["database"], "ok");
+    }
+}
+
+db_test! {
+    async fn every_response_carries_a_request_id_and_security_headers(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let first = app.get("/healthz").await;
+        let second = app.get("/no/such/page").await;
+        let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(id(&first).len(), 36, "a UUID");
+        assert_ne!(id(&first), id(&second));
+        assert_eq!(first.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(second.headers()["x-frame-options"], "DENY");
+    }
+}
+
+db_test! {
+    async fn an_unknown_path_is_a_json_404(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let (status, body) = app.get_json("/api/v1/no-such-thing").await;
+        assert_eq!(status, 404);
+        assert_error_code(&body, "not_found");
+    }
+}
+
+/// With its database gone, the service stays up, says it is not ready, and answers API calls
+/// with a clear 503 instead of hanging or crashing.
+#[tokio::test]
+async fn without_its_database_the_service_is_alive_but_not_ready() {
+    if !crate::helpers::postgres_enabled() {
+        return;
+    }
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let name = app.database.url.rsplit('/').next().unwrap().to_owned();
+    let admin_url = std::env::var(crate::helpers::POSTGRES_URL_ENV).unwrap();
+    let mut admin = <sea_orm::sqlx::PgConnection as sea_orm::sqlx::Connection>::connect(&admin_url)
+        .await
+        .unwrap();
+    sea_orm::sqlx::Executor::execute(
+        &mut admin,
+        sea_orm::sqlx::AssertSqlSafe(format!(r#"DROP DATABASE "{name}" WITH (FORCE)"#)),
+    )
+    .await
+    .unwrap();
+
+    let (status, _) = app.get_json("/healthz").await;
+    assert_eq!(status, 200);
+    let (status, body) = app.get_json("/readyz").await;
+    assert_eq!(status, 503, "{body}");
+    assert_error_code(&body, "database_unavailable");
+    let (status, body) = app.get_json("/api/v1/regions/44/children").await;
+    assert_eq!(status, 503, "{body}");
+    assert_error_code(&body, "database_unavailable");
+}

