@@ -71,17 +71,21 @@ pub struct ApiError {
     pub fields: Option<FieldErrors>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: BodyInner<'a>,
+/// The body of every error response.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct BodyInner<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `validation_failed`, `region_not_found`.
     code: &'static str,
-    message: &'a str,
+    /// What went wrong, for a person.
+    message: String,
+    /// For validation failures: messages per field at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<&'a FieldErrors>,
+    fields: Option<FieldErrors>,
 }
 
 impl ApiError {
@@ -131,11 +135,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(Body {
-            error: BodyInner {
+        HttpResponse::build(self.status_code()).json(ErrorBody {
+            error: ErrorDetail {
                 code: self.code.as_str(),
-                message: &self.message,
-                fields: self.fields.as_ref(),
+                message: self.message.clone(),
+                fields: self.fields.clone(),
             },
         })
     }

@@ -6,12 +6,17 @@ use serde_json::json;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-/// The process is up and serving.
+/// Liveness: the process is up and serving.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// The process can do its work: the database answers.
+/// Readiness: the process can do its work, its database answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200),
+    (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable`"),
+))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready", "database": "ok"})))

@@ -4,6 +4,7 @@
 
 mod health;
 mod middleware;
+mod openapi;
 mod regions;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -17,7 +18,11 @@ pub use middleware::{catch_panic, request_id_header, security_headers};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
-        .service(web::scope("/api/v1").configure(regions::routes));
+        .service(
+            web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi::document))
+                .configure(regions::routes),
+        );
 }
 
 /// How request bodies, paths and query strings that do not parse are answered.
@@ -116,7 +121,9 @@ mod tests {
             Err(err) => {
                 let response = err.error_response();
                 let status = response.status().as_u16();
-                let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+                let body = actix_web::body::to_bytes(response.into_body())
+                    .await
+                    .unwrap();
                 return (status, serde_json::from_slice(&body).unwrap());
             }
         };
@@ -172,6 +179,9 @@ mod tests {
         let (status, body) = call(test::TestRequest::get().uri("/explode")).await;
         assert_eq!(status, 500);
         assert_eq!(body["error"]["code"], "internal");
-        assert!(!body.to_string().contains("a bug in a handler"), "the cause stays in the logs");
+        assert!(
+            !body.to_string().contains("a bug in a handler"),
+            "the cause stays in the logs"
+        );
     }
 }

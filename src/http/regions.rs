@@ -1,10 +1,11 @@
 //! `/api/v1/regions`: the administrative divisions, for cascaders and for naming places.
 
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::domain::region::{Level, RegionCode};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::startup::AppState;
 use crate::store::regions::{self as region_store, Region};
 
@@ -15,13 +16,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A region as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RegionView {
+    /// National statistical code: 2 (province), 4 (city), 6 (county), 9 (town) or 12 (village)
+    /// digits.
+    #[schema(example = "4414")]
     pub code: String,
+    #[schema(example = "梅州市")]
     pub name: String,
+    #[schema(value_type = String, example = "city")]
     pub level: Level,
     /// Villages have no divisions below them.
     pub leaf: bool,
+}
+
+/// The regions directly below `region` (below the country when `region` is absent).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionChildren {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionView>,
+    pub children: Vec<RegionView>,
+}
+
+/// A region and its ancestors.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionDetail {
+    pub region: RegionView,
+    /// From the province down to the region itself.
+    pub path: Vec<RegionView>,
 }
 
 impl From<Region> for RegionView {
@@ -49,40 +71,60 @@ async fn existing(state: &AppState, code: &RegionCode) -> Result<Region, ApiErro
     })
 }
 
-/// `GET /regions`: the provinces.
-async fn provinces(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let provinces = region_store::children(&state.db, None).await?;
-    let children: Vec<RegionView> = provinces.into_iter().map(RegionView::from).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "children": children })))
+fn views(regions: Vec<Region>) -> Vec<RegionView> {
+    regions.into_iter().map(RegionView::from).collect()
 }
 
-/// `GET /regions/{code}`: one region with its ancestors, province first.
-async fn region(
+/// The provinces.
+#[utoipa::path(get, path = "/api/v1/regions", tag = "regions",
+    responses((status = 200, body = RegionChildren)))]
+pub async fn provinces(state: web::Data<AppState>) -> Result<web::Json<RegionChildren>, ApiError> {
+    let provinces = region_store::children(&state.db, None).await?;
+    Ok(web::Json(RegionChildren {
+        region: None,
+        children: views(provinces),
+    }))
+}
+
+/// One region with its ancestors, province first.
+#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions",
+    params(("code" = String, Path, description = "administrative division code", example = "441426100200")),
+    responses(
+        (status = 200, body = RegionDetail),
+        (status = 400, body = ErrorBody, description = "`invalid_region_code`"),
+        (status = 404, body = ErrorBody, description = "`region_not_found`"),
+    ))]
+pub async fn region(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<web::Json<RegionDetail>, ApiError> {
     let code = parse_code(&code)?;
     let region = existing(&state, &code).await?;
     let mut lineage = region_store::find_many(&state.db, &code.lineage()).await?;
     lineage.sort_by_key(|r| r.level);
-    let path: Vec<RegionView> = lineage.into_iter().map(RegionView::from).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "region": RegionView::from(region),
-        "path": path,
-    })))
+    Ok(web::Json(RegionDetail {
+        region: RegionView::from(region),
+        path: views(lineage),
+    }))
 }
 
-/// `GET /regions/{code}/children`: the divisions directly below a region, by code.
-async fn children(
+/// The divisions directly below a region, by code (a cascader's next column).
+#[utoipa::path(get, path = "/api/v1/regions/{code}/children", tag = "regions",
+    params(("code" = String, Path, description = "administrative division code", example = "4414")),
+    responses(
+        (status = 200, body = RegionChildren),
+        (status = 400, body = ErrorBody, description = "`invalid_region_code`"),
+        (status = 404, body = ErrorBody, description = "`region_not_found`"),
+    ))]
+pub async fn children(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<web::Json<RegionChildren>, ApiError> {
     let code = parse_code(&code)?;
     let region = existing(&state, &code).await?;
     let children = region_store::children(&state.db, Some(&code)).await?;
-    let children: Vec<RegionView> = children.into_iter().map(RegionView::from).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "region": RegionView::from(region),
-        "children": children,
-    })))
+    Ok(web::Json(RegionChildren {
+        region: Some(RegionView::from(region)),
+        children: views(children),
+    }))
 }

@@ -20,7 +20,9 @@ fn duijie(dir: &std::path::Path) -> Command {
             command.env_remove(key);
         }
     }
-    command.env("DUIJIE_DATA_DIR", dir).env("DUIJIE_SECRET_KEY", "7e".repeat(32));
+    command
+        .env("DUIJIE_DATA_DIR", dir)
+        .env("DUIJIE_SECRET_KEY", "7e".repeat(32));
     command
 }
 
@@ -35,7 +37,10 @@ fn a_bad_setting_stops_start_up_with_its_name() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("DUIJIE_NOTICE_DAYS"), "{stderr}");
-    assert!(!dir.path().join("duijie.db").exists(), "nothing was created");
+    assert!(
+        !dir.path().join("duijie.db").exists(),
+        "nothing was created"
+    );
 }
 
 #[test]

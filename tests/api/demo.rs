@@ -4,7 +4,7 @@ use duijie::store::entity::{pairing_targets, pairings, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::db_test;
-use crate::helpers::{TestApp};
+use crate::helpers::TestApp;
 
 db_test! {
     async fn seeding_the_demo_twice_creates_everything_once(backend: Backend) {

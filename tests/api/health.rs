@@ -70,3 +70,17 @@ async fn without_its_database_the_service_is_alive_but_not_ready() {
     assert_eq!(status, 503, "{body}");
     assert_error_code(&body, "database_unavailable");
 }
+
+db_test! {
+    async fn the_api_is_described_by_an_openapi_document(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let (status, doc) = app.get_json("/api/v1/openapi.json").await;
+        assert_eq!(status, 200);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        for path in ["/healthz", "/readyz", "/api/v1/regions", "/api/v1/regions/{code}", "/api/v1/regions/{code}/children"] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
+        }
+        assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+        assert!(doc["components"]["schemas"]["RegionView"]["properties"]["code"].is_object());
+    }
+}

@@ -57,7 +57,9 @@ pub fn postgres_enabled() -> bool {
         return true;
     }
     if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!("CI is set but {POSTGRES_URL_ENV} is not: the PostgreSQL half of the suite would be skipped");
+        panic!(
+            "CI is set but {POSTGRES_URL_ENV} is not: the PostgreSQL half of the suite would be skipped"
+        );
     }
     eprintln!("{POSTGRES_URL_ENV} is not set: skipping the PostgreSQL variant");
     false
@@ -85,7 +87,8 @@ impl TestDatabase {
             },
             Backend::Postgres => {
                 static COUNTER: AtomicU32 = AtomicU32::new(0);
-                let admin_url = std::env::var(POSTGRES_URL_ENV).expect("checked by postgres_enabled");
+                let admin_url =
+                    std::env::var(POSTGRES_URL_ENV).expect("checked by postgres_enabled");
                 let name = format!(
                     "duijie_test_{}_{}_{}",
                     std::process::id(),
@@ -187,7 +190,9 @@ impl TestApp {
     /// Starts the application and seeds the demo data set.
     pub async fn spawn_with_demo(backend: Backend) -> TestApp {
         let app = Self::spawn(backend).await;
-        service::demo::seed(&app.db).await.expect("seeding the demo");
+        service::demo::seed(&app.db)
+            .await
+            .expect("seeding the demo");
         app
     }
 
@@ -196,7 +201,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// GETs `path` and returns the status and the JSON body.
@@ -213,7 +222,9 @@ impl TestApp {
 pub fn assert_error_code(body: &serde_json::Value, code: &str) {
     assert_eq!(body["error"]["code"], code, "unexpected body: {body}");
     assert!(
-        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
         "an error has a message: {body}"
     );
 }

@@ -157,7 +157,10 @@ mod full_national_data_set {
         let first = regions::import(&app.db, dir.as_ref()).await.unwrap();
         assert_eq!(first.read, 665_276);
         let second = regions::import(&app.db, dir.as_ref()).await.unwrap();
-        assert_eq!((second.inserted, second.updated, second.unchanged), (0, 0, 665_276));
+        assert_eq!(
+            (second.inserted, second.updated, second.unchanged),
+            (0, 0, 665_276)
+        );
         eprintln!(
             "{backend:?}: full import {:.1} s, re-import {:.1} s",
             first.elapsed.as_secs_f64(),
@@ -175,11 +178,22 @@ mod full_national_data_set {
             .unwrap();
         let counts: Vec<(i64, i64)> = rows
             .iter()
-            .map(|r| (r.try_get::<i64>("", "n").unwrap(), r.try_get::<i64>("", "d").unwrap()))
+            .map(|r| {
+                (
+                    r.try_get::<i64>("", "n").unwrap(),
+                    r.try_get::<i64>("", "d").unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             counts,
-            [(31, 31), (342, 342), (2_978, 2_978), (41_352, 41_352), (620_573, 620_573)]
+            [
+                (31, 31),
+                (342, 342),
+                (2_978, 2_978),
+                (41_352, 41_352),
+                (620_573, 620_573)
+            ]
         );
     }
 

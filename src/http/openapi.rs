@@ -1,0 +1,29 @@
+//! The OpenAPI document of the HTTP API, generated from the handlers' annotations and the
+//! response types, served at `/api/v1/openapi.json`. Every new route is listed here.
+
+use actix_web::web;
+use utoipa::OpenApi;
+
+use super::{health, regions};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "对接 Duijie API",
+        description = "Social poverty-alleviation information platform. Errors are \
+            `{\"error\": {\"code\", \"message\", \"fields\"}}` with a stable code."
+    ),
+    paths(
+        health::healthz,
+        health::readyz,
+        regions::provinces,
+        regions::region,
+        regions::children,
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> web::Json<utoipa::openapi::OpenApi> {
+    web::Json(ApiDoc::openapi())
+}
