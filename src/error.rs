@@ -41,11 +41,16 @@ error_codes! {
     InvalidParameter = "invalid_parameter", BAD_REQUEST;
     InvalidRegionCode = "invalid_region_code", BAD_REQUEST;
     Unauthenticated = "unauthenticated", UNAUTHORIZED;
+    InvalidCredentials = "invalid_credentials", UNAUTHORIZED;
+    CsrfTokenMissing = "csrf_token_invalid", FORBIDDEN;
     Forbidden = "forbidden", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     Conflict = "conflict", CONFLICT;
+    HouseholdDuplicate = "household_duplicate", CONFLICT;
+    OrganisationDuplicate = "organisation_duplicate", CONFLICT;
+    IncomeYearRecorded = "income_year_recorded", CONFLICT;
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
     InvalidState = "invalid_state", UNPROCESSABLE_ENTITY;
@@ -69,6 +74,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub fields: Option<FieldErrors>,
+    /// Seconds to wait, for 429 answers (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// The body of every error response.
@@ -94,22 +101,43 @@ impl ApiError {
             code,
             message: message.into(),
             fields: None,
+            retry_after: None,
+        }
+    }
+
+    /// Too many attempts: try again in `seconds`.
+    pub fn rate_limited(seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                ErrorCode::RateLimited,
+                format!("too many attempts; try again in {seconds} seconds"),
+            )
         }
     }
 
     /// A validation failure naming the fields at fault.
     pub fn validation(fields: FieldErrors) -> Self {
         let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let message = format!("invalid value for: {}", names.join(", "));
         Self {
-            code: ErrorCode::ValidationFailed,
-            message: format!("invalid value for: {}", names.join(", ")),
             fields: Some(fields),
+            ..Self::new(ErrorCode::ValidationFailed, message)
         }
     }
 
     /// A single field's validation failure.
     pub fn field(name: &str, message: impl Into<String>) -> Self {
         Self::validation(BTreeMap::from([(name.to_owned(), vec![message.into()])]))
+    }
+
+    /// 403 for an action the caller's roles and scopes do not allow.
+    pub fn forbidden() -> Self {
+        Self::new(ErrorCode::Forbidden, "you are not allowed to do this here")
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(ErrorCode::Unauthenticated, "sign in first")
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -135,7 +163,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
                 code: self.code.as_str(),
                 message: self.message.clone(),

@@ -19,6 +19,7 @@ mod m20261123_000003_households;
 mod m20261123_000004_needs;
 mod m20261123_000005_pledges;
 mod m20261123_000006_outbox_audit;
+mod m20261123_000007_rate_limits;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_needs::Migration),
             Box::new(m20261123_000005_pledges::Migration),
             Box::new(m20261123_000006_outbox_audit::Migration),
+            Box::new(m20261123_000007_rate_limits::Migration),
         ]
     }
 }

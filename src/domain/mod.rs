@@ -1,3 +1,7 @@
 //! Pure domain rules: no actix, no sea-orm, no I/O.
 
+pub mod authz;
+pub mod credit_code;
+pub mod id_card;
+pub mod phone;
 pub mod region;

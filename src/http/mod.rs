@@ -2,6 +2,8 @@
 //! per resource. Handlers parse input into domain types, call a store query or a service, and
 //! shape the JSON.
 
+mod account;
+pub mod auth;
 mod health;
 mod middleware;
 mod openapi;
@@ -21,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::document))
+                .configure(account::routes)
                 .configure(regions::routes),
         );
 }

@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::{health, regions};
+use super::{account, health, regions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,6 +14,13 @@ use super::{health, regions};
             `{\"error\": {\"code\", \"message\", \"fields\"}}` with a stable code."
     ),
     paths(
+        account::register,
+        account::login,
+        account::logout,
+        account::me,
+        account::create_token,
+        account::list_tokens,
+        account::revoke_token,
         health::healthz,
         health::readyz,
         regions::provinces,

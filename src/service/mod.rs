@@ -1,5 +1,6 @@
 //! Use cases, each one transaction over the store.
 
 pub mod accounts;
+pub mod auth;
 pub mod demo;
 pub mod regions;

@@ -64,3 +64,6 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+pub mod accounts;
+pub mod audit;
+pub mod rate_limits;

@@ -228,3 +228,105 @@ pub fn assert_error_code(body: &serde_json::Value, code: &str) {
         "an error has a message: {body}"
     );
 }
+
+/// A client signed in through `/api/v1/auth/login`, sending its CSRF token on every request.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf_token: String,
+    pub user: serde_json::Value,
+    base: String,
+}
+
+impl TestApp {
+    /// Signs in with a fresh cookie jar.
+    pub async fn login(&self, login: &str, password: &str) -> Session {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let response = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "signing in as {login}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        Session {
+            client,
+            csrf_token: body["csrf_token"].as_str().unwrap().to_owned(),
+            user: body["user"].clone(),
+            base: self.address.clone(),
+        }
+    }
+
+    /// Signs in as one of the demo accounts.
+    pub async fn login_demo(&self, who: &str) -> Session {
+        self.login(
+            &format!("{who}@demo.duijie.cn"),
+            duijie::service::demo::DEMO_PASSWORD,
+        )
+        .await
+    }
+
+    /// POSTs JSON without signing in.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        status_and_json(response).await
+    }
+}
+
+pub async fn status_and_json(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).expect("a JSON body")
+    };
+    (status, body)
+}
+
+impl Session {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        status_and_json(self.client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header("x-csrf-token", &self.csrf_token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        status_and_json(request.send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
+}

@@ -18,6 +18,7 @@ pub mod pairing_targets;
 pub mod pairings;
 pub mod photos;
 pub mod pledges;
+pub mod rate_limits;
 pub mod regions;
 pub mod sessions;
 pub mod user_roles;

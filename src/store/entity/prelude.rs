@@ -16,6 +16,7 @@ pub use super::pairing_targets::Entity as PairingTargets;
 pub use super::pairings::Entity as Pairings;
 pub use super::photos::Entity as Photos;
 pub use super::pledges::Entity as Pledges;
+pub use super::rate_limits::Entity as RateLimits;
 pub use super::regions::Entity as Regions;
 pub use super::sessions::Entity as Sessions;
 pub use super::user_roles::Entity as UserRoles;

@@ -1,0 +1,31 @@
+//! Fixed-window counters for rate limits (logins, registrations, objections), kept in the
+//! database so that every API node counts the same attempts.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{integer, string_len};
+
+use crate::columns::{at, drop_tables};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table("rate_limits")
+                    // e.g. `login:user:<sha256 of the login>` or `login:ip:203.0.113.7`
+                    .col(string_len("key", 128).primary_key())
+                    .col(at("window_started_at"))
+                    .col(integer("hits"))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_tables(manager, &["rate_limits"]).await
+    }
+}

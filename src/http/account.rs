@@ -1,0 +1,251 @@
+//! `/api/v1/auth/*` and `/api/v1/me`: registration, sign-in and out, personal API tokens.
+
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
+use crate::error::{ApiError, ErrorBody};
+use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
+use crate::startup::AppState;
+use crate::store::accounts as account_store;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/auth/logout", web::post().to(logout))
+        .route("/auth/tokens", web::post().to(create_token))
+        .route("/auth/tokens", web::get().to(list_tokens))
+        .route("/auth/tokens/{id}", web::delete().to(revoke_token))
+        .route("/me", web::get().to(me));
+}
+
+/// A role the account holds, with its scope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleView {
+    pub id: i64,
+    #[schema(example = "cadre")]
+    pub role: String,
+    pub region_code: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub pairing_id: Option<i64>,
+}
+
+/// The signed-in account, as its owner sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub display_name: String,
+    pub locale: String,
+    pub roles: Vec<RoleView>,
+}
+
+async fn me_view(state: &AppState, user: &account_store::User) -> Result<Me, ApiError> {
+    let roles = account_store::roles(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|r| RoleView {
+            id: r.id,
+            role: r.role,
+            region_code: r.region_code,
+            organisation_id: r.organisation_id,
+            pairing_id: r.pairing_id,
+        })
+        .collect();
+    Ok(Me {
+        id: user.id,
+        email: user.email.clone(),
+        mobile: user.mobile.clone(),
+        display_name: user.display_name.clone(),
+        locale: user.locale.clone(),
+        roles,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    pub status: &'static str,
+    pub message: &'static str,
+}
+
+/// Register with an email or mobile number and a password. The answer is the same whether or
+/// not the address already had an account.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Registration,
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn register(
+    state: web::Data<AppState>,
+    origin: RequestOrigin,
+    body: web::Json<Registration>,
+) -> Result<HttpResponse, ApiError> {
+    auth::register(&state.db, body.into_inner(), &origin.0).await?;
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "accepted",
+        message: "if this address had no account, it has one now: sign in with it",
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginAnswer {
+    pub user: Me,
+    /// Send this in the `X-CSRF-Token` header of every request that changes something.
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn secure(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    origin: RequestOrigin,
+    body: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let ttl = chrono::Duration::hours(i64::from(state.settings.session_ttl_hours));
+    let session = auth::login(&state.db, &body, &origin.0, user_agent, ttl).await?;
+    let max_age = time::Duration::seconds(ttl.num_seconds());
+    let session_cookie = Cookie::build(SESSION_COOKIE, session.token)
+        .path("/")
+        .http_only(true)
+        .secure(secure(&req))
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .finish();
+    let csrf_cookie = Cookie::build(CSRF_COOKIE, session.csrf_token.clone())
+        .path("/")
+        .http_only(false)
+        .secure(secure(&req))
+        .same_site(SameSite::Strict)
+        .max_age(max_age)
+        .finish();
+    let user = me_view(&state, &session.user).await?;
+    Ok(HttpResponse::Ok()
+        .cookie(session_cookie)
+        .cookie(csrf_cookie)
+        .json(LoginAnswer {
+            user,
+            csrf_token: session.csrf_token,
+            expires_at: session.expires_at,
+        }))
+}
+
+/// Sign out: the session is revoked on the server, so its cookie stops working anywhere.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+) -> Result<HttpResponse, ApiError> {
+    if let Credential::Session { id, .. } = caller.0.credential {
+        auth::logout(&state.db, id, &caller.origin(&origin)).await?;
+    }
+    let mut gone_session = Cookie::new(SESSION_COOKIE, "");
+    gone_session.set_path("/");
+    gone_session.make_removal();
+    let mut gone_csrf = Cookie::new(CSRF_COOKIE, "");
+    gone_csrf.set_path("/");
+    gone_csrf.make_removal();
+    Ok(HttpResponse::NoContent()
+        .cookie(gone_session)
+        .cookie(gone_csrf)
+        .finish())
+}
+
+/// The signed-in account and its roles.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(state: web::Data<AppState>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
+    Ok(web::Json(me_view(&state, &caller.0.user).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewToken {
+    pub id: i64,
+    pub name: String,
+    /// The secret, shown this once: use it as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+/// Create a personal API token with the account's credentials (no cookie, no CSRF token).
+#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenRequest,
+    responses((status = 201, body = NewToken), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn create_token(
+    state: web::Data<AppState>,
+    origin: RequestOrigin,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (token, secret) = auth::create_api_token(&state.db, &body, &origin.0).await?;
+    Ok(HttpResponse::Created().json(NewToken {
+        id: token.id,
+        name: token.name,
+        token: secret,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    /// The token's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The account's API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
+    responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    caller: Auth,
+) -> Result<web::Json<Vec<TokenView>>, ApiError> {
+    let tokens = account_store::list_api_tokens(&state.db, caller.0.user.id).await?;
+    Ok(web::Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                prefix: t.prefix,
+                created_at: t.created_at.to_utc(),
+                last_used_at: t.last_used_at.map(|d| d.to_utc()),
+                revoked_at: t.revoked_at.map(|d| d.to_utc()),
+            })
+            .collect(),
+    ))
+}
+
+/// Revoke one of the account's API tokens.
+#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth",
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    auth::revoke_api_token(
+        &state.db,
+        &caller.0.actor,
+        id.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

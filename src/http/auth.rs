@@ -1,0 +1,141 @@
+//! Who is calling: extractors that recognise the caller from the session cookie or an
+//! `Authorization: Bearer` API token, and enforce the CSRF token on cookie-authenticated
+//! requests that change something. A handler's signature shows who may call it.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use subtle::ConstantTimeEq;
+use tracing_actix_web::RequestId;
+
+use crate::crypto::token_hash;
+use crate::error::{ApiError, ErrorCode};
+use crate::service::auth::{self, Caller, Credential};
+use crate::startup::AppState;
+use crate::store::audit::Origin;
+
+pub const SESSION_COOKIE: &str = "duijie_session";
+/// Readable by the front end's script, which echoes it in [`CSRF_HEADER`].
+pub const CSRF_COOKIE: &str = "duijie_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A signed-in caller; 401 otherwise.
+pub struct Auth(pub Caller);
+
+/// The caller if signed in; public endpoints that show more to some callers take this.
+pub struct MaybeAuth(pub Option<Caller>);
+
+/// Where a request came from, for the audit log (the user is added once known).
+pub struct RequestOrigin(pub Origin);
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))
+}
+
+pub fn origin_of(req: &HttpRequest) -> Origin {
+    Origin {
+        user_id: None,
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        request_id: req.extensions().get::<RequestId>().map(|id| id.to_string()),
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim().to_owned())
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+async fn recognise(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
+    let state = state(&req)?;
+    if let Some(token) = bearer(&req) {
+        return match auth::caller_from_api_token(&state.db, &token).await? {
+            Some(caller) => Ok(Some(caller)),
+            None => Err(ApiError::new(
+                ErrorCode::Unauthenticated,
+                "the API token is not valid or was revoked",
+            )),
+        };
+    }
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some(caller) = auth::caller_from_session(&state.db, cookie.value()).await? else {
+        return Ok(None);
+    };
+    if let Credential::Session {
+        csrf_token_hash, ..
+    } = &caller.credential
+        && changes_state(req.method())
+    {
+        let sent = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(token_hash)
+            .unwrap_or_default();
+        if !bool::from(sent.as_bytes().ct_eq(csrf_token_hash.as_bytes())) {
+            return Err(ApiError::new(
+                ErrorCode::CsrfTokenMissing,
+                format!("send the csrf_token given at sign-in in the {CSRF_HEADER} header"),
+            ));
+        }
+    }
+    Ok(Some(caller))
+}
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            recognise(req)
+                .await?
+                .map(Auth)
+                .ok_or_else(ApiError::unauthenticated)
+        })
+    }
+}
+
+impl FromRequest for MaybeAuth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeAuth(recognise(req).await?)) })
+    }
+}
+
+impl FromRequest for RequestOrigin {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(RequestOrigin(origin_of(req))))
+    }
+}
+
+impl Auth {
+    /// The audit origin of this request, with this caller as the actor.
+    pub fn origin(&self, origin: &RequestOrigin) -> Origin {
+        origin.0.with_user(self.0.user.id)
+    }
+}

@@ -1,0 +1,462 @@
+//! Registration, sign-in and sign-out, personal API tokens, and recognising the caller of a
+//! request from a session cookie or a bearer token.
+//!
+//! Sign-in failures say the same thing whether the account exists or not, and take the same
+//! time (a password is verified against a dummy hash when there is no account); registration
+//! answers the same whether the address was new or taken. Attempts are rate-limited per login
+//! and per address.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, SqlErr, TransactionTrait};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::auth::password;
+use crate::crypto::{random_token, token_hash};
+use crate::domain::authz::Actor;
+use crate::domain::phone::Mobile;
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::store::accounts::{self as account_store, User};
+use crate::store::audit::{self, Origin};
+use crate::store::entity::{api_tokens, sessions, users};
+use crate::store::rate_limits;
+
+/// Attempts allowed per window.
+pub struct Limit {
+    pub hits: i32,
+    pub window: Duration,
+}
+
+/// Sign-in attempts for one login (email or mobile).
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+    hits: 10,
+    window: Duration::minutes(15),
+};
+/// Sign-in attempts from one address.
+pub const LOGIN_PER_ADDRESS: Limit = Limit {
+    hits: 100,
+    window: Duration::minutes(15),
+};
+/// Registrations from one address.
+pub const REGISTER_PER_ADDRESS: Limit = Limit {
+    hits: 20,
+    window: Duration::hours(1),
+};
+
+/// Prefix of personal API tokens, so they are recognisable in a leaked file.
+pub const API_TOKEN_PREFIX: &str = "djt_";
+
+/// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
+pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
+    if hits > limit.hits {
+        let retry_after = (started + limit.window - now).num_seconds().max(1);
+        return Err(ApiError::rate_limited(retry_after as u64));
+    }
+    Ok(())
+}
+
+fn login_key(login: &str) -> String {
+    // Hashed, so the limits table holds no email or phone number.
+    let digest = Sha256::digest(login.trim().to_lowercase().as_bytes());
+    format!("login:account:{}", hex::encode(&digest[..16]))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Registration {
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub password: String,
+    pub display_name: String,
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Checks a new password's length; returns the message for the field.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"))
+    } else if n > 128 {
+        Err("must be at most 128 characters".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// Registers an account. The outcome looks the same whether or not the email or mobile number
+/// was already taken (in which case nothing is created).
+pub async fn register(
+    db: &DatabaseConnection,
+    reg: Registration,
+    origin: &Origin,
+) -> Result<(), ApiError> {
+    let mut fields = FieldErrors::new();
+    let email = reg
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_lowercase);
+    if let Some(email) = &email
+        && (!validator::ValidateEmail::validate_email(email) || email.len() > 254)
+    {
+        fields.insert("email".into(), vec!["is not an email address".into()]);
+    }
+    let mobile = match reg
+        .mobile
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        Some(m) => match Mobile::parse(m) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                fields.insert("mobile".into(), vec![e.to_string()]);
+                None
+            }
+        },
+        None => None,
+    };
+    if email.is_none() && reg.mobile.as_deref().is_none_or(|m| m.trim().is_empty()) {
+        fields.insert(
+            "email".into(),
+            vec!["give an email address or a mobile number".into()],
+        );
+    }
+    if let Err(message) = check_password(&reg.password) {
+        fields.insert("password".into(), vec![message]);
+    }
+    let display_name = reg.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 50 {
+        fields.insert(
+            "display_name".into(),
+            vec!["must be 1 to 50 characters".into()],
+        );
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::validation(fields));
+    }
+    if let Some(ip) = &origin.ip {
+        limit(db, &format!("register:ip:{ip}"), &REGISTER_PER_ADDRESS).await?;
+    }
+
+    let plain = reg.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&plain))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let now = Utc::now().fixed_offset();
+    let txn = db.begin().await?;
+    let inserted = users::ActiveModel {
+        email: Set(email),
+        mobile: Set(mobile.map(|m| m.expose().to_owned())),
+        password_hash: Set(hash),
+        display_name: Set(display_name.to_owned()),
+        locale: Set("zh-CN".to_owned()),
+        is_active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(user) => {
+            audit::record(
+                &txn,
+                &origin.with_user(user.id),
+                "user.register",
+                "user",
+                user.id,
+                None,
+                None,
+            )
+            .await?;
+            txn.commit().await?;
+        }
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // Taken: say nothing different. The owner can sign in or reset their password.
+            txn.rollback().await?;
+            tracing::info!(
+                "registration for an address that already has an account; nothing created"
+            );
+        }
+        Err(err) => return Err(err.into()),
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Credentials {
+    /// Email address or mobile number.
+    pub login: String,
+    pub password: String,
+}
+
+/// A hash to verify against when the account does not exist, so that a wrong login takes as
+/// long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password::hash(&random_token()).expect("hashing a random string"))
+}
+
+/// The account the credentials open, after the rate limits.
+async fn check_credentials(
+    db: &DatabaseConnection,
+    creds: &Credentials,
+    origin: &Origin,
+) -> Result<User, ApiError> {
+    limit(db, &login_key(&creds.login), &LOGIN_PER_ACCOUNT).await?;
+    if let Some(ip) = &origin.ip {
+        limit(db, &format!("login:ip:{ip}"), &LOGIN_PER_ADDRESS).await?;
+    }
+    let user = account_store::find_by_login(db, &creds.login).await?;
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
+    let plain = creds.password.clone();
+    let matches = tokio::task::spawn_blocking(move || password::verify(&plain, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    match user {
+        Some(user) if matches && user.is_active => Ok(user),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidCredentials,
+            "the login or the password is wrong",
+        )),
+    }
+}
+
+/// A new browser session: the secrets go to the client once, only their hashes are kept.
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    creds: &Credentials,
+    origin: &Origin,
+    user_agent: Option<&str>,
+    ttl: Duration,
+) -> Result<NewSession, ApiError> {
+    let user = check_credentials(db, creds, origin).await?;
+    let token = random_token();
+    let csrf_token = random_token();
+    let now = Utc::now();
+    let expires_at = now + ttl;
+    let txn = db.begin().await?;
+    let session = sessions::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        user_id: Set(user.id),
+        csrf_token_hash: Set(token_hash(&csrf_token)),
+        ip: Set(origin.ip.clone()),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
+        created_at: Set(now.fixed_offset()),
+        last_seen_at: Set(now.fixed_offset()),
+        expires_at: Set(expires_at.fixed_offset()),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    users::ActiveModel {
+        id: Set(user.id),
+        last_login_at: Set(Some(now.fixed_offset())),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &origin.with_user(user.id),
+        "session.create",
+        "session",
+        session.id,
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(NewSession {
+        token,
+        csrf_token,
+        expires_at,
+        user,
+    })
+}
+
+pub async fn logout(
+    db: &DatabaseConnection,
+    session_id: i64,
+    origin: &Origin,
+) -> Result<(), ApiError> {
+    let txn = db.begin().await?;
+    if account_store::revoke_session(&txn, session_id, Utc::now()).await? {
+        audit::record(
+            &txn,
+            origin,
+            "session.revoke",
+            "session",
+            session_id,
+            None,
+            None,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TokenRequest {
+    pub login: String,
+    pub password: String,
+    /// What the token is for, e.g. "ERP integration".
+    pub name: String,
+}
+
+/// Creates a personal API token; the secret is returned once and stored only as a hash.
+pub async fn create_api_token(
+    db: &DatabaseConnection,
+    req: &TokenRequest,
+    origin: &Origin,
+) -> Result<(api_tokens::Model, String), ApiError> {
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::field("name", "must be 1 to 100 characters"));
+    }
+    let creds = Credentials {
+        login: req.login.clone(),
+        password: req.password.clone(),
+    };
+    let user = check_credentials(db, &creds, origin).await?;
+    let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
+    let now = Utc::now().fixed_offset();
+    let txn = db.begin().await?;
+    let token = api_tokens::ActiveModel {
+        user_id: Set(user.id),
+        name: Set(name.to_owned()),
+        token_hash: Set(token_hash(&secret)),
+        prefix: Set(secret.chars().take(12).collect()),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        expires_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &origin.with_user(user.id),
+        "api_token.create",
+        "api_token",
+        token.id,
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((token, secret))
+}
+
+pub async fn revoke_api_token(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    origin: &Origin,
+) -> Result<(), ApiError> {
+    let txn = db.begin().await?;
+    if !account_store::revoke_api_token(&txn, actor.user_id, id, Utc::now()).await? {
+        return Err(ApiError::not_found("token"));
+    }
+    audit::record(
+        &txn,
+        origin,
+        "api_token.revoke",
+        "api_token",
+        id,
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// How the caller of a request proved who they are.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Session { id: i64, csrf_token_hash: String },
+    ApiToken { id: i64 },
+}
+
+/// The signed-in caller: their account, their grants, and how they signed in.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub actor: Actor,
+    pub credential: Credential,
+}
+
+/// Recognises a session token (from the cookie).
+pub async fn caller_from_session(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<Caller>, DbErr> {
+    let now = Utc::now();
+    let Some((session, user)) = account_store::find_session(db, &token_hash(token), now).await?
+    else {
+        return Ok(None);
+    };
+    if !user.is_active {
+        return Ok(None);
+    }
+    account_store::touch_session(db, &session, now).await?;
+    let actor = account_store::load_actor(db, user.id).await?;
+    Ok(Some(Caller {
+        user,
+        actor,
+        credential: Credential::Session {
+            id: session.id,
+            csrf_token_hash: session.csrf_token_hash,
+        },
+    }))
+}
+
+/// Recognises a personal API token (from `Authorization: Bearer`).
+pub async fn caller_from_api_token(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> Result<Option<Caller>, DbErr> {
+    let now = Utc::now();
+    let Some((token, user)) = account_store::find_api_token(db, &token_hash(secret), now).await?
+    else {
+        return Ok(None);
+    };
+    if !user.is_active {
+        return Ok(None);
+    }
+    account_store::touch_api_token(db, &token, now).await?;
+    let actor = account_store::load_actor(db, user.id).await?;
+    Ok(Some(Caller {
+        user,
+        actor,
+        credential: Credential::ApiToken { id: token.id },
+    }))
+}
+
+/// Audit helper: the JSON detail naming changed fields without their values.
+pub fn changed_fields(names: &[&str]) -> serde_json::Value {
+    json!({ "changed": names })
+}

@@ -1,0 +1,205 @@
+//! Queries over users, their roles, sessions and API tokens.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+
+use super::entity::{api_tokens, pairing_targets, sessions, user_roles, users};
+use crate::domain::authz::{Actor, Grant, Role, Scope};
+use crate::domain::region::RegionCode;
+
+pub use users::Model as User;
+
+/// The user with this email (any case) or mobile number.
+pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Option<User>, DbErr> {
+    let login = login.trim();
+    let column = if login.contains('@') {
+        users::Column::Email.eq(login.to_lowercase())
+    } else {
+        users::Column::Mobile.eq(login)
+    };
+    users::Entity::find().filter(column).one(db).await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {
+    users::Entity::find_by_id(id).one(db).await
+}
+
+/// The roles a user holds, as stored.
+pub async fn roles(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<user_roles::Model>, DbErr> {
+    user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.eq(user_id))
+        .order_by_asc(user_roles::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The user with their grants, scopes resolved (a coordinator's pairing with its regions).
+/// A stored role that no longer parses grants nothing.
+pub async fn load_actor(db: &impl ConnectionTrait, user_id: i64) -> Result<Actor, DbErr> {
+    let mut grants = Vec::new();
+    for row in roles(db, user_id).await? {
+        let Some(role) = Role::parse(&row.role) else {
+            tracing::warn!(role = %row.role, grant = row.id, "unknown role in user_roles; ignored");
+            continue;
+        };
+        let scope = match role {
+            Role::Admin => Some(Scope::Platform),
+            Role::Cadre | Role::Verifier => row
+                .region_code
+                .as_deref()
+                .and_then(|c| RegionCode::parse(c).ok())
+                .map(Scope::Region),
+            Role::OrgAdmin | Role::OrgMember => row.organisation_id.map(Scope::Organisation),
+            Role::Coordinator => match row.pairing_id {
+                Some(id) => {
+                    let regions = pairing_targets::Entity::find()
+                        .filter(pairing_targets::Column::PairingId.eq(id))
+                        .all(db)
+                        .await?
+                        .into_iter()
+                        .filter_map(|t| RegionCode::parse(&t.region_code).ok())
+                        .collect();
+                    Some(Scope::Pairing { id, regions })
+                }
+                None => None,
+            },
+        };
+        if let Some(scope) = scope {
+            grants.push(Grant { role, scope });
+        }
+    }
+    Ok(Actor { user_id, grants })
+}
+
+/// A live session (not revoked, not expired) by the hash of its token, with its user.
+pub async fn find_session(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(sessions::Model, User)>, DbErr> {
+    let found = sessions::Entity::find()
+        .filter(sessions::Column::TokenHash.eq(token_hash))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(now.fixed_offset()))
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(session, user)| user.map(|u| (session, u))))
+}
+
+/// A live API token by the hash of its secret, with its user.
+pub async fn find_api_token(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(api_tokens::Model, User)>, DbErr> {
+    let found = api_tokens::Entity::find()
+        .filter(api_tokens::Column::TokenHash.eq(token_hash))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .filter(
+            api_tokens::Column::ExpiresAt
+                .is_null()
+                .or(api_tokens::Column::ExpiresAt.gt(now.fixed_offset())),
+        )
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(token, user)| user.map(|u| (token, u))))
+}
+
+/// Marks a session revoked; true when it was live.
+pub async fn revoke_session(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(now.fixed_offset()))
+        .filter(sessions::Column::Id.eq(id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Records that a session was used (at most once a minute, to spare the database).
+pub async fn touch_session(
+    db: &impl ConnectionTrait,
+    session: &sessions::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if now
+        .signed_duration_since(session.last_seen_at)
+        .num_seconds()
+        < 60
+    {
+        return Ok(());
+    }
+    sessions::ActiveModel {
+        id: Set(session.id),
+        last_seen_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn touch_api_token(
+    db: &impl ConnectionTrait,
+    token: &api_tokens::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let recent = token
+        .last_used_at
+        .is_some_and(|t| now.signed_duration_since(t).num_seconds() < 60);
+    if recent {
+        return Ok(());
+    }
+    api_tokens::ActiveModel {
+        id: Set(token.id),
+        last_used_at: Set(Some(now.fixed_offset())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_api_tokens(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<api_tokens::Model>, DbErr> {
+    api_tokens::Entity::find()
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .order_by_asc(api_tokens::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Revokes one of the user's tokens; true when it was live.
+pub async fn revoke_api_token(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = api_tokens::Entity::update_many()
+        .col_expr(
+            api_tokens::Column::RevokedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(api_tokens::Column::Id.eq(id))
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
