@@ -67,6 +67,15 @@ impl Sealer {
         String::from_utf8(plaintext).map_err(|_| OpenError)
     }
 
+    /// A value that identifies the key without revealing it: stored in the database on first
+    /// start, so that a node started with another key refuses to run instead of writing data
+    /// no other node can read.
+    pub fn key_check(&self) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.hash_key).expect("any key length");
+        mac.update(b"duijie/key-check");
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     /// The keyed hash (hex) that finds the same person registered twice.
     pub fn id_card_hash(&self, id: &IdCardNumber) -> String {
         let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.hash_key).expect("any key length");

@@ -46,7 +46,6 @@ error_codes! {
     Forbidden = "forbidden", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
-    MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     Conflict = "conflict", CONFLICT;
     HouseholdDuplicate = "household_duplicate", CONFLICT;
     OrganisationDuplicate = "organisation_duplicate", CONFLICT;
@@ -177,18 +176,62 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Whether a database error is passing (the server restarting, a lock, a serialisation
+/// conflict): worth a 503 and a retry rather than a 500.
+fn is_transient(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as SqlxError;
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                SqlxError::Io(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed => true,
+                // PostgreSQL: serialization failure, deadlock, lock not available, admin shutdown;
+                // SQLite: busy, locked.
+                SqlxError::Database(db) => matches!(
+                    db.code().as_deref(),
+                    Some("40001" | "40P01" | "55P03" | "57P01" | "5" | "6" | "517" | "262")
+                ),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match err {
-            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
-                tracing::error!(error = %err, "database unreachable");
-                Self::new(
+        use sea_orm::SqlErr;
+        if is_transient(&err) {
+            tracing::error!(error = %err, "database unavailable");
+            return Self {
+                retry_after: Some(1),
+                ..Self::new(
                     ErrorCode::DatabaseUnavailable,
                     "the database is unavailable; try again shortly",
                 )
+            };
+        }
+        // A constraint the service did not anticipate by name: still the client's conflict.
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => {
+                tracing::warn!(constraint = %detail, "unique constraint violated");
+                Self::new(
+                    ErrorCode::Conflict,
+                    "this conflicts with a record that already exists",
+                )
             }
-            other => Self::internal(other),
+            Some(SqlErr::ForeignKeyConstraintViolation(detail)) => {
+                tracing::warn!(constraint = %detail, "foreign key constraint violated");
+                Self::new(
+                    ErrorCode::Conflict,
+                    "this refers to a record that does not exist or is still in use",
+                )
+            }
+            _ => Self::internal(err),
         }
     }
 }

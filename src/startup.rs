@@ -12,14 +12,17 @@ use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
+use crate::crypto::Sealer;
 use crate::secret::SecretKey;
+use crate::telemetry::RequestSpans;
 use crate::{http, store};
 
 /// What every request handler can reach.
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    pub secret_key: Arc<SecretKey>,
+    /// Encrypts and decrypts private household fields.
+    pub sealer: Arc<Sealer>,
 }
 
 /// A built, bound, not yet running application.
@@ -38,21 +41,12 @@ impl Application {
         if settings.auto_migrate {
             store::migrate(&db).await.context("applying migrations")?;
         }
-        Self::build_with_db(settings, db)
+        Self::build_with_db(settings, db).await
     }
 
     /// As [`Application::build`], on a database connection the caller has prepared.
-    pub fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let (secret_key, generated) =
-            SecretKey::load_or_generate(settings.secret_key.as_ref(), &settings.data_dir)
-                .context("loading the secret key")?;
-        if generated {
-            tracing::warn!(
-                file = %settings.data_dir.join("secret.key").display(),
-                "no DUIJIE_SECRET_KEY configured: generated one into the data directory; \
-                 back it up, private household data cannot be read without it"
-            );
-        }
+    pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let sealer = load_sealer(&settings, &db).await?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -61,7 +55,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             settings: Arc::new(settings),
-            secret_key: Arc::new(secret_key),
+            sealer: Arc::new(sealer),
         });
 
         let server = HttpServer::new(move || {
@@ -75,7 +69,7 @@ impl Application {
                 .wrap(from_fn(http::catch_panic))
                 .wrap(http::security_headers())
                 .wrap(from_fn(http::request_id_header))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpans>::new())
         })
         .listen(listener)?
         .shutdown_timeout(shutdown_timeout)
@@ -91,4 +85,35 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The sealer for private fields, from the configured secret key (or, on SQLite only, one kept
+/// in the data directory), checked against the key the database was set up with.
+pub async fn load_sealer(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Sealer> {
+    if settings.secret_key.is_none() && settings.uses_postgres() {
+        anyhow::bail!(
+            "DUIJIE_SECRET_KEY is required with PostgreSQL: every node must encrypt private \
+             household data with the same key (generate one with `openssl rand -hex 32`)"
+        );
+    }
+    let (secret_key, generated) =
+        SecretKey::load_or_generate(settings.secret_key.as_ref(), &settings.data_dir)
+            .context("loading the secret key")?;
+    if generated {
+        tracing::warn!(
+            file = %settings.data_dir.join("secret.key").display(),
+            "no DUIJIE_SECRET_KEY configured: generated one into the data directory; \
+             back it up, private household data cannot be read without it"
+        );
+    }
+    let sealer = Sealer::new(&secret_key);
+    let check = sealer.key_check();
+    let stored = store::meta::get_or_insert(db, "secret_key_check", &check).await?;
+    if stored != check {
+        anyhow::bail!(
+            "the secret key (DUIJIE_SECRET_KEY) is not the one this database was set up with: \
+             private household data would be unreadable; start with the original key"
+        );
+    }
+    Ok(sealer)
 }

@@ -20,3 +20,56 @@ pub fn init(format: LogFormat) {
         LogFormat::Json => builder.json().try_init(),
     };
 }
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use tracing::Span;
+use tracing_actix_web::{RootSpanBuilder, root_span};
+
+use crate::error::ApiError;
+
+/// The span of each request (method, route, client, request id) and one closing line per
+/// request with its status and, for a failure, its error code only. Error messages are never
+/// logged here: a validation message may echo what the client sent, and that may be private.
+pub struct RequestSpans;
+
+impl RootSpanBuilder for RequestSpans {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        root_span!(
+            level = tracing::Level::INFO,
+            request,
+            error.code = tracing::field::Empty
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        let (status, error) = match outcome {
+            Ok(response) => (response.status(), response.response().error()),
+            Err(error) => (error.as_response_error().status_code(), Some(error)),
+        };
+        let code = error
+            .and_then(|e| e.as_error::<ApiError>())
+            .map(|e| e.code.as_str());
+        span.record("http.status_code", status.as_u16());
+        if let Some(code) = code {
+            span.record("error.code", code);
+        }
+        let _entered = span.enter();
+        if status.is_server_error() {
+            tracing::warn!(
+                status = status.as_u16(),
+                error.code = code,
+                "request failed"
+            );
+        } else {
+            tracing::info!(
+                status = status.as_u16(),
+                error.code = code,
+                "request finished"
+            );
+        }
+    }
+}

@@ -19,7 +19,7 @@ mod m20261123_000003_households;
 mod m20261123_000004_needs;
 mod m20261123_000005_pledges;
 mod m20261123_000006_outbox_audit;
-mod m20261123_000007_rate_limits;
+mod m20261123_000007_rate_limits_meta;
 
 pub struct Migrator;
 
@@ -33,7 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_needs::Migration),
             Box::new(m20261123_000005_pledges::Migration),
             Box::new(m20261123_000006_outbox_audit::Migration),
-            Box::new(m20261123_000007_rate_limits::Migration),
+            Box::new(m20261123_000007_rate_limits_meta::Migration),
         ]
     }
 }

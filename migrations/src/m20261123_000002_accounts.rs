@@ -16,6 +16,11 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too (sea-orm-migration wraps only PostgreSQL by default).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, Restrict, SetNull};
 
@@ -166,6 +171,9 @@ impl MigrationTrait for Migration {
                     .col(region_code_null("region_code"))
                     .col(ref_id_null("organisation_id"))
                     .col(ref_id_null("pairing_id"))
+                    // `platform`, `region:<code>`, `organisation:<id>` or `pairing:<id>`: the
+                    // scope as one non-null value, so a grant cannot be held twice.
+                    .col(string_len("scope_key", 64))
                     .col(ref_id_null("granted_by"))
                     .col(at("created_at"))
                     .foreign_key(&mut fk("user_roles", "user_id", "users", "id", Cascade))
@@ -246,11 +254,12 @@ impl MigrationTrait for Migration {
                 index("pairings", &["helper_region_code"]),
                 unique("pairing_targets", &["pairing_id", "region_code"]),
                 index("pairing_targets", &["region_code"]),
-                index("user_roles", &["user_id"]),
+                unique("user_roles", &["user_id", "role", "scope_key"]),
                 index("user_roles", &["region_code"]),
                 index("user_roles", &["organisation_id"]),
                 unique("sessions", &["token_hash"]),
                 index("sessions", &["user_id"]),
+                index("sessions", &["expires_at"]),
                 unique("api_tokens", &["token_hash"]),
                 index("api_tokens", &["user_id"]),
             ],

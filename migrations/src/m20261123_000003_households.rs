@@ -19,6 +19,11 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too (sea-orm-migration wraps only PostgreSQL by default).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, Restrict, SetNull};
 
@@ -85,6 +90,8 @@ impl MigrationTrait for Migration {
                     .col(blob_null("address_enc"))
                     // Keyed hash (HMAC-SHA-256, hex) of the normalised 身份证号.
                     .col(string_len("id_card_hash", 64))
+                    // Which secret key sealed the fields, so that keys can be rotated.
+                    .col(small_integer("key_version").default(1))
                     .col(at("updated_at"))
                     .foreign_key(&mut fk(
                         "household_private",

@@ -1,4 +1,4 @@
-//! Needs (需求), their public timeline and the objections (异议/举报) raised
+//! Needs (需求) and the objections (异议/举报) raised
 //! against them during the public notice period.
 
 use sea_orm_migration::prelude::*;
@@ -15,6 +15,11 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too (sea-orm-migration wraps only PostgreSQL by default).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, Restrict, SetNull};
 
@@ -27,6 +32,12 @@ impl MigrationTrait for Migration {
                     .col(string_len("beneficiary_kind", 16))
                     .col(ref_id_null("household_id"))
                     .col(region_code("village_code"))
+                    // The village's ancestors, so that a filter or a figure for any level is an
+                    // indexed equality, not a prefix match.
+                    .col(region_code("town_code"))
+                    .col(region_code("county_code"))
+                    .col(region_code("city_code"))
+                    .col(region_code("province_code"))
                     .col(string_len("category", 32))
                     .col(string("title"))
                     .col(text("description"))
@@ -83,34 +94,19 @@ impl MigrationTrait for Migration {
                             .gte(0)
                             .and(Expr::col("pledged_quantity").lte(Expr::col("target_quantity"))),
                     )
-                    .check(Expr::col("received_quantity").gte(0))
-                    .to_owned(),
-            )
-            .await?;
-
-        // The public timeline: append-only, public-safe wording only.
-        manager
-            .create_table(
-                Table::create()
-                    .table("need_events")
-                    .col(id())
-                    .col(ref_id("need_id"))
-                    .col(string_len("kind", 32))
-                    // Public-safe description of the actor: a role, or an organisation's name.
-                    .col(string_len("actor_role", 16).null())
-                    .col(string_null("actor_label"))
-                    .col(ref_id_null("actor_user_id"))
-                    .col(text_null("note"))
-                    .col(text_null("data"))
-                    .col(at("created_at"))
-                    .foreign_key(&mut fk("need_events", "need_id", "needs", "id", Cascade))
-                    .foreign_key(&mut fk(
-                        "need_events",
-                        "actor_user_id",
-                        "users",
-                        "id",
-                        SetNull,
-                    ))
+                    .check(
+                        Expr::col("received_quantity")
+                            .gte(0)
+                            .and(Expr::col("received_quantity").lte(Expr::col("target_quantity"))),
+                    )
+                    .check(
+                        Expr::col("beneficiary_kind")
+                            .eq("household")
+                            .and(Expr::col("household_id").is_not_null())
+                            .or(Expr::col("beneficiary_kind")
+                                .eq("village")
+                                .and(Expr::col("household_id").is_null())),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -148,12 +144,15 @@ impl MigrationTrait for Migration {
             manager,
             vec![
                 index("needs", &["village_code", "status"]),
+                index("needs", &["town_code", "status"]),
+                index("needs", &["county_code", "status"]),
+                index("needs", &["city_code", "status"]),
+                index("needs", &["province_code", "status"]),
                 index("needs", &["status", "published_at"]),
                 index("needs", &["status", "notice_ends_at"]),
                 index("needs", &["status", "deadline"]),
                 index("needs", &["household_id"]),
                 index("needs", &["created_by"]),
-                index("need_events", &["need_id", "id"]),
                 index("objections", &["need_id", "status"]),
             ],
         )
@@ -161,6 +160,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(manager, &["objections", "need_events", "needs"]).await
+        drop_tables(manager, &["objections", "needs"]).await
     }
 }

@@ -1,4 +1,4 @@
-//! Pledges (认捐) toward needs, the idempotency keys that make pledging safe to retry, and the
+//! Pledges (认捐) toward needs, the public timeline of needs, the idempotency keys that make pledging safe to retry, and the
 //! photos of needs and of receipts.
 
 use sea_orm_migration::prelude::*;
@@ -16,6 +16,11 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too (sea-orm-migration wraps only PostgreSQL by default).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, Restrict, SetNull};
 
@@ -65,6 +70,13 @@ impl MigrationTrait for Migration {
                         SetNull,
                     ))
                     .check(Expr::col("quantity").gt(0))
+                    .check(
+                        Expr::col("received_quantity")
+                            .is_null()
+                            .or(Expr::col("received_quantity")
+                                .gte(0)
+                                .and(Expr::col("received_quantity").lte(Expr::col("quantity")))),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -113,6 +125,41 @@ impl MigrationTrait for Migration {
                     .foreign_key(&mut fk("photos", "need_id", "needs", "id", Cascade))
                     .foreign_key(&mut fk("photos", "pledge_id", "pledges", "id", Cascade))
                     .foreign_key(&mut fk("photos", "uploaded_by", "users", "id", SetNull))
+                    // A photo belongs to a need or to a pledge's receipt, never both.
+                    .check(
+                        Expr::col("need_id")
+                            .is_null()
+                            .ne(Expr::col("pledge_id").is_null()),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        // The public timeline: append-only, public-safe wording only.
+        manager
+            .create_table(
+                Table::create()
+                    .table("need_events")
+                    .col(id())
+                    .col(ref_id("need_id"))
+                    .col(string_len("kind", 32))
+                    // Public-safe description of the actor: a role, or an organisation's name.
+                    .col(string_len("actor_role", 16).null())
+                    .col(string_null("actor_label"))
+                    .col(ref_id_null("actor_user_id"))
+                    // The pledge the event is about, if any.
+                    .col(ref_id_null("pledge_id"))
+                    .col(text_null("note"))
+                    .col(text_null("data"))
+                    .col(at("created_at"))
+                    .foreign_key(&mut fk("need_events", "need_id", "needs", "id", Cascade))
+                    .foreign_key(&mut fk(
+                        "need_events",
+                        "actor_user_id",
+                        "users",
+                        "id",
+                        SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -120,6 +167,7 @@ impl MigrationTrait for Migration {
         create_indexes(
             manager,
             vec![
+                index("need_events", &["need_id", "id"]),
                 index("pledges", &["need_id", "status"]),
                 index("pledges", &["donor_user_id", "status"]),
                 index("pledges", &["organisation_id", "status"]),
@@ -134,6 +182,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(manager, &["photos", "idempotency_keys", "pledges"]).await
+        drop_tables(
+            manager,
+            &["need_events", "photos", "idempotency_keys", "pledges"],
+        )
+        .await
     }
 }

@@ -15,6 +15,11 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too (sea-orm-migration wraps only PostgreSQL by default).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
@@ -25,10 +30,18 @@ impl MigrationTrait for Migration {
                     .col(string_len("kind", 32))
                     // JSON; never a private household field.
                     .col(text("payload"))
+                    // What the row is about (e.g. `need`, `42`): the worker applies the current
+                    // state of a subject, so rows for one subject may be applied in any order.
+                    .col(string_len_null("subject_kind", 32))
+                    .col(string_null("subject_id"))
                     .col(at("created_at"))
                     // Not to be tried before this time (backoff after a failure).
                     .col(at("available_at"))
                     .col(integer("attempts").default(0))
+                    // A worker's lease on the row while it works on it (SQLite has no
+                    // SKIP LOCKED, and mail must not be sent while holding row locks).
+                    .col(at_null("locked_until"))
+                    .col(string_null("locked_by"))
                     .col(text_null("last_error"))
                     .col(at_null("processed_at"))
                     // Set on a permanent failure: the row is kept for inspection, not retried.
@@ -67,7 +80,16 @@ impl MigrationTrait for Migration {
         create_indexes(
             manager,
             vec![
-                index("outbox", &["processed_at", "available_at"]),
+                // Only the rows still to do: done and failed rows leave the index.
+                Index::create()
+                    .name("ix_outbox_pending")
+                    .table("outbox")
+                    .col("available_at")
+                    .col("id")
+                    .and_where(Expr::col("processed_at").is_null())
+                    .and_where(Expr::col("failed_at").is_null())
+                    .to_owned(),
+                index("outbox", &["subject_kind", "subject_id"]),
                 index("audit_log", &["target_kind", "target_id"]),
                 index("audit_log", &["actor_user_id"]),
                 index("audit_log", &["created_at"]),

@@ -2,6 +2,7 @@
 
 pub mod authz;
 pub mod credit_code;
+pub mod household;
 pub mod id_card;
 pub mod phone;
 pub mod region;

@@ -1,14 +1,12 @@
 //! Account use cases.
 
 use anyhow::{Context, bail};
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::auth::password;
-use crate::store::entity::{audit_log, user_roles, users};
+use crate::domain::authz::Role;
+use crate::store::accounts::{self as account_store, GrantScope};
+use crate::store::entity::{audit_log, users};
 
 /// Creates a platform administrator (the first one, from the command line), audited.
 pub async fn create_admin(
@@ -18,7 +16,7 @@ pub async fn create_admin(
     plain_password: &str,
 ) -> anyhow::Result<i64> {
     let password_hash = password::hash(plain_password).context("hashing the password")?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     if users::Entity::find()
         .filter(users::Column::Email.eq(email))
         .one(&txn)
@@ -27,7 +25,7 @@ pub async fn create_admin(
     {
         bail!("a user with email {email} already exists");
     }
-    let now = Utc::now().fixed_offset();
+    let now = crate::clock::now().fixed_offset();
     let user = users::ActiveModel {
         email: Set(Some(email.to_owned())),
         mobile: Set(None),
@@ -42,17 +40,14 @@ pub async fn create_admin(
     }
     .insert(&txn)
     .await?;
-    user_roles::ActiveModel {
-        user_id: Set(user.id),
-        role: Set("admin".to_owned()),
-        region_code: Set(None),
-        organisation_id: Set(None),
-        pairing_id: Set(None),
-        granted_by: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    account_store::grant_role(
+        &txn,
+        user.id,
+        Role::Admin,
+        GrantScope::Platform,
+        None,
+        crate::clock::now(),
+    )
     .await?;
     audit_log::ActiveModel {
         actor_user_id: Set(None),

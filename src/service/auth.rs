@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, SqlErr};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -51,7 +51,7 @@ pub const API_TOKEN_PREFIX: &str = "djt_";
 
 /// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
 pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
     if hits > limit.hits {
         let retry_after = (started + limit.window - now).num_seconds().max(1);
@@ -150,8 +150,8 @@ pub async fn register(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    let now = Utc::now().fixed_offset();
-    let txn = db.begin().await?;
+    let now = crate::clock::now().fixed_offset();
+    let txn = crate::store::begin_write(db).await?;
     let inserted = users::ActiveModel {
         email: Set(email),
         mobile: Set(mobile.map(|m| m.expose().to_owned())),
@@ -252,9 +252,9 @@ pub async fn login(
     let user = check_credentials(db, creds, origin).await?;
     let token = random_token();
     let csrf_token = random_token();
-    let now = Utc::now();
+    let now = crate::clock::now();
     let expires_at = now + ttl;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let session = sessions::ActiveModel {
         token_hash: Set(token_hash(&token)),
         user_id: Set(user.id),
@@ -300,8 +300,8 @@ pub async fn logout(
     session_id: i64,
     origin: &Origin,
 ) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
-    if account_store::revoke_session(&txn, session_id, Utc::now()).await? {
+    let txn = crate::store::begin_write(db).await?;
+    if account_store::revoke_session(&txn, session_id, crate::clock::now()).await? {
         audit::record(
             &txn,
             origin,
@@ -341,8 +341,8 @@ pub async fn create_api_token(
     };
     let user = check_credentials(db, &creds, origin).await?;
     let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
-    let now = Utc::now().fixed_offset();
-    let txn = db.begin().await?;
+    let now = crate::clock::now().fixed_offset();
+    let txn = crate::store::begin_write(db).await?;
     let token = api_tokens::ActiveModel {
         user_id: Set(user.id),
         name: Set(name.to_owned()),
@@ -376,8 +376,8 @@ pub async fn revoke_api_token(
     id: i64,
     origin: &Origin,
 ) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
-    if !account_store::revoke_api_token(&txn, actor.user_id, id, Utc::now()).await? {
+    let txn = crate::store::begin_write(db).await?;
+    if !account_store::revoke_api_token(&txn, actor.user_id, id, crate::clock::now()).await? {
         return Err(ApiError::not_found("token"));
     }
     audit::record(
@@ -414,7 +414,7 @@ pub async fn caller_from_session(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<Caller>, DbErr> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     let Some((session, user)) = account_store::find_session(db, &token_hash(token), now).await?
     else {
         return Ok(None);
@@ -439,7 +439,7 @@ pub async fn caller_from_api_token(
     db: &DatabaseConnection,
     secret: &str,
 ) -> Result<Option<Caller>, DbErr> {
-    let now = Utc::now();
+    let now = crate::clock::now();
     let Some((token, user)) = account_store::find_api_token(db, &token_hash(secret), now).await?
     else {
         return Ok(None);

@@ -7,15 +7,17 @@
 //! mail).
 
 use anyhow::{Context, bail};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 use crate::auth::password;
+use crate::domain::authz::Role;
 use crate::domain::region::RegionCode;
-use crate::store::entity::{organisations, pairing_targets, pairings, user_roles, users, villages};
+use crate::store::accounts::{self as account_store, GrantScope};
+use crate::store::entity::{organisations, pairing_targets, pairings, users, villages};
 use crate::store::regions as region_store;
 
 /// The password of every demo account (documented in the README; demo only).
@@ -296,9 +298,9 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
 
     // Hash once, outside the transaction: argon2 is deliberately slow.
     let password_hash = password::hash(DEMO_PASSWORD).context("hashing the demo password")?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let mut report = SeedReport::default();
-    let now = Utc::now().fixed_offset();
+    let now = crate::clock::now().fixed_offset();
 
     let admin_id = ensure_user(&txn, &USERS[0], &password_hash, &mut report).await?;
     for org in ORGANISATIONS {
@@ -391,42 +393,31 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     for user in USERS {
         let user_id = ensure_user(&txn, user, &password_hash, &mut report).await?;
         for (role, scope) in user.roles {
-            let (region_code, organisation_id, pairing_id) = match *scope {
-                Scope::Platform => (None, None, None),
-                Scope::Region(code) => (Some(code.to_owned()), None, None),
+            let role = Role::parse(role).expect("demo roles are valid");
+            let organisation;
+            let pairing;
+            let scope = match *scope {
+                Scope::Platform => GrantScope::Platform,
+                Scope::Region(code) => GrantScope::Region(code),
                 Scope::Organisation(name) => {
-                    (None, Some(self::organisation_id(&txn, name).await?), None)
+                    organisation = organisation_id(&txn, name).await?;
+                    GrantScope::Organisation(organisation)
                 }
-                Scope::Pairing(name) => (None, None, Some(self::pairing_id(&txn, name).await?)),
-            };
-            let mut query = user_roles::Entity::find()
-                .filter(user_roles::Column::UserId.eq(user_id))
-                .filter(user_roles::Column::Role.eq(*role));
-            query = match &region_code {
-                Some(code) => query.filter(user_roles::Column::RegionCode.eq(code.as_str())),
-                None => query.filter(user_roles::Column::RegionCode.is_null()),
-            };
-            query = match organisation_id {
-                Some(id) => query.filter(user_roles::Column::OrganisationId.eq(id)),
-                None => query.filter(user_roles::Column::OrganisationId.is_null()),
-            };
-            query = match pairing_id {
-                Some(id) => query.filter(user_roles::Column::PairingId.eq(id)),
-                None => query.filter(user_roles::Column::PairingId.is_null()),
-            };
-            if query.one(&txn).await?.is_none() {
-                user_roles::ActiveModel {
-                    user_id: Set(user_id),
-                    role: Set((*role).to_owned()),
-                    region_code: Set(region_code),
-                    organisation_id: Set(organisation_id),
-                    pairing_id: Set(pairing_id),
-                    granted_by: Set(Some(admin_id)),
-                    created_at: Set(now),
-                    ..Default::default()
+                Scope::Pairing(name) => {
+                    pairing = pairing_id(&txn, name).await?;
+                    GrantScope::Pairing(pairing)
                 }
-                .insert(&txn)
-                .await?;
+            };
+            if account_store::grant_role(
+                &txn,
+                user_id,
+                role,
+                scope,
+                Some(admin_id),
+                crate::clock::now(),
+            )
+            .await?
+            {
                 report.roles += 1;
             }
         }
@@ -454,7 +445,7 @@ async fn ensure_user(
     {
         return Ok(existing.id);
     }
-    let now = Utc::now().fixed_offset();
+    let now = crate::clock::now().fixed_offset();
     let created = users::ActiveModel {
         email: Set(Some(user.email.to_owned())),
         mobile: Set(None),

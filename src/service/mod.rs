@@ -3,4 +3,6 @@
 pub mod accounts;
 pub mod auth;
 pub mod demo;
+pub mod households;
+pub mod organisations;
 pub mod regions;

@@ -6,11 +6,12 @@
 //! The import is one transaction: it either loads everything or changes nothing, and running it
 //! again changes nothing.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::region::{Level, RegionCode};
 use crate::store::regions::{self as region_store, RegionRow};
@@ -88,8 +89,13 @@ fn install(data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads one level's file. Every code must be of that level, every name non-empty.
-pub fn read_level(dir: &Path, level: Level) -> anyhow::Result<Vec<RegionRow>> {
+/// Reads one level's file. Every code must be of that level and appear once, every name be
+/// non-empty, and every parent be among `parents` (the level above, none for provinces).
+pub fn read_level(
+    dir: &Path,
+    level: Level,
+    parents: Option<&HashSet<RegionCode>>,
+) -> anyhow::Result<Vec<RegionRow>> {
     let path = dir.join(file_name(level));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -97,6 +103,7 @@ pub fn read_level(dir: &Path, level: Level) -> anyhow::Result<Vec<RegionRow>> {
         .from_path(&path)
         .with_context(|| format!("opening {}", path.display()))?;
     let mut rows = Vec::new();
+    let mut seen = HashSet::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
         let record =
@@ -117,6 +124,17 @@ pub fn read_level(dir: &Path, level: Level) -> anyhow::Result<Vec<RegionRow>> {
         let name = name.trim();
         if name.is_empty() {
             bail!("{}:{line}: empty name for {code}", path.display());
+        }
+        if !seen.insert(code.clone()) {
+            bail!("{}:{line}: {code} appears twice", path.display());
+        }
+        if let (Some(parents), Some(parent)) = (parents, code.parent())
+            && !parents.contains(&parent)
+        {
+            bail!(
+                "{}:{line}: the parent {parent} of {code} is not in the data set",
+                path.display()
+            );
         }
         rows.push(RegionRow {
             code,
@@ -141,13 +159,15 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<Impor
     let started = Instant::now();
     // Read and check everything before writing anything.
     let mut levels = Vec::with_capacity(Level::ALL.len());
+    let mut parents: Option<HashSet<RegionCode>> = None;
     for level in Level::ALL {
-        let rows = read_level(dir, level)?;
+        let rows = read_level(dir, level, parents.as_ref())?;
         tracing::info!(level = level.as_str(), rows = rows.len(), "read");
+        parents = Some(rows.iter().map(|r| r.code.clone()).collect());
         levels.push((level, rows));
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let before = region_store::count(&txn).await?;
     let mut read = 0;
     let mut written = 0;

@@ -203,3 +203,65 @@ pub async fn revoke_api_token(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The scope of a stored grant, as the columns hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantScope<'a> {
+    Platform,
+    Region(&'a str),
+    Organisation(i64),
+    Pairing(i64),
+}
+
+impl GrantScope<'_> {
+    /// The one non-null value that makes a grant unique per user and role.
+    pub fn key(&self) -> String {
+        match self {
+            GrantScope::Platform => "platform".to_owned(),
+            GrantScope::Region(code) => format!("region:{code}"),
+            GrantScope::Organisation(id) => format!("organisation:{id}"),
+            GrantScope::Pairing(id) => format!("pairing:{id}"),
+        }
+    }
+}
+
+/// Grants `role` in `scope` to a user unless they hold it already; true when granted now.
+pub async fn grant_role(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    role: Role,
+    scope: GrantScope<'_>,
+    granted_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let key = scope.key();
+    let held = user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.eq(user_id))
+        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .filter(user_roles::Column::ScopeKey.eq(key.as_str()))
+        .one(db)
+        .await?;
+    if held.is_some() {
+        return Ok(false);
+    }
+    let (region_code, organisation_id, pairing_id) = match scope {
+        GrantScope::Platform => (None, None, None),
+        GrantScope::Region(code) => (Some(code.to_owned()), None, None),
+        GrantScope::Organisation(id) => (None, Some(id), None),
+        GrantScope::Pairing(id) => (None, None, Some(id)),
+    };
+    user_roles::ActiveModel {
+        user_id: Set(user_id),
+        role: Set(role.as_str().to_owned()),
+        region_code: Set(region_code),
+        organisation_id: Set(organisation_id),
+        pairing_id: Set(pairing_id),
+        scope_key: Set(key),
+        granted_by: Set(granted_by),
+        created_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
+}

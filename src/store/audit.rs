@@ -1,7 +1,6 @@
 //! The audit log: who did what, to what, when and from where. Written in the transaction of the
 //! change it records. Details name private fields, never their values.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use super::entity::audit_log;
@@ -46,7 +45,7 @@ pub async fn record(
         ip: Set(origin.ip.clone()),
         request_id: Set(origin.request_id.clone()),
         detail: Set(detail.map(|d| d.to_string())),
-        created_at: Set(Utc::now().fixed_offset()),
+        created_at: Set(crate::clock::now().fixed_offset()),
         ..Default::default()
     }
     .insert(db)

@@ -8,11 +8,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseBackend;
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, SqlxPostgresConnector,
+    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+};
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
@@ -60,10 +64,44 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     }
 }
 
-/// Applies every pending migration.
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "busy"
+/// when another writer got in between, where an immediate one waits its turn.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Applies every pending migration. On PostgreSQL, nodes starting together take turns (an
+/// advisory lock held on a connection of its own) instead of racing to create the same tables.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    const LOCK: i64 = 0x6475_6a69_65; // "duijie"
+    let conn_err = |e: sea_orm::sqlx::Error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into()));
+    let mut lock = db
+        .get_postgres_connection_pool()
+        .acquire()
+        .await
+        .map_err(conn_err)?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(LOCK)
+        .execute(&mut *lock)
+        .await
+        .map_err(conn_err)?;
+    let result = Migrator::up(db, None).await;
+    sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK)
+        .execute(&mut *lock)
+        .await
+        .map_err(conn_err)?;
+    result
 }
 pub mod accounts;
 pub mod audit;
+pub mod meta;
 pub mod rate_limits;

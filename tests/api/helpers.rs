@@ -171,7 +171,9 @@ impl TestApp {
             .await
             .expect("importing the regions excerpt");
 
-        let app = Application::build_with_db(settings, db.clone()).expect("building the app");
+        let app = Application::build_with_db(settings, db.clone())
+            .await
+            .expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         TestApp {

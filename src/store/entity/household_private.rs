@@ -17,6 +17,7 @@ pub struct Model {
     pub address_enc: Option<Vec<u8>>,
     #[sea_orm(unique)]
     pub id_card_hash: String,
+    pub key_version: i16,
     pub updated_at: DateTimeWithTimeZone,
 }
 

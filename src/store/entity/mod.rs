@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod pairing_targets;
 pub mod pairings;
 pub mod photos;
+pub mod platform_meta;
 pub mod pledges;
 pub mod rate_limits;
 pub mod regions;

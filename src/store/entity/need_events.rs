@@ -12,6 +12,7 @@ pub struct Model {
     pub actor_role: Option<String>,
     pub actor_label: Option<String>,
     pub actor_user_id: Option<i64>,
+    pub pledge_id: Option<i64>,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -10,6 +10,10 @@ pub struct Model {
     pub beneficiary_kind: String,
     pub household_id: Option<i64>,
     pub village_code: String,
+    pub town_code: String,
+    pub county_code: String,
+    pub city_code: String,
+    pub province_code: String,
     pub category: String,
     pub title: String,
     #[sea_orm(column_type = "Text")]

@@ -10,9 +10,13 @@ pub struct Model {
     pub kind: String,
     #[sea_orm(column_type = "Text")]
     pub payload: String,
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
     pub created_at: DateTimeWithTimeZone,
     pub available_at: DateTimeWithTimeZone,
     pub attempts: i32,
+    pub locked_until: Option<DateTimeWithTimeZone>,
+    pub locked_by: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub processed_at: Option<DateTimeWithTimeZone>,

@@ -15,6 +15,7 @@ pub use super::outbox::Entity as Outbox;
 pub use super::pairing_targets::Entity as PairingTargets;
 pub use super::pairings::Entity as Pairings;
 pub use super::photos::Entity as Photos;
+pub use super::platform_meta::Entity as PlatformMeta;
 pub use super::pledges::Entity as Pledges;
 pub use super::rate_limits::Entity as RateLimits;
 pub use super::regions::Entity as Regions;

@@ -7,11 +7,15 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    #[sea_orm(unique_key = "ux_user_roles_user_id_role_scope_key")]
     pub user_id: i64,
+    #[sea_orm(unique_key = "ux_user_roles_user_id_role_scope_key")]
     pub role: String,
     pub region_code: Option<String>,
     pub organisation_id: Option<i64>,
     pub pairing_id: Option<i64>,
+    #[sea_orm(unique_key = "ux_user_roles_user_id_role_scope_key")]
+    pub scope_key: String,
     pub granted_by: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
 }

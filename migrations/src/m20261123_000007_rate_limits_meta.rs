@@ -1,8 +1,9 @@
 //! Fixed-window counters for rate limits (logins, registrations, objections), kept in the
-//! database so that every API node counts the same attempts.
+//! database so that every API node counts the same attempts; and the platform's own facts
+//! (such as the check value of the secret key every node must share).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{integer, string_len};
+use sea_orm_migration::schema::{integer, string_len, text};
 
 use crate::columns::{at, drop_tables};
 
@@ -11,6 +12,11 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too (sea-orm-migration wraps only PostgreSQL by default).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
@@ -22,10 +28,20 @@ impl MigrationTrait for Migration {
                     .col(integer("hits"))
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("platform_meta")
+                    .col(string_len("key", 64).primary_key())
+                    .col(text("value"))
+                    .col(at("updated_at"))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(manager, &["rate_limits"]).await
+        drop_tables(manager, &["platform_meta", "rate_limits"]).await
     }
 }

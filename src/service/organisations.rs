@@ -1,0 +1,262 @@
+//! Organisations (帮扶主体): created by their people, verified by administrators. Only verified
+//! organisations appear as such in public.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    SqlErr,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::store::accounts::{self as account_store, GrantScope};
+use crate::store::audit::{self, Origin};
+use crate::store::entity::organisations;
+use crate::store::regions as region_store;
+
+pub use organisations::Model as Organisation;
+
+/// The kinds of 帮扶主体 (individuals donate as themselves, without an organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// 企业 (万企帮万村); requires a 统一社会信用代码.
+    Enterprise,
+    /// 对口帮扶 city office.
+    PairedCity,
+    /// 定点扶贫 unit.
+    DesignatedUnit,
+    /// 社会组织.
+    SocialOrg,
+}
+
+impl OrganisationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Enterprise => "enterprise",
+            OrganisationKind::PairedCity => "paired_city",
+            OrganisationKind::DesignatedUnit => "designated_unit",
+            OrganisationKind::SocialOrg => "social_org",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewOrganisation {
+    pub kind: OrganisationKind,
+    pub name: String,
+    /// 统一社会信用代码 (GB 32100); required of enterprises.
+    pub credit_code: Option<String>,
+    pub region_code: Option<String>,
+    pub contact_email: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Creates an organisation; its creator becomes its administrator.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: NewOrganisation,
+    origin: &Origin,
+) -> Result<Organisation, ApiError> {
+    let mut fields = FieldErrors::new();
+    let name = new.name.trim().to_owned();
+    if !(2..=100).contains(&name.chars().count()) {
+        fields.insert("name".into(), vec!["must be 2 to 100 characters".into()]);
+    }
+    let credit_code = match new
+        .credit_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => match CreditCode::parse(code) {
+            Ok(code) => Some(code),
+            Err(e) => {
+                fields.insert("credit_code".into(), vec![e.to_string()]);
+                None
+            }
+        },
+        None => {
+            if new.kind == OrganisationKind::Enterprise {
+                fields.insert(
+                    "credit_code".into(),
+                    vec!["an enterprise gives its 统一社会信用代码".into()],
+                );
+            }
+            None
+        }
+    };
+    let region = match new.region_code.as_deref() {
+        Some(code) => match RegionCode::parse(code) {
+            Ok(code) if region_store::find(db, &code).await?.is_some() => Some(code),
+            _ => {
+                fields.insert(
+                    "region_code".into(),
+                    vec!["is not a known region code".into()],
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let contact_email = new
+        .contact_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_lowercase);
+    if let Some(email) = &contact_email
+        && !validator::ValidateEmail::validate_email(email)
+    {
+        fields.insert(
+            "contact_email".into(),
+            vec!["is not an email address".into()],
+        );
+    }
+    if new
+        .description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > 2000)
+    {
+        fields.insert(
+            "description".into(),
+            vec!["must be at most 2000 characters".into()],
+        );
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::validation(fields));
+    }
+
+    let now = crate::clock::now().fixed_offset();
+    let txn = crate::store::begin_write(db).await?;
+    let inserted = organisations::ActiveModel {
+        kind: Set(new.kind.as_str().to_owned()),
+        name: Set(name),
+        credit_code: Set(credit_code.map(|c| c.as_str().to_owned())),
+        region_code: Set(region.map(|r| r.as_str().to_owned())),
+        contact_email: Set(contact_email),
+        description: Set(new.description),
+        verified_at: Set(None),
+        verified_by: Set(None),
+        created_by: Set(Some(actor.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let organisation = match inserted {
+        Ok(org) => org,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            let mut error = ApiError::new(
+                ErrorCode::OrganisationDuplicate,
+                "an organisation with this credit code is already registered",
+            );
+            error.fields = Some(FieldErrors::from([(
+                "credit_code".to_owned(),
+                vec!["is already registered".to_owned()],
+            )]));
+            return Err(error);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    account_store::grant_role(
+        &txn,
+        actor.user_id,
+        Role::OrgAdmin,
+        GrantScope::Organisation(organisation.id),
+        Some(actor.user_id),
+        crate::clock::now(),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        origin,
+        "organisation.create",
+        "organisation",
+        organisation.id,
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(organisation)
+}
+
+pub async fn find(db: &DatabaseConnection, id: i64) -> Result<Option<Organisation>, ApiError> {
+    Ok(organisations::Entity::find_by_id(id).one(db).await?)
+}
+
+/// An organisation as the caller may see it: verified ones are public; an unverified one
+/// exists only for its own people and administrators.
+pub async fn visible(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<Organisation, ApiError> {
+    let org = find(db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    let insider = actor.is_some_and(|a| {
+        a.can(Action::ManageOrganisation, Target::Organisation(id))
+            || a.can(Action::PledgeForOrganisation, Target::Organisation(id))
+    });
+    if org.verified_at.is_none() && !insider {
+        return Err(ApiError::not_found("organisation"));
+    }
+    Ok(org)
+}
+
+/// The verified organisations, by name.
+pub async fn list_verified(db: &DatabaseConnection) -> Result<Vec<Organisation>, ApiError> {
+    Ok(organisations::Entity::find()
+        .filter(organisations::Column::VerifiedAt.is_not_null())
+        .order_by_asc(organisations::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Marks an organisation verified (administrators only).
+pub async fn verify(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    origin: &Origin,
+) -> Result<Organisation, ApiError> {
+    authorize(actor, Action::VerifyOrganisation, Target::Organisation(id))
+        .map_err(|_| ApiError::forbidden())?;
+    let txn = crate::store::begin_write(db).await?;
+    let org = organisations::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    if org.verified_at.is_some() {
+        return Ok(org);
+    }
+    let now = crate::clock::now().fixed_offset();
+    let org = organisations::ActiveModel {
+        id: Set(id),
+        verified_at: Set(Some(now)),
+        verified_by: Set(Some(actor.user_id)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        origin,
+        "organisation.verify",
+        "organisation",
+        id,
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(org)
+}
