@@ -510,7 +510,7 @@ pub async fn add_income(
             vec![format!("must be between 2000 and {this_year}")],
         );
     }
-    if !(0..=100_000_000_00).contains(&income.per_capita_income_fen) {
+    if !(0..=10_000_000_000).contains(&income.per_capita_income_fen) {
         fields.insert(
             "per_capita_income_fen".into(),
             vec!["must be 0 or more fen, and plausible".into()],

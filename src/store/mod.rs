@@ -81,7 +81,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return Migrator::up(db, None).await;
     }
-    const LOCK: i64 = 0x6475_6a69_65; // "duijie"
+    const LOCK: i64 = 0x0064_756a_6965; // "duijie"
     let conn_err = |e: sea_orm::sqlx::Error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into()));
     let mut lock = db
         .get_postgres_connection_pool()
