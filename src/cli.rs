@@ -30,7 +30,7 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if region_store::count(&db).await? == 0 {
             import_regions_into(&db, &settings, None).await?;
         }
-        seed_demo_into(&db).await?;
+        seed_demo_into(&db, &settings).await?;
     }
     let app = Application::build(settings).await?;
     tracing::info!(port = app.port(), "listening");
@@ -74,17 +74,19 @@ pub async fn seed_demo(settings: &Settings, needs: u32) -> anyhow::Result<()> {
             "demo needs arrive with the needs capability (issue 4); seeding accounts, organisations, villages and pairings"
         );
     }
-    seed_demo_into(&db).await
+    seed_demo_into(&db, settings).await
 }
 
-async fn seed_demo_into(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let report = service::demo::seed(db).await?;
+async fn seed_demo_into(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
+    let sealer = crate::startup::load_sealer(settings, db).await?;
+    let report = service::demo::seed(db, &sealer).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
         organisations = report.organisations,
         villages = report.villages,
         pairings = report.pairings,
+        households = report.households,
         "demo data set in place (counts are what this run created)"
     );
     let accounts: Vec<&str> = service::demo::account_emails().collect();

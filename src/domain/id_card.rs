@@ -45,6 +45,19 @@ impl IdCardNumber {
         Ok(Self(s))
     }
 
+    /// Completes 17 digits with their check character (for generating demo and test data).
+    pub fn complete(first17: &str) -> Result<Self, InvalidIdCard> {
+        if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(InvalidIdCard::Format);
+        }
+        let sum: u32 = first17
+            .bytes()
+            .zip(WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        Self::parse(&format!("{first17}{}", CHECK[(sum % 11) as usize] as char))
+    }
+
     /// The full number, for encryption and keyed hashing only.
     pub fn expose(&self) -> &str {
         &self.0
@@ -83,8 +96,9 @@ impl fmt::Display for IdCardNumber {
 mod tests {
     use super::*;
 
-    /// Builds a valid number from its first 17 digits, the way the standard defines it.
-    pub fn with_check(first17: &str) -> String {
+    /// The standard's check character, computed independently of `complete` (which also
+    /// validates the date).
+    fn with_check(first17: &str) -> String {
         let sum: u32 = first17
             .bytes()
             .zip(WEIGHTS)

@@ -5,9 +5,12 @@
 mod account;
 pub mod auth;
 mod health;
+mod households;
 mod middleware;
 mod openapi;
+mod organisations;
 mod regions;
+mod users;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{HttpRequest, web};
@@ -24,6 +27,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::document))
                 .configure(account::routes)
+                .configure(organisations::routes)
+                .configure(households::routes)
+                .configure(users::routes)
                 .configure(regions::routes),
         );
 }

@@ -4,7 +4,7 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::{account, health, regions};
+use super::{account, health, households, organisations, regions, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,19 @@ use super::{account, health, regions};
         account::create_token,
         account::list_tokens,
         account::revoke_token,
+        organisations::list,
+        organisations::create,
+        organisations::show,
+        organisations::verify,
+        households::list,
+        households::create,
+        households::show,
+        households::reveal,
+        households::update,
+        households::add_income,
+        households::change_status,
+        users::grant,
+        users::revoke,
         health::healthz,
         health::readyz,
         regions::provinces,

@@ -66,3 +66,165 @@ pub async fn create_admin(
     txn.commit().await?;
     Ok(user.id)
 }
+
+/// A role to grant, with its scope as the request gives it.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewGrant {
+    #[schema(example = "cadre")]
+    pub role: String,
+    /// A village for a cadre; a town or county for a verifier.
+    pub region_code: Option<String>,
+    /// For org_admin and org_member.
+    pub organisation_id: Option<i64>,
+    /// For a coordinator.
+    pub pairing_id: Option<i64>,
+}
+
+/// Grants a role to a user (administrators), checking that the scope fits the role.
+pub async fn grant(
+    db: &DatabaseConnection,
+    actor: &crate::domain::authz::Actor,
+    user_id: i64,
+    new: NewGrant,
+    origin: &crate::store::audit::Origin,
+) -> Result<bool, crate::error::ApiError> {
+    use crate::domain::authz::{Action, Target, authorize};
+    use crate::domain::region::{Level, RegionCode};
+    use crate::error::ApiError;
+    use crate::store::entity::{organisations, pairings};
+
+    authorize(actor, Action::ManageUsers, Target::Platform).map_err(|_| ApiError::forbidden())?;
+    if account_store::find(db, user_id).await?.is_none() {
+        return Err(ApiError::not_found("user"));
+    }
+    let role = Role::parse(&new.role).ok_or_else(|| {
+        ApiError::field(
+            "role",
+            "is not one of cadre, verifier, coordinator, org_admin, org_member, admin",
+        )
+    })?;
+    let region = |levels: &[Level]| -> Result<RegionCode, ApiError> {
+        new.region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok())
+            .filter(|c| levels.contains(&c.level()))
+            .ok_or_else(|| {
+                ApiError::field(
+                    "region_code",
+                    format!(
+                        "a {} is scoped to a {}",
+                        role.as_str(),
+                        levels
+                            .iter()
+                            .map(|l| l.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                )
+            })
+    };
+    let region_code;
+    let scope = match role {
+        Role::Admin => GrantScope::Platform,
+        Role::Cadre | Role::Verifier => {
+            let levels: &[Level] = if role == Role::Cadre {
+                &[Level::Village]
+            } else {
+                &[Level::Town, Level::County]
+            };
+            region_code = region(levels)?;
+            if crate::store::regions::find(db, &region_code)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::field("region_code", "is not a known region"));
+            }
+            GrantScope::Region(region_code.as_str())
+        }
+        Role::OrgAdmin | Role::OrgMember => {
+            let id = new
+                .organisation_id
+                .ok_or_else(|| ApiError::field("organisation_id", "is required for this role"))?;
+            if organisations::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::field(
+                    "organisation_id",
+                    "is not a known organisation",
+                ));
+            }
+            GrantScope::Organisation(id)
+        }
+        Role::Coordinator => {
+            let id = new
+                .pairing_id
+                .ok_or_else(|| ApiError::field("pairing_id", "is required for this role"))?;
+            if pairings::Entity::find_by_id(id).one(db).await?.is_none() {
+                return Err(ApiError::field("pairing_id", "is not a known pairing"));
+            }
+            GrantScope::Pairing(id)
+        }
+    };
+    let txn = crate::store::begin_write(db).await?;
+    let granted = account_store::grant_role(
+        &txn,
+        user_id,
+        role,
+        scope,
+        Some(actor.user_id),
+        crate::clock::now(),
+    )
+    .await?;
+    if granted {
+        crate::store::audit::record(
+            &txn,
+            origin,
+            "role.grant",
+            "user",
+            user_id,
+            new.region_code.as_deref(),
+            Some(serde_json::json!({"role": role.as_str(), "scope": scope.key()})),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(granted)
+}
+
+/// Revokes a grant (administrators).
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: &crate::domain::authz::Actor,
+    user_id: i64,
+    grant_id: i64,
+    origin: &crate::store::audit::Origin,
+) -> Result<(), crate::error::ApiError> {
+    use crate::domain::authz::{Action, Target, authorize};
+    use crate::error::ApiError;
+    use crate::store::entity::user_roles;
+    use sea_orm::ModelTrait;
+
+    authorize(actor, Action::ManageUsers, Target::Platform).map_err(|_| ApiError::forbidden())?;
+    let txn = crate::store::begin_write(db).await?;
+    let grant = user_roles::Entity::find_by_id(grant_id)
+        .one(&txn)
+        .await?
+        .filter(|g| g.user_id == user_id)
+        .ok_or_else(|| ApiError::not_found("role"))?;
+    let detail = serde_json::json!({"role": grant.role, "scope": grant.scope_key});
+    grant.delete(&txn).await?;
+    crate::store::audit::record(
+        &txn,
+        origin,
+        "role.revoke",
+        "user",
+        user_id,
+        None,
+        Some(detail),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -14,10 +14,16 @@ use sea_orm::{
 };
 
 use crate::auth::password;
+use crate::crypto::Sealer;
 use crate::domain::authz::Role;
+use crate::domain::id_card::IdCardNumber;
 use crate::domain::region::RegionCode;
+use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
-use crate::store::entity::{organisations, pairing_targets, pairings, users, villages};
+use crate::store::audit::Origin;
+use crate::store::entity::{
+    household_private, organisations, pairing_targets, pairings, users, villages,
+};
 use crate::store::regions as region_store;
 
 /// The password of every demo account (documented in the README; demo only).
@@ -246,6 +252,81 @@ const USERS: &[DemoUser] = &[
     },
 ];
 
+/// A demo household. The people are invented; their ID numbers are generated to pass the
+/// GB 11643 checksum. Their private fields exist so that the platform can be seen keeping them
+/// private.
+pub struct DemoHousehold {
+    pub village: &'static str,
+    /// The cadre who registers it.
+    pub cadre: &'static str,
+    pub head_name: &'static str,
+    /// The first 17 digits of the ID-card number; the check character is computed.
+    pub id_card_first17: &'static str,
+    pub phone: &'static str,
+    pub address: &'static str,
+    pub members: i16,
+    pub causes: &'static [&'static str],
+}
+
+pub const HOUSEHOLDS: &[DemoHousehold] = &[
+    DemoHousehold {
+        village: "441426100200",
+        cadre: "cadre@demo.duijie.cn",
+        head_name: "陈秀英",
+        id_card_first17: "44142619580312004",
+        phone: "13802001111",
+        address: "平远县大柘镇墩背村上屋组 12 号",
+        members: 3,
+        causes: &["illness"],
+    },
+    DemoHousehold {
+        village: "441426100200",
+        cadre: "cadre@demo.duijie.cn",
+        head_name: "黄国强",
+        id_card_first17: "44142619750825201",
+        phone: "13902002222",
+        address: "平远县大柘镇墩背村下围组 3 号",
+        members: 5,
+        causes: &["education_cost", "lack_capital"],
+    },
+    DemoHousehold {
+        village: "441426100201",
+        cadre: "cadre@demo.duijie.cn",
+        head_name: "李桂芳",
+        id_card_first17: "44142619620107302",
+        phone: "13702003333",
+        address: "平远县大柘镇杞园村新屋组 7 号",
+        members: 2,
+        causes: &["disability", "lack_labour"],
+    },
+    DemoHousehold {
+        village: "441426100201",
+        cadre: "cadre@demo.duijie.cn",
+        head_name: "张木生",
+        id_card_first17: "44142619880419401",
+        phone: "13602004444",
+        address: "平远县大柘镇杞园村老街 21 号",
+        members: 4,
+        causes: &["lack_skills"],
+    },
+    DemoHousehold {
+        village: "441624100201",
+        cadre: "cadre-heyuan@demo.duijie.cn",
+        head_name: "刘志明",
+        id_card_first17: "44162419700530501",
+        phone: "13502005555",
+        address: "和平县阳明镇城西村河背组 9 号",
+        members: 3,
+        causes: &["disaster"],
+    },
+];
+
+impl DemoHousehold {
+    pub fn id_card(&self) -> IdCardNumber {
+        IdCardNumber::complete(self.id_card_first17).expect("demo ID numbers are well formed")
+    }
+}
+
 /// What a run of the seed created (zero everywhere on a second run).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
@@ -254,6 +335,7 @@ pub struct SeedReport {
     pub organisations: u32,
     pub villages: u32,
     pub pairings: u32,
+    pub households: u32,
 }
 
 /// Every region code the demo data set refers to.
@@ -276,8 +358,9 @@ fn referenced_regions() -> Vec<&'static str> {
     codes
 }
 
-/// Creates whatever part of the demo data set is missing, in one transaction.
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
+/// Creates whatever part of the demo data set is missing. Households are registered through the
+/// same use case a cadre's request goes through, as the demo cadre.
+pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<SeedReport> {
     let wanted = referenced_regions();
     let codes: Vec<RegionCode> = wanted
         .iter()
@@ -424,6 +507,38 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     }
 
     txn.commit().await?;
+
+    for household in HOUSEHOLDS {
+        let exists = household_private::Entity::find()
+            .filter(
+                household_private::Column::IdCardHash.eq(sealer.id_card_hash(&household.id_card())),
+            )
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let cadre = users::Entity::find()
+            .filter(users::Column::Email.eq(household.cadre))
+            .one(db)
+            .await?
+            .with_context(|| format!("demo cadre {} is missing", household.cadre))?;
+        let actor = account_store::load_actor(db, cadre.id).await?;
+        let new = NewHousehold {
+            village_code: household.village.to_owned(),
+            head_name: household.head_name.to_owned(),
+            id_card_number: household.id_card().expose().to_owned(),
+            phone: Some(household.phone.to_owned()),
+            address: Some(household.address.to_owned()),
+            members_count: household.members,
+            poverty_causes: household.causes.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        households::create(db, sealer, &actor, new, &Origin::cli().with_user(cadre.id))
+            .await
+            .map_err(|e| anyhow::anyhow!("registering a demo household: {e}"))?;
+        report.households += 1;
+    }
     Ok(report)
 }
 

@@ -4,17 +4,17 @@ use duijie::store::entity::{pairing_targets, pairings, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, test_sealer};
 
 db_test! {
     async fn seeding_the_demo_twice_creates_everything_once(backend: Backend) {
         let app = TestApp::spawn(backend).await;
-        let first = demo::seed(&app.db).await.unwrap();
+        let first = demo::seed(&app.db, &test_sealer()).await.unwrap();
         assert_eq!(
             first,
-            SeedReport { users: 7, roles: 7, organisations: 4, villages: 6, pairings: 8 }
+            SeedReport { users: 7, roles: 7, organisations: 4, villages: 6, pairings: 8, households: 5 }
         );
-        let second = demo::seed(&app.db).await.unwrap();
+        let second = demo::seed(&app.db, &test_sealer()).await.unwrap();
         assert_eq!(second, SeedReport::default());
         assert_eq!(users::Entity::find().count(&app.db).await.unwrap(), 7);
     }

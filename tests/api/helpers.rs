@@ -138,13 +138,22 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The secret key of every test application.
+pub const TEST_SECRET_KEY: &str =
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
+/// The sealer of every test application's private fields.
+pub fn test_sealer() -> duijie::crypto::Sealer {
+    duijie::crypto::Sealer::new(&duijie::secret::SecretKey::parse(TEST_SECRET_KEY).unwrap())
+}
+
 /// Settings for a test: its own data directory and database, port 0, a fixed secret key.
 pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
     Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.to_path_buf(),
         database_url: Some(SecretString::from(database_url.to_owned())),
-        secret_key: Some(SecretString::from("5a".repeat(32))),
+        secret_key: Some(SecretString::from(TEST_SECRET_KEY)),
         ..Settings::default()
     }
 }
@@ -192,7 +201,7 @@ impl TestApp {
     /// Starts the application and seeds the demo data set.
     pub async fn spawn_with_demo(backend: Backend) -> TestApp {
         let app = Self::spawn(backend).await;
-        service::demo::seed(&app.db)
+        service::demo::seed(&app.db, &test_sealer())
             .await
             .expect("seeding the demo");
         app

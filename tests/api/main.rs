@@ -4,7 +4,11 @@
 mod helpers;
 
 mod auth;
+mod authz;
 mod cli;
 mod demo;
 mod health;
+mod households;
+mod organisations;
+mod privacy;
 mod regions;

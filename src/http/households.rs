@@ -1,0 +1,169 @@
+//! `/api/v1/households`: registered poor households, for their village's cadres and verifiers
+//! only. Private fields are masked; `/private` reveals them, audited.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::auth::{Auth, RequestOrigin};
+use crate::error::{ApiError, ErrorBody};
+use crate::service::households::{
+    self, HouseholdChanges, HouseholdDetail, HouseholdPrivateView, HouseholdView, IncomeView,
+    NewHousehold, NewIncome, StatusMove,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/households", web::get().to(list))
+        .route("/households", web::post().to(create))
+        .route("/households/{id}", web::get().to(show))
+        .route("/households/{id}", web::patch().to(update))
+        .route("/households/{id}/private", web::get().to(reveal))
+        .route("/households/{id}/incomes", web::post().to(add_income))
+        .route("/households/{id}/status", web::post().to(change_status));
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct VillageQuery {
+    /// The village (12-digit code).
+    pub village: String,
+}
+
+/// The households of a village, private fields masked.
+#[utoipa::path(get, path = "/api/v1/households", tag = "households", params(VillageQuery),
+    responses((status = 200, body = Vec<HouseholdView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Auth,
+    query: web::Query<VillageQuery>,
+) -> Result<web::Json<Vec<HouseholdView>>, ApiError> {
+    Ok(web::Json(
+        households::list(&state.db, &state.sealer, &caller.0.actor, &query.village).await?,
+    ))
+}
+
+/// Register a household (cadres of its village).
+#[utoipa::path(post, path = "/api/v1/households", tag = "households", request_body = NewHousehold,
+    responses((status = 201, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`household_duplicate`: the ID-card number is already registered")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    body: web::Json<NewHousehold>,
+) -> Result<HttpResponse, ApiError> {
+    let household = households::create(
+        &state.db,
+        &state.sealer,
+        &caller.0.actor,
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(household))
+}
+
+/// One household, masked, with its incomes and register history.
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", params(("id" = i64, Path)),
+    responses((status = 200, body = HouseholdDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<HouseholdDetail>, ApiError> {
+    Ok(web::Json(
+        households::detail(&state.db, &state.sealer, &caller.0.actor, id.into_inner()).await?,
+    ))
+}
+
+/// The private fields in full (audited).
+#[utoipa::path(get, path = "/api/v1/households/{id}/private", tag = "households", params(("id" = i64, Path)),
+    responses((status = 200, body = HouseholdPrivateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reveal(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let private = households::reveal(
+        &state.db,
+        &state.sealer,
+        &caller.0.actor,
+        id.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(private))
+}
+
+/// Edit a household (cadres of its village).
+#[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", params(("id" = i64, Path)), request_body = HouseholdChanges,
+    responses((status = 200, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<HouseholdChanges>,
+) -> Result<web::Json<HouseholdView>, ApiError> {
+    Ok(web::Json(
+        households::update(
+            &state.db,
+            &state.sealer,
+            &caller.0.actor,
+            id.into_inner(),
+            body.into_inner(),
+            &caller.origin(&origin),
+        )
+        .await?,
+    ))
+}
+
+/// Record a year's per-capita income.
+#[utoipa::path(post, path = "/api/v1/households/{id}/incomes", tag = "households", params(("id" = i64, Path)), request_body = NewIncome,
+    responses((status = 201, body = IncomeView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`income_year_recorded`")))]
+pub async fn add_income(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<NewIncome>,
+) -> Result<HttpResponse, ApiError> {
+    let income = households::add_income(
+        &state.db,
+        &caller.0.actor,
+        id.into_inner(),
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(income))
+}
+
+/// Move a household on the register (在档 → 已脱贫 → 返贫), with reason and evidence.
+#[utoipa::path(post, path = "/api/v1/households/{id}/status", tag = "households", params(("id" = i64, Path)), request_body = StatusMove,
+    responses((status = 200, body = HouseholdView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: the move is not allowed (yet)")))]
+pub async fn change_status(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<StatusMove>,
+) -> Result<web::Json<HouseholdView>, ApiError> {
+    let exit_line = state.settings.household_exit_income_fen;
+    Ok(web::Json(
+        households::change_status(
+            &state.db,
+            &state.sealer,
+            &caller.0.actor,
+            id.into_inner(),
+            body.into_inner(),
+            exit_line,
+            &caller.origin(&origin),
+        )
+        .await?,
+    ))
+}

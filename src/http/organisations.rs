@@ -1,0 +1,115 @@
+//! `/api/v1/organisations`: 帮扶主体, public once verified.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use crate::error::{ApiError, ErrorBody};
+use crate::service::organisations::{self, NewOrganisation, Organisation};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/organisations", web::get().to(list))
+        .route("/organisations", web::post().to(create))
+        .route("/organisations/{id}", web::get().to(show))
+        .route("/organisations/{id}/verify", web::post().to(verify));
+}
+
+/// An organisation as anyone may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationView {
+    pub id: i64,
+    #[schema(example = "enterprise")]
+    pub kind: String,
+    pub name: String,
+    /// 统一社会信用代码 (public registration data).
+    pub credit_code: Option<String>,
+    pub region_code: Option<String>,
+    pub description: Option<String>,
+    /// Only verified organisations appear as such in public.
+    pub verified: bool,
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+impl From<Organisation> for OrganisationView {
+    fn from(o: Organisation) -> Self {
+        Self {
+            id: o.id,
+            kind: o.kind,
+            name: o.name,
+            credit_code: o.credit_code,
+            region_code: o.region_code,
+            description: o.description,
+            verified: o.verified_at.is_some(),
+            verified_at: o.verified_at.map(|t| t.to_utc()),
+        }
+    }
+}
+
+/// The verified organisations.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
+    responses((status = 200, body = Vec<OrganisationView>)))]
+pub async fn list(
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<OrganisationView>>, ApiError> {
+    let orgs = organisations::list_verified(&state.db).await?;
+    Ok(web::Json(
+        orgs.into_iter().map(OrganisationView::from).collect(),
+    ))
+}
+
+/// Register an organisation; its creator administers it. It is public once an administrator
+/// verifies it.
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisation,
+    responses((status = 201, body = OrganisationView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "`organisation_duplicate`")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    body: web::Json<NewOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let org = organisations::create(
+        &state.db,
+        &caller.0.actor,
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(OrganisationView::from(org)))
+}
+
+/// One organisation: verified ones to anyone, unverified ones to their own people and
+/// administrators.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
+    responses((status = 200, body = OrganisationView), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: MaybeAuth,
+    id: web::Path<i64>,
+) -> Result<web::Json<OrganisationView>, ApiError> {
+    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let org = organisations::visible(&state.db, actor, id.into_inner()).await?;
+    Ok(web::Json(org.into()))
+}
+
+/// Mark an organisation verified (administrators).
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "organisations", params(("id" = i64, Path)),
+    responses((status = 200, body = OrganisationView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<web::Json<OrganisationView>, ApiError> {
+    let org = organisations::verify(
+        &state.db,
+        &caller.0.actor,
+        id.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(web::Json(org.into()))
+}

@@ -1,0 +1,88 @@
+use serde_json::json;
+
+use crate::db_test;
+use crate::helpers::{TestApp, assert_error_code};
+
+db_test! {
+    async fn an_enterprise_is_public_only_once_an_administrator_verifies_it(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let donor = app.login_demo("donor").await;
+        let (status, body) = donor
+            .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "平远脐橙合作社", "credit_code": "91330100799655058C"}))
+            .await;
+        assert_eq!(status, 400);
+        assert!(body["error"]["fields"]["credit_code"][0].as_str().unwrap().contains("check character"));
+
+        let (status, created) = donor
+            .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "平远脐橙合作社", "credit_code": "91330100799655058B", "region_code": "441426"}))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["verified"], false);
+        let id = created["id"].as_i64().unwrap();
+
+        let (_, public) = app.get_json("/api/v1/organisations").await;
+        assert!(public.as_array().unwrap().iter().all(|o| o["id"] != id));
+        let (status, _) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
+        assert_eq!(status, 404, "unverified: not public");
+        let (status, _) = donor.get(&format!("/api/v1/organisations/{id}")).await;
+        assert_eq!(status, 200, "its own administrator sees it");
+        let (_, me) = donor.get("/api/v1/me").await;
+        assert!(me["roles"].as_array().unwrap().iter().any(|r| r["role"] == "org_admin" && r["organisation_id"] == id));
+
+        let (status, body) = donor.post(&format!("/api/v1/organisations/{id}/verify"), &json!({})).await;
+        assert_eq!(status, 403, "{body}");
+        let admin = app.login_demo("admin").await;
+        let (status, verified) = admin.post(&format!("/api/v1/organisations/{id}/verify"), &json!({})).await;
+        assert_eq!(status, 200, "{verified}");
+        assert_eq!(verified["verified"], true);
+        let (status, _) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
+        assert_eq!(status, 200);
+
+        let (status, body) = admin
+            .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "冒名企业", "credit_code": "91330100799655058b"}))
+            .await;
+        assert_eq!(status, 409);
+        assert_error_code(&body, "organisation_duplicate");
+    }
+}
+
+db_test! {
+    async fn an_enterprise_without_a_credit_code_is_refused(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let donor = app.login_demo("donor").await;
+        let (status, body) = donor.post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "无码公司"})).await;
+        assert_eq!(status, 400);
+        assert!(body["error"]["fields"]["credit_code"].is_array());
+        let (status, body) = donor.post("/api/v1/organisations", &json!({"kind": "charity", "name": "某某会"})).await;
+        assert_eq!(status, 400, "unknown kind: {body}");
+    }
+}
+
+db_test! {
+    async fn an_administrator_grants_a_scoped_role_that_takes_effect(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        app.post_json("/api/v1/auth/register", &json!({"email": "newcadre@example.cn", "password": "a long password", "display_name": "新村官"})).await;
+        let newcomer = app.login("newcadre@example.cn", "a long password").await;
+        let user_id = newcomer.user["id"].as_i64().unwrap();
+        let household = json!({
+            "village_code": "441426101200", "head_name": "古德才",
+            "id_card_number": duijie::domain::id_card::IdCardNumber::complete("44142619660606123").unwrap().expose(),
+            "members_count": 2, "poverty_causes": ["lack_water"]
+        });
+        let (status, _) = newcomer.post("/api/v1/households", &household).await;
+        assert_eq!(status, 403);
+
+        let admin = app.login_demo("admin").await;
+        let (status, body) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "cadre", "region_code": "441426"})).await;
+        assert_eq!(status, 400, "a cadre is scoped to a village: {body}");
+        let (status, _) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "cadre", "region_code": "441426101200"})).await;
+        assert_eq!(status, 201);
+        let (status, _) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "cadre", "region_code": "441426101200"})).await;
+        assert_eq!(status, 200, "granting twice changes nothing");
+        let (status, _) = newcomer.post("/api/v1/households", &household).await;
+        assert_eq!(status, 201, "the new grant holds at once");
+
+        let (status, _) = newcomer.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "admin"})).await;
+        assert_eq!(status, 403, "no one grants themselves roles");
+    }
+}

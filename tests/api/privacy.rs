@@ -1,0 +1,75 @@
+//! Private household data never reaches a public or donor-visible response.
+
+use duijie::service::demo::HOUSEHOLDS;
+
+use crate::db_test;
+use crate::helpers::TestApp;
+
+/// Every private value of the demo households, in the forms it could leak in.
+fn private_values() -> Vec<String> {
+    let mut values = Vec::new();
+    for h in HOUSEHOLDS {
+        values.push(h.head_name.to_owned());
+        values.push(h.id_card().expose().to_owned());
+        values.push(h.id_card_first17[6..14].to_owned()); // the birth date
+        values.push(h.phone.to_owned());
+        values.push(h.address.to_owned());
+    }
+    values
+}
+
+#[track_caller]
+fn assert_clean(path: &str, body: &str) {
+    for value in private_values() {
+        assert!(!body.contains(&value), "{path} leaks `{value}`");
+    }
+}
+
+db_test! {
+    async fn no_public_or_donor_response_holds_a_private_household_field(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let cadre = app.login_demo("cadre").await;
+        let (_, list) = cadre.get("/api/v1/households?village=441426100200").await;
+        let household = list[0]["id"].as_i64().unwrap();
+
+        let (_, orgs) = app.get_json("/api/v1/organisations").await;
+        let mut paths = vec![
+            "/healthz".to_owned(),
+            "/readyz".to_owned(),
+            "/api/v1/openapi.json".to_owned(),
+            "/api/v1/regions".to_owned(),
+            "/api/v1/regions/441426100200".to_owned(),
+            "/api/v1/regions/441426100/children".to_owned(),
+            "/api/v1/organisations".to_owned(),
+            "/api/v1/me".to_owned(),
+            "/api/v1/auth/tokens".to_owned(),
+            "/api/v1/households?village=441426100200".to_owned(),
+            format!("/api/v1/households/{household}"),
+            format!("/api/v1/households/{household}/private"),
+        ];
+        for org in orgs.as_array().unwrap() {
+            paths.push(format!("/api/v1/organisations/{}", org["id"]));
+        }
+
+        let mut checked = 0;
+        for path in &paths {
+            let anonymous = app.get(path).await.text().await.unwrap();
+            assert_clean(path, &anonymous);
+            checked += 1;
+        }
+        for who in ["donor", "enterprise", "coordinator", "admin"] {
+            let session = app.login_demo(who).await;
+            assert_clean("login answer", &session.user.to_string());
+            for path in &paths {
+                let (_, body) = session.get(path).await;
+                assert_clean(&format!("{who} {path}"), &body.to_string());
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, paths.len() * 5);
+
+        // The cadre of the village does see them, so the check above can fail.
+        let (_, private) = cadre.get(&format!("/api/v1/households/{household}/private")).await;
+        assert!(private_values().iter().any(|v| private.to_string().contains(v)));
+    }
+}
