@@ -26,7 +26,12 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tracing::info!("{line}");
     }
     if demo {
-        let db = connect_migrated(&settings).await?;
+        let db = store::connect(&settings)
+            .await
+            .context("connecting to the database")?;
+        if settings.auto_migrate {
+            store::migrate(&db).await.context("applying migrations")?;
+        }
         if region_store::count(&db).await? == 0 {
             import_regions_into(&db, &settings, None).await?;
         }

@@ -13,6 +13,11 @@ pub fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_span_events(FmtSpan::NONE)
+        // Colours for a person at a terminal, plain text for files and log collectors.
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
         .with_writer(std::io::stderr);
     // A second call (several apps in one test process) keeps the first subscriber.
     let _ = match format {

@@ -11,8 +11,6 @@ fn duijie(dir: &std::path::Path) -> Command {
     command
         .current_dir(dir)
         .env_remove("RUST_LOG")
-        .env("DUIJIE_DATA_DIR", dir)
-        .env("DUIJIE_SECRET_KEY", "7e".repeat(32))
         .stdin(Stdio::null());
     // The tests' own DUIJIE_* settings must not leak in from the developer's shell.
     for (key, _) in std::env::vars() {
@@ -22,7 +20,8 @@ fn duijie(dir: &std::path::Path) -> Command {
     }
     command
         .env("DUIJIE_DATA_DIR", dir)
-        .env("DUIJIE_SECRET_KEY", "7e".repeat(32));
+        .env("DUIJIE_SECRET_KEY", "7e".repeat(32))
+        .env("NO_COLOR", "1");
     command
 }
 
@@ -69,7 +68,6 @@ db_test! {
         let run = || {
             let output = duijie(dir.path())
                 .env("DUIJIE_DATABASE_URL", &database.url)
-                .env("NO_COLOR", "1")
                 .args(["regions", "import", "--from"])
                 .arg(regions_fixture())
                 .output()
@@ -134,6 +132,52 @@ db_test! {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{stderr}");
         assert!(stderr.contains("demo data set in place"), "{stderr}");
+        assert!(stderr.contains("households=5"), "the demo registered its households: {stderr}");
         assert!(stderr.contains("stopped"), "{stderr}");
+        // Registering households logged nothing private.
+        for h in duijie::service::demo::HOUSEHOLDS {
+            for value in [h.head_name, h.phone, h.address, h.id_card().expose()] {
+                assert!(!stderr.contains(value), "the log holds `{value}`");
+            }
+        }
+    }
+}
+
+db_test! {
+    async fn create_admin_makes_an_administrator_who_can_sign_in(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::create(backend, dir.path()).await;
+        let run = |password: &str| {
+            let mut child = duijie(dir.path())
+                .env("DUIJIE_DATABASE_URL", &database.url)
+                .args(["user", "create-admin", "--email", "Root@Example.cn", "--name", "根管理员"])
+                .stdin(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+            child.wait_with_output().unwrap()
+        };
+        let short = run("short");
+        assert!(!short.status.success());
+        assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+
+        let output = run("a very long admin password");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(!stderr.contains("a very long admin password"), "the password is not echoed");
+        let again = run("a very long admin password");
+        assert!(!again.status.success(), "a second admin with the same email is refused");
+
+        use duijie::store::entity::users;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let mut settings = crate::helpers::test_settings(dir.path(), &database.url);
+        settings.secret_key = None;
+        let db = duijie::store::connect(&settings).await.unwrap();
+        let user = users::Entity::find().filter(users::Column::Email.eq("root@example.cn")).one(&db).await.unwrap().unwrap();
+        assert!(duijie::auth::password::verify("a very long admin password", &user.password_hash));
+        let actor = duijie::store::accounts::load_actor(&db, user.id).await.unwrap();
+        assert!(actor.has_role(duijie::domain::authz::Role::Admin));
     }
 }
