@@ -80,7 +80,8 @@ pub struct NewGrant {
     pub pairing_id: Option<i64>,
 }
 
-/// Grants a role to a user (administrators), checking that the scope fits the role.
+/// Grants a role to a user (administrators; an organisation's administrators for its own
+/// members), checking that the scope fits the role.
 pub async fn grant(
     db: &DatabaseConnection,
     actor: &crate::domain::authz::Actor,
@@ -88,12 +89,11 @@ pub async fn grant(
     new: NewGrant,
     origin: &crate::store::audit::Origin,
 ) -> Result<bool, crate::error::ApiError> {
-    use crate::domain::authz::{Action, Target, authorize};
+    use crate::domain::authz::{Action, Target};
     use crate::domain::region::{Level, RegionCode};
     use crate::error::ApiError;
     use crate::store::entity::{organisations, pairings};
 
-    authorize(actor, Action::ManageUsers, Target::Platform).map_err(|_| ApiError::forbidden())?;
     if account_store::find(db, user_id).await?.is_none() {
         return Err(ApiError::not_found("user"));
     }
@@ -103,6 +103,17 @@ pub async fn grant(
             "is not one of cadre, verifier, coordinator, org_admin, org_member, admin",
         )
     })?;
+    // An organisation's administrators take in its members; every other grant is the
+    // platform administrators'.
+    let allowed = match (role, new.organisation_id) {
+        (Role::OrgAdmin | Role::OrgMember, Some(org)) => {
+            actor.can(Action::ManageOrganisation, Target::Organisation(org))
+        }
+        _ => actor.can(Action::ManageUsers, Target::Platform),
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
     let region = |levels: &[Level]| -> Result<RegionCode, ApiError> {
         new.region_code
             .as_deref()
@@ -193,7 +204,7 @@ pub async fn grant(
     Ok(granted)
 }
 
-/// Revokes a grant (administrators).
+/// Revokes a grant (administrators; an organisation's administrators for its own roles).
 pub async fn revoke(
     db: &DatabaseConnection,
     actor: &crate::domain::authz::Actor,
@@ -201,18 +212,24 @@ pub async fn revoke(
     grant_id: i64,
     origin: &crate::store::audit::Origin,
 ) -> Result<(), crate::error::ApiError> {
-    use crate::domain::authz::{Action, Target, authorize};
+    use crate::domain::authz::{Action, Target};
     use crate::error::ApiError;
     use crate::store::entity::user_roles;
     use sea_orm::ModelTrait;
 
-    authorize(actor, Action::ManageUsers, Target::Platform).map_err(|_| ApiError::forbidden())?;
     let txn = crate::store::begin_write(db).await?;
     let grant = user_roles::Entity::find_by_id(grant_id)
         .one(&txn)
         .await?
         .filter(|g| g.user_id == user_id)
         .ok_or_else(|| ApiError::not_found("role"))?;
+    let allowed = match grant.organisation_id {
+        Some(org) => actor.can(Action::ManageOrganisation, Target::Organisation(org)),
+        None => actor.can(Action::ManageUsers, Target::Platform),
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
     let detail = serde_json::json!({"role": grant.role, "scope": grant.scope_key});
     grant.delete(&txn).await?;
     crate::store::audit::record(

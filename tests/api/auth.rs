@@ -234,3 +234,23 @@ db_test! {
         assert_eq!(status, 401);
     }
 }
+
+db_test! {
+    async fn an_expired_session_no_longer_signs_anyone_in(backend: Backend) {
+        use duijie::store::entity::sessions;
+        use sea_orm::{EntityTrait, sea_query::Expr};
+        let app = TestApp::spawn(backend).await;
+        register(&app, "feng@example.cn").await;
+        let session = app.login("feng@example.cn", PASSWORD).await;
+        assert_eq!(session.get("/api/v1/me").await.0, 200);
+        let past = (duijie::clock::now() - chrono::Duration::minutes(1)).fixed_offset();
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::ExpiresAt, Expr::value(past))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (status, body) = session.get("/api/v1/me").await;
+        assert_eq!(status, 401);
+        assert_error_code(&body, "unauthenticated");
+    }
+}

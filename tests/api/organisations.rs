@@ -86,3 +86,31 @@ db_test! {
         assert_eq!(status, 403, "no one grants themselves roles");
     }
 }
+
+db_test! {
+    async fn an_organisation_administrator_takes_in_members_of_their_own_organisation_only(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let org = enterprise.user["roles"][0]["organisation_id"].as_i64().unwrap();
+        let donor = app.login_demo("donor").await;
+        let donor_id = donor.user["id"].as_i64().unwrap();
+
+        let (status, _) = enterprise.post(&format!("/api/v1/users/{donor_id}/roles"), &json!({"role": "org_member", "organisation_id": org})).await;
+        assert_eq!(status, 201);
+        let (_, me) = donor.get("/api/v1/me").await;
+        let grant = me["roles"].as_array().unwrap().iter().find(|r| r["organisation_id"] == org).unwrap().clone();
+        assert_eq!(grant["role"], "org_member");
+
+        let (_, orgs) = app.get_json("/api/v1/organisations").await;
+        let other = orgs.as_array().unwrap().iter().find(|o| o["id"] != org).unwrap()["id"].as_i64().unwrap();
+        let (status, _) = enterprise.post(&format!("/api/v1/users/{donor_id}/roles"), &json!({"role": "org_member", "organisation_id": other})).await;
+        assert_eq!(status, 403, "not another organisation's");
+        let (status, _) = enterprise.post(&format!("/api/v1/users/{donor_id}/roles"), &json!({"role": "cadre", "region_code": "441426100200"})).await;
+        assert_eq!(status, 403, "nor platform roles");
+
+        let (status, _) = enterprise.send(reqwest::Method::DELETE, &format!("/api/v1/users/{donor_id}/roles/{}", grant["id"]), None).await;
+        assert_eq!(status, 204);
+        let (_, me) = donor.get("/api/v1/me").await;
+        assert!(me["roles"].as_array().unwrap().is_empty());
+    }
+}
