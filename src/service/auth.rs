@@ -30,7 +30,7 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Sign-in attempts for one login (email or mobile).
+/// Sign-in attempts for one login (email or mobile), until one succeeds.
 pub const LOGIN_PER_ACCOUNT: Limit = Limit {
     hits: 10,
     window: Duration::minutes(15),
@@ -226,7 +226,11 @@ async fn check_credentials(
         .await
         .map_err(ApiError::internal)?;
     match user {
-        Some(user) if matches && user.is_active => Ok(user),
+        Some(user) if matches && user.is_active => {
+            // The owner got in: the failed guesses before no longer count against them.
+            rate_limits::clear(db, &login_key(&creds.login)).await?;
+            Ok(user)
+        }
         _ => Err(ApiError::new(
             ErrorCode::InvalidCredentials,
             "the login or the password is wrong",

@@ -49,3 +49,13 @@ pub async fn hit(
     let started: chrono::DateTime<chrono::FixedOffset> = row.try_get("", "window_started_at")?;
     Ok((hits, started.with_timezone(&Utc)))
 }
+
+/// Forgets the hits on `key` (a successful sign-in clears its account's failures).
+pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    let stmt = Query::delete()
+        .from_table("rate_limits")
+        .and_where(Expr::col("key").eq(key))
+        .to_owned();
+    db.execute(&stmt).await?;
+    Ok(())
+}

@@ -14,6 +14,26 @@ async fn register(app: &TestApp, email: &str) -> (u16, serde_json::Value) {
     .await
 }
 
+/// Signs in without a cookie jar: the `Set-Cookie` of the session, and the JSON answer.
+async fn raw_login(app: &TestApp, email: &str) -> (String, serde_json::Value) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"login": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("duijie_session="))
+        .expect("a session cookie");
+    (cookie, response.json().await.unwrap())
+}
+
 db_test! {
     async fn a_new_account_registers_signs_in_and_sees_itself(backend: Backend) {
         let app = TestApp::spawn(backend).await;
@@ -107,23 +127,26 @@ db_test! {
 }
 
 db_test! {
+    async fn a_successful_sign_in_clears_the_failed_attempts_before_it(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        register(&app, "he@example.cn").await;
+        for round in 0..3 {
+            for attempt in 0..9 {
+                let (status, _) = app
+                    .post_json("/api/v1/auth/login", &json!({"login": "he@example.cn", "password": format!("typo {round} {attempt}")}))
+                    .await;
+                assert_eq!(status, 401);
+            }
+            app.login("he@example.cn", PASSWORD).await;
+        }
+    }
+}
+
+db_test! {
     async fn the_session_cookie_is_http_only_and_same_site(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         register(&app, "zhou@example.cn").await;
-        let response = app
-            .client
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": "zhou@example.cn", "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .find(|c| c.starts_with("duijie_session="))
-            .expect("a session cookie");
+        let (cookie, _) = raw_login(&app, "zhou@example.cn").await;
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         assert!(!cookie.contains("Secure"), "plain HTTP in the test");
@@ -134,22 +157,8 @@ db_test! {
     async fn a_stolen_session_cookie_stops_working_after_logout(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         register(&app, "wu@example.cn").await;
-        let response = app
-            .client
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": "wu@example.cn", "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .find(|c| c.starts_with("duijie_session="))
-            .unwrap();
+        let (cookie, body) = raw_login(&app, "wu@example.cn").await;
         let stolen = cookie.split(';').next().unwrap().to_owned();
-        let body: serde_json::Value = response.json().await.unwrap();
         let csrf = body["csrf_token"].as_str().unwrap();
 
         let thief = reqwest::Client::new();
