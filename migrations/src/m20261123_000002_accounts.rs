@@ -248,7 +248,16 @@ impl MigrationTrait for Migration {
             vec![
                 unique("users", &["email"]),
                 unique("users", &["mobile"]),
-                unique("organisations", &["credit_code"]),
+                // One verified organisation per credit code; unverified claims may coexist, so
+                // that nobody can squat a real enterprise's code before it registers.
+                Index::create()
+                    .name("ux_organisations_credit_code_verified")
+                    .table("organisations")
+                    .col("credit_code")
+                    .unique()
+                    .and_where(Expr::col("verified_at").is_not_null())
+                    .to_owned(),
+                index("organisations", &["credit_code"]),
                 index("organisations", &["region_code"]),
                 index("pairings", &["helper_organisation_id"]),
                 index("pairings", &["helper_region_code"]),

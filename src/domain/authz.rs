@@ -214,6 +214,11 @@ pub fn authorize(actor: &Actor, action: Action, target: Target<'_>) -> Result<()
     if !action.applies_to(&target) {
         return Err(Denied);
     }
+    // A hard rule, not a default: an administrator never sees households' private data, even
+    // if a cadre or verifier grant came to be held beside the admin one.
+    if action == Action::ViewHouseholdPrivate && actor.has_role(Role::Admin) {
+        return Err(Denied);
+    }
     let admitted = action.roles();
     actor
         .grants
@@ -389,6 +394,26 @@ mod tests {
             assert!(!admin.can(action, Target::Region(&village)), "{action:?}");
         }
         assert!(!admin.can(PledgeForOrganisation, Target::Organisation(3)));
+    }
+
+    #[test]
+    fn an_administrator_who_also_holds_a_verifier_grant_still_sees_no_private_data() {
+        let village = code("441426100200");
+        let actor = Actor {
+            user_id: 1,
+            grants: vec![
+                Grant {
+                    role: Role::Admin,
+                    scope: Scope::Platform,
+                },
+                Grant {
+                    role: Role::Verifier,
+                    scope: Scope::Region(code("441426")),
+                },
+            ],
+        };
+        assert!(!actor.can(Action::ViewHouseholdPrivate, Target::Region(&village)));
+        assert!(actor.can(Action::VerifyNeed, Target::Region(&village)));
     }
 
     #[test]

@@ -97,7 +97,10 @@ pub struct LoginAnswer {
 }
 
 fn secure(req: &HttpRequest) -> bool {
-    req.connection_info().scheme() == "https"
+    let configured = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.settings.secure_cookies);
+    configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
 }
 
 /// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS).

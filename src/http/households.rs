@@ -17,7 +17,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/households", web::post().to(create))
         .route("/households/{id}", web::get().to(show))
         .route("/households/{id}", web::patch().to(update))
-        .route("/households/{id}/private", web::get().to(reveal))
+        .route("/households/{id}/private", web::post().to(reveal))
         .route("/households/{id}/incomes", web::post().to(add_income))
         .route("/households/{id}/status", web::post().to(change_status));
 }
@@ -76,7 +76,7 @@ pub async fn show(
 }
 
 /// The private fields in full (audited).
-#[utoipa::path(get, path = "/api/v1/households/{id}/private", tag = "households", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/households/{id}/private", tag = "households", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdPrivateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reveal(
     state: web::Data<AppState>,

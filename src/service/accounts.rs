@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 
 use crate::auth::password;
 use crate::domain::authz::Role;
-use crate::store::accounts::{self as account_store, GrantScope};
+use crate::store::accounts::{self as account_store, GrantScope, load_actor};
 use crate::store::entity::{audit_log, users};
 
 /// Creates a platform administrator (the first one, from the command line), audited.
@@ -15,6 +15,8 @@ pub async fn create_admin(
     name: &str,
     plain_password: &str,
 ) -> anyhow::Result<i64> {
+    let email = email.trim().to_lowercase();
+    let email = email.as_str();
     let password_hash = password::hash(plain_password).context("hashing the password")?;
     let txn = crate::store::begin_write(db).await?;
     if users::Entity::find()
@@ -94,9 +96,6 @@ pub async fn grant(
     use crate::error::ApiError;
     use crate::store::entity::{organisations, pairings};
 
-    if account_store::find(db, user_id).await?.is_none() {
-        return Err(ApiError::not_found("user"));
-    }
     let role = Role::parse(&new.role).ok_or_else(|| {
         ApiError::field(
             "role",
@@ -113,6 +112,27 @@ pub async fn grant(
     };
     if !allowed {
         return Err(ApiError::forbidden());
+    }
+    if user_id == actor.user_id {
+        return Err(ApiError::new(
+            crate::error::ErrorCode::Forbidden,
+            "no one grants roles to themselves",
+        ));
+    }
+    if account_store::find(db, user_id).await?.is_none() {
+        return Err(ApiError::not_found("user"));
+    }
+    // Who runs the platform does not also keep households' records: private data stays with
+    // the village's cadres and its verifiers (DESIGN §3).
+    let held = load_actor(db, user_id).await?;
+    let keeps_households = held.has_role(Role::Cadre) || held.has_role(Role::Verifier);
+    if (role == Role::Admin && keeps_households)
+        || (matches!(role, Role::Cadre | Role::Verifier) && held.has_role(Role::Admin))
+    {
+        return Err(ApiError::new(
+            crate::error::ErrorCode::InvalidState,
+            "an administrator cannot also be a cadre or a verifier",
+        ));
     }
     let region = |levels: &[Level]| -> Result<RegionCode, ApiError> {
         new.region_code
@@ -178,6 +198,10 @@ pub async fn grant(
             GrantScope::Pairing(id)
         }
     };
+    let scope_region = match scope {
+        GrantScope::Region(code) => Some(code),
+        _ => None,
+    };
     let txn = crate::store::begin_write(db).await?;
     let granted = account_store::grant_role(
         &txn,
@@ -195,7 +219,7 @@ pub async fn grant(
             "role.grant",
             "user",
             user_id,
-            new.region_code.as_deref(),
+            scope_region,
             Some(serde_json::json!({"role": role.as_str(), "scope": scope.key()})),
         )
         .await?;
@@ -231,6 +255,7 @@ pub async fn revoke(
         return Err(ApiError::forbidden());
     }
     let detail = serde_json::json!({"role": grant.role, "scope": grant.scope_key});
+    let region = grant.region_code.clone();
     grant.delete(&txn).await?;
     crate::store::audit::record(
         &txn,
@@ -238,7 +263,7 @@ pub async fn revoke(
         "role.revoke",
         "user",
         user_id,
-        None,
+        region.as_deref(),
         Some(detail),
     )
     .await?;

@@ -30,9 +30,15 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Sign-in attempts for one login (email or mobile), until one succeeds.
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+/// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
+pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
     hits: 10,
+    window: Duration::minutes(15),
+};
+/// Sign-in attempts for one login from everywhere: the ceiling on a distributed guess. (Whoever
+/// sends this many can keep the account waiting; that is the price of the ceiling.)
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+    hits: 50,
     window: Duration::minutes(15),
 };
 /// Sign-in attempts from one address.
@@ -60,13 +66,39 @@ pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<
     Ok(())
 }
 
+/// The login as accounts store it: a mobile number's digits, or a lower-cased email.
+pub fn normalise_login(login: &str) -> String {
+    match Mobile::parse(login) {
+        Ok(mobile) => mobile.expose().to_owned(),
+        Err(_) => login.trim().to_lowercase(),
+    }
+}
+
 fn login_key(login: &str) -> String {
     // Hashed, so the limits table holds no email or phone number.
-    let digest = Sha256::digest(login.trim().to_lowercase().as_bytes());
+    let digest = Sha256::digest(normalise_login(login).as_bytes());
     format!("login:account:{}", hex::encode(&digest[..16]))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// A client address as rate limits count it: IPv6 clients by their /64, since one host
+/// commonly holds a whole /64.
+pub fn address_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_owned(),
+    }
+}
+
+/// Builds the (slow) dummy hash ahead of the first sign-in, so that the first unknown login
+/// takes no longer than any other.
+pub fn warm_up() {
+    let _ = dummy_hash();
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Registration {
     pub email: Option<String>,
     pub mobile: Option<String>,
@@ -142,7 +174,12 @@ pub async fn register(
         return Err(ApiError::validation(fields));
     }
     if let Some(ip) = &origin.ip {
-        limit(db, &format!("register:ip:{ip}"), &REGISTER_PER_ADDRESS).await?;
+        limit(
+            db,
+            &format!("register:ip:{}", address_key(ip)),
+            &REGISTER_PER_ADDRESS,
+        )
+        .await?;
     }
 
     let plain = reg.password;
@@ -192,7 +229,7 @@ pub async fn register(
     Ok(())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Credentials {
     /// Email address or mobile number.
     pub login: String,
@@ -212,9 +249,12 @@ async fn check_credentials(
     creds: &Credentials,
     origin: &Origin,
 ) -> Result<User, ApiError> {
+    let address = origin.ip.as_deref().map(address_key).unwrap_or_default();
+    let account_and_address = format!("{}:{address}", login_key(&creds.login));
+    limit(db, &account_and_address, &LOGIN_PER_ACCOUNT_AND_ADDRESS).await?;
     limit(db, &login_key(&creds.login), &LOGIN_PER_ACCOUNT).await?;
-    if let Some(ip) = &origin.ip {
-        limit(db, &format!("login:ip:{ip}"), &LOGIN_PER_ADDRESS).await?;
+    if !address.is_empty() {
+        limit(db, &format!("login:ip:{address}"), &LOGIN_PER_ADDRESS).await?;
     }
     let user = account_store::find_by_login(db, &creds.login).await?;
     let stored = user
@@ -228,7 +268,7 @@ async fn check_credentials(
     match user {
         Some(user) if matches && user.is_active => {
             // The owner got in: the failed guesses before no longer count against them.
-            rate_limits::clear(db, &login_key(&creds.login)).await?;
+            rate_limits::clear(db, &account_and_address).await?;
             Ok(user)
         }
         _ => Err(ApiError::new(
@@ -321,7 +361,7 @@ pub async fn logout(
     Ok(())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     pub login: String,
     pub password: String,
@@ -406,7 +446,7 @@ pub enum Credential {
 }
 
 /// The signed-in caller: their account, their grants, and how they signed in.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Caller {
     pub user: User,
     pub actor: Actor,
@@ -463,4 +503,54 @@ pub async fn caller_from_api_token(
 /// Audit helper: the JSON detail naming changed fields without their values.
 pub fn changed_fields(names: &[&str]) -> serde_json::Value {
     json!({ "changed": names })
+}
+
+// Requests that carry passwords, and the caller (whose account row holds the password hash),
+// print without them, so that a stray `{:?}` cannot put a secret in a log line.
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("user_id", &self.user.id)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
+        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
+    }
+
+    #[test]
+    fn logins_are_compared_as_stored() {
+        assert_eq!(normalise_login(" Wang@Example.CN "), "wang@example.cn");
+        assert_eq!(normalise_login("+86 138-0013-8000"), "13800138000");
+        assert_eq!(login_key("138 0013 8000"), login_key("13800138000"));
+    }
 }

@@ -26,7 +26,7 @@ use crate::store::entity::{
 };
 use crate::store::regions as region_store;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewHousehold {
     /// The village (12-digit code) the household is registered in.
     pub village_code: String,
@@ -61,7 +61,7 @@ pub struct HouseholdView {
 
 /// The private fields in full, for the household's own cadres and verifiers (each reveal is
 /// audited).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct HouseholdPrivateView {
     pub id: i64,
     pub head_name: String,
@@ -244,6 +244,29 @@ pub async fn create(
     let private = match private {
         Ok(row) => row,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            // The refusal tells the cadre that this person is on the register somewhere; so
+            // that probing for people leaves a trace, it is audited with where the record is.
+            let existing = household_private::Entity::find()
+                .filter(household_private::Column::IdCardHash.eq(sealer.id_card_hash(&id_card)))
+                .find_also_related(households::Entity)
+                .one(db)
+                .await?;
+            audit::record(
+                db,
+                origin,
+                "household.duplicate_refused",
+                "household",
+                existing
+                    .as_ref()
+                    .map(|(p, _)| p.household_id)
+                    .unwrap_or_default(),
+                Some(village.as_str()),
+                Some(json!({
+                    "existing_village": existing.and_then(|(_, h)| h.map(|h| h.village_code)),
+                })),
+            )
+            .await?;
             let mut error = ApiError::new(
                 ErrorCode::HouseholdDuplicate,
                 "a household with this ID-card number is already on the register",
@@ -282,19 +305,26 @@ pub async fn create(
     Ok(view(&household, &open(sealer, &private)?))
 }
 
+/// A household the actor may act on by `action`. One outside the actor's scope is "not found",
+/// like one that does not exist: an ID does not tell a stranger that a household is there.
 async fn load(
     db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
     id: i64,
 ) -> Result<(households::Model, household_private::Model, RegionCode), ApiError> {
     let household = households::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("household"))?;
+    let village = RegionCode::parse(&household.village_code).map_err(ApiError::internal)?;
+    if !actor.can(action, Target::Region(&village)) {
+        return Err(ApiError::not_found("household"));
+    }
     let private = household_private::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::internal(format!("household {id} has no private record")))?;
-    let village = RegionCode::parse(&household.village_code).map_err(ApiError::internal)?;
     Ok((household, private, village))
 }
 
@@ -330,8 +360,7 @@ pub async fn detail(
     actor: &Actor,
     id: i64,
 ) -> Result<HouseholdDetail, ApiError> {
-    let (household, private, village) = load(db, id).await?;
-    allow(actor, Action::ViewHouseholdPrivate, &village)?;
+    let (household, private, _) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
     let incomes = household_incomes::Entity::find()
         .filter(household_incomes::Column::HouseholdId.eq(id))
         .order_by_asc(household_incomes::Column::Year)
@@ -372,8 +401,7 @@ pub async fn reveal(
     id: i64,
     origin: &Origin,
 ) -> Result<HouseholdPrivateView, ApiError> {
-    let (_, private, village) = load(db, id).await?;
-    allow(actor, Action::ViewHouseholdPrivate, &village)?;
+    let (_, private, village) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
     let opened = open(sealer, &private)?;
     audit::record(
         db,
@@ -394,7 +422,7 @@ pub async fn reveal(
     })
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Default, Deserialize, ToSchema)]
 pub struct HouseholdChanges {
     pub head_name: Option<String>,
     pub phone: Option<String>,
@@ -412,8 +440,7 @@ pub async fn update(
     changes: HouseholdChanges,
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
-    let (household, private, village) = load(db, id).await?;
-    allow(actor, Action::ManageHousehold, &village)?;
+    let (household, private, village) = load(db, actor, Action::ManageHousehold, id).await?;
     let mut fields = FieldErrors::new();
     let mut changed = Vec::new();
     let mut household_row: households::ActiveModel = household.clone().into();
@@ -500,8 +527,7 @@ pub async fn add_income(
     income: NewIncome,
     origin: &Origin,
 ) -> Result<IncomeView, ApiError> {
-    let (_, _, village) = load(db, id).await?;
-    allow(actor, Action::ManageHousehold, &village)?;
+    let (_, _, village) = load(db, actor, Action::ManageHousehold, id).await?;
     let this_year = crate::clock::now().year();
     let mut fields = FieldErrors::new();
     if !(2000..=this_year).contains(&income.year) {
@@ -575,8 +601,7 @@ pub async fn change_status(
     exit_line_fen: i64,
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
-    let (household, private, village) = load(db, id).await?;
-    allow(actor, Action::ManageHousehold, &village)?;
+    let (household, private, village) = load(db, actor, Action::ManageHousehold, id).await?;
     let mut fields = FieldErrors::new();
     check_text(&mut fields, "reason", &mv.reason, 500);
     check_text(&mut fields, "evidence", &mv.evidence, 1000);
@@ -624,4 +649,27 @@ pub async fn change_status(
     .await?;
     txn.commit().await?;
     Ok(view(&household, &open(sealer, &private)?))
+}
+
+// Private fields never print: a stray `{:?}` must not put them in a log line.
+impl std::fmt::Debug for NewHousehold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewHousehold")
+            .field("village_code", &self.village_code)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for HouseholdPrivateView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HouseholdPrivateView")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for HouseholdChanges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HouseholdChanges").finish_non_exhaustive()
+    }
 }

@@ -131,6 +131,16 @@ pub async fn create(
         return Err(ApiError::validation(fields));
     }
 
+    if let Some(code) = &credit_code
+        && organisations::Entity::find()
+            .filter(organisations::Column::CreditCode.eq(code.as_str()))
+            .filter(organisations::Column::VerifiedAt.is_not_null())
+            .one(db)
+            .await?
+            .is_some()
+    {
+        return Err(duplicate_credit_code());
+    }
     let now = crate::clock::now().fixed_offset();
     let txn = crate::store::begin_write(db).await?;
     let inserted = organisations::ActiveModel {
@@ -149,21 +159,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await;
-    let organisation = match inserted {
-        Ok(org) => org,
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            let mut error = ApiError::new(
-                ErrorCode::OrganisationDuplicate,
-                "an organisation with this credit code is already registered",
-            );
-            error.fields = Some(FieldErrors::from([(
-                "credit_code".to_owned(),
-                vec!["is already registered".to_owned()],
-            )]));
-            return Err(error);
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let organisation = inserted?;
     account_store::grant_role(
         &txn,
         actor.user_id,
@@ -181,6 +177,19 @@ pub async fn create(
         organisation.id,
         None,
         None,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        origin,
+        "role.grant",
+        "user",
+        actor.user_id,
+        None,
+        Some(serde_json::json!({
+            "role": "org_admin",
+            "scope": GrantScope::Organisation(organisation.id).key()
+        })),
     )
     .await?;
     txn.commit().await?;
@@ -220,7 +229,20 @@ pub async fn list_verified(db: &DatabaseConnection) -> Result<Vec<Organisation>,
         .await?)
 }
 
-/// Marks an organisation verified (administrators only).
+fn duplicate_credit_code() -> ApiError {
+    let mut error = ApiError::new(
+        ErrorCode::OrganisationDuplicate,
+        "a verified organisation already holds this credit code",
+    );
+    error.fields = Some(FieldErrors::from([(
+        "credit_code".to_owned(),
+        vec!["is already held by a verified organisation".to_owned()],
+    )]));
+    error
+}
+
+/// Marks an organisation verified (administrators only). Refused when another verified
+/// organisation holds the same credit code.
 pub async fn verify(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -246,7 +268,11 @@ pub async fn verify(
         ..Default::default()
     }
     .update(&txn)
-    .await?;
+    .await
+    .map_err(|err| match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => duplicate_credit_code(),
+        _ => err.into(),
+    })?;
     audit::record(
         &txn,
         origin,

@@ -53,7 +53,9 @@ db_test! {
         assert!(!list.to_string().contains("钟玉兰"));
 
         let id = created["id"].as_i64().unwrap();
-        let (status, private) = cadre.get(&format!("/api/v1/households/{id}/private")).await;
+        let (status, _) = cadre.get(&format!("/api/v1/households/{id}/private")).await;
+        assert_eq!(status, 404, "revealing is a POST, under the CSRF check");
+        let (status, private) = cadre.post(&format!("/api/v1/households/{id}/private"), &json!({})).await;
         assert_eq!(status, 200);
         assert_eq!(private["head_name"], "钟玉兰");
         assert_eq!(private["phone"], "13800138000");
@@ -87,6 +89,13 @@ db_test! {
         assert_error_code(&error, "household_duplicate");
         assert!(error["error"]["fields"]["id_card_number"].is_array());
         assert!(!error.to_string().contains(DUNBEI), "the answer does not say where");
+        let probes = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("household.duplicate_refused"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(probes.len(), 1, "the refused attempt is audited");
+        assert!(probes[0].detail.as_deref().unwrap().contains(DUNBEI), "with where the record is");
     }
 }
 
@@ -98,16 +107,19 @@ db_test! {
         let (status, body) = cadre.post("/api/v1/households", &new_household(CHENGXI, "44162419900101123")).await;
         assert_eq!(status, 403, "{body}");
         assert_error_code(&body, "forbidden");
-        for path in [
-            format!("/api/v1/households?village={CHENGXI}"),
-            format!("/api/v1/households/{heyuan_household}"),
-            format!("/api/v1/households/{heyuan_household}/private"),
-        ] {
-            let (status, body) = cadre.get(&path).await;
-            assert_eq!(status, 403, "{path}: {body}");
-        }
+        let (status, body) = cadre.get(&format!("/api/v1/households?village={CHENGXI}")).await;
+        assert_eq!(status, 403, "{body}");
+        // By its id, a household out of scope is not even confirmed to exist.
+        let (status, body) = cadre.get(&format!("/api/v1/households/{heyuan_household}")).await;
+        assert_eq!(status, 404, "{body}");
+        let (status, _) = cadre.post(&format!("/api/v1/households/{heyuan_household}/private"), &json!({})).await;
+        assert_eq!(status, 404);
         let (status, _) = cadre.patch(&format!("/api/v1/households/{heyuan_household}"), &json!({"members_count": 9})).await;
-        assert_eq!(status, 403);
+        assert_eq!(status, 404);
+        let (status, _) = cadre
+            .post(&format!("/api/v1/households/{heyuan_household}/incomes"), &json!({"year": 2023, "per_capita_income_fen": 1}))
+            .await;
+        assert_eq!(status, 404);
     }
 }
 
@@ -119,17 +131,19 @@ db_test! {
         let (status, list) = verifier.get(&format!("/api/v1/households?village={DUNBEI}")).await;
         assert_eq!(status, 200);
         assert_eq!(list[0]["head_name_masked"], "陈**");
-        let (status, _) = verifier.get(&format!("/api/v1/households/{id}/private")).await;
+        let (status, _) = verifier.post(&format!("/api/v1/households/{id}/private"), &json!({})).await;
         assert_eq!(status, 200, "verifiers of the county may reveal");
         let (status, _) = verifier.post("/api/v1/households", &new_household(DUNBEI, "44142619900101123")).await;
         assert_eq!(status, 403, "but not register households");
 
         for who in ["admin", "donor", "enterprise", "coordinator", "cadre-heyuan"] {
             let session = app.login_demo(who).await;
-            for path in [format!("/api/v1/households?village={DUNBEI}"), format!("/api/v1/households/{id}"), format!("/api/v1/households/{id}/private")] {
-                let (status, body) = session.get(&path).await;
-                assert_eq!(status, 403, "{who} {path}: {body}");
-            }
+            let (status, body) = session.get(&format!("/api/v1/households?village={DUNBEI}")).await;
+            assert_eq!(status, 403, "{who}: {body}");
+            let (status, body) = session.get(&format!("/api/v1/households/{id}")).await;
+            assert_eq!(status, 404, "{who}: {body}");
+            let (status, body) = session.post(&format!("/api/v1/households/{id}/private"), &json!({})).await;
+            assert_eq!(status, 404, "{who}: {body}");
         }
         let (status, body) = app.get_json(&format!("/api/v1/households/{id}")).await;
         assert_eq!(status, 401);

@@ -41,7 +41,27 @@ db_test! {
         let (status, body) = admin
             .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "冒名企业", "credit_code": "91330100799655058b"}))
             .await;
-        assert_eq!(status, 409);
+        assert_eq!(status, 409, "a verified organisation holds the code");
+        assert_error_code(&body, "organisation_duplicate");
+    }
+}
+
+db_test! {
+    async fn an_unverified_claim_on_a_credit_code_cannot_block_the_real_enterprise(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let squatter = app.login_demo("donor").await;
+        let body = json!({"kind": "enterprise", "name": "某某实业", "credit_code": "91330100799655058B"});
+        let (status, squatted) = squatter.post("/api/v1/organisations", &body).await;
+        assert_eq!(status, 201);
+        let real = app.login_demo("enterprise").await;
+        let (status, genuine) = real.post("/api/v1/organisations", &body).await;
+        assert_eq!(status, 201, "the real enterprise registers all the same: {genuine}");
+
+        let admin = app.login_demo("admin").await;
+        let (status, _) = admin.post(&format!("/api/v1/organisations/{}/verify", genuine["id"]), &json!({})).await;
+        assert_eq!(status, 200);
+        let (status, body) = admin.post(&format!("/api/v1/organisations/{}/verify", squatted["id"]), &json!({})).await;
+        assert_eq!(status, 409, "only one verified organisation per code: {body}");
         assert_error_code(&body, "organisation_duplicate");
     }
 }
@@ -83,7 +103,19 @@ db_test! {
         assert_eq!(status, 201, "the new grant holds at once");
 
         let (status, _) = newcomer.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "admin"})).await;
-        assert_eq!(status, 403, "no one grants themselves roles");
+        assert_eq!(status, 403, "a cadre grants no roles");
+
+        let admin_id = admin.user["id"].as_i64().unwrap();
+        let (status, _) = admin.post(&format!("/api/v1/users/{admin_id}/roles"), &json!({"role": "verifier", "region_code": "441426"})).await;
+        assert_eq!(status, 403, "no one grants roles to themselves");
+        let (status, body) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "admin"})).await;
+        assert_eq!(status, 422, "a cadre does not become an administrator: {body}");
+        let coordinator = app.login_demo("coordinator").await;
+        let coordinator_id = coordinator.user["id"].as_i64().unwrap();
+        let (status, _) = admin.post(&format!("/api/v1/users/{coordinator_id}/roles"), &json!({"role": "admin"})).await;
+        assert_eq!(status, 201);
+        let (status, body) = admin.post(&format!("/api/v1/users/{coordinator_id}/roles"), &json!({"role": "verifier", "region_code": "441426"})).await;
+        assert_eq!(status, 422, "nor an administrator a verifier: {body}");
     }
 }
 

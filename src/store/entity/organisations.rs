@@ -9,7 +9,6 @@ pub struct Model {
     pub id: i64,
     pub kind: String,
     pub name: String,
-    #[sea_orm(unique)]
     pub credit_code: Option<String>,
     pub region_code: Option<String>,
     pub contact_email: Option<String>,
