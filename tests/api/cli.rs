@@ -119,6 +119,39 @@ db_test! {
             .unwrap();
         assert_eq!(children["children"].as_array().unwrap().len(), 8);
 
+        // A cadre registers a household over HTTP, once with a body of the wrong shape (whose
+        // error message echoes the value) and once properly: neither reaches the log.
+        let secret_id = duijie::domain::id_card::IdCardNumber::complete("44142619930303123").unwrap();
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let login: serde_json::Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"login": "cadre@demo.duijie.cn", "password": duijie::service::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let csrf = login["csrf_token"].as_str().unwrap().to_owned();
+        let household = |id: serde_json::Value| {
+            serde_json::json!({
+                "village_code": "441426100201", "head_name": "邱美玲", "id_card_number": id,
+                "phone": "13912345678", "address": "杞园村秘密地址 8 号", "members_count": 2,
+                "poverty_causes": ["illness"]
+            })
+        };
+        let send = |body: serde_json::Value| {
+            client
+                .post(format!("{base}/api/v1/households"))
+                .header("x-csrf-token", &csrf)
+                .json(&body)
+                .send()
+        };
+        let wrong_shape = send(household(serde_json::json!([secret_id.expose()]))).await.unwrap();
+        assert_eq!(wrong_shape.status(), 400);
+        let created = send(household(serde_json::json!(secret_id.expose()))).await.unwrap();
+        assert_eq!(created.status(), 201);
+
         let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
         assert!(status.success());
         let output = tokio::task::spawn_blocking(move || {
@@ -134,12 +167,16 @@ db_test! {
         assert!(stderr.contains("demo data set in place"), "{stderr}");
         assert!(stderr.contains("households=5"), "the demo registered its households: {stderr}");
         assert!(stderr.contains("stopped"), "{stderr}");
-        // Registering households logged nothing private.
+        // Registering households, by the seed and over HTTP, logged nothing private.
         for h in duijie::service::demo::HOUSEHOLDS {
             for value in [h.head_name, h.phone, h.address, h.id_card().expose()] {
                 assert!(!stderr.contains(value), "the log holds `{value}`");
             }
         }
+        for value in ["邱美玲", "13912345678", "秘密地址", secret_id.expose(), "19930303"] {
+            assert!(!stderr.contains(value), "the log holds `{value}`");
+        }
+        assert!(stderr.contains("request finished"), "one line per request: {stderr}");
     }
 }
 
