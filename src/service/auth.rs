@@ -187,21 +187,15 @@ pub async fn register(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    let now = crate::clock::now().fixed_offset();
     let txn = crate::store::begin_write(db).await?;
-    let inserted = users::ActiveModel {
-        email: Set(email),
-        mobile: Set(mobile.map(|m| m.expose().to_owned())),
-        password_hash: Set(hash),
-        display_name: Set(display_name.to_owned()),
-        locale: Set("zh-CN".to_owned()),
-        is_active: Set(true),
-        last_login_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let inserted = account_store::insert_user(
+        &txn,
+        email,
+        mobile.map(|m| m.expose().to_owned()),
+        hash,
+        display_name,
+        crate::clock::now(),
+    )
     .await;
     match inserted {
         Ok(user) => {

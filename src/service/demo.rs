@@ -560,20 +560,14 @@ async fn ensure_user(
     {
         return Ok(existing.id);
     }
-    let now = crate::clock::now().fixed_offset();
-    let created = users::ActiveModel {
-        email: Set(Some(user.email.to_owned())),
-        mobile: Set(None),
-        password_hash: Set(password_hash.to_owned()),
-        display_name: Set(user.name.to_owned()),
-        locale: Set("zh-CN".to_owned()),
-        is_active: Set(true),
-        last_login_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
+    let created = account_store::insert_user(
+        db,
+        Some(user.email.to_owned()),
+        None,
+        password_hash.to_owned(),
+        user.name,
+        crate::clock::now(),
+    )
     .await?;
     report.users += 1;
     Ok(created.id)

@@ -24,6 +24,32 @@ pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Opt
     users::Entity::find().filter(column).one(db).await
 }
 
+/// Stores a new, active account (zh-CN by default). `email` lower-cased, `mobile` as digits.
+pub async fn insert_user(
+    db: &impl ConnectionTrait,
+    email: Option<String>,
+    mobile: Option<String>,
+    password_hash: String,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<User, DbErr> {
+    let now = now.fixed_offset();
+    users::ActiveModel {
+        email: Set(email),
+        mobile: Set(mobile),
+        password_hash: Set(password_hash),
+        display_name: Set(display_name.to_owned()),
+        locale: Set("zh-CN".to_owned()),
+        is_active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {
     users::Entity::find_by_id(id).one(db).await
 }
