@@ -42,7 +42,7 @@ error_codes! {
     InvalidRegionCode = "invalid_region_code", BAD_REQUEST;
     Unauthenticated = "unauthenticated", UNAUTHORIZED;
     InvalidCredentials = "invalid_credentials", UNAUTHORIZED;
-    CsrfTokenMissing = "csrf_token_invalid", FORBIDDEN;
+    CsrfTokenInvalid = "csrf_token_invalid", FORBIDDEN;
     Forbidden = "forbidden", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;

@@ -120,7 +120,7 @@ async fn recognise(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
             .unwrap_or_default();
         if !bool::from(sent.as_bytes().ct_eq(csrf_token_hash.as_bytes())) {
             return Err(ApiError::new(
-                ErrorCode::CsrfTokenMissing,
+                ErrorCode::CsrfTokenInvalid,
                 format!("send the csrf_token given at sign-in in the {CSRF_HEADER} header"),
             ));
         }
