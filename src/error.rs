@@ -46,6 +46,7 @@ error_codes! {
     Forbidden = "forbidden", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
+    MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     Conflict = "conflict", CONFLICT;
     HouseholdDuplicate = "household_duplicate", CONFLICT;
     OrganisationDuplicate = "organisation_duplicate", CONFLICT;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::region::RegionCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 村干部 / 驻村工作队 / 帮扶责任人, scoped to villages.

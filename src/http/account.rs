@@ -7,19 +7,23 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
+use super::resource;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
 use crate::startup::AppState;
 use crate::store::accounts as account_store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/register", web::post().to(register))
-        .route("/auth/login", web::post().to(login))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/auth/tokens", web::post().to(create_token))
-        .route("/auth/tokens", web::get().to(list_tokens))
-        .route("/auth/tokens/{id}", web::delete().to(revoke_token))
-        .route("/me", web::get().to(me));
+    cfg.service(resource("/auth/register", "POST").route(web::post().to(register)))
+        .service(resource("/auth/login", "POST").route(web::post().to(login)))
+        .service(resource("/auth/logout", "POST").route(web::post().to(logout)))
+        .service(
+            resource("/auth/tokens", "POST, GET")
+                .route(web::post().to(create_token))
+                .route(web::get().to(list_tokens)),
+        )
+        .service(resource("/auth/tokens/{id}", "DELETE").route(web::delete().to(revoke_token)))
+        .service(resource("/me", "GET").route(web::get().to(me)));
 }
 
 /// A role the account holds, with its scope.

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Auth, RequestOrigin};
+use super::resource;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::households::{
     self, HouseholdChanges, HouseholdDetail, HouseholdPrivateView, HouseholdView, IncomeView,
@@ -13,18 +14,25 @@ use crate::service::households::{
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/households", web::get().to(list))
-        .route("/households", web::post().to(create))
-        .route("/households/{id}", web::get().to(show))
-        .route("/households/{id}", web::patch().to(update))
-        .route("/households/{id}/private", web::post().to(reveal))
-        .route("/households/{id}/incomes", web::post().to(add_income))
-        .route("/households/{id}/status", web::post().to(change_status));
+    cfg.service(
+        resource("/households", "GET, POST")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        resource("/households/{id}", "GET, PATCH")
+            .route(web::get().to(show))
+            .route(web::patch().to(update)),
+    )
+    .service(resource("/households/{id}/private", "POST").route(web::post().to(reveal)))
+    .service(resource("/households/{id}/incomes", "POST").route(web::post().to(add_income)))
+    .service(resource("/households/{id}/status", "POST").route(web::post().to(change_status)));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct VillageQuery {
     /// The village (12-digit code).
+    #[param(pattern = r"^[0-9]{12}$")]
     pub village: String,
 }
 

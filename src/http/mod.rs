@@ -21,11 +21,11 @@ pub use middleware::{catch_panic, request_id_header, security_headers};
 
 /// Every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
+    cfg.service(resource("/healthz", "GET").route(web::get().to(health::healthz)))
+        .service(resource("/readyz", "GET").route(web::get().to(health::readyz)))
         .service(
             web::scope("/api/v1")
-                .route("/openapi.json", web::get().to(openapi::document))
+                .service(resource("/openapi.json", "GET").route(web::get().to(openapi::document)))
                 .configure(account::routes)
                 .configure(organisations::routes)
                 .configure(households::routes)
@@ -83,6 +83,27 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
         format!("invalid query parameter: {err}"),
     )
     .into()
+}
+
+/// A resource answering `methods` (e.g. "GET, POST"); any other method gets `405
+/// method_not_allowed` in JSON, with the `Allow` header listing these.
+pub fn resource(path: &str, methods: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
+        let error = ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            format!(
+                "{} is not supported at {}; use {methods}",
+                req.method(),
+                req.path()
+            ),
+        );
+        let mut response = actix_web::ResponseError::error_response(&error);
+        response.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(methods),
+        );
+        response
+    }))
 }
 
 /// The answer to a path that names no resource.

@@ -2,12 +2,15 @@
 //! response types, served at `/api/v1/openapi.json`. Every new route is listed here.
 
 use actix_web::web;
-use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 use super::{account, health, households, organisations, regions, users};
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&CommonErrors),
     info(
         title = "对接 Duijie API",
         description = "Social poverty-alleviation information platform. Errors are \
@@ -42,6 +45,74 @@ use super::{account, health, households, organisations, regions, users};
     )
 )]
 pub struct ApiDoc;
+
+/// The failures any operation can answer, added to every operation once here rather than on
+/// each handler: a malformed parameter or body, an unsupported method, a crash, the database
+/// away; a body too large or of the wrong type where there is a body; 401 where the caller must
+/// sign in; 404 where the path names a record.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = !path.starts_with("/api/v1/") || path.starts_with("/api/v1/regions");
+            let names_a_record = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let has_body = op.request_body.is_some();
+                let mut errors = vec![
+                    (
+                        "400",
+                        "`invalid_parameter`, `invalid_json` or `validation_failed`",
+                    ),
+                    ("405", "`method_not_allowed`"),
+                    ("500", "`internal`"),
+                    ("503", "`database_unavailable`"),
+                ];
+                if has_body {
+                    errors.push(("413", "`payload_too_large`"));
+                    errors.push(("415", "`unsupported_media_type`"));
+                }
+                if names_a_record {
+                    errors.push(("404", "`not_found`"));
+                }
+                if !public {
+                    errors.push(("401", "`unauthenticated`"));
+                }
+                for (status, description) in errors {
+                    add_error(op, status, description);
+                }
+            }
+        }
+    }
+}
+
+fn add_error(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+}
 
 /// `GET /api/v1/openapi.json`.
 pub async fn document() -> web::Json<utoipa::openapi::OpenApi> {

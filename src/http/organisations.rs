@@ -6,15 +6,19 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use super::resource;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::organisations::{self, NewOrganisation, Organisation};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/organisations", web::get().to(list))
-        .route("/organisations", web::post().to(create))
-        .route("/organisations/{id}", web::get().to(show))
-        .route("/organisations/{id}/verify", web::post().to(verify));
+    cfg.service(
+        resource("/organisations", "GET, POST")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(resource("/organisations/{id}", "GET").route(web::get().to(show)))
+    .service(resource("/organisations/{id}/verify", "POST").route(web::post().to(verify)));
 }
 
 /// An organisation as anyone may see it.

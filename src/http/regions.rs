@@ -4,15 +4,16 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::resource;
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::startup::AppState;
 use crate::store::regions::{self as region_store, Region};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/regions", web::get().to(provinces))
-        .route("/regions/{code}", web::get().to(region))
-        .route("/regions/{code}/children", web::get().to(children));
+    cfg.service(resource("/regions", "GET").route(web::get().to(provinces)))
+        .service(resource("/regions/{code}", "GET").route(web::get().to(region)))
+        .service(resource("/regions/{code}/children", "GET").route(web::get().to(children)));
 }
 
 /// A region as the API shows it.
@@ -88,7 +89,7 @@ pub async fn provinces(state: web::Data<AppState>) -> Result<web::Json<RegionChi
 
 /// One region with its ancestors, province first.
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions",
-    params(("code" = String, Path, description = "administrative division code", example = "441426100200")),
+    params(("code" = String, Path, description = "administrative division code", pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$", example = "441426100200")),
     responses(
         (status = 200, body = RegionDetail),
         (status = 400, body = ErrorBody, description = "`invalid_region_code`"),
@@ -110,7 +111,7 @@ pub async fn region(
 
 /// The divisions directly below a region, by code (a cascader's next column).
 #[utoipa::path(get, path = "/api/v1/regions/{code}/children", tag = "regions",
-    params(("code" = String, Path, description = "administrative division code", example = "4414")),
+    params(("code" = String, Path, description = "administrative division code", pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$", example = "4414")),
     responses(
         (status = 200, body = RegionChildren),
         (status = 400, body = ErrorBody, description = "`invalid_region_code`"),

@@ -3,13 +3,16 @@
 use actix_web::{HttpResponse, web};
 
 use super::auth::{Auth, RequestOrigin};
+use super::resource;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::accounts::{self, NewGrant};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/users/{id}/roles", web::post().to(grant))
-        .route("/users/{id}/roles/{grant_id}", web::delete().to(revoke));
+    cfg.service(resource("/users/{id}/roles", "POST").route(web::post().to(grant)))
+        .service(
+            resource("/users/{id}/roles/{grant_id}", "DELETE").route(web::delete().to(revoke)),
+        );
 }
 
 /// Grant a role with its scope (administrators). 201 when granted, 200 when already held.

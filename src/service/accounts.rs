@@ -49,7 +49,7 @@ pub async fn create_admin(
 /// A role to grant, with its scope as the request gives it.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewGrant {
-    #[schema(example = "cadre")]
+    #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
     pub role: String,
     /// A village for a cadre; a town or county for a verifier.
     pub region_code: Option<String>,

@@ -100,9 +100,13 @@ pub fn warm_up() {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Registration {
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
+    #[schema(pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
     pub mobile: Option<String>,
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub display_name: String,
 }
 
@@ -360,6 +364,7 @@ pub struct TokenRequest {
     pub login: String,
     pub password: String,
     /// What the token is for, e.g. "ERP integration".
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
 }
 

@@ -29,17 +29,24 @@ use crate::store::regions as region_store;
 #[derive(Deserialize, ToSchema)]
 pub struct NewHousehold {
     /// The village (12-digit code) the household is registered in.
+    #[schema(pattern = r"^[0-9]{12}$")]
     pub village_code: String,
     /// 户主姓名 (private).
+    #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
     pub head_name: String,
-    /// 户主身份证号 (private; GB 11643).
+    /// 户主身份证号 (private; GB 11643, its check character is verified too).
+    #[schema(pattern = r"^[0-9]{17}[0-9Xx]$")]
     pub id_card_number: String,
     /// Mobile number (private).
+    #[schema(pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
     pub phone: Option<String>,
     /// Exact address (private).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub address: Option<String>,
+    #[schema(minimum = 1, maximum = 30)]
     pub members_count: i16,
     /// 致贫原因, one or more code names, e.g. `["illness", "lack_labour"]`.
+    #[schema(value_type = Vec<PovertyCause>, min_items = 1)]
     pub poverty_causes: Vec<String>,
 }
 
@@ -423,11 +430,18 @@ pub async fn reveal(
 }
 
 #[derive(Default, Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
 pub struct HouseholdChanges {
+    #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
     pub head_name: Option<String>,
+    /// A mobile number, or empty to remove it.
+    #[schema(pattern = r"^((\+86)?1[3-9][0-9]{9})?$")]
     pub phone: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub address: Option<String>,
+    #[schema(minimum = 1, maximum = 30)]
     pub members_count: Option<i16>,
+    #[schema(value_type = Option<Vec<PovertyCause>>, min_items = 1)]
     pub poverty_causes: Option<Vec<String>>,
 }
 
@@ -515,8 +529,11 @@ pub async fn update(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewIncome {
+    /// A past or the current year.
+    #[schema(minimum = 2000)]
     pub year: i32,
     /// Annual per-capita disposable income, in fen.
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub per_capita_income_fen: i64,
 }
 
@@ -586,8 +603,10 @@ pub async fn add_income(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StatusMove {
     pub to: RegisterStatus,
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
     /// What the move rests on (进出有据): documents, a survey, a decision number.
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub evidence: String,
 }
 

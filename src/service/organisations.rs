@@ -47,11 +47,17 @@ impl OrganisationKind {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrganisation {
     pub kind: OrganisationKind,
+    #[schema(min_length = 2, max_length = 100)]
     pub name: String,
-    /// 统一社会信用代码 (GB 32100); required of enterprises.
+    /// 统一社会信用代码 (GB 32100, its check character is verified too); required of
+    /// enterprises.
+    #[schema(pattern = r"^[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18}$")]
     pub credit_code: Option<String>,
+    #[schema(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region_code: Option<String>,
+    #[schema(format = Email)]
     pub contact_email: Option<String>,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 

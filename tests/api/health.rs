@@ -84,3 +84,14 @@ db_test! {
         assert!(doc["components"]["schemas"]["RegionView"]["properties"]["code"].is_object());
     }
 }
+
+db_test! {
+    async fn an_unsupported_method_is_a_json_405_naming_the_allowed_ones(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let response = app.client.delete(app.url("/api/v1/organisations")).send().await.unwrap();
+        assert_eq!(response.status(), 405);
+        assert_eq!(response.headers()["allow"], "GET, POST");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_error_code(&body, "method_not_allowed");
+    }
+}

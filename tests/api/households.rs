@@ -54,7 +54,7 @@ db_test! {
 
         let id = created["id"].as_i64().unwrap();
         let (status, _) = cadre.get(&format!("/api/v1/households/{id}/private")).await;
-        assert_eq!(status, 404, "revealing is a POST, under the CSRF check");
+        assert_eq!(status, 405, "revealing is a POST, under the CSRF check");
         let (status, private) = cadre.post(&format!("/api/v1/households/{id}/private"), &json!({})).await;
         assert_eq!(status, 200);
         assert_eq!(private["head_name"], "钟玉兰");
