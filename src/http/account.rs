@@ -7,23 +7,19 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
-use super::resource;
+use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
 use crate::startup::AppState;
 use crate::store::accounts as account_store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/auth/register", "POST").route(web::post().to(register)))
-        .service(resource("/auth/login", "POST").route(web::post().to(login)))
-        .service(resource("/auth/logout", "POST").route(web::post().to(logout)))
-        .service(
-            resource("/auth/tokens", "POST, GET")
-                .route(web::post().to(create_token))
-                .route(web::get().to(list_tokens)),
-        )
-        .service(resource("/auth/tokens/{id}", "DELETE").route(web::delete().to(revoke_token)))
-        .service(resource("/me", "GET").route(web::get().to(me)));
+    cfg.service(endpoint("/auth/register").post(register))
+        .service(endpoint("/auth/login").post(login))
+        .service(endpoint("/auth/logout").post(logout))
+        .service(endpoint("/auth/tokens").post(create_token).get(list_tokens))
+        .service(endpoint("/auth/tokens/{id}").delete(revoke_token))
+        .service(endpoint("/me").get(me));
 }
 
 /// A role the account holds, with its scope.

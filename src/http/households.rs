@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Auth, RequestOrigin};
-use super::resource;
+use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::households::{
     self, HouseholdChanges, HouseholdDetail, HouseholdPrivateView, HouseholdView, IncomeView,
@@ -14,19 +14,11 @@ use crate::service::households::{
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/households", "GET, POST")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/households/{id}", "GET, PATCH")
-            .route(web::get().to(show))
-            .route(web::patch().to(update)),
-    )
-    .service(resource("/households/{id}/private", "POST").route(web::post().to(reveal)))
-    .service(resource("/households/{id}/incomes", "POST").route(web::post().to(add_income)))
-    .service(resource("/households/{id}/status", "POST").route(web::post().to(change_status)));
+    cfg.service(endpoint("/households").get(list).post(create))
+        .service(endpoint("/households/{id}").get(show).patch(update))
+        .service(endpoint("/households/{id}/private").post(reveal))
+        .service(endpoint("/households/{id}/incomes").post(add_income))
+        .service(endpoint("/households/{id}/status").post(change_status));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

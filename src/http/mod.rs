@@ -21,11 +21,11 @@ pub use middleware::{catch_panic, request_id_header, security_headers};
 
 /// Every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/healthz", "GET").route(web::get().to(health::healthz)))
-        .service(resource("/readyz", "GET").route(web::get().to(health::readyz)))
+    cfg.service(endpoint("/healthz").get(health::healthz))
+        .service(endpoint("/readyz").get(health::readyz))
         .service(
             web::scope("/api/v1")
-                .service(resource("/openapi.json", "GET").route(web::get().to(openapi::document)))
+                .service(endpoint("/openapi.json").get(openapi::document))
                 .configure(account::routes)
                 .configure(organisations::routes)
                 .configure(households::routes)
@@ -85,25 +85,75 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     .into()
 }
 
-/// A resource answering `methods` (e.g. "GET, POST"); any other method gets `405
-/// method_not_allowed` in JSON, with the `Allow` header listing these.
-pub fn resource(path: &str, methods: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
-        let error = ApiError::new(
-            ErrorCode::MethodNotAllowed,
-            format!(
-                "{} is not supported at {}; use {methods}",
-                req.method(),
-                req.path()
-            ),
-        );
-        let mut response = actix_web::ResponseError::error_response(&error);
-        response.headers_mut().insert(
-            actix_web::http::header::ALLOW,
-            actix_web::http::header::HeaderValue::from_static(methods),
-        );
-        response
-    }))
+/// One path and the handlers of its methods. Any other method gets a JSON `405
+/// method_not_allowed` whose `Allow` header lists the methods given here, so the list cannot
+/// drift from the routes.
+pub struct Endpoint {
+    resource: actix_web::Resource,
+    methods: Vec<&'static str>,
+}
+
+/// Starts an [`Endpoint`] at `path`.
+pub fn endpoint(path: &str) -> Endpoint {
+    Endpoint {
+        resource: web::resource(path),
+        methods: Vec::new(),
+    }
+}
+
+macro_rules! endpoint_methods {
+    ($($name:ident => $route:ident, $method:literal;)*) => {
+        impl Endpoint {
+            $(
+                pub fn $name<F, Args>(mut self, handler: F) -> Self
+                where
+                    F: actix_web::Handler<Args>,
+                    Args: actix_web::FromRequest + 'static,
+                    F::Output: actix_web::Responder + 'static,
+                {
+                    self.resource = self.resource.route(web::$route().to(handler));
+                    self.methods.push($method);
+                    self
+                }
+            )*
+        }
+    };
+}
+
+endpoint_methods! {
+    get => get, "GET";
+    post => post, "POST";
+    patch => patch, "PATCH";
+    delete => delete, "DELETE";
+}
+
+impl actix_web::dev::HttpServiceFactory for Endpoint {
+    fn register(self, config: &mut actix_web::dev::AppService) {
+        let allow = self.methods.join(", ");
+        let resource = self
+            .resource
+            .default_service(web::to(move |req: HttpRequest| {
+                let allow = allow.clone();
+                async move {
+                    let error = ApiError::new(
+                        ErrorCode::MethodNotAllowed,
+                        format!(
+                            "{} is not supported at {}; use {allow}",
+                            req.method(),
+                            req.path()
+                        ),
+                    );
+                    let mut response = actix_web::ResponseError::error_response(&error);
+                    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+                        response
+                            .headers_mut()
+                            .insert(actix_web::http::header::ALLOW, value);
+                    }
+                    response
+                }
+            }));
+        actix_web::dev::HttpServiceFactory::register(resource, config);
+    }
 }
 
 /// The answer to a path that names no resource.

@@ -6,19 +6,15 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
-use super::resource;
+use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::organisations::{self, NewOrganisation, Organisation};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/organisations", "GET, POST")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(resource("/organisations/{id}", "GET").route(web::get().to(show)))
-    .service(resource("/organisations/{id}/verify", "POST").route(web::post().to(verify)));
+    cfg.service(endpoint("/organisations").get(list).post(create))
+        .service(endpoint("/organisations/{id}").get(show))
+        .service(endpoint("/organisations/{id}/verify").post(verify));
 }
 
 /// An organisation as anyone may see it.

@@ -4,16 +4,16 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::resource;
+use super::endpoint;
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::startup::AppState;
 use crate::store::regions::{self as region_store, Region};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/regions", "GET").route(web::get().to(provinces)))
-        .service(resource("/regions/{code}", "GET").route(web::get().to(region)))
-        .service(resource("/regions/{code}/children", "GET").route(web::get().to(children)));
+    cfg.service(endpoint("/regions").get(provinces))
+        .service(endpoint("/regions/{code}").get(region))
+        .service(endpoint("/regions/{code}/children").get(children));
 }
 
 /// A region as the API shows it.

@@ -3,16 +3,14 @@
 use actix_web::{HttpResponse, web};
 
 use super::auth::{Auth, RequestOrigin};
-use super::resource;
+use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::accounts::{self, NewGrant};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/users/{id}/roles", "POST").route(web::post().to(grant)))
-        .service(
-            resource("/users/{id}/roles/{grant_id}", "DELETE").route(web::delete().to(revoke)),
-        );
+    cfg.service(endpoint("/users/{id}/roles").post(grant))
+        .service(endpoint("/users/{id}/roles/{grant_id}").delete(revoke));
 }
 
 /// Grant a role with its scope (administrators). 201 when granted, 200 when already held.
