@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VillageQuery {
     /// The village (12-digit code).
     #[param(pattern = r"^[0-9]{12}$")]

@@ -81,6 +81,16 @@ db_test! {
             assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
         }
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+        let village = &doc["paths"]["/api/v1/households"]["get"]["parameters"][0];
+        assert_eq!((village["name"].as_str(), village["in"].as_str()), (Some("village"), Some("query")));
+        // Every operation documents the errors any operation can give.
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for status in ["400", "405", "500", "503"] {
+                    assert!(op["responses"][status].is_object(), "{method} {path} documents {status}");
+                }
+            }
+        }
         assert!(doc["components"]["schemas"]["RegionView"]["properties"]["code"].is_object());
     }
 }
