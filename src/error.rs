@@ -274,6 +274,31 @@ mod tests {
         }
     }
 
+    /// A code in the table that nothing answers with is a contract clients are told about but
+    /// never see: remove it, or use it.
+    #[test]
+    fn every_error_code_is_used_somewhere() {
+        fn sources(dir: &std::path::Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut text = String::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut text,
+        );
+        for code in ErrorCode::ALL {
+            let usage = format!("ErrorCode::{code:?}");
+            assert!(text.contains(&usage), "{usage} ({code}) is never used");
+        }
+    }
+
     #[test]
     fn a_validation_error_names_its_fields_in_the_body() {
         let err = ApiError::field("title", "must not be empty");
