@@ -144,6 +144,31 @@ fn view(household: &households::Model, private: &Private) -> HouseholdView {
     }
 }
 
+/// Writes one move of the register (进出有据: with its reason and evidence).
+async fn record_move(
+    db: &impl ConnectionTrait,
+    household_id: i64,
+    from: Option<RegisterStatus>,
+    to: RegisterStatus,
+    reason: &str,
+    evidence: Option<&str>,
+    by: i64,
+) -> Result<(), ApiError> {
+    household_status_changes::ActiveModel {
+        household_id: Set(household_id),
+        from_status: Set(from.map(|f| f.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        reason: Set(reason.to_owned()),
+        evidence: Set(evidence.map(str::to_owned)),
+        changed_by: Set(Some(by)),
+        created_at: Set(crate::clock::now().fixed_offset()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 fn village_of(raw: &str) -> Result<RegionCode, ApiError> {
     RegionCode::parse(raw)
         .ok()
@@ -286,17 +311,15 @@ pub async fn create(
         }
         Err(err) => return Err(err.into()),
     };
-    household_status_changes::ActiveModel {
-        household_id: Set(household.id),
-        from_status: Set(None),
-        to_status: Set(RegisterStatus::Registered.as_str().to_owned()),
-        reason: Set("建档立卡".to_owned()),
-        evidence: Set(None),
-        changed_by: Set(Some(actor.user_id)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    record_move(
+        &txn,
+        household.id,
+        None,
+        RegisterStatus::Registered,
+        "建档立卡",
+        None,
+        actor.user_id,
+    )
     .await?;
     audit::record(
         &txn,
@@ -644,17 +667,15 @@ pub async fn change_status(
     row.register_status = Set(mv.to.as_str().to_owned());
     row.updated_at = Set(now);
     let household = row.update(&txn).await?;
-    household_status_changes::ActiveModel {
-        household_id: Set(id),
-        from_status: Set(Some(from.as_str().to_owned())),
-        to_status: Set(mv.to.as_str().to_owned()),
-        reason: Set(mv.reason.trim().to_owned()),
-        evidence: Set(Some(mv.evidence.trim().to_owned())),
-        changed_by: Set(Some(actor.user_id)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    record_move(
+        &txn,
+        id,
+        Some(from),
+        mv.to,
+        mv.reason.trim(),
+        Some(mv.evidence.trim()),
+        actor.user_id,
+    )
     .await?;
     audit::record(
         &txn,
