@@ -39,6 +39,14 @@ impl Mobile {
     }
 }
 
+/// A login as accounts store it: a mobile number's digits, or a lower-cased email.
+pub fn normalise_login(login: &str) -> String {
+    match Mobile::parse(login) {
+        Ok(mobile) => mobile.0,
+        Err(_) => login.trim().to_lowercase(),
+    }
+}
+
 /// `138****5678`: the first three and last four digits.
 pub fn mask_mobile(full: &str) -> String {
     if full.len() != 11 {
@@ -69,6 +77,12 @@ mod tests {
         assert_eq!(m.expose(), "13812345678");
         assert_eq!(m.masked(), "138****5678");
         assert_eq!(format!("{m:?}"), "Mobile(138****5678)");
+    }
+
+    #[test]
+    fn logins_are_normalised_as_accounts_store_them() {
+        assert_eq!(normalise_login(" Wang@Example.CN "), "wang@example.cn");
+        assert_eq!(normalise_login("+86 138-0013-8000"), "13800138000");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use users::Model as User;
 
 /// The user with this email (any case) or mobile number.
 pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Option<User>, DbErr> {
-    let login = crate::service::auth::normalise_login(login);
+    let login = crate::domain::phone::normalise_login(login);
     let column = if login.contains('@') {
         users::Column::Email.eq(login)
     } else {
