@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::region::RegionCode;
+use super::region::{Level, RegionCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -211,6 +211,31 @@ fn covers(scope: &Scope, target: &Target<'_>) -> bool {
 
 /// The authorisation decision.
 pub fn authorize(actor: &Actor, action: Action, target: Target<'_>) -> Result<(), Denied> {
+    permits(actor, action, target, |_| true)
+}
+
+/// As [`authorize`], counting only grants scoped at `level` or above (the platform, or a region
+/// of that level or a wider one): a value that needs a county-level second look is not verified
+/// by a town's verifier.
+pub fn authorize_at_level(
+    actor: &Actor,
+    action: Action,
+    region: &RegionCode,
+    level: Level,
+) -> Result<(), Denied> {
+    permits(actor, action, Target::Region(region), |scope| match scope {
+        Scope::Platform => true,
+        Scope::Region(code) => code.level() <= level,
+        Scope::Organisation(_) | Scope::Pairing { .. } => false,
+    })
+}
+
+fn permits(
+    actor: &Actor,
+    action: Action,
+    target: Target<'_>,
+    scope_counts: impl Fn(&Scope) -> bool,
+) -> Result<(), Denied> {
     if !action.applies_to(&target) {
         return Err(Denied);
     }
@@ -223,7 +248,11 @@ pub fn authorize(actor: &Actor, action: Action, target: Target<'_>) -> Result<()
     actor
         .grants
         .iter()
-        .any(|grant| admitted.contains(&grant.role) && covers(&grant.scope, &target))
+        .any(|grant| {
+            admitted.contains(&grant.role)
+                && scope_counts(&grant.scope)
+                && covers(&grant.scope, &target)
+        })
         .then_some(())
         .ok_or(Denied)
 }
@@ -414,6 +443,25 @@ mod tests {
         };
         assert!(!actor.can(Action::ViewHouseholdPrivate, Target::Region(&village)));
         assert!(actor.can(Action::VerifyNeed, Target::Region(&village)));
+    }
+
+    #[test]
+    fn a_level_bound_decision_counts_only_grants_at_that_level_or_above() {
+        let village = code("441426100200");
+        let verifier_of = |scope: &str| Actor {
+            user_id: 1,
+            grants: vec![Grant {
+                role: Role::Verifier,
+                scope: Scope::Region(code(scope)),
+            }],
+        };
+        let county = |actor: &Actor| {
+            authorize_at_level(actor, Action::VerifyNeed, &village, Level::County).is_ok()
+        };
+        assert!(county(&verifier_of("441426")), "the county's verifier");
+        assert!(county(&verifier_of("4414")), "the city's verifier");
+        assert!(!county(&verifier_of("441426100")), "a town's verifier");
+        assert!(!county(&verifier_of("441624")), "another county's verifier");
     }
 
     #[test]

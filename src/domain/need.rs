@@ -1,0 +1,1057 @@
+//! Needs (需求) and their life: the state machine of DESIGN §2 as one pure function,
+//! [`decide`], that says whether an action may move a need and where to.
+//!
+//! ```text
+//! draft ─submit─► submitted ─verify─► (verified ─verify─►) in_notice ─(notice ends)─► published
+//!                     │                    │                  │  ▲                      │
+//!                     └──────reject────────┴─► rejected ◄─uphold─ suspended ◄─object    │
+//!                                                              └──dismiss──┘             ▼
+//!        fully_pledged ◄─(pledges fill it)── published ──(deadline passes)──► expired
+//!             │   └─(quantity released)─► published
+//!             └─(every unit received)─► fulfilled ─close─► closed
+//! withdraw: draft, submitted, verified, in_notice, or published with nothing pledged.
+//! ```
+//!
+//! Who may act is decided here too, from the actor's grants (through [`authorize`]) and the
+//! need's facts: a verifier never verifies a need they recorded, and a need above its
+//! category's value cap needs a second verification by another verifier at county level.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::authz::{Action, Actor, Target, authorize, authorize_at_level};
+use super::region::{Level, RegionCode};
+
+code_enum! {
+    /// Where a need stands.
+    pub enum NeedStatus {
+        /// Being written by its cadre; seen by no one else.
+        Draft = ("draft", "草稿"),
+        /// Waiting for a verifier.
+        Submitted = ("submitted", "待审核"),
+        /// Verified once, waiting for its second, county-level verification.
+        Verified = ("verified", "待复核"),
+        /// 公示: public, open to objections, not yet to pledges.
+        InNotice = ("in_notice", "公示中"),
+        /// Open to pledges.
+        Published = ("published", "已发布"),
+        /// Pledges cover the whole target.
+        FullyPledged = ("fully_pledged", "已认满"),
+        /// Every unit received.
+        Fulfilled = ("fulfilled", "已完成"),
+        /// Done and archived.
+        Closed = ("closed", "已结束"),
+        /// Refused by a verifier, or an objection against it was upheld.
+        Rejected = ("rejected", "未通过"),
+        /// Taken back by its village.
+        Withdrawn = ("withdrawn", "已撤回"),
+        /// Notice paused while an objection is examined.
+        Suspended = ("suspended", "异议核查中"),
+        /// Its deadline passed before it was met.
+        Expired = ("expired", "已过期"),
+    }
+}
+
+impl NeedStatus {
+    /// Whether the public sees a need in this status. `was_public` tells whether it ever
+    /// reached notice: an expired need is shown only if it had been. Rejected and withdrawn
+    /// needs leave public view.
+    pub fn is_public(self, was_public: bool) -> bool {
+        use NeedStatus::*;
+        match self {
+            InNotice | Suspended | Published | FullyPledged | Fulfilled | Closed => true,
+            Expired => was_public,
+            Draft | Submitted | Verified | Rejected | Withdrawn => false,
+        }
+    }
+
+    /// Whether donors may pledge toward a need in this status.
+    pub fn accepts_pledges(self) -> bool {
+        self == NeedStatus::Published
+    }
+}
+
+code_enum! {
+    /// 需求类别: the key tasks of the seeds.
+    pub enum Category {
+        Education = ("education", "教育助学"),
+        Medical = ("medical", "医疗健康"),
+        Industry = ("industry", "产业发展"),
+        Employment = ("employment", "就业技能"),
+        Housing = ("housing", "住房安全"),
+        /// 路/水/电/网
+        Infrastructure = ("infrastructure", "基础设施"),
+        DailyGoods = ("daily_goods", "生活物资"),
+        /// Buying a village's produce.
+        Consumption = ("consumption", "消费帮扶"),
+    }
+}
+
+code_enum! {
+    pub enum Urgency {
+        Normal = ("normal", "一般"),
+        Urgent = ("urgent", "紧急"),
+        Critical = ("critical", "特急"),
+    }
+}
+
+impl Urgency {
+    /// 0 (normal) to 2 (critical), for sorting.
+    pub fn rank(self) -> i16 {
+        match self {
+            Urgency::Normal => 0,
+            Urgency::Urgent => 1,
+            Urgency::Critical => 2,
+        }
+    }
+}
+
+code_enum! {
+    /// What a need's quantities count. Money is counted in fen (its unit value is 1 fen).
+    pub enum Unit {
+        Item = ("item", "件"),
+        Set = ("set", "套"),
+        Kg = ("kg", "公斤"),
+        Money = ("money", "元"),
+        Position = ("position", "个岗位"),
+        PersonTime = ("person_time", "人次"),
+    }
+}
+
+code_enum! {
+    /// What kind of help a pledge toward a need gives, which follows from the need's unit.
+    pub enum PledgeKind {
+        Goods = ("goods", "物资"),
+        Money = ("money", "资金"),
+        Jobs = ("jobs", "岗位"),
+        Services = ("services", "服务"),
+    }
+}
+
+impl Unit {
+    pub fn pledge_kind(self) -> PledgeKind {
+        match self {
+            Unit::Item | Unit::Set | Unit::Kg => PledgeKind::Goods,
+            Unit::Money => PledgeKind::Money,
+            Unit::Position => PledgeKind::Jobs,
+            Unit::PersonTime => PledgeKind::Services,
+        }
+    }
+}
+
+code_enum! {
+    /// Who a need helps.
+    pub enum BeneficiaryKind {
+        /// One registered household (shown de-identified).
+        Household = ("household", "农户"),
+        /// The village as a whole (a school, a road, the collective's produce).
+        Village = ("village", "村集体"),
+    }
+}
+
+code_enum! {
+    /// Where an objection (异议/举报) stands.
+    pub enum ObjectionStatus {
+        Open = ("open", "待核查"),
+        Upheld = ("upheld", "异议成立"),
+        Dismissed = ("dismissed", "异议不成立"),
+    }
+}
+
+code_enum! {
+    /// Something that happened to a need, as its public timeline tells it.
+    pub enum EventKind {
+        Created = ("created", "录入需求"),
+        Submitted = ("submitted", "提交审核"),
+        Verified = ("verified", "审核通过"),
+        SecondVerified = ("second_verified", "县级复核通过"),
+        NoticeStarted = ("notice_started", "开始公示"),
+        ObjectionFiled = ("objection_filed", "收到异议，暂停公示"),
+        ObjectionDismissed = ("objection_dismissed", "异议经核查不成立"),
+        ObjectionUpheld = ("objection_upheld", "异议经核查成立"),
+        NoticeResumed = ("notice_resumed", "恢复公示"),
+        Published = ("published", "公示期满，正式发布"),
+        Rejected = ("rejected", "审核未通过"),
+        Withdrawn = ("withdrawn", "村里撤回需求"),
+        Expired = ("expired", "已过截止日期"),
+        FullyPledged = ("fully_pledged", "已全部认捐"),
+        Reopened = ("reopened", "有认捐释放，重新开放"),
+        Fulfilled = ("fulfilled", "全部到位"),
+        Closed = ("closed", "需求结束"),
+    }
+}
+
+/// Every way a need can move. Some are done by people, some by the platform itself when time
+/// passes or pledge totals change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NeedAction {
+    /// Change the draft's fields or photos.
+    Edit,
+    Submit,
+    /// Verify (first or, when the value needs it, second verification).
+    Verify,
+    Reject,
+    Withdraw,
+    /// File an objection (异议/举报); anyone may.
+    Object,
+    UpholdObjection,
+    DismissObjection,
+    /// The notice period has run out (the scheduler).
+    EndNotice,
+    /// The deadline has passed (the scheduler).
+    Expire,
+    /// Active pledges now cover the target.
+    Fill,
+    /// Pledged quantity was released (a pledge cancelled or expired).
+    Release,
+    /// Every unit has been received.
+    Complete,
+    Close,
+}
+
+impl NeedAction {
+    pub const ALL: [NeedAction; 14] = [
+        NeedAction::Edit,
+        NeedAction::Submit,
+        NeedAction::Verify,
+        NeedAction::Reject,
+        NeedAction::Withdraw,
+        NeedAction::Object,
+        NeedAction::UpholdObjection,
+        NeedAction::DismissObjection,
+        NeedAction::EndNotice,
+        NeedAction::Expire,
+        NeedAction::Fill,
+        NeedAction::Release,
+        NeedAction::Complete,
+        NeedAction::Close,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeedAction::Edit => "edit",
+            NeedAction::Submit => "submit",
+            NeedAction::Verify => "verify",
+            NeedAction::Reject => "reject",
+            NeedAction::Withdraw => "withdraw",
+            NeedAction::Object => "object",
+            NeedAction::UpholdObjection => "uphold_objection",
+            NeedAction::DismissObjection => "dismiss_objection",
+            NeedAction::EndNotice => "end_notice",
+            NeedAction::Expire => "expire",
+            NeedAction::Fill => "fill",
+            NeedAction::Release => "release",
+            NeedAction::Complete => "complete",
+            NeedAction::Close => "close",
+        }
+    }
+
+    /// Who may take this action.
+    fn performer(self) -> Performer {
+        use NeedAction::*;
+        match self {
+            Edit | Submit | Withdraw | Close => Performer::Staff(Action::RecordNeed),
+            Verify | Reject => Performer::Staff(Action::VerifyNeed),
+            UpholdObjection | DismissObjection => Performer::Staff(Action::HandleObjection),
+            Object => Performer::Anyone,
+            EndNotice | Expire | Fill | Release | Complete => Performer::Platform,
+        }
+    }
+}
+
+enum Performer {
+    /// A signed-in user allowed `Action` on the need's village.
+    Staff(Action),
+    /// Anyone, signed in or not.
+    Anyone,
+    /// Only the platform itself (its scheduler, or the pledge bookkeeping).
+    Platform,
+}
+
+/// Who is acting.
+#[derive(Debug, Clone, Copy)]
+pub enum Who<'a> {
+    User(&'a Actor),
+    /// A visitor who is not signed in.
+    Public,
+    /// The platform itself.
+    Platform,
+}
+
+/// What [`decide`] needs to know about a need.
+#[derive(Debug, Clone)]
+pub struct NeedFacts {
+    pub status: NeedStatus,
+    pub village: RegionCode,
+    pub created_by: i64,
+    /// The first verifier, once there is one.
+    pub verified_by: Option<i64>,
+    pub requires_second_verification: bool,
+    pub target: i64,
+    pub pledged: i64,
+    pub received: i64,
+    pub deadline: DateTime<Utc>,
+    pub notice_ends_at: Option<DateTime<Utc>>,
+    pub suspended_at: Option<DateTime<Utc>>,
+    /// Open objections other than the one being decided.
+    pub other_open_objections: u64,
+}
+
+/// The deployment's rules that shape the moves.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// 公示期; zero publishes a verified need at once.
+    pub notice: Duration,
+}
+
+impl Rules {
+    /// The earliest deadline a need submitted at `now` may have: the notice period and then at
+    /// least a day open to donors.
+    pub fn earliest_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.notice + Duration::days(1)
+    }
+}
+
+/// An allowed move and what it changes besides the status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub from: NeedStatus,
+    pub to: NeedStatus,
+    /// The verification this move records, if any.
+    pub verification: Option<Verification>,
+    /// The new end of the notice period, when the move starts or resumes it.
+    pub notice_ends_at: Option<DateTime<Utc>>,
+    /// When the need became open to pledges, when the move publishes it.
+    pub published_at: Option<DateTime<Utc>>,
+    /// `Some(Some(t))` marks the need suspended since `t`, `Some(None)` lifts the suspension.
+    pub suspended_at: Option<Option<DateTime<Utc>>>,
+    /// What the timeline records, in order.
+    pub events: Vec<EventKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    First,
+    Second,
+}
+
+/// Why a move was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("you are not allowed to do this to this need")]
+    NotAllowed,
+    #[error("only the platform itself does this")]
+    PlatformOnly,
+    #[error("a verifier cannot verify a need they recorded")]
+    OwnNeed,
+    #[error("the second verification must be done by another verifier than the first")]
+    SameVerifier,
+    #[error(
+        "this need's value is above its category's cap: its second verification needs a verifier \
+         of the county or above"
+    )]
+    NeedsCountyVerifier,
+    #[error("a need that is {status} cannot be {}", action_past(*.action))]
+    WrongStatus {
+        status: NeedStatus,
+        action: NeedAction,
+    },
+    #[error("the notice period has already ended")]
+    NoticeOver,
+    #[error("not yet: {0}")]
+    NotYet(&'static str),
+    #[error("the deadline must be at least {days} days away, to leave room for the notice period")]
+    DeadlineTooSoon { days: i64 },
+    #[error("a need with active pledges cannot be withdrawn; the pledges must end first")]
+    HasPledges,
+}
+
+fn action_past(action: NeedAction) -> &'static str {
+    match action {
+        NeedAction::Edit => "edited",
+        NeedAction::Submit => "submitted",
+        NeedAction::Verify => "verified",
+        NeedAction::Reject => "rejected",
+        NeedAction::Withdraw => "withdrawn",
+        NeedAction::Object => "objected to",
+        NeedAction::UpholdObjection | NeedAction::DismissObjection => "the subject of a decision",
+        NeedAction::EndNotice => "published at the end of a notice period",
+        NeedAction::Expire => "expired",
+        NeedAction::Fill => "marked fully pledged",
+        NeedAction::Release => "reopened to pledges",
+        NeedAction::Complete => "marked fulfilled",
+        NeedAction::Close => "closed",
+    }
+}
+
+/// Decides whether `who` may take `action` on the need described by `facts` at `now`, and if so
+/// what changes. The one place the need state machine lives.
+pub fn decide(
+    facts: &NeedFacts,
+    action: NeedAction,
+    who: Who<'_>,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<Change, Refusal> {
+    check_performer(facts, action, who)?;
+    use NeedAction as A;
+    use NeedStatus as S;
+    let wrong = || Refusal::WrongStatus {
+        status: facts.status,
+        action,
+    };
+    let to = |to: NeedStatus, events: Vec<EventKind>| Change {
+        from: facts.status,
+        to,
+        verification: None,
+        notice_ends_at: None,
+        published_at: None,
+        suspended_at: None,
+        events,
+    };
+    match (action, facts.status) {
+        (A::Edit, S::Draft) => Ok(to(S::Draft, vec![])),
+        (A::Submit, S::Draft) => {
+            if facts.deadline < rules.earliest_deadline(now) {
+                return Err(Refusal::DeadlineTooSoon {
+                    days: (rules.notice + Duration::days(1)).num_days(),
+                });
+            }
+            Ok(to(S::Submitted, vec![EventKind::Submitted]))
+        }
+        (A::Verify, S::Submitted | S::Verified) => verify(facts, who, rules, now),
+        (A::Reject, S::Submitted | S::Verified) => Ok(to(S::Rejected, vec![EventKind::Rejected])),
+        (A::Withdraw, S::Draft | S::Submitted | S::Verified | S::InNotice) => {
+            Ok(to(S::Withdrawn, vec![EventKind::Withdrawn]))
+        }
+        (A::Withdraw, S::Published) if facts.pledged > 0 => Err(Refusal::HasPledges),
+        (A::Withdraw, S::Published) => Ok(to(S::Withdrawn, vec![EventKind::Withdrawn])),
+        (A::Object, S::InNotice) => {
+            if facts.notice_ends_at.is_some_and(|end| now >= end) {
+                return Err(Refusal::NoticeOver);
+            }
+            Ok(Change {
+                suspended_at: Some(Some(now)),
+                ..to(S::Suspended, vec![EventKind::ObjectionFiled])
+            })
+        }
+        // A further objection to a suspended need joins the examination already under way.
+        (A::Object, S::Suspended) => Ok(to(S::Suspended, vec![])),
+        (A::UpholdObjection, S::Suspended) => Ok(Change {
+            suspended_at: Some(None),
+            ..to(S::Rejected, vec![EventKind::ObjectionUpheld])
+        }),
+        (A::DismissObjection, S::Suspended) if facts.other_open_objections > 0 => {
+            Ok(to(S::Suspended, vec![EventKind::ObjectionDismissed]))
+        }
+        (A::DismissObjection, S::Suspended) => {
+            // The notice clock stood still while the need was suspended: the public gets the
+            // whole period to object.
+            let paused = facts.suspended_at.map_or(Duration::zero(), |t| now - t);
+            let ends = facts.notice_ends_at.unwrap_or(now) + paused.max(Duration::zero());
+            Ok(Change {
+                notice_ends_at: Some(ends),
+                suspended_at: Some(None),
+                ..to(
+                    S::InNotice,
+                    vec![EventKind::ObjectionDismissed, EventKind::NoticeResumed],
+                )
+            })
+        }
+        (A::EndNotice, S::InNotice) => match facts.notice_ends_at {
+            Some(end) if now >= end => Ok(Change {
+                // Published when the notice ended, however late the scheduler noticed.
+                published_at: Some(end),
+                ..to(S::Published, vec![EventKind::Published])
+            }),
+            _ => Err(Refusal::NotYet("the notice period has not ended")),
+        },
+        (A::Expire, S::Submitted | S::Verified | S::InNotice | S::Published) => {
+            if now < facts.deadline {
+                return Err(Refusal::NotYet("the deadline has not passed"));
+            }
+            Ok(to(S::Expired, vec![EventKind::Expired]))
+        }
+        (A::Fill, S::Published) if facts.pledged >= facts.target => {
+            Ok(to(S::FullyPledged, vec![EventKind::FullyPledged]))
+        }
+        (A::Fill, S::Published) => Err(Refusal::NotYet("pledges do not cover the target")),
+        (A::Release, S::FullyPledged) if facts.pledged < facts.target => {
+            Ok(to(S::Published, vec![EventKind::Reopened]))
+        }
+        (A::Release, S::FullyPledged) => Err(Refusal::NotYet("pledges still cover the target")),
+        (A::Complete, S::FullyPledged) if facts.received >= facts.target => {
+            Ok(to(S::Fulfilled, vec![EventKind::Fulfilled]))
+        }
+        (A::Complete, S::FullyPledged) => Err(Refusal::NotYet("not every unit has arrived")),
+        (A::Close, S::Fulfilled) => Ok(to(S::Closed, vec![EventKind::Closed])),
+        _ => Err(wrong()),
+    }
+}
+
+fn check_performer(facts: &NeedFacts, action: NeedAction, who: Who<'_>) -> Result<(), Refusal> {
+    match (action.performer(), who) {
+        (Performer::Platform, Who::Platform) | (Performer::Anyone, _) => Ok(()),
+        (Performer::Platform, _) => Err(Refusal::PlatformOnly),
+        (Performer::Staff(permission), Who::User(actor)) => {
+            authorize(actor, permission, Target::Region(&facts.village))
+                .map_err(|_| Refusal::NotAllowed)
+        }
+        (Performer::Staff(_), Who::Public | Who::Platform) => Err(Refusal::NotAllowed),
+    }
+}
+
+/// A first or second verification, and where it leads: to the second verification, to notice,
+/// or (with no notice period) straight to publication.
+fn verify(
+    facts: &NeedFacts,
+    who: Who<'_>,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<Change, Refusal> {
+    let Who::User(actor) = who else {
+        return Err(Refusal::NotAllowed);
+    };
+    if actor.user_id == facts.created_by {
+        return Err(Refusal::OwnNeed);
+    }
+    let (verification, mut events) = if facts.status == NeedStatus::Verified {
+        if facts.verified_by == Some(actor.user_id) {
+            return Err(Refusal::SameVerifier);
+        }
+        authorize_at_level(actor, Action::VerifyNeed, &facts.village, Level::County)
+            .map_err(|_| Refusal::NeedsCountyVerifier)?;
+        (Verification::Second, vec![EventKind::SecondVerified])
+    } else {
+        (Verification::First, vec![EventKind::Verified])
+    };
+    let base = Change {
+        from: facts.status,
+        to: NeedStatus::Verified,
+        verification: Some(verification),
+        notice_ends_at: None,
+        published_at: None,
+        suspended_at: None,
+        events: vec![],
+    };
+    if verification == Verification::First && facts.requires_second_verification {
+        return Ok(Change { events, ..base });
+    }
+    if rules.notice > Duration::zero() {
+        events.push(EventKind::NoticeStarted);
+        Ok(Change {
+            to: NeedStatus::InNotice,
+            notice_ends_at: Some(now + rules.notice),
+            events,
+            ..base
+        })
+    } else {
+        events.push(EventKind::Published);
+        Ok(Change {
+            to: NeedStatus::Published,
+            published_at: Some(now),
+            events,
+            ..base
+        })
+    }
+}
+
+/// Whether a need of `category` worth `total_fen` needs a second, county-level verification
+/// under the deployment's caps (fen per category; a category without a cap never does).
+pub fn needs_second_verification(
+    caps: &[(Category, i64)],
+    category: Category,
+    total_fen: i64,
+) -> bool {
+    caps.iter()
+        .find(|(c, _)| *c == category)
+        .is_some_and(|(_, cap)| total_fen > *cap)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::domain::authz::{Grant, Role, Scope};
+
+    const CREATOR: i64 = 1;
+    const TOWN_VERIFIER: i64 = 2;
+    const COUNTY_VERIFIER: i64 = 3;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    fn rules() -> Rules {
+        Rules {
+            notice: Duration::days(3),
+        }
+    }
+
+    fn actor(user_id: i64, role: Role, scope: &str) -> Actor {
+        Actor {
+            user_id,
+            grants: vec![Grant {
+                role,
+                scope: Scope::Region(code(scope)),
+            }],
+        }
+    }
+
+    fn cadre() -> Actor {
+        actor(CREATOR, Role::Cadre, "441426100200")
+    }
+    fn town_verifier() -> Actor {
+        actor(TOWN_VERIFIER, Role::Verifier, "441426100")
+    }
+    fn county_verifier() -> Actor {
+        actor(COUNTY_VERIFIER, Role::Verifier, "441426")
+    }
+
+    /// A need in `status` whose every time-, total- and objection-dependent guard is met.
+    fn facts(status: NeedStatus) -> NeedFacts {
+        NeedFacts {
+            status,
+            village: code("441426100200"),
+            created_by: CREATOR,
+            verified_by: (status == NeedStatus::Verified).then_some(TOWN_VERIFIER),
+            requires_second_verification: false,
+            target: 10,
+            pledged: match status {
+                NeedStatus::FullyPledged | NeedStatus::Fulfilled | NeedStatus::Closed => 10,
+                _ => 0,
+            },
+            received: match status {
+                NeedStatus::FullyPledged | NeedStatus::Fulfilled | NeedStatus::Closed => 10,
+                _ => 0,
+            },
+            deadline: t0() + Duration::days(30),
+            notice_ends_at: Some(t0() + Duration::days(3)),
+            suspended_at: (status == NeedStatus::Suspended).then(|| t0() + Duration::days(1)),
+            other_open_objections: 0,
+        }
+    }
+
+    /// As [`facts`], with the totals that `action`'s guard wants met.
+    fn facts_for(status: NeedStatus, action: NeedAction) -> NeedFacts {
+        let mut facts = facts(status);
+        match action {
+            NeedAction::Fill => facts.pledged = facts.target,
+            NeedAction::Release => facts.pledged = facts.target - 1,
+            _ => {}
+        }
+        facts
+    }
+
+    /// The actor entitled to take `action`, and the moment at which its time guard is met.
+    fn entitled(action: NeedAction) -> (Who<'static>, DateTime<Utc>) {
+        use std::sync::LazyLock;
+        static CADRE: LazyLock<Actor> = LazyLock::new(cadre);
+        static COUNTY: LazyLock<Actor> = LazyLock::new(county_verifier);
+        use NeedAction as A;
+        match action {
+            A::Edit | A::Submit | A::Withdraw | A::Close => (Who::User(&CADRE), t0()),
+            A::Verify | A::Reject | A::UpholdObjection | A::DismissObjection => {
+                (Who::User(&COUNTY), t0() + Duration::days(2))
+            }
+            A::Object => (Who::Public, t0() + Duration::days(1)),
+            A::EndNotice => (Who::Platform, t0() + Duration::days(3)),
+            A::Expire => (Who::Platform, t0() + Duration::days(30)),
+            A::Fill | A::Release | A::Complete => (Who::Platform, t0()),
+        }
+    }
+
+    /// Every status × every action, written out by hand: the move the right actor at the right
+    /// time gets, or `None` when the status does not allow the action at all.
+    #[test]
+    fn every_status_and_action_pair_moves_as_the_design_says() {
+        use NeedAction as A;
+        use NeedStatus as S;
+        let expected = |status: S, action: A| -> Option<S> {
+            match (status, action) {
+                (S::Draft, A::Edit) => Some(S::Draft),
+                (S::Draft, A::Submit) => Some(S::Submitted),
+                (S::Draft | S::Submitted | S::Verified | S::InNotice, A::Withdraw) => {
+                    Some(S::Withdrawn)
+                }
+                (S::Published, A::Withdraw) => Some(S::Withdrawn),
+                (S::Submitted | S::Verified, A::Verify) => Some(S::InNotice),
+                (S::Submitted | S::Verified, A::Reject) => Some(S::Rejected),
+                (S::InNotice | S::Suspended, A::Object) => Some(S::Suspended),
+                (S::Suspended, A::UpholdObjection) => Some(S::Rejected),
+                (S::Suspended, A::DismissObjection) => Some(S::InNotice),
+                (S::InNotice, A::EndNotice) => Some(S::Published),
+                (S::Submitted | S::Verified | S::InNotice | S::Published, A::Expire) => {
+                    Some(S::Expired)
+                }
+                (S::Published, A::Fill) => Some(S::FullyPledged),
+                (S::FullyPledged, A::Release) => Some(S::Published),
+                (S::FullyPledged, A::Complete) => Some(S::Fulfilled),
+                (S::Fulfilled, A::Close) => Some(S::Closed),
+                _ => None,
+            }
+        };
+        let mut pairs = 0;
+        for &status in S::ALL {
+            for action in A::ALL {
+                let facts = facts_for(status, action);
+                let (who, now) = entitled(action);
+                let got = decide(&facts, action, who, &rules(), now);
+                match expected(status, action) {
+                    Some(to) => {
+                        assert_eq!(got.as_ref().map(|c| c.to), Ok(to), "{status} × {action:?}")
+                    }
+                    None => assert_eq!(
+                        got,
+                        Err(Refusal::WrongStatus { status, action }),
+                        "{status} × {action:?}"
+                    ),
+                }
+                pairs += 1;
+            }
+        }
+        assert_eq!(pairs, 12 * 14);
+    }
+
+    #[test]
+    fn every_action_refuses_the_wrong_performer() {
+        let outsider = actor(9, Role::Cadre, "441624100201");
+        let donor = Actor {
+            user_id: 10,
+            grants: vec![],
+        };
+        let cadre = cadre();
+        let verifier = county_verifier();
+        for action in NeedAction::ALL {
+            let (_, now) = entitled(action);
+            let status = NeedStatus::ALL
+                .iter()
+                .copied()
+                .find(|s| {
+                    let (who, now) = entitled(action);
+                    decide(&facts_for(*s, action), action, who, &rules(), now).is_ok()
+                })
+                .unwrap_or_else(|| panic!("{action:?} is allowed somewhere"));
+            let f = facts_for(status, action);
+            let try_as = |who| decide(&f, action, who, &rules(), now);
+            match action.performer() {
+                Performer::Anyone => {
+                    for who in [Who::Public, Who::User(&donor), Who::User(&outsider)] {
+                        assert!(try_as(who).is_ok(), "{action:?} by anyone");
+                    }
+                }
+                Performer::Platform => {
+                    for who in [Who::Public, Who::User(&cadre), Who::User(&verifier)] {
+                        assert_eq!(try_as(who), Err(Refusal::PlatformOnly), "{action:?}");
+                    }
+                }
+                Performer::Staff(_) => {
+                    for who in [
+                        Who::Public,
+                        Who::Platform,
+                        Who::User(&donor),
+                        Who::User(&outsider),
+                    ] {
+                        assert_eq!(try_as(who), Err(Refusal::NotAllowed), "{action:?}");
+                    }
+                    // A cadre does not verify; a verifier does not record.
+                    let other = if matches!(
+                        action,
+                        NeedAction::Edit
+                            | NeedAction::Submit
+                            | NeedAction::Withdraw
+                            | NeedAction::Close
+                    ) {
+                        &verifier
+                    } else {
+                        &cadre
+                    };
+                    assert_eq!(
+                        try_as(Who::User(other)),
+                        Err(Refusal::NotAllowed),
+                        "{action:?} by the other role"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_verifier_never_verifies_a_need_they_recorded() {
+        // A user who is both a cadre and a verifier of the village.
+        let both = Actor {
+            user_id: CREATOR,
+            grants: vec![
+                Grant {
+                    role: Role::Cadre,
+                    scope: Scope::Region(code("441426100200")),
+                },
+                Grant {
+                    role: Role::Verifier,
+                    scope: Scope::Region(code("441426")),
+                },
+            ],
+        };
+        let got = decide(
+            &facts(NeedStatus::Submitted),
+            NeedAction::Verify,
+            Who::User(&both),
+            &rules(),
+            t0(),
+        );
+        assert_eq!(got, Err(Refusal::OwnNeed));
+    }
+
+    #[test]
+    fn a_need_above_its_cap_goes_through_a_second_county_level_verification() {
+        let mut need = facts(NeedStatus::Submitted);
+        need.requires_second_verification = true;
+        let town = town_verifier();
+        let first = decide(&need, NeedAction::Verify, Who::User(&town), &rules(), t0()).unwrap();
+        assert_eq!(first.to, NeedStatus::Verified);
+        assert_eq!(first.verification, Some(Verification::First));
+        assert_eq!(first.events, vec![EventKind::Verified]);
+
+        need.status = NeedStatus::Verified;
+        need.verified_by = Some(TOWN_VERIFIER);
+        let again = decide(&need, NeedAction::Verify, Who::User(&town), &rules(), t0());
+        assert_eq!(again, Err(Refusal::SameVerifier));
+        let other_town = actor(7, Role::Verifier, "441426100");
+        let by_town = decide(
+            &need,
+            NeedAction::Verify,
+            Who::User(&other_town),
+            &rules(),
+            t0(),
+        );
+        assert_eq!(by_town, Err(Refusal::NeedsCountyVerifier));
+
+        let county = county_verifier();
+        let second = decide(
+            &need,
+            NeedAction::Verify,
+            Who::User(&county),
+            &rules(),
+            t0(),
+        )
+        .unwrap();
+        assert_eq!(second.to, NeedStatus::InNotice);
+        assert_eq!(second.verification, Some(Verification::Second));
+        assert_eq!(second.notice_ends_at, Some(t0() + Duration::days(3)));
+        assert_eq!(
+            second.events,
+            vec![EventKind::SecondVerified, EventKind::NoticeStarted]
+        );
+    }
+
+    #[test]
+    fn with_no_notice_period_a_verified_need_is_published_at_once() {
+        let county = county_verifier();
+        let change = decide(
+            &facts(NeedStatus::Submitted),
+            NeedAction::Verify,
+            Who::User(&county),
+            &Rules {
+                notice: Duration::zero(),
+            },
+            t0(),
+        )
+        .unwrap();
+        assert_eq!(change.to, NeedStatus::Published);
+        assert_eq!(change.published_at, Some(t0()));
+        assert_eq!(
+            change.events,
+            vec![EventKind::Verified, EventKind::Published]
+        );
+    }
+
+    #[test]
+    fn the_notice_ends_only_when_its_time_comes_and_publication_dates_from_then() {
+        let need = facts(NeedStatus::InNotice);
+        let end = need.notice_ends_at.unwrap();
+        let early = decide(
+            &need,
+            NeedAction::EndNotice,
+            Who::Platform,
+            &rules(),
+            end - Duration::microseconds(1),
+        );
+        assert!(matches!(early, Err(Refusal::NotYet(_))));
+        let late = decide(
+            &need,
+            NeedAction::EndNotice,
+            Who::Platform,
+            &rules(),
+            end + Duration::hours(5),
+        )
+        .unwrap();
+        assert_eq!(late.published_at, Some(end));
+    }
+
+    #[test]
+    fn a_need_expires_only_once_its_deadline_has_passed() {
+        let need = facts(NeedStatus::Published);
+        let early = decide(
+            &need,
+            NeedAction::Expire,
+            Who::Platform,
+            &rules(),
+            need.deadline - Duration::seconds(1),
+        );
+        assert!(matches!(early, Err(Refusal::NotYet(_))));
+        assert!(
+            decide(
+                &need,
+                NeedAction::Expire,
+                Who::Platform,
+                &rules(),
+                need.deadline
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_objection_pauses_the_notice_clock_until_it_is_dismissed() {
+        let mut need = facts(NeedStatus::InNotice);
+        let filed_at = t0() + Duration::days(1);
+        let filed = decide(&need, NeedAction::Object, Who::Public, &rules(), filed_at).unwrap();
+        assert_eq!(filed.to, NeedStatus::Suspended);
+        assert_eq!(filed.suspended_at, Some(Some(filed_at)));
+
+        need.status = NeedStatus::Suspended;
+        need.suspended_at = Some(filed_at);
+        let verifier = county_verifier();
+        let dismissed_at = filed_at + Duration::days(2);
+        let dismissed = decide(
+            &need,
+            NeedAction::DismissObjection,
+            Who::User(&verifier),
+            &rules(),
+            dismissed_at,
+        )
+        .unwrap();
+        assert_eq!(dismissed.to, NeedStatus::InNotice);
+        // Two days suspended push the end of the notice two days later.
+        assert_eq!(
+            dismissed.notice_ends_at,
+            Some(t0() + Duration::days(3) + Duration::days(2))
+        );
+        assert_eq!(dismissed.suspended_at, Some(None));
+    }
+
+    #[test]
+    fn a_dismissed_objection_leaves_the_need_suspended_while_others_are_open() {
+        let mut need = facts(NeedStatus::Suspended);
+        need.other_open_objections = 1;
+        let verifier = county_verifier();
+        let change = decide(
+            &need,
+            NeedAction::DismissObjection,
+            Who::User(&verifier),
+            &rules(),
+            t0() + Duration::days(2),
+        )
+        .unwrap();
+        assert_eq!(change.to, NeedStatus::Suspended);
+        assert_eq!(change.events, vec![EventKind::ObjectionDismissed]);
+    }
+
+    #[test]
+    fn an_objection_after_the_notice_ran_out_is_too_late() {
+        let need = facts(NeedStatus::InNotice);
+        let got = decide(
+            &need,
+            NeedAction::Object,
+            Who::Public,
+            &rules(),
+            need.notice_ends_at.unwrap(),
+        );
+        assert_eq!(got, Err(Refusal::NoticeOver));
+    }
+
+    #[test]
+    fn a_published_need_with_pledges_cannot_be_withdrawn() {
+        let mut need = facts(NeedStatus::Published);
+        need.pledged = 3;
+        let cadre = cadre();
+        let got = decide(
+            &need,
+            NeedAction::Withdraw,
+            Who::User(&cadre),
+            &rules(),
+            t0(),
+        );
+        assert_eq!(got, Err(Refusal::HasPledges));
+    }
+
+    #[test]
+    fn a_draft_is_submitted_only_with_a_deadline_beyond_the_notice_period() {
+        let mut need = facts(NeedStatus::Draft);
+        need.deadline = t0() + Duration::days(3);
+        let cadre = cadre();
+        let got = decide(&need, NeedAction::Submit, Who::User(&cadre), &rules(), t0());
+        assert_eq!(got, Err(Refusal::DeadlineTooSoon { days: 4 }));
+    }
+
+    #[test]
+    fn pledge_totals_guard_the_moves_they_drive() {
+        let mut need = facts(NeedStatus::Published);
+        need.pledged = 9;
+        let fill = decide(&need, NeedAction::Fill, Who::Platform, &rules(), t0());
+        assert!(matches!(fill, Err(Refusal::NotYet(_))));
+        let mut full = facts(NeedStatus::FullyPledged);
+        let release = decide(&full, NeedAction::Release, Who::Platform, &rules(), t0());
+        assert!(matches!(release, Err(Refusal::NotYet(_))));
+        full.received = 9;
+        let complete = decide(&full, NeedAction::Complete, Who::Platform, &rules(), t0());
+        assert!(matches!(complete, Err(Refusal::NotYet(_))));
+    }
+
+    #[test]
+    fn the_public_sees_needs_from_their_notice_on() {
+        use NeedStatus as S;
+        let public: Vec<_> = S::ALL
+            .iter()
+            .filter(|s| s.is_public(true))
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(
+            public,
+            [
+                "in_notice",
+                "published",
+                "fully_pledged",
+                "fulfilled",
+                "closed",
+                "suspended",
+                "expired"
+            ]
+        );
+        assert!(!S::Expired.is_public(false), "expired before its notice");
+    }
+
+    #[test]
+    fn value_caps_apply_per_category() {
+        let caps = [(Category::Education, 5_000_000)];
+        assert!(!needs_second_verification(
+            &caps,
+            Category::Education,
+            5_000_000
+        ));
+        assert!(needs_second_verification(
+            &caps,
+            Category::Education,
+            5_000_001
+        ));
+        assert!(!needs_second_verification(
+            &caps,
+            Category::Housing,
+            i64::MAX
+        ));
+    }
+}

@@ -1,0 +1,214 @@
+//! Finds private data in text meant for the public: a need's title and description must never
+//! carry an ID-card number, a phone number, a bank card, an e-mail address or the household's
+//! name (DESIGN §3). Earlier platforms leaked exactly this way, through free text.
+
+use super::id_card::IdCardNumber;
+
+/// Something private found in a text, with a message that tells the writer what to remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    IdCard,
+    Mobile,
+    LongNumber,
+    Email,
+    /// One of the household's own private values (its head's name, its address).
+    HouseholdValue(&'static str),
+}
+
+impl Finding {
+    pub fn message(&self) -> String {
+        match self {
+            Finding::IdCard => "contains what looks like an ID-card number (身份证号); \
+                                remove it, the public must never see it"
+                .to_owned(),
+            Finding::Mobile => "contains a phone number; remove it, contact goes through the \
+                                platform"
+                .to_owned(),
+            Finding::LongNumber => "contains a long number (phone, ID-card or bank account?); \
+                                    remove it"
+                .to_owned(),
+            Finding::Email => "contains an e-mail address; remove it".to_owned(),
+            Finding::HouseholdValue(what) => format!(
+                "contains the household's {what}; describe the household without identifying it \
+                 (e.g. 3口之家, 因病致贫)"
+            ),
+        }
+    }
+}
+
+/// The household's private values that must not appear in its needs' text.
+#[derive(Debug, Default)]
+pub struct KnownPrivate<'a> {
+    pub head_name: Option<&'a str>,
+    pub address: Option<&'a str>,
+}
+
+/// The first piece of private data in `text`, if any.
+pub fn find_private(text: &str, known: &KnownPrivate<'_>) -> Option<Finding> {
+    let normalised = normalise(text);
+    for run in digit_runs(&normalised) {
+        if run.len() >= 15 && looks_like_id_card(&run) {
+            return Some(Finding::IdCard);
+        }
+        if run.len() == 11 && run.starts_with('1') && matches!(run.as_bytes()[1], b'3'..=b'9') {
+            return Some(Finding::Mobile);
+        }
+        if run.len() >= 11 {
+            return Some(Finding::LongNumber);
+        }
+    }
+    if has_email(&normalised) {
+        return Some(Finding::Email);
+    }
+    let compact: String = normalised.chars().filter(|c| !c.is_whitespace()).collect();
+    let contains = |value: Option<&str>| {
+        value
+            .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .is_some_and(|v| v.chars().count() >= 2 && compact.contains(&v))
+    };
+    if contains(known.head_name) {
+        return Some(Finding::HouseholdValue("name"));
+    }
+    if contains(known.address) {
+        return Some(Finding::HouseholdValue("address"));
+    }
+    None
+}
+
+/// Full-width digits and letters (１３８, Ｘ, ＠) folded to ASCII, so they are caught too.
+fn normalise(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Runs of digits (with a trailing X, as ID-card numbers end) that may be broken up by single
+/// spaces, hyphens or dots, as people write phone numbers (138-1234-5678, 138 1234 5678).
+fn digit_runs(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut runs = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            current.push(c);
+        } else if matches!(c, 'x' | 'X') && !current.is_empty() {
+            current.push('X');
+            runs.push(std::mem::take(&mut current));
+        } else if matches!(c, ' ' | '-' | '.')
+            && !current.is_empty()
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())
+        {
+            // a separator inside a number
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
+
+fn looks_like_id_card(run: &str) -> bool {
+    // 18 characters with a valid check character, or the old 15-digit form.
+    (run.len() == 18 && IdCardNumber::parse(run).is_ok())
+        || (run.len() == 15 && run.bytes().all(|b| b.is_ascii_digit()))
+        || (run.len() == 18 && run[..17].bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn has_email(text: &str) -> bool {
+    text.char_indices()
+        .filter(|(_, c)| *c == '@')
+        .any(|(at, _)| {
+            let local_ok = text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c));
+            let domain: String = text[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            local_ok && domain.contains('.') && !domain.ends_with('.')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Option<Finding> {
+        find_private(text, &KnownPrivate::default())
+    }
+
+    #[test]
+    fn plain_descriptions_with_quantities_and_dates_pass() {
+        for text in [
+            "村小学需要课桌椅50套，每套约300元，2026年9月开学前到位。",
+            "3口之家，因病致贫，需要轮椅1台",
+            "年产量20000公斤，收购价每公斤8.5元",
+            "联系方式请通过平台留言",
+            "村道硬化 1.2 公里",
+        ] {
+            assert_eq!(find(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn id_card_numbers_are_found_in_any_form() {
+        for text in [
+            "户主身份证 11010519491231002X 已核实",
+            "身份证号：110105194912310021",
+            "身份证号：１１０１０５１９４９１２３１００２Ｘ",
+            "老身份证 110105491231002",
+        ] {
+            assert_eq!(find(text), Some(Finding::IdCard), "{text}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_found_however_they_are_written() {
+        for text in [
+            "有意者请联系13812345678",
+            "电话 138-1234-5678",
+            "电话 138 1234 5678 王书记",
+            "电话１３８１２３４５６７８",
+        ] {
+            assert_eq!(find(text), Some(Finding::Mobile), "{text}");
+        }
+        assert_eq!(find("座机 0753-87654321"), Some(Finding::LongNumber));
+        assert_eq!(
+            find("工资卡 6222 0212 3456 7890 123"),
+            Some(Finding::LongNumber)
+        );
+    }
+
+    #[test]
+    fn email_addresses_are_found() {
+        assert_eq!(
+            find("请发邮件到 li.ming@example.com 联系"),
+            Some(Finding::Email)
+        );
+        assert_eq!(find("@村委会 请尽快处理"), None);
+    }
+
+    #[test]
+    fn the_households_own_name_and_address_are_found() {
+        let known = KnownPrivate {
+            head_name: Some("陈 大明"),
+            address: Some("墩背村三组12号"),
+        };
+        assert_eq!(
+            find_private("陈大明家需要一台冰箱", &known),
+            Some(Finding::HouseholdValue("name"))
+        );
+        assert_eq!(
+            find_private("送到墩背村三组12号", &known),
+            Some(Finding::HouseholdValue("address"))
+        );
+        assert_eq!(find_private("3口之家需要一台冰箱", &known), None);
+    }
+}
