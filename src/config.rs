@@ -14,10 +14,18 @@ use figment::providers::{Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use crate::domain::need::Category;
+
 /// The environment variable that names a configuration file other than `./duijie.toml`.
 pub const CONFIG_FILE_ENV: &str = "DUIJIE_CONFIG";
 const ENV_PREFIX: &str = "DUIJIE_";
 const DEFAULT_CONFIG_FILE: &str = "duijie.toml";
+
+/// Second verification above (yuan): 5 万 for schooling, daily goods and jobs, 10 万 for health,
+/// housing and produce, 20 万 for industry, 50 万 for infrastructure.
+const DEFAULT_CAPS: &str = "education=50000,medical=100000,industry=200000,employment=50000,\
+                            housing=100000,infrastructure=500000,daily_goods=50000,\
+                            consumption=100000";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -45,6 +53,15 @@ pub struct Settings {
     pub secret_key: Option<SecretString>,
     /// Length of the public notice period (公示期) of a need, in days; 0 disables it.
     pub notice_days: u32,
+    /// Value caps per need category, in yuan (`category=yuan`, comma-separated): a need whose
+    /// total value (target × value per unit) is above its category's cap needs a second,
+    /// county-level verification. A category left out has no cap.
+    pub second_verification_caps: String,
+    /// How often the scheduler looks for needs whose notice ended or deadline passed, in
+    /// seconds.
+    pub scheduler_interval_secs: u64,
+    /// Largest photo upload accepted, in bytes.
+    pub max_photo_bytes: usize,
     /// How long a browser session lasts after sign-in, in hours.
     pub session_ttl_hours: u32,
     /// Per-capita annual income (fen) a household must reach in two consecutive years to leave
@@ -96,6 +113,9 @@ impl Default for Settings {
             mail_from: "对接 Duijie <noreply@duijie.localhost>".to_owned(),
             secret_key: None,
             notice_days: 3,
+            second_verification_caps: DEFAULT_CAPS.to_owned(),
+            scheduler_interval_secs: 30,
+            max_photo_bytes: 10 * 1024 * 1024,
             session_ttl_hours: 24 * 7,
             household_exit_income_fen: 400_000,
             regions_dir: None,
@@ -249,6 +269,20 @@ impl Settings {
         if self.notice_days > 60 {
             return Err(ConfigError::new("notice_days", "must be between 0 and 60"));
         }
+        self.value_caps()
+            .map_err(|e| ConfigError::new("second_verification_caps", e))?;
+        if !(1..=3600).contains(&self.scheduler_interval_secs) {
+            return Err(ConfigError::new(
+                "scheduler_interval_secs",
+                "must be between 1 and 3600",
+            ));
+        }
+        if self.max_photo_bytes < 64 * 1024 {
+            return Err(ConfigError::new(
+                "max_photo_bytes",
+                "must be at least 65536",
+            ));
+        }
         if !(1..=24 * 90).contains(&self.session_ttl_hours) {
             return Err(ConfigError::new(
                 "session_ttl_hours",
@@ -271,6 +305,34 @@ impl Settings {
             return Err(ConfigError::new("max_json_bytes", "must be at least 1024"));
         }
         Ok(())
+    }
+
+    /// The value caps of [`Settings::second_verification_caps`], in fen per category.
+    pub fn value_caps(&self) -> Result<Vec<(Category, i64)>, String> {
+        self.second_verification_caps
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|entry| {
+                let (name, yuan) = entry
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{entry}` is not `category=yuan`"))?;
+                let category = Category::parse(name.trim())
+                    .ok_or_else(|| format!("`{name}` is not a category ({})", Category::codes()))?;
+                let yuan: i64 = yuan
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|y| (1..=1_000_000_000).contains(y))
+                    .ok_or_else(|| format!("`{yuan}` is not a whole number of yuan"))?;
+                Ok((category, yuan * 100))
+            })
+            .collect()
+    }
+
+    /// The notice period (公示期).
+    pub fn notice(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.notice_days))
     }
 
     /// The trusted proxies' addresses; the first entry that is not an address on error.
@@ -462,6 +524,33 @@ mod tests {
 
         let err = Settings::load_from(None, &env(&[("DUIJIE_SECRET_KEY", "1234")])).unwrap_err();
         assert_eq!(err.setting, "secret_key");
+    }
+
+    #[test]
+    fn value_caps_are_read_per_category_in_yuan_and_a_bad_one_is_named() {
+        let (settings, _) = Settings::load_from(
+            None,
+            &env(&[(
+                "DUIJIE_SECOND_VERIFICATION_CAPS",
+                "education=100, housing=2",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.value_caps().unwrap(),
+            vec![(Category::Education, 10_000), (Category::Housing, 200)]
+        );
+        let err = Settings::load_from(
+            None,
+            &env(&[("DUIJIE_SECOND_VERIFICATION_CAPS", "schooling=100")]),
+        )
+        .unwrap_err();
+        assert_eq!(err.setting, "second_verification_caps");
+        assert!(
+            err.message.contains("`schooling` is not a category"),
+            "{err}"
+        );
+        assert!(Settings::default().value_caps().unwrap().len() == 8);
     }
 
     #[test]

@@ -40,10 +40,13 @@ error_codes! {
     InvalidJson = "invalid_json", BAD_REQUEST;
     InvalidParameter = "invalid_parameter", BAD_REQUEST;
     InvalidRegionCode = "invalid_region_code", BAD_REQUEST;
+    PrivateData = "private_data", BAD_REQUEST;
+    InvalidPhoto = "invalid_photo", BAD_REQUEST;
     Unauthenticated = "unauthenticated", UNAUTHORIZED;
     InvalidCredentials = "invalid_credentials", UNAUTHORIZED;
     CsrfTokenInvalid = "csrf_token_invalid", FORBIDDEN;
     Forbidden = "forbidden", FORBIDDEN;
+    ConflictOfInterest = "conflict_of_interest", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;

@@ -11,11 +11,13 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::secret::SecretKey;
+use crate::store::files::FileStore;
 use crate::telemetry::RequestSpans;
-use crate::{http, store};
+use crate::{http, store, worker};
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -23,12 +25,30 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Encrypts and decrypts private household fields.
     pub sealer: Arc<Sealer>,
+    /// What time it is, for everything that time drives.
+    pub clock: Clock,
+    /// Photos and other uploaded files.
+    pub files: FileStore,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, settings: Settings, sealer: Sealer, clock: Clock) -> Self {
+        let files = FileStore::new(settings.data_dir.join("files"));
+        Self {
+            db,
+            settings: Arc::new(settings),
+            sealer: Arc::new(sealer),
+            clock,
+            files,
+        }
+    }
 }
 
 /// A built, bound, not yet running application.
 pub struct Application {
     port: u16,
     server: Server,
+    scheduler: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -46,6 +66,15 @@ impl Application {
 
     /// As [`Application::build`], on a database connection the caller has prepared.
     pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, db, Clock::system()).await
+    }
+
+    /// As [`Application::build_with_db`], telling the time by `clock` (tests move it).
+    pub async fn build_with_clock(
+        settings: Settings,
+        db: DatabaseConnection,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
         let sealer = load_sealer(&settings, &db).await?;
         tokio::task::spawn_blocking(crate::service::auth::warm_up).await?;
         let listener = TcpListener::bind(settings.bind)
@@ -53,11 +82,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let max_json_bytes = settings.max_json_bytes;
         let shutdown_timeout = settings.shutdown_timeout_secs;
-        let state = web::Data::new(AppState {
-            db,
-            settings: Arc::new(settings),
-            sealer: Arc::new(sealer),
-        });
+        let state = web::Data::new(AppState::new(db, settings, sealer, clock));
+        let scheduler = worker::scheduler::spawn(state.clone().into_inner());
 
         let server = HttpServer::new(move || {
             App::new()
@@ -75,7 +101,11 @@ impl Application {
         .listen(listener)?
         .shutdown_timeout(shutdown_timeout)
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            scheduler,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -84,7 +114,9 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.scheduler.abort();
+        result
     }
 }
 

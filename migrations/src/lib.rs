@@ -20,6 +20,7 @@ mod m20261123_000004_needs;
 mod m20261123_000005_pledges;
 mod m20261123_000006_outbox_audit;
 mod m20261123_000007_rate_limits_meta;
+mod m20261123_000008_need_suspension;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_pledges::Migration),
             Box::new(m20261123_000006_outbox_audit::Migration),
             Box::new(m20261123_000007_rate_limits_meta::Migration),
+            Box::new(m20261123_000008_need_suspension::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod auth;
 mod health;
 mod households;
 mod middleware;
+mod needs;
 mod openapi;
 mod organisations;
 mod regions;
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(account::routes)
                 .configure(organisations::routes)
                 .configure(households::routes)
+                .configure(needs::routes)
                 .configure(users::routes)
                 .configure(regions::routes),
         );

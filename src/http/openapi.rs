@@ -6,7 +6,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{account, health, households, organisations, regions, users};
+use super::{account, health, households, needs, organisations, regions, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +35,23 @@ use super::{account, health, households, organisations, regions, users};
         households::update,
         households::add_income,
         households::change_status,
+        needs::worklist,
+        needs::notices,
+        needs::create,
+        needs::show,
+        needs::update,
+        needs::submit,
+        needs::verify,
+        needs::reject,
+        needs::withdraw,
+        needs::close,
+        needs::object,
+        needs::list_objections,
+        needs::uphold,
+        needs::dismiss,
+        needs::add_photo,
+        needs::remove_photo,
+        needs::photo,
         users::grant,
         users::revoke,
         health::healthz,
@@ -52,21 +69,31 @@ pub struct ApiDoc;
 /// sign in; 404 where the path names a record.
 struct CommonErrors;
 
+/// API operations anyone may call without signing in (besides the regions).
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/api/v1/needs/notices"),
+    ("get", "/api/v1/needs/{id}"),
+    ("post", "/api/v1/needs/{id}/objections"),
+    ("get", "/api/v1/photos/{id}"),
+];
+
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let public = !path.starts_with("/api/v1/") || path.starts_with("/api/v1/regions");
             let names_a_record = path.contains('{');
-            for op in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
+            for (method, op) in [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+                ("delete", &mut item.delete),
             ]
             .into_iter()
-            .flatten()
+            .filter_map(|(m, op)| op.as_mut().map(|op| (m, op)))
             {
+                let public = !path.starts_with("/api/v1/")
+                    || path.starts_with("/api/v1/regions")
+                    || PUBLIC.contains(&(method, path.as_str()));
                 let has_body = op.request_body.is_some();
                 let mut errors = vec![
                     (

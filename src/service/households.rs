@@ -117,7 +117,7 @@ fn open(sealer: &Sealer, row: &household_private::Model) -> Result<Private, ApiE
     })
 }
 
-fn causes_of(stored: &str) -> Vec<PovertyCause> {
+pub(crate) fn causes_of(stored: &str) -> Vec<PovertyCause> {
     serde_json::from_str::<Vec<String>>(stored)
         .unwrap_or_default()
         .iter()

@@ -4,5 +4,6 @@ pub mod accounts;
 pub mod auth;
 pub mod demo;
 pub mod households;
+pub mod needs;
 pub mod organisations;
 pub mod regions;

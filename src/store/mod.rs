@@ -103,5 +103,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 pub mod accounts;
 pub mod audit;
+pub mod files;
 pub mod meta;
+pub mod outbox;
 pub mod rate_limits;

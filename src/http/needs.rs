@@ -1,0 +1,470 @@
+//! `/api/v1/needs`: recording, verification, public notice, objections and photos of needs;
+//! `/api/v1/objections/{id}/…` for verifiers' decisions; `/api/v1/photos/{id}` serves photos.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use super::endpoint;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::service::needs::objections::{
+    self, Decision, NewObjection, ObjectionReceipt, ObjectionView,
+};
+use crate::service::needs::{
+    self, NeedChanges, NeedDetail, NeedPage, NewNeed, Paging, PhotoRef, Reason, Step, photos,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    // `/needs/notices` before `/needs/{id}`, which would otherwise take it for an id.
+    cfg.service(endpoint("/needs").get(worklist).post(create))
+        .service(endpoint("/needs/notices").get(notices))
+        .service(endpoint("/needs/{id}").get(show).patch(update))
+        .service(endpoint("/needs/{id}/submit").post(submit))
+        .service(endpoint("/needs/{id}/verify").post(verify))
+        .service(endpoint("/needs/{id}/reject").post(reject))
+        .service(endpoint("/needs/{id}/withdraw").post(withdraw))
+        .service(endpoint("/needs/{id}/close").post(close))
+        .service(
+            endpoint("/needs/{id}/objections")
+                .get(list_objections)
+                .post(object),
+        )
+        .service(endpoint("/needs/{id}/photos").post(add_photo))
+        .service(endpoint("/needs/{id}/photos/{photo_id}").delete(remove_photo))
+        .service(endpoint("/objections/{id}/uphold").post(uphold))
+        .service(endpoint("/objections/{id}/dismiss").post(dismiss))
+        .service(endpoint("/photos/{id}").get(photo));
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorklistQuery {
+    /// Only needs in this status, e.g. `submitted` for a review queue.
+    pub status: Option<String>,
+    /// Only needs in this region (any level: 2 to 12 digits).
+    pub region: Option<String>,
+    /// From 1.
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NoticeQuery {
+    /// Only needs in this region (any level: 2 to 12 digits).
+    pub region: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers).
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(WorklistQuery),
+    responses((status = 200, body = NeedPage), (status = 403, body = ErrorBody)))]
+pub async fn worklist(
+    state: web::Data<AppState>,
+    caller: Auth,
+    query: web::Query<WorklistQuery>,
+) -> Result<web::Json<NeedPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
+    Ok(web::Json(
+        needs::worklist(
+            &state,
+            &caller.0.actor,
+            query.status.as_deref(),
+            query.region.as_deref(),
+            paging,
+        )
+        .await?,
+    ))
+}
+
+/// Needs in their public notice period (公示), open to objections; soonest to end first.
+#[utoipa::path(get, path = "/api/v1/needs/notices", tag = "needs", params(NoticeQuery),
+    responses((status = 200, body = NeedPage)))]
+pub async fn notices(
+    state: web::Data<AppState>,
+    query: web::Query<NoticeQuery>,
+) -> Result<web::Json<NeedPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
+    Ok(web::Json(
+        needs::notices(&state, query.region.as_deref(), paging).await?,
+    ))
+}
+
+/// Record a need as a draft (cadres of its village).
+#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", request_body = NewNeed,
+    responses((status = 201, body = NeedDetail), (status = 400, body = ErrorBody,
+        description = "`validation_failed`, or `private_data` when the title or description carries an ID-card or phone number or the household's name"),
+        (status = 403, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    body: web::Json<NewNeed>,
+) -> Result<HttpResponse, ApiError> {
+    let need = needs::create(
+        &state,
+        &caller.0.actor,
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(need))
+}
+
+/// A need: its public projection and timeline for anyone once it is in notice; for its cadres
+/// and verifiers at any stage, with a `review` section.
+#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = NeedDetail)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: MaybeAuth,
+    id: web::Path<i64>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    let actor = caller.0.as_ref().map(|c| &c.actor);
+    Ok(web::Json(
+        needs::detail(&state, actor, id.into_inner()).await?,
+    ))
+}
+
+/// Edit a draft (its village's cadres).
+#[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path)),
+    request_body = NeedChanges,
+    responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`conflict`: changed meanwhile"),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<NeedChanges>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    Ok(web::Json(
+        needs::update(
+            &state,
+            &caller.0.actor,
+            id.into_inner(),
+            body.into_inner(),
+            &caller.origin(&origin),
+        )
+        .await?,
+    ))
+}
+
+async fn step(
+    state: &AppState,
+    caller: &Auth,
+    origin: &RequestOrigin,
+    id: i64,
+    step: Step,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    Ok(web::Json(
+        needs::step(state, &caller.0.actor, id, step, &caller.origin(origin)).await?,
+    ))
+}
+
+/// Submit a draft for verification (its village's cadres). The text is checked for private data
+/// again, and the need's value against its category's cap.
+#[utoipa::path(post, path = "/api/v1/needs/{id}/submit", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`")))]
+pub async fn submit(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    step(&state, &caller, &origin, id.into_inner(), Step::Submit).await
+}
+
+/// Verify a submitted need (its town's or county's verifiers, never the need's author). A need
+/// above its category's value cap needs a second verification by another county-level verifier.
+/// Verified, the need enters its notice period (or is published at once with no notice period).
+#[utoipa::path(post, path = "/api/v1/needs/{id}/verify", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = NeedDetail),
+        (status = 403, body = ErrorBody, description = "`forbidden`, or `conflict_of_interest` for the need's author or its first verifier"),
+        (status = 422, body = ErrorBody, description = "`invalid_state`")))]
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    step(&state, &caller, &origin, id.into_inner(), Step::Verify).await
+}
+
+/// Reject a submitted need, with the reason its cadre will read (verifiers).
+#[utoipa::path(post, path = "/api/v1/needs/{id}/reject", tag = "needs", params(("id" = i64, Path)),
+    request_body = Reason,
+    responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`")))]
+pub async fn reject(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<Reason>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    let reason = body.into_inner().reason;
+    step(
+        &state,
+        &caller,
+        &origin,
+        id.into_inner(),
+        Step::Reject { reason },
+    )
+    .await
+}
+
+/// Withdraw a need that nobody has pledged to (its village's cadres).
+#[utoipa::path(post, path = "/api/v1/needs/{id}/withdraw", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`")))]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    step(&state, &caller, &origin, id.into_inner(), Step::Withdraw).await
+}
+
+/// Close a fulfilled need (its village's cadres).
+#[utoipa::path(post, path = "/api/v1/needs/{id}/close", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`")))]
+pub async fn close(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    step(&state, &caller, &origin, id.into_inner(), Step::Close).await
+}
+
+/// Object to a need in its notice period (异议/举报): anyone, signed in or not; the contact is
+/// seen by verifiers only. The need is suspended until a verifier decides.
+#[utoipa::path(post, path = "/api/v1/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
+    request_body = NewObjection,
+    responses((status = 201, body = ObjectionReceipt),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not in notice"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`")))]
+pub async fn object(
+    state: web::Data<AppState>,
+    caller: MaybeAuth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<NewObjection>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let origin = match &caller.0 {
+        Some(c) => origin.0.with_user(c.user.id),
+        None => origin.0,
+    };
+    let receipt = objections::file(
+        &state,
+        actor,
+        id.into_inner(),
+        body.into_inner(),
+        origin.ip.clone().as_deref(),
+        &origin,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(receipt))
+}
+
+/// The objections against a need, with the objectors' contacts (its verifiers).
+#[utoipa::path(get, path = "/api/v1/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ObjectionView>), (status = 403, body = ErrorBody)))]
+pub async fn list_objections(
+    state: web::Data<AppState>,
+    caller: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<ObjectionView>>, ApiError> {
+    Ok(web::Json(
+        objections::list(&state, &caller.0.actor, id.into_inner()).await?,
+    ))
+}
+
+async fn decide(
+    state: &AppState,
+    caller: &Auth,
+    origin: &RequestOrigin,
+    id: i64,
+    decision: Decision,
+    reason: &str,
+) -> Result<web::Json<ObjectionView>, ApiError> {
+    Ok(web::Json(
+        objections::decide_objection(
+            state,
+            &caller.0.actor,
+            id,
+            decision,
+            reason,
+            &caller.origin(origin),
+        )
+        .await?,
+    ))
+}
+
+/// Uphold an objection: the need is rejected, with the reason (verifiers).
+#[utoipa::path(post, path = "/api/v1/objections/{id}/uphold", tag = "needs", params(("id" = i64, Path)),
+    request_body = Reason,
+    responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
+pub async fn uphold(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<Reason>,
+) -> Result<web::Json<ObjectionView>, ApiError> {
+    decide(
+        &state,
+        &caller,
+        &origin,
+        id.into_inner(),
+        Decision::Uphold,
+        &body.reason,
+    )
+    .await
+}
+
+/// Dismiss an objection: the notice resumes where it stood once no objection is left open
+/// (verifiers).
+#[utoipa::path(post, path = "/api/v1/objections/{id}/dismiss", tag = "needs", params(("id" = i64, Path)),
+    request_body = Reason,
+    responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<Reason>,
+) -> Result<web::Json<ObjectionView>, ApiError> {
+    decide(
+        &state,
+        &caller,
+        &origin,
+        id.into_inner(),
+        Decision::Dismiss,
+        &body.reason,
+    )
+    .await
+}
+
+/// Add a photo to a draft (its village's cadres): the raw bytes of a JPEG, PNG or WebP picture
+/// as the body. It is re-encoded as JPEG with every piece of metadata (EXIF, GPS) removed.
+#[utoipa::path(post, path = "/api/v1/needs/{id}/photos", tag = "needs", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = PhotoRef),
+        (status = 400, body = ErrorBody, description = "`invalid_photo`: unreadable or too many pixels"),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody, description = "not a JPEG, PNG or WebP picture"),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft, or 9 photos already")))]
+pub async fn add_photo(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
+    let photo = photos::add(
+        &state,
+        &caller.0.actor,
+        id.into_inner(),
+        bytes,
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(photo))
+}
+
+/// The body, refused with 413 as soon as it grows past `max` bytes.
+async fn read_limited(mut body: web::Payload, max: usize) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("the upload broke off: {e}"),
+            )
+        })?;
+        if bytes.len() + chunk.len() > max {
+            return Err(ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("the photo is larger than {max} bytes"),
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidPhoto,
+            "the body is empty: send the picture's bytes",
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Remove a photo from a draft (its village's cadres).
+#[utoipa::path(delete, path = "/api/v1/needs/{id}/photos/{photo_id}", tag = "needs",
+    params(("id" = i64, Path), ("photo_id" = i64, Path)),
+    responses((status = 204), (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
+pub async fn remove_photo(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (need_id, photo_id) = path.into_inner();
+    photos::remove(
+        &state,
+        &caller.0.actor,
+        need_id,
+        photo_id,
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A photo (JPEG), for whoever may see its need.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304)))]
+pub async fn photo(
+    state: web::Data<AppState>,
+    caller: MaybeAuth,
+    req: HttpRequest,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let served = photos::serve(&state, actor, id.into_inner()).await?;
+    let etag = format!("\"{}\"", served.sha256);
+    // A photo never changes under its id: public ones may be cached anywhere, for long.
+    let cache = if served.public {
+        "public, max-age=604800, immutable"
+    } else {
+        "private, no-store"
+    };
+    let unchanged = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if unchanged && served.public {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, cache))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .content_type(crate::media::Photo::CONTENT_TYPE)
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(served.jpeg))
+}

@@ -1,0 +1,1142 @@
+//! Needs: recorded by village cadres, verified, publicly noticed (公示), published. Each use
+//! case is one transaction that moves the need through [`decide`], appends to its timeline,
+//! writes the audit log and the outbox row that keeps search (and mail) in step.
+
+pub mod objections;
+pub mod photos;
+pub mod projection;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::domain::authz::{Action, Actor, Role, Scope, Target};
+use crate::domain::need::{
+    BeneficiaryKind, Category, Change, NeedAction, NeedFacts, NeedStatus, Refusal, Rules, Unit,
+    Urgency, Verification, Who, decide, needs_second_verification,
+};
+use crate::domain::private_text::{KnownPrivate, find_private};
+use crate::domain::region::{Level, RegionCode};
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::startup::AppState;
+use crate::store::audit::{self, Entry, Origin};
+use crate::store::entity::{
+    household_private, households, need_events, needs, objections as objection_rows,
+    photos as photo_rows,
+};
+use crate::store::outbox::{self, Message};
+use crate::store::regions as region_store;
+
+use projection::{PublicContext, PublicNeed, TimelineEntry, public_need, region_column};
+
+/// Largest target of a need counted in units (not money).
+const MAX_QUANTITY: i64 = 1_000_000;
+/// Largest money need, in fen (1 亿元), and largest total value of any need.
+const MAX_TOTAL_FEN: i64 = 10_000_000_000;
+/// Largest value of one unit, in fen (100 万元).
+const MAX_UNIT_VALUE_FEN: i64 = 100_000_000;
+/// How far ahead a deadline may be.
+const MAX_DEADLINE_DAYS: i64 = 366;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewNeed {
+    /// `household` (then `household_id`) or `village` (then `village_code`).
+    #[schema(value_type = BeneficiaryKind)]
+    pub beneficiary: String,
+    pub household_id: Option<i64>,
+    /// The village (12-digit code), for a village's need; a household's need is in its village.
+    #[schema(pattern = r"^[0-9]{12}$")]
+    pub village_code: Option<String>,
+    #[serde(flatten)]
+    pub fields: NeedFields,
+}
+
+/// The fields of a need that its cadre writes.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NeedFields {
+    #[schema(value_type = Category)]
+    pub category: String,
+    #[schema(min_length = 4, max_length = 60)]
+    pub title: String,
+    #[schema(min_length = 10, max_length = 2000)]
+    pub description: String,
+    #[schema(value_type = Unit)]
+    pub unit: String,
+    /// In units; for a `money` need, in fen.
+    #[schema(minimum = 1)]
+    pub target_quantity: i64,
+    /// Estimated value of one unit, in fen; a `money` need's is 1 and may be left out.
+    #[schema(minimum = 1)]
+    pub unit_value_fen: Option<i64>,
+    /// `normal` when left out.
+    #[schema(value_type = Option<Urgency>)]
+    pub urgency: Option<String>,
+    pub deadline: DateTime<Utc>,
+}
+
+/// Changes to a draft; fields left out stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
+pub struct NeedChanges {
+    #[schema(value_type = Option<Category>)]
+    pub category: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Option<Unit>)]
+    pub unit: Option<String>,
+    pub target_quantity: Option<i64>,
+    pub unit_value_fen: Option<i64>,
+    #[schema(value_type = Option<Urgency>)]
+    pub urgency: Option<String>,
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+/// A verifier's reason, for a rejection or an objection decision.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Reason {
+    #[schema(min_length = 2, max_length = 500)]
+    pub reason: String,
+}
+
+/// A need with its timeline and photos; `review` only for its cadres and verifiers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedDetail {
+    #[serde(flatten)]
+    pub need: PublicNeed,
+    pub timeline: Vec<TimelineEntry>,
+    pub photos: Vec<PhotoRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<NeedReview>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoRef {
+    pub id: i64,
+    /// Where the picture is served (`/api/v1/photos/{id}`).
+    pub url: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// What the need's own cadres and verifiers see besides the public projection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedReview {
+    pub household_id: Option<i64>,
+    pub requires_second_verification: bool,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub second_verified_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub open_objections: u64,
+    /// What the caller may do to the need now: `edit`, `submit`, `verify`, `reject`,
+    /// `withdraw`, `close`.
+    pub allowed_actions: Vec<String>,
+}
+
+/// A page of needs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeedPage {
+    pub items: Vec<PublicNeed>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Paging parameters, bounded.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: u64 = 100;
+
+    pub fn parse(page: Option<u64>, per_page: Option<u64>) -> Result<Self, ApiError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(20);
+        if page == 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                "page: must be 1 or more",
+            ));
+        }
+        if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("per_page: must be 1 to {}", Self::MAX_PER_PAGE),
+            ));
+        }
+        Ok(Self { page, per_page })
+    }
+}
+
+/// A need's fields, validated.
+struct Valid {
+    category: Category,
+    title: String,
+    description: String,
+    unit: Unit,
+    target: i64,
+    unit_value_fen: i64,
+    urgency: Urgency,
+    deadline: DateTime<Utc>,
+}
+
+impl Valid {
+    fn total_fen(&self) -> i64 {
+        self.target.saturating_mul(self.unit_value_fen)
+    }
+}
+
+fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> {
+    let mut errors = FieldErrors::new();
+    let mut fail = |field: &str, message: String| {
+        errors.entry(field.to_owned()).or_default().push(message);
+    };
+    let category = Category::parse(&fields.category);
+    if category.is_none() {
+        fail("category", format!("must be one of {}", Category::codes()));
+    }
+    let unit = Unit::parse(&fields.unit);
+    if unit.is_none() {
+        fail("unit", format!("must be one of {}", Unit::codes()));
+    }
+    let urgency = match fields.urgency.as_deref() {
+        None => Some(Urgency::Normal),
+        Some(u) => Urgency::parse(u),
+    };
+    if urgency.is_none() {
+        fail("urgency", format!("must be one of {}", Urgency::codes()));
+    }
+    let title = fields.title.trim().to_owned();
+    if !(4..=60).contains(&title.chars().count()) {
+        fail("title", "must be 4 to 60 characters".into());
+    }
+    let description = fields.description.trim().to_owned();
+    if !(10..=2000).contains(&description.chars().count()) {
+        fail("description", "must be 10 to 2000 characters".into());
+    }
+    let unit_value_fen = match (unit, fields.unit_value_fen) {
+        (Some(Unit::Money), None | Some(1)) => Some(1),
+        (Some(Unit::Money), Some(_)) => {
+            fail(
+                "unit_value_fen",
+                "must be 1 (or left out) for a money need, whose quantities are fen".into(),
+            );
+            None
+        }
+        (_, Some(v)) if (1..=MAX_UNIT_VALUE_FEN).contains(&v) => Some(v),
+        (_, Some(_)) => {
+            fail(
+                "unit_value_fen",
+                "must be 1 fen to 1,000,000 元 (100000000 fen)".into(),
+            );
+            None
+        }
+        (_, None) => {
+            fail(
+                "unit_value_fen",
+                "is required: the estimated value of one unit, in fen".into(),
+            );
+            None
+        }
+    };
+    let max_target = if unit == Some(Unit::Money) {
+        MAX_TOTAL_FEN
+    } else {
+        MAX_QUANTITY
+    };
+    if !(1..=max_target).contains(&fields.target_quantity) {
+        fail(
+            "target_quantity",
+            format!("must be 1 to {max_target} (a money need counts fen)"),
+        );
+    } else if let Some(value) = unit_value_fen
+        && fields.target_quantity.saturating_mul(value) > MAX_TOTAL_FEN
+    {
+        fail(
+            "target_quantity",
+            "the total value is above 1 亿元; split the need into smaller ones".into(),
+        );
+    }
+    if fields.deadline <= now {
+        fail("deadline", "must be in the future".into());
+    } else if fields.deadline > now + Duration::days(MAX_DEADLINE_DAYS) {
+        fail(
+            "deadline",
+            format!("must be within {MAX_DEADLINE_DAYS} days"),
+        );
+    }
+    match (category, unit, urgency, unit_value_fen, errors.is_empty()) {
+        (Some(category), Some(unit), Some(urgency), Some(unit_value_fen), true) => Ok(Valid {
+            category,
+            title,
+            description,
+            unit,
+            target: fields.target_quantity,
+            unit_value_fen,
+            urgency,
+            deadline: fields.deadline,
+        }),
+        _ => Err(ApiError::validation(errors)),
+    }
+}
+
+/// Refuses text that carries private data: it would be shown to everyone.
+fn check_private(valid: &Valid, known: &KnownPrivate<'_>) -> Result<(), ApiError> {
+    let mut fields = FieldErrors::new();
+    for (name, text) in [("title", &valid.title), ("description", &valid.description)] {
+        if let Some(finding) = find_private(text, known) {
+            fields.insert(name.to_owned(), vec![finding.message()]);
+        }
+    }
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+    let mut error = ApiError::new(
+        ErrorCode::PrivateData,
+        format!(
+            "{} would be public and must not contain private data",
+            names.join(" and ")
+        ),
+    );
+    error.fields = Some(fields);
+    Err(error)
+}
+
+/// The household's private values, to keep them out of its needs' text.
+struct HouseholdSecrets {
+    head_name: String,
+    address: Option<String>,
+}
+
+async fn household_secrets(
+    app: &AppState,
+    db: &impl ConnectionTrait,
+    household_id: Option<i64>,
+) -> Result<Option<HouseholdSecrets>, ApiError> {
+    let Some(id) = household_id else {
+        return Ok(None);
+    };
+    let row = household_private::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("household {id} has no private record")))?;
+    let open = |b: &[u8]| app.sealer.open(b).map_err(ApiError::internal);
+    Ok(Some(HouseholdSecrets {
+        head_name: open(&row.head_name_enc)?,
+        address: row.address_enc.as_deref().map(open).transpose()?,
+    }))
+}
+
+fn known(secrets: &Option<HouseholdSecrets>) -> KnownPrivate<'_> {
+    KnownPrivate {
+        head_name: secrets.as_ref().map(|s| s.head_name.as_str()),
+        address: secrets.as_ref().and_then(|s| s.address.as_deref()),
+    }
+}
+
+fn rules(app: &AppState) -> Rules {
+    Rules {
+        notice: app.settings.notice(),
+    }
+}
+
+fn village_of(need: &needs::Model) -> Result<RegionCode, ApiError> {
+    RegionCode::parse(&need.village_code).map_err(ApiError::internal)
+}
+
+fn facts(need: &needs::Model, other_open_objections: u64) -> Result<NeedFacts, ApiError> {
+    Ok(NeedFacts {
+        status: projection::stored(NeedStatus::parse, &need.status, "need status")?,
+        village: village_of(need)?,
+        created_by: need.created_by,
+        verified_by: need.verified_by,
+        requires_second_verification: need.requires_second_verification,
+        target: need.target_quantity,
+        pledged: need.pledged_quantity,
+        received: need.received_quantity,
+        deadline: need.deadline.to_utc(),
+        notice_ends_at: need.notice_ends_at.map(|t| t.to_utc()),
+        suspended_at: need.suspended_at.map(|t| t.to_utc()),
+        other_open_objections,
+    })
+}
+
+/// The refusal of a move as the API answers it.
+pub(crate) fn refused(refusal: Refusal) -> ApiError {
+    let code = match refusal {
+        Refusal::NotAllowed | Refusal::PlatformOnly | Refusal::NeedsCountyVerifier => {
+            ErrorCode::Forbidden
+        }
+        Refusal::OwnNeed | Refusal::SameVerifier => ErrorCode::ConflictOfInterest,
+        Refusal::DeadlineTooSoon { .. } => {
+            return ApiError::field("deadline", refusal.to_string());
+        }
+        Refusal::WrongStatus { .. }
+        | Refusal::NoticeOver
+        | Refusal::NotYet(_)
+        | Refusal::HasPledges => ErrorCode::InvalidState,
+    };
+    ApiError::new(code, refusal.to_string())
+}
+
+/// Whether `actor` works on needs of `village`: its cadres and verifiers.
+fn is_staff(actor: &Actor, village: &RegionCode) -> bool {
+    [
+        Action::RecordNeed,
+        Action::VerifyNeed,
+        Action::HandleObjection,
+    ]
+    .into_iter()
+    .any(|a| actor.can(a, Target::Region(village)))
+}
+
+/// Whether the public may see `need`.
+pub(crate) fn is_public(need: &needs::Model) -> bool {
+    let was_public = need.notice_ends_at.is_some() || need.published_at.is_some();
+    NeedStatus::parse(&need.status).is_some_and(|s| s.is_public(was_public))
+}
+
+/// The need `id` as `who` may see it; a need they may not see is "not found", as if absent.
+pub(crate) async fn load_visible(
+    db: &impl ConnectionTrait,
+    who: Option<&Actor>,
+    id: i64,
+) -> Result<needs::Model, ApiError> {
+    let need = needs::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("need"))?;
+    let staff = match who {
+        Some(actor) => is_staff(actor, &village_of(&need)?),
+        None => false,
+    };
+    if staff || is_public(&need) {
+        Ok(need)
+    } else {
+        Err(ApiError::not_found("need"))
+    }
+}
+
+/// The role an actor acted in, as the timeline shows it.
+fn actor_role(action: NeedAction, who: Who<'_>) -> &'static str {
+    match (action, who) {
+        (_, Who::Platform) => "platform",
+        (NeedAction::Object, _) => "public",
+        (
+            NeedAction::Verify
+            | NeedAction::Reject
+            | NeedAction::UpholdObjection
+            | NeedAction::DismissObjection,
+            _,
+        ) => Role::Verifier.as_str(),
+        _ => Role::Cadre.as_str(),
+    }
+}
+
+/// Extra columns a move sets besides those of its [`Change`].
+#[derive(Default)]
+pub(crate) struct Extra {
+    pub rejection_reason: Option<String>,
+    pub requires_second_verification: Option<bool>,
+    /// Outbox messages besides the search sync every move sends.
+    pub messages: Vec<Message>,
+}
+
+/// A decided move, ready to apply.
+pub(crate) struct Move<'a> {
+    pub action: NeedAction,
+    pub who: Who<'a>,
+    pub change: Change,
+    pub extra: Extra,
+}
+
+/// Applies a move to `need` inside `txn`: the guarded update (it only succeeds if nobody
+/// changed the need since it was read), the timeline, the audit log and the outbox.
+pub(crate) async fn apply(
+    txn: &impl ConnectionTrait,
+    need: &needs::Model,
+    step: Move<'_>,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<needs::Model, ApiError> {
+    let Move {
+        action,
+        who,
+        change,
+        extra,
+    } = step;
+    let at = now.fixed_offset();
+    let mut update = needs::Entity::update_many()
+        .col_expr(needs::Column::Status, Expr::value(change.to.as_str()))
+        .col_expr(needs::Column::UpdatedAt, Expr::value(at))
+        .col_expr(
+            needs::Column::Version,
+            Expr::col(needs::Column::Version).add(1),
+        )
+        .filter(needs::Column::Id.eq(need.id))
+        .filter(needs::Column::Version.eq(need.version));
+    if let (Some(step), Who::User(actor)) = (change.verification, who) {
+        let (by, at_col) = match step {
+            Verification::First => (needs::Column::VerifiedBy, needs::Column::VerifiedAt),
+            Verification::Second => (
+                needs::Column::SecondVerifiedBy,
+                needs::Column::SecondVerifiedAt,
+            ),
+        };
+        update = update
+            .col_expr(by, Expr::value(actor.user_id))
+            .col_expr(at_col, Expr::value(at));
+    }
+    if let Some(ends) = change.notice_ends_at {
+        update = update.col_expr(
+            needs::Column::NoticeEndsAt,
+            Expr::value(ends.fixed_offset()),
+        );
+    }
+    if let Some(published) = change.published_at {
+        update = update.col_expr(
+            needs::Column::PublishedAt,
+            Expr::value(published.fixed_offset()),
+        );
+    }
+    if let Some(suspended) = change.suspended_at {
+        update = update.col_expr(
+            needs::Column::SuspendedAt,
+            Expr::value(suspended.map(|t| t.fixed_offset())),
+        );
+    }
+    if let Some(reason) = &extra.rejection_reason {
+        update = update.col_expr(needs::Column::RejectionReason, Expr::value(reason.clone()));
+    }
+    if let Some(second) = extra.requires_second_verification {
+        update = update.col_expr(
+            needs::Column::RequiresSecondVerification,
+            Expr::value(second),
+        );
+    }
+    if update.exec(txn).await?.rows_affected != 1 {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the need was changed by someone else meanwhile; reload it and try again",
+        ));
+    }
+    let actor_user_id = match who {
+        Who::User(actor) => Some(actor.user_id),
+        Who::Public | Who::Platform => None,
+    };
+    for kind in &change.events {
+        need_events::ActiveModel {
+            need_id: Set(need.id),
+            kind: Set(kind.as_str().to_owned()),
+            actor_role: Set(Some(actor_role(action, who).to_owned())),
+            actor_user_id: Set(actor_user_id),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    audit::record_at(
+        txn,
+        origin,
+        Entry {
+            action: &format!("need.{}", action.as_str()),
+            target_kind: "need",
+            target_id: need.id.to_string(),
+            region_code: Some(&need.village_code),
+            detail: Some(json!({"from": change.from.as_str(), "to": change.to.as_str()})),
+        },
+        now,
+    )
+    .await?;
+    outbox::enqueue(txn, &Message::SearchSyncNeed { need_id: need.id }, now).await?;
+    for message in &extra.messages {
+        outbox::enqueue(txn, message, now).await?;
+    }
+    needs::Entity::find_by_id(need.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("need {} vanished mid-transaction", need.id)))
+}
+
+/// Records a draft need for a household or a village of the caller's.
+pub async fn create(
+    app: &AppState,
+    actor: &Actor,
+    new: NewNeed,
+    origin: &Origin,
+) -> Result<NeedDetail, ApiError> {
+    let db = &app.db;
+    let now = app.clock.now();
+    let beneficiary = BeneficiaryKind::parse(&new.beneficiary).ok_or_else(|| {
+        ApiError::field(
+            "beneficiary",
+            format!("must be one of {}", BeneficiaryKind::codes()),
+        )
+    })?;
+    let (village, household_id) = match beneficiary {
+        BeneficiaryKind::Household => {
+            let id = new.household_id.ok_or_else(|| {
+                ApiError::field("household_id", "is required for a household's need")
+            })?;
+            let household = households::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|h| {
+                    RegionCode::parse(&h.village_code)
+                        .is_ok_and(|v| actor.can(Action::RecordNeed, Target::Region(&v)))
+                })
+                .ok_or_else(|| {
+                    ApiError::field("household_id", "is not a household of your villages")
+                })?;
+            if new
+                .village_code
+                .as_deref()
+                .is_some_and(|v| v != household.village_code)
+            {
+                return Err(ApiError::field(
+                    "village_code",
+                    "is not the household's village (leave it out for a household's need)",
+                ));
+            }
+            (
+                RegionCode::parse(&household.village_code).map_err(ApiError::internal)?,
+                Some(id),
+            )
+        }
+        BeneficiaryKind::Village => {
+            if new.household_id.is_some() {
+                return Err(ApiError::field(
+                    "household_id",
+                    "must be left out for a village's need",
+                ));
+            }
+            let raw = new.village_code.as_deref().ok_or_else(|| {
+                ApiError::field("village_code", "is required for a village's need")
+            })?;
+            let village = RegionCode::parse(raw)
+                .ok()
+                .filter(|c| c.level() == Level::Village)
+                .ok_or_else(|| ApiError::field("village_code", "is not a 12-digit village code"))?;
+            if !actor.can(Action::RecordNeed, Target::Region(&village)) {
+                return Err(ApiError::forbidden());
+            }
+            if region_store::find(db, &village).await?.is_none() {
+                return Err(ApiError::field("village_code", "is not a known village"));
+            }
+            (village, None)
+        }
+    };
+    let valid = validate(&new.fields, now)?;
+    let secrets = household_secrets(app, db, household_id).await?;
+    check_private(&valid, &known(&secrets))?;
+
+    let lineage = village.lineage();
+    let code_at = |level: Level| {
+        lineage
+            .iter()
+            .find(|c| c.level() == level)
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let at = now.fixed_offset();
+    let txn = crate::store::begin_write(db).await?;
+    let need = needs::ActiveModel {
+        beneficiary_kind: Set(beneficiary.as_str().to_owned()),
+        household_id: Set(household_id),
+        village_code: Set(code_at(Level::Village)),
+        town_code: Set(code_at(Level::Town)),
+        county_code: Set(code_at(Level::County)),
+        city_code: Set(code_at(Level::City)),
+        province_code: Set(code_at(Level::Province)),
+        category: Set(valid.category.as_str().to_owned()),
+        title: Set(valid.title.clone()),
+        description: Set(valid.description.clone()),
+        unit: Set(valid.unit.as_str().to_owned()),
+        target_quantity: Set(valid.target),
+        pledged_quantity: Set(0),
+        received_quantity: Set(0),
+        unit_value_fen: Set(valid.unit_value_fen),
+        urgency: Set(valid.urgency.as_str().to_owned()),
+        deadline: Set(valid.deadline.fixed_offset()),
+        status: Set(NeedStatus::Draft.as_str().to_owned()),
+        requires_second_verification: Set(false),
+        created_by: Set(actor.user_id),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    need_events::ActiveModel {
+        need_id: Set(need.id),
+        kind: Set(crate::domain::need::EventKind::Created.as_str().to_owned()),
+        actor_role: Set(Some(Role::Cadre.as_str().to_owned())),
+        actor_user_id: Set(Some(actor.user_id)),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record_at(
+        &txn,
+        origin,
+        Entry {
+            action: "need.create",
+            target_kind: "need",
+            target_id: need.id.to_string(),
+            region_code: Some(village.as_str()),
+            detail: Some(json!({"beneficiary": beneficiary.as_str()})),
+        },
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id: need.id }, now).await?;
+    txn.commit().await?;
+    detail(app, Some(actor), need.id).await
+}
+
+fn fields_of(need: &needs::Model) -> NeedFields {
+    NeedFields {
+        category: need.category.clone(),
+        title: need.title.clone(),
+        description: need.description.clone(),
+        unit: need.unit.clone(),
+        target_quantity: need.target_quantity,
+        unit_value_fen: Some(need.unit_value_fen),
+        urgency: Some(need.urgency.clone()),
+        deadline: need.deadline.to_utc(),
+    }
+}
+
+/// Edits a draft.
+pub async fn update(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    changes: NeedChanges,
+    origin: &Origin,
+) -> Result<NeedDetail, ApiError> {
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let need = load_visible(&txn, Some(actor), id).await?;
+    let change = decide(
+        &facts(&need, 0)?,
+        NeedAction::Edit,
+        Who::User(actor),
+        &rules(app),
+        now,
+    )
+    .map_err(refused)?;
+    let mut fields = fields_of(&need);
+    let mut changed = Vec::new();
+    // Each given field replaces the draft's (the optional ones wrapped as stored).
+    macro_rules! take {
+        ($($name:ident $(=> $wrap:path)?),* $(,)?) => {
+            $(if let Some(value) = changes.$name {
+                fields.$name = $($wrap)?(value);
+                changed.push(stringify!($name));
+            })*
+        };
+    }
+    take!(
+        category,
+        title,
+        description,
+        unit,
+        target_quantity,
+        unit_value_fen => Some,
+        urgency => Some,
+        deadline,
+    );
+    if changed.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::ValidationFailed,
+            "nothing to change",
+        ));
+    }
+    let valid = validate(&fields, now)?;
+    let secrets = household_secrets(app, &txn, need.household_id).await?;
+    check_private(&valid, &known(&secrets))?;
+    let mut row: needs::ActiveModel = need.clone().into();
+    row.category = Set(valid.category.as_str().to_owned());
+    row.title = Set(valid.title.clone());
+    row.description = Set(valid.description.clone());
+    row.unit = Set(valid.unit.as_str().to_owned());
+    row.target_quantity = Set(valid.target);
+    row.unit_value_fen = Set(valid.unit_value_fen);
+    row.urgency = Set(valid.urgency.as_str().to_owned());
+    row.deadline = Set(valid.deadline.fixed_offset());
+    row.updated_at = Set(now.fixed_offset());
+    row.version = Set(need.version + 1);
+    row.update(&txn).await?;
+    audit::record_at(
+        &txn,
+        origin,
+        Entry {
+            action: "need.edit",
+            target_kind: "need",
+            target_id: id.to_string(),
+            region_code: Some(&need.village_code),
+            detail: Some(json!({"changed": changed, "status": change.to.as_str()})),
+        },
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id: id }, now).await?;
+    txn.commit().await?;
+    detail(app, Some(actor), id).await
+}
+
+/// A move a cadre or verifier asks for by name.
+#[derive(Debug)]
+pub enum Step {
+    Submit,
+    Verify,
+    Reject { reason: String },
+    Withdraw,
+    Close,
+}
+
+/// Moves a need one step, for its cadre (submit, withdraw, close) or verifier (verify, reject).
+pub async fn step(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    step: Step,
+    origin: &Origin,
+) -> Result<NeedDetail, ApiError> {
+    let now = app.clock.now();
+    let action = match step {
+        Step::Submit => NeedAction::Submit,
+        Step::Verify => NeedAction::Verify,
+        Step::Reject { .. } => NeedAction::Reject,
+        Step::Withdraw => NeedAction::Withdraw,
+        Step::Close => NeedAction::Close,
+    };
+    let mut extra = Extra::default();
+    if let Step::Reject { reason } = &step {
+        let reason = reason.trim();
+        if !(2..=500).contains(&reason.chars().count()) {
+            return Err(ApiError::field("reason", "must be 2 to 500 characters"));
+        }
+        extra.rejection_reason = Some(reason.to_owned());
+    }
+    let txn = crate::store::begin_write(&app.db).await?;
+    let need = load_visible(&txn, Some(actor), id).await?;
+    let change = decide(
+        &facts(&need, 0)?,
+        action,
+        Who::User(actor),
+        &rules(app),
+        now,
+    )
+    .map_err(refused)?;
+    if action == NeedAction::Submit {
+        // What is submitted is checked again as it stands: the rules (and the caps) may have
+        // changed since the draft was written.
+        let valid = validate(&fields_of(&need), now)?;
+        let secrets = household_secrets(app, &txn, need.household_id).await?;
+        check_private(&valid, &known(&secrets))?;
+        let caps = app.settings.value_caps().map_err(ApiError::internal)?;
+        extra.requires_second_verification = Some(needs_second_verification(
+            &caps,
+            valid.category,
+            valid.total_fen(),
+        ));
+    }
+    if change.verification.is_some() && change.to != NeedStatus::Verified {
+        extra
+            .messages
+            .push(Message::MailNeedVerified { need_id: id });
+    }
+    if change.to == NeedStatus::Rejected {
+        extra
+            .messages
+            .push(Message::MailNeedRejected { need_id: id });
+    }
+    apply(
+        &txn,
+        &need,
+        Move {
+            action,
+            who: Who::User(actor),
+            change,
+            extra,
+        },
+        origin,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    detail(app, Some(actor), id).await
+}
+
+/// A need as `who` may see it, with its timeline and photos.
+pub async fn detail(app: &AppState, who: Option<&Actor>, id: i64) -> Result<NeedDetail, ApiError> {
+    let db = &app.db;
+    let need = load_visible(db, who, id).await?;
+    let context = PublicContext::load(db, std::slice::from_ref(&need)).await?;
+    let timeline = need_events::Entity::find()
+        .filter(need_events::Column::NeedId.eq(id))
+        .order_by_asc(need_events::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(projection::timeline_entry)
+        .collect::<Result<_, _>>()?;
+    let photos = photo_rows::Entity::find()
+        .filter(photo_rows::Column::NeedId.eq(id))
+        .order_by_asc(photo_rows::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| PhotoRef {
+            url: format!("/api/v1/photos/{}", p.id),
+            id: p.id,
+            width: p.width,
+            height: p.height,
+        })
+        .collect();
+    let village = village_of(&need)?;
+    let review = match who {
+        Some(actor) if is_staff(actor, &village) => Some(review(app, actor, &need).await?),
+        _ => None,
+    };
+    Ok(NeedDetail {
+        need: public_need(&need, &context)?,
+        timeline,
+        photos,
+        review,
+    })
+}
+
+async fn review(
+    app: &AppState,
+    actor: &Actor,
+    need: &needs::Model,
+) -> Result<NeedReview, ApiError> {
+    let open_objections = objection_rows::Entity::find()
+        .filter(objection_rows::Column::NeedId.eq(need.id))
+        .filter(objection_rows::Column::Status.eq("open"))
+        .count(&app.db)
+        .await?;
+    let facts = facts(need, 0)?;
+    let now = app.clock.now();
+    let allowed_actions = [
+        NeedAction::Edit,
+        NeedAction::Submit,
+        NeedAction::Verify,
+        NeedAction::Reject,
+        NeedAction::Withdraw,
+        NeedAction::Close,
+    ]
+    .into_iter()
+    .filter(|a| decide(&facts, *a, Who::User(actor), &rules(app), now).is_ok())
+    .map(|a| a.as_str().to_owned())
+    .collect();
+    Ok(NeedReview {
+        household_id: need.household_id,
+        requires_second_verification: need.requires_second_verification,
+        verified_at: need.verified_at.map(|t| t.to_utc()),
+        second_verified_at: need.second_verified_at.map(|t| t.to_utc()),
+        rejection_reason: need.rejection_reason.clone(),
+        open_objections,
+        allowed_actions,
+    })
+}
+
+async fn page_of(
+    app: &AppState,
+    query: sea_orm::Select<needs::Entity>,
+    paging: Paging,
+) -> Result<NeedPage, ApiError> {
+    let paginator = query.paginate(&app.db, paging.per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(paging.page - 1).await?;
+    let context = PublicContext::load(&app.db, &rows).await?;
+    let items = rows
+        .iter()
+        .map(|n| public_need(n, &context))
+        .collect::<Result<_, _>>()?;
+    Ok(NeedPage {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+fn region_filter(raw: Option<&str>) -> Result<Option<Condition>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let code = RegionCode::parse(raw).map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidRegionCode,
+            format!("region: `{raw}` is not a region code (2, 4, 6, 9 or 12 digits)"),
+        )
+    })?;
+    Ok(Some(
+        Condition::all().add(region_column(&code).eq(code.as_str())),
+    ))
+}
+
+/// Needs in their public notice period (公示), and those whose notice an objection paused:
+/// soonest to end first.
+pub async fn notices(
+    app: &AppState,
+    region: Option<&str>,
+    paging: Paging,
+) -> Result<NeedPage, ApiError> {
+    let mut query = needs::Entity::find().filter(needs::Column::Status.is_in([
+        NeedStatus::InNotice.as_str(),
+        NeedStatus::Suspended.as_str(),
+    ]));
+    if let Some(condition) = region_filter(region)? {
+        query = query.filter(condition);
+    }
+    let query = query
+        .order_by_asc(needs::Column::NoticeEndsAt)
+        .order_by_asc(needs::Column::Id);
+    page_of(app, query, paging).await
+}
+
+/// The needs of the caller's villages (cadres) or towns and counties (verifiers), in any
+/// status: their worklist. `status` narrows it, e.g. to `submitted` for a review queue.
+pub async fn worklist(
+    app: &AppState,
+    actor: &Actor,
+    status: Option<&str>,
+    region: Option<&str>,
+    paging: Paging,
+) -> Result<NeedPage, ApiError> {
+    let mut scope = Condition::any();
+    let mut any = false;
+    for grant in &actor.grants {
+        if !matches!(grant.role, Role::Cadre | Role::Verifier) {
+            continue;
+        }
+        match &grant.scope {
+            Scope::Platform => {
+                scope = Condition::any().add(Expr::value(true));
+                any = true;
+                break;
+            }
+            Scope::Region(code) => {
+                scope = scope.add(region_column(code).eq(code.as_str()));
+                any = true;
+            }
+            Scope::Organisation(_) | Scope::Pairing { .. } => {}
+        }
+    }
+    if !any {
+        return Err(ApiError::forbidden());
+    }
+    let mut query = needs::Entity::find().filter(scope);
+    if let Some(status) = status {
+        let status = NeedStatus::parse(status).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("status: must be one of {}", NeedStatus::codes()),
+            )
+        })?;
+        query = query.filter(needs::Column::Status.eq(status.as_str()));
+    }
+    if let Some(condition) = region_filter(region)? {
+        query = query.filter(condition);
+    }
+    let query = query
+        .order_by_desc(needs::Column::UpdatedAt)
+        .order_by_desc(needs::Column::Id);
+    page_of(app, query, paging).await
+}
+
+/// Ids of needs whose notice period has ended by `now`, oldest first.
+pub(crate) async fn due_for_publication(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<i64>, ApiError> {
+    Ok(needs::Entity::find()
+        .select_only()
+        .column(needs::Column::Id)
+        .filter(needs::Column::Status.eq(NeedStatus::InNotice.as_str()))
+        .filter(needs::Column::NoticeEndsAt.lte(now.fixed_offset()))
+        .order_by_asc(needs::Column::NoticeEndsAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Ids of needs still open whose deadline has passed by `now`, oldest first.
+pub(crate) async fn due_for_expiry(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<i64>, ApiError> {
+    use NeedStatus::*;
+    Ok(needs::Entity::find()
+        .select_only()
+        .column(needs::Column::Id)
+        .filter(
+            needs::Column::Status
+                .is_in([Submitted, Verified, InNotice, Published].map(NeedStatus::as_str)),
+        )
+        .filter(needs::Column::Deadline.lte(now.fixed_offset()))
+        .order_by_asc(needs::Column::Deadline)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Moves need `id` by a time-driven `action` (end of notice, expiry), if it is still due: the
+/// scheduler calls this, possibly on several nodes at once, and only one of them moves it.
+/// Returns whether this call moved it.
+pub async fn advance_by_time(
+    app: &AppState,
+    id: i64,
+    action: NeedAction,
+) -> Result<bool, ApiError> {
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let Some(need) = needs::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    let change = match decide(&facts(&need, 0)?, action, Who::Platform, &rules(app), now) {
+        Ok(change) => change,
+        // Moved already, by another node or an earlier tick.
+        Err(_) => return Ok(false),
+    };
+    match apply(
+        &txn,
+        &need,
+        Move {
+            action,
+            who: Who::Platform,
+            change,
+            extra: Extra::default(),
+        },
+        &Origin::platform(),
+        now,
+    )
+    .await
+    {
+        Ok(_) => {
+            txn.commit().await?;
+            Ok(true)
+        }
+        Err(e) if e.code == ErrorCode::Conflict => Ok(false),
+        Err(e) => Err(e),
+    }
+}

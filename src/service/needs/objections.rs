@@ -1,0 +1,305 @@
+//! Objections (异议/举报) against needs in their notice period. Anyone may object, signed in or
+//! not; an objection pauses the notice until a verifier upholds it (the need is rejected) or
+//! dismisses it (the notice resumes). The objector's reason and contact are for verifiers only.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Extra, Move, apply, facts, load_visible, refused, rules};
+use crate::domain::authz::{Action, Actor, Target};
+use crate::domain::need::{NeedAction, NeedStatus, ObjectionStatus, Who, decide};
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::service::auth::{Limit, address_key, limit};
+use crate::startup::AppState;
+use crate::store::audit::Origin;
+use crate::store::entity::{needs, objections};
+use crate::store::outbox::Message;
+
+/// Objections from one address.
+pub const PER_ADDRESS: Limit = Limit {
+    hits: 10,
+    window: Duration::hours(1),
+};
+/// Objections from one address against one need.
+pub const PER_ADDRESS_AND_NEED: Limit = Limit {
+    hits: 3,
+    window: Duration::days(1),
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewObjection {
+    /// What is wrong with the need.
+    #[schema(min_length = 10, max_length = 1000)]
+    pub reason: String,
+    /// How a verifier may reach the objector (phone, mail…), seen by verifiers only. Leave it
+    /// out to object anonymously.
+    #[schema(max_length = 100)]
+    pub contact: Option<String>,
+}
+
+/// What the objector gets back.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObjectionReceipt {
+    pub id: i64,
+    pub need_id: i64,
+    /// The need's status now (`suspended`).
+    pub need_status: NeedStatus,
+}
+
+/// An objection as the need's verifiers see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObjectionView {
+    pub id: i64,
+    pub need_id: i64,
+    pub reason: String,
+    pub contact: Option<String>,
+    /// Whether the objector was signed in.
+    pub signed_in: bool,
+    pub status: ObjectionStatus,
+    pub resolution_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+fn view(o: objections::Model) -> ObjectionView {
+    ObjectionView {
+        id: o.id,
+        need_id: o.need_id,
+        status: ObjectionStatus::parse(&o.status).unwrap_or(ObjectionStatus::Open),
+        reason: o.reason,
+        contact: o.contact,
+        signed_in: o.reporter_user_id.is_some(),
+        resolution_note: o.resolution_note,
+        created_at: o.created_at.to_utc(),
+        resolved_at: o.resolved_at.map(|t| t.to_utc()),
+    }
+}
+
+/// Files an objection against a need in notice; the need is suspended.
+pub async fn file(
+    app: &AppState,
+    reporter: Option<&Actor>,
+    need_id: i64,
+    new: NewObjection,
+    address: Option<&str>,
+    origin: &Origin,
+) -> Result<ObjectionReceipt, ApiError> {
+    let mut fields = FieldErrors::new();
+    let reason = new.reason.trim().to_owned();
+    if !(10..=1000).contains(&reason.chars().count()) {
+        fields.insert(
+            "reason".into(),
+            vec!["must be 10 to 1000 characters: say what is wrong".into()],
+        );
+    }
+    let contact = new
+        .contact
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    if contact.as_ref().is_some_and(|c| c.chars().count() > 100) {
+        fields.insert(
+            "contact".into(),
+            vec!["must be at most 100 characters".into()],
+        );
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::validation(fields));
+    }
+    // The need must exist for the public before anything is counted against the caller.
+    load_visible(&app.db, reporter, need_id).await?;
+    if let Some(address) = address.map(address_key) {
+        limit(
+            &app.db,
+            &format!("objection:address:{address}"),
+            &PER_ADDRESS,
+        )
+        .await?;
+        limit(
+            &app.db,
+            &format!("objection:need:{need_id}:address:{address}"),
+            &PER_ADDRESS_AND_NEED,
+        )
+        .await?;
+    }
+
+    let now = app.clock.now();
+    let who = reporter.map_or(Who::Public, Who::User);
+    let txn = crate::store::begin_write(&app.db).await?;
+    let need = load_visible(&txn, reporter, need_id).await?;
+    let change =
+        decide(&facts(&need, 0)?, NeedAction::Object, who, &rules(app), now).map_err(refused)?;
+    let objection = objections::ActiveModel {
+        need_id: Set(need_id),
+        reason: Set(reason),
+        contact: Set(contact),
+        reporter_user_id: Set(reporter.map(|a| a.user_id)),
+        status: Set(ObjectionStatus::Open.as_str().to_owned()),
+        created_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let extra = Extra {
+        messages: vec![Message::MailObjectionFiled {
+            need_id,
+            objection_id: objection.id,
+        }],
+        ..Extra::default()
+    };
+    let need = apply(
+        &txn,
+        &need,
+        Move {
+            action: NeedAction::Object,
+            who,
+            change,
+            extra,
+        },
+        origin,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ObjectionReceipt {
+        id: objection.id,
+        need_id,
+        need_status: NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Suspended),
+    })
+}
+
+/// The objections against a need, for its verifiers, newest first.
+pub async fn list(
+    app: &AppState,
+    actor: &Actor,
+    need_id: i64,
+) -> Result<Vec<ObjectionView>, ApiError> {
+    let need = load_visible(&app.db, Some(actor), need_id).await?;
+    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    if !actor.can(Action::HandleObjection, Target::Region(&village)) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(objections::Entity::find()
+        .filter(objections::Column::NeedId.eq(need_id))
+        .order_by_desc(objections::Column::Id)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Uphold,
+    Dismiss,
+}
+
+/// A verifier's decision on an open objection: upheld, the need is rejected (and the need's
+/// other open objections are upheld with it); dismissed, the notice resumes once no objection
+/// is left open.
+pub async fn decide_objection(
+    app: &AppState,
+    actor: &Actor,
+    objection_id: i64,
+    decision: Decision,
+    note: &str,
+    origin: &Origin,
+) -> Result<ObjectionView, ApiError> {
+    let note = note.trim();
+    if !(2..=500).contains(&note.chars().count()) {
+        return Err(ApiError::field("reason", "must be 2 to 500 characters"));
+    }
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let objection = objections::Entity::find_by_id(objection_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("objection"))?;
+    let need = needs::Entity::find_by_id(objection.need_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("objection"))?;
+    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    if !actor.can(Action::HandleObjection, Target::Region(&village)) {
+        return Err(ApiError::not_found("objection"));
+    }
+    if objection.status != ObjectionStatus::Open.as_str() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            format!("this objection was already decided ({})", objection.status),
+        ));
+    }
+    let others_open = objections::Entity::find()
+        .filter(objections::Column::NeedId.eq(need.id))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
+        .filter(objections::Column::Id.ne(objection_id))
+        .count(&txn)
+        .await?;
+    let action = match decision {
+        Decision::Uphold => NeedAction::UpholdObjection,
+        Decision::Dismiss => NeedAction::DismissObjection,
+    };
+    let change = decide(
+        &facts(&need, others_open)?,
+        action,
+        Who::User(actor),
+        &rules(app),
+        now,
+    )
+    .map_err(refused)?;
+    let status = match decision {
+        Decision::Uphold => ObjectionStatus::Upheld,
+        Decision::Dismiss => ObjectionStatus::Dismissed,
+    };
+    let mut resolved = objections::Entity::update_many()
+        .col_expr(objections::Column::Status, Expr::value(status.as_str()))
+        .col_expr(objections::Column::ResolvedBy, Expr::value(actor.user_id))
+        .col_expr(
+            objections::Column::ResolvedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .col_expr(objections::Column::ResolutionNote, Expr::value(note))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()));
+    // An upheld objection settles the others: the need is rejected either way.
+    resolved = match decision {
+        Decision::Uphold => resolved.filter(objections::Column::NeedId.eq(need.id)),
+        Decision::Dismiss => resolved.filter(objections::Column::Id.eq(objection_id)),
+    };
+    resolved.exec(&txn).await?;
+    let extra = Extra {
+        rejection_reason: (decision == Decision::Uphold).then(|| note.to_owned()),
+        messages: if decision == Decision::Uphold {
+            vec![Message::MailNeedRejected { need_id: need.id }]
+        } else {
+            vec![]
+        },
+        ..Extra::default()
+    };
+    apply(
+        &txn,
+        &need,
+        Move {
+            action,
+            who: Who::User(actor),
+            change,
+            extra,
+        },
+        origin,
+        now,
+    )
+    .await?;
+    let objection = objections::Entity::find_by_id(objection_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("objection"))?;
+    txn.commit().await?;
+    Ok(view(objection))
+}

@@ -1,0 +1,228 @@
+//! Photos of a need: added to its draft by its cadre, re-encoded on the way in (see
+//! [`crate::media`]), served to whoever may see the need.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, Set,
+};
+use serde_json::json;
+
+use super::{PhotoRef, facts, is_public, load_visible, refused, rules};
+use crate::crypto::random_token;
+use crate::domain::authz::Actor;
+use crate::domain::need::{NeedAction, Who, decide};
+use crate::error::{ApiError, ErrorCode};
+use crate::media::{self, Photo, PhotoError};
+use crate::startup::AppState;
+use crate::store::audit::{self, Entry, Origin};
+use crate::store::entity::{needs, photos, pledges};
+use crate::store::outbox::{self, Message};
+
+/// Photos a need may carry.
+pub const MAX_PER_NEED: u64 = 9;
+
+fn photo_error(e: PhotoError) -> ApiError {
+    let code = match e {
+        PhotoError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+        PhotoError::UnsupportedType => ErrorCode::UnsupportedMediaType,
+        PhotoError::TooManyPixels { .. } | PhotoError::Corrupt(_) => ErrorCode::InvalidPhoto,
+    };
+    ApiError::new(code, e.to_string())
+}
+
+/// Re-encodes an upload off the async threads.
+pub async fn prepare(app: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> {
+    let max = app.settings.max_photo_bytes;
+    tokio::task::spawn_blocking(move || media::reencode(&bytes, max))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(photo_error)
+}
+
+/// Stores a photo's bytes under a fresh key.
+pub async fn store_file(app: &AppState, photo: &Photo) -> Result<String, ApiError> {
+    let key = format!("photos/{}/{}.jpg", &photo.sha256[..2], random_token());
+    app.files
+        .put(&key, &photo.jpeg)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(key)
+}
+
+/// Adds a photo to a draft need.
+pub async fn add(
+    app: &AppState,
+    actor: &Actor,
+    need_id: i64,
+    bytes: Vec<u8>,
+    origin: &Origin,
+) -> Result<PhotoRef, ApiError> {
+    let now = app.clock.now();
+    // Checked before the costly decode, and again in the transaction.
+    let need = load_visible(&app.db, Some(actor), need_id).await?;
+    decide(
+        &facts(&need, 0)?,
+        NeedAction::Edit,
+        Who::User(actor),
+        &rules(app),
+        now,
+    )
+    .map_err(refused)?;
+    let photo = prepare(app, bytes).await?;
+    let key = store_file(app, &photo).await?;
+
+    let result = async {
+        let txn = crate::store::begin_write(&app.db).await?;
+        let need = load_visible(&txn, Some(actor), need_id).await?;
+        decide(
+            &facts(&need, 0)?,
+            NeedAction::Edit,
+            Who::User(actor),
+            &rules(app),
+            now,
+        )
+        .map_err(refused)?;
+        let count = photos::Entity::find()
+            .filter(photos::Column::NeedId.eq(need_id))
+            .count(&txn)
+            .await?;
+        if count >= MAX_PER_NEED {
+            return Err(ApiError::new(
+                ErrorCode::InvalidState,
+                format!("a need has at most {MAX_PER_NEED} photos; remove one first"),
+            ));
+        }
+        let row = photos::ActiveModel {
+            need_id: Set(Some(need_id)),
+            storage_key: Set(key.clone()),
+            content_type: Set(Photo::CONTENT_TYPE.to_owned()),
+            byte_size: Set(photo.jpeg.len() as i64),
+            width: Set(photo.width as i32),
+            height: Set(photo.height as i32),
+            sha256: Set(photo.sha256.clone()),
+            uploaded_by: Set(Some(actor.user_id)),
+            created_at: Set(now.fixed_offset()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::record_at(
+            &txn,
+            origin,
+            Entry {
+                action: "need.photo_add",
+                target_kind: "need",
+                target_id: need_id.to_string(),
+                region_code: Some(&need.village_code),
+                detail: Some(json!({"photo_id": row.id})),
+            },
+            now,
+        )
+        .await?;
+        outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+    .await;
+    match result {
+        Ok(row) => Ok(PhotoRef {
+            url: format!("/api/v1/photos/{}", row.id),
+            id: row.id,
+            width: row.width,
+            height: row.height,
+        }),
+        Err(e) => {
+            // Nothing refers to the file: do not leave it behind.
+            if let Err(cleanup) = app.files.delete(&key).await {
+                tracing::warn!(error = %cleanup, "could not remove an unused photo file");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Removes a photo from a draft need.
+pub async fn remove(
+    app: &AppState,
+    actor: &Actor,
+    need_id: i64,
+    photo_id: i64,
+    origin: &Origin,
+) -> Result<(), ApiError> {
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let need = load_visible(&txn, Some(actor), need_id).await?;
+    decide(
+        &facts(&need, 0)?,
+        NeedAction::Edit,
+        Who::User(actor),
+        &rules(app),
+        now,
+    )
+    .map_err(refused)?;
+    let photo = photos::Entity::find_by_id(photo_id)
+        .filter(photos::Column::NeedId.eq(need_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("photo"))?;
+    let key = photo.storage_key.clone();
+    photo.delete(&txn).await?;
+    audit::record_at(
+        &txn,
+        origin,
+        Entry {
+            action: "need.photo_remove",
+            target_kind: "need",
+            target_id: need_id.to_string(),
+            region_code: Some(&need.village_code),
+            detail: Some(json!({"photo_id": photo_id})),
+        },
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
+    txn.commit().await?;
+    if let Err(e) = app.files.delete(&key).await {
+        tracing::warn!(error = %e, "could not remove a deleted photo's file");
+    }
+    Ok(())
+}
+
+/// A photo's bytes, for whoever may see the need it belongs to (through a receipt, for a
+/// pledge's photo). `public` tells whether anyone may see it (so caches may keep it).
+pub struct Served {
+    pub jpeg: Vec<u8>,
+    pub sha256: String,
+    pub public: bool,
+}
+
+pub async fn serve(app: &AppState, who: Option<&Actor>, photo_id: i64) -> Result<Served, ApiError> {
+    let photo = photos::Entity::find_by_id(photo_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("photo"))?;
+    let need_id = match (photo.need_id, photo.pledge_id) {
+        (Some(id), _) => id,
+        (None, Some(pledge_id)) => {
+            pledges::Entity::find_by_id(pledge_id)
+                .one(&app.db)
+                .await?
+                .ok_or_else(|| ApiError::not_found("photo"))?
+                .need_id
+        }
+        (None, None) => return Err(ApiError::not_found("photo")),
+    };
+    let need: needs::Model = load_visible(&app.db, who, need_id)
+        .await
+        .map_err(|_| ApiError::not_found("photo"))?;
+    let public = is_public(&need);
+    let jpeg = app
+        .files
+        .get(&photo.storage_key)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Served {
+        jpeg,
+        sha256: photo.sha256,
+        public,
+    })
+}

@@ -1,0 +1,85 @@
+//! The transactional outbox: a change that the search index or someone's mailbox must hear
+//! about writes a row here in its own transaction; the worker delivers it afterwards, at least
+//! once (so every consumer is idempotent).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::{Deserialize, Serialize};
+
+use super::entity::outbox;
+
+/// What an outbox row asks the worker to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// Bring the need's search document up to date: upsert it while the public may see the
+    /// need, delete it otherwise. Carries only the id: the worker reads the need as it is then.
+    SearchSyncNeed { need_id: i64 },
+    /// Tell the need's cadres that it was verified.
+    MailNeedVerified { need_id: i64 },
+    /// Tell the need's cadres that it was rejected, and why.
+    MailNeedRejected { need_id: i64 },
+    /// Tell the need's verifiers that an objection was filed.
+    MailObjectionFiled { need_id: i64, objection_id: i64 },
+}
+
+impl Message {
+    /// The row's `kind` column: the tag of the message.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::SearchSyncNeed { .. } => "search_sync_need",
+            Message::MailNeedVerified { .. } => "mail_need_verified",
+            Message::MailNeedRejected { .. } => "mail_need_rejected",
+            Message::MailObjectionFiled { .. } => "mail_objection_filed",
+        }
+    }
+
+    fn subject(&self) -> (&'static str, i64) {
+        match self {
+            Message::SearchSyncNeed { need_id }
+            | Message::MailNeedVerified { need_id }
+            | Message::MailNeedRejected { need_id }
+            | Message::MailObjectionFiled { need_id, .. } => ("need", *need_id),
+        }
+    }
+}
+
+/// Writes `message` into the outbox, due at once. Call it inside the transaction of the change
+/// it announces.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (subject_kind, subject_id) = message.subject();
+    let payload = serde_json::to_string(message).map_err(|e| DbErr::Custom(e.to_string()))?;
+    outbox::ActiveModel {
+        kind: Set(message.kind().to_owned()),
+        payload: Set(payload),
+        subject_kind: Set(Some(subject_kind.to_owned())),
+        subject_id: Set(Some(subject_id.to_string())),
+        created_at: Set(now.fixed_offset()),
+        available_at: Set(now.fixed_offset()),
+        attempts: Set(0),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Message;
+
+    #[test]
+    fn the_payload_is_tagged_with_the_rows_kind() {
+        let message = Message::MailObjectionFiled {
+            need_id: 4,
+            objection_id: 9,
+        };
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(json["kind"], message.kind());
+        assert_eq!(serde_json::from_value::<Message>(json).unwrap(), message);
+    }
+}

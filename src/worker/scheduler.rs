@@ -1,0 +1,97 @@
+//! Transitions that happen because time passes: a need's notice period ends (it is published),
+//! a need's deadline passes (it expires). Runs inside every `serve` process; each move is a
+//! guarded update, so several nodes ticking at once move each need exactly once. Also prunes
+//! what has outlived its use: expired sessions, old rate-limit windows and idempotency keys.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DbErr};
+
+use crate::domain::need::NeedAction;
+use crate::error::ApiError;
+use crate::service::needs;
+use crate::startup::AppState;
+
+/// Needs moved per kind and tick; more wait for the next tick.
+const BATCH: u64 = 500;
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub published: usize,
+    pub expired: usize,
+    pub pruned: u64,
+}
+
+/// One pass: publishes the needs whose notice has ended, expires those whose deadline has
+/// passed, prunes stale rows. Idempotent: a second tick at the same time does nothing.
+pub async fn tick(app: &AppState) -> Result<TickReport, ApiError> {
+    let now = app.clock.now();
+    let mut report = TickReport::default();
+    for id in needs::due_for_publication(&app.db, now, BATCH).await? {
+        if needs::advance_by_time(app, id, NeedAction::EndNotice).await? {
+            report.published += 1;
+        }
+    }
+    for id in needs::due_for_expiry(&app.db, now, BATCH).await? {
+        if needs::advance_by_time(app, id, NeedAction::Expire).await? {
+            report.expired += 1;
+        }
+    }
+    report.pruned = prune(&app.db, now).await?;
+    Ok(report)
+}
+
+/// Deletes sessions a day past their end, rate-limit windows a day old and idempotency keys
+/// two days old (they are promised for one).
+async fn prune(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    let day_ago = (now - Duration::days(1)).fixed_offset();
+    let statements = [
+        Query::delete()
+            .from_table("sessions")
+            .and_where(Expr::col("expires_at").lt(day_ago))
+            .to_owned(),
+        Query::delete()
+            .from_table("rate_limits")
+            .and_where(Expr::col("window_started_at").lt(day_ago))
+            .to_owned(),
+        Query::delete()
+            .from_table("idempotency_keys")
+            .and_where(Expr::col("created_at").lt((now - Duration::days(2)).fixed_offset()))
+            .to_owned(),
+    ];
+    let mut pruned = 0;
+    for statement in &statements {
+        pruned += db.execute(statement).await?.rows_affected();
+    }
+    Ok(pruned)
+}
+
+/// Ticks every `scheduler_interval_secs` until the task is aborted.
+pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    let every = StdDuration::from_secs(app.settings.scheduler_interval_secs);
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            match tick(&app).await {
+                Ok(report) if report.published + report.expired > 0 => {
+                    tracing::info!(
+                        published = report.published,
+                        expired = report.expired,
+                        "scheduler moved needs"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "scheduler tick failed; retrying next tick"),
+            }
+        }
+    })
+}
