@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use duijie::clock::Clock;
 use duijie::config::Settings;
-use duijie::startup::Application;
+use duijie::startup::{AppState, Application};
 use duijie::{service, store};
 use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
@@ -154,6 +155,8 @@ pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
         data_dir: dir.to_path_buf(),
         database_url: Some(SecretString::from(database_url.to_owned())),
         secret_key: Some(SecretString::from(TEST_SECRET_KEY)),
+        // Tests move time themselves and tick the scheduler when they mean to.
+        scheduler_interval_secs: 3600,
         ..Settings::default()
     }
 }
@@ -164,6 +167,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
+    /// The application's clock: manual, standing at the time the test began until moved.
+    pub clock: Clock,
+    /// The application's state, for calling services (the scheduler) directly.
+    pub state: AppState,
     /// The data directory, removed when the test ends.
     _dir: TempDir,
 }
@@ -171,16 +178,24 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the application on a fresh database holding the regions excerpt.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the application with settings changed by `configure`.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = TestDatabase::create(backend, dir.path()).await;
-        let settings = test_settings(dir.path(), &database.url);
+        let mut settings = test_settings(dir.path(), &database.url);
+        configure(&mut settings);
         let db = store::connect(&settings).await.expect("connecting");
         store::migrate(&db).await.expect("migrating");
         service::regions::import(&db, &regions_fixture())
             .await
             .expect("importing the regions excerpt");
 
-        let app = Application::build_with_db(settings, db.clone())
+        let clock = Clock::manual(duijie::clock::now());
+        let state = AppState::new(db.clone(), settings.clone(), test_sealer(), clock.clone());
+        let app = Application::build_with_clock(settings, db.clone(), clock.clone())
             .await
             .expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -194,8 +209,17 @@ impl TestApp {
                 .unwrap(),
             db,
             database,
+            clock,
+            state,
             _dir: dir,
         }
+    }
+
+    /// Runs the scheduler once, at the clock's time.
+    pub async fn tick(&self) -> duijie::worker::scheduler::TickReport {
+        duijie::worker::scheduler::tick(&self.state)
+            .await
+            .expect("a scheduler tick")
     }
 
     /// Starts the application and seeds the demo data set.

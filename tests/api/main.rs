@@ -9,6 +9,7 @@ mod cli;
 mod demo;
 mod health;
 mod households;
+mod needs;
 mod organisations;
 mod privacy;
 mod regions;
