@@ -35,7 +35,7 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if region_store::count(&db).await? == 0 {
             import_regions_into(&db, &settings, None).await?;
         }
-        seed_demo_into(&db, &settings).await?;
+        seed_demo_into(&db, &settings, 0).await?;
     }
     let app = Application::build(settings).await?;
     tracing::info!(port = app.port(), "listening");
@@ -73,18 +73,17 @@ async fn import_regions_into(
 
 pub async fn seed_demo(settings: &Settings, needs: u32) -> anyhow::Result<()> {
     let db = connect_migrated(settings).await?;
-    if needs > 0 {
-        tracing::info!(
-            needs,
-            "demo needs arrive with the needs capability (issue 4); seeding accounts, organisations, villages and pairings"
-        );
-    }
-    seed_demo_into(&db, settings).await
+    seed_demo_into(&db, settings, needs).await
 }
 
-async fn seed_demo_into(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
-    let sealer = crate::startup::load_sealer(settings, db).await?;
+async fn seed_demo_into(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    extra_needs: u32,
+) -> anyhow::Result<()> {
+    let sealer = std::sync::Arc::new(crate::startup::load_sealer(settings, db).await?);
     let report = service::demo::seed(db, &sealer).await?;
+    let needs = service::demo::needs::seed(db, settings, sealer, extra_needs).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
@@ -92,6 +91,7 @@ async fn seed_demo_into(db: &DatabaseConnection, settings: &Settings) -> anyhow:
         villages = report.villages,
         pairings = report.pairings,
         households = report.households,
+        needs,
         "demo data set in place (counts are what this run created)"
     );
     let accounts: Vec<&str> = service::demo::account_emails().collect();

@@ -70,8 +70,9 @@ enum RegionsCommand {
 enum SeedCommand {
     /// Create the deterministic demo data set on the real regions (Guangdong).
     Demo {
-        /// How many needs to generate (once needs exist).
-        #[arg(long, default_value_t = 60)]
+        /// Published needs to generate beyond the demo's own sixteen (which cover every
+        /// state), for search and load tests.
+        #[arg(long, default_value_t = 0)]
         needs: u32,
     },
 }

@@ -32,12 +32,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, settings: Settings, sealer: Sealer, clock: Clock) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Settings,
+        sealer: Arc<Sealer>,
+        clock: Clock,
+    ) -> Self {
         let files = FileStore::new(settings.data_dir.join("files"));
         Self {
             db,
             settings: Arc::new(settings),
-            sealer: Arc::new(sealer),
+            sealer,
             clock,
             files,
         }
@@ -82,7 +87,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let max_json_bytes = settings.max_json_bytes;
         let shutdown_timeout = settings.shutdown_timeout_secs;
-        let state = web::Data::new(AppState::new(db, settings, sealer, clock));
+        let state = web::Data::new(AppState::new(db, settings, Arc::new(sealer), clock));
         let scheduler = worker::scheduler::spawn(state.clone().into_inner());
 
         let server = HttpServer::new(move || {

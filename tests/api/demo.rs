@@ -1,6 +1,6 @@
 use duijie::auth::password;
 use duijie::service::demo::{self, DEMO_PASSWORD, SeedReport};
-use duijie::store::entity::{pairing_targets, pairings, user_roles, users};
+use duijie::store::entity::{needs, pairing_targets, pairings, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::db_test;
@@ -12,11 +12,11 @@ db_test! {
         let first = demo::seed(&app.db, &test_sealer()).await.unwrap();
         assert_eq!(
             first,
-            SeedReport { users: 7, roles: 7, organisations: 4, villages: 6, pairings: 8, households: 5 }
+            SeedReport { users: 8, roles: 8, organisations: 4, villages: 6, pairings: 8, households: 5 }
         );
         let second = demo::seed(&app.db, &test_sealer()).await.unwrap();
         assert_eq!(second, SeedReport::default());
-        assert_eq!(users::Entity::find().count(&app.db).await.unwrap(), 7);
+        assert_eq!(users::Entity::find().count(&app.db).await.unwrap(), 8);
     }
 }
 
@@ -76,5 +76,48 @@ db_test! {
             .await
             .unwrap();
         assert_eq!(duikou, 6);
+    }
+}
+
+db_test! {
+    async fn the_demo_holds_needs_in_every_state_with_true_timelines_once(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let sealer = std::sync::Arc::new(test_sealer());
+        let settings = app.state.settings.as_ref().clone();
+        let created = demo::needs::seed(&app.db, &settings, sealer.clone(), 3).await.unwrap();
+        assert_eq!(created, 16 + 3);
+        let again = demo::needs::seed(&app.db, &settings, sealer, 3).await.unwrap();
+        assert_eq!(again, 0, "a second run records nothing");
+
+        let rows = needs::Entity::find().all(&app.db).await.unwrap();
+        let mut statuses: Vec<&str> = rows.iter().map(|n| n.status.as_str()).collect();
+        statuses.sort();
+        statuses.dedup();
+        assert_eq!(
+            statuses,
+            ["draft", "expired", "in_notice", "published", "rejected", "submitted", "suspended",
+             "verified", "withdrawn"]
+        );
+        let villages: std::collections::BTreeSet<&str> =
+            rows.iter().map(|n| n.village_code.as_str()).collect();
+        assert_eq!(villages.len(), 3);
+        let categories: std::collections::BTreeSet<&str> =
+            rows.iter().map(|n| n.category.as_str()).collect();
+        assert_eq!(categories.len(), 8, "every category");
+
+        // Published needs are public and their story is told in order, in the past.
+        let published = rows.iter().find(|n| n.title == "墩背村小学课桌椅").unwrap();
+        let (status, detail) = app.get_json(&format!("/api/v1/needs/{}", published.id)).await;
+        assert_eq!(status, 200, "{detail}");
+        let kinds: Vec<&str> =
+            detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["created", "submitted", "verified", "notice_started", "published"]);
+        assert_eq!(detail["photos"].as_array().unwrap().len(), 1);
+        let published_at: chrono::DateTime<chrono::Utc> =
+            detail["published_at"].as_str().unwrap().parse().unwrap();
+        assert!(published_at < chrono::Utc::now());
+        let expired = rows.iter().find(|n| n.status == "expired").unwrap();
+        let (status, _) = app.get_json(&format!("/api/v1/needs/{}", expired.id)).await;
+        assert_eq!(status, 200, "an expired need that was published stays public");
     }
 }

@@ -194,7 +194,12 @@ impl TestApp {
             .expect("importing the regions excerpt");
 
         let clock = Clock::manual(duijie::clock::now());
-        let state = AppState::new(db.clone(), settings.clone(), test_sealer(), clock.clone());
+        let state = AppState::new(
+            db.clone(),
+            settings.clone(),
+            std::sync::Arc::new(test_sealer()),
+            clock.clone(),
+        );
         let app = Application::build_with_clock(settings, db.clone(), clock.clone())
             .await
             .expect("building the app");

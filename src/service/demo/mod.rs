@@ -3,8 +3,10 @@
 //! part is found by its natural key (an email, an organisation's name, a pairing's name) before
 //! it is created.
 //!
-//! Each capability extends this file as it lands (households, needs in every state, pledges,
+//! Each capability extends this module as it lands (households, needs in every state, pledges,
 //! mail).
+
+pub mod needs;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -234,6 +236,11 @@ const USERS: &[DemoUser] = &[
         email: "verifier@demo.duijie.cn",
         name: "平远县扶贫办审核员",
         roles: &[("verifier", Scope::Region("441426"))],
+    },
+    DemoUser {
+        email: "verifier-heyuan@demo.duijie.cn",
+        name: "和平县扶贫办审核员",
+        roles: &[("verifier", Scope::Region("441624"))],
     },
     DemoUser {
         email: "coordinator@demo.duijie.cn",
