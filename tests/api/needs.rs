@@ -767,3 +767,59 @@ db_test! {
         assert_eq!(status, 422, "{error}");
     }
 }
+
+db_test! {
+    async fn concurrent_objections_all_land_and_suspend_the_need_once(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |s| s.trusted_proxies = "127.0.0.1".into()).await;
+        duijie::service::demo::seed(&app.db, &crate::helpers::test_sealer())
+            .await
+            .unwrap();
+        let cadre = app.login_demo("cadre").await;
+        let verifier = app.login_demo("verifier").await;
+        let id = create(&cadre, &desks(&app)).await;
+        into_notice(&cadre, &verifier, id).await;
+        let path = app.url(&format!("/api/v1/needs/{id}/objections"));
+        let requests = (0..12).map(|i| {
+            app.client
+                .post(&path)
+                .header("x-forwarded-for", format!("203.0.113.{}", i + 1))
+                .json(&json!({"reason": format!("第{i}位村民：数量与实际情况不符，请核实。")}))
+                .send()
+        });
+        for response in futures_util::future::join_all(requests).await {
+            let (status, body) = status_and_json(response.unwrap()).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let (_, listed) = verifier.get(&format!("/api/v1/needs/{id}/objections")).await;
+        assert_eq!(listed.as_array().unwrap().len(), 12);
+        let (_, detail) = app.get_json(&format!("/api/v1/needs/{id}")).await;
+        assert_eq!(detail["status"], "suspended");
+        let filed = kinds(&detail).iter().filter(|k| *k == "objection_filed").count();
+        assert_eq!(filed, 1, "the need was suspended once");
+    }
+}
+
+db_test! {
+    async fn the_scheduler_prunes_sessions_long_expired(backend: Backend) {
+        use duijie::store::entity::sessions;
+        use sea_orm::sea_query::Expr;
+        let app = TestApp::spawn_with_demo(backend).await;
+        let stale = app.login_demo("donor").await;
+        let fresh = app.login_demo("cadre").await;
+        let stale_user = stale.user["id"].as_i64().unwrap();
+        sessions::Entity::update_many()
+            .col_expr(
+                sessions::Column::ExpiresAt,
+                Expr::value((duijie::clock::now() - Duration::days(2)).fixed_offset()),
+            )
+            .filter(sessions::Column::UserId.eq(stale_user))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert!(app.tick().await.pruned >= 1);
+        let left = sessions::Entity::find().all(&app.db).await.unwrap();
+        assert!(left.iter().all(|s| s.user_id != stale_user), "the stale session is gone");
+        let (status, _) = fresh.get("/api/v1/me").await;
+        assert_eq!(status, 200, "a live session is kept");
+    }
+}

@@ -415,6 +415,34 @@ pub(crate) async fn load_visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("need"))?;
+    visible_to(need, who)
+}
+
+/// As [`load_visible`], inside a write transaction, holding the need's row until it ends, so
+/// that moves of one need queue rather than fail each other. (On PostgreSQL a row lock; on
+/// SQLite the write transaction already holds the whole database.)
+pub(crate) async fn lock_visible(
+    txn: &impl ConnectionTrait,
+    who: Option<&Actor>,
+    id: i64,
+) -> Result<needs::Model, ApiError> {
+    let need = lock(txn, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("need"))?;
+    visible_to(need, who)
+}
+
+pub(crate) async fn lock(
+    txn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<needs::Model>, ApiError> {
+    Ok(needs::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?)
+}
+
+fn visible_to(need: needs::Model, who: Option<&Actor>) -> Result<needs::Model, ApiError> {
     let staff = match who {
         Some(actor) => is_staff(actor, &village_of(&need)?),
         None => false,
@@ -729,7 +757,7 @@ pub async fn update(
 ) -> Result<NeedDetail, ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
-    let need = load_visible(&txn, Some(actor), id).await?;
+    let need = lock_visible(&txn, Some(actor), id).await?;
     let change = decide(
         &facts(&need, 0)?,
         NeedAction::Edit,
@@ -833,7 +861,7 @@ pub async fn step(
         extra.rejection_reason = Some(reason.to_owned());
     }
     let txn = crate::store::begin_write(&app.db).await?;
-    let need = load_visible(&txn, Some(actor), id).await?;
+    let need = lock_visible(&txn, Some(actor), id).await?;
     let change = decide(
         &facts(&need, 0)?,
         action,
@@ -1110,7 +1138,7 @@ pub async fn advance_by_time(
 ) -> Result<bool, ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
-    let Some(need) = needs::Entity::find_by_id(id).one(&txn).await? else {
+    let Some(need) = lock(&txn, id).await? else {
         return Ok(false);
     };
     let change = match decide(&facts(&need, 0)?, action, Who::Platform, &rules(app), now) {

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Extra, Move, apply, facts, load_visible, refused, rules};
+use super::{Extra, Move, apply, facts, load_visible, lock, lock_visible, refused, rules};
 use crate::domain::authz::{Action, Actor, Target};
 use crate::domain::need::{NeedAction, NeedStatus, ObjectionStatus, Who, decide};
 use crate::domain::region::RegionCode;
@@ -18,7 +18,7 @@ use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::auth::{Limit, address_key, limit};
 use crate::startup::AppState;
 use crate::store::audit::Origin;
-use crate::store::entity::{needs, objections};
+use crate::store::entity::objections;
 use crate::store::outbox::Message;
 
 /// Objections from one address.
@@ -133,7 +133,7 @@ pub async fn file(
     let now = app.clock.now();
     let who = reporter.map_or(Who::Public, Who::User);
     let txn = crate::store::begin_write(&app.db).await?;
-    let need = load_visible(&txn, reporter, need_id).await?;
+    let need = lock_visible(&txn, reporter, need_id).await?;
     let change =
         decide(&facts(&need, 0)?, NeedAction::Object, who, &rules(app), now).map_err(refused)?;
     let objection = objections::ActiveModel {
@@ -223,7 +223,11 @@ pub async fn decide_objection(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("objection"))?;
-    let need = needs::Entity::find_by_id(objection.need_id)
+    let need = lock(&txn, objection.need_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("objection"))?;
+    // Read again under the need's lock: another verifier may have decided it meanwhile.
+    let objection = objections::Entity::find_by_id(objection_id)
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("objection"))?;

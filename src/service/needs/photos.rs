@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{PhotoRef, facts, is_public, load_visible, refused, rules};
+use super::{PhotoRef, facts, is_public, load_visible, lock_visible, refused, rules};
 use crate::crypto::random_token;
 use crate::domain::authz::Actor;
 use crate::domain::need::{NeedAction, Who, decide};
@@ -72,7 +72,7 @@ pub async fn add(
 
     let result = async {
         let txn = crate::store::begin_write(&app.db).await?;
-        let need = load_visible(&txn, Some(actor), need_id).await?;
+        let need = lock_visible(&txn, Some(actor), need_id).await?;
         decide(
             &facts(&need, 0)?,
             NeedAction::Edit,
@@ -150,7 +150,7 @@ pub async fn remove(
 ) -> Result<(), ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
-    let need = load_visible(&txn, Some(actor), need_id).await?;
+    let need = lock_visible(&txn, Some(actor), need_id).await?;
     decide(
         &facts(&need, 0)?,
         NeedAction::Edit,
