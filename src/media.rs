@@ -13,9 +13,10 @@ use sha2::{Digest, Sha256};
 /// Longest edge of a stored photo, in pixels.
 pub const MAX_EDGE: u32 = 2048;
 /// Largest picture decoded, in pixels per edge; a larger one is refused before it is decoded.
-const MAX_DECODED_EDGE: u32 = 12_000;
-/// Memory the decoder may allocate (a small file may claim to be huge: a decompression bomb).
-const MAX_DECODE_ALLOC: u64 = 512 * 1024 * 1024;
+const MAX_DECODED_EDGE: u32 = 10_000;
+/// Memory the decoded picture may take (a small file may claim to be huge: a decompression
+/// bomb). 8-bit RGBA at 50 megapixels; a phone's photo is 12 to 48.
+const MAX_DECODED_BYTES: u64 = 200 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 85;
 
 /// A photo ready to store.
@@ -40,6 +41,11 @@ pub enum PhotoError {
     UnsupportedType,
     #[error("the picture is {width}×{height} pixels; at most {MAX_DECODED_EDGE} per side")]
     TooManyPixels { width: u32, height: u32 },
+    #[error(
+        "the picture is too large to decode (over {} MB of pixels); send a smaller one",
+        MAX_DECODED_BYTES / 1024 / 1024
+    )]
+    TooMuchMemory,
     #[error("the picture could not be read: {0}")]
     Corrupt(String),
 }
@@ -60,15 +66,19 @@ pub fn reencode(bytes: &[u8], max_bytes: usize) -> Result<Photo, PhotoError> {
         return Err(PhotoError::UnsupportedType);
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // The edges are checked below, from the header, to name them in the refusal.
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DECODED_EDGE);
-    limits.max_image_height = Some(MAX_DECODED_EDGE);
-    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
     let (width, height) = decoder.dimensions();
     if width > MAX_DECODED_EDGE || height > MAX_DECODED_EDGE {
         return Err(PhotoError::TooManyPixels { width, height });
+    }
+    // `from_decoder` does not enforce `max_alloc` itself: the size of the decoded buffer is
+    // checked here, from the header, before a byte of it is allocated.
+    if decoder.total_bytes() > MAX_DECODED_BYTES {
+        return Err(PhotoError::TooMuchMemory);
     }
     // A missing or unreadable orientation leaves the picture as stored.
     let orientation = decoder
@@ -95,10 +105,7 @@ pub fn reencode(bytes: &[u8], max_bytes: usize) -> Result<Photo, PhotoError> {
 
 fn corrupt(e: image::ImageError) -> PhotoError {
     match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels {
-            width: 0,
-            height: 0,
-        },
+        image::ImageError::Limits(_) => PhotoError::TooMuchMemory,
         image::ImageError::Unsupported(_) => PhotoError::UnsupportedType,
         other => PhotoError::Corrupt(other.to_string()),
     }
@@ -230,19 +237,56 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_picture_claiming_enormous_dimensions_is_refused() {
-        // A PNG header claiming 20000×20000 pixels, with no pixels behind it.
+    /// A 1×1 PNG whose header claims `width`×`height` pixels of `depth`-bit `colour` (its
+    /// CRC recomputed, so the header itself is valid); no pixels behind it.
+    fn png_claiming(width: u32, height: u32, depth: u8, colour: u8) -> Vec<u8> {
         let mut png = picture(1, 1, ImageFormat::Png);
-        png[16..20].copy_from_slice(&20_000u32.to_be_bytes());
-        png[20..24].copy_from_slice(&20_000u32.to_be_bytes());
-        let err = reencode(&png, MAX).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                PhotoError::TooManyPixels { .. } | PhotoError::Corrupt(_)
-            ),
-            "{err:?}"
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        png[24] = depth;
+        png[25] = colour;
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn the_crc_helper_agrees_with_the_encoder() {
+        let png = picture(1, 1, ImageFormat::Png);
+        assert_eq!(crc32(&png[12..29]).to_be_bytes(), png[29..33]);
+    }
+
+    #[test]
+    fn a_picture_claiming_enormous_dimensions_is_refused_before_decoding() {
+        let err = reencode(&png_claiming(20_000, 20_000, 8, 2), MAX).unwrap_err();
+        assert_eq!(
+            err,
+            PhotoError::TooManyPixels {
+                width: 20_000,
+                height: 20_000
+            }
         );
+    }
+
+    #[test]
+    fn a_picture_within_the_edges_but_too_heavy_to_decode_is_refused() {
+        // 9000×9000 of 16-bit RGBA: 648 MB of pixels from a file of a few dozen bytes.
+        let err = reencode(&png_claiming(9_000, 9_000, 16, 6), MAX).unwrap_err();
+        assert_eq!(err, PhotoError::TooMuchMemory);
     }
 }

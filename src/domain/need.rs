@@ -341,13 +341,13 @@ pub enum Refusal {
     NotAllowed,
     #[error("only the platform itself does this")]
     PlatformOnly,
-    #[error("a verifier cannot verify a need they recorded")]
+    #[error("a verifier cannot decide on a need they recorded")]
     OwnNeed,
     #[error("the second verification must be done by another verifier than the first")]
     SameVerifier,
     #[error(
-        "this need's value is above its category's cap: its second verification needs a verifier \
-         of the county or above"
+        "this need's value is above its category's cap: its second verification, and any decision \
+         on objections against it, need a verifier of the county or above"
     )]
     NeedsCountyVerifier,
     #[error("a need that is {status} cannot be {}", action_past(*.action))]
@@ -393,6 +393,7 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Change, Refusal> {
     check_performer(facts, action, who)?;
+    check_impartial(facts, action, who)?;
     use NeedAction as A;
     use NeedStatus as S;
     let wrong = || Refusal::WrongStatus {
@@ -488,6 +489,36 @@ pub fn decide(
     }
 }
 
+/// A verifier's decisions on a need are never their own need's; and a need whose value called
+/// for a county-level look has its objections decided at that level too.
+fn check_impartial(facts: &NeedFacts, action: NeedAction, who: Who<'_>) -> Result<(), Refusal> {
+    use NeedAction as A;
+    let Who::User(actor) = who else {
+        return Ok(());
+    };
+    if !matches!(
+        action,
+        A::Verify | A::Reject | A::UpholdObjection | A::DismissObjection
+    ) {
+        return Ok(());
+    }
+    if actor.user_id == facts.created_by {
+        return Err(Refusal::OwnNeed);
+    }
+    if matches!(action, A::UpholdObjection | A::DismissObjection)
+        && facts.requires_second_verification
+    {
+        authorize_at_level(
+            actor,
+            Action::HandleObjection,
+            &facts.village,
+            Level::County,
+        )
+        .map_err(|_| Refusal::NeedsCountyVerifier)?;
+    }
+    Ok(())
+}
+
 fn check_performer(facts: &NeedFacts, action: NeedAction, who: Who<'_>) -> Result<(), Refusal> {
     match (action.performer(), who) {
         (Performer::Platform, Who::Platform) | (Performer::Anyone, _) => Ok(()),
@@ -511,9 +542,6 @@ fn verify(
     let Who::User(actor) = who else {
         return Err(Refusal::NotAllowed);
     };
-    if actor.user_id == facts.created_by {
-        return Err(Refusal::OwnNeed);
-    }
     let (verification, mut events) = if facts.status == NeedStatus::Verified {
         if facts.verified_by == Some(actor.user_id) {
             return Err(Refusal::SameVerifier);
@@ -781,7 +809,7 @@ mod tests {
     }
 
     #[test]
-    fn a_verifier_never_verifies_a_need_they_recorded() {
+    fn a_verifier_never_decides_on_a_need_they_recorded() {
         // A user who is both a cadre and a verifier of the village.
         let both = Actor {
             user_id: CREATOR,
@@ -796,14 +824,37 @@ mod tests {
                 },
             ],
         };
-        let got = decide(
+        for (status, action) in [
+            (NeedStatus::Submitted, NeedAction::Verify),
+            (NeedStatus::Submitted, NeedAction::Reject),
+            (NeedStatus::Suspended, NeedAction::UpholdObjection),
+            (NeedStatus::Suspended, NeedAction::DismissObjection),
+        ] {
+            let got = decide(&facts(status), action, Who::User(&both), &rules(), t0());
+            assert_eq!(got, Err(Refusal::OwnNeed), "{action:?}");
+        }
+        // Withdrawing their own need stays theirs to do.
+        let withdraw = decide(
             &facts(NeedStatus::Submitted),
-            NeedAction::Verify,
+            NeedAction::Withdraw,
             Who::User(&both),
             &rules(),
             t0(),
         );
-        assert_eq!(got, Err(Refusal::OwnNeed));
+        assert!(withdraw.is_ok());
+    }
+
+    #[test]
+    fn objections_against_a_need_above_its_cap_are_decided_at_county_level() {
+        let mut need = facts(NeedStatus::Suspended);
+        need.requires_second_verification = true;
+        let town = town_verifier();
+        let county = county_verifier();
+        for action in [NeedAction::UpholdObjection, NeedAction::DismissObjection] {
+            let by_town = decide(&need, action, Who::User(&town), &rules(), t0());
+            assert_eq!(by_town, Err(Refusal::NeedsCountyVerifier), "{action:?}");
+            assert!(decide(&need, action, Who::User(&county), &rules(), t0()).is_ok());
+        }
     }
 
     #[test]

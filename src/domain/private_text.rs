@@ -60,11 +60,19 @@ pub fn find_private(text: &str, known: &KnownPrivate<'_>) -> Option<Finding> {
     if has_email(&normalised) {
         return Some(Finding::Email);
     }
-    let compact: String = normalised.chars().filter(|c| !c.is_whitespace()).collect();
+    // Letters and digits only, so that 陈·大明, 陈 大明 and 陈-大明 all read 陈大明.
+    let compact = |text: &str| -> String {
+        normalise(text)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let text = compact(&normalised);
     let contains = |value: Option<&str>| {
         value
-            .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect::<String>())
-            .is_some_and(|v| v.chars().count() >= 2 && compact.contains(&v))
+            .map(compact)
+            .is_some_and(|v| v.chars().count() >= 2 && text.contains(&v))
     };
     if contains(known.head_name) {
         return Some(Finding::HouseholdValue("name"));
@@ -75,37 +83,62 @@ pub fn find_private(text: &str, known: &KnownPrivate<'_>) -> Option<Finding> {
     None
 }
 
-/// Full-width digits and letters (１３８, Ｘ, ＠) folded to ASCII, so they are caught too.
+/// Full-width digits and letters (１３８, Ｘ, ＠) folded to ASCII, every kind of space (the
+/// no-break space of pasted text, the ideographic space) made a plain one, and invisible
+/// characters (zero-width spaces and joiners, soft hyphens) dropped: none of them hides a
+/// number.
 fn normalise(text: &str) -> String {
     text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+            )
+        })
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
+            c if c.is_whitespace() => ' ',
             _ => c,
         })
         .collect()
 }
 
-/// Runs of digits (with a trailing X, as ID-card numbers end) that may be broken up by single
-/// spaces, hyphens or dots, as people write phone numbers (138-1234-5678, 138 1234 5678).
+/// What people put between the groups of a number: 138-1234-5678, 138 1234 5678, (0753)
+/// 8765432, 138、1234、5678.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-' | '.' | '、' | '·' | '(' | ')' | '/' | '_' | '—' | '–'
+    )
+}
+
+/// Separators allowed between two groups of one number.
+const MAX_SEPARATORS: usize = 3;
+
+/// Runs of digits (with a trailing X, as ID-card numbers end), joined across short runs of
+/// separators.
 fn digit_runs(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut runs = Vec::new();
     let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
         if c.is_ascii_digit() {
             current.push(c);
         } else if matches!(c, 'x' | 'X') && !current.is_empty() {
             current.push('X');
             runs.push(std::mem::take(&mut current));
-        } else if matches!(c, ' ' | '-' | '.')
-            && !current.is_empty()
-            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())
-        {
-            // a separator inside a number
         } else if !current.is_empty() {
+            let gap = chars[i..].iter().take_while(|c| is_separator(**c)).count();
+            let resumes = chars.get(i + gap).is_some_and(char::is_ascii_digit);
+            if (1..=MAX_SEPARATORS).contains(&gap) && resumes {
+                i += gap;
+                continue;
+            }
             runs.push(std::mem::take(&mut current));
         }
+        i += 1;
     }
     if !current.is_empty() {
         runs.push(current);
@@ -176,10 +209,16 @@ mod tests {
             "电话 138-1234-5678",
             "电话 138 1234 5678 王书记",
             "电话１３８１２３４５６７８",
+            "电话 138\u{A0}1234\u{A0}5678",
+            "电话 138\u{200B}1234\u{200B}5678",
+            "电话 138 - 1234 - 5678",
+            "电话 138、1234、5678",
+            "电话 138—1234—5678",
         ] {
             assert_eq!(find(text), Some(Finding::Mobile), "{text}");
         }
         assert_eq!(find("座机 0753-87654321"), Some(Finding::LongNumber));
+        assert_eq!(find("座机 (0753)8765432"), Some(Finding::LongNumber));
         assert_eq!(
             find("工资卡 6222 0212 3456 7890 123"),
             Some(Finding::LongNumber)
@@ -208,6 +247,10 @@ mod tests {
         assert_eq!(
             find_private("送到墩背村三组12号", &known),
             Some(Finding::HouseholdValue("address"))
+        );
+        assert_eq!(
+            find_private("陈·大明家需要一台冰箱", &known),
+            Some(Finding::HouseholdValue("name"))
         );
         assert_eq!(find_private("3口之家需要一台冰箱", &known), None);
     }

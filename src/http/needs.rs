@@ -445,9 +445,10 @@ pub async fn photo(
     let actor = caller.0.as_ref().map(|c| &c.actor);
     let served = photos::serve(&state, actor, id.into_inner()).await?;
     let etag = format!("\"{}\"", served.sha256);
-    // A photo never changes under its id: public ones may be cached anywhere, for long.
+    // A photo never changes under its id, but its need may leave public view (rejected,
+    // withdrawn): shared caches keep a public one only briefly, then revalidate by its ETag.
     let cache = if served.public {
-        "public, max-age=604800, immutable"
+        "public, max-age=60"
     } else {
         "private, no-store"
     };

@@ -32,19 +32,27 @@ pub async fn tick(app: &AppState) -> Result<TickReport, ApiError> {
     let now = app.clock.now();
     let mut report = TickReport::default();
     for id in needs::due_for_publication(&app.db, now, BATCH).await? {
-        if needs::advance_by_time(app, id, NeedAction::EndNotice).await? {
-            report.published += 1;
-        }
+        report.published += usize::from(advance(app, id, NeedAction::EndNotice).await);
     }
     for id in needs::due_for_expiry(&app.db, now, BATCH).await? {
-        if needs::advance_by_time(app, id, NeedAction::Expire).await? {
-            report.expired += 1;
-        }
+        report.expired += usize::from(advance(app, id, NeedAction::Expire).await);
     }
     // Sessions, rate limits and idempotency keys are stamped by the system's clock, not the
     // (in tests, movable) clock that drives needs.
     report.pruned = prune(&app.db, crate::clock::now()).await?;
     Ok(report)
+}
+
+/// One need's move; a need that fails is logged and left for the next tick, so that it cannot
+/// hold up the others.
+async fn advance(app: &AppState, id: i64, action: NeedAction) -> bool {
+    match needs::advance_by_time(app, id, action).await {
+        Ok(moved) => moved,
+        Err(error) => {
+            tracing::warn!(need_id = id, action = action.as_str(), %error, "scheduler could not move a need");
+            false
+        }
+    }
 }
 
 /// Deletes sessions a day past their end, rate-limit windows a day old and idempotency keys

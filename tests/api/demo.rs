@@ -113,9 +113,16 @@ db_test! {
             detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["created", "submitted", "verified", "notice_started", "published"]);
         assert_eq!(detail["photos"].as_array().unwrap().len(), 1);
-        let published_at: chrono::DateTime<chrono::Utc> =
-            detail["published_at"].as_str().unwrap().parse().unwrap();
-        assert!(published_at < chrono::Utc::now());
+        // Recorded twelve days ago, each step no earlier than the one before.
+        let times: Vec<chrono::DateTime<chrono::Utc>> = detail["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["at"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        let age = chrono::Utc::now() - times[0];
+        assert!((11..=12).contains(&age.num_days()), "recorded {age} ago");
         let expired = rows.iter().find(|n| n.status == "expired").unwrap();
         let (status, _) = app.get_json(&format!("/api/v1/needs/{}", expired.id)).await;
         assert_eq!(status, 200, "an expired need that was published stays public");

@@ -431,7 +431,12 @@ db_test! {
         assert_error_code(&error, "conflict_of_interest");
         let (_, detail) = cadre.get(&format!("/api/v1/needs/{id}")).await;
         assert_eq!(detail["status"], "submitted", "nothing changed");
-        assert_eq!(detail["review"]["allowed_actions"], json!(["reject", "withdraw"]));
+        assert_eq!(detail["review"]["allowed_actions"], json!(["withdraw"]));
+        let (status, error) = cadre
+            .post(&format!("/api/v1/needs/{id}/reject"), &json!({"reason": "不通过"}))
+            .await;
+        assert_eq!(status, 403);
+        assert_error_code(&error, "conflict_of_interest");
     }
 }
 
@@ -487,6 +492,15 @@ db_test! {
             assert_eq!(status, 201, "{receipt}");
             objections.push(receipt["id"].as_i64().unwrap());
         }
+        // Another county's verifier does not even see the objection.
+        let elsewhere = app.login_demo("verifier-heyuan").await;
+        let (status, _) = elsewhere
+            .post(
+                &format!("/api/v1/objections/{}/uphold", objections[0]),
+                &json!({"reason": "经核实，村小学已撤并。"}),
+            )
+            .await;
+        assert_eq!(status, 404);
         let (status, upheld) = verifier
             .post(
                 &format!("/api/v1/objections/{}/uphold", objections[0]),
@@ -641,13 +655,34 @@ db_test! {
         assert_eq!(status, 200, "{edited}");
         assert_eq!(edited["target_quantity"], 40);
         assert_eq!(edited["target_value_fen"], 40 * 30_000);
+        // A new unit needs its value per unit anew (a money need's is 1 fen).
+        let (status, error) = cadre
+            .patch(&format!("/api/v1/needs/{id}"), &json!({"unit": "item"}))
+            .await;
+        assert_eq!(status, 400, "{error}");
+        assert!(error["error"]["fields"]["unit_value_fen"].is_array(), "{error}");
+        let (status, money) = cadre
+            .patch(
+                &format!("/api/v1/needs/{id}"),
+                &json!({"unit": "money", "target_quantity": 1_200_000}),
+            )
+            .await;
+        assert_eq!(status, 200, "{money}");
+        assert_eq!(money["unit_value_fen"], 1);
+        assert_eq!(money["pledge_kind"], "money");
+        let (status, _) = cadre
+            .patch(
+                &format!("/api/v1/needs/{id}"),
+                &json!({"unit": "set", "target_quantity": 40, "unit_value_fen": 30_000}),
+            )
+            .await;
+        assert_eq!(status, 200);
         let (status, error) = donor
             .patch(&format!("/api/v1/needs/{id}"), &json!({"target_quantity": 4}))
             .await;
         assert_eq!(status, 404, "a donor cannot even see a draft: {error}");
         let (status, error) = step(&verifier, id, "verify").await;
-        assert_eq!(status, 422, "a draft is not verified: {error}");
-        assert_error_code(&error, "invalid_state");
+        assert_eq!(status, 404, "a verifier does not even see a draft: {error}");
         into_notice(&cadre, &verifier, id).await;
         let (status, error) = cadre
             .patch(&format!("/api/v1/needs/{id}"), &json!({"target_quantity": 45}))
@@ -684,9 +719,19 @@ db_test! {
         let (status, error) = verifier.get("/api/v1/needs?status=lost").await;
         assert_eq!(status, 400);
         assert_error_code(&error, "invalid_parameter");
-        let (status, error) = verifier.get("/api/v1/needs?per_page=1000").await;
-        assert_eq!(status, 400);
-        assert_error_code(&error, "invalid_parameter");
+        for bad in ["per_page=1000", "page=0", "page=10001", "page=99999999999999999999"] {
+            let (status, error) = verifier.get(&format!("/api/v1/needs?{bad}")).await;
+            assert_eq!(status, 400, "{bad}: {error}");
+            assert_error_code(&error, "invalid_parameter");
+        }
+        // A draft is its cadre's alone until submitted.
+        let draft = create(&cadre, &desks(&app)).await;
+        let (_, all) = verifier.get("/api/v1/needs").await;
+        assert_eq!(all["total"], 1, "the verifier sees the submitted need, not the draft");
+        let (status, _) = verifier.get(&format!("/api/v1/needs/{draft}")).await;
+        assert_eq!(status, 404);
+        let (_, mine) = cadre.get("/api/v1/needs").await;
+        assert_eq!(mine["total"], 2);
     }
 }
 
@@ -779,7 +824,7 @@ db_test! {
         let id = create(&cadre, &desks(&app)).await;
         into_notice(&cadre, &verifier, id).await;
         let path = app.url(&format!("/api/v1/needs/{id}/objections"));
-        let requests = (0..12).map(|i| {
+        let requests = (0..10).map(|i| {
             app.client
                 .post(&path)
                 .header("x-forwarded-for", format!("203.0.113.{}", i + 1))
@@ -791,7 +836,16 @@ db_test! {
             assert_eq!(status, 201, "{body}");
         }
         let (_, listed) = verifier.get(&format!("/api/v1/needs/{id}/objections")).await;
-        assert_eq!(listed.as_array().unwrap().len(), 12);
+        assert_eq!(listed.as_array().unwrap().len(), 10);
+        // Ten open objections are enough for a verifier to look: more wait for a decision.
+        let (status, error) = app
+            .post_json(
+                &format!("/api/v1/needs/{id}/objections"),
+                &json!({"reason": "又一位村民：数量与实际情况不符。"}),
+            )
+            .await;
+        assert_eq!(status, 422, "{error}");
+        assert_error_code(&error, "invalid_state");
         let (_, detail) = app.get_json(&format!("/api/v1/needs/{id}")).await;
         assert_eq!(detail["status"], "suspended");
         let filed = kinds(&detail).iter().filter(|k| *k == "objection_filed").count();

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::domain::authz::{Action, Actor, Role, Scope, Target};
+use crate::domain::authz::{Action, Actor, Reach, Role, Target, reach};
 use crate::domain::need::{
     BeneficiaryKind, Category, Change, NeedAction, NeedFacts, NeedStatus, Refusal, Rules, Unit,
     Urgency, Verification, Who, decide, needs_second_verification,
@@ -97,7 +97,8 @@ pub struct NeedChanges {
     pub deadline: Option<DateTime<Utc>>,
 }
 
-/// A verifier's reason, for a rejection or an objection decision.
+/// A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
+/// its mail carries it): it must not name an objector.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Reason {
     #[schema(min_length = 2, max_length = 500)]
@@ -156,14 +157,16 @@ pub struct Paging {
 
 impl Paging {
     pub const MAX_PER_PAGE: u64 = 100;
+    /// Deeper than this, narrow the query instead (and offsets stay far from overflowing).
+    pub const MAX_PAGE: u64 = 10_000;
 
     pub fn parse(page: Option<u64>, per_page: Option<u64>) -> Result<Self, ApiError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(20);
-        if page == 0 {
+        if !(1..=Self::MAX_PAGE).contains(&page) {
             return Err(ApiError::new(
                 ErrorCode::InvalidParameter,
-                "page: must be 1 or more",
+                format!("page: must be 1 to {}", Self::MAX_PAGE),
             ));
         }
         if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
@@ -444,6 +447,10 @@ pub(crate) async fn lock(
 
 fn visible_to(need: needs::Model, who: Option<&Actor>) -> Result<needs::Model, ApiError> {
     let staff = match who {
+        // A draft is its cadres' until they submit it.
+        Some(actor) if need.status == NeedStatus::Draft.as_str() => {
+            actor.can(Action::RecordNeed, Target::Region(&village_of(&need)?))
+        }
         Some(actor) => is_staff(actor, &village_of(&need)?),
         None => false,
     };
@@ -581,7 +588,11 @@ pub(crate) async fn apply(
             target_kind: "need",
             target_id: need.id.to_string(),
             region_code: Some(&need.village_code),
-            detail: Some(json!({"from": change.from.as_str(), "to": change.to.as_str()})),
+            detail: Some(json!({
+                "from": change.from.as_str(),
+                "to": change.to.as_str(),
+                "by": actor_role(action, who),
+            })),
         },
         now,
     )
@@ -776,6 +787,11 @@ pub async fn update(
                 changed.push(stringify!($name));
             })*
         };
+    }
+    // A new unit makes the old value per unit meaningless: it must come with the change
+    // (a money need's is implied).
+    if changes.unit.is_some() && changes.unit_value_fen.is_none() {
+        fields.unit_value_fen = None;
     }
     take!(
         category,
@@ -1047,28 +1063,17 @@ pub async fn worklist(
     region: Option<&str>,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
-    let mut scope = Condition::any();
-    let mut any = false;
-    for grant in &actor.grants {
-        if !matches!(grant.role, Role::Cadre | Role::Verifier) {
-            continue;
-        }
-        match &grant.scope {
-            Scope::Platform => {
-                scope = Condition::any().add(Expr::value(true));
-                any = true;
-                break;
-            }
-            Scope::Region(code) => {
-                scope = scope.add(region_column(code).eq(code.as_str()));
-                any = true;
-            }
-            Scope::Organisation(_) | Scope::Pairing { .. } => {}
-        }
-    }
-    if !any {
-        return Err(ApiError::forbidden());
-    }
+    // A cadre's needs in any status; a verifier's once submitted.
+    let recorded = reach_condition(reach(actor, Action::RecordNeed));
+    let verified = reach_condition(reach(actor, Action::VerifyNeed)).map(|c| {
+        Condition::all()
+            .add(c)
+            .add(needs::Column::Status.ne(NeedStatus::Draft.as_str()))
+    });
+    let scope = match (recorded, verified) {
+        (None, None) => return Err(ApiError::forbidden()),
+        (a, b) => Condition::any().add_option(a).add_option(b),
+    };
     let mut query = needs::Entity::find().filter(scope);
     if let Some(status) = status {
         let status = NeedStatus::parse(status).ok_or_else(|| {
@@ -1086,6 +1091,17 @@ pub async fn worklist(
         .order_by_desc(needs::Column::UpdatedAt)
         .order_by_desc(needs::Column::Id);
     page_of(app, query, paging).await
+}
+
+/// The needs within `reach`, as a condition; `None` for none at all.
+fn reach_condition(reach: Reach) -> Option<Condition> {
+    match reach {
+        Reach::Nowhere => None,
+        Reach::Everywhere => Some(Condition::all().add(Expr::cust("1 = 1"))),
+        Reach::Regions(regions) => Some(regions.iter().fold(Condition::any(), |any, code| {
+            any.add(region_column(code).eq(code.as_str()))
+        })),
+    }
 }
 
 /// Ids of needs whose notice period has ended by `now`, oldest first.

@@ -21,12 +21,16 @@ use crate::store::audit::Origin;
 use crate::store::entity::objections;
 use crate::store::outbox::Message;
 
-/// Objections from one address.
+/// Objections from one address (or account).
 pub const PER_ADDRESS: Limit = Limit {
     hits: 10,
     window: Duration::hours(1),
 };
-/// Objections from one address against one need.
+/// Objections open at once against one need: enough for a verifier to see that something is
+/// wrong, without letting a few addresses keep a need suspended by flooding it.
+pub const MAX_OPEN_PER_NEED: u64 = 10;
+
+/// Objections from one address (or account) against one need.
 pub const PER_ADDRESS_AND_NEED: Limit = Limit {
     hits: 3,
     window: Duration::days(1),
@@ -115,16 +119,18 @@ pub async fn file(
     }
     // The need must exist for the public before anything is counted against the caller.
     load_visible(&app.db, reporter, need_id).await?;
-    if let Some(address) = address.map(address_key) {
+    // Counted per address, and per account too for a signed-in objector (who may move between
+    // addresses).
+    let mut sources: Vec<String> = address
+        .map(|a| format!("address:{}", address_key(a)))
+        .into_iter()
+        .collect();
+    sources.extend(reporter.map(|a| format!("user:{}", a.user_id)));
+    for source in sources {
+        limit(&app.db, &format!("objection:{source}"), &PER_ADDRESS).await?;
         limit(
             &app.db,
-            &format!("objection:address:{address}"),
-            &PER_ADDRESS,
-        )
-        .await?;
-        limit(
-            &app.db,
-            &format!("objection:need:{need_id}:address:{address}"),
+            &format!("objection:need:{need_id}:{source}"),
             &PER_ADDRESS_AND_NEED,
         )
         .await?;
@@ -136,6 +142,20 @@ pub async fn file(
     let need = lock_visible(&txn, reporter, need_id).await?;
     let change =
         decide(&facts(&need, 0)?, NeedAction::Object, who, &rules(app), now).map_err(refused)?;
+    let open = objections::Entity::find()
+        .filter(objections::Column::NeedId.eq(need_id))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
+        .count(&txn)
+        .await?;
+    if open >= MAX_OPEN_PER_NEED {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            format!(
+                "this need is already being examined on {open} objections; object again once \
+                 they are decided if yours says something new"
+            ),
+        ));
+    }
     let objection = objections::ActiveModel {
         need_id: Set(need_id),
         reason: Set(reason),

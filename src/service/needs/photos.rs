@@ -2,7 +2,8 @@
 //! [`crate::media`]), served to whoever may see the need.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait,
+    QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -24,28 +25,40 @@ fn photo_error(e: PhotoError) -> ApiError {
     let code = match e {
         PhotoError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
         PhotoError::UnsupportedType => ErrorCode::UnsupportedMediaType,
-        PhotoError::TooManyPixels { .. } | PhotoError::Corrupt(_) => ErrorCode::InvalidPhoto,
+        PhotoError::TooManyPixels { .. } | PhotoError::TooMuchMemory | PhotoError::Corrupt(_) => {
+            ErrorCode::InvalidPhoto
+        }
     };
     ApiError::new(code, e.to_string())
 }
 
+/// Decodes at once, each holding up to `media`'s pixel budget: the bound on the memory photos
+/// take, however many arrive together.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Re-encodes an upload off the async threads.
 pub async fn prepare(app: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> {
     let max = app.settings.max_photo_bytes;
+    let _permit = DECODING.acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || media::reencode(&bytes, max))
         .await
         .map_err(ApiError::internal)?
         .map_err(photo_error)
 }
 
-/// Stores a photo's bytes under a fresh key.
-pub async fn store_file(app: &AppState, photo: &Photo) -> Result<String, ApiError> {
-    let key = format!("photos/{}/{}.jpg", &photo.sha256[..2], random_token());
-    app.files
-        .put(&key, &photo.jpeg)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(key)
+/// Refuses a photo beyond the need's allowance.
+async fn check_room(db: &impl ConnectionTrait, need_id: i64) -> Result<(), ApiError> {
+    let count = photos::Entity::find()
+        .filter(photos::Column::NeedId.eq(need_id))
+        .count(db)
+        .await?;
+    if count >= MAX_PER_NEED {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            format!("a need has at most {MAX_PER_NEED} photos; remove one first"),
+        ));
+    }
+    Ok(())
 }
 
 /// Adds a photo to a draft need.
@@ -67,8 +80,9 @@ pub async fn add(
         now,
     )
     .map_err(refused)?;
+    check_room(&app.db, need_id).await?;
     let photo = prepare(app, bytes).await?;
-    let key = store_file(app, &photo).await?;
+    let key = format!("photos/{}/{}.jpg", &photo.sha256[..2], random_token());
 
     let result = async {
         let txn = crate::store::begin_write(&app.db).await?;
@@ -81,16 +95,7 @@ pub async fn add(
             now,
         )
         .map_err(refused)?;
-        let count = photos::Entity::find()
-            .filter(photos::Column::NeedId.eq(need_id))
-            .count(&txn)
-            .await?;
-        if count >= MAX_PER_NEED {
-            return Err(ApiError::new(
-                ErrorCode::InvalidState,
-                format!("a need has at most {MAX_PER_NEED} photos; remove one first"),
-            ));
-        }
+        check_room(&txn, need_id).await?;
         let row = photos::ActiveModel {
             need_id: Set(Some(need_id)),
             storage_key: Set(key.clone()),
@@ -119,6 +124,11 @@ pub async fn add(
         )
         .await?;
         outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
+        // The file last, just before the commit: a request abandoned earlier leaves nothing.
+        app.files
+            .put(&key, &photo.jpeg)
+            .await
+            .map_err(ApiError::internal)?;
         txn.commit().await?;
         Ok(row)
     }
@@ -211,9 +221,13 @@ pub async fn serve(app: &AppState, who: Option<&Actor>, photo_id: i64) -> Result
         }
         (None, None) => return Err(ApiError::not_found("photo")),
     };
-    let need: needs::Model = load_visible(&app.db, who, need_id)
-        .await
-        .map_err(|_| ApiError::not_found("photo"))?;
+    let need: needs::Model =
+        load_visible(&app.db, who, need_id)
+            .await
+            .map_err(|e| match e.code {
+                ErrorCode::NotFound => ApiError::not_found("photo"),
+                _ => e,
+            })?;
     let public = is_public(&need);
     let jpeg = app
         .files
