@@ -54,5 +54,6 @@ pub mod household;
 pub mod id_card;
 pub mod need;
 pub mod phone;
+pub mod pledge;
 pub mod private_text;
 pub mod region;

@@ -177,6 +177,12 @@ code_enum! {
         Reopened = ("reopened", "有认捐释放，重新开放"),
         Fulfilled = ("fulfilled", "全部到位"),
         Closed = ("closed", "需求结束"),
+        Pledged = ("pledged", "认捐"),
+        Shipped = ("shipped", "已发出"),
+        Received = ("received", "确认收到"),
+        Thanked = ("thanked", "村里致谢"),
+        PledgeCancelled = ("pledge_cancelled", "认捐取消，数量释放"),
+        PledgeExpired = ("pledge_expired", "认捐逾期，数量释放"),
     }
 }
 

@@ -1,0 +1,371 @@
+//! Pledges (认捐): a donor's commitment toward a need, tracked to the doorstep.
+//!
+//! ```text
+//! pledged ─ship─► shipped ─confirm (with photo)─► received ─thank─► thanked
+//!    │
+//!    ├─cancel (donor, before shipment)─► cancelled
+//!    └─(due date passes)─► expired
+//! ```
+//!
+//! The arithmetic of the need's totals lives here too: what a new pledge may be, what a receipt
+//! gives back. The invariant itself (the active pledges never exceed the target) is held by one
+//! guarded update in the database, which this module's checks only pre-empt.
+
+use chrono::{DateTime, Utc};
+
+use super::authz::{Action, Actor, Target, authorize};
+use super::region::RegionCode;
+
+code_enum! {
+    pub enum PledgeStatus {
+        /// Committed; not yet sent.
+        Pledged = ("pledged", "已认捐"),
+        /// Sent, transferred or arranged by the donor.
+        Shipped = ("shipped", "已发出"),
+        /// The village confirmed what arrived.
+        Received = ("received", "已收到"),
+        /// The village thanked the donor.
+        Thanked = ("thanked", "已致谢"),
+        /// Taken back by the donor before shipment.
+        Cancelled = ("cancelled", "已取消"),
+        /// Not shipped by its due date; its quantity went back to the need.
+        Expired = ("expired", "已逾期"),
+    }
+}
+
+impl PledgeStatus {
+    /// Whether the pledge counts toward the need's pledged total.
+    pub fn is_active(self) -> bool {
+        !matches!(self, PledgeStatus::Cancelled | PledgeStatus::Expired)
+    }
+
+    /// What the donor does next, if anything: `ship` (or `cancel`), or nothing while the
+    /// village acts.
+    pub fn donor_next_step(self) -> Option<&'static str> {
+        match self {
+            PledgeStatus::Pledged => Some("ship"),
+            PledgeStatus::Shipped => Some("await_receipt"),
+            PledgeStatus::Received => Some("await_thanks"),
+            PledgeStatus::Thanked | PledgeStatus::Cancelled | PledgeStatus::Expired => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PledgeAction {
+    /// The donor marks it sent (a tracking number, a transfer reference).
+    Ship,
+    /// The village confirms what arrived, with a photo.
+    Confirm,
+    /// The village thanks the donor.
+    Thank,
+    /// The donor takes it back before shipment.
+    Cancel,
+    /// The platform expires it when its due date passes unshipped.
+    Expire,
+}
+
+impl PledgeAction {
+    pub const ALL: [PledgeAction; 5] = [
+        PledgeAction::Ship,
+        PledgeAction::Confirm,
+        PledgeAction::Thank,
+        PledgeAction::Cancel,
+        PledgeAction::Expire,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PledgeAction::Ship => "ship",
+            PledgeAction::Confirm => "confirm",
+            PledgeAction::Thank => "thank",
+            PledgeAction::Cancel => "cancel",
+            PledgeAction::Expire => "expire",
+        }
+    }
+}
+
+/// Who acts on a pledge.
+#[derive(Debug, Clone, Copy)]
+pub enum PledgeActor<'a> {
+    User(&'a Actor),
+    Platform,
+}
+
+/// What [`decide_pledge`] needs to know about a pledge.
+#[derive(Debug, Clone)]
+pub struct PledgeFacts {
+    pub status: PledgeStatus,
+    pub donor_user_id: i64,
+    /// The village of the pledge's need.
+    pub village: RegionCode,
+    pub quantity: i64,
+    pub due_at: DateTime<Utc>,
+    /// Whether a photo of the receipt has been added.
+    pub has_receipt_photo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PledgeRefusal {
+    #[error("only the pledge's donor can do this")]
+    NotDonor,
+    #[error("only the cadres of the need's village can do this")]
+    NotVillage,
+    #[error("only the platform itself does this")]
+    PlatformOnly,
+    #[error("a pledge that is {status} cannot be {}", past(*.action))]
+    WrongStatus {
+        status: PledgeStatus,
+        action: PledgeAction,
+    },
+    #[error("add a photo of what arrived before confirming the receipt")]
+    NoReceiptPhoto,
+    #[error("the pledge is not due yet")]
+    NotDue,
+}
+
+fn past(action: PledgeAction) -> &'static str {
+    match action {
+        PledgeAction::Ship => "marked shipped",
+        PledgeAction::Confirm => "confirmed as received",
+        PledgeAction::Thank => "thanked",
+        PledgeAction::Cancel => "cancelled",
+        PledgeAction::Expire => "expired",
+    }
+}
+
+/// Decides whether `who` may take `action` on the pledge at `now`, and its next status.
+pub fn decide_pledge(
+    facts: &PledgeFacts,
+    action: PledgeAction,
+    who: PledgeActor<'_>,
+    now: DateTime<Utc>,
+) -> Result<PledgeStatus, PledgeRefusal> {
+    use PledgeAction as A;
+    use PledgeStatus as S;
+    match (action, who) {
+        (A::Ship | A::Cancel, PledgeActor::User(actor)) if actor.user_id != facts.donor_user_id => {
+            return Err(PledgeRefusal::NotDonor);
+        }
+        (A::Confirm | A::Thank, PledgeActor::User(actor))
+            if authorize(actor, Action::ConfirmReceipt, Target::Region(&facts.village)).is_err() =>
+        {
+            return Err(PledgeRefusal::NotVillage);
+        }
+        (A::Expire, PledgeActor::User(_)) => return Err(PledgeRefusal::PlatformOnly),
+        (A::Ship | A::Cancel | A::Confirm | A::Thank, PledgeActor::Platform) => {
+            return Err(PledgeRefusal::NotDonor);
+        }
+        _ => {}
+    }
+    match (action, facts.status) {
+        (A::Ship, S::Pledged) => Ok(S::Shipped),
+        (A::Cancel, S::Pledged) => Ok(S::Cancelled),
+        (A::Expire, S::Pledged) if now >= facts.due_at => Ok(S::Expired),
+        (A::Expire, S::Pledged) => Err(PledgeRefusal::NotDue),
+        (A::Confirm, S::Shipped) if !facts.has_receipt_photo => Err(PledgeRefusal::NoReceiptPhoto),
+        (A::Confirm, S::Shipped) => Ok(S::Received),
+        (A::Thank, S::Received) => Ok(S::Thanked),
+        (action, status) => Err(PledgeRefusal::WrongStatus { status, action }),
+    }
+}
+
+/// Why a pledge's quantity is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuantityRefusal {
+    #[error("the quantity must be at least 1")]
+    NotPositive,
+    #[error("this need takes pledges of at least {minimum} (or exactly the {remaining} remaining)")]
+    BelowMinimum { minimum: i64, remaining: i64 },
+    #[error("only {remaining} remain to be pledged")]
+    OverPledged { remaining: i64 },
+}
+
+/// Whether a pledge of `quantity` fits a need with `remaining` left and a minimum pledge of
+/// `minimum`. A pledge of exactly what remains is always welcome, even below the minimum.
+pub fn check_quantity(quantity: i64, minimum: i64, remaining: i64) -> Result<(), QuantityRefusal> {
+    if quantity < 1 {
+        return Err(QuantityRefusal::NotPositive);
+    }
+    if quantity > remaining {
+        return Err(QuantityRefusal::OverPledged {
+            remaining: remaining.max(0),
+        });
+    }
+    if quantity < minimum && quantity != remaining {
+        return Err(QuantityRefusal::BelowMinimum { minimum, remaining });
+    }
+    Ok(())
+}
+
+/// What a confirmed receipt does to the need's totals: the received quantity counts as
+/// received, and what was pledged but did not arrive goes back to be pledged again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    pub received: i64,
+    pub released: i64,
+}
+
+pub fn receipt(pledged: i64, received: i64) -> Result<Receipt, String> {
+    if !(1..=pledged).contains(&received) {
+        return Err(format!("must be 1 to {pledged}, the quantity pledged"));
+    }
+    Ok(Receipt {
+        received,
+        released: pledged - received,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::domain::authz::{Grant, Role, Scope};
+
+    const DONOR: i64 = 10;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap()
+    }
+
+    fn facts(status: PledgeStatus) -> PledgeFacts {
+        PledgeFacts {
+            status,
+            donor_user_id: DONOR,
+            village: RegionCode::parse("441426100200").unwrap(),
+            quantity: 5,
+            due_at: t0(),
+            has_receipt_photo: true,
+        }
+    }
+
+    fn donor() -> Actor {
+        Actor {
+            user_id: DONOR,
+            grants: vec![],
+        }
+    }
+
+    fn cadre() -> Actor {
+        Actor {
+            user_id: 1,
+            grants: vec![Grant {
+                role: Role::Cadre,
+                scope: Scope::Region(RegionCode::parse("441426100200").unwrap()),
+            }],
+        }
+    }
+
+    #[test]
+    fn every_status_and_action_pair_moves_as_the_design_says() {
+        use PledgeAction as A;
+        use PledgeStatus as S;
+        let donor = donor();
+        let cadre = cadre();
+        let expected = |status: S, action: A| match (status, action) {
+            (S::Pledged, A::Ship) => Some(S::Shipped),
+            (S::Pledged, A::Cancel) => Some(S::Cancelled),
+            (S::Pledged, A::Expire) => Some(S::Expired),
+            (S::Shipped, A::Confirm) => Some(S::Received),
+            (S::Received, A::Thank) => Some(S::Thanked),
+            _ => None,
+        };
+        for &status in S::ALL {
+            for action in A::ALL {
+                let who = match action {
+                    A::Ship | A::Cancel => PledgeActor::User(&donor),
+                    A::Confirm | A::Thank => PledgeActor::User(&cadre),
+                    A::Expire => PledgeActor::Platform,
+                };
+                let got = decide_pledge(&facts(status), action, who, t0());
+                match expected(status, action) {
+                    Some(to) => assert_eq!(got, Ok(to), "{status} × {action:?}"),
+                    None => assert_eq!(
+                        got,
+                        Err(PledgeRefusal::WrongStatus { status, action }),
+                        "{status} × {action:?}"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_action_belongs_to_its_actor() {
+        let donor = donor();
+        let cadre = cadre();
+        let stranger = Actor {
+            user_id: 99,
+            grants: vec![],
+        };
+        let f = facts(PledgeStatus::Pledged);
+        for (action, wrong, refusal) in [
+            (PledgeAction::Ship, &cadre, PledgeRefusal::NotDonor),
+            (PledgeAction::Cancel, &stranger, PledgeRefusal::NotDonor),
+            (PledgeAction::Expire, &donor, PledgeRefusal::PlatformOnly),
+        ] {
+            let got = decide_pledge(&f, action, PledgeActor::User(wrong), t0());
+            assert_eq!(got, Err(refusal), "{action:?}");
+        }
+        let shipped = facts(PledgeStatus::Shipped);
+        for wrong in [&donor, &stranger] {
+            let got = decide_pledge(&shipped, PledgeAction::Confirm, PledgeActor::User(wrong), t0());
+            assert_eq!(got, Err(PledgeRefusal::NotVillage));
+        }
+    }
+
+    #[test]
+    fn a_receipt_needs_a_photo_and_expiry_waits_for_the_due_date() {
+        let mut shipped = facts(PledgeStatus::Shipped);
+        shipped.has_receipt_photo = false;
+        let cadre = cadre();
+        let got = decide_pledge(&shipped, PledgeAction::Confirm, PledgeActor::User(&cadre), t0());
+        assert_eq!(got, Err(PledgeRefusal::NoReceiptPhoto));
+        let pledged = facts(PledgeStatus::Pledged);
+        let early = t0() - Duration::seconds(1);
+        let got = decide_pledge(&pledged, PledgeAction::Expire, PledgeActor::Platform, early);
+        assert_eq!(got, Err(PledgeRefusal::NotDue));
+    }
+
+    #[test]
+    fn quantities_respect_the_remaining_and_the_minimum() {
+        assert_eq!(check_quantity(0, 1, 10), Err(QuantityRefusal::NotPositive));
+        assert_eq!(
+            check_quantity(11, 1, 10),
+            Err(QuantityRefusal::OverPledged { remaining: 10 })
+        );
+        assert_eq!(
+            check_quantity(2, 5, 10),
+            Err(QuantityRefusal::BelowMinimum {
+                minimum: 5,
+                remaining: 10
+            })
+        );
+        assert_eq!(check_quantity(3, 5, 3), Ok(()), "exactly the rest is welcome");
+        assert_eq!(check_quantity(10, 5, 10), Ok(()));
+    }
+
+    #[test]
+    fn a_partial_receipt_releases_the_rest() {
+        assert_eq!(
+            receipt(20, 15),
+            Ok(Receipt {
+                received: 15,
+                released: 5
+            })
+        );
+        assert!(receipt(20, 0).is_err());
+        assert!(receipt(20, 21).is_err());
+    }
+
+    #[test]
+    fn only_cancelled_and_expired_pledges_stop_counting() {
+        let active: Vec<&str> = PledgeStatus::ALL
+            .iter()
+            .filter(|s| s.is_active())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(active, ["pledged", "shipped", "received", "thanked"]);
+    }
+}
