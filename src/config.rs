@@ -62,6 +62,9 @@ pub struct Settings {
     pub scheduler_interval_secs: u64,
     /// Largest photo upload accepted, in bytes.
     pub max_photo_bytes: usize,
+    /// Days a donor has to ship a pledge before it expires and its quantity returns to the
+    /// need.
+    pub pledge_due_days: u32,
     /// How long a browser session lasts after sign-in, in hours.
     pub session_ttl_hours: u32,
     /// Per-capita annual income (fen) a household must reach in two consecutive years to leave
@@ -116,6 +119,7 @@ impl Default for Settings {
             second_verification_caps: DEFAULT_CAPS.to_owned(),
             scheduler_interval_secs: 30,
             max_photo_bytes: 10 * 1024 * 1024,
+            pledge_due_days: 30,
             session_ttl_hours: 24 * 7,
             household_exit_income_fen: 400_000,
             regions_dir: None,
@@ -275,6 +279,12 @@ impl Settings {
             return Err(ConfigError::new(
                 "scheduler_interval_secs",
                 "must be between 1 and 3600",
+            ));
+        }
+        if !(1..=365).contains(&self.pledge_due_days) {
+            return Err(ConfigError::new(
+                "pledge_due_days",
+                "must be between 1 and 365",
             ));
         }
         if self.max_photo_bytes < 64 * 1024 {

@@ -51,12 +51,14 @@ error_codes! {
     RegionNotFound = "region_not_found", NOT_FOUND;
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     Conflict = "conflict", CONFLICT;
+    NeedOverPledged = "need_over_pledged", CONFLICT;
     HouseholdDuplicate = "household_duplicate", CONFLICT;
     OrganisationDuplicate = "organisation_duplicate", CONFLICT;
     IncomeYearRecorded = "income_year_recorded", CONFLICT;
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
     InvalidState = "invalid_state", UNPROCESSABLE_ENTITY;
+    IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
@@ -79,6 +81,8 @@ pub struct ApiError {
     pub fields: Option<FieldErrors>,
     /// Seconds to wait, for 429 answers (sent as `Retry-After`).
     pub retry_after: Option<u64>,
+    /// Facts a client acts on, e.g. `{"remaining_quantity": 3}` with `need_over_pledged`.
+    pub details: Option<serde_json::Value>,
 }
 
 /// The body of every error response.
@@ -96,6 +100,10 @@ pub struct ErrorDetail {
     /// For validation failures: messages per field at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     fields: Option<FieldErrors>,
+    /// Facts a client acts on, e.g. `{"remaining_quantity": 3}` with `need_over_pledged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -105,7 +113,14 @@ impl ApiError {
             message: message.into(),
             fields: None,
             retry_after: None,
+            details: None,
         }
+    }
+
+    /// With facts the client acts on (`error.details`).
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
     }
 
     /// Too many attempts: try again in `seconds`.
@@ -175,6 +190,7 @@ impl ResponseError for ApiError {
                 code: self.code.as_str(),
                 message: self.message.clone(),
                 fields: self.fields.clone(),
+                details: self.details.clone(),
             },
         })
     }

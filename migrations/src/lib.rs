@@ -21,6 +21,7 @@ mod m20261123_000005_pledges;
 mod m20261123_000006_outbox_audit;
 mod m20261123_000007_rate_limits_meta;
 mod m20261123_000008_need_suspension;
+mod m20261123_000009_pledge_minimum;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_outbox_audit::Migration),
             Box::new(m20261123_000007_rate_limits_meta::Migration),
             Box::new(m20261123_000008_need_suspension::Migration),
+            Box::new(m20261123_000009_pledge_minimum::Migration),
         ]
     }
 }

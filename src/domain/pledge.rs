@@ -148,7 +148,12 @@ pub fn decide_pledge(
             return Err(PledgeRefusal::NotDonor);
         }
         (A::Confirm | A::Thank, PledgeActor::User(actor))
-            if authorize(actor, Action::ConfirmReceipt, Target::Region(&facts.village)).is_err() =>
+            if authorize(
+                actor,
+                Action::ConfirmReceipt,
+                Target::Region(&facts.village),
+            )
+            .is_err() =>
         {
             return Err(PledgeRefusal::NotVillage);
         }
@@ -310,7 +315,12 @@ mod tests {
         }
         let shipped = facts(PledgeStatus::Shipped);
         for wrong in [&donor, &stranger] {
-            let got = decide_pledge(&shipped, PledgeAction::Confirm, PledgeActor::User(wrong), t0());
+            let got = decide_pledge(
+                &shipped,
+                PledgeAction::Confirm,
+                PledgeActor::User(wrong),
+                t0(),
+            );
             assert_eq!(got, Err(PledgeRefusal::NotVillage));
         }
     }
@@ -320,7 +330,12 @@ mod tests {
         let mut shipped = facts(PledgeStatus::Shipped);
         shipped.has_receipt_photo = false;
         let cadre = cadre();
-        let got = decide_pledge(&shipped, PledgeAction::Confirm, PledgeActor::User(&cadre), t0());
+        let got = decide_pledge(
+            &shipped,
+            PledgeAction::Confirm,
+            PledgeActor::User(&cadre),
+            t0(),
+        );
         assert_eq!(got, Err(PledgeRefusal::NoReceiptPhoto));
         let pledged = facts(PledgeStatus::Pledged);
         let early = t0() - Duration::seconds(1);
@@ -342,7 +357,11 @@ mod tests {
                 remaining: 10
             })
         );
-        assert_eq!(check_quantity(3, 5, 3), Ok(()), "exactly the rest is welcome");
+        assert_eq!(
+            check_quantity(3, 5, 3),
+            Ok(()),
+            "exactly the rest is welcome"
+        );
         assert_eq!(check_quantity(10, 5, 10), Ok(()));
     }
 

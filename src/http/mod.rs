@@ -10,6 +10,7 @@ mod middleware;
 mod needs;
 mod openapi;
 mod organisations;
+mod pledges;
 mod regions;
 mod users;
 
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(organisations::routes)
                 .configure(households::routes)
                 .configure(needs::routes)
+                .configure(pledges::routes)
                 .configure(users::routes)
                 .configure(regions::routes),
         );

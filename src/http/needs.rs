@@ -385,7 +385,7 @@ pub async fn add_photo(
 }
 
 /// The body, refused with 413 as soon as it grows past `max` bytes.
-async fn read_limited(mut body: web::Payload, max: usize) -> Result<Vec<u8>, ApiError> {
+pub(super) async fn read_limited(mut body: web::Payload, max: usize) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {

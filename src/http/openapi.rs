@@ -6,7 +6,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{account, health, households, needs, organisations, regions, users};
+use super::{account, health, households, needs, organisations, pledges, regions, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -52,6 +52,15 @@ use super::{account, health, households, needs, organisations, regions, users};
         needs::add_photo,
         needs::remove_photo,
         needs::photo,
+        pledges::create,
+        pledges::of_need,
+        pledges::mine,
+        pledges::show,
+        pledges::ship,
+        pledges::cancel,
+        pledges::add_photo,
+        pledges::confirm,
+        pledges::thank,
         users::grant,
         users::revoke,
         health::healthz,
@@ -75,6 +84,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/needs/{id}"),
     ("post", "/api/v1/needs/{id}/objections"),
     ("get", "/api/v1/photos/{id}"),
+    ("get", "/api/v1/needs/{id}/pledges"),
 ];
 
 impl Modify for CommonErrors {

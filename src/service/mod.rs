@@ -6,4 +6,5 @@ pub mod demo;
 pub mod households;
 pub mod needs;
 pub mod organisations;
+pub mod pledges;
 pub mod regions;

@@ -21,6 +21,18 @@ pub enum Message {
     MailNeedRejected { need_id: i64 },
     /// Tell the need's verifiers that an objection was filed.
     MailObjectionFiled { need_id: i64, objection_id: i64 },
+    /// Tell the need's cadres that something was pledged for it.
+    MailPledgeReceived { pledge_id: i64 },
+    /// Confirm a pledge to its donor.
+    MailPledgeConfirmation { pledge_id: i64 },
+    /// Tell the need's cadres that a pledge was shipped.
+    MailPledgeShipped { pledge_id: i64 },
+    /// Tell the donor that the village confirmed the receipt.
+    MailReceiptConfirmed { pledge_id: i64 },
+    /// Bring the village's thanks to the donor.
+    MailPledgeThanked { pledge_id: i64 },
+    /// Tell the donor that their pledge expired unshipped.
+    MailPledgeExpired { pledge_id: i64 },
 }
 
 impl Message {
@@ -31,6 +43,12 @@ impl Message {
             Message::MailNeedVerified { .. } => "mail_need_verified",
             Message::MailNeedRejected { .. } => "mail_need_rejected",
             Message::MailObjectionFiled { .. } => "mail_objection_filed",
+            Message::MailPledgeReceived { .. } => "mail_pledge_received",
+            Message::MailPledgeConfirmation { .. } => "mail_pledge_confirmation",
+            Message::MailPledgeShipped { .. } => "mail_pledge_shipped",
+            Message::MailReceiptConfirmed { .. } => "mail_receipt_confirmed",
+            Message::MailPledgeThanked { .. } => "mail_pledge_thanked",
+            Message::MailPledgeExpired { .. } => "mail_pledge_expired",
         }
     }
 
@@ -40,6 +58,12 @@ impl Message {
             | Message::MailNeedVerified { need_id }
             | Message::MailNeedRejected { need_id }
             | Message::MailObjectionFiled { need_id, .. } => ("need", *need_id),
+            Message::MailPledgeReceived { pledge_id }
+            | Message::MailPledgeConfirmation { pledge_id }
+            | Message::MailPledgeShipped { pledge_id }
+            | Message::MailReceiptConfirmed { pledge_id }
+            | Message::MailPledgeThanked { pledge_id }
+            | Message::MailPledgeExpired { pledge_id } => ("pledge", *pledge_id),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Transitions that happen because time passes: a need's notice period ends (it is published),
-//! a need's deadline passes (it expires). Runs inside every `serve` process; each move is a
+//! a need's deadline passes (it expires), a pledge's due date passes unshipped (it expires and
+//! its quantity returns to the need). Runs inside every `serve` process; each move is a
 //! guarded update, so several nodes ticking at once move each need exactly once. Also prunes
 //! what has outlived its use: expired sessions, old rate-limit windows and idempotency keys.
 
@@ -12,7 +13,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::domain::need::NeedAction;
 use crate::error::ApiError;
-use crate::service::needs;
+use crate::service::{needs, pledges};
 use crate::startup::AppState;
 
 /// Needs moved per kind and tick; more wait for the next tick.
@@ -23,6 +24,8 @@ const BATCH: u64 = 500;
 pub struct TickReport {
     pub published: usize,
     pub expired: usize,
+    /// Pledges unshipped past their due date, their quantity returned to their needs.
+    pub pledges_expired: usize,
     pub pruned: u64,
 }
 
@@ -36,6 +39,14 @@ pub async fn tick(app: &AppState) -> Result<TickReport, ApiError> {
     }
     for id in needs::due_for_expiry(&app.db, now, BATCH).await? {
         report.expired += usize::from(advance(app, id, NeedAction::Expire).await);
+    }
+    for id in pledges::due_for_expiry(&app.db, now, BATCH).await? {
+        match pledges::expire(app, id).await {
+            Ok(expired) => report.pledges_expired += usize::from(expired),
+            Err(error) => {
+                tracing::warn!(pledge_id = id, %error, "scheduler could not expire a pledge");
+            }
+        }
     }
     // Sessions, rate limits and idempotency keys are stamped by the system's clock, not the
     // (in tests, movable) clock that drives needs.
@@ -92,10 +103,11 @@ pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
         loop {
             interval.tick().await;
             match tick(&app).await {
-                Ok(report) if report.published + report.expired > 0 => {
+                Ok(report) if report.published + report.expired + report.pledges_expired > 0 => {
                     tracing::info!(
                         published = report.published,
                         expired = report.expired,
+                        pledges_expired = report.pledges_expired,
                         "scheduler moved needs"
                     );
                 }

@@ -11,5 +11,6 @@ mod health;
 mod households;
 mod needs;
 mod organisations;
+mod pledges;
 mod privacy;
 mod regions;

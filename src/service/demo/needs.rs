@@ -417,6 +417,7 @@ impl Demo {
                 unit_value_fen: Some(need.unit_value_fen),
                 urgency: Some(need.urgency.to_owned()),
                 deadline: clock.now() + Duration::days(need.deadline_days),
+                min_pledge_quantity: None,
             },
         };
         let failed = |what: &'static str| move |e| anyhow::anyhow!("demo need {what}: {e}");

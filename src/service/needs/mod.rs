@@ -78,6 +78,10 @@ pub struct NeedFields {
     #[schema(value_type = Option<Urgency>)]
     pub urgency: Option<String>,
     pub deadline: DateTime<Utc>,
+    /// The smallest pledge taken (a pledge of exactly what remains is always taken); 1 when
+    /// left out.
+    #[schema(minimum = 1)]
+    pub min_pledge_quantity: Option<i64>,
 }
 
 /// Changes to a draft; fields left out stay as they are.
@@ -95,6 +99,7 @@ pub struct NeedChanges {
     #[schema(value_type = Option<Urgency>)]
     pub urgency: Option<String>,
     pub deadline: Option<DateTime<Utc>>,
+    pub min_pledge_quantity: Option<i64>,
 }
 
 /// A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
@@ -189,6 +194,7 @@ struct Valid {
     unit_value_fen: i64,
     urgency: Urgency,
     deadline: DateTime<Utc>,
+    min_pledge: i64,
 }
 
 impl Valid {
@@ -276,6 +282,13 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
             format!("must be within {MAX_DEADLINE_DAYS} days"),
         );
     }
+    let min_pledge = fields.min_pledge_quantity.unwrap_or(1);
+    if !(1..=Ord::max(fields.target_quantity, 1)).contains(&min_pledge) {
+        fail(
+            "min_pledge_quantity",
+            "must be 1 to the target quantity".into(),
+        );
+    }
     match (category, unit, urgency, unit_value_fen, errors.is_empty()) {
         (Some(category), Some(unit), Some(urgency), Some(unit_value_fen), true) => Ok(Valid {
             category,
@@ -286,6 +299,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
             unit_value_fen,
             urgency,
             deadline: fields.deadline,
+            min_pledge,
         }),
         _ => Err(ApiError::validation(errors)),
     }
@@ -356,7 +370,10 @@ fn village_of(need: &needs::Model) -> Result<RegionCode, ApiError> {
     RegionCode::parse(&need.village_code).map_err(ApiError::internal)
 }
 
-fn facts(need: &needs::Model, other_open_objections: u64) -> Result<NeedFacts, ApiError> {
+pub(crate) fn facts(
+    need: &needs::Model,
+    other_open_objections: u64,
+) -> Result<NeedFacts, ApiError> {
     Ok(NeedFacts {
         status: projection::stored(NeedStatus::parse, &need.status, "need status")?,
         village: village_of(need)?,
@@ -707,6 +724,7 @@ pub async fn create(
         unit_value_fen: Set(valid.unit_value_fen),
         urgency: Set(valid.urgency.as_str().to_owned()),
         deadline: Set(valid.deadline.fixed_offset()),
+        min_pledge_quantity: Set(valid.min_pledge),
         status: Set(NeedStatus::Draft.as_str().to_owned()),
         requires_second_verification: Set(false),
         created_by: Set(actor.user_id),
@@ -755,6 +773,7 @@ fn fields_of(need: &needs::Model) -> NeedFields {
         unit_value_fen: Some(need.unit_value_fen),
         urgency: Some(need.urgency.clone()),
         deadline: need.deadline.to_utc(),
+        min_pledge_quantity: Some(need.min_pledge_quantity),
     }
 }
 
@@ -802,6 +821,7 @@ pub async fn update(
         unit_value_fen => Some,
         urgency => Some,
         deadline,
+        min_pledge_quantity => Some,
     );
     if changed.is_empty() {
         return Err(ApiError::new(
@@ -821,6 +841,7 @@ pub async fn update(
     row.unit_value_fen = Set(valid.unit_value_fen);
     row.urgency = Set(valid.urgency.as_str().to_owned());
     row.deadline = Set(valid.deadline.fixed_offset());
+    row.min_pledge_quantity = Set(valid.min_pledge);
     row.updated_at = Set(now.fixed_offset());
     row.version = Set(need.version + 1);
     row.update(&txn).await?;

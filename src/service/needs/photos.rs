@@ -46,19 +46,91 @@ pub async fn prepare(app: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> 
         .map_err(photo_error)
 }
 
-/// Refuses a photo beyond the need's allowance.
-async fn check_room(db: &impl ConnectionTrait, need_id: i64) -> Result<(), ApiError> {
-    let count = photos::Entity::find()
-        .filter(photos::Column::NeedId.eq(need_id))
-        .count(db)
-        .await?;
-    if count >= MAX_PER_NEED {
+/// What a photo belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    Need(i64),
+    /// A pledge's receipt.
+    Pledge(i64),
+}
+
+/// Photos `owner` has.
+pub async fn count(db: &impl ConnectionTrait, owner: Owner) -> Result<u64, ApiError> {
+    let filter = match owner {
+        Owner::Need(id) => photos::Column::NeedId.eq(id),
+        Owner::Pledge(id) => photos::Column::PledgeId.eq(id),
+    };
+    Ok(photos::Entity::find().filter(filter).count(db).await?)
+}
+
+/// Refuses a photo beyond the allowance.
+async fn check_room(db: &impl ConnectionTrait, owner: Owner) -> Result<(), ApiError> {
+    if count(db, owner).await? >= MAX_PER_NEED {
         return Err(ApiError::new(
             ErrorCode::InvalidState,
-            format!("a need has at most {MAX_PER_NEED} photos; remove one first"),
+            format!("at most {MAX_PER_NEED} photos; remove one first"),
         ));
     }
     Ok(())
+}
+
+/// Records `photo` for `owner` in `txn` and writes its file under a fresh key. Call it last
+/// before the commit (an abandoned request then leaves no file behind), and [`discard`] the
+/// file if the commit fails.
+pub async fn save(
+    app: &AppState,
+    txn: &impl ConnectionTrait,
+    owner: Owner,
+    photo: &Photo,
+    uploaded_by: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<photos::Model, ApiError> {
+    check_room(txn, owner).await?;
+    let (need_id, pledge_id) = match owner {
+        Owner::Need(id) => (Some(id), None),
+        Owner::Pledge(id) => (None, Some(id)),
+    };
+    let key = format!("photos/{}/{}.jpg", &photo.sha256[..2], random_token());
+    let row = photos::ActiveModel {
+        need_id: Set(need_id),
+        pledge_id: Set(pledge_id),
+        storage_key: Set(key.clone()),
+        content_type: Set(Photo::CONTENT_TYPE.to_owned()),
+        byte_size: Set(photo.jpeg.len() as i64),
+        width: Set(photo.width as i32),
+        height: Set(photo.height as i32),
+        sha256: Set(photo.sha256.clone()),
+        uploaded_by: Set(Some(uploaded_by)),
+        created_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    app.files
+        .put(&key, &photo.jpeg)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(row)
+}
+
+/// Commits `txn` after [`save`]; if the commit fails, the file it wrote goes too.
+pub async fn commit_saved(
+    app: &AppState,
+    txn: sea_orm::DatabaseTransaction,
+    row: &photos::Model,
+) -> Result<PhotoRef, ApiError> {
+    if let Err(e) = txn.commit().await {
+        if let Err(cleanup) = app.files.delete(&row.storage_key).await {
+            tracing::warn!(error = %cleanup, "could not remove an unused photo file");
+        }
+        return Err(e.into());
+    }
+    Ok(PhotoRef {
+        url: format!("/api/v1/photos/{}", row.id),
+        id: row.id,
+        width: row.width,
+        height: row.height,
+    })
 }
 
 /// Adds a photo to a draft need.
@@ -70,84 +142,41 @@ pub async fn add(
     origin: &Origin,
 ) -> Result<PhotoRef, ApiError> {
     let now = app.clock.now();
-    // Checked before the costly decode, and again in the transaction.
-    let need = load_visible(&app.db, Some(actor), need_id).await?;
-    decide(
-        &facts(&need, 0)?,
-        NeedAction::Edit,
-        Who::User(actor),
-        &rules(app),
-        now,
-    )
-    .map_err(refused)?;
-    check_room(&app.db, need_id).await?;
-    let photo = prepare(app, bytes).await?;
-    let key = format!("photos/{}/{}.jpg", &photo.sha256[..2], random_token());
-
-    let result = async {
-        let txn = crate::store::begin_write(&app.db).await?;
-        let need = lock_visible(&txn, Some(actor), need_id).await?;
+    let edit = |need: &needs::Model| -> Result<(), ApiError> {
         decide(
-            &facts(&need, 0)?,
+            &facts(need, 0)?,
             NeedAction::Edit,
             Who::User(actor),
             &rules(app),
             now,
         )
-        .map_err(refused)?;
-        check_room(&txn, need_id).await?;
-        let row = photos::ActiveModel {
-            need_id: Set(Some(need_id)),
-            storage_key: Set(key.clone()),
-            content_type: Set(Photo::CONTENT_TYPE.to_owned()),
-            byte_size: Set(photo.jpeg.len() as i64),
-            width: Set(photo.width as i32),
-            height: Set(photo.height as i32),
-            sha256: Set(photo.sha256.clone()),
-            uploaded_by: Set(Some(actor.user_id)),
-            created_at: Set(now.fixed_offset()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        audit::record_at(
-            &txn,
-            origin,
-            Entry {
-                action: "need.photo_add",
-                target_kind: "need",
-                target_id: need_id.to_string(),
-                region_code: Some(&need.village_code),
-                detail: Some(json!({"photo_id": row.id})),
-            },
-            now,
-        )
-        .await?;
-        outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
-        // The file last, just before the commit: a request abandoned earlier leaves nothing.
-        app.files
-            .put(&key, &photo.jpeg)
-            .await
-            .map_err(ApiError::internal)?;
-        txn.commit().await?;
-        Ok(row)
-    }
-    .await;
-    match result {
-        Ok(row) => Ok(PhotoRef {
-            url: format!("/api/v1/photos/{}", row.id),
-            id: row.id,
-            width: row.width,
-            height: row.height,
-        }),
-        Err(e) => {
-            // Nothing refers to the file: do not leave it behind.
-            if let Err(cleanup) = app.files.delete(&key).await {
-                tracing::warn!(error = %cleanup, "could not remove an unused photo file");
-            }
-            Err(e)
-        }
-    }
+        .map(|_| ())
+        .map_err(refused)
+    };
+    // Checked before the costly decode, and again in the transaction.
+    edit(&load_visible(&app.db, Some(actor), need_id).await?)?;
+    check_room(&app.db, Owner::Need(need_id)).await?;
+    let photo = prepare(app, bytes).await?;
+
+    let txn = crate::store::begin_write(&app.db).await?;
+    let need = lock_visible(&txn, Some(actor), need_id).await?;
+    edit(&need)?;
+    outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
+    audit::record_at(
+        &txn,
+        origin,
+        Entry {
+            action: "need.photo_add",
+            target_kind: "need",
+            target_id: need_id.to_string(),
+            region_code: Some(&need.village_code),
+            detail: Some(json!({"sha256": photo.sha256})),
+        },
+        now,
+    )
+    .await?;
+    let row = save(app, &txn, Owner::Need(need_id), &photo, actor.user_id, now).await?;
+    commit_saved(app, txn, &row).await
 }
 
 /// Removes a photo from a draft need.

@@ -38,6 +38,8 @@ pub struct PublicNeed {
     pub pledged_quantity: i64,
     pub received_quantity: i64,
     pub remaining_quantity: i64,
+    /// The smallest pledge taken, unless it is exactly what remains.
+    pub min_pledge_quantity: i64,
     /// Estimated value of one unit, in fen.
     pub unit_value_fen: i64,
     pub target_value_fen: i64,
@@ -194,6 +196,7 @@ pub fn public_need(need: &needs::Model, context: &PublicContext) -> Result<Publi
         pledged_quantity: need.pledged_quantity,
         received_quantity: need.received_quantity,
         remaining_quantity: remaining,
+        min_pledge_quantity: need.min_pledge_quantity,
         unit_value_fen: need.unit_value_fen,
         target_value_fen: need.target_quantity * need.unit_value_fen,
         remaining_value_fen: remaining * need.unit_value_fen,

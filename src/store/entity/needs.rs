@@ -40,6 +40,7 @@ pub struct Model {
     pub updated_at: DateTimeWithTimeZone,
     pub version: i32,
     pub suspended_at: Option<DateTimeWithTimeZone>,
+    pub min_pledge_quantity: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,241 @@
+//! Pledges: `POST /api/v1/needs/{id}/pledges` (with `Idempotency-Key`), the public list of a
+//! need's pledges, a donor's own, and the moves of `/api/v1/pledges/{id}/…`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use super::endpoint;
+use super::needs::read_limited;
+use crate::error::{ApiError, ErrorBody};
+use crate::service::needs::PhotoRef;
+use crate::service::pledges::{
+    self, Answer, IdempotencyKey, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation,
+    Shipment, Step, Thanks,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(endpoint("/needs/{id}/pledges").get(of_need).post(create))
+        .service(endpoint("/me/pledges").get(mine))
+        .service(endpoint("/pledges/{id}").get(show))
+        .service(endpoint("/pledges/{id}/ship").post(ship))
+        .service(endpoint("/pledges/{id}/cancel").post(cancel))
+        .service(endpoint("/pledges/{id}/photos").post(add_photo))
+        .service(endpoint("/pledges/{id}/confirm").post(confirm))
+        .service(endpoint("/pledges/{id}/thanks").post(thank));
+}
+
+/// The header that makes a pledge safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Pledge toward a published need. With an `Idempotency-Key` header, a retry of the same
+/// request (same key, same body) gets the first answer again (`Idempotent-Replayed: true`)
+/// and pledges nothing more; the same key with another body is refused.
+#[utoipa::path(post, path = "/api/v1/needs/{id}/pledges", tag = "pledges",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
+    request_body = NewPledge,
+    responses((status = 201, body = PledgeView),
+        (status = 409, body = ErrorBody, description = "`need_over_pledged`, with `details.remaining_quantity`"),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not published; `idempotency_key_reused`")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<NewPledge>,
+) -> Result<HttpResponse, ApiError> {
+    let key = req
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        // A value that is not visible ASCII reads as empty, which the parser refuses.
+        .map(|v| IdempotencyKey::parse(v.to_str().unwrap_or_default()))
+        .transpose()?;
+    let answer = pledges::pledge(
+        &state,
+        &caller.0.user,
+        &caller.0.actor,
+        id.into_inner(),
+        body.into_inner(),
+        key,
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(match answer {
+        Answer::Created(view) => HttpResponse::Created().json(view),
+        Answer::Replayed { status, body } => HttpResponse::build(
+            actix_web::http::StatusCode::from_u16(status).map_err(ApiError::internal)?,
+        )
+        .content_type("application/json")
+        .insert_header(("idempotent-replayed", "true"))
+        .body(body),
+    })
+}
+
+/// The pledges toward a need, as the public sees them (names as the donors chose).
+#[utoipa::path(get, path = "/api/v1/needs/{id}/pledges", tag = "pledges", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<PublicPledge>)))]
+pub async fn of_need(
+    state: web::Data<AppState>,
+    caller: MaybeAuth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<PublicPledge>>, ApiError> {
+    let actor = caller.0.as_ref().map(|c| &c.actor);
+    Ok(web::Json(
+        pledges::of_need(&state, actor, id.into_inner()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MineQuery {
+    /// Only pledges in this status.
+    pub status: Option<String>,
+}
+
+/// 我的认捐: the caller's pledges, newest first, each with its next step.
+#[utoipa::path(get, path = "/api/v1/me/pledges", tag = "pledges", params(MineQuery),
+    responses((status = 200, body = Vec<PledgeView>)))]
+pub async fn mine(
+    state: web::Data<AppState>,
+    caller: Auth,
+    query: web::Query<MineQuery>,
+) -> Result<web::Json<Vec<PledgeView>>, ApiError> {
+    Ok(web::Json(
+        pledges::mine(&state, &caller.0.actor, query.status.as_deref()).await?,
+    ))
+}
+
+/// One pledge, for its donor and its need's cadres and verifiers.
+#[utoipa::path(get, path = "/api/v1/pledges/{id}", tag = "pledges", params(("id" = i64, Path)),
+    responses((status = 200, body = PledgeView)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<PledgeView>, ApiError> {
+    Ok(web::Json(
+        pledges::show(&state, &caller.0.actor, id.into_inner()).await?,
+    ))
+}
+
+async fn step(
+    state: &AppState,
+    caller: &Auth,
+    origin: &RequestOrigin,
+    id: i64,
+    step: Step,
+) -> Result<web::Json<PledgeView>, ApiError> {
+    Ok(web::Json(
+        pledges::step(state, &caller.0.actor, id, step, &caller.origin(origin)).await?,
+    ))
+}
+
+/// Mark a pledge shipped, transferred or arranged (its donor).
+#[utoipa::path(post, path = "/api/v1/pledges/{id}/ship", tag = "pledges", params(("id" = i64, Path)),
+    request_body = Shipment,
+    responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`")))]
+pub async fn ship(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<Shipment>,
+) -> Result<web::Json<PledgeView>, ApiError> {
+    let Shipment { carrier, reference } = body.into_inner();
+    step(
+        &state,
+        &caller,
+        &origin,
+        id.into_inner(),
+        Step::Ship { carrier, reference },
+    )
+    .await
+}
+
+/// Cancel a pledge before it is shipped (its donor); its quantity returns to the need.
+#[utoipa::path(post, path = "/api/v1/pledges/{id}/cancel", tag = "pledges", params(("id" = i64, Path)),
+    responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: already shipped")))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+) -> Result<web::Json<PledgeView>, ApiError> {
+    step(&state, &caller, &origin, id.into_inner(), Step::Cancel).await
+}
+
+/// Add a photo of what arrived to a shipped pledge (the need's village's cadres): the raw
+/// bytes of a JPEG, PNG or WebP picture, re-encoded without metadata.
+#[utoipa::path(post, path = "/api/v1/pledges/{id}/photos", tag = "pledges", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = PhotoRef), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped")))]
+pub async fn add_photo(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
+    let photo = pledges::add_receipt_photo(
+        &state,
+        &caller.0.actor,
+        id.into_inner(),
+        bytes,
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(photo))
+}
+
+/// Confirm what arrived (the need's village's cadres, after adding a photo). Less than pledged
+/// is a partial receipt: the rest returns to the need.
+#[utoipa::path(post, path = "/api/v1/pledges/{id}/confirm", tag = "pledges", params(("id" = i64, Path)),
+    request_body = ReceiptConfirmation,
+    responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped, or no receipt photo yet")))]
+pub async fn confirm(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<ReceiptConfirmation>,
+) -> Result<web::Json<PledgeView>, ApiError> {
+    let received_quantity = body.received_quantity;
+    step(
+        &state,
+        &caller,
+        &origin,
+        id.into_inner(),
+        Step::Confirm { received_quantity },
+    )
+    .await
+}
+
+/// Thank the donor for a received pledge (the need's village's cadres).
+#[utoipa::path(post, path = "/api/v1/pledges/{id}/thanks", tag = "pledges", params(("id" = i64, Path)),
+    request_body = Thanks,
+    responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not received")))]
+pub async fn thank(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<Thanks>,
+) -> Result<web::Json<PledgeView>, ApiError> {
+    let note = body.into_inner().note;
+    step(
+        &state,
+        &caller,
+        &origin,
+        id.into_inner(),
+        Step::Thank { note },
+    )
+    .await
+}

@@ -1,0 +1,933 @@
+//! Pledges (认捐): made by donors toward published needs, never beyond the target, tracked from
+//! shipment to the village's confirmed receipt and thanks.
+//!
+//! The invariant (a need's active pledges never exceed its target) is one guarded update,
+//! [`take_quantity`]: `pledged + q <= target` is checked by the database in the statement that
+//! adds `q`, so no interleaving of requests on any number of nodes can pass it.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::domain::authz::{Action, Actor, Target};
+use crate::domain::need::{EventKind, NeedAction, NeedStatus, PledgeKind, Unit, Who, decide};
+use crate::domain::pledge::{
+    PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
+    check_quantity, decide_pledge, receipt,
+};
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, ErrorCode};
+use crate::service::needs::photos::{self, Owner};
+use crate::service::needs::projection::stored;
+use crate::service::needs::{self, Extra, Move, PhotoRef};
+use crate::startup::AppState;
+use crate::store::accounts::User;
+use crate::store::audit::{self, Entry, Origin};
+use crate::store::entity::{
+    idempotency_keys, need_events, needs as need_rows, organisations, pledges,
+};
+use crate::store::outbox::{self, Message};
+
+/// The public name of an anonymous donor.
+pub const ANONYMOUS: &str = "爱心人士";
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct NewPledge {
+    /// In the need's unit; fen for a money need.
+    #[schema(minimum = 1)]
+    pub quantity: i64,
+    /// Show the donor as 爱心人士 rather than by name.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// A message to the village, shown with the pledge.
+    #[schema(max_length = 200)]
+    pub message: Option<String>,
+    /// Pledge on behalf of this verified organisation (its admins and members).
+    pub org_id: Option<i64>,
+}
+
+/// A pledge as its donor and the need's village see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PledgeView {
+    pub id: i64,
+    pub need_id: i64,
+    pub need_title: String,
+    pub kind: PledgeKind,
+    pub unit: Unit,
+    pub quantity: i64,
+    pub received_quantity: Option<i64>,
+    pub status: PledgeStatus,
+    /// What the donor does next: `ship` (or cancel), `await_receipt`, `await_thanks`; none once
+    /// done.
+    pub next_step: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub anonymous: bool,
+    /// The name shown in public.
+    pub display_name: String,
+    pub message: Option<String>,
+    /// Ship by then, or the pledge expires and its quantity returns to the need.
+    pub due_at: DateTime<Utc>,
+    pub shipment_carrier: Option<String>,
+    pub shipment_reference: Option<String>,
+    pub thanks_note: Option<String>,
+    pub receipt_photos: Vec<PhotoRef>,
+    pub created_at: DateTime<Utc>,
+    pub shipped_at: Option<DateTime<Utc>>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub thanked_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub expired_at: Option<DateTime<Utc>>,
+}
+
+/// A pledge as anyone sees it on its need.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicPledge {
+    pub id: i64,
+    pub display_name: String,
+    pub quantity: i64,
+    pub received_quantity: Option<i64>,
+    pub status: PledgeStatus,
+    pub message: Option<String>,
+    pub thanks_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub shipped_at: Option<DateTime<Utc>>,
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+/// How a pledge request was answered: afresh, or as the first time under its idempotency key.
+pub enum Answer {
+    Created(Box<PledgeView>),
+    Replayed { status: u16, body: String },
+}
+
+/// An `Idempotency-Key`: 1 to 128 visible ASCII characters.
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        if (1..=128).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                "Idempotency-Key: must be 1 to 128 visible ASCII characters",
+            ))
+        }
+    }
+}
+
+fn refused(refusal: PledgeRefusal) -> ApiError {
+    let code = match refusal {
+        PledgeRefusal::NotDonor | PledgeRefusal::NotVillage | PledgeRefusal::PlatformOnly => {
+            ErrorCode::Forbidden
+        }
+        PledgeRefusal::WrongStatus { .. }
+        | PledgeRefusal::NoReceiptPhoto
+        | PledgeRefusal::NotDue => ErrorCode::InvalidState,
+    };
+    ApiError::new(code, refusal.to_string())
+}
+
+fn over_pledged(remaining: i64, unit: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NeedOverPledged,
+        if remaining > 0 {
+            format!("only {remaining} remain to be pledged; thank you for pledging what remains")
+        } else {
+            "this need is already fully pledged; thank you, and see the other needs".to_owned()
+        },
+    )
+    .with_details(json!({"remaining_quantity": remaining, "unit": unit}))
+}
+
+/// Adds `quantity` to the need's pledged total if, and only if, it still fits under the target
+/// and the need is open to pledges. Negative `quantity` releases. Returns whether it applied.
+async fn take_quantity(
+    txn: &impl ConnectionTrait,
+    need_id: i64,
+    quantity: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let mut update = need_rows::Entity::update_many()
+        .col_expr(
+            need_rows::Column::PledgedQuantity,
+            Expr::col(need_rows::Column::PledgedQuantity).add(quantity),
+        )
+        .col_expr(
+            need_rows::Column::Version,
+            Expr::col(need_rows::Column::Version).add(1),
+        )
+        .col_expr(
+            need_rows::Column::UpdatedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(need_rows::Column::Id.eq(need_id));
+    if quantity > 0 {
+        update = update
+            .filter(need_rows::Column::Status.eq(NeedStatus::Published.as_str()))
+            .filter(
+                Expr::col(need_rows::Column::PledgedQuantity)
+                    .add(quantity)
+                    .lte(Expr::col(need_rows::Column::TargetQuantity)),
+            );
+    }
+    Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
+/// Moves the need as its new totals dictate: fully pledged, back to published, fulfilled.
+async fn follow_totals(
+    app: &AppState,
+    txn: &impl ConnectionTrait,
+    need_id: i64,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let rules = crate::domain::need::Rules {
+        notice: app.settings.notice(),
+    };
+    for action in [NeedAction::Fill, NeedAction::Release, NeedAction::Complete] {
+        let need = needs::lock(txn, need_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("need"))?;
+        let facts = needs::facts(&need, 0)?;
+        if let Ok(change) = decide(&facts, action, Who::Platform, &rules, now) {
+            let step = Move {
+                action,
+                who: Who::Platform,
+                change,
+                extra: Extra::default(),
+            };
+            needs::apply(txn, &need, step, origin, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A timeline entry about a pledge.
+async fn event(
+    txn: &impl ConnectionTrait,
+    pledge: &pledges::Model,
+    kind: EventKind,
+    actor: (&str, Option<i64>),
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let label = matches!(kind, EventKind::Pledged | EventKind::Shipped)
+        .then(|| pledge.display_name.clone())
+        .flatten();
+    need_events::ActiveModel {
+        need_id: Set(pledge.need_id),
+        kind: Set(kind.as_str().to_owned()),
+        actor_role: Set(Some(actor.0.to_owned())),
+        actor_label: Set(label),
+        actor_user_id: Set(actor.1),
+        pledge_id: Set(Some(pledge.id)),
+        created_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+async fn record(
+    txn: &impl ConnectionTrait,
+    origin: &Origin,
+    action: &str,
+    pledge: &pledges::Model,
+    region: &str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    audit::record_at(
+        txn,
+        origin,
+        Entry {
+            action,
+            target_kind: "pledge",
+            target_id: pledge.id.to_string(),
+            region_code: Some(region),
+            detail: Some(detail),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+fn request_hash(need_id: i64, new: &NewPledge) -> String {
+    let canonical = serde_json::to_string(new).expect("a pledge request serialises");
+    hex::encode(Sha256::digest(format!(
+        "POST /api/v1/needs/{need_id}/pledges\n{canonical}"
+    )))
+}
+
+/// Claims `key` for this request in `txn`. `None`: go ahead. `Some`: the answer to give
+/// instead (the first answer under this key), or an error if the key came with another body.
+async fn claim_key(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    key: &IdempotencyKey,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Answer>, ApiError> {
+    let insert = Query::insert()
+        .into_table("idempotency_keys")
+        .columns([
+            "user_id",
+            "key",
+            "request_hash",
+            "response_status",
+            "response_body",
+            "created_at",
+        ])
+        .values_panic([
+            user_id.into(),
+            key.0.clone().into(),
+            hash.into(),
+            0i16.into(),
+            "".into(),
+            now.fixed_offset().into(),
+        ])
+        // A concurrent request with the same key waits here (PostgreSQL) or before its
+        // transaction (SQLite) until the first one commits, then finds its answer.
+        .on_conflict(
+            OnConflict::columns(["user_id", "key"])
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    if txn.execute(&insert).await?.rows_affected() == 1 {
+        return Ok(None);
+    }
+    let first = idempotency_keys::Entity::find_by_id((user_id, key.0.clone()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("an idempotency key vanished"))?;
+    if first.request_hash != hash {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "this Idempotency-Key was used for a different request; use a new key",
+        ));
+    }
+    Ok(Some(Answer::Replayed {
+        status: first.response_status as u16,
+        body: first.response_body,
+    }))
+}
+
+/// Pledges toward a published need.
+pub async fn pledge(
+    app: &AppState,
+    donor: &User,
+    actor: &Actor,
+    need_id: i64,
+    new: NewPledge,
+    key: Option<IdempotencyKey>,
+    origin: &Origin,
+) -> Result<Answer, ApiError> {
+    let now = app.clock.now();
+    let message = new
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned);
+    if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
+        return Err(ApiError::field("message", "must be at most 200 characters"));
+    }
+    let hash = request_hash(need_id, &new);
+    let txn = crate::store::begin_write(&app.db).await?;
+    if let Some(key) = &key
+        && let Some(answer) = claim_key(&txn, donor.id, key, &hash, now).await?
+    {
+        return Ok(answer);
+    }
+
+    let need = needs::load_visible(&txn, Some(actor), need_id).await?;
+    let status = stored(NeedStatus::parse, &need.status, "need status")?;
+    if status == NeedStatus::FullyPledged {
+        return Err(over_pledged(0, &need.unit));
+    }
+    if !status.accepts_pledges() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            format!("a need that is {status} takes no pledges; only published needs do"),
+        ));
+    }
+    let remaining = need.target_quantity - need.pledged_quantity;
+    check_quantity(new.quantity, need.min_pledge_quantity, remaining).map_err(|e| match e {
+        QuantityRefusal::OverPledged { remaining } => over_pledged(remaining, &need.unit),
+        other => ApiError::field("quantity", other.to_string()),
+    })?;
+    let display_name = match new.org_id {
+        Some(org_id) => {
+            if !actor.can(Action::PledgeForOrganisation, Target::Organisation(org_id)) {
+                return Err(ApiError::field(
+                    "org_id",
+                    "is not an organisation you act for",
+                ));
+            }
+            let org = organisations::Entity::find_by_id(org_id)
+                .one(&txn)
+                .await?
+                .filter(|o| o.verified_at.is_some())
+                .ok_or_else(|| ApiError::field("org_id", "is not a verified organisation"))?;
+            org.name
+        }
+        None => donor.display_name.clone(),
+    };
+    if !take_quantity(&txn, need_id, new.quantity, now).await? {
+        // Someone else's pledge got there first: say what is left now.
+        let fresh = needs::lock(&txn, need_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("need"))?;
+        return Err(over_pledged(
+            fresh.target_quantity - fresh.pledged_quantity,
+            &fresh.unit,
+        ));
+    }
+    let pledge = pledges::ActiveModel {
+        need_id: Set(need_id),
+        donor_user_id: Set(donor.id),
+        organisation_id: Set(new.org_id),
+        quantity: Set(new.quantity),
+        status: Set(PledgeStatus::Pledged.as_str().to_owned()),
+        anonymous: Set(new.anonymous),
+        display_name: Set(Some(if new.anonymous {
+            ANONYMOUS.to_owned()
+        } else {
+            display_name
+        })),
+        message: Set(message),
+        due_at: Set((now + Duration::days(i64::from(app.settings.pledge_due_days))).fixed_offset()),
+        created_at: Set(now.fixed_offset()),
+        updated_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    event(
+        &txn,
+        &pledge,
+        EventKind::Pledged,
+        ("donor", Some(donor.id)),
+        now,
+    )
+    .await?;
+    record(
+        &txn,
+        origin,
+        "pledge.create",
+        &pledge,
+        &need.village_code,
+        json!({"need_id": need_id, "quantity": new.quantity}),
+        now,
+    )
+    .await?;
+    for message in [
+        Message::SearchSyncNeed { need_id },
+        Message::MailPledgeReceived {
+            pledge_id: pledge.id,
+        },
+        Message::MailPledgeConfirmation {
+            pledge_id: pledge.id,
+        },
+    ] {
+        outbox::enqueue(&txn, &message, now).await?;
+    }
+    follow_totals(app, &txn, need_id, origin, now).await?;
+    let view = view_in(&txn, &pledge).await?;
+    if let Some(key) = &key {
+        let body = serde_json::to_string(&view).map_err(ApiError::internal)?;
+        idempotency_keys::Entity::update_many()
+            .col_expr(
+                idempotency_keys::Column::ResponseStatus,
+                Expr::value(201i16),
+            )
+            .col_expr(idempotency_keys::Column::ResponseBody, Expr::value(body))
+            .filter(idempotency_keys::Column::UserId.eq(donor.id))
+            .filter(idempotency_keys::Column::Key.eq(key.0.clone()))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(Answer::Created(Box::new(view)))
+}
+
+/// The pledge as its donor and village see it, read in `db`.
+async fn view_in(
+    db: &impl ConnectionTrait,
+    pledge: &pledges::Model,
+) -> Result<PledgeView, ApiError> {
+    let need = need_rows::Entity::find_by_id(pledge.need_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
+    let photos = crate::store::entity::photos::Entity::find()
+        .filter(crate::store::entity::photos::Column::PledgeId.eq(pledge.id))
+        .order_by_asc(crate::store::entity::photos::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| PhotoRef {
+            url: format!("/api/v1/photos/{}", p.id),
+            id: p.id,
+            width: p.width,
+            height: p.height,
+        })
+        .collect();
+    let unit = stored(Unit::parse, &need.unit, "unit")?;
+    let status = stored(PledgeStatus::parse, &pledge.status, "pledge status")?;
+    let at = |t: &Option<sea_orm::prelude::DateTimeWithTimeZone>| t.map(|t| t.to_utc());
+    Ok(PledgeView {
+        id: pledge.id,
+        need_id: need.id,
+        need_title: need.title,
+        kind: unit.pledge_kind(),
+        unit,
+        quantity: pledge.quantity,
+        received_quantity: pledge.received_quantity,
+        status,
+        next_step: status.donor_next_step().map(str::to_owned),
+        organisation_id: pledge.organisation_id,
+        anonymous: pledge.anonymous,
+        display_name: pledge
+            .display_name
+            .clone()
+            .unwrap_or_else(|| ANONYMOUS.to_owned()),
+        message: pledge.message.clone(),
+        due_at: pledge.due_at.to_utc(),
+        shipment_carrier: pledge.shipment_carrier.clone(),
+        shipment_reference: pledge.shipment_reference.clone(),
+        thanks_note: pledge.thanks_note.clone(),
+        receipt_photos: photos,
+        created_at: pledge.created_at.to_utc(),
+        shipped_at: at(&pledge.shipped_at),
+        received_at: at(&pledge.received_at),
+        thanked_at: at(&pledge.thanked_at),
+        cancelled_at: at(&pledge.cancelled_at),
+        expired_at: at(&pledge.expired_at),
+    })
+}
+
+/// Whether `actor` is the pledge's donor or works for its need's village.
+fn may_see(actor: &Actor, pledge: &pledges::Model, village: &RegionCode) -> bool {
+    actor.user_id == pledge.donor_user_id
+        || actor.can(Action::ConfirmReceipt, Target::Region(village))
+        || actor.can(Action::VerifyNeed, Target::Region(village))
+}
+
+/// The pledge and its need, locked, for its donor or its village; anyone else gets 404.
+async fn lock_pledge(
+    txn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<(pledges::Model, need_rows::Model, RegionCode), ApiError> {
+    let pledge = pledges::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    // The need first, as every need move does, then the pledge: one lock order, no deadlock.
+    let need = needs::lock(txn, pledge.need_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    let pledge = pledges::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    if actor.is_some_and(|a| !may_see(a, &pledge, &village)) {
+        return Err(ApiError::not_found("pledge"));
+    }
+    Ok((pledge, need, village))
+}
+
+/// One pledge, for its donor or its need's village.
+pub async fn show(app: &AppState, actor: &Actor, id: i64) -> Result<PledgeView, ApiError> {
+    let pledge = pledges::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    let need = need_rows::Entity::find_by_id(pledge.need_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    if !may_see(actor, &pledge, &village) {
+        return Err(ApiError::not_found("pledge"));
+    }
+    view_in(&app.db, &pledge).await
+}
+
+/// A move of a pledge by its donor or its village.
+#[derive(Debug)]
+pub enum Step {
+    Ship {
+        carrier: Option<String>,
+        reference: String,
+    },
+    Cancel,
+    Confirm {
+        received_quantity: i64,
+    },
+    Thank {
+        note: String,
+    },
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Shipment {
+    /// The carrier (顺丰, 中国邮政…) or the paying bank; optional.
+    #[schema(max_length = 50)]
+    pub carrier: Option<String>,
+    /// Tracking number, transfer reference, or how the job or service was arranged.
+    #[schema(min_length = 1, max_length = 100)]
+    pub reference: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReceiptConfirmation {
+    /// What arrived: the pledged quantity, or less (the rest goes back to the need).
+    #[schema(minimum = 1)]
+    pub received_quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Thanks {
+    #[schema(min_length = 2, max_length = 500)]
+    pub note: String,
+}
+
+fn text(
+    field: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<String, ApiError> {
+    let value = value.trim();
+    if range.contains(&value.chars().count()) {
+        Ok(value.to_owned())
+    } else {
+        Err(ApiError::field(
+            field,
+            format!("must be {} to {} characters", range.start(), range.end()),
+        ))
+    }
+}
+
+/// Moves a pledge one step: ship or cancel (its donor), confirm the receipt or thank (its
+/// village's cadres).
+pub async fn step(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    step: Step,
+    origin: &Origin,
+) -> Result<PledgeView, ApiError> {
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let (pledge, need, village) = lock_pledge(&txn, Some(actor), id).await?;
+    let action = match &step {
+        Step::Ship { .. } => PledgeAction::Ship,
+        Step::Cancel => PledgeAction::Cancel,
+        Step::Confirm { .. } => PledgeAction::Confirm,
+        Step::Thank { .. } => PledgeAction::Thank,
+    };
+    let facts = PledgeFacts {
+        status: stored(PledgeStatus::parse, &pledge.status, "pledge status")?,
+        donor_user_id: pledge.donor_user_id,
+        village,
+        quantity: pledge.quantity,
+        due_at: pledge.due_at.to_utc(),
+        has_receipt_photo: photos::count(&txn, Owner::Pledge(id)).await? > 0,
+    };
+    let to = decide_pledge(&facts, action, PledgeActor::User(actor), now).map_err(refused)?;
+    let at = now.fixed_offset();
+    let mut row: pledges::ActiveModel = pledge.clone().into();
+    row.status = Set(to.as_str().to_owned());
+    row.updated_at = Set(at);
+    let (kind, role, mail, detail) = match step {
+        Step::Ship { carrier, reference } => {
+            let reference = text("reference", &reference, 1..=100)?;
+            let carrier = carrier
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| text("carrier", c, 1..=50))
+                .transpose()?;
+            row.shipment_carrier = Set(carrier);
+            row.shipment_reference = Set(Some(reference));
+            row.shipped_at = Set(Some(at));
+            (
+                EventKind::Shipped,
+                "donor",
+                Some(Message::MailPledgeShipped { pledge_id: id }),
+                json!({}),
+            )
+        }
+        Step::Cancel => {
+            take_quantity(&txn, need.id, -pledge.quantity, now).await?;
+            row.cancelled_at = Set(Some(at));
+            (
+                EventKind::PledgeCancelled,
+                "donor",
+                None,
+                json!({"released": pledge.quantity}),
+            )
+        }
+        Step::Confirm { received_quantity } => {
+            let receipt = receipt(pledge.quantity, received_quantity)
+                .map_err(|e| ApiError::field("received_quantity", e))?;
+            take_quantity(&txn, need.id, -receipt.released, now).await?;
+            need_rows::Entity::update_many()
+                .col_expr(
+                    need_rows::Column::ReceivedQuantity,
+                    Expr::col(need_rows::Column::ReceivedQuantity).add(receipt.received),
+                )
+                .filter(need_rows::Column::Id.eq(need.id))
+                .exec(&txn)
+                .await?;
+            row.received_quantity = Set(Some(receipt.received));
+            row.received_at = Set(Some(at));
+            row.received_confirmed_by = Set(Some(actor.user_id));
+            (
+                EventKind::Received,
+                "cadre",
+                Some(Message::MailReceiptConfirmed { pledge_id: id }),
+                json!({"received": receipt.received, "released": receipt.released}),
+            )
+        }
+        Step::Thank { note } => {
+            row.thanks_note = Set(Some(text("note", &note, 2..=500)?));
+            row.thanked_at = Set(Some(at));
+            (
+                EventKind::Thanked,
+                "cadre",
+                Some(Message::MailPledgeThanked { pledge_id: id }),
+                json!({}),
+            )
+        }
+    };
+    let pledge = row.update(&txn).await?;
+    event(&txn, &pledge, kind, (role, Some(actor.user_id)), now).await?;
+    record(
+        &txn,
+        origin,
+        &format!("pledge.{}", action.as_str()),
+        &pledge,
+        &need.village_code,
+        detail,
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id: need.id }, now).await?;
+    if let Some(mail) = mail {
+        outbox::enqueue(&txn, &mail, now).await?;
+    }
+    follow_totals(app, &txn, need.id, origin, now).await?;
+    let view = view_in(&txn, &pledge).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Adds a photo of what arrived to a shipped pledge (its village's cadres).
+pub async fn add_receipt_photo(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    bytes: Vec<u8>,
+    origin: &Origin,
+) -> Result<PhotoRef, ApiError> {
+    let now = app.clock.now();
+    let check = |pledge: &pledges::Model, village: &RegionCode| -> Result<(), ApiError> {
+        if !actor.can(Action::ConfirmReceipt, Target::Region(village)) {
+            return Err(ApiError::forbidden());
+        }
+        if pledge.status != PledgeStatus::Shipped.as_str() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidState,
+                "a receipt photo is added to a shipped pledge, before its receipt is confirmed",
+            ));
+        }
+        Ok(())
+    };
+    {
+        let txn = crate::store::begin_write(&app.db).await?;
+        let (pledge, _, village) = lock_pledge(&txn, Some(actor), id).await?;
+        check(&pledge, &village)?;
+    }
+    let photo = photos::prepare(app, bytes).await?;
+    let txn = crate::store::begin_write(&app.db).await?;
+    let (pledge, need, village) = lock_pledge(&txn, Some(actor), id).await?;
+    check(&pledge, &village)?;
+    record(
+        &txn,
+        origin,
+        "pledge.photo_add",
+        &pledge,
+        &need.village_code,
+        json!({"sha256": photo.sha256}),
+        now,
+    )
+    .await?;
+    let row = photos::save(app, &txn, Owner::Pledge(id), &photo, actor.user_id, now).await?;
+    photos::commit_saved(app, txn, &row).await
+}
+
+/// The pledges toward a need, as anyone who may see the need sees them.
+pub async fn of_need(
+    app: &AppState,
+    actor: Option<&Actor>,
+    need_id: i64,
+) -> Result<Vec<PublicPledge>, ApiError> {
+    needs::load_visible(&app.db, actor, need_id).await?;
+    pledges::Entity::find()
+        .filter(pledges::Column::NeedId.eq(need_id))
+        .order_by_asc(pledges::Column::Id)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            Ok(PublicPledge {
+                id: p.id,
+                display_name: p.display_name.unwrap_or_else(|| ANONYMOUS.to_owned()),
+                quantity: p.quantity,
+                received_quantity: p.received_quantity,
+                status: stored(PledgeStatus::parse, &p.status, "pledge status")?,
+                message: p.message,
+                thanks_note: p.thanks_note,
+                created_at: p.created_at.to_utc(),
+                shipped_at: p.shipped_at.map(|t| t.to_utc()),
+                received_at: p.received_at.map(|t| t.to_utc()),
+            })
+        })
+        .collect()
+}
+
+/// The caller's own pledges, newest first, optionally in one status.
+pub async fn mine(
+    app: &AppState,
+    actor: &Actor,
+    status: Option<&str>,
+) -> Result<Vec<PledgeView>, ApiError> {
+    let mut query = pledges::Entity::find().filter(pledges::Column::DonorUserId.eq(actor.user_id));
+    if let Some(status) = status {
+        let status = PledgeStatus::parse(status).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("status: must be one of {}", PledgeStatus::codes()),
+            )
+        })?;
+        query = query.filter(pledges::Column::Status.eq(status.as_str()));
+    }
+    let rows = query
+        .order_by_desc(pledges::Column::Id)
+        .limit(500)
+        .all(&app.db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in &rows {
+        views.push(view_in(&app.db, row).await?);
+    }
+    Ok(views)
+}
+
+/// Ids of pledges still unshipped past their due date, oldest first.
+pub(crate) async fn due_for_expiry(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<i64>, ApiError> {
+    Ok(pledges::Entity::find()
+        .select_only()
+        .column(pledges::Column::Id)
+        .filter(pledges::Column::Status.eq(PledgeStatus::Pledged.as_str()))
+        .filter(pledges::Column::DueAt.lte(now.fixed_offset()))
+        .order_by_asc(pledges::Column::DueAt)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Expires pledge `id` if it is still unshipped past its due date (the scheduler); its quantity
+/// returns to the need and its donor is told. Returns whether this call expired it.
+pub async fn expire(app: &AppState, id: i64) -> Result<bool, ApiError> {
+    let now = app.clock.now();
+    let origin = Origin::platform();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let (pledge, need, village) = lock_pledge(&txn, None, id).await?;
+    let facts = PledgeFacts {
+        status: stored(PledgeStatus::parse, &pledge.status, "pledge status")?,
+        donor_user_id: pledge.donor_user_id,
+        village,
+        quantity: pledge.quantity,
+        due_at: pledge.due_at.to_utc(),
+        has_receipt_photo: false,
+    };
+    let Ok(to) = decide_pledge(&facts, PledgeAction::Expire, PledgeActor::Platform, now) else {
+        return Ok(false);
+    };
+    take_quantity(&txn, need.id, -pledge.quantity, now).await?;
+    let mut row: pledges::ActiveModel = pledge.clone().into();
+    row.status = Set(to.as_str().to_owned());
+    row.expired_at = Set(Some(now.fixed_offset()));
+    row.updated_at = Set(now.fixed_offset());
+    let pledge = row.update(&txn).await?;
+    event(
+        &txn,
+        &pledge,
+        EventKind::PledgeExpired,
+        ("platform", None),
+        now,
+    )
+    .await?;
+    record(
+        &txn,
+        &origin,
+        "pledge.expire",
+        &pledge,
+        &need.village_code,
+        json!({"released": pledge.quantity, "by": "platform"}),
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id: need.id }, now).await?;
+    outbox::enqueue(&txn, &Message::MailPledgeExpired { pledge_id: id }, now).await?;
+    follow_totals(app, &txn, need.id, &origin, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_are_visible_ascii_of_bounded_length() {
+        assert!(IdempotencyKey::parse("a1b2-c3d4").is_ok());
+        assert!(IdempotencyKey::parse("").is_err());
+        assert!(IdempotencyKey::parse("with space").is_err());
+        assert!(IdempotencyKey::parse("键").is_err());
+        assert!(IdempotencyKey::parse(&"k".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn the_same_request_hashes_alike_and_another_does_not() {
+        let new = |quantity| NewPledge {
+            quantity,
+            anonymous: false,
+            message: None,
+            org_id: None,
+        };
+        assert_eq!(request_hash(1, &new(2)), request_hash(1, &new(2)));
+        assert_ne!(request_hash(1, &new(2)), request_hash(1, &new(3)));
+        assert_ne!(request_hash(1, &new(2)), request_hash(2, &new(2)));
+    }
+}
