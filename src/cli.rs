@@ -83,7 +83,8 @@ async fn seed_demo_into(
 ) -> anyhow::Result<()> {
     let sealer = std::sync::Arc::new(crate::startup::load_sealer(settings, db).await?);
     let report = service::demo::seed(db, &sealer).await?;
-    let needs = service::demo::needs::seed(db, settings, sealer, extra_needs).await?;
+    let needs = service::demo::needs::seed(db, settings, sealer.clone(), extra_needs).await?;
+    let pledges = service::demo::pledges::seed(db, settings, sealer).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
@@ -92,6 +93,7 @@ async fn seed_demo_into(
         pairings = report.pairings,
         households = report.households,
         needs,
+        pledges,
         "demo data set in place (counts are what this run created)"
     );
     let accounts: Vec<&str> = service::demo::account_emails().collect();

@@ -1,6 +1,6 @@
 use duijie::auth::password;
 use duijie::service::demo::{self, DEMO_PASSWORD, SeedReport};
-use duijie::store::entity::{needs, pairing_targets, pairings, user_roles, users};
+use duijie::store::entity::{needs, pairing_targets, pairings, pledges, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::db_test;
@@ -86,8 +86,11 @@ db_test! {
         let settings = app.state.settings.as_ref().clone();
         let created = demo::needs::seed(&app.db, &settings, sealer.clone(), 3).await.unwrap();
         assert_eq!(created, 16 + 3);
-        let again = demo::needs::seed(&app.db, &settings, sealer, 3).await.unwrap();
+        let pledged = demo::pledges::seed(&app.db, &settings, sealer.clone()).await.unwrap();
+        assert_eq!(pledged, 8);
+        let again = demo::needs::seed(&app.db, &settings, sealer.clone(), 3).await.unwrap();
         assert_eq!(again, 0, "a second run records nothing");
+        assert_eq!(demo::pledges::seed(&app.db, &settings, sealer).await.unwrap(), 0);
 
         let rows = needs::Entity::find().all(&app.db).await.unwrap();
         let mut statuses: Vec<&str> = rows.iter().map(|n| n.status.as_str()).collect();
@@ -95,9 +98,23 @@ db_test! {
         statuses.dedup();
         assert_eq!(
             statuses,
-            ["draft", "expired", "in_notice", "published", "rejected", "submitted", "suspended",
-             "verified", "withdrawn"]
+            ["closed", "draft", "expired", "fulfilled", "fully_pledged", "in_notice", "published",
+             "rejected", "submitted", "suspended", "verified", "withdrawn"],
+            "every need status"
         );
+        let pledge_rows = pledges::Entity::find().all(&app.db).await.unwrap();
+        let mut pledge_statuses: Vec<&str> = pledge_rows.iter().map(|p| p.status.as_str()).collect();
+        pledge_statuses.sort();
+        pledge_statuses.dedup();
+        assert_eq!(
+            pledge_statuses,
+            ["cancelled", "expired", "pledged", "received", "shipped", "thanked"],
+            "every pledge status"
+        );
+        // The demo donor finds the desks with twenty sets still open.
+        let desks = rows.iter().find(|n| n.title == "墩背村小学课桌椅").unwrap();
+        let desks = needs::Entity::find_by_id(desks.id).one(&app.db).await.unwrap().unwrap();
+        assert_eq!((desks.status.as_str(), desks.target_quantity - desks.pledged_quantity), ("published", 20));
         let villages: std::collections::BTreeSet<&str> =
             rows.iter().map(|n| n.village_code.as_str()).collect();
         assert_eq!(villages.len(), 3);
@@ -111,7 +128,11 @@ db_test! {
         assert_eq!(status, 200, "{detail}");
         let kinds: Vec<&str> =
             detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["created", "submitted", "verified", "notice_started", "published"]);
+        assert_eq!(
+            kinds,
+            ["created", "submitted", "verified", "notice_started", "published", "pledged", "pledged",
+             "shipped"]
+        );
         assert_eq!(detail["photos"].as_array().unwrap().len(), 1);
         // Recorded twelve days ago, each step no earlier than the one before.
         let times: Vec<chrono::DateTime<chrono::Utc>> = detail["timeline"]

@@ -1,6 +1,7 @@
 //! Private household data never reaches a public or donor-visible response.
 
 use duijie::service::demo::HOUSEHOLDS;
+use sea_orm::EntityTrait;
 
 use crate::db_test;
 use crate::helpers::TestApp;
@@ -28,9 +29,19 @@ fn assert_clean(path: &str, body: &str) {
 db_test! {
     async fn no_public_or_donor_response_holds_a_private_household_field(backend: Backend) {
         let app = TestApp::spawn_with_demo(backend).await;
+        let settings = app.state.settings.as_ref().clone();
+        let sealer = std::sync::Arc::new(crate::helpers::test_sealer());
+        duijie::service::demo::needs::seed(&app.db, &settings, sealer, 0).await.unwrap();
         let cadre = app.login_demo("cadre").await;
         let (_, list) = cadre.get("/api/v1/households?village=441426100200").await;
         let household = list[0]["id"].as_i64().unwrap();
+        let need_ids: Vec<i64> = duijie::store::entity::needs::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.id)
+            .collect();
 
         let (_, orgs) = app.get_json("/api/v1/organisations").await;
         let mut paths = vec![
@@ -46,6 +57,12 @@ db_test! {
             "/api/v1/households?village=441426100200".to_owned(),
             format!("/api/v1/households/{household}"),
         ];
+        paths.push("/api/v1/needs/notices".to_owned());
+        paths.push("/api/v1/me/pledges".to_owned());
+        for id in &need_ids {
+            paths.push(format!("/api/v1/needs/{id}"));
+            paths.push(format!("/api/v1/needs/{id}/pledges"));
+        }
         for org in orgs.as_array().unwrap() {
             paths.push(format!("/api/v1/organisations/{}", org["id"]));
         }

@@ -7,6 +7,7 @@
 //! mail).
 
 pub mod needs;
+pub mod pledges;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
