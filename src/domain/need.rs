@@ -476,6 +476,11 @@ pub fn decide(
             if now < facts.deadline {
                 return Err(Refusal::NotYet("the deadline has not passed"));
             }
+            // The deadline is for finding donors: help already pledged is still awaited, and
+            // the need expires once no pledge is left open.
+            if facts.pledged > facts.received {
+                return Err(Refusal::NotYet("pledged help is still on its way"));
+            }
             Ok(to(S::Expired, vec![EventKind::Expired]))
         }
         (A::Fill, S::Published) if facts.pledged >= facts.target => {
@@ -970,6 +975,20 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn a_need_with_help_on_its_way_does_not_expire() {
+        let mut need = facts(NeedStatus::Published);
+        need.pledged = 2;
+        let got = decide(
+            &need,
+            NeedAction::Expire,
+            Who::Platform,
+            &rules(),
+            need.deadline,
+        );
+        assert!(matches!(got, Err(Refusal::NotYet(_))));
     }
 
     #[test]

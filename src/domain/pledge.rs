@@ -111,6 +111,8 @@ pub enum PledgeRefusal {
     NotDonor,
     #[error("only the cadres of the need's village can do this")]
     NotVillage,
+    #[error("the pledge's own donor cannot confirm or thank it; another cadre of the village must")]
+    OwnPledge,
     #[error("only the platform itself does this")]
     PlatformOnly,
     #[error("a pledge that is {status} cannot be {}", past(*.action))]
@@ -158,6 +160,12 @@ pub fn decide_pledge(
             return Err(PledgeRefusal::NotVillage);
         }
         (A::Expire, PledgeActor::User(_)) => return Err(PledgeRefusal::PlatformOnly),
+        // A cadre who pledged to their own village does not confirm their own delivery.
+        (A::Confirm | A::Thank, PledgeActor::User(actor))
+            if actor.user_id == facts.donor_user_id =>
+        {
+            return Err(PledgeRefusal::OwnPledge);
+        }
         (A::Ship | A::Cancel | A::Confirm | A::Thank, PledgeActor::Platform) => {
             return Err(PledgeRefusal::NotDonor);
         }
@@ -322,6 +330,17 @@ mod tests {
                 t0(),
             );
             assert_eq!(got, Err(PledgeRefusal::NotVillage));
+        }
+    }
+
+    #[test]
+    fn a_cadre_never_confirms_their_own_pledge() {
+        let mut shipped = facts(PledgeStatus::Shipped);
+        let cadre = cadre();
+        shipped.donor_user_id = cadre.user_id;
+        for action in [PledgeAction::Confirm, PledgeAction::Thank] {
+            let got = decide_pledge(&shipped, action, PledgeActor::User(&cadre), t0());
+            assert_eq!(got, Err(PledgeRefusal::OwnPledge), "{action:?}");
         }
     }
 

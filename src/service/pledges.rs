@@ -22,6 +22,7 @@ use crate::domain::pledge::{
     PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
     check_quantity, decide_pledge, receipt,
 };
+use crate::domain::private_text::{KnownPrivate, find_private};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::needs::photos::{self, Owner};
@@ -128,6 +129,7 @@ fn refused(refusal: PledgeRefusal) -> ApiError {
         PledgeRefusal::NotDonor | PledgeRefusal::NotVillage | PledgeRefusal::PlatformOnly => {
             ErrorCode::Forbidden
         }
+        PledgeRefusal::OwnPledge => ErrorCode::ConflictOfInterest,
         PledgeRefusal::WrongStatus { .. }
         | PledgeRefusal::NoReceiptPhoto
         | PledgeRefusal::NotDue => ErrorCode::InvalidState,
@@ -177,8 +179,26 @@ async fn take_quantity(
                     .add(quantity)
                     .lte(Expr::col(need_rows::Column::TargetQuantity)),
             );
+    } else {
+        update = update.filter(Expr::col(need_rows::Column::PledgedQuantity).gte(-quantity));
     }
     Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
+/// Gives `quantity` back to the need; a release the totals cannot take is a bookkeeping bug.
+async fn release(
+    txn: &impl ConnectionTrait,
+    need_id: i64,
+    quantity: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if quantity == 0 || take_quantity(txn, need_id, -quantity, now).await? {
+        Ok(())
+    } else {
+        Err(ApiError::internal(format!(
+            "need {need_id} cannot release {quantity}: its pledged total is lower"
+        )))
+    }
 }
 
 /// Moves the need as its new totals dictate: fully pledged, back to published, fulfilled.
@@ -192,10 +212,10 @@ async fn follow_totals(
     let rules = crate::domain::need::Rules {
         notice: app.settings.notice(),
     };
+    let mut need = needs::lock(txn, need_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("need"))?;
     for action in [NeedAction::Fill, NeedAction::Release, NeedAction::Complete] {
-        let need = needs::lock(txn, need_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("need"))?;
         let facts = needs::facts(&need, 0)?;
         if let Ok(change) = decide(&facts, action, Who::Platform, &rules, now) {
             let step = Move {
@@ -204,7 +224,7 @@ async fn follow_totals(
                 change,
                 extra: Extra::default(),
             };
-            needs::apply(txn, &need, step, origin, now).await?;
+            need = needs::apply(txn, &need, step, origin, now).await?;
         }
     }
     Ok(())
@@ -275,7 +295,6 @@ async fn claim_key(
     user_id: i64,
     key: &IdempotencyKey,
     hash: &str,
-    now: DateTime<Utc>,
 ) -> Result<Option<Answer>, ApiError> {
     let insert = Query::insert()
         .into_table("idempotency_keys")
@@ -293,7 +312,8 @@ async fn claim_key(
             hash.into(),
             0i16.into(),
             "".into(),
-            now.fixed_offset().into(),
+            // Pruned by the system's clock (see the scheduler), so stamped by it.
+            crate::clock::now().fixed_offset().into(),
         ])
         // A concurrent request with the same key waits here (PostgreSQL) or before its
         // transaction (SQLite) until the first one commits, then finds its answer.
@@ -342,10 +362,13 @@ pub async fn pledge(
     if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
         return Err(ApiError::field("message", "must be at most 200 characters"));
     }
+    if let Some(message) = &message {
+        public_text("message", message)?;
+    }
     let hash = request_hash(need_id, &new);
     let txn = crate::store::begin_write(&app.db).await?;
     if let Some(key) = &key
-        && let Some(answer) = claim_key(&txn, donor.id, key, &hash, now).await?
+        && let Some(answer) = claim_key(&txn, donor.id, key, &hash).await?
     {
         return Ok(answer);
     }
@@ -359,6 +382,12 @@ pub async fn pledge(
         return Err(ApiError::new(
             ErrorCode::InvalidState,
             format!("a need that is {status} takes no pledges; only published needs do"),
+        ));
+    }
+    if now >= need.deadline.to_utc() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            "the need's deadline has passed; it takes no more pledges",
         ));
     }
     let remaining = need.target_quantity - need.pledged_quantity;
@@ -384,10 +413,16 @@ pub async fn pledge(
         None => donor.display_name.clone(),
     };
     if !take_quantity(&txn, need_id, new.quantity, now).await? {
-        // Someone else's pledge got there first: say what is left now.
+        // Someone else's pledge got there first, or the need moved on: say which.
         let fresh = needs::lock(&txn, need_id)
             .await?
             .ok_or_else(|| ApiError::not_found("need"))?;
+        if !matches!(fresh.status.as_str(), "published" | "fully_pledged") {
+            return Err(ApiError::new(
+                ErrorCode::InvalidState,
+                format!("the need is now {}; it takes no pledges", fresh.status),
+            ));
+        }
         return Err(over_pledged(
             fresh.target_quantity - fresh.pledged_quantity,
             &fresh.unit,
@@ -606,6 +641,25 @@ pub struct Thanks {
     pub note: String,
 }
 
+/// Refuses a phone or ID-card number (or the like) in text the public will read with the
+/// pledge.
+fn public_text(field: &str, value: &str) -> Result<(), ApiError> {
+    match find_private(value, &KnownPrivate::default()) {
+        None => Ok(()),
+        Some(finding) => {
+            let mut error = ApiError::new(
+                ErrorCode::PrivateData,
+                format!("{field} is shown in public and must not contain private data"),
+            );
+            error.fields = Some(std::collections::BTreeMap::from([(
+                field.to_owned(),
+                vec![finding.message()],
+            )]));
+            Err(error)
+        }
+    }
+}
+
 fn text(
     field: &str,
     value: &str,
@@ -672,7 +726,7 @@ pub async fn step(
             )
         }
         Step::Cancel => {
-            take_quantity(&txn, need.id, -pledge.quantity, now).await?;
+            release(&txn, need.id, pledge.quantity, now).await?;
             row.cancelled_at = Set(Some(at));
             (
                 EventKind::PledgeCancelled,
@@ -684,7 +738,7 @@ pub async fn step(
         Step::Confirm { received_quantity } => {
             let receipt = receipt(pledge.quantity, received_quantity)
                 .map_err(|e| ApiError::field("received_quantity", e))?;
-            take_quantity(&txn, need.id, -receipt.released, now).await?;
+            release(&txn, need.id, receipt.released, now).await?;
             need_rows::Entity::update_many()
                 .col_expr(
                     need_rows::Column::ReceivedQuantity,
@@ -704,7 +758,9 @@ pub async fn step(
             )
         }
         Step::Thank { note } => {
-            row.thanks_note = Set(Some(text("note", &note, 2..=500)?));
+            let note = text("note", &note, 2..=500)?;
+            public_text("note", &note)?;
+            row.thanks_note = Set(Some(note));
             row.thanked_at = Set(Some(at));
             (
                 EventKind::Thanked,
@@ -874,7 +930,7 @@ pub async fn expire(app: &AppState, id: i64) -> Result<bool, ApiError> {
     let Ok(to) = decide_pledge(&facts, PledgeAction::Expire, PledgeActor::Platform, now) else {
         return Ok(false);
     };
-    take_quantity(&txn, need.id, -pledge.quantity, now).await?;
+    release(&txn, need.id, pledge.quantity, now).await?;
     let mut row: pledges::ActiveModel = pledge.clone().into();
     row.status = Set(to.as_str().to_owned());
     row.expired_at = Set(Some(now.fixed_offset()));

@@ -6,7 +6,7 @@ use chrono::Duration;
 use duijie::media::samples;
 use duijie::store::entity::{need_events, needs, outbox, pledges};
 use image::ImageFormat;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::db_test;
@@ -171,7 +171,12 @@ db_test! {
         assert!(pledged.iter().all(|(s, _)| *s == 201 || *s == 409), "{pledged:?}");
         let active = assert_totals_hold(&app, need).await;
         assert_eq!(active, created, "the six cancelled leave only the new ones");
-        assert!(created >= 4, "at least the four never taken were pledged");
+        // Whatever the interleaving, another burst fills it to exactly ten.
+        let more = futures_util::future::join_all((0..32).map(|_| enterprise.post(&path, &one))).await;
+        let added = more.iter().filter(|(s, _)| *s == 201).count() as i64;
+        assert_eq!(assert_totals_hold(&app, need).await, 10);
+        assert_eq!(created + added, 10);
+        assert_eq!(need_row(&app, need).await.status, "fully_pledged");
     }
 }
 
@@ -203,6 +208,20 @@ db_test! {
         let (status, error) = status_and_json(send("double-click-1", 4).await.unwrap()).await;
         assert_eq!(status, 422);
         assert_error_code(&error, "idempotency_key_reused");
+        let elsewhere = published(&app, 10, 1).await;
+        let (status, error) = status_and_json(
+            donor
+                .client
+                .post(app.url(&format!("/api/v1/needs/{elsewhere}/pledges")))
+                .header("x-csrf-token", &donor.csrf_token)
+                .header("idempotency-key", "double-click-1")
+                .json(&json!({"quantity": 3, "message": "开学前送到"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 422, "the same key for another need: {error}");
 
         // Eight at once under one new key: one pledge.
         let burst = futures_util::future::join_all((0..8).map(|_| send("burst-2", 2))).await;
@@ -327,7 +346,11 @@ db_test! {
         let (_, public) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
         let names: Vec<&str> = public.as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
         assert_eq!(names, ["梅州客都农业发展有限公司（演示）", "爱心人士"]);
-        assert!(!public.to_string().contains("donor_user_id"));
+        let (_, donor_me) = donor.get("/api/v1/me").await;
+        let real_name = donor_me["display_name"].as_str().unwrap();
+        assert!(!public.to_string().contains(real_name), "the anonymous donor stays anonymous");
+        let (_, detail) = app.get_json(&format!("/api/v1/needs/{need}")).await;
+        assert!(!detail.to_string().contains(real_name));
 
         // The enterprise ships; the cadre must show a photo before confirming 15 of the 20.
         let a_id = a["id"].as_i64().unwrap();
@@ -342,6 +365,15 @@ db_test! {
             .post(&format!("/api/v1/pledges/{a_id}/cancel"), &json!({}))
             .await;
         assert_eq!(status, 422, "too late to cancel: {error}");
+        let (status, error) = enterprise
+            .post(&format!("/api/v1/pledges/{a_id}/confirm"), &json!({"received_quantity": 20}))
+            .await;
+        assert_eq!(status, 403, "a donor does not confirm their own receipt: {error}");
+        let heyuan = app.login_demo("cadre-heyuan").await;
+        let (status, _) = heyuan
+            .post(&format!("/api/v1/pledges/{a_id}/confirm"), &json!({"received_quantity": 20}))
+            .await;
+        assert_eq!(status, 404, "another village's cadre does not see it");
         let (status, error) = cadre
             .post(&format!("/api/v1/pledges/{a_id}/confirm"), &json!({"received_quantity": 15}))
             .await;
@@ -414,6 +446,7 @@ db_test! {
         let labels: Vec<Option<String>> = need_events::Entity::find()
             .filter(need_events::Column::NeedId.eq(need))
             .filter(need_events::Column::Kind.eq("pledged"))
+            .order_by_asc(need_events::Column::Id)
             .all(&app.db)
             .await
             .unwrap()
@@ -433,6 +466,14 @@ db_test! {
         let (status, error) = pledge(&donor, need, 3).await;
         assert_eq!(status, 400, "below the minimum: {error}");
         assert!(error["error"]["fields"]["quantity"].is_array());
+        let (status, error) = donor
+            .post(
+                &format!("/api/v1/needs/{need}/pledges"),
+                &json!({"quantity": 10, "message": "有事请打 13812345678"}),
+            )
+            .await;
+        assert_eq!(status, 400, "{error}");
+        assert_error_code(&error, "private_data");
         let (status, error) = pledge(&donor, need, 51).await;
         assert_eq!(status, 409);
         assert_eq!(error["error"]["details"]["remaining_quantity"], 50);
@@ -471,5 +512,68 @@ db_test! {
             .post_json(&format!("/api/v1/needs/{need}/pledges"), &json!({"quantity": 1}))
             .await;
         assert_eq!(status, 401, "{error}");
+    }
+}
+
+db_test! {
+    async fn a_cadre_who_pledges_to_their_own_village_does_not_confirm_it(backend: Backend) {
+        let app = app(backend).await;
+        let need = published(&app, 10, 1).await;
+        let cadre = app.login_demo("cadre").await;
+        let (status, mine) = pledge(&cadre, need, 2).await;
+        assert_eq!(status, 201, "{mine}");
+        let id = mine["id"].as_i64().unwrap();
+        let (status, _) = cadre.post(&format!("/api/v1/pledges/{id}/ship"), &json!({"reference": "自送"})).await;
+        assert_eq!(status, 200);
+        let photo = cadre
+            .client
+            .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
+            .header("x-csrf-token", &cadre.csrf_token)
+            .body(samples::picture(20, 20, ImageFormat::Png))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(photo.status(), 201);
+        let (status, error) = cadre
+            .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 2}))
+            .await;
+        assert_eq!(status, 403, "{error}");
+        assert_error_code(&error, "conflict_of_interest");
+        assert_eq!(need_row(&app, need).await.received_quantity, 0);
+    }
+}
+
+db_test! {
+    async fn a_need_past_its_deadline_waits_for_the_help_on_its_way(backend: Backend) {
+        let app = app(backend).await;
+        let need = published(&app, 10, 1).await;
+        let donor = app.login_demo("donor").await;
+        let (_, mine) = pledge(&donor, need, 3).await;
+        let id = mine["id"].as_i64().unwrap();
+        let (status, _) = donor.post(&format!("/api/v1/pledges/{id}/ship"), &json!({"reference": "SF1"})).await;
+        assert_eq!(status, 200);
+        app.clock.advance(Duration::days(61));
+        assert_eq!(app.tick().await.expired, 0, "three sets are on their way");
+        assert_eq!(need_row(&app, need).await.status, "published");
+        let (status, error) = pledge(&donor, need, 1).await;
+        assert_eq!(status, 422, "no new pledges past the deadline: {error}");
+        // Once the help has arrived and nothing is open, it expires.
+        let cadre = app.login_demo("cadre").await;
+        let photo = cadre
+            .client
+            .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
+            .header("x-csrf-token", &cadre.csrf_token)
+            .body(samples::picture(20, 20, ImageFormat::Png))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(photo.status(), 201);
+        let (status, _) = cadre
+            .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 3}))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(app.tick().await.expired, 1, "nothing is on its way any more");
+        let row = need_row(&app, need).await;
+        assert_eq!((row.status.as_str(), row.received_quantity), ("expired", 3));
     }
 }

@@ -1158,6 +1158,11 @@ pub(crate) async fn due_for_expiry(
                 .is_in([Submitted, Verified, InNotice, Published].map(NeedStatus::as_str)),
         )
         .filter(needs::Column::Deadline.lte(now.fixed_offset()))
+        // Help already pledged is awaited first (see `decide`).
+        .filter(
+            Expr::col(needs::Column::PledgedQuantity)
+                .eq(Expr::col(needs::Column::ReceivedQuantity)),
+        )
         .order_by_asc(needs::Column::Deadline)
         .limit(limit)
         .into_tuple()
