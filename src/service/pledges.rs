@@ -412,22 +412,6 @@ pub async fn pledge(
         }
         None => donor.display_name.clone(),
     };
-    if !take_quantity(&txn, need_id, new.quantity, now).await? {
-        // Someone else's pledge got there first, or the need moved on: say which.
-        let fresh = needs::lock(&txn, need_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("need"))?;
-        if !matches!(fresh.status.as_str(), "published" | "fully_pledged") {
-            return Err(ApiError::new(
-                ErrorCode::InvalidState,
-                format!("the need is now {}; it takes no pledges", fresh.status),
-            ));
-        }
-        return Err(over_pledged(
-            fresh.target_quantity - fresh.pledged_quantity,
-            &fresh.unit,
-        ));
-    }
     let pledge = pledges::ActiveModel {
         need_id: Set(need_id),
         donor_user_id: Set(donor.id),
@@ -466,7 +450,7 @@ pub async fn pledge(
         now,
     )
     .await?;
-    for message in [
+    let messages = [
         Message::SearchSyncNeed { need_id },
         Message::MailPledgeReceived {
             pledge_id: pledge.id,
@@ -474,11 +458,28 @@ pub async fn pledge(
         Message::MailPledgeConfirmation {
             pledge_id: pledge.id,
         },
-    ] {
-        outbox::enqueue(&txn, &message, now).await?;
+    ];
+    outbox::enqueue_all(&txn, &messages, now).await?;
+    // The guarded update last: on PostgreSQL it takes the need's row lock, held to the commit,
+    // so everything else is written before it and other pledges wait as little as possible.
+    if !take_quantity(&txn, need_id, new.quantity, now).await? {
+        // Someone else's pledge got there first, or the need moved on: say which.
+        let fresh = needs::lock(&txn, need_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("need"))?;
+        if !matches!(fresh.status.as_str(), "published" | "fully_pledged") {
+            return Err(ApiError::new(
+                ErrorCode::InvalidState,
+                format!("the need is now {}; it takes no pledges", fresh.status),
+            ));
+        }
+        return Err(over_pledged(
+            fresh.target_quantity - fresh.pledged_quantity,
+            &fresh.unit,
+        ));
     }
     follow_totals(app, &txn, need_id, origin, now).await?;
-    let view = view_in(&txn, &pledge).await?;
+    let view = view_of(&pledge, &need, Vec::new())?;
     if let Some(key) = &key {
         let body = serde_json::to_string(&view).map_err(ApiError::internal)?;
         idempotency_keys::Entity::update_many()
@@ -505,7 +506,7 @@ async fn view_in(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
-    let photos = crate::store::entity::photos::Entity::find()
+    let photos: Vec<PhotoRef> = crate::store::entity::photos::Entity::find()
         .filter(crate::store::entity::photos::Column::PledgeId.eq(pledge.id))
         .order_by_asc(crate::store::entity::photos::Column::Id)
         .all(db)
@@ -518,13 +519,22 @@ async fn view_in(
             height: p.height,
         })
         .collect();
+    view_of(pledge, &need, photos)
+}
+
+/// The pledge as its donor and village see it, from rows at hand.
+fn view_of(
+    pledge: &pledges::Model,
+    need: &need_rows::Model,
+    photos: Vec<PhotoRef>,
+) -> Result<PledgeView, ApiError> {
     let unit = stored(Unit::parse, &need.unit, "unit")?;
     let status = stored(PledgeStatus::parse, &pledge.status, "pledge status")?;
     let at = |t: &Option<sea_orm::prelude::DateTimeWithTimeZone>| t.map(|t| t.to_utc());
     Ok(PledgeView {
         id: pledge.id,
         need_id: need.id,
-        need_title: need.title,
+        need_title: need.title.clone(),
         kind: unit.pledge_kind(),
         unit,
         quantity: pledge.quantity,

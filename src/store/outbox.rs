@@ -3,7 +3,7 @@
 //! once (so every consumer is idempotent).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
 use super::entity::outbox;
@@ -75,9 +75,28 @@ pub async fn enqueue(
     message: &Message,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    row(message, now)?.insert(db).await?;
+    Ok(())
+}
+
+/// As [`enqueue`], several messages in one statement.
+pub async fn enqueue_all(
+    db: &impl ConnectionTrait,
+    messages: &[Message],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let rows = messages
+        .iter()
+        .map(|m| row(m, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    outbox::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+fn row(message: &Message, now: DateTime<Utc>) -> Result<outbox::ActiveModel, DbErr> {
     let (subject_kind, subject_id) = message.subject();
     let payload = serde_json::to_string(message).map_err(|e| DbErr::Custom(e.to_string()))?;
-    outbox::ActiveModel {
+    Ok(outbox::ActiveModel {
         kind: Set(message.kind().to_owned()),
         payload: Set(payload),
         subject_kind: Set(Some(subject_kind.to_owned())),
@@ -86,10 +105,7 @@ pub async fn enqueue(
         available_at: Set(now.fixed_offset()),
         attempts: Set(0),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]
