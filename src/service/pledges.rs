@@ -584,7 +584,7 @@ async fn lock_pledge(
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
     let pledge = pledges::Entity::find_by_id(id)
-        .lock_exclusive()
+        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;

@@ -7,7 +7,7 @@ pub mod photos;
 pub mod projection;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -457,7 +457,9 @@ pub(crate) async fn lock(
     id: i64,
 ) -> Result<Option<needs::Model>, ApiError> {
     Ok(needs::Entity::find_by_id(id)
-        .lock_exclusive()
+        // NO KEY UPDATE, not UPDATE: rows that reference the need (a pledge, a timeline event)
+        // take a KEY SHARE lock on it, which UPDATE would wait for and deadlock with.
+        .lock(LockType::NoKeyUpdate)
         .one(txn)
         .await?)
 }
