@@ -569,23 +569,19 @@ fn may_see(actor: &Actor, pledge: &pledges::Model, village: &RegionCode) -> bool
         || actor.can(Action::VerifyNeed, Target::Region(village))
 }
 
-/// The pledge and its need, locked, for its donor or its village; anyone else gets 404.
-async fn lock_pledge(
-    txn: &impl ConnectionTrait,
+/// The pledge and its need, for its donor or its village (or anyone, for the platform's own
+/// `None`); anyone else gets 404.
+async fn find_pledge(
+    db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     id: i64,
 ) -> Result<(pledges::Model, need_rows::Model, RegionCode), ApiError> {
     let pledge = pledges::Entity::find_by_id(id)
-        .one(txn)
+        .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
-    // The need first, as every need move does, then the pledge: one lock order, no deadlock.
-    let need = needs::lock(txn, pledge.need_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let pledge = pledges::Entity::find_by_id(id)
-        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
-        .one(txn)
+    let need = need_rows::Entity::find_by_id(pledge.need_id)
+        .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
     let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
@@ -595,20 +591,30 @@ async fn lock_pledge(
     Ok((pledge, need, village))
 }
 
+/// As [`find_pledge`], holding the need's row and then the pledge's until the transaction
+/// ends. Who may see it is checked before any lock is taken (its donor and village never
+/// change), so a stranger's request holds nothing.
+async fn lock_pledge(
+    txn: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<(pledges::Model, need_rows::Model, RegionCode), ApiError> {
+    let (_, need, village) = find_pledge(txn, actor, id).await?;
+    // The need first, as every need move does, then the pledge: one lock order, no deadlock.
+    let need = needs::lock(txn, need.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    let pledge = pledges::Entity::find_by_id(id)
+        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pledge"))?;
+    Ok((pledge, need, village))
+}
+
 /// One pledge, for its donor or its need's village.
 pub async fn show(app: &AppState, actor: &Actor, id: i64) -> Result<PledgeView, ApiError> {
-    let pledge = pledges::Entity::find_by_id(id)
-        .one(&app.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let need = need_rows::Entity::find_by_id(pledge.need_id)
-        .one(&app.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
-    if !may_see(actor, &pledge, &village) {
-        return Err(ApiError::not_found("pledge"));
-    }
+    let (pledge, _, _) = find_pledge(&app.db, Some(actor), id).await?;
     view_in(&app.db, &pledge).await
 }
 
@@ -823,11 +829,9 @@ pub async fn add_receipt_photo(
         }
         Ok(())
     };
-    {
-        let txn = crate::store::begin_write(&app.db).await?;
-        let (pledge, _, village) = lock_pledge(&txn, Some(actor), id).await?;
-        check(&pledge, &village)?;
-    }
+    // Checked before the costly decode, and again under the locks.
+    let (pledge, _, village) = find_pledge(&app.db, Some(actor), id).await?;
+    check(&pledge, &village)?;
     let photo = photos::prepare(app, bytes).await?;
     let txn = crate::store::begin_write(&app.db).await?;
     let (pledge, need, village) = lock_pledge(&txn, Some(actor), id).await?;
