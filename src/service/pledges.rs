@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -150,13 +150,14 @@ fn over_pledged(remaining: i64, unit: &str) -> ApiError {
 }
 
 /// Adds `quantity` to the need's pledged total if, and only if, it still fits under the target
-/// and the need is open to pledges. Negative `quantity` releases. Returns whether it applied.
+/// and the need is open to pledges. Negative `quantity` releases. Returns the new totals
+/// (pledged, target) when it applied.
 async fn take_quantity(
     txn: &impl ConnectionTrait,
     need_id: i64,
     quantity: i64,
     now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
+) -> Result<Option<(i64, i64)>, ApiError> {
     let mut update = need_rows::Entity::update_many()
         .col_expr(
             need_rows::Column::PledgedQuantity,
@@ -182,7 +183,20 @@ async fn take_quantity(
     } else {
         update = update.filter(Expr::col(need_rows::Column::PledgedQuantity).gte(-quantity));
     }
-    Ok(update.exec(txn).await?.rows_affected == 1)
+    let statement = update
+        .into_query()
+        .returning(Query::returning().columns([
+            need_rows::Column::PledgedQuantity,
+            need_rows::Column::TargetQuantity,
+        ]))
+        .to_owned();
+    match txn.query_one(&statement).await? {
+        Some(row) => Ok(Some((
+            row.try_get("", "pledged_quantity")?,
+            row.try_get("", "target_quantity")?,
+        ))),
+        None => Ok(None),
+    }
 }
 
 /// Gives `quantity` back to the need; a release the totals cannot take is a bookkeeping bug.
@@ -192,7 +206,7 @@ async fn release(
     quantity: i64,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if quantity == 0 || take_quantity(txn, need_id, -quantity, now).await? {
+    if quantity == 0 || take_quantity(txn, need_id, -quantity, now).await?.is_some() {
         Ok(())
     } else {
         Err(ApiError::internal(format!(
@@ -462,7 +476,7 @@ pub async fn pledge(
     outbox::enqueue_all(&txn, &messages, now).await?;
     // The guarded update last: on PostgreSQL it takes the need's row lock, held to the commit,
     // so everything else is written before it and other pledges wait as little as possible.
-    if !take_quantity(&txn, need_id, new.quantity, now).await? {
+    let Some((pledged, target)) = take_quantity(&txn, need_id, new.quantity, now).await? else {
         // Someone else's pledge got there first, or the need moved on: say which.
         let fresh = needs::lock(&txn, need_id)
             .await?
@@ -477,8 +491,11 @@ pub async fn pledge(
             fresh.target_quantity - fresh.pledged_quantity,
             &fresh.unit,
         ));
+    };
+    // A pledge can only fill a need: nothing else to follow while some remains.
+    if pledged == target {
+        follow_totals(app, &txn, need_id, origin, now).await?;
     }
-    follow_totals(app, &txn, need_id, origin, now).await?;
     let view = view_of(&pledge, &need, Vec::new())?;
     if let Some(key) = &key {
         let body = serde_json::to_string(&view).map_err(ApiError::internal)?;
