@@ -507,18 +507,27 @@ fn check_impartial(facts: &NeedFacts, action: NeedAction, who: Who<'_>) -> Resul
     let Who::User(actor) = who else {
         return Ok(());
     };
-    if !matches!(
-        action,
-        A::Verify | A::Reject | A::UpholdObjection | A::DismissObjection
-    ) {
-        return Ok(());
+    match action {
+        A::Verify | A::Reject if actor.user_id == facts.created_by => Err(Refusal::OwnNeed),
+        A::UpholdObjection | A::DismissObjection => objection_handler(facts, actor),
+        _ => Ok(()),
     }
+}
+
+/// Whether `actor` may examine the objections against a need (read them with the objectors'
+/// contacts, uphold or dismiss them): a verifier of its village who did not record it, of the
+/// county or above when its value called for a county-level look.
+pub fn objection_handler(facts: &NeedFacts, actor: &Actor) -> Result<(), Refusal> {
+    authorize(
+        actor,
+        Action::HandleObjection,
+        Target::Region(&facts.village),
+    )
+    .map_err(|_| Refusal::NotAllowed)?;
     if actor.user_id == facts.created_by {
         return Err(Refusal::OwnNeed);
     }
-    if matches!(action, A::UpholdObjection | A::DismissObjection)
-        && facts.requires_second_verification
-    {
+    if facts.requires_second_verification {
         authorize_at_level(
             actor,
             Action::HandleObjection,

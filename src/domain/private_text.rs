@@ -2,8 +2,6 @@
 //! carry an ID-card number, a phone number, a bank card, an e-mail address or the household's
 //! name (DESIGN §3). Earlier platforms leaked exactly this way, through free text.
 
-use super::id_card::IdCardNumber;
-
 /// Something private found in a text, with a message that tells the writer what to remove.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
@@ -147,10 +145,10 @@ fn digit_runs(text: &str) -> Vec<String> {
 }
 
 fn looks_like_id_card(run: &str) -> bool {
-    // 18 characters with a valid check character, or the old 15-digit form.
-    (run.len() == 18 && IdCardNumber::parse(run).is_ok())
+    // 17 digits and a check character (valid or not: a mistyped number is still private), or
+    // the old 15-digit form.
+    (run.len() == 18 && run[..17].bytes().all(|b| b.is_ascii_digit()))
         || (run.len() == 15 && run.bytes().all(|b| b.is_ascii_digit()))
-        || (run.len() == 18 && run[..17].bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn has_email(text: &str) -> bool {

@@ -100,11 +100,11 @@ pub struct HouseholdDetail {
     pub status_history: Vec<StatusChangeView>,
 }
 
-struct Private {
-    head_name: String,
+pub(crate) struct Private {
+    pub(crate) head_name: String,
     id_card: String,
     phone: Option<String>,
-    address: Option<String>,
+    pub(crate) address: Option<String>,
 }
 
 fn open(sealer: &Sealer, row: &household_private::Model) -> Result<Private, ApiError> {
@@ -115,6 +115,19 @@ fn open(sealer: &Sealer, row: &household_private::Model) -> Result<Private, ApiE
         phone: row.phone_enc.as_deref().map(open).transpose()?,
         address: row.address_enc.as_deref().map(open).transpose()?,
     })
+}
+
+/// A household's private fields, opened: for the checks that keep them out of public text.
+pub(crate) async fn private_of(
+    db: &impl ConnectionTrait,
+    sealer: &Sealer,
+    id: i64,
+) -> Result<Private, ApiError> {
+    let row = household_private::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("household {id} has no private record")))?;
+    open(sealer, &row)
 }
 
 pub(crate) fn causes_of(stored: &str) -> Vec<PovertyCause> {

@@ -22,7 +22,6 @@ use crate::domain::pledge::{
     PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
     check_quantity, decide_pledge, receipt,
 };
-use crate::domain::private_text::{KnownPrivate, find_private};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::needs::photos::{self, Owner};
@@ -156,6 +155,7 @@ async fn take_quantity(
     txn: &impl ConnectionTrait,
     need_id: i64,
     quantity: i64,
+    must_complete: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, i64)>, ApiError> {
     let mut update = need_rows::Entity::update_many()
@@ -180,6 +180,14 @@ async fn take_quantity(
                     .add(quantity)
                     .lte(Expr::col(need_rows::Column::TargetQuantity)),
             );
+        if must_complete {
+            // A pledge below the minimum is taken only as exactly what remains.
+            update = update.filter(
+                Expr::col(need_rows::Column::PledgedQuantity)
+                    .add(quantity)
+                    .eq(Expr::col(need_rows::Column::TargetQuantity)),
+            );
+        }
     } else {
         update = update.filter(Expr::col(need_rows::Column::PledgedQuantity).gte(-quantity));
     }
@@ -206,7 +214,11 @@ async fn release(
     quantity: i64,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if quantity == 0 || take_quantity(txn, need_id, -quantity, now).await?.is_some() {
+    if quantity == 0
+        || take_quantity(txn, need_id, -quantity, false, now)
+            .await?
+            .is_some()
+    {
         Ok(())
     } else {
         Err(ApiError::internal(format!(
@@ -223,9 +235,7 @@ async fn follow_totals(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let rules = crate::domain::need::Rules {
-        notice: app.settings.notice(),
-    };
+    let rules = needs::rules(app);
     let mut need = needs::lock(txn, need_id)
         .await?
         .ok_or_else(|| ApiError::not_found("need"))?;
@@ -376,9 +386,6 @@ pub async fn pledge(
     if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
         return Err(ApiError::field("message", "must be at most 200 characters"));
     }
-    if let Some(message) = &message {
-        public_text("message", message)?;
-    }
     let hash = request_hash(need_id, &new);
     let txn = crate::store::begin_write(&app.db).await?;
     if let Some(key) = &key
@@ -388,6 +395,9 @@ pub async fn pledge(
     }
 
     let need = needs::load_visible(&txn, Some(actor), need_id).await?;
+    if let Some(message) = &message {
+        needs::check_public_text(app, &txn, need.household_id, &[("message", message)]).await?;
+    }
     let status = stored(NeedStatus::parse, &need.status, "need status")?;
     if status == NeedStatus::FullyPledged {
         return Err(over_pledged(0, &need.unit));
@@ -476,7 +486,15 @@ pub async fn pledge(
     outbox::enqueue_all(&txn, &messages, now).await?;
     // The guarded update last: on PostgreSQL it takes the need's row lock, held to the commit,
     // so everything else is written before it and other pledges wait as little as possible.
-    let Some((pledged, target)) = take_quantity(&txn, need_id, new.quantity, now).await? else {
+    let Some((pledged, target)) = take_quantity(
+        &txn,
+        need_id,
+        new.quantity,
+        new.quantity < need.min_pledge_quantity,
+        now,
+    )
+    .await?
+    else {
         // Someone else's pledge got there first, or the need moved on: say which.
         let fresh = needs::lock(&txn, need_id)
             .await?
@@ -528,13 +546,8 @@ async fn view_in(
         .order_by_asc(crate::store::entity::photos::Column::Id)
         .all(db)
         .await?
-        .into_iter()
-        .map(|p| PhotoRef {
-            url: format!("/api/v1/photos/{}", p.id),
-            id: p.id,
-            width: p.width,
-            height: p.height,
-        })
+        .iter()
+        .map(PhotoRef::from)
         .collect();
     view_of(pledge, &need, photos)
 }
@@ -674,25 +687,6 @@ pub struct Thanks {
     pub note: String,
 }
 
-/// Refuses a phone or ID-card number (or the like) in text the public will read with the
-/// pledge.
-fn public_text(field: &str, value: &str) -> Result<(), ApiError> {
-    match find_private(value, &KnownPrivate::default()) {
-        None => Ok(()),
-        Some(finding) => {
-            let mut error = ApiError::new(
-                ErrorCode::PrivateData,
-                format!("{field} is shown in public and must not contain private data"),
-            );
-            error.fields = Some(std::collections::BTreeMap::from([(
-                field.to_owned(),
-                vec![finding.message()],
-            )]));
-            Err(error)
-        }
-    }
-}
-
 fn text(
     field: &str,
     value: &str,
@@ -792,7 +786,7 @@ pub async fn step(
         }
         Step::Thank { note } => {
             let note = text("note", &note, 2..=500)?;
-            public_text("note", &note)?;
+            needs::check_public_text(app, &txn, need.household_id, &[("note", &note)]).await?;
             row.thanks_note = Set(Some(note));
             row.thanked_at = Set(Some(at));
             (

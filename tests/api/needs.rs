@@ -437,6 +437,15 @@ db_test! {
             .await;
         assert_eq!(status, 403);
         assert_error_code(&error, "conflict_of_interest");
+        // Nor does the author read who objects to their need, once it is in notice.
+        let verifier = app.login_demo("verifier").await;
+        let (status, _) = step(&verifier, id, "verify").await;
+        assert_eq!(status, 200);
+        let (status, error) = cadre.get(&format!("/api/v1/needs/{id}/objections")).await;
+        assert_eq!(status, 403, "{error}");
+        assert_error_code(&error, "conflict_of_interest");
+        let (status, _) = step(&cadre, id, "withdraw").await;
+        assert_eq!(status, 200);
     }
 }
 

@@ -429,6 +429,13 @@ db_test! {
         assert_eq!((row.status.as_str(), row.received_quantity), ("fulfilled", 50));
 
         // The village thanks the enterprise, which sees it; then closes the need.
+        // A thanks note is public: it must not name anyone's phone (nor, on a household's need,
+        // the household).
+        let (status, error) = cadre
+            .post(&format!("/api/v1/pledges/{a_id}/thanks"), &json!({"note": "有事联系校长 13912345678"}))
+            .await;
+        assert_eq!(status, 400, "{error}");
+        assert_error_code(&error, "private_data");
         let (status, thanked) = cadre
             .post(&format!("/api/v1/pledges/{a_id}/thanks"), &json!({"note": "课桌椅已经用上了，谢谢！"}))
             .await;
@@ -575,5 +582,54 @@ db_test! {
         assert_eq!(app.tick().await.expired, 1, "nothing is on its way any more");
         let row = need_row(&app, need).await;
         assert_eq!((row.status.as_str(), row.received_quantity), ("expired", 3));
+    }
+}
+
+db_test! {
+    async fn a_thanks_note_never_names_the_household_it_helped(backend: Backend) {
+        let app = app(backend).await;
+        let cadre = app.login_demo("cadre").await;
+        let verifier = app.login_demo("verifier").await;
+        let donor = app.login_demo("donor").await;
+        let (_, households) = cadre.get(&format!("/api/v1/households?village={VILLAGE}")).await;
+        let household = households[0]["id"].as_i64().unwrap();
+        let (status, need) = cadre
+            .post(
+                "/api/v1/needs",
+                &json!({
+                    "beneficiary": "household", "household_id": household, "category": "medical",
+                    "title": "轮椅一台", "description": "户主因病行动不便，需要轮椅一台。",
+                    "unit": "item", "target_quantity": 1, "unit_value_fen": 80_000,
+                    "deadline": (app.clock.now() + Duration::days(30)).to_rfc3339(),
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{need}");
+        let need = need["id"].as_i64().unwrap();
+        cadre.post(&format!("/api/v1/needs/{need}/submit"), &json!({})).await;
+        verifier.post(&format!("/api/v1/needs/{need}/verify"), &json!({})).await;
+        let (_, pledge) = pledge(&donor, need, 1).await;
+        let id = pledge["id"].as_i64().unwrap();
+        donor.post(&format!("/api/v1/pledges/{id}/ship"), &json!({"reference": "JD1"})).await;
+        cadre
+            .client
+            .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
+            .header("x-csrf-token", &cadre.csrf_token)
+            .body(samples::picture(20, 20, ImageFormat::Png))
+            .send()
+            .await
+            .unwrap();
+        let (status, _) = cadre
+            .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 1}))
+            .await;
+        assert_eq!(status, 200);
+        let head = duijie::service::demo::HOUSEHOLDS[0].head_name;
+        let (status, error) = cadre
+            .post(&format!("/api/v1/pledges/{id}/thanks"), &json!({"note": format!("{head}一家感谢您的轮椅！")}))
+            .await;
+        assert_eq!(status, 400, "{error}");
+        assert_error_code(&error, "private_data");
+        let (_, public) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
+        assert!(!public.to_string().contains(head));
     }
 }

@@ -31,7 +31,16 @@ db_test! {
         let app = TestApp::spawn_with_demo(backend).await;
         let settings = app.state.settings.as_ref().clone();
         let sealer = std::sync::Arc::new(crate::helpers::test_sealer());
-        duijie::service::demo::needs::seed(&app.db, &settings, sealer, 0).await.unwrap();
+        duijie::service::demo::needs::seed(&app.db, &settings, sealer.clone(), 0).await.unwrap();
+        duijie::service::demo::pledges::seed(&app.db, &settings, sealer).await.unwrap();
+        let pledge_ids: Vec<i64> = duijie::store::entity::pledges::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert!(!pledge_ids.is_empty());
         let cadre = app.login_demo("cadre").await;
         let (_, list) = cadre.get("/api/v1/households?village=441426100200").await;
         let household = list[0]["id"].as_i64().unwrap();
@@ -59,6 +68,9 @@ db_test! {
         ];
         paths.push("/api/v1/needs/notices".to_owned());
         paths.push("/api/v1/me/pledges".to_owned());
+        for id in &pledge_ids {
+            paths.push(format!("/api/v1/pledges/{id}"));
+        }
         for id in &need_ids {
             paths.push(format!("/api/v1/needs/{id}"));
             paths.push(format!("/api/v1/needs/{id}/pledges"));

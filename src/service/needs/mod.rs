@@ -27,7 +27,7 @@ use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::startup::AppState;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{
-    household_private, households, need_events, needs, objections as objection_rows,
+    households as household_rows, need_events, needs, objections as objection_rows,
     photos as photo_rows,
 };
 use crate::store::outbox::{self, Message};
@@ -128,6 +128,17 @@ pub struct PhotoRef {
     pub url: String,
     pub width: i32,
     pub height: i32,
+}
+
+impl From<&photo_rows::Model> for PhotoRef {
+    fn from(photo: &photo_rows::Model) -> Self {
+        Self {
+            id: photo.id,
+            url: format!("/api/v1/photos/{}", photo.id),
+            width: photo.width,
+            height: photo.height,
+        }
+    }
 }
 
 /// What the need's own cadres and verifiers see besides the public projection.
@@ -305,12 +316,26 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     }
 }
 
-/// Refuses text that carries private data: it would be shown to everyone.
-fn check_private(valid: &Valid, known: &KnownPrivate<'_>) -> Result<(), ApiError> {
+/// Refuses `texts` (field, text) that the public will read if they carry private data: a
+/// phone or ID-card number, or the name or address of the household they are about.
+pub(crate) async fn check_public_text(
+    app: &AppState,
+    db: &impl ConnectionTrait,
+    household_id: Option<i64>,
+    texts: &[(&str, &str)],
+) -> Result<(), ApiError> {
+    let private = match household_id {
+        Some(id) => Some(crate::service::households::private_of(db, &app.sealer, id).await?),
+        None => None,
+    };
+    let known = KnownPrivate {
+        head_name: private.as_ref().map(|p| p.head_name.as_str()),
+        address: private.as_ref().and_then(|p| p.address.as_deref()),
+    };
     let mut fields = FieldErrors::new();
-    for (name, text) in [("title", &valid.title), ("description", &valid.description)] {
-        if let Some(finding) = find_private(text, known) {
-            fields.insert(name.to_owned(), vec![finding.message()]);
+    for (name, text) in texts {
+        if let Some(finding) = find_private(text, &known) {
+            fields.insert((*name).to_owned(), vec![finding.message()]);
         }
     }
     if fields.is_empty() {
@@ -328,39 +353,13 @@ fn check_private(valid: &Valid, known: &KnownPrivate<'_>) -> Result<(), ApiError
     Err(error)
 }
 
-/// The household's private values, to keep them out of its needs' text.
-struct HouseholdSecrets {
-    head_name: String,
-    address: Option<String>,
-}
-
-async fn household_secrets(
-    app: &AppState,
-    db: &impl ConnectionTrait,
-    household_id: Option<i64>,
-) -> Result<Option<HouseholdSecrets>, ApiError> {
-    let Some(id) = household_id else {
-        return Ok(None);
-    };
-    let row = household_private::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("household {id} has no private record")))?;
-    let open = |b: &[u8]| app.sealer.open(b).map_err(ApiError::internal);
-    Ok(Some(HouseholdSecrets {
-        head_name: open(&row.head_name_enc)?,
-        address: row.address_enc.as_deref().map(open).transpose()?,
-    }))
-}
-
-fn known(secrets: &Option<HouseholdSecrets>) -> KnownPrivate<'_> {
-    KnownPrivate {
-        head_name: secrets.as_ref().map(|s| s.head_name.as_str()),
-        address: secrets.as_ref().and_then(|s| s.address.as_deref()),
+impl Valid {
+    fn public_texts(&self) -> [(&str, &str); 2] {
+        [("title", &self.title), ("description", &self.description)]
     }
 }
 
-fn rules(app: &AppState) -> Rules {
+pub(crate) fn rules(app: &AppState) -> Rules {
     Rules {
         notice: app.settings.notice(),
     }
@@ -646,7 +645,7 @@ pub async fn create(
             let id = new.household_id.ok_or_else(|| {
                 ApiError::field("household_id", "is required for a household's need")
             })?;
-            let household = households::Entity::find_by_id(id)
+            let household = household_rows::Entity::find_by_id(id)
                 .one(db)
                 .await?
                 .filter(|h| {
@@ -695,8 +694,7 @@ pub async fn create(
         }
     };
     let valid = validate(&new.fields, now)?;
-    let secrets = household_secrets(app, db, household_id).await?;
-    check_private(&valid, &known(&secrets))?;
+    check_public_text(app, db, household_id, &valid.public_texts()).await?;
 
     let lineage = village.lineage();
     let code_at = |level: Level| {
@@ -832,8 +830,7 @@ pub async fn update(
         ));
     }
     let valid = validate(&fields, now)?;
-    let secrets = household_secrets(app, &txn, need.household_id).await?;
-    check_private(&valid, &known(&secrets))?;
+    check_public_text(app, &txn, need.household_id, &valid.public_texts()).await?;
     let mut row: needs::ActiveModel = need.clone().into();
     row.category = Set(valid.category.as_str().to_owned());
     row.title = Set(valid.title.clone());
@@ -913,8 +910,7 @@ pub async fn step(
         // What is submitted is checked again as it stands: the rules (and the caps) may have
         // changed since the draft was written.
         let valid = validate(&fields_of(&need), now)?;
-        let secrets = household_secrets(app, &txn, need.household_id).await?;
-        check_private(&valid, &known(&secrets))?;
+        check_public_text(app, &txn, need.household_id, &valid.public_texts()).await?;
         let caps = app.settings.value_caps().map_err(ApiError::internal)?;
         extra.requires_second_verification = Some(needs_second_verification(
             &caps,
@@ -967,13 +963,8 @@ pub async fn detail(app: &AppState, who: Option<&Actor>, id: i64) -> Result<Need
         .order_by_asc(photo_rows::Column::Id)
         .all(db)
         .await?
-        .into_iter()
-        .map(|p| PhotoRef {
-            url: format!("/api/v1/photos/{}", p.id),
-            id: p.id,
-            width: p.width,
-            height: p.height,
-        })
+        .iter()
+        .map(PhotoRef::from)
         .collect();
     let village = village_of(&need)?;
     let review = match who {

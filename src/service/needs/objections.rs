@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 
 use super::{Extra, Move, apply, facts, load_visible, lock, lock_visible, refused, rules};
 use crate::domain::authz::{Action, Actor, Target};
-use crate::domain::need::{NeedAction, NeedStatus, ObjectionStatus, Who, decide};
+use crate::domain::need::{
+    NeedAction, NeedStatus, ObjectionStatus, Who, decide, objection_handler,
+};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::auth::{Limit, address_key, limit};
@@ -202,10 +204,7 @@ pub async fn list(
     need_id: i64,
 ) -> Result<Vec<ObjectionView>, ApiError> {
     let need = load_visible(&app.db, Some(actor), need_id).await?;
-    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
-    if !actor.can(Action::HandleObjection, Target::Region(&village)) {
-        return Err(ApiError::forbidden());
-    }
+    objection_handler(&facts(&need, 0)?, actor).map_err(refused)?;
     Ok(objections::Entity::find()
         .filter(objections::Column::NeedId.eq(need_id))
         .order_by_desc(objections::Column::Id)

@@ -125,12 +125,7 @@ pub async fn commit_saved(
         }
         return Err(e.into());
     }
-    Ok(PhotoRef {
-        url: format!("/api/v1/photos/{}", row.id),
-        id: row.id,
-        width: row.width,
-        height: row.height,
-    })
+    Ok(PhotoRef::from(row))
 }
 
 /// Adds a photo to a draft need.
