@@ -912,11 +912,38 @@ pub async fn mine(
         .limit(500)
         .all(&app.db)
         .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in &rows {
-        views.push(view_in(&app.db, row).await?);
+    // Their needs and receipt photos in two queries, not two per pledge.
+    let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
+    let needs: std::collections::HashMap<i64, need_rows::Model> = need_rows::Entity::find()
+        .filter(need_rows::Column::Id.is_in(need_ids))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n))
+        .collect();
+    let pledge_ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let mut photos: std::collections::HashMap<i64, Vec<PhotoRef>> = Default::default();
+    for photo in crate::store::entity::photos::Entity::find()
+        .filter(crate::store::entity::photos::Column::PledgeId.is_in(pledge_ids))
+        .order_by_asc(crate::store::entity::photos::Column::Id)
+        .all(&app.db)
+        .await?
+    {
+        if let Some(pledge_id) = photo.pledge_id {
+            photos
+                .entry(pledge_id)
+                .or_default()
+                .push(PhotoRef::from(&photo));
+        }
     }
-    Ok(views)
+    rows.iter()
+        .map(|row| {
+            let need = needs
+                .get(&row.need_id)
+                .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
+            view_of(row, need, photos.remove(&row.id).unwrap_or_default())
+        })
+        .collect()
 }
 
 /// Ids of pledges still unshipped past their due date, oldest first.
