@@ -68,6 +68,23 @@ async fn pledge(donor: &Session, need: i64, quantity: i64) -> (u16, Value) {
         .await
 }
 
+/// The village's cadre adds a photo of what arrived to pledge `id`; returns the answer.
+async fn receipt_photo(
+    app: &TestApp,
+    cadre: &Session,
+    id: i64,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    cadre
+        .client
+        .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
+        .header("x-csrf-token", &cadre.csrf_token)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn need_row(app: &TestApp, id: i64) -> needs::Model {
     needs::Entity::find_by_id(id)
         .one(&app.db)
@@ -379,14 +396,7 @@ db_test! {
             .await;
         assert_eq!(status, 422, "{error}");
         assert!(error["error"]["message"].as_str().unwrap().contains("photo"));
-        let photo = cadre
-            .client
-            .post(app.url(&format!("/api/v1/pledges/{a_id}/photos")))
-            .header("x-csrf-token", &cadre.csrf_token)
-            .body(samples::phone_jpeg_with_gps(40, 30))
-            .send()
-            .await
-            .unwrap();
+        let photo = receipt_photo(&app, &cadre, a_id, samples::phone_jpeg_with_gps(40, 30)).await;
         assert_eq!(photo.status(), 201);
         let (status, received) = cadre
             .post(&format!("/api/v1/pledges/{a_id}/confirm"), &json!({"received_quantity": 15}))
@@ -411,14 +421,7 @@ db_test! {
                 .post(&format!("/api/v1/pledges/{id}/ship"), &json!({"reference": "自送到村"}))
                 .await;
             assert_eq!(status, 200);
-            let photo = cadre
-                .client
-                .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
-                .header("x-csrf-token", &cadre.csrf_token)
-                .body(samples::picture(20, 20, ImageFormat::Png))
-                .send()
-                .await
-                .unwrap();
+            let photo = receipt_photo(&app, &cadre, id, samples::picture(20, 20, ImageFormat::Png)).await;
             assert_eq!(photo.status(), 201);
             let (status, body) = cadre
                 .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": quantity}))
@@ -532,14 +535,7 @@ db_test! {
         let id = mine["id"].as_i64().unwrap();
         let (status, _) = cadre.post(&format!("/api/v1/pledges/{id}/ship"), &json!({"reference": "自送"})).await;
         assert_eq!(status, 200);
-        let photo = cadre
-            .client
-            .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
-            .header("x-csrf-token", &cadre.csrf_token)
-            .body(samples::picture(20, 20, ImageFormat::Png))
-            .send()
-            .await
-            .unwrap();
+        let photo = receipt_photo(&app, &cadre, id, samples::picture(20, 20, ImageFormat::Png)).await;
         assert_eq!(photo.status(), 201);
         let (status, error) = cadre
             .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 2}))
@@ -566,14 +562,7 @@ db_test! {
         assert_eq!(status, 422, "no new pledges past the deadline: {error}");
         // Once the help has arrived and nothing is open, it expires.
         let cadre = app.login_demo("cadre").await;
-        let photo = cadre
-            .client
-            .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
-            .header("x-csrf-token", &cadre.csrf_token)
-            .body(samples::picture(20, 20, ImageFormat::Png))
-            .send()
-            .await
-            .unwrap();
+        let photo = receipt_photo(&app, &cadre, id, samples::picture(20, 20, ImageFormat::Png)).await;
         assert_eq!(photo.status(), 201);
         let (status, _) = cadre
             .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 3}))
@@ -611,14 +600,7 @@ db_test! {
         let (_, pledge) = pledge(&donor, need, 1).await;
         let id = pledge["id"].as_i64().unwrap();
         donor.post(&format!("/api/v1/pledges/{id}/ship"), &json!({"reference": "JD1"})).await;
-        cadre
-            .client
-            .post(app.url(&format!("/api/v1/pledges/{id}/photos")))
-            .header("x-csrf-token", &cadre.csrf_token)
-            .body(samples::picture(20, 20, ImageFormat::Png))
-            .send()
-            .await
-            .unwrap();
+        receipt_photo(&app, &cadre, id, samples::picture(20, 20, ImageFormat::Png)).await;
         let (status, _) = cadre
             .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 1}))
             .await;
