@@ -134,7 +134,115 @@ async fn connect_migrated(settings: &Settings) -> anyhow::Result<sea_orm::Databa
     Ok(db)
 }
 
-/// A subcommand whose capability has not landed yet says so, and fails.
-pub fn not_yet(command: &str, arrives_with: &str) -> anyhow::Result<()> {
-    anyhow::bail!("`duijie {command}` is not available yet: it arrives with {arrives_with}")
+/// Rewrites the search index from the database, with a progress bar on standard error.
+pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = connect_migrated(settings).await?;
+    let index = crate::search::open(settings).context("opening the search index")?;
+    let total = service::search::needs_count(&db).await?;
+    tracing::info!(index = %index.describe(), needs = total, "rebuilding the search index");
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} needs read ({per_sec}, {eta} left)",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let report = service::search::reindex(&db, index.as_ref(), |read| bar.set_position(read))
+        .await
+        .context("rebuilding the search index")?;
+    bar.finish();
+    tracing::info!(
+        indexed = report.indexed,
+        removed = report.removed,
+        seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+        "search index rebuilt"
+    );
+    Ok(())
+}
+
+/// Compares the index with the database; repairs unless `dry_run`. Drift left in place is an
+/// error, so that a scheduled check fails loudly.
+pub async fn reconcile(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
+    let db = connect_migrated(settings).await?;
+    let index = crate::search::open(settings).context("opening the search index")?;
+    index
+        .prepare()
+        .await
+        .context("preparing the search index")?;
+    let drift = service::search::reconcile(&db, index.as_ref(), !dry_run)
+        .await
+        .context("comparing the search index with the database")?;
+    let sample = |ids: &[i64]| {
+        ids.iter()
+            .take(20)
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    tracing::info!(
+        checked = drift.checked,
+        missing = drift.missing.len(),
+        stale = drift.stale.len(),
+        extra = drift.extra.len(),
+        missing_ids = %sample(&drift.missing),
+        stale_ids = %sample(&drift.stale),
+        extra_ids = %sample(&drift.extra),
+        repaired = drift.repaired,
+        "search index reconciled"
+    );
+    if dry_run && !drift.is_clean() {
+        bail!(
+            "the search index has drifted from the database; run `duijie reconcile` to repair it"
+        );
+    }
+    Ok(())
+}
+
+/// The background work without the HTTP API, until SIGINT or SIGTERM.
+pub async fn worker(settings: Settings) -> anyhow::Result<()> {
+    for line in settings.describe() {
+        tracing::info!("{line}");
+    }
+    let db = connect_migrated(&settings).await?;
+    let sealer = std::sync::Arc::new(crate::startup::load_sealer(&settings, &db).await?);
+    let state = std::sync::Arc::new(
+        crate::startup::AppState::new(db, settings, sealer, crate::clock::Clock::system())
+            .context("opening the search index")?,
+    );
+    let tasks = [
+        crate::worker::outbox::spawn(state.clone()),
+        crate::worker::scheduler::spawn(state),
+    ];
+    tracing::info!("worker running: outbox and scheduler");
+    shutdown_signal().await;
+    for task in &tasks {
+        task.abort();
+    }
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
 }

@@ -44,6 +44,18 @@ pub struct Settings {
     pub search_backend: SearchBackend,
     pub meili_url: Option<String>,
     pub meili_key: Option<SecretString>,
+    /// Name of the needs index: the Meilisearch index uid, or the embedded index's directory
+    /// under `<data_dir>/search`.
+    pub search_index: String,
+    /// Run the outbox worker (search updates) inside `serve`. Turn it off on API nodes when
+    /// `duijie worker` runs elsewhere.
+    pub run_worker: bool,
+    /// How often an idle outbox worker looks for new rows, in milliseconds.
+    pub outbox_poll_ms: u64,
+    /// First delay before retrying a failed outbox row, in milliseconds; it doubles per attempt.
+    pub outbox_retry_base_ms: u64,
+    /// Longest delay between retries of an outbox row, in seconds.
+    pub outbox_retry_max_secs: u64,
     /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…`; mail goes to `.eml` files when unset.
     pub smtp_url: Option<SecretString>,
     /// The `From:` of the platform's mail.
@@ -112,6 +124,11 @@ impl Default for Settings {
             search_backend: SearchBackend::Embedded,
             meili_url: None,
             meili_key: None,
+            search_index: "needs".to_owned(),
+            run_worker: true,
+            outbox_poll_ms: 200,
+            outbox_retry_base_ms: 1000,
+            outbox_retry_max_secs: 60,
             smtp_url: None,
             mail_from: "对接 Duijie <noreply@duijie.localhost>".to_owned(),
             secret_key: None,
@@ -256,6 +273,30 @@ impl Settings {
             url::Url::parse(url)
                 .map_err(|e| ConfigError::new("meili_url", format!("is not a URL: {e}")))?;
         }
+        if self.search_index.is_empty()
+            || self.search_index.len() > 64
+            || !self
+                .search_index
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(ConfigError::new(
+                "search_index",
+                "must be 1 to 64 letters, digits, `_` or `-`",
+            ));
+        }
+        if !(10..=60_000).contains(&self.outbox_poll_ms) {
+            return Err(ConfigError::new(
+                "outbox_poll_ms",
+                "must be between 10 and 60000",
+            ));
+        }
+        if self.outbox_retry_base_ms == 0 || self.outbox_retry_max_secs == 0 {
+            return Err(ConfigError::new(
+                "outbox_retry_base_ms",
+                "retry delays must be positive",
+            ));
+        }
         if let Some(url) = &self.smtp_url {
             let parsed = url::Url::parse(url.expose_secret())
                 .map_err(|_| ConfigError::new("smtp_url", "is not a URL"))?;
@@ -373,6 +414,14 @@ impl Settings {
             .is_some_and(|url| url.expose_secret().starts_with("postgres"))
     }
 
+    /// Delays between retries of outbox rows.
+    pub fn outbox_backoff(&self) -> crate::worker::outbox::Backoff {
+        crate::worker::outbox::Backoff {
+            base: std::time::Duration::from_millis(self.outbox_retry_base_ms),
+            max: std::time::Duration::from_secs(self.outbox_retry_max_secs),
+        }
+    }
+
     /// Lines for the start-up log saying what this instance runs on; no secret in them.
     pub fn describe(&self) -> Vec<String> {
         let database = if self.uses_postgres() {
@@ -383,11 +432,15 @@ impl Settings {
         let search = match self.search_backend {
             SearchBackend::Embedded => format!(
                 "embedded index under {}",
-                self.data_dir.join("search").display()
+                self.data_dir
+                    .join("search")
+                    .join(&self.search_index)
+                    .display()
             ),
             SearchBackend::Meilisearch => format!(
-                "Meilisearch at {}",
-                self.meili_url.as_deref().unwrap_or("?")
+                "Meilisearch at {}, index {}",
+                self.meili_url.as_deref().unwrap_or("?"),
+                self.search_index
             ),
         };
         let mail = match &self.smtp_url {

@@ -62,6 +62,7 @@ error_codes! {
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
+    SearchUnavailable = "search_unavailable", SERVICE_UNAVAILABLE;
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -152,6 +153,17 @@ impl ApiError {
     /// 403 for an action the caller's roles and scopes do not allow.
     pub fn forbidden() -> Self {
         Self::new(ErrorCode::Forbidden, "you are not allowed to do this here")
+    }
+
+    /// 503: the search engine cannot answer now; everything else still works.
+    pub fn search_unavailable() -> Self {
+        Self {
+            retry_after: Some(5),
+            ..Self::new(
+                ErrorCode::SearchUnavailable,
+                "search is unavailable for the moment; try again shortly",
+            )
+        }
     }
 
     pub fn unauthenticated() -> Self {

@@ -1,7 +1,7 @@
 //! 对接 Duijie — the social poverty-alleviation information platform (社会扶贫信息服务平台).
 //!
 //! Layout: `domain` holds the pure rules; `store` the database; `service` the use cases, one
-//! transaction each; `http` the thin actix layer; `startup` builds the application for `main`
+//! transaction each; `search` the search engines; `http` the thin actix layer; `startup` builds the application for `main`
 //! and for the tests alike.
 
 pub mod auth;
@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod media;
+pub mod search;
 pub mod secret;
 pub mod service;
 pub mod startup;

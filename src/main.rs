@@ -42,11 +42,16 @@ enum Command {
         #[command(subcommand)]
         command: SeedCommand,
     },
-    /// Rebuild the search index from the database.
+    /// Rebuild the search index from the database (searches keep answering meanwhile).
     Reindex,
-    /// Find and repair drift between the database and the search index.
-    Reconcile,
-    /// Run the outbox worker alone (search updates and mail).
+    /// Find drift between the database and the search index, and repair it.
+    Reconcile {
+        /// Only report the drift; change nothing. Exits with status 1 when there is drift.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run the background work alone, without the HTTP API: the outbox worker (search
+    /// updates) and the scheduler.
     Worker,
     /// User accounts.
     User {
@@ -128,9 +133,9 @@ fn main() -> ExitCode {
             Command::User {
                 command: UserCommand::CreateAdmin { email, name },
             } => cli::create_admin(&settings, &email, &name).await,
-            Command::Reindex => cli::not_yet("reindex", "search (issue 5)"),
-            Command::Reconcile => cli::not_yet("reconcile", "search (issue 5)"),
-            Command::Worker => cli::not_yet("worker", "the outbox worker (issues 5 and 7)"),
+            Command::Reindex => cli::reindex(&settings).await,
+            Command::Reconcile { dry_run } => cli::reconcile(&settings, dry_run).await,
+            Command::Worker => cli::worker(settings).await,
         }
     });
     match result {

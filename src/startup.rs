@@ -14,6 +14,7 @@ use tracing_actix_web::TracingLogger;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
+use crate::search::{self, SearchConfig, SearchError, SearchIndex};
 use crate::secret::SecretKey;
 use crate::store::files::FileStore;
 use crate::telemetry::RequestSpans;
@@ -29,14 +30,31 @@ pub struct AppState {
     pub clock: Clock,
     /// Photos and other uploaded files.
     pub files: FileStore,
+    /// The search engine the settings chose.
+    pub search: Arc<dyn SearchIndex>,
+    /// Its settings (`search-config/needs.json`): synonyms for highlighting.
+    pub search_config: Arc<SearchConfig>,
 }
 
 impl AppState {
+    /// The state over the search engine the settings choose.
     pub fn new(
         db: DatabaseConnection,
         settings: Settings,
         sealer: Arc<Sealer>,
         clock: Clock,
+    ) -> Result<Self, SearchError> {
+        let search = search::open(&settings)?;
+        Ok(Self::with_search(db, settings, sealer, clock, search))
+    }
+
+    /// The state over a search engine of the caller's.
+    pub fn with_search(
+        db: DatabaseConnection,
+        settings: Settings,
+        sealer: Arc<Sealer>,
+        clock: Clock,
+        search: Arc<dyn SearchIndex>,
     ) -> Self {
         let files = FileStore::new(settings.data_dir.join("files"));
         Self {
@@ -45,6 +63,8 @@ impl AppState {
             sealer,
             clock,
             files,
+            search,
+            search_config: Arc::new(SearchConfig::needs()),
         }
     }
 }
@@ -53,7 +73,9 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
-    scheduler: tokio::task::JoinHandle<()>,
+    state: web::Data<AppState>,
+    /// The scheduler and, unless turned off, the outbox worker.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -80,15 +102,41 @@ impl Application {
         db: DatabaseConnection,
         clock: Clock,
     ) -> anyhow::Result<Self> {
+        let search = search::open(&settings).context("opening the search index")?;
+        Self::build_with_search(settings, db, clock, search).await
+    }
+
+    /// As [`Application::build_with_clock`], over a search engine of the caller's.
+    pub async fn build_with_search(
+        settings: Settings,
+        db: DatabaseConnection,
+        clock: Clock,
+        search: Arc<dyn SearchIndex>,
+    ) -> anyhow::Result<Self> {
         let sealer = load_sealer(&settings, &db).await?;
-        tokio::task::spawn_blocking(crate::service::auth::warm_up).await?;
+        tokio::task::spawn_blocking(|| {
+            crate::service::auth::warm_up();
+            search::text::warm_up();
+        })
+        .await?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let max_json_bytes = settings.max_json_bytes;
         let shutdown_timeout = settings.shutdown_timeout_secs;
-        let state = web::Data::new(AppState::new(db, settings, Arc::new(sealer), clock));
-        let scheduler = worker::scheduler::spawn(state.clone().into_inner());
+        let run_worker = settings.run_worker;
+        let state = web::Data::new(AppState::with_search(
+            db,
+            settings,
+            Arc::new(sealer),
+            clock,
+            search,
+        ));
+        let mut background = vec![worker::scheduler::spawn(state.clone().into_inner())];
+        if run_worker {
+            background.push(worker::outbox::spawn(state.clone().into_inner()));
+        }
+        let app_state = state.clone();
 
         let server = HttpServer::new(move || {
             App::new()
@@ -109,7 +157,8 @@ impl Application {
         Ok(Self {
             port,
             server,
-            scheduler,
+            state: app_state,
+            background,
         })
     }
 
@@ -117,10 +166,17 @@ impl Application {
         self.port
     }
 
+    /// What the handlers share (tests call services and the scheduler through it).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.scheduler.abort();
+        for task in &self.background {
+            task.abort();
+        }
         result
     }
 }

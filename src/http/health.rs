@@ -12,12 +12,17 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// Readiness: the process can do its work, its database answers.
+/// Readiness: the process can do its work: its database and its search engine answer.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200),
-    (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable`"),
+    (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable` or `search_unavailable`"),
 ))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;
-    Ok(HttpResponse::Ok().json(json!({"status": "ready", "database": "ok"})))
+    state
+        .search
+        .health()
+        .await
+        .map_err(crate::service::search::search_failed)?;
+    Ok(HttpResponse::Ok().json(json!({"status": "ready", "database": "ok", "search": "ok"})))
 }

@@ -12,6 +12,7 @@ mod openapi;
 mod organisations;
 mod pledges;
 mod regions;
+mod search;
 mod users;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -31,6 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(account::routes)
                 .configure(organisations::routes)
                 .configure(households::routes)
+                // Before `needs`, whose `/needs/{id}` would take `search` for an id.
+                .configure(search::routes)
                 .configure(needs::routes)
                 .configure(pledges::routes)
                 .configure(users::routes)

@@ -6,7 +6,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{account, health, households, needs, organisations, pledges, regions, users};
+use super::{account, health, households, needs, organisations, pledges, regions, search, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +35,7 @@ use super::{account, health, households, needs, organisations, pledges, regions,
         households::update,
         households::add_income,
         households::change_status,
+        search::search_needs,
         needs::worklist,
         needs::notices,
         needs::create,
@@ -80,6 +81,7 @@ struct CommonErrors;
 
 /// API operations anyone may call without signing in (besides the regions).
 const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/api/v1/needs/search"),
     ("get", "/api/v1/needs/notices"),
     ("get", "/api/v1/needs/{id}"),
     ("post", "/api/v1/needs/{id}/objections"),

@@ -7,7 +7,7 @@
 use chrono::{Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, SqlErr,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -559,8 +559,33 @@ pub async fn update(
         Some(json!({"changed": changed})),
     )
     .await?;
+    if changed.contains(&"members_count") || changed.contains(&"poverty_causes") {
+        // The public summary of the household's needs ("3口之家 · 因病") changed with it.
+        resync_needs_of(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(view(&household, &open(sealer, &private)?))
+}
+
+/// Asks the outbox to bring the search documents of the household's needs up to date.
+async fn resync_needs_of(txn: &impl ConnectionTrait, household_id: i64) -> Result<(), ApiError> {
+    use crate::store::entity::needs;
+    use crate::store::outbox::{self, Message};
+    let ids: Vec<i64> = needs::Entity::find()
+        .select_only()
+        .column(needs::Column::Id)
+        .filter(needs::Column::HouseholdId.eq(household_id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let messages: Vec<Message> = ids
+        .into_iter()
+        .map(|need_id| Message::SearchSyncNeed { need_id })
+        .collect();
+    if !messages.is_empty() {
+        outbox::enqueue_all(txn, &messages, crate::clock::now()).await?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,3 +8,4 @@ pub mod needs;
 pub mod organisations;
 pub mod pledges;
 pub mod regions;
+pub mod search;

@@ -102,7 +102,8 @@ fn row(message: &Message, now: DateTime<Utc>) -> Result<outbox::ActiveModel, DbE
         subject_kind: Set(Some(subject_kind.to_owned())),
         subject_id: Set(Some(subject_id.to_string())),
         created_at: Set(now.fixed_offset()),
-        available_at: Set(now.fixed_offset()),
+        // The drain runs on the system's clock (`now` may be a test's or the demo's).
+        available_at: Set(crate::clock::now().fixed_offset()),
         attempts: Set(0),
         ..Default::default()
     })

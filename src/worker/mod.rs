@@ -1,4 +1,5 @@
-//! Background work beside the API: the scheduler of time-driven transitions (and, later, the
-//! outbox drain).
+//! Background work beside the API: the scheduler of time-driven transitions and the outbox
+//! drain that keeps the search index in step.
 
+pub mod outbox;
 pub mod scheduler;

@@ -52,13 +52,46 @@ fn a_typo_in_the_configuration_file_is_refused_by_name() {
     assert!(stderr.contains("notice_dais"), "{stderr}");
 }
 
-#[test]
-fn commands_that_land_later_say_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = duijie(dir.path()).arg("reindex").output().unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("not available yet"), "{stderr}");
+db_test! {
+    async fn reindex_builds_the_index_and_reconcile_finds_and_repairs_drift(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::create(backend, dir.path()).await;
+        let run = |args: &[&str]| {
+            let output = duijie(dir.path())
+                .env("DUIJIE_DATABASE_URL", &database.url)
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            (output.status.code(), stderr)
+        };
+        let fixture = regions_fixture();
+        let import = ["regions", "import", "--from", fixture.to_str().unwrap()];
+        assert_eq!(run(&import).0, Some(0));
+        // The demo's sixteen needs; no worker runs, so the index knows none of them.
+        assert_eq!(run(&["seed", "demo"]).0, Some(0));
+        let (code, stderr) = run(&["reconcile", "--dry-run"]);
+        assert_eq!(code, Some(1), "drift is an error under --dry-run: {stderr}");
+        assert!(stderr.contains("missing=12"), "{stderr}");
+
+        let (code, stderr) = run(&["reindex"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stderr.contains("indexed=12"), "{stderr}");
+        assert!(stderr.contains("16/16 needs read"), "the progress bar reached the end: {stderr}");
+        let (code, stderr) = run(&["reconcile", "--dry-run"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stderr.contains("checked=12 missing=0 stale=0 extra=0"), "{stderr}");
+
+        // Three more published needs behind the index's back: reconcile repairs them.
+        assert_eq!(run(&["seed", "demo", "--needs", "3"]).0, Some(0));
+        let (code, stderr) = run(&["reconcile"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stderr.contains("missing=3"), "{stderr}");
+        assert!(stderr.contains("repaired=true"), "{stderr}");
+        let (code, stderr) = run(&["reconcile", "--dry-run"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stderr.contains("checked=15 missing=0 stale=0 extra=0"), "{stderr}");
+    }
 }
 
 db_test! {

@@ -3,10 +3,12 @@
 //! `TEST_POSTGRES_URL` is set), loaded with the checked-in excerpt of the national regions.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use duijie::clock::Clock;
 use duijie::config::Settings;
+use duijie::search::SearchIndex;
 use duijie::startup::{AppState, Application};
 use duijie::{service, store};
 use sea_orm::DatabaseConnection;
@@ -157,6 +159,10 @@ pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
         secret_key: Some(SecretString::from(TEST_SECRET_KEY)),
         // Tests move time themselves and tick the scheduler when they mean to.
         scheduler_interval_secs: 3600,
+        // The outbox is drained briskly, and retried soon after a failure.
+        outbox_poll_ms: 20,
+        outbox_retry_base_ms: 50,
+        outbox_retry_max_secs: 1,
         ..Settings::default()
     }
 }
@@ -170,7 +176,7 @@ pub struct TestApp {
     /// The application's clock: manual, standing at the time the test began until moved.
     pub clock: Clock,
     /// The application's state, for calling services (the scheduler) directly.
-    pub state: AppState,
+    pub state: actix_web::web::Data<AppState>,
     /// The data directory, removed when the test ends.
     _dir: TempDir,
 }
@@ -183,6 +189,16 @@ impl TestApp {
 
     /// Starts the application with settings changed by `configure`.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_full(backend, configure, |_| None).await
+    }
+
+    /// Starts the application with settings changed by `configure` and, when `search` gives
+    /// one, over that search engine (built from the final settings).
+    pub async fn spawn_full(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+        search: impl FnOnce(&Settings) -> Option<Arc<dyn SearchIndex>>,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = TestDatabase::create(backend, dir.path()).await;
         let mut settings = test_settings(dir.path(), &database.url);
@@ -194,15 +210,14 @@ impl TestApp {
             .expect("importing the regions excerpt");
 
         let clock = Clock::manual(duijie::clock::now());
-        let state = AppState::new(
-            db.clone(),
-            settings.clone(),
-            std::sync::Arc::new(test_sealer()),
-            clock.clone(),
-        );
-        let app = Application::build_with_clock(settings, db.clone(), clock.clone())
+        let search = match search(&settings) {
+            Some(search) => search,
+            None => duijie::search::open(&settings).expect("opening the search index"),
+        };
+        let app = Application::build_with_search(settings, db.clone(), clock.clone(), search)
             .await
             .expect("building the app");
+        let state = app.state();
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         TestApp {

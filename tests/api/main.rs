@@ -14,3 +14,4 @@ mod organisations;
 mod pledges;
 mod privacy;
 mod regions;
+mod search;

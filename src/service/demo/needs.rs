@@ -391,7 +391,7 @@ impl Demo {
             self.settings.clone(),
             self.sealer.clone(),
             clock.clone(),
-        );
+        )?;
         let cadre = self.actor(need.cadre).await?;
         let verifier = self.actor(need.verifier).await?;
         let as_cadre = Origin::cli().with_user(cadre.user_id);

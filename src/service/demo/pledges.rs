@@ -230,7 +230,7 @@ async fn tell(
     if let Some(days) = story.due_days {
         settings.pledge_due_days = days;
     }
-    let app = AppState::new(db.clone(), settings, sealer.clone(), clock.clone());
+    let app = AppState::new(db.clone(), settings, sealer.clone(), clock.clone())?;
     let cadre = user(db, story.cadre).await?;
     let cadre_actor = account_store::load_actor(db, cadre.id).await?;
     let as_cadre = Origin::cli().with_user(cadre.id);

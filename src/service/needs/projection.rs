@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::household::PovertyCause;
@@ -20,7 +20,7 @@ use crate::service::households::causes_of;
 use crate::store::entity::{households, need_events, needs, regions};
 
 /// What the public may see of a need.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PublicNeed {
     pub id: i64,
     pub title: String,
@@ -63,7 +63,7 @@ pub struct PublicNeed {
 }
 
 /// Who a need helps, de-identified: "墩背村 · 3口之家 · 因病".
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PublicBeneficiary {
     pub kind: BeneficiaryKind,
     /// Members of the household (household needs only).

@@ -1,0 +1,67 @@
+//! `GET /api/v1/needs/search`: the public search over needs, answered from the search index
+//! alone (the database is not touched).
+
+use actix_web::{HttpRequest, web};
+
+use super::endpoint;
+use crate::error::{ApiError, ErrorBody};
+use crate::service::search::{self, SearchPage};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(endpoint("/needs/search").get(search_needs));
+}
+
+/// The query parameters, for the OpenAPI document (the handler reads them itself, to name an
+/// unknown one and to take repeated filters).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct SearchParams {
+    /// Words to find (up to 100 characters); Chinese is cut into words. Every word must match,
+    /// or one of its synonyms (`书包` finds `学习用品`); the last also matches words it begins.
+    q: Option<String>,
+    /// A category code; repeat to find any of several.
+    category: Option<Vec<String>>,
+    /// An administrative code at any level (province … village); repeat for several.
+    region: Option<Vec<String>>,
+    /// `normal`, `urgent` or `critical`; repeatable.
+    urgency: Option<Vec<String>>,
+    /// `household` or `village`; repeatable.
+    beneficiary: Option<Vec<String>>,
+    /// A public status (`in_notice`, `suspended`, `published`, `fully_pledged`, `fulfilled`,
+    /// `closed`, `expired`); repeatable.
+    status: Option<Vec<String>>,
+    /// A cause of poverty of the household (`illness`, `education_cost` …); repeatable.
+    cause: Option<Vec<String>>,
+    /// `true`: only needs taking pledges now (published, something still to give).
+    open: Option<bool>,
+    /// `relevance` (default with `q`), `newest` (default without), `urgency`, `deadline` or
+    /// `remaining_value`.
+    sort: Option<String>,
+    /// From 1 (default 1).
+    page: Option<u64>,
+    /// 1 to 100 (default 20).
+    per_page: Option<u64>,
+}
+
+/// Search the public needs: text, filters, facet counts, sorts and pages.
+#[utoipa::path(get, path = "/api/v1/needs/search", tag = "search", params(SearchParams),
+    responses(
+        (status = 200, body = SearchPage),
+        (status = 400, body = ErrorBody, description = "`invalid_parameter` for an unknown parameter, `validation_failed` naming a filter or sort whose value is not known, `invalid_region_code`"),
+        (status = 503, body = ErrorBody, description = "`search_unavailable`: the search engine cannot answer now (sent with Retry-After)"),
+    ))]
+pub async fn search_needs(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<web::Json<SearchPage>, ApiError> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(request.query_string().as_bytes())
+            .into_owned()
+            .collect();
+    let parsed = search::parse_request(&pairs)?;
+    Ok(web::Json(
+        search::search(state.search.as_ref(), &state.search_config, &parsed).await?,
+    ))
+}

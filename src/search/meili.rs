@@ -1,0 +1,303 @@
+//! The production engine: Meilisearch through `meilisearch-sdk`. The index is created with the
+//! primary key `id` and given the settings of `search-config/needs.json`. Every write waits for
+//! its task, so it is searchable when the call returns and a failed task is an error (the outbox
+//! keeps the change and retries). Every call has a deadline: a server that hangs is
+//! unavailable, not a stuck worker.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::documents::DocumentsQuery;
+use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode, ErrorType};
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::{MatchingStrategies, Selectors};
+use meilisearch_sdk::settings::Settings as IndexSettings;
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::config::meilisearch_settings;
+use super::{Condition, NeedDocument, SearchError, SearchHits, SearchIndex, SearchQuery};
+
+/// Longest wait for a search answer.
+const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
+/// Longest wait for a write to be enqueued and processed (settings changes reindex, so longer).
+const TASK_DEADLINE: Duration = Duration::from_secs(60);
+/// How often a task's progress is polled.
+const TASK_POLL: Duration = Duration::from_millis(25);
+/// Documents read per request by `fingerprints`.
+const PAGE: usize = 1000;
+
+pub struct MeiliIndex {
+    url: String,
+    client: Client,
+    index: Index,
+    settings: IndexSettings,
+}
+
+impl MeiliIndex {
+    pub fn new(url: &str, key: Option<&SecretString>, uid: &str) -> Result<Self, SearchError> {
+        let client = Client::new(url, key.map(|k| k.expose_secret().to_owned()))
+            .map_err(|e| SearchError::Rejected(format!("Meilisearch client: {e}")))?;
+        let settings = meilisearch_settings()
+            .map_err(|e| SearchError::Rejected(format!("search-config/needs.json: {e}")))?;
+        Ok(Self {
+            url: url.to_owned(),
+            index: client.index(uid),
+            client,
+            settings,
+        })
+    }
+
+    /// Waits for a task to be processed; a failed task is Meilisearch's error.
+    async fn finish(&self, task: TaskInfo) -> Result<(), SearchError> {
+        self.outcome(task).await?.map_err(classify)
+    }
+
+    async fn outcome(&self, task: TaskInfo) -> Result<Result<(), MeiliError>, SearchError> {
+        match task
+            .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_DEADLINE))
+            .await
+            .map_err(classify)?
+        {
+            Task::Succeeded { .. } => Ok(Ok(())),
+            Task::Failed { content } => Ok(Err(MeiliError::Meilisearch(content.error))),
+            Task::Enqueued { .. } | Task::Processing { .. } => Err(SearchError::Unavailable(
+                "Meilisearch did not finish a task in time".into(),
+            )),
+        }
+    }
+}
+
+/// Runs a call to Meilisearch with a deadline.
+async fn within<T>(
+    deadline: Duration,
+    call: impl Future<Output = Result<T, MeiliError>>,
+) -> Result<T, SearchError> {
+    answer_within(deadline, call).await?.map_err(classify)
+}
+
+/// As [`within`], leaving Meilisearch's own answer unclassified.
+async fn answer_within<T>(
+    deadline: Duration,
+    call: impl Future<Output = Result<T, MeiliError>>,
+) -> Result<Result<T, MeiliError>, SearchError> {
+    tokio::time::timeout(deadline, call).await.map_err(|_| {
+        SearchError::Unavailable(format!(
+            "Meilisearch did not answer within {} s",
+            deadline.as_secs()
+        ))
+    })
+}
+
+fn has_code(error: &MeiliError, code: ErrorCode) -> bool {
+    matches!(error, MeiliError::Meilisearch(e) if e.error_code == code)
+}
+
+/// A Meilisearch failure as retryable (unreachable, overloaded, internal, auth not yet
+/// configured) or not (the request itself is wrong).
+fn classify(error: MeiliError) -> SearchError {
+    match &error {
+        MeiliError::Meilisearch(e) if e.error_type == ErrorType::InvalidRequest => {
+            SearchError::Rejected(format!("Meilisearch: {e}"))
+        }
+        MeiliError::Meilisearch(e) => SearchError::Unavailable(format!("Meilisearch: {e}")),
+        MeiliError::ParseError(_) | MeiliError::InvalidRequest => {
+            SearchError::Rejected(format!("Meilisearch: {error}"))
+        }
+        _ => SearchError::Unavailable(format!("Meilisearch: {error}")),
+    }
+}
+
+/// A filter in Meilisearch's syntax: `category IN ["education", "medical"] AND
+/// remaining_quantity > 0`. Values are quoted and escaped.
+pub fn filter_expression(conditions: &[Condition]) -> String {
+    let quote = |value: &str| format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    conditions
+        .iter()
+        .map(|condition| match condition {
+            Condition::AnyOf { field, values } => {
+                let values: Vec<String> = values.iter().map(|v| quote(v)).collect();
+                format!("{field} IN [{}]", values.join(", "))
+            }
+            Condition::GreaterThan { field, value } => format!("{field} > {value}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+#[derive(Deserialize)]
+struct Fingerprint {
+    id: i64,
+    #[serde(default)]
+    fingerprint: String,
+}
+
+#[async_trait]
+impl SearchIndex for MeiliIndex {
+    fn describe(&self) -> String {
+        format!("Meilisearch at {}, index {}", self.url, self.index.uid)
+    }
+
+    async fn prepare(&self) -> Result<bool, SearchError> {
+        let found =
+            answer_within(SEARCH_DEADLINE, self.client.get_raw_index(&self.index.uid)).await?;
+        let created = match found {
+            Ok(_) => false,
+            Err(e) if has_code(&e, ErrorCode::IndexNotFound) => {
+                let task = within(
+                    SEARCH_DEADLINE,
+                    self.client.create_index(&self.index.uid, Some("id")),
+                )
+                .await?;
+                match self.outcome(task).await? {
+                    Ok(()) => true,
+                    // Another node created it in the meantime.
+                    Err(e) if has_code(&e, ErrorCode::IndexAlreadyExists) => false,
+                    Err(e) => return Err(classify(e)),
+                }
+            }
+            Err(e) => return Err(classify(e)),
+        };
+        let task = within(SEARCH_DEADLINE, self.index.set_settings(&self.settings)).await?;
+        self.finish(task).await?;
+        Ok(created)
+    }
+
+    async fn upsert(&self, documents: &[NeedDocument]) -> Result<(), SearchError> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let task = within(
+            SEARCH_DEADLINE,
+            self.index.add_or_replace(documents, Some("id")),
+        )
+        .await?;
+        self.finish(task).await
+    }
+
+    async fn delete(&self, ids: &[i64]) -> Result<(), SearchError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let task = within(SEARCH_DEADLINE, self.index.delete_documents(ids)).await?;
+        self.finish(task).await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
+        let filter = filter_expression(&query.conditions);
+        let sort: Vec<String> = query
+            .sort
+            .iter()
+            .map(|k| format!("{}:{}", k.field, if k.descending { "desc" } else { "asc" }))
+            .collect();
+        let sort: Vec<&str> = sort.iter().map(String::as_str).collect();
+        let facets: Vec<&str> = query.facets.iter().map(String::as_str).collect();
+        let mut request = self.index.search();
+        request
+            .with_query(&query.text)
+            .with_page(query.page)
+            .with_hits_per_page(query.per_page)
+            .with_matching_strategy(MatchingStrategies::ALL)
+            // Short Chinese queries are otherwise easily taken for Japanese.
+            .with_locales(&["cmn"]);
+        if !filter.is_empty() {
+            request.with_filter(&filter);
+        }
+        if !sort.is_empty() {
+            request.with_sort(&sort);
+        }
+        if !facets.is_empty() {
+            request.with_facets(Selectors::Some(&facets));
+        }
+        let results = within(SEARCH_DEADLINE, request.execute::<NeedDocument>()).await?;
+        let mut facets = super::FacetCounts::new();
+        for name in &query.facets {
+            let counts = results
+                .facet_distribution
+                .as_ref()
+                .and_then(|d| d.get(name))
+                .map(|values| {
+                    values
+                        .iter()
+                        .filter(|(_, n)| **n > 0)
+                        .map(|(v, n)| (v.clone(), *n as u64))
+                        .collect()
+                })
+                .unwrap_or_default();
+            facets.insert(name.clone(), counts);
+        }
+        Ok(SearchHits {
+            total: results.total_hits.unwrap_or(results.hits.len()) as u64,
+            hits: results.hits.into_iter().map(|h| h.result).collect(),
+            facets,
+        })
+    }
+
+    async fn fingerprints(&self) -> Result<HashMap<i64, String>, SearchError> {
+        let mut out = HashMap::new();
+        let mut offset = 0;
+        loop {
+            let mut query = DocumentsQuery::new(&self.index);
+            query
+                .with_fields(["id", "fingerprint"])
+                .with_limit(PAGE)
+                .with_offset(offset);
+            let page = within(
+                SEARCH_DEADLINE,
+                self.index.get_documents_with::<Fingerprint>(&query),
+            )
+            .await?;
+            let read = page.results.len();
+            out.extend(page.results.into_iter().map(|d| (d.id, d.fingerprint)));
+            if read < PAGE {
+                return Ok(out);
+            }
+            offset += read;
+        }
+    }
+
+    async fn health(&self) -> Result<(), SearchError> {
+        within(SEARCH_DEADLINE, self.client.health())
+            .await
+            .map(drop)
+    }
+}
+
+impl MeiliIndex {
+    /// Deletes the whole index (tests clean up their own indexes with it).
+    pub async fn drop_index(&self) -> Result<(), SearchError> {
+        let task = within(SEARCH_DEADLINE, self.client.delete_index(&self.index.uid)).await?;
+        match self.outcome(task).await? {
+            Err(e) if !has_code(&e, ErrorCode::IndexNotFound) => Err(classify(e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_quoted_meilisearch_expressions() {
+        let conditions = vec![
+            Condition::AnyOf {
+                field: "category".into(),
+                values: vec!["education".into(), "a\"b".into()],
+            },
+            Condition::GreaterThan {
+                field: "remaining_quantity".into(),
+                value: 0,
+            },
+        ];
+        assert_eq!(
+            filter_expression(&conditions),
+            r#"category IN ["education", "a\"b"] AND remaining_quantity > 0"#
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Search over the public needs: one [`SearchIndex`] trait, two engines that answer alike
+//! (Meilisearch in production, an embedded Tantivy index by default), both configured by
+//! `search-config/needs.json` and proven alike by one conformance suite (`tests/api/search`).
+//!
+//! The index only ever holds [`NeedDocument`]s, built from the public projection of a need. It
+//! is kept up to date by the outbox worker (`worker::outbox`) and rebuilt or checked by the
+//! `reindex` and `reconcile` commands (`service::search`).
+
+pub mod config;
+pub mod document;
+pub mod embedded;
+pub mod meili;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use config::SearchConfig;
+pub use document::NeedDocument;
+
+use crate::config::{SearchBackend, Settings};
+
+/// Why the engine could not do what was asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SearchError {
+    /// Not reachable, not answering in time, or busy elsewhere: the same request may succeed
+    /// later.
+    #[error("the search engine is unavailable: {0}")]
+    Unavailable(String),
+    /// The engine refused the request: sending it again will not help.
+    #[error("the search engine refused the request: {0}")]
+    Rejected(String),
+}
+
+/// One condition on the documents; a query's conditions must all hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// The attribute has one of these values (or, for a list attribute, contains one).
+    AnyOf { field: String, values: Vec<String> },
+    /// The (numeric) attribute is greater than this.
+    GreaterThan { field: String, value: i64 },
+}
+
+/// One key of a sort, most significant first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: String,
+    pub descending: bool,
+}
+
+/// A search, as both engines take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// What was typed; empty lists every document that meets the conditions.
+    pub text: String,
+    pub conditions: Vec<Condition>,
+    /// Empty: by relevance (and then in an engine's own order).
+    pub sort: Vec<SortKey>,
+    /// From 1.
+    pub page: usize,
+    pub per_page: usize,
+    /// Attributes to count the values of, over every document found.
+    pub facets: Vec<String>,
+}
+
+impl SearchQuery {
+    /// Every document, first page.
+    pub fn all() -> Self {
+        Self {
+            text: String::new(),
+            conditions: Vec::new(),
+            sort: Vec::new(),
+            page: 1,
+            per_page: 20,
+            facets: Vec::new(),
+        }
+    }
+}
+
+/// Counts of the values of each requested facet: `{"category": {"education": 3}}`.
+pub type FacetCounts = BTreeMap<String, BTreeMap<String, u64>>;
+
+/// A page of documents found.
+#[derive(Debug, Clone)]
+pub struct SearchHits {
+    pub hits: Vec<NeedDocument>,
+    /// All documents found (capped at the settings' `maxTotalHits`).
+    pub total: u64,
+    pub facets: FacetCounts,
+}
+
+/// A search engine holding the need documents. Writes return once the change is searchable.
+#[async_trait]
+pub trait SearchIndex: Send + Sync {
+    /// e.g. `embedded index under ./data/search` or `Meilisearch at http://…, index needs`.
+    fn describe(&self) -> String;
+
+    /// Creates the index if missing and applies the settings. `true` when the index was just
+    /// created (empty), so that the caller fills it from the database.
+    async fn prepare(&self) -> Result<bool, SearchError>;
+
+    /// Adds the documents, replacing any with the same id.
+    async fn upsert(&self, documents: &[NeedDocument]) -> Result<(), SearchError>;
+
+    /// Removes the documents with these ids; an id not in the index is no error.
+    async fn delete(&self, ids: &[i64]) -> Result<(), SearchError>;
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError>;
+
+    /// The id and fingerprint of every document in the index.
+    async fn fingerprints(&self) -> Result<HashMap<i64, String>, SearchError>;
+
+    /// Whether the engine answers.
+    async fn health(&self) -> Result<(), SearchError>;
+}
+
+/// The engine the settings choose.
+pub fn open(settings: &Settings) -> Result<Arc<dyn SearchIndex>, SearchError> {
+    let config = Arc::new(SearchConfig::needs());
+    Ok(match settings.search_backend {
+        SearchBackend::Embedded => Arc::new(embedded::EmbeddedIndex::open(
+            &settings
+                .data_dir
+                .join("search")
+                .join(&settings.search_index),
+            config,
+        )?),
+        SearchBackend::Meilisearch => Arc::new(meili::MeiliIndex::new(
+            settings.meili_url.as_deref().unwrap_or_default(),
+            settings.meili_key.as_ref(),
+            &settings.search_index,
+        )?),
+    })
+}

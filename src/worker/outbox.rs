@@ -1,0 +1,318 @@
+//! The outbox drain: takes due rows in batches, does what they ask, and marks them done — or,
+//! when it could not, puts them back with a growing delay (1 s, 2 s, 4 s … up to
+//! `outbox_retry_max_secs`), or, when trying again cannot help, marks them failed with the
+//! reason. Each batch is leased to one worker (`locked_until`): several workers share the
+//! outbox, and on PostgreSQL they claim with `FOR UPDATE SKIP LOCKED` so that they never wait on
+//! each other. A worker that dies mid-batch leaves its lease to run out; the rows are then taken
+//! again, which every consumer tolerates (search syncs write the need's current state).
+//!
+//! This drain handles the search rows; mail rows are left for the mailer.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult};
+
+use crate::service::search::{self, SyncError};
+use crate::startup::AppState;
+use crate::store::entity::outbox;
+use crate::store::outbox::Message;
+
+/// Rows taken per batch.
+pub const BATCH: u64 = 100;
+/// How long a batch stays leased to the worker that took it.
+const LEASE_SECS: i64 = 120;
+/// The kinds of rows this drain handles.
+const KINDS: [&str; 1] = ["search_sync_need"];
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DrainReport {
+    pub done: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl DrainReport {
+    pub fn taken(&self) -> usize {
+        self.done + self.retried + self.failed
+    }
+}
+
+/// A name for this worker in the rows it leases.
+pub fn worker_name() -> String {
+    format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>())
+}
+
+/// Leases up to `limit` due rows of the drain's kinds to `worker`, counting the attempt.
+async fn claim(
+    db: &impl ConnectionTrait,
+    worker: &str,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    let at = now.fixed_offset();
+    let mut due = Query::select();
+    due.column("id")
+        .from("outbox")
+        .and_where(Expr::col("processed_at").is_null())
+        .and_where(Expr::col("failed_at").is_null())
+        .and_where(Expr::col("available_at").lte(at))
+        .and_where(Expr::col("kind").is_in(KINDS))
+        .and_where(
+            Expr::col("locked_until")
+                .is_null()
+                .or(Expr::col("locked_until").lt(at)),
+        )
+        .order_by("id", Order::Asc)
+        .limit(limit);
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let claim = Query::update()
+        .table("outbox")
+        .value(
+            "locked_until",
+            (now + Duration::seconds(LEASE_SECS)).fixed_offset(),
+        )
+        .value("locked_by", worker)
+        .value("attempts", Expr::col("attempts").add(1))
+        .and_where(Expr::col("id").in_subquery(due))
+        .returning_all()
+        .to_owned();
+    let rows = db.query_all(&claim).await?;
+    let mut claimed = rows
+        .iter()
+        .map(|row| outbox::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    claimed.sort_by_key(|r| r.id);
+    Ok(claimed)
+}
+
+/// Marks rows done.
+async fn finish(db: &impl ConnectionTrait, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbErr> {
+    let statement = Query::update()
+        .table("outbox")
+        .value("processed_at", now.fixed_offset())
+        .value(
+            "locked_until",
+            Option::<chrono::DateTime<chrono::FixedOffset>>::None,
+        )
+        .and_where(Expr::col("id").is_in(ids.to_vec()))
+        .to_owned();
+    db.execute(&statement).await?;
+    Ok(())
+}
+
+/// Puts a row back for a later attempt, or marks it failed for good.
+async fn set_back(
+    db: &impl ConnectionTrait,
+    row: &outbox::Model,
+    error: &str,
+    permanent: bool,
+    retry: &Backoff,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut statement = Query::update();
+    statement
+        .table("outbox")
+        .value("last_error", truncate(error, 1000))
+        .value(
+            "locked_until",
+            Option::<chrono::DateTime<chrono::FixedOffset>>::None,
+        )
+        .value("locked_by", Option::<String>::None)
+        .and_where(Expr::col("id").eq(row.id));
+    if permanent {
+        statement.value("failed_at", now.fixed_offset());
+    } else {
+        statement.value(
+            "available_at",
+            (now + retry.after(row.attempts)).fixed_offset(),
+        );
+    }
+    db.execute(&statement).await?;
+    Ok(())
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// Delays between attempts: doubling from `base`, never longer than `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub base: StdDuration,
+    pub max: StdDuration,
+}
+
+impl Backoff {
+    /// The wait after the `attempts`-th failed attempt (1, 2, 3 …).
+    pub fn after(&self, attempts: i32) -> Duration {
+        let exponent = attempts.clamp(1, 31) as u32 - 1;
+        let wait = self
+            .base
+            .checked_mul(1u32 << Ord::min(exponent, 20))
+            .unwrap_or(self.max);
+        let wait = Ord::min(wait, self.max);
+        Duration::from_std(wait).unwrap_or(Duration::seconds(60))
+    }
+}
+
+/// One pass: claims a batch and syncs its needs. A batch the engine refuses is split, so that
+/// one need it cannot take does not hold up the others.
+pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbErr> {
+    let now = crate::clock::now();
+    let rows = claim(&app.db, worker, BATCH, now).await?;
+    let mut report = DrainReport::default();
+    let retry = app.settings.outbox_backoff();
+    // Rows by need; a row that cannot be read fails at once.
+    let mut by_need: BTreeMap<i64, Vec<&outbox::Model>> = BTreeMap::new();
+    for row in &rows {
+        match serde_json::from_str::<Message>(&row.payload) {
+            Ok(Message::SearchSyncNeed { need_id }) => {
+                by_need.entry(need_id).or_default().push(row)
+            }
+            Ok(other) => {
+                let error = format!("`{}` is not a search row", other.kind());
+                set_back(&app.db, row, &error, true, &retry, now).await?;
+                report.failed += 1;
+            }
+            Err(e) => {
+                set_back(
+                    &app.db,
+                    row,
+                    &format!("unreadable payload: {e}"),
+                    true,
+                    &retry,
+                    now,
+                )
+                .await?;
+                report.failed += 1;
+            }
+        }
+    }
+    if by_need.is_empty() {
+        return Ok(report);
+    }
+    let ids: Vec<i64> = by_need.keys().copied().collect();
+    let outcome = search::sync_needs(&app.db, app.search.as_ref(), &ids).await;
+    let outcomes: Vec<(Vec<i64>, Result<(), SyncError>)> = match outcome {
+        Err(e) if e.is_permanent() && ids.len() > 1 => {
+            let mut each = Vec::with_capacity(ids.len());
+            for id in ids {
+                each.push((
+                    vec![id],
+                    search::sync_needs(&app.db, app.search.as_ref(), &[id]).await,
+                ));
+            }
+            each
+        }
+        other => vec![(ids, other)],
+    };
+    let now = crate::clock::now();
+    for (needs, outcome) in outcomes {
+        let rows: Vec<&outbox::Model> = needs.iter().flat_map(|id| by_need[id].clone()).collect();
+        match outcome {
+            Ok(()) => {
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                finish(&app.db, &ids, now).await?;
+                report.done += rows.len();
+            }
+            Err(error) => {
+                let permanent = error.is_permanent();
+                tracing::warn!(
+                    needs = ?needs,
+                    rows = rows.len(),
+                    permanent,
+                    %error,
+                    "search sync failed"
+                );
+                for row in &rows {
+                    set_back(&app.db, row, &error.to_string(), permanent, &retry, now).await?;
+                }
+                if permanent {
+                    report.failed += rows.len();
+                } else {
+                    report.retried += rows.len();
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Prepares the index (filling it from the database if it was just created), then drains the
+/// outbox until the task is aborted: at once again after a full batch, else after
+/// `outbox_poll_ms`.
+pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let worker = worker_name();
+        let poll = StdDuration::from_millis(app.settings.outbox_poll_ms);
+        let retry = app.settings.outbox_backoff();
+        let mut failures = 0;
+        loop {
+            match app.search.prepare().await {
+                Ok(created) => {
+                    if created {
+                        rebuild(&app).await;
+                    }
+                    break;
+                }
+                Err(error) => {
+                    failures += 1;
+                    let wait = retry.after(failures);
+                    tracing::warn!(%error, retry_in_ms = wait.num_milliseconds(), "search index not ready");
+                    tokio::time::sleep(wait.to_std().unwrap_or(poll)).await;
+                }
+            }
+        }
+        loop {
+            match drain_once(&app, &worker).await {
+                Ok(report) if report.taken() as u64 == BATCH => continue,
+                Ok(report) => {
+                    if report.retried + report.failed > 0 {
+                        tracing::info!(
+                            done = report.done,
+                            retried = report.retried,
+                            failed = report.failed,
+                            "outbox pass"
+                        );
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "outbox pass failed; retrying"),
+            }
+            tokio::time::sleep(poll).await;
+        }
+    })
+}
+
+/// Fills a new, empty index from the database.
+async fn rebuild(app: &AppState) {
+    tracing::info!(index = %app.search.describe(), "new search index: filling it from the database");
+    match search::reindex(&app.db, app.search.as_ref(), |_| {}).await {
+        Ok(report) => tracing::info!(indexed = report.indexed, "search index filled"),
+        Err(error) => {
+            tracing::warn!(%error, "filling the search index failed; run `duijie reindex`")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_ceiling() {
+        let backoff = Backoff {
+            base: StdDuration::from_secs(1),
+            max: StdDuration::from_secs(60),
+        };
+        let waits: Vec<i64> = (1..=8).map(|n| backoff.after(n).num_seconds()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(backoff.after(1000).num_seconds(), 60);
+    }
+}

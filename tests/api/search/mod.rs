@@ -1,0 +1,151 @@
+//! Search: the conformance suite both engines must pass (`conformance`), and the search API
+//! over the running application (`api`): freshness after a pledge, an engine that goes away
+//! and comes back, bad parameters.
+//!
+//! Every engine test runs on the embedded engine, and on Meilisearch too when `MEILI_URL` (and
+//! `MEILI_MASTER_KEY`, if the server has one) point at a server: the same test bodies, each on
+//! an index of its own that is deleted afterwards.
+
+mod api;
+mod conformance;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use duijie::config::{SearchBackend, Settings};
+use duijie::search::embedded::EmbeddedIndex;
+use duijie::search::meili::MeiliIndex;
+use duijie::search::{SearchConfig, SearchIndex};
+use secrecy::SecretString;
+use tempfile::TempDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Embedded,
+    Meilisearch,
+}
+
+/// Runs an async test body once per engine, as `<name>::embedded` and `<name>::meilisearch`;
+/// the second is skipped unless `MEILI_URL` is set.
+#[macro_export]
+macro_rules! engine_test {
+    ($(#[$meta:meta])* async fn $name:ident($engine:ident: Engine) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($engine: $crate::search::Engine) $body
+
+            #[tokio::test]
+            async fn embedded() {
+                body($crate::search::Engine::Embedded).await
+            }
+
+            #[tokio::test]
+            async fn meilisearch() {
+                if $crate::search::meili_enabled() {
+                    body($crate::search::Engine::Meilisearch).await
+                }
+            }
+        }
+    };
+}
+
+/// The Meilisearch server of the tests, if any: `(MEILI_URL, MEILI_MASTER_KEY)`.
+pub fn meili_server() -> Option<(String, Option<String>)> {
+    let url = std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty())?;
+    let key = std::env::var("MEILI_MASTER_KEY")
+        .ok()
+        .filter(|k| !k.is_empty());
+    Some((url, key))
+}
+
+pub fn meili_enabled() -> bool {
+    let enabled = meili_server().is_some();
+    if !enabled {
+        eprintln!("MEILI_URL is not set: skipping the Meilisearch variant");
+    }
+    enabled
+}
+
+/// A name no other test uses, for a Meilisearch index.
+pub fn unique_index_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "duijie_test_{}_{}_{:08x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    )
+}
+
+/// Points `settings` at `engine`: the embedded index under the data directory, or a fresh
+/// index on the test Meilisearch server.
+pub fn use_engine(settings: &mut Settings, engine: Engine) {
+    if engine == Engine::Meilisearch {
+        let (url, key) = meili_server().expect("checked by meili_enabled");
+        settings.search_backend = SearchBackend::Meilisearch;
+        settings.meili_url = Some(url);
+        settings.meili_key = key.map(SecretString::from);
+        settings.search_index = unique_index_name();
+    }
+}
+
+/// A search index of a test's own, removed when dropped.
+pub struct TestIndex {
+    pub index: Arc<dyn SearchIndex>,
+    meili: Option<Arc<MeiliIndex>>,
+    _dir: TempDir,
+}
+
+impl TestIndex {
+    pub async fn new(engine: Engine) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, meili): (Arc<dyn SearchIndex>, _) = match engine {
+            Engine::Embedded => (
+                Arc::new(
+                    EmbeddedIndex::open(&dir.path().join("needs"), Arc::new(SearchConfig::needs()))
+                        .unwrap(),
+                ),
+                None,
+            ),
+            Engine::Meilisearch => {
+                let (url, key) = meili_server().unwrap();
+                let key = key.map(SecretString::from);
+                let meili =
+                    Arc::new(MeiliIndex::new(&url, key.as_ref(), &unique_index_name()).unwrap());
+                (meili.clone() as Arc<dyn SearchIndex>, Some(meili))
+            }
+        };
+        assert!(
+            index.prepare().await.unwrap(),
+            "a new index reports that it is new"
+        );
+        Self {
+            index,
+            meili,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for TestIndex {
+    fn drop(&mut self) {
+        drop_meili_index(self.meili.take());
+    }
+}
+
+/// Deletes a test's Meilisearch index, from a thread of its own (drop may run inside the test's
+/// runtime).
+pub fn drop_meili_index(meili: Option<Arc<MeiliIndex>>) {
+    let Some(meili) = meili else { return };
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("cleanup runtime");
+        let _ = runtime.block_on(meili.drop_index());
+    })
+    .join();
+}
