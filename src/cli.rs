@@ -140,19 +140,12 @@ pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let index = crate::search::open(settings).context("opening the search index")?;
     let total = service::search::needs_count(&db).await?;
     tracing::info!(index = %index.describe(), needs = total, "rebuilding the search index");
-    let bar = indicatif::ProgressBar::new(total);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} needs read ({per_sec}, {eta} left)",
-        )
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
     let started = std::time::Instant::now();
-    let report = service::search::reindex(&db, index.as_ref(), |read| bar.set_position(read))
+    let mut progress = Progress::new(total);
+    let report = service::search::reindex(&db, index.as_ref(), |read| progress.show(read))
         .await
         .context("rebuilding the search index")?;
-    bar.finish();
+    progress.finish();
     tracing::info!(
         indexed = report.indexed,
         removed = report.removed,
@@ -160,6 +153,57 @@ pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
         "search index rebuilt"
     );
     Ok(())
+}
+
+/// Progress of a long command: a bar on a terminal; on a log (no terminal), a line every few
+/// seconds and one at the end.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: u64,
+    read: u64,
+    logged: std::time::Instant,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {pos}/{len} needs read ({per_sec}, {eta} left)",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        Self {
+            bar,
+            total,
+            read: 0,
+            logged: std::time::Instant::now(),
+        }
+    }
+
+    fn show(&mut self, read: u64) {
+        self.read = read;
+        match &self.bar {
+            Some(bar) => bar.set_position(read),
+            None if self.logged.elapsed() >= std::time::Duration::from_secs(5) => {
+                self.logged = std::time::Instant::now();
+                tracing::info!(read, total = self.total, "reading needs");
+            }
+            None => {}
+        }
+    }
+
+    fn finish(self) {
+        match self.bar {
+            Some(bar) => bar.finish(),
+            None => tracing::info!(read = self.read, total = self.total, "reading needs"),
+        }
+    }
 }
 
 /// Compares the index with the database; repairs unless `dry_run`. Drift left in place is an

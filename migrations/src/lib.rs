@@ -22,6 +22,7 @@ mod m20261123_000006_outbox_audit;
 mod m20261123_000007_rate_limits_meta;
 mod m20261123_000008_need_suspension;
 mod m20261123_000009_pledge_minimum;
+mod m20261123_000010_outbox_done_index;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_rate_limits_meta::Migration),
             Box::new(m20261123_000008_need_suspension::Migration),
             Box::new(m20261123_000009_pledge_minimum::Migration),
+            Box::new(m20261123_000010_outbox_done_index::Migration),
         ]
     }
 }

@@ -548,8 +548,12 @@ struct Facets {
     max_values: usize,
 }
 
+/// A facet's values in one segment (absent when no document of the segment has one) and a
+/// count per value, by term ordinal.
+type SegmentColumn = Option<(StrColumn, Vec<u64>)>;
+
 struct SegmentFacets {
-    columns: Vec<(String, Option<(StrColumn, Vec<u64>)>)>,
+    columns: Vec<(String, SegmentColumn)>,
 }
 
 impl Collector for Facets {

@@ -66,8 +66,8 @@ async fn advance(app: &AppState, id: i64, action: NeedAction) -> bool {
     }
 }
 
-/// Deletes sessions a day past their end, rate-limit windows a day old and idempotency keys
-/// two days old (they are promised for one).
+/// Deletes sessions a day past their end, rate-limit windows a day old, idempotency keys two
+/// days old (they are promised for one) and outbox rows done a week ago.
 async fn prune(
     db: &impl ConnectionTrait,
     now: chrono::DateTime<chrono::Utc>,
@@ -85,6 +85,11 @@ async fn prune(
         Query::delete()
             .from_table("idempotency_keys")
             .and_where(Expr::col("created_at").lt((now - Duration::days(2)).fixed_offset()))
+            .to_owned(),
+        // Done outbox rows are kept a week for inspection; failed ones until someone looks.
+        Query::delete()
+            .from_table("outbox")
+            .and_where(Expr::col("processed_at").lt((now - Duration::days(7)).fixed_offset()))
             .to_owned(),
     ];
     let mut pruned = 0;

@@ -16,7 +16,7 @@ const VILLAGE: &str = "441426100200";
 
 /// An application with the demo accounts and no notice period, so that a verified need is
 /// published at once.
-async fn app(backend: crate::helpers::Backend) -> TestApp {
+pub(crate) async fn app(backend: crate::helpers::Backend) -> TestApp {
     let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
     duijie::service::demo::seed(&app.db, &test_sealer())
         .await
@@ -25,7 +25,7 @@ async fn app(backend: crate::helpers::Backend) -> TestApp {
 }
 
 /// Publishes a village need for `target` desk sets and returns its id.
-async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
+pub(crate) async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
     let cadre = app.login_demo("cadre").await;
     let verifier = app.login_demo("verifier").await;
     let (status, need) = cadre
@@ -59,7 +59,7 @@ async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
     id
 }
 
-async fn pledge(donor: &Session, need: i64, quantity: i64) -> (u16, Value) {
+pub(crate) async fn pledge(donor: &Session, need: i64, quantity: i64) -> (u16, Value) {
     donor
         .post(
             &format!("/api/v1/needs/{need}/pledges"),

@@ -19,6 +19,10 @@ fn private_values() -> Vec<String> {
     values
 }
 
+fn url_escape(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 #[track_caller]
 fn assert_clean(path: &str, body: &str) {
     for value in private_values() {
@@ -67,6 +71,21 @@ db_test! {
             format!("/api/v1/households/{household}"),
         ];
         paths.push("/api/v1/needs/notices".to_owned());
+        // The search index holds the public needs, and nothing private of their households.
+        crate::search::api::drained(&app).await;
+        let (_, everything) = app.get_json("/api/v1/needs/search?per_page=100").await;
+        assert!(everything["total"].as_u64().unwrap() >= 10, "{everything}");
+        for h in HOUSEHOLDS {
+            for private in [h.head_name, h.address, h.phone] {
+                let (status, found) = app
+                    .get_json(&format!("/api/v1/needs/search?q={}", url_escape(private)))
+                    .await;
+                assert_eq!(status, 200, "{found}");
+                assert_eq!(found["total"], 0, "searching `{private}` finds a need: {found}");
+            }
+        }
+        paths.push("/api/v1/needs/search?per_page=100".to_owned());
+        paths.push("/api/v1/needs/search?q=%E6%95%99%E8%82%B2&per_page=100".to_owned());
         paths.push("/api/v1/me/pledges".to_owned());
         for id in &pledge_ids {
             paths.push(format!("/api/v1/pledges/{id}"));

@@ -6,7 +6,7 @@
 //! `MEILI_MASTER_KEY`, if the server has one) point at a server: the same test bodies, each on
 //! an index of its own that is deleted afterwards.
 
-mod api;
+pub(crate) mod api;
 mod conformance;
 
 use std::sync::Arc;
