@@ -26,24 +26,44 @@ pub fn init(format: LogFormat) {
     };
 }
 
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use tracing::Span;
-use tracing_actix_web::{RootSpanBuilder, root_span};
+use tracing_actix_web::RootSpanBuilder;
 
 use crate::error::ApiError;
 
-/// The span of each request (method, route, client, request id) and one closing line per
-/// request with its status and, for a failure, its error code only. Error messages are never
-/// logged here: a validation message may echo what the client sent, and that may be private.
+/// The span of each request (method, route, path, client, request id) and one closing line
+/// per request with its status and, for a failure, its error code only. Error messages are
+/// never logged here: a validation message may echo what the client sent, and that may be
+/// private. Nor is the query string: a search may be for a person's name.
 pub struct RequestSpans;
 
 impl RootSpanBuilder for RequestSpans {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        root_span!(
-            level = tracing::Level::INFO,
-            request,
-            error.code = tracing::field::Empty
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "default".to_owned());
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let client = request
+            .connection_info()
+            .realip_remote_addr()
+            .unwrap_or("")
+            .to_owned();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %request.path(),
+            http.client_ip = %client,
+            http.status_code = tracing::field::Empty,
+            request_id = %request_id,
+            error.code = tracing::field::Empty,
         )
     }
 

@@ -77,7 +77,8 @@ impl Default for Pagination {
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Faceting {
-    /// At most this many values per facet, the most frequent first.
+    /// At most this many values per facet: the most frequent (the embedded engine always
+    /// keeps those; the file tells Meilisearch so with `sortFacetValuesBy: {"*": "count"}`).
     pub max_values_per_facet: usize,
 }
 

@@ -38,6 +38,9 @@ use super::{
 };
 
 const TOKENIZER: &str = "duijie_zh";
+/// Stamped on every commit: an index cut into words another way (another jieba, another
+/// normalisation) is rebuilt rather than searched with words it does not hold.
+const WORDS_VERSION: &str = "jieba-rs 0.11 search mode, half-width, lower case; v1";
 /// Indexing memory: Tantivy's floor is 15 MB a thread.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
@@ -53,8 +56,6 @@ struct Inner {
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     config: Arc<SearchConfig>,
-    /// The directory held no index (or one of another schema) when opened.
-    created: bool,
 }
 
 struct Fields {
@@ -143,27 +144,38 @@ fn unavailable(context: &str, error: impl std::fmt::Display) -> SearchError {
 }
 
 impl EmbeddedIndex {
-    /// Opens the index in `dir`, creating it (or re-creating it, empty, when the settings file
-    /// changed its schema).
+    /// Opens the index in `dir`, creating it, or re-creating it empty when the settings file
+    /// changed its schema or its words are cut another way (the worker then fills it from the
+    /// database). Re-creating needs the write lock: not while another process writes it.
     pub fn open(dir: &Path, config: Arc<SearchConfig>) -> Result<Self, SearchError> {
         let (schema, fields) = schema(&config)?;
         std::fs::create_dir_all(dir).map_err(|e| unavailable("creating its directory", e))?;
         let existing = if dir.join("meta.json").exists() {
             let index = Index::open_in_dir(dir).map_err(|e| unavailable("opening", e))?;
-            if index.schema() == schema {
+            let payload = index
+                .load_metas()
+                .map_err(|e| unavailable("opening", e))?
+                .payload;
+            let current =
+                index.schema() == schema && payload.as_deref().is_none_or(|p| p == WORDS_VERSION);
+            if current {
                 Some(index)
             } else {
                 tracing::warn!(
                     dir = %dir.display(),
-                    "the search settings changed the index schema: rebuilding the embedded index"
+                    "the search settings or the word cutting changed: rebuilding the embedded index"
                 );
+                let lock = index
+                    .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+                    .map_err(|e| lock_error(dir, e))?;
+                drop(lock);
+                drop(index);
                 clear_dir(dir)?;
                 None
             }
         } else {
             None
         };
-        let created = existing.is_none();
         let index = match existing {
             Some(index) => index,
             None => Index::create_in_dir(dir, schema).map_err(|e| unavailable("creating", e))?,
@@ -171,7 +183,9 @@ impl EmbeddedIndex {
         index.tokenizers().register(TOKENIZER, ChineseTokenizer);
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            // Its own writes reload at once (below); another process's (a `duijie worker`
+            // beside a `serve` that runs none) when their commit lands.
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
             .map_err(|e| unavailable("opening a reader", e))?;
         Ok(Self {
@@ -182,7 +196,6 @@ impl EmbeddedIndex {
                 writer: Mutex::new(None),
                 fields,
                 config,
-                created,
             }),
         })
     }
@@ -196,6 +209,18 @@ impl EmbeddedIndex {
         tokio::task::spawn_blocking(move || work(&inner))
             .await
             .map_err(|e| unavailable("a worker thread failed", e))?
+    }
+}
+
+/// The write lock is another process's.
+fn lock_error(dir: &Path, error: TantivyError) -> SearchError {
+    match error {
+        TantivyError::LockFailure(..) => SearchError::Unavailable(format!(
+            "embedded index {} is held by another process (a running `duijie serve` or \
+             `duijie worker`); only one process may write it: stop that one first",
+            dir.display()
+        )),
+        other => unavailable("opening the writer", other),
     }
 }
 
@@ -221,26 +246,25 @@ impl Inner {
         &self,
         change: impl FnOnce(&IndexWriter) -> tantivy::Result<()>,
     ) -> Result<(), SearchError> {
-        let mut slot = self
-            .writer
-            .lock()
-            .map_err(|_| unavailable("writing", "a previous write panicked"))?;
+        // A write that panicked left the writer in an unknown state: start afresh.
+        let mut slot = self.writer.lock().unwrap_or_else(|poisoned| {
+            let mut slot = poisoned.into_inner();
+            *slot = None;
+            slot
+        });
         if slot.is_none() {
             let writer = self
                 .index
                 .writer_with_num_threads(1, WRITER_MEMORY)
-                .map_err(|e| match e {
-                    TantivyError::LockFailure(..) => SearchError::Unavailable(format!(
-                        "embedded index {} is held by another process (a running `duijie serve` \
-                         or `duijie worker`?); only one process may write it",
-                        self.dir.display()
-                    )),
-                    other => unavailable("opening the writer", other),
-                })?;
+                .map_err(|e| lock_error(&self.dir, e))?;
             *slot = Some(writer);
         }
         let writer = slot.as_mut().expect("set above");
-        let result = change(writer).and_then(|()| writer.commit().map(drop));
+        let result = change(writer).and_then(|()| {
+            let mut commit = writer.prepare_commit()?;
+            commit.set_payload(WORDS_VERSION);
+            commit.commit().map(drop)
+        });
         if let Err(error) = result {
             let _ = writer.rollback();
             *slot = None;
@@ -425,28 +449,34 @@ impl Inner {
 
         let max_total = self.config.pagination.max_total_hits;
         let offset = (query.page.max(1) - 1).saturating_mul(query.per_page);
-        let limit = query.per_page.min(max_total.saturating_sub(offset)).max(1);
-        let ranking = Ranking {
-            sort,
-            sort_first: self.config.sort_before_relevance(),
-        };
-        let top = TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .tweak_score(move |segment: &SegmentReader| ranking.for_segment(segment));
         let facets = Facets {
             fields: facet_fields,
             max_values: self.config.faceting.max_values_per_facet,
         };
         let searcher = self.reader.searcher();
-        let (count, top, facets) = searcher
-            .search(&tantivy_query, &(Count, top, facets))
-            .map_err(|e| unavailable("searching", e))?;
-        let hits = if offset >= max_total {
-            Vec::new()
+        let searching = |e| unavailable("searching", e);
+        // Past `maxTotalHits` there is nothing to rank: count and facets only.
+        let (count, hits, facets) = if offset >= max_total {
+            let (count, facets) = searcher
+                .search(&tantivy_query, &(Count, facets))
+                .map_err(searching)?;
+            (count, Vec::new(), facets)
         } else {
-            top.into_iter()
+            let ranking = Ranking {
+                sort,
+                sort_first: self.config.sort_before_relevance(),
+            };
+            let top = TopDocs::with_limit(query.per_page.min(max_total - offset).max(1))
+                .and_offset(offset)
+                .tweak_score(move |segment: &SegmentReader| ranking.for_segment(segment));
+            let (count, top, facets) = searcher
+                .search(&tantivy_query, &(Count, top, facets))
+                .map_err(searching)?;
+            let hits = top
+                .into_iter()
                 .map(|(_, address)| self.load(&searcher, address))
-                .collect::<Result<Vec<_>, _>>()?
+                .collect::<Result<Vec<_>, _>>()?;
+            (count, hits, facets)
         };
         Ok(SearchHits {
             hits,
@@ -642,8 +672,16 @@ impl SearchIndex for EmbeddedIndex {
         format!("embedded index under {}", self.inner.dir.display())
     }
 
+    /// New means never written: every commit of ours carries a payload.
     async fn prepare(&self) -> Result<bool, SearchError> {
-        Ok(self.inner.created && self.inner.reader.searcher().num_docs() == 0)
+        self.run(|inner| {
+            let metas = inner
+                .index
+                .load_metas()
+                .map_err(|e| unavailable("reading its metadata", e))?;
+            Ok(metas.payload.is_none())
+        })
+        .await
     }
 
     async fn upsert(&self, documents: &[NeedDocument]) -> Result<(), SearchError> {

@@ -58,17 +58,17 @@ impl MeiliIndex {
         self.outcome(task).await?.map_err(classify)
     }
 
+    /// Waits for a task, within [`TASK_DEADLINE`] in all (the SDK's own limit does not count
+    /// the time its polls take, and a poll that never answers would wait forever).
     async fn outcome(&self, task: TaskInfo) -> Result<Result<(), MeiliError>, SearchError> {
-        match task
-            .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_DEADLINE))
-            .await
-            .map_err(classify)?
-        {
-            Task::Succeeded { .. } => Ok(Ok(())),
+        let finished = within(
+            TASK_DEADLINE,
+            task.wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_DEADLINE)),
+        )
+        .await?;
+        match finished {
             Task::Failed { content } => Ok(Err(MeiliError::Meilisearch(content.error))),
-            Task::Enqueued { .. } | Task::Processing { .. } => Err(SearchError::Unavailable(
-                "Meilisearch did not finish a task in time".into(),
-            )),
+            _ => Ok(Ok(())),
         }
     }
 }
@@ -102,6 +102,10 @@ fn has_code(error: &MeiliError, code: ErrorCode) -> bool {
 /// configured) or not (the request itself is wrong).
 fn classify(error: MeiliError) -> SearchError {
     match &error {
+        // Not created yet (the worker creates it with its settings), or deleted by someone.
+        MeiliError::Meilisearch(e) if e.error_code == ErrorCode::IndexNotFound => {
+            SearchError::Unavailable(format!("Meilisearch: {e}"))
+        }
         MeiliError::Meilisearch(e) if e.error_type == ErrorType::InvalidRequest => {
             SearchError::Rejected(format!("Meilisearch: {e}"))
         }
@@ -203,7 +207,7 @@ impl SearchIndex for MeiliIndex {
             .with_page(query.page)
             .with_hits_per_page(query.per_page)
             .with_matching_strategy(MatchingStrategies::ALL)
-            // Short Chinese queries are otherwise easily taken for Japanese.
+            // The index's text is Chinese (`localizedAttributes`); so is the query.
             .with_locales(&["cmn"]);
         if !filter.is_empty() {
             request.with_filter(&filter);
@@ -261,8 +265,9 @@ impl SearchIndex for MeiliIndex {
         }
     }
 
+    /// The server answers and the index is there.
     async fn health(&self) -> Result<(), SearchError> {
-        within(SEARCH_DEADLINE, self.client.health())
+        within(SEARCH_DEADLINE, self.client.get_raw_index(&self.index.uid))
             .await
             .map(drop)
     }

@@ -93,10 +93,17 @@ impl QueryWord {
     }
 }
 
-/// Cuts a query into the words every hit must contain. A run of up to three words that is a key
-/// of `synonyms` becomes one word with the synonyms as alternatives.
+/// Words of a query that count; the rest are ignored (Meilisearch's limit, kept by both
+/// engines so that they answer alike).
+pub const MAX_QUERY_WORDS: usize = 10;
+
+/// Cuts a query into the words every hit must contain, the first [`MAX_QUERY_WORDS`] of them. A
+/// run of up to three words that is a key of `synonyms` becomes one word with the synonyms as
+/// alternatives.
 pub fn query_words(query: &str, synonyms: &HashMap<String, Vec<String>>) -> Vec<QueryWord> {
-    let words = cut_words(query);
+    let mut words = cut_words(query);
+    let cut_short = words.len() > MAX_QUERY_WORDS;
+    words.truncate(MAX_QUERY_WORDS);
     let synonyms: HashMap<String, &Vec<String>> =
         synonyms.iter().map(|(k, v)| (normalize(k), v)).collect();
     let mut out = Vec::new();
@@ -123,7 +130,8 @@ pub fn query_words(query: &str, synonyms: &HashMap<String, Vec<String>>) -> Vec<
         out.push(word);
         i += n;
     }
-    let typing = !query.ends_with(char::is_whitespace);
+    // The last word typed is still being typed; a word cut off is not.
+    let typing = !cut_short && !query.ends_with(char::is_whitespace);
     if let Some(last) = out.last_mut() {
         last.prefix = typing && last.typed().len() == 1;
     }

@@ -82,12 +82,20 @@ pub enum SyncError {
     Search(#[from] SearchError),
     #[error("reading the needs: {0}")]
     Database(String),
+    /// A need whose stored data has no public form (a bug, or a hand-edited row).
+    #[error("projecting a need: {0}")]
+    Data(String),
+    #[error("the needs kept changing while their documents were written")]
+    Busy,
 }
 
 impl SyncError {
     /// Whether trying again cannot help.
     pub fn is_permanent(&self) -> bool {
-        matches!(self, SyncError::Search(SearchError::Rejected(_)))
+        matches!(
+            self,
+            SyncError::Search(SearchError::Rejected(_)) | SyncError::Data(_)
+        )
     }
 }
 
@@ -99,20 +107,43 @@ impl From<DbErr> for SyncError {
 
 impl From<ApiError> for SyncError {
     fn from(e: ApiError) -> Self {
-        SyncError::Database(e.to_string())
+        match e.code {
+            ErrorCode::DatabaseUnavailable => SyncError::Database(e.to_string()),
+            _ => SyncError::Data(e.to_string()),
+        }
     }
 }
 
-/// Rounds of re-reading a need that changed while its document was being written.
+/// Rounds of re-reading needs that changed while their documents were being written.
 const SYNC_ROUNDS: usize = 3;
+
+/// The documents of `ids` as the database has them now: the public needs' documents, and the
+/// ids of the others (hidden, or not there at all).
+async fn current(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<(Vec<NeedDocument>, Vec<i64>), SyncError> {
+    let rows = need_rows::Entity::find()
+        .filter(need_rows::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?;
+    let public: Vec<need_rows::Model> = rows.into_iter().filter(needs::is_public).collect();
+    let shown: HashSet<i64> = public.iter().map(|r| r.id).collect();
+    let hidden = ids
+        .iter()
+        .copied()
+        .filter(|id| !shown.contains(id))
+        .collect();
+    Ok((documents(db, &public).await?, hidden))
+}
 
 /// Brings the documents of these needs up to date with the database: upserted while the
 /// public may see the need, deleted otherwise (or when it no longer exists). Idempotent and
 /// indifferent to order: it always writes the needs' current state.
 ///
 /// Two workers may sync one need at once, and the slower may write an older state last. So
-/// after writing, the needs' versions are read again, and any that moved meanwhile are written
-/// again.
+/// after writing, the documents are computed again, and any that changed meanwhile (the need,
+/// or its household's public facts) are written again.
 pub async fn sync_needs(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -121,76 +152,67 @@ pub async fn sync_needs(
     let mut pending: Vec<i64> = ids.to_vec();
     pending.sort_unstable();
     pending.dedup();
+    let (mut documents, mut hidden) = current(db, &pending).await?;
     for _ in 0..SYNC_ROUNDS {
-        if pending.is_empty() {
-            break;
+        index.upsert(&documents).await?;
+        index.delete(&hidden).await?;
+        let written: HashMap<i64, String> = documents
+            .iter()
+            .map(|d| (d.id(), d.fingerprint.clone()))
+            .collect();
+        let (now, now_hidden) = current(db, &pending).await?;
+        let moved: Vec<i64> = now
+            .iter()
+            .filter(|d| written.get(&d.id()) != Some(&d.fingerprint))
+            .map(NeedDocument::id)
+            .chain(
+                now_hidden
+                    .iter()
+                    .copied()
+                    .filter(|id| written.contains_key(id)),
+            )
+            .collect();
+        if moved.is_empty() {
+            return Ok(());
         }
-        let rows = need_rows::Entity::find()
-            .filter(need_rows::Column::Id.is_in(pending.clone()))
-            .all(db)
-            .await?;
-        let written: HashMap<i64, i32> = rows.iter().map(|r| (r.id, r.version)).collect();
-        let (public, hidden): (Vec<_>, Vec<_>) = rows.into_iter().partition(needs::is_public);
-        let mut gone: Vec<i64> = hidden.iter().map(|r| r.id).collect();
-        gone.extend(pending.iter().filter(|id| !written.contains_key(id)));
-        index.upsert(&documents(db, &public).await?).await?;
-        index.delete(&gone).await?;
-
-        let now: Vec<(i64, i32)> = need_rows::Entity::find()
-            .select_only()
-            .column(need_rows::Column::Id)
-            .column(need_rows::Column::Version)
-            .filter(need_rows::Column::Id.is_in(pending.clone()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        pending = now
+        let moved_set: HashSet<i64> = moved.iter().copied().collect();
+        pending = moved;
+        documents = now
             .into_iter()
-            .filter(|(id, version)| written.get(id) != Some(version))
-            .map(|(id, _)| id)
+            .filter(|d| moved_set.contains(&d.id()))
+            .collect();
+        hidden = now_hidden
+            .into_iter()
+            .filter(|id| moved_set.contains(id))
             .collect();
     }
-    Ok(())
+    Err(SyncError::Busy)
 }
 
-/// Reads the public needs in id order, a batch at a time.
-struct PublicNeeds {
+/// The ids of every need, in order, a batch at a time.
+struct NeedIds {
     after: i64,
-    done: bool,
-    /// Needs read so far (public or not), for progress.
-    pub read: u64,
 }
 
-impl PublicNeeds {
+impl NeedIds {
     fn new() -> Self {
-        Self {
-            after: 0,
-            done: false,
-            read: 0,
-        }
+        Self { after: 0 }
     }
 
-    async fn next(
-        &mut self,
-        db: &impl ConnectionTrait,
-    ) -> Result<Option<Vec<NeedDocument>>, SyncError> {
-        if self.done {
-            return Ok(None);
-        }
-        let rows = need_rows::Entity::find()
+    async fn next(&mut self, db: &impl ConnectionTrait) -> Result<Vec<i64>, SyncError> {
+        let ids: Vec<i64> = need_rows::Entity::find()
+            .select_only()
+            .column(need_rows::Column::Id)
             .filter(need_rows::Column::Id.gt(self.after))
             .order_by_asc(need_rows::Column::Id)
             .limit(BATCH)
+            .into_tuple()
             .all(db)
             .await?;
-        let Some(last) = rows.last() else {
-            self.done = true;
-            return Ok(None);
-        };
-        self.after = last.id;
-        self.read += rows.len() as u64;
-        let public: Vec<_> = rows.into_iter().filter(needs::is_public).collect();
-        Ok(Some(documents(db, &public).await?))
+        if let Some(last) = ids.last() {
+            self.after = *last;
+        }
+        Ok(ids)
     }
 }
 
@@ -202,15 +224,16 @@ pub async fn needs_count(db: &impl ConnectionTrait) -> Result<u64, SyncError> {
 /// What a rebuild did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ReindexReport {
-    /// Documents written.
+    /// Public needs whose documents were written.
     pub indexed: u64,
-    /// Documents of needs no longer public (or gone), removed.
+    /// Documents of needs not in the database, removed.
     pub removed: u64,
 }
 
-/// Rewrites every public need's document and removes every other document. Searches keep
-/// answering throughout (from the documents as they were until each batch is written).
-/// `progress` hears the number of needs read after each batch.
+/// Rewrites every need's document from the database (upserting the public ones, deleting the
+/// others) and removes documents of needs the database does not have. It goes through
+/// [`sync_needs`], so a need changed by the worker meanwhile is never left older than it is.
+/// Searches keep answering throughout. `progress` hears the number of needs read.
 pub async fn reindex(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -218,24 +241,37 @@ pub async fn reindex(
 ) -> Result<ReindexReport, SyncError> {
     index.prepare().await?;
     let mut report = ReindexReport::default();
-    let mut kept = HashSet::new();
-    let mut pages = PublicNeeds::new();
-    while let Some(documents) = pages.next(db).await? {
-        kept.extend(documents.iter().map(NeedDocument::id));
-        index.upsert(&documents).await?;
-        report.indexed += documents.len() as u64;
-        progress(pages.read);
+    let mut ids = NeedIds::new();
+    let mut read = 0;
+    loop {
+        let batch = ids.next(db).await?;
+        if batch.is_empty() {
+            break;
+        }
+        read += batch.len() as u64;
+        sync_needs(db, index, &batch).await?;
+        progress(read);
     }
-    let stale: Vec<i64> = index
-        .fingerprints()
-        .await?
+    // Documents of needs that are not (or no longer) in the database.
+    let mut known = HashSet::new();
+    let mut ids = NeedIds::new();
+    loop {
+        let batch = ids.next(db).await?;
+        if batch.is_empty() {
+            break;
+        }
+        known.extend(batch);
+    }
+    let indexed = index.fingerprints().await?;
+    report.indexed = indexed.keys().filter(|id| known.contains(id)).count() as u64;
+    let strays: Vec<i64> = indexed
         .into_keys()
-        .filter(|id| !kept.contains(id))
+        .filter(|id| !known.contains(id))
         .collect();
-    for chunk in stale.chunks(BATCH as usize) {
-        index.delete(chunk).await?;
+    for chunk in strays.chunks(BATCH as usize) {
+        sync_needs(db, index, chunk).await?;
     }
-    report.removed = stale.len() as u64;
+    report.removed = strays.len() as u64;
     Ok(report)
 }
 
@@ -261,7 +297,7 @@ impl Drift {
 }
 
 /// Compares every public need's document with the index's (by fingerprint) and, with `repair`,
-/// writes the missing and stale ones and deletes the extra ones.
+/// syncs the needs that drifted (through [`sync_needs`], which reads them afresh).
 pub async fn reconcile(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -269,27 +305,34 @@ pub async fn reconcile(
 ) -> Result<Drift, SyncError> {
     let mut indexed = index.fingerprints().await?;
     let mut drift = Drift::default();
-    let mut pages = PublicNeeds::new();
-    while let Some(documents) = pages.next(db).await? {
-        let mut fix = Vec::new();
+    let mut ids = NeedIds::new();
+    loop {
+        let batch = ids.next(db).await?;
+        if batch.is_empty() {
+            break;
+        }
+        let (documents, _) = current(db, &batch).await?;
         for document in documents {
             drift.checked += 1;
             match indexed.remove(&document.id()) {
                 None => drift.missing.push(document.id()),
                 Some(print) if print != document.fingerprint => drift.stale.push(document.id()),
-                Some(_) => continue,
+                Some(_) => {}
             }
-            fix.push(document);
-        }
-        if repair {
-            index.upsert(&fix).await?;
         }
     }
     drift.extra = indexed.into_keys().collect();
     drift.extra.sort_unstable();
     if repair {
-        for chunk in drift.extra.chunks(BATCH as usize) {
-            index.delete(chunk).await?;
+        let drifted: Vec<i64> = drift
+            .missing
+            .iter()
+            .chain(&drift.stale)
+            .chain(&drift.extra)
+            .copied()
+            .collect();
+        for chunk in drifted.chunks(BATCH as usize) {
+            sync_needs(db, index, chunk).await?;
         }
         drift.repaired = true;
     }
@@ -350,8 +393,36 @@ pub struct SearchRequest {
     pub sort: SortName,
 }
 
+/// One code of a code list, or the parameter's error naming the codes it takes.
+fn code<T>(
+    parameter: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    codes: impl FnOnce() -> String,
+) -> Result<T, ApiError> {
+    parse(value)
+        .ok_or_else(|| ApiError::field(parameter, format!("`{value}` is not one of {}", codes())))
+}
+
+/// A query as both engines take it alike: Meilisearch reads `"…"` as a phrase and `-word` as
+/// "without", the embedded engine does not, so neither is an operator here.
+fn plain_text(q: &str) -> String {
+    let text: String = q
+        .split_whitespace()
+        .map(|word| word.trim_start_matches('-'))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('"', " ");
+    if text.chars().any(char::is_alphanumeric) {
+        text.trim().to_owned()
+    } else {
+        String::new()
+    }
+}
+
 /// The parameters of `GET /needs/search`, checked. Each filter may be repeated (`category=a&
-/// category=b` finds either); different filters must all hold.
+/// category=b` finds either); different filters must all hold. `q`, `open`, `sort`, `page` and
+/// `per_page` may be given once.
 pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiError> {
     let mut text = String::new();
     let mut filters: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
@@ -359,121 +430,105 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErr
     let mut page = None;
     let mut per_page = None;
     let mut open = false;
-    let invalid = |name: &str, message: String| ApiError::field(name, message);
+    let mut seen = HashSet::new();
     for (name, value) in pairs {
         let value = value.trim();
-        match name.as_str() {
+        let once = matches!(name.as_str(), "q" | "open" | "sort" | "page" | "per_page");
+        if once && !seen.insert(name.as_str()) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("`{name}` is given more than once"),
+            ));
+        }
+        let (field, filter_value) = match name.as_str() {
             "q" => {
                 if value.chars().count() > MAX_QUERY_CHARS {
-                    return Err(invalid(
+                    return Err(ApiError::field(
                         "q",
                         format!("at most {MAX_QUERY_CHARS} characters"),
                     ));
                 }
-                text = value.to_owned();
+                text = plain_text(value);
+                continue;
             }
-            "category" => {
-                let c = Category::parse(value).ok_or_else(|| {
-                    invalid(
-                        "category",
-                        format!("`{value}` is not one of {}", Category::codes()),
-                    )
-                })?;
-                filters
-                    .entry("category")
-                    .or_default()
-                    .push(c.as_str().to_owned());
-            }
-            "urgency" => {
-                let u = Urgency::parse(value).ok_or_else(|| {
-                    invalid(
-                        "urgency",
-                        format!("`{value}` is not one of {}", Urgency::codes()),
-                    )
-                })?;
-                filters
-                    .entry("urgency")
-                    .or_default()
-                    .push(u.as_str().to_owned());
-            }
-            "beneficiary" => {
-                let b = BeneficiaryKind::parse(value).ok_or_else(|| {
-                    invalid(
-                        "beneficiary",
-                        format!("`{value}` is not one of {}", BeneficiaryKind::codes()),
-                    )
-                })?;
-                filters
-                    .entry("beneficiary_kind")
-                    .or_default()
-                    .push(b.as_str().to_owned());
-            }
+            "category" => (
+                "category",
+                code(name, value, Category::parse, Category::codes)?.as_str(),
+            ),
+            "urgency" => (
+                "urgency",
+                code(name, value, Urgency::parse, Urgency::codes)?.as_str(),
+            ),
+            "beneficiary" => (
+                "beneficiary_kind",
+                code(name, value, BeneficiaryKind::parse, BeneficiaryKind::codes)?.as_str(),
+            ),
             "status" => {
-                let s = NeedStatus::parse(value)
-                    .filter(|s| s.is_public(true))
-                    .ok_or_else(|| {
-                        let public: Vec<&str> = NeedStatus::ALL
-                            .iter()
-                            .filter(|s| s.is_public(true))
-                            .map(|s| s.as_str())
-                            .collect();
-                        invalid(
-                            "status",
-                            format!("`{value}` is not one of {}", public.join(", ")),
-                        )
-                    })?;
-                filters
-                    .entry("status")
-                    .or_default()
-                    .push(s.as_str().to_owned());
+                let public = |s: &str| NeedStatus::parse(s).filter(|s| s.is_public(true));
+                let codes = || {
+                    let public: Vec<&str> = NeedStatus::ALL
+                        .iter()
+                        .filter(|s| s.is_public(true))
+                        .map(|s| s.as_str())
+                        .collect();
+                    public.join(", ")
+                };
+                ("status", code(name, value, public, codes)?.as_str())
             }
             "cause" => {
-                let c = PovertyCause::parse(value).ok_or_else(|| {
+                let codes = || {
                     let all: Vec<&str> = PovertyCause::ALL.iter().map(|c| c.as_str()).collect();
-                    invalid(
-                        "cause",
-                        format!("`{value}` is not one of {}", all.join(", ")),
-                    )
-                })?;
-                filters
-                    .entry("poverty_causes")
-                    .or_default()
-                    .push(c.as_str().to_owned());
+                    all.join(", ")
+                };
+                (
+                    "poverty_causes",
+                    code(name, value, PovertyCause::parse, codes)?.as_str(),
+                )
             }
             "region" => {
-                let code = RegionCode::parse(value).map_err(|e| {
+                let region = RegionCode::parse(value).map_err(|e| {
                     ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}"))
                 })?;
                 filters
                     .entry("region_codes")
                     .or_default()
-                    .push(code.as_str().to_owned());
+                    .push(region.as_str().to_owned());
+                continue;
             }
             "open" => {
                 open = match value {
                     "true" | "1" => true,
                     "false" | "0" => false,
-                    _ => return Err(invalid("open", format!("`{value}` is not true or false"))),
+                    _ => {
+                        return Err(ApiError::field(
+                            "open",
+                            format!("`{value}` is not true or false"),
+                        ));
+                    }
                 };
+                continue;
             }
             "sort" => {
-                sort = Some(SortName::parse(value).ok_or_else(|| {
+                let names = || {
                     let names: Vec<&str> = SortName::ALL.iter().map(|(n, _)| *n).collect();
-                    invalid(
-                        "sort",
-                        format!("`{value}` is not one of {}", names.join(", ")),
-                    )
-                })?);
+                    names.join(", ")
+                };
+                sort = Some(code(name, value, SortName::parse, names)?);
+                continue;
             }
             "page" | "per_page" => {
-                let n: u64 = value
-                    .parse()
-                    .map_err(|_| invalid(name, format!("`{value}` is not a whole number")))?;
+                let n: u64 = value.parse().map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::InvalidParameter,
+                        format!("{name}: `{value}` is not a whole number"),
+                    )
+                })?;
                 if name == "page" {
                     page = Some(n);
                 } else {
                     per_page = Some(n);
                 }
+                continue;
             }
             other => {
                 return Err(ApiError::new(
@@ -484,7 +539,11 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErr
                     ),
                 ));
             }
-        }
+        };
+        filters
+            .entry(field)
+            .or_default()
+            .push(filter_value.to_owned());
     }
     let paging = Paging::parse(page, per_page)?;
     let mut conditions: Vec<Condition> = filters
@@ -604,5 +663,56 @@ pub fn search_failed(error: SearchError) -> ApiError {
         }
         // The request was checked before it was sent: a refusal is a bug or a misconfiguration.
         SearchError::Rejected(cause) => ApiError::internal(format!("search refused: {cause}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(query: &str) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn quotes_and_minus_signs_are_not_operators() {
+        assert_eq!(plain_text("-书包 \"课桌 椅\""), "书包  课桌 椅");
+        assert_eq!(plain_text("，。、"), "");
+        assert_eq!(plain_text("  蜂蜜 "), "蜂蜜");
+    }
+
+    #[test]
+    fn filters_repeat_and_combine() {
+        let request = parse_request(&pairs(
+            "category=education&category=medical&category=education&region=4414&open=true",
+        ))
+        .unwrap();
+        assert_eq!(request.sort, SortName::Newest);
+        assert_eq!(
+            request.query.conditions,
+            vec![
+                Condition::AnyOf {
+                    field: "category".into(),
+                    values: vec!["education".into(), "medical".into()],
+                },
+                Condition::AnyOf {
+                    field: "region_codes".into(),
+                    values: vec!["4414".into()],
+                },
+                Condition::AnyOf {
+                    field: "status".into(),
+                    values: vec!["published".into()],
+                },
+                Condition::GreaterThan {
+                    field: "remaining_quantity".into(),
+                    value: 0,
+                },
+            ]
+        );
+        let worded = parse_request(&pairs("q=书包")).unwrap();
+        assert_eq!(worded.sort, SortName::Relevance);
+        assert!(worded.query.sort.is_empty());
     }
 }

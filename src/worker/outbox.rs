@@ -14,7 +14,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult};
 
 use crate::service::search::{self, SyncError};
 use crate::startup::AppState;
@@ -47,9 +47,11 @@ pub fn worker_name() -> String {
     format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>())
 }
 
-/// Leases up to `limit` due rows of the drain's kinds to `worker`, counting the attempt.
+/// Leases up to `limit` due rows of the drain's kinds to `worker`, counting the attempt: one
+/// transaction picks the rows (on PostgreSQL skipping those another worker is picking) and
+/// stamps the lease on exactly those.
 async fn claim(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     worker: &str,
     limit: u64,
     now: DateTime<Utc>,
@@ -72,7 +74,18 @@ async fn claim(
     if db.get_database_backend() == DatabaseBackend::Postgres {
         due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let claim = Query::update()
+    let txn = crate::store::begin_write(db).await?;
+    let ids: Vec<i64> = txn
+        .query_all(&due)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        txn.commit().await?;
+        return Ok(Vec::new());
+    }
+    let lease = Query::update()
         .table("outbox")
         .value(
             "locked_until",
@@ -80,10 +93,11 @@ async fn claim(
         )
         .value("locked_by", worker)
         .value("attempts", Expr::col("attempts").add(1))
-        .and_where(Expr::col("id").in_subquery(due))
+        .and_where(Expr::col("id").is_in(ids))
         .returning_all()
         .to_owned();
-    let rows = db.query_all(&claim).await?;
+    let rows = txn.query_all(&lease).await?;
+    txn.commit().await?;
     let mut claimed = rows
         .iter()
         .map(|row| outbox::Model::from_query_result(row, ""))
@@ -92,47 +106,54 @@ async fn claim(
     Ok(claimed)
 }
 
-/// Marks rows done.
-async fn finish(db: &impl ConnectionTrait, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbErr> {
-    let statement = Query::update()
-        .table("outbox")
-        .value("processed_at", now.fixed_offset())
-        .value(
-            "locked_until",
-            Option::<chrono::DateTime<chrono::FixedOffset>>::None,
-        )
-        .and_where(Expr::col("id").is_in(ids.to_vec()))
-        .to_owned();
-    db.execute(&statement).await?;
-    Ok(())
+/// What becomes of a row after an attempt.
+enum Outcome<'a> {
+    Done,
+    /// Try again after the backoff.
+    Retry(&'a Backoff, &'a str),
+    /// Trying again cannot help: kept, failed, with the reason.
+    Fail(&'a str),
 }
 
-/// Puts a row back for a later attempt, or marks it failed for good.
-async fn set_back(
+/// Records the outcome of an attempt on `rows`. Rows whose lease ran out and passed to another
+/// worker are left to that worker.
+async fn settle(
     db: &impl ConnectionTrait,
-    row: &outbox::Model,
-    error: &str,
-    permanent: bool,
-    retry: &Backoff,
+    rows: &[&outbox::Model],
+    outcome: Outcome<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let Some(worker) = rows.first().and_then(|r| r.locked_by.clone()) else {
+        return Ok(());
+    };
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut statement = Query::update();
     statement
         .table("outbox")
-        .value("last_error", truncate(error, 1000))
         .value(
             "locked_until",
             Option::<chrono::DateTime<chrono::FixedOffset>>::None,
         )
         .value("locked_by", Option::<String>::None)
-        .and_where(Expr::col("id").eq(row.id));
-    if permanent {
-        statement.value("failed_at", now.fixed_offset());
-    } else {
-        statement.value(
-            "available_at",
-            (now + retry.after(row.attempts)).fixed_offset(),
-        );
+        .and_where(Expr::col("id").is_in(ids))
+        .and_where(Expr::col("locked_by").eq(worker));
+    match outcome {
+        Outcome::Done => {
+            statement.value("processed_at", now.fixed_offset());
+        }
+        Outcome::Retry(backoff, error) => {
+            // Rows of one batch were taken together, so they share their attempt count.
+            let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
+            statement.value("last_error", truncate(error, 1000)).value(
+                "available_at",
+                (now + backoff.after(attempts)).fixed_offset(),
+            );
+        }
+        Outcome::Fail(error) => {
+            statement
+                .value("last_error", truncate(error, 1000))
+                .value("failed_at", now.fixed_offset());
+        }
     }
     db.execute(&statement).await?;
     Ok(())
@@ -162,64 +183,54 @@ impl Backoff {
     }
 }
 
-/// One pass: claims a batch and syncs its needs. A batch the engine refuses is split, so that
-/// one need it cannot take does not hold up the others.
+/// One pass: claims a batch and syncs its needs. A batch that fails is split need by need, so
+/// that one need that cannot be synced does not hold up the others.
 pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbErr> {
-    let now = crate::clock::now();
-    let rows = claim(&app.db, worker, BATCH, now).await?;
+    let rows = claim(&app.db, worker, BATCH, crate::clock::now()).await?;
     let mut report = DrainReport::default();
     let retry = app.settings.outbox_backoff();
     // Rows by need; a row that cannot be read fails at once.
     let mut by_need: BTreeMap<i64, Vec<&outbox::Model>> = BTreeMap::new();
     for row in &rows {
-        match serde_json::from_str::<Message>(&row.payload) {
+        let unreadable = match serde_json::from_str::<Message>(&row.payload) {
             Ok(Message::SearchSyncNeed { need_id }) => {
-                by_need.entry(need_id).or_default().push(row)
+                by_need.entry(need_id).or_default().push(row);
+                continue;
             }
-            Ok(other) => {
-                let error = format!("`{}` is not a search row", other.kind());
-                set_back(&app.db, row, &error, true, &retry, now).await?;
-                report.failed += 1;
-            }
-            Err(e) => {
-                set_back(
-                    &app.db,
-                    row,
-                    &format!("unreadable payload: {e}"),
-                    true,
-                    &retry,
-                    now,
-                )
-                .await?;
-                report.failed += 1;
-            }
-        }
+            Ok(other) => format!("`{}` is not a search row", other.kind()),
+            Err(e) => format!("unreadable payload: {e}"),
+        };
+        settle(
+            &app.db,
+            &[row],
+            Outcome::Fail(&unreadable),
+            crate::clock::now(),
+        )
+        .await?;
+        report.failed += 1;
     }
     if by_need.is_empty() {
         return Ok(report);
     }
     let ids: Vec<i64> = by_need.keys().copied().collect();
-    let outcome = search::sync_needs(&app.db, app.search.as_ref(), &ids).await;
-    let outcomes: Vec<(Vec<i64>, Result<(), SyncError>)> = match outcome {
-        Err(e) if e.is_permanent() && ids.len() > 1 => {
-            let mut each = Vec::with_capacity(ids.len());
-            for id in ids {
-                each.push((
-                    vec![id],
-                    search::sync_needs(&app.db, app.search.as_ref(), &[id]).await,
-                ));
+    let outcomes: Vec<(Vec<i64>, Result<(), SyncError>)> =
+        match search::sync_needs(&app.db, app.search.as_ref(), &ids).await {
+            Err(_) if ids.len() > 1 => {
+                let mut each = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let outcome = search::sync_needs(&app.db, app.search.as_ref(), &[id]).await;
+                    each.push((vec![id], outcome));
+                }
+                each
             }
-            each
-        }
-        other => vec![(ids, other)],
-    };
+            outcome => vec![(ids, outcome)],
+        };
     let now = crate::clock::now();
     for (needs, outcome) in outcomes {
         let rows: Vec<&outbox::Model> = needs.iter().flat_map(|id| by_need[id].clone()).collect();
         match outcome {
             Ok(()) => {
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                finish(&app.db, &ids, now).await?;
+                settle(&app.db, &rows, Outcome::Done, now).await?;
                 report.done += rows.len();
             }
             Err(error) => {
@@ -231,14 +242,15 @@ pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbE
                     %error,
                     "search sync failed"
                 );
-                for row in &rows {
-                    set_back(&app.db, row, &error.to_string(), permanent, &retry, now).await?;
-                }
-                if permanent {
+                let message = error.to_string();
+                let outcome = if permanent {
                     report.failed += rows.len();
+                    Outcome::Fail(&message)
                 } else {
                     report.retried += rows.len();
-                }
+                    Outcome::Retry(&retry, &message)
+                };
+                settle(&app.db, &rows, outcome, now).await?;
             }
         }
     }
@@ -253,22 +265,20 @@ pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
         let worker = worker_name();
         let poll = StdDuration::from_millis(app.settings.outbox_poll_ms);
         let retry = app.settings.outbox_backoff();
+        // The index must exist with its settings before documents go in, and a new one is
+        // filled from the database first: both are retried until they succeed.
         let mut failures = 0;
         loop {
-            match app.search.prepare().await {
-                Ok(created) => {
-                    if created {
-                        rebuild(&app).await;
-                    }
-                    break;
-                }
-                Err(error) => {
-                    failures += 1;
-                    let wait = retry.after(failures);
-                    tracing::warn!(%error, retry_in_ms = wait.num_milliseconds(), "search index not ready");
-                    tokio::time::sleep(wait.to_std().unwrap_or(poll)).await;
-                }
-            }
+            let ready = match app.search.prepare().await {
+                Ok(false) => Ok(()),
+                Ok(true) => rebuild(&app).await,
+                Err(error) => Err(error.to_string()),
+            };
+            let Err(error) = ready else { break };
+            failures += 1;
+            let wait = retry.after(failures);
+            tracing::warn!(%error, retry_in_ms = wait.num_milliseconds(), "search index not ready");
+            tokio::time::sleep(wait.to_std().unwrap_or(poll)).await;
         }
         loop {
             match drain_once(&app, &worker).await {
@@ -291,14 +301,13 @@ pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
 }
 
 /// Fills a new, empty index from the database.
-async fn rebuild(app: &AppState) {
+async fn rebuild(app: &AppState) -> Result<(), String> {
     tracing::info!(index = %app.search.describe(), "new search index: filling it from the database");
-    match search::reindex(&app.db, app.search.as_ref(), |_| {}).await {
-        Ok(report) => tracing::info!(indexed = report.indexed, "search index filled"),
-        Err(error) => {
-            tracing::warn!(%error, "filling the search index failed; run `duijie reindex`")
-        }
-    }
+    let report = search::reindex(&app.db, app.search.as_ref(), |_| {})
+        .await
+        .map_err(|e| format!("filling the new search index: {e}"))?;
+    tracing::info!(indexed = report.indexed, "search index filled");
+    Ok(())
 }
 
 #[cfg(test)]

@@ -185,6 +185,13 @@ db_test! {
         assert_eq!(wrong_shape.status(), 400);
         let created = send(household(serde_json::json!(secret_id.expose()))).await.unwrap();
         assert_eq!(created.status(), 201);
+        // Someone searches for a person by name: the query string is not logged either.
+        let searched = client
+            .get(format!("{base}/api/v1/needs/search?q=%E9%82%B1%E7%BE%8E%E7%8E%B2"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(searched.status(), 200);
 
         let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
         assert!(status.success());
@@ -207,7 +214,7 @@ db_test! {
                 assert!(!stderr.contains(value), "the log holds `{value}`");
             }
         }
-        for value in ["邱美玲", "13912345678", "秘密地址", secret_id.expose(), "19930303"] {
+        for value in ["邱美玲", "%E9%82%B1", "q=", "13912345678", "秘密地址", secret_id.expose(), "19930303"] {
             assert!(!stderr.contains(value), "the log holds `{value}`");
         }
         assert!(stderr.contains("request finished"), "one line per request: {stderr}");
