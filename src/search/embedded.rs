@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
     Occur, Query, RangeQuery, TermQuery, TermSetQuery,
@@ -26,8 +26,8 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
-    TantivyDocument, TantivyError, Term,
+    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
+    TERMINATED, TantivyDocument, TantivyError, Term,
 };
 
 use super::document::{FieldKind, field_kind, values_of};
@@ -56,6 +56,7 @@ struct Inner {
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     config: Arc<SearchConfig>,
+    facet_sets: Arc<FacetSets>,
 }
 
 struct Fields {
@@ -196,6 +197,7 @@ impl EmbeddedIndex {
                 writer: Mutex::new(None),
                 fields,
                 config,
+                facet_sets: Arc::default(),
             }),
         })
     }
@@ -440,7 +442,7 @@ impl Inner {
             .facets
             .iter()
             .map(|name| match self.attribute(name, "filter")? {
-                (_, FieldKind::Keyword) => Ok(name.clone()),
+                (field, FieldKind::Keyword) => Ok((name.clone(), field)),
                 _ => Err(SearchError::Rejected(format!(
                     "`{name}` is not a keyword facet"
                 ))),
@@ -449,11 +451,13 @@ impl Inner {
 
         let max_total = self.config.pagination.max_total_hits;
         let offset = (query.page.max(1) - 1).saturating_mul(query.per_page);
+        let searcher = self.reader.searcher();
+        self.facet_sets.keep_only(&searcher);
         let facets = Facets {
             fields: facet_fields,
             max_values: self.config.faceting.max_values_per_facet,
+            sets: self.facet_sets.clone(),
         };
-        let searcher = self.reader.searcher();
         let searching = |e| unavailable("searching", e);
         // Past `maxTotalHits` there is nothing to rank: count and facets only.
         let (count, hits, facets) = if offset >= max_total {
@@ -572,18 +576,73 @@ impl Ranking {
     }
 }
 
-/// Counts the values of keyword attributes over every document found.
-struct Facets {
-    fields: Vec<String>,
-    max_values: usize,
+/// Each value of a keyword attribute in one segment, with the documents holding it as a
+/// bitset (deleted documents included: they are never among those found).
+type ValueSets = Arc<Vec<(String, Vec<u64>)>>;
+
+/// The value bitsets of the segments being searched, built on a segment's first faceted search
+/// (segments never change; merges make new ones). Counting a facet is then a few thousand
+/// ANDs and popcounts per segment rather than a column read per document found.
+#[derive(Default)]
+struct FacetSets {
+    sets: Mutex<HashMap<(SegmentId, Field), ValueSets>>,
 }
 
-/// A facet's values in one segment (absent when no document of the segment has one) and a
-/// count per value, by term ordinal.
-type SegmentColumn = Option<(StrColumn, Vec<u64>)>;
+impl FacetSets {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, Field), ValueSets>> {
+        // The map only ever holds complete entries: a panic elsewhere cannot leave it half-made.
+        self.sets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn of(&self, segment: &SegmentReader, field: Field) -> tantivy::Result<ValueSets> {
+        let key = (segment.segment_id(), field);
+        if let Some(found) = self.lock().get(&key) {
+            return Ok(found.clone());
+        }
+        let words = (segment.max_doc() as usize).div_ceil(64);
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        let mut values = Vec::new();
+        while terms.advance() {
+            let mut docs = vec![0u64; words];
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                docs[doc as usize >> 6] |= 1 << (doc & 63);
+                doc = postings.advance();
+            }
+            values.push((String::from_utf8_lossy(terms.key()).into_owned(), docs));
+        }
+        let sets = Arc::new(values);
+        self.lock().insert(key, sets.clone());
+        Ok(sets)
+    }
+
+    /// Forgets the segments no longer searched.
+    fn keep_only(&self, searcher: &tantivy::Searcher) {
+        let live: std::collections::HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.lock().retain(|(segment, _), _| live.contains(segment));
+    }
+}
+
+/// Counts the values of keyword attributes over every document found.
+struct Facets {
+    fields: Vec<(String, Field)>,
+    max_values: usize,
+    sets: Arc<FacetSets>,
+}
 
 struct SegmentFacets {
-    columns: Vec<(String, SegmentColumn)>,
+    /// The documents found in the segment.
+    found: Vec<u64>,
+    fields: Vec<(String, ValueSets)>,
 }
 
 impl Collector for Facets {
@@ -591,19 +650,20 @@ impl Collector for Facets {
     type Child = SegmentFacets;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
-        let columns = self
+        let fields = self
             .fields
             .iter()
-            .map(|name| {
-                let column = segment.fast_fields().str(&fast_name(name))?;
-                let counted = column.map(|c| {
-                    let terms = c.dictionary().num_terms();
-                    (c, vec![0u64; terms])
-                });
-                Ok((name.clone(), counted))
-            })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(SegmentFacets { columns })
+            .map(|(name, field)| Ok((name.clone(), self.sets.of(segment, *field)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let words = if fields.is_empty() {
+            0
+        } else {
+            (segment.max_doc() as usize).div_ceil(64)
+        };
+        Ok(SegmentFacets {
+            found: vec![0; words],
+            fields,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -614,7 +674,7 @@ impl Collector for Facets {
         let mut merged: FacetCounts = self
             .fields
             .iter()
-            .map(|f| (f.clone(), BTreeMap::new()))
+            .map(|(name, _)| (name.clone(), BTreeMap::new()))
             .collect();
         for segment in segments {
             for (field, counts) in segment {
@@ -641,28 +701,30 @@ impl SegmentCollector for SegmentFacets {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in self.columns.iter_mut().filter_map(|(_, c)| c.as_mut()) {
-            for ord in column.term_ords(doc) {
-                counts[ord as usize] += 1;
-            }
+        if let Some(word) = self.found.get_mut(doc as usize >> 6) {
+            *word |= 1 << (doc & 63);
         }
     }
 
     fn harvest(self) -> FacetCounts {
-        let mut out = FacetCounts::new();
-        for (name, column) in self.columns {
-            let mut values = BTreeMap::new();
-            if let Some((column, counts)) = column {
-                let mut text = String::new();
-                for (ord, count) in counts.into_iter().enumerate() {
-                    if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
-                        values.insert(text.clone(), count);
-                    }
-                }
-            }
-            out.insert(name, values);
-        }
-        out
+        let found = self.found;
+        self.fields
+            .into_iter()
+            .map(|(name, values)| {
+                let counts = values
+                    .iter()
+                    .filter_map(|(value, docs)| {
+                        let count: u64 = found
+                            .iter()
+                            .zip(docs)
+                            .map(|(a, b)| u64::from((a & b).count_ones()))
+                            .sum();
+                        (count > 0).then(|| (value.clone(), count))
+                    })
+                    .collect();
+                (name, counts)
+            })
+            .collect()
     }
 }
 
