@@ -410,15 +410,18 @@ impl Inner {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    fn query(&self, query: &SearchQuery) -> Result<Box<dyn Query>, SearchError> {
-        let words = query_words(&query.text, &self.config.synonyms);
+    fn query(
+        &self,
+        words: &[QueryWord],
+        conditions: &[Condition],
+    ) -> Result<Box<dyn Query>, SearchError> {
         let text: Box<dyn Query> = if words.is_empty() {
             Box::new(AllQuery)
         } else {
-            self.text_query(&words)
+            self.text_query(words)
         };
         let mut clauses = vec![(Occur::Must, text)];
-        for condition in &query.conditions {
+        for condition in conditions {
             // Conditions narrow; they do not score.
             clauses.push((
                 Occur::Must,
@@ -429,7 +432,8 @@ impl Inner {
     }
 
     fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
-        let tantivy_query = self.query(query)?;
+        let words = query_words(&query.text, &self.config.synonyms);
+        let tantivy_query = self.query(&words, &query.conditions)?;
         let sort = query
             .sort
             .iter()
@@ -471,14 +475,26 @@ impl Inner {
                 sort_first: self.config.sort_before_relevance(),
             };
             let top = TopDocs::with_limit(query.per_page.min(max_total - offset).max(1))
-                .and_offset(offset)
-                .tweak_score(move |segment: &SegmentReader| ranking.for_segment(segment));
-            let (count, top, facets) = searcher
-                .search(&tantivy_query, &(Count, top, facets))
-                .map_err(searching)?;
-            let hits = top
+                .and_offset(offset);
+            // Without words every document scores alike: order by the sort keys alone, and
+            // let Tantivy skip scoring altogether.
+            let (count, found, facets) = if words.is_empty() {
+                let top = top.order_by(move |segment: &SegmentReader| ranking.by_keys(segment));
+                let (count, top, facets) = searcher
+                    .search(&tantivy_query, &(Count, top, facets))
+                    .map_err(searching)?;
+                (count, addresses(top), facets)
+            } else {
+                let top =
+                    top.tweak_score(move |segment: &SegmentReader| ranking.for_segment(segment));
+                let (count, top, facets) = searcher
+                    .search(&tantivy_query, &(Count, top, facets))
+                    .map_err(searching)?;
+                (count, addresses(top), facets)
+            };
+            let hits = found
                 .into_iter()
-                .map(|(_, address)| self.load(&searcher, address))
+                .map(|address| self.load(&searcher, address))
                 .collect::<Result<Vec<_>, _>>()?;
             (count, hits, facets)
         };
@@ -544,8 +560,14 @@ struct Ranking {
 /// Larger ranks first. Sort values are exact in an f64 (timestamps, fen, ranks).
 type RankKey = (f64, f64, f64);
 
+/// The addresses of ranked documents, best first.
+fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    ranked.into_iter().map(|(_, address)| address).collect()
+}
+
 impl Ranking {
-    fn for_segment(&self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> RankKey + use<> {
+    /// The sort keys of a document of `segment`, larger first (ascending keys negated).
+    fn keys(&self, segment: &SegmentReader) -> impl Fn(DocId) -> (f64, f64) + use<> {
         let columns: Vec<(Option<tantivy::columnar::Column<i64>>, bool)> = self
             .sort
             .iter()
@@ -556,8 +578,7 @@ impl Ranking {
                 )
             })
             .collect();
-        let sort_first = self.sort_first;
-        move |doc, score| {
+        move |doc| {
             let value = |i: usize| -> f64 {
                 match columns.get(i) {
                     Some((Some(column), descending)) => {
@@ -567,10 +588,25 @@ impl Ranking {
                     _ => 0.0,
                 }
             };
+            (value(0), value(1))
+        }
+    }
+
+    /// Ranks by the sort keys alone.
+    fn by_keys(&self, segment: &SegmentReader) -> impl FnMut(DocId) -> (f64, f64) + use<> {
+        self.keys(segment)
+    }
+
+    /// Ranks by the sort keys and relevance, in the order the ranking rules give.
+    fn for_segment(&self, segment: &SegmentReader) -> impl Fn(DocId, Score) -> RankKey + use<> {
+        let keys = self.keys(segment);
+        let sort_first = self.sort_first;
+        move |doc, score| {
+            let (first, second) = keys(doc);
             if sort_first {
-                (value(0), value(1), f64::from(score))
+                (first, second, f64::from(score))
             } else {
-                (f64::from(score), value(0), value(1))
+                (f64::from(score), first, second)
             }
         }
     }

@@ -26,6 +26,7 @@ use crate::search::{
 };
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::service::needs::{self, Paging};
+use crate::store::entity::households;
 use crate::store::entity::needs as need_rows;
 
 /// Needs read from the database per batch when rebuilding or checking the index.
@@ -137,13 +138,54 @@ async fn current(
     Ok((documents(db, &public).await?, hidden))
 }
 
+/// What a need's document depends on that can change: the need's version, and when its
+/// household (size, causes of poverty) last changed. Absent: the need does not exist.
+type Stamps = HashMap<i64, (i32, Option<chrono::DateTime<chrono::FixedOffset>>)>;
+
+async fn stamps(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Stamps, SyncError> {
+    let rows: Vec<(i64, i32, Option<i64>)> = need_rows::Entity::find()
+        .select_only()
+        .column(need_rows::Column::Id)
+        .column(need_rows::Column::Version)
+        .column(need_rows::Column::HouseholdId)
+        .filter(need_rows::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let household_ids: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
+    let households: HashMap<i64, chrono::DateTime<chrono::FixedOffset>> =
+        if household_ids.is_empty() {
+            HashMap::new()
+        } else {
+            households::Entity::find()
+                .select_only()
+                .column(households::Column::Id)
+                .column(households::Column::UpdatedAt)
+                .filter(households::Column::Id.is_in(household_ids))
+                .into_tuple()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect()
+        };
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, household)| {
+            (
+                id,
+                (version, household.and_then(|h| households.get(&h).copied())),
+            )
+        })
+        .collect())
+}
+
 /// Brings the documents of these needs up to date with the database: upserted while the
 /// public may see the need, deleted otherwise (or when it no longer exists). Idempotent and
 /// indifferent to order: it always writes the needs' current state.
 ///
 /// Two workers may sync one need at once, and the slower may write an older state last. So
-/// after writing, the documents are computed again, and any that changed meanwhile (the need,
-/// or its household's public facts) are written again.
+/// what the documents depend on is stamped before they are read and again after they are
+/// written; the needs whose stamp moved in between are synced again.
 pub async fn sync_needs(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -152,39 +194,16 @@ pub async fn sync_needs(
     let mut pending: Vec<i64> = ids.to_vec();
     pending.sort_unstable();
     pending.dedup();
-    let (mut documents, mut hidden) = current(db, &pending).await?;
     for _ in 0..SYNC_ROUNDS {
+        let before = stamps(db, &pending).await?;
+        let (documents, hidden) = current(db, &pending).await?;
         index.upsert(&documents).await?;
         index.delete(&hidden).await?;
-        let written: HashMap<i64, String> = documents
-            .iter()
-            .map(|d| (d.id(), d.fingerprint.clone()))
-            .collect();
-        let (now, now_hidden) = current(db, &pending).await?;
-        let moved: Vec<i64> = now
-            .iter()
-            .filter(|d| written.get(&d.id()) != Some(&d.fingerprint))
-            .map(NeedDocument::id)
-            .chain(
-                now_hidden
-                    .iter()
-                    .copied()
-                    .filter(|id| written.contains_key(id)),
-            )
-            .collect();
-        if moved.is_empty() {
+        let after = stamps(db, &pending).await?;
+        pending.retain(|id| before.get(id) != after.get(id));
+        if pending.is_empty() {
             return Ok(());
         }
-        let moved_set: HashSet<i64> = moved.iter().copied().collect();
-        pending = moved;
-        documents = now
-            .into_iter()
-            .filter(|d| moved_set.contains(&d.id()))
-            .collect();
-        hidden = now_hidden
-            .into_iter()
-            .filter(|id| moved_set.contains(id))
-            .collect();
     }
     Err(SyncError::Busy)
 }
