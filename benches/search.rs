@@ -178,6 +178,38 @@ fn document(id: i64, rng: &mut StdRng) -> NeedDocument {
     NeedDocument::new(need, listed)
 }
 
+/// Clients searching at once in the throughput runs.
+const CLIENTS: usize = 8;
+
+/// Runs [`CLIENTS`] tasks calling `one` (with a running count, to pick a query) for `seconds`;
+/// the calls per second, in all.
+async fn saturate<F, Fut>(seconds: u64, one: F) -> f64
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let one = Arc::new(one);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let one = one.clone();
+            tokio::spawn(async move {
+                let mut done = 0u64;
+                while started.elapsed() < Duration::from_secs(seconds) {
+                    one(client + done as usize).await;
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for task in tasks {
+        done += task.await.unwrap();
+    }
+    done as f64 / started.elapsed().as_secs_f64()
+}
+
 /// The mixed query set: what the needs hall sends.
 const QUERIES: [&str; 12] = [
     "q=书包",
@@ -278,34 +310,18 @@ async fn run(label: &str, index: Arc<dyn SearchIndex>, docs: usize, seconds: u64
     );
 
     // Many clients at once.
-    let clients = 8;
-    let saturated = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let index = index.clone();
-        let set = set.clone();
-        let config = config.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut done = 0u64;
-            let mut i = c;
-            while saturated.elapsed() < Duration::from_secs(seconds) {
-                duijie::service::search::search(index.as_ref(), &config, &set[i % set.len()])
-                    .await
-                    .unwrap();
-                done += 1;
-                i += 1;
-            }
-            done
-        }));
-    }
-    let mut done = 0;
-    for task in tasks {
-        done += task.await.unwrap();
-    }
-    println!(
-        "{label}: {clients} clients: {:.0} searches/s",
-        done as f64 / saturated.elapsed().as_secs_f64()
-    );
+    let shared = Arc::new((index.clone(), set, config));
+    let rate = saturate(seconds, move |i| {
+        let shared = shared.clone();
+        async move {
+            let (index, set, config) = &*shared;
+            duijie::service::search::search(index.as_ref(), config, &set[i % set.len()])
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    println!("{label}: {CLIENTS} clients: {rate:.0} searches/s");
 
     // Freshness: one changed document, from the write to its first appearance in a search.
     let mut fresh = Vec::new();
@@ -381,32 +397,15 @@ async fn through_the_api(label: &str, index: Arc<dyn SearchIndex>, seconds: u64)
         percentile(&mut latencies, 0.99),
         n as f64 / started.elapsed().as_secs_f64()
     );
-    let clients = 8;
-    let saturated = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let urls = urls.clone();
-        let client = client.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut done = 0u64;
-            let mut i = c;
-            while saturated.elapsed() < Duration::from_secs(seconds) {
-                let response = client.get(&urls[i % urls.len()]).send().await.unwrap();
-                response.bytes().await.unwrap();
-                done += 1;
-                i += 1;
-            }
-            done
-        }));
-    }
-    let mut done = 0;
-    for task in tasks {
-        done += task.await.unwrap();
-    }
-    println!(
-        "{label} via HTTP: {clients} clients: {:.0} searches/s",
-        done as f64 / saturated.elapsed().as_secs_f64()
-    );
+    let rate = saturate(seconds, move |i| {
+        let (client, url) = (client.clone(), urls[i % urls.len()].clone());
+        async move {
+            let response = client.get(&url).send().await.unwrap();
+            response.bytes().await.unwrap();
+        }
+    })
+    .await;
+    println!("{label} via HTTP: {CLIENTS} clients: {rate:.0} searches/s");
 }
 
 /// Rebuilding the index from the database (`duijie reindex`): `BENCH_DOCS` published needs
