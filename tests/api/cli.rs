@@ -259,3 +259,68 @@ db_test! {
         assert!(actor.has_role(duijie::domain::authz::Role::Admin));
     }
 }
+
+db_test! {
+    async fn a_worker_process_keeps_the_search_of_a_serve_without_one_fresh(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::create(backend, dir.path()).await;
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let start = |args: &[&str], env: &[(&str, &str)]| {
+            duijie(dir.path())
+                .env("DUIJIE_DATABASE_URL", &database.url)
+                .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
+                .env("DUIJIE_REGIONS_DIR", regions_fixture())
+                .env("DUIJIE_OUTBOX_POLL_MS", "50")
+                .envs(env.iter().copied())
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        // An API node that drains no outbox (and, logging warnings only, cannot fill the
+        // pipe), and a worker beside it that writes the index.
+        let serve = start(&["serve", "--demo"], &[("DUIJIE_RUN_WORKER", "false"), ("RUST_LOG", "warn")]);
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while reqwest::get(format!("{base}/healthz")).await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(60), "serve did not come up");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let worker = start(&["worker"], &[]);
+        // The worker fills the new index from the database; the server's searches see its
+        // commits without a restart.
+        let found = loop {
+            let body: serde_json::Value = reqwest::get(format!("{base}/api/v1/needs/search?q=课桌椅"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if body["total"].as_u64().unwrap_or(0) > 0 {
+                break body;
+            }
+            assert!(started.elapsed() < Duration::from_secs(90), "search never filled: {body}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert_eq!(found["hits"][0]["region_codes"][4], "441426100200", "{found}");
+
+        for child in [&serve, &worker] {
+            let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+            assert!(status.success());
+        }
+        let (serve, worker) = tokio::task::spawn_blocking(move || {
+            (serve.wait_with_output().unwrap(), worker.wait_with_output().unwrap())
+        })
+        .await
+        .unwrap();
+        let log = String::from_utf8_lossy(&worker.stderr);
+        assert!(worker.status.success(), "{log}");
+        assert!(log.contains("search index filled"), "{log}");
+        assert!(log.contains("worker stopped"), "{log}");
+        assert!(serve.status.success(), "{}", String::from_utf8_lossy(&serve.stderr));
+    }
+}

@@ -110,7 +110,7 @@ fn document(spec: Spec) -> NeedDocument {
 
 /// Eight needs: distinct deadlines, listing days, remaining values and urgencies, so that every
 /// sort has one right answer.
-fn fixture() -> Vec<NeedDocument> {
+pub(super) fn fixture() -> Vec<NeedDocument> {
     use Category::*;
     use PovertyCause::*;
     vec![
@@ -243,7 +243,7 @@ async fn loaded(engine: Engine) -> TestIndex {
     index
 }
 
-fn query(text: &str) -> SearchQuery {
+pub(super) fn query(text: &str) -> SearchQuery {
     SearchQuery {
         text: text.to_owned(),
         per_page: 50,
@@ -266,7 +266,7 @@ fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
 }
 
 /// The ids found, as a set.
-async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> BTreeSet<i64> {
+pub(super) async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> BTreeSet<i64> {
     let found = index.search(query).await.unwrap();
     assert_eq!(
         found.total as usize,
@@ -282,7 +282,7 @@ async fn ordered(index: &dyn SearchIndex, query: &SearchQuery) -> Vec<i64> {
     found.hits.iter().map(|h| h.id()).collect()
 }
 
-fn set(ids: &[i64]) -> BTreeSet<i64> {
+pub(super) fn set(ids: &[i64]) -> BTreeSet<i64> {
     ids.iter().copied().collect()
 }
 

@@ -1,6 +1,6 @@
-//! Search: the conformance suite both engines must pass (`conformance`), and the search API
-//! over the running application (`api`): freshness after a pledge, an engine that goes away
-//! and comes back, bad parameters.
+//! Search: the conformance suite both engines must pass (`conformance`), the embedded
+//! engine's typo tolerance (`embedded`), and the search API over the running application
+//! (`api`): freshness after a pledge, an engine that goes away and comes back, bad parameters.
 //!
 //! Every engine test runs on the embedded engine, and on Meilisearch too when `MEILI_URL` (and
 //! `MEILI_MASTER_KEY`, if the server has one) point at a server: the same test bodies, each on
@@ -8,6 +8,7 @@
 
 pub(crate) mod api;
 mod conformance;
+mod embedded;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
