@@ -16,6 +16,11 @@ else
     echo "tests/run.sh: WARNING: no PostgreSQL (set TEST_POSTGRES_URL); database tests run on SQLite only"
 fi
 
+if [ -n "${MEILI_URL:-}" ]; then
+    echo "tests/run.sh: search tests run on the embedded engine and on Meilisearch at ${MEILI_URL}"
+else
+    echo "tests/run.sh: search tests run on the embedded engine (set MEILI_URL to add Meilisearch)"
+fi
 echo "tests/run.sh: cargo fmt --check"
 cargo fmt --all --check
 echo "tests/run.sh: cargo clippy -D warnings"
