@@ -6,12 +6,15 @@
 //! The import is one transaction: it either loads everything or changes nothing, and running it
 //! again changes nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use sea_orm::DatabaseConnection;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect,
+};
 
 use crate::domain::region::{Level, RegionCode};
 use crate::store::regions::{self as region_store, RegionRow};
@@ -169,6 +172,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<Impor
 
     let txn = crate::store::begin_write(db).await?;
     let before = region_store::count(&txn).await?;
+    let names_before = names_of_needs_regions(&txn).await?;
     let mut read = 0;
     let mut written = 0;
     for (level, rows) in &levels {
@@ -181,6 +185,20 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<Impor
         tracing::info!(level = level.as_str(), rows = rows.len(), "loaded");
     }
     let after = region_store::count(&txn).await?;
+    let renamed: Vec<String> = names_of_needs_regions(&txn)
+        .await?
+        .into_iter()
+        .filter(|(code, name)| names_before.get(code) != Some(name))
+        .map(|(code, _)| code)
+        .collect();
+    let resynced = resync_needs_in(&txn, &renamed).await?;
+    if resynced > 0 {
+        tracing::info!(
+            renamed = renamed.len(),
+            needs = resynced,
+            "regions of needs were renamed: their search documents will be brought up to date"
+        );
+    }
     txn.commit().await?;
 
     let inserted = after - before;
@@ -191,4 +209,74 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<Impor
         unchanged: read - written,
         elapsed: started.elapsed(),
     })
+}
+
+/// The names of the regions that needs are in (every level), by code: what a re-import could
+/// change in the needs' search documents.
+async fn names_of_needs_regions(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<String, String>, DbErr> {
+    use crate::store::entity::{needs, regions};
+    let mut codes: Vec<String> = Vec::new();
+    for column in [
+        needs::Column::ProvinceCode,
+        needs::Column::CityCode,
+        needs::Column::CountyCode,
+        needs::Column::TownCode,
+        needs::Column::VillageCode,
+    ] {
+        let found: Vec<String> = needs::Entity::find()
+            .select_only()
+            .column(column)
+            .distinct()
+            .into_tuple()
+            .all(db)
+            .await?;
+        codes.extend(found);
+    }
+    let mut names = HashMap::new();
+    for chunk in codes.chunks(1000) {
+        let found: Vec<(String, String)> = regions::Entity::find()
+            .select_only()
+            .column(regions::Column::Code)
+            .column(regions::Column::Name)
+            .filter(regions::Column::Code.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.extend(found);
+    }
+    Ok(names)
+}
+
+/// Asks the outbox to bring up to date the search documents of the needs in these regions (at
+/// any level). Returns how many needs that is.
+async fn resync_needs_in(db: &impl ConnectionTrait, codes: &[String]) -> Result<usize, DbErr> {
+    use crate::store::entity::needs;
+    use crate::store::outbox::{self, Message};
+    if codes.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = needs::Entity::find()
+        .select_only()
+        .column(needs::Column::Id)
+        .filter(
+            Condition::any()
+                .add(needs::Column::ProvinceCode.is_in(codes.to_vec()))
+                .add(needs::Column::CityCode.is_in(codes.to_vec()))
+                .add(needs::Column::CountyCode.is_in(codes.to_vec()))
+                .add(needs::Column::TownCode.is_in(codes.to_vec()))
+                .add(needs::Column::VillageCode.is_in(codes.to_vec())),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    for chunk in ids.chunks(1000) {
+        let messages: Vec<Message> = chunk
+            .iter()
+            .map(|&need_id| Message::SearchSyncNeed { need_id })
+            .collect();
+        outbox::enqueue_all(db, &messages, crate::clock::now()).await?;
+    }
+    Ok(ids.len())
 }

@@ -228,7 +228,7 @@ mod full_national_data_set {
     }
 }
 
-fn copy_fixture(to: &std::path::Path) {
+pub(crate) fn copy_fixture(to: &std::path::Path) {
     for entry in std::fs::read_dir(regions_fixture()).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();

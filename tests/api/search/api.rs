@@ -349,3 +349,29 @@ async fn search_parameters_are_checked_by_name() {
     assert_eq!(body["sort"], "deadline");
     assert!(body["facets"]["category"].is_object(), "{body}");
 }
+
+crate::db_test! {
+    async fn a_renamed_region_reaches_the_documents_of_its_needs(backend: Backend) {
+        let app = app_on(backend, Engine::Embedded, None).await;
+        let need = published(&app, 10, 1).await;
+        search_until(&app, "q=大柘镇", Duration::from_secs(10), |b| hit(b, need).is_some()).await;
+
+        // The national data set renames the town: its needs are found by the new name.
+        let dir = tempfile::tempdir().unwrap();
+        crate::regions::copy_fixture(dir.path());
+        let towns = dir.path().join("streets.csv");
+        let text = std::fs::read_to_string(&towns).unwrap().replace("\"大柘镇\"", "\"大柘新镇\"");
+        std::fs::write(&towns, text).unwrap();
+        let report = duijie::service::regions::import(&app.db, dir.path()).await.unwrap();
+        assert_eq!(report.updated, 1);
+        search_until(&app, "q=大柘新镇", Duration::from_secs(10), |b| {
+            hit(b, need).is_some_and(|h| h["region_names"][3] == "大柘新镇")
+        })
+        .await;
+        drained(&app).await;
+        let drift = duijie::service::search::reconcile(&app.db, app.state.search.as_ref(), false)
+            .await
+            .unwrap();
+        assert!(drift.is_clean(), "{drift:?}");
+    }
+}
