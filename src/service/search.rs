@@ -245,7 +245,8 @@ pub async fn needs_count(db: &impl ConnectionTrait) -> Result<u64, SyncError> {
 pub struct ReindexReport {
     /// Public needs whose documents were written.
     pub indexed: u64,
-    /// Documents of needs not in the database, removed.
+    /// Documents the scan of the database did not meet, synced (so removed, unless their need
+    /// was created meanwhile).
     pub removed: u64,
 }
 
@@ -261,26 +262,18 @@ pub async fn reindex(
     index.prepare().await?;
     let mut report = ReindexReport::default();
     let mut ids = NeedIds::new();
-    let mut read = 0;
-    loop {
-        let batch = ids.next(db).await?;
-        if batch.is_empty() {
-            break;
-        }
-        read += batch.len() as u64;
-        sync_needs(db, index, &batch).await?;
-        progress(read);
-    }
-    // Documents of needs that are not (or no longer) in the database.
     let mut known = HashSet::new();
-    let mut ids = NeedIds::new();
     loop {
         let batch = ids.next(db).await?;
         if batch.is_empty() {
             break;
         }
+        sync_needs(db, index, &batch).await?;
         known.extend(batch);
+        progress(known.len() as u64);
     }
+    // Documents of needs the scan did not meet. Each goes through `sync_needs` too, which
+    // deletes it only if its need is not public now (a need created meanwhile is kept).
     let indexed = index.fingerprints().await?;
     report.indexed = indexed.keys().filter(|id| known.contains(id)).count() as u64;
     let strays: Vec<i64> = indexed
