@@ -257,9 +257,10 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     );
     let tasks = [
         crate::worker::outbox::spawn(state.clone()),
+        crate::worker::mail::spawn(state.clone()),
         crate::worker::scheduler::spawn(state),
     ];
-    tracing::info!("worker running: outbox and scheduler");
+    tracing::info!("worker running: outbox (search and mail) and scheduler");
     shutdown_signal().await;
     for task in &tasks {
         task.abort();

@@ -58,8 +58,20 @@ pub struct Settings {
     pub outbox_retry_max_secs: u64,
     /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…`; mail goes to `.eml` files when unset.
     pub smtp_url: Option<SecretString>,
+    /// Extra root certificates (PEM) to trust for the SMTP server's TLS, besides the public
+    /// ones: a relay with a private CA.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The `From:` of the platform's mail.
     pub mail_from: String,
+    /// The address people reach the platform at, for the links in its mail (e.g.
+    /// `https://duijie.example.cn`); `http://<bind>` when unset.
+    pub public_url: Option<String>,
+    /// Hours a mail is retried for while the mail server is unreachable or answers "try
+    /// later", before it is recorded as failed.
+    pub mail_give_up_hours: u32,
+    /// Days before a pledge's due date that its donor is reminded, while it is unshipped; 0
+    /// sends no reminder.
+    pub pledge_reminder_days: u32,
     /// Key for encrypting private household fields (64 hex digits). Generated into the data
     /// directory on first run when unset.
     pub secret_key: Option<SecretString>,
@@ -130,7 +142,11 @@ impl Default for Settings {
             outbox_retry_base_ms: 1000,
             outbox_retry_max_secs: 60,
             smtp_url: None,
+            smtp_ca_file: None,
             mail_from: "对接 Duijie <noreply@duijie.localhost>".to_owned(),
+            public_url: None,
+            mail_give_up_hours: 48,
+            pledge_reminder_days: 3,
             secret_key: None,
             notice_days: 3,
             second_verification_caps: DEFAULT_CAPS.to_owned(),
@@ -307,6 +323,39 @@ impl Settings {
                 ));
             }
         }
+        if let Some(file) = &self.smtp_ca_file
+            && !file.is_file()
+        {
+            return Err(ConfigError::new(
+                "smtp_ca_file",
+                format!("{} is not a file", file.display()),
+            ));
+        }
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError::new("mail_from", format!("is not a mail address: {e}")))?;
+        if let Some(url) = &self.public_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| ConfigError::new("public_url", format!("is not a URL: {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                return Err(ConfigError::new(
+                    "public_url",
+                    "must be an http:// or https:// address",
+                ));
+            }
+        }
+        if !(1..=24 * 30).contains(&self.mail_give_up_hours) {
+            return Err(ConfigError::new(
+                "mail_give_up_hours",
+                "must be between 1 and 720",
+            ));
+        }
+        if self.pledge_reminder_days >= self.pledge_due_days && self.pledge_reminder_days > 0 {
+            return Err(ConfigError::new(
+                "pledge_reminder_days",
+                "must be less than pledge_due_days (or 0 for no reminder)",
+            ));
+        }
         if let Some(key) = &self.secret_key {
             crate::secret::SecretKey::parse(key.expose_secret())
                 .map_err(|e| ConfigError::new("secret_key", e))?;
@@ -414,6 +463,14 @@ impl Settings {
             .is_some_and(|url| url.expose_secret().starts_with("postgres"))
     }
 
+    /// The platform's address for links, without a trailing slash.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
     /// Delays between retries of outbox rows.
     pub fn outbox_backoff(&self) -> crate::worker::outbox::Backoff {
         crate::worker::outbox::Backoff {
@@ -443,9 +500,9 @@ impl Settings {
                 self.search_index
             ),
         };
-        let mail = match &self.smtp_url {
-            Some(_) => "SMTP".to_owned(),
-            None => format!("files under {}", self.data_dir.join("mail").display()),
+        let mail = match crate::mail::Mailer::from_settings(self) {
+            Ok(mailer) => mailer.describe(),
+            Err(e) => format!("not usable ({e})"),
         };
         vec![
             format!("database: {database}"),

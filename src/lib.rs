@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod media;
 pub mod search;
 pub mod secret;

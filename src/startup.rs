@@ -14,7 +14,8 @@ use tracing_actix_web::TracingLogger;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
-use crate::search::{self, SearchConfig, SearchError, SearchIndex};
+use crate::mail::Mailer;
+use crate::search::{self, SearchConfig, SearchIndex};
 use crate::secret::SecretKey;
 use crate::store::files::FileStore;
 use crate::telemetry::RequestSpans;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub search: Arc<dyn SearchIndex>,
     /// Its settings (`search-config/needs.json`): synonyms for highlighting.
     pub search_config: Arc<SearchConfig>,
+    /// Where mail goes: SMTP, or files under the data directory.
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
@@ -43,9 +46,9 @@ impl AppState {
         settings: Settings,
         sealer: Arc<Sealer>,
         clock: Clock,
-    ) -> Result<Self, SearchError> {
+    ) -> anyhow::Result<Self> {
         let search = search::open(&settings)?;
-        Ok(Self::with_search(db, settings, sealer, clock, search))
+        Self::with_search(db, settings, sealer, clock, search)
     }
 
     /// The state over a search engine of the caller's.
@@ -55,9 +58,10 @@ impl AppState {
         sealer: Arc<Sealer>,
         clock: Clock,
         search: Arc<dyn SearchIndex>,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
         let files = FileStore::new(settings.data_dir.join("files"));
-        Self {
+        let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
+        Ok(Self {
             db,
             settings: Arc::new(settings),
             sealer,
@@ -65,7 +69,8 @@ impl AppState {
             files,
             search,
             search_config: Arc::new(SearchConfig::needs()),
-        }
+            mailer: Arc::new(mailer),
+        })
     }
 }
 
@@ -74,7 +79,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
-    /// The scheduler and, unless turned off, the outbox worker.
+    /// The scheduler and, unless turned off, the outbox workers (search and mail).
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -131,10 +136,11 @@ impl Application {
             Arc::new(sealer),
             clock,
             search,
-        ));
+        )?);
         let mut background = vec![worker::scheduler::spawn(state.clone().into_inner())];
         if run_worker {
             background.push(worker::outbox::spawn(state.clone().into_inner()));
+            background.push(worker::mail::spawn(state.clone().into_inner()));
         }
         let app_state = state.clone();
 

@@ -23,6 +23,7 @@ mod m20261123_000007_rate_limits_meta;
 mod m20261123_000008_need_suspension;
 mod m20261123_000009_pledge_minimum;
 mod m20261123_000010_outbox_done_index;
+mod m20261201_000011_mail;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_need_suspension::Migration),
             Box::new(m20261123_000009_pledge_minimum::Migration),
             Box::new(m20261123_000010_outbox_done_index::Migration),
+            Box::new(m20261201_000011_mail::Migration),
         ]
     }
 }

@@ -53,6 +53,7 @@ pub mod credit_code;
 pub mod household;
 pub mod id_card;
 pub mod need;
+pub mod notification;
 pub mod phone;
 pub mod pledge;
 pub mod private_text;

@@ -3,7 +3,7 @@
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
@@ -19,7 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/auth/logout").post(logout))
         .service(endpoint("/auth/tokens").post(create_token).get(list_tokens))
         .service(endpoint("/auth/tokens/{id}").delete(revoke_token))
-        .service(endpoint("/me").get(me));
+        .service(endpoint("/me").get(me).patch(update_me));
 }
 
 /// A role the account holds, with its scope.
@@ -173,6 +173,30 @@ pub async fn logout(
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
     Ok(web::Json(me_view(&state, &caller.0.user).await?))
+}
+
+/// Changes to the signed-in account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeChange {
+    /// The language of the account's mail (and pages): `zh-CN` or `en`.
+    #[schema(example = "en")]
+    pub locale: Option<String>,
+}
+
+/// Change the signed-in account's settings (its language).
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MeChange,
+    responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    caller: Auth,
+    body: web::Json<MeChange>,
+) -> Result<web::Json<Me>, ApiError> {
+    let mut user = caller.0.user.clone();
+    if let Some(locale) = &body.locale {
+        user = crate::service::notifications::set_locale(&state, &user, locale).await?;
+    }
+    Ok(web::Json(me_view(&state, &user).await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

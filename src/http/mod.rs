@@ -8,6 +8,7 @@ mod health;
 mod households;
 mod middleware;
 mod needs;
+mod notifications;
 mod openapi;
 mod organisations;
 mod pledges;
@@ -26,10 +27,12 @@ pub use middleware::{catch_panic, request_id_header, security_headers};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/healthz").get(health::healthz))
         .service(endpoint("/readyz").get(health::readyz))
+        .configure(notifications::page_routes)
         .service(
             web::scope("/api/v1")
                 .service(endpoint("/openapi.json").get(openapi::document))
                 .configure(account::routes)
+                .configure(notifications::routes)
                 .configure(organisations::routes)
                 .configure(households::routes)
                 // Before `needs`, whose `/needs/{id}` would take `search` for an id.

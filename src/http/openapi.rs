@@ -6,7 +6,10 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{account, health, households, needs, organisations, pledges, regions, search, users};
+use super::{
+    account, health, households, needs, notifications, organisations, pledges, regions, search,
+    users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +24,9 @@ use super::{account, health, households, needs, organisations, pledges, regions,
         account::login,
         account::logout,
         account::me,
+        account::update_me,
+        notifications::preferences,
+        notifications::update_preferences,
         account::create_token,
         account::list_tokens,
         account::revoke_token,

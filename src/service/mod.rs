@@ -5,6 +5,7 @@ pub mod auth;
 pub mod demo;
 pub mod households;
 pub mod needs;
+pub mod notifications;
 pub mod organisations;
 pub mod pledges;
 pub mod regions;

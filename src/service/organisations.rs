@@ -15,6 +15,7 @@ use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::organisations;
+use crate::store::outbox::{self, Message};
 use crate::store::regions as region_store;
 
 pub use organisations::Model as Organisation;
@@ -287,6 +288,14 @@ pub async fn verify(
         id,
         None,
         None,
+    )
+    .await?;
+    outbox::enqueue(
+        &txn,
+        &Message::MailOrganisationVerified {
+            organisation_id: id,
+        },
+        now.to_utc(),
     )
     .await?;
     txn.commit().await?;

@@ -964,6 +964,48 @@ pub(crate) async fn due_for_expiry(
         .await?)
 }
 
+/// Reminds the donors of pledges due within `within` and still unshipped, once per pledge:
+/// each reminder is a guarded update of the pledge's `reminded_at` and the mail's outbox row,
+/// in one transaction, so that several nodes ticking at once remind each donor once. Returns
+/// how many were reminded.
+pub(crate) async fn remind_due(
+    app: &AppState,
+    within: Duration,
+    limit: u64,
+) -> Result<usize, ApiError> {
+    let now = app.clock.now();
+    let pledged = PledgeStatus::Pledged.as_str();
+    let due: Vec<i64> = pledges::Entity::find()
+        .select_only()
+        .column(pledges::Column::Id)
+        .filter(pledges::Column::Status.eq(pledged))
+        .filter(pledges::Column::RemindedAt.is_null())
+        .filter(pledges::Column::DueAt.lte((now + within).fixed_offset()))
+        .filter(pledges::Column::DueAt.gt(now.fixed_offset()))
+        .order_by_asc(pledges::Column::DueAt)
+        .limit(limit)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let mut reminded = 0;
+    for id in due {
+        let txn = crate::store::begin_write(&app.db).await?;
+        let marked = pledges::Entity::update_many()
+            .col_expr(pledges::Column::RemindedAt, Expr::value(now.fixed_offset()))
+            .filter(pledges::Column::Id.eq(id))
+            .filter(pledges::Column::Status.eq(pledged))
+            .filter(pledges::Column::RemindedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if marked.rows_affected == 1 {
+            outbox::enqueue(&txn, &Message::MailPledgeExpiring { pledge_id: id }, now).await?;
+            reminded += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(reminded)
+}
+
 /// Expires pledge `id` if it is still unshipped past its due date (the scheduler); its quantity
 /// returns to the need and its donor is told. Returns whether this call expired it.
 pub async fn expire(app: &AppState, id: i64) -> Result<bool, ApiError> {

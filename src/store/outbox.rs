@@ -31,11 +31,30 @@ pub enum Message {
     MailReceiptConfirmed { pledge_id: i64 },
     /// Bring the village's thanks to the donor.
     MailPledgeThanked { pledge_id: i64 },
+    /// Remind the donor that their pledge is due soon and still unshipped.
+    MailPledgeExpiring { pledge_id: i64 },
     /// Tell the donor that their pledge expired unshipped.
     MailPledgeExpired { pledge_id: i64 },
+    /// Tell an organisation's administrators that the platform verified it.
+    MailOrganisationVerified { organisation_id: i64 },
 }
 
 impl Message {
+    /// The `kind` of every mail row.
+    pub const MAIL_KINDS: [&'static str; 11] = [
+        "mail_need_verified",
+        "mail_need_rejected",
+        "mail_objection_filed",
+        "mail_pledge_received",
+        "mail_pledge_confirmation",
+        "mail_pledge_shipped",
+        "mail_receipt_confirmed",
+        "mail_pledge_thanked",
+        "mail_pledge_expiring",
+        "mail_pledge_expired",
+        "mail_organisation_verified",
+    ];
+
     /// The row's `kind` column: the tag of the message.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -48,7 +67,9 @@ impl Message {
             Message::MailPledgeShipped { .. } => "mail_pledge_shipped",
             Message::MailReceiptConfirmed { .. } => "mail_receipt_confirmed",
             Message::MailPledgeThanked { .. } => "mail_pledge_thanked",
+            Message::MailPledgeExpiring { .. } => "mail_pledge_expiring",
             Message::MailPledgeExpired { .. } => "mail_pledge_expired",
+            Message::MailOrganisationVerified { .. } => "mail_organisation_verified",
         }
     }
 
@@ -63,7 +84,11 @@ impl Message {
             | Message::MailPledgeShipped { pledge_id }
             | Message::MailReceiptConfirmed { pledge_id }
             | Message::MailPledgeThanked { pledge_id }
+            | Message::MailPledgeExpiring { pledge_id }
             | Message::MailPledgeExpired { pledge_id } => ("pledge", *pledge_id),
+            Message::MailOrganisationVerified { organisation_id } => {
+                ("organisation", *organisation_id)
+            }
         }
     }
 }
@@ -112,6 +137,29 @@ fn row(message: &Message, now: DateTime<Utc>) -> Result<outbox::ActiveModel, DbE
 #[cfg(test)]
 mod tests {
     use super::Message;
+
+    #[test]
+    fn every_mail_message_is_drained_as_mail() {
+        let mail = [
+            Message::MailNeedVerified { need_id: 1 },
+            Message::MailNeedRejected { need_id: 1 },
+            Message::MailObjectionFiled {
+                need_id: 1,
+                objection_id: 1,
+            },
+            Message::MailPledgeReceived { pledge_id: 1 },
+            Message::MailPledgeConfirmation { pledge_id: 1 },
+            Message::MailPledgeShipped { pledge_id: 1 },
+            Message::MailReceiptConfirmed { pledge_id: 1 },
+            Message::MailPledgeThanked { pledge_id: 1 },
+            Message::MailPledgeExpiring { pledge_id: 1 },
+            Message::MailPledgeExpired { pledge_id: 1 },
+            Message::MailOrganisationVerified { organisation_id: 1 },
+        ];
+        let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();
+        assert_eq!(kinds, Message::MAIL_KINDS);
+        assert!(!Message::MAIL_KINDS.contains(&Message::SearchSyncNeed { need_id: 1 }.kind()));
+    }
 
     #[test]
     fn the_payload_is_tagged_with_the_rows_kind() {

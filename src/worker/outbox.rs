@@ -6,7 +6,8 @@
 //! each other. A worker that dies mid-batch leaves its lease to run out; the rows are then taken
 //! again, which every consumer tolerates (search syncs write the need's current state).
 //!
-//! This drain handles the search rows; mail rows are left for the mailer.
+//! This drain handles the search rows; mail rows have a drain of their own (`worker::mail`),
+//! so that a slow mail server never holds up the search index.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,9 +51,10 @@ pub fn worker_name() -> String {
 /// Leases up to `limit` due rows of the drain's kinds to `worker`, counting the attempt: one
 /// transaction picks the rows (on PostgreSQL skipping those another worker is picking) and
 /// stamps the lease on exactly those.
-async fn claim(
+pub(super) async fn claim(
     db: &DatabaseConnection,
     worker: &str,
+    kinds: &[&str],
     limit: u64,
     now: DateTime<Utc>,
 ) -> Result<Vec<outbox::Model>, DbErr> {
@@ -63,7 +65,7 @@ async fn claim(
         .and_where(Expr::col("processed_at").is_null())
         .and_where(Expr::col("failed_at").is_null())
         .and_where(Expr::col("available_at").lte(at))
-        .and_where(Expr::col("kind").is_in(KINDS))
+        .and_where(Expr::col("kind").is_in(kinds.iter().copied()))
         .and_where(
             Expr::col("locked_until")
                 .is_null()
@@ -71,6 +73,11 @@ async fn claim(
         )
         .order_by("id", Order::Asc)
         .limit(limit);
+    // An idle outbox is the common case: a plain read finds that out without taking a write
+    // transaction (on SQLite, the database's one write lock) every poll.
+    if db.query_one(&due.clone().limit(1).to_owned()).await?.is_none() {
+        return Ok(Vec::new());
+    }
     if db.get_database_backend() == DatabaseBackend::Postgres {
         due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
@@ -107,7 +114,7 @@ async fn claim(
 }
 
 /// What becomes of a row after an attempt.
-enum Outcome<'a> {
+pub(super) enum Outcome<'a> {
     Done,
     /// Try again after the backoff.
     Retry(&'a Backoff, &'a str),
@@ -117,7 +124,7 @@ enum Outcome<'a> {
 
 /// Records the outcome of an attempt on `rows`. Rows whose lease ran out and passed to another
 /// worker are left to that worker.
-async fn settle(
+pub(super) async fn settle(
     db: &impl ConnectionTrait,
     rows: &[&outbox::Model],
     outcome: Outcome<'_>,
@@ -181,12 +188,28 @@ impl Backoff {
         let wait = Ord::min(wait, self.max);
         Duration::from_std(wait).unwrap_or(Duration::seconds(60))
     }
+
+    /// How long a row has been waiting between its attempts after `attempts` failed ones: the
+    /// sum of the delays. It measures how long a row has been retried by the drain's own
+    /// schedule, whatever clock stamped the row.
+    pub fn waited(&self, attempts: i32) -> Duration {
+        let max = Duration::from_std(self.max).unwrap_or(Duration::seconds(60));
+        let mut total = Duration::zero();
+        for n in 1..=attempts {
+            let wait = self.after(n);
+            if wait >= max {
+                return total + max * (attempts - n + 1);
+            }
+            total += wait;
+        }
+        total
+    }
 }
 
 /// One pass: claims a batch and syncs its needs. A batch that fails is split need by need, so
 /// that one need that cannot be synced does not hold up the others.
 pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbErr> {
-    let rows = claim(&app.db, worker, BATCH, crate::clock::now()).await?;
+    let rows = claim(&app.db, worker, &KINDS, BATCH, crate::clock::now()).await?;
     let mut report = DrainReport::default();
     let retry = app.settings.outbox_backoff();
     // Rows by need; a row that cannot be read fails at once.
@@ -323,5 +346,23 @@ mod tests {
         let waits: Vec<i64> = (1..=8).map(|n| backoff.after(n).num_seconds()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
         assert_eq!(backoff.after(1000).num_seconds(), 60);
+    }
+
+    #[test]
+    fn the_time_waited_adds_up_the_delays() {
+        let backoff = Backoff {
+            base: StdDuration::from_secs(1),
+            max: StdDuration::from_secs(60),
+        };
+        let by_hand = |n: i32| (1..=n).map(|i| backoff.after(i).num_seconds()).sum::<i64>();
+        for n in [0, 1, 2, 6, 7, 8, 100] {
+            assert_eq!(
+                backoff.waited(n).num_seconds(),
+                by_hand(n),
+                "after {n} attempts"
+            );
+        }
+        // 48 hours of an unreachable server: about 2,880 attempts at the ceiling.
+        assert!(backoff.waited(2_880).num_hours() >= 47);
     }
 }

@@ -1,6 +1,6 @@
 //! Transitions that happen because time passes: a need's notice period ends (it is published),
 //! a need's deadline passes (it expires), a pledge's due date passes unshipped (it expires and
-//! its quantity returns to the need). Runs inside every `serve` process; each move is a
+//! its quantity returns to the need), or is near (its donor is reminded). Runs inside every `serve` process; each move is a
 //! guarded update, so several nodes ticking at once move each need exactly once. Also prunes
 //! what has outlived its use: expired sessions, old rate-limit windows and idempotency keys.
 
@@ -26,6 +26,8 @@ pub struct TickReport {
     pub expired: usize,
     /// Pledges unshipped past their due date, their quantity returned to their needs.
     pub pledges_expired: usize,
+    /// Donors reminded that their unshipped pledge is due soon.
+    pub pledges_reminded: usize,
     pub pruned: u64,
 }
 
@@ -47,6 +49,10 @@ pub async fn tick(app: &AppState) -> Result<TickReport, ApiError> {
                 tracing::warn!(pledge_id = id, %error, "scheduler could not expire a pledge");
             }
         }
+    }
+    if app.settings.pledge_reminder_days > 0 {
+        let within = Duration::days(i64::from(app.settings.pledge_reminder_days));
+        report.pledges_reminded = pledges::remind_due(app, within, BATCH).await?;
     }
     // Sessions, rate limits and idempotency keys are stamped by the system's clock, not the
     // (in tests, movable) clock that drives needs.
@@ -108,11 +114,18 @@ pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
         loop {
             interval.tick().await;
             match tick(&app).await {
-                Ok(report) if report.published + report.expired + report.pledges_expired > 0 => {
+                Ok(report)
+                    if report.published
+                        + report.expired
+                        + report.pledges_expired
+                        + report.pledges_reminded
+                        > 0 =>
+                {
                     tracing::info!(
                         published = report.published,
                         expired = report.expired,
                         pledges_expired = report.pledges_expired,
+                        pledges_reminded = report.pledges_reminded,
                         "scheduler moved needs"
                     );
                 }

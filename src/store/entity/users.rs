@@ -34,8 +34,12 @@ pub enum Relation {
     Households,
     #[sea_orm(has_many = "super::idempotency_keys::Entity")]
     IdempotencyKeys,
+    #[sea_orm(has_many = "super::mail_deliveries::Entity")]
+    MailDeliveries,
     #[sea_orm(has_many = "super::need_events::Entity")]
     NeedEvents,
+    #[sea_orm(has_many = "super::notification_preferences::Entity")]
+    NotificationPreferences,
     #[sea_orm(has_many = "super::pairings::Entity")]
     Pairings,
     #[sea_orm(has_many = "super::photos::Entity")]
@@ -80,9 +84,21 @@ impl Related<super::idempotency_keys::Entity> for Entity {
     }
 }
 
+impl Related<super::mail_deliveries::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MailDeliveries.def()
+    }
+}
+
 impl Related<super::need_events::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::NeedEvents.def()
+    }
+}
+
+impl Related<super::notification_preferences::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::NotificationPreferences.def()
     }
 }
 

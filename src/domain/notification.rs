@@ -1,0 +1,115 @@
+//! What people are told by mail, and in which language: the notification kinds each person
+//! may turn off, and the locales the platform writes in.
+
+code_enum! {
+    /// A kind of mail the platform sends. Each can be turned off by its recipient (in the
+    /// preferences, or by the one-click unsubscribe link in every such mail).
+    pub enum NotificationKind {
+        /// To the need's village cadres: someone pledged toward their need.
+        PledgeReceived = ("pledge_received", "收到新的认捐"),
+        /// To the donor: their pledge is recorded, and what to do next.
+        PledgeConfirmation = ("pledge_confirmation", "认捐确认"),
+        /// To the need's village cadres: a pledge was sent or transferred.
+        PledgeShipped = ("pledge_shipped", "认捐已发货"),
+        /// To the donor: the village confirmed what arrived.
+        ReceiptConfirmed = ("receipt_confirmed", "受助方已确认收到"),
+        /// To the donor: the village's thanks, with the receipt photos.
+        PledgeThanked = ("pledge_thanked", "收到感谢信"),
+        /// To the donor: their pledge is due soon and still unshipped.
+        PledgeExpiring = ("pledge_expiring", "认捐即将到期"),
+        /// To the donor: their pledge expired unshipped; its quantity returned to the need.
+        PledgeExpired = ("pledge_expired", "认捐已过期"),
+        /// To the need's village cadres: a verifier verified their need.
+        NeedVerified = ("need_verified", "需求审核通过"),
+        /// To the need's village cadres: their need was rejected, with the reason.
+        NeedRejected = ("need_rejected", "需求未通过审核"),
+        /// To the verifiers who handle the need's objections: one was filed.
+        ObjectionFiled = ("objection_filed", "收到异议"),
+        /// To the organisation's administrators: the platform verified it.
+        OrganisationVerified = ("organisation_verified", "组织认证通过"),
+    }
+}
+
+impl NotificationKind {
+    /// The English name of the kind, for the `en` interface and mail.
+    pub fn label_en(self) -> &'static str {
+        use NotificationKind::*;
+        match self {
+            PledgeReceived => "New pledge for your need",
+            PledgeConfirmation => "Pledge confirmation",
+            PledgeShipped => "Pledge shipped",
+            ReceiptConfirmed => "Receipt confirmed",
+            PledgeThanked => "Thanks from the village",
+            PledgeExpiring => "Pledge due soon",
+            PledgeExpired => "Pledge expired",
+            NeedVerified => "Need verified",
+            NeedRejected => "Need rejected",
+            ObjectionFiled => "Objection filed",
+            OrganisationVerified => "Organisation verified",
+        }
+    }
+
+    /// The label in `locale`.
+    pub fn label(self, locale: Locale) -> &'static str {
+        match locale {
+            Locale::ZhCn => self.label_zh(),
+            Locale::En => self.label_en(),
+        }
+    }
+}
+
+/// The languages the platform writes in. zh-CN is the default; a user may choose English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// `zh-CN` or `en` exactly, as the API takes them.
+    pub fn parse(s: &str) -> Option<Locale> {
+        Locale::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// A stored locale; anything not English is read as the default.
+    pub fn of_stored(s: &str) -> Locale {
+        if s.eq_ignore_ascii_case("en") || s.to_ascii_lowercase().starts_with("en-") {
+            Locale::En
+        } else {
+            Locale::ZhCn
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_both_labels_and_a_code_that_fits_its_column() {
+        for kind in NotificationKind::ALL {
+            assert!(!kind.label_zh().is_empty() && !kind.label_en().is_empty());
+            assert!(kind.as_str().len() <= 32);
+            assert_eq!(NotificationKind::parse(kind.as_str()), Some(*kind));
+        }
+    }
+
+    #[test]
+    fn stored_locales_fall_back_to_chinese() {
+        assert_eq!(Locale::of_stored("en"), Locale::En);
+        assert_eq!(Locale::of_stored("en-GB"), Locale::En);
+        assert_eq!(Locale::of_stored("zh-CN"), Locale::ZhCn);
+        assert_eq!(Locale::of_stored("fr"), Locale::ZhCn);
+        assert_eq!(Locale::parse("EN"), None);
+    }
+}

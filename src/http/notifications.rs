@@ -1,0 +1,147 @@
+//! `/api/v1/me/notifications`: which mail an account receives; and `/unsubscribe`, the page
+//! behind the one-click link in every mail (RFC 8058: a POST unsubscribes at once, a GET only
+//! asks, so that link checkers that follow links change nothing).
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::auth::{Auth, RequestOrigin};
+use super::endpoint;
+use crate::domain::notification::{Locale, NotificationKind};
+use crate::error::{ApiError, ErrorBody};
+use crate::mail::templates::escape;
+use crate::service::notifications::{self, Preferences, PreferencesChange};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        endpoint("/me/notifications")
+            .get(preferences)
+            .patch(update_preferences),
+    );
+}
+
+/// The page outside `/api/v1`, where mail links lead.
+pub fn page_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(endpoint("/unsubscribe").get(ask).post(unsubscribe));
+}
+
+/// The account's notification settings: each kind of mail, on or off.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+    responses((status = 200, body = Preferences), (status = 401, body = ErrorBody)))]
+pub async fn preferences(
+    state: web::Data<AppState>,
+    caller: Auth,
+) -> Result<web::Json<Preferences>, ApiError> {
+    Ok(web::Json(
+        notifications::preferences(&state.db, &caller.0.user).await?,
+    ))
+}
+
+/// Turn kinds of mail on or off: `{"email": {"pledge_received": false}}`. An unknown kind is
+/// `400 validation_failed` naming `email.<kind>`, and changes nothing.
+#[utoipa::path(patch, path = "/api/v1/me/notifications", tag = "notifications",
+    request_body = PreferencesChange,
+    responses((status = 200, body = Preferences), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn update_preferences(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    body: web::Json<PreferencesChange>,
+) -> Result<web::Json<Preferences>, ApiError> {
+    let answer = notifications::update_preferences(
+        &state,
+        &caller.0.user,
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(web::Json(answer))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /unsubscribe?token=…`: a page that asks before turning the mail off.
+pub async fn ask(state: web::Data<AppState>, query: web::Query<TokenQuery>) -> HttpResponse {
+    match notifications::read_unsubscribe_token(&state, &query.token) {
+        None => invalid(),
+        Some((_, kind)) => {
+            let zh = kind.label_zh();
+            let en = kind.label_en();
+            let token = escape(&query.token);
+            page(
+                200,
+                "退订邮件通知 · Unsubscribe",
+                &format!(
+                    "<p>不再接收「{zh}」邮件通知？</p>\
+                     <p lang=\"en\">Stop receiving “{en}” mail?</p>\
+                     <form method=\"post\" action=\"/unsubscribe?token={token}\">\
+                     <button type=\"submit\">退订 · Unsubscribe</button></form>",
+                ),
+            )
+        }
+    }
+}
+
+/// `POST /unsubscribe?token=…` (RFC 8058 one-click, or the page's button): turns that kind of
+/// mail off for the account the token names.
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    origin: RequestOrigin,
+    query: web::Query<TokenQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(
+        match notifications::unsubscribe(&state, &query.token, &origin.0).await? {
+            None => invalid(),
+            Some((locale, kind)) => done(locale, kind, &state.settings.public_base()),
+        },
+    )
+}
+
+fn done(locale: Locale, kind: NotificationKind, base: &str) -> HttpResponse {
+    let preferences = escape(&format!("{base}/me/notifications"));
+    let body = match locale {
+        Locale::ZhCn => format!(
+            "<p>已退订「{}」邮件通知。</p><p><a href=\"{preferences}\">管理全部通知</a></p>",
+            kind.label_zh()
+        ),
+        Locale::En => format!(
+            "<p>You will no longer receive “{}” mail.</p><p><a href=\"{preferences}\">All notification settings</a></p>",
+            kind.label_en()
+        ),
+    };
+    page(200, "已退订 · Unsubscribed", &body)
+}
+
+fn invalid() -> HttpResponse {
+    page(
+        400,
+        "链接无效 · Invalid link",
+        "<p>这个退订链接无效或不完整，请从邮件中重新打开，或登录后在通知设置中管理。</p>\
+         <p lang=\"en\">This unsubscribe link is not valid or complete. Open it again from the \
+         mail, or sign in and change your notification settings.</p>",
+    )
+}
+
+fn page(status: u16, title: &str, body: &str) -> HttpResponse {
+    let status =
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header(("cache-control", "no-store"))
+        .body(format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+             <title>{title} · 对接 Duijie</title>\
+             <style>body{{font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;\
+             max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6;color:#1f2329}}\
+             button{{font-size:1rem;padding:.5rem 1.25rem;background:#c0392b;color:#fff;border:0;\
+             border-radius:4px;cursor:pointer}}button:focus{{outline:3px solid #1f2329}}</style>\
+             </head><body><h1>{title}</h1>{body}</body></html>"
+        ))
+}

@@ -1,0 +1,784 @@
+//! The text of every notification, in Chinese and English, as pure functions of the facts a
+//! mail states: no database, no I/O. Each kind says its facts in a [`Content`] (a subject, an
+//! opening line, some labelled details, perhaps a quoted text, and the one thing to do next);
+//! the plain-text and HTML bodies are both drawn from that one content, so they cannot say
+//! different things.
+//!
+//! The facts are only what the recipient may see: a need's title and place (its public
+//! projection), a pledge's public name, quantity and dates. No household field reaches here.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::domain::need::{NeedStatus, Unit};
+use crate::domain::notification::{Locale, NotificationKind};
+
+/// A quantity in a need's unit (fen for money).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    pub unit: Unit,
+    pub quantity: i64,
+}
+
+/// The need a mail is about, as the public sees it.
+#[derive(Debug, Clone)]
+pub struct NeedFacts {
+    pub id: i64,
+    pub title: String,
+    /// The village and the regions above it, e.g. `广东省梅州市平远县大柘镇墩背村`.
+    pub place: String,
+    pub status: NeedStatus,
+    pub notice_ends_at: Option<DateTime<Utc>>,
+}
+
+/// A pledge a mail is about.
+#[derive(Debug, Clone)]
+pub struct PledgeFacts {
+    pub id: i64,
+    /// The name the donor shows (爱心人士 when anonymous).
+    pub donor_name: String,
+    pub amount: Amount,
+    pub message: Option<String>,
+    pub due_at: DateTime<Utc>,
+    pub carrier: Option<String>,
+    pub reference: Option<String>,
+    pub received: Option<i64>,
+    pub thanks_note: Option<String>,
+}
+
+/// What one mail says.
+#[derive(Debug, Clone)]
+pub enum Facts {
+    Pledge {
+        need: NeedFacts,
+        pledge: PledgeFacts,
+    },
+    NeedVerified {
+        need: NeedFacts,
+    },
+    NeedRejected {
+        need: NeedFacts,
+        reason: String,
+    },
+    ObjectionFiled {
+        need: NeedFacts,
+        reason: String,
+    },
+    OrganisationVerified {
+        id: i64,
+        name: String,
+    },
+}
+
+/// Where the links of a mail point: the front end's pages under the platform's public address.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// e.g. `https://duijie.example.cn`, without a trailing slash.
+    pub base: String,
+}
+
+impl Links {
+    pub fn need(&self, id: i64) -> String {
+        format!("{}/needs/{id}", self.base)
+    }
+    pub fn pledge(&self, id: i64) -> String {
+        format!("{}/pledges/{id}", self.base)
+    }
+    pub fn objections(&self, need_id: i64) -> String {
+        format!("{}/needs/{need_id}/objections", self.base)
+    }
+    pub fn organisation(&self, id: i64) -> String {
+        format!("{}/organisations/{id}", self.base)
+    }
+    pub fn preferences(&self) -> String {
+        format!("{}/me/notifications", self.base)
+    }
+    /// The one-click unsubscribe address (RFC 8058) for a signed token.
+    pub fn unsubscribe(&self, token: &str) -> String {
+        format!("{}/unsubscribe?token={token}", self.base)
+    }
+}
+
+/// A mail's content, before it is laid out as text or HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    pub subject: String,
+    pub greeting: String,
+    pub intro: String,
+    pub details: Vec<(String, String)>,
+    /// A text someone wrote (a donor's message, a thanks note, a reason), with its label.
+    pub quote: Option<(String, String)>,
+    /// The next step: a button's label and where it goes.
+    pub action: (String, String),
+}
+
+/// The mail of `kind` to `recipient` stating `facts`.
+pub fn content(
+    kind: NotificationKind,
+    facts: &Facts,
+    recipient: &str,
+    locale: Locale,
+    links: &Links,
+) -> Content {
+    let zh = locale == Locale::ZhCn;
+    let t = |zh_text: String, en_text: String| if zh { zh_text } else { en_text };
+    let greeting = t(format!("{recipient}，您好："), format!("Dear {recipient},"));
+    let mut details = Vec::new();
+    let mut quote = None;
+    let (subject, intro, action) = match facts {
+        Facts::Pledge { need, pledge } => {
+            let amount = amount(pledge.amount, locale);
+            details.push((t("需求".into(), "Need".into()), need.title.clone()));
+            details.push((t("地点".into(), "Place".into()), need.place.clone()));
+            let donor_label = t("认捐方".into(), "Donor".into());
+            let quantity_label = t("认捐数量".into(), "Pledged".into());
+            let open_pledge = (
+                t("查看认捐".into(), "View the pledge".into()),
+                links.pledge(pledge.id),
+            );
+            match kind {
+                NotificationKind::PledgeReceived => {
+                    details.push((donor_label, pledge.donor_name.clone()));
+                    details.push((quantity_label, amount.clone()));
+                    details.push((
+                        t("发货期限".into(), "Ship by".into()),
+                        time(pledge.due_at, locale),
+                    ));
+                    quote = labelled(t("留言".into(), "Message".into()), &pledge.message);
+                    (
+                        t(
+                            format!("【对接】{}认捐了「{}」{}", pledge.donor_name, need.title, amount),
+                            format!("[Duijie] {} pledged {} to “{}”", pledge.donor_name, amount, need.title),
+                        ),
+                        t(
+                            "您村的需求收到了一笔新的认捐。物资或款项到达后，请上传照片并确认收到。".into(),
+                            "A new pledge was made toward your village's need. When it arrives, upload a photo and confirm the receipt.".into(),
+                        ),
+                        open_pledge,
+                    )
+                }
+                NotificationKind::PledgeConfirmation => {
+                    details.push((quantity_label, amount.clone()));
+                    details.push((
+                        t("发货期限".into(), "Ship by".into()),
+                        time(pledge.due_at, locale),
+                    ));
+                    (
+                        t(
+                            format!("【对接】认捐确认：「{}」{}", need.title, amount),
+                            format!("[Duijie] Pledge confirmed: {} to “{}”", amount, need.title),
+                        ),
+                        t(
+                            format!(
+                                "感谢您的爱心！您的认捐已记录。请在 {} 前发货或转账，并在平台上标记已发货；逾期未发货，认捐将自动失效，数量退回该需求。",
+                                time(pledge.due_at, locale)
+                            ),
+                            format!(
+                                "Thank you! Your pledge is recorded. Please ship or transfer it before {} and mark it shipped on the platform; unshipped by then, it expires and its quantity returns to the need.",
+                                time(pledge.due_at, locale)
+                            ),
+                        ),
+                        open_pledge,
+                    )
+                }
+                NotificationKind::PledgeShipped => {
+                    details.push((donor_label, pledge.donor_name.clone()));
+                    details.push((quantity_label, amount.clone()));
+                    if let Some(carrier) = &pledge.carrier {
+                        details.push((t("承运方".into(), "Carrier".into()), carrier.clone()));
+                    }
+                    if let Some(reference) = &pledge.reference {
+                        details.push((
+                            t(
+                                "运单号 / 转账凭证".into(),
+                                "Tracking / transfer reference".into(),
+                            ),
+                            reference.clone(),
+                        ));
+                    }
+                    (
+                        t(
+                            format!("【对接】「{}」的认捐已发货", need.title),
+                            format!("[Duijie] A pledge to “{}” was shipped", need.title),
+                        ),
+                        t(
+                            format!(
+                                "{}已发出认捐的{}。收到后，请上传照片并确认收到的数量。",
+                                pledge.donor_name, amount
+                            ),
+                            format!(
+                                "{} has sent the {} pledged. When it arrives, upload a photo and confirm what you received.",
+                                pledge.donor_name, amount
+                            ),
+                        ),
+                        open_pledge,
+                    )
+                }
+                NotificationKind::ReceiptConfirmed => {
+                    let received = pledge.received.unwrap_or(pledge.amount.quantity);
+                    let received_amount = self::amount(
+                        Amount {
+                            unit: pledge.amount.unit,
+                            quantity: received,
+                        },
+                        locale,
+                    );
+                    details.push((quantity_label, amount.clone()));
+                    details.push((
+                        t("实收数量".into(), "Received".into()),
+                        received_amount.clone(),
+                    ));
+                    (
+                        t(
+                            format!("【对接】「{}」已确认收到您的认捐", need.title),
+                            format!("[Duijie] Your pledge to “{}” was received", need.title),
+                        ),
+                        t(
+                            format!(
+                                "受助方已确认收到{received_amount}。谢谢您，帮扶已经落到实处。"
+                            ),
+                            format!(
+                                "The village confirmed it received {received_amount}. Thank you: your help has arrived where it was needed."
+                            ),
+                        ),
+                        open_pledge,
+                    )
+                }
+                NotificationKind::PledgeThanked => {
+                    quote = labelled(
+                        t("感谢信".into(), "Thanks note".into()),
+                        &pledge.thanks_note,
+                    );
+                    (
+                        t(
+                            format!("【对接】来自{}的感谢", need.place),
+                            format!("[Duijie] Thanks from {}", need.place),
+                        ),
+                        t(
+                            format!(
+                                "受助方为您对「{}」的认捐写来了感谢信，并附上了收货照片。",
+                                need.title
+                            ),
+                            format!(
+                                "The village wrote to thank you for your pledge to “{}”, with photos of what arrived.",
+                                need.title
+                            ),
+                        ),
+                        open_pledge,
+                    )
+                }
+                NotificationKind::PledgeExpiring => {
+                    details.push((quantity_label, amount.clone()));
+                    details.push((
+                        t("发货期限".into(), "Ship by".into()),
+                        time(pledge.due_at, locale),
+                    ));
+                    (
+                        t(
+                            format!("【对接】提醒：您对「{}」的认捐即将到期", need.title),
+                            format!(
+                                "[Duijie] Reminder: your pledge to “{}” is due soon",
+                                need.title
+                            ),
+                        ),
+                        t(
+                            format!(
+                                "您的认捐尚未标记发货，将于 {} 到期。发货或转账后请在平台上标记；如无法履行，也可以取消认捐，让其他爱心人士接力。",
+                                time(pledge.due_at, locale)
+                            ),
+                            format!(
+                                "Your pledge is not marked shipped yet and is due on {}. Mark it shipped once sent; if you cannot fulfil it, cancel it so that others can step in.",
+                                time(pledge.due_at, locale)
+                            ),
+                        ),
+                        open_pledge,
+                    )
+                }
+                // Expired, and any pledge kind not matched above.
+                _ => {
+                    details.push((quantity_label, amount.clone()));
+                    (
+                        t(
+                            format!("【对接】您对「{}」的认捐已过期", need.title),
+                            format!("[Duijie] Your pledge to “{}” expired", need.title),
+                        ),
+                        t(
+                            format!(
+                                "您的认捐在到期前未标记发货，已自动失效，{amount}已退回该需求。如仍愿意帮助，欢迎重新认捐。"
+                            ),
+                            format!(
+                                "Your pledge was not marked shipped by its due date and has expired; {amount} returned to the need. You are welcome to pledge again."
+                            ),
+                        ),
+                        (
+                            t("查看需求".into(), "View the need".into()),
+                            links.need(need.id),
+                        ),
+                    )
+                }
+            }
+        }
+        Facts::NeedVerified { need } => {
+            details.push((t("需求".into(), "Need".into()), need.title.clone()));
+            details.push((t("地点".into(), "Place".into()), need.place.clone()));
+            let next = match (need.status, need.notice_ends_at) {
+                (NeedStatus::InNotice, Some(ends)) => t(
+                    format!(
+                        "需求已进入公示期，公示至 {}；期满无异议即发布。",
+                        time(ends, locale)
+                    ),
+                    format!(
+                        "It is now in its public notice period until {}; it is published then unless an objection is raised.",
+                        time(ends, locale)
+                    ),
+                ),
+                _ => t(
+                    "需求已发布，社会各界现在可以认捐。".into(),
+                    "It is published: donors can now pledge.".into(),
+                ),
+            };
+            (
+                t(
+                    format!("【对接】需求「{}」已通过审核", need.title),
+                    format!("[Duijie] Need “{}” verified", need.title),
+                ),
+                t(
+                    format!("您村的需求已通过审核。{next}"),
+                    format!("Your village's need was verified. {next}"),
+                ),
+                (
+                    t("查看需求".into(), "View the need".into()),
+                    links.need(need.id),
+                ),
+            )
+        }
+        Facts::NeedRejected { need, reason } => {
+            details.push((t("需求".into(), "Need".into()), need.title.clone()));
+            details.push((t("地点".into(), "Place".into()), need.place.clone()));
+            quote = Some((t("原因".into(), "Reason".into()), reason.clone()));
+            (
+                t(
+                    format!("【对接】需求「{}」未通过审核", need.title),
+                    format!("[Duijie] Need “{}” rejected", need.title),
+                ),
+                t(
+                    "您村的需求未通过审核。请根据原因修改后重新录入。".into(),
+                    "Your village's need was rejected. Please address the reason and record it again.".into(),
+                ),
+                (t("查看需求".into(), "View the need".into()), links.need(need.id)),
+            )
+        }
+        Facts::ObjectionFiled { need, reason } => {
+            details.push((t("需求".into(), "Need".into()), need.title.clone()));
+            details.push((t("地点".into(), "Place".into()), need.place.clone()));
+            quote = Some((t("异议内容".into(), "Objection".into()), reason.clone()));
+            (
+                t(
+                    format!("【对接】公示中的需求「{}」收到异议", need.title),
+                    format!("[Duijie] Objection to “{}” in notice", need.title),
+                ),
+                t(
+                    "该需求已暂停公示，等待核查。请核实后维持异议（需求不予通过）或驳回异议（恢复公示）。".into(),
+                    "The need's notice is suspended until the objection is examined. Please look into it and uphold it (the need is rejected) or dismiss it (the notice resumes).".into(),
+                ),
+                (t("处理异议".into(), "Handle the objection".into()), links.objections(need.id)),
+            )
+        }
+        Facts::OrganisationVerified { id, name } => {
+            details.push((t("组织".into(), "Organisation".into()), name.clone()));
+            (
+                t(
+                    format!("【对接】「{name}」已通过认证"),
+                    format!("[Duijie] “{name}” is verified"),
+                ),
+                t(
+                    "您的组织已通过平台认证，现在可以以组织名义认捐，并出现在公开的帮扶主体名单中。".into(),
+                    "Your organisation is verified: you can now pledge in its name, and it appears among the platform's verified helpers.".into(),
+                ),
+                (t("查看组织".into(), "View the organisation".into()), links.organisation(*id)),
+            )
+        }
+    };
+    Content {
+        subject,
+        greeting,
+        intro,
+        details,
+        quote,
+        action,
+    }
+}
+
+fn labelled(label: String, text: &Option<String>) -> Option<(String, String)> {
+    text.as_ref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| (label, t.clone()))
+}
+
+/// Why the mail came and how to stop it, under every mail.
+fn footer(kind: NotificationKind, locale: Locale, links: &Links, unsubscribe: &str) -> [String; 3] {
+    match locale {
+        Locale::ZhCn => [
+            format!(
+                "您收到这封邮件，是因为您在对接平台开启了「{}」通知。",
+                kind.label_zh()
+            ),
+            format!("退订此类通知：{unsubscribe}"),
+            format!("管理全部通知：{}", links.preferences()),
+        ],
+        Locale::En => [
+            format!(
+                "You receive this mail because “{}” notifications are on for your Duijie account.",
+                kind.label_en()
+            ),
+            format!("Unsubscribe from these: {unsubscribe}"),
+            format!("All notification settings: {}", links.preferences()),
+        ],
+    }
+}
+
+/// The plain-text body.
+pub fn text_body(
+    content: &Content,
+    kind: NotificationKind,
+    locale: Locale,
+    links: &Links,
+    unsubscribe: &str,
+) -> String {
+    let mut out = format!("{}\n\n{}\n\n", content.greeting, content.intro);
+    for (label, value) in &content.details {
+        out.push_str(&format!("{label}：{value}\n"));
+    }
+    if let Some((label, text)) = &content.quote {
+        out.push_str(&format!("\n{label}：\n"));
+        for line in text.lines() {
+            out.push_str(&format!("> {line}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "\n{}：{}\n\n-- \n",
+        content.action.0, content.action.1
+    ));
+    for line in footer(kind, locale, links, unsubscribe) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if locale == Locale::En {
+        out = out.replace('：', ": ");
+    }
+    out
+}
+
+/// The HTML body: the same content, escaped, with the images of `cids` shown inline.
+pub fn html_body(
+    content: &Content,
+    kind: NotificationKind,
+    locale: Locale,
+    links: &Links,
+    unsubscribe: &str,
+    cids: &[String],
+) -> String {
+    let e = escape;
+    let lang = locale.as_str();
+    let colon = if locale == Locale::ZhCn { "：" } else { ": " };
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><title>{}</title></head>\n\
+         <body style=\"margin:0;padding:16px;background:#f5f6f8;font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2329;line-height:1.6\">\n\
+         <div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px\">\n\
+         <p style=\"margin:0 0 8px;color:#c0392b;font-weight:bold\">对接 Duijie</p>\n\
+         <p>{}</p>\n<p>{}</p>\n",
+        e(&content.subject),
+        e(&content.greeting),
+        e(&content.intro)
+    );
+    if !content.details.is_empty() {
+        out.push_str("<table style=\"border-collapse:collapse;width:100%\">\n");
+        for (label, value) in &content.details {
+            out.push_str(&format!(
+                "<tr><th scope=\"row\" style=\"text-align:left;padding:4px 12px 4px 0;color:#646a73;font-weight:normal;white-space:nowrap;vertical-align:top\">{}{colon}</th><td style=\"padding:4px 0\">{}</td></tr>\n",
+                e(label),
+                e(value)
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+    if let Some((label, text)) = &content.quote {
+        out.push_str(&format!(
+            "<p style=\"margin:16px 0 4px;color:#646a73\">{}{colon}</p>\n<blockquote style=\"margin:0;padding:8px 12px;border-left:3px solid #c0392b;background:#fdf5f4;white-space:pre-wrap\">{}</blockquote>\n",
+            e(label),
+            e(text)
+        ));
+    }
+    for cid in cids {
+        out.push_str(&format!(
+            "<p><img src=\"cid:{}\" alt=\"\" style=\"max-width:100%;border-radius:4px\"></p>\n",
+            e(cid)
+        ));
+    }
+    out.push_str(&format!(
+        "<p style=\"margin:24px 0\"><a href=\"{}\" style=\"display:inline-block;padding:10px 20px;background:#c0392b;color:#fff;text-decoration:none;border-radius:4px\">{}</a></p>\n",
+        e(&content.action.1),
+        e(&content.action.0)
+    ));
+    let [why, _, _] = footer(kind, locale, links, unsubscribe);
+    let (unsubscribe_label, preferences_label) = match locale {
+        Locale::ZhCn => ("退订此类通知", "管理全部通知"),
+        Locale::En => ("Unsubscribe from these", "All notification settings"),
+    };
+    out.push_str(&format!(
+        "<p style=\"font-size:12px;color:#8f959e;border-top:1px solid #eee;padding-top:12px\">{}<br>\
+         <a href=\"{}\" style=\"color:#8f959e\">{unsubscribe_label}</a> · <a href=\"{}\" style=\"color:#8f959e\">{preferences_label}</a></p>\n\
+         </div></body></html>\n",
+        e(&why),
+        e(unsubscribe),
+        e(&links.preferences())
+    ));
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A quantity as people read it: `20 套`, `1,234.50 元` (money is kept in fen).
+pub fn amount(amount: Amount, locale: Locale) -> String {
+    if amount.unit == Unit::Money {
+        let fen = amount.quantity;
+        let yuan = format!("{}.{:02}", group(fen / 100), (fen % 100).abs());
+        return match locale {
+            Locale::ZhCn => format!("{yuan} 元"),
+            Locale::En => format!("¥{yuan}"),
+        };
+    }
+    let count = group(amount.quantity);
+    match locale {
+        Locale::ZhCn => format!("{count} {}", amount.unit.label_zh()),
+        Locale::En => {
+            let one = amount.quantity == 1;
+            let unit = match amount.unit {
+                Unit::Item => {
+                    if one {
+                        "item"
+                    } else {
+                        "items"
+                    }
+                }
+                Unit::Set => {
+                    if one {
+                        "set"
+                    } else {
+                        "sets"
+                    }
+                }
+                Unit::Kg => "kg",
+                Unit::Position => {
+                    if one {
+                        "job"
+                    } else {
+                        "jobs"
+                    }
+                }
+                Unit::PersonTime => {
+                    if one {
+                        "person-time"
+                    } else {
+                        "person-times"
+                    }
+                }
+                Unit::Money => unreachable!("handled above"),
+            };
+            format!("{count} {unit}")
+        }
+    }
+}
+
+fn group(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A moment in Beijing time, where the platform's people live.
+pub fn time(at: DateTime<Utc>, locale: Locale) -> String {
+    let beijing = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let local = at.with_timezone(&beijing);
+    match locale {
+        Locale::ZhCn => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
+        Locale::En => local.format("%Y-%m-%d %H:%M (Beijing time)").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn links() -> Links {
+        Links {
+            base: "https://duijie.example".into(),
+        }
+    }
+
+    fn need() -> NeedFacts {
+        NeedFacts {
+            id: 7,
+            title: "墩背小学课桌椅 <新>".into(),
+            place: "广东省梅州市平远县大柘镇墩背村".into(),
+            status: NeedStatus::InNotice,
+            notice_ends_at: Some(Utc.with_ymd_and_hms(2026, 12, 4, 10, 0, 0).unwrap()),
+        }
+    }
+
+    fn pledge() -> PledgeFacts {
+        PledgeFacts {
+            id: 3,
+            donor_name: "梅州爱心企业".into(),
+            amount: Amount {
+                unit: Unit::Set,
+                quantity: 20,
+            },
+            message: Some("祝孩子们学习进步".into()),
+            due_at: Utc.with_ymd_and_hms(2026, 12, 31, 10, 0, 0).unwrap(),
+            carrier: Some("顺丰".into()),
+            reference: Some("SF123".into()),
+            received: Some(18),
+            thanks_note: Some("谢谢！\n孩子们很开心".into()),
+        }
+    }
+
+    fn every_facts() -> Vec<(NotificationKind, Facts)> {
+        use NotificationKind::*;
+        let p = || Facts::Pledge {
+            need: need(),
+            pledge: pledge(),
+        };
+        vec![
+            (PledgeReceived, p()),
+            (PledgeConfirmation, p()),
+            (PledgeShipped, p()),
+            (ReceiptConfirmed, p()),
+            (PledgeThanked, p()),
+            (PledgeExpiring, p()),
+            (PledgeExpired, p()),
+            (NeedVerified, Facts::NeedVerified { need: need() }),
+            (
+                NeedRejected,
+                Facts::NeedRejected {
+                    need: need(),
+                    reason: "数量与实际不符".into(),
+                },
+            ),
+            (
+                ObjectionFiled,
+                Facts::ObjectionFiled {
+                    need: need(),
+                    reason: "该户已脱贫".into(),
+                },
+            ),
+            (
+                OrganisationVerified,
+                Facts::OrganisationVerified {
+                    id: 2,
+                    name: "梅州爱心企业".into(),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_kind_reads_in_both_languages_with_its_link_and_an_unsubscribe_line() {
+        let all = every_facts();
+        assert_eq!(
+            all.len(),
+            NotificationKind::ALL.len(),
+            "every kind is covered"
+        );
+        for (kind, facts) in &all {
+            for locale in Locale::ALL {
+                let c = content(*kind, facts, "陈老师", locale, &links());
+                assert!(c.subject.contains("对接") || c.subject.contains("Duijie"));
+                assert!(
+                    c.action.1.starts_with("https://duijie.example/"),
+                    "{kind}: {:?}",
+                    c.action
+                );
+                let text = text_body(&c, *kind, locale, &links(), "https://u/x");
+                assert!(text.contains("https://u/x"), "{kind} {locale:?}: {text}");
+                assert!(text.contains(&c.action.1));
+                let html = html_body(&c, *kind, locale, &links(), "https://u/x", &[]);
+                assert!(html.contains("href=\"https://u/x\""));
+                assert!(html.contains(&format!("lang=\"{}\"", locale.as_str())));
+            }
+        }
+        let en = content(
+            NotificationKind::PledgeReceived,
+            &all[0].1,
+            "Ms Chen",
+            Locale::En,
+            &links(),
+        );
+        assert_eq!(en.greeting, "Dear Ms Chen,");
+        assert!(en.subject.contains("20 sets"), "{}", en.subject);
+    }
+
+    #[test]
+    fn what_people_wrote_is_escaped_in_html_and_kept_in_text() {
+        let (kind, facts) = &every_facts()[0];
+        let c = content(*kind, facts, "<b>x</b>", Locale::ZhCn, &links());
+        let html = html_body(&c, *kind, Locale::ZhCn, &links(), "https://u/?a=1&b=2", &[]);
+        assert!(html.contains("墩背小学课桌椅 &lt;新&gt;"));
+        assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
+        assert!(html.contains("https://u/?a=1&amp;b=2"));
+        assert!(!html.contains("<新>"));
+        let text = text_body(&c, *kind, Locale::ZhCn, &links(), "https://u/x");
+        assert!(text.contains("墩背小学课桌椅 <新>"));
+        assert!(text.contains("> 祝孩子们学习进步"));
+    }
+
+    #[test]
+    fn a_verified_need_says_when_its_notice_ends_in_beijing_time() {
+        let c = content(
+            NotificationKind::NeedVerified,
+            &Facts::NeedVerified { need: need() },
+            "陈老师",
+            Locale::ZhCn,
+            &links(),
+        );
+        assert!(c.intro.contains("2026年12月4日 18:00"), "{}", c.intro);
+    }
+
+    #[test]
+    fn amounts_are_shown_in_the_needs_unit_and_money_in_yuan() {
+        let money = |q| Amount {
+            unit: Unit::Money,
+            quantity: q,
+        };
+        assert_eq!(amount(money(123_456), Locale::ZhCn), "1,234.56 元");
+        assert_eq!(amount(money(5), Locale::En), "¥0.05");
+        assert_eq!(amount(money(100_000_000), Locale::ZhCn), "1,000,000.00 元");
+        let sets = Amount {
+            unit: Unit::Set,
+            quantity: 1,
+        };
+        assert_eq!(amount(sets, Locale::En), "1 set");
+        assert_eq!(amount(sets, Locale::ZhCn), "1 套");
+    }
+}

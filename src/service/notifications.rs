@@ -1,0 +1,527 @@
+//! Who hears about what: from an outbox row announcing an event to the letters it becomes (one
+//! per recipient, in the recipient's language, stating only what they may see), each person's
+//! notification preferences, and the signed one-click unsubscribe links.
+//!
+//! Recipients are chosen by the platform's one authorisation decision: the cadres told about a
+//! need are the users who may record needs in its village (`authz`), the verifiers told of an
+//! objection are those who may decide it (`domain::need::objection_handler`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::need::{Unit, objection_handler};
+use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, FieldErrors};
+use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
+use crate::service::needs::projection::{PublicContext, public_need, stored};
+use crate::startup::AppState;
+use crate::store::accounts::{self as account_store, User};
+use crate::store::audit::{self, Origin};
+use crate::store::entity::{
+    needs, notification_preferences, objections, organisations, photos, pledges, user_roles, users,
+};
+use crate::store::outbox::Message;
+
+/// Receipt photos shown inside a thanks mail, at most.
+const PHOTOS_PER_MAIL: u64 = 3;
+
+/// One mail to one person.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub user_id: i64,
+    pub name: String,
+    /// None: the account signs in by mobile number only, and gets no mail.
+    pub email: Option<String>,
+    pub locale: Locale,
+    /// Whether the person wants this kind of mail.
+    pub wanted: bool,
+    pub facts: Facts,
+    /// Storage keys of photos to show inline.
+    pub photos: Vec<String>,
+}
+
+/// Why an outbox row yields no letters.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    /// What the row is about is gone or unreadable: nothing can be said of it, ever.
+    #[error("{0}")]
+    Unusable(String),
+}
+
+impl From<ApiError> for ComposeError {
+    fn from(e: ApiError) -> Self {
+        ComposeError::Unusable(e.message)
+    }
+}
+
+/// The notification kind of a mail row; `None` for rows that are not mail.
+pub fn kind_of(message: &Message) -> Option<NotificationKind> {
+    use NotificationKind as K;
+    Some(match message {
+        Message::SearchSyncNeed { .. } => return None,
+        Message::MailNeedVerified { .. } => K::NeedVerified,
+        Message::MailNeedRejected { .. } => K::NeedRejected,
+        Message::MailObjectionFiled { .. } => K::ObjectionFiled,
+        Message::MailPledgeReceived { .. } => K::PledgeReceived,
+        Message::MailPledgeConfirmation { .. } => K::PledgeConfirmation,
+        Message::MailPledgeShipped { .. } => K::PledgeShipped,
+        Message::MailReceiptConfirmed { .. } => K::ReceiptConfirmed,
+        Message::MailPledgeThanked { .. } => K::PledgeThanked,
+        Message::MailPledgeExpiring { .. } => K::PledgeExpiring,
+        Message::MailPledgeExpired { .. } => K::PledgeExpired,
+        Message::MailOrganisationVerified { .. } => K::OrganisationVerified,
+    })
+}
+
+/// The letters `message` becomes, read from the database as it is now.
+pub async fn letters(
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    message: &Message,
+) -> Result<Vec<Letter>, ComposeError> {
+    use NotificationKind as K;
+    let (recipients, facts, photo_keys) = match *message {
+        Message::MailPledgeReceived { pledge_id }
+        | Message::MailPledgeConfirmation { pledge_id }
+        | Message::MailPledgeShipped { pledge_id }
+        | Message::MailReceiptConfirmed { pledge_id }
+        | Message::MailPledgeThanked { pledge_id }
+        | Message::MailPledgeExpiring { pledge_id }
+        | Message::MailPledgeExpired { pledge_id } => {
+            let pledge = pledges::Entity::find_by_id(pledge_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| ComposeError::Unusable(format!("pledge {pledge_id} is gone")))?;
+            let need = find_need(db, pledge.need_id).await?;
+            let recipients = match kind {
+                // The village hears of pledges; a cadre who pledged to their own village is not
+                // told of their own pledge.
+                K::PledgeReceived | K::PledgeShipped => {
+                    village_staff(db, &need, Action::ConfirmReceipt)
+                        .await?
+                        .into_iter()
+                        .filter(|u| u.id != pledge.donor_user_id)
+                        .collect()
+                }
+                _ => active_users(db, &[pledge.donor_user_id]).await?,
+            };
+            let photo_keys = if kind == K::PledgeThanked {
+                photos::Entity::find()
+                    .filter(photos::Column::PledgeId.eq(pledge_id))
+                    .order_by_asc(photos::Column::Id)
+                    .limit(PHOTOS_PER_MAIL)
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.storage_key)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let facts = Facts::Pledge {
+                need: need_facts(db, &need).await?,
+                pledge: pledge_facts(&pledge, &need)?,
+            };
+            (recipients, facts, photo_keys)
+        }
+        Message::MailNeedVerified { need_id } | Message::MailNeedRejected { need_id } => {
+            let need = find_need(db, need_id).await?;
+            let recipients = village_staff(db, &need, Action::RecordNeed).await?;
+            let facts = need_facts(db, &need).await?;
+            let facts = if kind == K::NeedRejected {
+                Facts::NeedRejected {
+                    need: facts,
+                    reason: need.rejection_reason.clone().unwrap_or_default(),
+                }
+            } else {
+                Facts::NeedVerified { need: facts }
+            };
+            (recipients, facts, Vec::new())
+        }
+        Message::MailObjectionFiled {
+            need_id,
+            objection_id,
+        } => {
+            let need = find_need(db, need_id).await?;
+            let objection = objections::Entity::find_by_id(objection_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    ComposeError::Unusable(format!("objection {objection_id} is gone"))
+                })?;
+            let facts = crate::service::needs::facts(&need, 0)?;
+            let candidates = region_role_holders(db, &need, Role::Verifier).await?;
+            let mut handlers = Vec::new();
+            for user in candidates {
+                let actor = account_store::load_actor(db, user.id).await?;
+                if objection_handler(&facts, &actor).is_ok() {
+                    handlers.push(user);
+                }
+            }
+            let facts = Facts::ObjectionFiled {
+                need: need_facts(db, &need).await?,
+                reason: objection.reason,
+            };
+            (handlers, facts, Vec::new())
+        }
+        Message::MailOrganisationVerified { organisation_id } => {
+            let org = organisations::Entity::find_by_id(organisation_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    ComposeError::Unusable(format!("organisation {organisation_id} is gone"))
+                })?;
+            let admins: Vec<i64> = user_roles::Entity::find()
+                .select_only()
+                .column(user_roles::Column::UserId)
+                .filter(user_roles::Column::Role.eq(Role::OrgAdmin.as_str()))
+                .filter(user_roles::Column::OrganisationId.eq(organisation_id))
+                .into_tuple()
+                .all(db)
+                .await?;
+            let facts = Facts::OrganisationVerified {
+                id: org.id,
+                name: org.name,
+            };
+            (active_users(db, &admins).await?, facts, Vec::new())
+        }
+        Message::SearchSyncNeed { .. } => {
+            return Err(ComposeError::Unusable("not a mail row".into()));
+        }
+    };
+    let opted_out = opted_out(db, &recipients, kind).await?;
+    Ok(recipients
+        .into_iter()
+        .map(|user| Letter {
+            user_id: user.id,
+            wanted: !opted_out.contains(&user.id),
+            locale: Locale::of_stored(&user.locale),
+            name: user.display_name,
+            email: user.email,
+            facts: facts.clone(),
+            photos: photo_keys.clone(),
+        })
+        .collect())
+}
+
+async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<needs::Model, ComposeError> {
+    needs::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ComposeError::Unusable(format!("need {id} is gone")))
+}
+
+/// The need as the public sees it: its title and place from the public projection.
+async fn need_facts(
+    db: &impl ConnectionTrait,
+    need: &needs::Model,
+) -> Result<NeedFacts, ComposeError> {
+    let context = PublicContext::load(db, std::slice::from_ref(need)).await?;
+    let public = public_need(need, &context)?;
+    Ok(NeedFacts {
+        id: public.id,
+        title: public.title,
+        place: public.region_names.concat(),
+        status: public.status,
+        notice_ends_at: public.notice_ends_at,
+    })
+}
+
+fn pledge_facts(pledge: &pledges::Model, need: &needs::Model) -> Result<PledgeFacts, ApiError> {
+    Ok(PledgeFacts {
+        id: pledge.id,
+        donor_name: pledge
+            .display_name
+            .clone()
+            .unwrap_or_else(|| crate::service::pledges::ANONYMOUS.to_owned()),
+        amount: Amount {
+            unit: stored(Unit::parse, &need.unit, "unit")?,
+            quantity: pledge.quantity,
+        },
+        message: pledge.message.clone(),
+        due_at: pledge.due_at.to_utc(),
+        carrier: pledge.shipment_carrier.clone(),
+        reference: pledge.shipment_reference.clone(),
+        received: pledge.received_quantity,
+        thanks_note: pledge.thanks_note.clone(),
+    })
+}
+
+/// Active users holding `role` somewhere at or above the need's village.
+async fn region_role_holders(
+    db: &impl ConnectionTrait,
+    need: &needs::Model,
+    role: Role,
+) -> Result<Vec<User>, ComposeError> {
+    let village =
+        RegionCode::parse(&need.village_code).map_err(|e| ComposeError::Unusable(e.to_string()))?;
+    let codes: Vec<String> = village
+        .lineage()
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let ids: Vec<i64> = user_roles::Entity::find()
+        .select_only()
+        .column(user_roles::Column::UserId)
+        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .filter(user_roles::Column::RegionCode.is_in(codes))
+        .into_tuple()
+        .all(db)
+        .await?;
+    active_users(db, &ids).await
+}
+
+/// The users who may take `action` in the need's village.
+async fn village_staff(
+    db: &impl ConnectionTrait,
+    need: &needs::Model,
+    action: Action,
+) -> Result<Vec<User>, ComposeError> {
+    let village =
+        RegionCode::parse(&need.village_code).map_err(|e| ComposeError::Unusable(e.to_string()))?;
+    let mut staff = Vec::new();
+    for user in region_role_holders(db, need, Role::Cadre).await? {
+        let actor: Actor = account_store::load_actor(db, user.id).await?;
+        if authorize(&actor, action, Target::Region(&village)).is_ok() {
+            staff.push(user);
+        }
+    }
+    Ok(staff)
+}
+
+/// The active accounts among `ids`, each once, in id order.
+async fn active_users(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<User>, ComposeError> {
+    let ids: BTreeSet<i64> = ids.iter().copied().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .filter(users::Column::IsActive.eq(true))
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Which of `recipients` turned `kind` off.
+async fn opted_out(
+    db: &impl ConnectionTrait,
+    recipients: &[User],
+    kind: NotificationKind,
+) -> Result<BTreeSet<i64>, DbErr> {
+    if recipients.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let rows: Vec<i64> = notification_preferences::Entity::find()
+        .select_only()
+        .column(notification_preferences::Column::UserId)
+        .filter(notification_preferences::Column::UserId.is_in(recipients.iter().map(|u| u.id)))
+        .filter(notification_preferences::Column::Kind.eq(kind.as_str()))
+        .filter(notification_preferences::Column::Email.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// One kind of notification and whether its mail is on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Preference {
+    #[schema(value_type = String, example = "pledge_received")]
+    pub kind: NotificationKind,
+    /// The kind's name in the account's language.
+    pub label: String,
+    pub email: bool,
+}
+
+/// An account's notification settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Preferences {
+    /// The language of the account's mail: `zh-CN` or `en`.
+    pub locale: String,
+    pub notifications: Vec<Preference>,
+}
+
+/// Changes to an account's notification settings: `{"email": {"pledge_received": false}}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesChange {
+    /// Mail on (`true`) or off per notification kind; kinds left out keep their setting.
+    #[serde(default)]
+    pub email: HashMap<String, bool>,
+}
+
+/// The account's settings: every kind, on unless turned off.
+pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Preferences, DbErr> {
+    let off: BTreeSet<String> = notification_preferences::Entity::find()
+        .filter(notification_preferences::Column::UserId.eq(user.id))
+        .filter(notification_preferences::Column::Email.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.kind)
+        .collect();
+    let locale = Locale::of_stored(&user.locale);
+    Ok(Preferences {
+        locale: locale.as_str().to_owned(),
+        notifications: NotificationKind::ALL
+            .iter()
+            .map(|&kind| Preference {
+                kind,
+                label: kind.label(locale).to_owned(),
+                email: !off.contains(kind.as_str()),
+            })
+            .collect(),
+    })
+}
+
+/// Applies `change` to the account's settings (all or nothing: an unknown kind changes
+/// nothing).
+pub async fn update_preferences(
+    app: &AppState,
+    user: &User,
+    change: PreferencesChange,
+    origin: &Origin,
+) -> Result<Preferences, ApiError> {
+    let mut fields = FieldErrors::new();
+    let mut settings = Vec::new();
+    for (name, email) in &change.email {
+        match NotificationKind::parse(name) {
+            Some(kind) => settings.push((kind, *email)),
+            None => {
+                fields.insert(
+                    format!("email.{name}"),
+                    vec![format!(
+                        "is not a notification kind ({})",
+                        NotificationKind::codes()
+                    )],
+                );
+            }
+        }
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::validation(fields));
+    }
+    let txn = crate::store::begin_write(&app.db).await?;
+    for (kind, email) in &settings {
+        set(&txn, user.id, *kind, *email).await?;
+    }
+    if !settings.is_empty() {
+        let detail: serde_json::Map<String, serde_json::Value> = settings
+            .iter()
+            .map(|(k, on)| (k.as_str().to_owned(), (*on).into()))
+            .collect();
+        audit::record(
+            &txn,
+            origin,
+            "notification.preferences",
+            "user",
+            user.id,
+            None,
+            Some(serde_json::Value::Object(detail)),
+        )
+        .await?;
+    }
+    let answer = preferences(&txn, user).await?;
+    txn.commit().await?;
+    Ok(answer)
+}
+
+async fn set(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    kind: NotificationKind,
+    email: bool,
+) -> Result<(), DbErr> {
+    notification_preferences::Entity::insert(notification_preferences::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(kind.as_str().to_owned()),
+        email: Set(email),
+        updated_at: Set(Utc::now().fixed_offset()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            notification_preferences::Column::UserId,
+            notification_preferences::Column::Kind,
+        ])
+        .update_columns([
+            notification_preferences::Column::Email,
+            notification_preferences::Column::UpdatedAt,
+        ])
+        .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The token of an unsubscribe link: `<user>.<kind>.<signature>`. It does one thing, turn off
+/// that kind of mail for that account, and only this deployment can make one.
+pub fn unsubscribe_token(app: &AppState, user_id: i64, kind: NotificationKind) -> String {
+    let claim = format!("{user_id}.{}", kind.as_str());
+    let signature = app.sealer.sign_link(&format!("unsubscribe/{claim}"));
+    format!("{claim}.{signature}")
+}
+
+/// What an unsubscribe token names, if it is genuine.
+pub fn read_unsubscribe_token(app: &AppState, token: &str) -> Option<(i64, NotificationKind)> {
+    let mut parts = token.trim().splitn(3, '.');
+    let user_id: i64 = parts.next()?.parse().ok()?;
+    let kind = NotificationKind::parse(parts.next()?)?;
+    let signature = parts.next()?;
+    let claim = format!("{user_id}.{}", kind.as_str());
+    app.sealer
+        .verify_link(&format!("unsubscribe/{claim}"), signature)
+        .then_some((user_id, kind))
+}
+
+/// Turns off the kind of mail a genuine token names. Returns the account's language and the
+/// kind, for the page that says so; `None` for a token that is not genuine (nothing changes).
+pub async fn unsubscribe(
+    app: &AppState,
+    token: &str,
+    origin: &Origin,
+) -> Result<Option<(Locale, NotificationKind)>, ApiError> {
+    let Some((user_id, kind)) = read_unsubscribe_token(app, token) else {
+        return Ok(None);
+    };
+    let Some(user) = account_store::find(&app.db, user_id).await? else {
+        return Ok(None);
+    };
+    let txn = crate::store::begin_write(&app.db).await?;
+    set(&txn, user.id, kind, false).await?;
+    audit::record(
+        &txn,
+        &origin.with_user(user.id),
+        "notification.unsubscribe",
+        "user",
+        user.id,
+        None,
+        Some(serde_json::json!({ "kind": kind.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some((Locale::of_stored(&user.locale), kind)))
+}
+
+/// Sets the language of the account (its mail and, in time, its pages).
+pub async fn set_locale(app: &AppState, user: &User, locale: &str) -> Result<User, ApiError> {
+    let locale =
+        Locale::parse(locale).ok_or_else(|| ApiError::field("locale", "must be zh-CN or en"))?;
+    let mut row: users::ActiveModel = user.clone().into();
+    row.locale = Set(locale.as_str().to_owned());
+    row.updated_at = Set(Utc::now().fixed_offset());
+    Ok(sea_orm::ActiveModelTrait::update(row, &app.db).await?)
+}
