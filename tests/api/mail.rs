@@ -1,0 +1,460 @@
+//! Mail over real SMTP: the in-process server of `smtp.rs` receives what the outbox's mail drain
+//! sends, through STARTTLS and AUTH, through outages and refusals, exactly once per recipient;
+//! and the one-click unsubscribe, the preferences and the reminder before a pledge is due.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::Duration;
+use duijie::config::Settings;
+use duijie::service::demo::HOUSEHOLDS;
+use duijie::store::entity::{mail_deliveries, outbox};
+use duijie::store::outbox::Message;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use crate::db_test;
+use crate::helpers::{Backend, TestApp, assert_error_code, test_sealer};
+use crate::pledges::{pledge, published};
+use crate::smtp::{Options, Received, SmtpServer};
+
+const DONOR: &str = "donor@demo.duijie.cn";
+const CADRE: &str = "cadre@demo.duijie.cn";
+
+/// Points the application's mail at `server` (STARTTLS with its CA and AUTH when it has
+/// them), with a notice period of `notice_days`.
+fn mail_to(server: &SmtpServer, notice_days: u32) -> impl FnOnce(&mut Settings) + '_ {
+    move |s: &mut Settings| {
+        s.notice_days = notice_days;
+        s.public_url = Some("https://duijie.example".to_owned());
+        let url = match &server.ca_file {
+            // The password has a `/` in it, percent-encoded in the URL as it must be.
+            Some(_) => format!("smtp://duijie:s3cr%2Fet@localhost:{}", server.port),
+            None => format!("smtp://127.0.0.1:{}?tls=none", server.port),
+        };
+        s.smtp_url = Some(url.into());
+        s.smtp_ca_file = server.ca_file.clone();
+    }
+}
+
+fn tls_with_auth() -> Options {
+    Options {
+        tls: true,
+        credentials: Some(("duijie".to_owned(), "s3cr/et".to_owned())),
+    }
+}
+
+fn plain() -> Options {
+    Options {
+        tls: false,
+        credentials: None,
+    }
+}
+
+/// The application with the demo accounts, households and organisations; a verified need is
+/// published at once.
+async fn app_mailing(backend: Backend, server: &SmtpServer) -> TestApp {
+    with_notice(backend, server, 0).await
+}
+
+async fn with_notice(backend: Backend, server: &SmtpServer, notice_days: u32) -> TestApp {
+    let app = TestApp::spawn_with(backend, mail_to(server, notice_days)).await;
+    duijie::service::demo::seed(&app.db, &test_sealer())
+        .await
+        .expect("seeding the demo accounts");
+    app
+}
+
+/// The application of [`app_mailing`], with the demo's needs and pledges walked through their
+/// stories (on the demo's notice period): mail of every kind.
+async fn app_with_stories(backend: Backend, server: &SmtpServer) -> TestApp {
+    let app = with_notice(backend, server, 3).await;
+    seed_stories(&app).await;
+    app
+}
+
+async fn seed_stories(app: &TestApp) {
+    let settings = app.state.settings.as_ref().clone();
+    let sealer = std::sync::Arc::new(test_sealer());
+    duijie::service::demo::needs::seed(&app.db, &settings, sealer.clone(), 0)
+        .await
+        .unwrap();
+    duijie::service::demo::pledges::seed(&app.db, &settings, sealer)
+        .await
+        .unwrap();
+}
+
+async fn mail_rows(app: &TestApp) -> Vec<outbox::Model> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Kind.is_in(Message::MAIL_KINDS))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Waits (up to 60 s) until no mail row is left to do, and returns the rows.
+async fn settled(app: &TestApp) -> Vec<outbox::Model> {
+    let deadline = Instant::now() + StdDuration::from_secs(60);
+    loop {
+        let rows = mail_rows(app).await;
+        if rows
+            .iter()
+            .all(|r| r.processed_at.is_some() || r.failed_at.is_some())
+        {
+            return rows;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "mail rows still pending: {rows:?}"
+        );
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
+
+async fn deliveries(app: &TestApp) -> Vec<mail_deliveries::Model> {
+    mail_deliveries::Entity::find().all(&app.db).await.unwrap()
+}
+
+/// Every private value of the demo households.
+fn private_values() -> Vec<String> {
+    HOUSEHOLDS
+        .iter()
+        .flat_map(|h| {
+            [
+                h.head_name.to_owned(),
+                h.id_card().expose().to_owned(),
+                h.phone.to_owned(),
+                h.address.to_owned(),
+            ]
+        })
+        .collect()
+}
+
+/// Each Message-ID received, with how often.
+fn counts(received: &[Received]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for message in received {
+        *counts.entry(message.message_id()).or_default() += 1;
+    }
+    counts
+}
+
+/// The token of a message's one-click unsubscribe link.
+fn unsubscribe_token(message: &Received) -> String {
+    let header = message
+        .header("List-Unsubscribe")
+        .expect("List-Unsubscribe");
+    let url = header.trim_matches(['<', '>']);
+    url.split("token=").nth(1).expect("a token").to_owned()
+}
+
+db_test! {
+    async fn the_demos_stories_mail_every_recipient_once_over_starttls_with_auth(backend: Backend) {
+        let server = SmtpServer::start_new(tls_with_auth());
+        let app = app_with_stories(backend, &server).await;
+        let rows = settled(&app).await;
+        assert!(rows.iter().all(|r| r.failed_at.is_none()), "no row failed: {rows:?}");
+
+        let received = server.received();
+        let sent: BTreeSet<String> = deliveries(&app)
+            .await
+            .into_iter()
+            .filter(|d| d.status == "sent")
+            .map(|d| d.message_id.trim_matches(['<', '>']).to_owned())
+            .collect();
+        let counts = counts(&received);
+        assert!(counts.values().all(|&n| n == 1), "each message once: {counts:?}");
+        assert_eq!(counts.keys().cloned().collect::<BTreeSet<_>>(), sent, "what arrived is what is recorded as sent");
+
+        for message in &received {
+            assert_eq!(message.user.as_deref(), Some("duijie"), "signed in with AUTH (offered only under STARTTLS)");
+            assert_eq!(message.from, "noreply@duijie.localhost");
+            assert_eq!(message.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+            let unsubscribe = message.header("List-Unsubscribe").unwrap();
+            assert!(unsubscribe.starts_with("<https://duijie.example/unsubscribe?token="), "{unsubscribe}");
+            assert!(message.message_id().ends_with(&format!(".{}@duijie.localhost", message.kind())));
+            assert!(message.html().contains("href=\"https://duijie.example/"), "links lead back to the pages");
+        }
+
+        let kinds: BTreeMap<String, BTreeSet<String>> = received.iter().fold(BTreeMap::new(), |mut kinds, m| {
+            kinds.entry(m.kind()).or_default().extend(m.to.iter().cloned());
+            kinds
+        });
+        for kind in ["pledge_received", "pledge_shipped", "need_verified", "need_rejected"] {
+            let to = &kinds[kind];
+            assert!(to.iter().all(|a| a.starts_with("cadre")), "{kind} goes to the village's cadres: {to:?}");
+        }
+        for kind in ["pledge_confirmation", "receipt_confirmed", "pledge_thanked", "pledge_expired"] {
+            let to = &kinds[kind];
+            assert!(to.iter().all(|a| a == DONOR || a == "enterprise@demo.duijie.cn"), "{kind} goes to the donor: {to:?}");
+        }
+        let objection = &kinds["objection_filed"];
+        assert!(!objection.is_empty() && objection.iter().all(|a| a.starts_with("verifier")), "{objection:?}");
+
+        // The donors' mail says nothing of the households it helps but what the public sees.
+        let private = private_values();
+        for message in received.iter().filter(|m| !m.to.iter().any(|a| a.starts_with("cadre") || a.starts_with("verifier"))) {
+            let everything = format!("{}\n{}\n{}", message.subject(), message.text(), message.html());
+            for value in &private {
+                assert!(!everything.contains(value.as_str()), "a donor's mail leaks `{value}`");
+            }
+        }
+
+        // The thanks comes with the receipt photo, inline.
+        let thanks = received.iter().find(|m| m.kind() == "pledge_thanked").unwrap();
+        let parsed = thanks.parsed();
+        use mail_parser::MimeHeaders;
+        let photo = parsed
+            .attachments()
+            .find(|p| p.content_type().is_some_and(|c| c.ctype() == "image" && c.subtype() == Some("jpeg")))
+            .expect("an inline JPEG");
+        assert_eq!(&photo.contents()[..2], &[0xFF, 0xD8], "a JPEG");
+        let cid = photo.content_id().expect("a Content-ID");
+        assert!(thanks.html().contains(&format!("cid:{cid}")), "the HTML shows it");
+    }
+}
+
+db_test! {
+    async fn mail_waits_out_a_server_that_is_down_then_refusing_and_arrives_exactly_once(backend: Backend) {
+        let server = SmtpServer::reserve(plain());
+        let app = app_with_stories(backend, &server).await;
+
+        // Down: nothing listens, every attempt is refused and the rows wait.
+        let deadline = Instant::now() + StdDuration::from_secs(30);
+        loop {
+            let rows = mail_rows(&app).await;
+            if !rows.is_empty() && rows.iter().all(|r| r.attempts >= 2 && r.last_error.is_some()) {
+                assert!(rows.iter().all(|r| r.processed_at.is_none() && r.failed_at.is_none()));
+                break;
+            }
+            assert!(Instant::now() < deadline, "rows were not retried: {rows:?}");
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
+        }
+        assert!(deliveries(&app).await.is_empty());
+
+        // Up, but answering "try again later" (451).
+        server.set_try_later(true);
+        server.start();
+        let deadline = Instant::now() + StdDuration::from_secs(30);
+        loop {
+            let rows = mail_rows(&app).await;
+            if rows.iter().any(|r| r.last_error.as_deref().is_some_and(|e| e.contains("451"))) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no 451 seen: {rows:?}");
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
+        }
+        assert!(server.received().is_empty());
+
+        // Up for real: everything arrives, once.
+        server.set_try_later(false);
+        let rows = settled(&app).await;
+        assert!(rows.iter().all(|r| r.processed_at.is_some()), "{rows:?}");
+        let received = server.received();
+        let counts = counts(&received);
+        assert!(counts.values().all(|&n| n == 1), "each message once: {counts:?}");
+        let sent = deliveries(&app).await.into_iter().filter(|d| d.status == "sent").count();
+        assert!(sent > 10, "the demo sends plenty: {sent}");
+        assert_eq!(received.len(), sent);
+
+        // A row that is taken again (its lease ran out, a worker died) sends nothing twice.
+        let redo: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::ProcessedAt, sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::FixedOffset>>::None))
+            .filter(outbox::Column::Id.is_in(redo))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        settled(&app).await;
+        assert_eq!(server.received().len(), sent, "a retried row skips who already has their mail");
+    }
+}
+
+db_test! {
+    async fn a_mailbox_refused_for_good_is_recorded_failed_and_not_tried_again(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        server.refuse(DONOR);
+        let app = app_with_stories(backend, &server).await;
+        let rows = settled(&app).await;
+        assert!(rows.iter().all(|r| r.processed_at.is_some()), "the rows are done: {rows:?}");
+        let failed: Vec<_> = deliveries(&app)
+            .await
+            .into_iter()
+            .filter(|d| d.status == "failed")
+            .collect();
+        assert!(!failed.is_empty());
+        assert!(failed.iter().all(|d| d.detail.as_deref().is_some_and(|e| e.contains("550"))), "{failed:?}");
+        assert_eq!(server.rcpt_attempts(DONOR) as usize, failed.len(), "each refused once, never again");
+        assert!(server.received().iter().all(|m| !m.to.contains(&DONOR.to_owned())));
+        assert!(server.received().iter().any(|m| m.to.contains(&CADRE.to_owned())), "others still get theirs");
+    }
+}
+
+db_test! {
+    async fn one_click_unsubscribes_from_that_kind_of_mail_and_no_other(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let need = published(&app, 10, 1).await;
+        let donor = app.login_demo("donor").await;
+        let (status, first) = pledge(&donor, need, 2).await;
+        assert_eq!(status, 201, "{first}");
+        let confirmation = server
+            .wait_for("a pledge confirmation", |m| m.kind() == "pledge_confirmation" && m.to == [DONOR])
+            .await;
+        assert!(confirmation.text().contains("2 套"), "{}", confirmation.text());
+        let token = unsubscribe_token(&confirmation);
+
+        // Following the link only asks.
+        let page = app.get(&format!("/unsubscribe?token={token}")).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("<form method=\"post\""), "{html}");
+        let (_, settings) = donor.get("/api/v1/me/notifications").await;
+        let on = |settings: &serde_json::Value, kind: &str| {
+            settings["notifications"].as_array().unwrap().iter().find(|n| n["kind"] == kind).unwrap()["email"].clone()
+        };
+        assert_eq!(on(&settings, "pledge_confirmation"), true);
+
+        // A forged or altered token changes nothing.
+        let forged = token.replacen("pledge_confirmation", "pledge_thanked", 1);
+        let response = app.client.post(app.url(&format!("/unsubscribe?token={forged}"))).send().await.unwrap();
+        assert_eq!(response.status(), 400);
+
+        // The one-click POST of RFC 8058, as a mail client sends it.
+        let response = app
+            .client
+            .post(app.url(&format!("/unsubscribe?token={token}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let (_, settings) = donor.get("/api/v1/me/notifications").await;
+        assert_eq!(on(&settings, "pledge_confirmation"), false);
+        assert_eq!(on(&settings, "pledge_thanked"), true);
+
+        let (status, second) = pledge(&donor, need, 3).await;
+        assert_eq!(status, 201, "{second}");
+        let second_id = second["id"].as_i64().unwrap();
+        server
+            .wait_for("the village's mail of the second pledge", |m| {
+                m.kind() == "pledge_received" && m.html().contains(&format!("/pledges/{second_id}"))
+            })
+            .await;
+        settled(&app).await;
+        let confirmations = server.received().iter().filter(|m| m.kind() == "pledge_confirmation").count();
+        assert_eq!(confirmations, 1, "no confirmation of the second pledge");
+        let skipped = deliveries(&app).await.into_iter().filter(|d| d.status == "skipped").count();
+        assert_eq!(skipped, 1, "recorded as skipped");
+    }
+}
+
+db_test! {
+    async fn preferences_name_an_unknown_kind_and_the_chosen_language_writes_the_mail(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let donor = app.login_demo("donor").await;
+        let (status, body) = donor
+            .patch("/api/v1/me/notifications", &json!({"email": {"pledge_thanked": false, "pledge_thankz": false}}))
+            .await;
+        assert_eq!(status, 400);
+        assert_error_code(&body, "validation_failed");
+        assert!(body["error"]["fields"]["email.pledge_thankz"].is_array(), "{body}");
+        let (_, settings) = donor.get("/api/v1/me/notifications").await;
+        assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "nothing changed");
+        assert_eq!(settings["notifications"].as_array().unwrap().len(), 11);
+
+        let (status, body) = donor.patch("/api/v1/me", &json!({"locale": "fr"})).await;
+        assert_eq!(status, 400);
+        assert!(body["error"]["fields"]["locale"].is_array(), "{body}");
+        let (status, me) = donor.patch("/api/v1/me", &json!({"locale": "en"})).await;
+        assert_eq!(status, 200, "{me}");
+        assert_eq!(me["locale"], "en");
+        let (_, settings) = donor.get("/api/v1/me/notifications").await;
+        assert_eq!(settings["locale"], "en");
+        assert_eq!(settings["notifications"][0]["label"], "New pledge for your need");
+
+        let need = published(&app, 10, 1).await;
+        let (status, _) = pledge(&donor, need, 1).await;
+        assert_eq!(status, 201);
+        let english = server.wait_for("the confirmation", |m| m.kind() == "pledge_confirmation").await;
+        assert!(english.subject().starts_with("[Duijie] Pledge confirmed: 1 set"), "{}", english.subject());
+        assert!(english.text().starts_with("Dear "), "{}", english.text());
+        assert_eq!(english.header("Content-Language").as_deref(), Some("en"));
+        let chinese = server.wait_for("the village's mail", |m| m.kind() == "pledge_received").await;
+        assert!(chinese.subject().starts_with("【对接】"), "the cadre reads Chinese: {}", chinese.subject());
+    }
+}
+
+db_test! {
+    async fn a_donor_is_reminded_once_before_the_due_date_and_told_when_the_pledge_expires(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let need = published(&app, 10, 1).await;
+        let donor = app.login_demo("donor").await;
+        let (status, made) = pledge(&donor, need, 4).await;
+        assert_eq!(status, 201, "{made}");
+        let due: chrono::DateTime<chrono::Utc> = made["due_at"].as_str().unwrap().parse().unwrap();
+
+        app.clock.set(due - Duration::days(4));
+        assert_eq!(app.tick().await.pledges_reminded, 0, "not yet: reminders come 3 days before");
+        app.clock.set(due - Duration::days(2));
+        assert_eq!(app.tick().await.pledges_reminded, 1);
+        assert_eq!(app.tick().await.pledges_reminded, 0, "once");
+        let reminder = server.wait_for("the reminder", |m| m.kind() == "pledge_expiring").await;
+        assert_eq!(reminder.to, [DONOR]);
+        assert!(reminder.subject().contains("即将到期"), "{}", reminder.subject());
+
+        app.clock.set(due + Duration::minutes(1));
+        assert_eq!(app.tick().await.pledges_expired, 1);
+        let expired = server.wait_for("the expiry", |m| m.kind() == "pledge_expired").await;
+        assert!(expired.text().contains("4 套"), "{}", expired.text());
+        settled(&app).await;
+        assert_eq!(server.received().iter().filter(|m| m.kind() == "pledge_expiring").count(), 1);
+    }
+}
+
+db_test! {
+    async fn verifying_an_organisation_mails_its_administrators(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let donor = app.login_demo("donor").await;
+        let (status, created) = donor
+            .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "平远脐橙合作社", "credit_code": "91330100799655058B", "region_code": "441426"}))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_i64().unwrap();
+        let admin = app.login_demo("admin").await;
+        let (status, _) = admin.post(&format!("/api/v1/organisations/{id}/verify"), &json!({})).await;
+        assert_eq!(status, 200);
+        let mail = server.wait_for("the verification", |m| m.kind() == "organisation_verified").await;
+        assert_eq!(mail.to, [DONOR]);
+        assert!(mail.subject().contains("平远脐橙合作社"));
+        assert!(mail.html().contains(&format!("https://duijie.example/organisations/{id}")));
+    }
+}
+
+db_test! {
+    async fn without_an_smtp_server_mail_is_written_to_files_under_the_data_directory(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
+        duijie::service::demo::seed(&app.db, &test_sealer()).await.unwrap();
+        let need = published(&app, 10, 1).await;
+        let donor = app.login_demo("donor").await;
+        let (status, made) = pledge(&donor, need, 1).await;
+        assert_eq!(status, 201);
+        settled(&app).await;
+        let dir = app.state.settings.data_dir.join("mail");
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let confirmation = files
+            .iter()
+            .find(|p| p.file_name().unwrap().to_string_lossy().contains(".pledge_confirmation@"))
+            .unwrap_or_else(|| panic!("no confirmation among {files:?}"));
+        let raw = std::fs::read(confirmation).unwrap();
+        let message = Received { from: String::new(), to: Vec::new(), raw, user: None };
+        assert!(message.subject().contains("认捐确认"), "{}", message.subject());
+        assert!(message.text().contains(&format!("/pledges/{}", made["id"])), "{}", message.text());
+        assert!(message.header("List-Unsubscribe").is_some());
+        assert!(files.iter().all(|p| p.extension().is_some_and(|e| e == "eml")), "no partial files left");
+    }
+}
