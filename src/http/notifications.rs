@@ -134,6 +134,8 @@ fn page(status: u16, title: &str, body: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(ContentType::html())
         .insert_header(("cache-control", "no-store"))
+        // The address holds the token: it goes nowhere else.
+        .insert_header(("referrer-policy", "no-referrer"))
         .body(format!(
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\

@@ -250,8 +250,8 @@ pub fn content(
                     );
                     (
                         t(
-                            format!("【对接】来自{}的感谢", need.place),
-                            format!("[Duijie] Thanks from {}", need.place),
+                            format!("【对接】「{}」的受助方向您致谢", need.title),
+                            format!("[Duijie] Thanks for your pledge to “{}”", need.title),
                         ),
                         t(
                             format!(
@@ -552,6 +552,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The place of a need from its region names, province first: `广东省梅州市平远县大柘镇墩背村`.
+/// Some villages' names in the national data set already spell out the regions above them
+/// (`广东省河源市和平县长塘镇…居民委员会`); those are not repeated.
+pub fn place(names: &[String]) -> String {
+    names.iter().fold(String::new(), |so_far, name| {
+        if name.starts_with(&so_far) {
+            name.clone()
+        } else {
+            so_far + name
+        }
+    })
+}
+
 /// A quantity as people read it: `20 套`, `1,234.50 元` (money is kept in fen).
 pub fn amount(amount: Amount, locale: Locale) -> String {
     if amount.unit == Unit::Money {
@@ -763,6 +776,32 @@ mod tests {
             &links(),
         );
         assert!(c.intro.contains("2026年12月4日 18:00"), "{}", c.intro);
+    }
+
+    #[test]
+    fn a_place_reads_down_the_regions_once() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            place(&names(&[
+                "广东省",
+                "梅州市",
+                "平远县",
+                "大柘镇",
+                "墩背村委会"
+            ])),
+            "广东省梅州市平远县大柘镇墩背村委会"
+        );
+        assert_eq!(
+            place(&names(&[
+                "广东省",
+                "河源市",
+                "和平县",
+                "长塘镇",
+                "广东省河源市和平县长塘镇街镇社区居民委员会"
+            ])),
+            "广东省河源市和平县长塘镇街镇社区居民委员会"
+        );
+        assert_eq!(place(&[]), "");
     }
 
     #[test]

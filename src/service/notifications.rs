@@ -232,7 +232,7 @@ async fn need_facts(
     Ok(NeedFacts {
         id: public.id,
         title: public.title,
-        place: public.region_names.concat(),
+        place: crate::mail::templates::place(&public.region_names),
         status: public.status,
         notice_ends_at: public.notice_ends_at,
     })

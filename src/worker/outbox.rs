@@ -75,7 +75,11 @@ pub(super) async fn claim(
         .limit(limit);
     // An idle outbox is the common case: a plain read finds that out without taking a write
     // transaction (on SQLite, the database's one write lock) every poll.
-    if db.query_one(&due.clone().limit(1).to_owned()).await?.is_none() {
+    if db
+        .query_one(&due.clone().limit(1).to_owned())
+        .await?
+        .is_none()
+    {
         return Ok(Vec::new());
     }
     if db.get_database_backend() == DatabaseBackend::Postgres {
