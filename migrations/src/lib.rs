@@ -24,6 +24,7 @@ mod m20261123_000008_need_suspension;
 mod m20261123_000009_pledge_minimum;
 mod m20261123_000010_outbox_done_index;
 mod m20261201_000011_mail;
+mod m20261201_000012_pairing_members;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_pledge_minimum::Migration),
             Box::new(m20261123_000010_outbox_done_index::Migration),
             Box::new(m20261201_000011_mail::Migration),
+            Box::new(m20261201_000012_pairing_members::Migration),
         ]
     }
 }

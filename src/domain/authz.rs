@@ -99,8 +99,10 @@ pub enum Action {
     ViewCoordinationBoard,
     /// Invite organisations to needs in a pairing's regions.
     InviteToNeed,
-    /// Manage a pairing's period, status and regions.
+    /// Manage a pairing's period, status, regions and members.
     ManagePairing,
+    /// Set up a new pairing.
+    CreatePairing,
     /// Pledge on behalf of an organisation.
     PledgeForOrganisation,
     /// See an organisation's ledger (台账) and export it.
@@ -116,7 +118,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewHouseholdPrivate,
         Action::ManageHousehold,
         Action::RecordNeed,
@@ -126,6 +128,7 @@ impl Action {
         Action::ViewCoordinationBoard,
         Action::InviteToNeed,
         Action::ManagePairing,
+        Action::CreatePairing,
         Action::PledgeForOrganisation,
         Action::ViewOrganisationLedger,
         Action::ManageOrganisation,
@@ -150,7 +153,10 @@ impl Action {
             Action::PledgeForOrganisation => &[OrgAdmin, OrgMember],
             Action::ViewOrganisationLedger => &[OrgAdmin, OrgMember, Admin],
             Action::ManageOrganisation => &[OrgAdmin, Admin],
-            Action::VerifyOrganisation | Action::ManageUsers | Action::ViewAuditLog => &[Admin],
+            Action::VerifyOrganisation
+            | Action::ManageUsers
+            | Action::ViewAuditLog
+            | Action::CreatePairing => &[Admin],
         }
     }
 }
@@ -175,7 +181,9 @@ impl Action {
             | Action::ViewOrganisationLedger
             | Action::ManageOrganisation
             | Action::VerifyOrganisation => matches!(target, Target::Organisation(_)),
-            Action::ManageUsers | Action::ViewAuditLog => matches!(target, Target::Platform),
+            Action::ManageUsers | Action::ViewAuditLog | Action::CreatePairing => {
+                matches!(target, Target::Platform)
+            }
         }
     }
 }
@@ -371,6 +379,7 @@ mod tests {
             (ViewCoordinationBoard, "P"),
             (InviteToNeed, "P"),
             (ManagePairing, ""),
+            (CreatePairing, ""),
             (PledgeForOrganisation, "AM"),
             (ViewOrganisationLedger, "AM"),
             (ManageOrganisation, "A"),

@@ -54,6 +54,7 @@ pub mod household;
 pub mod id_card;
 pub mod need;
 pub mod notification;
+pub mod pairing;
 pub mod phone;
 pub mod pledge;
 pub mod private_text;

@@ -27,6 +27,8 @@ code_enum! {
         ObjectionFiled = ("objection_filed", "收到异议"),
         /// To the organisation's administrators: the platform verified it.
         OrganisationVerified = ("organisation_verified", "组织认证通过"),
+        /// To an organisation's people: a pairing's coordinator invites them to a need.
+        NeedInvitation = ("need_invitation", "结对帮扶邀请"),
     }
 }
 
@@ -46,6 +48,7 @@ impl NotificationKind {
             NeedRejected => "Need rejected",
             ObjectionFiled => "Objection filed",
             OrganisationVerified => "Organisation verified",
+            NeedInvitation => "Invitation to a need",
         }
     }
 

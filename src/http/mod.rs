@@ -11,9 +11,11 @@ mod needs;
 mod notifications;
 mod openapi;
 mod organisations;
+mod pairings;
 mod pledges;
 mod regions;
 mod search;
+mod stats;
 mod users;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -34,6 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(account::routes)
                 .configure(notifications::routes)
                 .configure(organisations::routes)
+                .configure(pairings::routes)
+                .configure(stats::routes)
                 .configure(households::routes)
                 // Before `needs`, whose `/needs/{id}` would take `search` for an id.
                 .configure(search::routes)

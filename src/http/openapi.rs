@@ -7,8 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    account, health, households, needs, notifications, organisations, pledges, regions, search,
-    users,
+    account, health, households, needs, notifications, organisations, pairings, pledges, regions,
+    search, stats, users,
 };
 
 #[derive(OpenApi)]
@@ -68,6 +68,18 @@ use super::{
         pledges::add_photo,
         pledges::confirm,
         pledges::thank,
+        pairings::list,
+        pairings::show,
+        pairings::create,
+        pairings::update,
+        pairings::board,
+        pairings::add_member,
+        pairings::remove_member,
+        pairings::invite,
+        stats::figures,
+        stats::dashboard,
+        stats::export_ledger,
+        stats::export_needs,
         users::grant,
         users::revoke,
         health::healthz,
@@ -93,6 +105,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("post", "/api/v1/needs/{id}/objections"),
     ("get", "/api/v1/photos/{id}"),
     ("get", "/api/v1/needs/{id}/pledges"),
+    ("get", "/api/v1/pairings"),
+    ("get", "/api/v1/pairings/{id}"),
+    ("get", "/api/v1/stats"),
+    ("get", "/api/v1/exports/needs"),
 ];
 
 impl Modify for CommonErrors {

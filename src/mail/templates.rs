@@ -67,6 +67,14 @@ pub enum Facts {
         id: i64,
         name: String,
     },
+    /// A pairing's coordinator invites an organisation to a need.
+    NeedInvitation {
+        need: NeedFacts,
+        pairing: String,
+        organisation: String,
+        remaining: Amount,
+        message: Option<String>,
+    },
 }
 
 /// Where the links of a mail point: the front end's pages under the platform's public address.
@@ -381,6 +389,44 @@ pub fn content(
                     "The need's notice is suspended until the objection is examined. Please look into it and uphold it (the need is rejected) or dismiss it (the notice resumes).".into(),
                 ),
                 (t("处理异议".into(), "Handle the objection".into()), links.objections(need.id)),
+            )
+        }
+        Facts::NeedInvitation {
+            need,
+            pairing,
+            organisation,
+            remaining,
+            message,
+        } => {
+            let remaining = amount(*remaining, locale);
+            details.push((t("需求".into(), "Need".into()), need.title.clone()));
+            details.push((t("地点".into(), "Place".into()), need.place.clone()));
+            details.push((t("尚缺".into(), "Still needed".into()), remaining.clone()));
+            details.push((t("结对".into(), "Pairing".into()), pairing.clone()));
+            quote = labelled(
+                t("协调人留言".into(), "From the coordinator".into()),
+                message,
+            );
+            (
+                t(
+                    format!("【对接】邀请{organisation}认捐「{}」", need.title),
+                    format!(
+                        "[Duijie] {organisation} is invited to help with “{}”",
+                        need.title
+                    ),
+                ),
+                t(
+                    format!(
+                        "{pairing}的协调人邀请{organisation}帮助这项需求，目前尚缺{remaining}。"
+                    ),
+                    format!(
+                        "The coordinator of {pairing} invites {organisation} to help with this need; {remaining} is still needed."
+                    ),
+                ),
+                (
+                    t("查看并认捐".into(), "View and pledge".into()),
+                    links.need(need.id),
+                ),
             )
         }
         Facts::OrganisationVerified { id, name } => {
@@ -711,6 +757,19 @@ mod tests {
                 Facts::OrganisationVerified {
                     id: 2,
                     name: "梅州爱心企业".into(),
+                },
+            ),
+            (
+                NeedInvitation,
+                Facts::NeedInvitation {
+                    need: need(),
+                    pairing: "广州 → 梅州、清远 对口帮扶".into(),
+                    organisation: "广州某企业".into(),
+                    remaining: Amount {
+                        unit: Unit::Set,
+                        quantity: 12,
+                    },
+                    message: Some("请关注".into()),
                 },
             ),
         ]

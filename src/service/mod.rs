@@ -3,10 +3,13 @@
 pub mod accounts;
 pub mod auth;
 pub mod demo;
+pub mod exports;
 pub mod households;
 pub mod needs;
 pub mod notifications;
 pub mod organisations;
+pub mod pairings;
 pub mod pledges;
 pub mod regions;
 pub mod search;
+pub mod stats;

@@ -27,7 +27,8 @@ use crate::startup::AppState;
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
-    needs, notification_preferences, objections, organisations, photos, pledges, user_roles, users,
+    need_invitations, needs, notification_preferences, objections, organisations, pairings, photos,
+    pledges, user_roles, users,
 };
 use crate::store::outbox::Message;
 
@@ -81,6 +82,7 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         Message::MailPledgeExpiring { .. } => K::PledgeExpiring,
         Message::MailPledgeExpired { .. } => K::PledgeExpired,
         Message::MailOrganisationVerified { .. } => K::OrganisationVerified,
+        Message::MailNeedInvitation { .. } => K::NeedInvitation,
     })
 }
 
@@ -195,6 +197,35 @@ pub async fn letters(
                 name: org.name,
             };
             (active_users(db, &admins).await?, facts, Vec::new())
+        }
+        Message::MailNeedInvitation { invitation_id } => {
+            let invitation = need_invitations::Entity::find_by_id(invitation_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    ComposeError::Unusable(format!("invitation {invitation_id} is gone"))
+                })?;
+            let need = find_need(db, invitation.need_id).await?;
+            let pairing = pairings::Entity::find_by_id(invitation.pairing_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| ComposeError::Unusable("the pairing is gone".into()))?;
+            let organisation = organisations::Entity::find_by_id(invitation.organisation_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| ComposeError::Unusable("the organisation is gone".into()))?;
+            let people = crate::service::pairings::people_of(db, organisation.id).await?;
+            let facts = Facts::NeedInvitation {
+                remaining: Amount {
+                    unit: stored(Unit::parse, &need.unit, "unit")?,
+                    quantity: (need.target_quantity - need.pledged_quantity).max(0),
+                },
+                need: need_facts(db, &need).await?,
+                pairing: pairing.name,
+                organisation: organisation.name,
+                message: invitation.message,
+            };
+            (active_users(db, &people).await?, facts, Vec::new())
         }
         Message::SearchSyncNeed { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));

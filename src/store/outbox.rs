@@ -37,11 +37,13 @@ pub enum Message {
     MailPledgeExpired { pledge_id: i64 },
     /// Tell an organisation's administrators that the platform verified it.
     MailOrganisationVerified { organisation_id: i64 },
+    /// Tell an organisation's people that a pairing's coordinator invited them to a need.
+    MailNeedInvitation { invitation_id: i64 },
 }
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 11] = [
+    pub const MAIL_KINDS: [&'static str; 12] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_objection_filed",
@@ -53,6 +55,7 @@ impl Message {
         "mail_pledge_expiring",
         "mail_pledge_expired",
         "mail_organisation_verified",
+        "mail_need_invitation",
     ];
 
     /// The row's `kind` column: the tag of the message.
@@ -70,6 +73,7 @@ impl Message {
             Message::MailPledgeExpiring { .. } => "mail_pledge_expiring",
             Message::MailPledgeExpired { .. } => "mail_pledge_expired",
             Message::MailOrganisationVerified { .. } => "mail_organisation_verified",
+            Message::MailNeedInvitation { .. } => "mail_need_invitation",
         }
     }
 
@@ -89,6 +93,7 @@ impl Message {
             Message::MailOrganisationVerified { organisation_id } => {
                 ("organisation", *organisation_id)
             }
+            Message::MailNeedInvitation { invitation_id } => ("invitation", *invitation_id),
         }
     }
 }
@@ -155,6 +160,7 @@ mod tests {
             Message::MailPledgeExpiring { pledge_id: 1 },
             Message::MailPledgeExpired { pledge_id: 1 },
             Message::MailOrganisationVerified { organisation_id: 1 },
+            Message::MailNeedInvitation { invitation_id: 1 },
         ];
         let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();
         assert_eq!(kinds, Message::MAIL_KINDS);

@@ -17,3 +17,4 @@ mod privacy;
 mod regions;
 mod search;
 mod smtp;
+mod stats;

@@ -25,7 +25,7 @@ use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;
 use crate::store::entity::{
-    household_private, organisations, pairing_targets, pairings, users, villages,
+    household_private, organisations, pairing_members, pairing_targets, pairings, users, villages,
 };
 use crate::store::regions as region_store;
 
@@ -61,6 +61,8 @@ struct DemoPairing {
     helper_region: Option<&'static str>,
     helper_organisation: Option<&'static str>,
     targets: &'static [&'static str],
+    /// Organisations helping through it besides its helping side.
+    members: &'static [&'static str],
 }
 
 struct DemoVillage {
@@ -117,6 +119,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: Some("4401"),
         helper_organisation: Some(GUANGZHOU_OFFICE),
         targets: &["4414", "4418"],
+        members: &[ENTERPRISE],
     },
     DemoPairing {
         name: "深圳 → 河源、汕尾 对口帮扶",
@@ -124,6 +127,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: Some("4403"),
         helper_organisation: None,
         targets: &["4416", "4415"],
+        members: &[],
     },
     DemoPairing {
         name: "珠海 → 阳江、茂名 对口帮扶",
@@ -131,6 +135,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: Some("4404"),
         helper_organisation: None,
         targets: &["4417", "4409"],
+        members: &[],
     },
     DemoPairing {
         name: "佛山 → 湛江、云浮 对口帮扶",
@@ -138,6 +143,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: Some("4406"),
         helper_organisation: None,
         targets: &["4408", "4453"],
+        members: &[],
     },
     DemoPairing {
         name: "东莞 → 韶关、揭阳 对口帮扶",
@@ -145,6 +151,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: Some("4419"),
         helper_organisation: None,
         targets: &["4402", "4452"],
+        members: &[],
     },
     DemoPairing {
         name: "中山 → 肇庆、潮州 对口帮扶",
@@ -152,6 +159,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: Some("4420"),
         helper_organisation: None,
         targets: &["4412", "4451"],
+        members: &[],
     },
     DemoPairing {
         name: "万企帮万村：客都农业 ↔ 墩背村、杞园村",
@@ -159,6 +167,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: None,
         helper_organisation: Some(ENTERPRISE),
         targets: &["441426100200", "441426100201"],
+        members: &[],
     },
     DemoPairing {
         name: "定点扶贫：省某厅 ↔ 东台村",
@@ -166,6 +175,7 @@ const PAIRINGS: &[DemoPairing] = &[
         helper_region: None,
         helper_organisation: Some(DESIGNATED_UNIT),
         targets: &["441426101200"],
+        members: &[],
     },
 ];
 
@@ -473,6 +483,17 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
             pairing_targets::ActiveModel {
                 pairing_id: Set(created.id),
                 region_code: Set((*target).to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for member in pairing.members {
+            pairing_members::ActiveModel {
+                pairing_id: Set(created.id),
+                organisation_id: Set(organisation_id(&txn, member).await?),
+                added_by: Set(Some(admin_id)),
+                created_at: Set(now),
                 ..Default::default()
             }
             .insert(&txn)

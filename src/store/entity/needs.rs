@@ -55,6 +55,8 @@ pub enum Relation {
     Households,
     #[sea_orm(has_many = "super::need_events::Entity")]
     NeedEvents,
+    #[sea_orm(has_many = "super::need_invitations::Entity")]
+    NeedInvitations,
     #[sea_orm(has_many = "super::objections::Entity")]
     Objections,
     #[sea_orm(has_many = "super::photos::Entity")]
@@ -104,6 +106,12 @@ impl Related<super::households::Entity> for Entity {
 impl Related<super::need_events::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::NeedEvents.def()
+    }
+}
+
+impl Related<super::need_invitations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::NeedInvitations.def()
     }
 }
 

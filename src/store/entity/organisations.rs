@@ -23,6 +23,10 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::need_invitations::Entity")]
+    NeedInvitations,
+    #[sea_orm(has_many = "super::pairing_members::Entity")]
+    PairingMembers,
     #[sea_orm(has_many = "super::pairings::Entity")]
     Pairings,
     #[sea_orm(has_many = "super::pledges::Entity")]
@@ -53,6 +57,18 @@ pub enum Relation {
         on_delete = "SetNull"
     )]
     Users1,
+}
+
+impl Related<super::need_invitations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::NeedInvitations.def()
+    }
+}
+
+impl Related<super::pairing_members::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PairingMembers.def()
+    }
 }
 
 impl Related<super::pairings::Entity> for Entity {

@@ -21,6 +21,8 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::need_invitations::Entity")]
+    NeedInvitations,
     #[sea_orm(
         belongs_to = "super::organisations::Entity",
         from = "Column::HelperOrganisationId",
@@ -29,6 +31,8 @@ pub enum Relation {
         on_delete = "Restrict"
     )]
     Organisations,
+    #[sea_orm(has_many = "super::pairing_members::Entity")]
+    PairingMembers,
     #[sea_orm(has_many = "super::pairing_targets::Entity")]
     PairingTargets,
     #[sea_orm(
@@ -51,9 +55,21 @@ pub enum Relation {
     Users,
 }
 
+impl Related<super::need_invitations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::NeedInvitations.def()
+    }
+}
+
 impl Related<super::organisations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Organisations.def()
+    }
+}
+
+impl Related<super::pairing_members::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PairingMembers.def()
     }
 }
 

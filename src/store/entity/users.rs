@@ -38,8 +38,12 @@ pub enum Relation {
     MailDeliveries,
     #[sea_orm(has_many = "super::need_events::Entity")]
     NeedEvents,
+    #[sea_orm(has_many = "super::need_invitations::Entity")]
+    NeedInvitations,
     #[sea_orm(has_many = "super::notification_preferences::Entity")]
     NotificationPreferences,
+    #[sea_orm(has_many = "super::pairing_members::Entity")]
+    PairingMembers,
     #[sea_orm(has_many = "super::pairings::Entity")]
     Pairings,
     #[sea_orm(has_many = "super::photos::Entity")]
@@ -96,9 +100,21 @@ impl Related<super::need_events::Entity> for Entity {
     }
 }
 
+impl Related<super::need_invitations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::NeedInvitations.def()
+    }
+}
+
 impl Related<super::notification_preferences::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::NotificationPreferences.def()
+    }
+}
+
+impl Related<super::pairing_members::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PairingMembers.def()
     }
 }
 

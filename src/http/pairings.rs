@@ -1,0 +1,185 @@
+//! `/api/v1/pairings`: 结对 — the list anyone may read, set-up by administrators, management by
+//! coordinators, the coordination board, members and invitations to needs.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::auth::{Auth, RequestOrigin};
+use super::endpoint;
+use crate::error::{ApiError, ErrorBody};
+use crate::service::pairings::{
+    self, Board, InvitationView, NewInvitation, NewPairing, PairingChange, PairingView,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(endpoint("/pairings").get(list).post(create))
+        .service(endpoint("/pairings/{id}").get(show).patch(update))
+        .service(endpoint("/pairings/{id}/board").get(board))
+        .service(endpoint("/pairings/{id}/members").post(add_member))
+        .service(endpoint("/pairings/{id}/members/{organisation_id}").delete(remove_member))
+        .service(endpoint("/pairings/{id}/invitations").post(invite));
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PairingQuery {
+    /// `wanqi`, `duikou` or `dingdian`.
+    pub program: Option<String>,
+    /// Pairings helping this region, a region inside it or one around it.
+    pub region: Option<String>,
+}
+
+/// The pairings (public: 结对 relationships are announced).
+#[utoipa::path(get, path = "/api/v1/pairings", tag = "pairings", params(PairingQuery),
+    responses((status = 200, body = Vec<PairingView>), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<PairingQuery>,
+) -> Result<web::Json<Vec<PairingView>>, ApiError> {
+    Ok(web::Json(
+        pairings::list(&state, query.program.as_deref(), query.region.as_deref()).await?,
+    ))
+}
+
+/// One pairing.
+#[utoipa::path(get, path = "/api/v1/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
+    responses((status = 200, body = PairingView), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<PairingView>, ApiError> {
+    Ok(web::Json(pairings::show(&state, id.into_inner()).await?))
+}
+
+/// Set up a pairing (administrators).
+#[utoipa::path(post, path = "/api/v1/pairings", tag = "pairings", request_body = NewPairing,
+    responses((status = 201, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    body: web::Json<NewPairing>,
+) -> Result<HttpResponse, ApiError> {
+    let view = pairings::create(
+        &state,
+        &caller.0.actor,
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Change a pairing's name, end date, status or regions (its coordinators, administrators).
+#[utoipa::path(patch, path = "/api/v1/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
+    request_body = PairingChange,
+    responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<PairingChange>,
+) -> Result<web::Json<PairingView>, ApiError> {
+    Ok(web::Json(
+        pairings::update(
+            &state,
+            &caller.0.actor,
+            id.into_inner(),
+            body.into_inner(),
+            &caller.origin(&origin),
+        )
+        .await?,
+    ))
+}
+
+/// The coordination board: the pairing's figures, unpledged gaps, each member's pledges and
+/// deliveries, overdue pledges and invitations (its coordinators, administrators).
+#[utoipa::path(get, path = "/api/v1/pairings/{id}/board", tag = "pairings", params(("id" = i64, Path)),
+    responses((status = 200, body = Board), (status = 403, body = ErrorBody)))]
+pub async fn board(
+    state: web::Data<AppState>,
+    caller: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Board>, ApiError> {
+    Ok(web::Json(
+        pairings::board(&state, &caller.0.actor, id.into_inner()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub organisation_id: i64,
+}
+
+/// Add a verified organisation to those helping through the pairing (its coordinators,
+/// administrators); `409` if it is one already.
+#[utoipa::path(post, path = "/api/v1/pairings/{id}/members", tag = "pairings", params(("id" = i64, Path)),
+    request_body = NewMember,
+    responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn add_member(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<NewMember>,
+) -> Result<web::Json<PairingView>, ApiError> {
+    Ok(web::Json(
+        pairings::add_member(
+            &state,
+            &caller.0.actor,
+            id.into_inner(),
+            body.organisation_id,
+            &caller.origin(&origin),
+        )
+        .await?,
+    ))
+}
+
+/// Remove a member organisation (its coordinators, administrators).
+#[utoipa::path(delete, path = "/api/v1/pairings/{id}/members/{organisation_id}", tag = "pairings",
+    params(("id" = i64, Path), ("organisation_id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody)))]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, organisation_id) = path.into_inner();
+    pairings::remove_member(
+        &state,
+        &caller.0.actor,
+        id,
+        organisation_id,
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Invite a member organisation to pledge toward an open need in the pairing's regions (its
+/// coordinators); its people get a mail. Once per need and organisation (`409` after).
+#[utoipa::path(post, path = "/api/v1/pairings/{id}/invitations", tag = "pairings", params(("id" = i64, Path)),
+    request_body = NewInvitation,
+    responses((status = 201, body = InvitationView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn invite(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    id: web::Path<i64>,
+    body: web::Json<NewInvitation>,
+) -> Result<HttpResponse, ApiError> {
+    let invitation = pairings::invite(
+        &state,
+        &caller.0.actor,
+        id.into_inner(),
+        body.into_inner(),
+        &caller.origin(&origin),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(invitation))
+}

@@ -1,0 +1,368 @@
+//! `/api/v1/stats` (精准考核 figures), an organisation's dashboard, and the exports: an
+//! organisation's ledger (台账) and a region's needs, as CSV or XLSX.
+
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+use bytes_stream::ExportStream;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::{Auth, MaybeAuth};
+use super::endpoint;
+use crate::domain::authz::{Action, Target, authorize};
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::service::exports::{self, Export};
+use crate::service::pairings::{self, Dashboard};
+use crate::service::stats::{self, Figures, Scope};
+use crate::startup::AppState;
+use crate::store::regions as region_store;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(endpoint("/stats").get(figures))
+        .service(endpoint("/organisations/{id}/dashboard").get(dashboard))
+        .service(endpoint("/exports/ledger").get(export_ledger))
+        .service(endpoint("/exports/needs").get(export_needs));
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    /// A region (any level, 2 to 12 digits).
+    pub region: Option<String>,
+    /// An organisation (its people and administrators only).
+    pub org: Option<i64>,
+    /// A pairing.
+    pub pairing: Option<i64>,
+}
+
+/// What the figures are about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsScope {
+    /// `platform`, `region`, `organisation` or `pairing`.
+    pub kind: &'static str,
+    pub code: Option<String>,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Stats {
+    pub scope: StatsScope,
+    pub figures: Figures,
+    pub as_of: DateTime<Utc>,
+}
+
+/// Assessment figures (精准考核) of the platform, a region, an organisation or a pairing: at
+/// most one of `region`, `org`, `pairing`. Regions and pairings are public; an organisation's
+/// figures are its people's and the administrators'.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "stats", params(StatsQuery),
+    responses((status = 200, body = Stats), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn figures(
+    state: web::Data<AppState>,
+    caller: MaybeAuth,
+    query: web::Query<StatsQuery>,
+) -> Result<web::Json<Stats>, ApiError> {
+    let given = [
+        query.region.is_some(),
+        query.org.is_some(),
+        query.pairing.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            "give at most one of region, org and pairing",
+        ));
+    }
+    let (scope, about) = if let Some(code) = &query.region {
+        let code = RegionCode::parse(code)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}")))?;
+        let region = region_store::find(&state.db, &code)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::RegionNotFound, "no such region"))?;
+        (
+            Scope::Region(code.clone()),
+            StatsScope {
+                kind: "region",
+                code: Some(region.code),
+                id: None,
+                name: Some(region.name),
+            },
+        )
+    } else if let Some(org) = query.org {
+        let organisation = crate::service::organisations::find(&state.db, org)
+            .await?
+            .ok_or_else(|| ApiError::not_found("organisation"))?;
+        let allowed = caller.0.as_ref().is_some_and(|c| {
+            authorize(
+                &c.actor,
+                Action::ViewOrganisationLedger,
+                Target::Organisation(org),
+            )
+            .is_ok()
+        });
+        if !allowed {
+            return Err(ApiError::not_found("organisation"));
+        }
+        (
+            Scope::Organisation(org),
+            StatsScope {
+                kind: "organisation",
+                code: None,
+                id: Some(org),
+                name: Some(organisation.name),
+            },
+        )
+    } else if let Some(pairing) = query.pairing {
+        let view = pairings::show(&state, pairing).await?;
+        let targets = pairings::targets_of(&state.db, pairing).await?;
+        (
+            Scope::Pairing(targets),
+            StatsScope {
+                kind: "pairing",
+                code: None,
+                id: Some(pairing),
+                name: Some(view.name),
+            },
+        )
+    } else {
+        (
+            Scope::Platform,
+            StatsScope {
+                kind: "platform",
+                code: None,
+                id: None,
+                name: None,
+            },
+        )
+    };
+    let now = state.clock.now();
+    Ok(web::Json(Stats {
+        scope: about,
+        figures: stats::figures(&state.db, &scope, now).await?,
+        as_of: now,
+    }))
+}
+
+/// An organisation's dashboard: its pairings, the open needs in the regions they help, its
+/// pledged and delivered figures (its people, administrators).
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/dashboard", tag = "organisations", params(("id" = i64, Path)),
+    responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    caller: Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Dashboard>, ApiError> {
+    Ok(web::Json(
+        pairings::dashboard(&state, &caller.0.actor, id.into_inner()).await?,
+    ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    pub org: i64,
+    /// `csv` (default) or `xlsx`.
+    #[param(value_type = Option<String>)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsExportQuery {
+    /// Any level, 2 to 12 digits.
+    pub region: String,
+    /// `csv` (default) or `xlsx`.
+    #[param(value_type = Option<String>)]
+    pub format: Option<Format>,
+}
+
+/// An organisation's ledger (台账): every pledge it made and what came of it (its people,
+/// administrators). CSV is streamed page by page.
+#[utoipa::path(get, path = "/api/v1/exports/ledger", tag = "exports", params(LedgerQuery),
+    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+pub async fn export_ledger(
+    state: web::Data<AppState>,
+    caller: Auth,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !exports::organisation_exists(&state.db, query.org).await?
+        || authorize(
+            &caller.0.actor,
+            Action::ViewOrganisationLedger,
+            Target::Organisation(query.org),
+        )
+        .is_err()
+    {
+        return Err(ApiError::not_found("organisation"));
+    }
+    send(
+        state,
+        Export::Ledger(query.org),
+        query.format.unwrap_or(Format::Csv),
+    )
+    .await
+}
+
+/// A region's public needs, as the public sees them (anyone). CSV is streamed page by page.
+#[utoipa::path(get, path = "/api/v1/exports/needs", tag = "exports", params(NeedsExportQuery),
+    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 400, body = ErrorBody)))]
+pub async fn export_needs(
+    state: web::Data<AppState>,
+    query: web::Query<NeedsExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let code = RegionCode::parse(&query.region)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}")))?;
+    if region_store::find(&state.db, &code).await?.is_none() {
+        return Err(ApiError::new(ErrorCode::RegionNotFound, "no such region"));
+    }
+    send(
+        state,
+        Export::Needs(code),
+        query.format.unwrap_or(Format::Csv),
+    )
+    .await
+}
+
+async fn send(
+    state: web::Data<AppState>,
+    export: Export,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    let stem = export.file_stem();
+    match format {
+        Format::Xlsx => {
+            let bytes = exports::xlsx(&state.db, &export).await?;
+            Ok(HttpResponse::Ok()
+                .insert_header((
+                    CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ))
+                .insert_header((
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stem}.xlsx\""),
+                ))
+                .insert_header(("cache-control", "no-store"))
+                .body(bytes))
+        }
+        Format::Csv => Ok(HttpResponse::Ok()
+            .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.csv\""),
+            ))
+            .insert_header(("cache-control", "no-store"))
+            .streaming(ExportStream::new(state, export))),
+    }
+}
+
+mod bytes_stream {
+    //! The CSV of an export as a stream of chunks: the byte-order mark and header line, then
+    //! one chunk per page of rows, read only when the client is ready for it.
+
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use actix_web::web::{self, Bytes};
+    use futures_util::Stream;
+
+    use crate::error::ApiError;
+    use crate::service::exports::{self, Export};
+    use crate::startup::AppState;
+
+    type Page = Pin<Box<dyn Future<Output = Result<(Vec<u8>, Option<i64>), ApiError>>>>;
+
+    pub struct ExportStream {
+        state: web::Data<AppState>,
+        export: Export,
+        header_sent: bool,
+        pending: Option<Page>,
+        after: Option<i64>,
+    }
+
+    impl ExportStream {
+        pub fn new(state: web::Data<AppState>, export: Export) -> Self {
+            Self {
+                state,
+                export,
+                header_sent: false,
+                pending: None,
+                after: Some(0),
+            }
+        }
+    }
+
+    impl Stream for ExportStream {
+        type Item = Result<Bytes, actix_web::Error>;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            if !self.header_sent {
+                self.header_sent = true;
+                let headers: Vec<String> = self
+                    .export
+                    .headers()
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect();
+                let mut chunk = "\u{feff}".as_bytes().to_vec();
+                return Poll::Ready(Some(match exports::csv_chunk(&[headers]) {
+                    Ok(line) => {
+                        chunk.extend(line);
+                        Ok(Bytes::from(chunk))
+                    }
+                    Err(e) => Err(e.into()),
+                }));
+            }
+            if self.pending.is_none() {
+                let Some(after) = self.after else {
+                    return Poll::Ready(None);
+                };
+                let state = self.state.clone();
+                let export = self.export.clone();
+                self.pending = Some(Box::pin(async move {
+                    let (rows, last) = export.page(&state.db, after).await?;
+                    let lines: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|row| row.iter().map(exports::text_of).collect())
+                        .collect();
+                    Ok((exports::csv_chunk(&lines)?, last))
+                }));
+            }
+            let page = self.pending.as_mut().expect("set above");
+            match page.as_mut().poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(result) => {
+                    self.pending = None;
+                    match result {
+                        Ok((chunk, last)) => {
+                            self.after = last;
+                            if chunk.is_empty() && last.is_none() {
+                                Poll::Ready(None)
+                            } else {
+                                Poll::Ready(Some(Ok(Bytes::from(chunk))))
+                            }
+                        }
+                        Err(e) => {
+                            // The status line is sent: the client sees a cut-off download.
+                            tracing::error!(error = %e.message, "export failed mid-stream");
+                            self.after = None;
+                            Poll::Ready(Some(Err(e.into())))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Exports for people who report on paper: an organisation's ledger (台账, every pledge it made
+//! and what came of it, for the federation of industry and commerce) and a region's public
+//! needs, as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese)
+//! or XLSX. Headers are Chinese; money is yuan with two decimals, computed from integer fen.
+//!
+//! Rows are read a page at a time in key order: a CSV is streamed out page by page, an XLSX
+//! is written by a constant-memory worksheet (rows go to a temporary file as they come) and
+//! sent once its archive is complete.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::domain::need::{NeedStatus, Urgency};
+use crate::domain::pledge::PledgeStatus;
+use crate::domain::region::RegionCode;
+use crate::error::ApiError;
+use crate::mail::templates::place;
+use crate::service::needs::projection::{PublicContext, public_need, region_column, stored};
+use crate::store::entity::{needs, pledges};
+
+/// Rows read per page.
+const PAGE: u64 = 500;
+
+/// One cell of an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Money, in fen; shown as yuan with two decimals.
+    Yuan(i64),
+    /// A moment, shown in Beijing time.
+    Time(Option<DateTime<Utc>>),
+}
+
+/// What is exported.
+#[derive(Debug, Clone)]
+pub enum Export {
+    /// An organisation's pledges.
+    Ledger(i64),
+    /// A region's public needs.
+    Needs(RegionCode),
+}
+
+impl Export {
+    pub fn headers(&self) -> &'static [&'static str] {
+        match self {
+            Export::Ledger(_) => &[
+                "认捐编号",
+                "认捐时间",
+                "需求编号",
+                "需求标题",
+                "类别",
+                "地区",
+                "受益对象",
+                "认捐数量",
+                "单位",
+                "单位估值（元）",
+                "认捐价值（元）",
+                "状态",
+                "发货时间",
+                "承运方",
+                "运单号/凭证",
+                "实收数量",
+                "实收价值（元）",
+                "确认收到时间",
+                "致谢时间",
+            ],
+            Export::Needs(_) => &[
+                "需求编号",
+                "标题",
+                "类别",
+                "状态",
+                "紧急程度",
+                "地区",
+                "受益对象",
+                "单位",
+                "目标数量",
+                "已认捐数量",
+                "已收到数量",
+                "单位估值（元）",
+                "目标价值（元）",
+                "已收到价值（元）",
+                "截止时间",
+                "发布时间",
+            ],
+        }
+    }
+
+    /// A file name for the download (ASCII).
+    pub fn file_stem(&self) -> String {
+        match self {
+            Export::Ledger(id) => format!("ledger-organisation-{id}"),
+            Export::Needs(code) => format!("needs-{}", code.as_str()),
+        }
+    }
+
+    /// The rows after key `after`, at most one page; the key of the last row.
+    pub async fn page(
+        &self,
+        db: &DatabaseConnection,
+        after: i64,
+    ) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
+        match self {
+            Export::Ledger(org) => ledger_page(db, *org, after).await,
+            Export::Needs(region) => needs_page(db, region, after).await,
+        }
+    }
+}
+
+fn utc(t: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
+    t.map(|t| t.to_utc())
+}
+
+async fn ledger_page(
+    db: &DatabaseConnection,
+    org: i64,
+    after: i64,
+) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
+    let rows = pledges::Entity::find()
+        .filter(pledges::Column::OrganisationId.eq(org))
+        .filter(pledges::Column::Id.gt(after))
+        .order_by_asc(pledges::Column::Id)
+        .limit(PAGE)
+        .all(db)
+        .await?;
+    let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
+    let need_rows = needs::Entity::find()
+        .filter(needs::Column::Id.is_in(need_ids))
+        .all(db)
+        .await?;
+    let context = PublicContext::load(db, &need_rows).await?;
+    let mut cells = Vec::with_capacity(rows.len());
+    for pledge in &rows {
+        let need = need_rows
+            .iter()
+            .find(|n| n.id == pledge.need_id)
+            .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
+        let public = public_need(need, &context)?;
+        let status = stored(PledgeStatus::parse, &pledge.status, "pledge status")?;
+        let arrived = matches!(status, PledgeStatus::Received | PledgeStatus::Thanked);
+        let received = pledge.received_quantity.filter(|_| arrived);
+        cells.push(vec![
+            Cell::Int(pledge.id),
+            Cell::Time(Some(pledge.created_at.to_utc())),
+            Cell::Int(need.id),
+            Cell::Text(need.title.clone()),
+            Cell::Text(public.category.label_zh().to_owned()),
+            Cell::Text(place(&public.region_names)),
+            Cell::Text(public.beneficiary.summary.clone()),
+            Cell::Int(pledge.quantity),
+            Cell::Text(public.unit_label.clone()),
+            Cell::Yuan(need.unit_value_fen),
+            Cell::Yuan(pledge.quantity * need.unit_value_fen),
+            Cell::Text(status.label_zh().to_owned()),
+            Cell::Time(utc(pledge.shipped_at)),
+            Cell::Text(pledge.shipment_carrier.clone().unwrap_or_default()),
+            Cell::Text(pledge.shipment_reference.clone().unwrap_or_default()),
+            received.map(Cell::Int).unwrap_or(Cell::Text(String::new())),
+            received
+                .map(|q| Cell::Yuan(q * need.unit_value_fen))
+                .unwrap_or(Cell::Text(String::new())),
+            Cell::Time(utc(pledge.received_at)),
+            Cell::Time(utc(pledge.thanked_at)),
+        ]);
+    }
+    Ok((cells, rows.last().map(|p| p.id)))
+}
+
+async fn needs_page(
+    db: &DatabaseConnection,
+    region: &RegionCode,
+    after: i64,
+) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
+    let public_statuses = [
+        NeedStatus::InNotice,
+        NeedStatus::Suspended,
+        NeedStatus::Published,
+        NeedStatus::FullyPledged,
+        NeedStatus::Fulfilled,
+        NeedStatus::Closed,
+        NeedStatus::Expired,
+    ]
+    .map(NeedStatus::as_str);
+    let rows = needs::Entity::find()
+        .filter(region_column(region).eq(region.as_str()))
+        .filter(needs::Column::Status.is_in(public_statuses))
+        .filter(needs::Column::Id.gt(after))
+        .order_by_asc(needs::Column::Id)
+        .limit(PAGE)
+        .all(db)
+        .await?;
+    let last = rows.last().map(|n| n.id);
+    // An expired need that never went public stays private (the projection's own rule).
+    let rows: Vec<needs::Model> = rows
+        .into_iter()
+        .filter(crate::service::needs::is_public)
+        .collect();
+    let context = PublicContext::load(db, &rows).await?;
+    let mut cells = Vec::with_capacity(rows.len());
+    for need in &rows {
+        let public = public_need(need, &context)?;
+        let urgency = stored(Urgency::parse, &need.urgency, "urgency")?;
+        cells.push(vec![
+            Cell::Int(need.id),
+            Cell::Text(public.title.clone()),
+            Cell::Text(public.category_label.clone()),
+            Cell::Text(public.status.label_zh().to_owned()),
+            Cell::Text(urgency.label_zh().to_owned()),
+            Cell::Text(place(&public.region_names)),
+            Cell::Text(public.beneficiary.summary.clone()),
+            Cell::Text(public.unit_label.clone()),
+            Cell::Int(need.target_quantity),
+            Cell::Int(need.pledged_quantity),
+            Cell::Int(need.received_quantity),
+            Cell::Yuan(need.unit_value_fen),
+            Cell::Yuan(need.target_quantity * need.unit_value_fen),
+            Cell::Yuan(need.received_quantity * need.unit_value_fen),
+            Cell::Time(Some(need.deadline.to_utc())),
+            Cell::Time(utc(need.published_at)),
+        ]);
+    }
+    Ok((cells, last))
+}
+
+/// Fen as yuan with two decimals: `123456` → `1234.56`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", (fen / 100).abs(), (fen % 100).abs())
+}
+
+fn beijing(t: DateTime<Utc>) -> String {
+    let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    t.with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A cell as CSV text.
+pub fn text_of(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t.clone(),
+        Cell::Int(n) => n.to_string(),
+        Cell::Yuan(fen) => yuan(*fen),
+        Cell::Time(t) => t.map(beijing).unwrap_or_default(),
+    }
+}
+
+/// CSV lines of `rows` (RFC 4180 quoting).
+pub fn csv_chunk(rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row).map_err(ApiError::internal)?;
+    }
+    writer.into_inner().map_err(ApiError::internal)
+}
+
+/// The whole export as an XLSX workbook: a header row, frozen, and the rows page by page.
+pub async fn xlsx(db: &DatabaseConnection, export: &Export) -> Result<Vec<u8>, ApiError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("0.00");
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(ApiError::internal)?;
+    sheet
+        .set_name(match export {
+            Export::Ledger(_) => "台账",
+            Export::Needs(_) => "需求",
+        })
+        .map_err(ApiError::internal)?;
+    for (col, header) in export.headers().iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *header, &bold)
+            .map_err(ApiError::internal)?;
+        sheet
+            .set_column_width(col as u16, 14)
+            .map_err(ApiError::internal)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(ApiError::internal)?;
+    let mut row_index: u32 = 1;
+    let mut after = 0;
+    loop {
+        let (rows, last) = export.page(db, after).await?;
+        for row in &rows {
+            for (col, cell) in row.iter().enumerate() {
+                let col = col as u16;
+                match cell {
+                    Cell::Int(n) => sheet.write_number(row_index, col, *n as f64),
+                    // Exact to the fen: a fen count below 2^53 divided by 100 rounds back to it.
+                    Cell::Yuan(fen) => {
+                        sheet.write_number_with_format(row_index, col, *fen as f64 / 100.0, &money)
+                    }
+                    other => sheet.write_string(row_index, col, text_of(other)),
+                }
+                .map_err(ApiError::internal)?;
+            }
+            row_index += 1;
+        }
+        match last {
+            Some(id) => after = id,
+            None => break,
+        }
+    }
+    workbook.save_to_buffer().map_err(ApiError::internal)
+}
+
+/// The organisation a ledger belongs to exists (its name for the file).
+pub async fn organisation_exists(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    Ok(crate::store::entity::organisations::Entity::find_by_id(id)
+        .select_only()
+        .column(crate::store::entity::organisations::Column::Id)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fen_read_as_yuan_to_the_fen() {
+        assert_eq!(yuan(123_456), "1234.56");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(0), "0.00");
+        assert_eq!(yuan(-250), "-2.50");
+        assert_eq!(yuan(10_000_000_000), "100000000.00");
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let chunk = csv_chunk(&[vec!["a,b".into(), "说\"好\"".into(), "1.00".into()]]).unwrap();
+        assert_eq!(
+            String::from_utf8(chunk).unwrap(),
+            "\"a,b\",\"说\"\"好\"\"\",1.00\r\n"
+        );
+    }
+}

@@ -1,0 +1,1078 @@
+//! Pairings (结对) and what their people see: the list anyone may read, their set-up by
+//! administrators and management by their coordinators (period, status, regions, member
+//! organisations), the coordination board of a pairing (its figures, the unpledged gaps, each
+//! member's pledges and deliveries, the overdue pledges), invitations of a member to a need,
+//! and an organisation's own dashboard (its paired villages and their open needs).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, Statement, Value,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::need::NeedStatus;
+use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
+use crate::service::stats::{self, Figures, Scope, need_condition};
+use crate::startup::AppState;
+use crate::store::audit::{self, Origin};
+use crate::store::entity::{
+    need_invitations, needs, organisations, pairing_members, pairing_targets, pairings, user_roles,
+};
+use crate::store::outbox::{self, Message};
+use crate::store::regions as region_store;
+
+/// Open needs shown on a board or a dashboard, most urgent first.
+const GAPS_SHOWN: u64 = 100;
+
+/// A region named in a pairing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegionRef {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+}
+
+/// An organisation named in a pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OrganisationRef {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A pairing as anyone may see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PairingView {
+    pub id: i64,
+    #[schema(value_type = String, example = "duikou")]
+    pub program: Program,
+    /// e.g. `对口帮扶`
+    pub program_label: String,
+    pub name: String,
+    pub helper_organisation: Option<OrganisationRef>,
+    pub helper_region: Option<RegionRef>,
+    /// The regions it helps.
+    pub targets: Vec<RegionRef>,
+    /// Organisations that help through it besides its helping side.
+    pub members: Vec<OrganisationRef>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    /// `active` or `ended`.
+    pub status: String,
+    /// Active and within its period today.
+    pub in_force: bool,
+}
+
+/// A new pairing (administrators).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPairing {
+    /// `wanqi`, `duikou` or `dingdian`.
+    pub program: String,
+    pub name: String,
+    pub helper_organisation_id: Option<i64>,
+    /// The helping city of a 对口帮扶 pairing (4 digits).
+    pub helper_region_code: Option<String>,
+    /// The regions helped: villages (万企帮万村), cities or counties (对口帮扶), villages or
+    /// counties (定点扶贫).
+    pub targets: Vec<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// Changes to a pairing (its coordinators, administrators); fields left out stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PairingChange {
+    pub name: Option<String>,
+    /// `null` clears it (no end date).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub ends_on: Option<Option<NaiveDate>>,
+    /// `active` or `ended`.
+    pub status: Option<String>,
+    /// The regions helped, replacing the present ones.
+    pub targets: Option<Vec<String>>,
+}
+
+/// A field that may be given as `null`: `Some(None)`, where leaving it out is `None`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn parse_codes(field: &str, codes: &[String]) -> Result<Vec<RegionCode>, ApiError> {
+    let mut parsed = Vec::with_capacity(codes.len());
+    for code in codes {
+        parsed.push(
+            RegionCode::parse(code.trim())
+                .map_err(|e| ApiError::field(field, format!("`{code}`: {e}")))?,
+        );
+    }
+    parsed.sort();
+    parsed.dedup();
+    Ok(parsed)
+}
+
+fn shape_errors(errors: Vec<crate::domain::pairing::ShapeError>) -> ApiError {
+    let mut fields = FieldErrors::new();
+    for e in errors {
+        fields
+            .entry(e.field.to_owned())
+            .or_default()
+            .push(e.message);
+    }
+    ApiError::validation(fields)
+}
+
+async fn known_regions(
+    db: &impl ConnectionTrait,
+    field: &str,
+    codes: &[RegionCode],
+) -> Result<(), ApiError> {
+    let found: BTreeSet<String> = region_store::find_many(db, codes)
+        .await?
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
+    let missing: Vec<&str> = codes
+        .iter()
+        .map(RegionCode::as_str)
+        .filter(|c| !found.contains(*c))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            field,
+            format!("no such region: {}", missing.join(", ")),
+        ))
+    }
+}
+
+/// The views of `rows`, with their regions' names and organisations, in a few queries.
+async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<pairings::Model>,
+    today: NaiveDate,
+) -> Result<Vec<PairingView>, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let targets = pairing_targets::Entity::find()
+        .filter(pairing_targets::Column::PairingId.is_in(ids.clone()))
+        .order_by_asc(pairing_targets::Column::RegionCode)
+        .all(db)
+        .await?;
+    let members = pairing_members::Entity::find()
+        .filter(pairing_members::Column::PairingId.is_in(ids))
+        .order_by_asc(pairing_members::Column::Id)
+        .all(db)
+        .await?;
+    let mut codes: Vec<RegionCode> = targets
+        .iter()
+        .map(|t| t.region_code.clone())
+        .chain(rows.iter().filter_map(|p| p.helper_region_code.clone()))
+        .filter_map(|c| RegionCode::parse(&c).ok())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let regions: BTreeMap<String, RegionRef> = region_store::find_many(db, &codes)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let level = RegionCode::parse(&r.code)
+                .map(|c| c.level().as_str())
+                .unwrap_or("");
+            (
+                r.code.clone(),
+                RegionRef {
+                    code: r.code,
+                    name: r.name,
+                    level: level.to_owned(),
+                },
+            )
+        })
+        .collect();
+    let org_ids: BTreeSet<i64> = members
+        .iter()
+        .map(|m| m.organisation_id)
+        .chain(rows.iter().filter_map(|p| p.helper_organisation_id))
+        .collect();
+    let orgs: BTreeMap<i64, OrganisationRef> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(org_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| {
+            (
+                o.id,
+                OrganisationRef {
+                    id: o.id,
+                    name: o.name,
+                    kind: o.kind,
+                },
+            )
+        })
+        .collect();
+    let region = |code: &str| {
+        regions.get(code).cloned().unwrap_or(RegionRef {
+            code: code.to_owned(),
+            name: String::new(),
+            level: String::new(),
+        })
+    };
+    rows.into_iter()
+        .map(|p| {
+            let program = Program::parse(&p.program)
+                .ok_or_else(|| ApiError::internal(format!("unknown programme `{}`", p.program)))?;
+            let status = PairingStatus::parse(&p.status).unwrap_or(PairingStatus::Ended);
+            Ok(PairingView {
+                id: p.id,
+                program,
+                program_label: program.label_zh().to_owned(),
+                helper_organisation: p
+                    .helper_organisation_id
+                    .and_then(|id| orgs.get(&id).cloned()),
+                helper_region: p.helper_region_code.as_deref().map(region),
+                targets: targets
+                    .iter()
+                    .filter(|t| t.pairing_id == p.id)
+                    .map(|t| region(&t.region_code))
+                    .collect(),
+                members: members
+                    .iter()
+                    .filter(|m| m.pairing_id == p.id)
+                    .filter_map(|m| orgs.get(&m.organisation_id).cloned())
+                    .collect(),
+                in_force: in_force(status, p.starts_on, p.ends_on, today),
+                name: p.name,
+                starts_on: p.starts_on,
+                ends_on: p.ends_on,
+                status: p.status,
+            })
+        })
+        .collect()
+}
+
+fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(8)).date_naive()
+}
+
+/// The pairings, optionally of one programme or helping somewhere in `region`.
+pub async fn list(
+    app: &AppState,
+    program: Option<&str>,
+    region: Option<&str>,
+) -> Result<Vec<PairingView>, ApiError> {
+    let mut query = pairings::Entity::find().order_by_asc(pairings::Column::Id);
+    if let Some(program) = program {
+        let program = Program::parse(program).ok_or_else(|| {
+            ApiError::field("program", format!("must be one of {}", Program::codes()))
+        })?;
+        query = query.filter(pairings::Column::Program.eq(program.as_str()));
+    }
+    if let Some(region) = region {
+        let code =
+            RegionCode::parse(region).map_err(|e| ApiError::field("region", e.to_string()))?;
+        // Pairings helping the region, a region inside it, or one around it.
+        let inside =
+            Expr::col(pairing_targets::Column::RegionCode).like(format!("{}%", code.as_str()));
+        let around: Vec<String> = code
+            .lineage()
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        let ids: Vec<i64> = pairing_targets::Entity::find()
+            .select_only()
+            .column(pairing_targets::Column::PairingId)
+            .filter(
+                Condition::any()
+                    .add(inside)
+                    .add(pairing_targets::Column::RegionCode.is_in(around)),
+            )
+            .into_tuple()
+            .all(&app.db)
+            .await?;
+        query = query.filter(pairings::Column::Id.is_in(ids));
+    }
+    let rows = query.all(&app.db).await?;
+    views(&app.db, rows, beijing_today(app.clock.now())).await
+}
+
+async fn row(db: &impl ConnectionTrait, id: i64) -> Result<pairings::Model, ApiError> {
+    pairings::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pairing"))
+}
+
+pub async fn show(app: &AppState, id: i64) -> Result<PairingView, ApiError> {
+    let pairing = row(&app.db, id).await?;
+    one_view(&app.db, pairing, app.clock.now()).await
+}
+
+async fn one_view(
+    db: &impl ConnectionTrait,
+    pairing: pairings::Model,
+    now: DateTime<Utc>,
+) -> Result<PairingView, ApiError> {
+    views(db, vec![pairing], beijing_today(now))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a pairing without its view"))
+}
+
+/// The regions a pairing helps.
+pub async fn targets_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<RegionCode>, ApiError> {
+    Ok(pairing_targets::Entity::find()
+        .filter(pairing_targets::Column::PairingId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|t| RegionCode::parse(&t.region_code).ok())
+        .collect())
+}
+
+async fn helper_kind(
+    db: &impl ConnectionTrait,
+    org_id: Option<i64>,
+) -> Result<Option<String>, ApiError> {
+    match org_id {
+        None => Ok(None),
+        Some(id) => Ok(Some(
+            organisations::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|o| o.verified_at.is_some())
+                .ok_or_else(|| {
+                    ApiError::field("helper_organisation_id", "is not a verified organisation")
+                })?
+                .kind,
+        )),
+    }
+}
+
+async fn write_targets(
+    db: &impl ConnectionTrait,
+    pairing_id: i64,
+    targets: &[RegionCode],
+) -> Result<(), ApiError> {
+    pairing_targets::Entity::delete_many()
+        .filter(pairing_targets::Column::PairingId.eq(pairing_id))
+        .exec(db)
+        .await?;
+    let rows: Vec<pairing_targets::ActiveModel> = targets
+        .iter()
+        .map(|t| pairing_targets::ActiveModel {
+            pairing_id: Set(pairing_id),
+            region_code: Set(t.as_str().to_owned()),
+            ..Default::default()
+        })
+        .collect();
+    pairing_targets::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+fn checked_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if !(2..=100).contains(&name.chars().count()) {
+        return Err(ApiError::field("name", "must be 2 to 100 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+/// Sets up a pairing (administrators).
+pub async fn create(
+    app: &AppState,
+    actor: &Actor,
+    new: NewPairing,
+    origin: &Origin,
+) -> Result<PairingView, ApiError> {
+    authorize(actor, Action::CreatePairing, Target::Platform).map_err(|_| ApiError::forbidden())?;
+    let program = Program::parse(&new.program).ok_or_else(|| {
+        ApiError::field("program", format!("must be one of {}", Program::codes()))
+    })?;
+    let name = checked_name(&new.name)?;
+    let targets = parse_codes("targets", &new.targets)?;
+    let helper_region = new
+        .helper_region_code
+        .as_deref()
+        .map(|c| {
+            RegionCode::parse(c).map_err(|e| ApiError::field("helper_region_code", e.to_string()))
+        })
+        .transpose()?;
+    let kind = helper_kind(&app.db, new.helper_organisation_id).await?;
+    check_shape(&PairingShape {
+        program,
+        helper_organisation_kind: kind.as_deref(),
+        helper_region: helper_region.as_ref(),
+        targets: &targets,
+        starts_on: new.starts_on,
+        ends_on: new.ends_on,
+    })
+    .map_err(shape_errors)?;
+    known_regions(&app.db, "targets", &targets).await?;
+    if let Some(helper) = &helper_region {
+        known_regions(&app.db, "helper_region_code", std::slice::from_ref(helper)).await?;
+    }
+    let now = app.clock.now().fixed_offset();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let pairing = pairings::ActiveModel {
+        program: Set(program.as_str().to_owned()),
+        name: Set(name),
+        helper_organisation_id: Set(new.helper_organisation_id),
+        helper_region_code: Set(helper_region.map(|c| c.as_str().to_owned())),
+        starts_on: Set(new.starts_on),
+        ends_on: Set(new.ends_on),
+        status: Set(PairingStatus::Active.as_str().to_owned()),
+        created_by: Set(Some(actor.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    write_targets(&txn, pairing.id, &targets).await?;
+    audit::record(
+        &txn,
+        origin,
+        "pairing.create",
+        "pairing",
+        pairing.id,
+        None,
+        None,
+    )
+    .await?;
+    let view = one_view(&txn, pairing, app.clock.now()).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Changes a pairing's name, period end, status or regions (its coordinators, administrators).
+pub async fn update(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    change: PairingChange,
+    origin: &Origin,
+) -> Result<PairingView, ApiError> {
+    let pairing = row(&app.db, id).await?;
+    authorize(actor, Action::ManagePairing, Target::Pairing(id))
+        .map_err(|_| ApiError::forbidden())?;
+    let program =
+        Program::parse(&pairing.program).ok_or_else(|| ApiError::internal("unknown programme"))?;
+    let status = change
+        .status
+        .as_deref()
+        .map(|s| {
+            PairingStatus::parse(s).ok_or_else(|| {
+                ApiError::field(
+                    "status",
+                    format!("must be one of {}", PairingStatus::codes()),
+                )
+            })
+        })
+        .transpose()?;
+    let name = change.name.as_deref().map(checked_name).transpose()?;
+    let targets = change
+        .targets
+        .as_deref()
+        .map(|t| parse_codes("targets", t))
+        .transpose()?;
+    let current_targets = targets_of(&app.db, id).await?;
+    let helper_region = pairing
+        .helper_region_code
+        .as_deref()
+        .and_then(|c| RegionCode::parse(c).ok());
+    let kind = helper_kind(&app.db, pairing.helper_organisation_id)
+        .await
+        .ok()
+        .flatten();
+    let ends_on = change.ends_on.unwrap_or(pairing.ends_on);
+    check_shape(&PairingShape {
+        program,
+        helper_organisation_kind: kind.as_deref(),
+        helper_region: helper_region.as_ref(),
+        targets: targets.as_deref().unwrap_or(&current_targets),
+        starts_on: pairing.starts_on,
+        ends_on,
+    })
+    .map_err(shape_errors)?;
+    if let Some(targets) = &targets {
+        known_regions(&app.db, "targets", targets).await?;
+    }
+    let txn = crate::store::begin_write(&app.db).await?;
+    let mut active: pairings::ActiveModel = pairing.into();
+    if let Some(name) = name {
+        active.name = Set(name);
+    }
+    if let Some(status) = status {
+        active.status = Set(status.as_str().to_owned());
+    }
+    active.ends_on = Set(ends_on);
+    active.updated_at = Set(app.clock.now().fixed_offset());
+    let pairing = active.update(&txn).await?;
+    if let Some(targets) = &targets {
+        write_targets(&txn, id, targets).await?;
+    }
+    audit::record(&txn, origin, "pairing.update", "pairing", id, None, None).await?;
+    let view = one_view(&txn, pairing, app.clock.now()).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Adds a verified organisation to those helping through the pairing.
+pub async fn add_member(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    organisation_id: i64,
+    origin: &Origin,
+) -> Result<PairingView, ApiError> {
+    let pairing = row(&app.db, id).await?;
+    authorize(actor, Action::ManagePairing, Target::Pairing(id))
+        .map_err(|_| ApiError::forbidden())?;
+    organisations::Entity::find_by_id(organisation_id)
+        .one(&app.db)
+        .await?
+        .filter(|o| o.verified_at.is_some())
+        .ok_or_else(|| ApiError::field("organisation_id", "is not a verified organisation"))?;
+    let txn = crate::store::begin_write(&app.db).await?;
+    let inserted = pairing_members::ActiveModel {
+        pairing_id: Set(id),
+        organisation_id: Set(organisation_id),
+        added_by: Set(Some(actor.user_id)),
+        created_at: Set(app.clock.now().fixed_offset()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "the organisation is a member already",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(
+        &txn,
+        origin,
+        "pairing.add_member",
+        "pairing",
+        id,
+        None,
+        Some(serde_json::json!({ "organisation_id": organisation_id })),
+    )
+    .await?;
+    let view = one_view(&txn, pairing, app.clock.now()).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Removes an organisation from those helping through the pairing.
+pub async fn remove_member(
+    app: &AppState,
+    actor: &Actor,
+    id: i64,
+    organisation_id: i64,
+    origin: &Origin,
+) -> Result<(), ApiError> {
+    row(&app.db, id).await?;
+    authorize(actor, Action::ManagePairing, Target::Pairing(id))
+        .map_err(|_| ApiError::forbidden())?;
+    let txn = crate::store::begin_write(&app.db).await?;
+    let removed = pairing_members::Entity::delete_many()
+        .filter(pairing_members::Column::PairingId.eq(id))
+        .filter(pairing_members::Column::OrganisationId.eq(organisation_id))
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(ApiError::not_found("member"));
+    }
+    audit::record(
+        &txn,
+        origin,
+        "pairing.remove_member",
+        "pairing",
+        id,
+        None,
+        Some(serde_json::json!({ "organisation_id": organisation_id })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What one member organisation did in the pairing's regions.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MemberFigures {
+    pub organisation: OrganisationRef,
+    pub pledges: i64,
+    pub pledged_value_fen: i64,
+    pub delivered_value_fen: i64,
+    pub overdue: i64,
+}
+
+/// A pledge past its ship-by date and not yet received.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverduePledge {
+    pub pledge_id: i64,
+    pub need_id: i64,
+    pub need_title: String,
+    /// The name the donor shows.
+    pub donor: String,
+    pub organisation_id: Option<i64>,
+    pub quantity: i64,
+    pub status: String,
+    pub due_at: DateTime<Utc>,
+}
+
+/// An invitation of a member to a need.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InvitationView {
+    pub id: i64,
+    pub need_id: i64,
+    pub organisation_id: i64,
+    pub message: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A pairing's coordination board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Board {
+    pub pairing: PairingView,
+    pub figures: Figures,
+    /// Open needs in its regions (published, something left), most urgent and nearest
+    /// deadline first; at most 100.
+    pub gaps: Vec<PublicNeed>,
+    /// Open needs in all, and what they still lack (fen).
+    pub gaps_total: i64,
+    pub gaps_value_fen: i64,
+    /// Each member (and the helping organisation), with its pledges in the pairing's regions.
+    pub members: Vec<MemberFigures>,
+    pub overdue: Vec<OverduePledge>,
+    pub invitations: Vec<InvitationView>,
+}
+
+/// The open needs of a scope, most urgent first: up to [`GAPS_SHOWN`], with how many and how
+/// much in all.
+async fn gaps(
+    db: &impl ConnectionTrait,
+    targets: &[RegionCode],
+) -> Result<(Vec<PublicNeed>, i64, i64), ApiError> {
+    if targets.is_empty() {
+        return Ok((Vec::new(), 0, 0));
+    }
+    let mut within = Condition::any();
+    for target in targets {
+        within = within
+            .add(crate::service::needs::projection::region_column(target).eq(target.as_str()));
+    }
+    let open = Condition::all()
+        .add(within)
+        .add(needs::Column::Status.eq(NeedStatus::Published.as_str()))
+        .add(
+            Expr::col(needs::Column::PledgedQuantity).lt(Expr::col(needs::Column::TargetQuantity)),
+        );
+    let rows = needs::Entity::find()
+        .filter(open.clone())
+        .order_by_desc(Expr::cust(
+            "CASE urgency WHEN 'critical' THEN 2 WHEN 'urgent' THEN 1 ELSE 0 END",
+        ))
+        .order_by_asc(needs::Column::Deadline)
+        .order_by_asc(needs::Column::Id)
+        .limit(GAPS_SHOWN)
+        .all(db)
+        .await?;
+    let (total, value): (i64, Option<i64>) = needs::Entity::find()
+        .select_only()
+        .column_as(Expr::col(needs::Column::Id).count(), "total")
+        .column_as(
+            Expr::cust(
+                "CAST(SUM((target_quantity - pledged_quantity) * unit_value_fen) AS BIGINT)",
+            ),
+            "value",
+        )
+        .filter(open)
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((0, None));
+    let context = PublicContext::load(db, &rows).await?;
+    let gaps = rows
+        .iter()
+        .map(|n| public_need(n, &context))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((gaps, total, value.unwrap_or(0)))
+}
+
+/// The coordination board of a pairing (its coordinators, administrators).
+pub async fn board(app: &AppState, actor: &Actor, id: i64) -> Result<Board, ApiError> {
+    let pairing = row(&app.db, id).await?;
+    authorize(actor, Action::ViewCoordinationBoard, Target::Pairing(id))
+        .map_err(|_| ApiError::forbidden())?;
+    let now = app.clock.now();
+    let view = one_view(&app.db, pairing, now).await?;
+    let targets = targets_of(&app.db, id).await?;
+    let scope = Scope::Pairing(targets.clone());
+    let figures = stats::figures(&app.db, &scope, now).await?;
+    let (gaps, gaps_total, gaps_value_fen) = gaps(&app.db, &targets).await?;
+
+    let mut organisations: Vec<OrganisationRef> =
+        view.helper_organisation.iter().cloned().collect();
+    organisations.extend(view.members.iter().cloned());
+    organisations.dedup_by_key(|o| o.id);
+    let members = member_figures(&app.db, &scope, &organisations, now).await?;
+    let overdue = overdue(&app.db, &scope, now).await?;
+    let invitations = need_invitations::Entity::find()
+        .filter(need_invitations::Column::PairingId.eq(id))
+        .order_by_desc(need_invitations::Column::Id)
+        .limit(50)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|i| InvitationView {
+            id: i.id,
+            need_id: i.need_id,
+            organisation_id: i.organisation_id,
+            message: i.message,
+            created_at: i.created_at.to_utc(),
+        })
+        .collect();
+    Ok(Board {
+        pairing: view,
+        figures,
+        gaps,
+        gaps_total,
+        gaps_value_fen,
+        members,
+        overdue,
+        invitations,
+    })
+}
+
+/// Each organisation's pledges in the scope, aggregated by the database in one grouped query.
+async fn member_figures(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    organisations: &[OrganisationRef],
+    now: DateTime<Utc>,
+) -> Result<Vec<MemberFigures>, ApiError> {
+    if organisations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let (needs_where, mut values) = need_condition(scope);
+    let placeholders = vec!["?"; organisations.len()].join(", ");
+    values.extend(organisations.iter().map(|o| Value::from(o.id)));
+    values.push(now.fixed_offset().into());
+    let sql = format!(
+        "SELECT p.organisation_id AS organisation_id, COUNT(*) AS pledges, \
+         CAST(SUM(CASE WHEN p.status IN ('pledged', 'shipped', 'received', 'thanked') THEN \
+           (CASE WHEN p.status IN ('received', 'thanked') THEN p.received_quantity ELSE p.quantity END) * n.unit_value_fen \
+           ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
+         CAST(SUM(CASE WHEN p.status IN ('received', 'thanked') THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
+         CAST(SUM(CASE WHEN p.status IN ('pledged', 'shipped') AND p.due_at < ? THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+         FROM pledges p JOIN needs n ON n.id = p.need_id \
+         WHERE {needs_where} AND p.organisation_id IN ({placeholders}) GROUP BY p.organisation_id"
+    );
+    // The `due_at < ?` value comes first in the text: move it to its place.
+    let due = values.pop().expect("pushed above");
+    values.insert(0, due);
+    let rows = db.query_all_raw(numbered(backend, sql, values)).await?;
+    let mut by_org: BTreeMap<i64, (i64, i64, i64, i64)> = BTreeMap::new();
+    for row in rows {
+        let id: i64 = row.try_get("", "organisation_id")?;
+        let get = |c: &str| row.try_get::<Option<i64>>("", c).map(|v| v.unwrap_or(0));
+        by_org.insert(
+            id,
+            (
+                get("pledges")?,
+                get("pledged_value_fen")?,
+                get("delivered_value_fen")?,
+                get("overdue")?,
+            ),
+        );
+    }
+    Ok(organisations
+        .iter()
+        .map(|o| {
+            let (pledges, pledged, delivered, overdue) =
+                by_org.get(&o.id).copied().unwrap_or_default();
+            MemberFigures {
+                organisation: o.clone(),
+                pledges,
+                pledged_value_fen: pledged,
+                delivered_value_fen: delivered,
+                overdue,
+            }
+        })
+        .collect())
+}
+
+fn numbered(backend: sea_orm::DatabaseBackend, sql: String, values: Vec<Value>) -> Statement {
+    let text = if backend == sea_orm::DatabaseBackend::Postgres {
+        let mut out = String::with_capacity(sql.len());
+        let mut n = 0;
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else {
+        sql
+    };
+    Statement::from_sql_and_values(backend, text, values)
+}
+
+async fn overdue(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> Result<Vec<OverduePledge>, ApiError> {
+    let backend = db.get_database_backend();
+    let (needs_where, mut values) = need_condition(scope);
+    values.insert(0, now.fixed_offset().into());
+    let sql = format!(
+        "SELECT p.id AS pledge_id, n.id AS need_id, n.title AS need_title, \
+         COALESCE(p.display_name, '爱心人士') AS donor, p.organisation_id AS organisation_id, \
+         p.quantity AS quantity, p.status AS status, p.due_at AS due_at \
+         FROM pledges p JOIN needs n ON n.id = p.need_id \
+         WHERE p.status IN ('pledged', 'shipped') AND p.due_at < ? AND {needs_where} \
+         ORDER BY p.due_at, p.id LIMIT 100"
+    );
+    let rows = db.query_all_raw(numbered(backend, sql, values)).await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(OverduePledge {
+                pledge_id: row.try_get("", "pledge_id")?,
+                need_id: row.try_get("", "need_id")?,
+                need_title: row.try_get("", "need_title")?,
+                donor: row.try_get("", "donor")?,
+                organisation_id: row.try_get("", "organisation_id")?,
+                quantity: row.try_get("", "quantity")?,
+                status: row.try_get("", "status")?,
+                due_at: row
+                    .try_get::<chrono::DateTime<chrono::FixedOffset>>("", "due_at")?
+                    .to_utc(),
+            })
+        })
+        .collect()
+}
+
+/// An invitation to a need, as asked for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    pub need_id: i64,
+    pub organisation_id: i64,
+    /// A word from the coordinator, sent with the invitation (at most 500 characters).
+    pub message: Option<String>,
+}
+
+/// Invites a member organisation of the pairing to pledge toward an open need in its regions;
+/// the organisation's people are mailed. Once per need and organisation.
+pub async fn invite(
+    app: &AppState,
+    actor: &Actor,
+    pairing_id: i64,
+    new: NewInvitation,
+    origin: &Origin,
+) -> Result<InvitationView, ApiError> {
+    let pairing = row(&app.db, pairing_id).await?;
+    let need = needs::Entity::find_by_id(new.need_id)
+        .one(&app.db)
+        .await?
+        .filter(crate::service::needs::is_public)
+        .ok_or_else(|| ApiError::field("need_id", "is not a public need"))?;
+    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    let targets = targets_of(&app.db, pairing_id).await?;
+    if !targets.iter().any(|t| t.contains(&village)) {
+        return Err(ApiError::field(
+            "need_id",
+            "is not in the pairing's regions",
+        ));
+    }
+    authorize(actor, Action::InviteToNeed, Target::Region(&village))
+        .map_err(|_| ApiError::forbidden())?;
+    if need.status != NeedStatus::Published.as_str()
+        || need.pledged_quantity >= need.target_quantity
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            "only a published need with something left to pledge takes invitations",
+        ));
+    }
+    let is_member = pairing.helper_organisation_id == Some(new.organisation_id)
+        || pairing_members::Entity::find()
+            .filter(pairing_members::Column::PairingId.eq(pairing_id))
+            .filter(pairing_members::Column::OrganisationId.eq(new.organisation_id))
+            .one(&app.db)
+            .await?
+            .is_some();
+    if !is_member {
+        return Err(ApiError::field(
+            "organisation_id",
+            "is not a member of the pairing",
+        ));
+    }
+    let message = new
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned);
+    if message.as_ref().is_some_and(|m| m.chars().count() > 500) {
+        return Err(ApiError::field("message", "must be at most 500 characters"));
+    }
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let inserted = need_invitations::ActiveModel {
+        pairing_id: Set(pairing_id),
+        need_id: Set(need.id),
+        organisation_id: Set(new.organisation_id),
+        invited_by: Set(Some(actor.user_id)),
+        message: Set(message),
+        created_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let invitation = match inserted {
+        Ok(i) => i,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "the organisation was invited to this need already",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &txn,
+        origin,
+        "pairing.invite",
+        "need",
+        need.id,
+        Some(&need.village_code),
+        Some(
+            serde_json::json!({ "organisation_id": new.organisation_id, "pairing_id": pairing_id }),
+        ),
+    )
+    .await?;
+    outbox::enqueue(
+        &txn,
+        &Message::MailNeedInvitation {
+            invitation_id: invitation.id,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(InvitationView {
+        id: invitation.id,
+        need_id: invitation.need_id,
+        organisation_id: invitation.organisation_id,
+        message: invitation.message,
+        created_at: invitation.created_at.to_utc(),
+    })
+}
+
+/// An organisation's own view: its pairings, the villages and regions they help and the open
+/// needs there, and its figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Dashboard {
+    pub organisation: OrganisationRef,
+    /// Pairings it helps through (as the helping side or a member).
+    pub pairings: Vec<PairingView>,
+    /// Open needs in the regions those pairings help, most urgent first (at most 100).
+    pub open_needs: Vec<PublicNeed>,
+    pub open_needs_total: i64,
+    pub open_needs_value_fen: i64,
+    /// Its pledges and what they delivered.
+    pub figures: Figures,
+}
+
+/// The dashboard of an organisation (its people, administrators).
+pub async fn dashboard(app: &AppState, actor: &Actor, org_id: i64) -> Result<Dashboard, ApiError> {
+    let org = organisations::Entity::find_by_id(org_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    authorize(
+        actor,
+        Action::ViewOrganisationLedger,
+        Target::Organisation(org_id),
+    )
+    .map_err(|_| ApiError::not_found("organisation"))?;
+    let member_of: Vec<i64> = pairing_members::Entity::find()
+        .select_only()
+        .column(pairing_members::Column::PairingId)
+        .filter(pairing_members::Column::OrganisationId.eq(org_id))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let rows = pairings::Entity::find()
+        .filter(
+            Condition::any()
+                .add(pairings::Column::HelperOrganisationId.eq(org_id))
+                .add(pairings::Column::Id.is_in(member_of)),
+        )
+        .order_by_asc(pairings::Column::Id)
+        .all(&app.db)
+        .await?;
+    let now = app.clock.now();
+    let pairings = views(&app.db, rows, beijing_today(now)).await?;
+    let mut regions: Vec<RegionCode> = pairings
+        .iter()
+        .filter(|p| p.in_force)
+        .flat_map(|p| p.targets.iter())
+        .filter_map(|t| RegionCode::parse(&t.code).ok())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let (open_needs, open_needs_total, open_needs_value_fen) = gaps(&app.db, &regions).await?;
+    let figures = stats::figures(&app.db, &Scope::Organisation(org_id), now).await?;
+    Ok(Dashboard {
+        organisation: OrganisationRef {
+            id: org.id,
+            name: org.name,
+            kind: org.kind,
+        },
+        pairings,
+        open_needs,
+        open_needs_total,
+        open_needs_value_fen,
+        figures,
+    })
+}
+
+/// The users who act for an organisation (its administrators and members).
+pub async fn people_of(db: &impl ConnectionTrait, org_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    user_roles::Entity::find()
+        .select_only()
+        .column(user_roles::Column::UserId)
+        .filter(user_roles::Column::OrganisationId.eq(org_id))
+        .filter(user_roles::Column::Role.is_in([Role::OrgAdmin.as_str(), Role::OrgMember.as_str()]))
+        .into_tuple()
+        .all(db)
+        .await
+}

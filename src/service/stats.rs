@@ -1,0 +1,410 @@
+//! Assessment figures (精准考核) for the platform, a region, an organisation or a pairing: how
+//! many needs went public and how many were fully pledged and fulfilled, how long they waited
+//! for their first pledge and for everything to arrive, what was pledged and delivered (in fen,
+//! exact), the households and villages reached, the pledges overdue, and the same month by
+//! month. Every figure is an aggregate computed by the database over indexed columns; no need
+//! or pledge row is loaded into memory.
+//!
+//! Definitions, so that anyone can check them against the raw data:
+//! - a need counts once it went public and was published (`published_at` set), whatever it is
+//!   now; it is *fully pledged* when fully pledged, fulfilled or closed, *fulfilled* when
+//!   fulfilled or closed, *open* when published with something left;
+//! - a pledge's value is its quantity times the need's value per unit; a pledge *pledged* is
+//!   one not cancelled or expired (a received one counts what arrived), *delivered* what
+//!   arrived;
+//! - *overdue*: pledged or shipped, not yet received, and past its ship-by date;
+//! - a household or village is *reached* when something pledged to one of its needs arrived;
+//! - days to first pledge run from publication to the first pledge; days to fulfilment from
+//!   publication to the moment the last unit arrived; each is the median over the needs that
+//!   got there;
+//! - months are Beijing time (UTC+8).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::region::{Level, RegionCode};
+
+/// What the figures are about.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    Platform,
+    /// The needs in a region (any level).
+    Region(RegionCode),
+    /// The needs an organisation pledged to, and its own pledges.
+    Organisation(i64),
+    /// The needs in the regions a pairing helps.
+    Pairing(Vec<RegionCode>),
+}
+
+/// The figures.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Figures {
+    pub needs: NeedFigures,
+    pub pledges: PledgeFigures,
+    /// Households with something delivered to one of their needs.
+    pub households_reached: i64,
+    /// Villages with something delivered to one of their needs.
+    pub villages_reached: i64,
+    /// Median days from publication to the first pledge; none before any need had one.
+    pub median_days_to_first_pledge: Option<f64>,
+    /// Median days from publication to fulfilment; none before any need was fulfilled.
+    pub median_days_to_fulfilment: Option<f64>,
+    /// Month by month (Beijing time), oldest first.
+    pub series: Vec<Month>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct NeedFigures {
+    pub published: i64,
+    pub fully_pledged: i64,
+    pub fulfilled: i64,
+    /// Published with something left to pledge.
+    pub open: i64,
+    /// Fully pledged ÷ published (0 with nothing published), to 4 decimals.
+    pub fully_pledged_rate: f64,
+    /// Fulfilled ÷ published, to 4 decimals.
+    pub fulfilled_rate: f64,
+    /// What the published needs are worth, in fen.
+    pub target_value_fen: i64,
+    /// What the open needs still lack, in fen.
+    pub open_value_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PledgeFigures {
+    /// Pledges made, in any status.
+    pub made: i64,
+    pub pledged_value_fen: i64,
+    pub delivered_value_fen: i64,
+    pub overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Month {
+    /// `2026-11`
+    pub month: String,
+    pub needs_published: i64,
+    /// Value of the pledges made that month and still standing.
+    pub pledged_value_fen: i64,
+    /// Value delivered that month.
+    pub delivered_value_fen: i64,
+}
+
+/// A statement written with `?` placeholders, numbered for PostgreSQL.
+struct Sql {
+    backend: DatabaseBackend,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn statement(self) -> Statement {
+        let text = if self.backend == DatabaseBackend::Postgres {
+            let mut numbered = String::with_capacity(self.text.len());
+            let mut n = 0;
+            for c in self.text.chars() {
+                if c == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(c);
+                }
+            }
+            numbered
+        } else {
+            self.text
+        };
+        Statement::from_sql_and_values(self.backend, text, self.values)
+    }
+}
+
+/// The column of `needs` holding a region code of `level`.
+pub fn region_column(level: Level) -> &'static str {
+    match level {
+        Level::Province => "province_code",
+        Level::City => "city_code",
+        Level::County => "county_code",
+        Level::Town => "town_code",
+        Level::Village => "village_code",
+    }
+}
+
+/// `needs n` restricted to the scope: the condition and its values.
+pub fn need_condition(scope: &Scope) -> (String, Vec<Value>) {
+    match scope {
+        Scope::Platform => ("1 = 1".to_owned(), Vec::new()),
+        Scope::Region(code) => (
+            format!("n.{} = ?", region_column(code.level())),
+            vec![code.as_str().into()],
+        ),
+        Scope::Organisation(id) => (
+            "n.id IN (SELECT need_id FROM pledges WHERE organisation_id = ?)".to_owned(),
+            vec![(*id).into()],
+        ),
+        Scope::Pairing(targets) if targets.is_empty() => ("1 = 0".to_owned(), Vec::new()),
+        Scope::Pairing(targets) => {
+            let alternatives: Vec<String> = targets
+                .iter()
+                .map(|t| format!("n.{} = ?", region_column(t.level())))
+                .collect();
+            (
+                format!("({})", alternatives.join(" OR ")),
+                targets.iter().map(|t| t.as_str().into()).collect(),
+            )
+        }
+    }
+}
+
+/// `pledges p` restricted to the scope's pledges (an organisation's own).
+fn pledge_condition(scope: &Scope) -> (String, Vec<Value>) {
+    match scope {
+        Scope::Organisation(id) => ("p.organisation_id = ?".to_owned(), vec![(*id).into()]),
+        _ => ("1 = 1".to_owned(), Vec::new()),
+    }
+}
+
+/// Seconds from `earlier` to `later`, both timestamp columns.
+fn seconds_between(backend: DatabaseBackend, later: &str, earlier: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("EXTRACT(EPOCH FROM ({later} - {earlier}))"),
+        _ => format!("((julianday({later}) - julianday({earlier})) * 86400.0)"),
+    }
+}
+
+/// The month (Beijing time) of a timestamp column, as `YYYY-MM`.
+fn month_of(backend: DatabaseBackend, column: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => {
+            format!("to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')")
+        }
+        _ => format!("strftime('%Y-%m', {column}, '+8 hours')"),
+    }
+}
+
+/// A pledge still standing, and what it is worth, as SQL over `p` and `n`.
+const STANDING: &str = "p.status IN ('pledged', 'shipped', 'received', 'thanked')";
+const ARRIVED: &str = "p.status IN ('received', 'thanked')";
+const PLEDGE_VALUE: &str = "(CASE WHEN p.status IN ('received', 'thanked') \
+                            THEN p.received_quantity ELSE p.quantity END) * n.unit_value_fen";
+
+fn int(row: &QueryResult, column: &str) -> Result<i64, DbErr> {
+    Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0))
+}
+
+/// The figures of `scope`, as of `now` (for what is overdue).
+pub async fn figures(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> Result<Figures, DbErr> {
+    let backend = db.get_database_backend();
+    let (needs_where, need_values) = need_condition(scope);
+    let (pledges_where, pledge_values) = pledge_condition(scope);
+    let both = || [need_values.clone(), pledge_values.clone()].concat();
+
+    let needs_row = query_one(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT COUNT(*) AS published, \
+                 CAST(SUM(CASE WHEN n.status IN ('fully_pledged', 'fulfilled', 'closed') THEN 1 ELSE 0 END) AS BIGINT) AS fully_pledged, \
+                 CAST(SUM(CASE WHEN n.status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END) AS BIGINT) AS fulfilled, \
+                 CAST(SUM(CASE WHEN n.status = 'published' AND n.pledged_quantity < n.target_quantity THEN 1 ELSE 0 END) AS BIGINT) AS open, \
+                 CAST(SUM(n.target_quantity * n.unit_value_fen) AS BIGINT) AS target_value_fen, \
+                 CAST(SUM(CASE WHEN n.status = 'published' THEN (n.target_quantity - n.pledged_quantity) * n.unit_value_fen ELSE 0 END) AS BIGINT) AS open_value_fen \
+                 FROM needs n WHERE {needs_where} AND n.published_at IS NOT NULL"
+            ),
+            values: need_values.clone(),
+        },
+    )
+    .await?;
+    let published = int(&needs_row, "published")?;
+    let fully_pledged = int(&needs_row, "fully_pledged")?;
+    let fulfilled = int(&needs_row, "fulfilled")?;
+    let rate = |n: i64| {
+        if published == 0 {
+            0.0
+        } else {
+            (n as f64 / published as f64 * 10_000.0).round() / 10_000.0
+        }
+    };
+
+    // `p.due_at < ?` comes before the scope's conditions in the statement.
+    let mut pledge_values_now = vec![Value::from(now.fixed_offset())];
+    pledge_values_now.extend(both());
+    let pledges_row = query_one(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT COUNT(*) AS made, \
+                 CAST(SUM(CASE WHEN {STANDING} THEN {PLEDGE_VALUE} ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
+                 CAST(SUM(CASE WHEN {ARRIVED} THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
+                 CAST(SUM(CASE WHEN p.status IN ('pledged', 'shipped') AND p.due_at < ? THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+                 COUNT(DISTINCT CASE WHEN {ARRIVED} AND p.received_quantity > 0 THEN n.household_id END) AS households_reached, \
+                 COUNT(DISTINCT CASE WHEN {ARRIVED} AND p.received_quantity > 0 THEN n.village_code END) AS villages_reached \
+                 FROM pledges p JOIN needs n ON n.id = p.need_id \
+                 WHERE {needs_where} AND {pledges_where}"
+            ),
+            values: pledge_values_now,
+        },
+    )
+    .await?;
+
+    let first_pledge = median(
+        db,
+        backend,
+        format!(
+            "SELECT {} / 86400.0 AS days FROM needs n JOIN pledges p ON p.need_id = n.id \
+             WHERE {needs_where} AND n.published_at IS NOT NULL GROUP BY n.id, n.published_at",
+            seconds_between(backend, "MIN(p.created_at)", "n.published_at")
+        ),
+        need_values.clone(),
+    )
+    .await?;
+    let fulfilment = median(
+        db,
+        backend,
+        format!(
+            "SELECT {} / 86400.0 AS days FROM needs n JOIN need_events e ON e.need_id = n.id \
+             WHERE e.kind = 'fulfilled' AND {needs_where} AND n.published_at IS NOT NULL \
+             GROUP BY n.id, n.published_at",
+            seconds_between(backend, "MIN(e.created_at)", "n.published_at")
+        ),
+        need_values.clone(),
+    )
+    .await?;
+
+    let mut months: BTreeMap<String, Month> = BTreeMap::new();
+    let published_by_month = query_all(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT {m} AS month, COUNT(*) AS value FROM needs n \
+                 WHERE {needs_where} AND n.published_at IS NOT NULL GROUP BY {m}",
+                m = month_of(backend, "n.published_at")
+            ),
+            values: need_values.clone(),
+        },
+    )
+    .await?;
+    let pledged_by_month = query_all(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT {m} AS month, CAST(SUM({PLEDGE_VALUE}) AS BIGINT) AS value \
+                 FROM pledges p JOIN needs n ON n.id = p.need_id \
+                 WHERE {STANDING} AND {needs_where} AND {pledges_where} GROUP BY {m}",
+                m = month_of(backend, "p.created_at")
+            ),
+            values: both(),
+        },
+    )
+    .await?;
+    let delivered_by_month = query_all(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT {m} AS month, CAST(SUM(p.received_quantity * n.unit_value_fen) AS BIGINT) AS value \
+                 FROM pledges p JOIN needs n ON n.id = p.need_id \
+                 WHERE {ARRIVED} AND {needs_where} AND {pledges_where} GROUP BY {m}",
+                m = month_of(backend, "p.received_at")
+            ),
+            values: both(),
+        },
+    )
+    .await?;
+    for (rows, field) in [
+        (published_by_month, 0),
+        (pledged_by_month, 1),
+        (delivered_by_month, 2),
+    ] {
+        for row in rows {
+            let key: String = row.try_get("", "month")?;
+            let value = int(&row, "value")?;
+            let entry = months.entry(key.clone()).or_insert(Month {
+                month: key,
+                needs_published: 0,
+                pledged_value_fen: 0,
+                delivered_value_fen: 0,
+            });
+            match field {
+                0 => entry.needs_published = value,
+                1 => entry.pledged_value_fen = value,
+                _ => entry.delivered_value_fen = value,
+            }
+        }
+    }
+    Ok(Figures {
+        needs: NeedFigures {
+            published,
+            fully_pledged,
+            fulfilled,
+            open: int(&needs_row, "open")?,
+            fully_pledged_rate: rate(fully_pledged),
+            fulfilled_rate: rate(fulfilled),
+            target_value_fen: int(&needs_row, "target_value_fen")?,
+            open_value_fen: int(&needs_row, "open_value_fen")?,
+        },
+        pledges: PledgeFigures {
+            made: int(&pledges_row, "made")?,
+            pledged_value_fen: int(&pledges_row, "pledged_value_fen")?,
+            delivered_value_fen: int(&pledges_row, "delivered_value_fen")?,
+            overdue: int(&pledges_row, "overdue")?,
+        },
+        households_reached: int(&pledges_row, "households_reached")?,
+        villages_reached: int(&pledges_row, "villages_reached")?,
+        median_days_to_first_pledge: first_pledge,
+        median_days_to_fulfilment: fulfilment,
+        series: months.into_values().collect(),
+    })
+}
+
+/// The median of the `days` column of `inner`, computed by the database: the middle row, or
+/// the mean of the two middle rows, of the rows in order.
+async fn median(
+    db: &impl ConnectionTrait,
+    backend: DatabaseBackend,
+    inner: String,
+    values: Vec<Value>,
+) -> Result<Option<f64>, DbErr> {
+    let row = query_one(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "WITH d AS ({inner}), \
+                 r AS (SELECT days, ROW_NUMBER() OVER (ORDER BY days) AS rn, COUNT(*) OVER () AS total FROM d) \
+                 SELECT CAST(AVG(days) AS DOUBLE PRECISION) AS median FROM r \
+                 WHERE rn IN ((total + 1) / 2, (total + 2) / 2)"
+            ),
+            values,
+        },
+    )
+    .await?;
+    Ok(row
+        .try_get::<Option<f64>>("", "median")?
+        .map(|days| (days * 100.0).round() / 100.0))
+}
+
+async fn query_one(db: &impl ConnectionTrait, sql: Sql) -> Result<QueryResult, DbErr> {
+    let statement = sql.statement();
+    tracing::debug!(sql = %statement, "stats query");
+    db.query_one_raw(statement)
+        .await?
+        .ok_or_else(|| DbErr::Custom("an aggregate returned no row".into()))
+}
+
+async fn query_all(db: &impl ConnectionTrait, sql: Sql) -> Result<Vec<QueryResult>, DbErr> {
+    let statement = sql.statement();
+    tracing::debug!(sql = %statement, "stats query");
+    db.query_all_raw(statement).await
+}
