@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, Statement, Value,
+    QueryOrder, QuerySelect, Set, SqlErr, Value,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,7 +21,9 @@ use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, 
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
-use crate::service::stats::{self, Figures, Scope, need_condition};
+use crate::service::stats::{
+    self, ARRIVED, Figures, OVERDUE, PLEDGE_VALUE, STANDING, Scope, need_condition,
+};
 use crate::startup::AppState;
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
@@ -782,18 +784,18 @@ async fn member_figures(
     values.push(now.fixed_offset().into());
     let sql = format!(
         "SELECT p.organisation_id AS organisation_id, COUNT(*) AS pledges, \
-         CAST(SUM(CASE WHEN p.status IN ('pledged', 'shipped', 'received', 'thanked') THEN \
-           (CASE WHEN p.status IN ('received', 'thanked') THEN p.received_quantity ELSE p.quantity END) * n.unit_value_fen \
-           ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
-         CAST(SUM(CASE WHEN p.status IN ('received', 'thanked') THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
-         CAST(SUM(CASE WHEN p.status IN ('pledged', 'shipped') AND p.due_at < ? THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+         CAST(SUM(CASE WHEN {STANDING} THEN {PLEDGE_VALUE} ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
+         CAST(SUM(CASE WHEN {ARRIVED} THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
+         CAST(SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
          FROM pledges p JOIN needs n ON n.id = p.need_id \
          WHERE {needs_where} AND p.organisation_id IN ({placeholders}) GROUP BY p.organisation_id"
     );
-    // The `due_at < ?` value comes first in the text: move it to its place.
+    // The overdue condition's time comes first in the text: move it to its place.
     let due = values.pop().expect("pushed above");
     values.insert(0, due);
-    let rows = db.query_all_raw(numbered(backend, sql, values)).await?;
+    let rows = db
+        .query_all_raw(stats::statement(backend, sql, values))
+        .await?;
     let mut by_org: BTreeMap<i64, (i64, i64, i64, i64)> = BTreeMap::new();
     for row in rows {
         let id: i64 = row.try_get("", "organisation_id")?;
@@ -824,25 +826,6 @@ async fn member_figures(
         .collect())
 }
 
-fn numbered(backend: sea_orm::DatabaseBackend, sql: String, values: Vec<Value>) -> Statement {
-    let text = if backend == sea_orm::DatabaseBackend::Postgres {
-        let mut out = String::with_capacity(sql.len());
-        let mut n = 0;
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                out.push_str(&format!("${n}"));
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        sql
-    };
-    Statement::from_sql_and_values(backend, text, values)
-}
-
 async fn overdue(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -856,10 +839,12 @@ async fn overdue(
          COALESCE(p.display_name, '爱心人士') AS donor, p.organisation_id AS organisation_id, \
          p.quantity AS quantity, p.status AS status, p.due_at AS due_at \
          FROM pledges p JOIN needs n ON n.id = p.need_id \
-         WHERE p.status IN ('pledged', 'shipped') AND p.due_at < ? AND {needs_where} \
+         WHERE {OVERDUE} AND {needs_where} \
          ORDER BY p.due_at, p.id LIMIT 100"
     );
-    let rows = db.query_all_raw(numbered(backend, sql, values)).await?;
+    let rows = db
+        .query_all_raw(stats::statement(backend, sql, values))
+        .await?;
     rows.into_iter()
         .map(|row| {
             Ok(OverduePledge {

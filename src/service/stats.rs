@@ -94,7 +94,7 @@ pub struct Month {
     pub delivered_value_fen: i64,
 }
 
-/// A statement written with `?` placeholders, numbered for PostgreSQL.
+/// A statement written with `?` placeholders, numbered (`$1`, `$2` …) for PostgreSQL.
 struct Sql {
     backend: DatabaseBackend,
     text: String,
@@ -103,23 +103,28 @@ struct Sql {
 
 impl Sql {
     fn statement(self) -> Statement {
-        let text = if self.backend == DatabaseBackend::Postgres {
-            let mut numbered = String::with_capacity(self.text.len());
-            let mut n = 0;
-            for c in self.text.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        } else {
-            self.text
-        };
-        Statement::from_sql_and_values(self.backend, text, self.values)
+        statement(self.backend, self.text, self.values)
     }
+}
+
+/// A statement of `text` written with `?` placeholders, for `backend`.
+pub(crate) fn statement(backend: DatabaseBackend, text: String, values: Vec<Value>) -> Statement {
+    let text = if backend == DatabaseBackend::Postgres {
+        let mut numbered = String::with_capacity(text.len());
+        let mut n = 0;
+        for c in text.chars() {
+            if c == '?' {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+            } else {
+                numbered.push(c);
+            }
+        }
+        numbered
+    } else {
+        text
+    };
+    Statement::from_sql_and_values(backend, text, values)
 }
 
 /// The column of `needs` holding a region code of `level`.
@@ -185,11 +190,15 @@ fn month_of(backend: DatabaseBackend, column: &str) -> String {
     }
 }
 
-/// A pledge still standing, and what it is worth, as SQL over `p` and `n`.
-const STANDING: &str = "p.status IN ('pledged', 'shipped', 'received', 'thanked')";
-const ARRIVED: &str = "p.status IN ('received', 'thanked')";
-const PLEDGE_VALUE: &str = "(CASE WHEN p.status IN ('received', 'thanked') \
+/// A pledge still standing, as SQL over `pledges p`.
+pub(crate) const STANDING: &str = "p.status IN ('pledged', 'shipped', 'received', 'thanked')";
+/// A pledge whose help arrived.
+pub(crate) const ARRIVED: &str = "p.status IN ('received', 'thanked')";
+/// What a standing pledge is worth, in fen, over `p` and `needs n`.
+pub(crate) const PLEDGE_VALUE: &str = "(CASE WHEN p.status IN ('received', 'thanked') \
                             THEN p.received_quantity ELSE p.quantity END) * n.unit_value_fen";
+/// A pledge overdue as of the bound time.
+pub(crate) const OVERDUE: &str = "p.status IN ('pledged', 'shipped') AND p.due_at < ?";
 
 fn int(row: &QueryResult, column: &str) -> Result<i64, DbErr> {
     Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0))
@@ -245,7 +254,7 @@ pub async fn figures(
                 "SELECT COUNT(*) AS made, \
                  CAST(SUM(CASE WHEN {STANDING} THEN {PLEDGE_VALUE} ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
                  CAST(SUM(CASE WHEN {ARRIVED} THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
-                 CAST(SUM(CASE WHEN p.status IN ('pledged', 'shipped') AND p.due_at < ? THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+                 CAST(SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
                  COUNT(DISTINCT CASE WHEN {ARRIVED} AND p.received_quantity > 0 THEN n.household_id END) AS households_reached, \
                  COUNT(DISTINCT CASE WHEN {ARRIVED} AND p.received_quantity > 0 THEN n.village_code END) AS villages_reached \
                  FROM pledges p JOIN needs n ON n.id = p.need_id \
