@@ -164,11 +164,13 @@ pub fn need_condition(scope: &Scope) -> (String, Vec<Value>) {
     }
 }
 
-/// `pledges p` restricted to the scope's pledges (an organisation's own).
+/// The scope's pledges, as a condition over `pledges p` joined to `needs n`: an organisation's
+/// own (its needs follow from them: no need condition, which would only cost a scan), or every
+/// pledge on the scope's needs.
 fn pledge_condition(scope: &Scope) -> (String, Vec<Value>) {
     match scope {
         Scope::Organisation(id) => ("p.organisation_id = ?".to_owned(), vec![(*id).into()]),
-        _ => ("1 = 1".to_owned(), Vec::new()),
+        other => need_condition(other),
     }
 }
 
@@ -213,7 +215,6 @@ pub async fn figures(
     let backend = db.get_database_backend();
     let (needs_where, need_values) = need_condition(scope);
     let (pledges_where, pledge_values) = pledge_condition(scope);
-    let both = || [need_values.clone(), pledge_values.clone()].concat();
 
     let needs_row = query_one(
         db,
@@ -245,7 +246,7 @@ pub async fn figures(
 
     // `p.due_at < ?` comes before the scope's conditions in the statement.
     let mut pledge_values_now = vec![Value::from(now.fixed_offset())];
-    pledge_values_now.extend(both());
+    pledge_values_now.extend(pledge_values.clone());
     let pledges_row = query_one(
         db,
         Sql {
@@ -257,8 +258,7 @@ pub async fn figures(
                  CAST(SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
                  COUNT(DISTINCT CASE WHEN {ARRIVED} AND p.received_quantity > 0 THEN n.household_id END) AS households_reached, \
                  COUNT(DISTINCT CASE WHEN {ARRIVED} AND p.received_quantity > 0 THEN n.village_code END) AS villages_reached \
-                 FROM pledges p JOIN needs n ON n.id = p.need_id \
-                 WHERE {needs_where} AND {pledges_where}"
+                 FROM pledges p JOIN needs n ON n.id = p.need_id WHERE {pledges_where}"
             ),
             values: pledge_values_now,
         },
@@ -310,10 +310,10 @@ pub async fn figures(
             text: format!(
                 "SELECT {m} AS month, CAST(SUM({PLEDGE_VALUE}) AS BIGINT) AS value \
                  FROM pledges p JOIN needs n ON n.id = p.need_id \
-                 WHERE {STANDING} AND {needs_where} AND {pledges_where} GROUP BY {m}",
+                 WHERE {STANDING} AND {pledges_where} GROUP BY {m}",
                 m = month_of(backend, "p.created_at")
             ),
-            values: both(),
+            values: pledge_values.clone(),
         },
     )
     .await?;
@@ -324,10 +324,10 @@ pub async fn figures(
             text: format!(
                 "SELECT {m} AS month, CAST(SUM(p.received_quantity * n.unit_value_fen) AS BIGINT) AS value \
                  FROM pledges p JOIN needs n ON n.id = p.need_id \
-                 WHERE {ARRIVED} AND {needs_where} AND {pledges_where} GROUP BY {m}",
+                 WHERE {ARRIVED} AND {pledges_where} GROUP BY {m}",
                 m = month_of(backend, "p.received_at")
             ),
-            values: both(),
+            values: pledge_values,
         },
     )
     .await?;
