@@ -35,12 +35,31 @@ pub enum Mailer {
 /// Why a message was not delivered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// Worth trying again later: the server is unreachable, timed out, or answered 4xx.
+    /// The server cannot take any mail now: unreachable, timed out, TLS failed, or it refused
+    /// to let us in (4xx/5xx on authentication: a configuration to fix, not a recipient to
+    /// drop). Everything waits and is tried again.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The server answered "try later" (4xx) for this message: this one waits.
     #[error("{0}")]
     Transient(String),
     /// The server refused the message for good (5xx): trying again cannot help.
     #[error("{0}")]
     Permanent(String),
+}
+
+/// How a failed SMTP transaction counts.
+fn classify(error: &lettre::transport::smtp::Error) -> SendError {
+    let text = error.to_string();
+    match error.status().map(|code| code.to_string()) {
+        // 53x: authentication required, failed or too weak — the server itself is not usable.
+        Some(code) if code.starts_with("53") => SendError::Unavailable(text),
+        // 421: the service is closing the channel.
+        Some(code) if code == "421" => SendError::Unavailable(text),
+        Some(_) if error.is_permanent() => SendError::Permanent(text),
+        Some(_) => SendError::Transient(text),
+        None => SendError::Unavailable(text),
+    }
 }
 
 impl Mailer {
@@ -122,15 +141,15 @@ impl Mailer {
     /// file renamed into place), so writing the same message again replaces it.
     pub async fn send(&self, message: &Message, message_id: &str) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp { transport, .. } => match transport.send(message.clone()).await {
-                Ok(_) => Ok(()),
-                Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
-                Err(e) => Err(SendError::Transient(e.to_string())),
-            },
+            Mailer::Smtp { transport, .. } => transport
+                .send(message.clone())
+                .await
+                .map(|_| ())
+                .map_err(|e| classify(&e)),
             Mailer::Files(dir) => write_file(dir, message_id, &message.formatted())
                 .await
                 .map_err(|e| {
-                    SendError::Transient(format!("writing mail into {}: {e}", dir.display()))
+                    SendError::Unavailable(format!("writing mail into {}: {e}", dir.display()))
                 }),
         }
     }

@@ -238,10 +238,21 @@ fn beijing(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// Text as a spreadsheet program may open it: a text that would start a formula (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, so that a need titled
+/// `=HYPERLINK(…)` stays a title.
+pub fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// A cell as CSV text.
 pub fn text_of(cell: &Cell) -> String {
     match cell {
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) => inert(t),
         Cell::Int(n) => n.to_string(),
         Cell::Yuan(fen) => yuan(*fen),
         Cell::Time(t) => t.map(beijing).unwrap_or_default(),
@@ -332,6 +343,15 @@ mod tests {
         assert_eq!(yuan(0), "0.00");
         assert_eq!(yuan(-250), "-2.50");
         assert_eq!(yuan(10_000_000_000), "100000000.00");
+    }
+
+    #[test]
+    fn text_that_would_start_a_formula_stays_text() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert("+1"), "'+1");
+        assert_eq!(inert("@SUM"), "'@SUM");
+        assert_eq!(inert("课桌椅"), "课桌椅");
+        assert_eq!(text_of(&Cell::Yuan(-250)), "-2.50", "numbers are not text");
     }
 
     #[test]

@@ -105,6 +105,10 @@ pub async fn letters(
                 .one(db)
                 .await?
                 .ok_or_else(|| ComposeError::Unusable(format!("pledge {pledge_id} is gone")))?;
+            // A reminder is for a pledge still waiting to be shipped when the mail goes out.
+            if kind == K::PledgeExpiring && pledge.status != "pledged" {
+                return Ok(Vec::new());
+            }
             let need = find_need(db, pledge.need_id).await?;
             let recipients = match kind {
                 // The village hears of pledges; a cadre who pledged to their own village is not

@@ -472,6 +472,16 @@ pub async fn update(
     let pairing = row(&app.db, id).await?;
     authorize(actor, Action::ManagePairing, Target::Pairing(id))
         .map_err(|_| ApiError::forbidden())?;
+    // The regions a pairing helps are what its coordinators' reach is made of: they are the
+    // administrators' to change, not the coordinators'.
+    if change.targets.is_some() {
+        authorize(actor, Action::CreatePairing, Target::Platform).map_err(|_| {
+            ApiError::new(
+                ErrorCode::Forbidden,
+                "only an administrator changes the regions a pairing helps",
+            )
+        })?;
+    }
     let program =
         Program::parse(&pairing.program).ok_or_else(|| ApiError::internal("unknown programme"))?;
     let status = change
@@ -637,6 +647,7 @@ pub struct OverduePledge {
     pub need_title: String,
     /// The name the donor shows.
     pub donor: String,
+    /// The organisation it was pledged for, unless it was pledged anonymously.
     pub organisation_id: Option<i64>,
     pub quantity: i64,
     pub status: String,
@@ -737,7 +748,8 @@ pub async fn board(app: &AppState, actor: &Actor, id: i64) -> Result<Board, ApiE
     let mut organisations: Vec<OrganisationRef> =
         view.helper_organisation.iter().cloned().collect();
     organisations.extend(view.members.iter().cloned());
-    organisations.dedup_by_key(|o| o.id);
+    let mut seen = BTreeSet::new();
+    organisations.retain(|o| seen.insert(o.id));
     let members = member_figures(&app.db, &scope, &organisations, now).await?;
     let overdue = overdue(&app.db, &scope, now).await?;
     let invitations = need_invitations::Entity::find()
@@ -836,7 +848,8 @@ async fn overdue(
     values.insert(0, now.fixed_offset().into());
     let sql = format!(
         "SELECT p.id AS pledge_id, n.id AS need_id, n.title AS need_title, \
-         COALESCE(p.display_name, '爱心人士') AS donor, p.organisation_id AS organisation_id, \
+         COALESCE(p.display_name, '爱心人士') AS donor, \
+         CASE WHEN p.anonymous THEN NULL ELSE p.organisation_id END AS organisation_id, \
          p.quantity AS quantity, p.status AS status, p.due_at AS due_at \
          FROM pledges p JOIN needs n ON n.id = p.need_id \
          WHERE {OVERDUE} AND {needs_where} \
@@ -896,8 +909,26 @@ pub async fn invite(
             "is not in the pairing's regions",
         ));
     }
-    authorize(actor, Action::InviteToNeed, Target::Region(&village))
-        .map_err(|_| ApiError::forbidden())?;
+    // A coordinator invites in the name of their own pairing, to a need in its regions.
+    authorize(
+        actor,
+        Action::ViewCoordinationBoard,
+        Target::Pairing(pairing_id),
+    )
+    .and_then(|()| authorize(actor, Action::InviteToNeed, Target::Region(&village)))
+    .map_err(|_| ApiError::forbidden())?;
+    let status = PairingStatus::parse(&pairing.status).unwrap_or(PairingStatus::Ended);
+    if !in_force(
+        status,
+        pairing.starts_on,
+        pairing.ends_on,
+        beijing_today(app.clock.now()),
+    ) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            "the pairing is not in force: it takes no invitations",
+        ));
+    }
     if need.status != NeedStatus::Published.as_str()
         || need.pledged_quantity >= need.target_quantity
     {

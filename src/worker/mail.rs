@@ -17,7 +17,8 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use lettre::message::Mailbox;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryInsertResult};
 
 use super::outbox::{DrainReport, Outcome, claim, settle, worker_name};
 use crate::domain::notification::NotificationKind;
@@ -31,10 +32,16 @@ use crate::store::outbox::Message;
 /// Mail rows taken per pass.
 const BATCH: u64 = 50;
 
+/// A claim older than this is a worker that died mid-send: another may take it over.
+const STALE_CLAIM_MINUTES: i64 = 10;
+
 /// What became of one row.
 enum RowOutcome {
     Done,
+    /// Try again after the backoff.
     Retry(String),
+    /// The mail server cannot take mail: try this row and the rest of the batch again later.
+    Unavailable(String),
     Fail(String),
 }
 
@@ -54,40 +61,46 @@ pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbE
     let give_up = Duration::hours(i64::from(app.settings.mail_give_up_hours));
     let mut unavailable: Option<String> = None;
     for row in &rows {
-        let outcome = match &unavailable {
-            Some(error) => RowOutcome::Retry(format!(
-                "not tried, the mail server was unavailable: {error}"
-            )),
-            None => deliver_row(app, row).await,
-        };
         let now = crate::clock::now();
-        match outcome {
+        if let Some(error) = &unavailable {
+            // Not tried: handed back as it was, without counting an attempt.
+            let wait = backoff.after(1);
+            settle(&app.db, &[row], Outcome::Release(now + wait, error), now).await?;
+            report.retried += 1;
+            continue;
+        }
+        let outcome = deliver_row(app, row).await;
+        let now = crate::clock::now();
+        let retry = match outcome {
             RowOutcome::Done => {
                 settle(&app.db, &[row], Outcome::Done, now).await?;
                 report.done += 1;
-            }
-            RowOutcome::Retry(error) if backoff.waited(row.attempts) >= give_up => {
-                let reason = format!(
-                    "gave up after {} hours of retries: {error}",
-                    give_up.num_hours()
-                );
-                tracing::warn!(row = row.id, kind = %row.kind, %reason, "mail not delivered");
-                settle(&app.db, &[row], Outcome::Fail(&reason), now).await?;
-                report.failed += 1;
-            }
-            RowOutcome::Retry(error) => {
-                if unavailable.is_none() {
-                    tracing::warn!(row = row.id, kind = %row.kind, %error, "mail server unavailable; will retry");
-                    unavailable = Some(error.clone());
-                }
-                settle(&app.db, &[row], Outcome::Retry(&backoff, &error), now).await?;
-                report.retried += 1;
+                continue;
             }
             RowOutcome::Fail(error) => {
                 tracing::warn!(row = row.id, kind = %row.kind, %error, "mail row cannot be delivered");
                 settle(&app.db, &[row], Outcome::Fail(&error), now).await?;
                 report.failed += 1;
+                continue;
             }
+            RowOutcome::Unavailable(error) => {
+                tracing::warn!(row = row.id, kind = %row.kind, %error, "mail server unavailable; will retry");
+                unavailable = Some(error.clone());
+                error
+            }
+            RowOutcome::Retry(error) => error,
+        };
+        if backoff.waited(row.attempts) >= give_up {
+            let reason = format!(
+                "gave up after {} hours of retries: {retry}",
+                give_up.num_hours()
+            );
+            tracing::warn!(row = row.id, kind = %row.kind, %reason, "mail not delivered");
+            settle(&app.db, &[row], Outcome::Fail(&reason), now).await?;
+            report.failed += 1;
+        } else {
+            settle(&app.db, &[row], Outcome::Retry(&backoff, &retry), now).await?;
+            report.retried += 1;
         }
     }
     Ok(report)
@@ -111,6 +124,7 @@ async fn deliver_row(app: &AppState, row: &outbox::Model) -> RowOutcome {
         .select_only()
         .column(mail_deliveries::Column::MessageId)
         .filter(mail_deliveries::Column::OutboxId.eq(row.id))
+        .filter(mail_deliveries::Column::Status.ne("sending"))
         .into_tuple::<String>()
         .all(&app.db)
         .await
@@ -123,36 +137,165 @@ async fn deliver_row(app: &AppState, row: &outbox::Model) -> RowOutcome {
         Err(e) => return RowOutcome::Retry(format!("mail_from: {e}")),
     };
     let domain = mail::sender_domain(&from);
+    let mut left_to_another = false;
     for letter in letters {
         let message_id = format!("<{}.{}.{}@{domain}>", row.id, letter.user_id, kind.as_str());
         if recorded.contains(&message_id) {
             continue;
         }
-        let (status, detail) = if !letter.wanted {
-            ("skipped", Some("turned off by the recipient".to_owned()))
+        let skipped = if !letter.wanted {
+            Some("turned off by the recipient")
         } else if letter.email.is_none() {
-            (
-                "skipped",
-                Some("the account has no mail address".to_owned()),
-            )
+            Some("the account has no mail address")
         } else {
-            match send_letter(app, &from, kind, &letter, &message_id).await {
-                Ok(()) => ("sent", None),
-                Err(SendError::Permanent(e)) => {
-                    tracing::warn!(row = row.id, user_id = letter.user_id, error = %e, "mail refused for good");
-                    ("failed", Some(e))
+            None
+        };
+        let claim = match claim_message(app, row, &letter, kind, &message_id, skipped).await {
+            Ok(claim) => claim,
+            Err(e) => return RowOutcome::Retry(format!("database: {e}")),
+        };
+        match claim {
+            Claim::Recorded => continue,
+            Claim::Taken => {
+                left_to_another = true;
+                continue;
+            }
+            Claim::Mine => {}
+        }
+        let (status, detail) = match send_letter(app, &from, kind, &letter, &message_id).await {
+            Ok(()) => ("sent", None),
+            Err(SendError::Permanent(e)) => {
+                tracing::warn!(row = row.id, user_id = letter.user_id, error = %e, "mail refused for good");
+                ("failed", Some(e))
+            }
+            Err(error) => {
+                // Not sent: the claim goes, so that the retry can send it.
+                if let Err(e) = release(app, &message_id).await {
+                    tracing::warn!(%message_id, error = %e, "could not release a mail claim; it expires");
                 }
-                Err(SendError::Transient(e)) => return RowOutcome::Retry(e),
+                return match error {
+                    SendError::Unavailable(e) => RowOutcome::Unavailable(e),
+                    SendError::Transient(e) | SendError::Permanent(e) => RowOutcome::Retry(e),
+                };
             }
         };
-        if let Err(e) = record(app, row, &letter, kind, &message_id, status, detail).await {
+        if let Err(e) = finish(app, &message_id, status, detail).await {
             return RowOutcome::Retry(format!("database: {e}"));
         }
         if status == "sent" {
             tracing::info!(row = row.id, user_id = letter.user_id, kind = kind.as_str(), %message_id, "mail sent");
         }
     }
+    if left_to_another {
+        // Another worker is sending some of this row's mail: look again once it is done.
+        return RowOutcome::Retry("another worker is sending part of this row".into());
+    }
     RowOutcome::Done
+}
+
+/// Whose a message is to send.
+enum Claim {
+    /// This worker's: send it.
+    Mine,
+    /// Sent, failed or skipped already.
+    Recorded,
+    /// Another worker is sending it.
+    Taken,
+}
+
+/// Claims the message `message_id` for this worker: a `sending` row, or at once the final
+/// `skipped` one when there is nothing to send. A claim left by a worker that died is taken
+/// over after [`STALE_CLAIM_MINUTES`].
+async fn claim_message(
+    app: &AppState,
+    row: &outbox::Model,
+    letter: &Letter,
+    kind: NotificationKind,
+    message_id: &str,
+    skipped: Option<&str>,
+) -> Result<Claim, DbErr> {
+    let now = crate::clock::now();
+    let inserted = mail_deliveries::Entity::insert(mail_deliveries::ActiveModel {
+        outbox_id: Set(row.id),
+        user_id: Set(letter.user_id),
+        kind: Set(kind.as_str().to_owned()),
+        message_id: Set(message_id.to_owned()),
+        status: Set(if skipped.is_some() {
+            "skipped"
+        } else {
+            "sending"
+        }
+        .to_owned()),
+        detail: Set(skipped.map(str::to_owned)),
+        created_at: Set(now.fixed_offset()),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([mail_deliveries::Column::MessageId])
+    .exec_without_returning(&app.db)
+    .await?;
+    if matches!(inserted, TryInsertResult::Inserted(1)) {
+        return Ok(if skipped.is_some() {
+            Claim::Recorded
+        } else {
+            Claim::Mine
+        });
+    }
+    let stale = (now - Duration::minutes(STALE_CLAIM_MINUTES)).fixed_offset();
+    let taken_over = mail_deliveries::Entity::update_many()
+        .col_expr(
+            mail_deliveries::Column::CreatedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(mail_deliveries::Column::MessageId.eq(message_id))
+        .filter(mail_deliveries::Column::Status.eq("sending"))
+        .filter(mail_deliveries::Column::CreatedAt.lt(stale))
+        .exec(&app.db)
+        .await?;
+    if taken_over.rows_affected == 1 {
+        return Ok(Claim::Mine);
+    }
+    let status: Option<String> = mail_deliveries::Entity::find()
+        .select_only()
+        .column(mail_deliveries::Column::Status)
+        .filter(mail_deliveries::Column::MessageId.eq(message_id))
+        .into_tuple()
+        .one(&app.db)
+        .await?;
+    Ok(match status.as_deref() {
+        Some("sending") => Claim::Taken,
+        Some(_) => Claim::Recorded,
+        // Released in between: the next pass claims it.
+        None => Claim::Taken,
+    })
+}
+
+/// Records what became of a claimed message.
+async fn finish(
+    app: &AppState,
+    message_id: &str,
+    status: &str,
+    detail: Option<String>,
+) -> Result<(), DbErr> {
+    mail_deliveries::Entity::update_many()
+        .col_expr(mail_deliveries::Column::Status, Expr::value(status))
+        .col_expr(
+            mail_deliveries::Column::Detail,
+            Expr::value(detail.map(|d| d.chars().take(1000).collect::<String>())),
+        )
+        .filter(mail_deliveries::Column::MessageId.eq(message_id))
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}
+
+/// Gives up the claim on a message that was not sent.
+async fn release(app: &AppState, message_id: &str) -> Result<(), DbErr> {
+    mail_deliveries::Entity::delete_many()
+        .filter(mail_deliveries::Column::MessageId.eq(message_id))
+        .filter(mail_deliveries::Column::Status.eq("sending"))
+        .exec(&app.db)
+        .await?;
+    Ok(())
 }
 
 async fn send_letter(
@@ -204,31 +347,6 @@ async fn send_letter(
     )
     .map_err(SendError::Permanent)?;
     app.mailer.send(&message, message_id).await
-}
-
-async fn record(
-    app: &AppState,
-    row: &outbox::Model,
-    letter: &Letter,
-    kind: NotificationKind,
-    message_id: &str,
-    status: &str,
-    detail: Option<String>,
-) -> Result<(), DbErr> {
-    mail_deliveries::Entity::insert(mail_deliveries::ActiveModel {
-        outbox_id: Set(row.id),
-        user_id: Set(letter.user_id),
-        kind: Set(kind.as_str().to_owned()),
-        message_id: Set(message_id.to_owned()),
-        status: Set(status.to_owned()),
-        detail: Set(detail.map(|d| d.chars().take(1000).collect())),
-        created_at: Set(crate::clock::now().fixed_offset()),
-        ..Default::default()
-    })
-    .on_conflict_do_nothing_on([mail_deliveries::Column::MessageId])
-    .exec(&app.db)
-    .await?;
-    Ok(())
 }
 
 /// Drains mail rows until the task is aborted: at once again after a full batch, else after

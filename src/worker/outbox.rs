@@ -124,6 +124,8 @@ pub(super) enum Outcome<'a> {
     Retry(&'a Backoff, &'a str),
     /// Trying again cannot help: kept, failed, with the reason.
     Fail(&'a str),
+    /// Not tried after all: handed back as claimed, the attempt not counted, due at the time.
+    Release(DateTime<Utc>, &'a str),
 }
 
 /// Records the outcome of an attempt on `rows`. Rows whose lease ran out and passed to another
@@ -164,6 +166,12 @@ pub(super) async fn settle(
             statement
                 .value("last_error", truncate(error, 1000))
                 .value("failed_at", now.fixed_offset());
+        }
+        Outcome::Release(due, error) => {
+            statement
+                .value("last_error", truncate(error, 1000))
+                .value("available_at", due.fixed_offset())
+                .value("attempts", Expr::col("attempts").sub(1));
         }
     }
     db.execute(&statement).await?;

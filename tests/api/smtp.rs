@@ -174,11 +174,15 @@ impl SmtpServer {
     /// Picks a free port without listening on it yet: until [`SmtpServer::start`], a
     /// connection there is refused, as with a mail server that is down.
     pub fn reserve(options: Options) -> SmtpServer {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        // Below the kernel's ephemeral range (32768 and up), where the other tests' servers
+        // (port 0) and client connections take their ports: free now, and likely still free
+        // when the server starts.
+        let port = loop {
+            let candidate = 20_000 + rand::random::<u16>() % 10_000;
+            if TcpListener::bind(("127.0.0.1", candidate)).is_ok() {
+                break candidate;
+            }
+        };
         let dir = tempfile::tempdir().unwrap();
         let (ca_file, options_tls) = if options.tls {
             let (ca, cert, key) = certificates(&dir);

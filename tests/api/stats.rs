@@ -384,6 +384,16 @@ db_test! {
         }
         let (_, board) = coordinator.get(&format!("/api/v1/pairings/{pairing}/board")).await;
         assert_eq!(board["invitations"].as_array().unwrap().len(), 1);
+
+        // Not in another pairing's name, even for a village both help; not once it has ended.
+        let (status, _) = coordinator
+            .post(&format!("/api/v1/pairings/{}/invitations", w.wanqi_pairing), &invite(w.c, w.enterprise_org))
+            .await;
+        assert_eq!(status, 403);
+        let (status, _) = coordinator.patch(&format!("/api/v1/pairings/{pairing}"), &json!({"status": "ended"})).await;
+        assert_eq!(status, 200);
+        let (status, body) = coordinator.post(&format!("/api/v1/pairings/{pairing}/invitations"), &invite(w.c, w.enterprise_org)).await;
+        assert_eq!(status, 422, "{body}");
     }
 }
 
@@ -420,6 +430,15 @@ db_test! {
 
         let (status, _) = coordinator.patch(&format!("/api/v1/pairings/{id}"), &json!({"status": "ended"})).await;
         assert_eq!(status, 403, "not this coordinator's pairing");
+        let (status, body) = coordinator
+            .patch(&format!("/api/v1/pairings/{}", w.guangzhou_pairing), &json!({"targets": ["4414", "4401"]}))
+            .await;
+        assert_eq!(status, 403, "a coordinator does not widen their own reach: {body}");
+        let (status, body) = admin
+            .patch(&format!("/api/v1/pairings/{id}"), &json!({"targets": ["441426", "441624"]}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["targets"].as_array().unwrap().len(), 2);
         let (status, changed) = coordinator
             .patch(&format!("/api/v1/pairings/{}", w.guangzhou_pairing), &json!({"ends_on": "2026-03-31"}))
             .await;
