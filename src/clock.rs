@@ -73,6 +73,12 @@ impl std::fmt::Debug for Clock {
     }
 }
 
+/// A moment in Beijing time (UTC+8), where the platform's people live: for what they read (mail,
+/// exports) and the days and months they count in.
+pub fn in_beijing(at: DateTime<Utc>) -> DateTime<chrono::FixedOffset> {
+    at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone, Timelike, Utc};

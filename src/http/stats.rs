@@ -197,7 +197,9 @@ pub async fn export_ledger(
     caller: Auth,
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !exports::organisation_exists(&state.db, query.org).await?
+    if crate::service::organisations::find(&state.db, query.org)
+        .await?
+        .is_none()
         || authorize(
             &caller.0.actor,
             Action::ViewOrganisationLedger,

@@ -7,7 +7,7 @@
 //! The facts are only what the recipient may see: a need's title and place (its public
 //! projection), a pledge's public name, quantity and dates. No household field reaches here.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::domain::need::{NeedStatus, Unit};
 use crate::domain::notification::{Locale, NotificationKind};
@@ -677,8 +677,7 @@ fn group(n: i64) -> String {
 
 /// A moment in Beijing time, where the platform's people live.
 pub fn time(at: DateTime<Utc>, locale: Locale) -> String {
-    let beijing = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    let local = at.with_timezone(&beijing);
+    let local = crate::clock::in_beijing(at);
     match locale {
         Locale::ZhCn => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
         Locale::En => local.format("%Y-%m-%d %H:%M (Beijing time)").to_string(),

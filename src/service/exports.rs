@@ -8,10 +8,7 @@
 //! sent once its archive is complete.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::pledge::PledgeStatus;
@@ -231,13 +228,6 @@ pub fn yuan(fen: i64) -> String {
     format!("{sign}{}.{:02}", (fen / 100).abs(), (fen % 100).abs())
 }
 
-fn beijing(t: DateTime<Utc>) -> String {
-    let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    t.with_timezone(&offset)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 /// Text as a spreadsheet program may open it: a text that would start a formula (`=`, `+`,
 /// `-`, `@`, a tab or a carriage return) gets a leading `'`, so that a need titled
 /// `=HYPERLINK(…)` stays a title.
@@ -255,7 +245,13 @@ pub fn text_of(cell: &Cell) -> String {
         Cell::Text(t) => inert(t),
         Cell::Int(n) => n.to_string(),
         Cell::Yuan(fen) => yuan(*fen),
-        Cell::Time(t) => t.map(beijing).unwrap_or_default(),
+        Cell::Time(t) => t
+            .map(|t| {
+                crate::clock::in_beijing(t)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -319,17 +315,6 @@ pub async fn xlsx(db: &DatabaseConnection, export: &Export) -> Result<Vec<u8>, A
         }
     }
     workbook.save_to_buffer().map_err(ApiError::internal)
-}
-
-/// The organisation a ledger belongs to exists (its name for the file).
-pub async fn organisation_exists(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-    Ok(crate::store::entity::organisations::Entity::find_by_id(id)
-        .select_only()
-        .column(crate::store::entity::organisations::Column::Id)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .is_some())
 }
 
 #[cfg(test)]

@@ -268,7 +268,7 @@ async fn views(
 }
 
 fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
-    (now + chrono::Duration::hours(8)).date_naive()
+    crate::clock::in_beijing(now).date_naive()
 }
 
 /// The pairings, optionally of one programme or helping somewhere in `region`.
@@ -664,6 +664,18 @@ pub struct InvitationView {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<need_invitations::Model> for InvitationView {
+    fn from(i: need_invitations::Model) -> Self {
+        Self {
+            id: i.id,
+            need_id: i.need_id,
+            organisation_id: i.organisation_id,
+            message: i.message,
+            created_at: i.created_at.to_utc(),
+        }
+    }
+}
+
 /// A pairing's coordination board.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Board {
@@ -759,13 +771,7 @@ pub async fn board(app: &AppState, actor: &Actor, id: i64) -> Result<Board, ApiE
         .all(&app.db)
         .await?
         .into_iter()
-        .map(|i| InvitationView {
-            id: i.id,
-            need_id: i.need_id,
-            organisation_id: i.organisation_id,
-            message: i.message,
-            created_at: i.created_at.to_utc(),
-        })
+        .map(InvitationView::from)
         .collect();
     Ok(Board {
         pairing: view,
@@ -1003,13 +1009,7 @@ pub async fn invite(
     )
     .await?;
     txn.commit().await?;
-    Ok(InvitationView {
-        id: invitation.id,
-        need_id: invitation.need_id,
-        organisation_id: invitation.organisation_id,
-        message: invitation.message,
-        created_at: invitation.created_at.to_utc(),
-    })
+    Ok(InvitationView::from(invitation))
 }
 
 /// An organisation's own view: its pairings, the villages and regions they help and the open

@@ -26,7 +26,8 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, V
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::region::{Level, RegionCode};
+use crate::domain::region::RegionCode;
+use crate::service::needs::projection::region_column;
 
 /// What the figures are about.
 #[derive(Debug, Clone)]
@@ -127,35 +128,24 @@ pub(crate) fn statement(backend: DatabaseBackend, text: String, values: Vec<Valu
     Statement::from_sql_and_values(backend, text, values)
 }
 
-/// The column of `needs` holding a region code of `level`.
-pub fn region_column(level: Level) -> &'static str {
-    match level {
-        Level::Province => "province_code",
-        Level::City => "city_code",
-        Level::County => "county_code",
-        Level::Town => "town_code",
-        Level::Village => "village_code",
-    }
+/// `n.<column>` of the region column at `code`'s level (the projection's one mapping).
+fn region_condition(code: &RegionCode) -> String {
+    use sea_orm::IdenStatic;
+    format!("n.{} = ?", region_column(code).as_str())
 }
 
 /// `needs n` restricted to the scope: the condition and its values.
 pub fn need_condition(scope: &Scope) -> (String, Vec<Value>) {
     match scope {
         Scope::Platform => ("1 = 1".to_owned(), Vec::new()),
-        Scope::Region(code) => (
-            format!("n.{} = ?", region_column(code.level())),
-            vec![code.as_str().into()],
-        ),
+        Scope::Region(code) => (region_condition(code), vec![code.as_str().into()]),
         Scope::Organisation(id) => (
             "n.id IN (SELECT need_id FROM pledges WHERE organisation_id = ?)".to_owned(),
             vec![(*id).into()],
         ),
         Scope::Pairing(targets) if targets.is_empty() => ("1 = 0".to_owned(), Vec::new()),
         Scope::Pairing(targets) => {
-            let alternatives: Vec<String> = targets
-                .iter()
-                .map(|t| format!("n.{} = ?", region_column(t.level())))
-                .collect();
+            let alternatives: Vec<String> = targets.iter().map(region_condition).collect();
             (
                 format!("({})", alternatives.join(" OR ")),
                 targets.iter().map(|t| t.as_str().into()).collect(),

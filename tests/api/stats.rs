@@ -295,7 +295,6 @@ db_test! {
         let (status, body) = app.get_json("/api/v1/stats?region=4499").await;
         assert_eq!(status, 404);
         assert_error_code(&body, "region_not_found");
-        let _ = (w.a, w.b, w.c, w.d);
     }
 }
 
