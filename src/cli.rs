@@ -37,6 +37,15 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }
         seed_demo_into(&db, &settings, 0).await?;
     }
+    if crate::http::frontend::is_built(&settings.frontend_dir) {
+        tracing::info!(from = %settings.frontend_dir.display(), "web front end");
+    } else {
+        tracing::warn!(
+            "the web front end is not built ({} has no index.html): only the API is served; \
+             run `npm ci && npm run build` in frontend/",
+            settings.frontend_dir.display()
+        );
+    }
     let app = Application::build(settings).await?;
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;

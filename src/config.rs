@@ -109,6 +109,9 @@ pub struct Settings {
     pub shutdown_timeout_secs: u64,
     /// `text` or `json` log lines.
     pub log_format: LogFormat,
+    /// The built web front end (`npm run build` in `frontend/`), served at every path outside
+    /// the API; relative paths are taken from the working directory.
+    pub frontend_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -161,6 +164,7 @@ impl Default for Settings {
             max_json_bytes: 256 * 1024,
             shutdown_timeout_secs: 30,
             log_format: LogFormat::Text,
+            frontend_dir: PathBuf::from("frontend/dist"),
         }
     }
 }

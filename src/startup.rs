@@ -149,10 +149,13 @@ impl Application {
                 .app_data(state.clone())
                 .configure(|cfg| http::extractor_config(cfg, max_json_bytes))
                 .configure(http::routes)
-                .default_service(web::to(http::not_found))
+                .default_service(web::to(http::frontend::serve))
                 // Outermost last: the logger opens the request's span, the request id is then
                 // known to everything inside, and panics are caught inside both.
                 .wrap(from_fn(http::catch_panic))
+                // Gzip or Brotli where the client accepts it: the app's scripts and the JSON,
+                // on a rural phone connection.
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(http::security_headers())
                 .wrap(from_fn(http::request_id_header))
                 .wrap(TracingLogger::<RequestSpans>::new())

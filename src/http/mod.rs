@@ -4,6 +4,7 @@
 
 mod account;
 pub mod auth;
+pub mod frontend;
 mod health;
 mod households;
 mod middleware;

@@ -179,3 +179,26 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
 pub async fn document() -> web::Json<utoipa::openapi::OpenApi> {
     web::Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The front end's typed client (`frontend/src/api/schema.d.ts`) is generated from a copy of
+    /// this document; the copy must be the document the handlers describe.
+    #[test]
+    fn the_front_ends_copy_of_the_document_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/src/api/openapi.json");
+        let current = serde_json::to_string_pretty(&ApiDoc::openapi()).unwrap() + "\n";
+        if std::env::var_os("DUIJIE_UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &current).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "{path} is not the API's document: run `DUIJIE_UPDATE_OPENAPI=1 cargo test --lib \
+             openapi`, then `npm run api:types` in frontend/, and commit both"
+        );
+    }
+}

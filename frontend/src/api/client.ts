@@ -1,0 +1,107 @@
+// The one HTTP client of the app, typed by the API's own OpenAPI document (`schema.d.ts` is
+// generated from `openapi.json`, which a Rust test keeps equal to what the server describes).
+//
+// Every call goes through `call()`: a successful answer is returned as its typed body, any
+// other answer is thrown as an `ApiError` carrying the server's stable error `code`, its
+// `fields` (shown on the form field they name) and `details`.
+import createClient, { type Middleware } from 'openapi-fetch'
+import type { components, paths } from './schema'
+
+export type Schemas = components['schemas']
+
+const CSRF_COOKIE = 'duijie_csrf'
+const CSRF_HEADER = 'x-csrf-token'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string[]> = {},
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** The language the API should answer in, set by the i18n plugin when the user switches. */
+let language = 'zh-CN'
+export function setApiLanguage(locale: string) {
+  language = locale
+}
+
+function csrfToken(): string | undefined {
+  return document.cookie
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${CSRF_COOKIE}=`))
+    ?.slice(CSRF_COOKIE.length + 1)
+}
+
+const headers: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('Accept-Language', language)
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const token = csrfToken()
+      if (token) request.headers.set(CSRF_HEADER, decodeURIComponent(token))
+    }
+    return request
+  },
+}
+
+// `fetch` is looked up at each call, not when the client is made, so tests can replace it.
+export const client = createClient<paths>({
+  baseUrl: '',
+  credentials: 'same-origin',
+  fetch: (request) => globalThis.fetch(request),
+})
+client.use(headers)
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; fields?: Record<string, string[]>; details?: Record<string, unknown> }
+}
+
+/** Turns a failed answer (or a failed connection) into an `ApiError`. */
+export function toApiError(status: number, body: unknown): ApiError {
+  const error = (body as ErrorBody | undefined)?.error
+  if (error?.code) {
+    return new ApiError(status, error.code, error.message ?? error.code, error.fields ?? {}, error.details ?? {})
+  }
+  return new ApiError(status, status === 0 ? 'network' : 'http_error', `HTTP ${status}`)
+}
+
+type Answer<T> = { data?: T; error?: unknown; response: Response }
+
+/** Awaits an openapi-fetch call and returns its body, or throws an `ApiError`. */
+export async function call<T>(request: Promise<Answer<T>>): Promise<T> {
+  let answer: Answer<T>
+  try {
+    answer = await request
+  } catch {
+    throw new ApiError(0, 'network', 'network error')
+  }
+  if (answer.response.ok) return answer.data as T
+  throw toApiError(answer.response.status, answer.error)
+}
+
+/** Sends a file's bytes as the body (photo uploads take raw bytes with their content type). */
+export async function upload<T>(url: string, file: Blob): Promise<T> {
+  const init: RequestInit = {
+    method: 'POST',
+    body: file,
+    credentials: 'same-origin',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'Accept-Language': language },
+  }
+  const token = csrfToken()
+  if (token) (init.headers as Record<string, string>)[CSRF_HEADER] = decodeURIComponent(token)
+  let response: Response
+  try {
+    response = await fetch(url, init)
+  } catch {
+    throw new ApiError(0, 'network', 'network error')
+  }
+  const body = await response.json().catch(() => undefined)
+  if (!response.ok) throw toApiError(response.status, body)
+  return body as T
+}

@@ -1,0 +1,52 @@
+// vue-i18n with zh-CN as the default and English switchable. Messages live in one file per
+// feature under `zh-CN/` and `en/`; both languages must have the same keys (a unit test checks).
+import { createI18n } from 'vue-i18n'
+import { setApiLanguage } from '@/api/client'
+
+const zhModules = import.meta.glob<{ default: Record<string, unknown> }>('./zh-CN/*.ts', { eager: true })
+const enModules = import.meta.glob<{ default: Record<string, unknown> }>('./en/*.ts', { eager: true })
+
+function merge(modules: Record<string, { default: Record<string, unknown> }>) {
+  const messages: Record<string, unknown> = {}
+  for (const [path, module] of Object.entries(modules)) {
+    const name = path.replace(/^.*\/(.*)\.ts$/, '$1')
+    messages[name] = module.default
+  }
+  return messages
+}
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const messages = { 'zh-CN': merge(zhModules), en: merge(enModules) }
+
+const STORAGE_KEY = 'duijie.locale'
+
+function initialLocale(): Locale {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
+  return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN'
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: messages as never,
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+export function setLocale(locale: Locale) {
+  i18n.global.locale.value = locale
+  localStorage.setItem(STORAGE_KEY, locale)
+  document.documentElement.lang = locale
+  setApiLanguage(locale)
+}
+
+setApiLanguage(i18n.global.locale.value)
+
+/** The message for an API error code, or the server's own message when there is none. */
+export function errorMessage(code: string, fallback: string): string {
+  const global = i18n.global as unknown as { te(key: string): boolean; t(key: string): string }
+  const key = `errors.${code}`
+  return global.te(key) ? global.t(key) : fallback
+}

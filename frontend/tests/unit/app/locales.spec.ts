@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { messages } from '@/locales'
+
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix]
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
+}
+
+describe('locales', () => {
+  it('give English every key Chinese has, and no other', () => {
+    const zh = keys(messages['zh-CN']).sort()
+    const en = keys(messages.en).sort()
+    expect(en.filter((k) => !zh.includes(k))).toEqual([])
+    expect(zh.filter((k) => !en.includes(k))).toEqual([])
+  })
+
+  it('have no empty message', () => {
+    for (const lang of [messages['zh-CN'], messages.en]) {
+      const empty = keys(lang).filter((k) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], lang) === '')
+      expect(empty).toEqual([])
+    }
+  })
+})

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { navigation } from '@/components/navigation'
+import type { RoleName } from '@/stores/session'
+
+const as = (signedIn: boolean, ...roles: RoleName[]) => ({ signedIn, has: (...w: RoleName[]) => w.some((r) => roles.includes(r)) })
+const targets = (s: ReturnType<typeof as>) => navigation(s).map((l) => l.to)
+
+describe('navigation', () => {
+  it('offers visitors the public pages only', () => {
+    expect(targets(as(false))).toEqual(['/', '/needs', '/notices', '/transparency', '/pairings'])
+  })
+
+  it('offers each workspace to its roles and no other', () => {
+    expect(targets(as(true))).toContain('/me/pledges')
+    expect(targets(as(true))).not.toContain('/review')
+    expect(targets(as(true, 'cadre'))).toContain('/cadre/needs')
+    expect(targets(as(true, 'verifier'))).toContain('/review')
+    expect(targets(as(true, 'verifier'))).not.toContain('/admin/users')
+    expect(targets(as(true, 'admin'))).toEqual(expect.arrayContaining(['/admin/organisations', '/admin/users']))
+  })
+})
