@@ -62,6 +62,11 @@ impl Level {
         Level::from_depth(self.depth() - 1)
     }
 
+    /// The level directly below (none below villages).
+    pub fn child(self) -> Option<Level> {
+        Level::from_depth(self.depth() + 1)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Level::Province => "province",

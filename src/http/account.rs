@@ -33,6 +33,18 @@ pub struct RoleView {
     pub pairing_id: Option<i64>,
 }
 
+impl From<crate::store::entity::user_roles::Model> for RoleView {
+    fn from(r: crate::store::entity::user_roles::Model) -> Self {
+        Self {
+            id: r.id,
+            role: r.role,
+            region_code: r.region_code,
+            organisation_id: r.organisation_id,
+            pairing_id: r.pairing_id,
+        }
+    }
+}
+
 /// The signed-in account, as its owner sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
@@ -48,13 +60,7 @@ async fn me_view(state: &AppState, user: &account_store::User) -> Result<Me, Api
     let roles = account_store::roles(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|r| RoleView {
-            id: r.id,
-            role: r.role,
-            region_code: r.region_code,
-            organisation_id: r.organisation_id,
-            pairing_id: r.pairing_id,
-        })
+        .map(RoleView::from)
         .collect();
     Ok(Me {
         id: user.id,

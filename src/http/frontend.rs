@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::{ApiError, ErrorCode};
@@ -54,10 +54,7 @@ fn resolve(path: &str) -> Target {
 }
 
 /// The fallback of every route: a file of the build, the app's page, or the JSON 404.
-pub async fn serve(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return super::not_found(req).await;
     }
@@ -76,7 +73,10 @@ pub async fn serve(
         Err(_) if is_page => return Err(not_built(dir)),
         Err(_) => return super::not_found(req).await,
     };
-    let mut response = named.use_etag(true).use_last_modified(true).into_response(&req);
+    let mut response = named
+        .use_etag(true)
+        .use_last_modified(true)
+        .into_response(&req);
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if is_page {
@@ -127,7 +127,14 @@ mod tests {
 
     #[test]
     fn routes_of_the_app_get_its_page() {
-        for path in ["/", "", "/needs/42", "/me/pledges", "/hall/", "/regions/441426"] {
+        for path in [
+            "/",
+            "",
+            "/needs/42",
+            "/me/pledges",
+            "/hall/",
+            "/regions/441426",
+        ] {
             assert_eq!(resolve(path), Target::App, "{path}");
         }
     }

@@ -77,9 +77,11 @@ use super::{
         pairings::remove_member,
         pairings::invite,
         stats::figures,
+        stats::by_region,
         stats::dashboard,
         stats::export_ledger,
         stats::export_needs,
+        users::list,
         users::grant,
         users::revoke,
         health::healthz,
@@ -108,6 +110,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/pairings"),
     ("get", "/api/v1/pairings/{id}"),
     ("get", "/api/v1/stats"),
+    ("get", "/api/v1/stats/regions"),
     ("get", "/api/v1/exports/needs"),
 ];
 

@@ -15,12 +15,13 @@ use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::exports::{self, Export};
 use crate::service::pairings::{self, Dashboard};
-use crate::service::stats::{self, Figures, Scope};
+use crate::service::stats::{self, Figures, RegionFigures, Scope};
 use crate::startup::AppState;
 use crate::store::regions as region_store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/stats").get(figures))
+        .service(endpoint("/stats/regions").get(by_region))
         .service(endpoint("/organisations/{id}/dashboard").get(dashboard))
         .service(endpoint("/exports/ledger").get(export_ledger))
         .service(endpoint("/exports/needs").get(export_needs));
@@ -143,6 +144,65 @@ pub async fn figures(
         scope: about,
         figures: stats::figures(&state.db, &scope, now).await?,
         as_of: now,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ByRegionQuery {
+    /// The region whose divisions are compared (any level but a village); the provinces when
+    /// absent.
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionBreakdown {
+    /// The region asked about; none for the whole country.
+    pub region: Option<super::regions::RegionView>,
+    /// Its divisions that have a published need, most needs first.
+    pub children: Vec<RegionFigures>,
+}
+
+/// The figures of each division of a region (each province without `region`) that has a
+/// published need: for charts by province, city, county or town. Public.
+#[utoipa::path(get, path = "/api/v1/stats/regions", tag = "stats", params(ByRegionQuery),
+    responses((status = 200, body = RegionBreakdown), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn by_region(
+    state: web::Data<AppState>,
+    query: web::Query<ByRegionQuery>,
+) -> Result<web::Json<RegionBreakdown>, ApiError> {
+    let parent = match &query.region {
+        Some(code) => {
+            let code = RegionCode::parse(code)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}")))?;
+            let region = region_store::find(&state.db, &code)
+                .await?
+                .ok_or_else(|| ApiError::new(ErrorCode::RegionNotFound, "no such region"))?;
+            Some((code, region))
+        }
+        None => None,
+    };
+    let mut children = stats::by_region(&state.db, parent.as_ref().map(|(code, _)| code)).await?;
+    let codes: Vec<RegionCode> = children
+        .iter()
+        .filter_map(|c| RegionCode::parse(&c.code).ok())
+        .collect();
+    let names: std::collections::HashMap<String, String> =
+        region_store::find_many(&state.db, &codes)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect();
+    for child in &mut children {
+        child.name = names
+            .get(&child.code)
+            .cloned()
+            .unwrap_or_else(|| child.code.clone());
+    }
+    Ok(web::Json(RegionBreakdown {
+        region: parent.map(|(_, region)| region.into()),
+        children,
     }))
 }
 

@@ -1,16 +1,87 @@
-//! `/api/v1/users/{id}/roles`: administrators grant and revoke roles.
+//! `/api/v1/users`: administrators find accounts, and grant and revoke roles.
 
 use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::account::RoleView;
 use super::auth::{Auth, RequestOrigin};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::accounts::{self, NewGrant};
+use crate::service::needs::Paging;
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/users/{id}/roles").post(grant))
+    cfg.service(endpoint("/users").get(list))
+        .service(endpoint("/users/{id}/roles").post(grant))
         .service(endpoint("/users/{id}/roles/{grant_id}").delete(revoke));
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Part of an email, a mobile number or a name.
+    pub q: Option<String>,
+    /// From 1.
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    pub per_page: Option<u64>,
+}
+
+/// An account as administrators see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub display_name: String,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub roles: Vec<RoleView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub users: Vec<UserSummary>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Find accounts, newest first (administrators).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+    responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Auth,
+    query: web::Query<UserQuery>,
+) -> Result<web::Json<UserPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
+    let (found, total) =
+        accounts::list_users(&state.db, &caller.0.actor, query.q.as_deref(), paging).await?;
+    let users = found
+        .into_iter()
+        .map(|(user, roles)| UserSummary {
+            id: user.id,
+            email: user.email,
+            mobile: user.mobile,
+            display_name: user.display_name,
+            is_active: user.is_active,
+            created_at: user.created_at.to_utc(),
+            last_login_at: user.last_login_at.map(|t| t.to_utc()),
+            roles: roles.into_iter().map(RoleView::from).collect(),
+        })
+        .collect();
+    Ok(web::Json(UserPage {
+        users,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
 }
 
 /// Grant a role with its scope (administrators). 201 when granted, 200 when already held.

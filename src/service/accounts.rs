@@ -46,6 +46,38 @@ pub async fn create_admin(
     Ok(user.id)
 }
 
+/// One page of the accounts matching `q`, each with its roles, and how many match in all
+/// (platform administrators).
+pub async fn list_users(
+    db: &DatabaseConnection,
+    actor: &crate::domain::authz::Actor,
+    q: Option<&str>,
+    paging: crate::service::needs::Paging,
+) -> Result<
+    (
+        Vec<(users::Model, Vec<crate::store::entity::user_roles::Model>)>,
+        u64,
+    ),
+    crate::error::ApiError,
+> {
+    use crate::domain::authz::{Action, Target};
+    if !actor.can(Action::ManageUsers, Target::Platform) {
+        return Err(crate::error::ApiError::forbidden());
+    }
+    let (found, total) = account_store::search_users(db, q, paging.page, paging.per_page).await?;
+    let ids: Vec<i64> = found.iter().map(|u| u.id).collect();
+    let mut roles = account_store::roles_of_many(db, &ids).await?;
+    let users = found
+        .into_iter()
+        .map(|user| {
+            let (theirs, rest) = roles.drain(..).partition(|r| r.user_id == user.id);
+            roles = rest;
+            (user, theirs)
+        })
+        .collect();
+    Ok((users, total))
+}
+
 /// A role to grant, with its scope as the request gives it.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewGrant {

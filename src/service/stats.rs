@@ -26,8 +26,9 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, V
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::region::Level;
 use crate::domain::region::RegionCode;
-use crate::service::needs::projection::region_column;
+use crate::service::needs::projection::{level_column, region_column};
 
 /// What the figures are about.
 #[derive(Debug, Clone)]
@@ -92,6 +93,20 @@ pub struct Month {
     /// Value of the pledges made that month and still standing.
     pub pledged_value_fen: i64,
     /// Value delivered that month.
+    pub delivered_value_fen: i64,
+}
+
+/// The figures of one region among its siblings, for charts by province, city, county….
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RegionFigures {
+    pub code: String,
+    pub name: String,
+    /// Needs that went public (as in [`NeedFigures::published`]).
+    pub needs_published: i64,
+    pub needs_open: i64,
+    pub needs_fulfilled: i64,
+    pub target_value_fen: i64,
+    pub open_value_fen: i64,
     pub delivered_value_fen: i64,
 }
 
@@ -365,6 +380,79 @@ pub async fn figures(
         median_days_to_fulfilment: fulfilment,
         series: months.into_values().collect(),
     })
+}
+
+/// The figures of each region directly below `parent` (each province without one) that has a
+/// published need, most needs first; none below a village. Names are the caller's to add.
+pub async fn by_region(
+    db: &impl ConnectionTrait,
+    parent: Option<&RegionCode>,
+) -> Result<Vec<RegionFigures>, DbErr> {
+    use sea_orm::IdenStatic;
+    let Some(level) = parent.map_or(Some(Level::Province), |p| p.level().child()) else {
+        return Ok(Vec::new());
+    };
+    let backend = db.get_database_backend();
+    let column = format!("n.{}", level_column(level).as_str());
+    let (scope_where, values) = match parent {
+        Some(code) => need_condition(&Scope::Region(code.clone())),
+        None => need_condition(&Scope::Platform),
+    };
+    let needs_rows = query_all(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT {column} AS code, COUNT(*) AS published, \
+                 CAST(SUM(CASE WHEN n.status = 'published' AND n.pledged_quantity < n.target_quantity THEN 1 ELSE 0 END) AS BIGINT) AS open, \
+                 CAST(SUM(CASE WHEN n.status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END) AS BIGINT) AS fulfilled, \
+                 CAST(SUM(n.target_quantity * n.unit_value_fen) AS BIGINT) AS target_value_fen, \
+                 CAST(SUM(CASE WHEN n.status = 'published' THEN (n.target_quantity - n.pledged_quantity) * n.unit_value_fen ELSE 0 END) AS BIGINT) AS open_value_fen \
+                 FROM needs n WHERE {scope_where} AND n.published_at IS NOT NULL GROUP BY {column}"
+            ),
+            values: values.clone(),
+        },
+    )
+    .await?;
+    let delivered_rows = query_all(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT {column} AS code, CAST(SUM(p.received_quantity * n.unit_value_fen) AS BIGINT) AS value \
+                 FROM pledges p JOIN needs n ON n.id = p.need_id \
+                 WHERE {ARRIVED} AND {scope_where} GROUP BY {column}"
+            ),
+            values,
+        },
+    )
+    .await?;
+    let mut delivered = BTreeMap::new();
+    for row in delivered_rows {
+        delivered.insert(row.try_get::<String>("", "code")?, int(&row, "value")?);
+    }
+    let mut figures = needs_rows
+        .into_iter()
+        .map(|row| {
+            let code: String = row.try_get("", "code")?;
+            Ok(RegionFigures {
+                delivered_value_fen: delivered.get(&code).copied().unwrap_or(0),
+                name: String::new(),
+                needs_published: int(&row, "published")?,
+                needs_open: int(&row, "open")?,
+                needs_fulfilled: int(&row, "fulfilled")?,
+                target_value_fen: int(&row, "target_value_fen")?,
+                open_value_fen: int(&row, "open_value_fen")?,
+                code,
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    figures.sort_by(|a, b| {
+        b.needs_published
+            .cmp(&a.needs_published)
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    Ok(figures)
 }
 
 /// The median of the `days` column of `inner`, computed by the database: the middle row, or

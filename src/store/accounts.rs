@@ -54,6 +54,55 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, Db
     users::Entity::find_by_id(id).one(db).await
 }
 
+/// Accounts whose email, mobile or name contains `q` (every account without it), newest
+/// first, one page of them, and how many there are in all.
+pub async fn search_users(
+    db: &impl ConnectionTrait,
+    q: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<User>, u64), DbErr> {
+    use sea_orm::{Condition, PaginatorTrait, QuerySelect};
+    let mut query = users::Entity::find();
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        // LIKE's own characters are matched as themselves.
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let contains = |column: users::Column, text: &str| {
+            Expr::col(column)
+                .like(sea_orm::sea_query::LikeExpr::new(format!("%{text}%")).escape('\\'))
+        };
+        query = query.filter(
+            Condition::any()
+                .add(contains(users::Column::Email, &escaped.to_lowercase()))
+                .add(contains(users::Column::Mobile, &escaped))
+                .add(contains(users::Column::DisplayName, &escaped)),
+        );
+    }
+    let total = query.clone().count(db).await?;
+    let users = query
+        .order_by_desc(users::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((users, total))
+}
+
+/// The roles of each of these users, as stored, in grant order.
+pub async fn roles_of_many(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+) -> Result<Vec<user_roles::Model>, DbErr> {
+    user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.is_in(user_ids.iter().copied()))
+        .order_by_asc(user_roles::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The roles a user holds, as stored.
 pub async fn roles(
     db: &impl ConnectionTrait,

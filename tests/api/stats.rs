@@ -219,6 +219,48 @@ fn meizhou_figures() -> Value {
 }
 
 db_test! {
+    async fn figures_by_region_compare_the_divisions_of_a_region(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let (status, provinces) = app.get_json("/api/v1/stats/regions").await;
+        assert_eq!(status, 200, "{provinces}");
+        assert_eq!(provinces["region"], Value::Null);
+        assert_eq!(provinces["children"], json!([{
+            "code": "44", "name": "广东省", "needs_published": 4, "needs_open": 2, "needs_fulfilled": 1,
+            "target_value_fen": 510_000, "open_value_fen": 80_000, "delivered_value_fen": 350_000,
+        }]));
+
+        let (status, cities) = app.get_json("/api/v1/stats/regions?region=44").await;
+        assert_eq!(status, 200, "{cities}");
+        assert_eq!(cities["region"]["name"], "广东省");
+        // 梅州 as its own figures give it; 河源 holds D alone, fully pledged, nothing arrived.
+        let meizhou = meizhou_figures();
+        assert_eq!(cities["children"], json!([
+            {"code": "4414", "name": "梅州市", "needs_published": 3, "needs_open": 2, "needs_fulfilled": 1,
+             "target_value_fen": meizhou["needs"]["target_value_fen"], "open_value_fen": meizhou["needs"]["open_value_fen"],
+             "delivered_value_fen": meizhou["pledges"]["delivered_value_fen"]},
+            {"code": "4416", "name": "河源市", "needs_published": 1, "needs_open": 0, "needs_fulfilled": 0,
+             "target_value_fen": 60_000, "open_value_fen": 0, "delivered_value_fen": 0},
+        ]));
+        let (_, towns) = app.get_json("/api/v1/stats/regions?region=441426").await;
+        assert_eq!(towns["children"].as_array().unwrap().len(), 1, "{towns}");
+        assert_eq!(towns["children"][0]["code"], "441426100");
+        let (status, villages) = app.get_json(&format!("/api/v1/stats/regions?region={DUNBEI}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(villages["children"], json!([]), "nothing below a village");
+
+        let (status, body) = app.get_json("/api/v1/stats/regions?region=44x").await;
+        assert_eq!(status, 400);
+        assert_error_code(&body, "invalid_region_code");
+        let (status, body) = app.get_json("/api/v1/stats/regions?region=4499").await;
+        assert_eq!(status, 404);
+        assert_error_code(&body, "region_not_found");
+        let (status, _) = app.get_json("/api/v1/stats/regions?regio=44").await;
+        assert_eq!(status, 400);
+    }
+}
+
+db_test! {
     async fn figures_for_regions_pairings_an_organisation_and_the_platform_match_the_hand_count(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;

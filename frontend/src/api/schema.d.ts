@@ -943,6 +943,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The figures of each division of a region (each province without `region`) that has a
+         *     published need: for charts by province, city, county or town. Public.
+         */
+        get: operations["by_region"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find accounts, newest first (administrators). */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/roles": {
         parameters: {
             query?: never;
@@ -1839,6 +1876,11 @@ export interface components {
              */
             received_quantity: number;
         };
+        RegionBreakdown: {
+            /** @description Its divisions that have a published need, most needs first. */
+            children: components["schemas"]["RegionFigures"][];
+            region?: null | components["schemas"]["RegionView"];
+        };
         /** @description The regions directly below `region` (below the country when `region` is absent). */
         RegionChildren: {
             children: components["schemas"]["RegionView"][];
@@ -1849,6 +1891,26 @@ export interface components {
             /** @description From the province down to the region itself. */
             path: components["schemas"]["RegionView"][];
             region: components["schemas"]["RegionView"];
+        };
+        /** @description The figures of one region among its siblings, for charts by province, city, county…. */
+        RegionFigures: {
+            code: string;
+            /** Format: int64 */
+            delivered_value_fen: number;
+            name: string;
+            /** Format: int64 */
+            needs_fulfilled: number;
+            /** Format: int64 */
+            needs_open: number;
+            /**
+             * Format: int64
+             * @description Needs that went public (as in [`NeedFigures::published`]).
+             */
+            needs_published: number;
+            /** Format: int64 */
+            open_value_fen: number;
+            /** Format: int64 */
+            target_value_fen: number;
         };
         /** @description A region named in a pairing. */
         RegionRef: {
@@ -2003,6 +2065,29 @@ export interface components {
         Unit: "Item" | "Set" | "Kg" | "Money" | "Position" | "PersonTime";
         /** @enum {string} */
         Urgency: "Normal" | "Urgent" | "Critical";
+        UserPage: {
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+            users: components["schemas"]["UserSummary"][];
+        };
+        /** @description An account as administrators see it. */
+        UserSummary: {
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email?: string | null;
+            /** Format: int64 */
+            id: number;
+            is_active: boolean;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            mobile?: string | null;
+            roles: components["schemas"]["RoleView"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -7449,6 +7534,153 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    by_region: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The region whose divisions are compared (any level but a village); the provinces when
+                 *     absent.
+                 */
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionBreakdown"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Part of an email, a mobile number or a name. */
+                q?: string;
+                /** @description From 1. */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

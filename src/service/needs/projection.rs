@@ -235,8 +235,13 @@ pub fn timeline_entry(event: &need_events::Model) -> Result<TimelineEntry, ApiEr
 
 /// The region code column of `needs` at the level of `code`, for filters on any level.
 pub fn region_column(code: &RegionCode) -> needs::Column {
+    level_column(code.level())
+}
+
+/// The region code column of `needs` at `level`.
+pub fn level_column(level: crate::domain::region::Level) -> needs::Column {
     use crate::domain::region::Level;
-    match code.level() {
+    match level {
         Level::Province => needs::Column::ProvinceCode,
         Level::City => needs::Column::CityCode,
         Level::County => needs::Column::CountyCode,
