@@ -33,6 +33,8 @@ export default defineConfig({
   build: {
     target: 'es2020',
     sourcemap: false,
+    // scripts/budget.mjs reads the import graph from it (never served: dotted paths are not).
+    manifest: true,
     chunkSizeWarningLimit: 700,
   },
   test: {
