@@ -14,7 +14,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). */
-        post: operations["login"];
+        post: operations["post_auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -31,7 +31,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign out: the session is revoked on the server, so its cookie stops working anywhere. */
-        post: operations["logout"];
+        post: operations["post_auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -51,7 +51,7 @@ export interface paths {
          * Register with an email or mobile number and a password. The answer is the same whether or
          *     not the address already had an account.
          */
-        post: operations["register"];
+        post: operations["post_auth_register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -66,10 +66,10 @@ export interface paths {
             cookie?: never;
         };
         /** The account's API tokens (never their secrets). */
-        get: operations["list_tokens"];
+        get: operations["get_auth_tokens"];
         put?: never;
         /** Create a personal API token with the account's credentials (no cookie, no CSRF token). */
-        post: operations["create_token"];
+        post: operations["post_auth_tokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke one of the account's API tokens. */
-        delete: operations["revoke_token"];
+        delete: operations["delete_auth_tokens_id"];
         options?: never;
         head?: never;
         patch?: never;
@@ -104,7 +104,7 @@ export interface paths {
          * An organisation's ledger (台账): every pledge it made and what came of it (its people,
          *     administrators). CSV is streamed page by page.
          */
-        get: operations["export_ledger"];
+        get: operations["get_exports_ledger"];
         put?: never;
         post?: never;
         delete?: never;
@@ -121,7 +121,7 @@ export interface paths {
             cookie?: never;
         };
         /** A region's public needs, as the public sees them (anyone). CSV is streamed page by page. */
-        get: operations["export_needs"];
+        get: operations["get_exports_needs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -138,10 +138,10 @@ export interface paths {
             cookie?: never;
         };
         /** The households of a village, private fields masked. */
-        get: operations["list"];
+        get: operations["get_households"];
         put?: never;
         /** Register a household (cadres of its village). */
-        post: operations["create"];
+        post: operations["post_households"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,14 +156,14 @@ export interface paths {
             cookie?: never;
         };
         /** One household, masked, with its incomes and register history. */
-        get: operations["show"];
+        get: operations["get_households_id"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Edit a household (cadres of its village). */
-        patch: operations["update"];
+        patch: operations["patch_households_id"];
         trace?: never;
     };
     "/api/v1/households/{id}/incomes": {
@@ -176,7 +176,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Record a year's per-capita income. */
-        post: operations["add_income"];
+        post: operations["post_households_id_incomes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,7 +193,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The private fields in full (audited). */
-        post: operations["reveal"];
+        post: operations["post_households_id_private"];
         delete?: never;
         options?: never;
         head?: never;
@@ -210,7 +210,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Move a household on the register (在档 → 已脱贫 → 返贫), with reason and evidence. */
-        post: operations["change_status"];
+        post: operations["post_households_id_status"];
         delete?: never;
         options?: never;
         head?: never;
@@ -225,14 +225,14 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in account and its roles. */
-        get: operations["me"];
+        get: operations["get_me"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change the signed-in account's settings (its language). */
-        patch: operations["update_me"];
+        patch: operations["patch_me"];
         trace?: never;
     };
     "/api/v1/me/notifications": {
@@ -243,7 +243,7 @@ export interface paths {
             cookie?: never;
         };
         /** The account's notification settings: each kind of mail, on or off. */
-        get: operations["preferences"];
+        get: operations["get_me_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -253,7 +253,7 @@ export interface paths {
          * Turn kinds of mail on or off: `{"email": {"pledge_received": false}}`. An unknown kind is
          *     `400 validation_failed` naming `email.<kind>`, and changes nothing.
          */
-        patch: operations["update_preferences"];
+        patch: operations["patch_me_notifications"];
         trace?: never;
     };
     "/api/v1/me/pledges": {
@@ -264,7 +264,7 @@ export interface paths {
             cookie?: never;
         };
         /** 我的认捐: the caller's pledges, newest first, each with its next step. */
-        get: operations["mine"];
+        get: operations["get_me_pledges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -281,10 +281,10 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers). */
-        get: operations["worklist"];
+        get: operations["get_needs"];
         put?: never;
         /** Record a need as a draft (cadres of its village). */
-        post: operations["create"];
+        post: operations["post_needs"];
         delete?: never;
         options?: never;
         head?: never;
@@ -299,7 +299,7 @@ export interface paths {
             cookie?: never;
         };
         /** Needs in their public notice period (公示), open to objections; soonest to end first. */
-        get: operations["notices"];
+        get: operations["get_needs_notices"];
         put?: never;
         post?: never;
         delete?: never;
@@ -316,7 +316,7 @@ export interface paths {
             cookie?: never;
         };
         /** Search the public needs: text, filters, facet counts, sorts and pages. */
-        get: operations["search_needs"];
+        get: operations["get_needs_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -336,14 +336,14 @@ export interface paths {
          * A need: its public projection and timeline for anyone once it is in notice; for its cadres
          *     and verifiers at any stage, with a `review` section.
          */
-        get: operations["show"];
+        get: operations["get_needs_id"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Edit a draft (its village's cadres). */
-        patch: operations["update"];
+        patch: operations["patch_needs_id"];
         trace?: never;
     };
     "/api/v1/needs/{id}/close": {
@@ -356,7 +356,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close a fulfilled need (its village's cadres). */
-        post: operations["close"];
+        post: operations["post_needs_id_close"];
         delete?: never;
         options?: never;
         head?: never;
@@ -371,13 +371,13 @@ export interface paths {
             cookie?: never;
         };
         /** The objections against a need, with the objectors' contacts (its verifiers). */
-        get: operations["list_objections"];
+        get: operations["get_needs_id_objections"];
         put?: never;
         /**
          * Object to a need in its notice period (异议/举报): anyone, signed in or not; the contact is
          *     seen by verifiers only. The need is suspended until a verifier decides.
          */
-        post: operations["object"];
+        post: operations["post_needs_id_objections"];
         delete?: never;
         options?: never;
         head?: never;
@@ -397,7 +397,7 @@ export interface paths {
          * Add a photo to a draft (its village's cadres): the raw bytes of a JPEG, PNG or WebP picture
          *     as the body. It is re-encoded as JPEG with every piece of metadata (EXIF, GPS) removed.
          */
-        post: operations["add_photo"];
+        post: operations["post_needs_id_photos"];
         delete?: never;
         options?: never;
         head?: never;
@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove a photo from a draft (its village's cadres). */
-        delete: operations["remove_photo"];
+        delete: operations["delete_needs_id_photos_photo_id"];
         options?: never;
         head?: never;
         patch?: never;
@@ -429,14 +429,14 @@ export interface paths {
             cookie?: never;
         };
         /** The pledges toward a need, as the public sees them (names as the donors chose). */
-        get: operations["of_need"];
+        get: operations["get_needs_id_pledges"];
         put?: never;
         /**
          * Pledge toward a published need. With an `Idempotency-Key` header, a retry of the same
          *     request (same key, same body) gets the first answer again (`Idempotent-Replayed: true`)
          *     and pledges nothing more; the same key with another body is refused.
          */
-        post: operations["create"];
+        post: operations["post_needs_id_pledges"];
         delete?: never;
         options?: never;
         head?: never;
@@ -453,7 +453,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reject a submitted need, with the reason its cadre will read (verifiers). */
-        post: operations["reject"];
+        post: operations["post_needs_id_reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -473,7 +473,7 @@ export interface paths {
          * Submit a draft for verification (its village's cadres). The text is checked for private data
          *     again, and the need's value against its category's cap.
          */
-        post: operations["submit"];
+        post: operations["post_needs_id_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -494,7 +494,7 @@ export interface paths {
          *     above its category's value cap needs a second verification by another county-level verifier.
          *     Verified, the need enters its notice period (or is published at once with no notice period).
          */
-        post: operations["verify"];
+        post: operations["post_needs_id_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -511,7 +511,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Withdraw a need that nobody has pledged to (its village's cadres). */
-        post: operations["withdraw"];
+        post: operations["post_needs_id_withdraw"];
         delete?: never;
         options?: never;
         head?: never;
@@ -531,7 +531,7 @@ export interface paths {
          * Dismiss an objection: the notice resumes where it stood once no objection is left open
          *     (verifiers).
          */
-        post: operations["dismiss"];
+        post: operations["post_objections_id_dismiss"];
         delete?: never;
         options?: never;
         head?: never;
@@ -548,7 +548,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Uphold an objection: the need is rejected, with the reason (verifiers). */
-        post: operations["uphold"];
+        post: operations["post_objections_id_uphold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,13 +563,13 @@ export interface paths {
             cookie?: never;
         };
         /** The verified organisations. */
-        get: operations["list"];
+        get: operations["get_organisations"];
         put?: never;
         /**
          * Register an organisation; its creator administers it. It is public once an administrator
          *     verifies it.
          */
-        post: operations["create"];
+        post: operations["post_organisations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * One organisation: verified ones to anyone, unverified ones to their own people and
          *     administrators.
          */
-        get: operations["show"];
+        get: operations["get_organisations_id"];
         put?: never;
         post?: never;
         delete?: never;
@@ -607,7 +607,7 @@ export interface paths {
          * An organisation's dashboard: its pairings, the open needs in the regions they help, its
          *     pledged and delivered figures (its people, administrators).
          */
-        get: operations["dashboard"];
+        get: operations["get_organisations_id_dashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -626,7 +626,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark an organisation verified (administrators). */
-        post: operations["verify"];
+        post: operations["post_organisations_id_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -641,10 +641,10 @@ export interface paths {
             cookie?: never;
         };
         /** The pairings (public: 结对 relationships are announced). */
-        get: operations["list"];
+        get: operations["get_pairings"];
         put?: never;
         /** Set up a pairing (administrators). */
-        post: operations["create"];
+        post: operations["post_pairings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -659,14 +659,14 @@ export interface paths {
             cookie?: never;
         };
         /** One pairing. */
-        get: operations["show"];
+        get: operations["get_pairings_id"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change a pairing's name, end date, status or regions (its coordinators, administrators). */
-        patch: operations["update"];
+        patch: operations["patch_pairings_id"];
         trace?: never;
     };
     "/api/v1/pairings/{id}/board": {
@@ -680,7 +680,7 @@ export interface paths {
          * The coordination board: the pairing's figures, unpledged gaps, each member's pledges and
          *     deliveries, overdue pledges and invitations (its coordinators, administrators).
          */
-        get: operations["board"];
+        get: operations["get_pairings_id_board"];
         put?: never;
         post?: never;
         delete?: never;
@@ -702,7 +702,7 @@ export interface paths {
          * Invite a member organisation to pledge toward an open need in the pairing's regions (its
          *     coordinators); its people get a mail. Once per need and organisation (`409` after).
          */
-        post: operations["invite"];
+        post: operations["post_pairings_id_invitations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -722,7 +722,7 @@ export interface paths {
          * Add a verified organisation to those helping through the pairing (its coordinators,
          *     administrators); `409` if it is one already.
          */
-        post: operations["add_member"];
+        post: operations["post_pairings_id_members"];
         delete?: never;
         options?: never;
         head?: never;
@@ -740,7 +740,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove a member organisation (its coordinators, administrators). */
-        delete: operations["remove_member"];
+        delete: operations["delete_pairings_id_members_organisation_id"];
         options?: never;
         head?: never;
         patch?: never;
@@ -754,7 +754,7 @@ export interface paths {
             cookie?: never;
         };
         /** A photo (JPEG), for whoever may see its need. */
-        get: operations["photo"];
+        get: operations["get_photos_id"];
         put?: never;
         post?: never;
         delete?: never;
@@ -771,7 +771,7 @@ export interface paths {
             cookie?: never;
         };
         /** One pledge, for its donor and its need's cadres and verifiers. */
-        get: operations["show"];
+        get: operations["get_pledges_id"];
         put?: never;
         post?: never;
         delete?: never;
@@ -790,7 +790,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a pledge before it is shipped (its donor); its quantity returns to the need. */
-        post: operations["cancel"];
+        post: operations["post_pledges_id_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -810,7 +810,7 @@ export interface paths {
          * Confirm what arrived (the need's village's cadres, after adding a photo). Less than pledged
          *     is a partial receipt: the rest returns to the need.
          */
-        post: operations["confirm"];
+        post: operations["post_pledges_id_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -830,7 +830,7 @@ export interface paths {
          * Add a photo of what arrived to a shipped pledge (the need's village's cadres): the raw
          *     bytes of a JPEG, PNG or WebP picture, re-encoded without metadata.
          */
-        post: operations["add_photo"];
+        post: operations["post_pledges_id_photos"];
         delete?: never;
         options?: never;
         head?: never;
@@ -847,7 +847,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark a pledge shipped, transferred or arranged (its donor). */
-        post: operations["ship"];
+        post: operations["post_pledges_id_ship"];
         delete?: never;
         options?: never;
         head?: never;
@@ -864,7 +864,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Thank the donor for a received pledge (the need's village's cadres). */
-        post: operations["thank"];
+        post: operations["post_pledges_id_thanks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -879,7 +879,7 @@ export interface paths {
             cookie?: never;
         };
         /** The provinces. */
-        get: operations["provinces"];
+        get: operations["get_regions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -896,7 +896,7 @@ export interface paths {
             cookie?: never;
         };
         /** One region with its ancestors, province first. */
-        get: operations["region"];
+        get: operations["get_regions_code"];
         put?: never;
         post?: never;
         delete?: never;
@@ -913,7 +913,7 @@ export interface paths {
             cookie?: never;
         };
         /** The divisions directly below a region, by code (a cascader's next column). */
-        get: operations["children"];
+        get: operations["get_regions_code_children"];
         put?: never;
         post?: never;
         delete?: never;
@@ -934,7 +934,7 @@ export interface paths {
          *     most one of `region`, `org`, `pairing`. Regions and pairings are public; an organisation's
          *     figures are its people's and the administrators'.
          */
-        get: operations["figures"];
+        get: operations["get_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -954,7 +954,7 @@ export interface paths {
          * The figures of each division of a region (each province without `region`) that has a
          *     published need: for charts by province, city, county or town. Public.
          */
-        get: operations["by_region"];
+        get: operations["get_stats_regions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -971,7 +971,7 @@ export interface paths {
             cookie?: never;
         };
         /** Find accounts, newest first (administrators). */
-        get: operations["list"];
+        get: operations["get_users"];
         put?: never;
         post?: never;
         delete?: never;
@@ -990,7 +990,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Grant a role with its scope (administrators). 201 when granted, 200 when already held. */
-        post: operations["grant"];
+        post: operations["post_users_id_roles"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1008,7 +1008,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke a grant (administrators). */
-        delete: operations["revoke"];
+        delete: operations["delete_users_id_roles_grant_id"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1022,7 +1022,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process is up and serving. */
-        get: operations["healthz"];
+        get: operations["get_healthz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1039,7 +1039,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: the process can do its work: its database and its search engine answer. */
-        get: operations["readyz"];
+        get: operations["get_readyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1060,10 +1060,10 @@ export interface components {
             [key: string]: string[];
         };
         /**
-         * @description Who a need helps.
+         * @description Household = household (农户); Village = village (村集体);
          * @enum {string}
          */
-        BeneficiaryKind: "Household" | "Village";
+        BeneficiaryKind: "household" | "village";
         /** @description A pairing's coordination board. */
         Board: {
             figures: components["schemas"]["Figures"];
@@ -1086,10 +1086,10 @@ export interface components {
             pairing: components["schemas"]["PairingView"];
         };
         /**
-         * @description 需求类别: the key tasks of the seeds.
+         * @description Education = education (教育助学); Medical = medical (医疗健康); Industry = industry (产业发展); Employment = employment (就业技能); Housing = housing (住房安全); Infrastructure = infrastructure (基础设施); DailyGoods = daily_goods (生活物资); Consumption = consumption (消费帮扶);
          * @enum {string}
          */
-        Category: "Education" | "Medical" | "Industry" | "Employment" | "Housing" | "Infrastructure" | "DailyGoods" | "Consumption";
+        Category: "education" | "medical" | "industry" | "employment" | "housing" | "infrastructure" | "daily_goods" | "consumption";
         Credentials: {
             /** @description Email address or mobile number. */
             login: string;
@@ -1126,10 +1126,10 @@ export interface components {
             message: string;
         };
         /**
-         * @description Something that happened to a need, as its public timeline tells it.
+         * @description Created = created (录入需求); Submitted = submitted (提交审核); Verified = verified (审核通过); SecondVerified = second_verified (县级复核通过); NoticeStarted = notice_started (开始公示); ObjectionFiled = objection_filed (收到异议，暂停公示); ObjectionDismissed = objection_dismissed (异议经核查不成立); ObjectionUpheld = objection_upheld (异议经核查成立); NoticeResumed = notice_resumed (恢复公示); Published = published (公示期满，正式发布); Rejected = rejected (审核未通过); Withdrawn = withdrawn (村里撤回需求); Expired = expired (已过截止日期); FullyPledged = fully_pledged (已全部认捐); Reopened = reopened (有认捐释放，重新开放); Fulfilled = fulfilled (全部到位); Closed = closed (需求结束); Pledged = pledged (认捐); Shipped = shipped (已发出); Received = received (确认收到); Thanked = thanked (村里致谢); PledgeCancelled = pledge_cancelled (认捐取消，数量释放); PledgeExpired = pledge_expired (认捐逾期，数量释放);
          * @enum {string}
          */
-        EventKind: "Created" | "Submitted" | "Verified" | "SecondVerified" | "NoticeStarted" | "ObjectionFiled" | "ObjectionDismissed" | "ObjectionUpheld" | "NoticeResumed" | "Published" | "Rejected" | "Withdrawn" | "Expired" | "FullyPledged" | "Reopened" | "Fulfilled" | "Closed" | "Pledged" | "Shipped" | "Received" | "Thanked" | "PledgeCancelled" | "PledgeExpired";
+        EventKind: "created" | "submitted" | "verified" | "second_verified" | "notice_started" | "objection_filed" | "objection_dismissed" | "objection_upheld" | "notice_resumed" | "published" | "rejected" | "withdrawn" | "expired" | "fully_pledged" | "reopened" | "fulfilled" | "closed" | "pledged" | "shipped" | "received" | "thanked" | "pledge_cancelled" | "pledge_expired";
         /** @description The figures. */
         Figures: {
             /**
@@ -1412,10 +1412,10 @@ export interface components {
             verified_at?: string | null;
         };
         /**
-         * @description Where a need stands.
+         * @description Draft = draft (草稿); Submitted = submitted (待审核); Verified = verified (待复核); InNotice = in_notice (公示中); Published = published (已发布); FullyPledged = fully_pledged (已认满); Fulfilled = fulfilled (已完成); Closed = closed (已结束); Rejected = rejected (未通过); Withdrawn = withdrawn (已撤回); Suspended = suspended (异议核查中); Expired = expired (已过期);
          * @enum {string}
          */
-        NeedStatus: "Draft" | "Submitted" | "Verified" | "InNotice" | "Published" | "FullyPledged" | "Fulfilled" | "Closed" | "Rejected" | "Withdrawn" | "Suspended" | "Expired";
+        NeedStatus: "draft" | "submitted" | "verified" | "in_notice" | "published" | "fully_pledged" | "fulfilled" | "closed" | "rejected" | "withdrawn" | "suspended" | "expired";
         /** @description A role to grant, with its scope as the request gives it. */
         NewGrant: {
             /**
@@ -1555,10 +1555,10 @@ export interface components {
             need_status: components["schemas"]["NeedStatus"];
         };
         /**
-         * @description Where an objection (异议/举报) stands.
+         * @description Open = open (待核查); Upheld = upheld (异议成立); Dismissed = dismissed (异议不成立);
          * @enum {string}
          */
-        ObjectionStatus: "Open" | "Upheld" | "Dismissed";
+        ObjectionStatus: "open" | "upheld" | "dismissed";
         /** @description An objection as the need's verifiers see it. */
         ObjectionView: {
             contact?: string | null;
@@ -1682,12 +1682,15 @@ export interface components {
             pledged_value_fen: number;
         };
         /**
-         * @description What kind of help a pledge toward a need gives, which follows from the need's unit.
+         * @description Goods = goods (物资); Money = money (资金); Jobs = jobs (岗位); Services = services (服务);
          * @enum {string}
          */
-        PledgeKind: "Goods" | "Money" | "Jobs" | "Services";
-        /** @enum {string} */
-        PledgeStatus: "Pledged" | "Shipped" | "Received" | "Thanked" | "Cancelled" | "Expired";
+        PledgeKind: "goods" | "money" | "jobs" | "services";
+        /**
+         * @description Pledged = pledged (已认捐); Shipped = shipped (已发出); Received = received (已收到); Thanked = thanked (已致谢); Cancelled = cancelled (已取消); Expired = expired (已逾期);
+         * @enum {string}
+         */
+        PledgeStatus: "pledged" | "shipped" | "received" | "thanked" | "cancelled" | "expired";
         /** @description A pledge as its donor and the need's village see it. */
         PledgeView: {
             anonymous: boolean;
@@ -2059,12 +2062,15 @@ export interface components {
             revoked_at?: string | null;
         };
         /**
-         * @description What a need's quantities count. Money is counted in fen (its unit value is 1 fen).
+         * @description Item = item (件); Set = set (套); Kg = kg (公斤); Money = money (元); Position = position (个岗位); PersonTime = person_time (人次);
          * @enum {string}
          */
-        Unit: "Item" | "Set" | "Kg" | "Money" | "Position" | "PersonTime";
-        /** @enum {string} */
-        Urgency: "Normal" | "Urgent" | "Critical";
+        Unit: "item" | "set" | "kg" | "money" | "position" | "person_time";
+        /**
+         * @description Normal = normal (一般); Urgent = urgent (紧急); Critical = critical (特急);
+         * @enum {string}
+         */
+        Urgency: "normal" | "urgent" | "critical";
         UserPage: {
             /** Format: int64 */
             page: number;
@@ -2097,7 +2103,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    login: {
+    post_auth_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -2192,7 +2198,7 @@ export interface operations {
             };
         };
     };
-    logout: {
+    post_auth_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -2262,7 +2268,7 @@ export interface operations {
             };
         };
     };
-    register: {
+    post_auth_register: {
         parameters: {
             query?: never;
             header?: never;
@@ -2355,7 +2361,7 @@ export interface operations {
             };
         };
     };
-    list_tokens: {
+    get_auth_tokens: {
         parameters: {
             query?: never;
             header?: never;
@@ -2418,7 +2424,7 @@ export interface operations {
             };
         };
     };
-    create_token: {
+    post_auth_tokens: {
         parameters: {
             query?: never;
             header?: never;
@@ -2511,7 +2517,7 @@ export interface operations {
             };
         };
     };
-    revoke_token: {
+    delete_auth_tokens_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -2583,7 +2589,7 @@ export interface operations {
             };
         };
     };
-    export_ledger: {
+    get_exports_ledger: {
         parameters: {
             query: {
                 org: number;
@@ -2658,7 +2664,7 @@ export interface operations {
             };
         };
     };
-    export_needs: {
+    get_exports_needs: {
         parameters: {
             query: {
                 /** @description Any level, 2 to 12 digits. */
@@ -2716,7 +2722,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    get_households: {
         parameters: {
             query: {
                 /** @description The village (12-digit code). */
@@ -2790,7 +2796,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    post_households: {
         parameters: {
             query?: never;
             header?: never;
@@ -2892,7 +2898,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    get_households_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -2974,7 +2980,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    patch_households_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -3078,7 +3084,7 @@ export interface operations {
             };
         };
     };
-    add_income: {
+    post_households_id_incomes: {
         parameters: {
             query?: never;
             header?: never;
@@ -3191,7 +3197,7 @@ export interface operations {
             };
         };
     };
-    reveal: {
+    post_households_id_private: {
         parameters: {
             query?: never;
             header?: never;
@@ -3273,7 +3279,7 @@ export interface operations {
             };
         };
     };
-    change_status: {
+    post_households_id_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -3387,7 +3393,7 @@ export interface operations {
             };
         };
     };
-    me: {
+    get_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -3450,7 +3456,7 @@ export interface operations {
             };
         };
     };
-    update_me: {
+    patch_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -3534,7 +3540,7 @@ export interface operations {
             };
         };
     };
-    preferences: {
+    get_me_notifications: {
         parameters: {
             query?: never;
             header?: never;
@@ -3597,7 +3603,7 @@ export interface operations {
             };
         };
     };
-    update_preferences: {
+    patch_me_notifications: {
         parameters: {
             query?: never;
             header?: never;
@@ -3681,7 +3687,7 @@ export interface operations {
             };
         };
     };
-    mine: {
+    get_me_pledges: {
         parameters: {
             query?: {
                 /** @description Only pledges in this status. */
@@ -3748,7 +3754,7 @@ export interface operations {
             };
         };
     };
-    worklist: {
+    get_needs: {
         parameters: {
             query?: {
                 /** @description Only needs in this status, e.g. `submitted` for a review queue. */
@@ -3829,7 +3835,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    post_needs: {
         parameters: {
             query?: never;
             header?: never;
@@ -3923,7 +3929,7 @@ export interface operations {
             };
         };
     };
-    notices: {
+    get_needs_notices: {
         parameters: {
             query?: {
                 /** @description Only needs in this region (any level: 2 to 12 digits). */
@@ -3983,7 +3989,7 @@ export interface operations {
             };
         };
     };
-    search_needs: {
+    get_needs_search: {
         parameters: {
             query?: {
                 /**
@@ -4070,7 +4076,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    get_needs_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -4136,7 +4142,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    patch_needs_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -4259,7 +4265,7 @@ export interface operations {
             };
         };
     };
-    close: {
+    post_needs_id_close: {
         parameters: {
             query?: never;
             header?: never;
@@ -4351,7 +4357,7 @@ export interface operations {
             };
         };
     };
-    list_objections: {
+    get_needs_id_objections: {
         parameters: {
             query?: never;
             header?: never;
@@ -4434,7 +4440,7 @@ export interface operations {
             };
         };
     };
-    object: {
+    post_needs_id_objections: {
         parameters: {
             query?: never;
             header?: never;
@@ -4540,7 +4546,7 @@ export interface operations {
             };
         };
     };
-    add_photo: {
+    post_needs_id_photos: {
         parameters: {
             query?: never;
             header?: never;
@@ -4645,7 +4651,7 @@ export interface operations {
             };
         };
     };
-    remove_photo: {
+    delete_needs_id_photos_photo_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -4728,7 +4734,7 @@ export interface operations {
             };
         };
     };
-    of_need: {
+    get_needs_id_pledges: {
         parameters: {
             query?: never;
             header?: never;
@@ -4794,7 +4800,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    post_needs_id_pledges: {
         parameters: {
             query?: never;
             header?: {
@@ -4912,7 +4918,7 @@ export interface operations {
             };
         };
     };
-    reject: {
+    post_needs_id_reject: {
         parameters: {
             query?: never;
             header?: never;
@@ -5026,7 +5032,7 @@ export interface operations {
             };
         };
     };
-    submit: {
+    post_needs_id_submit: {
         parameters: {
             query?: never;
             header?: never;
@@ -5118,7 +5124,7 @@ export interface operations {
             };
         };
     };
-    verify: {
+    post_needs_id_verify: {
         parameters: {
             query?: never;
             header?: never;
@@ -5211,7 +5217,7 @@ export interface operations {
             };
         };
     };
-    withdraw: {
+    post_needs_id_withdraw: {
         parameters: {
             query?: never;
             header?: never;
@@ -5303,7 +5309,7 @@ export interface operations {
             };
         };
     };
-    dismiss: {
+    post_objections_id_dismiss: {
         parameters: {
             query?: never;
             header?: never;
@@ -5409,7 +5415,7 @@ export interface operations {
             };
         };
     };
-    uphold: {
+    post_objections_id_uphold: {
         parameters: {
             query?: never;
             header?: never;
@@ -5515,7 +5521,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    get_organisations: {
         parameters: {
             query?: never;
             header?: never;
@@ -5579,7 +5585,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    post_organisations: {
         parameters: {
             query?: never;
             header?: never;
@@ -5672,7 +5678,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    get_organisations_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -5746,7 +5752,7 @@ export interface operations {
             };
         };
     };
-    dashboard: {
+    get_organisations_id_dashboard: {
         parameters: {
             query?: never;
             header?: never;
@@ -5820,7 +5826,7 @@ export interface operations {
             };
         };
     };
-    verify: {
+    post_organisations_id_verify: {
         parameters: {
             query?: never;
             header?: never;
@@ -5902,7 +5908,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    get_pairings: {
         parameters: {
             query?: {
                 /** @description `wanqi`, `duikou` or `dingdian`. */
@@ -5961,7 +5967,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    post_pairings: {
         parameters: {
             query?: never;
             header?: never;
@@ -6054,7 +6060,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    get_pairings_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -6119,7 +6125,7 @@ export interface operations {
             };
         };
     };
-    update: {
+    patch_pairings_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -6223,7 +6229,7 @@ export interface operations {
             };
         };
     };
-    board: {
+    get_pairings_id_board: {
         parameters: {
             query?: never;
             header?: never;
@@ -6306,7 +6312,7 @@ export interface operations {
             };
         };
     };
-    invite: {
+    post_pairings_id_invitations: {
         parameters: {
             query?: never;
             header?: never;
@@ -6426,7 +6432,7 @@ export interface operations {
             };
         };
     };
-    add_member: {
+    post_pairings_id_members: {
         parameters: {
             query?: never;
             header?: never;
@@ -6538,7 +6544,7 @@ export interface operations {
             };
         };
     };
-    remove_member: {
+    delete_pairings_id_members_organisation_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -6620,7 +6626,7 @@ export interface operations {
             };
         };
     };
-    photo: {
+    get_photos_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -6692,7 +6698,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    get_pledges_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -6767,7 +6773,7 @@ export interface operations {
             };
         };
     };
-    cancel: {
+    post_pledges_id_cancel: {
         parameters: {
             query?: never;
             header?: never;
@@ -6859,7 +6865,7 @@ export interface operations {
             };
         };
     };
-    confirm: {
+    post_pledges_id_confirm: {
         parameters: {
             query?: never;
             header?: never;
@@ -6973,7 +6979,7 @@ export interface operations {
             };
         };
     };
-    add_photo: {
+    post_pledges_id_photos: {
         parameters: {
             query?: never;
             header?: never;
@@ -7078,7 +7084,7 @@ export interface operations {
             };
         };
     };
-    ship: {
+    post_pledges_id_ship: {
         parameters: {
             query?: never;
             header?: never;
@@ -7192,7 +7198,7 @@ export interface operations {
             };
         };
     };
-    thank: {
+    post_pledges_id_thanks: {
         parameters: {
             query?: never;
             header?: never;
@@ -7306,7 +7312,7 @@ export interface operations {
             };
         };
     };
-    provinces: {
+    get_regions: {
         parameters: {
             query?: never;
             header?: never;
@@ -7361,7 +7367,7 @@ export interface operations {
             };
         };
     };
-    region: {
+    get_regions_code: {
         parameters: {
             query?: never;
             header?: never;
@@ -7431,7 +7437,7 @@ export interface operations {
             };
         };
     };
-    children: {
+    get_regions_code_children: {
         parameters: {
             query?: never;
             header?: never;
@@ -7501,7 +7507,7 @@ export interface operations {
             };
         };
     };
-    figures: {
+    get_stats: {
         parameters: {
             query?: {
                 /** @description A region (any level, 2 to 12 digits). */
@@ -7570,7 +7576,7 @@ export interface operations {
             };
         };
     };
-    by_region: {
+    get_stats_regions: {
         parameters: {
             query?: {
                 /**
@@ -7638,7 +7644,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    get_users: {
         parameters: {
             query?: {
                 /** @description Part of an email, a mobile number or a name. */
@@ -7717,7 +7723,7 @@ export interface operations {
             };
         };
     };
-    grant: {
+    post_users_id_roles: {
         parameters: {
             query?: never;
             header?: never;
@@ -7824,7 +7830,7 @@ export interface operations {
             };
         };
     };
-    revoke: {
+    delete_users_id_roles_grant_id: {
         parameters: {
             query?: never;
             header?: never;
@@ -7905,7 +7911,7 @@ export interface operations {
             };
         };
     };
-    healthz: {
+    get_healthz: {
         parameters: {
             query?: never;
             header?: never;
@@ -7958,7 +7964,7 @@ export interface operations {
             };
         };
     };
-    readyz: {
+    get_readyz: {
         parameters: {
             query?: never;
             header?: never;
