@@ -41,6 +41,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['tests/unit/**/*.spec.ts'],
     server: { deps: { inline: ['element-plus'] } },
+    // Both cores (the default leaves one idle on a two-core machine).
+    maxWorkers: 2,
     css: false,
   },
 })

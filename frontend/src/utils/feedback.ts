@@ -17,7 +17,7 @@ export function notifyError(e: unknown) {
 
 /** Asks before a step that cannot be undone; resolves to whether the user agreed. */
 export async function confirmAction(message: string, title: string): Promise<boolean> {
-  const t = i18n.global.t as (key: string) => string
+  const t = (i18n.global as unknown as { t: (key: string) => string }).t
   try {
     await ElMessageBox.confirm(message, title, {
       confirmButtonText: t('common.action.confirm'),

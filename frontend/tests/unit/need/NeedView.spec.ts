@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import NeedView from '@/views/need/index.vue'
+import { fakeApi, mountWithApp } from '../mount'
+import { me, needDetail } from './fixtures'
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+})
+
+const signedOut = { status: 401, body: { error: { code: 'unauthenticated', message: '' } } }
+const pledges = [
+  { id: 3, display_name: '爱心人士', quantity: 1000, status: 'received', message: '单位食堂认购', thanks_note: '谢谢！', created_at: '2026-11-29T04:00:00Z' },
+]
+
+async function mountNeed(detail: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const api = fakeApi({
+    'GET /api/v1/me': signedOut,
+    [`GET /api/v1/needs/${String(detail.id)}`]: detail,
+    [`GET /api/v1/needs/${String(detail.id)}/pledges`]: pledges,
+    ...extra,
+  })
+  vi.stubGlobal('fetch', api.fetchImpl)
+  const mounted = await mountWithApp(NeedView, { props: { id: String(detail.id) }, route: `/needs/${String(detail.id)}`, attachTo: document.body })
+  await flushPromises()
+  return { ...mounted, api }
+}
+
+describe('the need page', () => {
+  it('shows the need as the public sees it: progress, remaining, place, timeline, photos and pledges', async () => {
+    const { wrapper } = await mountNeed(needDetail())
+    expect(wrapper.get('[data-testid=need-title]').text()).toBe('杞园村沙田柚消费帮扶')
+    expect(wrapper.get('h1').classes()).toContain('page-title')
+    expect(wrapper.findAll('h1')).toHaveLength(1)
+    expect(wrapper.get('[data-testid=need-status]').text()).toBe('已发布')
+    expect(wrapper.get('[data-testid=need-remaining]').text()).toBe('4,000 公斤')
+    expect(wrapper.text()).toContain('广东省 · 梅州市 · 平远县 · 大柘镇 · 杞园村委会')
+    expect(wrapper.text()).toContain('杞园村委会 · 村集体')
+    expect(wrapper.text()).toContain('录入需求')
+    expect(wrapper.text()).toContain('认捐方 · 爱心人士')
+    expect(wrapper.get('.photos img').attributes('src')).toBe('/api/v1/photos/11')
+    expect(wrapper.text()).toContain('单位食堂认购')
+    expect(wrapper.text()).toContain('村里致谢：谢谢！')
+  })
+
+  it('offers 认捐 only while the need takes pledges, and 举报 only during its notice', async () => {
+    const open = await mountNeed(needDetail())
+    expect(open.wrapper.find('[data-testid=pledge-button]').exists()).toBe(true)
+    expect(open.wrapper.find('[data-testid=report-button]').exists()).toBe(false)
+    open.wrapper.unmount()
+
+    const inNotice = await mountNeed(needDetail({ status: 'in_notice', published_at: null }))
+    expect(inNotice.wrapper.find('[data-testid=pledge-button]').exists()).toBe(false)
+    expect(inNotice.wrapper.text()).toContain('公示期结束后即可认捐')
+    expect(inNotice.wrapper.find('[data-testid=report-button]').exists()).toBe(true)
+    inNotice.wrapper.unmount()
+
+    const full = await mountNeed(needDetail({ status: 'fully_pledged', remaining_quantity: 0 }))
+    expect(full.wrapper.find('[data-testid=pledge-button]').exists()).toBe(false)
+    expect(full.wrapper.text()).toContain('已全部认捐')
+  })
+
+  it('sends a visitor to sign in before pledging, and back here after', async () => {
+    const { wrapper, router } = await mountNeed(needDetail())
+    await wrapper.get('[data-testid=pledge-button]').trigger('click')
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('login'))
+    expect(router.currentRoute.value.query.next).toBe('/needs/8?pledge=1')
+  })
+
+  it('opens the pledge dialog for a signed-in donor', async () => {
+    const { wrapper } = await mountNeed(needDetail(), { 'GET /api/v1/me': me })
+    await wrapper.get('[data-testid=pledge-button]').trigger('click')
+    await flushPromises()
+    expect(document.body.querySelector('[data-testid=pledge-dialog]')).not.toBeNull()
+  })
+
+  it('opens the pledge dialog straight away on coming back from signing in', async () => {
+    const api = fakeApi({ 'GET /api/v1/me': me, 'GET /api/v1/needs/8': needDetail(), 'GET /api/v1/needs/8/pledges': [] })
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { router } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8?pledge=1', attachTo: document.body })
+    await flushPromises()
+    await vi.waitFor(() => expect(document.body.querySelector('[data-testid=pledge-dialog]')).not.toBeNull())
+    expect(router.currentRoute.value.query).toEqual({})
+  })
+
+  it('shows a summary of the review to staff, read-only', async () => {
+    const review = {
+      allowed_actions: ['close'], household_id: null, open_objections: 2, rejection_reason: null,
+      requires_second_verification: false, verified_at: '2026-11-24T00:00:00Z', second_verified_at: null,
+    }
+    const { wrapper } = await mountNeed(needDetail({ review }))
+    expect(wrapper.text()).toContain('审核信息')
+    expect(wrapper.get('a[href="/needs/8/objections"]').text()).toBe('去处理')
+    expect(wrapper.find('button[data-testid=verify]').exists()).toBe(false)
+  })
+
+  it('says so when the need does not exist', async () => {
+    const api = fakeApi({ 'GET /api/v1/me': signedOut })
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { wrapper } = await mountWithApp(NeedView, { props: { id: '999' }, route: '/needs/999' })
+    await flushPromises()
+    expect(wrapper.get('[role=alert]').text()).toContain('找不到该内容')
+  })
+})
