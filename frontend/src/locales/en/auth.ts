@@ -1,0 +1,30 @@
+// Sign-in and registration.
+export default {
+  login: {
+    intro: 'Sign in to pledge toward needs and follow your pledges; village cadres, verifiers and partner organisations reach their workspaces here.',
+    submit: 'Sign in',
+    accountPlaceholder: 'Email or mobile number',
+    accountRequired: 'Enter your email or mobile number',
+    passwordRequired: 'Enter your password',
+    welcome: 'Welcome back, {name}',
+    invalid: 'The account or password is not right. Please check and try again.',
+    rateLimited: 'Too many attempts: signing in is paused to protect the account. Please try again in a few minutes.',
+    failed: 'Could not sign in: {message}',
+  },
+  register: {
+    intro: 'Register to pledge toward needs. Enterprises and social organisations can have their organisation verified by an administrator afterwards.',
+    submit: 'Register and sign in',
+    contactHint: 'Give an email address or a mobile number (or both): you sign in with it and hear about your pledges there.',
+    displayNameHint: 'The name shown with your pledges, e.g. “Ms Wang, a citizen who cares”; you can also pledge anonymously.',
+    displayNameRequired: 'Enter a name',
+    contactRequired: 'Enter an email address or a mobile number',
+    emailInvalid: 'This is not an email address',
+    mobileInvalid: 'Enter an 11-digit mainland China mobile number',
+    passwordHint: 'At least 10 characters',
+    passwordTooShort: 'The password needs at least 10 characters',
+    passwordConfirm: 'Confirm password',
+    passwordMismatch: 'The two passwords differ',
+    welcome: 'Registered — welcome to Duijie',
+    alreadyRegistered: 'This email or mobile number may already be registered. Sign in instead; if you forgot the password, contact the platform administrator.',
+  },
+}

@@ -1,0 +1,30 @@
+// Sign-in and registration.
+export default {
+  login: {
+    intro: '登录后可以认捐需求、跟踪认捐进度；村干部、审核员和协作单位在这里进入各自的工作台。',
+    submit: '登录',
+    accountPlaceholder: '邮箱或手机号',
+    accountRequired: '请输入邮箱或手机号',
+    passwordRequired: '请输入密码',
+    welcome: '欢迎回来，{name}',
+    invalid: '账号或密码不正确，请检查后重试。',
+    rateLimited: '尝试次数太多，为保护账号安全暂时不能登录，请过几分钟再试。',
+    failed: '登录没有成功：{message}',
+  },
+  register: {
+    intro: '注册后即可认捐需求。企业、社会组织等帮扶主体注册后，可由管理员认证组织身份。',
+    submit: '注册并登录',
+    contactHint: '邮箱和手机号至少填写一项，用于登录和接收认捐进度通知。',
+    displayNameHint: '认捐时公开显示的称呼，例如“爱心市民王女士”；认捐时也可以选择匿名。',
+    displayNameRequired: '请填写称呼',
+    contactRequired: '请填写邮箱或手机号',
+    emailInvalid: '邮箱格式不正确',
+    mobileInvalid: '请输入 11 位中国大陆手机号',
+    passwordHint: '至少 10 个字符',
+    passwordTooShort: '密码至少需要 10 个字符',
+    passwordConfirm: '确认密码',
+    passwordMismatch: '两次输入的密码不一致',
+    welcome: '注册成功，欢迎加入对接',
+    alreadyRegistered: '该邮箱或手机号可能已经注册过。请直接登录；忘记密码请联系平台管理员。',
+  },
+}

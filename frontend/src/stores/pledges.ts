@@ -1,0 +1,74 @@
+// Pledges: the donor's own (我的认捐) and the moves of one pledge, for its donor (ship, cancel)
+// and its village's cadres (receipt photo, confirm, thanks). Every move answers with the pledge
+// as it now stands, which replaces the listed one, so every view shows the same state.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { call, client, upload, type Schemas } from '@/api/client'
+
+export type Pledge = Schemas['PledgeView']
+export type Shipment = Schemas['Shipment']
+export type Photo = Schemas['PhotoRef']
+/** A picture chosen for upload (a `File` from an input is one). */
+export type Picture = Blob
+
+export type PledgeStatus = Schemas['PledgeStatus']
+
+/** Every pledge status, in the order a pledge goes through them. */
+export const PLEDGE_STATUSES: readonly PledgeStatus[] = ['pledged', 'shipped', 'received', 'thanked', 'cancelled', 'expired']
+
+/** What the donor does next, or what they wait for (the server's `next_step`, or the end state). */
+export type NextStep = 'ship' | 'await_receipt' | 'await_thanks' | 'thanked' | 'cancelled' | 'expired'
+
+export function nextStep(pledge: Pledge): NextStep {
+  const step = pledge.next_step
+  if (step === 'ship' || step === 'await_receipt' || step === 'await_thanks') return step
+  return pledge.status === 'cancelled' || pledge.status === 'expired' ? pledge.status : 'thanked'
+}
+
+export const usePledges = defineStore('pledges', () => {
+  /** The signed-in account's pledges, newest first, as last loaded (with `status` if filtered). */
+  const mine = ref<Pledge[]>([])
+
+  async function loadMine(status?: PledgeStatus): Promise<Pledge[]> {
+    const query = status ? { status } : {}
+    mine.value = await call(client.GET('/api/v1/me/pledges', { params: { query } }))
+    return mine.value
+  }
+
+  /** Keeps a pledge as the server last answered it. */
+  function keep(pledge: Pledge): Pledge {
+    const at = mine.value.findIndex((p) => p.id === pledge.id)
+    if (at >= 0) mine.value.splice(at, 1, pledge)
+    return pledge
+  }
+
+  const path = (id: number) => ({ params: { path: { id } } })
+
+  async function show(id: number) {
+    return keep(await call(client.GET('/api/v1/pledges/{id}', path(id))))
+  }
+
+  async function ship(id: number, shipment: Shipment) {
+    return keep(await call(client.POST('/api/v1/pledges/{id}/ship', { ...path(id), body: shipment })))
+  }
+
+  async function cancel(id: number) {
+    return keep(await call(client.POST('/api/v1/pledges/{id}/cancel', path(id))))
+  }
+
+  /** A photo of what arrived (the raw picture; the server strips its metadata). */
+  async function addReceiptPhoto(id: number, file: Picture) {
+    return upload<Photo>(`/api/v1/pledges/${id}/photos`, file)
+  }
+
+  async function confirm(id: number, receivedQuantity: number) {
+    const body = { received_quantity: receivedQuantity }
+    return keep(await call(client.POST('/api/v1/pledges/{id}/confirm', { ...path(id), body })))
+  }
+
+  async function thank(id: number, note: string) {
+    return keep(await call(client.POST('/api/v1/pledges/{id}/thanks', { ...path(id), body: { note } })))
+  }
+
+  return { mine, loadMine, keep, show, ship, cancel, addReceiptPhoto, confirm, thank }
+})

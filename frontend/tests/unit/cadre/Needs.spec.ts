@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import Needs from '@/views/cadre/Needs.vue'
+import { useSession, type Me } from '@/stores/session'
+import { fakeApi, mountWithApp } from '../mount'
+import { cadre, page, publicNeed, region, VILLAGE } from './fixtures'
+
+vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
+
+const pledges = [
+  { id: 7, display_name: '客都农业', quantity: 10, status: 'shipped', created_at: '2026-11-25T00:00:00Z', shipped_at: '2026-11-26T00:00:00Z' },
+  { id: 8, display_name: '爱心人士', quantity: 1, status: 'received', created_at: '2026-11-25T00:00:00Z', received_at: '2026-11-27T00:00:00Z' },
+  { id: 9, display_name: '王女士', quantity: 1, status: 'pledged', created_at: '2026-11-28T00:00:00Z' },
+  { id: 10, display_name: '李先生', quantity: 1, status: 'thanked', created_at: '2026-11-20T00:00:00Z' },
+]
+
+async function mountPage(table: Record<string, unknown>, route = '/cadre/needs') {
+  const api = fakeApi({ [`GET /api/v1/regions/${VILLAGE}`]: region, ...table })
+  vi.stubGlobal('fetch', api.fetchImpl)
+  const mounted = await mountWithApp(Needs, { route })
+  useSession().user = cadre as Me
+  await flushPromises()
+  await flushPromises()
+  return { ...mounted, api }
+}
+const row = (wrapper: Awaited<ReturnType<typeof mountPage>>['wrapper'], id: number) => wrapper.get(`[data-testid="cadre-need-row"][data-need-id="${id}"]`)
+
+beforeEach(() => vi.clearAllMocks())
+afterEach(() => vi.unstubAllGlobals())
+
+describe('the cadre’s needs worklist', () => {
+  it('links each pledge waiting for the village: sent ones to confirm, received ones to thank', async () => {
+    const { wrapper, api } = await mountPage({ 'GET /api/v1/needs': page([publicNeed()]), 'GET /api/v1/needs/1/pledges': pledges })
+    expect(api.calls.map((c) => c.url)).toContain('/api/v1/needs/1/pledges')
+    const need = row(wrapper, 1)
+    expect(need.findAll('[data-testid="cadre-pledge-to-confirm"]').map((a) => a.attributes('href'))).toEqual(['/pledges/7'])
+    expect(need.findAll('[data-testid="cadre-pledge-to-thank"]').map((a) => a.attributes('href'))).toEqual(['/pledges/8'])
+    expect(need.text()).toContain('待捐赠方发出')
+    expect(need.text()).not.toContain('李先生')
+  })
+
+  it('offers the moves each status allows, and asks for no pledges where none can be', async () => {
+    const { wrapper, api } = await mountPage({
+      'GET /api/v1/needs': page([
+        publicNeed({ id: 2, status: 'draft', pledged_quantity: 0 }),
+        publicNeed({ id: 3, status: 'submitted', pledged_quantity: 0 }),
+        publicNeed({ id: 4, status: 'fulfilled', pledged_quantity: 50, received_quantity: 50 }),
+        publicNeed({ id: 5, status: 'published', pledged_quantity: 0 }),
+      ]),
+      'GET /api/v1/needs/4/pledges': [],
+    })
+    const moves = (id: number) => row(wrapper, id).findAll('button, a.el-button').map((b) => b.attributes('data-testid'))
+    expect(moves(2)).toEqual(['cadre-need-edit', 'cadre-need-submit', 'cadre-need-withdraw'])
+    expect(moves(3)).toEqual(['cadre-need-withdraw'])
+    expect(moves(4)).toEqual(['cadre-need-close'])
+    expect(moves(5)).toEqual(['cadre-need-withdraw'])
+    expect(api.calls.filter((c) => c.url.endsWith('/pledges')).map((c) => c.url)).toEqual(['/api/v1/needs/4/pledges'])
+  })
+
+  it('asks for the chosen status, and drops a need that moved out of it', async () => {
+    const { wrapper, api } = await mountPage(
+      {
+        'GET /api/v1/needs': page([publicNeed({ id: 2, status: 'draft', pledged_quantity: 0 })]),
+        'POST /api/v1/needs/2/submit': { ...publicNeed({ id: 2, status: 'submitted' }), timeline: [], photos: [] },
+      },
+      '/cadre/needs?status=draft',
+    )
+    expect(api.calls[0]?.url).toBe('/api/v1/needs?status=draft&page=1&per_page=20')
+    await row(wrapper, 2).get('[data-testid="cadre-need-submit"]').trigger('click')
+    await flushPromises()
+    expect(api.calls.some((c) => c.method === 'POST' && c.url === '/api/v1/needs/2/submit')).toBe(true)
+    expect(wrapper.find('[data-testid="cadre-need-row"]').exists()).toBe(false)
+  })
+})

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import Notifications from '@/views/notifications/index.vue'
+import { i18n, setLocale } from '@/locales'
+import { useSession, type Me } from '@/stores/session'
+import { fakeApi, mountWithApp } from '../mount'
+
+vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
+
+const donor: Me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', roles: [] }
+const preferences = (thanked = true) => ({
+  locale: 'zh-CN',
+  notifications: [
+    { kind: 'pledge_thanked', label: '收到感谢信', email: thanked },
+    { kind: 'pledge_received', label: '收到新的认捐', email: true },
+    { kind: 'something_new', label: '新的通知', email: true },
+  ],
+})
+
+async function mountPage(table: Record<string, unknown>) {
+  const api = fakeApi({ 'GET /api/v1/me/notifications': preferences(), ...table })
+  vi.stubGlobal('fetch', api.fetchImpl)
+  const mounted = await mountWithApp(Notifications, { route: '/me/notifications' })
+  useSession().user = donor
+  await flushPromises()
+  return { ...mounted, api }
+}
+const kind = (wrapper: Awaited<ReturnType<typeof mountPage>>['wrapper'], k: string) => wrapper.find(`[data-kind="${k}"]`)
+
+beforeEach(() => vi.clearAllMocks())
+afterEach(() => {
+  vi.unstubAllGlobals()
+  setLocale('zh-CN')
+})
+
+describe('notification settings', () => {
+  it('shows the kinds of mail for the account’s roles, with their own labels, and newer kinds too', async () => {
+    const { wrapper } = await mountPage({})
+    expect(kind(wrapper, 'pledge_thanked').text()).toContain('收到感谢信')
+    expect(kind(wrapper, 'pledge_received').exists()).toBe(false)
+    expect(kind(wrapper, 'something_new').text()).toContain('新的通知')
+  })
+
+  it('turns one kind off at once, and back when the server refuses', async () => {
+    const { wrapper, api } = await mountPage({ 'PATCH /api/v1/me/notifications': preferences(false) })
+    await kind(wrapper, 'pledge_thanked').get('[data-testid="notification-pledge_thanked"]').trigger('click')
+    await flushPromises()
+    expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ email: { pledge_thanked: false } })
+    expect(kind(wrapper, 'pledge_thanked').get('input').attributes('aria-checked')).toBe('false')
+  })
+
+  it('puts a switch back when saving it fails', async () => {
+    const { wrapper } = await mountPage({ 'PATCH /api/v1/me/notifications': { status: 500, body: { error: { code: 'internal', message: 'x' } } } })
+    await kind(wrapper, 'pledge_thanked').get('[data-testid="notification-pledge_thanked"]').trigger('click')
+    await flushPromises()
+    expect(kind(wrapper, 'pledge_thanked').get('input').attributes('aria-checked')).toBe('true')
+  })
+
+  it('changes the account’s language, and the pages’ with it', async () => {
+    const { wrapper, api } = await mountPage({ 'PATCH /api/v1/me': { ...donor, locale: 'en' } })
+    const english = wrapper.findAll('[data-testid="account-language"] input').find((i) => i.attributes('value') === 'en')!
+    await english.setValue(true)
+    await flushPromises()
+    expect(api.calls.find((c) => c.url === '/api/v1/me')?.body).toEqual({ locale: 'en' })
+    expect(i18n.global.locale.value).toBe('en')
+    expect(useSession().user?.locale).toBe('en')
+  })
+})
