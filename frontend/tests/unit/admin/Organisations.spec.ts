@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import Organisations from '@/views/admin/Organisations.vue'
+import OrganisationForm from '@/views/admin/components/OrganisationForm.vue'
+import { notifySuccess } from '@/utils/feedback'
+import { fakeApi, mountWithApp } from '../mount'
+
+vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
+
+const org = (overrides: Record<string, unknown> = {}) => ({
+  id: 1, kind: 'enterprise', name: '梅州客都农业发展有限公司（演示）', credit_code: '91441426MA4UDEM01B', region_code: '441426',
+  description: null, verified: true, verified_at: '2026-12-02T01:00:00Z', ...overrides,
+})
+const charity = org({ id: 4, kind: 'social_org', name: '梅州市慈善会（演示）', credit_code: '51441400MJDEM00038', region_code: '4414', verified: false, verified_at: null })
+
+beforeEach(() => vi.clearAllMocks())
+afterEach(() => vi.unstubAllGlobals())
+
+describe('the organisations page', () => {
+  it('lists the verified organisations', async () => {
+    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': [org()] }).fetchImpl)
+    const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
+    await flushPromises()
+    const rows = wrapper.findAll('[data-testid="admin-org-row"]')
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.text()).toContain('已认证')
+    expect(rows[0]?.find('[data-testid="admin-org-verify"]').exists()).toBe(false)
+  })
+
+  it('finds one awaiting verification by its number and verifies it', async () => {
+    const api = fakeApi({
+      'GET /api/v1/organisations': [org()],
+      'GET /api/v1/organisations/4': charity,
+      'POST /api/v1/organisations/4/verify': { ...charity, verified: true, verified_at: '2026-12-02T02:00:00Z' },
+    })
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
+    await flushPromises()
+    await wrapper.get('.lookup input').setValue('4')
+    await wrapper.get('.lookup').trigger('submit')
+    await flushPromises()
+    const pending = wrapper.get('[data-org-id="4"]')
+    expect(pending.text()).toContain('待认证')
+    await pending.get('[data-testid="admin-org-verify"]').trigger('click')
+    await flushPromises()
+    expect(api.calls.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/organisations/4/verify' })
+    expect(notifySuccess).toHaveBeenCalledWith('“梅州市慈善会（演示）”已通过认证，现在公开显示')
+    // It leaves the list of those waiting, and stands with the verified ones.
+    expect(wrapper.find('[data-org-id="4"]').exists()).toBe(false)
+    await wrapper.get('input[value="verified"]').setValue(true)
+    expect(wrapper.get('[data-org-id="4"]').text()).toContain('已认证')
+  })
+
+  it('says when no organisation has the number', async () => {
+    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': [] }).fetchImpl)
+    const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
+    await flushPromises()
+    await wrapper.get('.lookup input').setValue('999')
+    await wrapper.get('.lookup').trigger('submit')
+    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.get('.lookup .el-form-item__error').text()).toBe('没有编号为 999 的组织'))
+  })
+})
+
+describe('registering an organisation', () => {
+  it('asks an enterprise for its credit code before sending', async () => {
+    const api = fakeApi({})
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { wrapper } = await mountWithApp(OrganisationForm)
+    await wrapper.findAll('input').find((i) => i.attributes('maxlength') === '100')?.setValue('梅州某企业')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    // (The region picker reads the provinces; nothing is sent.)
+    expect(api.calls.filter((c) => c.method !== 'GET')).toEqual([])
+    await vi.waitFor(() => expect(wrapper.text()).toContain('企业须填写统一社会信用代码'))
+  })
+
+  it("shows the server's refusal on the field it names", async () => {
+    const api = fakeApi({
+      'POST /api/v1/organisations': {
+        status: 400,
+        body: { error: { code: 'validation_failed', message: 'x', fields: { credit_code: ["the credit code's check character is wrong"] } } },
+      },
+    })
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { wrapper } = await mountWithApp(OrganisationForm)
+    await wrapper.findAll('input').find((i) => i.attributes('maxlength') === '100')?.setValue('梅州某企业')
+    await wrapper.findAll('input').find((i) => i.attributes('maxlength') === '18')?.setValue('91441426MA4UDEM01X')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toMatchObject({ kind: 'enterprise', name: '梅州某企业', credit_code: '91441426MA4UDEM01X', region_code: null })
+    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe("the credit code's check character is wrong"))
+    expect(wrapper.emitted('created')).toBeUndefined()
+  })
+})
