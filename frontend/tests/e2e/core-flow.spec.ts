@@ -37,17 +37,16 @@ test('a visitor finds a need by facet and region, and a donor pledges to it', as
   await expect(page.getByTestId('need-title')).toHaveText(NEED)
   await screenshot(page, '03-need-detail')
 
-  // Pledging asks a visitor to sign in first, and comes back to the need.
+  // Pledging asks a visitor to sign in first, and comes back to the need's pledge dialog.
   await page.getByTestId('pledge-button').click()
   await expect(page).toHaveURL(/\/login/)
   await screenshot(page, '04-login')
   await fillLogin(page, 'donor')
   await expect(page.getByTestId('need-title')).toHaveText(NEED)
 
-  await page.getByTestId('pledge-button').click()
   const dialog = page.getByTestId('pledge-dialog')
   await expect(dialog).toBeVisible()
-  await dialog.getByTestId('pledge-quantity').locator('input').fill('5')
+  await dialog.getByTestId('pledge-quantity').fill('5')
   await dialog.getByTestId('pledge-message').fill('祝孩子们学习进步')
   await screenshot(page, '05-pledge-dialog')
   await dialog.getByTestId('pledge-submit').click()
@@ -59,8 +58,9 @@ test('a visitor finds a need by facet and region, and a donor pledges to it', as
   pledgeId = (await row.getAttribute('data-pledge-id')) ?? ''
   expect(pledgeId).toMatch(/^\d+$/)
   await row.getByTestId('pledge-ship').click()
-  const shipSubmit = page.getByTestId('pledge-ship-submit')
-  if (await shipSubmit.isVisible().catch(() => false)) await shipSubmit.click()
+  await page.getByTestId('pledge-ship-reference').fill('SF1234567890')
+  await expect(page.getByTestId('pledge-ship-submit')).toBeVisible()
+  await page.getByTestId('pledge-ship-submit').click()
   await expect(row.getByTestId('pledge-status')).toContainText('已发出')
   await screenshot(page, '06-my-pledges-shipped')
 })
@@ -75,7 +75,7 @@ test('the cadre confirms receipt with a photo and thanks the donor', async ({ pa
   await expect(page).toHaveURL(new RegExp(`/pledges/${pledgeId}$`))
 
   await page.getByTestId('confirm-receipt-photo').setInputFiles({ name: 'desks.png', mimeType: 'image/png', buffer: photoPng() })
-  await page.getByTestId('confirm-receipt-note').fill('5套课桌椅已送到学校')
+  await expect(page.getByTestId('confirm-receipt-quantity')).toBeVisible()
   await page.getByTestId('confirm-receipt-submit').click()
   await expect(page.getByTestId('pledge-status')).toContainText('已收到')
 

@@ -12,6 +12,8 @@ test.describe.configure({ mode: 'serial' })
 
 test('a cadre records a need and submits it for review', async ({ page }) => {
   await signIn(page, 'cadre', '/cadre/needs/new')
+  await page.getByTestId('need-form-category').click()
+  await page.getByRole('option', { name: '基础设施' }).click()
   await page.getByTestId('need-form-title').fill(REJECTED)
   await page.getByTestId('need-form-description').fill('村委会现有电脑老旧，需要更换两台办公电脑。')
   await page.getByTestId('need-form-quantity').locator('input').fill('2')
