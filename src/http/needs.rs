@@ -46,6 +46,8 @@ pub struct WorklistQuery {
     pub status: Option<String>,
     /// Only needs in this region (any level: 2 to 12 digits).
     pub region: Option<String>,
+    /// Only the needs of this household.
+    pub household: Option<i64>,
     /// From 1.
     pub page: Option<u64>,
     /// 1 to 100; 20 by default.
@@ -76,6 +78,7 @@ pub async fn worklist(
             &caller.0.actor,
             query.status.as_deref(),
             query.region.as_deref(),
+            query.household,
             paging,
         )
         .await?,

@@ -48,13 +48,29 @@ impl From<Organisation> for OrganisationView {
     }
 }
 
-/// The verified organisations.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
-    responses((status = 200, body = Vec<OrganisationView>)))]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationQuery {
+    /// `false`: the ones waiting for verification that the caller may verify (administrators)
+    /// or manages, oldest first; signing in is needed. Otherwise the verified ones, by name.
+    pub verified: Option<bool>,
+}
+
+/// The verified organisations (public), or those waiting for verification.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrganisationQuery),
+    responses((status = 200, body = Vec<OrganisationView>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
+    caller: MaybeAuth,
+    query: web::Query<OrganisationQuery>,
 ) -> Result<web::Json<Vec<OrganisationView>>, ApiError> {
-    let orgs = organisations::list_verified(&state.db).await?;
+    let orgs = if query.verified == Some(false) {
+        let caller = caller.0.ok_or_else(ApiError::unauthenticated)?;
+        organisations::list_unverified(&state.db, &caller.actor).await?
+    } else {
+        organisations::list_verified(&state.db).await?
+    };
     Ok(web::Json(
         orgs.into_iter().map(OrganisationView::from).collect(),
     ))

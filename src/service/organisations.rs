@@ -236,6 +236,27 @@ pub async fn list_verified(db: &DatabaseConnection) -> Result<Vec<Organisation>,
         .await?)
 }
 
+/// The organisations waiting for verification that `actor` may verify (administrators) or
+/// manages (its own), oldest first: the administrators' queue.
+pub async fn list_unverified(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<Vec<Organisation>, ApiError> {
+    let waiting = organisations::Entity::find()
+        .filter(organisations::Column::VerifiedAt.is_null())
+        .order_by_asc(organisations::Column::Id)
+        .all(db)
+        .await?;
+    Ok(waiting
+        .into_iter()
+        .filter(|o| {
+            let target = Target::Organisation(o.id);
+            actor.can(Action::VerifyOrganisation, target)
+                || actor.can(Action::ManageOrganisation, target)
+        })
+        .collect())
+}
+
 fn duplicate_credit_code() -> ApiError {
     let mut error = ApiError::new(
         ErrorCode::OrganisationDuplicate,

@@ -741,6 +741,22 @@ db_test! {
         assert_eq!(status, 404);
         let (_, mine) = cadre.get("/api/v1/needs").await;
         assert_eq!(mine["total"], 2);
+
+        // One household's needs, for its page.
+        let household = household_id(&cadre).await;
+        let mut wheelchair = desks(&app);
+        wheelchair["beneficiary"] = json!("household");
+        wheelchair["household_id"] = json!(household);
+        wheelchair["title"] = json!("轮椅一台");
+        let theirs = create(&cadre, &wheelchair).await;
+        let (status, page) = cadre.get(&format!("/api/v1/needs?household={household}")).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["total"], 1, "{page}");
+        assert_eq!(page["items"][0]["id"], theirs);
+        let (_, none) = other_cadre.get(&format!("/api/v1/needs?household={household}")).await;
+        assert_eq!(none["total"], 0, "still only within the caller's villages");
+        let (status, _) = cadre.get("/api/v1/needs?household=x").await;
+        assert_eq!(status, 400);
     }
 }
 

@@ -29,12 +29,28 @@ db_test! {
         let (_, me) = donor.get("/api/v1/me").await;
         assert!(me["roles"].as_array().unwrap().iter().any(|r| r["role"] == "org_admin" && r["organisation_id"] == id));
 
+        // The waiting list: every waiting one for administrators, one's own for its people.
+        let admin = app.login_demo("admin").await;
+        let (status, waiting) = admin.get("/api/v1/organisations?verified=false").await;
+        assert_eq!(status, 200, "{waiting}");
+        assert!(waiting.as_array().unwrap().iter().any(|o| o["id"] == id), "{waiting}");
+        assert!(waiting.as_array().unwrap().iter().all(|o| o["verified"] == false));
+        let (_, own) = donor.get("/api/v1/organisations?verified=false").await;
+        assert_eq!(own.as_array().unwrap().iter().map(|o| o["id"].clone()).collect::<Vec<_>>(), vec![json!(id)]);
+        let (_, others) = app.login_demo("cadre").await.get("/api/v1/organisations?verified=false").await;
+        assert_eq!(others, json!([]), "nobody else's");
+        let (status, _) = app.get_json("/api/v1/organisations?verified=false").await;
+        assert_eq!(status, 401);
+        let (status, _) = app.get_json("/api/v1/organisations?verified=maybe").await;
+        assert_eq!(status, 400);
+
         let (status, body) = donor.post(&format!("/api/v1/organisations/{id}/verify"), &json!({})).await;
         assert_eq!(status, 403, "{body}");
-        let admin = app.login_demo("admin").await;
         let (status, verified) = admin.post(&format!("/api/v1/organisations/{id}/verify"), &json!({})).await;
         assert_eq!(status, 200, "{verified}");
         assert_eq!(verified["verified"], true);
+        let (_, waiting) = admin.get("/api/v1/organisations?verified=false").await;
+        assert!(waiting.as_array().unwrap().iter().all(|o| o["id"] != id), "off the waiting list");
         let (status, _) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
         assert_eq!(status, 200);
 

@@ -562,7 +562,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The verified organisations. */
+        /** The verified organisations (public), or those waiting for verification. */
         get: operations["get_organisations"];
         put?: never;
         /**
@@ -3761,6 +3761,8 @@ export interface operations {
                 status?: string;
                 /** @description Only needs in this region (any level: 2 to 12 digits). */
                 region?: string;
+                /** @description Only the needs of this household. */
+                household?: number;
                 /** @description From 1. */
                 page?: number;
                 /** @description 1 to 100; 20 by default. */
@@ -5523,7 +5525,13 @@ export interface operations {
     };
     get_organisations: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `false`: the ones waiting for verification that the caller may verify (administrators)
+                 *     or manages, oldest first; signing in is needed. Otherwise the verified ones, by name.
+                 */
+                verified?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5547,7 +5555,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -1075,6 +1075,7 @@ pub async fn worklist(
     actor: &Actor,
     status: Option<&str>,
     region: Option<&str>,
+    household: Option<i64>,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
     // A cadre's needs in any status; a verifier's once submitted.
@@ -1100,6 +1101,9 @@ pub async fn worklist(
     }
     if let Some(condition) = region_filter(region)? {
         query = query.filter(condition);
+    }
+    if let Some(household) = household {
+        query = query.filter(needs::Column::HouseholdId.eq(household));
     }
     let query = query
         .order_by_desc(needs::Column::UpdatedAt)
