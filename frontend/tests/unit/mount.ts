@@ -34,7 +34,7 @@ export function fakeApi(table: Record<string, unknown | { status: number; body: 
     const key = `${request.method} ${url.pathname}`
     const text = request.method === 'GET' ? '' : await request.clone().text()
     calls.push({ method: request.method, url: url.pathname + url.search, body: text ? JSON.parse(text) : undefined })
-    const entry = table[key] ?? table[`${key}${url.search}`]
+    const entry = table[`${key}${url.search}`] ?? table[key]
     if (entry === undefined) {
       return new Response(JSON.stringify({ error: { code: 'not_found', message: `no fake for ${key}` } }), {
         status: 404,

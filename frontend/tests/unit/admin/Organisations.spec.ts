@@ -18,7 +18,7 @@ afterEach(() => vi.unstubAllGlobals())
 
 describe('the organisations page', () => {
   it('lists the verified organisations', async () => {
-    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': [org()] }).fetchImpl)
+    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': [org()], 'GET /api/v1/organisations?verified=false': [] }).fetchImpl)
     const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
     await flushPromises()
     const rows = wrapper.findAll('[data-testid="admin-org-row"]')
@@ -27,17 +27,14 @@ describe('the organisations page', () => {
     expect(rows[0]?.find('[data-testid="admin-org-verify"]').exists()).toBe(false)
   })
 
-  it('finds one awaiting verification by its number and verifies it', async () => {
+  it('lists those awaiting verification and verifies one', async () => {
     const api = fakeApi({
       'GET /api/v1/organisations': [org()],
-      'GET /api/v1/organisations/4': charity,
+      'GET /api/v1/organisations?verified=false': [charity],
       'POST /api/v1/organisations/4/verify': { ...charity, verified: true, verified_at: '2026-12-02T02:00:00Z' },
     })
     vi.stubGlobal('fetch', api.fetchImpl)
     const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
-    await flushPromises()
-    await wrapper.get('.lookup input').setValue('4')
-    await wrapper.get('.lookup').trigger('submit')
     await flushPromises()
     const pending = wrapper.get('[data-org-id="4"]')
     expect(pending.text()).toContain('待认证')
@@ -45,20 +42,10 @@ describe('the organisations page', () => {
     await flushPromises()
     expect(api.calls.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/organisations/4/verify' })
     expect(notifySuccess).toHaveBeenCalledWith('“梅州市慈善会（演示）”已通过认证，现在公开显示')
-    // It leaves the list of those waiting, and stands with the verified ones.
-    expect(wrapper.find('[data-org-id="4"]').exists()).toBe(false)
-    await wrapper.get('input[value="verified"]').setValue(true)
+    // It stands with the verified ones, and leaves the list of those waiting.
     expect(wrapper.get('[data-org-id="4"]').text()).toContain('已认证')
-  })
-
-  it('says when no organisation has the number', async () => {
-    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': [] }).fetchImpl)
-    const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
-    await flushPromises()
-    await wrapper.get('.lookup input').setValue('999')
-    await wrapper.get('.lookup').trigger('submit')
-    await flushPromises()
-    await vi.waitFor(() => expect(wrapper.get('.lookup .el-form-item__error').text()).toBe('没有编号为 999 的组织'))
+    await wrapper.get('input[value="pending"]').setValue(true)
+    expect(wrapper.find('[data-org-id="4"]').exists()).toBe(false)
   })
 })
 
