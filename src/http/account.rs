@@ -26,7 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleView {
     pub id: i64,
-    #[schema(example = "cadre")]
+    #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
     pub role: String,
     pub region_code: Option<String>,
     pub organisation_id: Option<i64>,

@@ -623,7 +623,7 @@ pub struct SearchPage {
     pub total: u64,
     /// Counts per value of `category`, `urgency`, `beneficiary_kind`, `status` and
     /// `poverty_causes` over all needs found.
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, BTreeMap<String, u64>>)]
     pub facets: FacetCounts,
     pub page: u64,
     pub per_page: u64,

@@ -50,13 +50,39 @@ const headers: Middleware = {
   },
 }
 
+/**
+ * What to do when a signed-in session has ended on the server (expired, or signed out
+ * elsewhere): set by the router, which sends the user to sign in again. Kept here as a hook so
+ * that the client imports neither the router nor the session store.
+ */
+let unauthenticated: (() => void) | null = null
+export function onUnauthenticated(handler: (() => void) | null) {
+  unauthenticated = handler
+}
+
+/** The calls whose 401 is an answer, not an ended session: who is signed in, and signing in. */
+const ANSWERS_401 = new Set(['GET /api/v1/me', 'POST /api/v1/auth/login'])
+
+function checkSession(method: string, url: string, status: number) {
+  if (status !== 401 || !unauthenticated) return
+  const path = new URL(url, window.location.origin).pathname
+  if (!ANSWERS_401.has(`${method.toUpperCase()} ${path}`)) unauthenticated()
+}
+
+const session: Middleware = {
+  onResponse({ request, response }) {
+    checkSession(request.method, request.url, response.status)
+    return response
+  },
+}
+
 // `fetch` is looked up at each call, not when the client is made, so tests can replace it.
 export const client = createClient<paths>({
   baseUrl: '',
   credentials: 'same-origin',
   fetch: (request) => globalThis.fetch(request),
 })
-client.use(headers)
+client.use(headers, session)
 
 interface ErrorBody {
   error?: { code?: string; message?: string; fields?: Record<string, string[]>; details?: Record<string, unknown> }
@@ -101,6 +127,7 @@ export async function upload<T>(url: string, file: Blob): Promise<T> {
   } catch {
     throw new ApiError(0, 'network', 'network error')
   }
+  checkSession('POST', url, response.status)
   const body = await response.json().catch(() => undefined)
   if (!response.ok) throw toApiError(response.status, body)
   return body as T

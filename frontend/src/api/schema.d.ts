@@ -1959,8 +1959,7 @@ export interface components {
             /** Format: int64 */
             pairing_id?: number | null;
             region_code?: string | null;
-            /** @example cadre */
-            role: string;
+            role: components["schemas"]["Role"];
         };
         /** @description One need found. */
         SearchHit: components["schemas"]["NeedDocument"] & {
@@ -1972,7 +1971,11 @@ export interface components {
              * @description Counts per value of `category`, `urgency`, `beneficiary_kind`, `status` and
              *     `poverty_causes` over all needs found.
              */
-            facets: Record<string, never>;
+            facets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
             hits: components["schemas"]["SearchHit"][];
             /** Format: int64 */
             page: number;
