@@ -54,9 +54,13 @@ else
 fi
 
 if [ -x "$chromium" ]; then
-    echo "tests/run.sh: browser tests (Playwright, $chromium) against target/debug/duijie"
-    cargo build --locked --bin duijie
-    (cd frontend && CHROMIUM="$chromium" DUIJIE_BIN="$PWD/../target/debug/duijie" npx playwright test)
+    binary="$(cd "${CARGO_TARGET_DIR:-target}" 2>/dev/null && pwd)/debug/duijie"
+    echo "tests/run.sh: browser tests (Playwright, $chromium) against $binary"
+    # The integration tests above built the binary (with the tests' feature set: building it
+    # again alone would only recompile the same code).
+    [ -x "$binary" ] || cargo build --locked --bin duijie
+    binary="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/debug/duijie"
+    (cd frontend && CHROMIUM="$chromium" DUIJIE_BIN="$binary" npx playwright test)
     echo "tests/run.sh: screenshots of the main pages are in frontend/test-results/screenshots/"
 else
     {
