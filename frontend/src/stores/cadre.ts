@@ -20,8 +20,10 @@ export const useCadre = defineStore('cadre', () => {
   ])
   /** The villages among them, which a household or a need belongs to. */
   const villages = computed(() => scopes.value.filter((c) => c.length === VILLAGE_CODE_LENGTH))
-  /** Whether a role covers more than one village (a town, a county): its villages are picked from the region tree. */
-  const broad = computed(() => scopes.value.some((c) => c.length < VILLAGE_CODE_LENGTH))
+  /** The wider regions among them (a town, a county), whose villages are picked from the region tree. */
+  const areas = computed(() => scopes.value.filter((c) => c.length < VILLAGE_CODE_LENGTH))
+  /** Whether a role covers more than one village. */
+  const broad = computed(() => areas.value.length > 0)
 
   /** "大柘镇 墩背村委会" by code, once loaded. */
   const names = reactive<Record<string, string>>({})
@@ -63,5 +65,5 @@ export const useCadre = defineStore('cadre', () => {
     else list.unshift(household)
   }
 
-  return { scopes, villages, broad, names, loadName, loadNames, nameOf, households, loadHouseholds, keepHousehold }
+  return { scopes, villages, areas, broad, names, loadName, loadNames, nameOf, households, loadHouseholds, keepHousehold }
 })

@@ -2,6 +2,11 @@
 // need's quantities are fen too. Times are shown in Beijing time, whatever the device's zone.
 const TIME_ZONE = 'Asia/Shanghai'
 
+/** Yuan (as typed, up to 2 decimals) in fen, the API's unit of money. */
+export function yuanToFen(yuan: number): number {
+  return Math.round(yuan * 100)
+}
+
 export function fenToYuan(fen: number): number {
   return fen / 100
 }
@@ -28,8 +33,7 @@ function trim(n: number): string {
 /** A quantity in its unit: `¥1,200` for money, `12 件` otherwise. */
 export function formatQuantity(quantity: number, unit: string, unitLabel: string, locale = 'zh-CN'): string {
   if (unit === 'money') return formatYuan(quantity, locale)
-  const n = quantity.toLocaleString(locale)
-  return locale === 'zh-CN' ? `${n} ${unitLabel}` : `${n} ${unitLabel}`
+  return `${quantity.toLocaleString(locale)} ${unitLabel}`
 }
 
 export function formatDate(iso: string | null | undefined, locale = 'zh-CN'): string {

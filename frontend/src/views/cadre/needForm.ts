@@ -1,6 +1,7 @@
 // The need editor's form and what it sends: money typed in yuan goes out in fen, a deadline
 // picked as a date is the end of that day in Beijing, and an edit sends only what changed.
 import type { Schemas } from '@/api/client'
+import { fenToYuan, yuanToFen } from '@/utils/format'
 import type { Category, Unit, Urgency } from './codes'
 
 type Need = Schemas['NeedDetail']
@@ -40,7 +41,6 @@ export function endOfBeijingDay(date: string): string {
 }
 
 const filled = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n)
-const toFen = (yuan: number) => Math.round(yuan * 100)
 
 export function draftOf(need: Need | null, now = new Date()): Draft {
   if (!need) {
@@ -69,21 +69,21 @@ export function draftOf(need: Need | null, now = new Date()): Draft {
     title: need.title,
     description: need.description,
     unit,
-    target: money ? need.target_quantity / 100 : need.target_quantity,
-    unit_value_yuan: money ? undefined : need.unit_value_fen / 100,
+    target: money ? fenToYuan(need.target_quantity) : need.target_quantity,
+    unit_value_yuan: money ? undefined : fenToYuan(need.unit_value_fen),
     urgency: need.urgency,
     deadline: beijingDate(need.deadline),
-    min_pledge: need.min_pledge_quantity > 1 ? (money ? need.min_pledge_quantity / 100 : need.min_pledge_quantity) : undefined,
+    min_pledge: need.min_pledge_quantity > 1 ? (money ? fenToYuan(need.min_pledge_quantity) : need.min_pledge_quantity) : undefined,
   }
 }
 
 /** The draft's quantities in the wire's units. */
 function quantities(d: Draft) {
   const money = d.unit === 'money'
-  const inUnit = (n: number) => (money ? toFen(n) : Math.round(n))
+  const inUnit = (n: number) => (money ? yuanToFen(n) : Math.round(n))
   return {
     target_quantity: filled(d.target) ? inUnit(d.target) : 0,
-    unit_value_fen: money || !filled(d.unit_value_yuan) ? null : toFen(d.unit_value_yuan),
+    unit_value_fen: money || !filled(d.unit_value_yuan) ? null : yuanToFen(d.unit_value_yuan),
     min_pledge_quantity: filled(d.min_pledge) ? inUnit(d.min_pledge) : null,
   }
 }

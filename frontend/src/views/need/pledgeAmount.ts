@@ -2,6 +2,7 @@
 // donors type as yuan (up to 2 decimals); any other need's are whole units.
 import type { Schemas } from '@/api/client'
 import { isMoney } from '@/components/need'
+import { fenToYuan, yuanToFen } from '@/utils/format'
 
 type Need = Pick<Schemas['PublicNeed'], 'unit' | 'remaining_quantity' | 'min_pledge_quantity'>
 
@@ -10,8 +11,9 @@ export function toQuantity(typed: string, need: Pick<Need, 'unit'>): number | nu
   const text = typed.trim().replace(/,/g, '')
   if (isMoney(need)) {
     if (!/^\d+(\.\d{1,2})?$/.test(text)) return null
+    // Read as text, whole yuan and fen apart: 0.29 * 100 is not 29 in floating point.
     const [whole = '0', cents = ''] = text.split('.')
-    return Number(whole) * 100 + Number(cents.padEnd(2, '0'))
+    return yuanToFen(Number(whole)) + Number(cents.padEnd(2, '0'))
   }
   return /^\d+$/.test(text) ? Number(text) : null
 }
@@ -19,7 +21,7 @@ export function toQuantity(typed: string, need: Pick<Need, 'unit'>): number | nu
 /** What to type for an API quantity (yuan for money). */
 export function toTyped(quantity: number, need: Pick<Need, 'unit'>): string {
   if (!isMoney(need)) return String(quantity)
-  const yuan = Math.floor(quantity / 100)
+  const yuan = Math.floor(fenToYuan(quantity))
   const fen = quantity % 100
   return fen === 0 ? String(yuan) : `${yuan}.${String(fen).padStart(2, '0')}`
 }

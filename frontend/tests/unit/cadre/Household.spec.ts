@@ -27,7 +27,14 @@ async function mountPage(extra: Record<string, unknown> = {}) {
 }
 
 beforeEach(() => vi.clearAllMocks())
-afterEach(() => vi.unstubAllGlobals())
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+  document.body.innerHTML = ''
+})
+
+/** The values in the edit dialog's fields, wherever it is in the page. */
+const dialogValues = () => [...document.querySelectorAll<HTMLInputElement>('.el-dialog input')].map((i) => i.value)
 
 describe('a household’s record', () => {
   it('shows the private fields masked, and in full only after an agreed, audited reveal', async () => {
@@ -78,5 +85,46 @@ describe('a household’s record', () => {
   it('links to a new need for this household', async () => {
     const { wrapper } = await mountPage()
     expect(wrapper.get('[data-testid="household-new-need"]').attributes('href')).toBe('/cadre/needs/new?household=1')
+  })
+
+  it('empties the revealed fields in the edit dialog when they are hidden, and sends none of them unchanged', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { wrapper, api } = await mountPage({ 'PATCH /api/v1/households/1': { ...household(), members_count: 4 } })
+    await wrapper.get('[data-testid="household-reveal"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('[data-testid="household-edit"]').trigger('click')
+    await flushPromises()
+    expect(dialogValues()).toEqual(expect.arrayContaining(['陈秀英', '13802001111', '墩背村上屋组 12 号']))
+
+    // The page hides them again after two minutes, the dialog still open.
+    vi.advanceTimersByTime(2 * 60 * 1000)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="household-private"]').text()).not.toContain('陈秀英')
+    expect(dialogValues().join()).not.toMatch(/陈秀英|13802001111|上屋组/)
+
+    // Saving then sends only what was changed: no private field, as none was typed.
+    const members = document.querySelector<HTMLInputElement>('#household-edit-members')!
+    members.value = '4'
+    members.dispatchEvent(new Event('input'))
+    members.dispatchEvent(new Event('change'))
+    await flushPromises()
+    document.querySelector<HTMLButtonElement>('[data-testid="household-edit-submit"]')!.click()
+    await flushPromises()
+    await flushPromises()
+    expect(api.calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ members_count: 4 }])
+  })
+
+  it('sends nothing when the fields are hidden with the button and nothing else changed', async () => {
+    const { wrapper, api } = await mountPage()
+    await wrapper.get('[data-testid="household-reveal"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('[data-testid="household-edit"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('[data-testid="household-hide"]').trigger('click')
+    await flushPromises()
+    expect(dialogValues().join()).not.toMatch(/陈秀英|13802001111|上屋组/)
+    document.querySelector<HTMLButtonElement>('[data-testid="household-edit-submit"]')!.click()
+    await flushPromises()
+    expect(api.calls.some((c) => c.method === 'PATCH')).toBe(false)
   })
 })
