@@ -43,6 +43,8 @@ export default defineConfig({
     server: { deps: { inline: ['element-plus'] } },
     // Both cores (the default leaves one idle on a two-core machine).
     maxWorkers: 2,
+    // Mounting a whole page with Element Plus takes seconds on a loaded two-core machine.
+    testTimeout: 15_000,
     css: false,
   },
 })

@@ -17,36 +17,49 @@ function merge(modules: Record<string, { default: Record<string, unknown> }>) {
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
+export const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale)
 export const messages = { 'zh-CN': merge(zhModules), en: merge(enModules) }
 
 const STORAGE_KEY = 'duijie.locale'
 
 function initialLocale(): Locale {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null
-  return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN'
+  return isLocale(saved) ? saved : 'zh-CN'
 }
+
+const startLocale = initialLocale()
 
 export const i18n = createI18n({
   legacy: false,
-  locale: initialLocale(),
+  locale: startLocale,
   fallbackLocale: 'zh-CN',
   messages: messages as never,
   missingWarn: false,
   fallbackWarn: false,
 })
 
-export function setLocale(locale: Locale) {
-  i18n.global.locale.value = locale
-  localStorage.setItem(STORAGE_KEY, locale)
-  document.documentElement.lang = locale
+/** The page's `lang` (screen readers, fonts, hyphenation) and the API's language follow the app's. */
+function follow(locale: Locale) {
+  if (typeof document !== 'undefined') document.documentElement.lang = locale
   setApiLanguage(locale)
 }
 
-setApiLanguage(i18n.global.locale.value)
+export function setLocale(locale: Locale) {
+  i18n.global.locale.value = locale
+  localStorage.setItem(STORAGE_KEY, locale)
+  follow(locale)
+}
+
+follow(startLocale)
 
 /** The message for an API error code, or the server's own message when there is none. */
 export function errorMessage(code: string, fallback: string): string {
   const global = i18n.global as unknown as { te(key: string): boolean; t(key: string): string }
   const key = `errors.${code}`
   return global.te(key) ? global.t(key) : fallback
+}
+
+/** A list in the app's language: “因病、因学和缺劳力”, “illness, schooling, and lack of labour”. */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(i18n.global.locale.value, { style: 'long', type: 'conjunction' }).format(items)
 }

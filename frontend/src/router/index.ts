@@ -1,7 +1,8 @@
 // Routes are grouped by audience in `modules/`; every page is lazy-loaded, so a visitor of the
 // public pages never downloads a workspace. `meta.roles` names who a page is for: the guard
 // sends others to sign in (or to the 403 page); the API enforces the same rules on its side.
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHistory, type RouterHistory, type RouteRecordRaw } from 'vue-router'
+import { onUnauthenticated } from '@/api/client'
 import { useSession, type RoleName } from '@/stores/session'
 import publicRoutes from './modules/public'
 import donorRoutes from './modules/donor'
@@ -32,17 +33,38 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/errors/NotFound.vue'), meta: { title: 'common.state.notFound' } },
 ]
 
-export function createAppRouter() {
+export function createAppRouter(history: RouterHistory = createWebHistory()) {
   const router = createRouter({
-    history: createWebHistory(),
+    history,
     routes,
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
   })
+
+  // A call answered 401: the session ended on the server. Sign in again, and come back here.
+  onUnauthenticated(() => {
+    useSession().expire()
+    const here = router.currentRoute.value
+    if (here.name !== 'login') void router.push({ name: 'login', query: { next: here.fullPath } })
+  })
+
   router.beforeEach(async (to) => {
+    const session = useSession()
+    // Signed in again after a session ended: load the app afresh, without the old one's data.
+    if (session.ended && session.signedIn) {
+      window.location.assign(router.resolve(to).href)
+      return false
+    }
     const needsAuth = to.meta.auth || (to.meta.roles?.length ?? 0) > 0
     if (!needsAuth) return true
-    const session = useSession()
-    if (!session.known) await session.load().catch(() => undefined)
+    if (!session.known) {
+      // Only a 401 means signed out (`load` rejects on anything else); when /me could not be asked (the network), the page goes
+      // ahead and its own calls show what failed.
+      const answered = await session.load().then(
+        () => true,
+        () => false,
+      )
+      if (!answered) return true
+    }
     if (!session.signedIn) return { name: 'login', query: { next: to.fullPath } }
     if (to.meta.roles && !session.has(...to.meta.roles)) return { name: 'forbidden' }
     return true

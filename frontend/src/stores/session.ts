@@ -1,16 +1,24 @@
 // Who is signed in, and what their roles let them reach. The server decides every permission;
 // this only chooses which parts of the app to offer.
+//
+// A session ends in one of two ways. Signing out loads the app afresh (`window.location`), so
+// that nothing the previous user saw stays in memory. A session that ended on the server
+// (expired, or signed out elsewhere) shows as a 401 on some call: the router then sends the
+// user to sign in (`expire()`), and loads the app afresh once they have (`ended`).
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { ApiError, call, client, type Schemas } from '@/api/client'
+import { i18n, isLocale, setLocale, type Locale } from '@/locales'
 
 export type Me = Schemas['Me']
-export type RoleName = Me['roles'][number]['role']
+export type RoleName = Schemas['Role']
 
 export const useSession = defineStore('session', () => {
   const user = ref<Me | null>(null)
-  /** Whether `GET /me` has answered once (until then, guards wait). */
+  /** Whether `GET /me` has answered once (until then, guards ask it). */
   const known = ref(false)
+  /** The session ended on the server while the app was open: what it holds is someone's past. */
+  const ended = ref(false)
   let loading: Promise<void> | null = null
 
   const signedIn = computed(() => user.value !== null)
@@ -24,15 +32,23 @@ export const useSession = defineStore('session', () => {
     ...new Set(user.value?.roles.flatMap((r) => (r.pairing_id ? [r.pairing_id] : [])) ?? []),
   ])
 
+  /** Takes the signed-in account, and its language: the one saved on the server wins. */
+  function signIn(me: Me) {
+    user.value = me
+    known.value = true
+    if (isLocale(me.locale) && me.locale !== i18n.global.locale.value) setLocale(me.locale)
+  }
+
   async function load(): Promise<void> {
     loading ??= (async () => {
       try {
-        user.value = await call(client.GET('/api/v1/me'))
+        signIn(await call(client.GET('/api/v1/me')))
       } catch (e) {
+        // Anything but a 401 leaves it unknown, to be asked again.
         if (!(e instanceof ApiError) || e.status !== 401) throw e
         user.value = null
-      } finally {
         known.value = true
+      } finally {
         loading = null
       }
     })()
@@ -41,17 +57,34 @@ export const useSession = defineStore('session', () => {
 
   async function login(login: string, password: string) {
     const answer = await call(client.POST('/api/v1/auth/login', { body: { login, password } }))
-    user.value = answer.user
-    known.value = true
+    signIn(answer.user)
   }
 
+  /** Signs out, then loads the app afresh: no store keeps what this user saw. */
   async function logout() {
     try {
       await call(client.POST('/api/v1/auth/logout'))
     } finally {
       user.value = null
+      window.location.assign('/')
     }
   }
 
-  return { user, known, signedIn, roles, has, organisationIds, pairingIds, load, login, logout }
+  /** The server no longer knows this session (a call answered 401). */
+  function expire() {
+    if (user.value) ended.value = true
+    user.value = null
+    known.value = true
+  }
+
+  /**
+   * Switches the app's language; a signed-in user's choice is saved on their account (which
+   * their mail follows too), and the switch happens once the server took it.
+   */
+  async function changeLocale(locale: Locale) {
+    if (user.value) user.value = await call(client.PATCH('/api/v1/me', { body: { locale } }))
+    setLocale(locale)
+  }
+
+  return { user, known, ended, signedIn, roles, has, organisationIds, pairingIds, load, login, logout, expire, changeLocale }
 })

@@ -33,4 +33,16 @@ export default {
   progress: '{pledged} pledged of {target}',
   region: { label: 'Region', placeholder: 'Province / city / county / town / village', all: 'All regions' },
   saved: 'Saved',
+  labelled: '{label}: {value}',
+  chart: {
+    monthly: {
+      pledged: 'Pledged',
+      delivered: 'Delivered',
+      published: 'Needs published',
+      value: 'Amount',
+      needs: 'Needs',
+      none: 'No monthly figures yet.',
+      month: '{month}: {pledged} pledged, {delivered} delivered, {needs} needs published',
+    },
+  },
 }

@@ -61,6 +61,10 @@ export default {
       tooSmall: 'At least {min} (or all that remains).',
       tooLarge: 'At most {max} can still be pledged.',
     },
+    reused: {
+      text: 'Your earlier pledge may have gone through (its answer was lost): check My pledges first, so as not to pledge twice. The need has been refreshed; to pledge again anyway, submit once more.',
+      link: 'See my pledges',
+    },
     over: {
       some: 'Others pledged meanwhile: this need now lacks only {amount}.',
       takeRest: 'Pledge the remaining {amount}',

@@ -35,11 +35,6 @@ export default {
     monthlyTitle: 'Pledged and delivered, month by month',
     pledged: 'Pledged',
     delivered: 'Delivered',
-    published: 'Needs published',
-    yuan: 'Amount',
-    needs: 'Needs',
-    noMonths: 'No monthly figures yet.',
-    monthSummary: '{month}: {pledged} pledged, {delivered} delivered, {needs} needs published',
     memberSummary: '{name}: {pledged} pledged, {delivered} delivered',
   },
   board: {

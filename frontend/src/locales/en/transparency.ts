@@ -31,8 +31,6 @@ export default {
     title: 'Month by month',
     none: 'No monthly figures yet.',
     month: 'Month',
-    valueAxis: 'Value',
-    countAxis: 'Needs',
     pledged: 'Pledged',
     delivered: 'Delivered',
     published: 'Needs published',

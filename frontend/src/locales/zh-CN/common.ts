@@ -33,4 +33,16 @@ export default {
   progress: '已认捐 {pledged} / 目标 {target}',
   region: { label: '地区', placeholder: '选择省 / 市 / 县 / 乡镇 / 村', all: '全部地区' },
   saved: '已保存',
+  labelled: '{label}：{value}',
+  chart: {
+    monthly: {
+      pledged: '认捐',
+      delivered: '到位',
+      published: '发布需求数',
+      value: '金额',
+      needs: '需求数',
+      none: '还没有逐月数据。',
+      month: '{month}：认捐 {pledged}，到位 {delivered}，发布需求 {needs} 条',
+    },
+  },
 }

@@ -35,11 +35,6 @@ export default {
     monthlyTitle: '逐月认捐与到位',
     pledged: '认捐',
     delivered: '到位',
-    published: '发布需求数',
-    yuan: '金额',
-    needs: '需求数',
-    noMonths: '还没有逐月数据。',
-    monthSummary: '{month}：认捐 {pledged}，到位 {delivered}，发布需求 {needs} 条',
     memberSummary: '{name}：认捐 {pledged}，到位 {delivered}',
   },
   board: {

@@ -31,8 +31,6 @@ export default {
     title: '逐月情况',
     none: '暂无逐月数据。',
     month: '月份',
-    valueAxis: '金额',
-    countAxis: '需求数',
     pledged: '认捐金额',
     delivered: '到位金额',
     published: '发布需求',

@@ -47,6 +47,26 @@ describe('the organisations page', () => {
     await wrapper.get('input[value="pending"]').setValue(true)
     expect(wrapper.find('[data-org-id="4"]').exists()).toBe(false)
   })
+
+  it('keeps an organisation registered while the waiting list was still loading', async () => {
+    const api = fakeApi({ 'GET /api/v1/organisations': [org()], 'GET /api/v1/organisations?verified=false': [charity] })
+    let answer: (() => void) | undefined
+    vi.stubGlobal('fetch', async (input: Request) => {
+      if (new URL(input.url).search === '?verified=false') await new Promise<void>((resolve) => (answer = resolve))
+      return api.fetchImpl(input)
+    })
+    const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
+    await flushPromises()
+    await wrapper.get('[data-testid="admin-org-create"]').trigger('click')
+    await flushPromises()
+    const fresh = org({ id: 9, name: '新登记的合作社', verified: false, verified_at: null })
+    wrapper.findComponent(OrganisationForm).vm.$emit('created', fresh)
+    await flushPromises()
+    answer?.()
+    await flushPromises()
+    expect(wrapper.find('[data-org-id="9"]').exists()).toBe(true)
+    expect(wrapper.find('[data-org-id="4"]').exists()).toBe(true)
+  })
 })
 
 describe('registering an organisation', () => {

@@ -4,16 +4,17 @@ import Users from '@/views/admin/Users.vue'
 import GrantDialog from '@/views/admin/components/GrantDialog.vue'
 import { useSession } from '@/stores/session'
 import { confirmAction, notifySuccess } from '@/utils/feedback'
+import type { Schemas } from '@/api/client'
 import { fakeApi, mountWithApp } from '../mount'
 import { pairing } from '../pairings/fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
-const admin = { id: 1, email: 'admin@demo.duijie.cn', mobile: null, display_name: '平台管理员', locale: 'zh-CN', roles: [{ id: 1, role: 'admin', region_code: null, organisation_id: null, pairing_id: null }] }
+const admin: Schemas['Me'] = { id: 1, email: 'admin@demo.duijie.cn', mobile: null, display_name: '平台管理员', locale: 'zh-CN', roles: [{ id: 1, role: 'admin', region_code: null, organisation_id: null, pairing_id: null }] }
 const user = (overrides: Record<string, unknown> = {}) => ({
   id: 4, email: 'verifier@demo.duijie.cn', mobile: null, display_name: '平远县扶贫办审核员', is_active: true,
   created_at: '2026-12-02T01:00:00Z', last_login_at: null,
-  roles: [{ id: 5, role: 'verifier', region_code: '441426', organisation_id: null, pairing_id: null }], ...overrides,
+  roles: [{ id: 5, role: 'verifier' as const, region_code: '441426', organisation_id: null, pairing_id: null }], ...overrides,
 })
 const users = (list: unknown[]) => ({ users: list, total: list.length, page: 1, per_page: 20 })
 const names = {

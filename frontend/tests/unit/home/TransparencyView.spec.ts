@@ -5,7 +5,7 @@ import { fakeApi, mountWithApp } from '../mount'
 
 // No canvas in the test DOM: the charts are stubs (see chartStubs.ts).
 vi.mock('@/components/RegionChart.vue', async () => ({ __esModule: true, default: (await import('./chartStubs')).RegionChartStub }))
-vi.mock('@/views/transparency/components/MonthlyChart.vue', async () => ({
+vi.mock('@/components/MonthlyChart.vue', async () => ({
   __esModule: true,
   default: (await import('./chartStubs')).MonthlyChartStub,
 }))

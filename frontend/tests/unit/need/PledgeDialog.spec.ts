@@ -125,6 +125,22 @@ describe('the pledge dialog', () => {
     expect(body().querySelector('.over a')?.getAttribute('href')).toBe('/needs?open=true')
   })
 
+  it('when the key was used before for another amount, points to my pledges and takes a new key', async () => {
+    const reused = { error: { code: 'idempotency_key_reused', message: 'Idempotency-Key reused with another body' } }
+    const fake = api({ 'POST /api/v1/needs/8/pledges': { status: 422, body: reused } })
+    const { wrapper } = await open(publicNeed())
+    await type('pledge-quantity', '100')
+    await submit()
+    const notice = body().querySelector('[data-testid=pledge-reused]')
+    expect(notice?.textContent).toContain('可能已经登记成功')
+    expect(notice?.querySelector('a')?.getAttribute('href')).toBe('/me/pledges')
+    expect(wrapper.emitted('stale')).toHaveLength(1)
+    expect(wrapper.emitted('update:modelValue')).toBeUndefined()
+    await submit()
+    expect(fake.keys).toHaveLength(2)
+    expect(fake.keys[1]).not.toBe(fake.keys[0])
+  })
+
   it('shows a refused message on the message field', async () => {
     const refusal = {
       error: { code: 'private_data', message: 'no', fields: { message: ['looks like a phone number'] } },

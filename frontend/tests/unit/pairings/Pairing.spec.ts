@@ -37,7 +37,7 @@ describe('a pairing', () => {
     const { wrapper, api } = await open(publicApi())
     const text = wrapper.text()
     expect(text).toContain('广州 → 梅州、清远 对口帮扶')
-    expect(text).toContain('梅州市、清远市')
+    expect(text).toContain('梅州市和清远市')
     expect(text).toContain('¥1.9万')
     expect(text).toContain('33.3%')
     const series = JSON.parse(wrapper.get('.chart-stub').attributes('data-series') ?? '[]')

@@ -68,6 +68,21 @@ describe('我的认捐', () => {
     expect(row(wrapper, 9).get('[data-testid="pledge-status"]').text()).toBe('已取消')
   })
 
+  it('takes a cancelled pledge off the 待发货 tab at once', async () => {
+    const other = pledge({ id: 10, need_id: 3, need_title: '冬季棉被' })
+    const { wrapper } = await mountPage(
+      {
+        'GET /api/v1/me/pledges?status=pledged': [pledge(), other],
+        'POST /api/v1/pledges/9/cancel': pledge({ status: 'cancelled', next_step: null, cancelled_at: '2026-12-02T05:00:00Z' }),
+      },
+      '/me/pledges?status=pledged',
+    )
+    await row(wrapper, 9).get('[data-testid="pledge-cancel"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="my-pledge-row"][data-pledge-id="9"]').exists()).toBe(false)
+    expect(row(wrapper, 10).text()).toContain('冬季棉被')
+  })
+
   it('says kindly when the server refuses a move', async () => {
     const { wrapper } = await mountPage({
       'GET /api/v1/me/pledges': [pledge()],

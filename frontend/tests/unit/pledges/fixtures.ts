@@ -58,7 +58,7 @@ export function needOfVillage(staff = true) {
   }
 }
 
-export const cadre = {
+export const cadre: Schemas['Me'] = {
   id: 2,
   email: 'cadre@demo.duijie.cn',
   mobile: null,

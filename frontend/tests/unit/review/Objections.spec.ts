@@ -37,6 +37,23 @@ beforeEach(() => vi.clearAllMocks())
 afterEach(() => vi.unstubAllGlobals())
 
 describe('the objections page', () => {
+  it('reads the other need when only the route id changes', async () => {
+    const other = reviewedNeed({ id: 6, title: '春耕化肥', status: 'suspended' }, { open_objections: 0, allowed_actions: [] })
+    const api = fakeApi({
+      'GET /api/v1/needs/5': suspended,
+      'GET /api/v1/needs/5/objections': [objection()],
+      'GET /api/v1/needs/6': other,
+      'GET /api/v1/needs/6/objections': [],
+    })
+    const { wrapper } = await mountPage(api)
+    expect(wrapper.text()).toContain('冬季棉被')
+    await wrapper.setProps({ id: '6' })
+    await flushPromises()
+    expect(wrapper.text()).toContain('春耕化肥')
+    expect(wrapper.findAll('[data-testid="objection-row"]')).toHaveLength(0)
+    expect(api.calls.map((c) => c.url)).toContain('/api/v1/needs/6/objections')
+  })
+
   it("lists a need's objections with their status, and a decision only for the open ones", async () => {
     const { wrapper } = await mountPage(server({ need: suspended, objections: [] }))
     const rows = wrapper.findAll('[data-testid="objection-row"]')

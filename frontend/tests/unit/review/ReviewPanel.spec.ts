@@ -42,7 +42,7 @@ describe('the review panel', () => {
     const text = wrapper.text()
     expect(text).toContain('黄**')
     expect(text).toContain('5 人')
-    expect(text).toContain('因学、缺资金')
+    expect(text).toContain('因学和缺资金')
     expect(text).toContain('2025 年 ¥6,100')
     expect(text).not.toContain('4414**********2015')
     expect(text).not.toContain('139****2222')
