@@ -112,6 +112,13 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// A fresh random token: 32 bytes, hex.
+/// A fresh photo id: 128 random bits.
+pub fn random_photo_id() -> crate::domain::photo::PhotoId {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    crate::domain::photo::PhotoId::from_bytes(bytes)
+}
+
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

@@ -25,6 +25,7 @@ mod m20261123_000009_pledge_minimum;
 mod m20261123_000010_outbox_done_index;
 mod m20261201_000011_mail;
 mod m20261201_000012_pairing_members;
+mod m20261206_000013_private_photos;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_outbox_done_index::Migration),
             Box::new(m20261201_000011_mail::Migration),
             Box::new(m20261201_000012_pairing_members::Migration),
+            Box::new(m20261206_000013_private_photos::Migration),
         ]
     }
 }

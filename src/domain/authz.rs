@@ -305,6 +305,44 @@ fn permits(
         .ok_or(Denied)
 }
 
+/// Who stands behind a pledge, for deciding who may read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PledgeParties {
+    pub donor_user_id: i64,
+    /// The organisation the pledge was made for, if any.
+    pub organisation_id: Option<i64>,
+}
+
+/// Whether `actor` may read a pledge (and so see its receipt photos) toward a need in
+/// `village`: its donor, the people of the organisation it was made for, and the village's
+/// cadres and verifiers. Not administrators: a receipt can show a household.
+pub fn may_read_pledge(actor: &Actor, pledge: &PledgeParties, village: &RegionCode) -> bool {
+    actor.user_id == pledge.donor_user_id
+        || pledge
+            .organisation_id
+            .is_some_and(|org| actor.can(Action::PledgeForOrganisation, Target::Organisation(org)))
+        || actor.can(Action::ConfirmReceipt, Target::Region(village))
+        || actor.can(Action::VerifyNeed, Target::Region(village))
+}
+
+/// Whether `actor` sees a need of `village` as its staff (past the public projection): its
+/// village's cadres, and its verifiers once it is no longer a draft (a draft is its cadres'
+/// until they submit it).
+pub fn sees_need_as_staff(actor: &Actor, village: &RegionCode, draft: bool) -> bool {
+    let actions: &[Action] = if draft {
+        &[Action::RecordNeed]
+    } else {
+        &[
+            Action::RecordNeed,
+            Action::VerifyNeed,
+            Action::HandleObjection,
+        ]
+    };
+    actions
+        .iter()
+        .any(|a| actor.can(*a, Target::Region(village)))
+}
+
 impl Actor {
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)

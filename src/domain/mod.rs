@@ -74,6 +74,7 @@ pub mod need;
 pub mod notification;
 pub mod pairing;
 pub mod phone;
+pub mod photo;
 pub mod pledge;
 pub mod private_text;
 pub mod region;

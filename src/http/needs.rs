@@ -14,6 +14,7 @@ use crate::service::needs::objections::{
 };
 use crate::service::needs::{
     self, NeedChanges, NeedDetail, NeedPage, NewNeed, Paging, PhotoRef, Reason, Step, photos,
+    photos::Publication,
 };
 use crate::startup::AppState;
 
@@ -33,7 +34,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .post(object),
         )
         .service(endpoint("/needs/{id}/photos").post(add_photo))
-        .service(endpoint("/needs/{id}/photos/{photo_id}").delete(remove_photo))
+        .service(
+            endpoint("/needs/{id}/photos/{photo_id}")
+                .patch(publish_photo)
+                .delete(remove_photo),
+        )
         .service(endpoint("/objections/{id}/uphold").post(uphold))
         .service(endpoint("/objections/{id}/dismiss").post(dismiss))
         .service(endpoint("/photos/{id}").get(photo));
@@ -360,9 +365,18 @@ pub async fn dismiss(
     .await
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PhotoQuery {
+    /// `true` shows the photo to the public once the need is public; by default only the
+    /// need's cadres and verifiers see it. Never publish a face, an ID card or a house number.
+    pub public: Option<bool>,
+}
+
 /// Add a photo to a draft (its village's cadres): the raw bytes of a JPEG, PNG or WebP picture
 /// as the body. It is re-encoded as JPEG with every piece of metadata (EXIF, GPS) removed.
-#[utoipa::path(post, path = "/api/v1/needs/{id}/photos", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/needs/{id}/photos", tag = "needs",
+    params(("id" = i64, Path), PhotoQuery),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = PhotoRef),
         (status = 400, body = ErrorBody, description = "`invalid_photo`: unreadable or too many pixels"),
@@ -373,6 +387,7 @@ pub async fn add_photo(
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
+    query: web::Query<PhotoQuery>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
@@ -381,10 +396,41 @@ pub async fn add_photo(
         &caller.0.actor,
         id.into_inner(),
         bytes,
+        query.public.unwrap_or(false),
         &caller.origin(&origin),
     )
     .await?;
     Ok(HttpResponse::Created().json(photo))
+}
+
+/// Show a need's photo to the public, or take it back: publishing is its cadres' while the
+/// need is a draft (what the public sees is verified); taking back is its cadres' and
+/// verifiers' at any time.
+#[utoipa::path(patch, path = "/api/v1/needs/{id}/photos/{photo_id}", tag = "needs",
+    params(("id" = i64, Path), ("photo_id" = String, Path)),
+    request_body = Publication,
+    responses((status = 200, body = PhotoRef), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: publishing, and not a draft")))]
+pub async fn publish_photo(
+    state: web::Data<AppState>,
+    caller: Auth,
+    origin: RequestOrigin,
+    path: web::Path<(i64, String)>,
+    body: web::Json<Publication>,
+) -> Result<web::Json<PhotoRef>, ApiError> {
+    let (need_id, photo_id) = path.into_inner();
+    Ok(web::Json(
+        photos::publish(
+            &state,
+            &caller.0.actor,
+            need_id,
+            &photo_id,
+            body.public,
+            &caller.origin(&origin),
+        )
+        .await?,
+    ))
 }
 
 /// The body, refused with 413 as soon as it grows past `max` bytes.
@@ -416,37 +462,41 @@ pub(super) async fn read_limited(mut body: web::Payload, max: usize) -> Result<V
 
 /// Remove a photo from a draft (its village's cadres).
 #[utoipa::path(delete, path = "/api/v1/needs/{id}/photos/{photo_id}", tag = "needs",
-    params(("id" = i64, Path), ("photo_id" = i64, Path)),
+    params(("id" = i64, Path), ("photo_id" = String, Path)),
     responses((status = 204), (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
 pub async fn remove_photo(
     state: web::Data<AppState>,
     caller: Auth,
     origin: RequestOrigin,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (need_id, photo_id) = path.into_inner();
     photos::remove(
         &state,
         &caller.0.actor,
         need_id,
-        photo_id,
+        &photo_id,
         &caller.origin(&origin),
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A photo (JPEG), for whoever may see its need.
-#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "needs", params(("id" = i64, Path)),
-    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304)))]
+/// A photo (JPEG). A need's photo its cadre published, once the need is public, is anyone's;
+/// every other photo is only for the need's staff (a receipt's, for whoever may read its
+/// pledge), served `private, no-store`. Anyone else is told it does not exist.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "needs",
+    params(("id" = String, Path, description = "32 hex digits, as in a photo's `url`")),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304),
+        (status = 404, body = ErrorBody)))]
 pub async fn photo(
     state: web::Data<AppState>,
     caller: MaybeAuth,
     req: HttpRequest,
-    id: web::Path<i64>,
+    id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.0.as_ref().map(|c| &c.actor);
-    let served = photos::serve(&state, actor, id.into_inner()).await?;
+    let served = photos::serve(&state, actor, &id).await?;
     let etag = format!("\"{}\"", served.sha256);
     // A photo never changes under its id, but its need may leave public view (rejected,
     // withdrawn): shared caches keep a public one only briefly, then revalidate by its ETag.

@@ -57,6 +57,7 @@ use super::{
         needs::uphold,
         needs::dismiss,
         needs::add_photo,
+        needs::publish_photo,
         needs::remove_photo,
         needs::photo,
         pledges::create,

@@ -16,7 +16,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::domain::authz::{Action, Actor, Target};
+use crate::domain::authz::{Action, Actor, PledgeParties, Target, may_read_pledge};
 use crate::domain::need::{EventKind, NeedAction, NeedStatus, PledgeKind, Unit, Who, decide};
 use crate::domain::pledge::{
     PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
@@ -541,10 +541,7 @@ async fn view_in(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
-    let photos: Vec<PhotoRef> = crate::store::entity::photos::Entity::find()
-        .filter(crate::store::entity::photos::Column::PledgeId.eq(pledge.id))
-        .order_by_asc(crate::store::entity::photos::Column::Id)
-        .all(db)
+    let photos: Vec<PhotoRef> = crate::store::photos::of(db, Owner::Pledge(pledge.id))
         .await?
         .iter()
         .map(PhotoRef::from)
@@ -592,11 +589,12 @@ fn view_of(
     })
 }
 
-/// Whether `actor` is the pledge's donor or works for its need's village.
 fn may_see(actor: &Actor, pledge: &pledges::Model, village: &RegionCode) -> bool {
-    actor.user_id == pledge.donor_user_id
-        || actor.can(Action::ConfirmReceipt, Target::Region(village))
-        || actor.can(Action::VerifyNeed, Target::Region(village))
+    let parties = PledgeParties {
+        donor_user_id: pledge.donor_user_id,
+        organisation_id: pledge.organisation_id,
+    };
+    may_read_pledge(actor, &parties, village)
 }
 
 /// The pledge and its need, for its donor or its village (or anyone, for the platform's own
@@ -857,7 +855,16 @@ pub async fn add_receipt_photo(
         now,
     )
     .await?;
-    let row = photos::save(app, &txn, Owner::Pledge(id), &photo, actor.user_id, now).await?;
+    let row = photos::save(
+        app,
+        &txn,
+        Owner::Pledge(id),
+        &photo,
+        false,
+        actor.user_id,
+        now,
+    )
+    .await?;
     photos::commit_saved(app, txn, &row).await
 }
 
@@ -922,26 +929,14 @@ pub async fn mine(
         .map(|n| (n.id, n))
         .collect();
     let pledge_ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-    let mut photos: std::collections::HashMap<i64, Vec<PhotoRef>> = Default::default();
-    for photo in crate::store::entity::photos::Entity::find()
-        .filter(crate::store::entity::photos::Column::PledgeId.is_in(pledge_ids))
-        .order_by_asc(crate::store::entity::photos::Column::Id)
-        .all(&app.db)
-        .await?
-    {
-        if let Some(pledge_id) = photo.pledge_id {
-            photos
-                .entry(pledge_id)
-                .or_default()
-                .push(PhotoRef::from(&photo));
-        }
-    }
+    let mut photos = crate::store::photos::of_pledges(&app.db, &pledge_ids).await?;
     rows.iter()
         .map(|row| {
             let need = needs
                 .get(&row.need_id)
                 .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
-            view_of(row, need, photos.remove(&row.id).unwrap_or_default())
+            let receipts = photos.remove(&row.id).unwrap_or_default();
+            view_of(row, need, receipts.iter().map(PhotoRef::from).collect())
         })
         .collect()
 }

@@ -106,4 +106,5 @@ pub mod audit;
 pub mod files;
 pub mod meta;
 pub mod outbox;
+pub mod photos;
 pub mod rate_limits;

@@ -13,6 +13,7 @@ mod households;
 mod mail;
 mod needs;
 mod organisations;
+mod photos;
 mod pledges;
 mod privacy;
 mod regions;

@@ -769,7 +769,7 @@ db_test! {
         let upload = |bytes: Vec<u8>, content_type: &'static str| {
             cadre
                 .client
-                .post(app.url(&format!("/api/v1/needs/{id}/photos")))
+                .post(app.url(&format!("/api/v1/needs/{id}/photos?public=true")))
                 .header("x-csrf-token", &cadre.csrf_token)
                 .header("content-type", content_type)
                 .body(bytes)
@@ -808,7 +808,7 @@ db_test! {
         let (status, _) = cadre
             .send(
                 Method::DELETE,
-                &format!("/api/v1/needs/{id}/photos/{}", second["id"]),
+                &format!("/api/v1/needs/{id}/photos/{}", second["id"].as_str().unwrap()),
                 None,
             )
             .await;

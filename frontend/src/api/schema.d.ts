@@ -418,7 +418,12 @@ export interface paths {
         delete: operations["delete_needs_id_photos_photo_id"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Show a need's photo to the public, or take it back: publishing is its cadres' while the
+         *     need is a draft (what the public sees is verified); taking back is its cadres' and
+         *     verifiers' at any time.
+         */
+        patch: operations["patch_needs_id_photos_photo_id"];
         trace?: never;
     };
     "/api/v1/needs/{id}/pledges": {
@@ -753,7 +758,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A photo (JPEG), for whoever may see its need. */
+        /**
+         * A photo (JPEG). A need's photo its cadre published, once the need is public, is anyone's;
+         *     every other photo is only for the need's staff (a receipt's, for whoever may read its
+         *     pledge), served `private, no-store`. Anyone else is told it does not exist.
+         */
         get: operations["get_photos_id"];
         put?: never;
         post?: never;
@@ -1661,8 +1670,13 @@ export interface components {
         PhotoRef: {
             /** Format: int32 */
             height: number;
-            /** Format: int64 */
-            id: number;
+            /** @description 128 random bits in hex: a photo's address tells nothing of any other's. */
+            id: string;
+            /**
+             * @description Whether the public sees it (once its need is public): a need's photo its cadre
+             *     published. A receipt photo never is.
+             */
+            public: boolean;
             /** @description Where the picture is served (`/api/v1/photos/{id}`). */
             url: string;
             /** Format: int32 */
@@ -1864,6 +1878,15 @@ export interface components {
             shipped_at?: string | null;
             status: components["schemas"]["PledgeStatus"];
             thanks_note?: string | null;
+        };
+        /** @description Whether a need's photo is shown to the public. */
+        Publication: {
+            /**
+             * @description `true` shows the photo to everyone once the need is public (only while the need is a
+             *     draft: what the public sees was verified); `false` keeps it to the need's cadres and
+             *     verifiers (at any time).
+             */
+            public: boolean;
         };
         /**
          * @description A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
@@ -4553,7 +4576,13 @@ export interface operations {
     };
     post_needs_id_photos: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true` shows the photo to the public once the need is public; by default only the
+                 *     need's cadres and verifiers see it. Never publish a face, an ID card or a house number.
+                 */
+                public?: boolean;
+            };
             header?: never;
             path: {
                 id: number;
@@ -4662,7 +4691,7 @@ export interface operations {
             header?: never;
             path: {
                 id: number;
-                photo_id: number;
+                photo_id: string;
             };
             cookie?: never;
         };
@@ -4711,6 +4740,120 @@ export interface operations {
                 };
             };
             /** @description `invalid_state`: not a draft */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patch_needs_id_photos_photo_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Publication"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoRef"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: publishing, and not a draft */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6641,7 +6784,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                /** @description 32 hex digits, as in a photo's `url` */
+                id: string;
             };
             cookie?: never;
         };
@@ -6670,7 +6814,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -428,7 +428,7 @@ impl Demo {
             .id;
         if need.with_photo {
             let picture = samples::picture(800, 600, image::ImageFormat::Png);
-            photos::add(&app, &cadre, id, picture, &as_cadre)
+            photos::add(&app, &cadre, id, picture, true, &as_cadre)
                 .await
                 .map_err(failed("photo"))?;
         }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::domain::authz::{Action, Actor, Reach, Role, Target, reach};
+use crate::domain::authz::{Action, Actor, Reach, Role, Target, reach, sees_need_as_staff};
 use crate::domain::need::{
     BeneficiaryKind, Category, Change, NeedAction, NeedFacts, NeedStatus, Refusal, Rules, Unit,
     Urgency, Verification, Who, decide, needs_second_verification,
@@ -28,9 +28,9 @@ use crate::startup::AppState;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{
     households as household_rows, need_events, needs, objections as objection_rows,
-    photos as photo_rows,
 };
 use crate::store::outbox::{self, Message};
+use crate::store::photos::{self as photo_store, StoredPhoto};
 use crate::store::regions as region_store;
 
 use projection::{PublicContext, PublicNeed, TimelineEntry, public_need, region_column};
@@ -123,20 +123,26 @@ pub struct NeedDetail {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PhotoRef {
-    pub id: i64,
+    /// 128 random bits in hex: a photo's address tells nothing of any other's.
+    #[schema(pattern = r"^[0-9a-f]{32}$")]
+    pub id: String,
     /// Where the picture is served (`/api/v1/photos/{id}`).
     pub url: String,
     pub width: i32,
     pub height: i32,
+    /// Whether the public sees it (once its need is public): a need's photo its cadre
+    /// published. A receipt photo never is.
+    pub public: bool,
 }
 
-impl From<&photo_rows::Model> for PhotoRef {
-    fn from(photo: &photo_rows::Model) -> Self {
+impl From<&StoredPhoto> for PhotoRef {
+    fn from(photo: &StoredPhoto) -> Self {
         Self {
-            id: photo.id,
-            url: format!("/api/v1/photos/{}", photo.id),
+            id: photo.public_id.to_string(),
+            url: format!("/api/v1/photos/{}", photo.public_id),
             width: photo.width,
             height: photo.height,
+            public: photo.published,
         }
     }
 }
@@ -407,15 +413,8 @@ pub(crate) fn refused(refusal: Refusal) -> ApiError {
     ApiError::new(code, refusal.to_string())
 }
 
-/// Whether `actor` works on needs of `village`: its cadres and verifiers.
-fn is_staff(actor: &Actor, village: &RegionCode) -> bool {
-    [
-        Action::RecordNeed,
-        Action::VerifyNeed,
-        Action::HandleObjection,
-    ]
-    .into_iter()
-    .any(|a| actor.can(a, Target::Region(village)))
+fn is_draft(need: &needs::Model) -> bool {
+    need.status == NeedStatus::Draft.as_str()
 }
 
 /// Whether the public may see `need`.
@@ -465,11 +464,7 @@ pub(crate) async fn lock(
 
 fn visible_to(need: needs::Model, who: Option<&Actor>) -> Result<needs::Model, ApiError> {
     let staff = match who {
-        // A draft is its cadres' until they submit it.
-        Some(actor) if need.status == NeedStatus::Draft.as_str() => {
-            actor.can(Action::RecordNeed, Target::Region(&village_of(&need)?))
-        }
-        Some(actor) => is_staff(actor, &village_of(&need)?),
+        Some(actor) => sees_need_as_staff(actor, &village_of(&need)?, is_draft(&need)),
         None => false,
     };
     if staff || is_public(&need) {
@@ -958,17 +953,17 @@ pub async fn detail(app: &AppState, who: Option<&Actor>, id: i64) -> Result<Need
         .iter()
         .map(projection::timeline_entry)
         .collect::<Result<_, _>>()?;
-    let photos = photo_rows::Entity::find()
-        .filter(photo_rows::Column::NeedId.eq(id))
-        .order_by_asc(photo_rows::Column::Id)
-        .all(db)
+    let village = village_of(&need)?;
+    let staff = who.is_some_and(|actor| sees_need_as_staff(actor, &village, false));
+    // The public sees the photos its cadre published; the need's staff see them all.
+    let photos = photo_store::of(db, photo_store::Owner::Need(id))
         .await?
         .iter()
+        .filter(|photo| staff || photo.published)
         .map(PhotoRef::from)
         .collect();
-    let village = village_of(&need)?;
     let review = match who {
-        Some(actor) if is_staff(actor, &village) => Some(review(app, actor, &need).await?),
+        Some(actor) if staff => Some(review(app, actor, &need).await?),
         _ => None,
     };
     Ok(NeedDetail {

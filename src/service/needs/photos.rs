@@ -1,22 +1,25 @@
-//! Photos of a need: added to its draft by its cadre, re-encoded on the way in (see
-//! [`crate::media`]), served to whoever may see the need.
+//! Photos of needs and of receipts: added by a need's cadre (re-encoded on the way in, see
+//! [`crate::media`]), published to the public only by the cadre's choice, and served to whoever
+//! [`photo_access`] lets see them.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait,
-    QueryFilter, Set,
-};
+use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
-use super::{PhotoRef, facts, is_public, load_visible, lock_visible, refused, rules};
-use crate::crypto::random_token;
-use crate::domain::authz::Actor;
+use super::{PhotoRef, facts, is_draft, is_public, load_visible, lock_visible, refused, rules};
+use crate::crypto::random_photo_id;
+use crate::domain::authz::{Actor, PledgeParties, sees_need_as_staff};
 use crate::domain::need::{NeedAction, Who, decide};
+use crate::domain::photo::{PhotoAccess, PhotoFacts, PhotoId, PhotoKind, photo_access};
 use crate::error::{ApiError, ErrorCode};
 use crate::media::{self, Photo, PhotoError};
 use crate::startup::AppState;
 use crate::store::audit::{self, Entry, Origin};
-use crate::store::entity::{needs, photos, pledges};
+use crate::store::entity::{needs, pledges};
 use crate::store::outbox::{self, Message};
+pub use crate::store::photos::Owner;
+use crate::store::photos::{self as photo_store, NewPhoto, StoredPhoto};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// Photos a need may carry.
 pub const MAX_PER_NEED: u64 = 9;
@@ -46,21 +49,9 @@ pub async fn prepare(app: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> 
         .map_err(photo_error)
 }
 
-/// What a photo belongs to.
-#[derive(Debug, Clone, Copy)]
-pub enum Owner {
-    Need(i64),
-    /// A pledge's receipt.
-    Pledge(i64),
-}
-
 /// Photos `owner` has.
 pub async fn count(db: &impl ConnectionTrait, owner: Owner) -> Result<u64, ApiError> {
-    let filter = match owner {
-        Owner::Need(id) => photos::Column::NeedId.eq(id),
-        Owner::Pledge(id) => photos::Column::PledgeId.eq(id),
-    };
-    Ok(photos::Entity::find().filter(filter).count(db).await?)
+    Ok(photo_store::count(db, owner).await?)
 }
 
 /// Refuses a photo beyond the allowance.
@@ -75,36 +66,40 @@ async fn check_room(db: &impl ConnectionTrait, owner: Owner) -> Result<(), ApiEr
 }
 
 /// Records `photo` for `owner` in `txn` and writes its file under a fresh key. Call it last
-/// before the commit (an abandoned request then leaves no file behind), and [`discard`] the
-/// file if the commit fails.
+/// before the commit (an abandoned request then leaves no file behind), and [`commit_saved`]
+/// (which removes the file again if the commit fails). `published` counts for a need's photo only: a receipt's never is.
 pub async fn save(
     app: &AppState,
     txn: &impl ConnectionTrait,
     owner: Owner,
     photo: &Photo,
+    published: bool,
     uploaded_by: i64,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<photos::Model, ApiError> {
+) -> Result<StoredPhoto, ApiError> {
     check_room(txn, owner).await?;
-    let (need_id, pledge_id) = match owner {
-        Owner::Need(id) => (Some(id), None),
-        Owner::Pledge(id) => (None, Some(id)),
-    };
-    let key = format!("photos/{}/{}.jpg", &photo.sha256[..2], random_token());
-    let row = photos::ActiveModel {
-        need_id: Set(need_id),
-        pledge_id: Set(pledge_id),
-        storage_key: Set(key.clone()),
-        content_type: Set(Photo::CONTENT_TYPE.to_owned()),
-        byte_size: Set(photo.jpeg.len() as i64),
-        width: Set(photo.width as i32),
-        height: Set(photo.height as i32),
-        sha256: Set(photo.sha256.clone()),
-        uploaded_by: Set(Some(uploaded_by)),
-        created_at: Set(now.fixed_offset()),
-        ..Default::default()
-    }
-    .insert(txn)
+    let public_id = random_photo_id();
+    let key = format!(
+        "photos/{}/{}.jpg",
+        &photo.sha256[..2],
+        crate::crypto::random_token()
+    );
+    let row = photo_store::insert(
+        txn,
+        NewPhoto {
+            public_id: &public_id,
+            owner,
+            published,
+            storage_key: &key,
+            content_type: Photo::CONTENT_TYPE,
+            byte_size: photo.jpeg.len(),
+            width: photo.width,
+            height: photo.height,
+            sha256: &photo.sha256,
+            uploaded_by,
+            at: now,
+        },
+    )
     .await?;
     app.files
         .put(&key, &photo.jpeg)
@@ -117,7 +112,7 @@ pub async fn save(
 pub async fn commit_saved(
     app: &AppState,
     txn: sea_orm::DatabaseTransaction,
-    row: &photos::Model,
+    row: &StoredPhoto,
 ) -> Result<PhotoRef, ApiError> {
     if let Err(e) = txn.commit().await {
         if let Err(cleanup) = app.files.delete(&row.storage_key).await {
@@ -128,34 +123,56 @@ pub async fn commit_saved(
     Ok(PhotoRef::from(row))
 }
 
-/// Adds a photo to a draft need.
+/// Whether a need's photo is shown to the public.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Publication {
+    /// `true` shows the photo to everyone once the need is public (only while the need is a
+    /// draft: what the public sees was verified); `false` keeps it to the need's cadres and
+    /// verifiers (at any time).
+    pub public: bool,
+}
+
+/// The cadre's edit of a draft, decided as every edit is.
+fn may_edit(
+    app: &AppState,
+    actor: &Actor,
+    need: &needs::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    decide(
+        &facts(need, 0)?,
+        NeedAction::Edit,
+        Who::User(actor),
+        &rules(app),
+        now,
+    )
+    .map(|_| ())
+    .map_err(refused)
+}
+
+/// Adds a photo to a draft need; `published` shows it to the public once the need is.
 pub async fn add(
     app: &AppState,
     actor: &Actor,
     need_id: i64,
     bytes: Vec<u8>,
+    published: bool,
     origin: &Origin,
 ) -> Result<PhotoRef, ApiError> {
     let now = app.clock.now();
-    let edit = |need: &needs::Model| -> Result<(), ApiError> {
-        decide(
-            &facts(need, 0)?,
-            NeedAction::Edit,
-            Who::User(actor),
-            &rules(app),
-            now,
-        )
-        .map(|_| ())
-        .map_err(refused)
-    };
     // Checked before the costly decode, and again in the transaction.
-    edit(&load_visible(&app.db, Some(actor), need_id).await?)?;
+    may_edit(
+        app,
+        actor,
+        &load_visible(&app.db, Some(actor), need_id).await?,
+        now,
+    )?;
     check_room(&app.db, Owner::Need(need_id)).await?;
     let photo = prepare(app, bytes).await?;
 
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), need_id).await?;
-    edit(&need)?;
+    may_edit(app, actor, &need, now)?;
     outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
     audit::record_at(
         &txn,
@@ -165,13 +182,79 @@ pub async fn add(
             target_kind: "need",
             target_id: need_id.to_string(),
             region_code: Some(&need.village_code),
-            detail: Some(json!({"sha256": photo.sha256})),
+            detail: Some(json!({"sha256": photo.sha256, "public": published})),
         },
         now,
     )
     .await?;
-    let row = save(app, &txn, Owner::Need(need_id), &photo, actor.user_id, now).await?;
+    let row = save(
+        app,
+        &txn,
+        Owner::Need(need_id),
+        &photo,
+        published,
+        actor.user_id,
+        now,
+    )
+    .await?;
     commit_saved(app, txn, &row).await
+}
+
+/// The need's photo `photo_id`, or 404.
+async fn photo_of(
+    db: &impl ConnectionTrait,
+    need_id: i64,
+    photo_id: &str,
+) -> Result<StoredPhoto, ApiError> {
+    let id = PhotoId::parse(photo_id).ok_or_else(|| ApiError::not_found("photo"))?;
+    photo_store::find_of(db, Owner::Need(need_id), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("photo"))
+}
+
+/// Shows a need's photo to the public (its cadres, while it is a draft) or takes it back from
+/// them (its cadres and verifiers, at any time).
+pub async fn publish(
+    app: &AppState,
+    actor: &Actor,
+    need_id: i64,
+    photo_id: &str,
+    public: bool,
+    origin: &Origin,
+) -> Result<PhotoRef, ApiError> {
+    let now = app.clock.now();
+    let txn = crate::store::begin_write(&app.db).await?;
+    let need = lock_visible(&txn, Some(actor), need_id).await?;
+    if public {
+        may_edit(app, actor, &need, now)?;
+    } else if !sees_need_as_staff(actor, &super::village_of(&need)?, is_draft(&need)) {
+        return Err(ApiError::forbidden());
+    }
+    let mut photo = photo_of(&txn, need_id, photo_id).await?;
+    if photo.published != public {
+        photo_store::set_published(&txn, &photo, public).await?;
+        photo.published = public;
+        audit::record_at(
+            &txn,
+            origin,
+            Entry {
+                action: if public {
+                    "need.photo_publish"
+                } else {
+                    "need.photo_unpublish"
+                },
+                target_kind: "need",
+                target_id: need_id.to_string(),
+                region_code: Some(&need.village_code),
+                detail: Some(json!({"photo_id": photo.public_id.as_str()})),
+            },
+            now,
+        )
+        .await?;
+        outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
+    }
+    txn.commit().await?;
+    Ok(PhotoRef::from(&photo))
 }
 
 /// Removes a photo from a draft need.
@@ -179,27 +262,15 @@ pub async fn remove(
     app: &AppState,
     actor: &Actor,
     need_id: i64,
-    photo_id: i64,
+    photo_id: &str,
     origin: &Origin,
 ) -> Result<(), ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), need_id).await?;
-    decide(
-        &facts(&need, 0)?,
-        NeedAction::Edit,
-        Who::User(actor),
-        &rules(app),
-        now,
-    )
-    .map_err(refused)?;
-    let photo = photos::Entity::find_by_id(photo_id)
-        .filter(photos::Column::NeedId.eq(need_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("photo"))?;
-    let key = photo.storage_key.clone();
-    photo.delete(&txn).await?;
+    may_edit(app, actor, &need, now)?;
+    let photo = photo_of(&txn, need_id, photo_id).await?;
+    photo_store::delete(&txn, &photo).await?;
     audit::record_at(
         &txn,
         origin,
@@ -208,51 +279,75 @@ pub async fn remove(
             target_kind: "need",
             target_id: need_id.to_string(),
             region_code: Some(&need.village_code),
-            detail: Some(json!({"photo_id": photo_id})),
+            detail: Some(json!({"photo_id": photo.public_id.as_str()})),
         },
         now,
     )
     .await?;
     outbox::enqueue(&txn, &Message::SearchSyncNeed { need_id }, now).await?;
     txn.commit().await?;
-    if let Err(e) = app.files.delete(&key).await {
+    if let Err(e) = app.files.delete(&photo.storage_key).await {
         tracing::warn!(error = %e, "could not remove a deleted photo's file");
     }
     Ok(())
 }
 
-/// A photo's bytes, for whoever may see the need it belongs to (through a receipt, for a
-/// pledge's photo). `public` tells whether anyone may see it (so caches may keep it).
+/// A photo's bytes, for a caller [`photo_access`] lets see it.
 pub struct Served {
     pub jpeg: Vec<u8>,
     pub sha256: String,
+    /// Whether anyone may see it (so shared caches may keep it); otherwise it is served
+    /// `private, no-store`.
     pub public: bool,
 }
 
-pub async fn serve(app: &AppState, who: Option<&Actor>, photo_id: i64) -> Result<Served, ApiError> {
-    let photo = photos::Entity::find_by_id(photo_id)
-        .one(&app.db)
+/// The photo `photo_id` for `who`; a photo they may not see is "not found", as if absent.
+pub async fn serve(
+    app: &AppState,
+    who: Option<&Actor>,
+    photo_id: &str,
+) -> Result<Served, ApiError> {
+    let not_found = || ApiError::not_found("photo");
+    let id = PhotoId::parse(photo_id).ok_or_else(not_found)?;
+    let photo = photo_store::find(&app.db, &id)
         .await?
-        .ok_or_else(|| ApiError::not_found("photo"))?;
-    let need_id = match (photo.need_id, photo.pledge_id) {
-        (Some(id), _) => id,
-        (None, Some(pledge_id)) => {
-            pledges::Entity::find_by_id(pledge_id)
+        .ok_or_else(not_found)?;
+    let (need_id, kind) = match photo.owner {
+        Owner::Need(need_id) => (
+            need_id,
+            PhotoKind::Need {
+                published: photo.published,
+            },
+        ),
+        Owner::Pledge(pledge_id) => {
+            let pledge = pledges::Entity::find_by_id(pledge_id)
                 .one(&app.db)
                 .await?
-                .ok_or_else(|| ApiError::not_found("photo"))?
-                .need_id
+                .ok_or_else(not_found)?;
+            (
+                pledge.need_id,
+                PhotoKind::Receipt(PledgeParties {
+                    donor_user_id: pledge.donor_user_id,
+                    organisation_id: pledge.organisation_id,
+                }),
+            )
         }
-        (None, None) => return Err(ApiError::not_found("photo")),
     };
-    let need: needs::Model =
-        load_visible(&app.db, who, need_id)
-            .await
-            .map_err(|e| match e.code {
-                ErrorCode::NotFound => ApiError::not_found("photo"),
-                _ => e,
-            })?;
-    let public = is_public(&need);
+    let need = needs::Entity::find_by_id(need_id)
+        .one(&app.db)
+        .await?
+        .ok_or_else(not_found)?;
+    let facts = PhotoFacts {
+        kind,
+        village: &super::village_of(&need)?,
+        need_public: is_public(&need),
+        need_draft: is_draft(&need),
+    };
+    let public = match photo_access(who, &facts) {
+        PhotoAccess::Public => true,
+        PhotoAccess::Private => false,
+        PhotoAccess::Hidden => return Err(not_found()),
+    };
     let jpeg = app
         .files
         .get(&photo.storage_key)

@@ -7,8 +7,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    #[sea_orm(unique)]
+    pub public_id: String,
     pub need_id: Option<i64>,
     pub pledge_id: Option<i64>,
+    pub published: bool,
     #[sea_orm(unique)]
     pub storage_key: String,
     pub content_type: String,

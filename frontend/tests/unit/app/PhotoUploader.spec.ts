@@ -5,7 +5,10 @@ import { ApiError, type Schemas } from '@/api/client'
 import { fakeApi, mountWithApp } from '../mount'
 
 type Photo = Schemas['PhotoRef']
-const photo = (id: number): Photo => ({ id, url: `/api/v1/photos/${id}`, width: 320, height: 240 })
+const photo = (n: number): Photo => {
+  const id = n.toString(16).padStart(32, '0')
+  return { id, url: `/api/v1/photos/${id}`, width: 320, height: 240, public: false }
+}
 
 async function mountUploader(props: { upload: string | ((file: Blob) => Promise<Photo>); photos?: Photo[]; max?: number; fullLabel?: string }) {
   const mounted = await mountWithApp(PhotoUploader, {

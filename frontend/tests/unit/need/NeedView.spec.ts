@@ -39,7 +39,7 @@ describe('the need page', () => {
     expect(wrapper.text()).toContain('杞园村委会 · 村集体')
     expect(wrapper.text()).toContain('录入需求')
     expect(wrapper.text()).toContain('认捐方 · 爱心人士')
-    expect(wrapper.get('.photos img').attributes('src')).toBe('/api/v1/photos/11')
+    expect(wrapper.get('.photos img').attributes('src')).toBe('/api/v1/photos/0000000000000000000000000000000b')
     expect(wrapper.text()).toContain('单位食堂认购')
     expect(wrapper.text()).toContain('村里致谢：谢谢！')
   })

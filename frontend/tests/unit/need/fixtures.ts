@@ -64,7 +64,7 @@ export function needDetail(overrides: Record<string, unknown> = {}) {
       { kind: 'created', label: '录入需求', actor: 'cadre', actor_label: null, pledge_id: null, at: '2026-11-23T01:00:00Z' },
       { kind: 'pledged', label: '认捐', actor: 'donor', actor_label: '爱心人士', pledge_id: 3, at: '2026-11-29T04:00:00Z' },
     ],
-    photos: [{ id: 11, url: '/api/v1/photos/11', width: 640, height: 480 }],
+    photos: [{ id: '0000000000000000000000000000000b', url: '/api/v1/photos/0000000000000000000000000000000b', width: 640, height: 480, public: true }],
     review: null,
     ...overrides,
   }

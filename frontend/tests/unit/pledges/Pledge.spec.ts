@@ -36,7 +36,7 @@ describe('a pledge’s page', () => {
       'GET /api/v1/pledges/9': shipped(),
       'GET /api/v1/needs/1': needOfVillage(),
       'GET /api/v1/me/pledges': [],
-      'POST /api/v1/pledges/9/photos': { status: 201, body: { id: 31, url: '/api/v1/photos/31', width: 320, height: 240 } },
+      'POST /api/v1/pledges/9/photos': { status: 201, body: { id: '0000000000000000000000000000001f', url: '/api/v1/photos/0000000000000000000000000000001f', width: 320, height: 240, public: false } },
       'POST /api/v1/pledges/9/confirm': received(),
     })
     expect(wrapper.find('[data-testid="pledge-ship"]').exists()).toBe(false)

@@ -40,7 +40,7 @@ export const received = (over: Partial<Schemas['PledgeView']> = {}) =>
     next_step: 'await_thanks',
     received_quantity: 2,
     received_at: '2026-12-02T03:00:00Z',
-    receipt_photos: [{ id: 31, url: '/api/v1/photos/31', width: 320, height: 240 }],
+    receipt_photos: [{ id: '0000000000000000000000000000001f', url: '/api/v1/photos/0000000000000000000000000000001f', width: 320, height: 240, public: false }],
     ...over,
   })
 

@@ -53,7 +53,7 @@ export function reviewedNeed(overrides: Record<string, unknown> = {}, reviewOver
       { kind: 'created', label: '录入需求', actor: 'cadre', actor_label: null, pledge_id: null, at: '2026-12-01T01:00:00Z' },
       { kind: 'submitted', label: '提交审核', actor: 'cadre', actor_label: null, pledge_id: null, at: '2026-12-01T03:00:00Z' },
     ],
-    photos: [{ id: 3, url: '/api/v1/photos/3', width: 800, height: 600 }],
+    photos: [{ id: '00000000000000000000000000000003', url: '/api/v1/photos/00000000000000000000000000000003', width: 800, height: 600, public: true }],
     review: review(reviewOverrides),
     ...overrides,
   }
