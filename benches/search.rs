@@ -437,7 +437,7 @@ async fn reindex_from_postgres(base: &str, docs: usize, index: Arc<dyn SearchInd
         .await
         .unwrap();
     let sealer = duijie::startup::load_sealer(&settings, &db).await.unwrap();
-    duijie::service::demo::seed(&db, &sealer).await.unwrap();
+    duijie::demo::seed(&db, &sealer).await.unwrap();
     let cadre = duijie::store::accounts::find_by_login(&db, "cadre@demo.duijie.cn")
         .await
         .unwrap()

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use anyhow::Context as _;
 
 use anyhow::bail;
 use sea_orm::DatabaseConnection;
@@ -22,7 +22,7 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 }
 
 pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
-    for line in settings.describe() {
+    for line in crate::startup::describe(&settings) {
         tracing::info!("{line}");
     }
     if demo {
@@ -91,9 +91,9 @@ async fn seed_demo_into(
     extra_needs: u32,
 ) -> anyhow::Result<()> {
     let sealer = std::sync::Arc::new(crate::startup::load_sealer(settings, db).await?);
-    let report = service::demo::seed(db, &sealer).await?;
-    let needs = service::demo::needs::seed(db, settings, sealer.clone(), extra_needs).await?;
-    let pledges = service::demo::pledges::seed(db, settings, sealer).await?;
+    let report = crate::demo::seed(db, &sealer).await?;
+    let needs = crate::demo::needs::seed(db, settings, sealer.clone(), extra_needs).await?;
+    let pledges = crate::demo::pledges::seed(db, settings, sealer).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
@@ -105,9 +105,9 @@ async fn seed_demo_into(
         pledges,
         "demo data set in place (counts are what this run created)"
     );
-    let accounts: Vec<&str> = service::demo::account_emails().collect();
+    let accounts: Vec<&str> = crate::demo::account_emails().collect();
     tracing::info!(
-        password = service::demo::DEMO_PASSWORD,
+        password = crate::demo::DEMO_PASSWORD,
         "demo accounts: {}",
         accounts.join(", ")
     );
@@ -255,13 +255,13 @@ pub async fn reconcile(settings: &Settings, dry_run: bool) -> anyhow::Result<()>
 
 /// The background work without the HTTP API, until SIGINT or SIGTERM.
 pub async fn worker(settings: Settings) -> anyhow::Result<()> {
-    for line in settings.describe() {
+    for line in crate::startup::describe(&settings) {
         tracing::info!("{line}");
     }
     let db = connect_migrated(&settings).await?;
     let sealer = std::sync::Arc::new(crate::startup::load_sealer(&settings, &db).await?);
     let state = std::sync::Arc::new(
-        crate::startup::AppState::new(db, settings, sealer, crate::clock::Clock::system())
+        crate::startup::context(db, settings, sealer, crate::clock::Clock::system())
             .context("opening the search index")?,
     );
     let tasks = [

@@ -475,15 +475,8 @@ impl Settings {
         }
     }
 
-    /// Delays between retries of outbox rows.
-    pub fn outbox_backoff(&self) -> crate::worker::outbox::Backoff {
-        crate::worker::outbox::Backoff {
-            base: std::time::Duration::from_millis(self.outbox_retry_base_ms),
-            max: std::time::Duration::from_secs(self.outbox_retry_max_secs),
-        }
-    }
-
-    /// Lines for the start-up log saying what this instance runs on; no secret in them.
+    /// Lines for the start-up log saying what database and search this instance runs on; no
+    /// secret in them (`startup::describe` adds the mail transport).
     pub fn describe(&self) -> Vec<String> {
         let database = if self.uses_postgres() {
             "PostgreSQL".to_owned()
@@ -504,15 +497,7 @@ impl Settings {
                 self.search_index
             ),
         };
-        let mail = match crate::mail::Mailer::from_settings(self) {
-            Ok(mailer) => mailer.describe(),
-            Err(e) => format!("not usable ({e})"),
-        };
-        vec![
-            format!("database: {database}"),
-            format!("search: {search}"),
-            format!("mail: {mail}"),
-        ]
+        vec![format!("database: {database}"), format!("search: {search}")]
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
-use anyhow::Context;
+use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
 
@@ -17,68 +17,62 @@ use crate::crypto::Sealer;
 use crate::mail::Mailer;
 use crate::search::{self, SearchConfig, SearchIndex};
 use crate::secret::SecretKey;
+use crate::service::Context;
 use crate::store::files::FileStore;
 use crate::telemetry::RequestSpans;
 use crate::{http, store, worker};
 
-/// What every request handler can reach.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    /// Encrypts and decrypts private household fields.
-    pub sealer: Arc<Sealer>,
-    /// What time it is, for everything that time drives.
-    pub clock: Clock,
-    /// Photos and other uploaded files.
-    pub files: FileStore,
-    /// The search engine the settings chose.
-    pub search: Arc<dyn SearchIndex>,
-    /// Its settings (`search-config/needs.json`): synonyms for highlighting.
-    pub search_config: Arc<SearchConfig>,
-    /// Where mail goes: SMTP, or files under the data directory.
-    pub mailer: Arc<Mailer>,
+/// Lines for the start-up log saying what this instance runs on (database, search, mail); no
+/// secret in them.
+pub fn describe(settings: &Settings) -> Vec<String> {
+    let mail = match Mailer::from_settings(settings) {
+        Ok(mailer) => mailer.describe(),
+        Err(e) => format!("not usable ({e})"),
+    };
+    let mut lines = settings.describe();
+    lines.push(format!("mail: {mail}"));
+    lines
 }
 
-impl AppState {
-    /// The state over the search engine the settings choose.
-    pub fn new(
-        db: DatabaseConnection,
-        settings: Settings,
-        sealer: Arc<Sealer>,
-        clock: Clock,
-    ) -> anyhow::Result<Self> {
-        let search = search::open(&settings)?;
-        Self::with_search(db, settings, sealer, clock, search)
-    }
+/// The use cases' context over the search engine the settings choose.
+pub fn context(
+    db: DatabaseConnection,
+    settings: Settings,
+    sealer: Arc<Sealer>,
+    clock: Clock,
+) -> anyhow::Result<Context> {
+    let search = search::open(&settings)?;
+    context_with_search(db, settings, sealer, clock, search)
+}
 
-    /// The state over a search engine of the caller's.
-    pub fn with_search(
-        db: DatabaseConnection,
-        settings: Settings,
-        sealer: Arc<Sealer>,
-        clock: Clock,
-        search: Arc<dyn SearchIndex>,
-    ) -> anyhow::Result<Self> {
-        let files = FileStore::new(settings.data_dir.join("files"));
-        let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
-        Ok(Self {
-            db,
-            settings: Arc::new(settings),
-            sealer,
-            clock,
-            files,
-            search,
-            search_config: Arc::new(SearchConfig::needs()),
-            mailer: Arc::new(mailer),
-        })
-    }
+/// The use cases' context over a search engine of the caller's: the file store and the mail
+/// transport are built here, from the settings.
+pub fn context_with_search(
+    db: DatabaseConnection,
+    settings: Settings,
+    sealer: Arc<Sealer>,
+    clock: Clock,
+    search: Arc<dyn SearchIndex>,
+) -> anyhow::Result<Context> {
+    let files = FileStore::new(settings.data_dir.join("files"));
+    let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
+    Ok(Context {
+        db,
+        settings: Arc::new(settings),
+        sealer,
+        clock,
+        files,
+        search,
+        search_config: Arc::new(SearchConfig::needs()),
+        mailer: Arc::new(mailer),
+    })
 }
 
 /// A built, bound, not yet running application.
 pub struct Application {
     port: u16,
     server: Server,
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     /// The scheduler and, unless turned off, the outbox workers (search and mail).
     background: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -130,7 +124,7 @@ impl Application {
         let max_json_bytes = settings.max_json_bytes;
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let run_worker = settings.run_worker;
-        let state = web::Data::new(AppState::with_search(
+        let state = web::Data::new(context_with_search(
             db,
             settings,
             Arc::new(sealer),
@@ -176,7 +170,7 @@ impl Application {
     }
 
     /// What the handlers share (tests call services and the scheduler through it).
-    pub fn state(&self) -> web::Data<AppState> {
+    pub fn state(&self) -> web::Data<Context> {
         self.state.clone()
     }
 

@@ -77,4 +77,5 @@ pub mod phone;
 pub mod photo;
 pub mod pledge;
 pub mod private_text;
+pub mod projection;
 pub mod region;

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
-use crate::startup::AppState;
 use crate::store::accounts as account_store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -56,7 +56,7 @@ pub struct Me {
     pub roles: Vec<RoleView>,
 }
 
-async fn me_view(state: &AppState, user: &account_store::User) -> Result<Me, ApiError> {
+async fn me_view(state: &Context, user: &account_store::User) -> Result<Me, ApiError> {
     let roles = account_store::roles(&state.db, user.id)
         .await?
         .into_iter()
@@ -83,7 +83,7 @@ pub struct Accepted {
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Registration,
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     origin: RequestOrigin,
     body: web::Json<Registration>,
 ) -> Result<HttpResponse, ApiError> {
@@ -104,7 +104,7 @@ pub struct LoginAnswer {
 
 fn secure(req: &HttpRequest) -> bool {
     let configured = req
-        .app_data::<web::Data<AppState>>()
+        .app_data::<web::Data<Context>>()
         .and_then(|state| state.settings.secure_cookies);
     configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
 }
@@ -115,7 +115,7 @@ fn secure(req: &HttpRequest) -> bool {
         (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn login(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     origin: RequestOrigin,
     body: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
@@ -155,7 +155,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
 pub async fn logout(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
 ) -> Result<HttpResponse, ApiError> {
@@ -177,7 +177,7 @@ pub async fn logout(
 /// The signed-in account and its roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(state: web::Data<AppState>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
+pub async fn me(state: web::Data<Context>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
     Ok(web::Json(me_view(&state, &caller.0.user).await?))
 }
 
@@ -194,7 +194,7 @@ pub struct MeChange {
 #[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MeChange,
     responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_me(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     body: web::Json<MeChange>,
 ) -> Result<web::Json<Me>, ApiError> {
@@ -217,7 +217,7 @@ pub struct NewToken {
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenRequest,
     responses((status = 201, body = NewToken), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_token(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     origin: RequestOrigin,
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -244,7 +244,7 @@ pub struct TokenView {
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
     responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
 pub async fn list_tokens(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
 ) -> Result<web::Json<Vec<TokenView>>, ApiError> {
     let tokens = account_store::list_api_tokens(&state.db, caller.0.user.id).await?;
@@ -268,7 +268,7 @@ pub async fn list_tokens(
     params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,

@@ -14,8 +14,8 @@ use tracing_actix_web::RequestId;
 
 use crate::crypto::token_hash;
 use crate::error::{ApiError, ErrorCode};
+use crate::service::Context;
 use crate::service::auth::{self, Caller, Credential};
-use crate::startup::AppState;
 use crate::store::audit::Origin;
 
 pub const SESSION_COOKIE: &str = "duijie_session";
@@ -32,8 +32,8 @@ pub struct MaybeAuth(pub Option<Caller>);
 /// Where a request came from, for the audit log (the user is added once known).
 pub struct RequestOrigin(pub Origin);
 
-fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
-    req.app_data::<web::Data<AppState>>()
+fn state(req: &HttpRequest) -> Result<web::Data<Context>, ApiError> {
+    req.app_data::<web::Data<Context>>()
         .cloned()
         .ok_or_else(|| ApiError::internal("application state missing"))
 }
@@ -52,7 +52,7 @@ pub fn origin_of(req: &HttpRequest) -> Origin {
 fn client_address(req: &HttpRequest) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
     let trusted = req
-        .app_data::<web::Data<AppState>>()
+        .app_data::<web::Data<Context>>()
         .and_then(|state| state.settings.trusted_proxy_addrs().ok())
         .unwrap_or_default();
     if !trusted.contains(&peer) {

@@ -13,7 +13,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::{ApiError, ErrorCode};
-use crate::startup::AppState;
+use crate::service::Context;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -54,7 +54,7 @@ fn resolve(path: &str) -> Target {
 }
 
 /// The fallback of every route: a file of the build, the app's page, or the JSON 404.
-pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn serve(req: HttpRequest, state: web::Data<Context>) -> Result<HttpResponse, ApiError> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return super::not_found(req).await;
     }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::service::Context;
 
 /// Liveness: the process is up and serving.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200)))]
@@ -17,7 +17,7 @@ pub async fn healthz() -> HttpResponse {
     (status = 200),
     (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable` or `search_unavailable`"),
 ))]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(state: web::Data<Context>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;
     state
         .search

@@ -7,11 +7,11 @@ use serde::Deserialize;
 use super::auth::{Auth, RequestOrigin};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::households::{
     self, HouseholdChanges, HouseholdDetail, HouseholdPrivateView, HouseholdView, IncomeView,
     NewHousehold, NewIncome, StatusMove,
 };
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/households").get(list).post(create))
@@ -33,7 +33,7 @@ pub struct VillageQuery {
 #[utoipa::path(get, path = "/api/v1/households", tag = "households", params(VillageQuery),
     responses((status = 200, body = Vec<HouseholdView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     query: web::Query<VillageQuery>,
 ) -> Result<web::Json<Vec<HouseholdView>>, ApiError> {
@@ -47,7 +47,7 @@ pub async fn list(
     responses((status = 201, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`household_duplicate`: the ID-card number is already registered")))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     body: web::Json<NewHousehold>,
@@ -67,7 +67,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<HouseholdDetail>, ApiError> {
@@ -80,7 +80,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/households/{id}/private", tag = "households", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdPrivateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reveal(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -102,7 +102,7 @@ pub async fn reveal(
 #[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", params(("id" = i64, Path)), request_body = HouseholdChanges,
     responses((status = 200, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -126,7 +126,7 @@ pub async fn update(
     responses((status = 201, body = IncomeView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`income_year_recorded`")))]
 pub async fn add_income(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -148,7 +148,7 @@ pub async fn add_income(
     responses((status = 200, body = HouseholdView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: the move is not allowed (yet)")))]
 pub async fn change_status(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::service::Context;
 use crate::service::needs::objections::{
     self, Decision, NewObjection, ObjectionReceipt, ObjectionView,
 };
@@ -16,7 +17,6 @@ use crate::service::needs::{
     self, NeedChanges, NeedDetail, NeedPage, NewNeed, Paging, PhotoRef, Reason, Step, photos,
     photos::Publication,
 };
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/needs/notices` before `/needs/{id}`, which would otherwise take it for an id.
@@ -72,7 +72,7 @@ pub struct NoticeQuery {
 #[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(WorklistQuery),
     responses((status = 200, body = NeedPage), (status = 403, body = ErrorBody)))]
 pub async fn worklist(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     query: web::Query<WorklistQuery>,
 ) -> Result<web::Json<NeedPage>, ApiError> {
@@ -94,7 +94,7 @@ pub async fn worklist(
 #[utoipa::path(get, path = "/api/v1/needs/notices", tag = "needs", params(NoticeQuery),
     responses((status = 200, body = NeedPage)))]
 pub async fn notices(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     query: web::Query<NoticeQuery>,
 ) -> Result<web::Json<NeedPage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
@@ -109,7 +109,7 @@ pub async fn notices(
         description = "`validation_failed`, or `private_data` when the title or description carries an ID-card or phone number or the household's name"),
         (status = 403, body = ErrorBody)))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     body: web::Json<NewNeed>,
@@ -129,7 +129,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
@@ -146,7 +146,7 @@ pub async fn show(
         (status = 409, body = ErrorBody, description = "`conflict`: changed meanwhile"),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -165,7 +165,7 @@ pub async fn update(
 }
 
 async fn step(
-    state: &AppState,
+    state: &Context,
     caller: &Auth,
     origin: &RequestOrigin,
     id: i64,
@@ -182,7 +182,7 @@ async fn step(
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn submit(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -198,7 +198,7 @@ pub async fn submit(
         (status = 403, body = ErrorBody, description = "`forbidden`, or `conflict_of_interest` for the need's author or its first verifier"),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn verify(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -212,7 +212,7 @@ pub async fn verify(
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn reject(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -234,7 +234,7 @@ pub async fn reject(
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn withdraw(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -247,7 +247,7 @@ pub async fn withdraw(
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn close(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -263,7 +263,7 @@ pub async fn close(
         (status = 422, body = ErrorBody, description = "`invalid_state`: not in notice"),
         (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn object(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -290,7 +290,7 @@ pub async fn object(
 #[utoipa::path(get, path = "/api/v1/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ObjectionView>), (status = 403, body = ErrorBody)))]
 pub async fn list_objections(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<ObjectionView>>, ApiError> {
@@ -300,7 +300,7 @@ pub async fn list_objections(
 }
 
 async fn decide(
-    state: &AppState,
+    state: &Context,
     caller: &Auth,
     origin: &RequestOrigin,
     id: i64,
@@ -325,7 +325,7 @@ async fn decide(
     request_body = Reason,
     responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
 pub async fn uphold(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -348,7 +348,7 @@ pub async fn uphold(
     request_body = Reason,
     responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
 pub async fn dismiss(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -383,7 +383,7 @@ pub struct PhotoQuery {
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody, description = "not a JPEG, PNG or WebP picture"),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft, or 9 photos already")))]
 pub async fn add_photo(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -413,7 +413,7 @@ pub async fn add_photo(
         (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: publishing, and not a draft")))]
 pub async fn publish_photo(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     path: web::Path<(i64, String)>,
@@ -465,7 +465,7 @@ pub(super) async fn read_limited(mut body: web::Payload, max: usize) -> Result<V
     params(("id" = i64, Path), ("photo_id" = String, Path)),
     responses((status = 204), (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
 pub async fn remove_photo(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     path: web::Path<(i64, String)>,
@@ -490,7 +490,7 @@ pub async fn remove_photo(
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304),
         (status = 404, body = ErrorBody)))]
 pub async fn photo(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     req: HttpRequest,
     id: web::Path<String>,

@@ -11,8 +11,8 @@ use super::endpoint;
 use crate::domain::notification::{Locale, NotificationKind};
 use crate::error::{ApiError, ErrorBody};
 use crate::mail::templates::escape;
+use crate::service::Context;
 use crate::service::notifications::{self, Preferences, PreferencesChange};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -31,7 +31,7 @@ pub fn page_routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
     responses((status = 200, body = Preferences), (status = 401, body = ErrorBody)))]
 pub async fn preferences(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
 ) -> Result<web::Json<Preferences>, ApiError> {
     Ok(web::Json(
@@ -45,7 +45,7 @@ pub async fn preferences(
     request_body = PreferencesChange,
     responses((status = 200, body = Preferences), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_preferences(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     body: web::Json<PreferencesChange>,
@@ -67,7 +67,7 @@ pub struct TokenQuery {
 }
 
 /// `GET /unsubscribe?token=…`: a page that asks before turning the mail off.
-pub async fn ask(state: web::Data<AppState>, query: web::Query<TokenQuery>) -> HttpResponse {
+pub async fn ask(state: web::Data<Context>, query: web::Query<TokenQuery>) -> HttpResponse {
     match notifications::read_unsubscribe_token(&state, &query.token) {
         None => invalid(),
         Some((_, kind)) => {
@@ -91,7 +91,7 @@ pub async fn ask(state: web::Data<AppState>, query: web::Query<TokenQuery>) -> H
 /// `POST /unsubscribe?token=…` (RFC 8058 one-click, or the page's button): turns that kind of
 /// mail off for the account the token names.
 pub async fn unsubscribe(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     origin: RequestOrigin,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::organisations::{self, NewOrganisation, Organisation};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/organisations").get(list).post(create))
@@ -61,7 +61,7 @@ pub struct OrganisationQuery {
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrganisationQuery),
     responses((status = 200, body = Vec<OrganisationView>), (status = 401, body = ErrorBody)))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     query: web::Query<OrganisationQuery>,
 ) -> Result<web::Json<Vec<OrganisationView>>, ApiError> {
@@ -82,7 +82,7 @@ pub async fn list(
     responses((status = 201, body = OrganisationView), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "`organisation_duplicate`")))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     body: web::Json<NewOrganisation>,
@@ -102,7 +102,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationView), (status = 404, body = ErrorBody)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     id: web::Path<i64>,
 ) -> Result<web::Json<OrganisationView>, ApiError> {
@@ -115,7 +115,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn verify(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,

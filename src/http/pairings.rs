@@ -7,10 +7,10 @@ use serde::Deserialize;
 use super::auth::{Auth, RequestOrigin};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::pairings::{
     self, Board, InvitationView, NewInvitation, NewPairing, PairingChange, PairingView,
 };
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/pairings").get(list).post(create))
@@ -35,7 +35,7 @@ pub struct PairingQuery {
 #[utoipa::path(get, path = "/api/v1/pairings", tag = "pairings", params(PairingQuery),
     responses((status = 200, body = Vec<PairingView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     query: web::Query<PairingQuery>,
 ) -> Result<web::Json<Vec<PairingView>>, ApiError> {
     Ok(web::Json(
@@ -47,7 +47,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
     responses((status = 200, body = PairingView), (status = 404, body = ErrorBody)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     id: web::Path<i64>,
 ) -> Result<web::Json<PairingView>, ApiError> {
     Ok(web::Json(pairings::show(&state, id.into_inner()).await?))
@@ -57,7 +57,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/pairings", tag = "pairings", request_body = NewPairing,
     responses((status = 201, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     body: web::Json<NewPairing>,
@@ -77,7 +77,7 @@ pub async fn create(
     request_body = PairingChange,
     responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -100,7 +100,7 @@ pub async fn update(
 #[utoipa::path(get, path = "/api/v1/pairings/{id}/board", tag = "pairings", params(("id" = i64, Path)),
     responses((status = 200, body = Board), (status = 403, body = ErrorBody)))]
 pub async fn board(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Board>, ApiError> {
@@ -121,7 +121,7 @@ pub struct NewMember {
     request_body = NewMember,
     responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_member(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -144,7 +144,7 @@ pub async fn add_member(
     params(("id" = i64, Path), ("organisation_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn remove_member(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     path: web::Path<(i64, i64)>,
@@ -167,7 +167,7 @@ pub async fn remove_member(
     request_body = NewInvitation,
     responses((status = 201, body = InvitationView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,

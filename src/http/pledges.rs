@@ -8,12 +8,12 @@ use super::auth::{Auth, MaybeAuth, RequestOrigin};
 use super::endpoint;
 use super::needs::read_limited;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::needs::PhotoRef;
 use crate::service::pledges::{
     self, Answer, IdempotencyKey, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation,
     Shipment, Step, Thanks,
 };
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/needs/{id}/pledges").get(of_need).post(create))
@@ -39,7 +39,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
         (status = 409, body = ErrorBody, description = "`need_over_pledged`, with `details.remaining_quantity`"),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not published; `idempotency_key_reused`")))]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     req: HttpRequest,
@@ -77,7 +77,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/needs/{id}/pledges", tag = "pledges", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PublicPledge>)))]
 pub async fn of_need(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<PublicPledge>>, ApiError> {
@@ -98,7 +98,7 @@ pub struct MineQuery {
 #[utoipa::path(get, path = "/api/v1/me/pledges", tag = "pledges", params(MineQuery),
     responses((status = 200, body = Vec<PledgeView>)))]
 pub async fn mine(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     query: web::Query<MineQuery>,
 ) -> Result<web::Json<Vec<PledgeView>>, ApiError> {
@@ -111,7 +111,7 @@ pub async fn mine(
 #[utoipa::path(get, path = "/api/v1/pledges/{id}", tag = "pledges", params(("id" = i64, Path)),
     responses((status = 200, body = PledgeView)))]
 pub async fn show(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
@@ -121,7 +121,7 @@ pub async fn show(
 }
 
 async fn step(
-    state: &AppState,
+    state: &Context,
     caller: &Auth,
     origin: &RequestOrigin,
     id: i64,
@@ -138,7 +138,7 @@ async fn step(
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn ship(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -160,7 +160,7 @@ pub async fn ship(
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: already shipped")))]
 pub async fn cancel(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -175,7 +175,7 @@ pub async fn cancel(
     responses((status = 201, body = PhotoRef), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped")))]
 pub async fn add_photo(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -200,7 +200,7 @@ pub async fn add_photo(
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped, or no receipt photo yet")))]
 pub async fn confirm(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -223,7 +223,7 @@ pub async fn confirm(
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not received")))]
 pub async fn thank(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,

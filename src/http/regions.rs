@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::endpoint;
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::startup::AppState;
+use crate::service::Context;
 use crate::store::regions::{self as region_store, Region};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -63,7 +63,7 @@ fn parse_code(raw: &str) -> Result<RegionCode, ApiError> {
     RegionCode::parse(raw).map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, e.to_string()))
 }
 
-async fn existing(state: &AppState, code: &RegionCode) -> Result<Region, ApiError> {
+async fn existing(state: &Context, code: &RegionCode) -> Result<Region, ApiError> {
     region_store::find(&state.db, code).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::RegionNotFound,
@@ -79,7 +79,7 @@ fn views(regions: Vec<Region>) -> Vec<RegionView> {
 /// The provinces.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "regions",
     responses((status = 200, body = RegionChildren)))]
-pub async fn provinces(state: web::Data<AppState>) -> Result<web::Json<RegionChildren>, ApiError> {
+pub async fn provinces(state: web::Data<Context>) -> Result<web::Json<RegionChildren>, ApiError> {
     let provinces = region_store::children(&state.db, None).await?;
     Ok(web::Json(RegionChildren {
         region: None,
@@ -96,7 +96,7 @@ pub async fn provinces(state: web::Data<AppState>) -> Result<web::Json<RegionChi
         (status = 404, body = ErrorBody, description = "`region_not_found`"),
     ))]
 pub async fn region(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     code: web::Path<String>,
 ) -> Result<web::Json<RegionDetail>, ApiError> {
     let code = parse_code(&code)?;
@@ -118,7 +118,7 @@ pub async fn region(
         (status = 404, body = ErrorBody, description = "`region_not_found`"),
     ))]
 pub async fn children(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     code: web::Path<String>,
 ) -> Result<web::Json<RegionChildren>, ApiError> {
     let code = parse_code(&code)?;

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, web};
 
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::search::{self, SearchPage};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/needs/search").get(search_needs));
@@ -53,7 +53,7 @@ pub struct SearchParams {
         (status = 503, body = ErrorBody, description = "`search_unavailable`: the search engine cannot answer now (sent with Retry-After)"),
     ))]
 pub async fn search_needs(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     request: HttpRequest,
 ) -> Result<web::Json<SearchPage>, ApiError> {
     let pairs: Vec<(String, String)> =

@@ -13,10 +13,10 @@ use super::endpoint;
 use crate::domain::authz::{Action, Target, authorize};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::service::Context;
 use crate::service::exports::{self, Export};
 use crate::service::pairings::{self, Dashboard};
 use crate::service::stats::{self, Figures, RegionFigures, Scope};
-use crate::startup::AppState;
 use crate::store::regions as region_store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -62,7 +62,7 @@ pub struct Stats {
 #[utoipa::path(get, path = "/api/v1/stats", tag = "stats", params(StatsQuery),
     responses((status = 200, body = Stats), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn figures(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: MaybeAuth,
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<Stats>, ApiError> {
@@ -169,7 +169,7 @@ pub struct RegionBreakdown {
 #[utoipa::path(get, path = "/api/v1/stats/regions", tag = "stats", params(ByRegionQuery),
     responses((status = 200, body = RegionBreakdown), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn by_region(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     query: web::Query<ByRegionQuery>,
 ) -> Result<web::Json<RegionBreakdown>, ApiError> {
     let parent = match &query.region {
@@ -211,7 +211,7 @@ pub async fn by_region(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/dashboard", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
 pub async fn dashboard(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     id: web::Path<i64>,
 ) -> Result<web::Json<Dashboard>, ApiError> {
@@ -253,7 +253,7 @@ pub struct NeedsExportQuery {
 #[utoipa::path(get, path = "/api/v1/exports/ledger", tag = "exports", params(LedgerQuery),
     responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
 pub async fn export_ledger(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -281,7 +281,7 @@ pub async fn export_ledger(
 #[utoipa::path(get, path = "/api/v1/exports/needs", tag = "exports", params(NeedsExportQuery),
     responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 400, body = ErrorBody)))]
 pub async fn export_needs(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     query: web::Query<NeedsExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let code = RegionCode::parse(&query.region)
@@ -298,7 +298,7 @@ pub async fn export_needs(
 }
 
 async fn send(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     export: Export,
     format: Format,
 ) -> Result<HttpResponse, ApiError> {
@@ -341,13 +341,13 @@ mod bytes_stream {
     use futures_util::Stream;
 
     use crate::error::ApiError;
+    use crate::service::Context as App;
     use crate::service::exports::{self, Export};
-    use crate::startup::AppState;
 
     type Page = Pin<Box<dyn Future<Output = Result<(Vec<u8>, Option<i64>), ApiError>>>>;
 
     pub struct ExportStream {
-        state: web::Data<AppState>,
+        state: web::Data<App>,
         export: Export,
         header_sent: bool,
         pending: Option<Page>,
@@ -355,7 +355,7 @@ mod bytes_stream {
     }
 
     impl ExportStream {
-        pub fn new(state: web::Data<AppState>, export: Export) -> Self {
+        pub fn new(state: web::Data<App>, export: Export) -> Self {
             Self {
                 state,
                 export,

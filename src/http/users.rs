@@ -9,9 +9,9 @@ use super::account::RoleView;
 use super::auth::{Auth, RequestOrigin};
 use super::endpoint;
 use crate::error::{ApiError, ErrorBody};
+use crate::service::Context;
 use crate::service::accounts::{self, NewGrant};
 use crate::service::needs::Paging;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/users").get(list))
@@ -56,7 +56,7 @@ pub struct UserPage {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
     responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     query: web::Query<UserQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
@@ -88,7 +88,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = NewGrant,
     responses((status = 201), (status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grant(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     id: web::Path<i64>,
@@ -113,7 +113,7 @@ pub async fn grant(
 #[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{grant_id}", tag = "users", params(("id" = i64, Path), ("grant_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Auth,
     origin: RequestOrigin,
     path: web::Path<(i64, i64)>,

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::household::PovertyCause;
 use crate::domain::need::BeneficiaryKind;
-use crate::service::needs::projection::PublicNeed;
+use crate::domain::projection::PublicNeed;
 
 /// One need in the index.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

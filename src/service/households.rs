@@ -130,14 +130,6 @@ pub(crate) async fn private_of(
     open(sealer, &row)
 }
 
-pub(crate) fn causes_of(stored: &str) -> Vec<PovertyCause> {
-    serde_json::from_str::<Vec<String>>(stored)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|c| PovertyCause::parse(c))
-        .collect()
-}
-
 fn causes_json(causes: &[PovertyCause]) -> String {
     serde_json::to_string(&causes.iter().map(|c| c.as_str()).collect::<Vec<_>>())
         .expect("strings serialise")
@@ -148,7 +140,7 @@ fn view(household: &households::Model, private: &Private) -> HouseholdView {
         id: household.id,
         village_code: household.village_code.clone(),
         members_count: household.members_count,
-        poverty_causes: causes_of(&household.poverty_causes),
+        poverty_causes: crate::store::needs::poverty_causes(&household.poverty_causes),
         register_status: RegisterStatus::parse(&household.register_status)
             .unwrap_or(RegisterStatus::Registered),
         head_name_masked: mask_name(&private.head_name),

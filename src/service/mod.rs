@@ -2,7 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
-pub mod demo;
+mod context;
 pub mod exports;
 pub mod households;
 pub mod needs;
@@ -13,3 +13,5 @@ pub mod pledges;
 pub mod regions;
 pub mod search;
 pub mod stats;
+
+pub use context::Context;

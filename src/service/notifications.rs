@@ -22,8 +22,8 @@ use crate::domain::notification::{Locale, NotificationKind};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, FieldErrors};
 use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
+use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need, stored};
-use crate::startup::AppState;
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
@@ -424,7 +424,7 @@ pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Prefe
 /// Applies `change` to the account's settings (all or nothing: an unknown kind changes
 /// nothing).
 pub async fn update_preferences(
-    app: &AppState,
+    app: &Context,
     user: &User,
     change: PreferencesChange,
     origin: &Origin,
@@ -504,14 +504,14 @@ async fn set(
 
 /// The token of an unsubscribe link: `<user>.<kind>.<signature>`. It does one thing, turn off
 /// that kind of mail for that account, and only this deployment can make one.
-pub fn unsubscribe_token(app: &AppState, user_id: i64, kind: NotificationKind) -> String {
+pub fn unsubscribe_token(app: &Context, user_id: i64, kind: NotificationKind) -> String {
     let claim = format!("{user_id}.{}", kind.as_str());
     let signature = app.sealer.sign_link(&format!("unsubscribe/{claim}"));
     format!("{claim}.{signature}")
 }
 
 /// What an unsubscribe token names, if it is genuine.
-pub fn read_unsubscribe_token(app: &AppState, token: &str) -> Option<(i64, NotificationKind)> {
+pub fn read_unsubscribe_token(app: &Context, token: &str) -> Option<(i64, NotificationKind)> {
     let mut parts = token.trim().splitn(3, '.');
     let user_id: i64 = parts.next()?.parse().ok()?;
     let kind = NotificationKind::parse(parts.next()?)?;
@@ -525,7 +525,7 @@ pub fn read_unsubscribe_token(app: &AppState, token: &str) -> Option<(i64, Notif
 /// Turns off the kind of mail a genuine token names. Returns the account's language and the
 /// kind, for the page that says so; `None` for a token that is not genuine (nothing changes).
 pub async fn unsubscribe(
-    app: &AppState,
+    app: &Context,
     token: &str,
     origin: &Origin,
 ) -> Result<Option<(Locale, NotificationKind)>, ApiError> {
@@ -552,7 +552,7 @@ pub async fn unsubscribe(
 }
 
 /// Sets the language of the account (its mail and, in time, its pages).
-pub async fn set_locale(app: &AppState, user: &User, locale: &str) -> Result<User, ApiError> {
+pub async fn set_locale(app: &Context, user: &User, locale: &str) -> Result<User, ApiError> {
     let locale =
         Locale::parse(locale).ok_or_else(|| ApiError::field("locale", "must be zh-CN or en"))?;
     let mut row: users::ActiveModel = user.clone().into();

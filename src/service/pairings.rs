@@ -20,11 +20,11 @@ use crate::domain::need::NeedStatus;
 use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
 use crate::service::stats::{
     self, ARRIVED, Figures, OVERDUE, PLEDGE_VALUE, STANDING, Scope, need_condition,
 };
-use crate::startup::AppState;
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
     need_invitations, needs, organisations, pairing_members, pairing_targets, pairings, user_roles,
@@ -273,7 +273,7 @@ fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
 
 /// The pairings, optionally of one programme or helping somewhere in `region`.
 pub async fn list(
-    app: &AppState,
+    app: &Context,
     program: Option<&str>,
     region: Option<&str>,
 ) -> Result<Vec<PairingView>, ApiError> {
@@ -319,7 +319,7 @@ async fn row(db: &impl ConnectionTrait, id: i64) -> Result<pairings::Model, ApiE
         .ok_or_else(|| ApiError::not_found("pairing"))
 }
 
-pub async fn show(app: &AppState, id: i64) -> Result<PairingView, ApiError> {
+pub async fn show(app: &Context, id: i64) -> Result<PairingView, ApiError> {
     let pairing = row(&app.db, id).await?;
     one_view(&app.db, pairing, app.clock.now()).await
 }
@@ -396,7 +396,7 @@ fn checked_name(name: &str) -> Result<String, ApiError> {
 
 /// Sets up a pairing (administrators).
 pub async fn create(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     new: NewPairing,
     origin: &Origin,
@@ -463,7 +463,7 @@ pub async fn create(
 
 /// Changes a pairing's name, period end, status or regions (its coordinators, administrators).
 pub async fn update(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     change: PairingChange,
@@ -546,7 +546,7 @@ pub async fn update(
 
 /// Adds a verified organisation to those helping through the pairing.
 pub async fn add_member(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     organisation_id: i64,
@@ -597,7 +597,7 @@ pub async fn add_member(
 
 /// Removes an organisation from those helping through the pairing.
 pub async fn remove_member(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     organisation_id: i64,
@@ -746,7 +746,7 @@ async fn gaps(
 }
 
 /// The coordination board of a pairing (its coordinators, administrators).
-pub async fn board(app: &AppState, actor: &Actor, id: i64) -> Result<Board, ApiError> {
+pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiError> {
     let pairing = row(&app.db, id).await?;
     authorize(actor, Action::ViewCoordinationBoard, Target::Pairing(id))
         .map_err(|_| ApiError::forbidden())?;
@@ -895,7 +895,7 @@ pub struct NewInvitation {
 /// Invites a member organisation of the pairing to pledge toward an open need in its regions;
 /// the organisation's people are mailed. Once per need and organisation.
 pub async fn invite(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     pairing_id: i64,
     new: NewInvitation,
@@ -1028,7 +1028,7 @@ pub struct Dashboard {
 }
 
 /// The dashboard of an organisation (its people, administrators).
-pub async fn dashboard(app: &AppState, actor: &Actor, org_id: i64) -> Result<Dashboard, ApiError> {
+pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dashboard, ApiError> {
     let org = organisations::Entity::find_by_id(org_id)
         .one(&app.db)
         .await?

@@ -24,10 +24,10 @@ use crate::domain::pledge::{
 };
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode};
+use crate::service::Context;
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::projection::stored;
 use crate::service::needs::{self, Extra, Move, PhotoRef};
-use crate::startup::AppState;
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{
@@ -229,7 +229,7 @@ async fn release(
 
 /// Moves the need as its new totals dictate: fully pledged, back to published, fulfilled.
 async fn follow_totals(
-    app: &AppState,
+    app: &Context,
     txn: &impl ConnectionTrait,
     need_id: i64,
     origin: &Origin,
@@ -368,7 +368,7 @@ async fn claim_key(
 
 /// Pledges toward a published need.
 pub async fn pledge(
-    app: &AppState,
+    app: &Context,
     donor: &User,
     actor: &Actor,
     need_id: i64,
@@ -641,7 +641,7 @@ async fn lock_pledge(
 }
 
 /// One pledge, for its donor or its need's village.
-pub async fn show(app: &AppState, actor: &Actor, id: i64) -> Result<PledgeView, ApiError> {
+pub async fn show(app: &Context, actor: &Actor, id: i64) -> Result<PledgeView, ApiError> {
     let (pledge, _, _) = find_pledge(&app.db, Some(actor), id).await?;
     view_in(&app.db, &pledge).await
 }
@@ -704,7 +704,7 @@ fn text(
 /// Moves a pledge one step: ship or cancel (its donor), confirm the receipt or thank (its
 /// village's cadres).
 pub async fn step(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     step: Step,
@@ -819,7 +819,7 @@ pub async fn step(
 
 /// Adds a photo of what arrived to a shipped pledge (its village's cadres).
 pub async fn add_receipt_photo(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     bytes: Vec<u8>,
@@ -870,7 +870,7 @@ pub async fn add_receipt_photo(
 
 /// The pledges toward a need, as anyone who may see the need sees them.
 pub async fn of_need(
-    app: &AppState,
+    app: &Context,
     actor: Option<&Actor>,
     need_id: i64,
 ) -> Result<Vec<PublicPledge>, ApiError> {
@@ -900,7 +900,7 @@ pub async fn of_need(
 
 /// The caller's own pledges, newest first, optionally in one status.
 pub async fn mine(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     status: Option<&str>,
 ) -> Result<Vec<PledgeView>, ApiError> {
@@ -964,7 +964,7 @@ pub(crate) async fn due_for_expiry(
 /// in one transaction, so that several nodes ticking at once remind each donor once. Returns
 /// how many were reminded.
 pub(crate) async fn remind_due(
-    app: &AppState,
+    app: &Context,
     within: Duration,
     limit: u64,
 ) -> Result<usize, ApiError> {
@@ -1003,7 +1003,7 @@ pub(crate) async fn remind_due(
 
 /// Expires pledge `id` if it is still unshipped past its due date (the scheduler); its quantity
 /// returns to the need and its donor is told. Returns whether this call expired it.
-pub async fn expire(app: &AppState, id: i64) -> Result<bool, ApiError> {
+pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
     let now = app.clock.now();
     let origin = Origin::platform();
     let txn = crate::store::begin_write(&app.db).await?;

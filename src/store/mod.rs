@@ -105,6 +105,7 @@ pub mod accounts;
 pub mod audit;
 pub mod files;
 pub mod meta;
+pub mod needs;
 pub mod outbox;
 pub mod photos;
 pub mod rate_limits;

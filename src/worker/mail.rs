@@ -24,8 +24,8 @@ use super::outbox::{DrainReport, Outcome, claim, settle, worker_name};
 use crate::domain::notification::NotificationKind;
 use crate::mail::templates::{self, Links};
 use crate::mail::{self, Envelope, InlineImage, SendError};
+use crate::service::Context;
 use crate::service::notifications::{self, ComposeError, Letter};
-use crate::startup::AppState;
 use crate::store::entity::{mail_deliveries, outbox};
 use crate::store::outbox::Message;
 
@@ -47,7 +47,7 @@ enum RowOutcome {
 
 /// One pass: claims due mail rows and delivers their letters, one row after the other. Once
 /// the mail server is found unavailable, the rest of the batch waits without trying.
-pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbErr> {
+pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbErr> {
     let rows = claim(
         &app.db,
         worker,
@@ -57,7 +57,7 @@ pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbE
     )
     .await?;
     let mut report = DrainReport::default();
-    let backoff = app.settings.outbox_backoff();
+    let backoff = crate::worker::outbox::Backoff::from_settings(&app.settings);
     let give_up = Duration::hours(i64::from(app.settings.mail_give_up_hours));
     let mut unavailable: Option<String> = None;
     for row in &rows {
@@ -107,7 +107,7 @@ pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbE
 }
 
 /// Delivers the letters of one row that are not yet on record.
-async fn deliver_row(app: &AppState, row: &outbox::Model) -> RowOutcome {
+async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
     let message = match serde_json::from_str::<Message>(&row.payload) {
         Ok(message) => message,
         Err(e) => return RowOutcome::Fail(format!("unreadable payload: {e}")),
@@ -207,7 +207,7 @@ enum Claim {
 /// `skipped` one when there is nothing to send. A claim left by a worker that died is taken
 /// over after [`STALE_CLAIM_MINUTES`].
 async fn claim_message(
-    app: &AppState,
+    app: &Context,
     row: &outbox::Model,
     letter: &Letter,
     kind: NotificationKind,
@@ -271,7 +271,7 @@ async fn claim_message(
 
 /// Records what became of a claimed message.
 async fn finish(
-    app: &AppState,
+    app: &Context,
     message_id: &str,
     status: &str,
     detail: Option<String>,
@@ -289,7 +289,7 @@ async fn finish(
 }
 
 /// Gives up the claim on a message that was not sent.
-async fn release(app: &AppState, message_id: &str) -> Result<(), DbErr> {
+async fn release(app: &Context, message_id: &str) -> Result<(), DbErr> {
     mail_deliveries::Entity::delete_many()
         .filter(mail_deliveries::Column::MessageId.eq(message_id))
         .filter(mail_deliveries::Column::Status.eq("sending"))
@@ -299,7 +299,7 @@ async fn release(app: &AppState, message_id: &str) -> Result<(), DbErr> {
 }
 
 async fn send_letter(
-    app: &AppState,
+    app: &Context,
     from: &Mailbox,
     kind: NotificationKind,
     letter: &Letter,
@@ -351,7 +351,7 @@ async fn send_letter(
 
 /// Drains mail rows until the task is aborted: at once again after a full batch, else after
 /// `outbox_poll_ms`.
-pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
         let poll = StdDuration::from_millis(app.settings.outbox_poll_ms);

@@ -17,8 +17,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult};
 
+use crate::service::Context;
 use crate::service::search::{self, SyncError};
-use crate::startup::AppState;
 use crate::store::entity::outbox;
 use crate::store::outbox::Message;
 
@@ -190,6 +190,14 @@ pub struct Backoff {
 }
 
 impl Backoff {
+    /// The delays between retries of outbox rows the settings ask for.
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        Self {
+            base: StdDuration::from_millis(settings.outbox_retry_base_ms),
+            max: StdDuration::from_secs(settings.outbox_retry_max_secs),
+        }
+    }
+
     /// The wait after the `attempts`-th failed attempt (1, 2, 3 …).
     pub fn after(&self, attempts: i32) -> Duration {
         let exponent = attempts.clamp(1, 31) as u32 - 1;
@@ -220,10 +228,10 @@ impl Backoff {
 
 /// One pass: claims a batch and syncs its needs. A batch that fails is split need by need, so
 /// that one need that cannot be synced does not hold up the others.
-pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbErr> {
+pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbErr> {
     let rows = claim(&app.db, worker, &KINDS, BATCH, crate::clock::now()).await?;
     let mut report = DrainReport::default();
-    let retry = app.settings.outbox_backoff();
+    let retry = Backoff::from_settings(&app.settings);
     // Rows by need; a row that cannot be read fails at once.
     let mut by_need: BTreeMap<i64, Vec<&outbox::Model>> = BTreeMap::new();
     for row in &rows {
@@ -295,11 +303,11 @@ pub async fn drain_once(app: &AppState, worker: &str) -> Result<DrainReport, DbE
 /// Prepares the index (filling it from the database if it was just created), then drains the
 /// outbox until the task is aborted: at once again after a full batch, else after
 /// `outbox_poll_ms`.
-pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
         let poll = StdDuration::from_millis(app.settings.outbox_poll_ms);
-        let retry = app.settings.outbox_backoff();
+        let retry = Backoff::from_settings(&app.settings);
         // The index must exist with its settings before documents go in, and a new one is
         // filled from the database first: both are retried until they succeed.
         let mut failures = 0;
@@ -336,7 +344,7 @@ pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
 }
 
 /// Fills a new, empty index from the database.
-async fn rebuild(app: &AppState) -> Result<(), String> {
+async fn rebuild(app: &Context) -> Result<(), String> {
     tracing::info!(index = %app.search.describe(), "new search index: filling it from the database");
     let report = search::reindex(&app.db, app.search.as_ref(), |_| {})
         .await

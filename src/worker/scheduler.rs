@@ -13,8 +13,8 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::domain::need::NeedAction;
 use crate::error::ApiError;
+use crate::service::Context;
 use crate::service::{needs, pledges};
-use crate::startup::AppState;
 
 /// Needs moved per kind and tick; more wait for the next tick.
 const BATCH: u64 = 500;
@@ -33,7 +33,7 @@ pub struct TickReport {
 
 /// One pass: publishes the needs whose notice has ended, expires those whose deadline has
 /// passed, prunes stale rows. Idempotent: a second tick at the same time does nothing.
-pub async fn tick(app: &AppState) -> Result<TickReport, ApiError> {
+pub async fn tick(app: &Context) -> Result<TickReport, ApiError> {
     let now = app.clock.now();
     let mut report = TickReport::default();
     for id in needs::due_for_publication(&app.db, now, BATCH).await? {
@@ -62,7 +62,7 @@ pub async fn tick(app: &AppState) -> Result<TickReport, ApiError> {
 
 /// One need's move; a need that fails is logged and left for the next tick, so that it cannot
 /// hold up the others.
-async fn advance(app: &AppState, id: i64, action: NeedAction) -> bool {
+async fn advance(app: &Context, id: i64, action: NeedAction) -> bool {
     match needs::advance_by_time(app, id, action).await {
         Ok(moved) => moved,
         Err(error) => {
@@ -106,7 +106,7 @@ async fn prune(
 }
 
 /// Ticks every `scheduler_interval_secs` until the task is aborted.
-pub fn spawn(app: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     let every = StdDuration::from_secs(app.settings.scheduler_interval_secs);
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(every);

@@ -159,7 +159,7 @@ db_test! {
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
         let login: serde_json::Value = client
             .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({"login": "cadre@demo.duijie.cn", "password": duijie::service::demo::DEMO_PASSWORD}))
+            .json(&serde_json::json!({"login": "cadre@demo.duijie.cn", "password": duijie::demo::DEMO_PASSWORD}))
             .send()
             .await
             .unwrap()
@@ -209,7 +209,7 @@ db_test! {
         assert!(stderr.contains("households=5"), "the demo registered its households: {stderr}");
         assert!(stderr.contains("stopped"), "{stderr}");
         // Registering households, by the seed and over HTTP, logged nothing private.
-        for h in duijie::service::demo::HOUSEHOLDS {
+        for h in duijie::demo::HOUSEHOLDS {
             for value in [h.head_name, h.phone, h.address, h.id_card().expose()] {
                 assert!(!stderr.contains(value), "the log holds `{value}`");
             }

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use duijie::clock::Clock;
 use duijie::config::Settings;
 use duijie::search::SearchIndex;
-use duijie::startup::{AppState, Application};
+use duijie::service::Context;
+use duijie::startup::Application;
 use duijie::{service, store};
 use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
@@ -176,7 +177,7 @@ pub struct TestApp {
     /// The application's clock: manual, standing at the time the test began until moved.
     pub clock: Clock,
     /// The application's state, for calling services (the scheduler) directly.
-    pub state: actix_web::web::Data<AppState>,
+    pub state: actix_web::web::Data<Context>,
     /// The data directory, removed when the test ends.
     _dir: TempDir,
 }
@@ -245,7 +246,7 @@ impl TestApp {
     /// Starts the application and seeds the demo data set.
     pub async fn spawn_with_demo(backend: Backend) -> TestApp {
         let app = Self::spawn(backend).await;
-        service::demo::seed(&app.db, &test_sealer())
+        duijie::demo::seed(&app.db, &test_sealer())
             .await
             .expect("seeding the demo");
         app
@@ -319,7 +320,7 @@ impl TestApp {
     pub async fn login_demo(&self, who: &str) -> Session {
         self.login(
             &format!("{who}@demo.duijie.cn"),
-            duijie::service::demo::DEMO_PASSWORD,
+            duijie::demo::DEMO_PASSWORD,
         )
         .await
     }

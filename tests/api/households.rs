@@ -1,4 +1,4 @@
-use duijie::service::demo::HOUSEHOLDS;
+use duijie::demo::HOUSEHOLDS;
 use duijie::store::entity::audit_log;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;

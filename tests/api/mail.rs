@@ -7,7 +7,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
 use duijie::config::Settings;
-use duijie::service::demo::HOUSEHOLDS;
+use duijie::demo::HOUSEHOLDS;
 use duijie::store::entity::{mail_deliveries, outbox};
 use duijie::store::outbox::Message;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -59,7 +59,7 @@ async fn app_mailing(backend: Backend, server: &SmtpServer) -> TestApp {
 
 async fn with_notice(backend: Backend, server: &SmtpServer, notice_days: u32) -> TestApp {
     let app = TestApp::spawn_with(backend, mail_to(server, notice_days)).await;
-    duijie::service::demo::seed(&app.db, &test_sealer())
+    duijie::demo::seed(&app.db, &test_sealer())
         .await
         .expect("seeding the demo accounts");
     app
@@ -76,10 +76,10 @@ async fn app_with_stories(backend: Backend, server: &SmtpServer) -> TestApp {
 async fn seed_stories(app: &TestApp) {
     let settings = app.state.settings.as_ref().clone();
     let sealer = std::sync::Arc::new(test_sealer());
-    duijie::service::demo::needs::seed(&app.db, &settings, sealer.clone(), 0)
+    duijie::demo::needs::seed(&app.db, &settings, sealer.clone(), 0)
         .await
         .unwrap();
-    duijie::service::demo::pledges::seed(&app.db, &settings, sealer)
+    duijie::demo::pledges::seed(&app.db, &settings, sealer)
         .await
         .unwrap();
 }
@@ -444,7 +444,7 @@ db_test! {
 db_test! {
     async fn without_an_smtp_server_mail_is_written_to_files_under_the_data_directory(backend: Backend) {
         let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
-        duijie::service::demo::seed(&app.db, &test_sealer()).await.unwrap();
+        duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
         let need = published(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
         let (status, made) = pledge(&donor, need, 1).await;
@@ -473,7 +473,7 @@ db_test! {
             s.smtp_url = Some(format!("smtp://duijie:wrong@localhost:{}", server.port).into());
         })
         .await;
-        duijie::service::demo::seed(&app.db, &test_sealer()).await.unwrap();
+        duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
         let need = published(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
         let (status, _) = pledge(&donor, need, 1).await;

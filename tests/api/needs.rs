@@ -2,9 +2,9 @@
 //! timeline, the scheduler's time-driven moves, the guards against false needs, and photos.
 
 use chrono::{DateTime, Duration, Utc};
+use duijie::demo::HOUSEHOLDS;
 use duijie::domain::authz::Role;
 use duijie::media::samples;
-use duijie::service::demo::HOUSEHOLDS;
 use duijie::store::accounts::{self as account_store, GrantScope};
 use duijie::store::entity::{audit_log, outbox, users};
 use image::ImageFormat;
@@ -613,7 +613,7 @@ db_test! {
 db_test! {
     async fn the_running_scheduler_publishes_a_need_when_its_notice_ends(backend: Backend) {
         let app = TestApp::spawn_with(backend, |s| s.scheduler_interval_secs = 1).await;
-        duijie::service::demo::seed(&app.db, &crate::helpers::test_sealer())
+        duijie::demo::seed(&app.db, &crate::helpers::test_sealer())
             .await
             .unwrap();
         let cadre = app.login_demo("cadre").await;
@@ -637,7 +637,7 @@ db_test! {
 db_test! {
     async fn with_no_notice_period_a_verified_need_is_published_at_once(backend: Backend) {
         let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
-        duijie::service::demo::seed(&app.db, &crate::helpers::test_sealer())
+        duijie::demo::seed(&app.db, &crate::helpers::test_sealer())
             .await
             .unwrap();
         let cadre = app.login_demo("cadre").await;
@@ -841,7 +841,7 @@ db_test! {
 db_test! {
     async fn concurrent_objections_all_land_and_suspend_the_need_once(backend: Backend) {
         let app = TestApp::spawn_with(backend, |s| s.trusted_proxies = "127.0.0.1".into()).await;
-        duijie::service::demo::seed(&app.db, &crate::helpers::test_sealer())
+        duijie::demo::seed(&app.db, &crate::helpers::test_sealer())
             .await
             .unwrap();
         let cadre = app.login_demo("cadre").await;

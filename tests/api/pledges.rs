@@ -18,7 +18,7 @@ const VILLAGE: &str = "441426100200";
 /// published at once.
 pub(crate) async fn app(backend: crate::helpers::Backend) -> TestApp {
     let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
-    duijie::service::demo::seed(&app.db, &test_sealer())
+    duijie::demo::seed(&app.db, &test_sealer())
         .await
         .expect("seeding the demo accounts");
     app
@@ -605,7 +605,7 @@ db_test! {
             .post(&format!("/api/v1/pledges/{id}/confirm"), &json!({"received_quantity": 1}))
             .await;
         assert_eq!(status, 200);
-        let head = duijie::service::demo::HOUSEHOLDS[0].head_name;
+        let head = duijie::demo::HOUSEHOLDS[0].head_name;
         let (status, error) = cadre
             .post(&format!("/api/v1/pledges/{id}/thanks"), &json!({"note": format!("{head}一家感谢您的轮椅！")}))
             .await;

@@ -1,6 +1,6 @@
 //! Private household data never reaches a public or donor-visible response.
 
-use duijie::service::demo::HOUSEHOLDS;
+use duijie::demo::HOUSEHOLDS;
 use sea_orm::EntityTrait;
 
 use crate::db_test;
@@ -35,8 +35,8 @@ db_test! {
         let app = TestApp::spawn_with_demo(backend).await;
         let settings = app.state.settings.as_ref().clone();
         let sealer = std::sync::Arc::new(crate::helpers::test_sealer());
-        duijie::service::demo::needs::seed(&app.db, &settings, sealer.clone(), 0).await.unwrap();
-        duijie::service::demo::pledges::seed(&app.db, &settings, sealer).await.unwrap();
+        duijie::demo::needs::seed(&app.db, &settings, sealer.clone(), 0).await.unwrap();
+        duijie::demo::pledges::seed(&app.db, &settings, sealer).await.unwrap();
         let pledge_ids: Vec<i64> = duijie::store::entity::pledges::Entity::find()
             .all(&app.db)
             .await

@@ -122,9 +122,7 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
 
 async fn world(backend: crate::helpers::Backend) -> World {
     let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
-    duijie::service::demo::seed(&app.db, &test_sealer())
-        .await
-        .unwrap();
+    duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
     app.clock.set(day0());
     let cadre = app.login_demo("cadre").await;
     let verifier = app.login_demo("verifier").await;
@@ -579,7 +577,7 @@ db_test! {
         assert_eq!(rows[3][12], "1000.00");
         assert_eq!(rows[3][13], "500.00");
         let everything = rows.concat().join(",");
-        for private in duijie::service::demo::HOUSEHOLDS.iter().map(|h| h.head_name) {
+        for private in duijie::demo::HOUSEHOLDS.iter().map(|h| h.head_name) {
             assert!(!everything.contains(private), "the export holds no household's name");
         }
         let response = app.get("/api/v1/exports/needs?region=4414&format=xlsx").await;

@@ -24,7 +24,7 @@ use crate::domain::need::{
 use crate::domain::private_text::{KnownPrivate, find_private};
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
-use crate::startup::AppState;
+use crate::service::Context;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{
     households as household_rows, need_events, needs, objections as objection_rows,
@@ -325,7 +325,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
 /// Refuses `texts` (field, text) that the public will read if they carry private data: a
 /// phone or ID-card number, or the name or address of the household they are about.
 pub(crate) async fn check_public_text(
-    app: &AppState,
+    app: &Context,
     db: &impl ConnectionTrait,
     household_id: Option<i64>,
     texts: &[(&str, &str)],
@@ -365,7 +365,7 @@ impl Valid {
     }
 }
 
-pub(crate) fn rules(app: &AppState) -> Rules {
+pub(crate) fn rules(app: &Context) -> Rules {
     Rules {
         notice: app.settings.notice(),
     }
@@ -622,7 +622,7 @@ pub(crate) async fn apply(
 
 /// Records a draft need for a household or a village of the caller's.
 pub async fn create(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     new: NewNeed,
     origin: &Origin,
@@ -774,7 +774,7 @@ fn fields_of(need: &needs::Model) -> NeedFields {
 
 /// Edits a draft.
 pub async fn update(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     changes: NeedChanges,
@@ -869,7 +869,7 @@ pub enum Step {
 
 /// Moves a need one step, for its cadre (submit, withdraw, close) or verifier (verify, reject).
 pub async fn step(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     id: i64,
     step: Step,
@@ -941,7 +941,7 @@ pub async fn step(
 }
 
 /// A need as `who` may see it, with its timeline and photos.
-pub async fn detail(app: &AppState, who: Option<&Actor>, id: i64) -> Result<NeedDetail, ApiError> {
+pub async fn detail(app: &Context, who: Option<&Actor>, id: i64) -> Result<NeedDetail, ApiError> {
     let db = &app.db;
     let need = load_visible(db, who, id).await?;
     let context = PublicContext::load(db, std::slice::from_ref(&need)).await?;
@@ -974,11 +974,7 @@ pub async fn detail(app: &AppState, who: Option<&Actor>, id: i64) -> Result<Need
     })
 }
 
-async fn review(
-    app: &AppState,
-    actor: &Actor,
-    need: &needs::Model,
-) -> Result<NeedReview, ApiError> {
+async fn review(app: &Context, actor: &Actor, need: &needs::Model) -> Result<NeedReview, ApiError> {
     let open_objections = objection_rows::Entity::find()
         .filter(objection_rows::Column::NeedId.eq(need.id))
         .filter(objection_rows::Column::Status.eq("open"))
@@ -1010,7 +1006,7 @@ async fn review(
 }
 
 async fn page_of(
-    app: &AppState,
+    app: &Context,
     query: sea_orm::Select<needs::Entity>,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
@@ -1046,7 +1042,7 @@ fn region_filter(raw: Option<&str>) -> Result<Option<Condition>, ApiError> {
 /// Needs in their public notice period (公示), and those whose notice an objection paused:
 /// soonest to end first.
 pub async fn notices(
-    app: &AppState,
+    app: &Context,
     region: Option<&str>,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
@@ -1066,7 +1062,7 @@ pub async fn notices(
 /// The needs of the caller's villages (cadres) or towns and counties (verifiers), in any
 /// status: their worklist. `status` narrows it, e.g. to `submitted` for a review queue.
 pub async fn worklist(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     status: Option<&str>,
     region: Option<&str>,
@@ -1165,11 +1161,7 @@ pub(crate) async fn due_for_expiry(
 /// Moves need `id` by a time-driven `action` (end of notice, expiry), if it is still due: the
 /// scheduler calls this, possibly on several nodes at once, and only one of them moves it.
 /// Returns whether this call moved it.
-pub async fn advance_by_time(
-    app: &AppState,
-    id: i64,
-    action: NeedAction,
-) -> Result<bool, ApiError> {
+pub async fn advance_by_time(app: &Context, id: i64, action: NeedAction) -> Result<bool, ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
     let Some(need) = lock(&txn, id).await? else {

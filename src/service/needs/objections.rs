@@ -17,8 +17,8 @@ use crate::domain::need::{
 };
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::service::Context;
 use crate::service::auth::{Limit, address_key, limit};
-use crate::startup::AppState;
 use crate::store::audit::Origin;
 use crate::store::entity::objections;
 use crate::store::outbox::Message;
@@ -89,7 +89,7 @@ fn view(o: objections::Model) -> ObjectionView {
 
 /// Files an objection against a need in notice; the need is suspended.
 pub async fn file(
-    app: &AppState,
+    app: &Context,
     reporter: Option<&Actor>,
     need_id: i64,
     new: NewObjection,
@@ -199,7 +199,7 @@ pub async fn file(
 
 /// The objections against a need, for its verifiers, newest first.
 pub async fn list(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     need_id: i64,
 ) -> Result<Vec<ObjectionView>, ApiError> {
@@ -225,7 +225,7 @@ pub enum Decision {
 /// other open objections are upheld with it); dismissed, the notice resumes once no objection
 /// is left open.
 pub async fn decide_objection(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     objection_id: i64,
     decision: Decision,

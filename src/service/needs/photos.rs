@@ -13,7 +13,7 @@ use crate::domain::need::{NeedAction, Who, decide};
 use crate::domain::photo::{PhotoAccess, PhotoFacts, PhotoId, PhotoKind, photo_access};
 use crate::error::{ApiError, ErrorCode};
 use crate::media::{self, Photo, PhotoError};
-use crate::startup::AppState;
+use crate::service::Context;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{needs, pledges};
 use crate::store::outbox::{self, Message};
@@ -40,7 +40,7 @@ fn photo_error(e: PhotoError) -> ApiError {
 static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Re-encodes an upload off the async threads.
-pub async fn prepare(app: &AppState, bytes: Vec<u8>) -> Result<Photo, ApiError> {
+pub async fn prepare(app: &Context, bytes: Vec<u8>) -> Result<Photo, ApiError> {
     let max = app.settings.max_photo_bytes;
     let _permit = DECODING.acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || media::reencode(&bytes, max))
@@ -69,7 +69,7 @@ async fn check_room(db: &impl ConnectionTrait, owner: Owner) -> Result<(), ApiEr
 /// before the commit (an abandoned request then leaves no file behind), and [`commit_saved`]
 /// (which removes the file again if the commit fails). `published` counts for a need's photo only: a receipt's never is.
 pub async fn save(
-    app: &AppState,
+    app: &Context,
     txn: &impl ConnectionTrait,
     owner: Owner,
     photo: &Photo,
@@ -110,7 +110,7 @@ pub async fn save(
 
 /// Commits `txn` after [`save`]; if the commit fails, the file it wrote goes too.
 pub async fn commit_saved(
-    app: &AppState,
+    app: &Context,
     txn: sea_orm::DatabaseTransaction,
     row: &StoredPhoto,
 ) -> Result<PhotoRef, ApiError> {
@@ -134,7 +134,7 @@ pub struct Publication {
 
 /// The cadre's edit of a draft, decided as every edit is.
 fn may_edit(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     need: &needs::Model,
     now: chrono::DateTime<chrono::Utc>,
@@ -152,7 +152,7 @@ fn may_edit(
 
 /// Adds a photo to a draft need; `published` shows it to the public once the need is.
 pub async fn add(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     need_id: i64,
     bytes: Vec<u8>,
@@ -215,7 +215,7 @@ async fn photo_of(
 /// Shows a need's photo to the public (its cadres, while it is a draft) or takes it back from
 /// them (its cadres and verifiers, at any time).
 pub async fn publish(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     need_id: i64,
     photo_id: &str,
@@ -259,7 +259,7 @@ pub async fn publish(
 
 /// Removes a photo from a draft need.
 pub async fn remove(
-    app: &AppState,
+    app: &Context,
     actor: &Actor,
     need_id: i64,
     photo_id: &str,
@@ -302,11 +302,7 @@ pub struct Served {
 }
 
 /// The photo `photo_id` for `who`; a photo they may not see is "not found", as if absent.
-pub async fn serve(
-    app: &AppState,
-    who: Option<&Actor>,
-    photo_id: &str,
-) -> Result<Served, ApiError> {
+pub async fn serve(app: &Context, who: Option<&Actor>, photo_id: &str) -> Result<Served, ApiError> {
     let not_found = || ApiError::not_found("photo");
     let id = PhotoId::parse(photo_id).ok_or_else(not_found)?;
     let photo = photo_store::find(&app.db, &id)

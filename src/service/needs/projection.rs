@@ -1,78 +1,20 @@
-//! The public projection of a need: the one function that decides what anyone may see of a
-//! need. The detail endpoint, the lists, the search document and the timeline all go through
-//! it. It takes the household's size and causes of poverty, never a private field: nothing
-//! here can reach a name, an ID number, a phone number or an address.
+//! What the public projection of a need ([`crate::domain::projection`]) reads besides the need,
+//! loaded for a page of needs at once, and the public projection of its timeline.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::household::PovertyCause;
-use crate::domain::need::{
-    BeneficiaryKind, Category, EventKind, NeedStatus, PledgeKind, Unit, Urgency,
-};
+use crate::domain::need::EventKind;
+use crate::domain::projection::{self, HouseholdFacts};
+pub use crate::domain::projection::{PublicBeneficiary, PublicNeed};
 use crate::domain::region::RegionCode;
 use crate::error::ApiError;
-use crate::service::households::causes_of;
 use crate::store::entity::{households, need_events, needs, regions};
-
-/// What the public may see of a need.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PublicNeed {
-    pub id: i64,
-    pub title: String,
-    pub description: String,
-    pub category: Category,
-    /// e.g. `教育助学`
-    pub category_label: String,
-    pub status: NeedStatus,
-    pub unit: Unit,
-    /// e.g. `件`; quantities of a `money` need are in fen, shown in 元.
-    pub unit_label: String,
-    pub pledge_kind: PledgeKind,
-    pub target_quantity: i64,
-    /// Sum of active pledges.
-    pub pledged_quantity: i64,
-    pub received_quantity: i64,
-    pub remaining_quantity: i64,
-    /// The smallest pledge taken, unless it is exactly what remains.
-    pub min_pledge_quantity: i64,
-    /// Estimated value of one unit, in fen.
-    pub unit_value_fen: i64,
-    pub target_value_fen: i64,
-    pub remaining_value_fen: i64,
-    /// Pledged share of the target, 0 to 100 (rounded down).
-    pub progress_percent: i64,
-    pub urgency: Urgency,
-    pub deadline: DateTime<Utc>,
-    pub beneficiary: PublicBeneficiary,
-    /// The village and every region above it, province first.
-    pub region_codes: Vec<String>,
-    /// Their names, in the same order.
-    pub region_names: Vec<String>,
-    /// When the notice period ends (or ended).
-    pub notice_ends_at: Option<DateTime<Utc>>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// Bumped by every change.
-    pub version: i32,
-}
-
-/// Who a need helps, de-identified: "墩背村 · 3口之家 · 因病".
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PublicBeneficiary {
-    pub kind: BeneficiaryKind,
-    /// Members of the household (household needs only).
-    pub household_size: Option<i16>,
-    /// 致贫原因 (household needs only).
-    pub poverty_causes: Vec<PovertyCause>,
-    /// e.g. `墩背村 · 3口之家 · 因病、缺劳力`
-    pub summary: String,
-}
+use crate::store::needs::{household_facts, record};
 
 /// One entry of a need's public timeline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -93,7 +35,7 @@ pub struct TimelineEntry {
 #[derive(Debug, Default)]
 pub struct PublicContext {
     region_names: HashMap<String, String>,
-    households: HashMap<i64, households::Model>,
+    households: HashMap<i64, HouseholdFacts>,
 }
 
 impl PublicContext {
@@ -129,7 +71,7 @@ impl PublicContext {
                 .all(db)
                 .await?
                 .into_iter()
-                .map(|h| (h.id, h))
+                .map(|h| (h.id, household_facts(&h)))
                 .collect()
         };
         Ok(Self {
@@ -148,75 +90,16 @@ pub(crate) fn stored<T>(
     parse(raw).ok_or_else(|| ApiError::internal(format!("unknown {what} `{raw}` in the database")))
 }
 
-/// The public projection of one need.
+/// The public projection of one need's row.
 pub fn public_need(need: &needs::Model, context: &PublicContext) -> Result<PublicNeed, ApiError> {
-    let category = stored(Category::parse, &need.category, "category")?;
-    let unit = stored(Unit::parse, &need.unit, "unit")?;
-    let kind = stored(
-        BeneficiaryKind::parse,
-        &need.beneficiary_kind,
-        "beneficiary",
-    )?;
-    let region_codes = vec![
-        need.province_code.clone(),
-        need.city_code.clone(),
-        need.county_code.clone(),
-        need.town_code.clone(),
-        need.village_code.clone(),
-    ];
-    let region_names: Vec<String> = region_codes
+    let need = record(need)?;
+    let names = need
+        .region_codes
         .iter()
         .map(|c| context.region_names.get(c).cloned().unwrap_or_default())
         .collect();
-    let village_name = region_names.last().cloned().unwrap_or_default();
     let household = need.household_id.and_then(|id| context.households.get(&id));
-    let (household_size, poverty_causes) = match household {
-        Some(h) => (Some(h.members_count), causes_of(&h.poverty_causes)),
-        None => (None, Vec::new()),
-    };
-    let summary = match (kind, household_size) {
-        (BeneficiaryKind::Household, Some(size)) => {
-            let causes: Vec<&str> = poverty_causes.iter().map(|c| c.label_zh()).collect();
-            format!("{village_name} · {size}口之家 · {}", causes.join("、"))
-        }
-        _ => format!("{village_name} · 村集体"),
-    };
-    let remaining = need.target_quantity - need.pledged_quantity;
-    Ok(PublicNeed {
-        id: need.id,
-        title: need.title.clone(),
-        description: need.description.clone(),
-        category,
-        category_label: category.label_zh().to_owned(),
-        status: stored(NeedStatus::parse, &need.status, "need status")?,
-        unit,
-        unit_label: unit.label_zh().to_owned(),
-        pledge_kind: unit.pledge_kind(),
-        target_quantity: need.target_quantity,
-        pledged_quantity: need.pledged_quantity,
-        received_quantity: need.received_quantity,
-        remaining_quantity: remaining,
-        min_pledge_quantity: need.min_pledge_quantity,
-        unit_value_fen: need.unit_value_fen,
-        target_value_fen: need.target_quantity * need.unit_value_fen,
-        remaining_value_fen: remaining * need.unit_value_fen,
-        progress_percent: need.pledged_quantity * 100 / need.target_quantity.max(1),
-        urgency: stored(Urgency::parse, &need.urgency, "urgency")?,
-        deadline: need.deadline.to_utc(),
-        beneficiary: PublicBeneficiary {
-            kind,
-            household_size,
-            poverty_causes,
-            summary,
-        },
-        region_codes,
-        region_names,
-        notice_ends_at: need.notice_ends_at.map(|t| t.to_utc()),
-        published_at: need.published_at.map(|t| t.to_utc()),
-        created_at: need.created_at.to_utc(),
-        updated_at: need.updated_at.to_utc(),
-        version: need.version,
-    })
+    Ok(projection::public_need(&need, names, household))
 }
 
 /// The public projection of a timeline event: what happened, by which kind of actor, when.

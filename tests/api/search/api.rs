@@ -125,7 +125,7 @@ async fn app_on(
     if let Some(slot) = stoppable {
         *slot = made;
     }
-    duijie::service::demo::seed(&app.db, &test_sealer())
+    duijie::demo::seed(&app.db, &test_sealer())
         .await
         .expect("seeding the demo accounts");
     app
@@ -290,7 +290,7 @@ crate::db_test! {
             s.meili_url = Some(format!("http://127.0.0.1:{port}"));
         })
         .await;
-        duijie::service::demo::seed(&app.db, &test_sealer()).await.unwrap();
+        duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
         let need = published(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
         let (status, body) = pledge(&donor, need, 2).await;

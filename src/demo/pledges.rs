@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -14,7 +14,6 @@ use crate::crypto::Sealer;
 use crate::media::samples;
 use crate::service::needs::{self as need_service, Step as NeedStep};
 use crate::service::pledges::{self, Answer, NewPledge, Step};
-use crate::startup::AppState;
 use crate::store::accounts as account_store;
 use crate::store::audit::Origin;
 use crate::store::entity::{needs, organisations, pledges as pledge_rows, users};
@@ -230,7 +229,7 @@ async fn tell(
     if let Some(days) = story.due_days {
         settings.pledge_due_days = days;
     }
-    let app = AppState::new(db.clone(), settings, sealer.clone(), clock.clone())?;
+    let app = crate::startup::context(db.clone(), settings, sealer.clone(), clock.clone())?;
     let cadre = user(db, story.cadre).await?;
     let cadre_actor = account_store::load_actor(db, cadre.id).await?;
     let as_cadre = Origin::cli().with_user(cadre.id);

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -18,7 +18,6 @@ use crate::domain::need::{NeedAction, NeedStatus};
 use crate::media::samples;
 use crate::service::needs::objections::{self, NewObjection};
 use crate::service::needs::{self, NeedFields, NewNeed, Step, photos};
-use crate::startup::AppState;
 use crate::store::accounts as account_store;
 use crate::store::audit::Origin;
 use crate::store::entity::{household_private, needs as need_rows, users};
@@ -386,7 +385,7 @@ impl Demo {
     /// Records `need` on a clock set back `age_days` and walks it to its state.
     async fn walk(&self, need: &DemoNeed<'_>) -> anyhow::Result<()> {
         let clock = Clock::manual(self.now - Duration::days(need.age_days));
-        let app = AppState::new(
+        let app = crate::startup::context(
             self.db.clone(),
             self.settings.clone(),
             self.sealer.clone(),

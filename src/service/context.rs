@@ -1,0 +1,31 @@
+//! What every use case works with, handed to each service the same way: the database, the
+//! clock, the sealer of private fields, uploaded files, the search engine and the mail
+//! transport, with the settings. `startup` builds it once; `http` and the workers hold it.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::crypto::Sealer;
+use crate::mail::Mailer;
+use crate::search::{SearchConfig, SearchIndex};
+use crate::store::files::FileStore;
+
+pub struct Context {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    /// Encrypts and decrypts private household fields.
+    pub sealer: Arc<Sealer>,
+    /// What time it is, for everything that time drives.
+    pub clock: Clock,
+    /// Photos and other uploaded files.
+    pub files: FileStore,
+    /// The search engine the settings chose.
+    pub search: Arc<dyn SearchIndex>,
+    /// Its settings (`search-config/needs.json`): synonyms for highlighting.
+    pub search_config: Arc<SearchConfig>,
+    /// Where mail goes: SMTP, or files under the data directory.
+    pub mailer: Arc<Mailer>,
+}

@@ -1,0 +1,64 @@
+//! Needs' rows read into domain types, once.
+
+use sea_orm::DbErr;
+
+use super::entity::{households, needs};
+use crate::domain::household::PovertyCause;
+use crate::domain::need::{BeneficiaryKind, Category, NeedStatus, Unit, Urgency};
+use crate::domain::projection::{HouseholdFacts, NeedRecord};
+
+/// A stored code name back into its domain type; a value the code does not know is a bug in
+/// whatever wrote it, reported as a database error naming the column.
+pub(crate) fn parsed<T>(parse: fn(&str) -> Option<T>, raw: &str, what: &str) -> Result<T, DbErr> {
+    parse(raw).ok_or_else(|| DbErr::Custom(format!("unknown {what} `{raw}` in the database")))
+}
+
+/// The need's row as a [`NeedRecord`].
+pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
+    Ok(NeedRecord {
+        id: row.id,
+        title: row.title.clone(),
+        description: row.description.clone(),
+        category: parsed(Category::parse, &row.category, "category")?,
+        status: parsed(NeedStatus::parse, &row.status, "need status")?,
+        unit: parsed(Unit::parse, &row.unit, "unit")?,
+        beneficiary: parsed(BeneficiaryKind::parse, &row.beneficiary_kind, "beneficiary")?,
+        household_id: row.household_id,
+        region_codes: [
+            row.province_code.clone(),
+            row.city_code.clone(),
+            row.county_code.clone(),
+            row.town_code.clone(),
+            row.village_code.clone(),
+        ],
+        target_quantity: row.target_quantity,
+        pledged_quantity: row.pledged_quantity,
+        received_quantity: row.received_quantity,
+        min_pledge_quantity: row.min_pledge_quantity,
+        unit_value_fen: row.unit_value_fen,
+        urgency: parsed(Urgency::parse, &row.urgency, "urgency")?,
+        deadline: row.deadline.to_utc(),
+        notice_ends_at: row.notice_ends_at.map(|t| t.to_utc()),
+        published_at: row.published_at.map(|t| t.to_utc()),
+        created_at: row.created_at.to_utc(),
+        updated_at: row.updated_at.to_utc(),
+        version: row.version,
+    })
+}
+
+/// What the public may know of a household's row: its size and causes of poverty.
+pub fn household_facts(row: &households::Model) -> HouseholdFacts {
+    HouseholdFacts {
+        members: row.members_count,
+        causes: poverty_causes(&row.poverty_causes),
+    }
+}
+
+/// The causes of poverty stored as a JSON list of codes.
+pub fn poverty_causes(stored: &str) -> Vec<PovertyCause> {
+    serde_json::from_str::<Vec<String>>(stored)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| PovertyCause::parse(c))
+        .collect()
+}
