@@ -135,11 +135,11 @@ async fn app_on(
 fn clean_up(app: &TestApp) {
     let settings = &app.state.settings;
     if let (Some(url), true) = (&settings.meili_url, meili_server().is_some()) {
-        let key = settings.meili_key.clone();
-        let meili =
-            duijie::search::meili::MeiliIndex::new(url, key.as_ref(), &settings.search_index)
-                .unwrap();
-        drop_meili_index(Some(Arc::new(meili)));
+        drop_meili_index(Some((
+            url.clone(),
+            settings.meili_key.clone(),
+            settings.search_index.clone(),
+        )));
     }
 }
 
