@@ -96,9 +96,13 @@ pub fn use_engine(settings: &mut Settings, engine: Engine) {
 /// A search index of a test's own, removed when dropped.
 pub struct TestIndex {
     pub index: Arc<dyn SearchIndex>,
-    meili: Option<Arc<MeiliIndex>>,
+    /// The Meilisearch index's server, key and uid, to delete it.
+    meili: Option<MeiliTestIndex>,
     _dir: TempDir,
 }
+
+/// Where a test's Meilisearch index is: `(MEILI_URL, MEILI_MASTER_KEY, uid)`.
+pub type MeiliTestIndex = (String, Option<SecretString>, String);
 
 impl TestIndex {
     pub async fn new(engine: Engine) -> Self {
@@ -114,9 +118,9 @@ impl TestIndex {
             Engine::Meilisearch => {
                 let (url, key) = meili_server().unwrap();
                 let key = key.map(SecretString::from);
-                let meili =
-                    Arc::new(MeiliIndex::new(&url, key.as_ref(), &unique_index_name()).unwrap());
-                (meili.clone() as Arc<dyn SearchIndex>, Some(meili))
+                let uid = unique_index_name();
+                let index = Arc::new(MeiliIndex::new(&url, key.as_ref(), &uid).unwrap());
+                (index as Arc<dyn SearchIndex>, Some((url, key, uid)))
             }
         };
         assert!(
@@ -137,16 +141,27 @@ impl Drop for TestIndex {
     }
 }
 
-/// Deletes a test's Meilisearch index, from a thread of its own (drop may run inside the test's
-/// runtime).
-pub fn drop_meili_index(meili: Option<Arc<MeiliIndex>>) {
-    let Some(meili) = meili else { return };
-    let _ = std::thread::spawn(move || {
+/// Deletes a test's Meilisearch index, from a thread and runtime of its own (drop may run
+/// inside the test's runtime, which is blocked meanwhile), through a client of its own: the
+/// test's client keeps its pooled connections on the test's runtime, where a request would wait
+/// for the deadline and fail.
+pub fn drop_meili_index(meili: Option<MeiliTestIndex>) {
+    let Some((url, key, uid)) = meili else { return };
+    let name = uid.clone();
+    let deleted = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("cleanup runtime");
-        let _ = runtime.block_on(meili.drop_index());
+        let meili = MeiliIndex::new(&url, key.as_ref(), &uid)?;
+        runtime.block_on(meili.drop_index())
     })
-    .join();
+    .join()
+    .expect("the cleanup thread");
+    // A test that failed already says why; one that passed must not leave its index behind.
+    if let Err(error) = deleted
+        && !std::thread::panicking()
+    {
+        panic!("deleting the test's Meilisearch index {name}: {error}");
+    }
 }
