@@ -25,8 +25,9 @@ use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;
 use crate::store::entity::{
-    household_private, organisations, pairing_members, pairing_targets, pairings, users, villages,
+    organisations, pairing_members, pairing_targets, pairings, users, villages,
 };
+use crate::store::households as household_store;
 use crate::store::regions as region_store;
 
 /// The password of every demo account (documented in the README; demo only).
@@ -538,13 +539,8 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
     txn.commit().await?;
 
     for household in HOUSEHOLDS {
-        let exists = household_private::Entity::find()
-            .filter(
-                household_private::Column::IdCardHash.eq(sealer.id_card_hash(&household.id_card())),
-            )
-            .one(db)
-            .await?
-            .is_some();
+        let hash = sealer.id_card_hash(&household.id_card());
+        let exists = household_store::id_card_holder(db, &hash).await?.is_some();
         if exists {
             continue;
         }

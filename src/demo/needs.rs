@@ -20,7 +20,8 @@ use crate::service::needs::objections::{self, NewObjection};
 use crate::service::needs::{self, NeedFields, NewNeed, Step, photos};
 use crate::store::accounts as account_store;
 use crate::store::audit::Origin;
-use crate::store::entity::{household_private, needs as need_rows, users};
+use crate::store::entity::{needs as need_rows, users};
+use crate::store::households as household_store;
 
 /// Who a demo need helps: the village, or the demo household at this index of [`HOUSEHOLDS`].
 #[derive(Clone, Copy)]
@@ -365,11 +366,9 @@ impl Demo {
 
     async fn household_id(&self, index: usize) -> anyhow::Result<i64> {
         let hash = self.sealer.id_card_hash(&HOUSEHOLDS[index].id_card());
-        household_private::Entity::find()
-            .filter(household_private::Column::IdCardHash.eq(hash))
-            .one(&self.db)
+        household_store::id_card_holder(&self.db, &hash)
             .await?
-            .map(|p| p.household_id)
+            .map(|h| h.id)
             .context("a demo household is missing")
     }
 

@@ -5,10 +5,7 @@
 //! a private field is audited, naming fields, never values.
 
 use chrono::{Datelike, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -21,8 +18,8 @@ use crate::domain::phone::{Mobile, mask_mobile};
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::store::audit::{self, Origin};
-use crate::store::entity::{
-    household_incomes, household_private, household_status_changes, households, villages,
+use crate::store::households::{
+    self as household_store, HouseholdRecord, Income, Inserted, SealedPrivate, StatusChange,
 };
 use crate::store::regions as region_store;
 
@@ -107,13 +104,13 @@ pub(crate) struct Private {
     pub(crate) address: Option<String>,
 }
 
-fn open(sealer: &Sealer, row: &household_private::Model) -> Result<Private, ApiError> {
+fn open(sealer: &Sealer, sealed: &SealedPrivate) -> Result<Private, ApiError> {
     let open = |bytes: &[u8]| sealer.open(bytes).map_err(ApiError::internal);
     Ok(Private {
-        head_name: open(&row.head_name_enc)?,
-        id_card: open(&row.id_card_enc)?,
-        phone: row.phone_enc.as_deref().map(open).transpose()?,
-        address: row.address_enc.as_deref().map(open).transpose()?,
+        head_name: open(&sealed.head_name)?,
+        id_card: open(&sealed.id_card)?,
+        phone: sealed.phone.as_deref().map(open).transpose()?,
+        address: sealed.address.as_deref().map(open).transpose()?,
     })
 }
 
@@ -123,26 +120,16 @@ pub(crate) async fn private_of(
     sealer: &Sealer,
     id: i64,
 ) -> Result<Private, ApiError> {
-    let row = household_private::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("household {id} has no private record")))?;
-    open(sealer, &row)
+    open(sealer, &household_store::private(db, id).await?)
 }
 
-fn causes_json(causes: &[PovertyCause]) -> String {
-    serde_json::to_string(&causes.iter().map(|c| c.as_str()).collect::<Vec<_>>())
-        .expect("strings serialise")
-}
-
-fn view(household: &households::Model, private: &Private) -> HouseholdView {
+fn view(household: &HouseholdRecord, private: &Private) -> HouseholdView {
     HouseholdView {
         id: household.id,
-        village_code: household.village_code.clone(),
+        village_code: household.village.as_str().to_owned(),
         members_count: household.members_count,
-        poverty_causes: crate::store::needs::poverty_causes(&household.poverty_causes),
-        register_status: RegisterStatus::parse(&household.register_status)
-            .unwrap_or(RegisterStatus::Registered),
+        poverty_causes: household.poverty_causes.clone(),
+        register_status: household.status,
         head_name_masked: mask_name(&private.head_name),
         id_card_masked: mask_id_card(&private.id_card),
         phone_masked: private.phone.as_deref().map(mask_mobile),
@@ -159,18 +146,14 @@ async fn record_move(
     evidence: Option<&str>,
     by: i64,
 ) -> Result<(), ApiError> {
-    household_status_changes::ActiveModel {
-        household_id: Set(household_id),
-        from_status: Set(from.map(|f| f.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
-        reason: Set(reason.to_owned()),
-        evidence: Set(evidence.map(str::to_owned)),
-        changed_by: Set(Some(by)),
-        created_at: Set(crate::clock::now().fixed_offset()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let change = StatusChange {
+        from,
+        to,
+        reason: reason.to_owned(),
+        evidence: evidence.map(str::to_owned),
+        at: crate::clock::now(),
+    };
+    household_store::record_move(db, household_id, &change, by).await?;
     Ok(())
 }
 
@@ -235,87 +218,56 @@ pub async fn create(
         return Err(ApiError::validation(fields));
     };
 
-    let now = crate::clock::now().fixed_offset();
+    let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;
-    if villages::Entity::find_by_id(village.as_str().to_owned())
-        .one(&txn)
-        .await?
-        .is_none()
-    {
-        villages::ActiveModel {
-            region_code: Set(village.as_str().to_owned()),
-            is_poor: Set(false),
-            population: Set(None),
-            household_count: Set(None),
-            profile: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-    }
-    let household = households::ActiveModel {
-        village_code: Set(village.as_str().to_owned()),
-        members_count: Set(new.members_count),
-        poverty_causes: Set(causes_json(&causes)),
-        register_status: Set(RegisterStatus::Registered.as_str().to_owned()),
-        created_by: Set(Some(actor.user_id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    region_store::ensure_village(&txn, &village, now).await?;
+    let household = household_store::insert(
+        &txn,
+        household_store::NewHousehold {
+            village: &village,
+            members_count: new.members_count,
+            poverty_causes: &causes,
+            created_by: actor.user_id,
+            at: now,
+        },
+    )
     .await?;
-    let private = household_private::ActiveModel {
-        household_id: Set(household.id),
-        head_name_enc: Set(sealer.seal(new.head_name.trim())),
-        id_card_enc: Set(sealer.seal(id_card.expose())),
-        phone_enc: Set(phone.as_ref().map(|p| sealer.seal(p.expose()))),
-        address_enc: Set(new.address.as_deref().map(|a| sealer.seal(a.trim()))),
-        id_card_hash: Set(sealer.id_card_hash(&id_card)),
-        key_version: Set(1),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await;
-    let private = match private {
-        Ok(row) => row,
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            txn.rollback().await?;
-            // The refusal tells the cadre that this person is on the register somewhere; so
-            // that probing for people leaves a trace, it is audited with where the record is.
-            let existing = household_private::Entity::find()
-                .filter(household_private::Column::IdCardHash.eq(sealer.id_card_hash(&id_card)))
-                .find_also_related(households::Entity)
-                .one(db)
-                .await?;
-            audit::record(
-                db,
-                origin,
-                "household.duplicate_refused",
-                "household",
-                existing
-                    .as_ref()
-                    .map(|(p, _)| p.household_id)
-                    .unwrap_or_default(),
-                Some(village.as_str()),
-                Some(json!({
-                    "existing_village": existing.and_then(|(_, h)| h.map(|h| h.village_code)),
-                })),
-            )
-            .await?;
-            let mut error = ApiError::new(
-                ErrorCode::HouseholdDuplicate,
-                "a household with this ID-card number is already on the register",
-            );
-            error.fields = Some(FieldErrors::from([(
-                "id_card_number".to_owned(),
-                vec!["is already registered".to_owned()],
-            )]));
-            return Err(error);
-        }
-        Err(err) => return Err(err.into()),
+    let sealed = SealedPrivate {
+        head_name: sealer.seal(new.head_name.trim()),
+        id_card: sealer.seal(id_card.expose()),
+        phone: phone.as_ref().map(|p| sealer.seal(p.expose())),
+        address: new.address.as_deref().map(|a| sealer.seal(a.trim())),
     };
+    let id_card_hash = sealer.id_card_hash(&id_card);
+    let inserted =
+        household_store::insert_private(&txn, household.id, &sealed, &id_card_hash, now).await?;
+    if inserted == Inserted::Duplicate {
+        txn.rollback().await?;
+        // The refusal tells the cadre that this person is on the register somewhere; so
+        // that probing for people leaves a trace, it is audited with where the record is.
+        let existing = household_store::id_card_holder(db, &id_card_hash).await?;
+        audit::record(
+            db,
+            origin,
+            "household.duplicate_refused",
+            "household",
+            existing.as_ref().map(|h| h.id).unwrap_or_default(),
+            Some(village.as_str()),
+            Some(json!({
+                "existing_village": existing.map(|h| h.village.as_str().to_owned()),
+            })),
+        )
+        .await?;
+        let mut error = ApiError::new(
+            ErrorCode::HouseholdDuplicate,
+            "a household with this ID-card number is already on the register",
+        );
+        error.fields = Some(FieldErrors::from([(
+            "id_card_number".to_owned(),
+            vec!["is already registered".to_owned()],
+        )]));
+        return Err(error);
+    }
     record_move(
         &txn,
         household.id,
@@ -337,7 +289,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(view(&household, &open(sealer, &private)?))
+    Ok(view(&household, &open(sealer, &sealed)?))
 }
 
 /// A household the actor may act on by `action`. One outside the actor's scope is "not found",
@@ -347,20 +299,15 @@ async fn load(
     actor: &Actor,
     action: Action,
     id: i64,
-) -> Result<(households::Model, household_private::Model, RegionCode), ApiError> {
-    let household = households::Entity::find_by_id(id)
-        .one(db)
+) -> Result<(HouseholdRecord, SealedPrivate), ApiError> {
+    let household = household_store::find(db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("household"))?;
-    let village = RegionCode::parse(&household.village_code).map_err(ApiError::internal)?;
-    if !actor.can(action, Target::Region(&village)) {
+    if !actor.can(action, Target::Region(&household.village)) {
         return Err(ApiError::not_found("household"));
     }
-    let private = household_private::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("household {id} has no private record")))?;
-    Ok((household, private, village))
+    let private = household_store::private(db, id).await?;
+    Ok((household, private))
 }
 
 /// The households of a village, masked.
@@ -372,19 +319,10 @@ pub async fn list(
 ) -> Result<Vec<HouseholdView>, ApiError> {
     let village = village_of(village)?;
     allow(actor, Action::ViewHouseholdPrivate, &village)?;
-    let rows = households::Entity::find()
-        .filter(households::Column::VillageCode.eq(village.as_str()))
-        .find_also_related(household_private::Entity)
-        .order_by_asc(households::Column::Id)
-        .all(db)
-        .await?;
-    rows.iter()
-        .map(|(household, private)| {
-            let private = private.as_ref().ok_or_else(|| {
-                ApiError::internal(format!("household {} has no private record", household.id))
-            })?;
-            Ok(view(household, &open(sealer, private)?))
-        })
+    household_store::in_village(db, &village)
+        .await?
+        .iter()
+        .map(|(household, private)| Ok(view(household, &open(sealer, private)?)))
         .collect()
 }
 
@@ -395,11 +333,8 @@ pub async fn detail(
     actor: &Actor,
     id: i64,
 ) -> Result<HouseholdDetail, ApiError> {
-    let (household, private, _) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
-    let incomes = household_incomes::Entity::find()
-        .filter(household_incomes::Column::HouseholdId.eq(id))
-        .order_by_asc(household_incomes::Column::Year)
-        .all(db)
+    let (household, private) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
+    let incomes = household_store::incomes(db, id)
         .await?
         .into_iter()
         .map(|i| IncomeView {
@@ -407,18 +342,15 @@ pub async fn detail(
             per_capita_income_fen: i.per_capita_income_fen,
         })
         .collect();
-    let status_history = household_status_changes::Entity::find()
-        .filter(household_status_changes::Column::HouseholdId.eq(id))
-        .order_by_asc(household_status_changes::Column::Id)
-        .all(db)
+    let status_history = household_store::status_history(db, id)
         .await?
         .into_iter()
         .map(|c| StatusChangeView {
-            from_status: c.from_status,
-            to_status: c.to_status,
+            from_status: c.from.map(|s| s.as_str().to_owned()),
+            to_status: c.to.as_str().to_owned(),
             reason: c.reason,
             evidence: c.evidence,
-            created_at: c.created_at.to_utc(),
+            created_at: c.at,
         })
         .collect();
     Ok(HouseholdDetail {
@@ -436,7 +368,7 @@ pub async fn reveal(
     id: i64,
     origin: &Origin,
 ) -> Result<HouseholdPrivateView, ApiError> {
-    let (_, private, village) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
+    let (household, private) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
     let opened = open(sealer, &private)?;
     audit::record(
         db,
@@ -444,7 +376,7 @@ pub async fn reveal(
         "household.reveal",
         "household",
         id,
-        Some(village.as_str()),
+        Some(household.village.as_str()),
         Some(json!({"fields": ["head_name", "id_card_number", "phone", "address"]})),
     )
     .await?;
@@ -482,22 +414,21 @@ pub async fn update(
     changes: HouseholdChanges,
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
-    let (household, private, village) = load(db, actor, Action::ManageHousehold, id).await?;
+    let (_, mut private) = load(db, actor, Action::ManageHousehold, id).await?;
     let mut fields = FieldErrors::new();
     let mut changed = Vec::new();
-    let mut household_row: households::ActiveModel = household.clone().into();
-    let mut private_row: household_private::ActiveModel = private.clone().into();
+    let mut household_changes = household_store::HouseholdChanges::default();
     if let Some(name) = &changes.head_name {
         check_text(&mut fields, "head_name", name, 30);
-        private_row.head_name_enc = Set(sealer.seal(name.trim()));
+        private.head_name = sealer.seal(name.trim());
         changed.push("head_name");
     }
     if let Some(phone) = &changes.phone {
         if phone.trim().is_empty() {
-            private_row.phone_enc = Set(None);
+            private.phone = None;
         } else {
             match Mobile::parse(phone) {
-                Ok(m) => private_row.phone_enc = Set(Some(sealer.seal(m.expose()))),
+                Ok(m) => private.phone = Some(sealer.seal(m.expose())),
                 Err(e) => {
                     fields.insert("phone".into(), vec![e.to_string()]);
                 }
@@ -507,19 +438,19 @@ pub async fn update(
     }
     if let Some(address) = &changes.address {
         check_text(&mut fields, "address", address, 200);
-        private_row.address_enc = Set(Some(sealer.seal(address.trim())));
+        private.address = Some(sealer.seal(address.trim()));
         changed.push("address");
     }
     if let Some(members) = changes.members_count {
         if !(1..=30).contains(&members) {
             fields.insert("members_count".into(), vec!["must be 1 to 30".into()]);
         }
-        household_row.members_count = Set(members);
+        household_changes.members_count = Some(members);
         changed.push("members_count");
     }
     if let Some(causes) = &changes.poverty_causes {
         match PovertyCause::parse_list(causes) {
-            Ok(causes) => household_row.poverty_causes = Set(causes_json(&causes)),
+            Ok(causes) => household_changes.poverty_causes = Some(causes),
             Err(e) => {
                 fields.insert("poverty_causes".into(), vec![e]);
             }
@@ -535,19 +466,17 @@ pub async fn update(
             "nothing to change",
         ));
     }
-    let now = crate::clock::now().fixed_offset();
-    household_row.updated_at = Set(now);
-    private_row.updated_at = Set(now);
+    let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;
-    let household = household_row.update(&txn).await?;
-    let private = private_row.update(&txn).await?;
+    let household = household_store::update(&txn, id, household_changes, now).await?;
+    household_store::update_private(&txn, id, &private, now).await?;
     audit::record(
         &txn,
         origin,
         "household.update",
         "household",
         id,
-        Some(village.as_str()),
+        Some(household.village.as_str()),
         Some(json!({"changed": changed})),
     )
     .await?;
@@ -561,15 +490,8 @@ pub async fn update(
 
 /// Asks the outbox to bring the search documents of the household's needs up to date.
 async fn resync_needs_of(txn: &impl ConnectionTrait, household_id: i64) -> Result<(), ApiError> {
-    use crate::store::entity::needs;
     use crate::store::outbox::{self, Message};
-    let ids: Vec<i64> = needs::Entity::find()
-        .select_only()
-        .column(needs::Column::Id)
-        .filter(needs::Column::HouseholdId.eq(household_id))
-        .into_tuple()
-        .all(txn)
-        .await?;
+    let ids = household_store::need_ids(txn, household_id).await?;
     let messages: Vec<Message> = ids
         .into_iter()
         .map(|need_id| Message::SearchSyncNeed { need_id })
@@ -597,7 +519,7 @@ pub async fn add_income(
     income: NewIncome,
     origin: &Origin,
 ) -> Result<IncomeView, ApiError> {
-    let (_, _, village) = load(db, actor, Action::ManageHousehold, id).await?;
+    let (household, _) = load(db, actor, Action::ManageHousehold, id).await?;
     let this_year = crate::clock::now().year();
     let mut fields = FieldErrors::new();
     if !(2000..=this_year).contains(&income.year) {
@@ -616,25 +538,18 @@ pub async fn add_income(
         return Err(ApiError::validation(fields));
     }
     let txn = crate::store::begin_write(db).await?;
-    let inserted = household_incomes::ActiveModel {
-        household_id: Set(id),
-        year: Set(income.year),
-        per_capita_income_fen: Set(income.per_capita_income_fen),
-        recorded_by: Set(Some(actor.user_id)),
-        created_at: Set(crate::clock::now().fixed_offset()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(ApiError::new(
-                ErrorCode::IncomeYearRecorded,
-                format!("the income of {} is already recorded", income.year),
-            ));
-        }
-        Err(err) => return Err(err.into()),
+    let recorded = Income {
+        year: income.year,
+        per_capita_income_fen: income.per_capita_income_fen,
+    };
+    let inserted =
+        household_store::insert_income(&txn, id, recorded, actor.user_id, crate::clock::now())
+            .await?;
+    if inserted == Inserted::Duplicate {
+        return Err(ApiError::new(
+            ErrorCode::IncomeYearRecorded,
+            format!("the income of {} is already recorded", income.year),
+        ));
     }
     audit::record(
         &txn,
@@ -642,7 +557,7 @@ pub async fn add_income(
         "household.income",
         "household",
         id,
-        Some(village.as_str()),
+        Some(household.village.as_str()),
         Some(json!({"year": income.year})),
     )
     .await?;
@@ -673,30 +588,27 @@ pub async fn change_status(
     exit_line_fen: i64,
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
-    let (household, private, village) = load(db, actor, Action::ManageHousehold, id).await?;
+    let (household, private) = load(db, actor, Action::ManageHousehold, id).await?;
     let mut fields = FieldErrors::new();
     check_text(&mut fields, "reason", &mv.reason, 500);
     check_text(&mut fields, "evidence", &mv.evidence, 1000);
     if !fields.is_empty() {
         return Err(ApiError::validation(fields));
     }
-    let from = RegisterStatus::parse(&household.register_status)
-        .ok_or_else(|| ApiError::internal("unknown register status"))?;
+    let from = household.status;
     let txn = crate::store::begin_write(db).await?;
-    let incomes: Vec<(i32, i64)> = household_incomes::Entity::find()
-        .filter(household_incomes::Column::HouseholdId.eq(id))
-        .all(&txn)
+    let incomes: Vec<(i32, i64)> = household_store::incomes(&txn, id)
         .await?
         .into_iter()
         .map(|i| (i.year, i.per_capita_income_fen))
         .collect();
     check_move(from, mv.to, &incomes, exit_line_fen)
         .map_err(|e| ApiError::new(ErrorCode::InvalidState, e.to_string()))?;
-    let now = crate::clock::now().fixed_offset();
-    let mut row: households::ActiveModel = household.into();
-    row.register_status = Set(mv.to.as_str().to_owned());
-    row.updated_at = Set(now);
-    let household = row.update(&txn).await?;
+    let moved = household_store::HouseholdChanges {
+        status: Some(mv.to),
+        ..Default::default()
+    };
+    let household = household_store::update(&txn, id, moved, crate::clock::now()).await?;
     record_move(
         &txn,
         id,
@@ -713,7 +625,7 @@ pub async fn change_status(
         "household.status",
         "household",
         id,
-        Some(village.as_str()),
+        Some(household.village.as_str()),
         Some(json!({"from": from.as_str(), "to": mv.to.as_str()})),
     )
     .await?;

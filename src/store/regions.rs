@@ -1,11 +1,14 @@
-//! Queries over the `regions` table.
+//! Queries over the `regions` table and the villages' rows.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::entity::regions::{self, Entity as Regions};
+use super::entity::villages;
 use crate::domain::region::RegionCode;
 
 pub use regions::Model as Region;
@@ -75,4 +78,33 @@ pub async fn upsert(db: &impl ConnectionTrait, rows: &[RegionRow]) -> Result<u64
         .exec_without_returning(db)
         .await?;
     Ok(result)
+}
+
+/// Gives a village its row (its profile, empty until someone fills it in) if it has none yet:
+/// households and needs hang from it.
+pub async fn ensure_village(
+    db: &impl ConnectionTrait,
+    village: &RegionCode,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if villages::Entity::find_by_id(village.as_str().to_owned())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let at = at.fixed_offset();
+    villages::ActiveModel {
+        region_code: Set(village.as_str().to_owned()),
+        is_poor: Set(false),
+        population: Set(None),
+        household_count: Set(None),
+        profile: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }

@@ -109,7 +109,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "service/accounts.rs",
     "service/auth.rs",
     "service/exports.rs",
-    "service/households.rs",
     "service/needs/mod.rs",
     "service/needs/objections.rs",
     "service/needs/photos.rs",
