@@ -104,6 +104,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub mod accounts;
 pub mod audit;
 pub mod files;
+pub mod idempotency;
 pub mod meta;
 pub mod needs;
 pub mod outbox;
