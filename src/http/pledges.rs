@@ -9,10 +9,10 @@ use super::endpoint;
 use super::needs::read_limited;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
+use crate::service::idempotency::IdempotencyKey;
 use crate::service::needs::PhotoRef;
 use crate::service::pledges::{
-    self, Answer, IdempotencyKey, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation,
-    Shipment, Step, Thanks,
+    self, Answer, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation, Shipment, Step, Thanks,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -5,6 +5,7 @@ pub mod auth;
 mod context;
 pub mod exports;
 pub mod households;
+pub mod idempotency;
 pub mod needs;
 pub mod notifications;
 pub mod organisations;

@@ -6,14 +6,13 @@
 //! adds `q`, so no interleaving of requests on any number of nodes can pass it.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, PledgeParties, Target, may_read_pledge};
@@ -25,14 +24,13 @@ use crate::domain::pledge::{
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
+use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::projection::stored;
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
-use crate::store::entity::{
-    idempotency_keys, need_events, needs as need_rows, organisations, pledges,
-};
+use crate::store::entity::{need_events, needs as need_rows, organisations, pledges};
 use crate::store::outbox::{self, Message};
 
 /// The public name of an anonymous donor.
@@ -105,22 +103,6 @@ pub struct PublicPledge {
 pub enum Answer {
     Created(Box<PledgeView>),
     Replayed { status: u16, body: String },
-}
-
-/// An `Idempotency-Key`: 1 to 128 visible ASCII characters.
-pub struct IdempotencyKey(String);
-
-impl IdempotencyKey {
-    pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        if (1..=128).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                "Idempotency-Key: must be 1 to 128 visible ASCII characters",
-            ))
-        }
-    }
 }
 
 fn refused(refusal: PledgeRefusal) -> ApiError {
@@ -305,65 +287,12 @@ async fn record(
     Ok(())
 }
 
-fn request_hash(need_id: i64, new: &NewPledge) -> String {
-    let canonical = serde_json::to_string(new).expect("a pledge request serialises");
-    hex::encode(Sha256::digest(format!(
-        "POST /api/v1/needs/{need_id}/pledges\n{canonical}"
-    )))
-}
+/// The operation's name in idempotency hashes: a key once used to pledge is for pledging.
+const CREATE: &str = "pledge.create";
 
-/// Claims `key` for this request in `txn`. `None`: go ahead. `Some`: the answer to give
-/// instead (the first answer under this key), or an error if the key came with another body.
-async fn claim_key(
-    txn: &impl ConnectionTrait,
-    user_id: i64,
-    key: &IdempotencyKey,
-    hash: &str,
-) -> Result<Option<Answer>, ApiError> {
-    let insert = Query::insert()
-        .into_table("idempotency_keys")
-        .columns([
-            "user_id",
-            "key",
-            "request_hash",
-            "response_status",
-            "response_body",
-            "created_at",
-        ])
-        .values_panic([
-            user_id.into(),
-            key.0.clone().into(),
-            hash.into(),
-            0i16.into(),
-            "".into(),
-            // Pruned by the system's clock (see the scheduler), so stamped by it.
-            crate::clock::now().fixed_offset().into(),
-        ])
-        // A concurrent request with the same key waits here (PostgreSQL) or before its
-        // transaction (SQLite) until the first one commits, then finds its answer.
-        .on_conflict(
-            OnConflict::columns(["user_id", "key"])
-                .do_nothing()
-                .to_owned(),
-        )
-        .to_owned();
-    if txn.execute(&insert).await?.rows_affected() == 1 {
-        return Ok(None);
-    }
-    let first = idempotency_keys::Entity::find_by_id((user_id, key.0.clone()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("an idempotency key vanished"))?;
-    if first.request_hash != hash {
-        return Err(ApiError::new(
-            ErrorCode::IdempotencyKeyReused,
-            "this Idempotency-Key was used for a different request; use a new key",
-        ));
-    }
-    Ok(Some(Answer::Replayed {
-        status: first.response_status as u16,
-        body: first.response_body,
-    }))
+/// What a retry must repeat to be the same pledge: the need and the body.
+fn idempotent_request(need_id: i64, new: &NewPledge) -> impl Serialize + '_ {
+    (need_id, new)
 }
 
 /// Pledges toward a published need.
@@ -386,13 +315,22 @@ pub async fn pledge(
     if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
         return Err(ApiError::field("message", "must be at most 200 characters"));
     }
-    let hash = request_hash(need_id, &new);
     let txn = crate::store::begin_write(&app.db).await?;
-    if let Some(key) = &key
-        && let Some(answer) = claim_key(&txn, donor.id, key, &hash).await?
-    {
-        return Ok(answer);
-    }
+    let pending = match &key {
+        None => None,
+        Some(key) => {
+            let request = idempotent_request(need_id, &new);
+            match idempotency::begin(&txn, donor.id, key, CREATE, &request).await? {
+                Claim::Started(pending) => Some(pending),
+                Claim::Replay(first) => {
+                    return Ok(Answer::Replayed {
+                        status: first.status,
+                        body: first.body,
+                    });
+                }
+            }
+        }
+    };
 
     let need = needs::load_visible(&txn, Some(actor), need_id).await?;
     if let Some(message) = &message {
@@ -515,18 +453,8 @@ pub async fn pledge(
         follow_totals(app, &txn, need_id, origin, now).await?;
     }
     let view = view_of(&pledge, &need, Vec::new())?;
-    if let Some(key) = &key {
-        let body = serde_json::to_string(&view).map_err(ApiError::internal)?;
-        idempotency_keys::Entity::update_many()
-            .col_expr(
-                idempotency_keys::Column::ResponseStatus,
-                Expr::value(201i16),
-            )
-            .col_expr(idempotency_keys::Column::ResponseBody, Expr::value(body))
-            .filter(idempotency_keys::Column::UserId.eq(donor.id))
-            .filter(idempotency_keys::Column::Key.eq(key.0.clone()))
-            .exec(&txn)
-            .await?;
+    if let Some(pending) = pending {
+        pending.finish(&txn, 201, &view).await?;
     }
     txn.commit().await?;
     Ok(Answer::Created(Box::new(view)))
@@ -1055,21 +983,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn idempotency_keys_are_visible_ascii_of_bounded_length() {
-        assert!(IdempotencyKey::parse("a1b2-c3d4").is_ok());
-        assert!(IdempotencyKey::parse("").is_err());
-        assert!(IdempotencyKey::parse("with space").is_err());
-        assert!(IdempotencyKey::parse("键").is_err());
-        assert!(IdempotencyKey::parse(&"k".repeat(129)).is_err());
-    }
-
-    #[test]
     fn the_same_request_hashes_alike_and_another_does_not() {
         let new = |quantity| NewPledge {
             quantity,
             anonymous: false,
             message: None,
             org_id: None,
+        };
+        let request_hash = |need_id, new: &NewPledge| {
+            idempotency::request_hash(CREATE, &idempotent_request(need_id, new)).unwrap()
         };
         assert_eq!(request_hash(1, &new(2)), request_hash(1, &new(2)));
         assert_ne!(request_hash(1, &new(2)), request_hash(1, &new(3)));

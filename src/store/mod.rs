@@ -105,6 +105,7 @@ pub mod accounts;
 pub mod audit;
 pub mod files;
 pub mod households;
+pub mod idempotency;
 pub mod meta;
 pub mod needs;
 pub mod outbox;
