@@ -137,10 +137,11 @@ describe('uploads', () => {
       return new Response(JSON.stringify({ id: 'p' }), { status: 201, headers: { 'content-type': 'application/json' } })
     })
     await expect(upload('/api/v1/needs/3/photos', new Blob(['x'], { type: 'image/png' }))).resolves.toEqual({ id: 'p' })
-    expect(seen[0].headers.get('content-type')).toBe('image/png')
-    expect(seen[0].headers.get('accept-language')).toBe('zh-CN')
-    expect(seen[0].headers.get('x-csrf-token')).toBe('tok+en')
-    expect(await seen[0].text()).toBe('x')
+    const sent = seen[0] as Request
+    expect(sent.headers.get('content-type')).toBe('image/png')
+    expect(sent.headers.get('accept-language')).toBe('zh-CN')
+    expect(sent.headers.get('x-csrf-token')).toBe('tok+en')
+    expect(await sent.text()).toBe('x')
     document.cookie = 'duijie_csrf=; expires=Thu, 01 Jan 1970 00:00:00 GMT'
   })
 })
