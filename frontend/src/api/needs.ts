@@ -20,3 +20,17 @@ export function getNotices(query: NoticesQuery) {
 export function pledge(needId: number, body: Schemas['NewPledge'], key: string) {
   return call(client.POST('/api/v1/needs/{id}/pledges', { params: { path: { id: needId }, header: { 'Idempotency-Key': key } }, body }))
 }
+
+export type SearchQuery = NonNullable<paths['/api/v1/needs/search']['get']['parameters']['query']>
+
+/** The hall's full-text search over published needs, with its facets. */
+export function searchNeeds(query: SearchQuery) {
+  return call(client.GET('/api/v1/needs/search', { params: { query } }))
+}
+
+export type NeedsQuery = NonNullable<paths['/api/v1/needs']['get']['parameters']['query']>
+
+/** Needs by status and region, for those who may see them (the review queues). */
+export function listNeeds(query: NeedsQuery) {
+  return call(client.GET('/api/v1/needs', { params: { query } }))
+}
