@@ -1,7 +1,5 @@
 // What the public pages read off a need, in one place.
-import { useI18n } from 'vue-i18n'
 import type { Schemas } from '@/api/client'
-import { formatQuantity } from '@/utils/format'
 
 export type PublicNeed = Schemas['PublicNeed']
 
@@ -30,19 +28,4 @@ export function placeName(need: Pick<PublicNeed, 'region_names'>, separator = ' 
 /** Whether the need is still on its way to being pledged (public, not ended). */
 export function isUnderway(need: Pick<PublicNeed, 'status'>): boolean {
   return need.status === 'published' || takesObjections(need)
-}
-
-/**
- * Quantities of a need in its unit, in the reader's language (the API labels units in
- * Chinese only: `个岗位`).
- */
-export function useQuantities() {
-  const { t, te, locale } = useI18n()
-  const unitLabel = (need: Pick<PublicNeed, 'unit' | 'unit_label'>): string => {
-    const key = `domain.unit.${need.unit}`
-    return te(key) ? t(key) : need.unit_label
-  }
-  const quantity = (amount: number, need: Pick<PublicNeed, 'unit' | 'unit_label'>): string =>
-    formatQuantity(amount, need.unit, unitLabel(need), locale.value)
-  return { unitLabel, quantity }
 }

@@ -3,7 +3,8 @@
 // as it now stands, which replaces the listed one, so every view shows the same state.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { call, client, upload, type Schemas } from '@/api/client'
+import type { Schemas } from '@/api/client'
+import * as api from '@/api/pledges'
 
 export type Pledge = Schemas['PledgeView']
 export type Shipment = Schemas['Shipment']
@@ -30,8 +31,7 @@ export const usePledges = defineStore('pledges', () => {
   const mine = ref<Pledge[]>([])
 
   async function loadMine(status?: PledgeStatus): Promise<Pledge[]> {
-    const query = status ? { status } : {}
-    mine.value = await call(client.GET('/api/v1/me/pledges', { params: { query } }))
+    mine.value = await api.getMyPledges(status)
     return mine.value
   }
 
@@ -42,32 +42,29 @@ export const usePledges = defineStore('pledges', () => {
     return pledge
   }
 
-  const path = (id: number) => ({ params: { path: { id } } })
-
   async function show(id: number) {
-    return keep(await call(client.GET('/api/v1/pledges/{id}', path(id))))
+    return keep(await api.getPledge(id))
   }
 
   async function ship(id: number, shipment: Shipment) {
-    return keep(await call(client.POST('/api/v1/pledges/{id}/ship', { ...path(id), body: shipment })))
+    return keep(await api.shipPledge(id, shipment))
   }
 
   async function cancel(id: number) {
-    return keep(await call(client.POST('/api/v1/pledges/{id}/cancel', path(id))))
+    return keep(await api.cancelPledge(id))
   }
 
   /** A photo of what arrived (the raw picture; the server strips its metadata). */
   async function addReceiptPhoto(id: number, file: Picture) {
-    return upload<Photo>(`/api/v1/pledges/${id}/photos`, file)
+    return api.addReceiptPhoto(id, file)
   }
 
   async function confirm(id: number, receivedQuantity: number) {
-    const body = { received_quantity: receivedQuantity }
-    return keep(await call(client.POST('/api/v1/pledges/{id}/confirm', { ...path(id), body })))
+    return keep(await api.confirmReceipt(id, receivedQuantity))
   }
 
   async function thank(id: number, note: string) {
-    return keep(await call(client.POST('/api/v1/pledges/{id}/thanks', { ...path(id), body: { note } })))
+    return keep(await api.thankPledge(id, note))
   }
 
   return { mine, loadMine, keep, show, ship, cancel, addReceiptPhoto, confirm, thank }

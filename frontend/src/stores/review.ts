@@ -4,7 +4,9 @@
 // a decision takes the need out of its queue at once, and marks the queue it moved to stale.
 import { defineStore } from 'pinia'
 import { reactive, ref } from 'vue'
-import { ApiError, call, client, type Schemas } from '@/api/client'
+import { ApiError, type Schemas } from '@/api/client'
+import { listNeeds } from '@/api/needs'
+import { rejectNeed, verifyNeed } from '@/api/review'
 
 export type QueueName = 'submitted' | 'verified' | 'suspended'
 export const QUEUES: readonly QueueName[] = ['submitted', 'verified', 'suspended']
@@ -46,11 +48,7 @@ export const useReviewQueue = defineStore('review', () => {
     queue.loading = true
     queue.error = null
     try {
-      const answer = await call(
-        client.GET('/api/v1/needs', {
-          params: { query: { status: name, page, per_page: PER_PAGE, region: region.value || undefined } },
-        }),
-      )
+      const answer = await listNeeds({ status: name, page, per_page: PER_PAGE, region: region.value || undefined })
       if (mine !== generation[name]) return
       queue.items = answer.items
       queue.total = answer.total
@@ -91,15 +89,13 @@ export const useReviewQueue = defineStore('review', () => {
   }
 
   async function verify(id: number): Promise<NeedDetail> {
-    const need = await call(client.POST('/api/v1/needs/{id}/verify', { params: { path: { id } } }))
+    const need = await verifyNeed(id)
     moved(need)
     return need
   }
 
   async function reject(id: number, reason: string): Promise<NeedDetail> {
-    const need = await call(
-      client.POST('/api/v1/needs/{id}/reject', { params: { path: { id } }, body: { reason: reason.trim() } }),
-    )
+    const need = await rejectNeed(id, reason.trim())
     moved(need)
     return need
   }

@@ -5,8 +5,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import { ApiError, call, client, type Schemas } from '@/api/client'
-import type { paths } from '@/api/schema'
+import { ApiError, type Schemas } from '@/api/client'
+import { searchNeeds, type SearchQuery as ApiQuery } from '@/api/needs'
 
 export type SearchPage = Schemas['SearchPage']
 export type SearchHit = Schemas['SearchHit']
@@ -138,7 +138,6 @@ export function hasFilters(search: SearchQuery): boolean {
   return search.q !== '' || search.region !== '' || search.open || FILTER_PARAMS.some((p) => search.filters[p].length > 0)
 }
 
-type ApiQuery = NonNullable<paths['/api/v1/needs/search']['get']['parameters']['query']>
 
 /** The parameters of `GET /api/v1/needs/search` for a search. */
 export function toApiQuery(search: SearchQuery): ApiQuery {
@@ -182,7 +181,7 @@ export const useSearch = defineStore('search', () => {
     loading.value = true
     error.value = null
     try {
-      const page = await call(client.GET('/api/v1/needs/search', { params: { query: toApiQuery(search) } }))
+      const page = await searchNeeds(toApiQuery(search))
       if (mine === generation) result.value = page
     } catch (e) {
       if (mine !== generation) return

@@ -7,7 +7,8 @@
 // user to sign in (`expire()`), and loads the app afresh once they have (`ended`).
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ApiError, call, client, type Schemas } from '@/api/client'
+import * as auth from '@/api/auth'
+import { ApiError, type Schemas } from '@/api/client'
 import { i18n, isLocale, setLocale, type Locale } from '@/locales'
 
 export type Me = Schemas['Me']
@@ -42,7 +43,7 @@ export const useSession = defineStore('session', () => {
   async function load(): Promise<void> {
     loading ??= (async () => {
       try {
-        signIn(await call(client.GET('/api/v1/me')))
+        signIn(await auth.getMe())
       } catch (e) {
         // Anything but a 401 leaves it unknown, to be asked again.
         if (!(e instanceof ApiError) || e.status !== 401) throw e
@@ -56,14 +57,14 @@ export const useSession = defineStore('session', () => {
   }
 
   async function login(login: string, password: string) {
-    const answer = await call(client.POST('/api/v1/auth/login', { body: { login, password } }))
+    const answer = await auth.login(login, password)
     signIn(answer.user)
   }
 
   /** Signs out, then loads the app afresh: no store keeps what this user saw. */
   async function logout() {
     try {
-      await call(client.POST('/api/v1/auth/logout'))
+      await auth.logout()
     } finally {
       user.value = null
       window.location.assign('/')
@@ -82,7 +83,7 @@ export const useSession = defineStore('session', () => {
    * their mail follows too), and the switch happens once the server took it.
    */
   async function changeLocale(locale: Locale) {
-    if (user.value) user.value = await call(client.PATCH('/api/v1/me', { body: { locale } }))
+    if (user.value) user.value = await auth.changeMyLocale(locale)
     setLocale(locale)
   }
 

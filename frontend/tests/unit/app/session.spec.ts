@@ -127,3 +127,21 @@ describe('the router and the session', () => {
     expect(router.currentRoute.value.name).toBe('login')
   })
 })
+
+describe('uploads', () => {
+  it('go through the client middleware: content type, language and CSRF header', async () => {
+    document.cookie = 'duijie_csrf=tok%2Ben'
+    const seen: Request[] = []
+    vi.stubGlobal('fetch', async (request: Request) => {
+      seen.push(request)
+      return new Response(JSON.stringify({ id: 'p' }), { status: 201, headers: { 'content-type': 'application/json' } })
+    })
+    await expect(upload('/api/v1/needs/3/photos', new Blob(['x'], { type: 'image/png' }))).resolves.toEqual({ id: 'p' })
+    const sent = seen[0] as Request
+    expect(sent.headers.get('content-type')).toBe('image/png')
+    expect(sent.headers.get('accept-language')).toBe('zh-CN')
+    expect(sent.headers.get('x-csrf-token')).toBe('tok+en')
+    expect(await sent.text()).toBe('x')
+    document.cookie = 'duijie_csrf=; expires=Thu, 01 Jan 1970 00:00:00 GMT'
+  })
+})

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import HallView from '@/views/hall/index.vue'
+import HallView from '@/views/hall/Hall.vue'
 import { fakeApi, mountWithApp } from '../mount'
 import { searchHit } from '../need/fixtures'
 

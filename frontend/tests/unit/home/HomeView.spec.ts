@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import HomeView from '@/views/home/index.vue'
+import HomeView from '@/views/home/Home.vue'
 import { fakeApi, mountWithApp } from '../mount'
 import { searchHit } from '../need/fixtures'
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import TransparencyView from '@/views/transparency/index.vue'
+import TransparencyView from '@/views/transparency/Transparency.vue'
 import { fakeApi, mountWithApp } from '../mount'
 
 // No canvas in the test DOM: the charts are stubs (see chartStubs.ts).

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import NeedView from '@/views/need/index.vue'
+import NeedView from '@/views/need/Need.vue'
 import { fakeApi, mountWithApp } from '../mount'
 import { me, needDetail } from './fixtures'
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import NoticesView from '@/views/notices/index.vue'
+import NoticesView from '@/views/notices/Notices.vue'
 import { fakeApi, mountWithApp } from '../mount'
 import { moneyNeed, publicNeed } from './fixtures'
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import Notifications from '@/views/notifications/index.vue'
+import Notifications from '@/views/notifications/Notifications.vue'
 import { i18n, setLocale } from '@/locales'
 import { useSession, type Me } from '@/stores/session'
 import { fakeApi, mountWithApp } from '../mount'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { defineComponent, h } from 'vue'
-import Organisation from '@/views/organisation/index.vue'
+import Organisation from '@/views/organisation/Organisation.vue'
 import { useSession } from '@/stores/session'
 import { fakeApi, mountWithApp } from '../mount'
 import { publicNeed } from '../need/fixtures'

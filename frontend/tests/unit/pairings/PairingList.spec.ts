@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import PairingList from '@/views/pairings/index.vue'
+import PairingList from '@/views/pairings/Pairings.vue'
 import { fakeApi, mountWithApp } from '../mount'
 import { pairing } from './fixtures'
 

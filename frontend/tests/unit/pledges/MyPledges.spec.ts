@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import MyPledges from '@/views/pledges/index.vue'
+import MyPledges from '@/views/pledges/MyPledges.vue'
 import { confirmAction, notifyError } from '@/utils/feedback'
 import { fakeApi, mountWithApp } from '../mount'
 import { pledge, shipped, thanked } from './fixtures'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import ReviewView from '@/views/review/index.vue'
+import ReviewView from '@/views/review/Review.vue'
 import { fakeApi, mountWithApp } from '../mount'
 import { page, queuedNeed, reviewedNeed } from './fixtures'
 
