@@ -139,10 +139,10 @@ impl Application {
         let app_state = state.clone();
 
         let server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 .app_data(state.clone())
-                .configure(|cfg| http::extractor_config(cfg, max_json_bytes))
-                .configure(http::routes)
+                .configure(|cfg| http::extractor_config(cfg, max_json_bytes));
+            http::with_routes(app)
                 .default_service(web::to(http::frontend::serve))
                 // Outermost last: the logger opens the request's span, the request id is then
                 // known to everything inside, and panics are caught inside both.

@@ -7,19 +7,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
 use crate::store::accounts as account_store;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/auth/register").post(register))
-        .service(endpoint("/auth/login").post(login))
-        .service(endpoint("/auth/logout").post(logout))
-        .service(endpoint("/auth/tokens").post(create_token).get(list_tokens))
-        .service(endpoint("/auth/tokens/{id}").delete(revoke_token))
-        .service(endpoint("/me").get(me).patch(update_me));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(register))
+        .service(endpoint!(login))
+        .service(endpoint!(logout))
+        .service(endpoint!(create_token, list_tokens))
+        .service(endpoint!(revoke_token))
+        .service(endpoint!(me, update_me));
 }
 
 /// A role the account holds, with its scope.
@@ -80,7 +80,7 @@ pub struct Accepted {
 
 /// Register with an email or mobile number and a password. The answer is the same whether or
 /// not the address already had an account.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Registration,
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Registration,
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
     state: web::Data<Context>,
@@ -110,7 +110,7 @@ fn secure(req: &HttpRequest) -> bool {
 }
 
 /// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS).
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Credentials,
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
         (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn login(
@@ -152,7 +152,7 @@ pub async fn login(
 }
 
 /// Sign out: the session is revoked on the server, so its cookie stops working anywhere.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
 pub async fn logout(
     state: web::Data<Context>,
@@ -175,7 +175,7 @@ pub async fn logout(
 }
 
 /// The signed-in account and its roles.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+#[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(state: web::Data<Context>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
     Ok(web::Json(me_view(&state, &caller.0.user).await?))
@@ -191,7 +191,7 @@ pub struct MeChange {
 }
 
 /// Change the signed-in account's settings (its language).
-#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = MeChange,
+#[utoipa::path(patch, path = "/me", tag = "auth", request_body = MeChange,
     responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_me(
     state: web::Data<Context>,
@@ -214,7 +214,7 @@ pub struct NewToken {
 }
 
 /// Create a personal API token with the account's credentials (no cookie, no CSRF token).
-#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenRequest,
+#[utoipa::path(post, path = "/auth/tokens", tag = "auth", request_body = TokenRequest,
     responses((status = 201, body = NewToken), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_token(
     state: web::Data<Context>,
@@ -241,7 +241,7 @@ pub struct TokenView {
 }
 
 /// The account's API tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
+#[utoipa::path(get, path = "/auth/tokens", tag = "auth",
     responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
 pub async fn list_tokens(
     state: web::Data<Context>,
@@ -264,7 +264,7 @@ pub async fn list_tokens(
 }
 
 /// Revoke one of the account's API tokens.
-#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth",
+#[utoipa::path(delete, path = "/auth/tokens/{id}", tag = "auth",
     params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(

@@ -3,8 +3,14 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use super::{ServiceConfig, endpoint};
 use crate::error::ApiError;
 use crate::service::Context;
+
+/// Outside `/api/v1`, where probes expect them.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(healthz)).service(endpoint!(readyz));
+}
 
 /// Liveness: the process is up and serving.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200)))]

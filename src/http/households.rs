@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Auth, RequestOrigin};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::households::{
@@ -13,12 +13,12 @@ use crate::service::households::{
     NewHousehold, NewIncome, StatusMove,
 };
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/households").get(list).post(create))
-        .service(endpoint("/households/{id}").get(show).patch(update))
-        .service(endpoint("/households/{id}/private").post(reveal))
-        .service(endpoint("/households/{id}/incomes").post(add_income))
-        .service(endpoint("/households/{id}/status").post(change_status));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(list, create))
+        .service(endpoint!(show, update))
+        .service(endpoint!(reveal))
+        .service(endpoint!(add_income))
+        .service(endpoint!(change_status));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -30,7 +30,7 @@ pub struct VillageQuery {
 }
 
 /// The households of a village, private fields masked.
-#[utoipa::path(get, path = "/api/v1/households", tag = "households", params(VillageQuery),
+#[utoipa::path(get, path = "/households", tag = "households", params(VillageQuery),
     responses((status = 200, body = Vec<HouseholdView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
@@ -43,7 +43,7 @@ pub async fn list(
 }
 
 /// Register a household (cadres of its village).
-#[utoipa::path(post, path = "/api/v1/households", tag = "households", request_body = NewHousehold,
+#[utoipa::path(post, path = "/households", tag = "households", request_body = NewHousehold,
     responses((status = 201, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`household_duplicate`: the ID-card number is already registered")))]
 pub async fn create(
@@ -64,7 +64,7 @@ pub async fn create(
 }
 
 /// One household, masked, with its incomes and register history.
-#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "households", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/households/{id}", tag = "households", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show(
     state: web::Data<Context>,
@@ -77,7 +77,7 @@ pub async fn show(
 }
 
 /// The private fields in full (audited).
-#[utoipa::path(post, path = "/api/v1/households/{id}/private", tag = "households", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/households/{id}/private", tag = "households", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdPrivateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reveal(
     state: web::Data<Context>,
@@ -99,7 +99,7 @@ pub async fn reveal(
 }
 
 /// Edit a household (cadres of its village).
-#[utoipa::path(patch, path = "/api/v1/households/{id}", tag = "households", params(("id" = i64, Path)), request_body = HouseholdChanges,
+#[utoipa::path(patch, path = "/households/{id}", tag = "households", params(("id" = i64, Path)), request_body = HouseholdChanges,
     responses((status = 200, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<Context>,
@@ -122,7 +122,7 @@ pub async fn update(
 }
 
 /// Record a year's per-capita income.
-#[utoipa::path(post, path = "/api/v1/households/{id}/incomes", tag = "households", params(("id" = i64, Path)), request_body = NewIncome,
+#[utoipa::path(post, path = "/households/{id}/incomes", tag = "households", params(("id" = i64, Path)), request_body = NewIncome,
     responses((status = 201, body = IncomeView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`income_year_recorded`")))]
 pub async fn add_income(
@@ -144,7 +144,7 @@ pub async fn add_income(
 }
 
 /// Move a household on the register (在档 → 已脱贫 → 返贫), with reason and evidence.
-#[utoipa::path(post, path = "/api/v1/households/{id}/status", tag = "households", params(("id" = i64, Path)), request_body = StatusMove,
+#[utoipa::path(post, path = "/households/{id}/status", tag = "households", params(("id" = i64, Path)), request_body = StatusMove,
     responses((status = 200, body = HouseholdView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: the move is not allowed (yet)")))]
 pub async fn change_status(

@@ -19,34 +19,50 @@ mod search;
 mod stats;
 mod users;
 
+use actix_web::dev::{ServiceFactory, ServiceRequest};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{HttpRequest, web};
+use actix_web::http::Method;
+use actix_web::{App, HttpRequest, web};
+use utoipa::openapi::path::{HttpMethod, Paths};
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa_actix_web::OpenApiFactory;
+pub use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{ApiError, ErrorCode};
 
 pub use middleware::{catch_panic, request_id_header, security_headers};
 
-/// Every route of the application.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/healthz").get(health::healthz))
-        .service(endpoint("/readyz").get(health::readyz))
+/// Every route of the application. The API's document is collected from this registration
+/// (`openapi::collect`): an API route is an [`endpoint!`] of handlers, each served at the path
+/// and method of its `#[utoipa::path]` attribute, relative to the scope it is registered in.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.configure(health::routes)
         .configure(notifications::page_routes)
         .service(
-            web::scope("/api/v1")
-                .service(endpoint("/openapi.json").get(openapi::document))
+            utoipa_actix_web::scope("/api/v1")
+                .service(Endpoint::undocumented("/openapi.json").get(openapi::document))
                 .configure(account::routes)
                 .configure(notifications::routes)
                 .configure(organisations::routes)
                 .configure(pairings::routes)
                 .configure(stats::routes)
                 .configure(households::routes)
-                // Before `needs`, whose `/needs/{id}` would take `search` for an id.
+                // Before `needs`, whose `/needs/{id}` would take `/needs/search` for an id.
                 .configure(search::routes)
                 .configure(needs::routes)
                 .configure(pledges::routes)
                 .configure(users::routes)
                 .configure(regions::routes),
         );
+}
+
+/// `app` with every route, serving at `/api/v1/openapi.json` the document collected from them.
+pub fn with_routes<T>(app: App<T>) -> App<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    let (app, document) = openapi::collect(app);
+    app.app_data(web::Data::new(document))
 }
 
 /// How request bodies, paths and query strings that do not parse are answered.
@@ -103,50 +119,151 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
 /// One path and the handlers of its methods. Any other method gets a JSON `405
 /// method_not_allowed` whose `Allow` header lists the methods given here, so the list cannot
 /// drift from the routes.
+///
+/// An API endpoint is made by [`endpoint!`] from handlers with `#[utoipa::path]`: the path and
+/// method each is served at are the ones its attribute documents, and the endpoint carries
+/// their part of the API document to the registration (`utoipa_actix_web`), so the path is
+/// written once. The few routes outside the document are [`Endpoint::undocumented`].
 pub struct Endpoint {
-    resource: actix_web::Resource,
-    methods: Vec<&'static str>,
+    path: Option<String>,
+    resource: Option<actix_web::Resource>,
+    methods: Vec<Method>,
+    paths: Paths,
+    schemas: Vec<(String, RefOr<Schema>)>,
 }
 
-/// Starts an [`Endpoint`] at `path`.
-pub fn endpoint(path: &str) -> Endpoint {
-    Endpoint {
-        resource: web::resource(path),
-        methods: Vec::new(),
-    }
-}
-
-macro_rules! endpoint_methods {
-    ($($name:ident => $route:ident, $method:literal;)*) => {
-        impl Endpoint {
-            $(
-                pub fn $name<F, Args>(mut self, handler: F) -> Self
-                where
-                    F: actix_web::Handler<Args>,
-                    Args: actix_web::FromRequest + 'static,
-                    F::Output: actix_web::Responder + 'static,
-                {
-                    self.resource = self.resource.route(web::$route().to(handler));
-                    self.methods.push($method);
-                    self
-                }
-            )*
+/// The [`Endpoint`] serving each handler at the path and method of its `#[utoipa::path]`
+/// attribute (`__path_<handler>`), which all share one path: `endpoint!(show, update)`.
+macro_rules! endpoint {
+    ($($handler:ident),+ $(,)?) => {
+        pastey::paste! {
+            $crate::http::Endpoint::documented()
+                $(.handler([<__path_ $handler>], $handler))+
         }
     };
 }
+pub(crate) use endpoint;
 
-endpoint_methods! {
-    get => get, "GET";
-    post => post, "POST";
-    patch => patch, "PATCH";
-    delete => delete, "DELETE";
+impl Endpoint {
+    /// An endpoint of the API document, filled by [`endpoint!`].
+    pub fn documented() -> Self {
+        Endpoint {
+            path: None,
+            resource: None,
+            methods: Vec::new(),
+            paths: Paths::new(),
+            schemas: Vec::new(),
+        }
+    }
+
+    /// An endpoint at `path` that the API document leaves out: a page, or the document itself.
+    pub fn undocumented(path: &str) -> Self {
+        Self::documented().at(path)
+    }
+
+    fn at(mut self, path: &str) -> Self {
+        match &self.path {
+            None => {
+                self.path = Some(path.to_owned());
+                self.resource = Some(web::resource(path));
+            }
+            Some(at) => assert_eq!(
+                at, path,
+                "the handlers of one endpoint share its path: {at} and {path}"
+            ),
+        }
+        self
+    }
+
+    fn route<F, Args>(mut self, method: Method, handler: F) -> Self
+    where
+        F: actix_web::Handler<Args>,
+        Args: actix_web::FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        let resource = self
+            .resource
+            .take()
+            .expect("an endpoint's path comes first");
+        self.resource = Some(resource.route(web::method(method.clone()).to(handler)));
+        self.methods.push(method);
+        self
+    }
+
+    /// Serves `handler` at the path and methods of its `#[utoipa::path]` attribute, `doc`.
+    pub fn handler<P, F, Args>(mut self, doc: P, handler: F) -> Self
+    where
+        P: utoipa::Path + OpenApiFactory,
+        F: actix_web::Handler<Args>,
+        Args: actix_web::FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        self = self.at(&P::path());
+        for method in P::methods() {
+            self = self.route(actix_method(method), handler.clone());
+        }
+        self.paths.merge(doc.paths());
+        doc.schemas(&mut self.schemas);
+        self
+    }
+}
+
+fn actix_method(method: HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
+}
+
+/// The methods of an [`Endpoint::undocumented`]; an API endpoint takes its methods from its
+/// handlers' attributes.
+impl Endpoint {
+    pub fn get<F, Args>(self, handler: F) -> Self
+    where
+        F: actix_web::Handler<Args>,
+        Args: actix_web::FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        self.route(Method::GET, handler)
+    }
+
+    pub fn post<F, Args>(self, handler: F) -> Self
+    where
+        F: actix_web::Handler<Args>,
+        Args: actix_web::FromRequest + 'static,
+        F::Output: actix_web::Responder + 'static,
+    {
+        self.route(Method::POST, handler)
+    }
+}
+
+impl OpenApiFactory for Endpoint {
+    fn paths(&self) -> Paths {
+        self.paths.clone()
+    }
+
+    fn schemas(&self, schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.extend(self.schemas.iter().cloned());
+    }
 }
 
 impl actix_web::dev::HttpServiceFactory for Endpoint {
     fn register(self, config: &mut actix_web::dev::AppService) {
-        let allow = self.methods.join(", ");
+        let allow = self
+            .methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
         let resource = self
             .resource
+            .expect("an endpoint with a handler")
             .default_service(web::to(move |req: HttpRequest| {
                 let allow = allow.clone();
                 async move {

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::service::needs::objections::{
@@ -18,30 +18,23 @@ use crate::service::needs::{
     photos::Publication,
 };
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    // `/needs/notices` before `/needs/{id}`, which would otherwise take it for an id.
-    cfg.service(endpoint("/needs").get(worklist).post(create))
-        .service(endpoint("/needs/notices").get(notices))
-        .service(endpoint("/needs/{id}").get(show).patch(update))
-        .service(endpoint("/needs/{id}/submit").post(submit))
-        .service(endpoint("/needs/{id}/verify").post(verify))
-        .service(endpoint("/needs/{id}/reject").post(reject))
-        .service(endpoint("/needs/{id}/withdraw").post(withdraw))
-        .service(endpoint("/needs/{id}/close").post(close))
-        .service(
-            endpoint("/needs/{id}/objections")
-                .get(list_objections)
-                .post(object),
-        )
-        .service(endpoint("/needs/{id}/photos").post(add_photo))
-        .service(
-            endpoint("/needs/{id}/photos/{photo_id}")
-                .patch(publish_photo)
-                .delete(remove_photo),
-        )
-        .service(endpoint("/objections/{id}/uphold").post(uphold))
-        .service(endpoint("/objections/{id}/dismiss").post(dismiss))
-        .service(endpoint("/photos/{id}").get(photo));
+pub fn routes(cfg: &mut ServiceConfig) {
+    // `notices` (`/needs/notices`) before `show` (`/needs/{id}`), which would otherwise take
+    // `notices` for an id.
+    cfg.service(endpoint!(worklist, create))
+        .service(endpoint!(notices))
+        .service(endpoint!(show, update))
+        .service(endpoint!(submit))
+        .service(endpoint!(verify))
+        .service(endpoint!(reject))
+        .service(endpoint!(withdraw))
+        .service(endpoint!(close))
+        .service(endpoint!(list_objections, object))
+        .service(endpoint!(add_photo))
+        .service(endpoint!(publish_photo, remove_photo))
+        .service(endpoint!(uphold))
+        .service(endpoint!(dismiss))
+        .service(endpoint!(photo));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -69,7 +62,7 @@ pub struct NoticeQuery {
 }
 
 /// The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers).
-#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(WorklistQuery),
+#[utoipa::path(get, path = "/needs", tag = "needs", params(WorklistQuery),
     responses((status = 200, body = NeedPage), (status = 403, body = ErrorBody)))]
 pub async fn worklist(
     state: web::Data<Context>,
@@ -91,7 +84,7 @@ pub async fn worklist(
 }
 
 /// Needs in their public notice period (公示), open to objections; soonest to end first.
-#[utoipa::path(get, path = "/api/v1/needs/notices", tag = "needs", params(NoticeQuery),
+#[utoipa::path(get, path = "/needs/notices", tag = "needs", params(NoticeQuery),
     responses((status = 200, body = NeedPage)))]
 pub async fn notices(
     state: web::Data<Context>,
@@ -104,7 +97,7 @@ pub async fn notices(
 }
 
 /// Record a need as a draft (cadres of its village).
-#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", request_body = NewNeed,
+#[utoipa::path(post, path = "/needs", tag = "needs", request_body = NewNeed,
     responses((status = 201, body = NeedDetail), (status = 400, body = ErrorBody,
         description = "`validation_failed`, or `private_data` when the title or description carries an ID-card or phone number or the household's name"),
         (status = 403, body = ErrorBody)))]
@@ -126,7 +119,7 @@ pub async fn create(
 
 /// A need: its public projection and timeline for anyone once it is in notice; for its cadres
 /// and verifiers at any stage, with a `review` section.
-#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/needs/{id}", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail)))]
 pub async fn show(
     state: web::Data<Context>,
@@ -140,7 +133,7 @@ pub async fn show(
 }
 
 /// Edit a draft (its village's cadres).
-#[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/needs/{id}", tag = "needs", params(("id" = i64, Path)),
     request_body = NeedChanges,
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`conflict`: changed meanwhile"),
@@ -178,7 +171,7 @@ async fn step(
 
 /// Submit a draft for verification (its village's cadres). The text is checked for private data
 /// again, and the need's value against its category's cap.
-#[utoipa::path(post, path = "/api/v1/needs/{id}/submit", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/needs/{id}/submit", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn submit(
@@ -193,7 +186,7 @@ pub async fn submit(
 /// Verify a submitted need (its town's or county's verifiers, never the need's author). A need
 /// above its category's value cap needs a second verification by another county-level verifier.
 /// Verified, the need enters its notice period (or is published at once with no notice period).
-#[utoipa::path(post, path = "/api/v1/needs/{id}/verify", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/needs/{id}/verify", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail),
         (status = 403, body = ErrorBody, description = "`forbidden`, or `conflict_of_interest` for the need's author or its first verifier"),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
@@ -207,7 +200,7 @@ pub async fn verify(
 }
 
 /// Reject a submitted need, with the reason its cadre will read (verifiers).
-#[utoipa::path(post, path = "/api/v1/needs/{id}/reject", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/needs/{id}/reject", tag = "needs", params(("id" = i64, Path)),
     request_body = Reason,
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
@@ -230,7 +223,7 @@ pub async fn reject(
 }
 
 /// Withdraw a need that nobody has pledged to (its village's cadres).
-#[utoipa::path(post, path = "/api/v1/needs/{id}/withdraw", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/needs/{id}/withdraw", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn withdraw(
@@ -243,7 +236,7 @@ pub async fn withdraw(
 }
 
 /// Close a fulfilled need (its village's cadres).
-#[utoipa::path(post, path = "/api/v1/needs/{id}/close", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/needs/{id}/close", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn close(
@@ -257,7 +250,7 @@ pub async fn close(
 
 /// Object to a need in its notice period (异议/举报): anyone, signed in or not; the contact is
 /// seen by verifiers only. The need is suspended until a verifier decides.
-#[utoipa::path(post, path = "/api/v1/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
     request_body = NewObjection,
     responses((status = 201, body = ObjectionReceipt),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not in notice"),
@@ -287,7 +280,7 @@ pub async fn object(
 }
 
 /// The objections against a need, with the objectors' contacts (its verifiers).
-#[utoipa::path(get, path = "/api/v1/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ObjectionView>), (status = 403, body = ErrorBody)))]
 pub async fn list_objections(
     state: web::Data<Context>,
@@ -321,7 +314,7 @@ async fn decide(
 }
 
 /// Uphold an objection: the need is rejected, with the reason (verifiers).
-#[utoipa::path(post, path = "/api/v1/objections/{id}/uphold", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/objections/{id}/uphold", tag = "needs", params(("id" = i64, Path)),
     request_body = Reason,
     responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
 pub async fn uphold(
@@ -344,7 +337,7 @@ pub async fn uphold(
 
 /// Dismiss an objection: the notice resumes where it stood once no objection is left open
 /// (verifiers).
-#[utoipa::path(post, path = "/api/v1/objections/{id}/dismiss", tag = "needs", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/objections/{id}/dismiss", tag = "needs", params(("id" = i64, Path)),
     request_body = Reason,
     responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
 pub async fn dismiss(
@@ -375,7 +368,7 @@ pub struct PhotoQuery {
 
 /// Add a photo to a draft (its village's cadres): the raw bytes of a JPEG, PNG or WebP picture
 /// as the body. It is re-encoded as JPEG with every piece of metadata (EXIF, GPS) removed.
-#[utoipa::path(post, path = "/api/v1/needs/{id}/photos", tag = "needs",
+#[utoipa::path(post, path = "/needs/{id}/photos", tag = "needs",
     params(("id" = i64, Path), PhotoQuery),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = PhotoRef),
@@ -406,7 +399,7 @@ pub async fn add_photo(
 /// Show a need's photo to the public, or take it back: publishing is its cadres' while the
 /// need is a draft (what the public sees is verified); taking back is its cadres' and
 /// verifiers' at any time.
-#[utoipa::path(patch, path = "/api/v1/needs/{id}/photos/{photo_id}", tag = "needs",
+#[utoipa::path(patch, path = "/needs/{id}/photos/{photo_id}", tag = "needs",
     params(("id" = i64, Path), ("photo_id" = String, Path)),
     request_body = Publication,
     responses((status = 200, body = PhotoRef), (status = 403, body = ErrorBody),
@@ -461,7 +454,7 @@ pub(super) async fn read_limited(mut body: web::Payload, max: usize) -> Result<V
 }
 
 /// Remove a photo from a draft (its village's cadres).
-#[utoipa::path(delete, path = "/api/v1/needs/{id}/photos/{photo_id}", tag = "needs",
+#[utoipa::path(delete, path = "/needs/{id}/photos/{photo_id}", tag = "needs",
     params(("id" = i64, Path), ("photo_id" = String, Path)),
     responses((status = 204), (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
 pub async fn remove_photo(
@@ -485,7 +478,7 @@ pub async fn remove_photo(
 /// A photo (JPEG). A need's photo its cadre published, once the need is public, is anyone's;
 /// every other photo is only for the need's staff (a receipt's, for whoever may read its
 /// pledge), served `private, no-store`. Anyone else is told it does not exist.
-#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "needs",
+#[utoipa::path(get, path = "/photos/{id}", tag = "needs",
     params(("id" = String, Path, description = "32 hex digits, as in a photo's `url`")),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 304),
         (status = 404, body = ErrorBody)))]

@@ -7,28 +7,28 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Auth, RequestOrigin};
-use super::endpoint;
+use super::{Endpoint, ServiceConfig, endpoint};
 use crate::domain::notification::{Locale, NotificationKind};
 use crate::error::{ApiError, ErrorBody};
 use crate::mail::templates::escape;
 use crate::service::Context;
 use crate::service::notifications::{self, Preferences, PreferencesChange};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        endpoint("/me/notifications")
-            .get(preferences)
-            .patch(update_preferences),
-    );
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(preferences, update_preferences));
 }
 
 /// The page outside `/api/v1`, where mail links lead.
-pub fn page_routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/unsubscribe").get(ask).post(unsubscribe));
+pub fn page_routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        Endpoint::undocumented("/unsubscribe")
+            .get(ask)
+            .post(unsubscribe),
+    );
 }
 
 /// The account's notification settings: each kind of mail, on or off.
-#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+#[utoipa::path(get, path = "/me/notifications", tag = "notifications",
     responses((status = 200, body = Preferences), (status = 401, body = ErrorBody)))]
 pub async fn preferences(
     state: web::Data<Context>,
@@ -41,7 +41,7 @@ pub async fn preferences(
 
 /// Turn kinds of mail on or off: `{"email": {"pledge_received": false}}`. An unknown kind is
 /// `400 validation_failed` naming `email.<kind>`, and changes nothing.
-#[utoipa::path(patch, path = "/api/v1/me/notifications", tag = "notifications",
+#[utoipa::path(patch, path = "/me/notifications", tag = "notifications",
     request_body = PreferencesChange,
     responses((status = 200, body = Preferences), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_preferences(

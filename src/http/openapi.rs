@@ -1,98 +1,36 @@
-//! The OpenAPI document of the HTTP API, generated from the handlers' annotations and the
-//! response types, served at `/api/v1/openapi.json`. Every new route is listed here.
+//! The OpenAPI document of the HTTP API, served at `/api/v1/openapi.json`: collected from the
+//! routes' registration (each handler's `#[utoipa::path]` and the response types it names),
+//! then completed here with what every operation shares.
 
-use actix_web::web;
+use actix_web::dev::{ServiceFactory, ServiceRequest};
+use actix_web::{App, HttpResponse, web};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
-use super::{
-    account, health, households, needs, notifications, organisations, pairings, pledges, regions,
-    search, stats, users,
-};
-
+/// What the document says besides its operations, which the routes bring.
 #[derive(OpenApi)]
-#[openapi(
-    modifiers(&CommonErrors),
-    info(
-        title = "对接 Duijie API",
-        description = "Social poverty-alleviation information platform. Errors are \
-            `{\"error\": {\"code\", \"message\", \"fields\"}}` with a stable code."
-    ),
-    paths(
-        account::register,
-        account::login,
-        account::logout,
-        account::me,
-        account::update_me,
-        notifications::preferences,
-        notifications::update_preferences,
-        account::create_token,
-        account::list_tokens,
-        account::revoke_token,
-        organisations::list,
-        organisations::create,
-        organisations::show,
-        organisations::verify,
-        households::list,
-        households::create,
-        households::show,
-        households::reveal,
-        households::update,
-        households::add_income,
-        households::change_status,
-        search::search_needs,
-        needs::worklist,
-        needs::notices,
-        needs::create,
-        needs::show,
-        needs::update,
-        needs::submit,
-        needs::verify,
-        needs::reject,
-        needs::withdraw,
-        needs::close,
-        needs::object,
-        needs::list_objections,
-        needs::uphold,
-        needs::dismiss,
-        needs::add_photo,
-        needs::publish_photo,
-        needs::remove_photo,
-        needs::photo,
-        pledges::create,
-        pledges::of_need,
-        pledges::mine,
-        pledges::show,
-        pledges::ship,
-        pledges::cancel,
-        pledges::add_photo,
-        pledges::confirm,
-        pledges::thank,
-        pairings::list,
-        pairings::show,
-        pairings::create,
-        pairings::update,
-        pairings::board,
-        pairings::add_member,
-        pairings::remove_member,
-        pairings::invite,
-        stats::figures,
-        stats::by_region,
-        stats::dashboard,
-        stats::export_ledger,
-        stats::export_needs,
-        users::list,
-        users::grant,
-        users::revoke,
-        health::healthz,
-        health::readyz,
-        regions::provinces,
-        regions::region,
-        regions::children,
-    )
-)]
-pub struct ApiDoc;
+#[openapi(info(
+    title = "对接 Duijie API",
+    description = "Social poverty-alleviation information platform. Errors are \
+        `{\"error\": {\"code\", \"message\", \"fields\"}}` with a stable code."
+))]
+struct ApiDoc;
+
+/// `app` with every route (`super::routes`), and the API document collected from them.
+pub(super) fn collect<T>(app: App<T>) -> (App<T>, utoipa::openapi::OpenApi)
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    let (app, mut openapi) = app
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(super::routes)
+        .split_for_parts();
+    CommonErrors.modify(&mut openapi);
+    (app, openapi)
+}
 
 /// The failures any operation can answer, added to every operation once here rather than on
 /// each handler: a malformed parameter or body, an unsupported method, a crash, the database
@@ -199,18 +137,22 @@ fn add_error(op: &mut Operation, status: &str, description: &str) {
         });
 }
 
-/// `GET /api/v1/openapi.json`.
-pub async fn document() -> web::Json<utoipa::openapi::OpenApi> {
-    web::Json(ApiDoc::openapi())
+/// `GET /api/v1/openapi.json`: the document `collect` gave the app.
+pub async fn document(openapi: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(openapi.get_ref())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn api_document() -> utoipa::openapi::OpenApi {
+        collect(App::new()).1
+    }
+
     #[test]
     fn every_operation_has_an_id_of_its_own() {
-        let doc = ApiDoc::openapi();
+        let doc = api_document();
         let mut seen = std::collections::BTreeSet::new();
         for item in doc.paths.paths.values() {
             for op in [&item.get, &item.post, &item.patch, &item.put, &item.delete]
@@ -227,7 +169,7 @@ mod tests {
 
     #[test]
     fn code_enums_are_described_by_their_codes() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(api_document()).unwrap();
         let status = &doc["components"]["schemas"]["NeedStatus"]["enum"];
         assert_eq!(status[0], "draft", "{status}");
         assert!(status.as_array().unwrap().contains(&"in_notice".into()));
@@ -239,7 +181,7 @@ mod tests {
     #[test]
     fn the_front_ends_copy_of_the_document_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/frontend/src/api/openapi.json");
-        let current = serde_json::to_string_pretty(&ApiDoc::openapi()).unwrap() + "\n";
+        let current = serde_json::to_string_pretty(&api_document()).unwrap() + "\n";
         if std::env::var_os("DUIJIE_UPDATE_OPENAPI").is_some() {
             std::fs::write(path, &current).unwrap();
             return;

@@ -6,15 +6,15 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::organisations::{self, NewOrganisation, Organisation};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/organisations").get(list).post(create))
-        .service(endpoint("/organisations/{id}").get(show))
-        .service(endpoint("/organisations/{id}/verify").post(verify));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(list, create))
+        .service(endpoint!(show))
+        .service(endpoint!(verify));
 }
 
 /// An organisation as anyone may see it.
@@ -58,7 +58,7 @@ pub struct OrganisationQuery {
 }
 
 /// The verified organisations (public), or those waiting for verification.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrganisationQuery),
+#[utoipa::path(get, path = "/organisations", tag = "organisations", params(OrganisationQuery),
     responses((status = 200, body = Vec<OrganisationView>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
@@ -78,7 +78,7 @@ pub async fn list(
 
 /// Register an organisation; its creator administers it. It is public once an administrator
 /// verifies it.
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisation,
+#[utoipa::path(post, path = "/organisations", tag = "organisations", request_body = NewOrganisation,
     responses((status = 201, body = OrganisationView), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "`organisation_duplicate`")))]
 pub async fn create(
@@ -99,7 +99,7 @@ pub async fn create(
 
 /// One organisation: verified ones to anyone, unverified ones to their own people and
 /// administrators.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationView), (status = 404, body = ErrorBody)))]
 pub async fn show(
     state: web::Data<Context>,
@@ -112,7 +112,7 @@ pub async fn show(
 }
 
 /// Mark an organisation verified (administrators).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "organisations", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/organisations/{id}/verify", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn verify(
     state: web::Data<Context>,

@@ -5,20 +5,20 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Auth, RequestOrigin};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::pairings::{
     self, Board, InvitationView, NewInvitation, NewPairing, PairingChange, PairingView,
 };
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/pairings").get(list).post(create))
-        .service(endpoint("/pairings/{id}").get(show).patch(update))
-        .service(endpoint("/pairings/{id}/board").get(board))
-        .service(endpoint("/pairings/{id}/members").post(add_member))
-        .service(endpoint("/pairings/{id}/members/{organisation_id}").delete(remove_member))
-        .service(endpoint("/pairings/{id}/invitations").post(invite));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(list, create))
+        .service(endpoint!(show, update))
+        .service(endpoint!(board))
+        .service(endpoint!(add_member))
+        .service(endpoint!(remove_member))
+        .service(endpoint!(invite));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -32,7 +32,7 @@ pub struct PairingQuery {
 }
 
 /// The pairings (public: 结对 relationships are announced).
-#[utoipa::path(get, path = "/api/v1/pairings", tag = "pairings", params(PairingQuery),
+#[utoipa::path(get, path = "/pairings", tag = "pairings", params(PairingQuery),
     responses((status = 200, body = Vec<PairingView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
@@ -44,7 +44,7 @@ pub async fn list(
 }
 
 /// One pairing.
-#[utoipa::path(get, path = "/api/v1/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
     responses((status = 200, body = PairingView), (status = 404, body = ErrorBody)))]
 pub async fn show(
     state: web::Data<Context>,
@@ -54,7 +54,7 @@ pub async fn show(
 }
 
 /// Set up a pairing (administrators).
-#[utoipa::path(post, path = "/api/v1/pairings", tag = "pairings", request_body = NewPairing,
+#[utoipa::path(post, path = "/pairings", tag = "pairings", request_body = NewPairing,
     responses((status = 201, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<Context>,
@@ -73,7 +73,7 @@ pub async fn create(
 }
 
 /// Change a pairing's name, end date, status or regions (its coordinators, administrators).
-#[utoipa::path(patch, path = "/api/v1/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/pairings/{id}", tag = "pairings", params(("id" = i64, Path)),
     request_body = PairingChange,
     responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
@@ -97,7 +97,7 @@ pub async fn update(
 
 /// The coordination board: the pairing's figures, unpledged gaps, each member's pledges and
 /// deliveries, overdue pledges and invitations (its coordinators, administrators).
-#[utoipa::path(get, path = "/api/v1/pairings/{id}/board", tag = "pairings", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/pairings/{id}/board", tag = "pairings", params(("id" = i64, Path)),
     responses((status = 200, body = Board), (status = 403, body = ErrorBody)))]
 pub async fn board(
     state: web::Data<Context>,
@@ -117,7 +117,7 @@ pub struct NewMember {
 
 /// Add a verified organisation to those helping through the pairing (its coordinators,
 /// administrators); `409` if it is one already.
-#[utoipa::path(post, path = "/api/v1/pairings/{id}/members", tag = "pairings", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pairings/{id}/members", tag = "pairings", params(("id" = i64, Path)),
     request_body = NewMember,
     responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_member(
@@ -140,7 +140,7 @@ pub async fn add_member(
 }
 
 /// Remove a member organisation (its coordinators, administrators).
-#[utoipa::path(delete, path = "/api/v1/pairings/{id}/members/{organisation_id}", tag = "pairings",
+#[utoipa::path(delete, path = "/pairings/{id}/members/{organisation_id}", tag = "pairings",
     params(("id" = i64, Path), ("organisation_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn remove_member(
@@ -163,7 +163,7 @@ pub async fn remove_member(
 
 /// Invite a member organisation to pledge toward an open need in the pairing's regions (its
 /// coordinators); its people get a mail. Once per need and organisation (`409` after).
-#[utoipa::path(post, path = "/api/v1/pairings/{id}/invitations", tag = "pairings", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pairings/{id}/invitations", tag = "pairings", params(("id" = i64, Path)),
     request_body = NewInvitation,
     responses((status = 201, body = InvitationView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite(

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
-use super::endpoint;
 use super::needs::read_limited;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::idempotency::IdempotencyKey;
@@ -15,15 +15,15 @@ use crate::service::pledges::{
     self, Answer, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation, Shipment, Step, Thanks,
 };
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/needs/{id}/pledges").get(of_need).post(create))
-        .service(endpoint("/me/pledges").get(mine))
-        .service(endpoint("/pledges/{id}").get(show))
-        .service(endpoint("/pledges/{id}/ship").post(ship))
-        .service(endpoint("/pledges/{id}/cancel").post(cancel))
-        .service(endpoint("/pledges/{id}/photos").post(add_photo))
-        .service(endpoint("/pledges/{id}/confirm").post(confirm))
-        .service(endpoint("/pledges/{id}/thanks").post(thank));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(of_need, create))
+        .service(endpoint!(mine))
+        .service(endpoint!(show))
+        .service(endpoint!(ship))
+        .service(endpoint!(cancel))
+        .service(endpoint!(add_photo))
+        .service(endpoint!(confirm))
+        .service(endpoint!(thank));
 }
 
 /// The header that makes a pledge safe to retry.
@@ -32,7 +32,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Pledge toward a published need. With an `Idempotency-Key` header, a retry of the same
 /// request (same key, same body) gets the first answer again (`Idempotent-Replayed: true`)
 /// and pledges nothing more; the same key with another body is refused.
-#[utoipa::path(post, path = "/api/v1/needs/{id}/pledges", tag = "pledges",
+#[utoipa::path(post, path = "/needs/{id}/pledges", tag = "pledges",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
     request_body = NewPledge,
     responses((status = 201, body = PledgeView),
@@ -74,7 +74,7 @@ pub async fn create(
 }
 
 /// The pledges toward a need, as the public sees them (names as the donors chose).
-#[utoipa::path(get, path = "/api/v1/needs/{id}/pledges", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/needs/{id}/pledges", tag = "pledges", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PublicPledge>)))]
 pub async fn of_need(
     state: web::Data<Context>,
@@ -95,7 +95,7 @@ pub struct MineQuery {
 }
 
 /// 我的认捐: the caller's pledges, newest first, each with its next step.
-#[utoipa::path(get, path = "/api/v1/me/pledges", tag = "pledges", params(MineQuery),
+#[utoipa::path(get, path = "/me/pledges", tag = "pledges", params(MineQuery),
     responses((status = 200, body = Vec<PledgeView>)))]
 pub async fn mine(
     state: web::Data<Context>,
@@ -108,7 +108,7 @@ pub async fn mine(
 }
 
 /// One pledge, for its donor and its need's cadres and verifiers.
-#[utoipa::path(get, path = "/api/v1/pledges/{id}", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/pledges/{id}", tag = "pledges", params(("id" = i64, Path)),
     responses((status = 200, body = PledgeView)))]
 pub async fn show(
     state: web::Data<Context>,
@@ -133,7 +133,7 @@ async fn step(
 }
 
 /// Mark a pledge shipped, transferred or arranged (its donor).
-#[utoipa::path(post, path = "/api/v1/pledges/{id}/ship", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pledges/{id}/ship", tag = "pledges", params(("id" = i64, Path)),
     request_body = Shipment,
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
@@ -156,7 +156,7 @@ pub async fn ship(
 }
 
 /// Cancel a pledge before it is shipped (its donor); its quantity returns to the need.
-#[utoipa::path(post, path = "/api/v1/pledges/{id}/cancel", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pledges/{id}/cancel", tag = "pledges", params(("id" = i64, Path)),
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: already shipped")))]
 pub async fn cancel(
@@ -170,7 +170,7 @@ pub async fn cancel(
 
 /// Add a photo of what arrived to a shipped pledge (the need's village's cadres): the raw
 /// bytes of a JPEG, PNG or WebP picture, re-encoded without metadata.
-#[utoipa::path(post, path = "/api/v1/pledges/{id}/photos", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pledges/{id}/photos", tag = "pledges", params(("id" = i64, Path)),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = PhotoRef), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped")))]
@@ -195,7 +195,7 @@ pub async fn add_photo(
 
 /// Confirm what arrived (the need's village's cadres, after adding a photo). Less than pledged
 /// is a partial receipt: the rest returns to the need.
-#[utoipa::path(post, path = "/api/v1/pledges/{id}/confirm", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pledges/{id}/confirm", tag = "pledges", params(("id" = i64, Path)),
     request_body = ReceiptConfirmation,
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped, or no receipt photo yet")))]
@@ -218,7 +218,7 @@ pub async fn confirm(
 }
 
 /// Thank the donor for a received pledge (the need's village's cadres).
-#[utoipa::path(post, path = "/api/v1/pledges/{id}/thanks", tag = "pledges", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/pledges/{id}/thanks", tag = "pledges", params(("id" = i64, Path)),
     request_body = Thanks,
     responses((status = 200, body = PledgeView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not received")))]

@@ -4,16 +4,16 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::store::regions::{self as region_store, Region};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/regions").get(provinces))
-        .service(endpoint("/regions/{code}").get(region))
-        .service(endpoint("/regions/{code}/children").get(children));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(provinces))
+        .service(endpoint!(region))
+        .service(endpoint!(children));
 }
 
 /// A region as the API shows it.
@@ -77,7 +77,7 @@ fn views(regions: Vec<Region>) -> Vec<RegionView> {
 }
 
 /// The provinces.
-#[utoipa::path(get, path = "/api/v1/regions", tag = "regions",
+#[utoipa::path(get, path = "/regions", tag = "regions",
     responses((status = 200, body = RegionChildren)))]
 pub async fn provinces(state: web::Data<Context>) -> Result<web::Json<RegionChildren>, ApiError> {
     let provinces = region_store::children(&state.db, None).await?;
@@ -88,7 +88,7 @@ pub async fn provinces(state: web::Data<Context>) -> Result<web::Json<RegionChil
 }
 
 /// One region with its ancestors, province first.
-#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions",
+#[utoipa::path(get, path = "/regions/{code}", tag = "regions",
     params(("code" = String, Path, description = "administrative division code", pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$", example = "441426100200")),
     responses(
         (status = 200, body = RegionDetail),
@@ -110,7 +110,7 @@ pub async fn region(
 }
 
 /// The divisions directly below a region, by code (a cascader's next column).
-#[utoipa::path(get, path = "/api/v1/regions/{code}/children", tag = "regions",
+#[utoipa::path(get, path = "/regions/{code}/children", tag = "regions",
     params(("code" = String, Path, description = "administrative division code", pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$", example = "4414")),
     responses(
         (status = 200, body = RegionChildren),

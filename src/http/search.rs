@@ -3,13 +3,13 @@
 
 use actix_web::{HttpRequest, web};
 
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::search::{self, SearchPage};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/needs/search").get(search_needs));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(search_needs));
 }
 
 /// The query parameters, for the OpenAPI document (the handler reads them itself, to name an
@@ -46,7 +46,7 @@ pub struct SearchParams {
 }
 
 /// Search the public needs: text, filters, facet counts, sorts and pages.
-#[utoipa::path(get, path = "/api/v1/needs/search", tag = "search", params(SearchParams),
+#[utoipa::path(get, path = "/needs/search", tag = "search", params(SearchParams),
     responses(
         (status = 200, body = SearchPage),
         (status = 400, body = ErrorBody, description = "`invalid_parameter` for an unknown parameter, `validation_failed` naming a filter or sort whose value is not known, `invalid_region_code`"),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{Auth, MaybeAuth};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::domain::authz::{Action, Target, authorize};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -19,12 +19,12 @@ use crate::service::pairings::{self, Dashboard};
 use crate::service::stats::{self, Figures, RegionFigures, Scope};
 use crate::store::regions as region_store;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/stats").get(figures))
-        .service(endpoint("/stats/regions").get(by_region))
-        .service(endpoint("/organisations/{id}/dashboard").get(dashboard))
-        .service(endpoint("/exports/ledger").get(export_ledger))
-        .service(endpoint("/exports/needs").get(export_needs));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(figures))
+        .service(endpoint!(by_region))
+        .service(endpoint!(dashboard))
+        .service(endpoint!(export_ledger))
+        .service(endpoint!(export_needs));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -59,7 +59,7 @@ pub struct Stats {
 /// Assessment figures (精准考核) of the platform, a region, an organisation or a pairing: at
 /// most one of `region`, `org`, `pairing`. Regions and pairings are public; an organisation's
 /// figures are its people's and the administrators'.
-#[utoipa::path(get, path = "/api/v1/stats", tag = "stats", params(StatsQuery),
+#[utoipa::path(get, path = "/stats", tag = "stats", params(StatsQuery),
     responses((status = 200, body = Stats), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn figures(
     state: web::Data<Context>,
@@ -166,7 +166,7 @@ pub struct RegionBreakdown {
 
 /// The figures of each division of a region (each province without `region`) that has a
 /// published need: for charts by province, city, county or town. Public.
-#[utoipa::path(get, path = "/api/v1/stats/regions", tag = "stats", params(ByRegionQuery),
+#[utoipa::path(get, path = "/stats/regions", tag = "stats", params(ByRegionQuery),
     responses((status = 200, body = RegionBreakdown), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn by_region(
     state: web::Data<Context>,
@@ -208,7 +208,7 @@ pub async fn by_region(
 
 /// An organisation's dashboard: its pairings, the open needs in the regions they help, its
 /// pledged and delivered figures (its people, administrators).
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/dashboard", tag = "organisations", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/organisations/{id}/dashboard", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
 pub async fn dashboard(
     state: web::Data<Context>,
@@ -250,7 +250,7 @@ pub struct NeedsExportQuery {
 
 /// An organisation's ledger (台账): every pledge it made and what came of it (its people,
 /// administrators). CSV is streamed page by page.
-#[utoipa::path(get, path = "/api/v1/exports/ledger", tag = "exports", params(LedgerQuery),
+#[utoipa::path(get, path = "/exports/ledger", tag = "exports", params(LedgerQuery),
     responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
 pub async fn export_ledger(
     state: web::Data<Context>,
@@ -278,7 +278,7 @@ pub async fn export_ledger(
 }
 
 /// A region's public needs, as the public sees them (anyone). CSV is streamed page by page.
-#[utoipa::path(get, path = "/api/v1/exports/needs", tag = "exports", params(NeedsExportQuery),
+#[utoipa::path(get, path = "/exports/needs", tag = "exports", params(NeedsExportQuery),
     responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 400, body = ErrorBody)))]
 pub async fn export_needs(
     state: web::Data<Context>,

@@ -7,16 +7,16 @@ use utoipa::ToSchema;
 
 use super::account::RoleView;
 use super::auth::{Auth, RequestOrigin};
-use super::endpoint;
+use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::accounts::{self, NewGrant};
 use crate::service::needs::Paging;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(endpoint("/users").get(list))
-        .service(endpoint("/users/{id}/roles").post(grant))
-        .service(endpoint("/users/{id}/roles/{grant_id}").delete(revoke));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(endpoint!(list))
+        .service(endpoint!(grant))
+        .service(endpoint!(revoke));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -53,7 +53,7 @@ pub struct UserPage {
 }
 
 /// Find accounts, newest first (administrators).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+#[utoipa::path(get, path = "/users", tag = "users", params(UserQuery),
     responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
@@ -85,7 +85,7 @@ pub async fn list(
 }
 
 /// Grant a role with its scope (administrators). 201 when granted, 200 when already held.
-#[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = NewGrant,
+#[utoipa::path(post, path = "/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = NewGrant,
     responses((status = 201), (status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grant(
     state: web::Data<Context>,
@@ -110,7 +110,7 @@ pub async fn grant(
 }
 
 /// Revoke a grant (administrators).
-#[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{grant_id}", tag = "users", params(("id" = i64, Path), ("grant_id" = i64, Path)),
+#[utoipa::path(delete, path = "/users/{id}/roles/{grant_id}", tag = "users", params(("id" = i64, Path), ("grant_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
     state: web::Data<Context>,
