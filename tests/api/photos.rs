@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::helpers::{Session, TestApp, status_and_json};
-use crate::pledges::app;
+use crate::pledges::{app, submit_and_verify};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -60,19 +60,6 @@ async fn draft(cadre: &Session, app: &TestApp) -> i64 {
         .await;
     assert_eq!(status, 201, "{need}");
     need["id"].as_i64().unwrap()
-}
-
-/// Submits a draft and verifies it (no notice period in these tests: it is published at once).
-async fn publish_need(cadre: &Session, verifier: &Session, id: i64) {
-    let (status, body) = cadre
-        .post(&format!("/api/v1/needs/{id}/submit"), &json!({}))
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = verifier
-        .post(&format!("/api/v1/needs/{id}/verify"), &json!({}))
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["status"], "published");
 }
 
 /// What `who` (nobody: `None`) gets for `url`: the status, and the cache rule on a 200.
@@ -138,7 +125,7 @@ db_test! {
         let shown = upload(&app, &cadre, &format!("/api/v1/needs/{public_id}/photos?public=true")).await;
         let kept = upload(&app, &cadre, &format!("/api/v1/needs/{public_id}/photos")).await;
         assert_eq!((shown["public"].as_bool(), kept["public"].as_bool()), (Some(true), Some(false)));
-        publish_need(&cadre, &verifier, public_id).await;
+        submit_and_verify(&cadre, &verifier, public_id).await;
 
         // A draft's photo, published by its cadre but not yet verified.
         let draft_id = draft(&cadre, &app).await;
@@ -251,7 +238,7 @@ db_test! {
         assert_eq!((status, &body["public"]), (200, &json!(false)), "{body}");
 
         // Once submitted, nothing more is shown: what the public sees is what was verified.
-        publish_need(&cadre, &verifier, id).await;
+        submit_and_verify(&cadre, &verifier, id).await;
         let (status, body) = cadre.patch(&path_of(&kept), &json!({"public": true})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["error"]["code"], "invalid_state");

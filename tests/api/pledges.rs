@@ -47,6 +47,12 @@ pub(crate) async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
         .await;
     assert_eq!(status, 201, "{need}");
     let id = need["id"].as_i64().unwrap();
+    submit_and_verify(&cadre, &verifier, id).await;
+    id
+}
+
+/// Submits a draft need and verifies it: published at once, with no notice period.
+pub(crate) async fn submit_and_verify(cadre: &Session, verifier: &Session, id: i64) {
     let (status, body) = cadre
         .post(&format!("/api/v1/needs/{id}/submit"), &json!({}))
         .await;
@@ -56,7 +62,6 @@ pub(crate) async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "published");
-    id
 }
 
 pub(crate) async fn pledge(donor: &Session, need: i64, quantity: i64) -> (u16, Value) {
