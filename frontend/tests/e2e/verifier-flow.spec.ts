@@ -2,7 +2,7 @@
 // reason the cadre then sees; the verifier passes another submitted need, which goes into its
 // public notice period (公示) and is listed there for anyone to object to.
 import { expect, test } from '@playwright/test'
-import { screenshot, signIn } from './support'
+import { photoPng, screenshot, signIn } from './support'
 
 const PASSED = '村民电商直播培训'
 const REJECTED = `村委会办公电脑（测试 ${Date.now() % 100000}）`
@@ -21,6 +21,13 @@ test('a cadre records a need and submits it for review', async ({ page }) => {
   await screenshot(page, '20-need-editor')
   await page.getByTestId('need-form-submit').click()
   await expect(page).toHaveURL(/\/cadre\/needs\/\d+\/edit/)
+  // A new photo is the staff's until the cadre chooses, and confirms, to show it publicly.
+  await page.getByTestId('need-photo-input').setInputFiles({ name: 'computers.png', mimeType: 'image/png', buffer: photoPng() })
+  await expect(page.getByTestId('photo-visibility')).toHaveText('仅工作人员可见')
+  await page.getByTestId('photo-publish').click()
+  await page.getByRole('button', { name: '确定' }).click()
+  await expect(page.getByTestId('photo-visibility')).toHaveText('公开')
+  await screenshot(page, '20-need-editor-photo')
   await page.getByTestId('need-submit-review').click()
   await expect(page.getByTestId('need-status')).toContainText('待审核')
 })
