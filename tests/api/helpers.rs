@@ -362,6 +362,17 @@ impl Session {
         status_and_json(self.client.get(self.url(path)).send().await.unwrap()).await
     }
 
+    /// The organisation this account acts for (its first organisation role).
+    pub async fn organisation_id(&self) -> i64 {
+        let (_, me) = self.get("/api/v1/me").await;
+        me["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|r| r["organisation_id"].as_i64())
+            .expect("acts for an organisation")
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,

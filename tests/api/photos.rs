@@ -95,13 +95,7 @@ db_test! {
 
         // A colleague of the enterprise's, and the head of another organisation.
         let colleague = citizen(&app, "colleague@example.cn").await;
-        let (_, me) = enterprise.get("/api/v1/me").await;
-        let org = me["roles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find_map(|r| r["organisation_id"].as_i64())
-            .expect("the enterprise account acts for its organisation");
+        let org = enterprise.organisation_id().await;
         let (status, body) = enterprise
             .post(
                 &format!("/api/v1/users/{}/roles", colleague.user["id"]),

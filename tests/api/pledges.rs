@@ -337,13 +337,7 @@ db_test! {
         let third = app.login_demo("coordinator").await;
 
         // An enterprise pledges 20 for its organisation, a donor the other 30 anonymously.
-        let (_, me) = enterprise.get("/api/v1/me").await;
-        let org = me["roles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find_map(|r| r["organisation_id"].as_i64())
-            .expect("the enterprise account acts for its organisation");
+        let org = enterprise.organisation_id().await;
         let (status, a) = enterprise
             .post(
                 &format!("/api/v1/needs/{need}/pledges"),

@@ -96,16 +96,6 @@ async fn deliver(app: &TestApp, donor: &Session, cadre: &Session, pledge: i64, r
     assert_eq!(status, 200, "{body}");
 }
 
-async fn org_id(session: &Session) -> i64 {
-    let (_, me) = session.get("/api/v1/me").await;
-    me["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|r| r["organisation_id"].as_i64())
-        .expect("acts for an organisation")
-}
-
 async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
     let (status, list) = app
         .get_json(&format!("/api/v1/pairings?program={program}"))
@@ -130,7 +120,7 @@ async fn world(backend: crate::helpers::Backend) -> World {
     let verifier_heyuan = app.login_demo("verifier-heyuan").await;
     let donor = app.login_demo("donor").await;
     let enterprise = app.login_demo("enterprise").await;
-    let enterprise_org = org_id(&enterprise).await;
+    let enterprise_org = enterprise.organisation_id().await;
     let (_, households) = cadre
         .get(&format!("/api/v1/households?village={DUNBEI}"))
         .await;
