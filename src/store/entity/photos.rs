@@ -7,11 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    #[sea_orm(unique)]
-    pub public_id: String,
     pub need_id: Option<i64>,
     pub pledge_id: Option<i64>,
-    pub published: bool,
     #[sea_orm(unique)]
     pub storage_key: String,
     pub content_type: String,
@@ -21,6 +18,9 @@ pub struct Model {
     pub sha256: String,
     pub uploaded_by: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
+    #[sea_orm(unique)]
+    pub public_id: String,
+    pub published: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
