@@ -20,6 +20,8 @@ use crate::auth::password;
 use crate::crypto::Sealer;
 use crate::domain::authz::Role;
 use crate::domain::id_card::IdCardNumber;
+use crate::domain::organisation::OrganisationKind;
+use crate::domain::pairing::{PairingStatus, Program};
 use crate::domain::region::RegionCode;
 use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
@@ -50,7 +52,7 @@ enum Scope {
 
 struct DemoOrganisation {
     name: &'static str,
-    kind: &'static str,
+    kind: OrganisationKind,
     credit_code: Option<&'static str>,
     region: &'static str,
     verified: bool,
@@ -58,7 +60,7 @@ struct DemoOrganisation {
 
 struct DemoPairing {
     name: &'static str,
-    program: &'static str,
+    program: Program,
     helper_region: Option<&'static str>,
     helper_organisation: Option<&'static str>,
     targets: &'static [&'static str],
@@ -83,28 +85,28 @@ const GUANGZHOU_PAIRING: &str = "广州 → 梅州、清远 对口帮扶";
 const ORGANISATIONS: &[DemoOrganisation] = &[
     DemoOrganisation {
         name: ENTERPRISE,
-        kind: "enterprise",
+        kind: OrganisationKind::Enterprise,
         credit_code: Some("91441426MA4UDEM01B"),
         region: "441426",
         verified: true,
     },
     DemoOrganisation {
         name: GUANGZHOU_OFFICE,
-        kind: "paired_city",
+        kind: OrganisationKind::PairedCity,
         credit_code: None,
         region: "4401",
         verified: true,
     },
     DemoOrganisation {
         name: DESIGNATED_UNIT,
-        kind: "designated_unit",
+        kind: OrganisationKind::DesignatedUnit,
         credit_code: None,
         region: "44",
         verified: true,
     },
     DemoOrganisation {
         name: CHARITY,
-        kind: "social_org",
+        kind: OrganisationKind::SocialOrg,
         credit_code: Some("51441400MJDEM00038"),
         region: "4414",
         verified: false,
@@ -116,7 +118,7 @@ const ORGANISATIONS: &[DemoOrganisation] = &[
 const PAIRINGS: &[DemoPairing] = &[
     DemoPairing {
         name: GUANGZHOU_PAIRING,
-        program: "duikou",
+        program: Program::Duikou,
         helper_region: Some("4401"),
         helper_organisation: Some(GUANGZHOU_OFFICE),
         targets: &["4414", "4418"],
@@ -124,7 +126,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "深圳 → 河源、汕尾 对口帮扶",
-        program: "duikou",
+        program: Program::Duikou,
         helper_region: Some("4403"),
         helper_organisation: None,
         targets: &["4416", "4415"],
@@ -132,7 +134,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "珠海 → 阳江、茂名 对口帮扶",
-        program: "duikou",
+        program: Program::Duikou,
         helper_region: Some("4404"),
         helper_organisation: None,
         targets: &["4417", "4409"],
@@ -140,7 +142,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "佛山 → 湛江、云浮 对口帮扶",
-        program: "duikou",
+        program: Program::Duikou,
         helper_region: Some("4406"),
         helper_organisation: None,
         targets: &["4408", "4453"],
@@ -148,7 +150,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "东莞 → 韶关、揭阳 对口帮扶",
-        program: "duikou",
+        program: Program::Duikou,
         helper_region: Some("4419"),
         helper_organisation: None,
         targets: &["4402", "4452"],
@@ -156,7 +158,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "中山 → 肇庆、潮州 对口帮扶",
-        program: "duikou",
+        program: Program::Duikou,
         helper_region: Some("4420"),
         helper_organisation: None,
         targets: &["4412", "4451"],
@@ -164,7 +166,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "万企帮万村：客都农业 ↔ 墩背村、杞园村",
-        program: "wanqi",
+        program: Program::Wanqi,
         helper_region: None,
         helper_organisation: Some(ENTERPRISE),
         targets: &["441426100200", "441426100201"],
@@ -172,7 +174,7 @@ const PAIRINGS: &[DemoPairing] = &[
     },
     DemoPairing {
         name: "定点扶贫：省某厅 ↔ 东台村",
-        program: "dingdian",
+        program: Program::Dingdian,
         helper_region: None,
         helper_organisation: Some(DESIGNATED_UNIT),
         targets: &["441426101200"],
@@ -412,7 +414,7 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
             .await?;
         if existing.is_none() {
             organisations::ActiveModel {
-                kind: Set(org.kind.to_owned()),
+                kind: Set(org.kind),
                 name: Set(org.name.to_owned()),
                 credit_code: Set(org.credit_code.map(str::to_owned)),
                 region_code: Set(Some(org.region.to_owned())),
@@ -466,13 +468,13 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
             None => None,
         };
         let created = pairings::ActiveModel {
-            program: Set(pairing.program.to_owned()),
+            program: Set(pairing.program),
             name: Set(pairing.name.to_owned()),
             helper_organisation_id: Set(helper_organisation_id),
             helper_region_code: Set(pairing.helper_region.map(str::to_owned)),
             starts_on: Set(starts_on),
             ends_on: Set(None),
-            status: Set("active".to_owned()),
+            status: Set(PairingStatus::Active),
             created_by: Set(Some(admin_id)),
             created_at: Set(now),
             updated_at: Set(now),

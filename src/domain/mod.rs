@@ -72,6 +72,7 @@ pub mod household;
 pub mod id_card;
 pub mod need;
 pub mod notification;
+pub mod organisation;
 pub mod pairing;
 pub mod phone;
 pub mod photo;

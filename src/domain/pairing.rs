@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::organisation::OrganisationKind;
 use super::region::{Level, RegionCode};
 
 code_enum! {
@@ -26,13 +27,13 @@ code_enum! {
     }
 }
 
-/// The organisation kinds, as stored, that may be the helping side of a programme.
+/// The organisation kinds that may be the helping side of a programme.
 impl Program {
-    pub fn helper_kinds(self) -> &'static [&'static str] {
+    pub fn helper_kinds(self) -> &'static [OrganisationKind] {
         match self {
-            Program::Wanqi => &["enterprise"],
-            Program::Duikou => &["paired_city"],
-            Program::Dingdian => &["designated_unit"],
+            Program::Wanqi => &[OrganisationKind::Enterprise],
+            Program::Duikou => &[OrganisationKind::PairedCity],
+            Program::Dingdian => &[OrganisationKind::DesignatedUnit],
         }
     }
 
@@ -56,7 +57,7 @@ impl Program {
 pub struct PairingShape<'a> {
     pub program: Program,
     /// The kind of the helping organisation, if one is named.
-    pub helper_organisation_kind: Option<&'a str>,
+    pub helper_organisation_kind: Option<OrganisationKind>,
     pub helper_region: Option<&'a RegionCode>,
     pub targets: &'a [RegionCode],
     pub starts_on: NaiveDate,
@@ -92,7 +93,12 @@ pub fn check_shape(shape: &PairingShape<'_>) -> Result<(), Vec<ShapeError>> {
             format!(
                 "a {} pairing is helped by a {} organisation, not a {kind}",
                 program.label_zh(),
-                program.helper_kinds().join(" or ")
+                program
+                    .helper_kinds()
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
         )),
         _ => {}
@@ -178,7 +184,7 @@ mod tests {
 
     fn shape<'a>(
         program: Program,
-        kind: Option<&'a str>,
+        kind: Option<OrganisationKind>,
         helper: Option<&'a RegionCode>,
         targets: &'a [RegionCode],
     ) -> PairingShape<'a> {
@@ -208,7 +214,7 @@ mod tests {
         assert!(
             check_shape(&shape(
                 Program::Duikou,
-                Some("paired_city"),
+                Some(OrganisationKind::PairedCity),
                 Some(&guangzhou),
                 &meizhou
             ))
@@ -216,11 +222,19 @@ mod tests {
         );
         assert!(check_shape(&shape(Program::Duikou, None, Some(&guangzhou), &meizhou)).is_ok());
         let villages = [code("441426100200")];
-        assert!(check_shape(&shape(Program::Wanqi, Some("enterprise"), None, &villages)).is_ok());
+        assert!(
+            check_shape(&shape(
+                Program::Wanqi,
+                Some(OrganisationKind::Enterprise),
+                None,
+                &villages
+            ))
+            .is_ok()
+        );
         assert!(
             check_shape(&shape(
                 Program::Dingdian,
-                Some("designated_unit"),
+                Some(OrganisationKind::DesignatedUnit),
                 None,
                 &[code("441426")]
             ))
@@ -234,7 +248,7 @@ mod tests {
         assert_eq!(
             fields(check_shape(&shape(
                 Program::Wanqi,
-                Some("social_org"),
+                Some(OrganisationKind::SocialOrg),
                 None,
                 &villages
             ))),
@@ -243,7 +257,7 @@ mod tests {
         assert_eq!(
             fields(check_shape(&shape(
                 Program::Wanqi,
-                Some("enterprise"),
+                Some(OrganisationKind::Enterprise),
                 None,
                 &[code("4414")]
             ))),
@@ -277,13 +291,18 @@ mod tests {
         assert_eq!(
             fields(check_shape(&shape(
                 Program::Dingdian,
-                Some("designated_unit"),
+                Some(OrganisationKind::DesignatedUnit),
                 None,
                 &[]
             ))),
             ["targets"]
         );
-        let mut backwards = shape(Program::Dingdian, Some("designated_unit"), None, &villages);
+        let mut backwards = shape(
+            Program::Dingdian,
+            Some(OrganisationKind::DesignatedUnit),
+            None,
+            &villages,
+        );
         backwards.ends_on = Some(day("2025-12-31"));
         assert_eq!(fields(check_shape(&backwards)), ["ends_on"]);
     }

@@ -26,8 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleView {
     pub id: i64,
-    #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
-    pub role: String,
+    pub role: crate::domain::authz::Role,
     pub region_code: Option<String>,
     pub organisation_id: Option<i64>,
     pub pairing_id: Option<i64>,

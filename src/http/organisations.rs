@@ -21,8 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationView {
     pub id: i64,
-    #[schema(example = "enterprise")]
-    pub kind: String,
+    pub kind: crate::domain::organisation::OrganisationKind,
     pub name: String,
     /// 统一社会信用代码 (public registration data).
     pub credit_code: Option<String>,

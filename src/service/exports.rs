@@ -10,12 +10,12 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::domain::need::{NeedStatus, Urgency};
+use crate::domain::need::NeedStatus;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::RegionCode;
 use crate::error::ApiError;
 use crate::mail::templates::place;
-use crate::service::needs::projection::{PublicContext, public_need, region_column, stored};
+use crate::service::needs::projection::{PublicContext, public_need, region_column};
 use crate::store::entity::{needs, pledges};
 
 /// Rows read per page.
@@ -136,7 +136,7 @@ async fn ledger_page(
             .find(|n| n.id == pledge.need_id)
             .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
         let public = public_need(need, &context)?;
-        let status = stored(PledgeStatus::parse, &pledge.status, "pledge status")?;
+        let status = pledge.status;
         let arrived = matches!(status, PledgeStatus::Received | PledgeStatus::Thanked);
         let received = pledge.received_quantity.filter(|_| arrived);
         cells.push(vec![
@@ -179,8 +179,7 @@ async fn needs_page(
         NeedStatus::Fulfilled,
         NeedStatus::Closed,
         NeedStatus::Expired,
-    ]
-    .map(NeedStatus::as_str);
+    ];
     let rows = needs::Entity::find()
         .filter(region_column(region).eq(region.as_str()))
         .filter(needs::Column::Status.is_in(public_statuses))
@@ -199,7 +198,7 @@ async fn needs_page(
     let mut cells = Vec::with_capacity(rows.len());
     for need in &rows {
         let public = public_need(need, &context)?;
-        let urgency = stored(Urgency::parse, &need.urgency, "urgency")?;
+        let urgency = need.urgency;
         cells.push(vec![
             Cell::Int(need.id),
             Cell::Text(public.title.clone()),

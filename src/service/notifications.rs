@@ -17,13 +17,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
-use crate::domain::need::{Unit, objection_handler};
+use crate::domain::need::objection_handler;
 use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, FieldErrors};
 use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
 use crate::service::Context;
-use crate::service::needs::projection::{PublicContext, public_need, stored};
+use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
@@ -106,7 +107,7 @@ pub async fn letters(
                 .await?
                 .ok_or_else(|| ComposeError::Unusable(format!("pledge {pledge_id} is gone")))?;
             // A reminder is for a pledge still waiting to be shipped when the mail goes out.
-            if kind == K::PledgeExpiring && pledge.status != "pledged" {
+            if kind == K::PledgeExpiring && pledge.status != PledgeStatus::Pledged {
                 return Ok(Vec::new());
             }
             let need = find_need(db, pledge.need_id).await?;
@@ -191,7 +192,7 @@ pub async fn letters(
             let admins: Vec<i64> = user_roles::Entity::find()
                 .select_only()
                 .column(user_roles::Column::UserId)
-                .filter(user_roles::Column::Role.eq(Role::OrgAdmin.as_str()))
+                .filter(user_roles::Column::Role.eq(Role::OrgAdmin))
                 .filter(user_roles::Column::OrganisationId.eq(organisation_id))
                 .into_tuple()
                 .all(db)
@@ -221,7 +222,7 @@ pub async fn letters(
             let people = crate::service::pairings::people_of(db, organisation.id).await?;
             let facts = Facts::NeedInvitation {
                 remaining: Amount {
-                    unit: stored(Unit::parse, &need.unit, "unit")?,
+                    unit: need.unit,
                     quantity: (need.target_quantity - need.pledged_quantity).max(0),
                 },
                 need: need_facts(db, &need).await?,
@@ -281,7 +282,7 @@ fn pledge_facts(pledge: &pledges::Model, need: &needs::Model) -> Result<PledgeFa
             .clone()
             .unwrap_or_else(|| crate::service::pledges::ANONYMOUS.to_owned()),
         amount: Amount {
-            unit: stored(Unit::parse, &need.unit, "unit")?,
+            unit: need.unit,
             quantity: pledge.quantity,
         },
         message: pledge.message.clone(),
@@ -309,7 +310,7 @@ async fn region_role_holders(
     let ids: Vec<i64> = user_roles::Entity::find()
         .select_only()
         .column(user_roles::Column::UserId)
-        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .filter(user_roles::Column::Role.eq(role))
         .filter(user_roles::Column::RegionCode.is_in(codes))
         .into_tuple()
         .all(db)
@@ -362,7 +363,7 @@ async fn opted_out(
         .select_only()
         .column(notification_preferences::Column::UserId)
         .filter(notification_preferences::Column::UserId.is_in(recipients.iter().map(|u| u.id)))
-        .filter(notification_preferences::Column::Kind.eq(kind.as_str()))
+        .filter(notification_preferences::Column::Kind.eq(kind))
         .filter(notification_preferences::Column::Email.eq(false))
         .into_tuple()
         .all(db)
@@ -399,7 +400,7 @@ pub struct PreferencesChange {
 
 /// The account's settings: every kind, on unless turned off.
 pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Preferences, DbErr> {
-    let off: BTreeSet<String> = notification_preferences::Entity::find()
+    let off: BTreeSet<NotificationKind> = notification_preferences::Entity::find()
         .filter(notification_preferences::Column::UserId.eq(user.id))
         .filter(notification_preferences::Column::Email.eq(false))
         .all(db)
@@ -415,7 +416,7 @@ pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Prefe
             .map(|&kind| Preference {
                 kind,
                 label: kind.label(locale).to_owned(),
-                email: !off.contains(kind.as_str()),
+                email: !off.contains(&kind),
             })
             .collect(),
     })
@@ -481,7 +482,7 @@ async fn set(
 ) -> Result<(), DbErr> {
     notification_preferences::Entity::insert(notification_preferences::ActiveModel {
         user_id: Set(user_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         email: Set(email),
         updated_at: Set(Utc::now().fixed_offset()),
         ..Default::default()

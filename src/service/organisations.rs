@@ -5,11 +5,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     SqlErr,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::credit_code::CreditCode;
+pub use crate::domain::organisation::OrganisationKind;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::store::accounts::{self as account_store, GrantScope};
@@ -19,31 +20,6 @@ use crate::store::outbox::{self, Message};
 use crate::store::regions as region_store;
 
 pub use organisations::Model as Organisation;
-
-/// The kinds of 帮扶主体 (individuals donate as themselves, without an organisation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    /// 企业 (万企帮万村); requires a 统一社会信用代码.
-    Enterprise,
-    /// 对口帮扶 city office.
-    PairedCity,
-    /// 定点扶贫 unit.
-    DesignatedUnit,
-    /// 社会组织.
-    SocialOrg,
-}
-
-impl OrganisationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrganisationKind::Enterprise => "enterprise",
-            OrganisationKind::PairedCity => "paired_city",
-            OrganisationKind::DesignatedUnit => "designated_unit",
-            OrganisationKind::SocialOrg => "social_org",
-        }
-    }
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrganisation {
@@ -151,7 +127,7 @@ pub async fn create(
     let now = crate::clock::now().fixed_offset();
     let txn = crate::store::begin_write(db).await?;
     let inserted = organisations::ActiveModel {
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind),
         name: Set(name),
         credit_code: Set(credit_code.map(|c| c.as_str().to_owned())),
         region_code: Set(region.map(|r| r.as_str().to_owned())),

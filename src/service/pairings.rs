@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::need::NeedStatus;
+use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
@@ -48,7 +49,7 @@ pub struct RegionRef {
 pub struct OrganisationRef {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: OrganisationKind,
 }
 
 /// A pairing as anyone may see it.
@@ -69,7 +70,7 @@ pub struct PairingView {
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     /// `active` or `ended`.
-    pub status: String,
+    pub status: PairingStatus,
     /// Active and within its period today.
     pub in_force: bool,
 }
@@ -236,9 +237,8 @@ async fn views(
     };
     rows.into_iter()
         .map(|p| {
-            let program = Program::parse(&p.program)
-                .ok_or_else(|| ApiError::internal(format!("unknown programme `{}`", p.program)))?;
-            let status = PairingStatus::parse(&p.status).unwrap_or(PairingStatus::Ended);
+            let program = p.program;
+            let status = p.status;
             Ok(PairingView {
                 id: p.id,
                 program,
@@ -282,7 +282,7 @@ pub async fn list(
         let program = Program::parse(program).ok_or_else(|| {
             ApiError::field("program", format!("must be one of {}", Program::codes()))
         })?;
-        query = query.filter(pairings::Column::Program.eq(program.as_str()));
+        query = query.filter(pairings::Column::Program.eq(program));
     }
     if let Some(region) = region {
         let code =
@@ -349,7 +349,7 @@ pub async fn targets_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Region
 async fn helper_kind(
     db: &impl ConnectionTrait,
     org_id: Option<i64>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<OrganisationKind>, ApiError> {
     match org_id {
         None => Ok(None),
         Some(id) => Ok(Some(
@@ -417,7 +417,7 @@ pub async fn create(
     let kind = helper_kind(&app.db, new.helper_organisation_id).await?;
     check_shape(&PairingShape {
         program,
-        helper_organisation_kind: kind.as_deref(),
+        helper_organisation_kind: kind,
         helper_region: helper_region.as_ref(),
         targets: &targets,
         starts_on: new.starts_on,
@@ -431,13 +431,13 @@ pub async fn create(
     let now = app.clock.now().fixed_offset();
     let txn = crate::store::begin_write(&app.db).await?;
     let pairing = pairings::ActiveModel {
-        program: Set(program.as_str().to_owned()),
+        program: Set(program),
         name: Set(name),
         helper_organisation_id: Set(new.helper_organisation_id),
         helper_region_code: Set(helper_region.map(|c| c.as_str().to_owned())),
         starts_on: Set(new.starts_on),
         ends_on: Set(new.ends_on),
-        status: Set(PairingStatus::Active.as_str().to_owned()),
+        status: Set(PairingStatus::Active),
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -482,8 +482,7 @@ pub async fn update(
             )
         })?;
     }
-    let program =
-        Program::parse(&pairing.program).ok_or_else(|| ApiError::internal("unknown programme"))?;
+    let program = pairing.program;
     let status = change
         .status
         .as_deref()
@@ -514,7 +513,7 @@ pub async fn update(
     let ends_on = change.ends_on.unwrap_or(pairing.ends_on);
     check_shape(&PairingShape {
         program,
-        helper_organisation_kind: kind.as_deref(),
+        helper_organisation_kind: kind,
         helper_region: helper_region.as_ref(),
         targets: targets.as_deref().unwrap_or(&current_targets),
         starts_on: pairing.starts_on,
@@ -530,7 +529,7 @@ pub async fn update(
         active.name = Set(name);
     }
     if let Some(status) = status {
-        active.status = Set(status.as_str().to_owned());
+        active.status = Set(status);
     }
     active.ends_on = Set(ends_on);
     active.updated_at = Set(app.clock.now().fixed_offset());
@@ -709,7 +708,7 @@ async fn gaps(
     }
     let open = Condition::all()
         .add(within)
-        .add(needs::Column::Status.eq(NeedStatus::Published.as_str()))
+        .add(needs::Column::Status.eq(NeedStatus::Published))
         .add(
             Expr::col(needs::Column::PledgedQuantity).lt(Expr::col(needs::Column::TargetQuantity)),
         );
@@ -923,7 +922,7 @@ pub async fn invite(
     )
     .and_then(|()| authorize(actor, Action::InviteToNeed, Target::Region(&village)))
     .map_err(|_| ApiError::forbidden())?;
-    let status = PairingStatus::parse(&pairing.status).unwrap_or(PairingStatus::Ended);
+    let status = pairing.status;
     if !in_force(
         status,
         pairing.starts_on,
@@ -935,9 +934,7 @@ pub async fn invite(
             "the pairing is not in force: it takes no invitations",
         ));
     }
-    if need.status != NeedStatus::Published.as_str()
-        || need.pledged_quantity >= need.target_quantity
-    {
+    if need.status != NeedStatus::Published || need.pledged_quantity >= need.target_quantity {
         return Err(ApiError::new(
             ErrorCode::InvalidState,
             "only a published need with something left to pledge takes invitations",
@@ -1087,7 +1084,7 @@ pub async fn people_of(db: &impl ConnectionTrait, org_id: i64) -> Result<Vec<i64
         .select_only()
         .column(user_roles::Column::UserId)
         .filter(user_roles::Column::OrganisationId.eq(org_id))
-        .filter(user_roles::Column::Role.is_in([Role::OrgAdmin.as_str(), Role::OrgMember.as_str()]))
+        .filter(user_roles::Column::Role.is_in([Role::OrgAdmin, Role::OrgMember]))
         .into_tuple()
         .all(db)
         .await

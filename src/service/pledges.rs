@@ -26,7 +26,6 @@ use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
-use crate::service::needs::projection::stored;
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
@@ -118,7 +117,7 @@ fn refused(refusal: PledgeRefusal) -> ApiError {
     ApiError::new(code, refusal.to_string())
 }
 
-fn over_pledged(remaining: i64, unit: &str) -> ApiError {
+fn over_pledged(remaining: i64, unit: Unit) -> ApiError {
     ApiError::new(
         ErrorCode::NeedOverPledged,
         if remaining > 0 {
@@ -156,7 +155,7 @@ async fn take_quantity(
         .filter(need_rows::Column::Id.eq(need_id));
     if quantity > 0 {
         update = update
-            .filter(need_rows::Column::Status.eq(NeedStatus::Published.as_str()))
+            .filter(need_rows::Column::Status.eq(NeedStatus::Published))
             .filter(
                 Expr::col(need_rows::Column::PledgedQuantity)
                     .add(quantity)
@@ -249,7 +248,7 @@ async fn event(
         .flatten();
     need_events::ActiveModel {
         need_id: Set(pledge.need_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         actor_role: Set(Some(actor.0.to_owned())),
         actor_label: Set(label),
         actor_user_id: Set(actor.1),
@@ -336,9 +335,9 @@ pub async fn pledge(
     if let Some(message) = &message {
         needs::check_public_text(app, &txn, need.household_id, &[("message", message)]).await?;
     }
-    let status = stored(NeedStatus::parse, &need.status, "need status")?;
+    let status = need.status;
     if status == NeedStatus::FullyPledged {
-        return Err(over_pledged(0, &need.unit));
+        return Err(over_pledged(0, need.unit));
     }
     if !status.accepts_pledges() {
         return Err(ApiError::new(
@@ -354,7 +353,7 @@ pub async fn pledge(
     }
     let remaining = need.target_quantity - need.pledged_quantity;
     check_quantity(new.quantity, need.min_pledge_quantity, remaining).map_err(|e| match e {
-        QuantityRefusal::OverPledged { remaining } => over_pledged(remaining, &need.unit),
+        QuantityRefusal::OverPledged { remaining } => over_pledged(remaining, need.unit),
         other => ApiError::field("quantity", other.to_string()),
     })?;
     let display_name = match new.org_id {
@@ -379,7 +378,7 @@ pub async fn pledge(
         donor_user_id: Set(donor.id),
         organisation_id: Set(new.org_id),
         quantity: Set(new.quantity),
-        status: Set(PledgeStatus::Pledged.as_str().to_owned()),
+        status: Set(PledgeStatus::Pledged),
         anonymous: Set(new.anonymous),
         display_name: Set(Some(if new.anonymous {
             ANONYMOUS.to_owned()
@@ -437,7 +436,10 @@ pub async fn pledge(
         let fresh = needs::lock(&txn, need_id)
             .await?
             .ok_or_else(|| ApiError::not_found("need"))?;
-        if !matches!(fresh.status.as_str(), "published" | "fully_pledged") {
+        if !matches!(
+            fresh.status,
+            NeedStatus::Published | NeedStatus::FullyPledged
+        ) {
             return Err(ApiError::new(
                 ErrorCode::InvalidState,
                 format!("the need is now {}; it takes no pledges", fresh.status),
@@ -445,7 +447,7 @@ pub async fn pledge(
         }
         return Err(over_pledged(
             fresh.target_quantity - fresh.pledged_quantity,
-            &fresh.unit,
+            fresh.unit,
         ));
     };
     // A pledge can only fill a need: nothing else to follow while some remains.
@@ -483,8 +485,8 @@ fn view_of(
     need: &need_rows::Model,
     photos: Vec<PhotoRef>,
 ) -> Result<PledgeView, ApiError> {
-    let unit = stored(Unit::parse, &need.unit, "unit")?;
-    let status = stored(PledgeStatus::parse, &pledge.status, "pledge status")?;
+    let unit = need.unit;
+    let status = pledge.status;
     let at = |t: &Option<sea_orm::prelude::DateTimeWithTimeZone>| t.map(|t| t.to_utc());
     Ok(PledgeView {
         id: pledge.id,
@@ -648,7 +650,7 @@ pub async fn step(
         Step::Thank { .. } => PledgeAction::Thank,
     };
     let facts = PledgeFacts {
-        status: stored(PledgeStatus::parse, &pledge.status, "pledge status")?,
+        status: pledge.status,
         donor_user_id: pledge.donor_user_id,
         village,
         quantity: pledge.quantity,
@@ -658,7 +660,7 @@ pub async fn step(
     let to = decide_pledge(&facts, action, PledgeActor::User(actor), now).map_err(refused)?;
     let at = now.fixed_offset();
     let mut row: pledges::ActiveModel = pledge.clone().into();
-    row.status = Set(to.as_str().to_owned());
+    row.status = Set(to);
     row.updated_at = Set(at);
     let (kind, role, mail, detail) = match step {
         Step::Ship { carrier, reference } => {
@@ -758,7 +760,7 @@ pub async fn add_receipt_photo(
         if !actor.can(Action::ConfirmReceipt, Target::Region(village)) {
             return Err(ApiError::forbidden());
         }
-        if pledge.status != PledgeStatus::Shipped.as_str() {
+        if pledge.status != PledgeStatus::Shipped {
             return Err(ApiError::new(
                 ErrorCode::InvalidState,
                 "a receipt photo is added to a shipped pledge, before its receipt is confirmed",
@@ -815,7 +817,7 @@ pub async fn of_need(
                 display_name: p.display_name.unwrap_or_else(|| ANONYMOUS.to_owned()),
                 quantity: p.quantity,
                 received_quantity: p.received_quantity,
-                status: stored(PledgeStatus::parse, &p.status, "pledge status")?,
+                status: p.status,
                 message: p.message,
                 thanks_note: p.thanks_note,
                 created_at: p.created_at.to_utc(),
@@ -840,7 +842,7 @@ pub async fn mine(
                 format!("status: must be one of {}", PledgeStatus::codes()),
             )
         })?;
-        query = query.filter(pledges::Column::Status.eq(status.as_str()));
+        query = query.filter(pledges::Column::Status.eq(status));
     }
     let rows = query
         .order_by_desc(pledges::Column::Id)
@@ -878,7 +880,7 @@ pub(crate) async fn due_for_expiry(
     Ok(pledges::Entity::find()
         .select_only()
         .column(pledges::Column::Id)
-        .filter(pledges::Column::Status.eq(PledgeStatus::Pledged.as_str()))
+        .filter(pledges::Column::Status.eq(PledgeStatus::Pledged))
         .filter(pledges::Column::DueAt.lte(now.fixed_offset()))
         .order_by_asc(pledges::Column::DueAt)
         .limit(limit)
@@ -937,7 +939,7 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
     let txn = crate::store::begin_write(&app.db).await?;
     let (pledge, need, village) = lock_pledge(&txn, None, id).await?;
     let facts = PledgeFacts {
-        status: stored(PledgeStatus::parse, &pledge.status, "pledge status")?,
+        status: pledge.status,
         donor_user_id: pledge.donor_user_id,
         village,
         quantity: pledge.quantity,
@@ -949,7 +951,7 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
     };
     release(&txn, need.id, pledge.quantity, now).await?;
     let mut row: pledges::ActiveModel = pledge.clone().into();
-    row.status = Set(to.as_str().to_owned());
+    row.status = Set(to);
     row.expired_at = Set(Some(now.fixed_offset()));
     row.updated_at = Set(now.fixed_offset());
     let pledge = row.update(&txn).await?;

@@ -116,14 +116,10 @@ pub async fn roles(
 }
 
 /// The user with their grants, scopes resolved (a coordinator's pairing with its regions).
-/// A stored role that no longer parses grants nothing.
 pub async fn load_actor(db: &impl ConnectionTrait, user_id: i64) -> Result<Actor, DbErr> {
     let mut grants = Vec::new();
     for row in roles(db, user_id).await? {
-        let Some(role) = Role::parse(&row.role) else {
-            tracing::warn!(role = %row.role, grant = row.id, "unknown role in user_roles; ignored");
-            continue;
-        };
+        let role = row.role;
         let scope = match role {
             Role::Admin => Some(Scope::Platform),
             Role::Cadre | Role::Verifier => row
@@ -312,7 +308,7 @@ pub async fn grant_role(
     let key = scope.key();
     let held = user_roles::Entity::find()
         .filter(user_roles::Column::UserId.eq(user_id))
-        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .filter(user_roles::Column::Role.eq(role))
         .filter(user_roles::Column::ScopeKey.eq(key.as_str()))
         .one(db)
         .await?;
@@ -327,7 +323,7 @@ pub async fn grant_role(
     };
     user_roles::ActiveModel {
         user_id: Set(user_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         region_code: Set(region_code),
         organisation_id: Set(organisation_id),
         pairing_id: Set(pairing_id),

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::entity::{
     household_incomes, household_private, household_status_changes, households, needs,
 };
-use super::needs::{parsed, poverty_causes};
+use super::needs::poverty_causes;
 use crate::domain::household::{PovertyCause, RegisterStatus};
 use crate::domain::region::RegionCode;
 
@@ -80,10 +80,6 @@ pub enum Inserted {
     Duplicate,
 }
 
-fn status(raw: &str) -> Result<RegisterStatus, DbErr> {
-    parsed(RegisterStatus::parse, raw, "register status")
-}
-
 fn read(row: households::Model) -> Result<HouseholdRecord, DbErr> {
     let village = RegionCode::parse(&row.village_code).map_err(|_| {
         DbErr::Custom(format!(
@@ -96,7 +92,7 @@ fn read(row: households::Model) -> Result<HouseholdRecord, DbErr> {
         village,
         members_count: row.members_count,
         poverty_causes: poverty_causes(&row.poverty_causes),
-        status: status(&row.register_status)?,
+        status: row.register_status,
     })
 }
 
@@ -137,7 +133,7 @@ pub async fn insert(
         village_code: Set(new.village.as_str().to_owned()),
         members_count: Set(new.members_count),
         poverty_causes: Set(causes_json(new.poverty_causes)),
-        register_status: Set(RegisterStatus::Registered.as_str().to_owned()),
+        register_status: Set(RegisterStatus::Registered),
         created_by: Set(Some(new.created_by)),
         created_at: Set(at),
         updated_at: Set(at),
@@ -241,7 +237,7 @@ pub async fn update(
         row.poverty_causes = Set(causes_json(&causes));
     }
     if let Some(status) = changes.status {
-        row.register_status = Set(status.as_str().to_owned());
+        row.register_status = Set(status);
     }
     read(row.update(db).await?)
 }
@@ -316,8 +312,8 @@ pub async fn status_history(
         .into_iter()
         .map(|c| {
             Ok(StatusChange {
-                from: c.from_status.as_deref().map(status).transpose()?,
-                to: status(&c.to_status)?,
+                from: c.from_status,
+                to: c.to_status,
                 reason: c.reason,
                 evidence: c.evidence,
                 at: c.created_at.to_utc(),
@@ -335,8 +331,8 @@ pub async fn record_move(
 ) -> Result<(), DbErr> {
     household_status_changes::ActiveModel {
         household_id: Set(household_id),
-        from_status: Set(change.from.map(|f| f.as_str().to_owned())),
-        to_status: Set(change.to.as_str().to_owned()),
+        from_status: Set(change.from),
+        to_status: Set(change.to),
         reason: Set(change.reason.clone()),
         evidence: Set(change.evidence.clone()),
         changed_by: Set(Some(by)),

@@ -1,6 +1,7 @@
 //! Persistence: the connection to SQLite or PostgreSQL, the generated entities, and the queries
 //! the services use.
 
+pub mod codes;
 pub mod entity;
 pub mod regions;
 

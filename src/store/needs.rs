@@ -4,14 +4,7 @@ use sea_orm::DbErr;
 
 use super::entity::{households, needs};
 use crate::domain::household::PovertyCause;
-use crate::domain::need::{BeneficiaryKind, Category, NeedStatus, Unit, Urgency};
 use crate::domain::projection::{HouseholdFacts, NeedRecord};
-
-/// A stored code name back into its domain type; a value the code does not know is a bug in
-/// whatever wrote it, reported as a database error naming the column.
-pub(crate) fn parsed<T>(parse: fn(&str) -> Option<T>, raw: &str, what: &str) -> Result<T, DbErr> {
-    parse(raw).ok_or_else(|| DbErr::Custom(format!("unknown {what} `{raw}` in the database")))
-}
 
 /// The need's row as a [`NeedRecord`].
 pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
@@ -19,10 +12,10 @@ pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
         id: row.id,
         title: row.title.clone(),
         description: row.description.clone(),
-        category: parsed(Category::parse, &row.category, "category")?,
-        status: parsed(NeedStatus::parse, &row.status, "need status")?,
-        unit: parsed(Unit::parse, &row.unit, "unit")?,
-        beneficiary: parsed(BeneficiaryKind::parse, &row.beneficiary_kind, "beneficiary")?,
+        category: row.category,
+        status: row.status,
+        unit: row.unit,
+        beneficiary: row.beneficiary_kind,
         household_id: row.household_id,
         region_codes: [
             row.province_code.clone(),
@@ -36,7 +29,7 @@ pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
         received_quantity: row.received_quantity,
         min_pledge_quantity: row.min_pledge_quantity,
         unit_value_fen: row.unit_value_fen,
-        urgency: parsed(Urgency::parse, &row.urgency, "urgency")?,
+        urgency: row.urgency,
         deadline: row.deadline.to_utc(),
         notice_ends_at: row.notice_ends_at.map(|t| t.to_utc()),
         published_at: row.published_at.map(|t| t.to_utc()),

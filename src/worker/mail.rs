@@ -218,7 +218,7 @@ async fn claim_message(
     let inserted = mail_deliveries::Entity::insert(mail_deliveries::ActiveModel {
         outbox_id: Set(row.id),
         user_id: Set(letter.user_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         message_id: Set(message_id.to_owned()),
         status: Set(if skipped.is_some() {
             "skipped"

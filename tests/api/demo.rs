@@ -51,13 +51,13 @@ db_test! {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(role.role, "coordinator");
+        assert_eq!(role.role.as_str(), "coordinator");
         let pairing = pairings::Entity::find_by_id(role.pairing_id.unwrap())
             .one(&app.db)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(pairing.program, "duikou");
+        assert_eq!(pairing.program.as_str(), "duikou");
         assert_eq!(pairing.helper_region_code.as_deref(), Some("4401"));
         let mut targets: Vec<String> = pairing_targets::Entity::find()
             .filter(pairing_targets::Column::PairingId.eq(pairing.id))
@@ -144,7 +144,7 @@ db_test! {
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
         let age = chrono::Utc::now() - times[0];
         assert!((11..=12).contains(&age.num_days()), "recorded {age} ago");
-        let expired = rows.iter().find(|n| n.status == "expired").unwrap();
+        let expired = rows.iter().find(|n| n.status.as_str() == "expired").unwrap();
         let (status, _) = app.get_json(&format!("/api/v1/needs/{}", expired.id)).await;
         assert_eq!(status, 200, "an expired need that was published stays public");
     }

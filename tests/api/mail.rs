@@ -517,7 +517,7 @@ db_test! {
         mail_deliveries::ActiveModel {
             outbox_id: Set(row.id),
             user_id: Set(donor_id),
-            kind: Set("pledge_confirmation".into()),
+            kind: Set(duijie::domain::notification::NotificationKind::PledgeConfirmation),
             message_id: Set(message_id.clone()),
             status: Set("sending".into()),
             detail: Set(None),

@@ -125,7 +125,7 @@ async fn assert_totals_hold(app: &TestApp, need: i64) -> i64 {
     );
     let full = row.pledged_quantity == row.target_quantity;
     assert_eq!(
-        row.status == "fully_pledged",
+        row.status.as_str() == "fully_pledged",
         full && row.received_quantity < row.target_quantity
     );
     active
@@ -159,7 +159,7 @@ db_test! {
             assert_eq!(body["error"]["details"]["remaining_quantity"], 0);
         }
         assert_eq!(assert_totals_hold(&app, need).await, 10);
-        assert_eq!(need_row(&app, need).await.status, "fully_pledged");
+        assert_eq!(need_row(&app, need).await.status.as_str(), "fully_pledged");
         let filled = kinds(&app, need).await.iter().filter(|k| *k == "fully_pledged").count();
         assert_eq!(filled, 1);
     }
@@ -198,7 +198,7 @@ db_test! {
         let added = more.iter().filter(|(s, _)| *s == 201).count() as i64;
         assert_eq!(assert_totals_hold(&app, need).await, 10);
         assert_eq!(created + added, 10);
-        assert_eq!(need_row(&app, need).await.status, "fully_pledged");
+        assert_eq!(need_row(&app, need).await.status.as_str(), "fully_pledged");
     }
 }
 
@@ -292,7 +292,7 @@ db_test! {
         let donor = app.login_demo("donor").await;
         let (status, pledge) = pledge(&donor, need, 10).await;
         assert_eq!(status, 201, "{pledge}");
-        assert_eq!(need_row(&app, need).await.status, "fully_pledged");
+        assert_eq!(need_row(&app, need).await.status.as_str(), "fully_pledged");
         let due: chrono::DateTime<chrono::Utc> = pledge["due_at"].as_str().unwrap().parse().unwrap();
         assert_eq!(due, app.clock.now() + Duration::days(30), "30 days by default");
 
@@ -556,7 +556,7 @@ db_test! {
         assert_eq!(status, 200);
         app.clock.advance(Duration::days(61));
         assert_eq!(app.tick().await.expired, 0, "three sets are on their way");
-        assert_eq!(need_row(&app, need).await.status, "published");
+        assert_eq!(need_row(&app, need).await.status.as_str(), "published");
         let (status, error) = pledge(&donor, need, 1).await;
         assert_eq!(status, 422, "no new pledges past the deadline: {error}");
         // Once the help has arrived and nothing is open, it expires.

@@ -391,7 +391,7 @@ db_test! {
             .await
             .unwrap()
             .into_iter()
-            .find(|o| o.kind == "social_org")
+            .find(|o| o.kind.as_str() == "social_org")
             .unwrap()
             .id;
         let (status, body) = coordinator.post(&format!("/api/v1/pairings/{pairing}/invitations"), &invite(w.c, outsider)).await;

@@ -1586,7 +1586,7 @@ export interface components {
             status: components["schemas"]["ObjectionStatus"];
         };
         /**
-         * @description The kinds of 帮扶主体 (individuals donate as themselves, without an organisation).
+         * @description Enterprise = enterprise (企业); PairedCity = paired_city (对口帮扶城市); DesignatedUnit = designated_unit (定点扶贫单位); SocialOrg = social_org (社会组织);
          * @enum {string}
          */
         OrganisationKind: "enterprise" | "paired_city" | "designated_unit" | "social_org";
@@ -1594,7 +1594,7 @@ export interface components {
         OrganisationRef: {
             /** Format: int64 */
             id: number;
-            kind: string;
+            kind: components["schemas"]["OrganisationKind"];
             name: string;
         };
         /** @description An organisation as anyone may see it. */
@@ -1604,8 +1604,7 @@ export interface components {
             description?: string | null;
             /** Format: int64 */
             id: number;
-            /** @example enterprise */
-            kind: string;
+            kind: components["schemas"]["OrganisationKind"];
             name: string;
             region_code?: string | null;
             /** @description Only verified organisations appear as such in public. */
@@ -1643,6 +1642,11 @@ export interface components {
             /** @description The regions helped, replacing the present ones. */
             targets?: string[] | null;
         };
+        /**
+         * @description Active = active (进行中); Ended = ended (已结束);
+         * @enum {string}
+         */
+        PairingStatus: "active" | "ended";
         /** @description A pairing as anyone may see it. */
         PairingView: {
             /** Format: date */
@@ -1663,7 +1667,7 @@ export interface components {
             /** Format: date */
             starts_on: string;
             /** @description `active` or `ended`. */
-            status: string;
+            status: components["schemas"]["PairingStatus"];
             /** @description The regions it helps. */
             targets: components["schemas"]["RegionRef"][];
         };

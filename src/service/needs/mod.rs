@@ -380,7 +380,7 @@ pub(crate) fn facts(
     other_open_objections: u64,
 ) -> Result<NeedFacts, ApiError> {
     Ok(NeedFacts {
-        status: projection::stored(NeedStatus::parse, &need.status, "need status")?,
+        status: need.status,
         village: village_of(need)?,
         created_by: need.created_by,
         verified_by: need.verified_by,
@@ -414,13 +414,13 @@ pub(crate) fn refused(refusal: Refusal) -> ApiError {
 }
 
 fn is_draft(need: &needs::Model) -> bool {
-    need.status == NeedStatus::Draft.as_str()
+    need.status == NeedStatus::Draft
 }
 
 /// Whether the public may see `need`.
 pub(crate) fn is_public(need: &needs::Model) -> bool {
     let was_public = need.notice_ends_at.is_some() || need.published_at.is_some();
-    NeedStatus::parse(&need.status).is_some_and(|s| s.is_public(was_public))
+    need.status.is_public(was_public)
 }
 
 /// The need `id` as `who` may see it; a need they may not see is "not found", as if absent.
@@ -524,7 +524,7 @@ pub(crate) async fn apply(
     } = step;
     let at = now.fixed_offset();
     let mut update = needs::Entity::update_many()
-        .col_expr(needs::Column::Status, Expr::value(change.to.as_str()))
+        .col_expr(needs::Column::Status, Expr::value(change.to))
         .col_expr(needs::Column::UpdatedAt, Expr::value(at))
         .col_expr(
             needs::Column::Version,
@@ -584,7 +584,7 @@ pub(crate) async fn apply(
     for kind in &change.events {
         need_events::ActiveModel {
             need_id: Set(need.id),
-            kind: Set(kind.as_str().to_owned()),
+            kind: Set(*kind),
             actor_role: Set(Some(actor_role(action, who).to_owned())),
             actor_user_id: Set(actor_user_id),
             created_at: Set(at),
@@ -702,25 +702,25 @@ pub async fn create(
     let at = now.fixed_offset();
     let txn = crate::store::begin_write(db).await?;
     let need = needs::ActiveModel {
-        beneficiary_kind: Set(beneficiary.as_str().to_owned()),
+        beneficiary_kind: Set(beneficiary),
         household_id: Set(household_id),
         village_code: Set(code_at(Level::Village)),
         town_code: Set(code_at(Level::Town)),
         county_code: Set(code_at(Level::County)),
         city_code: Set(code_at(Level::City)),
         province_code: Set(code_at(Level::Province)),
-        category: Set(valid.category.as_str().to_owned()),
+        category: Set(valid.category),
         title: Set(valid.title.clone()),
         description: Set(valid.description.clone()),
-        unit: Set(valid.unit.as_str().to_owned()),
+        unit: Set(valid.unit),
         target_quantity: Set(valid.target),
         pledged_quantity: Set(0),
         received_quantity: Set(0),
         unit_value_fen: Set(valid.unit_value_fen),
-        urgency: Set(valid.urgency.as_str().to_owned()),
+        urgency: Set(valid.urgency),
         deadline: Set(valid.deadline.fixed_offset()),
         min_pledge_quantity: Set(valid.min_pledge),
-        status: Set(NeedStatus::Draft.as_str().to_owned()),
+        status: Set(NeedStatus::Draft),
         requires_second_verification: Set(false),
         created_by: Set(actor.user_id),
         created_at: Set(at),
@@ -732,7 +732,7 @@ pub async fn create(
     .await?;
     need_events::ActiveModel {
         need_id: Set(need.id),
-        kind: Set(crate::domain::need::EventKind::Created.as_str().to_owned()),
+        kind: Set(crate::domain::need::EventKind::Created),
         actor_role: Set(Some(Role::Cadre.as_str().to_owned())),
         actor_user_id: Set(Some(actor.user_id)),
         created_at: Set(at),
@@ -760,13 +760,13 @@ pub async fn create(
 
 fn fields_of(need: &needs::Model) -> NeedFields {
     NeedFields {
-        category: need.category.clone(),
+        category: need.category.as_str().to_owned(),
         title: need.title.clone(),
         description: need.description.clone(),
-        unit: need.unit.clone(),
+        unit: need.unit.as_str().to_owned(),
         target_quantity: need.target_quantity,
         unit_value_fen: Some(need.unit_value_fen),
-        urgency: Some(need.urgency.clone()),
+        urgency: Some(need.urgency.as_str().to_owned()),
         deadline: need.deadline.to_utc(),
         min_pledge_quantity: Some(need.min_pledge_quantity),
     }
@@ -827,13 +827,13 @@ pub async fn update(
     let valid = validate(&fields, now)?;
     check_public_text(app, &txn, need.household_id, &valid.public_texts()).await?;
     let mut row: needs::ActiveModel = need.clone().into();
-    row.category = Set(valid.category.as_str().to_owned());
+    row.category = Set(valid.category);
     row.title = Set(valid.title.clone());
     row.description = Set(valid.description.clone());
-    row.unit = Set(valid.unit.as_str().to_owned());
+    row.unit = Set(valid.unit);
     row.target_quantity = Set(valid.target);
     row.unit_value_fen = Set(valid.unit_value_fen);
-    row.urgency = Set(valid.urgency.as_str().to_owned());
+    row.urgency = Set(valid.urgency);
     row.deadline = Set(valid.deadline.fixed_offset());
     row.min_pledge_quantity = Set(valid.min_pledge);
     row.updated_at = Set(now.fixed_offset());
@@ -1046,10 +1046,8 @@ pub async fn notices(
     region: Option<&str>,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
-    let mut query = needs::Entity::find().filter(needs::Column::Status.is_in([
-        NeedStatus::InNotice.as_str(),
-        NeedStatus::Suspended.as_str(),
-    ]));
+    let mut query = needs::Entity::find()
+        .filter(needs::Column::Status.is_in([NeedStatus::InNotice, NeedStatus::Suspended]));
     if let Some(condition) = region_filter(region)? {
         query = query.filter(condition);
     }
@@ -1074,7 +1072,7 @@ pub async fn worklist(
     let verified = reach_condition(reach(actor, Action::VerifyNeed)).map(|c| {
         Condition::all()
             .add(c)
-            .add(needs::Column::Status.ne(NeedStatus::Draft.as_str()))
+            .add(needs::Column::Status.ne(NeedStatus::Draft))
     });
     let scope = match (recorded, verified) {
         (None, None) => return Err(ApiError::forbidden()),
@@ -1088,7 +1086,7 @@ pub async fn worklist(
                 format!("status: must be one of {}", NeedStatus::codes()),
             )
         })?;
-        query = query.filter(needs::Column::Status.eq(status.as_str()));
+        query = query.filter(needs::Column::Status.eq(status));
     }
     if let Some(condition) = region_filter(region)? {
         query = query.filter(condition);
@@ -1122,7 +1120,7 @@ pub(crate) async fn due_for_publication(
     Ok(needs::Entity::find()
         .select_only()
         .column(needs::Column::Id)
-        .filter(needs::Column::Status.eq(NeedStatus::InNotice.as_str()))
+        .filter(needs::Column::Status.eq(NeedStatus::InNotice))
         .filter(needs::Column::NoticeEndsAt.lte(now.fixed_offset()))
         .order_by_asc(needs::Column::NoticeEndsAt)
         .limit(limit)
@@ -1141,10 +1139,7 @@ pub(crate) async fn due_for_expiry(
     Ok(needs::Entity::find()
         .select_only()
         .column(needs::Column::Id)
-        .filter(
-            needs::Column::Status
-                .is_in([Submitted, Verified, InNotice, Published].map(NeedStatus::as_str)),
-        )
+        .filter(needs::Column::Status.is_in([Submitted, Verified, InNotice, Published]))
         .filter(needs::Column::Deadline.lte(now.fixed_offset()))
         // Help already pledged is awaited first (see `decide`).
         .filter(

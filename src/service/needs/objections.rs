@@ -77,7 +77,7 @@ fn view(o: objections::Model) -> ObjectionView {
     ObjectionView {
         id: o.id,
         need_id: o.need_id,
-        status: ObjectionStatus::parse(&o.status).unwrap_or(ObjectionStatus::Open),
+        status: o.status,
         reason: o.reason,
         contact: o.contact,
         signed_in: o.reporter_user_id.is_some(),
@@ -146,7 +146,7 @@ pub async fn file(
         decide(&facts(&need, 0)?, NeedAction::Object, who, &rules(app), now).map_err(refused)?;
     let open = objections::Entity::find()
         .filter(objections::Column::NeedId.eq(need_id))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open))
         .count(&txn)
         .await?;
     if open >= MAX_OPEN_PER_NEED {
@@ -163,7 +163,7 @@ pub async fn file(
         reason: Set(reason),
         contact: Set(contact),
         reporter_user_id: Set(reporter.map(|a| a.user_id)),
-        status: Set(ObjectionStatus::Open.as_str().to_owned()),
+        status: Set(ObjectionStatus::Open),
         created_at: Set(now.fixed_offset()),
         ..Default::default()
     }
@@ -193,7 +193,7 @@ pub async fn file(
     Ok(ObjectionReceipt {
         id: objection.id,
         need_id,
-        need_status: NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Suspended),
+        need_status: need.status,
     })
 }
 
@@ -254,7 +254,7 @@ pub async fn decide_objection(
     if !actor.can(Action::HandleObjection, Target::Region(&village)) {
         return Err(ApiError::not_found("objection"));
     }
-    if objection.status != ObjectionStatus::Open.as_str() {
+    if objection.status != ObjectionStatus::Open {
         return Err(ApiError::new(
             ErrorCode::InvalidState,
             format!("this objection was already decided ({})", objection.status),
@@ -262,7 +262,7 @@ pub async fn decide_objection(
     }
     let others_open = objections::Entity::find()
         .filter(objections::Column::NeedId.eq(need.id))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open))
         .filter(objections::Column::Id.ne(objection_id))
         .count(&txn)
         .await?;
@@ -283,14 +283,14 @@ pub async fn decide_objection(
         Decision::Dismiss => ObjectionStatus::Dismissed,
     };
     let mut resolved = objections::Entity::update_many()
-        .col_expr(objections::Column::Status, Expr::value(status.as_str()))
+        .col_expr(objections::Column::Status, Expr::value(status))
         .col_expr(objections::Column::ResolvedBy, Expr::value(actor.user_id))
         .col_expr(
             objections::Column::ResolvedAt,
             Expr::value(now.fixed_offset()),
         )
         .col_expr(objections::Column::ResolutionNote, Expr::value(note))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open.as_str()));
+        .filter(objections::Column::Status.eq(ObjectionStatus::Open));
     // An upheld objection settles the others: the need is rejected either way.
     resolved = match decision {
         Decision::Uphold => resolved.filter(objections::Column::NeedId.eq(need.id)),

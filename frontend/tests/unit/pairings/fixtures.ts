@@ -2,10 +2,10 @@
 import type { Schemas } from '@/api/client'
 import { publicNeed } from '../need/fixtures'
 
-export const kedu = { id: 1, name: '梅州客都农业发展有限公司（演示）', kind: 'enterprise' }
-export const guangzhou = { id: 2, name: '广州市对口帮扶梅州、清远工作办公室（演示）', kind: 'paired_city' }
+export const kedu = { id: 1, name: '梅州客都农业发展有限公司（演示）', kind: 'enterprise' as const }
+export const guangzhou = { id: 2, name: '广州市对口帮扶梅州、清远工作办公室（演示）', kind: 'paired_city' as const }
 
-export function pairing(overrides: Record<string, unknown> = {}) {
+export function pairing(overrides: Record<string, unknown> = {}): Schemas['PairingView'] {
   return {
     id: 1,
     program: 'duikou',
@@ -23,7 +23,7 @@ export function pairing(overrides: Record<string, unknown> = {}) {
     status: 'active',
     in_force: true,
     ...overrides,
-  }
+  } as Schemas['PairingView']
 }
 
 export function figures(overrides: Record<string, unknown> = {}) {
