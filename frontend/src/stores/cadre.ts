@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
 import { call, client, type Schemas } from '@/api/client'
+import { getRegion } from '@/api/regions'
 import { useSession } from './session'
 
 export type Household = Schemas['HouseholdView']
@@ -30,7 +31,7 @@ export const useCadre = defineStore('cadre', () => {
 
   async function loadName(code: string): Promise<string> {
     if (!names[code]) {
-      const detail = await call(client.GET('/api/v1/regions/{code}', { params: { path: { code } } }))
+      const detail = await getRegion(code)
       names[code] = detail.path
         .slice(-2)
         .map((r) => r.name)

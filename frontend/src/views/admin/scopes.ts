@@ -4,6 +4,7 @@
 import { reactive, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { call, client, type Schemas } from '@/api/client'
+import { getRegion } from '@/api/regions'
 import { useOrganisations } from '@/stores/organisations'
 
 type RoleView = Schemas['RoleView']
@@ -25,7 +26,7 @@ export function useScopeNames() {
   function regionName(code: string): string {
     if (!asked.has(code)) {
       asked.add(code)
-      void call(client.GET('/api/v1/regions/{code}', { params: { path: { code } } }))
+      void getRegion(code)
         .then((detail) => regions.set(code, detail.path.slice(-2).map((r) => r.name).join(' ')))
         .catch(() => undefined)
     }
