@@ -3,6 +3,8 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 
+const API_CALLS = 'API calls live in src/api/<feature>.ts: call (or add) a function there, not the client.'
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'src/api/schema.d.ts', 'src/*.d.ts'] },
   js.configs.recommended,
@@ -25,6 +27,22 @@ export default tseslint.config(
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  // API calls live in src/api/<feature>.ts, typed by the generated schema; pages, components,
+  // stores and composables call those. Outside src/api, the client module gives its errors
+  // (ApiError), its settings and its types, never the means of a request.
+  {
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    ignores: ['src/api/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'openapi-fetch', allowTypeImports: true, message: API_CALLS }],
+          patterns: [{ regex: '(^|/)api/client(\\.ts)?$', importNames: ['client', 'call', 'upload'], message: API_CALLS }],
+        },
+      ],
     },
   },
 )

@@ -1,4 +1,5 @@
-// Needs as the public reads them: one need, its pledges, the notices (公示) list; and pledging.
+// Needs: as the public reads them (one need, its pledges, the notices (公示) list, the hall's
+// search) and pledging; the lists by status; a village's drafts and their moves.
 import { call, client, type Schemas } from './client'
 import type { paths } from './schema'
 
@@ -33,4 +34,28 @@ export type NeedsQuery = NonNullable<paths['/api/v1/needs']['get']['parameters']
 /** Needs by status and region, for those who may see them (the review queues). */
 export function listNeeds(query: NeedsQuery) {
   return call(client.GET('/api/v1/needs', { params: { query } }))
+}
+
+/** A new draft. */
+export function createNeed(need: Schemas['NewNeed']) {
+  return call(client.POST('/api/v1/needs', { body: need }))
+}
+
+/** Changes only the fields given (a draft's). */
+export function changeNeed(id: number, changes: Schemas['NeedChanges']) {
+  return call(client.PATCH('/api/v1/needs/{id}', { params: { path: { id } }, body: changes }))
+}
+
+/** Sends a draft for verification. */
+export function submitNeed(id: number) {
+  return call(client.POST('/api/v1/needs/{id}/submit', { params: { path: { id } } }))
+}
+
+export function withdrawNeed(id: number) {
+  return call(client.POST('/api/v1/needs/{id}/withdraw', { params: { path: { id } } }))
+}
+
+/** Closes a fulfilled need. */
+export function closeNeed(id: number) {
+  return call(client.POST('/api/v1/needs/{id}/close', { params: { path: { id } } }))
 }

@@ -4,7 +4,9 @@
 // chooses what to offer.
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
-import { call, client, type Schemas } from '@/api/client'
+import type { Schemas } from '@/api/client'
+import { listHouseholds } from '@/api/households'
+import { getRegion } from '@/api/regions'
 import { useSession } from './session'
 
 export type Household = Schemas['HouseholdView']
@@ -30,7 +32,7 @@ export const useCadre = defineStore('cadre', () => {
 
   async function loadName(code: string): Promise<string> {
     if (!names[code]) {
-      const detail = await call(client.GET('/api/v1/regions/{code}', { params: { path: { code } } }))
+      const detail = await getRegion(code)
       names[code] = detail.path
         .slice(-2)
         .map((r) => r.name)
@@ -52,7 +54,7 @@ export const useCadre = defineStore('cadre', () => {
   const households = reactive<Record<string, Household[]>>({})
 
   async function loadHouseholds(village: string): Promise<Household[]> {
-    households[village] = await call(client.GET('/api/v1/households', { params: { query: { village } } }))
+    households[village] = await listHouseholds(village)
     return households[village]
   }
 

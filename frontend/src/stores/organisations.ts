@@ -3,7 +3,8 @@
 // Loaded once and shared; `load(true)` reads them again after a change.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { ApiError, call, client, type Schemas } from '@/api/client'
+import { ApiError, type Schemas } from '@/api/client'
+import { listOrganisations } from '@/api/organisations'
 
 export type Organisation = Schemas['OrganisationView']
 
@@ -22,7 +23,7 @@ export const useOrganisations = defineStore('organisations', () => {
       loading.value = true
       error.value = null
       try {
-        verified.value = await call(client.GET('/api/v1/organisations'))
+        verified.value = await listOrganisations()
         loaded.value = true
       } catch (e) {
         error.value = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))

@@ -3,7 +3,9 @@
 // parent's). Region names are read once per code.
 import { reactive, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { call, client, type Schemas } from '@/api/client'
+import type { Schemas } from '@/api/client'
+import { listPairings } from '@/api/pairings'
+import { getRegion } from '@/api/regions'
 import { useOrganisations } from '@/stores/organisations'
 
 type RoleView = Schemas['RoleView']
@@ -18,14 +20,14 @@ export function useScopeNames() {
 
   void organisations.load()
   // Names are a nicety: a failure leaves the codes showing.
-  void call(client.GET('/api/v1/pairings', { params: { query: {} } }))
+  void listPairings()
     .then((list) => (pairings.value = list))
     .catch(() => undefined)
 
   function regionName(code: string): string {
     if (!asked.has(code)) {
       asked.add(code)
-      void call(client.GET('/api/v1/regions/{code}', { params: { path: { code } } }))
+      void getRegion(code)
         .then((detail) => regions.set(code, detail.path.slice(-2).map((r) => r.name).join(' ')))
         .catch(() => undefined)
     }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import PhotoUploader from '@/components/PhotoUploader.vue'
 import { ApiError, type Schemas } from '@/api/client'
+import { addNeedPhoto } from '@/api/photos'
 import { fakeApi, mountWithApp } from '../mount'
 
 type Photo = Schemas['PhotoRef']
@@ -10,7 +11,7 @@ const photo = (n: number): Photo => {
   return { id, url: `/api/v1/photos/${id}`, width: 320, height: 240, public: false }
 }
 
-async function mountUploader(props: { upload: string | ((file: Blob) => Promise<Photo>); photos?: Photo[]; max?: number; fullLabel?: string }) {
+async function mountUploader(props: { upload: (file: Blob) => Promise<Photo>; photos?: Photo[]; max?: number; fullLabel?: string }) {
   const mounted = await mountWithApp(PhotoUploader, {
     props: { photos: [], uploadingLabel: '上传中', alt: '照片', 'data-testid': 'photo-input', id: 'photo-input', ...props },
   })
@@ -30,10 +31,10 @@ afterEach(() => {
 })
 
 describe('the photo uploader', () => {
-  it('puts its id and test id on the file input, and posts each chosen file to the upload URL', async () => {
+  it('puts its id and test id on the file input, and posts each chosen file with its upload call', async () => {
     const api = fakeApi({ 'POST /api/v1/needs/3/photos': { status: 201, body: photo(8) } })
     vi.stubGlobal('fetch', api.fetchImpl)
-    const { wrapper, input, choose } = await mountUploader({ upload: '/api/v1/needs/3/photos' })
+    const { wrapper, input, choose } = await mountUploader({ upload: (file) => addNeedPhoto(3, file) })
     expect(input.element.tagName).toBe('INPUT')
     expect(input.attributes('id')).toBe('photo-input')
     expect(input.attributes('accept')).toBe('image/jpeg,image/png,image/webp')
