@@ -14,9 +14,10 @@ use crate::service::needs::objections::{
     self, Decision, NewObjection, ObjectionReceipt, ObjectionView,
 };
 use crate::service::needs::{
-    self, NeedChanges, NeedDetail, NeedPage, NewNeed, Paging, PhotoRef, Reason, Step, photos,
+    self, NeedChanges, NeedDetail, NeedPage, NewNeed, PhotoRef, Reason, Step, photos,
     photos::Publication,
 };
+use crate::service::paging::Paging;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     // `notices` (`/needs/notices`) before `show` (`/needs/{id}`), which would otherwise take

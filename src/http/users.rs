@@ -11,7 +11,7 @@ use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::accounts::{self, NewGrant};
-use crate::service::needs::Paging;
+use crate::service::paging::Paging;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(endpoint!(list))

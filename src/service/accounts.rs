@@ -52,7 +52,7 @@ pub async fn list_users(
     db: &DatabaseConnection,
     actor: &crate::domain::authz::Actor,
     q: Option<&str>,
-    paging: crate::service::needs::Paging,
+    paging: crate::service::paging::Paging,
 ) -> Result<
     (
         Vec<(users::Model, Vec<crate::store::entity::user_roles::Model>)>,

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod needs;
 pub mod notifications;
 pub mod organisations;
+pub mod paging;
 pub mod pairings;
 pub mod pledges;
 pub mod regions;

@@ -24,8 +24,9 @@ use crate::search::{
     Condition, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex, SearchQuery,
     SortKey,
 };
+use crate::service::needs;
 use crate::service::needs::projection::{PublicContext, public_need};
-use crate::service::needs::{self, Paging};
+use crate::service::paging::Paging;
 use crate::store::entity::households;
 use crate::store::entity::needs as need_rows;
 

@@ -25,6 +25,7 @@ use crate::domain::private_text::{KnownPrivate, find_private};
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::Context;
+use crate::service::paging::Paging;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{
     households as household_rows, need_events, needs, objections as objection_rows,
@@ -168,37 +169,6 @@ pub struct NeedPage {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
-}
-
-/// Paging parameters, bounded.
-#[derive(Debug, Clone, Copy)]
-pub struct Paging {
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl Paging {
-    pub const MAX_PER_PAGE: u64 = 100;
-    /// Deeper than this, narrow the query instead (and offsets stay far from overflowing).
-    pub const MAX_PAGE: u64 = 10_000;
-
-    pub fn parse(page: Option<u64>, per_page: Option<u64>) -> Result<Self, ApiError> {
-        let page = page.unwrap_or(1);
-        let per_page = per_page.unwrap_or(20);
-        if !(1..=Self::MAX_PAGE).contains(&page) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                format!("page: must be 1 to {}", Self::MAX_PAGE),
-            ));
-        }
-        if !(1..=Self::MAX_PER_PAGE).contains(&per_page) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                format!("per_page: must be 1 to {}", Self::MAX_PER_PAGE),
-            ));
-        }
-        Ok(Self { page, per_page })
-    }
 }
 
 /// A need's fields, validated.
