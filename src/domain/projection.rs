@@ -10,8 +10,11 @@ use utoipa::ToSchema;
 
 use super::household::PovertyCause;
 use super::need::{BeneficiaryKind, Category, NeedStatus, PledgeKind, Unit, Urgency};
+use super::region::RegionCode;
 
-/// A need's facts as stored, each field parsed into its domain type.
+/// A need's facts as stored, each field parsed into its domain type. The public projection
+/// reads the first part; the rest (its village as a code, who recorded and verified it, why it
+/// was rejected) is for its staff and the rules of [`super::need`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedRecord {
     pub id: i64,
@@ -36,6 +39,16 @@ pub struct NeedRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// The village, `region_codes[4]` parsed.
+    pub village: RegionCode,
+    pub created_by: i64,
+    pub requires_second_verification: bool,
+    pub verified_by: Option<i64>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub second_verified_by: Option<i64>,
+    pub second_verified_at: Option<DateTime<Utc>>,
+    pub suspended_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
 }
 
 /// What the public may know of a household: how many live in it, and why it is poor.
@@ -188,6 +201,15 @@ mod tests {
             created_at: at,
             updated_at: at,
             version: 3,
+            village: RegionCode::parse("441426100200").unwrap(),
+            created_by: 1,
+            requires_second_verification: false,
+            verified_by: Some(2),
+            verified_at: Some(at),
+            second_verified_by: None,
+            second_verified_at: None,
+            suspended_at: None,
+            rejection_reason: None,
         }
     }
 

@@ -15,8 +15,9 @@ use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::RegionCode;
 use crate::error::ApiError;
 use crate::mail::templates::place;
-use crate::service::needs::projection::{PublicContext, public_need, region_column};
+use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::entity::{needs, pledges};
+use crate::store::needs::region_column;
 
 /// Rows read per page.
 const PAGE: u64 = 500;
@@ -124,10 +125,7 @@ async fn ledger_page(
         .all(db)
         .await?;
     let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
-    let need_rows = needs::Entity::find()
-        .filter(needs::Column::Id.is_in(need_ids))
-        .all(db)
-        .await?;
+    let need_rows = crate::store::needs::find_many(db, &need_ids).await?;
     let context = PublicContext::load(db, &need_rows).await?;
     let mut cells = Vec::with_capacity(rows.len());
     for pledge in &rows {
@@ -135,7 +133,7 @@ async fn ledger_page(
             .iter()
             .find(|n| n.id == pledge.need_id)
             .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
-        let public = public_need(need, &context)?;
+        let public = public_need(need, &context);
         let status = pledge.status;
         let arrived = matches!(status, PledgeStatus::Received | PledgeStatus::Thanked);
         let received = pledge.received_quantity.filter(|_| arrived);
@@ -190,14 +188,17 @@ async fn needs_page(
         .await?;
     let last = rows.last().map(|n| n.id);
     // An expired need that never went public stays private (the projection's own rule).
-    let rows: Vec<needs::Model> = rows
+    let rows: Vec<_> = rows
+        .iter()
+        .map(crate::store::needs::record)
+        .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .filter(crate::service::needs::is_public)
         .collect();
     let context = PublicContext::load(db, &rows).await?;
     let mut cells = Vec::with_capacity(rows.len());
     for need in &rows {
-        let public = public_need(need, &context)?;
+        let public = public_need(need, &context);
         let urgency = need.urgency;
         cells.push(vec![
             Cell::Int(need.id),
@@ -214,8 +215,8 @@ async fn needs_page(
             Cell::Yuan(need.unit_value_fen),
             Cell::Yuan(need.target_quantity * need.unit_value_fen),
             Cell::Yuan(need.received_quantity * need.unit_value_fen),
-            Cell::Time(Some(need.deadline.to_utc())),
-            Cell::Time(utc(need.published_at)),
+            Cell::Time(Some(need.deadline)),
+            Cell::Time(need.published_at),
         ]);
     }
     Ok((cells, last))

@@ -20,7 +20,7 @@ use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::need::objection_handler;
 use crate::domain::notification::{Locale, NotificationKind};
 use crate::domain::pledge::PledgeStatus;
-use crate::domain::region::RegionCode;
+use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, FieldErrors};
 use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
 use crate::service::Context;
@@ -28,7 +28,7 @@ use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
-    need_invitations, needs, notification_preferences, objections, organisations, pairings, photos,
+    need_invitations, notification_preferences, objections, organisations, pairings, photos,
     pledges, user_roles, users,
 };
 use crate::store::outbox::Message;
@@ -167,7 +167,7 @@ pub async fn letters(
                 .ok_or_else(|| {
                     ComposeError::Unusable(format!("objection {objection_id} is gone"))
                 })?;
-            let facts = crate::service::needs::facts(&need, 0)?;
+            let facts = crate::service::needs::facts(&need, 0);
             let candidates = region_role_holders(db, &need, Role::Verifier).await?;
             let mut handlers = Vec::new();
             for user in candidates {
@@ -251,9 +251,8 @@ pub async fn letters(
         .collect())
 }
 
-async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<needs::Model, ComposeError> {
-    needs::Entity::find_by_id(id)
-        .one(db)
+async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<NeedRecord, ComposeError> {
+    crate::store::needs::find(db, id)
         .await?
         .ok_or_else(|| ComposeError::Unusable(format!("need {id} is gone")))
 }
@@ -261,10 +260,10 @@ async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<needs::Model, C
 /// The need as the public sees it: its title and place from the public projection.
 async fn need_facts(
     db: &impl ConnectionTrait,
-    need: &needs::Model,
+    need: &NeedRecord,
 ) -> Result<NeedFacts, ComposeError> {
     let context = PublicContext::load(db, std::slice::from_ref(need)).await?;
-    let public = public_need(need, &context)?;
+    let public = public_need(need, &context);
     Ok(NeedFacts {
         id: public.id,
         title: public.title,
@@ -274,7 +273,7 @@ async fn need_facts(
     })
 }
 
-fn pledge_facts(pledge: &pledges::Model, need: &needs::Model) -> Result<PledgeFacts, ApiError> {
+fn pledge_facts(pledge: &pledges::Model, need: &NeedRecord) -> Result<PledgeFacts, ApiError> {
     Ok(PledgeFacts {
         id: pledge.id,
         donor_name: pledge
@@ -297,11 +296,10 @@ fn pledge_facts(pledge: &pledges::Model, need: &needs::Model) -> Result<PledgeFa
 /// Active users holding `role` somewhere at or above the need's village.
 async fn region_role_holders(
     db: &impl ConnectionTrait,
-    need: &needs::Model,
+    need: &NeedRecord,
     role: Role,
 ) -> Result<Vec<User>, ComposeError> {
-    let village =
-        RegionCode::parse(&need.village_code).map_err(|e| ComposeError::Unusable(e.to_string()))?;
+    let village = need.village.clone();
     let codes: Vec<String> = village
         .lineage()
         .iter()
@@ -321,11 +319,10 @@ async fn region_role_holders(
 /// The users who may take `action` in the need's village.
 async fn village_staff(
     db: &impl ConnectionTrait,
-    need: &needs::Model,
+    need: &NeedRecord,
     action: Action,
 ) -> Result<Vec<User>, ComposeError> {
-    let village =
-        RegionCode::parse(&need.village_code).map_err(|e| ComposeError::Unusable(e.to_string()))?;
+    let village = need.village.clone();
     let mut staff = Vec::new();
     for user in region_role_holders(db, need, Role::Cadre).await? {
         let actor: Actor = account_store::load_actor(db, user.id).await?;

@@ -703,8 +703,7 @@ async fn gaps(
     }
     let mut within = Condition::any();
     for target in targets {
-        within = within
-            .add(crate::service::needs::projection::region_column(target).eq(target.as_str()));
+        within = within.add(crate::store::needs::region_column(target).eq(target.as_str()));
     }
     let open = Condition::all()
         .add(within)
@@ -721,7 +720,10 @@ async fn gaps(
         .order_by_asc(needs::Column::Id)
         .limit(GAPS_SHOWN)
         .all(db)
-        .await?;
+        .await?
+        .iter()
+        .map(crate::store::needs::record)
+        .collect::<Result<Vec<_>, _>>()?;
     let (total, value): (i64, Option<i64>) = needs::Entity::find()
         .select_only()
         .column_as(Expr::col(needs::Column::Id).count(), "total")
@@ -737,10 +739,7 @@ async fn gaps(
         .await?
         .unwrap_or((0, None));
     let context = PublicContext::load(db, &rows).await?;
-    let gaps = rows
-        .iter()
-        .map(|n| public_need(n, &context))
-        .collect::<Result<Vec<_>, _>>()?;
+    let gaps = rows.iter().map(|n| public_need(n, &context)).collect();
     Ok((gaps, total, value.unwrap_or(0)))
 }
 
@@ -901,12 +900,11 @@ pub async fn invite(
     origin: &Origin,
 ) -> Result<InvitationView, ApiError> {
     let pairing = row(&app.db, pairing_id).await?;
-    let need = needs::Entity::find_by_id(new.need_id)
-        .one(&app.db)
+    let need = crate::store::needs::find(&app.db, new.need_id)
         .await?
         .filter(crate::service::needs::is_public)
         .ok_or_else(|| ApiError::field("need_id", "is not a public need"))?;
-    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    let village = need.village.clone();
     let targets = targets_of(&app.db, pairing_id).await?;
     if !targets.iter().any(|t| t.contains(&village)) {
         return Err(ApiError::field(
@@ -991,7 +989,7 @@ pub async fn invite(
         "pairing.invite",
         "need",
         need.id,
-        Some(&need.village_code),
+        Some(need.village.as_str()),
         Some(
             serde_json::json!({ "organisation_id": new.organisation_id, "pairing_id": pairing_id }),
         ),

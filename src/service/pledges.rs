@@ -21,6 +21,7 @@ use crate::domain::pledge::{
     PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
     check_quantity, decide_pledge, receipt,
 };
+use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
@@ -221,7 +222,7 @@ async fn follow_totals(
         .await?
         .ok_or_else(|| ApiError::not_found("need"))?;
     for action in [NeedAction::Fill, NeedAction::Release, NeedAction::Complete] {
-        let facts = needs::facts(&need, 0)?;
+        let facts = needs::facts(&need, 0);
         if let Ok(change) = decide(&facts, action, Who::Platform, &rules, now) {
             let step = Move {
                 action,
@@ -406,7 +407,7 @@ pub async fn pledge(
         origin,
         "pledge.create",
         &pledge,
-        &need.village_code,
+        need.village.as_str(),
         json!({"need_id": need_id, "quantity": new.quantity}),
         now,
     )
@@ -467,8 +468,7 @@ async fn view_in(
     db: &impl ConnectionTrait,
     pledge: &pledges::Model,
 ) -> Result<PledgeView, ApiError> {
-    let need = need_rows::Entity::find_by_id(pledge.need_id)
-        .one(db)
+    let need = crate::store::needs::find(db, pledge.need_id)
         .await?
         .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
     let photos: Vec<PhotoRef> = crate::store::photos::of(db, Owner::Pledge(pledge.id))
@@ -482,7 +482,7 @@ async fn view_in(
 /// The pledge as its donor and village see it, from rows at hand.
 fn view_of(
     pledge: &pledges::Model,
-    need: &need_rows::Model,
+    need: &NeedRecord,
     photos: Vec<PhotoRef>,
 ) -> Result<PledgeView, ApiError> {
     let unit = need.unit;
@@ -533,16 +533,15 @@ async fn find_pledge(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     id: i64,
-) -> Result<(pledges::Model, need_rows::Model, RegionCode), ApiError> {
+) -> Result<(pledges::Model, NeedRecord, RegionCode), ApiError> {
     let pledge = pledges::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let need = need_rows::Entity::find_by_id(pledge.need_id)
-        .one(db)
+    let need = crate::store::needs::find(db, pledge.need_id)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
+    let village = need.village.clone();
     if actor.is_some_and(|a| !may_see(a, &pledge, &village)) {
         return Err(ApiError::not_found("pledge"));
     }
@@ -556,7 +555,7 @@ async fn lock_pledge(
     txn: &impl ConnectionTrait,
     actor: Option<&Actor>,
     id: i64,
-) -> Result<(pledges::Model, need_rows::Model, RegionCode), ApiError> {
+) -> Result<(pledges::Model, NeedRecord, RegionCode), ApiError> {
     let (_, need, village) = find_pledge(txn, actor, id).await?;
     // The need first, as every need move does, then the pledge: one lock order, no deadlock.
     let need = needs::lock(txn, need.id)
@@ -732,7 +731,7 @@ pub async fn step(
         origin,
         &format!("pledge.{}", action.as_str()),
         &pledge,
-        &need.village_code,
+        need.village.as_str(),
         detail,
         now,
     )
@@ -780,7 +779,7 @@ pub async fn add_receipt_photo(
         origin,
         "pledge.photo_add",
         &pledge,
-        &need.village_code,
+        need.village.as_str(),
         json!({"sha256": photo.sha256}),
         now,
     )
@@ -851,13 +850,12 @@ pub async fn mine(
         .await?;
     // Their needs and receipt photos in two queries, not two per pledge.
     let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
-    let needs: std::collections::HashMap<i64, need_rows::Model> = need_rows::Entity::find()
-        .filter(need_rows::Column::Id.is_in(need_ids))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n))
-        .collect();
+    let needs: std::collections::HashMap<i64, NeedRecord> =
+        crate::store::needs::find_many(&app.db, &need_ids)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect();
     let pledge_ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let mut photos = crate::store::photos::of_pledges(&app.db, &pledge_ids).await?;
     rows.iter()
@@ -968,7 +966,7 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
         &origin,
         "pledge.expire",
         &pledge,
-        &need.village_code,
+        need.village.as_str(),
         json!({"released": pledge.quantity, "by": "platform"}),
         now,
     )

@@ -11,12 +11,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use crate::domain::region::{Level, RegionCode};
+use crate::store::needs as need_store;
+use crate::store::outbox::{self, Message};
 use crate::store::regions::{self as region_store, RegionRow};
 
 /// The npm package and version the data set comes from.
@@ -216,61 +215,16 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<Impor
 async fn names_of_needs_regions(
     db: &impl ConnectionTrait,
 ) -> Result<HashMap<String, String>, DbErr> {
-    use crate::store::entity::{needs, regions};
-    let mut codes: Vec<String> = Vec::new();
-    for column in [
-        needs::Column::ProvinceCode,
-        needs::Column::CityCode,
-        needs::Column::CountyCode,
-        needs::Column::TownCode,
-        needs::Column::VillageCode,
-    ] {
-        let found: Vec<String> = needs::Entity::find()
-            .select_only()
-            .column(column)
-            .distinct()
-            .into_tuple()
-            .all(db)
-            .await?;
-        codes.extend(found);
-    }
-    let mut names = HashMap::new();
-    for chunk in codes.chunks(1000) {
-        let found: Vec<(String, String)> = regions::Entity::find()
-            .select_only()
-            .column(regions::Column::Code)
-            .column(regions::Column::Name)
-            .filter(regions::Column::Code.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        names.extend(found);
-    }
-    Ok(names)
+    region_store::names(db, &need_store::region_codes(db).await?).await
 }
 
 /// Asks the outbox to bring up to date the search documents of the needs in these regions (at
 /// any level). Returns how many needs that is.
 async fn resync_needs_in(db: &impl ConnectionTrait, codes: &[String]) -> Result<usize, DbErr> {
-    use crate::store::entity::needs;
-    use crate::store::outbox::{self, Message};
     if codes.is_empty() {
         return Ok(0);
     }
-    let ids: Vec<i64> = needs::Entity::find()
-        .select_only()
-        .column(needs::Column::Id)
-        .filter(
-            Condition::any()
-                .add(needs::Column::ProvinceCode.is_in(codes.to_vec()))
-                .add(needs::Column::CityCode.is_in(codes.to_vec()))
-                .add(needs::Column::CountyCode.is_in(codes.to_vec()))
-                .add(needs::Column::TownCode.is_in(codes.to_vec()))
-                .add(needs::Column::VillageCode.is_in(codes.to_vec())),
-        )
-        .into_tuple()
-        .all(db)
-        .await?;
+    let ids = need_store::ids_in_regions(db, codes).await?;
     for chunk in ids.chunks(1000) {
         let messages: Vec<Message> = chunk
             .iter()

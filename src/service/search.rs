@@ -5,18 +5,16 @@
 //! The index holds a need exactly while the public may see it, as [`NeedDocument`] built from
 //! the public projection; the database is always the truth and the index is rebuilt from it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::household::PovertyCause;
 use crate::domain::need::{BeneficiaryKind, Category, NeedStatus, Urgency};
+use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode};
 use crate::search::text::{highlight, query_words};
@@ -24,11 +22,9 @@ use crate::search::{
     Condition, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex, SearchQuery,
     SortKey,
 };
-use crate::service::needs;
-use crate::service::needs::projection::{PublicContext, public_need};
+use crate::service::needs::{self, projection::PublicContext, projection::public_need};
 use crate::service::paging::Paging;
-use crate::store::entity::households;
-use crate::store::entity::needs as need_rows;
+use crate::store::needs as need_store;
 
 /// Needs read from the database per batch when rebuilding or checking the index.
 pub const BATCH: u64 = 500;
@@ -50,28 +46,23 @@ pub const FACETS: [&str; 5] = [
 // Documents
 
 /// When a need went public: published, or its notice began (at its last verification).
-fn listed_at(need: &need_rows::Model) -> DateTime<Utc> {
+fn listed_at(need: &NeedRecord) -> DateTime<Utc> {
     need.published_at
         .or(need.second_verified_at)
         .or(need.verified_at)
         .unwrap_or(need.created_at)
-        .to_utc()
 }
 
-/// The search documents of `rows`, which must all be public.
+/// The search documents of `needs`, which must all be public.
 pub async fn documents(
     db: &impl ConnectionTrait,
-    rows: &[need_rows::Model],
+    needs: &[NeedRecord],
 ) -> Result<Vec<NeedDocument>, ApiError> {
-    let context = PublicContext::load(db, rows).await?;
-    rows.iter()
-        .map(|row| {
-            Ok(NeedDocument::new(
-                public_need(row, &context)?,
-                listed_at(row),
-            ))
-        })
-        .collect()
+    let context = PublicContext::load(db, needs).await?;
+    Ok(needs
+        .iter()
+        .map(|need| NeedDocument::new(public_need(need, &context), listed_at(need)))
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,11 +116,8 @@ async fn current(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<(Vec<NeedDocument>, Vec<i64>), SyncError> {
-    let rows = need_rows::Entity::find()
-        .filter(need_rows::Column::Id.is_in(ids.to_vec()))
-        .all(db)
-        .await?;
-    let public: Vec<need_rows::Model> = rows.into_iter().filter(needs::is_public).collect();
+    let rows = need_store::find_many(db, ids).await?;
+    let public: Vec<NeedRecord> = rows.into_iter().filter(needs::is_public).collect();
     let shown: HashSet<i64> = public.iter().map(|r| r.id).collect();
     let hidden = ids
         .iter()
@@ -139,54 +127,14 @@ async fn current(
     Ok((documents(db, &public).await?, hidden))
 }
 
-/// What a need's document depends on that can change: the need's version, and when its
-/// household (size, causes of poverty) last changed. Absent: the need does not exist.
-type Stamps = HashMap<i64, (i32, Option<chrono::DateTime<chrono::FixedOffset>>)>;
-
-async fn stamps(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Stamps, SyncError> {
-    let rows: Vec<(i64, i32, Option<i64>)> = need_rows::Entity::find()
-        .select_only()
-        .column(need_rows::Column::Id)
-        .column(need_rows::Column::Version)
-        .column(need_rows::Column::HouseholdId)
-        .filter(need_rows::Column::Id.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let household_ids: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
-    let households: HashMap<i64, chrono::DateTime<chrono::FixedOffset>> =
-        if household_ids.is_empty() {
-            HashMap::new()
-        } else {
-            households::Entity::find()
-                .select_only()
-                .column(households::Column::Id)
-                .column(households::Column::UpdatedAt)
-                .filter(households::Column::Id.is_in(household_ids))
-                .into_tuple()
-                .all(db)
-                .await?
-                .into_iter()
-                .collect()
-        };
-    Ok(rows
-        .into_iter()
-        .map(|(id, version, household)| {
-            (
-                id,
-                (version, household.and_then(|h| households.get(&h).copied())),
-            )
-        })
-        .collect())
-}
-
 /// Brings the documents of these needs up to date with the database: upserted while the
 /// public may see the need, deleted otherwise (or when it no longer exists). Idempotent and
 /// indifferent to order: it always writes the needs' current state.
 ///
 /// Two workers may sync one need at once, and the slower may write an older state last. So
-/// what the documents depend on is stamped before they are read and again after they are
-/// written; the needs whose stamp moved in between are synced again.
+/// what the documents depend on (the need's version, its household's last change) is stamped
+/// before they are read and again after they are written; the needs whose stamp moved in
+/// between are synced again.
 pub async fn sync_needs(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -196,11 +144,11 @@ pub async fn sync_needs(
     pending.sort_unstable();
     pending.dedup();
     for _ in 0..SYNC_ROUNDS {
-        let before = stamps(db, &pending).await?;
+        let before = need_store::stamps(db, &pending).await?;
         let (documents, hidden) = current(db, &pending).await?;
         index.upsert(&documents).await?;
         index.delete(&hidden).await?;
-        let after = stamps(db, &pending).await?;
+        let after = need_store::stamps(db, &pending).await?;
         pending.retain(|id| before.get(id) != after.get(id));
         if pending.is_empty() {
             return Ok(());
@@ -220,15 +168,7 @@ impl NeedIds {
     }
 
     async fn next(&mut self, db: &impl ConnectionTrait) -> Result<Vec<i64>, SyncError> {
-        let ids: Vec<i64> = need_rows::Entity::find()
-            .select_only()
-            .column(need_rows::Column::Id)
-            .filter(need_rows::Column::Id.gt(self.after))
-            .order_by_asc(need_rows::Column::Id)
-            .limit(BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let ids = need_store::ids_after(db, self.after, BATCH).await?;
         if let Some(last) = ids.last() {
             self.after = *last;
         }
@@ -238,7 +178,7 @@ impl NeedIds {
 
 /// How many needs the database holds (public or not): the length of a rebuild.
 pub async fn needs_count(db: &impl ConnectionTrait) -> Result<u64, SyncError> {
-    Ok(need_rows::Entity::find().count(db).await?)
+    Ok(need_store::count(db).await?)
 }
 
 /// What a rebuild did.

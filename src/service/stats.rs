@@ -28,7 +28,7 @@ use utoipa::ToSchema;
 
 use crate::domain::region::Level;
 use crate::domain::region::RegionCode;
-use crate::service::needs::projection::{level_column, region_column};
+use crate::store::needs::{level_column, region_column};
 
 /// What the figures are about.
 #[derive(Debug, Clone)]

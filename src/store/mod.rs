@@ -109,6 +109,7 @@ pub mod households;
 pub mod idempotency;
 pub mod meta;
 pub mod needs;
+pub mod objections;
 pub mod outbox;
 pub mod photos;
 pub mod rate_limits;

@@ -9,7 +9,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-use super::entity::photos;
+use super::entity::{photos, pledges};
+use crate::domain::authz::PledgeParties;
 use crate::domain::photo::PhotoId;
 
 /// What a photo belongs to.
@@ -185,4 +186,24 @@ pub async fn set_published(
 pub async fn delete(db: &impl ConnectionTrait, photo: &StoredPhoto) -> Result<(), DbErr> {
     photos::Entity::delete_by_id(photo.row_id).exec(db).await?;
     Ok(())
+}
+
+/// Whose a receipt photo is: the need of the pledge `pledge_id` and the pledge's parties, who
+/// (with the need's staff) may see it. `None` when there is no such pledge.
+pub async fn receipt_parties(
+    db: &impl ConnectionTrait,
+    pledge_id: i64,
+) -> Result<Option<(i64, PledgeParties)>, DbErr> {
+    Ok(pledges::Entity::find_by_id(pledge_id)
+        .one(db)
+        .await?
+        .map(|pledge| {
+            (
+                pledge.need_id,
+                PledgeParties {
+                    donor_user_id: pledge.donor_user_id,
+                    organisation_id: pledge.organisation_id,
+                },
+            )
+        }))
 }

@@ -1,10 +1,12 @@
 //! Queries over the `regions` table and the villages' rows.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entity::regions::{self, Entity as Regions};
@@ -38,6 +40,27 @@ pub async fn find_many(
         .filter(regions::Column::Code.is_in(codes.iter().map(|c| c.as_str().to_owned())))
         .all(db)
         .await
+}
+
+/// The names of the regions with these codes (of any level), by code; an unknown code is left
+/// out.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<HashMap<String, String>, DbErr> {
+    let mut names = HashMap::new();
+    for chunk in codes.chunks(1000) {
+        let found: Vec<(String, String)> = Regions::find()
+            .select_only()
+            .column(regions::Column::Code)
+            .column(regions::Column::Name)
+            .filter(regions::Column::Code.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.extend(found);
+    }
+    Ok(names)
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {

@@ -7,34 +7,31 @@ pub mod photos;
 pub mod projection;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LockType};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, Reach, Role, Target, reach, sees_need_as_staff};
 use crate::domain::need::{
-    BeneficiaryKind, Category, Change, NeedAction, NeedFacts, NeedStatus, Refusal, Rules, Unit,
-    Urgency, Verification, Who, decide, needs_second_verification,
+    BeneficiaryKind, Category, Change, EventKind, NeedAction, NeedFacts, NeedStatus, Refusal,
+    Rules, Unit, Urgency, Who, decide, needs_second_verification,
 };
 use crate::domain::private_text::{KnownPrivate, find_private};
+use crate::domain::projection::NeedRecord;
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::Context;
 use crate::service::paging::Paging;
 use crate::store::audit::{self, Entry, Origin};
-use crate::store::entity::{
-    households as household_rows, need_events, needs, objections as objection_rows,
-};
+use crate::store::households as household_store;
+use crate::store::needs::{self as need_store, NeedContent, NewDraft, NewEvent, StatusMove};
+use crate::store::objections as objection_store;
 use crate::store::outbox::{self, Message};
 use crate::store::photos::{self as photo_store, StoredPhoto};
 use crate::store::regions as region_store;
 
-use projection::{PublicContext, PublicNeed, TimelineEntry, public_need, region_column};
+use projection::{PublicContext, PublicNeed, TimelineEntry, public_need};
 
 /// Largest target of a need counted in units (not money).
 const MAX_QUANTITY: i64 = 1_000_000;
@@ -187,6 +184,20 @@ struct Valid {
 impl Valid {
     fn total_fen(&self) -> i64 {
         self.target.saturating_mul(self.unit_value_fen)
+    }
+
+    fn content(&self) -> NeedContent<'_> {
+        NeedContent {
+            category: self.category,
+            title: &self.title,
+            description: &self.description,
+            unit: self.unit,
+            target_quantity: self.target,
+            unit_value_fen: self.unit_value_fen,
+            urgency: self.urgency,
+            deadline: self.deadline,
+            min_pledge_quantity: self.min_pledge,
+        }
     }
 }
 
@@ -341,28 +352,21 @@ pub(crate) fn rules(app: &Context) -> Rules {
     }
 }
 
-fn village_of(need: &needs::Model) -> Result<RegionCode, ApiError> {
-    RegionCode::parse(&need.village_code).map_err(ApiError::internal)
-}
-
-pub(crate) fn facts(
-    need: &needs::Model,
-    other_open_objections: u64,
-) -> Result<NeedFacts, ApiError> {
-    Ok(NeedFacts {
+pub(crate) fn facts(need: &NeedRecord, other_open_objections: u64) -> NeedFacts {
+    NeedFacts {
         status: need.status,
-        village: village_of(need)?,
+        village: need.village.clone(),
         created_by: need.created_by,
         verified_by: need.verified_by,
         requires_second_verification: need.requires_second_verification,
         target: need.target_quantity,
         pledged: need.pledged_quantity,
         received: need.received_quantity,
-        deadline: need.deadline.to_utc(),
-        notice_ends_at: need.notice_ends_at.map(|t| t.to_utc()),
-        suspended_at: need.suspended_at.map(|t| t.to_utc()),
+        deadline: need.deadline,
+        notice_ends_at: need.notice_ends_at,
+        suspended_at: need.suspended_at,
         other_open_objections,
-    })
+    }
 }
 
 /// The refusal of a move as the API answers it.
@@ -383,12 +387,12 @@ pub(crate) fn refused(refusal: Refusal) -> ApiError {
     ApiError::new(code, refusal.to_string())
 }
 
-fn is_draft(need: &needs::Model) -> bool {
+fn is_draft(need: &NeedRecord) -> bool {
     need.status == NeedStatus::Draft
 }
 
 /// Whether the public may see `need`.
-pub(crate) fn is_public(need: &needs::Model) -> bool {
+pub(crate) fn is_public(need: &NeedRecord) -> bool {
     let was_public = need.notice_ends_at.is_some() || need.published_at.is_some();
     need.status.is_public(was_public)
 }
@@ -398,9 +402,8 @@ pub(crate) async fn load_visible(
     db: &impl ConnectionTrait,
     who: Option<&Actor>,
     id: i64,
-) -> Result<needs::Model, ApiError> {
-    let need = needs::Entity::find_by_id(id)
-        .one(db)
+) -> Result<NeedRecord, ApiError> {
+    let need = need_store::find(db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("need"))?;
     visible_to(need, who)
@@ -413,28 +416,24 @@ pub(crate) async fn lock_visible(
     txn: &impl ConnectionTrait,
     who: Option<&Actor>,
     id: i64,
-) -> Result<needs::Model, ApiError> {
+) -> Result<NeedRecord, ApiError> {
     let need = lock(txn, id)
         .await?
         .ok_or_else(|| ApiError::not_found("need"))?;
     visible_to(need, who)
 }
 
+/// The need `id`, its row held until the transaction ends (see [`need_store::lock`]).
 pub(crate) async fn lock(
     txn: &impl ConnectionTrait,
     id: i64,
-) -> Result<Option<needs::Model>, ApiError> {
-    Ok(needs::Entity::find_by_id(id)
-        // NO KEY UPDATE, not UPDATE: rows that reference the need (a pledge, a timeline event)
-        // take a KEY SHARE lock on it, which UPDATE would wait for and deadlock with.
-        .lock(LockType::NoKeyUpdate)
-        .one(txn)
-        .await?)
+) -> Result<Option<NeedRecord>, ApiError> {
+    Ok(need_store::lock(txn, id).await?)
 }
 
-fn visible_to(need: needs::Model, who: Option<&Actor>) -> Result<needs::Model, ApiError> {
+fn visible_to(need: NeedRecord, who: Option<&Actor>) -> Result<NeedRecord, ApiError> {
     let staff = match who {
-        Some(actor) => sees_need_as_staff(actor, &village_of(&need)?, is_draft(&need)),
+        Some(actor) => sees_need_as_staff(actor, &need.village, is_draft(&need)),
         None => false,
     };
     if staff || is_public(&need) {
@@ -481,86 +480,46 @@ pub(crate) struct Move<'a> {
 /// changed the need since it was read), the timeline, the audit log and the outbox.
 pub(crate) async fn apply(
     txn: &impl ConnectionTrait,
-    need: &needs::Model,
+    need: &NeedRecord,
     step: Move<'_>,
     origin: &Origin,
     now: DateTime<Utc>,
-) -> Result<needs::Model, ApiError> {
+) -> Result<NeedRecord, ApiError> {
     let Move {
         action,
         who,
         change,
         extra,
     } = step;
-    let at = now.fixed_offset();
-    let mut update = needs::Entity::update_many()
-        .col_expr(needs::Column::Status, Expr::value(change.to))
-        .col_expr(needs::Column::UpdatedAt, Expr::value(at))
-        .col_expr(
-            needs::Column::Version,
-            Expr::col(needs::Column::Version).add(1),
-        )
-        .filter(needs::Column::Id.eq(need.id))
-        .filter(needs::Column::Version.eq(need.version));
-    if let (Some(step), Who::User(actor)) = (change.verification, who) {
-        let (by, at_col) = match step {
-            Verification::First => (needs::Column::VerifiedBy, needs::Column::VerifiedAt),
-            Verification::Second => (
-                needs::Column::SecondVerifiedBy,
-                needs::Column::SecondVerifiedAt,
-            ),
-        };
-        update = update
-            .col_expr(by, Expr::value(actor.user_id))
-            .col_expr(at_col, Expr::value(at));
-    }
-    if let Some(ends) = change.notice_ends_at {
-        update = update.col_expr(
-            needs::Column::NoticeEndsAt,
-            Expr::value(ends.fixed_offset()),
-        );
-    }
-    if let Some(published) = change.published_at {
-        update = update.col_expr(
-            needs::Column::PublishedAt,
-            Expr::value(published.fixed_offset()),
-        );
-    }
-    if let Some(suspended) = change.suspended_at {
-        update = update.col_expr(
-            needs::Column::SuspendedAt,
-            Expr::value(suspended.map(|t| t.fixed_offset())),
-        );
-    }
-    if let Some(reason) = &extra.rejection_reason {
-        update = update.col_expr(needs::Column::RejectionReason, Expr::value(reason.clone()));
-    }
-    if let Some(second) = extra.requires_second_verification {
-        update = update.col_expr(
-            needs::Column::RequiresSecondVerification,
-            Expr::value(second),
-        );
-    }
-    if update.exec(txn).await?.rows_affected != 1 {
+    let actor_user_id = match who {
+        Who::User(actor) => Some(actor.user_id),
+        Who::Public | Who::Platform => None,
+    };
+    let status_move = StatusMove {
+        change: &change,
+        verified_by: actor_user_id,
+        rejection_reason: extra.rejection_reason.as_deref(),
+        requires_second_verification: extra.requires_second_verification,
+    };
+    if !need_store::update_status(txn, need, &status_move, now).await? {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             "the need was changed by someone else meanwhile; reload it and try again",
         ));
     }
-    let actor_user_id = match who {
-        Who::User(actor) => Some(actor.user_id),
-        Who::Public | Who::Platform => None,
-    };
     for kind in &change.events {
-        need_events::ActiveModel {
-            need_id: Set(need.id),
-            kind: Set(*kind),
-            actor_role: Set(Some(actor_role(action, who).to_owned())),
-            actor_user_id: Set(actor_user_id),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
+        need_store::record_event(
+            txn,
+            NewEvent {
+                need_id: need.id,
+                kind: *kind,
+                actor_role: Some(actor_role(action, who)),
+                actor_label: None,
+                actor_user_id,
+                pledge_id: None,
+                at: now,
+            },
+        )
         .await?;
     }
     audit::record_at(
@@ -570,7 +529,7 @@ pub(crate) async fn apply(
             action: &format!("need.{}", action.as_str()),
             target_kind: "need",
             target_id: need.id.to_string(),
-            region_code: Some(&need.village_code),
+            region_code: Some(need.village.as_str()),
             detail: Some(json!({
                 "from": change.from.as_str(),
                 "to": change.to.as_str(),
@@ -584,8 +543,7 @@ pub(crate) async fn apply(
     for message in &extra.messages {
         outbox::enqueue(txn, message, now).await?;
     }
-    needs::Entity::find_by_id(need.id)
-        .one(txn)
+    need_store::find(txn, need.id)
         .await?
         .ok_or_else(|| ApiError::internal(format!("need {} vanished mid-transaction", need.id)))
 }
@@ -610,30 +568,23 @@ pub async fn create(
             let id = new.household_id.ok_or_else(|| {
                 ApiError::field("household_id", "is required for a household's need")
             })?;
-            let household = household_rows::Entity::find_by_id(id)
-                .one(db)
+            let household = household_store::find(db, id)
                 .await?
-                .filter(|h| {
-                    RegionCode::parse(&h.village_code)
-                        .is_ok_and(|v| actor.can(Action::RecordNeed, Target::Region(&v)))
-                })
+                .filter(|h| actor.can(Action::RecordNeed, Target::Region(&h.village)))
                 .ok_or_else(|| {
                     ApiError::field("household_id", "is not a household of your villages")
                 })?;
             if new
                 .village_code
                 .as_deref()
-                .is_some_and(|v| v != household.village_code)
+                .is_some_and(|v| v != household.village.as_str())
             {
                 return Err(ApiError::field(
                     "village_code",
                     "is not the household's village (leave it out for a household's need)",
                 ));
             }
-            (
-                RegionCode::parse(&household.village_code).map_err(ApiError::internal)?,
-                Some(id),
-            )
+            (household.village, Some(id))
         }
         BeneficiaryKind::Village => {
             if new.household_id.is_some() {
@@ -661,54 +612,31 @@ pub async fn create(
     let valid = validate(&new.fields, now)?;
     check_public_text(app, db, household_id, &valid.public_texts()).await?;
 
-    let lineage = village.lineage();
-    let code_at = |level: Level| {
-        lineage
-            .iter()
-            .find(|c| c.level() == level)
-            .map(|c| c.as_str().to_owned())
-            .unwrap_or_default()
-    };
-    let at = now.fixed_offset();
     let txn = crate::store::begin_write(db).await?;
-    let need = needs::ActiveModel {
-        beneficiary_kind: Set(beneficiary),
-        household_id: Set(household_id),
-        village_code: Set(code_at(Level::Village)),
-        town_code: Set(code_at(Level::Town)),
-        county_code: Set(code_at(Level::County)),
-        city_code: Set(code_at(Level::City)),
-        province_code: Set(code_at(Level::Province)),
-        category: Set(valid.category),
-        title: Set(valid.title.clone()),
-        description: Set(valid.description.clone()),
-        unit: Set(valid.unit),
-        target_quantity: Set(valid.target),
-        pledged_quantity: Set(0),
-        received_quantity: Set(0),
-        unit_value_fen: Set(valid.unit_value_fen),
-        urgency: Set(valid.urgency),
-        deadline: Set(valid.deadline.fixed_offset()),
-        min_pledge_quantity: Set(valid.min_pledge),
-        status: Set(NeedStatus::Draft),
-        requires_second_verification: Set(false),
-        created_by: Set(actor.user_id),
-        created_at: Set(at),
-        updated_at: Set(at),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let need = need_store::insert_draft(
+        &txn,
+        &NewDraft {
+            beneficiary,
+            household_id,
+            village: &village,
+            content: valid.content(),
+            created_by: actor.user_id,
+            at: now,
+        },
+    )
     .await?;
-    need_events::ActiveModel {
-        need_id: Set(need.id),
-        kind: Set(crate::domain::need::EventKind::Created),
-        actor_role: Set(Some(Role::Cadre.as_str().to_owned())),
-        actor_user_id: Set(Some(actor.user_id)),
-        created_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&txn)
+    need_store::record_event(
+        &txn,
+        NewEvent {
+            need_id: need.id,
+            kind: EventKind::Created,
+            actor_role: Some(Role::Cadre.as_str()),
+            actor_label: None,
+            actor_user_id: Some(actor.user_id),
+            pledge_id: None,
+            at: now,
+        },
+    )
     .await?;
     audit::record_at(
         &txn,
@@ -728,7 +656,7 @@ pub async fn create(
     detail(app, Some(actor), need.id).await
 }
 
-fn fields_of(need: &needs::Model) -> NeedFields {
+fn fields_of(need: &NeedRecord) -> NeedFields {
     NeedFields {
         category: need.category.as_str().to_owned(),
         title: need.title.clone(),
@@ -737,7 +665,7 @@ fn fields_of(need: &needs::Model) -> NeedFields {
         target_quantity: need.target_quantity,
         unit_value_fen: Some(need.unit_value_fen),
         urgency: Some(need.urgency.as_str().to_owned()),
-        deadline: need.deadline.to_utc(),
+        deadline: need.deadline,
         min_pledge_quantity: Some(need.min_pledge_quantity),
     }
 }
@@ -754,7 +682,7 @@ pub async fn update(
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), id).await?;
     let change = decide(
-        &facts(&need, 0)?,
+        &facts(&need, 0),
         NeedAction::Edit,
         Who::User(actor),
         &rules(app),
@@ -796,19 +724,7 @@ pub async fn update(
     }
     let valid = validate(&fields, now)?;
     check_public_text(app, &txn, need.household_id, &valid.public_texts()).await?;
-    let mut row: needs::ActiveModel = need.clone().into();
-    row.category = Set(valid.category);
-    row.title = Set(valid.title.clone());
-    row.description = Set(valid.description.clone());
-    row.unit = Set(valid.unit);
-    row.target_quantity = Set(valid.target);
-    row.unit_value_fen = Set(valid.unit_value_fen);
-    row.urgency = Set(valid.urgency);
-    row.deadline = Set(valid.deadline.fixed_offset());
-    row.min_pledge_quantity = Set(valid.min_pledge);
-    row.updated_at = Set(now.fixed_offset());
-    row.version = Set(need.version + 1);
-    row.update(&txn).await?;
+    need_store::update_content(&txn, &need, &valid.content(), now).await?;
     audit::record_at(
         &txn,
         origin,
@@ -816,7 +732,7 @@ pub async fn update(
             action: "need.edit",
             target_kind: "need",
             target_id: id.to_string(),
-            region_code: Some(&need.village_code),
+            region_code: Some(need.village.as_str()),
             detail: Some(json!({"changed": changed, "status": change.to.as_str()})),
         },
         now,
@@ -863,14 +779,8 @@ pub async fn step(
     }
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), id).await?;
-    let change = decide(
-        &facts(&need, 0)?,
-        action,
-        Who::User(actor),
-        &rules(app),
-        now,
-    )
-    .map_err(refused)?;
+    let change =
+        decide(&facts(&need, 0), action, Who::User(actor), &rules(app), now).map_err(refused)?;
     if action == NeedAction::Submit {
         // What is submitted is checked again as it stands: the rules (and the caps) may have
         // changed since the draft was written.
@@ -915,16 +825,12 @@ pub async fn detail(app: &Context, who: Option<&Actor>, id: i64) -> Result<NeedD
     let db = &app.db;
     let need = load_visible(db, who, id).await?;
     let context = PublicContext::load(db, std::slice::from_ref(&need)).await?;
-    let timeline = need_events::Entity::find()
-        .filter(need_events::Column::NeedId.eq(id))
-        .order_by_asc(need_events::Column::Id)
-        .all(db)
+    let timeline = need_store::timeline(db, id)
         .await?
         .iter()
         .map(projection::timeline_entry)
-        .collect::<Result<_, _>>()?;
-    let village = village_of(&need)?;
-    let staff = who.is_some_and(|actor| sees_need_as_staff(actor, &village, false));
+        .collect();
+    let staff = who.is_some_and(|actor| sees_need_as_staff(actor, &need.village, false));
     // The public sees the photos its cadre published; the need's staff see them all.
     let photos = photo_store::of(db, photo_store::Owner::Need(id))
         .await?
@@ -937,20 +843,16 @@ pub async fn detail(app: &Context, who: Option<&Actor>, id: i64) -> Result<NeedD
         _ => None,
     };
     Ok(NeedDetail {
-        need: public_need(&need, &context)?,
+        need: public_need(&need, &context),
         timeline,
         photos,
         review,
     })
 }
 
-async fn review(app: &Context, actor: &Actor, need: &needs::Model) -> Result<NeedReview, ApiError> {
-    let open_objections = objection_rows::Entity::find()
-        .filter(objection_rows::Column::NeedId.eq(need.id))
-        .filter(objection_rows::Column::Status.eq("open"))
-        .count(&app.db)
-        .await?;
-    let facts = facts(need, 0)?;
+async fn review(app: &Context, actor: &Actor, need: &NeedRecord) -> Result<NeedReview, ApiError> {
+    let open_objections = objection_store::count_open(&app.db, need.id, None).await?;
+    let facts = facts(need, 0);
     let now = app.clock.now();
     let allowed_actions = [
         NeedAction::Edit,
@@ -967,27 +869,23 @@ async fn review(app: &Context, actor: &Actor, need: &needs::Model) -> Result<Nee
     Ok(NeedReview {
         household_id: need.household_id,
         requires_second_verification: need.requires_second_verification,
-        verified_at: need.verified_at.map(|t| t.to_utc()),
-        second_verified_at: need.second_verified_at.map(|t| t.to_utc()),
+        verified_at: need.verified_at,
+        second_verified_at: need.second_verified_at,
         rejection_reason: need.rejection_reason.clone(),
         open_objections,
         allowed_actions,
     })
 }
 
+/// Page `paging` of `total` needs, `rows`, in their public form.
 async fn page_of(
     app: &Context,
-    query: sea_orm::Select<needs::Entity>,
+    rows: Vec<NeedRecord>,
+    total: u64,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
-    let paginator = query.paginate(&app.db, paging.per_page);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(paging.page - 1).await?;
     let context = PublicContext::load(&app.db, &rows).await?;
-    let items = rows
-        .iter()
-        .map(|n| public_need(n, &context))
-        .collect::<Result<_, _>>()?;
+    let items = rows.iter().map(|n| public_need(n, &context)).collect();
     Ok(NeedPage {
         items,
         total,
@@ -996,7 +894,8 @@ async fn page_of(
     })
 }
 
-fn region_filter(raw: Option<&str>) -> Result<Option<Condition>, ApiError> {
+/// The `region` parameter of a list, if given.
+fn region_param(raw: Option<&str>) -> Result<Option<RegionCode>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
     let code = RegionCode::parse(raw).map_err(|_| {
         ApiError::new(
@@ -1004,9 +903,7 @@ fn region_filter(raw: Option<&str>) -> Result<Option<Condition>, ApiError> {
             format!("region: `{raw}` is not a region code (2, 4, 6, 9 or 12 digits)"),
         )
     })?;
-    Ok(Some(
-        Condition::all().add(region_column(&code).eq(code.as_str())),
-    ))
+    Ok(Some(code))
 }
 
 /// Needs in their public notice period (公示), and those whose notice an objection paused:
@@ -1016,15 +913,10 @@ pub async fn notices(
     region: Option<&str>,
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
-    let mut query = needs::Entity::find()
-        .filter(needs::Column::Status.is_in([NeedStatus::InNotice, NeedStatus::Suspended]));
-    if let Some(condition) = region_filter(region)? {
-        query = query.filter(condition);
-    }
-    let query = query
-        .order_by_asc(needs::Column::NoticeEndsAt)
-        .order_by_asc(needs::Column::Id);
-    page_of(app, query, paging).await
+    let region = region_param(region)?;
+    let (rows, total) =
+        need_store::notices(&app.db, region.as_ref(), paging.page, paging.per_page).await?;
+    page_of(app, rows, total, paging).await
 }
 
 /// The needs of the caller's villages (cadres) or towns and counties (verifiers), in any
@@ -1038,47 +930,31 @@ pub async fn worklist(
     paging: Paging,
 ) -> Result<NeedPage, ApiError> {
     // A cadre's needs in any status; a verifier's once submitted.
-    let recorded = reach_condition(reach(actor, Action::RecordNeed));
-    let verified = reach_condition(reach(actor, Action::VerifyNeed)).map(|c| {
-        Condition::all()
-            .add(c)
-            .add(needs::Column::Status.ne(NeedStatus::Draft))
-    });
-    let scope = match (recorded, verified) {
-        (None, None) => return Err(ApiError::forbidden()),
-        (a, b) => Condition::any().add_option(a).add_option(b),
+    let recorded = reach(actor, Action::RecordNeed);
+    let verified = reach(actor, Action::VerifyNeed);
+    if recorded == Reach::Nowhere && verified == Reach::Nowhere {
+        return Err(ApiError::forbidden());
+    }
+    let status = status
+        .map(|status| {
+            NeedStatus::parse(status).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidParameter,
+                    format!("status: must be one of {}", NeedStatus::codes()),
+                )
+            })
+        })
+        .transpose()?;
+    let region = region_param(region)?;
+    let list = need_store::Worklist {
+        recorded: &recorded,
+        verified: &verified,
+        status,
+        region: region.as_ref(),
+        household,
     };
-    let mut query = needs::Entity::find().filter(scope);
-    if let Some(status) = status {
-        let status = NeedStatus::parse(status).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidParameter,
-                format!("status: must be one of {}", NeedStatus::codes()),
-            )
-        })?;
-        query = query.filter(needs::Column::Status.eq(status));
-    }
-    if let Some(condition) = region_filter(region)? {
-        query = query.filter(condition);
-    }
-    if let Some(household) = household {
-        query = query.filter(needs::Column::HouseholdId.eq(household));
-    }
-    let query = query
-        .order_by_desc(needs::Column::UpdatedAt)
-        .order_by_desc(needs::Column::Id);
-    page_of(app, query, paging).await
-}
-
-/// The needs within `reach`, as a condition; `None` for none at all.
-fn reach_condition(reach: Reach) -> Option<Condition> {
-    match reach {
-        Reach::Nowhere => None,
-        Reach::Everywhere => Some(Condition::all().add(Expr::cust("1 = 1"))),
-        Reach::Regions(regions) => Some(regions.iter().fold(Condition::any(), |any, code| {
-            any.add(region_column(code).eq(code.as_str()))
-        })),
-    }
+    let (rows, total) = need_store::worklist(&app.db, &list, paging.page, paging.per_page).await?;
+    page_of(app, rows, total, paging).await
 }
 
 /// Ids of needs whose notice period has ended by `now`, oldest first.
@@ -1087,40 +963,17 @@ pub(crate) async fn due_for_publication(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<i64>, ApiError> {
-    Ok(needs::Entity::find()
-        .select_only()
-        .column(needs::Column::Id)
-        .filter(needs::Column::Status.eq(NeedStatus::InNotice))
-        .filter(needs::Column::NoticeEndsAt.lte(now.fixed_offset()))
-        .order_by_asc(needs::Column::NoticeEndsAt)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?)
+    Ok(need_store::due_for_publication(db, now, limit).await?)
 }
 
-/// Ids of needs still open whose deadline has passed by `now`, oldest first.
+/// Ids of needs still open whose deadline has passed by `now`, oldest first; help already
+/// pledged is awaited first (see `decide`).
 pub(crate) async fn due_for_expiry(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<i64>, ApiError> {
-    use NeedStatus::*;
-    Ok(needs::Entity::find()
-        .select_only()
-        .column(needs::Column::Id)
-        .filter(needs::Column::Status.is_in([Submitted, Verified, InNotice, Published]))
-        .filter(needs::Column::Deadline.lte(now.fixed_offset()))
-        // Help already pledged is awaited first (see `decide`).
-        .filter(
-            Expr::col(needs::Column::PledgedQuantity)
-                .eq(Expr::col(needs::Column::ReceivedQuantity)),
-        )
-        .order_by_asc(needs::Column::Deadline)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?)
+    Ok(need_store::due_for_expiry(db, now, limit).await?)
 }
 
 /// Moves need `id` by a time-driven `action` (end of notice, expiry), if it is still due: the
@@ -1132,7 +985,7 @@ pub async fn advance_by_time(app: &Context, id: i64, action: NeedAction) -> Resu
     let Some(need) = lock(&txn, id).await? else {
         return Ok(false);
     };
-    let change = match decide(&facts(&need, 0)?, action, Who::Platform, &rules(app), now) {
+    let change = match decide(&facts(&need, 0), action, Who::Platform, &rules(app), now) {
         Ok(change) => change,
         // Moved already, by another node or an earlier tick.
         Err(_) => return Ok(false),

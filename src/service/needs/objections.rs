@@ -3,10 +3,6 @@
 //! dismisses it (the notice resumes). The objector's reason and contact are for verifiers only.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,12 +11,11 @@ use crate::domain::authz::{Action, Actor, Target};
 use crate::domain::need::{
     NeedAction, NeedStatus, ObjectionStatus, Who, decide, objection_handler,
 };
-use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::Context;
 use crate::service::auth::{Limit, address_key, limit};
 use crate::store::audit::Origin;
-use crate::store::entity::objections;
+use crate::store::objections::{self as objection_store, ObjectionRecord, Resolution, Settles};
 use crate::store::outbox::Message;
 
 /// Objections from one address (or account).
@@ -73,7 +68,7 @@ pub struct ObjectionView {
     pub resolved_at: Option<DateTime<Utc>>,
 }
 
-fn view(o: objections::Model) -> ObjectionView {
+fn view(o: ObjectionRecord) -> ObjectionView {
     ObjectionView {
         id: o.id,
         need_id: o.need_id,
@@ -82,8 +77,8 @@ fn view(o: objections::Model) -> ObjectionView {
         contact: o.contact,
         signed_in: o.reporter_user_id.is_some(),
         resolution_note: o.resolution_note,
-        created_at: o.created_at.to_utc(),
-        resolved_at: o.resolved_at.map(|t| t.to_utc()),
+        created_at: o.created_at,
+        resolved_at: o.resolved_at,
     }
 }
 
@@ -143,12 +138,8 @@ pub async fn file(
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, reporter, need_id).await?;
     let change =
-        decide(&facts(&need, 0)?, NeedAction::Object, who, &rules(app), now).map_err(refused)?;
-    let open = objections::Entity::find()
-        .filter(objections::Column::NeedId.eq(need_id))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open))
-        .count(&txn)
-        .await?;
+        decide(&facts(&need, 0), NeedAction::Object, who, &rules(app), now).map_err(refused)?;
+    let open = objection_store::count_open(&txn, need_id, None).await?;
     if open >= MAX_OPEN_PER_NEED {
         return Err(ApiError::new(
             ErrorCode::InvalidState,
@@ -158,16 +149,16 @@ pub async fn file(
             ),
         ));
     }
-    let objection = objections::ActiveModel {
-        need_id: Set(need_id),
-        reason: Set(reason),
-        contact: Set(contact),
-        reporter_user_id: Set(reporter.map(|a| a.user_id)),
-        status: Set(ObjectionStatus::Open),
-        created_at: Set(now.fixed_offset()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let objection = objection_store::insert(
+        &txn,
+        objection_store::NewObjection {
+            need_id,
+            reason,
+            contact,
+            reporter_user_id: reporter.map(|a| a.user_id),
+            at: now,
+        },
+    )
     .await?;
     let extra = Extra {
         messages: vec![Message::MailObjectionFiled {
@@ -204,11 +195,8 @@ pub async fn list(
     need_id: i64,
 ) -> Result<Vec<ObjectionView>, ApiError> {
     let need = load_visible(&app.db, Some(actor), need_id).await?;
-    objection_handler(&facts(&need, 0)?, actor).map_err(refused)?;
-    Ok(objections::Entity::find()
-        .filter(objections::Column::NeedId.eq(need_id))
-        .order_by_desc(objections::Column::Id)
-        .all(&app.db)
+    objection_handler(&facts(&need, 0), actor).map_err(refused)?;
+    Ok(objection_store::of_need(&app.db, need_id)
         .await?
         .into_iter()
         .map(view)
@@ -238,20 +226,17 @@ pub async fn decide_objection(
     }
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
-    let objection = objections::Entity::find_by_id(objection_id)
-        .one(&txn)
+    let objection = objection_store::find(&txn, objection_id)
         .await?
         .ok_or_else(|| ApiError::not_found("objection"))?;
     let need = lock(&txn, objection.need_id)
         .await?
         .ok_or_else(|| ApiError::not_found("objection"))?;
     // Read again under the need's lock: another verifier may have decided it meanwhile.
-    let objection = objections::Entity::find_by_id(objection_id)
-        .one(&txn)
+    let objection = objection_store::find(&txn, objection_id)
         .await?
         .ok_or_else(|| ApiError::not_found("objection"))?;
-    let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
-    if !actor.can(Action::HandleObjection, Target::Region(&village)) {
+    if !actor.can(Action::HandleObjection, Target::Region(&need.village)) {
         return Err(ApiError::not_found("objection"));
     }
     if objection.status != ObjectionStatus::Open {
@@ -260,18 +245,13 @@ pub async fn decide_objection(
             format!("this objection was already decided ({})", objection.status),
         ));
     }
-    let others_open = objections::Entity::find()
-        .filter(objections::Column::NeedId.eq(need.id))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open))
-        .filter(objections::Column::Id.ne(objection_id))
-        .count(&txn)
-        .await?;
+    let others_open = objection_store::count_open(&txn, need.id, Some(objection_id)).await?;
     let action = match decision {
         Decision::Uphold => NeedAction::UpholdObjection,
         Decision::Dismiss => NeedAction::DismissObjection,
     };
     let change = decide(
-        &facts(&need, others_open)?,
+        &facts(&need, others_open),
         action,
         Who::User(actor),
         &rules(app),
@@ -282,21 +262,18 @@ pub async fn decide_objection(
         Decision::Uphold => ObjectionStatus::Upheld,
         Decision::Dismiss => ObjectionStatus::Dismissed,
     };
-    let mut resolved = objections::Entity::update_many()
-        .col_expr(objections::Column::Status, Expr::value(status))
-        .col_expr(objections::Column::ResolvedBy, Expr::value(actor.user_id))
-        .col_expr(
-            objections::Column::ResolvedAt,
-            Expr::value(now.fixed_offset()),
-        )
-        .col_expr(objections::Column::ResolutionNote, Expr::value(note))
-        .filter(objections::Column::Status.eq(ObjectionStatus::Open));
     // An upheld objection settles the others: the need is rejected either way.
-    resolved = match decision {
-        Decision::Uphold => resolved.filter(objections::Column::NeedId.eq(need.id)),
-        Decision::Dismiss => resolved.filter(objections::Column::Id.eq(objection_id)),
+    let settles = match decision {
+        Decision::Uphold => Settles::AllOfNeed(need.id),
+        Decision::Dismiss => Settles::One(objection_id),
     };
-    resolved.exec(&txn).await?;
+    let resolution = Resolution {
+        status,
+        by: actor.user_id,
+        note,
+        at: now,
+    };
+    objection_store::resolve(&txn, settles, &resolution).await?;
     let extra = Extra {
         rejection_reason: (decision == Decision::Uphold).then(|| note.to_owned()),
         messages: if decision == Decision::Uphold {
@@ -319,8 +296,7 @@ pub async fn decide_objection(
         now,
     )
     .await?;
-    let objection = objections::Entity::find_by_id(objection_id)
-        .one(&txn)
+    let objection = objection_store::find(&txn, objection_id)
         .await?
         .ok_or_else(|| ApiError::not_found("objection"))?;
     txn.commit().await?;

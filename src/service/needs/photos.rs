@@ -8,18 +8,19 @@ use utoipa::ToSchema;
 
 use super::{PhotoRef, facts, is_draft, is_public, load_visible, lock_visible, refused, rules};
 use crate::crypto::random_photo_id;
-use crate::domain::authz::{Actor, PledgeParties, sees_need_as_staff};
+use crate::domain::authz::{Actor, sees_need_as_staff};
 use crate::domain::need::{NeedAction, Who, decide};
 use crate::domain::photo::{PhotoAccess, PhotoFacts, PhotoId, PhotoKind, photo_access};
+use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, ErrorCode};
 use crate::media::{self, Photo, PhotoError};
 use crate::service::Context;
 use crate::store::audit::{self, Entry, Origin};
-use crate::store::entity::{needs, pledges};
+use crate::store::needs as need_store;
 use crate::store::outbox::{self, Message};
 pub use crate::store::photos::Owner;
 use crate::store::photos::{self as photo_store, NewPhoto, StoredPhoto};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 
 /// Photos a need may carry.
 pub const MAX_PER_NEED: u64 = 9;
@@ -136,11 +137,11 @@ pub struct Publication {
 fn may_edit(
     app: &Context,
     actor: &Actor,
-    need: &needs::Model,
+    need: &NeedRecord,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ApiError> {
     decide(
-        &facts(need, 0)?,
+        &facts(need, 0),
         NeedAction::Edit,
         Who::User(actor),
         &rules(app),
@@ -181,7 +182,7 @@ pub async fn add(
             action: "need.photo_add",
             target_kind: "need",
             target_id: need_id.to_string(),
-            region_code: Some(&need.village_code),
+            region_code: Some(need.village.as_str()),
             detail: Some(json!({"sha256": photo.sha256, "public": published})),
         },
         now,
@@ -227,7 +228,7 @@ pub async fn publish(
     let need = lock_visible(&txn, Some(actor), need_id).await?;
     if public {
         may_edit(app, actor, &need, now)?;
-    } else if !sees_need_as_staff(actor, &super::village_of(&need)?, is_draft(&need)) {
+    } else if !sees_need_as_staff(actor, &need.village, is_draft(&need)) {
         return Err(ApiError::forbidden());
     }
     let mut photo = photo_of(&txn, need_id, photo_id).await?;
@@ -245,7 +246,7 @@ pub async fn publish(
                 },
                 target_kind: "need",
                 target_id: need_id.to_string(),
-                region_code: Some(&need.village_code),
+                region_code: Some(need.village.as_str()),
                 detail: Some(json!({"photo_id": photo.public_id.as_str()})),
             },
             now,
@@ -278,7 +279,7 @@ pub async fn remove(
             action: "need.photo_remove",
             target_kind: "need",
             target_id: need_id.to_string(),
-            region_code: Some(&need.village_code),
+            region_code: Some(need.village.as_str()),
             detail: Some(json!({"photo_id": photo.public_id.as_str()})),
         },
         now,
@@ -316,26 +317,18 @@ pub async fn serve(app: &Context, who: Option<&Actor>, photo_id: &str) -> Result
             },
         ),
         Owner::Pledge(pledge_id) => {
-            let pledge = pledges::Entity::find_by_id(pledge_id)
-                .one(&app.db)
+            let (need_id, parties) = photo_store::receipt_parties(&app.db, pledge_id)
                 .await?
                 .ok_or_else(not_found)?;
-            (
-                pledge.need_id,
-                PhotoKind::Receipt(PledgeParties {
-                    donor_user_id: pledge.donor_user_id,
-                    organisation_id: pledge.organisation_id,
-                }),
-            )
+            (need_id, PhotoKind::Receipt(parties))
         }
     };
-    let need = needs::Entity::find_by_id(need_id)
-        .one(&app.db)
+    let need = need_store::find(&app.db, need_id)
         .await?
         .ok_or_else(not_found)?;
     let facts = PhotoFacts {
         kind,
-        village: &super::village_of(&need)?,
+        village: &need.village,
         need_public: is_public(&need),
         need_draft: is_draft(&need),
     };

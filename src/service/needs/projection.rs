@@ -4,17 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::need::EventKind;
-use crate::domain::projection::{self, HouseholdFacts};
+use crate::domain::projection::{self, HouseholdFacts, NeedRecord};
 pub use crate::domain::projection::{PublicBeneficiary, PublicNeed};
-use crate::domain::region::RegionCode;
-use crate::error::ApiError;
-use crate::store::entity::{households, need_events, needs, regions};
-use crate::store::needs::{household_facts, record};
+use crate::store::needs::{self as need_store, NeedEvent};
+use crate::store::regions as region_store;
 
 /// One entry of a need's public timeline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -39,41 +37,17 @@ pub struct PublicContext {
 }
 
 impl PublicContext {
-    pub async fn load(db: &impl ConnectionTrait, rows: &[needs::Model]) -> Result<Self, DbErr> {
-        let mut codes: Vec<String> = rows
+    pub async fn load(db: &impl ConnectionTrait, needs: &[NeedRecord]) -> Result<Self, DbErr> {
+        let mut codes: Vec<String> = needs
             .iter()
-            .flat_map(|n| {
-                [
-                    &n.province_code,
-                    &n.city_code,
-                    &n.county_code,
-                    &n.town_code,
-                    &n.village_code,
-                ]
-            })
+            .flat_map(|n| n.region_codes.iter())
             .cloned()
             .collect();
         codes.sort();
         codes.dedup();
-        let region_names = regions::Entity::find()
-            .filter(regions::Column::Code.is_in(codes))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.code, r.name))
-            .collect();
-        let household_ids: Vec<i64> = rows.iter().filter_map(|n| n.household_id).collect();
-        let households = if household_ids.is_empty() {
-            HashMap::new()
-        } else {
-            households::Entity::find()
-                .filter(households::Column::Id.is_in(household_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|h| (h.id, household_facts(&h)))
-                .collect()
-        };
+        let region_names = region_store::names(db, &codes).await?;
+        let household_ids: Vec<i64> = needs.iter().filter_map(|n| n.household_id).collect();
+        let households = need_store::household_facts_of(db, &household_ids).await?;
         Ok(Self {
             region_names,
             households,
@@ -81,45 +55,27 @@ impl PublicContext {
     }
 }
 
-/// The public projection of one need's row.
-pub fn public_need(need: &needs::Model, context: &PublicContext) -> Result<PublicNeed, ApiError> {
-    let need = record(need)?;
+/// The public projection of one need.
+pub fn public_need(need: &NeedRecord, context: &PublicContext) -> PublicNeed {
     let names = need
         .region_codes
         .iter()
         .map(|c| context.region_names.get(c).cloned().unwrap_or_default())
         .collect();
     let household = need.household_id.and_then(|id| context.households.get(&id));
-    Ok(projection::public_need(&need, names, household))
+    projection::public_need(need, names, household)
 }
 
 /// The public projection of a timeline event: what happened, by which kind of actor, when.
 /// The acting user's identity and any internal note stay out.
-pub fn timeline_entry(event: &need_events::Model) -> Result<TimelineEntry, ApiError> {
+pub fn timeline_entry(event: &NeedEvent) -> TimelineEntry {
     let kind = event.kind;
-    Ok(TimelineEntry {
+    TimelineEntry {
         kind,
         label: kind.label_zh().to_owned(),
         actor: event.actor_role.clone(),
         actor_label: event.actor_label.clone(),
         pledge_id: event.pledge_id,
-        at: event.created_at.to_utc(),
-    })
-}
-
-/// The region code column of `needs` at the level of `code`, for filters on any level.
-pub fn region_column(code: &RegionCode) -> needs::Column {
-    level_column(code.level())
-}
-
-/// The region code column of `needs` at `level`.
-pub fn level_column(level: crate::domain::region::Level) -> needs::Column {
-    use crate::domain::region::Level;
-    match level {
-        Level::Province => needs::Column::ProvinceCode,
-        Level::City => needs::Column::CityCode,
-        Level::County => needs::Column::CountyCode,
-        Level::Town => needs::Column::TownCode,
-        Level::Village => needs::Column::VillageCode,
+        at: event.at,
     }
 }
