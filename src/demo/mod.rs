@@ -11,26 +11,21 @@ pub mod pledges;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::auth::password;
 use crate::crypto::Sealer;
 use crate::domain::authz::Role;
 use crate::domain::id_card::IdCardNumber;
 use crate::domain::organisation::OrganisationKind;
-use crate::domain::pairing::{PairingStatus, Program};
+use crate::domain::pairing::Program;
 use crate::domain::region::RegionCode;
 use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;
-use crate::store::entity::{
-    organisations, pairing_members, pairing_targets, pairings, users, villages,
-};
 use crate::store::households as household_store;
-use crate::store::regions as region_store;
+use crate::store::regions::{self as region_store, VillageProfile};
+use crate::store::seed;
 
 /// The password of every demo account (documented in the README; demo only).
 pub const DEMO_PASSWORD: &str = "demo-password-2024";
@@ -380,7 +375,10 @@ fn referenced_regions() -> Vec<&'static str> {
 }
 
 /// Creates whatever part of the demo data set is missing. Households are registered through the
-/// same use case a cadre's request goes through, as the demo cadre.
+/// same use case a cadre's request goes through, as the demo cadre. Organisations, villages'
+/// profiles and pairings are set up directly ([`crate::store::seed`]), in one transaction with
+/// the accounts: their use cases would also make the demo administrator an administrator of
+/// each organisation and mail its verification.
 pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<SeedReport> {
     let wanted = referenced_regions();
     let codes: Vec<RegionCode> = wanted
@@ -404,104 +402,64 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
     let password_hash = password::hash(DEMO_PASSWORD).context("hashing the demo password")?;
     let txn = crate::store::begin_write(db).await?;
     let mut report = SeedReport::default();
-    let now = crate::clock::now().fixed_offset();
+    let now = crate::clock::now();
 
     let admin_id = ensure_user(&txn, &USERS[0], &password_hash, &mut report).await?;
     for org in ORGANISATIONS {
-        let existing = organisations::Entity::find()
-            .filter(organisations::Column::Name.eq(org.name))
-            .one(&txn)
-            .await?;
-        if existing.is_none() {
-            organisations::ActiveModel {
-                kind: Set(org.kind),
-                name: Set(org.name.to_owned()),
-                credit_code: Set(org.credit_code.map(str::to_owned)),
-                region_code: Set(Some(org.region.to_owned())),
-                contact_email: Set(None),
-                description: Set(None),
-                verified_at: Set(org.verified.then_some(now)),
-                verified_by: Set(org.verified.then_some(admin_id)),
-                created_by: Set(Some(admin_id)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+        if seed::organisation_id(&txn, org.name).await?.is_none() {
+            let new = seed::NewOrganisation {
+                kind: org.kind,
+                name: org.name,
+                credit_code: org.credit_code,
+                region_code: org.region,
+                verified_by: org.verified.then_some(admin_id),
+                created_by: admin_id,
+                at: now,
+            };
+            seed::insert_organisation(&txn, &new).await?;
             report.organisations += 1;
         }
     }
 
     for village in VILLAGES {
-        if villages::Entity::find_by_id(village.code.to_owned())
-            .one(&txn)
-            .await?
-            .is_none()
-        {
-            villages::ActiveModel {
-                region_code: Set(village.code.to_owned()),
-                is_poor: Set(village.is_poor),
-                population: Set(Some(village.population)),
-                household_count: Set(Some(village.households)),
-                profile: Set(Some(village.profile.to_owned())),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
+        let code = RegionCode::parse(village.code).expect("demo region codes are valid");
+        let profile = VillageProfile {
+            village: &code,
+            is_poor: village.is_poor,
+            population: village.population,
+            household_count: village.households,
+            profile: village.profile,
+        };
+        if region_store::add_village(&txn, &profile, now).await? {
             report.villages += 1;
         }
     }
 
     let starts_on = NaiveDate::from_ymd_opt(2016, 1, 1).expect("valid date");
     for pairing in PAIRINGS {
-        let existing = pairings::Entity::find()
-            .filter(pairings::Column::Name.eq(pairing.name))
-            .one(&txn)
-            .await?;
-        if existing.is_some() {
+        if seed::pairing_id(&txn, pairing.name).await?.is_some() {
             continue;
         }
         let helper_organisation_id = match pairing.helper_organisation {
             Some(name) => Some(organisation_id(&txn, name).await?),
             None => None,
         };
-        let created = pairings::ActiveModel {
-            program: Set(pairing.program),
-            name: Set(pairing.name.to_owned()),
-            helper_organisation_id: Set(helper_organisation_id),
-            helper_region_code: Set(pairing.helper_region.map(str::to_owned)),
-            starts_on: Set(starts_on),
-            ends_on: Set(None),
-            status: Set(PairingStatus::Active),
-            created_by: Set(Some(admin_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for target in pairing.targets {
-            pairing_targets::ActiveModel {
-                pairing_id: Set(created.id),
-                region_code: Set((*target).to_owned()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
+        let mut members = Vec::new();
         for member in pairing.members {
-            pairing_members::ActiveModel {
-                pairing_id: Set(created.id),
-                organisation_id: Set(organisation_id(&txn, member).await?),
-                added_by: Set(Some(admin_id)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            members.push(organisation_id(&txn, member).await?);
         }
+        let new = seed::NewPairing {
+            program: pairing.program,
+            name: pairing.name,
+            helper_organisation_id,
+            helper_region_code: pairing.helper_region,
+            starts_on,
+            targets: pairing.targets,
+            members: &members,
+            created_by: admin_id,
+            at: now,
+        };
+        seed::insert_pairing(&txn, &new).await?;
         report.pairings += 1;
     }
 
@@ -546,9 +504,7 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
         if exists {
             continue;
         }
-        let cadre = users::Entity::find()
-            .filter(users::Column::Email.eq(household.cadre))
-            .one(db)
+        let cadre = account_store::find_by_login(db, household.cadre)
             .await?
             .with_context(|| format!("demo cadre {} is missing", household.cadre))?;
         let actor = account_store::load_actor(db, cadre.id).await?;
@@ -580,11 +536,7 @@ async fn ensure_user(
     password_hash: &str,
     report: &mut SeedReport,
 ) -> anyhow::Result<i64> {
-    if let Some(existing) = users::Entity::find()
-        .filter(users::Column::Email.eq(user.email))
-        .one(db)
-        .await?
-    {
+    if let Some(existing) = account_store::find_by_login(db, user.email).await? {
         return Ok(existing.id);
     }
     let created = account_store::insert_user(
@@ -601,19 +553,13 @@ async fn ensure_user(
 }
 
 async fn organisation_id(db: &impl ConnectionTrait, name: &str) -> anyhow::Result<i64> {
-    organisations::Entity::find()
-        .filter(organisations::Column::Name.eq(name))
-        .one(db)
+    seed::organisation_id(db, name)
         .await?
-        .map(|o| o.id)
         .with_context(|| format!("demo organisation {name} is missing"))
 }
 
 async fn pairing_id(db: &impl ConnectionTrait, name: &str) -> anyhow::Result<i64> {
-    pairings::Entity::find()
-        .filter(pairings::Column::Name.eq(name))
-        .one(db)
+    seed::pairing_id(db, name)
         .await?
-        .map(|p| p.id)
         .with_context(|| format!("demo pairing {name} is missing"))
 }

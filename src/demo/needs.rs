@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
 use super::HOUSEHOLDS;
 use crate::clock::Clock;
@@ -20,8 +20,8 @@ use crate::service::needs::objections::{self, NewObjection};
 use crate::service::needs::{self, NeedFields, NewNeed, Step, photos};
 use crate::store::accounts as account_store;
 use crate::store::audit::Origin;
-use crate::store::entity::{needs as need_rows, users};
 use crate::store::households as household_store;
+use crate::store::seed;
 
 /// Who a demo need helps: the village, or the demo household at this index of [`HOUSEHOLDS`].
 #[derive(Clone, Copy)]
@@ -356,9 +356,7 @@ struct Demo {
 
 impl Demo {
     async fn actor(&self, email: &str) -> anyhow::Result<Actor> {
-        let user = users::Entity::find()
-            .filter(users::Column::Email.eq(email))
-            .one(&self.db)
+        let user = account_store::find_by_login(&self.db, email)
             .await?
             .with_context(|| format!("demo account {email} is missing"))?;
         Ok(account_store::load_actor(&self.db, user.id).await?)
@@ -373,12 +371,7 @@ impl Demo {
     }
 
     async fn exists(&self, village: &str, title: &str) -> anyhow::Result<bool> {
-        Ok(need_rows::Entity::find()
-            .filter(need_rows::Column::VillageCode.eq(village))
-            .filter(need_rows::Column::Title.eq(title))
-            .one(&self.db)
-            .await?
-            .is_some())
+        Ok(seed::need_exists(&self.db, village, title).await?)
     }
 
     /// Records `need` on a clock set back `age_days` and walks it to its state.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -14,9 +14,9 @@ use crate::crypto::Sealer;
 use crate::media::samples;
 use crate::service::needs::{self as need_service, Step as NeedStep};
 use crate::service::pledges::{self, Answer, NewPledge, Step};
-use crate::store::accounts as account_store;
+use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::Origin;
-use crate::store::entity::{needs, organisations, pledges as pledge_rows, users};
+use crate::store::seed;
 
 const DONOR: &str = "donor@demo.duijie.cn";
 const ENTERPRISE: &str = "enterprise@demo.duijie.cn";
@@ -169,10 +169,8 @@ const STORIES: &[Story] = &[
     },
 ];
 
-async fn user(db: &DatabaseConnection, email: &str) -> anyhow::Result<users::Model> {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(db)
+async fn user(db: &DatabaseConnection, email: &str) -> anyhow::Result<User> {
+    account_store::find_by_login(db, email)
         .await?
         .with_context(|| format!("demo account {email} is missing"))
 }
@@ -186,29 +184,20 @@ pub async fn seed(
     let now = crate::clock::now();
     let mut made = 0;
     for story in STORIES {
-        let Some(need) = needs::Entity::find()
-            .filter(needs::Column::Title.eq(story.need))
-            .one(db)
-            .await?
-        else {
+        let Some(need) = seed::need_titled(db, story.need).await? else {
             continue;
         };
         // With a longer notice period than the default the need may not have been open yet
         // when the story begins: then the story is not told.
         let begins = now - Duration::days(story.days_ago);
-        if need.published_at.is_none_or(|at| at.to_utc() >= begins) {
+        if need.published_at.is_none_or(|at| at >= begins) {
             tracing::info!(
                 need = story.need,
                 "demo pledges skipped: the need was not published then"
             );
             continue;
         }
-        let has_pledges = pledge_rows::Entity::find()
-            .filter(pledge_rows::Column::NeedId.eq(need.id))
-            .count(db)
-            .await?
-            > 0;
-        if has_pledges {
+        if seed::has_pledges(db, need.id).await? {
             continue;
         }
         made += tell(db, settings, &sealer, story, need.id, now).await?;
@@ -235,7 +224,7 @@ async fn tell(
     let as_cadre = Origin::cli().with_user(cadre.id);
     let failed = |what: &'static str| move |e| anyhow::anyhow!("demo pledge {what}: {e}");
     // (id, donor) of each pledge made so far.
-    let mut made: Vec<(i64, users::Model)> = Vec::new();
+    let mut made: Vec<(i64, User)> = Vec::new();
     for step in story.steps {
         clock.advance(Duration::hours(3));
         match step {
@@ -250,12 +239,9 @@ async fn tell(
                 let actor = account_store::load_actor(db, donor.id).await?;
                 let org_id = if *for_organisation {
                     Some(
-                        organisations::Entity::find()
-                            .filter(organisations::Column::Name.eq(super::ENTERPRISE))
-                            .one(db)
+                        seed::organisation_id(db, super::ENTERPRISE)
                             .await?
-                            .context("the demo enterprise is missing")?
-                            .id,
+                            .context("the demo enterprise is missing")?,
                     )
                 } else {
                     None

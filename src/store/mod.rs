@@ -113,3 +113,4 @@ pub mod objections;
 pub mod outbox;
 pub mod photos;
 pub mod rate_limits;
+pub mod seed;

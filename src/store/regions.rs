@@ -131,3 +131,43 @@ pub async fn ensure_village(
     .await?;
     Ok(())
 }
+
+/// A village's profile, as its row holds it.
+pub struct VillageProfile<'a> {
+    pub village: &'a RegionCode,
+    /// On the list of poor villages (贫困村).
+    pub is_poor: bool,
+    pub population: i32,
+    pub household_count: i32,
+    pub profile: &'a str,
+}
+
+/// Gives a village its row with this profile, unless it has one already (which stays as it
+/// is). Returns whether it did.
+pub async fn add_village(
+    db: &impl ConnectionTrait,
+    village: &VillageProfile<'_>,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let code = village.village.as_str().to_owned();
+    if villages::Entity::find_by_id(code.clone())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let at = at.fixed_offset();
+    villages::ActiveModel {
+        region_code: Set(code),
+        is_poor: Set(village.is_poor),
+        population: Set(Some(village.population)),
+        household_count: Set(Some(village.household_count)),
+        profile: Set(Some(village.profile.to_owned())),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
+}
