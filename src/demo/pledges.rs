@@ -227,7 +227,7 @@ async fn tell(
     let clock = Clock::manual(now - Duration::days(story.days_ago));
     let mut settings = settings.clone();
     if let Some(days) = story.due_days {
-        settings.pledge_due_days = days;
+        settings.policy.pledge_due_days = days;
     }
     let app = crate::startup::context(db.clone(), settings, sealer.clone(), clock.clone())?;
     let cadre = user(db, story.cadre).await?;

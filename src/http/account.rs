@@ -104,7 +104,7 @@ pub struct LoginAnswer {
 fn secure(req: &HttpRequest) -> bool {
     let configured = req
         .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.secure_cookies);
+        .and_then(|state| state.settings.server.secure_cookies);
     configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
 }
 
@@ -122,7 +122,7 @@ pub async fn login(
         .headers()
         .get(actix_web::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
-    let ttl = chrono::Duration::hours(i64::from(state.settings.session_ttl_hours));
+    let ttl = chrono::Duration::hours(i64::from(state.settings.server.session_ttl_hours));
     let session = auth::login(&state.db, &body, &origin.0, user_agent, ttl).await?;
     let max_age = time::Duration::seconds(ttl.num_seconds());
     let session_cookie = Cookie::build(SESSION_COOKIE, session.token)

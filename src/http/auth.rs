@@ -53,7 +53,7 @@ fn client_address(req: &HttpRequest) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
     let trusted = req
         .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.trusted_proxy_addrs().ok())
+        .and_then(|state| state.settings.server.trusted_proxy_addrs().ok())
         .unwrap_or_default();
     if !trusted.contains(&peer) {
         return Some(peer);

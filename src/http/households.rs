@@ -154,7 +154,7 @@ pub async fn change_status(
     id: web::Path<i64>,
     body: web::Json<StatusMove>,
 ) -> Result<web::Json<HouseholdView>, ApiError> {
-    let exit_line = state.settings.household_exit_income_fen;
+    let exit_line = state.settings.policy.household_exit_income_fen;
     Ok(web::Json(
         households::change_status(
             &state.db,

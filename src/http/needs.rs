@@ -383,7 +383,7 @@ pub async fn add_photo(
     query: web::Query<PhotoQuery>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
+    let bytes = read_limited(body, state.settings.server.max_photo_bytes).await?;
     let photo = photos::add(
         &state,
         &caller.0.actor,

@@ -98,7 +98,7 @@ pub async fn unsubscribe(
     Ok(
         match notifications::unsubscribe(&state, &query.token, &origin.0).await? {
             None => invalid(),
-            Some((locale, kind)) => done(locale, kind, &state.settings.public_base()),
+            Some((locale, kind)) => done(locale, kind, &state.settings.server.public_base()),
         },
     )
 }

@@ -181,7 +181,7 @@ pub async fn add_photo(
     id: web::Path<i64>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
+    let bytes = read_limited(body, state.settings.server.max_photo_bytes).await?;
     let photo = pledges::add_receipt_photo(
         &state,
         &caller.0.actor,
