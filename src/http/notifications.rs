@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::auth::{Auth, RequestOrigin};
 use super::{Endpoint, ServiceConfig, endpoint};
-use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::locale::Locale;
+use crate::domain::notification::NotificationKind;
 use crate::error::{ApiError, ErrorBody};
 use crate::mail::templates::escape;
 use crate::service::Context;

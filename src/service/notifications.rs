@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::locale::Locale;
 use crate::domain::need::objection_handler;
-use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::notification::NotificationKind;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, FieldErrors};
@@ -268,7 +269,7 @@ async fn need_facts(
     Ok(NeedFacts {
         id: public.id,
         title: public.title,
-        place: crate::mail::templates::place(&public.region_names),
+        place: crate::domain::region::place_name(&public.region_names),
         status: public.status,
         notice_ends_at: public.notice_ends_at,
     })
