@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
+use super::auth::{CSRF_COOKIE, Caller, RequestOrigin, SESSION_COOKIE};
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -153,13 +153,9 @@ pub async fn login(
 /// Sign out: the session is revoked on the server, so its cookie stops working anywhere.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
-pub async fn logout(
-    state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
-) -> Result<HttpResponse, ApiError> {
-    if let Credential::Session { id, .. } = caller.0.credential {
-        auth::logout(&state.db, id, &caller.origin(&origin)).await?;
+pub async fn logout(state: web::Data<Context>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    if let Credential::Session { id, .. } = caller.account.credential {
+        auth::logout(&state.db, id, &caller.origin).await?;
     }
     let mut gone_session = Cookie::new(SESSION_COOKIE, "");
     gone_session.set_path("/");
@@ -176,8 +172,8 @@ pub async fn logout(
 /// The signed-in account and its roles.
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(state: web::Data<Context>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
-    Ok(web::Json(me_view(&state, &caller.0.user).await?))
+pub async fn me(state: web::Data<Context>, caller: Caller) -> Result<web::Json<Me>, ApiError> {
+    Ok(web::Json(me_view(&state, caller.user()).await?))
 }
 
 /// Changes to the signed-in account.
@@ -194,10 +190,10 @@ pub struct MeChange {
     responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_me(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     body: web::Json<MeChange>,
 ) -> Result<web::Json<Me>, ApiError> {
-    let mut user = caller.0.user.clone();
+    let mut user = caller.user().clone();
     if let Some(locale) = &body.locale {
         user = crate::service::notifications::set_locale(&state, &user, locale).await?;
     }
@@ -244,9 +240,9 @@ pub struct TokenView {
     responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
 pub async fn list_tokens(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
 ) -> Result<web::Json<Vec<TokenView>>, ApiError> {
-    let tokens = account_store::list_api_tokens(&state.db, caller.0.user.id).await?;
+    let tokens = account_store::list_api_tokens(&state.db, caller.user().id).await?;
     Ok(web::Json(
         tokens
             .into_iter()
@@ -268,16 +264,9 @@ pub async fn list_tokens(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::revoke_api_token(
-        &state.db,
-        &caller.0.actor,
-        id.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    auth::revoke_api_token(&state.db, caller.actor(), id.into_inner(), &caller.origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
