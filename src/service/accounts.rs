@@ -3,8 +3,8 @@
 use anyhow::{Context, bail};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::auth::password;
 use crate::domain::authz::Role;
+use crate::service::auth::password;
 use crate::store::accounts::{self as account_store, GrantScope, load_actor};
 use crate::store::entity::users;
 

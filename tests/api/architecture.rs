@@ -107,7 +107,7 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "demo/pledges.rs",
     "http/account.rs",
     "service/accounts.rs",
-    "service/auth.rs",
+    "service/auth/mod.rs",
     "service/exports.rs",
     "service/needs/mod.rs",
     "service/needs/objections.rs",

@@ -1,10 +1,13 @@
-//! Registration, sign-in and sign-out, personal API tokens, and recognising the caller of a
-//! request from a session cookie or a bearer token.
+//! Authentication: registration, sign-in and sign-out (sessions), personal API tokens,
+//! recognising the caller of a request from a session cookie or a bearer token (the HTTP
+//! extractors that ask for it are `http/auth.rs`), and the hashing of passwords ([`password`]).
 //!
 //! Sign-in failures say the same thing whether the account exists or not, and take the same
 //! time (a password is verified against a dummy hash when there is no account); registration
 //! answers the same whether the address was new or taken. Attempts are rate-limited per login
 //! and per address.
+
+pub mod password;
 
 use std::sync::OnceLock;
 
@@ -14,21 +17,15 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::auth::password;
 use crate::crypto::{random_token, token_hash};
 use crate::domain::authz::Actor;
 use crate::domain::phone::{Mobile, normalise_login};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{api_tokens, sessions, users};
 use crate::store::rate_limits;
-
-/// Attempts allowed per window.
-pub struct Limit {
-    pub hits: i32,
-    pub window: Duration,
-}
 
 /// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
 pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
@@ -55,33 +52,10 @@ pub const REGISTER_PER_ADDRESS: Limit = Limit {
 /// Prefix of personal API tokens, so they are recognisable in a leaked file.
 pub const API_TOKEN_PREFIX: &str = "djt_";
 
-/// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
-pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
-    let now = crate::clock::now();
-    let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
-    if hits > limit.hits {
-        let retry_after = (started + limit.window - now).num_seconds().max(1);
-        return Err(ApiError::rate_limited(retry_after as u64));
-    }
-    Ok(())
-}
-
 fn login_key(login: &str) -> String {
     // Hashed, so the limits table holds no email or phone number.
     let digest = Sha256::digest(normalise_login(login).as_bytes());
     format!("login:account:{}", hex::encode(&digest[..16]))
-}
-
-/// A client address as rate limits count it: IPv6 clients by their /64, since one host
-/// commonly holds a whole /64.
-pub fn address_key(ip: &str) -> String {
-    match ip.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        _ => ip.to_owned(),
-    }
 }
 
 /// Builds the (slow) dummy hash ahead of the first sign-in, so that the first unknown login
@@ -530,13 +504,6 @@ impl std::fmt::Debug for Caller {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
-        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(address_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
-        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
-    }
 
     #[test]
     fn logins_are_compared_as_stored() {
