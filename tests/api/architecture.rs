@@ -114,8 +114,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "service/needs/photos.rs",
     "service/needs/projection.rs",
     "service/notifications.rs",
-    "service/organisations.rs",
-    "service/pairings.rs",
     "service/pledges.rs",
     "service/regions.rs",
     "service/search.rs",
