@@ -12,7 +12,7 @@ pub mod password;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, SqlErr};
+use sea_orm::{DatabaseConnection, DbErr, SqlErr};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -22,9 +22,10 @@ use crate::domain::authz::Actor;
 use crate::domain::phone::{Mobile, normalise_login};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::rate_limit::{Limit, address_key, limit};
-use crate::store::accounts::{self as account_store, User};
+use crate::store::accounts::{
+    self as account_store, ApiToken, NewApiTokenRow, NewSessionRow, User,
+};
 use crate::store::audit::{self, Origin};
-use crate::store::entity::{api_tokens, sessions, users};
 use crate::store::rate_limits;
 
 /// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
@@ -262,28 +263,22 @@ pub async fn login(
     let csrf_token = random_token();
     let now = crate::clock::now();
     let expires_at = now + ttl;
+    let user_agent: Option<String> = user_agent.map(|ua| ua.chars().take(200).collect());
     let txn = crate::store::begin_write(db).await?;
-    let session = sessions::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        user_id: Set(user.id),
-        csrf_token_hash: Set(token_hash(&csrf_token)),
-        ip: Set(origin.ip.clone()),
-        user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
-        created_at: Set(now.fixed_offset()),
-        last_seen_at: Set(now.fixed_offset()),
-        expires_at: Set(expires_at.fixed_offset()),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let session = account_store::insert_session(
+        &txn,
+        &NewSessionRow {
+            user_id: user.id,
+            token_hash: &token_hash(&token),
+            csrf_token_hash: &token_hash(&csrf_token),
+            ip: origin.ip.as_deref(),
+            user_agent: user_agent.as_deref(),
+            at: now,
+            expires_at,
+        },
+    )
     .await?;
-    users::ActiveModel {
-        id: Set(user.id),
-        last_login_at: Set(Some(now.fixed_offset())),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
+    account_store::record_login(&txn, user.id, now).await?;
     audit::record(
         &txn,
         &origin.with_user(user.id),
@@ -339,7 +334,7 @@ pub async fn create_api_token(
     db: &DatabaseConnection,
     req: &TokenRequest,
     origin: &Origin,
-) -> Result<(api_tokens::Model, String), ApiError> {
+) -> Result<(ApiToken, String), ApiError> {
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::field("name", "must be 1 to 100 characters"));
@@ -350,20 +345,19 @@ pub async fn create_api_token(
     };
     let user = check_credentials(db, &creds, origin).await?;
     let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
-    let now = crate::clock::now().fixed_offset();
+    let prefix: String = secret.chars().take(12).collect();
+    let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;
-    let token = api_tokens::ActiveModel {
-        user_id: Set(user.id),
-        name: Set(name.to_owned()),
-        token_hash: Set(token_hash(&secret)),
-        prefix: Set(secret.chars().take(12).collect()),
-        created_at: Set(now),
-        last_used_at: Set(None),
-        expires_at: Set(None),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let token = account_store::insert_api_token(
+        &txn,
+        &NewApiTokenRow {
+            user_id: user.id,
+            name,
+            token_hash: &token_hash(&secret),
+            prefix: &prefix,
+            at: now,
+        },
+    )
     .await?;
     audit::record(
         &txn,
