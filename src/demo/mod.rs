@@ -16,13 +16,13 @@ use sea_orm::{
     Set,
 };
 
-use crate::auth::password;
 use crate::crypto::Sealer;
 use crate::domain::authz::Role;
 use crate::domain::id_card::IdCardNumber;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingStatus, Program};
 use crate::domain::region::RegionCode;
+use crate::service::auth::password;
 use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;

@@ -16,7 +16,7 @@ use crate::service::needs::{self as need_service, Step as NeedStep};
 use crate::service::pledges::{self, Answer, NewPledge, Step};
 use crate::store::accounts as account_store;
 use crate::store::audit::Origin;
-use crate::store::entity::{needs, organisations, pledges as pledge_rows, users};
+use crate::store::entity::{needs, organisations, pledges as pledge_rows};
 
 const DONOR: &str = "donor@demo.duijie.cn";
 const ENTERPRISE: &str = "enterprise@demo.duijie.cn";
@@ -169,10 +169,8 @@ const STORIES: &[Story] = &[
     },
 ];
 
-async fn user(db: &DatabaseConnection, email: &str) -> anyhow::Result<users::Model> {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(db)
+async fn user(db: &DatabaseConnection, email: &str) -> anyhow::Result<account_store::User> {
+    account_store::find_by_email(db, email)
         .await?
         .with_context(|| format!("demo account {email} is missing"))
 }
@@ -235,7 +233,7 @@ async fn tell(
     let as_cadre = Origin::cli().with_user(cadre.id);
     let failed = |what: &'static str| move |e| anyhow::anyhow!("demo pledge {what}: {e}");
     // (id, donor) of each pledge made so far.
-    let mut made: Vec<(i64, users::Model)> = Vec::new();
+    let mut made: Vec<(i64, account_store::User)> = Vec::new();
     for step in story.steps {
         clock.advance(Duration::hours(3));
         match step {

@@ -32,8 +32,8 @@ pub struct RoleView {
     pub pairing_id: Option<i64>,
 }
 
-impl From<crate::store::entity::user_roles::Model> for RoleView {
-    fn from(r: crate::store::entity::user_roles::Model) -> Self {
+impl From<account_store::GrantRecord> for RoleView {
+    fn from(r: account_store::GrantRecord) -> Self {
         Self {
             id: r.id,
             role: r.role,
@@ -250,9 +250,9 @@ pub async fn list_tokens(
                 id: t.id,
                 name: t.name,
                 prefix: t.prefix,
-                created_at: t.created_at.to_utc(),
-                last_used_at: t.last_used_at.map(|d| d.to_utc()),
-                revoked_at: t.revoked_at.map(|d| d.to_utc()),
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
             })
             .collect(),
     ))

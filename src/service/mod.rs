@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod pairings;
 pub mod pledges;
+pub mod rate_limit;
 pub mod regions;
 pub mod search;
 pub mod stats;

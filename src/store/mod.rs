@@ -109,6 +109,8 @@ pub mod households;
 pub mod idempotency;
 pub mod meta;
 pub mod needs;
+pub mod organisations;
 pub mod outbox;
+pub mod pairings;
 pub mod photos;
 pub mod rate_limits;

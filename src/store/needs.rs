@@ -1,6 +1,6 @@
 //! Needs' rows read into domain types, once.
 
-use sea_orm::DbErr;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
 use super::entity::{households, needs};
 use crate::domain::household::PovertyCause;
@@ -37,6 +37,16 @@ pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
         updated_at: row.updated_at.to_utc(),
         version: row.version,
     })
+}
+
+/// The need with this id.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<NeedRecord>, DbErr> {
+    needs::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .as_ref()
+        .map(record)
+        .transpose()
 }
 
 /// What the public may know of a household's row: its size and causes of poverty.

@@ -18,7 +18,7 @@ use crate::domain::need::{
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::Context;
-use crate::service::auth::{Limit, address_key, limit};
+use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::audit::Origin;
 use crate::store::entity::objections;
 use crate::store::outbox::Message;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::need::EventKind;
-use crate::domain::projection::{self, HouseholdFacts};
+use crate::domain::projection::{self, HouseholdFacts, NeedRecord};
 pub use crate::domain::projection::{PublicBeneficiary, PublicNeed};
 use crate::domain::region::RegionCode;
 use crate::error::ApiError;
@@ -40,7 +40,7 @@ pub struct PublicContext {
 
 impl PublicContext {
     pub async fn load(db: &impl ConnectionTrait, rows: &[needs::Model]) -> Result<Self, DbErr> {
-        let mut codes: Vec<String> = rows
+        let codes: Vec<String> = rows
             .iter()
             .flat_map(|n| {
                 [
@@ -53,6 +53,29 @@ impl PublicContext {
             })
             .cloned()
             .collect();
+        let household_ids = rows.iter().filter_map(|n| n.household_id).collect();
+        Self::load_for(db, codes, household_ids).await
+    }
+
+    /// The context of needs read as [`NeedRecord`]s.
+    pub async fn load_records(
+        db: &impl ConnectionTrait,
+        needs: &[NeedRecord],
+    ) -> Result<Self, DbErr> {
+        let codes = needs
+            .iter()
+            .flat_map(|n| n.region_codes.iter())
+            .cloned()
+            .collect();
+        let household_ids = needs.iter().filter_map(|n| n.household_id).collect();
+        Self::load_for(db, codes, household_ids).await
+    }
+
+    async fn load_for(
+        db: &impl ConnectionTrait,
+        mut codes: Vec<String>,
+        household_ids: Vec<i64>,
+    ) -> Result<Self, DbErr> {
         codes.sort();
         codes.dedup();
         let region_names = regions::Entity::find()
@@ -62,7 +85,6 @@ impl PublicContext {
             .into_iter()
             .map(|r| (r.code, r.name))
             .collect();
-        let household_ids: Vec<i64> = rows.iter().filter_map(|n| n.household_id).collect();
         let households = if household_ids.is_empty() {
             HashMap::new()
         } else {
@@ -83,14 +105,18 @@ impl PublicContext {
 
 /// The public projection of one need's row.
 pub fn public_need(need: &needs::Model, context: &PublicContext) -> Result<PublicNeed, ApiError> {
-    let need = record(need)?;
+    Ok(public_record(&record(need)?, context))
+}
+
+/// The public projection of one need read as a [`NeedRecord`].
+pub fn public_record(need: &NeedRecord, context: &PublicContext) -> PublicNeed {
     let names = need
         .region_codes
         .iter()
         .map(|c| context.region_names.get(c).cloned().unwrap_or_default())
         .collect();
     let household = need.household_id.and_then(|id| context.households.get(&id));
-    Ok(projection::public_need(&need, names, household))
+    projection::public_need(need, names, household)
 }
 
 /// The public projection of a timeline event: what happened, by which kind of actor, when.
