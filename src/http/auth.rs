@@ -29,7 +29,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// and credential, and the audit log's origin with them as its user. What they may do is the
 /// use case's to decide.
 pub struct Caller {
-    pub account: auth::Caller,
+    pub account: auth::SignedIn,
     pub origin: Origin,
 }
 
@@ -46,7 +46,7 @@ impl Caller {
 /// Anyone: the caller when signed in, and where the request came from. Public endpoints that
 /// show more to some callers take this.
 pub struct MaybeCaller {
-    pub account: Option<auth::Caller>,
+    pub account: Option<auth::SignedIn>,
     pub origin: Origin,
 }
 
@@ -117,7 +117,7 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn recognise(req: &HttpRequest) -> Result<Option<auth::Caller>, ApiError> {
+async fn recognise(req: &HttpRequest) -> Result<Option<auth::SignedIn>, ApiError> {
     let state = state(req)?;
     if let Some(token) = bearer(req) {
         return match auth::caller_from_api_token(&state.db, &token).await? {

@@ -406,7 +406,7 @@ pub enum Credential {
 
 /// The signed-in caller: their account, their grants, and how they signed in.
 #[derive(Clone)]
-pub struct Caller {
+pub struct SignedIn {
     pub user: User,
     pub actor: Actor,
     pub credential: Credential,
@@ -416,7 +416,7 @@ pub struct Caller {
 pub async fn caller_from_session(
     db: &DatabaseConnection,
     token: &str,
-) -> Result<Option<Caller>, DbErr> {
+) -> Result<Option<SignedIn>, DbErr> {
     let now = crate::clock::now();
     let Some((session, user)) = account_store::find_session(db, &token_hash(token), now).await?
     else {
@@ -427,7 +427,7 @@ pub async fn caller_from_session(
     }
     account_store::touch_session(db, &session, now).await?;
     let actor = account_store::load_actor(db, user.id).await?;
-    Ok(Some(Caller {
+    Ok(Some(SignedIn {
         user,
         actor,
         credential: Credential::Session {
@@ -441,7 +441,7 @@ pub async fn caller_from_session(
 pub async fn caller_from_api_token(
     db: &DatabaseConnection,
     secret: &str,
-) -> Result<Option<Caller>, DbErr> {
+) -> Result<Option<SignedIn>, DbErr> {
     let now = crate::clock::now();
     let Some((token, user)) = account_store::find_api_token(db, &token_hash(secret), now).await?
     else {
@@ -452,7 +452,7 @@ pub async fn caller_from_api_token(
     }
     account_store::touch_api_token(db, &token, now).await?;
     let actor = account_store::load_actor(db, user.id).await?;
-    Ok(Some(Caller {
+    Ok(Some(SignedIn {
         user,
         actor,
         credential: Credential::ApiToken { id: token.id },
@@ -486,9 +486,9 @@ impl std::fmt::Debug for TokenRequest {
     }
 }
 
-impl std::fmt::Debug for Caller {
+impl std::fmt::Debug for SignedIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Caller")
+        f.debug_struct("SignedIn")
             .field("user_id", &self.user.id)
             .field("actor", &self.actor)
             .finish_non_exhaustive()
