@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use duijie::config::Settings;
+use duijie::config::{DatabaseSettings, ServerSettings, Settings};
 use duijie::service;
 use duijie::service::auth::TokenRequest;
 use duijie::startup::Application;
@@ -142,13 +142,20 @@ async fn main() -> anyhow::Result<()> {
         url.to_string()
     };
     let dir = tempfile::tempdir()?;
+    let defaults = Settings::default();
     let settings = Settings {
-        bind: "127.0.0.1:0".parse()?,
         data_dir: dir.path().to_path_buf(),
-        database_url: Some(SecretString::from(url.clone())),
-        database_max_connections: CLIENTS as u32,
         secret_key: Some(SecretString::from(SECRET_KEY)),
-        ..Settings::default()
+        server: ServerSettings {
+            bind: "127.0.0.1:0".parse()?,
+            ..defaults.server
+        },
+        database: DatabaseSettings {
+            url: Some(SecretString::from(url.clone())),
+            max_connections: CLIENTS as u32,
+            ..defaults.database
+        },
+        ..defaults
     };
     let db = store::connect(&settings).await?;
     store::migrate(&db).await?;

@@ -352,11 +352,15 @@ async fn run(label: &str, index: Arc<dyn SearchIndex>, docs: usize, seconds: u64
 /// The same query set over HTTP, against the application serving this index.
 async fn through_the_api(label: &str, index: Arc<dyn SearchIndex>, seconds: u64) {
     let dir = tempfile::tempdir().unwrap();
+    let defaults = duijie::config::Settings::default();
     let settings = duijie::config::Settings {
-        bind: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
         secret_key: Some(secrecy::SecretString::from("6c".repeat(32))),
-        ..duijie::config::Settings::default()
+        server: duijie::config::ServerSettings {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            ..defaults.server
+        },
+        ..defaults
     };
     let db = duijie::store::connect(&settings).await.unwrap();
     duijie::store::migrate(&db).await.unwrap();
@@ -423,11 +427,15 @@ async fn reindex_from_postgres(base: &str, docs: usize, index: Arc<dyn SearchInd
     let mut url = url::Url::parse(base).unwrap();
     url.set_path(&name);
     let dir = tempfile::tempdir().unwrap();
+    let defaults = duijie::config::Settings::default();
     let settings = duijie::config::Settings {
         data_dir: dir.path().to_path_buf(),
-        database_url: Some(secrecy::SecretString::from(url.to_string())),
         secret_key: Some(secrecy::SecretString::from("6c".repeat(32))),
-        ..duijie::config::Settings::default()
+        database: duijie::config::DatabaseSettings {
+            url: Some(secrecy::SecretString::from(url.to_string())),
+            ..defaults.database
+        },
+        ..defaults
     };
     let db = duijie::store::connect(&settings).await.unwrap();
     duijie::store::migrate(&db).await.unwrap();

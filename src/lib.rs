@@ -4,7 +4,6 @@
 //! transaction each; `search` the search engines; `http` the thin actix layer; `startup` builds the application for `main`
 //! and for the tests alike.
 
-pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -102,7 +102,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format);
+    telemetry::init(settings.server.log_format);
     if let Some(file) = &report.config_file {
         tracing::info!(file = %file.display(), "configuration file read");
     }

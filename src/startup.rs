@@ -84,7 +84,7 @@ impl Application {
         let db = store::connect(&settings)
             .await
             .context("connecting to the database")?;
-        if settings.auto_migrate {
+        if settings.database.auto_migrate {
             store::migrate(&db).await.context("applying migrations")?;
         }
         Self::build_with_db(settings, db).await
@@ -118,12 +118,12 @@ impl Application {
             search::text::warm_up();
         })
         .await?;
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("binding {}", settings.bind))?;
+        let listener = TcpListener::bind(settings.server.bind)
+            .with_context(|| format!("binding {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
-        let max_json_bytes = settings.max_json_bytes;
-        let shutdown_timeout = settings.shutdown_timeout_secs;
-        let run_worker = settings.run_worker;
+        let max_json_bytes = settings.server.max_json_bytes;
+        let shutdown_timeout = settings.server.shutdown_timeout_secs;
+        let run_worker = settings.worker.run;
         let state = web::Data::new(context_with_search(
             db,
             settings,

@@ -13,13 +13,13 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use crate::auth::password;
 use crate::crypto::Sealer;
 use crate::domain::authz::Role;
 use crate::domain::id_card::IdCardNumber;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::Program;
 use crate::domain::region::RegionCode;
+use crate::service::auth::password;
 use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;

@@ -170,7 +170,7 @@ const STORIES: &[Story] = &[
 ];
 
 async fn user(db: &DatabaseConnection, email: &str) -> anyhow::Result<User> {
-    account_store::find_by_login(db, email)
+    account_store::find_by_email(db, email)
         .await?
         .with_context(|| format!("demo account {email} is missing"))
 }
@@ -216,7 +216,7 @@ async fn tell(
     let clock = Clock::manual(now - Duration::days(story.days_ago));
     let mut settings = settings.clone();
     if let Some(days) = story.due_days {
-        settings.pledge_due_days = days;
+        settings.policy.pledge_due_days = days;
     }
     let app = crate::startup::context(db.clone(), settings, sealer.clone(), clock.clone())?;
     let cadre = user(db, story.cadre).await?;

@@ -70,6 +70,7 @@ pub mod authz;
 pub mod credit_code;
 pub mod household;
 pub mod id_card;
+pub mod locale;
 pub mod need;
 pub mod notification;
 pub mod organisation;

@@ -51,6 +51,15 @@ pub struct NeedRecord {
     pub rejection_reason: Option<String>,
 }
 
+impl NeedRecord {
+    /// Whether the public sees the need: by its status, and for an expired one, whether it was
+    /// ever shown (a notice or a publication).
+    pub fn is_public(&self) -> bool {
+        let was_public = self.notice_ends_at.is_some() || self.published_at.is_some();
+        self.status.is_public(was_public)
+    }
+}
+
 /// What the public may know of a household: how many live in it, and why it is poor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdFacts {

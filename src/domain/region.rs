@@ -140,9 +140,48 @@ impl<'de> Deserialize<'de> for RegionCode {
     }
 }
 
+/// The place of a need from its region names, province first: `广东省梅州市平远县大柘镇墩背村`.
+/// Some villages' names in the national data set already spell out the regions above them
+/// (`广东省河源市和平县长塘镇…居民委员会`); those are not repeated.
+pub fn place_name(names: &[String]) -> String {
+    names.iter().fold(String::new(), |so_far, name| {
+        if name.starts_with(&so_far) {
+            name.clone()
+        } else {
+            so_far + name
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_reads_down_the_regions_once() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            place_name(&names(&[
+                "广东省",
+                "梅州市",
+                "平远县",
+                "大柘镇",
+                "墩背村委会"
+            ])),
+            "广东省梅州市平远县大柘镇墩背村委会"
+        );
+        assert_eq!(
+            place_name(&names(&[
+                "广东省",
+                "河源市",
+                "和平县",
+                "长塘镇",
+                "广东省河源市和平县长塘镇街镇社区居民委员会"
+            ])),
+            "广东省河源市和平县长塘镇街镇社区居民委员会"
+        );
+        assert_eq!(place_name(&[]), "");
+    }
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{Auth, CSRF_COOKIE, RequestOrigin, SESSION_COOKIE};
+use super::auth::{CSRF_COOKIE, Caller, RequestOrigin, SESSION_COOKIE};
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -32,8 +32,8 @@ pub struct RoleView {
     pub pairing_id: Option<i64>,
 }
 
-impl From<crate::store::entity::user_roles::Model> for RoleView {
-    fn from(r: crate::store::entity::user_roles::Model) -> Self {
+impl From<account_store::GrantRecord> for RoleView {
+    fn from(r: account_store::GrantRecord) -> Self {
         Self {
             id: r.id,
             role: r.role,
@@ -104,7 +104,7 @@ pub struct LoginAnswer {
 fn secure(req: &HttpRequest) -> bool {
     let configured = req
         .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.secure_cookies);
+        .and_then(|state| state.settings.server.secure_cookies);
     configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
 }
 
@@ -122,7 +122,7 @@ pub async fn login(
         .headers()
         .get(actix_web::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
-    let ttl = chrono::Duration::hours(i64::from(state.settings.session_ttl_hours));
+    let ttl = chrono::Duration::hours(i64::from(state.settings.server.session_ttl_hours));
     let session = auth::login(&state.db, &body, &origin.0, user_agent, ttl).await?;
     let max_age = time::Duration::seconds(ttl.num_seconds());
     let session_cookie = Cookie::build(SESSION_COOKIE, session.token)
@@ -153,13 +153,9 @@ pub async fn login(
 /// Sign out: the session is revoked on the server, so its cookie stops working anywhere.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
-pub async fn logout(
-    state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
-) -> Result<HttpResponse, ApiError> {
-    if let Credential::Session { id, .. } = caller.0.credential {
-        auth::logout(&state.db, id, &caller.origin(&origin)).await?;
+pub async fn logout(state: web::Data<Context>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    if let Credential::Session { id, .. } = caller.account.credential {
+        auth::logout(&state.db, id, &caller.origin).await?;
     }
     let mut gone_session = Cookie::new(SESSION_COOKIE, "");
     gone_session.set_path("/");
@@ -176,8 +172,8 @@ pub async fn logout(
 /// The signed-in account and its roles.
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(state: web::Data<Context>, caller: Auth) -> Result<web::Json<Me>, ApiError> {
-    Ok(web::Json(me_view(&state, &caller.0.user).await?))
+pub async fn me(state: web::Data<Context>, caller: Caller) -> Result<web::Json<Me>, ApiError> {
+    Ok(web::Json(me_view(&state, caller.user()).await?))
 }
 
 /// Changes to the signed-in account.
@@ -194,10 +190,10 @@ pub struct MeChange {
     responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_me(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     body: web::Json<MeChange>,
 ) -> Result<web::Json<Me>, ApiError> {
-    let mut user = caller.0.user.clone();
+    let mut user = caller.user().clone();
     if let Some(locale) = &body.locale {
         user = crate::service::notifications::set_locale(&state, &user, locale).await?;
     }
@@ -244,9 +240,9 @@ pub struct TokenView {
     responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
 pub async fn list_tokens(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
 ) -> Result<web::Json<Vec<TokenView>>, ApiError> {
-    let tokens = account_store::list_api_tokens(&state.db, caller.0.user.id).await?;
+    let tokens = account_store::list_api_tokens(&state.db, caller.user().id).await?;
     Ok(web::Json(
         tokens
             .into_iter()
@@ -254,9 +250,9 @@ pub async fn list_tokens(
                 id: t.id,
                 name: t.name,
                 prefix: t.prefix,
-                created_at: t.created_at.to_utc(),
-                last_used_at: t.last_used_at.map(|d| d.to_utc()),
-                revoked_at: t.revoked_at.map(|d| d.to_utc()),
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
             })
             .collect(),
     ))
@@ -268,16 +264,9 @@ pub async fn list_tokens(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::revoke_api_token(
-        &state.db,
-        &caller.0.actor,
-        id.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    auth::revoke_api_token(&state.db, caller.actor(), id.into_inner(), &caller.origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }

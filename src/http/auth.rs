@@ -13,9 +13,11 @@ use subtle::ConstantTimeEq;
 use tracing_actix_web::RequestId;
 
 use crate::crypto::token_hash;
+use crate::domain::authz::Actor;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
-use crate::service::auth::{self, Caller, Credential};
+use crate::service::auth::{self, Credential};
+use crate::store::accounts::User;
 use crate::store::audit::Origin;
 
 pub const SESSION_COOKIE: &str = "duijie_session";
@@ -23,13 +25,38 @@ pub const SESSION_COOKIE: &str = "duijie_session";
 pub const CSRF_COOKIE: &str = "duijie_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// A signed-in caller; 401 otherwise.
-pub struct Auth(pub Caller);
+/// A signed-in caller (401 otherwise) and where the request came from: their account, grants
+/// and credential, and the audit log's origin with them as its user. What they may do is the
+/// use case's to decide.
+pub struct Caller {
+    pub account: auth::SignedIn,
+    pub origin: Origin,
+}
 
-/// The caller if signed in; public endpoints that show more to some callers take this.
-pub struct MaybeAuth(pub Option<Caller>);
+impl Caller {
+    pub fn actor(&self) -> &Actor {
+        &self.account.actor
+    }
 
-/// Where a request came from, for the audit log (the user is added once known).
+    pub fn user(&self) -> &User {
+        &self.account.user
+    }
+}
+
+/// Anyone: the caller when signed in, and where the request came from. Public endpoints that
+/// show more to some callers take this.
+pub struct MaybeCaller {
+    pub account: Option<auth::SignedIn>,
+    pub origin: Origin,
+}
+
+impl MaybeCaller {
+    pub fn actor(&self) -> Option<&Actor> {
+        self.account.as_ref().map(|a| &a.actor)
+    }
+}
+
+/// Where a request came from, for endpoints that recognise no caller (sign-up, sign-in).
 pub struct RequestOrigin(pub Origin);
 
 fn state(req: &HttpRequest) -> Result<web::Data<Context>, ApiError> {
@@ -53,7 +80,7 @@ fn client_address(req: &HttpRequest) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
     let trusted = req
         .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.trusted_proxy_addrs().ok())
+        .and_then(|state| state.settings.server.trusted_proxy_addrs().ok())
         .unwrap_or_default();
     if !trusted.contains(&peer) {
         return Some(peer);
@@ -90,9 +117,9 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn recognise(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
-    let state = state(&req)?;
-    if let Some(token) = bearer(&req) {
+async fn recognise(req: &HttpRequest) -> Result<Option<auth::SignedIn>, ApiError> {
+    let state = state(req)?;
+    if let Some(token) = bearer(req) {
         return match auth::caller_from_api_token(&state.db, &token).await? {
             Some(caller) => Ok(Some(caller)),
             None => Err(ApiError::new(
@@ -128,28 +155,36 @@ async fn recognise(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
     Ok(Some(caller))
 }
 
-impl FromRequest for Auth {
+impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            recognise(req)
+            let account = recognise(&req)
                 .await?
-                .map(Auth)
-                .ok_or_else(ApiError::unauthenticated)
+                .ok_or_else(ApiError::unauthenticated)?;
+            let origin = origin_of(&req).with_user(account.user.id);
+            Ok(Caller { account, origin })
         })
     }
 }
 
-impl FromRequest for MaybeAuth {
+impl FromRequest for MaybeCaller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { Ok(MaybeAuth(recognise(req).await?)) })
+        Box::pin(async move {
+            let account = recognise(&req).await?;
+            let origin = match &account {
+                Some(account) => origin_of(&req).with_user(account.user.id),
+                None => origin_of(&req),
+            };
+            Ok(MaybeCaller { account, origin })
+        })
     }
 }
 
@@ -159,12 +194,5 @@ impl FromRequest for RequestOrigin {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(Ok(RequestOrigin(origin_of(req))))
-    }
-}
-
-impl Auth {
-    /// The audit origin of this request, with this caller as the actor.
-    pub fn origin(&self, origin: &RequestOrigin) -> Origin {
-        origin.0.with_user(self.0.user.id)
     }
 }

@@ -58,7 +58,7 @@ pub async fn serve(req: HttpRequest, state: web::Data<Context>) -> Result<HttpRe
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return super::not_found(req).await;
     }
-    let dir = &state.settings.frontend_dir;
+    let dir = &state.settings.server.frontend_dir;
     let (file, cache, is_page) = match resolve(req.path()) {
         Target::Nothing => return super::not_found(req).await,
         Target::File { path, immutable } => (

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::auth::{Auth, RequestOrigin};
+use super::auth::Caller;
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -34,11 +34,11 @@ pub struct VillageQuery {
     responses((status = 200, body = Vec<HouseholdView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     query: web::Query<VillageQuery>,
 ) -> Result<web::Json<Vec<HouseholdView>>, ApiError> {
     Ok(web::Json(
-        households::list(&state.db, &state.sealer, &caller.0.actor, &query.village).await?,
+        households::list(&state.db, &state.sealer, caller.actor(), &query.village).await?,
     ))
 }
 
@@ -48,16 +48,15 @@ pub async fn list(
         (status = 409, body = ErrorBody, description = "`household_duplicate`: the ID-card number is already registered")))]
 pub async fn create(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     body: web::Json<NewHousehold>,
 ) -> Result<HttpResponse, ApiError> {
     let household = households::create(
         &state.db,
         &state.sealer,
-        &caller.0.actor,
+        caller.actor(),
         body.into_inner(),
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(household))
@@ -68,11 +67,11 @@ pub async fn create(
     responses((status = 200, body = HouseholdDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<HouseholdDetail>, ApiError> {
     Ok(web::Json(
-        households::detail(&state.db, &state.sealer, &caller.0.actor, id.into_inner()).await?,
+        households::detail(&state.db, &state.sealer, caller.actor(), id.into_inner()).await?,
     ))
 }
 
@@ -81,16 +80,15 @@ pub async fn show(
     responses((status = 200, body = HouseholdPrivateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reveal(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let private = households::reveal(
         &state.db,
         &state.sealer,
-        &caller.0.actor,
+        caller.actor(),
         id.into_inner(),
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Ok()
@@ -103,8 +101,7 @@ pub async fn reveal(
     responses((status = 200, body = HouseholdView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<HouseholdChanges>,
 ) -> Result<web::Json<HouseholdView>, ApiError> {
@@ -112,10 +109,10 @@ pub async fn update(
         households::update(
             &state.db,
             &state.sealer,
-            &caller.0.actor,
+            caller.actor(),
             id.into_inner(),
             body.into_inner(),
-            &caller.origin(&origin),
+            &caller.origin,
         )
         .await?,
     ))
@@ -127,17 +124,16 @@ pub async fn update(
         (status = 409, body = ErrorBody, description = "`income_year_recorded`")))]
 pub async fn add_income(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewIncome>,
 ) -> Result<HttpResponse, ApiError> {
     let income = households::add_income(
         &state.db,
-        &caller.0.actor,
+        caller.actor(),
         id.into_inner(),
         body.into_inner(),
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(income))
@@ -149,21 +145,20 @@ pub async fn add_income(
         (status = 422, body = ErrorBody, description = "`invalid_state`: the move is not allowed (yet)")))]
 pub async fn change_status(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<StatusMove>,
 ) -> Result<web::Json<HouseholdView>, ApiError> {
-    let exit_line = state.settings.household_exit_income_fen;
+    let exit_line = state.settings.policy.household_exit_income_fen;
     Ok(web::Json(
         households::change_status(
             &state.db,
             &state.sealer,
-            &caller.0.actor,
+            caller.actor(),
             id.into_inner(),
             body.into_inner(),
             exit_line,
-            &caller.origin(&origin),
+            &caller.origin,
         )
         .await?,
     ))

@@ -101,19 +101,29 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
 }
 
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::new(
-        ErrorCode::InvalidParameter,
-        format!("invalid path parameter: {err}"),
-    )
-    .into()
+    parameter_error("path", &err.to_string()).into()
 }
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::new(
-        ErrorCode::InvalidParameter,
-        format!("invalid query parameter: {err}"),
-    )
-    .into()
+    parameter_error("query", &err.to_string()).into()
+}
+
+/// A path or query parameter that does not parse: `invalid_region_code` when it is a region
+/// code that is not one (handlers take [`RegionCode`](crate::domain::region::RegionCode)s,
+/// whose parse error this recognises), `invalid_parameter` otherwise.
+fn parameter_error(place: &str, error: &str) -> ApiError {
+    let not_a_region = crate::domain::region::InvalidRegionCode.to_string();
+    if error.contains(&not_a_region) {
+        ApiError::new(
+            ErrorCode::InvalidRegionCode,
+            format!("region: {not_a_region}"),
+        )
+    } else {
+        ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("invalid {place} parameter: {error}"),
+        )
+    }
 }
 
 /// One path and the handlers of its methods. Any other method gets a JSON `405

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use super::auth::{Caller, MaybeCaller};
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
@@ -67,14 +67,14 @@ pub struct NoticeQuery {
     responses((status = 200, body = NeedPage), (status = 403, body = ErrorBody)))]
 pub async fn worklist(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     query: web::Query<WorklistQuery>,
 ) -> Result<web::Json<NeedPage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
     Ok(web::Json(
         needs::worklist(
             &state,
-            &caller.0.actor,
+            caller.actor(),
             query.status.as_deref(),
             query.region.as_deref(),
             query.household,
@@ -104,17 +104,10 @@ pub async fn notices(
         (status = 403, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     body: web::Json<NewNeed>,
 ) -> Result<HttpResponse, ApiError> {
-    let need = needs::create(
-        &state,
-        &caller.0.actor,
-        body.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    let need = needs::create(&state, caller.actor(), body.into_inner(), &caller.origin).await?;
     Ok(HttpResponse::Created().json(need))
 }
 
@@ -124,10 +117,10 @@ pub async fn create(
     responses((status = 200, body = NeedDetail)))]
 pub async fn show(
     state: web::Data<Context>,
-    caller: MaybeAuth,
+    caller: MaybeCaller,
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let actor = caller.actor();
     Ok(web::Json(
         needs::detail(&state, actor, id.into_inner()).await?,
     ))
@@ -141,18 +134,17 @@ pub async fn show(
         (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
 pub async fn update(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NeedChanges>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
     Ok(web::Json(
         needs::update(
             &state,
-            &caller.0.actor,
+            caller.actor(),
             id.into_inner(),
             body.into_inner(),
-            &caller.origin(&origin),
+            &caller.origin,
         )
         .await?,
     ))
@@ -160,13 +152,12 @@ pub async fn update(
 
 async fn step(
     state: &Context,
-    caller: &Auth,
-    origin: &RequestOrigin,
+    caller: &Caller,
     id: i64,
     step: Step,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
     Ok(web::Json(
-        needs::step(state, &caller.0.actor, id, step, &caller.origin(origin)).await?,
+        needs::step(state, caller.actor(), id, step, &caller.origin).await?,
     ))
 }
 
@@ -177,11 +168,10 @@ async fn step(
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn submit(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    step(&state, &caller, &origin, id.into_inner(), Step::Submit).await
+    step(&state, &caller, id.into_inner(), Step::Submit).await
 }
 
 /// Verify a submitted need (its town's or county's verifiers, never the need's author). A need
@@ -193,11 +183,10 @@ pub async fn submit(
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn verify(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    step(&state, &caller, &origin, id.into_inner(), Step::Verify).await
+    step(&state, &caller, id.into_inner(), Step::Verify).await
 }
 
 /// Reject a submitted need, with the reason its cadre will read (verifiers).
@@ -207,20 +196,12 @@ pub async fn verify(
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn reject(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
     let reason = body.into_inner().reason;
-    step(
-        &state,
-        &caller,
-        &origin,
-        id.into_inner(),
-        Step::Reject { reason },
-    )
-    .await
+    step(&state, &caller, id.into_inner(), Step::Reject { reason }).await
 }
 
 /// Withdraw a need that nobody has pledged to (its village's cadres).
@@ -229,11 +210,10 @@ pub async fn reject(
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn withdraw(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    step(&state, &caller, &origin, id.into_inner(), Step::Withdraw).await
+    step(&state, &caller, id.into_inner(), Step::Withdraw).await
 }
 
 /// Close a fulfilled need (its village's cadres).
@@ -242,11 +222,10 @@ pub async fn withdraw(
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn close(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    step(&state, &caller, &origin, id.into_inner(), Step::Close).await
+    step(&state, &caller, id.into_inner(), Step::Close).await
 }
 
 /// Object to a need in its notice period (异议/举报): anyone, signed in or not; the contact is
@@ -258,23 +237,17 @@ pub async fn close(
         (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn object(
     state: web::Data<Context>,
-    caller: MaybeAuth,
-    origin: RequestOrigin,
+    caller: MaybeCaller,
     id: web::Path<i64>,
     body: web::Json<NewObjection>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.0.as_ref().map(|c| &c.actor);
-    let origin = match &caller.0 {
-        Some(c) => origin.0.with_user(c.user.id),
-        None => origin.0,
-    };
     let receipt = objections::file(
         &state,
-        actor,
+        caller.actor(),
         id.into_inner(),
         body.into_inner(),
-        origin.ip.clone().as_deref(),
-        &origin,
+        caller.origin.ip.as_deref(),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(receipt))
@@ -285,32 +258,24 @@ pub async fn object(
     responses((status = 200, body = Vec<ObjectionView>), (status = 403, body = ErrorBody)))]
 pub async fn list_objections(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<ObjectionView>>, ApiError> {
     Ok(web::Json(
-        objections::list(&state, &caller.0.actor, id.into_inner()).await?,
+        objections::list(&state, caller.actor(), id.into_inner()).await?,
     ))
 }
 
 async fn decide(
     state: &Context,
-    caller: &Auth,
-    origin: &RequestOrigin,
+    caller: &Caller,
     id: i64,
     decision: Decision,
     reason: &str,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
     Ok(web::Json(
-        objections::decide_objection(
-            state,
-            &caller.0.actor,
-            id,
-            decision,
-            reason,
-            &caller.origin(origin),
-        )
-        .await?,
+        objections::decide_objection(state, caller.actor(), id, decision, reason, &caller.origin)
+            .await?,
     ))
 }
 
@@ -320,15 +285,13 @@ async fn decide(
     responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
 pub async fn uphold(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
     decide(
         &state,
         &caller,
-        &origin,
         id.into_inner(),
         Decision::Uphold,
         &body.reason,
@@ -343,15 +306,13 @@ pub async fn uphold(
     responses((status = 200, body = ObjectionView), (status = 422, body = ErrorBody, description = "`invalid_state`: already decided")))]
 pub async fn dismiss(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
     decide(
         &state,
         &caller,
-        &origin,
         id.into_inner(),
         Decision::Dismiss,
         &body.reason,
@@ -378,20 +339,19 @@ pub struct PhotoQuery {
         (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft, or 9 photos already")))]
 pub async fn add_photo(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     query: web::Query<PhotoQuery>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
+    let bytes = read_limited(body, state.settings.server.max_photo_bytes).await?;
     let photo = photos::add(
         &state,
-        &caller.0.actor,
+        caller.actor(),
         id.into_inner(),
         bytes,
         query.public.unwrap_or(false),
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(photo))
@@ -408,8 +368,7 @@ pub async fn add_photo(
         (status = 422, body = ErrorBody, description = "`invalid_state`: publishing, and not a draft")))]
 pub async fn publish_photo(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     path: web::Path<(i64, String)>,
     body: web::Json<Publication>,
 ) -> Result<web::Json<PhotoRef>, ApiError> {
@@ -417,11 +376,11 @@ pub async fn publish_photo(
     Ok(web::Json(
         photos::publish(
             &state,
-            &caller.0.actor,
+            caller.actor(),
             need_id,
             &photo_id,
             body.public,
-            &caller.origin(&origin),
+            &caller.origin,
         )
         .await?,
     ))
@@ -460,19 +419,11 @@ pub(super) async fn read_limited(mut body: web::Payload, max: usize) -> Result<V
     responses((status = 204), (status = 422, body = ErrorBody, description = "`invalid_state`: not a draft")))]
 pub async fn remove_photo(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (need_id, photo_id) = path.into_inner();
-    photos::remove(
-        &state,
-        &caller.0.actor,
-        need_id,
-        &photo_id,
-        &caller.origin(&origin),
-    )
-    .await?;
+    photos::remove(&state, caller.actor(), need_id, &photo_id, &caller.origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -485,11 +436,11 @@ pub async fn remove_photo(
         (status = 404, body = ErrorBody)))]
 pub async fn photo(
     state: web::Data<Context>,
-    caller: MaybeAuth,
+    caller: MaybeCaller,
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let actor = caller.actor();
     let served = photos::serve(&state, actor, &id).await?;
     let etag = format!("\"{}\"", served.sha256);
     // A photo never changes under its id, but its need may leave public view (rejected,

@@ -6,9 +6,10 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::auth::{Auth, RequestOrigin};
+use super::auth::{Caller, RequestOrigin};
 use super::{Endpoint, ServiceConfig, endpoint};
-use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::locale::Locale;
+use crate::domain::notification::NotificationKind;
 use crate::error::{ApiError, ErrorBody};
 use crate::mail::templates::escape;
 use crate::service::Context;
@@ -32,10 +33,10 @@ pub fn page_routes(cfg: &mut ServiceConfig) {
     responses((status = 200, body = Preferences), (status = 401, body = ErrorBody)))]
 pub async fn preferences(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
 ) -> Result<web::Json<Preferences>, ApiError> {
     Ok(web::Json(
-        notifications::preferences(&state.db, &caller.0.user).await?,
+        notifications::preferences(&state.db, caller.user()).await?,
     ))
 }
 
@@ -46,17 +47,12 @@ pub async fn preferences(
     responses((status = 200, body = Preferences), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn update_preferences(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     body: web::Json<PreferencesChange>,
 ) -> Result<web::Json<Preferences>, ApiError> {
-    let answer = notifications::update_preferences(
-        &state,
-        &caller.0.user,
-        body.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    let answer =
+        notifications::update_preferences(&state, caller.user(), body.into_inner(), &caller.origin)
+            .await?;
     Ok(web::Json(answer))
 }
 
@@ -98,7 +94,7 @@ pub async fn unsubscribe(
     Ok(
         match notifications::unsubscribe(&state, &query.token, &origin.0).await? {
             None => invalid(),
-            Some((locale, kind)) => done(locale, kind, &state.settings.public_base()),
+            Some((locale, kind)) => done(locale, kind, &state.settings.server.public_base()),
         },
     )
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use super::auth::{Caller, MaybeCaller};
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -61,12 +61,12 @@ pub struct OrganisationQuery {
     responses((status = 200, body = Vec<OrganisationView>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
-    caller: MaybeAuth,
+    caller: MaybeCaller,
     query: web::Query<OrganisationQuery>,
 ) -> Result<web::Json<Vec<OrganisationView>>, ApiError> {
     let orgs = if query.verified == Some(false) {
-        let caller = caller.0.ok_or_else(ApiError::unauthenticated)?;
-        organisations::list_unverified(&state.db, &caller.actor).await?
+        let actor = caller.actor().ok_or_else(ApiError::unauthenticated)?;
+        organisations::list_unverified(&state.db, actor).await?
     } else {
         organisations::list_verified(&state.db).await?
     };
@@ -82,17 +82,11 @@ pub async fn list(
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "`organisation_duplicate`")))]
 pub async fn create(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     body: web::Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    let org = organisations::create(
-        &state.db,
-        &caller.0.actor,
-        body.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    let org =
+        organisations::create(&state.db, caller.actor(), body.into_inner(), &caller.origin).await?;
     Ok(HttpResponse::Created().json(OrganisationView::from(org)))
 }
 
@@ -102,10 +96,10 @@ pub async fn create(
     responses((status = 200, body = OrganisationView), (status = 404, body = ErrorBody)))]
 pub async fn show(
     state: web::Data<Context>,
-    caller: MaybeAuth,
+    caller: MaybeCaller,
     id: web::Path<i64>,
 ) -> Result<web::Json<OrganisationView>, ApiError> {
-    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let actor = caller.actor();
     let org = organisations::visible(&state.db, actor, id.into_inner()).await?;
     Ok(web::Json(org.into()))
 }
@@ -115,16 +109,10 @@ pub async fn show(
     responses((status = 200, body = OrganisationView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn verify(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<OrganisationView>, ApiError> {
-    let org = organisations::verify(
-        &state.db,
-        &caller.0.actor,
-        id.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    let org =
+        organisations::verify(&state.db, caller.actor(), id.into_inner(), &caller.origin).await?;
     Ok(web::Json(org.into()))
 }

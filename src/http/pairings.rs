@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::auth::{Auth, RequestOrigin};
+use super::auth::Caller;
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -58,17 +58,10 @@ pub async fn show(
     responses((status = 201, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     body: web::Json<NewPairing>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = pairings::create(
-        &state,
-        &caller.0.actor,
-        body.into_inner(),
-        &caller.origin(&origin),
-    )
-    .await?;
+    let view = pairings::create(&state, caller.actor(), body.into_inner(), &caller.origin).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -78,18 +71,17 @@ pub async fn create(
     responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<PairingChange>,
 ) -> Result<web::Json<PairingView>, ApiError> {
     Ok(web::Json(
         pairings::update(
             &state,
-            &caller.0.actor,
+            caller.actor(),
             id.into_inner(),
             body.into_inner(),
-            &caller.origin(&origin),
+            &caller.origin,
         )
         .await?,
     ))
@@ -101,11 +93,11 @@ pub async fn update(
     responses((status = 200, body = Board), (status = 403, body = ErrorBody)))]
 pub async fn board(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Board>, ApiError> {
     Ok(web::Json(
-        pairings::board(&state, &caller.0.actor, id.into_inner()).await?,
+        pairings::board(&state, caller.actor(), id.into_inner()).await?,
     ))
 }
 
@@ -122,18 +114,17 @@ pub struct NewMember {
     responses((status = 200, body = PairingView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_member(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewMember>,
 ) -> Result<web::Json<PairingView>, ApiError> {
     Ok(web::Json(
         pairings::add_member(
             &state,
-            &caller.0.actor,
+            caller.actor(),
             id.into_inner(),
             body.organisation_id,
-            &caller.origin(&origin),
+            &caller.origin,
         )
         .await?,
     ))
@@ -145,19 +136,11 @@ pub async fn add_member(
     responses((status = 204), (status = 403, body = ErrorBody)))]
 pub async fn remove_member(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, organisation_id) = path.into_inner();
-    pairings::remove_member(
-        &state,
-        &caller.0.actor,
-        id,
-        organisation_id,
-        &caller.origin(&origin),
-    )
-    .await?;
+    pairings::remove_member(&state, caller.actor(), id, organisation_id, &caller.origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -168,17 +151,16 @@ pub async fn remove_member(
     responses((status = 201, body = InvitationView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let invitation = pairings::invite(
         &state,
-        &caller.0.actor,
+        caller.actor(),
         id.into_inner(),
         body.into_inner(),
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(invitation))

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::auth::{Auth, MaybeAuth, RequestOrigin};
+use super::auth::{Caller, MaybeCaller};
 use super::needs::read_limited;
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
@@ -40,8 +40,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
         (status = 422, body = ErrorBody, description = "`invalid_state`: not published; `idempotency_key_reused`")))]
 pub async fn create(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     req: HttpRequest,
     id: web::Path<i64>,
     body: web::Json<NewPledge>,
@@ -54,12 +53,12 @@ pub async fn create(
         .transpose()?;
     let answer = pledges::pledge(
         &state,
-        &caller.0.user,
-        &caller.0.actor,
+        caller.user(),
+        caller.actor(),
         id.into_inner(),
         body.into_inner(),
         key,
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(match answer {
@@ -78,10 +77,10 @@ pub async fn create(
     responses((status = 200, body = Vec<PublicPledge>)))]
 pub async fn of_need(
     state: web::Data<Context>,
-    caller: MaybeAuth,
+    caller: MaybeCaller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<PublicPledge>>, ApiError> {
-    let actor = caller.0.as_ref().map(|c| &c.actor);
+    let actor = caller.actor();
     Ok(web::Json(
         pledges::of_need(&state, actor, id.into_inner()).await?,
     ))
@@ -99,11 +98,11 @@ pub struct MineQuery {
     responses((status = 200, body = Vec<PledgeView>)))]
 pub async fn mine(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     query: web::Query<MineQuery>,
 ) -> Result<web::Json<Vec<PledgeView>>, ApiError> {
     Ok(web::Json(
-        pledges::mine(&state, &caller.0.actor, query.status.as_deref()).await?,
+        pledges::mine(&state, caller.actor(), query.status.as_deref()).await?,
     ))
 }
 
@@ -112,23 +111,22 @@ pub async fn mine(
     responses((status = 200, body = PledgeView)))]
 pub async fn show(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
     Ok(web::Json(
-        pledges::show(&state, &caller.0.actor, id.into_inner()).await?,
+        pledges::show(&state, caller.actor(), id.into_inner()).await?,
     ))
 }
 
 async fn step(
     state: &Context,
-    caller: &Auth,
-    origin: &RequestOrigin,
+    caller: &Caller,
     id: i64,
     step: Step,
 ) -> Result<web::Json<PledgeView>, ApiError> {
     Ok(web::Json(
-        pledges::step(state, &caller.0.actor, id, step, &caller.origin(origin)).await?,
+        pledges::step(state, caller.actor(), id, step, &caller.origin).await?,
     ))
 }
 
@@ -139,8 +137,7 @@ async fn step(
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
 pub async fn ship(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Shipment>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
@@ -148,7 +145,6 @@ pub async fn ship(
     step(
         &state,
         &caller,
-        &origin,
         id.into_inner(),
         Step::Ship { carrier, reference },
     )
@@ -161,11 +157,10 @@ pub async fn ship(
         (status = 422, body = ErrorBody, description = "`invalid_state`: already shipped")))]
 pub async fn cancel(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
-    step(&state, &caller, &origin, id.into_inner(), Step::Cancel).await
+    step(&state, &caller, id.into_inner(), Step::Cancel).await
 }
 
 /// Add a photo of what arrived to a shipped pledge (the need's village's cadres): the raw
@@ -176,18 +171,17 @@ pub async fn cancel(
         (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped")))]
 pub async fn add_photo(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = read_limited(body, state.settings.max_photo_bytes).await?;
+    let bytes = read_limited(body, state.settings.server.max_photo_bytes).await?;
     let photo = pledges::add_receipt_photo(
         &state,
-        &caller.0.actor,
+        caller.actor(),
         id.into_inner(),
         bytes,
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(photo))
@@ -201,8 +195,7 @@ pub async fn add_photo(
         (status = 422, body = ErrorBody, description = "`invalid_state`: not shipped, or no receipt photo yet")))]
 pub async fn confirm(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<ReceiptConfirmation>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
@@ -210,7 +203,6 @@ pub async fn confirm(
     step(
         &state,
         &caller,
-        &origin,
         id.into_inner(),
         Step::Confirm { received_quantity },
     )
@@ -224,18 +216,10 @@ pub async fn confirm(
         (status = 422, body = ErrorBody, description = "`invalid_state`: not received")))]
 pub async fn thank(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<Thanks>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
     let note = body.into_inner().note;
-    step(
-        &state,
-        &caller,
-        &origin,
-        id.into_inner(),
-        Step::Thank { note },
-    )
-    .await
+    step(&state, &caller, id.into_inner(), Step::Thank { note }).await
 }

@@ -59,10 +59,6 @@ impl From<Region> for RegionView {
     }
 }
 
-fn parse_code(raw: &str) -> Result<RegionCode, ApiError> {
-    RegionCode::parse(raw).map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, e.to_string()))
-}
-
 async fn existing(state: &Context, code: &RegionCode) -> Result<Region, ApiError> {
     region_store::find(&state.db, code).await?.ok_or_else(|| {
         ApiError::new(
@@ -97,9 +93,9 @@ pub async fn provinces(state: web::Data<Context>) -> Result<web::Json<RegionChil
     ))]
 pub async fn region(
     state: web::Data<Context>,
-    code: web::Path<String>,
+    code: web::Path<RegionCode>,
 ) -> Result<web::Json<RegionDetail>, ApiError> {
-    let code = parse_code(&code)?;
+    let code = code.into_inner();
     let region = existing(&state, &code).await?;
     let mut lineage = region_store::find_many(&state.db, &code.lineage()).await?;
     lineage.sort_by_key(|r| r.level);
@@ -119,9 +115,9 @@ pub async fn region(
     ))]
 pub async fn children(
     state: web::Data<Context>,
-    code: web::Path<String>,
+    code: web::Path<RegionCode>,
 ) -> Result<web::Json<RegionChildren>, ApiError> {
-    let code = parse_code(&code)?;
+    let code = code.into_inner();
     let region = existing(&state, &code).await?;
     let children = region_store::children(&state.db, Some(&code)).await?;
     Ok(web::Json(RegionChildren {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{Auth, MaybeAuth};
+use super::auth::{Caller, MaybeCaller};
 use super::{ServiceConfig, endpoint};
 use crate::domain::authz::{Action, Target, authorize};
 use crate::domain::region::RegionCode;
@@ -32,7 +32,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     /// A region (any level, 2 to 12 digits).
-    pub region: Option<String>,
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
+    pub region: Option<RegionCode>,
     /// An organisation (its people and administrators only).
     pub org: Option<i64>,
     /// A pairing.
@@ -63,7 +64,7 @@ pub struct Stats {
     responses((status = 200, body = Stats), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn figures(
     state: web::Data<Context>,
-    caller: MaybeAuth,
+    caller: MaybeCaller,
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<Stats>, ApiError> {
     let given = [
@@ -78,9 +79,7 @@ pub async fn figures(
         ));
     }
     let (scope, about) = if let Some(code) = &query.region {
-        let code = RegionCode::parse(code)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}")))?;
-        let region = region_store::find(&state.db, &code)
+        let region = region_store::find(&state.db, code)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::RegionNotFound, "no such region"))?;
         (
@@ -96,9 +95,9 @@ pub async fn figures(
         let organisation = crate::service::organisations::find(&state.db, org)
             .await?
             .ok_or_else(|| ApiError::not_found("organisation"))?;
-        let allowed = caller.0.as_ref().is_some_and(|c| {
+        let allowed = caller.actor().is_some_and(|actor| {
             authorize(
-                &c.actor,
+                actor,
                 Action::ViewOrganisationLedger,
                 Target::Organisation(org),
             )
@@ -153,7 +152,8 @@ pub async fn figures(
 pub struct ByRegionQuery {
     /// The region whose divisions are compared (any level but a village); the provinces when
     /// absent.
-    pub region: Option<String>,
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
+    pub region: Option<RegionCode>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -174,12 +174,10 @@ pub async fn by_region(
 ) -> Result<web::Json<RegionBreakdown>, ApiError> {
     let parent = match &query.region {
         Some(code) => {
-            let code = RegionCode::parse(code)
-                .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}")))?;
-            let region = region_store::find(&state.db, &code)
+            let region = region_store::find(&state.db, code)
                 .await?
                 .ok_or_else(|| ApiError::new(ErrorCode::RegionNotFound, "no such region"))?;
-            Some((code, region))
+            Some((code.clone(), region))
         }
         None => None,
     };
@@ -212,11 +210,11 @@ pub async fn by_region(
     responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
 pub async fn dashboard(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Dashboard>, ApiError> {
     Ok(web::Json(
-        pairings::dashboard(&state, &caller.0.actor, id.into_inner()).await?,
+        pairings::dashboard(&state, caller.actor(), id.into_inner()).await?,
     ))
 }
 
@@ -242,7 +240,8 @@ pub struct LedgerQuery {
 #[serde(deny_unknown_fields)]
 pub struct NeedsExportQuery {
     /// Any level, 2 to 12 digits.
-    pub region: String,
+    #[param(value_type = String, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
+    pub region: RegionCode,
     /// `csv` (default) or `xlsx`.
     #[param(value_type = Option<String>)]
     pub format: Option<Format>,
@@ -254,14 +253,14 @@ pub struct NeedsExportQuery {
     responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
 pub async fn export_ledger(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if crate::service::organisations::find(&state.db, query.org)
         .await?
         .is_none()
         || authorize(
-            &caller.0.actor,
+            caller.actor(),
             Action::ViewOrganisationLedger,
             Target::Organisation(query.org),
         )
@@ -284,17 +283,11 @@ pub async fn export_needs(
     state: web::Data<Context>,
     query: web::Query<NeedsExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = RegionCode::parse(&query.region)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}")))?;
-    if region_store::find(&state.db, &code).await?.is_none() {
+    let NeedsExportQuery { region, format } = query.into_inner();
+    if region_store::find(&state.db, &region).await?.is_none() {
         return Err(ApiError::new(ErrorCode::RegionNotFound, "no such region"));
     }
-    send(
-        state,
-        Export::Needs(code),
-        query.format.unwrap_or(Format::Csv),
-    )
-    .await
+    send(state, Export::Needs(region), format.unwrap_or(Format::Csv)).await
 }
 
 async fn send(

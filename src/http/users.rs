@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::account::RoleView;
-use super::auth::{Auth, RequestOrigin};
+use super::auth::Caller;
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -57,12 +57,12 @@ pub struct UserPage {
     responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
-    caller: Auth,
+    caller: Caller,
     query: web::Query<UserQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
     let (found, total) =
-        accounts::list_users(&state.db, &caller.0.actor, query.q.as_deref(), paging).await?;
+        accounts::list_users(&state.db, caller.actor(), query.q.as_deref(), paging).await?;
     let users = found
         .into_iter()
         .map(|(user, roles)| UserSummary {
@@ -89,17 +89,16 @@ pub async fn list(
     responses((status = 201), (status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grant(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Json<NewGrant>,
 ) -> Result<HttpResponse, ApiError> {
     let granted = accounts::grant(
         &state.db,
-        &caller.0.actor,
+        caller.actor(),
         id.into_inner(),
         body.into_inner(),
-        &caller.origin(&origin),
+        &caller.origin,
     )
     .await?;
     Ok(if granted {
@@ -114,18 +113,10 @@ pub async fn grant(
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
     state: web::Data<Context>,
-    caller: Auth,
-    origin: RequestOrigin,
+    caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, grant_id) = path.into_inner();
-    accounts::revoke(
-        &state.db,
-        &caller.0.actor,
-        user_id,
-        grant_id,
-        &caller.origin(&origin),
-    )
-    .await?;
+    accounts::revoke(&state.db, caller.actor(), user_id, grant_id, &caller.origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -70,7 +70,7 @@ impl Mailer {
     /// from the first byte. Credentials in the URL are percent-decoded and used with AUTH.
     /// `smtp_ca_file` adds PEM root certificates to the public ones (a relay with a private CA).
     pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
-        let Some(url) = &settings.smtp_url else {
+        let Some(url) = &settings.mail.smtp_url else {
             return Ok(Mailer::Files(settings.data_dir.join("mail")));
         };
         let url = url::Url::parse(url.expose_secret()).map_err(|e| format!("smtp_url: {e}"))?;
@@ -85,7 +85,7 @@ impl Mailer {
             .map(|(_, v)| v.into_owned());
         let parameters = || -> Result<TlsParameters, String> {
             let mut builder = TlsParameters::builder(host.clone());
-            if let Some(file) = &settings.smtp_ca_file {
+            if let Some(file) = &settings.mail.smtp_ca_file {
                 let pem = std::fs::read(file)
                     .map_err(|e| format!("smtp_ca_file {}: {e}", file.display()))?;
                 let certificate = Certificate::from_pem(&pem)

@@ -9,8 +9,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::locale::Locale;
 use crate::domain::need::{NeedStatus, Unit};
-use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::notification::NotificationKind;
 
 /// A quantity in a need's unit (fen for money).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -598,19 +599,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The place of a need from its region names, province first: `广东省梅州市平远县大柘镇墩背村`.
-/// Some villages' names in the national data set already spell out the regions above them
-/// (`广东省河源市和平县长塘镇…居民委员会`); those are not repeated.
-pub fn place(names: &[String]) -> String {
-    names.iter().fold(String::new(), |so_far, name| {
-        if name.starts_with(&so_far) {
-            name.clone()
-        } else {
-            so_far + name
-        }
-    })
-}
-
 /// A quantity as people read it: `20 套`, `1,234.50 元` (money is kept in fen).
 pub fn amount(amount: Amount, locale: Locale) -> String {
     if amount.unit == Unit::Money {
@@ -834,32 +822,6 @@ mod tests {
             &links(),
         );
         assert!(c.intro.contains("2026年12月4日 18:00"), "{}", c.intro);
-    }
-
-    #[test]
-    fn a_place_reads_down_the_regions_once() {
-        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            place(&names(&[
-                "广东省",
-                "梅州市",
-                "平远县",
-                "大柘镇",
-                "墩背村委会"
-            ])),
-            "广东省梅州市平远县大柘镇墩背村委会"
-        );
-        assert_eq!(
-            place(&names(&[
-                "广东省",
-                "河源市",
-                "和平县",
-                "长塘镇",
-                "广东省河源市和平县长塘镇街镇社区居民委员会"
-            ])),
-            "广东省河源市和平县长塘镇街镇社区居民委员会"
-        );
-        assert_eq!(place(&[]), "");
     }
 
     #[test]

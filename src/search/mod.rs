@@ -119,18 +119,18 @@ pub trait SearchIndex: Send + Sync {
 /// The engine the settings choose.
 pub fn open(settings: &Settings) -> Result<Arc<dyn SearchIndex>, SearchError> {
     let config = Arc::new(SearchConfig::needs());
-    Ok(match settings.search_backend {
+    Ok(match settings.search.backend {
         SearchBackend::Embedded => Arc::new(embedded::EmbeddedIndex::open(
             &settings
                 .data_dir
                 .join("search")
-                .join(&settings.search_index),
+                .join(&settings.search.index),
             config,
         )?),
         SearchBackend::Meilisearch => Arc::new(meili::MeiliIndex::new(
-            settings.meili_url.as_deref().unwrap_or_default(),
-            settings.meili_key.as_ref(),
-            &settings.search_index,
+            settings.search.meili_url.as_deref().unwrap_or_default(),
+            settings.search.meili_key.as_ref(),
+            &settings.search.index,
         )?),
     })
 }

@@ -1,12 +1,11 @@
 //! Account use cases.
 
 use anyhow::{Context, bail};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
-use crate::auth::password;
 use crate::domain::authz::Role;
-use crate::store::accounts::{self as account_store, GrantScope, load_actor};
-use crate::store::entity::users;
+use crate::service::auth::password;
+use crate::store::accounts::{self as account_store, GrantRecord, GrantScope, User, load_actor};
 
 /// Creates a platform administrator (the first one, from the command line), audited.
 pub async fn create_admin(
@@ -19,12 +18,7 @@ pub async fn create_admin(
     let email = email.as_str();
     let password_hash = password::hash(plain_password).context("hashing the password")?;
     let txn = crate::store::begin_write(db).await?;
-    if users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if account_store::find_by_email(&txn, email).await?.is_some() {
         bail!("a user with email {email} already exists");
     }
     let now = crate::clock::now();
@@ -53,13 +47,7 @@ pub async fn list_users(
     actor: &crate::domain::authz::Actor,
     q: Option<&str>,
     paging: crate::service::paging::Paging,
-) -> Result<
-    (
-        Vec<(users::Model, Vec<crate::store::entity::user_roles::Model>)>,
-        u64,
-    ),
-    crate::error::ApiError,
-> {
+) -> Result<(Vec<(User, Vec<GrantRecord>)>, u64), crate::error::ApiError> {
     use crate::domain::authz::{Action, Target};
     if !actor.can(Action::ManageUsers, Target::Platform) {
         return Err(crate::error::ApiError::forbidden());
@@ -103,7 +91,6 @@ pub async fn grant(
     use crate::domain::authz::{Action, Target};
     use crate::domain::region::{Level, RegionCode};
     use crate::error::ApiError;
-    use crate::store::entity::{organisations, pairings};
 
     let role = Role::parse(&new.role).ok_or_else(|| {
         ApiError::field(
@@ -185,11 +172,7 @@ pub async fn grant(
             let id = new
                 .organisation_id
                 .ok_or_else(|| ApiError::field("organisation_id", "is required for this role"))?;
-            if organisations::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .is_none()
-            {
+            if crate::store::organisations::find(db, id).await?.is_none() {
                 return Err(ApiError::field(
                     "organisation_id",
                     "is not a known organisation",
@@ -201,7 +184,7 @@ pub async fn grant(
             let id = new
                 .pairing_id
                 .ok_or_else(|| ApiError::field("pairing_id", "is required for this role"))?;
-            if pairings::Entity::find_by_id(id).one(db).await?.is_none() {
+            if crate::store::pairings::find(db, id).await?.is_none() {
                 return Err(ApiError::field("pairing_id", "is not a known pairing"));
             }
             GrantScope::Pairing(id)
@@ -247,12 +230,9 @@ pub async fn revoke(
 ) -> Result<(), crate::error::ApiError> {
     use crate::domain::authz::{Action, Target};
     use crate::error::ApiError;
-    use crate::store::entity::user_roles;
-    use sea_orm::ModelTrait;
 
     let txn = crate::store::begin_write(db).await?;
-    let grant = user_roles::Entity::find_by_id(grant_id)
-        .one(&txn)
+    let grant = account_store::find_grant(&txn, grant_id)
         .await?
         .filter(|g| g.user_id == user_id)
         .ok_or_else(|| ApiError::not_found("role"))?;
@@ -264,15 +244,14 @@ pub async fn revoke(
         return Err(ApiError::forbidden());
     }
     let detail = serde_json::json!({"role": grant.role, "scope": grant.scope_key});
-    let region = grant.region_code.clone();
-    grant.delete(&txn).await?;
+    account_store::delete_grant(&txn, grant.id).await?;
     crate::store::audit::record(
         &txn,
         origin,
         "role.revoke",
         "user",
         user_id,
-        region.as_deref(),
+        grant.region_code.as_deref(),
         Some(detail),
     )
     .await?;

@@ -12,9 +12,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::domain::need::NeedStatus;
 use crate::domain::pledge::PledgeStatus;
-use crate::domain::region::RegionCode;
+use crate::domain::region::{RegionCode, place_name};
 use crate::error::ApiError;
-use crate::mail::templates::place;
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::entity::{needs, pledges};
 use crate::store::needs::region_column;
@@ -143,7 +142,7 @@ async fn ledger_page(
             Cell::Int(need.id),
             Cell::Text(need.title.clone()),
             Cell::Text(public.category.label_zh().to_owned()),
-            Cell::Text(place(&public.region_names)),
+            Cell::Text(place_name(&public.region_names)),
             Cell::Text(public.beneficiary.summary.clone()),
             Cell::Int(pledge.quantity),
             Cell::Text(public.unit_label.clone()),
@@ -206,7 +205,7 @@ async fn needs_page(
             Cell::Text(public.category_label.clone()),
             Cell::Text(public.status.label_zh().to_owned()),
             Cell::Text(urgency.label_zh().to_owned()),
-            Cell::Text(place(&public.region_names)),
+            Cell::Text(place_name(&public.region_names)),
             Cell::Text(public.beneficiary.summary.clone()),
             Cell::Text(public.unit_label.clone()),
             Cell::Int(need.target_quantity),

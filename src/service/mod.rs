@@ -12,6 +12,7 @@ pub mod organisations;
 pub mod paging;
 pub mod pairings;
 pub mod pledges;
+pub mod rate_limit;
 pub mod regions;
 pub mod search;
 pub mod stats;

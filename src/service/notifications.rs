@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::locale::Locale;
 use crate::domain::need::objection_handler;
-use crate::domain::notification::{Locale, NotificationKind};
+use crate::domain::notification::NotificationKind;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, FieldErrors};
@@ -29,7 +30,7 @@ use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{
     need_invitations, notification_preferences, objections, organisations, pairings, photos,
-    pledges, user_roles, users,
+    pledges, user_roles,
 };
 use crate::store::outbox::Message;
 
@@ -267,7 +268,7 @@ async fn need_facts(
     Ok(NeedFacts {
         id: public.id,
         title: public.title,
-        place: crate::mail::templates::place(&public.region_names),
+        place: crate::domain::region::place_name(&public.region_names),
         status: public.status,
         notice_ends_at: public.notice_ends_at,
     })
@@ -339,12 +340,7 @@ async fn active_users(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<User
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .filter(users::Column::IsActive.eq(true))
-        .order_by_asc(users::Column::Id)
-        .all(db)
-        .await?)
+    Ok(account_store::active_users(db, ids).await?)
 }
 
 /// Which of `recipients` turned `kind` off.
@@ -553,8 +549,5 @@ pub async fn unsubscribe(
 pub async fn set_locale(app: &Context, user: &User, locale: &str) -> Result<User, ApiError> {
     let locale =
         Locale::parse(locale).ok_or_else(|| ApiError::field("locale", "must be zh-CN or en"))?;
-    let mut row: users::ActiveModel = user.clone().into();
-    row.locale = Set(locale.as_str().to_owned());
-    row.updated_at = Set(Utc::now().fixed_offset());
-    Ok(sea_orm::ActiveModelTrait::update(row, &app.db).await?)
+    Ok(account_store::set_locale(&app.db, user.id, locale.as_str(), Utc::now()).await?)
 }

@@ -1,10 +1,7 @@
 //! Organisations (帮扶主体): created by their people, verified by administrators. Only verified
 //! organisations appear as such in public.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    SqlErr,
-};
+use sea_orm::{DatabaseConnection, SqlErr};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -15,11 +12,11 @@ use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::{self, Origin};
-use crate::store::entity::organisations;
+use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
 use crate::store::outbox::{self, Message};
 use crate::store::regions as region_store;
 
-pub use organisations::Model as Organisation;
+pub use crate::store::organisations::OrganisationRecord as Organisation;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrganisation {
@@ -115,34 +112,28 @@ pub async fn create(
     }
 
     if let Some(code) = &credit_code
-        && organisations::Entity::find()
-            .filter(organisations::Column::CreditCode.eq(code.as_str()))
-            .filter(organisations::Column::VerifiedAt.is_not_null())
-            .one(db)
+        && organisation_store::verified_holder_of(db, code)
             .await?
             .is_some()
     {
         return Err(duplicate_credit_code());
     }
-    let now = crate::clock::now().fixed_offset();
+    let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;
-    let inserted = organisations::ActiveModel {
-        kind: Set(new.kind),
-        name: Set(name),
-        credit_code: Set(credit_code.map(|c| c.as_str().to_owned())),
-        region_code: Set(region.map(|r| r.as_str().to_owned())),
-        contact_email: Set(contact_email),
-        description: Set(new.description),
-        verified_at: Set(None),
-        verified_by: Set(None),
-        created_by: Set(Some(actor.user_id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let organisation = inserted?;
+    let organisation = organisation_store::insert(
+        &txn,
+        &NewOrganisationRow {
+            kind: new.kind,
+            name: &name,
+            credit_code: credit_code.as_ref(),
+            region: region.as_ref(),
+            contact_email: contact_email.as_deref(),
+            description: new.description.as_deref(),
+            created_by: actor.user_id,
+            at: now,
+        },
+    )
+    .await?;
     account_store::grant_role(
         &txn,
         actor.user_id,
@@ -180,7 +171,7 @@ pub async fn create(
 }
 
 pub async fn find(db: &DatabaseConnection, id: i64) -> Result<Option<Organisation>, ApiError> {
-    Ok(organisations::Entity::find_by_id(id).one(db).await?)
+    Ok(organisation_store::find(db, id).await?)
 }
 
 /// An organisation as the caller may see it: verified ones are public; an unverified one
@@ -205,11 +196,7 @@ pub async fn visible(
 
 /// The verified organisations, by name.
 pub async fn list_verified(db: &DatabaseConnection) -> Result<Vec<Organisation>, ApiError> {
-    Ok(organisations::Entity::find()
-        .filter(organisations::Column::VerifiedAt.is_not_null())
-        .order_by_asc(organisations::Column::Name)
-        .all(db)
-        .await?)
+    Ok(organisation_store::verified(db).await?)
 }
 
 /// The organisations waiting for verification that `actor` may verify (administrators) or
@@ -218,11 +205,7 @@ pub async fn list_unverified(
     db: &DatabaseConnection,
     actor: &Actor,
 ) -> Result<Vec<Organisation>, ApiError> {
-    let waiting = organisations::Entity::find()
-        .filter(organisations::Column::VerifiedAt.is_null())
-        .order_by_asc(organisations::Column::Id)
-        .all(db)
-        .await?;
+    let waiting = organisation_store::unverified(db).await?;
     Ok(waiting
         .into_iter()
         .filter(|o| {
@@ -256,27 +239,19 @@ pub async fn verify(
     authorize(actor, Action::VerifyOrganisation, Target::Organisation(id))
         .map_err(|_| ApiError::forbidden())?;
     let txn = crate::store::begin_write(db).await?;
-    let org = organisations::Entity::find_by_id(id)
-        .one(&txn)
+    let org = organisation_store::find(&txn, id)
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
     if org.verified_at.is_some() {
         return Ok(org);
     }
-    let now = crate::clock::now().fixed_offset();
-    let org = organisations::ActiveModel {
-        id: Set(id),
-        verified_at: Set(Some(now)),
-        verified_by: Set(Some(actor.user_id)),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await
-    .map_err(|err| match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => duplicate_credit_code(),
-        _ => err.into(),
-    })?;
+    let now = crate::clock::now();
+    let org = organisation_store::mark_verified(&txn, id, actor.user_id, now)
+        .await
+        .map_err(|err| match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => duplicate_credit_code(),
+            _ => err.into(),
+        })?;
     audit::record(
         &txn,
         origin,
@@ -292,7 +267,7 @@ pub async fn verify(
         &Message::MailOrganisationVerified {
             organisation_id: id,
         },
-        now.to_utc(),
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -7,15 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, Value,
-};
+use sea_orm::{ConnectionTrait, Value};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::authz::{Action, Actor, Target, authorize};
 use crate::domain::need::NeedStatus;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
@@ -27,11 +23,16 @@ use crate::service::stats::{
     self, ARRIVED, Figures, OVERDUE, PLEDGE_VALUE, STANDING, Scope, need_condition,
 };
 use crate::store::audit::{self, Origin};
-use crate::store::entity::{
-    need_invitations, needs, organisations, pairing_members, pairing_targets, pairings, user_roles,
-};
+use crate::store::organisations as organisation_store;
 use crate::store::outbox::{self, Message};
+use crate::store::pairings::{
+    self as pairing_store, InvitationRecord, NewInvitationRow, NewPairingRow, PairingChanges,
+    PairingRecord,
+};
 use crate::store::regions as region_store;
+
+/// The users who act for an organisation (its administrators and members).
+pub use crate::store::organisations::people as people_of;
 
 /// Open needs shown on a board or a dashboard, most urgent first.
 const GAPS_SHOWN: u64 = 100;
@@ -165,28 +166,16 @@ async fn known_regions(
     }
 }
 
-/// The views of `rows`, with their regions' names and organisations, in a few queries.
+/// The views of `pairings`, with their regions' names and organisations, in two queries.
 async fn views(
     db: &impl ConnectionTrait,
-    rows: Vec<pairings::Model>,
+    pairings: Vec<PairingRecord>,
     today: NaiveDate,
 ) -> Result<Vec<PairingView>, ApiError> {
-    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-    let targets = pairing_targets::Entity::find()
-        .filter(pairing_targets::Column::PairingId.is_in(ids.clone()))
-        .order_by_asc(pairing_targets::Column::RegionCode)
-        .all(db)
-        .await?;
-    let members = pairing_members::Entity::find()
-        .filter(pairing_members::Column::PairingId.is_in(ids))
-        .order_by_asc(pairing_members::Column::Id)
-        .all(db)
-        .await?;
-    let mut codes: Vec<RegionCode> = targets
+    let mut codes: Vec<RegionCode> = pairings
         .iter()
-        .map(|t| t.region_code.clone())
-        .chain(rows.iter().filter_map(|p| p.helper_region_code.clone()))
-        .filter_map(|c| RegionCode::parse(&c).ok())
+        .flat_map(|p| p.targets.iter().chain(&p.helper_region))
+        .cloned()
         .collect();
     codes.sort();
     codes.dedup();
@@ -207,14 +196,11 @@ async fn views(
             )
         })
         .collect();
-    let org_ids: BTreeSet<i64> = members
+    let org_ids: BTreeSet<i64> = pairings
         .iter()
-        .map(|m| m.organisation_id)
-        .chain(rows.iter().filter_map(|p| p.helper_organisation_id))
+        .flat_map(|p| p.members.iter().copied().chain(p.helper_organisation_id))
         .collect();
-    let orgs: BTreeMap<i64, OrganisationRef> = organisations::Entity::find()
-        .filter(organisations::Column::Id.is_in(org_ids))
-        .all(db)
+    let orgs: BTreeMap<i64, OrganisationRef> = organisation_store::find_many(db, org_ids)
         .await?
         .into_iter()
         .map(|o| {
@@ -228,43 +214,36 @@ async fn views(
             )
         })
         .collect();
-    let region = |code: &str| {
-        regions.get(code).cloned().unwrap_or(RegionRef {
-            code: code.to_owned(),
+    let region = |code: &RegionCode| {
+        regions.get(code.as_str()).cloned().unwrap_or(RegionRef {
+            code: code.as_str().to_owned(),
             name: String::new(),
             level: String::new(),
         })
     };
-    rows.into_iter()
-        .map(|p| {
-            let program = p.program;
-            let status = p.status;
-            Ok(PairingView {
-                id: p.id,
-                program,
-                program_label: program.label_zh().to_owned(),
-                helper_organisation: p
-                    .helper_organisation_id
-                    .and_then(|id| orgs.get(&id).cloned()),
-                helper_region: p.helper_region_code.as_deref().map(region),
-                targets: targets
-                    .iter()
-                    .filter(|t| t.pairing_id == p.id)
-                    .map(|t| region(&t.region_code))
-                    .collect(),
-                members: members
-                    .iter()
-                    .filter(|m| m.pairing_id == p.id)
-                    .filter_map(|m| orgs.get(&m.organisation_id).cloned())
-                    .collect(),
-                in_force: in_force(status, p.starts_on, p.ends_on, today),
-                name: p.name,
-                starts_on: p.starts_on,
-                ends_on: p.ends_on,
-                status: p.status,
-            })
+    Ok(pairings
+        .into_iter()
+        .map(|p| PairingView {
+            id: p.id,
+            program: p.program,
+            program_label: p.program.label_zh().to_owned(),
+            helper_organisation: p
+                .helper_organisation_id
+                .and_then(|id| orgs.get(&id).cloned()),
+            helper_region: p.helper_region.as_ref().map(region),
+            targets: p.targets.iter().map(region).collect(),
+            members: p
+                .members
+                .iter()
+                .filter_map(|id| orgs.get(id).cloned())
+                .collect(),
+            in_force: in_force(p.status, p.starts_on, p.ends_on, today),
+            name: p.name,
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            status: p.status,
         })
-        .collect()
+        .collect())
 }
 
 fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
@@ -277,44 +256,24 @@ pub async fn list(
     program: Option<&str>,
     region: Option<&str>,
 ) -> Result<Vec<PairingView>, ApiError> {
-    let mut query = pairings::Entity::find().order_by_asc(pairings::Column::Id);
-    if let Some(program) = program {
-        let program = Program::parse(program).ok_or_else(|| {
-            ApiError::field("program", format!("must be one of {}", Program::codes()))
-        })?;
-        query = query.filter(pairings::Column::Program.eq(program));
-    }
-    if let Some(region) = region {
-        let code =
-            RegionCode::parse(region).map_err(|e| ApiError::field("region", e.to_string()))?;
-        // Pairings helping the region, a region inside it, or one around it.
-        let inside =
-            Expr::col(pairing_targets::Column::RegionCode).like(format!("{}%", code.as_str()));
-        let around: Vec<String> = code
-            .lineage()
-            .iter()
-            .map(|c| c.as_str().to_owned())
-            .collect();
-        let ids: Vec<i64> = pairing_targets::Entity::find()
-            .select_only()
-            .column(pairing_targets::Column::PairingId)
-            .filter(
-                Condition::any()
-                    .add(inside)
-                    .add(pairing_targets::Column::RegionCode.is_in(around)),
-            )
-            .into_tuple()
-            .all(&app.db)
-            .await?;
-        query = query.filter(pairings::Column::Id.is_in(ids));
-    }
-    let rows = query.all(&app.db).await?;
-    views(&app.db, rows, beijing_today(app.clock.now())).await
+    let program = program
+        .map(|program| {
+            Program::parse(program).ok_or_else(|| {
+                ApiError::field("program", format!("must be one of {}", Program::codes()))
+            })
+        })
+        .transpose()?;
+    let region = region
+        .map(|region| {
+            RegionCode::parse(region).map_err(|e| ApiError::field("region", e.to_string()))
+        })
+        .transpose()?;
+    let pairings = pairing_store::list(&app.db, program, region.as_ref()).await?;
+    views(&app.db, pairings, beijing_today(app.clock.now())).await
 }
 
-async fn row(db: &impl ConnectionTrait, id: i64) -> Result<pairings::Model, ApiError> {
-    pairings::Entity::find_by_id(id)
-        .one(db)
+async fn row(db: &impl ConnectionTrait, id: i64) -> Result<PairingRecord, ApiError> {
+    pairing_store::find(db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("pairing"))
 }
@@ -326,7 +285,7 @@ pub async fn show(app: &Context, id: i64) -> Result<PairingView, ApiError> {
 
 async fn one_view(
     db: &impl ConnectionTrait,
-    pairing: pairings::Model,
+    pairing: PairingRecord,
     now: DateTime<Utc>,
 ) -> Result<PairingView, ApiError> {
     views(db, vec![pairing], beijing_today(now))
@@ -337,13 +296,7 @@ async fn one_view(
 
 /// The regions a pairing helps.
 pub async fn targets_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<RegionCode>, ApiError> {
-    Ok(pairing_targets::Entity::find()
-        .filter(pairing_targets::Column::PairingId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|t| RegionCode::parse(&t.region_code).ok())
-        .collect())
+    Ok(pairing_store::targets(db, id).await?)
 }
 
 async fn helper_kind(
@@ -353,8 +306,7 @@ async fn helper_kind(
     match org_id {
         None => Ok(None),
         Some(id) => Ok(Some(
-            organisations::Entity::find_by_id(id)
-                .one(db)
+            organisation_store::find(db, id)
                 .await?
                 .filter(|o| o.verified_at.is_some())
                 .ok_or_else(|| {
@@ -363,27 +315,6 @@ async fn helper_kind(
                 .kind,
         )),
     }
-}
-
-async fn write_targets(
-    db: &impl ConnectionTrait,
-    pairing_id: i64,
-    targets: &[RegionCode],
-) -> Result<(), ApiError> {
-    pairing_targets::Entity::delete_many()
-        .filter(pairing_targets::Column::PairingId.eq(pairing_id))
-        .exec(db)
-        .await?;
-    let rows: Vec<pairing_targets::ActiveModel> = targets
-        .iter()
-        .map(|t| pairing_targets::ActiveModel {
-            pairing_id: Set(pairing_id),
-            region_code: Set(t.as_str().to_owned()),
-            ..Default::default()
-        })
-        .collect();
-    pairing_targets::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
 }
 
 fn checked_name(name: &str) -> Result<String, ApiError> {
@@ -428,35 +359,24 @@ pub async fn create(
     if let Some(helper) = &helper_region {
         known_regions(&app.db, "helper_region_code", std::slice::from_ref(helper)).await?;
     }
-    let now = app.clock.now().fixed_offset();
     let txn = crate::store::begin_write(&app.db).await?;
-    let pairing = pairings::ActiveModel {
-        program: Set(program),
-        name: Set(name),
-        helper_organisation_id: Set(new.helper_organisation_id),
-        helper_region_code: Set(helper_region.map(|c| c.as_str().to_owned())),
-        starts_on: Set(new.starts_on),
-        ends_on: Set(new.ends_on),
-        status: Set(PairingStatus::Active),
-        created_by: Set(Some(actor.user_id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    write_targets(&txn, pairing.id, &targets).await?;
-    audit::record(
+    let id = pairing_store::insert(
         &txn,
-        origin,
-        "pairing.create",
-        "pairing",
-        pairing.id,
-        None,
-        None,
+        &NewPairingRow {
+            program,
+            name: &name,
+            helper_organisation_id: new.helper_organisation_id,
+            helper_region: helper_region.as_ref(),
+            targets: &targets,
+            starts_on: new.starts_on,
+            ends_on: new.ends_on,
+            created_by: actor.user_id,
+            at: app.clock.now(),
+        },
     )
     .await?;
-    let view = one_view(&txn, pairing, app.clock.now()).await?;
+    audit::record(&txn, origin, "pairing.create", "pairing", id, None, None).await?;
+    let view = one_view(&txn, row(&txn, id).await?, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -501,11 +421,6 @@ pub async fn update(
         .as_deref()
         .map(|t| parse_codes("targets", t))
         .transpose()?;
-    let current_targets = targets_of(&app.db, id).await?;
-    let helper_region = pairing
-        .helper_region_code
-        .as_deref()
-        .and_then(|c| RegionCode::parse(c).ok());
     let kind = helper_kind(&app.db, pairing.helper_organisation_id)
         .await
         .ok()
@@ -514,8 +429,8 @@ pub async fn update(
     check_shape(&PairingShape {
         program,
         helper_organisation_kind: kind,
-        helper_region: helper_region.as_ref(),
-        targets: targets.as_deref().unwrap_or(&current_targets),
+        helper_region: pairing.helper_region.as_ref(),
+        targets: targets.as_deref().unwrap_or(&pairing.targets),
         starts_on: pairing.starts_on,
         ends_on,
     })
@@ -524,21 +439,20 @@ pub async fn update(
         known_regions(&app.db, "targets", targets).await?;
     }
     let txn = crate::store::begin_write(&app.db).await?;
-    let mut active: pairings::ActiveModel = pairing.into();
-    if let Some(name) = name {
-        active.name = Set(name);
-    }
-    if let Some(status) = status {
-        active.status = Set(status);
-    }
-    active.ends_on = Set(ends_on);
-    active.updated_at = Set(app.clock.now().fixed_offset());
-    let pairing = active.update(&txn).await?;
-    if let Some(targets) = &targets {
-        write_targets(&txn, id, targets).await?;
-    }
+    pairing_store::update(
+        &txn,
+        id,
+        &PairingChanges {
+            name,
+            status,
+            ends_on,
+            targets,
+            at: app.clock.now(),
+        },
+    )
+    .await?;
     audit::record(&txn, origin, "pairing.update", "pairing", id, None, None).await?;
-    let view = one_view(&txn, pairing, app.clock.now()).await?;
+    let view = one_view(&txn, row(&txn, id).await?, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -551,33 +465,22 @@ pub async fn add_member(
     organisation_id: i64,
     origin: &Origin,
 ) -> Result<PairingView, ApiError> {
-    let pairing = row(&app.db, id).await?;
+    row(&app.db, id).await?;
     authorize(actor, Action::ManagePairing, Target::Pairing(id))
         .map_err(|_| ApiError::forbidden())?;
-    organisations::Entity::find_by_id(organisation_id)
-        .one(&app.db)
+    organisation_store::find(&app.db, organisation_id)
         .await?
         .filter(|o| o.verified_at.is_some())
         .ok_or_else(|| ApiError::field("organisation_id", "is not a verified organisation"))?;
     let txn = crate::store::begin_write(&app.db).await?;
-    let inserted = pairing_members::ActiveModel {
-        pairing_id: Set(id),
-        organisation_id: Set(organisation_id),
-        added_by: Set(Some(actor.user_id)),
-        created_at: Set(app.clock.now().fixed_offset()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "the organisation is a member already",
-            ));
-        }
-        Err(e) => return Err(e.into()),
+    let added =
+        pairing_store::add_member(&txn, id, organisation_id, actor.user_id, app.clock.now())
+            .await?;
+    if !added {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the organisation is a member already",
+        ));
     }
     audit::record(
         &txn,
@@ -589,7 +492,7 @@ pub async fn add_member(
         Some(serde_json::json!({ "organisation_id": organisation_id })),
     )
     .await?;
-    let view = one_view(&txn, pairing, app.clock.now()).await?;
+    let view = one_view(&txn, row(&txn, id).await?, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -606,12 +509,7 @@ pub async fn remove_member(
     authorize(actor, Action::ManagePairing, Target::Pairing(id))
         .map_err(|_| ApiError::forbidden())?;
     let txn = crate::store::begin_write(&app.db).await?;
-    let removed = pairing_members::Entity::delete_many()
-        .filter(pairing_members::Column::PairingId.eq(id))
-        .filter(pairing_members::Column::OrganisationId.eq(organisation_id))
-        .exec(&txn)
-        .await?;
-    if removed.rows_affected == 0 {
+    if !pairing_store::remove_member(&txn, id, organisation_id).await? {
         return Err(ApiError::not_found("member"));
     }
     audit::record(
@@ -663,14 +561,14 @@ pub struct InvitationView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<need_invitations::Model> for InvitationView {
-    fn from(i: need_invitations::Model) -> Self {
+impl From<InvitationRecord> for InvitationView {
+    fn from(i: InvitationRecord) -> Self {
         Self {
             id: i.id,
             need_id: i.need_id,
             organisation_id: i.organisation_id,
             message: i.message,
-            created_at: i.created_at.to_utc(),
+            created_at: i.created_at,
         }
     }
 }
@@ -698,49 +596,14 @@ async fn gaps(
     db: &impl ConnectionTrait,
     targets: &[RegionCode],
 ) -> Result<(Vec<PublicNeed>, i64, i64), ApiError> {
-    if targets.is_empty() {
-        return Ok((Vec::new(), 0, 0));
-    }
-    let mut within = Condition::any();
-    for target in targets {
-        within = within.add(crate::store::needs::region_column(target).eq(target.as_str()));
-    }
-    let open = Condition::all()
-        .add(within)
-        .add(needs::Column::Status.eq(NeedStatus::Published))
-        .add(
-            Expr::col(needs::Column::PledgedQuantity).lt(Expr::col(needs::Column::TargetQuantity)),
-        );
-    let rows = needs::Entity::find()
-        .filter(open.clone())
-        .order_by_desc(Expr::cust(
-            "CASE urgency WHEN 'critical' THEN 2 WHEN 'urgent' THEN 1 ELSE 0 END",
-        ))
-        .order_by_asc(needs::Column::Deadline)
-        .order_by_asc(needs::Column::Id)
-        .limit(GAPS_SHOWN)
-        .all(db)
-        .await?
+    let open = pairing_store::open_needs(db, targets, GAPS_SHOWN).await?;
+    let context = PublicContext::load(db, &open.shown).await?;
+    let gaps = open
+        .shown
         .iter()
-        .map(crate::store::needs::record)
-        .collect::<Result<Vec<_>, _>>()?;
-    let (total, value): (i64, Option<i64>) = needs::Entity::find()
-        .select_only()
-        .column_as(Expr::col(needs::Column::Id).count(), "total")
-        .column_as(
-            Expr::cust(
-                "CAST(SUM((target_quantity - pledged_quantity) * unit_value_fen) AS BIGINT)",
-            ),
-            "value",
-        )
-        .filter(open)
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or((0, None));
-    let context = PublicContext::load(db, &rows).await?;
-    let gaps = rows.iter().map(|n| public_need(n, &context)).collect();
-    Ok((gaps, total, value.unwrap_or(0)))
+        .map(|n| public_need(n, &context))
+        .collect();
+    Ok((gaps, open.total, open.value_fen))
 }
 
 /// The coordination board of a pairing (its coordinators, administrators).
@@ -749,8 +612,8 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     authorize(actor, Action::ViewCoordinationBoard, Target::Pairing(id))
         .map_err(|_| ApiError::forbidden())?;
     let now = app.clock.now();
+    let targets = pairing.targets.clone();
     let view = one_view(&app.db, pairing, now).await?;
-    let targets = targets_of(&app.db, id).await?;
     let scope = Scope::Pairing(targets.clone());
     let figures = stats::figures(&app.db, &scope, now).await?;
     let (gaps, gaps_total, gaps_value_fen) = gaps(&app.db, &targets).await?;
@@ -762,11 +625,7 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     organisations.retain(|o| seen.insert(o.id));
     let members = member_figures(&app.db, &scope, &organisations, now).await?;
     let overdue = overdue(&app.db, &scope, now).await?;
-    let invitations = need_invitations::Entity::find()
-        .filter(need_invitations::Column::PairingId.eq(id))
-        .order_by_desc(need_invitations::Column::Id)
-        .limit(50)
-        .all(&app.db)
+    let invitations = pairing_store::invitations(&app.db, id, 50)
         .await?
         .into_iter()
         .map(InvitationView::from)
@@ -902,11 +761,10 @@ pub async fn invite(
     let pairing = row(&app.db, pairing_id).await?;
     let need = crate::store::needs::find(&app.db, new.need_id)
         .await?
-        .filter(crate::service::needs::is_public)
+        .filter(|n| n.is_public())
         .ok_or_else(|| ApiError::field("need_id", "is not a public need"))?;
-    let village = need.village.clone();
-    let targets = targets_of(&app.db, pairing_id).await?;
-    if !targets.iter().any(|t| t.contains(&village)) {
+    let village = &need.village;
+    if !pairing.targets.iter().any(|t| t.contains(village)) {
         return Err(ApiError::field(
             "need_id",
             "is not in the pairing's regions",
@@ -918,7 +776,7 @@ pub async fn invite(
         Action::ViewCoordinationBoard,
         Target::Pairing(pairing_id),
     )
-    .and_then(|()| authorize(actor, Action::InviteToNeed, Target::Region(&village)))
+    .and_then(|()| authorize(actor, Action::InviteToNeed, Target::Region(village)))
     .map_err(|_| ApiError::forbidden())?;
     let status = pairing.status;
     if !in_force(
@@ -939,12 +797,7 @@ pub async fn invite(
         ));
     }
     let is_member = pairing.helper_organisation_id == Some(new.organisation_id)
-        || pairing_members::Entity::find()
-            .filter(pairing_members::Column::PairingId.eq(pairing_id))
-            .filter(pairing_members::Column::OrganisationId.eq(new.organisation_id))
-            .one(&app.db)
-            .await?
-            .is_some();
+        || pairing.members.contains(&new.organisation_id);
     if !is_member {
         return Err(ApiError::field(
             "organisation_id",
@@ -962,26 +815,23 @@ pub async fn invite(
     }
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
-    let inserted = need_invitations::ActiveModel {
-        pairing_id: Set(pairing_id),
-        need_id: Set(need.id),
-        organisation_id: Set(new.organisation_id),
-        invited_by: Set(Some(actor.user_id)),
-        message: Set(message),
-        created_at: Set(now.fixed_offset()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let invitation = match inserted {
-        Ok(i) => i,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "the organisation was invited to this need already",
-            ));
-        }
-        Err(e) => return Err(e.into()),
+    let inserted = pairing_store::insert_invitation(
+        &txn,
+        &NewInvitationRow {
+            pairing_id,
+            need_id: need.id,
+            organisation_id: new.organisation_id,
+            invited_by: actor.user_id,
+            message: message.as_deref(),
+            at: now,
+        },
+    )
+    .await?;
+    let Some(invitation) = inserted else {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the organisation was invited to this need already",
+        ));
     };
     audit::record(
         &txn,
@@ -989,7 +839,7 @@ pub async fn invite(
         "pairing.invite",
         "need",
         need.id,
-        Some(need.village.as_str()),
+        Some(village.as_str()),
         Some(
             serde_json::json!({ "organisation_id": new.organisation_id, "pairing_id": pairing_id }),
         ),
@@ -1024,8 +874,7 @@ pub struct Dashboard {
 
 /// The dashboard of an organisation (its people, administrators).
 pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dashboard, ApiError> {
-    let org = organisations::Entity::find_by_id(org_id)
-        .one(&app.db)
+    let org = organisation_store::find(&app.db, org_id)
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
     authorize(
@@ -1034,24 +883,9 @@ pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dash
         Target::Organisation(org_id),
     )
     .map_err(|_| ApiError::not_found("organisation"))?;
-    let member_of: Vec<i64> = pairing_members::Entity::find()
-        .select_only()
-        .column(pairing_members::Column::PairingId)
-        .filter(pairing_members::Column::OrganisationId.eq(org_id))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    let rows = pairings::Entity::find()
-        .filter(
-            Condition::any()
-                .add(pairings::Column::HelperOrganisationId.eq(org_id))
-                .add(pairings::Column::Id.is_in(member_of)),
-        )
-        .order_by_asc(pairings::Column::Id)
-        .all(&app.db)
-        .await?;
+    let pairings = pairing_store::of_organisation(&app.db, org_id).await?;
     let now = app.clock.now();
-    let pairings = views(&app.db, rows, beijing_today(now)).await?;
+    let pairings = views(&app.db, pairings, beijing_today(now)).await?;
     let mut regions: Vec<RegionCode> = pairings
         .iter()
         .filter(|p| p.in_force)
@@ -1074,16 +908,4 @@ pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dash
         open_needs_value_fen,
         figures,
     })
-}
-
-/// The users who act for an organisation (its administrators and members).
-pub async fn people_of(db: &impl ConnectionTrait, org_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
-    user_roles::Entity::find()
-        .select_only()
-        .column(user_roles::Column::UserId)
-        .filter(user_roles::Column::OrganisationId.eq(org_id))
-        .filter(user_roles::Column::Role.is_in([Role::OrgAdmin, Role::OrgMember]))
-        .into_tuple()
-        .all(db)
-        .await
 }

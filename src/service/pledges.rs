@@ -387,7 +387,9 @@ pub async fn pledge(
             display_name
         })),
         message: Set(message),
-        due_at: Set((now + Duration::days(i64::from(app.settings.pledge_due_days))).fixed_offset()),
+        due_at: Set(
+            (now + Duration::days(i64::from(app.settings.policy.pledge_due_days))).fixed_offset(),
+        ),
         created_at: Set(now.fixed_offset()),
         updated_at: Set(now.fixed_offset()),
         ..Default::default()

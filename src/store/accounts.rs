@@ -1,17 +1,152 @@
-//! Queries over users, their roles, sessions and API tokens.
+//! Accounts: users, the roles they are granted, their browser sessions and personal API tokens.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
-use super::entity::{api_tokens, pairing_targets, sessions, user_roles, users};
+use super::entity::{api_tokens, sessions, user_roles, users};
 use crate::domain::authz::{Actor, Grant, Role, Scope};
 use crate::domain::region::RegionCode;
 
-pub use users::Model as User;
+/// An account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    /// Lower-cased.
+    pub email: Option<String>,
+    /// Digits only.
+    pub mobile: Option<String>,
+    /// The password's argon2id hash, in PHC string format.
+    pub password_hash: String,
+    pub display_name: String,
+    /// The language of its mail and pages, as stored: `zh-CN` or `en`.
+    pub locale: String,
+    pub is_active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+// Printed without its password hash, so that a stray `{:?}` cannot put it in a log line.
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("display_name", &self.display_name)
+            .field("is_active", &self.is_active)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A role granted to a user, with its scope as stored: one of the region, organisation or
+/// pairing, or none for the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: Role,
+    pub region_code: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub pairing_id: Option<i64>,
+    /// What makes the grant unique per user and role ([`GrantScope::key`]).
+    pub scope_key: String,
+}
+
+/// A live browser session. Its token is known only by its hash.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: i64,
+    pub user_id: i64,
+    pub csrf_token_hash: String,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// A session to open.
+pub struct NewSessionRow<'a> {
+    pub user_id: i64,
+    pub token_hash: &'a str,
+    pub csrf_token_hash: &'a str,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A personal API token, without its secret (only its hash is kept, and not read back).
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    /// What it is for, as its owner named it.
+    pub name: String,
+    /// The secret's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A personal API token to record.
+pub struct NewApiTokenRow<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+fn read_user(row: users::Model) -> User {
+    User {
+        id: row.id,
+        email: row.email,
+        mobile: row.mobile,
+        password_hash: row.password_hash,
+        display_name: row.display_name,
+        locale: row.locale,
+        is_active: row.is_active,
+        last_login_at: row.last_login_at.map(|t| t.to_utc()),
+        created_at: row.created_at.to_utc(),
+        updated_at: row.updated_at.to_utc(),
+    }
+}
+
+fn read_grant(row: user_roles::Model) -> GrantRecord {
+    GrantRecord {
+        id: row.id,
+        user_id: row.user_id,
+        role: row.role,
+        region_code: row.region_code,
+        organisation_id: row.organisation_id,
+        pairing_id: row.pairing_id,
+        scope_key: row.scope_key,
+    }
+}
+
+fn read_session(row: sessions::Model) -> Session {
+    Session {
+        id: row.id,
+        user_id: row.user_id,
+        csrf_token_hash: row.csrf_token_hash,
+        last_seen_at: row.last_seen_at.to_utc(),
+    }
+}
+
+fn read_api_token(row: api_tokens::Model) -> ApiToken {
+    ApiToken {
+        id: row.id,
+        user_id: row.user_id,
+        name: row.name,
+        prefix: row.prefix,
+        created_at: row.created_at.to_utc(),
+        last_used_at: row.last_used_at.map(|t| t.to_utc()),
+        expires_at: row.expires_at.map(|t| t.to_utc()),
+        revoked_at: row.revoked_at.map(|t| t.to_utc()),
+    }
+}
 
 /// The user with this email (any case) or mobile number.
 pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Option<User>, DbErr> {
@@ -21,7 +156,20 @@ pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Opt
     } else {
         users::Column::Mobile.eq(login)
     };
-    users::Entity::find().filter(column).one(db).await
+    Ok(users::Entity::find()
+        .filter(column)
+        .one(db)
+        .await?
+        .map(read_user))
+}
+
+/// The user with this email, as stored (lower-cased).
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<User>, DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .map(read_user))
 }
 
 /// Stores a new, active account (zh-CN by default). `email` lower-cased, `mobile` as digits.
@@ -34,7 +182,7 @@ pub async fn insert_user(
     now: DateTime<Utc>,
 ) -> Result<User, DbErr> {
     let now = now.fixed_offset();
-    users::ActiveModel {
+    let row = users::ActiveModel {
         email: Set(email),
         mobile: Set(mobile),
         password_hash: Set(password_hash),
@@ -47,11 +195,62 @@ pub async fn insert_user(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    Ok(read_user(row))
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {
-    users::Entity::find_by_id(id).one(db).await
+    Ok(users::Entity::find_by_id(id).one(db).await?.map(read_user))
+}
+
+/// The active accounts among `ids`, each once, in id order.
+pub async fn active_users(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<User>, DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .filter(users::Column::IsActive.eq(true))
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(read_user)
+        .collect())
+}
+
+/// Sets the language of an account's mail and pages; the account as it is now.
+pub async fn set_locale(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<User, DbErr> {
+    let row = users::ActiveModel {
+        id: Unchanged(user_id),
+        locale: Set(locale.to_owned()),
+        updated_at: Set(now.fixed_offset()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(read_user(row))
+}
+
+/// Records a successful sign-in.
+pub async fn record_login(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    users::ActiveModel {
+        id: Set(user_id),
+        last_login_at: Set(Some(now.fixed_offset())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
 }
 
 /// Accounts whose email, mobile or name contains `q` (every account without it), newest
@@ -87,32 +286,52 @@ pub async fn search_users(
         .offset((page - 1) * per_page)
         .limit(per_page)
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(read_user)
+        .collect();
     Ok((users, total))
 }
 
-/// The roles of each of these users, as stored, in grant order.
+/// The grants of each of these users, in grant order.
 pub async fn roles_of_many(
     db: &impl ConnectionTrait,
     user_ids: &[i64],
-) -> Result<Vec<user_roles::Model>, DbErr> {
-    user_roles::Entity::find()
+) -> Result<Vec<GrantRecord>, DbErr> {
+    Ok(user_roles::Entity::find()
         .filter(user_roles::Column::UserId.is_in(user_ids.iter().copied()))
         .order_by_asc(user_roles::Column::Id)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(read_grant)
+        .collect())
 }
 
-/// The roles a user holds, as stored.
-pub async fn roles(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<user_roles::Model>, DbErr> {
-    user_roles::Entity::find()
+/// The grants a user holds, in grant order.
+pub async fn roles(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<GrantRecord>, DbErr> {
+    Ok(user_roles::Entity::find()
         .filter(user_roles::Column::UserId.eq(user_id))
         .order_by_asc(user_roles::Column::Id)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(read_grant)
+        .collect())
+}
+
+/// One grant, by its id.
+pub async fn find_grant(db: &impl ConnectionTrait, id: i64) -> Result<Option<GrantRecord>, DbErr> {
+    Ok(user_roles::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(read_grant))
+}
+
+/// Takes a grant away.
+pub async fn delete_grant(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    user_roles::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
 }
 
 /// The user with their grants, scopes resolved (a coordinator's pairing with its regions).
@@ -129,16 +348,10 @@ pub async fn load_actor(db: &impl ConnectionTrait, user_id: i64) -> Result<Actor
                 .map(Scope::Region),
             Role::OrgAdmin | Role::OrgMember => row.organisation_id.map(Scope::Organisation),
             Role::Coordinator => match row.pairing_id {
-                Some(id) => {
-                    let regions = pairing_targets::Entity::find()
-                        .filter(pairing_targets::Column::PairingId.eq(id))
-                        .all(db)
-                        .await?
-                        .into_iter()
-                        .filter_map(|t| RegionCode::parse(&t.region_code).ok())
-                        .collect();
-                    Some(Scope::Pairing { id, regions })
-                }
+                Some(id) => Some(Scope::Pairing {
+                    id,
+                    regions: super::pairings::targets(db, id).await?,
+                }),
                 None => None,
             },
         };
@@ -149,12 +362,35 @@ pub async fn load_actor(db: &impl ConnectionTrait, user_id: i64) -> Result<Actor
     Ok(Actor { user_id, grants })
 }
 
+/// Opens a browser session.
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    new: &NewSessionRow<'_>,
+) -> Result<Session, DbErr> {
+    let at = new.at.fixed_offset();
+    let row = sessions::ActiveModel {
+        token_hash: Set(new.token_hash.to_owned()),
+        user_id: Set(new.user_id),
+        csrf_token_hash: Set(new.csrf_token_hash.to_owned()),
+        ip: Set(new.ip.map(str::to_owned)),
+        user_agent: Set(new.user_agent.map(str::to_owned)),
+        created_at: Set(at),
+        last_seen_at: Set(at),
+        expires_at: Set(new.expires_at.fixed_offset()),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(read_session(row))
+}
+
 /// A live session (not revoked, not expired) by the hash of its token, with its user.
 pub async fn find_session(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(sessions::Model, User)>, DbErr> {
+) -> Result<Option<(Session, User)>, DbErr> {
     let found = sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(token_hash))
         .filter(sessions::Column::RevokedAt.is_null())
@@ -162,7 +398,28 @@ pub async fn find_session(
         .find_also_related(users::Entity)
         .one(db)
         .await?;
-    Ok(found.and_then(|(session, user)| user.map(|u| (session, u))))
+    Ok(found.and_then(|(session, user)| user.map(|u| (read_session(session), read_user(u)))))
+}
+
+/// Records a personal API token (its secret only as a hash).
+pub async fn insert_api_token(
+    db: &impl ConnectionTrait,
+    new: &NewApiTokenRow<'_>,
+) -> Result<ApiToken, DbErr> {
+    let row = api_tokens::ActiveModel {
+        user_id: Set(new.user_id),
+        name: Set(new.name.to_owned()),
+        token_hash: Set(new.token_hash.to_owned()),
+        prefix: Set(new.prefix.to_owned()),
+        created_at: Set(new.at.fixed_offset()),
+        last_used_at: Set(None),
+        expires_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(read_api_token(row))
 }
 
 /// A live API token by the hash of its secret, with its user.
@@ -170,7 +427,7 @@ pub async fn find_api_token(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(api_tokens::Model, User)>, DbErr> {
+) -> Result<Option<(ApiToken, User)>, DbErr> {
     let found = api_tokens::Entity::find()
         .filter(api_tokens::Column::TokenHash.eq(token_hash))
         .filter(api_tokens::Column::RevokedAt.is_null())
@@ -182,7 +439,7 @@ pub async fn find_api_token(
         .find_also_related(users::Entity)
         .one(db)
         .await?;
-    Ok(found.and_then(|(token, user)| user.map(|u| (token, u))))
+    Ok(found.and_then(|(token, user)| user.map(|u| (read_api_token(token), read_user(u)))))
 }
 
 /// Marks a session revoked; true when it was live.
@@ -203,7 +460,7 @@ pub async fn revoke_session(
 /// Records that a session was used (at most once a minute, to spare the database).
 pub async fn touch_session(
     db: &impl ConnectionTrait,
-    session: &sessions::Model,
+    session: &Session,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     if now
@@ -223,9 +480,10 @@ pub async fn touch_session(
     Ok(())
 }
 
+/// Records that a token was used (at most once a minute, to spare the database).
 pub async fn touch_api_token(
     db: &impl ConnectionTrait,
-    token: &api_tokens::Model,
+    token: &ApiToken,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let recent = token
@@ -244,15 +502,19 @@ pub async fn touch_api_token(
     Ok(())
 }
 
+/// A user's API tokens, revoked ones too, oldest first.
 pub async fn list_api_tokens(
     db: &impl ConnectionTrait,
     user_id: i64,
-) -> Result<Vec<api_tokens::Model>, DbErr> {
-    api_tokens::Entity::find()
+) -> Result<Vec<ApiToken>, DbErr> {
+    Ok(api_tokens::Entity::find()
         .filter(api_tokens::Column::UserId.eq(user_id))
         .order_by_asc(api_tokens::Column::Id)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(read_api_token)
+        .collect())
 }
 
 /// Revokes one of the user's tokens; true when it was live.

@@ -33,14 +33,14 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     if settings.uses_postgres() {
         let options = PgConnectOptions::from_str(url).map_err(conn_err)?;
         let pool = PgPoolOptions::new()
-            .max_connections(settings.database_max_connections)
+            .max_connections(settings.database.max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
             .map_err(conn_err)?;
         Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
     } else {
-        if settings.database_url.is_none() {
+        if settings.database.url.is_none() {
             std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
                 DbErr::Custom(format!(
                     "cannot create data directory {}: {e}",
@@ -56,7 +56,7 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
-            .max_connections(settings.database_max_connections)
+            .max_connections(settings.database.max_connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
@@ -110,7 +110,9 @@ pub mod idempotency;
 pub mod meta;
 pub mod needs;
 pub mod objections;
+pub mod organisations;
 pub mod outbox;
+pub mod pairings;
 pub mod photos;
 pub mod rate_limits;
 pub mod seed;

@@ -58,7 +58,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     .await?;
     let mut report = DrainReport::default();
     let backoff = crate::worker::outbox::Backoff::from_settings(&app.settings);
-    let give_up = Duration::hours(i64::from(app.settings.mail_give_up_hours));
+    let give_up = Duration::hours(i64::from(app.settings.mail.give_up_hours));
     let mut unavailable: Option<String> = None;
     for row in &rows {
         let now = crate::clock::now();
@@ -132,7 +132,7 @@ async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
         Ok(ids) => ids.into_iter().collect(),
         Err(e) => return RowOutcome::Retry(format!("database: {e}")),
     };
-    let from: Mailbox = match app.settings.mail_from.parse() {
+    let from: Mailbox = match app.settings.mail.from.parse() {
         Ok(from) => from,
         Err(e) => return RowOutcome::Retry(format!("mail_from: {e}")),
     };
@@ -313,7 +313,7 @@ async fn send_letter(
             .map_err(|e| SendError::Permanent(format!("not a mail address: {e}")))?,
     );
     let links = Links {
-        base: app.settings.public_base(),
+        base: app.settings.server.public_base(),
     };
     let token = notifications::unsubscribe_token(app, letter.user_id, kind);
     let unsubscribe = links.unsubscribe(&token);
@@ -354,7 +354,7 @@ async fn send_letter(
 pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
-        let poll = StdDuration::from_millis(app.settings.outbox_poll_ms);
+        let poll = StdDuration::from_millis(app.settings.worker.outbox_poll_ms);
         tracing::info!(mail = %app.mailer.describe(), "mail worker running");
         loop {
             match drain_once(&app, &worker).await {

@@ -193,8 +193,8 @@ impl Backoff {
     /// The delays between retries of outbox rows the settings ask for.
     pub fn from_settings(settings: &crate::config::Settings) -> Self {
         Self {
-            base: StdDuration::from_millis(settings.outbox_retry_base_ms),
-            max: StdDuration::from_secs(settings.outbox_retry_max_secs),
+            base: StdDuration::from_millis(settings.worker.outbox_retry_base_ms),
+            max: StdDuration::from_secs(settings.worker.outbox_retry_max_secs),
         }
     }
 
@@ -306,7 +306,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
 pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
-        let poll = StdDuration::from_millis(app.settings.outbox_poll_ms);
+        let poll = StdDuration::from_millis(app.settings.worker.outbox_poll_ms);
         let retry = Backoff::from_settings(&app.settings);
         // The index must exist with its settings before documents go in, and a new one is
         // filled from the database first: both are retried until they succeed.

@@ -50,8 +50,8 @@ pub async fn tick(app: &Context) -> Result<TickReport, ApiError> {
             }
         }
     }
-    if app.settings.pledge_reminder_days > 0 {
-        let within = Duration::days(i64::from(app.settings.pledge_reminder_days));
+    if app.settings.policy.pledge_reminder_days > 0 {
+        let within = Duration::days(i64::from(app.settings.policy.pledge_reminder_days));
         report.pledges_reminded = pledges::remind_due(app, within, BATCH).await?;
     }
     // Sessions, rate limits and idempotency keys are stamped by the system's clock, not the
@@ -107,7 +107,7 @@ async fn prune(
 
 /// Ticks every `scheduler_interval_secs` until the task is aborted.
 pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
-    let every = StdDuration::from_secs(app.settings.scheduler_interval_secs);
+    let every = StdDuration::from_secs(app.settings.worker.scheduler_interval_secs);
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

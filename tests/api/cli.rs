@@ -254,7 +254,7 @@ db_test! {
         settings.secret_key = None;
         let db = duijie::store::connect(&settings).await.unwrap();
         let user = users::Entity::find().filter(users::Column::Email.eq("root@example.cn")).one(&db).await.unwrap().unwrap();
-        assert!(duijie::auth::password::verify("a very long admin password", &user.password_hash));
+        assert!(duijie::service::auth::password::verify("a very long admin password", &user.password_hash));
         let actor = duijie::store::accounts::load_actor(&db, user.id).await.unwrap();
         assert!(actor.has_role(duijie::domain::authz::Role::Admin));
     }

@@ -1,5 +1,5 @@
-use duijie::auth::password;
 use duijie::demo::{self, DEMO_PASSWORD, SeedReport};
+use duijie::service::auth::password;
 use duijie::store::entity::{needs, pairing_targets, pairings, pledges, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

@@ -24,7 +24,7 @@ fn build_into(dir: &Path) {
 
 async fn app_serving(dist: &Path) -> TestApp {
     let dist = dist.to_path_buf();
-    TestApp::spawn_with(Backend::Sqlite, move |s| s.frontend_dir = dist).await
+    TestApp::spawn_with(Backend::Sqlite, move |s| s.server.frontend_dir = dist).await
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {

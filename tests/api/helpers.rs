@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use duijie::clock::Clock;
-use duijie::config::Settings;
+use duijie::config::{DatabaseSettings, ServerSettings, Settings, WorkerSettings};
 use duijie::search::SearchIndex;
 use duijie::service::Context;
 use duijie::startup::Application;
@@ -153,18 +153,28 @@ pub fn test_sealer() -> duijie::crypto::Sealer {
 
 /// Settings for a test: its own data directory and database, port 0, a fixed secret key.
 pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
+    let defaults = Settings::default();
     Settings {
-        bind: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.to_path_buf(),
-        database_url: Some(SecretString::from(database_url.to_owned())),
         secret_key: Some(SecretString::from(TEST_SECRET_KEY)),
-        // Tests move time themselves and tick the scheduler when they mean to.
-        scheduler_interval_secs: 3600,
-        // The outbox is drained briskly, and retried soon after a failure.
-        outbox_poll_ms: 20,
-        outbox_retry_base_ms: 50,
-        outbox_retry_max_secs: 1,
-        ..Settings::default()
+        server: ServerSettings {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            ..defaults.server
+        },
+        database: DatabaseSettings {
+            url: Some(SecretString::from(database_url.to_owned())),
+            ..defaults.database
+        },
+        worker: WorkerSettings {
+            // Tests move time themselves and tick the scheduler when they mean to.
+            scheduler_interval_secs: 3600,
+            // The outbox is drained briskly, and retried soon after a failure.
+            outbox_poll_ms: 20,
+            outbox_retry_base_ms: 50,
+            outbox_retry_max_secs: 1,
+            ..defaults.worker
+        },
+        ..defaults
     }
 }
 

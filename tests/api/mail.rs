@@ -25,15 +25,15 @@ const CADRE: &str = "cadre@demo.duijie.cn";
 /// them), with a notice period of `notice_days`.
 fn mail_to(server: &SmtpServer, notice_days: u32) -> impl FnOnce(&mut Settings) + '_ {
     move |s: &mut Settings| {
-        s.notice_days = notice_days;
-        s.public_url = Some("https://duijie.example".to_owned());
+        s.policy.notice_days = notice_days;
+        s.server.public_url = Some("https://duijie.example".to_owned());
         let url = match &server.ca_file {
             // The password has a `/` in it, percent-encoded in the URL as it must be.
             Some(_) => format!("smtp://duijie:s3cr%2Fet@localhost:{}", server.port),
             None => format!("smtp://127.0.0.1:{}?tls=none", server.port),
         };
-        s.smtp_url = Some(url.into());
-        s.smtp_ca_file = server.ca_file.clone();
+        s.mail.smtp_url = Some(url.into());
+        s.mail.smtp_ca_file = server.ca_file.clone();
     }
 }
 
@@ -443,7 +443,7 @@ db_test! {
 
 db_test! {
     async fn without_an_smtp_server_mail_is_written_to_files_under_the_data_directory(backend: Backend) {
-        let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
+        let app = TestApp::spawn_with(backend, |s| s.policy.notice_days = 0).await;
         duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
         let need = published(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
@@ -470,7 +470,7 @@ db_test! {
         let server = SmtpServer::start_new(tls_with_auth());
         let app = TestApp::spawn_with(backend, |s| {
             mail_to(&server, 0)(s);
-            s.smtp_url = Some(format!("smtp://duijie:wrong@localhost:{}", server.port).into());
+            s.mail.smtp_url = Some(format!("smtp://duijie:wrong@localhost:{}", server.port).into());
         })
         .await;
         duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();

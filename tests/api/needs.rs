@@ -612,7 +612,7 @@ db_test! {
 
 db_test! {
     async fn the_running_scheduler_publishes_a_need_when_its_notice_ends(backend: Backend) {
-        let app = TestApp::spawn_with(backend, |s| s.scheduler_interval_secs = 1).await;
+        let app = TestApp::spawn_with(backend, |s| s.worker.scheduler_interval_secs = 1).await;
         duijie::demo::seed(&app.db, &crate::helpers::test_sealer())
             .await
             .unwrap();
@@ -636,7 +636,7 @@ db_test! {
 
 db_test! {
     async fn with_no_notice_period_a_verified_need_is_published_at_once(backend: Backend) {
-        let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
+        let app = TestApp::spawn_with(backend, |s| s.policy.notice_days = 0).await;
         duijie::demo::seed(&app.db, &crate::helpers::test_sealer())
             .await
             .unwrap();
@@ -840,7 +840,7 @@ db_test! {
 
 db_test! {
     async fn concurrent_objections_all_land_and_suspend_the_need_once(backend: Backend) {
-        let app = TestApp::spawn_with(backend, |s| s.trusted_proxies = "127.0.0.1".into()).await;
+        let app = TestApp::spawn_with(backend, |s| s.server.trusted_proxies = "127.0.0.1".into()).await;
         duijie::demo::seed(&app.db, &crate::helpers::test_sealer())
             .await
             .unwrap();

@@ -17,7 +17,7 @@ const VILLAGE: &str = "441426100200";
 /// An application with the demo accounts and no notice period, so that a verified need is
 /// published at once.
 pub(crate) async fn app(backend: crate::helpers::Backend) -> TestApp {
-    let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
+    let app = TestApp::spawn_with(backend, |s| s.policy.notice_days = 0).await;
     duijie::demo::seed(&app.db, &test_sealer())
         .await
         .expect("seeding the demo accounts");

@@ -111,7 +111,7 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
 }
 
 async fn world(backend: crate::helpers::Backend) -> World {
-    let app = TestApp::spawn_with(backend, |s| s.notice_days = 0).await;
+    let app = TestApp::spawn_with(backend, |s| s.policy.notice_days = 0).await;
     duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
     app.clock.set(day0());
     let cadre = app.login_demo("cadre").await;

@@ -348,7 +348,7 @@ impl Valid {
 
 pub(crate) fn rules(app: &Context) -> Rules {
     Rules {
-        notice: app.settings.notice(),
+        notice: app.settings.policy.notice(),
     }
 }
 
@@ -786,7 +786,11 @@ pub async fn step(
         // changed since the draft was written.
         let valid = validate(&fields_of(&need), now)?;
         check_public_text(app, &txn, need.household_id, &valid.public_texts()).await?;
-        let caps = app.settings.value_caps().map_err(ApiError::internal)?;
+        let caps = app
+            .settings
+            .policy
+            .value_caps()
+            .map_err(ApiError::internal)?;
         extra.requires_second_verification = Some(needs_second_verification(
             &caps,
             valid.category,

@@ -13,7 +13,7 @@ use crate::domain::need::{
 };
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::service::Context;
-use crate::service::auth::{Limit, address_key, limit};
+use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::audit::Origin;
 use crate::store::objections::{self as objection_store, ObjectionRecord, Resolution, Settles};
 use crate::store::outbox::Message;

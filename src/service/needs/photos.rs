@@ -42,7 +42,7 @@ static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Re-encodes an upload off the async threads.
 pub async fn prepare(app: &Context, bytes: Vec<u8>) -> Result<Photo, ApiError> {
-    let max = app.settings.max_photo_bytes;
+    let max = app.settings.server.max_photo_bytes;
     let _permit = DECODING.acquire().await.map_err(ApiError::internal)?;
     tokio::task::spawn_blocking(move || media::reencode(&bytes, max))
         .await

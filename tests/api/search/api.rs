@@ -106,7 +106,7 @@ async fn app_on(
     let app = TestApp::spawn_full(
         backend,
         |s| {
-            s.notice_days = 0;
+            s.policy.notice_days = 0;
             use_engine(s, engine);
         },
         |settings| {
@@ -134,11 +134,11 @@ async fn app_on(
 /// Deletes the test's Meilisearch index, if it used one.
 fn clean_up(app: &TestApp) {
     let settings = &app.state.settings;
-    if let (Some(url), true) = (&settings.meili_url, meili_server().is_some()) {
+    if let (Some(url), true) = (&settings.search.meili_url, meili_server().is_some()) {
         drop_meili_index(Some((
             url.clone(),
-            settings.meili_key.clone(),
-            settings.search_index.clone(),
+            settings.search.meili_key.clone(),
+            settings.search.index.clone(),
         )));
     }
 }
@@ -289,9 +289,9 @@ crate::db_test! {
         // A port nobody listens on: the real client meets a refused connection.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let app = TestApp::spawn_with(backend, |s| {
-            s.notice_days = 0;
-            s.search_backend = duijie::config::SearchBackend::Meilisearch;
-            s.meili_url = Some(format!("http://127.0.0.1:{port}"));
+            s.policy.notice_days = 0;
+            s.search.backend = duijie::config::SearchBackend::Meilisearch;
+            s.search.meili_url = Some(format!("http://127.0.0.1:{port}"));
         })
         .await;
         duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();

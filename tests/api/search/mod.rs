@@ -86,10 +86,10 @@ pub fn unique_index_name() -> String {
 pub fn use_engine(settings: &mut Settings, engine: Engine) {
     if engine == Engine::Meilisearch {
         let (url, key) = meili_server().expect("checked by meili_enabled");
-        settings.search_backend = SearchBackend::Meilisearch;
-        settings.meili_url = Some(url);
-        settings.meili_key = key.map(SecretString::from);
-        settings.search_index = unique_index_name();
+        settings.search.backend = SearchBackend::Meilisearch;
+        settings.search.meili_url = Some(url);
+        settings.search.meili_key = key.map(SecretString::from);
+        settings.search.index = unique_index_name();
     }
 }
 

@@ -1,34 +1,32 @@
-//! Registration, sign-in and sign-out, personal API tokens, and recognising the caller of a
-//! request from a session cookie or a bearer token.
+//! Authentication: registration, sign-in and sign-out (sessions), personal API tokens,
+//! recognising the caller of a request from a session cookie or a bearer token (the HTTP
+//! extractors that ask for it are `http/auth.rs`), and the hashing of passwords ([`password`]).
 //!
 //! Sign-in failures say the same thing whether the account exists or not, and take the same
 //! time (a password is verified against a dummy hash when there is no account); registration
 //! answers the same whether the address was new or taken. Attempts are rate-limited per login
 //! and per address.
 
+pub mod password;
+
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, SqlErr};
+use sea_orm::{DatabaseConnection, DbErr, SqlErr};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::auth::password;
 use crate::crypto::{random_token, token_hash};
 use crate::domain::authz::Actor;
 use crate::domain::phone::{Mobile, normalise_login};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
-use crate::store::accounts::{self as account_store, User};
+use crate::service::rate_limit::{Limit, address_key, limit};
+use crate::store::accounts::{
+    self as account_store, ApiToken, NewApiTokenRow, NewSessionRow, User,
+};
 use crate::store::audit::{self, Origin};
-use crate::store::entity::{api_tokens, sessions, users};
 use crate::store::rate_limits;
-
-/// Attempts allowed per window.
-pub struct Limit {
-    pub hits: i32,
-    pub window: Duration,
-}
 
 /// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
 pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
@@ -55,33 +53,10 @@ pub const REGISTER_PER_ADDRESS: Limit = Limit {
 /// Prefix of personal API tokens, so they are recognisable in a leaked file.
 pub const API_TOKEN_PREFIX: &str = "djt_";
 
-/// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
-pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
-    let now = crate::clock::now();
-    let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
-    if hits > limit.hits {
-        let retry_after = (started + limit.window - now).num_seconds().max(1);
-        return Err(ApiError::rate_limited(retry_after as u64));
-    }
-    Ok(())
-}
-
 fn login_key(login: &str) -> String {
     // Hashed, so the limits table holds no email or phone number.
     let digest = Sha256::digest(normalise_login(login).as_bytes());
     format!("login:account:{}", hex::encode(&digest[..16]))
-}
-
-/// A client address as rate limits count it: IPv6 clients by their /64, since one host
-/// commonly holds a whole /64.
-pub fn address_key(ip: &str) -> String {
-    match ip.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        _ => ip.to_owned(),
-    }
 }
 
 /// Builds the (slow) dummy hash ahead of the first sign-in, so that the first unknown login
@@ -288,28 +263,22 @@ pub async fn login(
     let csrf_token = random_token();
     let now = crate::clock::now();
     let expires_at = now + ttl;
+    let user_agent: Option<String> = user_agent.map(|ua| ua.chars().take(200).collect());
     let txn = crate::store::begin_write(db).await?;
-    let session = sessions::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        user_id: Set(user.id),
-        csrf_token_hash: Set(token_hash(&csrf_token)),
-        ip: Set(origin.ip.clone()),
-        user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
-        created_at: Set(now.fixed_offset()),
-        last_seen_at: Set(now.fixed_offset()),
-        expires_at: Set(expires_at.fixed_offset()),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let session = account_store::insert_session(
+        &txn,
+        &NewSessionRow {
+            user_id: user.id,
+            token_hash: &token_hash(&token),
+            csrf_token_hash: &token_hash(&csrf_token),
+            ip: origin.ip.as_deref(),
+            user_agent: user_agent.as_deref(),
+            at: now,
+            expires_at,
+        },
+    )
     .await?;
-    users::ActiveModel {
-        id: Set(user.id),
-        last_login_at: Set(Some(now.fixed_offset())),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
+    account_store::record_login(&txn, user.id, now).await?;
     audit::record(
         &txn,
         &origin.with_user(user.id),
@@ -365,7 +334,7 @@ pub async fn create_api_token(
     db: &DatabaseConnection,
     req: &TokenRequest,
     origin: &Origin,
-) -> Result<(api_tokens::Model, String), ApiError> {
+) -> Result<(ApiToken, String), ApiError> {
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::field("name", "must be 1 to 100 characters"));
@@ -376,20 +345,19 @@ pub async fn create_api_token(
     };
     let user = check_credentials(db, &creds, origin).await?;
     let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
-    let now = crate::clock::now().fixed_offset();
+    let prefix: String = secret.chars().take(12).collect();
+    let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;
-    let token = api_tokens::ActiveModel {
-        user_id: Set(user.id),
-        name: Set(name.to_owned()),
-        token_hash: Set(token_hash(&secret)),
-        prefix: Set(secret.chars().take(12).collect()),
-        created_at: Set(now),
-        last_used_at: Set(None),
-        expires_at: Set(None),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let token = account_store::insert_api_token(
+        &txn,
+        &NewApiTokenRow {
+            user_id: user.id,
+            name,
+            token_hash: &token_hash(&secret),
+            prefix: &prefix,
+            at: now,
+        },
+    )
     .await?;
     audit::record(
         &txn,
@@ -438,7 +406,7 @@ pub enum Credential {
 
 /// The signed-in caller: their account, their grants, and how they signed in.
 #[derive(Clone)]
-pub struct Caller {
+pub struct SignedIn {
     pub user: User,
     pub actor: Actor,
     pub credential: Credential,
@@ -448,7 +416,7 @@ pub struct Caller {
 pub async fn caller_from_session(
     db: &DatabaseConnection,
     token: &str,
-) -> Result<Option<Caller>, DbErr> {
+) -> Result<Option<SignedIn>, DbErr> {
     let now = crate::clock::now();
     let Some((session, user)) = account_store::find_session(db, &token_hash(token), now).await?
     else {
@@ -459,7 +427,7 @@ pub async fn caller_from_session(
     }
     account_store::touch_session(db, &session, now).await?;
     let actor = account_store::load_actor(db, user.id).await?;
-    Ok(Some(Caller {
+    Ok(Some(SignedIn {
         user,
         actor,
         credential: Credential::Session {
@@ -473,7 +441,7 @@ pub async fn caller_from_session(
 pub async fn caller_from_api_token(
     db: &DatabaseConnection,
     secret: &str,
-) -> Result<Option<Caller>, DbErr> {
+) -> Result<Option<SignedIn>, DbErr> {
     let now = crate::clock::now();
     let Some((token, user)) = account_store::find_api_token(db, &token_hash(secret), now).await?
     else {
@@ -484,7 +452,7 @@ pub async fn caller_from_api_token(
     }
     account_store::touch_api_token(db, &token, now).await?;
     let actor = account_store::load_actor(db, user.id).await?;
-    Ok(Some(Caller {
+    Ok(Some(SignedIn {
         user,
         actor,
         credential: Credential::ApiToken { id: token.id },
@@ -518,9 +486,9 @@ impl std::fmt::Debug for TokenRequest {
     }
 }
 
-impl std::fmt::Debug for Caller {
+impl std::fmt::Debug for SignedIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Caller")
+        f.debug_struct("SignedIn")
             .field("user_id", &self.user.id)
             .field("actor", &self.actor)
             .finish_non_exhaustive()
@@ -530,13 +498,6 @@ impl std::fmt::Debug for Caller {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
-        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(address_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
-        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
-    }
 
     #[test]
     fn logins_are_compared_as_stored() {

@@ -1,4 +1,0 @@
-//! Authentication: password hashing now; sessions, tokens and the authorisation function join
-//! it with the accounts issue.
-
-pub mod password;

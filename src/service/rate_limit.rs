@@ -1,0 +1,51 @@
+//! Rate limits: how many attempts a key may make in a window, counted in the database
+//! ([`crate::store::rate_limits`]) so that every API node shares the count. The limits
+//! themselves stand beside the use cases they guard (sign-in and registration in
+//! [`super::auth`], objections in [`super::needs::objections`]).
+
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+
+use crate::error::ApiError;
+use crate::store::rate_limits;
+
+/// Attempts allowed per window.
+pub struct Limit {
+    pub hits: i32,
+    pub window: Duration,
+}
+
+/// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
+pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
+    let now = crate::clock::now();
+    let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
+    if hits > limit.hits {
+        let retry_after = (started + limit.window - now).num_seconds().max(1);
+        return Err(ApiError::rate_limited(retry_after as u64));
+    }
+    Ok(())
+}
+
+/// A client address as rate limits count it: IPv6 clients by their /64, since one host
+/// commonly holds a whole /64.
+pub fn address_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
+        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
+    }
+}
