@@ -192,7 +192,7 @@ async fn needs_page(
         .map(crate::store::needs::record)
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
-        .filter(crate::service::needs::is_public)
+        .filter(|n| n.is_public())
         .collect();
     let context = PublicContext::load(db, &rows).await?;
     let mut cells = Vec::with_capacity(rows.len());

@@ -22,7 +22,7 @@ use crate::search::{
     Condition, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex, SearchQuery,
     SortKey,
 };
-use crate::service::needs::{self, projection::PublicContext, projection::public_need};
+use crate::service::needs::projection::{PublicContext, public_need};
 use crate::service::paging::Paging;
 use crate::store::needs as need_store;
 
@@ -117,7 +117,7 @@ async fn current(
     ids: &[i64],
 ) -> Result<(Vec<NeedDocument>, Vec<i64>), SyncError> {
     let rows = need_store::find_many(db, ids).await?;
-    let public: Vec<NeedRecord> = rows.into_iter().filter(needs::is_public).collect();
+    let public: Vec<NeedRecord> = rows.into_iter().filter(NeedRecord::is_public).collect();
     let shown: HashSet<i64> = public.iter().map(|r| r.id).collect();
     let hidden = ids
         .iter()

@@ -391,12 +391,6 @@ fn is_draft(need: &NeedRecord) -> bool {
     need.status == NeedStatus::Draft
 }
 
-/// Whether the public may see `need`.
-pub(crate) fn is_public(need: &NeedRecord) -> bool {
-    let was_public = need.notice_ends_at.is_some() || need.published_at.is_some();
-    need.status.is_public(was_public)
-}
-
 /// The need `id` as `who` may see it; a need they may not see is "not found", as if absent.
 pub(crate) async fn load_visible(
     db: &impl ConnectionTrait,
@@ -436,7 +430,7 @@ fn visible_to(need: NeedRecord, who: Option<&Actor>) -> Result<NeedRecord, ApiEr
         Some(actor) => sees_need_as_staff(actor, &need.village, is_draft(&need)),
         None => false,
     };
-    if staff || is_public(&need) {
+    if staff || need.is_public() {
         Ok(need)
     } else {
         Err(ApiError::not_found("need"))

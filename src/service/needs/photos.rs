@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::{PhotoRef, facts, is_draft, is_public, load_visible, lock_visible, refused, rules};
+use super::{PhotoRef, facts, is_draft, load_visible, lock_visible, refused, rules};
 use crate::crypto::random_photo_id;
 use crate::domain::authz::{Actor, sees_need_as_staff};
 use crate::domain::need::{NeedAction, Who, decide};
@@ -329,7 +329,7 @@ pub async fn serve(app: &Context, who: Option<&Actor>, photo_id: &str) -> Result
     let facts = PhotoFacts {
         kind,
         village: &need.village,
-        need_public: is_public(&need),
+        need_public: need.is_public(),
         need_draft: is_draft(&need),
     };
     let public = match photo_access(who, &facts) {
