@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::crypto::Sealer;
 use crate::domain::authz::Role;
+use crate::domain::credit_code::CreditCode;
 use crate::domain::id_card::IdCardNumber;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::Program;
@@ -24,6 +25,8 @@ use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;
 use crate::store::households as household_store;
+use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
+use crate::store::pairings::{self as pairing_store, NewPairingRow};
 use crate::store::regions::{self as region_store, VillageProfile};
 use crate::store::seed;
 
@@ -376,9 +379,9 @@ fn referenced_regions() -> Vec<&'static str> {
 
 /// Creates whatever part of the demo data set is missing. Households are registered through the
 /// same use case a cadre's request goes through, as the demo cadre. Organisations, villages'
-/// profiles and pairings are set up directly ([`crate::store::seed`]), in one transaction with
-/// the accounts: their use cases would also make the demo administrator an administrator of
-/// each organisation and mail its verification.
+/// profiles and pairings are written through the store directly, in one transaction with the
+/// accounts: their use cases would also make the demo administrator an administrator of each
+/// organisation and mail its verification.
 pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<SeedReport> {
     let wanted = referenced_regions();
     let codes: Vec<RegionCode> = wanted
@@ -407,16 +410,24 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
     let admin_id = ensure_user(&txn, &USERS[0], &password_hash, &mut report).await?;
     for org in ORGANISATIONS {
         if seed::organisation_id(&txn, org.name).await?.is_none() {
-            let new = seed::NewOrganisation {
+            let credit_code = org
+                .credit_code
+                .map(|c| CreditCode::parse(c).expect("demo credit codes are valid"));
+            let region = RegionCode::parse(org.region).expect("demo region codes are valid");
+            let new = NewOrganisationRow {
                 kind: org.kind,
                 name: org.name,
-                credit_code: org.credit_code,
-                region_code: org.region,
-                verified_by: org.verified.then_some(admin_id),
+                credit_code: credit_code.as_ref(),
+                region: Some(&region),
+                contact_email: None,
+                description: None,
                 created_by: admin_id,
                 at: now,
             };
-            seed::insert_organisation(&txn, &new).await?;
+            let created = organisation_store::insert(&txn, &new).await?;
+            if org.verified {
+                organisation_store::mark_verified(&txn, created.id, admin_id, now).await?;
+            }
             report.organisations += 1;
         }
     }
@@ -444,22 +455,25 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
             Some(name) => Some(organisation_id(&txn, name).await?),
             None => None,
         };
-        let mut members = Vec::new();
-        for member in pairing.members {
-            members.push(organisation_id(&txn, member).await?);
-        }
-        let new = seed::NewPairing {
+        let region = |code| RegionCode::parse(code).expect("demo region codes are valid");
+        let helper_region = pairing.helper_region.map(region);
+        let targets: Vec<RegionCode> = pairing.targets.iter().copied().map(region).collect();
+        let new = NewPairingRow {
             program: pairing.program,
             name: pairing.name,
             helper_organisation_id,
-            helper_region_code: pairing.helper_region,
+            helper_region: helper_region.as_ref(),
+            targets: &targets,
             starts_on,
-            targets: pairing.targets,
-            members: &members,
+            ends_on: None,
             created_by: admin_id,
             at: now,
         };
-        seed::insert_pairing(&txn, &new).await?;
+        let id = pairing_store::insert(&txn, &new).await?;
+        for member in pairing.members {
+            let member = organisation_id(&txn, member).await?;
+            pairing_store::add_member(&txn, id, member, admin_id, now).await?;
+        }
         report.pairings += 1;
     }
 
@@ -504,7 +518,7 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
         if exists {
             continue;
         }
-        let cadre = account_store::find_by_login(db, household.cadre)
+        let cadre = account_store::find_by_email(db, household.cadre)
             .await?
             .with_context(|| format!("demo cadre {} is missing", household.cadre))?;
         let actor = account_store::load_actor(db, cadre.id).await?;
@@ -536,7 +550,7 @@ async fn ensure_user(
     password_hash: &str,
     report: &mut SeedReport,
 ) -> anyhow::Result<i64> {
-    if let Some(existing) = account_store::find_by_login(db, user.email).await? {
+    if let Some(existing) = account_store::find_by_email(db, user.email).await? {
         return Ok(existing.id);
     }
     let created = account_store::insert_user(

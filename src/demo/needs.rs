@@ -356,7 +356,7 @@ struct Demo {
 
 impl Demo {
     async fn actor(&self, email: &str) -> anyhow::Result<Actor> {
-        let user = account_store::find_by_login(&self.db, email)
+        let user = account_store::find_by_email(&self.db, email)
             .await?
             .with_context(|| format!("demo account {email} is missing"))?;
         Ok(account_store::load_actor(&self.db, user.id).await?)
