@@ -111,4 +111,5 @@ pub mod meta;
 pub mod needs;
 pub mod outbox;
 pub mod photos;
+pub mod pledges;
 pub mod rate_limits;

@@ -1,6 +1,6 @@
 //! Needs' rows read into domain types, once.
 
-use sea_orm::DbErr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::entity::{households, needs};
 use crate::domain::household::PovertyCause;
@@ -53,5 +53,28 @@ pub fn poverty_causes(stored: &str) -> Vec<PovertyCause> {
         .unwrap_or_default()
         .iter()
         .filter_map(|c| PovertyCause::parse(c))
+        .collect()
+}
+
+// Reads by id, for pledges, their mail and exports.
+
+/// The need `id`.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<NeedRecord>, DbErr> {
+    needs::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .as_ref()
+        .map(record)
+        .transpose()
+}
+
+/// The needs with these ids, in no particular order.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<NeedRecord>, DbErr> {
+    needs::Entity::find()
+        .filter(needs::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .iter()
+        .map(record)
         .collect()
 }

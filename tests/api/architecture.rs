@@ -116,7 +116,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "service/notifications.rs",
     "service/organisations.rs",
     "service/pairings.rs",
-    "service/pledges.rs",
     "service/regions.rs",
     "service/search.rs",
     "worker/mail.rs",
