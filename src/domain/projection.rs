@@ -38,6 +38,15 @@ pub struct NeedRecord {
     pub version: i32,
 }
 
+impl NeedRecord {
+    /// Whether the public sees the need: by its status, and for an expired need whether it
+    /// ever reached notice.
+    pub fn is_public(&self) -> bool {
+        let was_public = self.notice_ends_at.is_some() || self.published_at.is_some();
+        self.status.is_public(was_public)
+    }
+}
+
 /// What the public may know of a household: how many live in it, and why it is poor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdFacts {

@@ -108,7 +108,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "http/account.rs",
     "service/accounts.rs",
     "service/auth.rs",
-    "service/exports.rs",
     "service/needs/mod.rs",
     "service/needs/objections.rs",
     "service/needs/photos.rs",

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::need::EventKind;
-use crate::domain::projection::{self, HouseholdFacts};
+use crate::domain::projection::{self, HouseholdFacts, NeedRecord};
 pub use crate::domain::projection::{PublicBeneficiary, PublicNeed};
 use crate::domain::region::RegionCode;
 use crate::error::ApiError;
@@ -40,19 +40,35 @@ pub struct PublicContext {
 
 impl PublicContext {
     pub async fn load(db: &impl ConnectionTrait, rows: &[needs::Model]) -> Result<Self, DbErr> {
-        let mut codes: Vec<String> = rows
-            .iter()
-            .flat_map(|n| {
-                [
-                    &n.province_code,
-                    &n.city_code,
-                    &n.county_code,
-                    &n.town_code,
-                    &n.village_code,
-                ]
-            })
-            .cloned()
-            .collect();
+        let codes = rows.iter().flat_map(|n| {
+            [
+                &n.province_code,
+                &n.city_code,
+                &n.county_code,
+                &n.town_code,
+                &n.village_code,
+            ]
+        });
+        let household_ids = rows.iter().filter_map(|n| n.household_id);
+        Self::load_for(db, codes, household_ids).await
+    }
+
+    /// As [`PublicContext::load`], for needs read as records.
+    pub async fn load_records(
+        db: &impl ConnectionTrait,
+        needs: &[NeedRecord],
+    ) -> Result<Self, DbErr> {
+        let codes = needs.iter().flat_map(|n| n.region_codes.iter());
+        let household_ids = needs.iter().filter_map(|n| n.household_id);
+        Self::load_for(db, codes, household_ids).await
+    }
+
+    async fn load_for(
+        db: &impl ConnectionTrait,
+        codes: impl Iterator<Item = &String>,
+        household_ids: impl Iterator<Item = i64>,
+    ) -> Result<Self, DbErr> {
+        let mut codes: Vec<String> = codes.cloned().collect();
         codes.sort();
         codes.dedup();
         let region_names = regions::Entity::find()
@@ -62,7 +78,7 @@ impl PublicContext {
             .into_iter()
             .map(|r| (r.code, r.name))
             .collect();
-        let household_ids: Vec<i64> = rows.iter().filter_map(|n| n.household_id).collect();
+        let household_ids: Vec<i64> = household_ids.collect();
         let households = if household_ids.is_empty() {
             HashMap::new()
         } else {
@@ -83,14 +99,18 @@ impl PublicContext {
 
 /// The public projection of one need's row.
 pub fn public_need(need: &needs::Model, context: &PublicContext) -> Result<PublicNeed, ApiError> {
-    let need = record(need)?;
+    Ok(public_record(&record(need)?, context))
+}
+
+/// The public projection of one need's record.
+pub fn public_record(need: &NeedRecord, context: &PublicContext) -> PublicNeed {
     let names = need
         .region_codes
         .iter()
         .map(|c| context.region_names.get(c).cloned().unwrap_or_default())
         .collect();
     let household = need.household_id.and_then(|id| context.households.get(&id));
-    Ok(projection::public_need(&need, names, household))
+    projection::public_need(need, names, household)
 }
 
 /// The public projection of a timeline event: what happened, by which kind of actor, when.
