@@ -110,6 +110,7 @@ pub mod households;
 pub mod idempotency;
 pub mod meta;
 pub mod needs;
+pub mod notifications;
 pub mod outbox;
 pub mod photos;
 pub mod pledges;

@@ -112,7 +112,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "service/needs/objections.rs",
     "service/needs/photos.rs",
     "service/needs/projection.rs",
-    "service/notifications.rs",
     "service/organisations.rs",
     "service/pairings.rs",
     "service/regions.rs",
