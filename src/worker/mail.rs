@@ -20,14 +20,14 @@ use lettre::message::Mailbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryInsertResult};
 
-use super::outbox::{DrainReport, Outcome, claim, settle, worker_name};
+use super::outbox::{Backoff, DrainReport, claim, worker_name};
 use crate::domain::notification::NotificationKind;
 use crate::mail::templates::{self, Links};
 use crate::mail::{self, Envelope, InlineImage, SendError};
 use crate::service::Context;
 use crate::service::notifications::{self, ComposeError, Letter};
-use crate::store::entity::{mail_deliveries, outbox};
-use crate::store::outbox::Message;
+use crate::store::entity::mail_deliveries;
+use crate::store::outbox::{self, Leased, Message, Outcome};
 
 /// Mail rows taken per pass.
 const BATCH: u64 = 50;
@@ -57,7 +57,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     )
     .await?;
     let mut report = DrainReport::default();
-    let backoff = crate::worker::outbox::Backoff::from_settings(&app.settings);
+    let backoff = Backoff::from_settings(&app.settings);
     let give_up = Duration::hours(i64::from(app.settings.mail_give_up_hours));
     let mut unavailable: Option<String> = None;
     for row in &rows {
@@ -65,7 +65,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
         if let Some(error) = &unavailable {
             // Not tried: handed back as it was, without counting an attempt.
             let wait = backoff.after(1);
-            settle(&app.db, &[row], Outcome::Release(now + wait, error), now).await?;
+            outbox::settle(&app.db, &[row], Outcome::Release(now + wait, error), now).await?;
             report.retried += 1;
             continue;
         }
@@ -73,13 +73,13 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
         let now = crate::clock::now();
         let retry = match outcome {
             RowOutcome::Done => {
-                settle(&app.db, &[row], Outcome::Done, now).await?;
+                outbox::settle(&app.db, &[row], Outcome::Done, now).await?;
                 report.done += 1;
                 continue;
             }
             RowOutcome::Fail(error) => {
                 tracing::warn!(row = row.id, kind = %row.kind, %error, "mail row cannot be delivered");
-                settle(&app.db, &[row], Outcome::Fail(&error), now).await?;
+                outbox::settle(&app.db, &[row], Outcome::Fail(&error), now).await?;
                 report.failed += 1;
                 continue;
             }
@@ -96,10 +96,11 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
                 give_up.num_hours()
             );
             tracing::warn!(row = row.id, kind = %row.kind, %reason, "mail not delivered");
-            settle(&app.db, &[row], Outcome::Fail(&reason), now).await?;
+            outbox::settle(&app.db, &[row], Outcome::Fail(&reason), now).await?;
             report.failed += 1;
         } else {
-            settle(&app.db, &[row], Outcome::Retry(&backoff, &retry), now).await?;
+            let due = now + backoff.after(row.attempts);
+            outbox::settle(&app.db, &[row], Outcome::Retry(due, &retry), now).await?;
             report.retried += 1;
         }
     }
@@ -107,8 +108,8 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
 }
 
 /// Delivers the letters of one row that are not yet on record.
-async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
-    let message = match serde_json::from_str::<Message>(&row.payload) {
+async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
+    let message = match row.message() {
         Ok(message) => message,
         Err(e) => return RowOutcome::Fail(format!("unreadable payload: {e}")),
     };
@@ -208,7 +209,7 @@ enum Claim {
 /// over after [`STALE_CLAIM_MINUTES`].
 async fn claim_message(
     app: &Context,
-    row: &outbox::Model,
+    row: &Leased,
     letter: &Letter,
     kind: NotificationKind,
     message_id: &str,

@@ -117,7 +117,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "service/regions.rs",
     "service/search.rs",
     "worker/mail.rs",
-    "worker/outbox.rs",
 ];
 
 #[test]
