@@ -108,6 +108,7 @@ pub mod exports;
 pub mod files;
 pub mod households;
 pub mod idempotency;
+pub mod mail;
 pub mod meta;
 pub mod needs;
 pub mod notifications;

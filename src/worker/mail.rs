@@ -11,22 +11,20 @@
 //! doubling delay, until the delays add up to `mail_give_up_hours`; a refusal for good (5xx, a bad address) is
 //! recorded as `failed` for that recipient and not retried.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use lettre::message::Mailbox;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryInsertResult};
+use sea_orm::DbErr;
 
 use super::outbox::{Backoff, DrainReport, claim, worker_name};
-use crate::domain::notification::NotificationKind;
+use crate::domain::notification::{DeliveryStatus, NotificationKind};
 use crate::mail::templates::{self, Links};
 use crate::mail::{self, Envelope, InlineImage, SendError};
 use crate::service::Context;
 use crate::service::notifications::{self, ComposeError, Letter};
-use crate::store::entity::mail_deliveries;
+use crate::store::mail::{self as deliveries, Claim, NewDelivery};
 use crate::store::outbox::{self, Leased, Message, Outcome};
 
 /// Mail rows taken per pass.
@@ -121,16 +119,8 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
         Err(ComposeError::Db(e)) => return RowOutcome::Retry(format!("database: {e}")),
         Err(ComposeError::Unusable(e)) => return RowOutcome::Fail(e),
     };
-    let recorded: HashSet<String> = match mail_deliveries::Entity::find()
-        .select_only()
-        .column(mail_deliveries::Column::MessageId)
-        .filter(mail_deliveries::Column::OutboxId.eq(row.id))
-        .filter(mail_deliveries::Column::Status.ne("sending"))
-        .into_tuple::<String>()
-        .all(&app.db)
-        .await
-    {
-        Ok(ids) => ids.into_iter().collect(),
+    let recorded = match deliveries::settled(&app.db, row.id).await {
+        Ok(ids) => ids,
         Err(e) => return RowOutcome::Retry(format!("database: {e}")),
     };
     let from: Mailbox = match app.settings.mail_from.parse() {
@@ -151,7 +141,16 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
         } else {
             None
         };
-        let claim = match claim_message(app, row, &letter, kind, &message_id, skipped).await {
+        let new = NewDelivery {
+            outbox_id: row.id,
+            user_id: letter.user_id,
+            kind,
+            message_id: &message_id,
+            skipped,
+        };
+        let now = crate::clock::now();
+        let stale = now - Duration::minutes(STALE_CLAIM_MINUTES);
+        let claim = match deliveries::claim(&app.db, &new, stale, now).await {
             Ok(claim) => claim,
             Err(e) => return RowOutcome::Retry(format!("database: {e}")),
         };
@@ -164,14 +163,14 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
             Claim::Mine => {}
         }
         let (status, detail) = match send_letter(app, &from, kind, &letter, &message_id).await {
-            Ok(()) => ("sent", None),
+            Ok(()) => (DeliveryStatus::Sent, None),
             Err(SendError::Permanent(e)) => {
                 tracing::warn!(row = row.id, user_id = letter.user_id, error = %e, "mail refused for good");
-                ("failed", Some(e))
+                (DeliveryStatus::Failed, Some(e))
             }
             Err(error) => {
                 // Not sent: the claim goes, so that the retry can send it.
-                if let Err(e) = release(app, &message_id).await {
+                if let Err(e) = deliveries::release(&app.db, &message_id).await {
                     tracing::warn!(%message_id, error = %e, "could not release a mail claim; it expires");
                 }
                 return match error {
@@ -180,10 +179,10 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
                 };
             }
         };
-        if let Err(e) = finish(app, &message_id, status, detail).await {
+        if let Err(e) = deliveries::finish(&app.db, &message_id, status, detail).await {
             return RowOutcome::Retry(format!("database: {e}"));
         }
-        if status == "sent" {
+        if status == DeliveryStatus::Sent {
             tracing::info!(row = row.id, user_id = letter.user_id, kind = kind.as_str(), %message_id, "mail sent");
         }
     }
@@ -192,111 +191,6 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
         return RowOutcome::Retry("another worker is sending part of this row".into());
     }
     RowOutcome::Done
-}
-
-/// Whose a message is to send.
-enum Claim {
-    /// This worker's: send it.
-    Mine,
-    /// Sent, failed or skipped already.
-    Recorded,
-    /// Another worker is sending it.
-    Taken,
-}
-
-/// Claims the message `message_id` for this worker: a `sending` row, or at once the final
-/// `skipped` one when there is nothing to send. A claim left by a worker that died is taken
-/// over after [`STALE_CLAIM_MINUTES`].
-async fn claim_message(
-    app: &Context,
-    row: &Leased,
-    letter: &Letter,
-    kind: NotificationKind,
-    message_id: &str,
-    skipped: Option<&str>,
-) -> Result<Claim, DbErr> {
-    let now = crate::clock::now();
-    let inserted = mail_deliveries::Entity::insert(mail_deliveries::ActiveModel {
-        outbox_id: Set(row.id),
-        user_id: Set(letter.user_id),
-        kind: Set(kind),
-        message_id: Set(message_id.to_owned()),
-        status: Set(if skipped.is_some() {
-            "skipped"
-        } else {
-            "sending"
-        }
-        .to_owned()),
-        detail: Set(skipped.map(str::to_owned)),
-        created_at: Set(now.fixed_offset()),
-        ..Default::default()
-    })
-    .on_conflict_do_nothing_on([mail_deliveries::Column::MessageId])
-    .exec_without_returning(&app.db)
-    .await?;
-    if matches!(inserted, TryInsertResult::Inserted(1)) {
-        return Ok(if skipped.is_some() {
-            Claim::Recorded
-        } else {
-            Claim::Mine
-        });
-    }
-    let stale = (now - Duration::minutes(STALE_CLAIM_MINUTES)).fixed_offset();
-    let taken_over = mail_deliveries::Entity::update_many()
-        .col_expr(
-            mail_deliveries::Column::CreatedAt,
-            Expr::value(now.fixed_offset()),
-        )
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .filter(mail_deliveries::Column::Status.eq("sending"))
-        .filter(mail_deliveries::Column::CreatedAt.lt(stale))
-        .exec(&app.db)
-        .await?;
-    if taken_over.rows_affected == 1 {
-        return Ok(Claim::Mine);
-    }
-    let status: Option<String> = mail_deliveries::Entity::find()
-        .select_only()
-        .column(mail_deliveries::Column::Status)
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .into_tuple()
-        .one(&app.db)
-        .await?;
-    Ok(match status.as_deref() {
-        Some("sending") => Claim::Taken,
-        Some(_) => Claim::Recorded,
-        // Released in between: the next pass claims it.
-        None => Claim::Taken,
-    })
-}
-
-/// Records what became of a claimed message.
-async fn finish(
-    app: &Context,
-    message_id: &str,
-    status: &str,
-    detail: Option<String>,
-) -> Result<(), DbErr> {
-    mail_deliveries::Entity::update_many()
-        .col_expr(mail_deliveries::Column::Status, Expr::value(status))
-        .col_expr(
-            mail_deliveries::Column::Detail,
-            Expr::value(detail.map(|d| d.chars().take(1000).collect::<String>())),
-        )
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .exec(&app.db)
-        .await?;
-    Ok(())
-}
-
-/// Gives up the claim on a message that was not sent.
-async fn release(app: &Context, message_id: &str) -> Result<(), DbErr> {
-    mail_deliveries::Entity::delete_many()
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .filter(mail_deliveries::Column::Status.eq("sending"))
-        .exec(&app.db)
-        .await?;
-    Ok(())
 }
 
 async fn send_letter(

@@ -116,7 +116,6 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "service/pairings.rs",
     "service/regions.rs",
     "service/search.rs",
-    "worker/mail.rs",
 ];
 
 #[test]
