@@ -9,8 +9,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, FromQueryResult, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -302,6 +302,16 @@ pub async fn settle(
 
 fn truncate(text: &str, chars: usize) -> String {
     text.chars().take(chars).collect()
+}
+
+/// Deletes the rows done before `before` (failed ones stay until someone looks). Returns how
+/// many.
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let deleted = outbox::Entity::delete_many()
+        .filter(Column::ProcessedAt.lt(before.fixed_offset()))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 #[cfg(test)]
