@@ -1,10 +1,12 @@
 //! Needs' rows read into domain types, once.
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::entity::{households, needs};
 use crate::domain::household::PovertyCause;
+use crate::domain::need::NeedFacts;
 use crate::domain::projection::{HouseholdFacts, NeedRecord};
+use crate::domain::region::RegionCode;
 
 /// The need's row as a [`NeedRecord`].
 pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
@@ -64,4 +66,51 @@ pub fn poverty_causes(stored: &str) -> Vec<PovertyCause> {
         .iter()
         .filter_map(|c| PovertyCause::parse(c))
         .collect()
+}
+
+// Reads by id, for pledges, their mail and exports.
+
+/// The needs with these ids, in no particular order.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<NeedRecord>, DbErr> {
+    needs::Entity::find()
+        .filter(needs::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .iter()
+        .map(record)
+        .collect()
+}
+
+/// The facts a move of need `id` is decided on, with no other open objections.
+pub async fn facts(db: &impl ConnectionTrait, id: i64) -> Result<Option<NeedFacts>, DbErr> {
+    let Some(row) = needs::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let village = RegionCode::parse(&row.village_code)
+        .map_err(|e| DbErr::Custom(format!("need {id}'s village: {e}")))?;
+    Ok(Some(NeedFacts {
+        status: row.status,
+        village,
+        created_by: row.created_by,
+        verified_by: row.verified_by,
+        requires_second_verification: row.requires_second_verification,
+        target: row.target_quantity,
+        pledged: row.pledged_quantity,
+        received: row.received_quantity,
+        deadline: row.deadline.to_utc(),
+        notice_ends_at: row.notice_ends_at.map(|t| t.to_utc()),
+        suspended_at: row.suspended_at.map(|t| t.to_utc()),
+        other_open_objections: 0,
+    }))
+}
+
+/// Why need `id` was rejected, if it was.
+pub async fn rejection_reason(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
+    Ok(needs::Entity::find_by_id(id)
+        .select_only()
+        .column(needs::Column::RejectionReason)
+        .into_tuple::<Option<String>>()
+        .one(db)
+        .await?
+        .flatten())
 }

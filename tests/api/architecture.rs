@@ -105,17 +105,12 @@ const STILL_NAMING_ENTITIES: &[&str] = &[
     "demo/mod.rs",
     "demo/needs.rs",
     "demo/pledges.rs",
-    "service/exports.rs",
     "service/needs/mod.rs",
     "service/needs/objections.rs",
     "service/needs/photos.rs",
     "service/needs/projection.rs",
-    "service/notifications.rs",
-    "service/pledges.rs",
     "service/regions.rs",
     "service/search.rs",
-    "worker/mail.rs",
-    "worker/outbox.rs",
 ];
 
 #[test]

@@ -40,42 +40,35 @@ pub struct PublicContext {
 
 impl PublicContext {
     pub async fn load(db: &impl ConnectionTrait, rows: &[needs::Model]) -> Result<Self, DbErr> {
-        let codes: Vec<String> = rows
-            .iter()
-            .flat_map(|n| {
-                [
-                    &n.province_code,
-                    &n.city_code,
-                    &n.county_code,
-                    &n.town_code,
-                    &n.village_code,
-                ]
-            })
-            .cloned()
-            .collect();
-        let household_ids = rows.iter().filter_map(|n| n.household_id).collect();
+        let codes = rows.iter().flat_map(|n| {
+            [
+                &n.province_code,
+                &n.city_code,
+                &n.county_code,
+                &n.town_code,
+                &n.village_code,
+            ]
+        });
+        let household_ids = rows.iter().filter_map(|n| n.household_id);
         Self::load_for(db, codes, household_ids).await
     }
 
-    /// The context of needs read as [`NeedRecord`]s.
+    /// As [`PublicContext::load`], for needs read as records.
     pub async fn load_records(
         db: &impl ConnectionTrait,
         needs: &[NeedRecord],
     ) -> Result<Self, DbErr> {
-        let codes = needs
-            .iter()
-            .flat_map(|n| n.region_codes.iter())
-            .cloned()
-            .collect();
-        let household_ids = needs.iter().filter_map(|n| n.household_id).collect();
+        let codes = needs.iter().flat_map(|n| n.region_codes.iter());
+        let household_ids = needs.iter().filter_map(|n| n.household_id);
         Self::load_for(db, codes, household_ids).await
     }
 
     async fn load_for(
         db: &impl ConnectionTrait,
-        mut codes: Vec<String>,
-        household_ids: Vec<i64>,
+        codes: impl Iterator<Item = &String>,
+        household_ids: impl Iterator<Item = i64>,
     ) -> Result<Self, DbErr> {
+        let mut codes: Vec<String> = codes.cloned().collect();
         codes.sort();
         codes.dedup();
         let region_names = regions::Entity::find()
@@ -85,6 +78,7 @@ impl PublicContext {
             .into_iter()
             .map(|r| (r.code, r.name))
             .collect();
+        let household_ids: Vec<i64> = household_ids.collect();
         let households = if household_ids.is_empty() {
             HashMap::new()
         } else {
@@ -108,7 +102,7 @@ pub fn public_need(need: &needs::Model, context: &PublicContext) -> Result<Publi
     Ok(public_record(&record(need)?, context))
 }
 
-/// The public projection of one need read as a [`NeedRecord`].
+/// The public projection of one need's record.
 pub fn public_record(need: &NeedRecord, context: &PublicContext) -> PublicNeed {
     let names = need
         .region_codes
