@@ -63,6 +63,21 @@ impl NotificationKind {
     }
 }
 
+code_enum! {
+    /// What became of one mail to one person (a row of `mail_deliveries`, keyed by the mail's
+    /// Message-ID, so that a retried outbox row skips whoever already has their mail).
+    pub enum DeliveryStatus {
+        /// A worker claimed it and is sending it.
+        Sending = ("sending", "发送中"),
+        /// The mail server accepted it (or the file was written).
+        Sent = ("sent", "已发送"),
+        /// The mail server refused it for good.
+        Failed = ("failed", "发送失败"),
+        /// Not sent: the recipient turned this kind off, or has no mail address.
+        Skipped = ("skipped", "已跳过"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

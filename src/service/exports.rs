@@ -7,16 +7,15 @@
 //! is written by a constant-memory worksheet (rows go to a temporary file as they come) and
 //! sent once its archive is complete.
 
-use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
 
-use crate::domain::need::NeedStatus;
 use crate::domain::pledge::PledgeStatus;
+use crate::domain::projection::NeedRecord;
 use crate::domain::region::{RegionCode, place_name};
 use crate::error::ApiError;
 use crate::service::needs::projection::{PublicContext, public_need};
-use crate::store::entity::{needs, pledges};
-use crate::store::needs::region_column;
+use crate::store::{exports as export_store, needs as need_store, pledges as pledge_store};
 
 /// Rows read per page.
 const PAGE: u64 = 500;
@@ -107,24 +106,14 @@ impl Export {
     }
 }
 
-fn utc(t: Option<DateTime<FixedOffset>>) -> Option<DateTime<Utc>> {
-    t.map(|t| t.to_utc())
-}
-
 async fn ledger_page(
     db: &DatabaseConnection,
     org: i64,
     after: i64,
 ) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
-    let rows = pledges::Entity::find()
-        .filter(pledges::Column::OrganisationId.eq(org))
-        .filter(pledges::Column::Id.gt(after))
-        .order_by_asc(pledges::Column::Id)
-        .limit(PAGE)
-        .all(db)
-        .await?;
+    let rows = pledge_store::of_organisation(db, org, after, PAGE).await?;
     let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
-    let need_rows = crate::store::needs::find_many(db, &need_ids).await?;
+    let need_rows = need_store::find_many(db, &need_ids).await?;
     let context = PublicContext::load(db, &need_rows).await?;
     let mut cells = Vec::with_capacity(rows.len());
     for pledge in &rows {
@@ -138,7 +127,7 @@ async fn ledger_page(
         let received = pledge.received_quantity.filter(|_| arrived);
         cells.push(vec![
             Cell::Int(pledge.id),
-            Cell::Time(Some(pledge.created_at.to_utc())),
+            Cell::Time(Some(pledge.created_at)),
             Cell::Int(need.id),
             Cell::Text(need.title.clone()),
             Cell::Text(public.category.label_zh().to_owned()),
@@ -149,15 +138,15 @@ async fn ledger_page(
             Cell::Yuan(need.unit_value_fen),
             Cell::Yuan(pledge.quantity * need.unit_value_fen),
             Cell::Text(status.label_zh().to_owned()),
-            Cell::Time(utc(pledge.shipped_at)),
+            Cell::Time(pledge.shipped_at),
             Cell::Text(pledge.shipment_carrier.clone().unwrap_or_default()),
             Cell::Text(pledge.shipment_reference.clone().unwrap_or_default()),
             received.map(Cell::Int).unwrap_or(Cell::Text(String::new())),
             received
                 .map(|q| Cell::Yuan(q * need.unit_value_fen))
                 .unwrap_or(Cell::Text(String::new())),
-            Cell::Time(utc(pledge.received_at)),
-            Cell::Time(utc(pledge.thanked_at)),
+            Cell::Time(pledge.received_at),
+            Cell::Time(pledge.thanked_at),
         ]);
     }
     Ok((cells, rows.last().map(|p| p.id)))
@@ -168,32 +157,10 @@ async fn needs_page(
     region: &RegionCode,
     after: i64,
 ) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
-    let public_statuses = [
-        NeedStatus::InNotice,
-        NeedStatus::Suspended,
-        NeedStatus::Published,
-        NeedStatus::FullyPledged,
-        NeedStatus::Fulfilled,
-        NeedStatus::Closed,
-        NeedStatus::Expired,
-    ];
-    let rows = needs::Entity::find()
-        .filter(region_column(region).eq(region.as_str()))
-        .filter(needs::Column::Status.is_in(public_statuses))
-        .filter(needs::Column::Id.gt(after))
-        .order_by_asc(needs::Column::Id)
-        .limit(PAGE)
-        .all(db)
-        .await?;
+    let rows = export_store::region_needs_page(db, region, after, PAGE).await?;
     let last = rows.last().map(|n| n.id);
     // An expired need that never went public stays private (the projection's own rule).
-    let rows: Vec<_> = rows
-        .iter()
-        .map(crate::store::needs::record)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .filter(|n| n.is_public())
-        .collect();
+    let rows: Vec<NeedRecord> = rows.into_iter().filter(NeedRecord::is_public).collect();
     let context = PublicContext::load(db, &rows).await?;
     let mut cells = Vec::with_capacity(rows.len());
     for need in &rows {

@@ -6,13 +6,10 @@
 //! need are the users who may record needs in its village (`authz`), the verifiers told of an
 //! objection are those who may decide it (`domain::need::objection_handler`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -28,14 +25,14 @@ use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
-use crate::store::entity::{
-    need_invitations, notification_preferences, objections, organisations, pairings, photos,
-    pledges, user_roles,
-};
+use crate::store::needs as need_store;
+use crate::store::notifications as store;
 use crate::store::outbox::Message;
+use crate::store::photos::{self as photo_store, Owner};
+use crate::store::pledges::{self as pledge_store, PledgeRecord};
 
 /// Receipt photos shown inside a thanks mail, at most.
-const PHOTOS_PER_MAIL: u64 = 3;
+const PHOTOS_PER_MAIL: usize = 3;
 
 /// One mail to one person.
 #[derive(Debug, Clone)]
@@ -103,8 +100,7 @@ pub async fn letters(
         | Message::MailPledgeThanked { pledge_id }
         | Message::MailPledgeExpiring { pledge_id }
         | Message::MailPledgeExpired { pledge_id } => {
-            let pledge = pledges::Entity::find_by_id(pledge_id)
-                .one(db)
+            let pledge = pledge_store::find(db, pledge_id)
                 .await?
                 .ok_or_else(|| ComposeError::Unusable(format!("pledge {pledge_id} is gone")))?;
             // A reminder is for a pledge still waiting to be shipped when the mail goes out.
@@ -122,16 +118,13 @@ pub async fn letters(
                         .filter(|u| u.id != pledge.donor_user_id)
                         .collect()
                 }
-                _ => active_users(db, &[pledge.donor_user_id]).await?,
+                _ => account_store::active_users(db, [pledge.donor_user_id]).await?,
             };
             let photo_keys = if kind == K::PledgeThanked {
-                photos::Entity::find()
-                    .filter(photos::Column::PledgeId.eq(pledge_id))
-                    .order_by_asc(photos::Column::Id)
-                    .limit(PHOTOS_PER_MAIL)
-                    .all(db)
+                photo_store::of(db, Owner::Pledge(pledge_id))
                     .await?
                     .into_iter()
+                    .take(PHOTOS_PER_MAIL)
                     .map(|p| p.storage_key)
                     .collect()
             } else {
@@ -139,7 +132,7 @@ pub async fn letters(
             };
             let facts = Facts::Pledge {
                 need: need_facts(db, &need).await?,
-                pledge: pledge_facts(&pledge, &need)?,
+                pledge: pledge_facts(&pledge, &need),
             };
             (recipients, facts, photo_keys)
         }
@@ -162,8 +155,7 @@ pub async fn letters(
             objection_id,
         } => {
             let need = find_need(db, need_id).await?;
-            let objection = objections::Entity::find_by_id(objection_id)
-                .one(db)
+            let reason = store::objection_reason(db, objection_id)
                 .await?
                 .ok_or_else(|| {
                     ComposeError::Unusable(format!("objection {objection_id} is gone"))
@@ -179,65 +171,62 @@ pub async fn letters(
             }
             let facts = Facts::ObjectionFiled {
                 need: need_facts(db, &need).await?,
-                reason: objection.reason,
+                reason,
             };
             (handlers, facts, Vec::new())
         }
         Message::MailOrganisationVerified { organisation_id } => {
-            let org = organisations::Entity::find_by_id(organisation_id)
-                .one(db)
+            let name = store::organisation_name(db, organisation_id)
                 .await?
                 .ok_or_else(|| {
                     ComposeError::Unusable(format!("organisation {organisation_id} is gone"))
                 })?;
-            let admins: Vec<i64> = user_roles::Entity::find()
-                .select_only()
-                .column(user_roles::Column::UserId)
-                .filter(user_roles::Column::Role.eq(Role::OrgAdmin))
-                .filter(user_roles::Column::OrganisationId.eq(organisation_id))
-                .into_tuple()
-                .all(db)
-                .await?;
+            let admins = store::organisation_admins(db, organisation_id).await?;
             let facts = Facts::OrganisationVerified {
-                id: org.id,
-                name: org.name,
+                id: organisation_id,
+                name,
             };
-            (active_users(db, &admins).await?, facts, Vec::new())
+            (
+                account_store::active_users(db, admins).await?,
+                facts,
+                Vec::new(),
+            )
         }
         Message::MailNeedInvitation { invitation_id } => {
-            let invitation = need_invitations::Entity::find_by_id(invitation_id)
-                .one(db)
-                .await?
-                .ok_or_else(|| {
-                    ComposeError::Unusable(format!("invitation {invitation_id} is gone"))
-                })?;
+            let invitation = store::invitation(db, invitation_id).await?.ok_or_else(|| {
+                ComposeError::Unusable(format!("invitation {invitation_id} is gone"))
+            })?;
             let need = find_need(db, invitation.need_id).await?;
-            let pairing = pairings::Entity::find_by_id(invitation.pairing_id)
-                .one(db)
+            let pairing = store::pairing_name(db, invitation.pairing_id)
                 .await?
                 .ok_or_else(|| ComposeError::Unusable("the pairing is gone".into()))?;
-            let organisation = organisations::Entity::find_by_id(invitation.organisation_id)
-                .one(db)
+            let organisation = store::organisation_name(db, invitation.organisation_id)
                 .await?
                 .ok_or_else(|| ComposeError::Unusable("the organisation is gone".into()))?;
-            let people = crate::service::pairings::people_of(db, organisation.id).await?;
+            let people =
+                crate::service::pairings::people_of(db, invitation.organisation_id).await?;
             let facts = Facts::NeedInvitation {
                 remaining: Amount {
                     unit: need.unit,
                     quantity: (need.target_quantity - need.pledged_quantity).max(0),
                 },
                 need: need_facts(db, &need).await?,
-                pairing: pairing.name,
-                organisation: organisation.name,
+                pairing,
+                organisation,
                 message: invitation.message,
             };
-            (active_users(db, &people).await?, facts, Vec::new())
+            (
+                account_store::active_users(db, people).await?,
+                facts,
+                Vec::new(),
+            )
         }
         Message::SearchSyncNeed { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };
-    let opted_out = opted_out(db, &recipients, kind).await?;
+    let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();
+    let opted_out = store::opted_out(db, &ids, kind).await?;
     Ok(recipients
         .into_iter()
         .map(|user| Letter {
@@ -253,7 +242,7 @@ pub async fn letters(
 }
 
 async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<NeedRecord, ComposeError> {
-    crate::store::needs::find(db, id)
+    need_store::find(db, id)
         .await?
         .ok_or_else(|| ComposeError::Unusable(format!("need {id} is gone")))
 }
@@ -274,8 +263,8 @@ async fn need_facts(
     })
 }
 
-fn pledge_facts(pledge: &pledges::Model, need: &NeedRecord) -> Result<PledgeFacts, ApiError> {
-    Ok(PledgeFacts {
+fn pledge_facts(pledge: &PledgeRecord, need: &NeedRecord) -> PledgeFacts {
+    PledgeFacts {
         id: pledge.id,
         donor_name: pledge
             .display_name
@@ -286,35 +275,23 @@ fn pledge_facts(pledge: &pledges::Model, need: &NeedRecord) -> Result<PledgeFact
             quantity: pledge.quantity,
         },
         message: pledge.message.clone(),
-        due_at: pledge.due_at.to_utc(),
+        due_at: pledge.due_at,
         carrier: pledge.shipment_carrier.clone(),
         reference: pledge.shipment_reference.clone(),
         received: pledge.received_quantity,
         thanks_note: pledge.thanks_note.clone(),
-    })
+    }
 }
 
+/// The need's village.
 /// Active users holding `role` somewhere at or above the need's village.
 async fn region_role_holders(
     db: &impl ConnectionTrait,
     need: &NeedRecord,
     role: Role,
 ) -> Result<Vec<User>, ComposeError> {
-    let village = need.village.clone();
-    let codes: Vec<String> = village
-        .lineage()
-        .iter()
-        .map(|c| c.as_str().to_owned())
-        .collect();
-    let ids: Vec<i64> = user_roles::Entity::find()
-        .select_only()
-        .column(user_roles::Column::UserId)
-        .filter(user_roles::Column::Role.eq(role))
-        .filter(user_roles::Column::RegionCode.is_in(codes))
-        .into_tuple()
-        .all(db)
-        .await?;
-    active_users(db, &ids).await
+    let ids = store::role_holders(db, role, &need.village.lineage()).await?;
+    Ok(account_store::active_users(db, ids).await?)
 }
 
 /// The users who may take `action` in the need's village.
@@ -323,45 +300,15 @@ async fn village_staff(
     need: &NeedRecord,
     action: Action,
 ) -> Result<Vec<User>, ComposeError> {
-    let village = need.village.clone();
+    let village = &need.village;
     let mut staff = Vec::new();
     for user in region_role_holders(db, need, Role::Cadre).await? {
         let actor: Actor = account_store::load_actor(db, user.id).await?;
-        if authorize(&actor, action, Target::Region(&village)).is_ok() {
+        if authorize(&actor, action, Target::Region(village)).is_ok() {
             staff.push(user);
         }
     }
     Ok(staff)
-}
-
-/// The active accounts among `ids`, each once, in id order.
-async fn active_users(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<User>, ComposeError> {
-    let ids: BTreeSet<i64> = ids.iter().copied().collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(account_store::active_users(db, ids).await?)
-}
-
-/// Which of `recipients` turned `kind` off.
-async fn opted_out(
-    db: &impl ConnectionTrait,
-    recipients: &[User],
-    kind: NotificationKind,
-) -> Result<BTreeSet<i64>, DbErr> {
-    if recipients.is_empty() {
-        return Ok(BTreeSet::new());
-    }
-    let rows: Vec<i64> = notification_preferences::Entity::find()
-        .select_only()
-        .column(notification_preferences::Column::UserId)
-        .filter(notification_preferences::Column::UserId.is_in(recipients.iter().map(|u| u.id)))
-        .filter(notification_preferences::Column::Kind.eq(kind))
-        .filter(notification_preferences::Column::Email.eq(false))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 /// One kind of notification and whether its mail is on.
@@ -393,14 +340,7 @@ pub struct PreferencesChange {
 
 /// The account's settings: every kind, on unless turned off.
 pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Preferences, DbErr> {
-    let off: BTreeSet<NotificationKind> = notification_preferences::Entity::find()
-        .filter(notification_preferences::Column::UserId.eq(user.id))
-        .filter(notification_preferences::Column::Email.eq(false))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.kind)
-        .collect();
+    let off = store::turned_off(db, user.id).await?;
     let locale = Locale::of_stored(&user.locale);
     Ok(Preferences {
         locale: locale.as_str().to_owned(),
@@ -444,7 +384,7 @@ pub async fn update_preferences(
     }
     let txn = crate::store::begin_write(&app.db).await?;
     for (kind, email) in &settings {
-        set(&txn, user.id, *kind, *email).await?;
+        store::set_preference(&txn, user.id, *kind, *email, Utc::now()).await?;
     }
     if !settings.is_empty() {
         let detail: serde_json::Map<String, serde_json::Value> = settings
@@ -465,35 +405,6 @@ pub async fn update_preferences(
     let answer = preferences(&txn, user).await?;
     txn.commit().await?;
     Ok(answer)
-}
-
-async fn set(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    kind: NotificationKind,
-    email: bool,
-) -> Result<(), DbErr> {
-    notification_preferences::Entity::insert(notification_preferences::ActiveModel {
-        user_id: Set(user_id),
-        kind: Set(kind),
-        email: Set(email),
-        updated_at: Set(Utc::now().fixed_offset()),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([
-            notification_preferences::Column::UserId,
-            notification_preferences::Column::Kind,
-        ])
-        .update_columns([
-            notification_preferences::Column::Email,
-            notification_preferences::Column::UpdatedAt,
-        ])
-        .to_owned(),
-    )
-    .exec(db)
-    .await?;
-    Ok(())
 }
 
 /// The token of an unsubscribe link: `<user>.<kind>.<signature>`. It does one thing, turn off
@@ -530,7 +441,7 @@ pub async fn unsubscribe(
         return Ok(None);
     };
     let txn = crate::store::begin_write(&app.db).await?;
-    set(&txn, user.id, kind, false).await?;
+    store::set_preference(&txn, user.id, kind, false, Utc::now()).await?;
     audit::record(
         &txn,
         &origin.with_user(user.id),

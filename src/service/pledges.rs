@@ -2,15 +2,11 @@
 //! shipment to the village's confirmed receipt and thanks.
 //!
 //! The invariant (a need's active pledges never exceed its target) is one guarded update,
-//! [`take_quantity`]: `pledged + q <= target` is checked by the database in the statement that
-//! adds `q`, so no interleaving of requests on any number of nodes can pass it.
+//! [`pledge_store::take_quantity`]: `pledged + q <= target` is checked by the database in the
+//! statement that adds `q`, so no interleaving of requests on any number of nodes can pass it.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
-};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -30,8 +26,9 @@ use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
-use crate::store::entity::{need_events, needs as need_rows, organisations, pledges};
+use crate::store::needs as need_store;
 use crate::store::outbox::{self, Message};
+use crate::store::pledges::{self as pledge_store, NewPledgeRow, PledgeRecord, Stamp};
 
 /// The public name of an anonymous donor.
 pub const ANONYMOUS: &str = "爱心人士";
@@ -130,65 +127,6 @@ fn over_pledged(remaining: i64, unit: Unit) -> ApiError {
     .with_details(json!({"remaining_quantity": remaining, "unit": unit}))
 }
 
-/// Adds `quantity` to the need's pledged total if, and only if, it still fits under the target
-/// and the need is open to pledges. Negative `quantity` releases. Returns the new totals
-/// (pledged, target) when it applied.
-async fn take_quantity(
-    txn: &impl ConnectionTrait,
-    need_id: i64,
-    quantity: i64,
-    must_complete: bool,
-    now: DateTime<Utc>,
-) -> Result<Option<(i64, i64)>, ApiError> {
-    let mut update = need_rows::Entity::update_many()
-        .col_expr(
-            need_rows::Column::PledgedQuantity,
-            Expr::col(need_rows::Column::PledgedQuantity).add(quantity),
-        )
-        .col_expr(
-            need_rows::Column::Version,
-            Expr::col(need_rows::Column::Version).add(1),
-        )
-        .col_expr(
-            need_rows::Column::UpdatedAt,
-            Expr::value(now.fixed_offset()),
-        )
-        .filter(need_rows::Column::Id.eq(need_id));
-    if quantity > 0 {
-        update = update
-            .filter(need_rows::Column::Status.eq(NeedStatus::Published))
-            .filter(
-                Expr::col(need_rows::Column::PledgedQuantity)
-                    .add(quantity)
-                    .lte(Expr::col(need_rows::Column::TargetQuantity)),
-            );
-        if must_complete {
-            // A pledge below the minimum is taken only as exactly what remains.
-            update = update.filter(
-                Expr::col(need_rows::Column::PledgedQuantity)
-                    .add(quantity)
-                    .eq(Expr::col(need_rows::Column::TargetQuantity)),
-            );
-        }
-    } else {
-        update = update.filter(Expr::col(need_rows::Column::PledgedQuantity).gte(-quantity));
-    }
-    let statement = update
-        .into_query()
-        .returning(Query::returning().columns([
-            need_rows::Column::PledgedQuantity,
-            need_rows::Column::TargetQuantity,
-        ]))
-        .to_owned();
-    match txn.query_one(&statement).await? {
-        Some(row) => Ok(Some((
-            row.try_get("", "pledged_quantity")?,
-            row.try_get("", "target_quantity")?,
-        ))),
-        None => Ok(None),
-    }
-}
-
 /// Gives `quantity` back to the need; a release the totals cannot take is a bookkeeping bug.
 async fn release(
     txn: &impl ConnectionTrait,
@@ -196,11 +134,7 @@ async fn release(
     quantity: i64,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if quantity == 0
-        || take_quantity(txn, need_id, -quantity, false, now)
-            .await?
-            .is_some()
-    {
+    if quantity == 0 || pledge_store::give_back_quantity(txn, need_id, quantity, now).await? {
         Ok(())
     } else {
         Err(ApiError::internal(format!(
@@ -236,10 +170,10 @@ async fn follow_totals(
     Ok(())
 }
 
-/// A timeline entry about a pledge.
+/// A timeline entry about a pledge: the donor's public name shows on its making and shipping.
 async fn event(
     txn: &impl ConnectionTrait,
-    pledge: &pledges::Model,
+    pledge: &PledgeRecord,
     kind: EventKind,
     actor: (&str, Option<i64>),
     now: DateTime<Utc>,
@@ -247,18 +181,7 @@ async fn event(
     let label = matches!(kind, EventKind::Pledged | EventKind::Shipped)
         .then(|| pledge.display_name.clone())
         .flatten();
-    need_events::ActiveModel {
-        need_id: Set(pledge.need_id),
-        kind: Set(kind),
-        actor_role: Set(Some(actor.0.to_owned())),
-        actor_label: Set(label),
-        actor_user_id: Set(actor.1),
-        pledge_id: Set(Some(pledge.id)),
-        created_at: Set(now.fixed_offset()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    pledge_store::record_event(txn, pledge, kind, actor.0, label, actor.1, now).await?;
     Ok(())
 }
 
@@ -266,7 +189,7 @@ async fn record(
     txn: &impl ConnectionTrait,
     origin: &Origin,
     action: &str,
-    pledge: &pledges::Model,
+    pledge: &PledgeRecord,
     region: &str,
     detail: serde_json::Value,
     now: DateTime<Utc>,
@@ -346,7 +269,7 @@ pub async fn pledge(
             format!("a need that is {status} takes no pledges; only published needs do"),
         ));
     }
-    if now >= need.deadline.to_utc() {
+    if now >= need.deadline {
         return Err(ApiError::new(
             ErrorCode::InvalidState,
             "the need's deadline has passed; it takes no more pledges",
@@ -365,36 +288,30 @@ pub async fn pledge(
                     "is not an organisation you act for",
                 ));
             }
-            let org = organisations::Entity::find_by_id(org_id)
-                .one(&txn)
+            pledge_store::verified_organisation_name(&txn, org_id)
                 .await?
-                .filter(|o| o.verified_at.is_some())
-                .ok_or_else(|| ApiError::field("org_id", "is not a verified organisation"))?;
-            org.name
+                .ok_or_else(|| ApiError::field("org_id", "is not a verified organisation"))?
         }
         None => donor.display_name.clone(),
     };
-    let pledge = pledges::ActiveModel {
-        need_id: Set(need_id),
-        donor_user_id: Set(donor.id),
-        organisation_id: Set(new.org_id),
-        quantity: Set(new.quantity),
-        status: Set(PledgeStatus::Pledged),
-        anonymous: Set(new.anonymous),
-        display_name: Set(Some(if new.anonymous {
-            ANONYMOUS.to_owned()
-        } else {
-            display_name
-        })),
-        message: Set(message),
-        due_at: Set(
-            (now + Duration::days(i64::from(app.settings.policy.pledge_due_days))).fixed_offset(),
-        ),
-        created_at: Set(now.fixed_offset()),
-        updated_at: Set(now.fixed_offset()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let pledge = pledge_store::insert(
+        &txn,
+        &NewPledgeRow {
+            need_id,
+            donor_user_id: donor.id,
+            organisation_id: new.org_id,
+            quantity: new.quantity,
+            anonymous: new.anonymous,
+            display_name: if new.anonymous {
+                ANONYMOUS
+            } else {
+                &display_name
+            },
+            message: message.as_deref(),
+            due_at: now + Duration::days(i64::from(app.settings.policy.pledge_due_days)),
+            at: now,
+        },
+    )
     .await?;
     event(
         &txn,
@@ -426,7 +343,7 @@ pub async fn pledge(
     outbox::enqueue_all(&txn, &messages, now).await?;
     // The guarded update last: on PostgreSQL it takes the need's row lock, held to the commit,
     // so everything else is written before it and other pledges wait as little as possible.
-    let Some((pledged, target)) = take_quantity(
+    let Some(totals) = pledge_store::take_quantity(
         &txn,
         need_id,
         new.quantity,
@@ -454,10 +371,10 @@ pub async fn pledge(
         ));
     };
     // A pledge can only fill a need: nothing else to follow while some remains.
-    if pledged == target {
+    if totals.pledged == totals.target {
         follow_totals(app, &txn, need_id, origin, now).await?;
     }
-    let view = view_of(&pledge, &need, Vec::new())?;
+    let view = view_of(&pledge, &need, Vec::new());
     if let Some(pending) = pending {
         pending.finish(&txn, 201, &view).await?;
     }
@@ -466,11 +383,8 @@ pub async fn pledge(
 }
 
 /// The pledge as its donor and village see it, read in `db`.
-async fn view_in(
-    db: &impl ConnectionTrait,
-    pledge: &pledges::Model,
-) -> Result<PledgeView, ApiError> {
-    let need = crate::store::needs::find(db, pledge.need_id)
+async fn view_in(db: &impl ConnectionTrait, pledge: &PledgeRecord) -> Result<PledgeView, ApiError> {
+    let need = need_store::find(db, pledge.need_id)
         .await?
         .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
     let photos: Vec<PhotoRef> = crate::store::photos::of(db, Owner::Pledge(pledge.id))
@@ -478,19 +392,14 @@ async fn view_in(
         .iter()
         .map(PhotoRef::from)
         .collect();
-    view_of(pledge, &need, photos)
+    Ok(view_of(pledge, &need, photos))
 }
 
-/// The pledge as its donor and village see it, from rows at hand.
-fn view_of(
-    pledge: &pledges::Model,
-    need: &NeedRecord,
-    photos: Vec<PhotoRef>,
-) -> Result<PledgeView, ApiError> {
+/// The pledge as its donor and village see it, from records at hand.
+fn view_of(pledge: &PledgeRecord, need: &NeedRecord, photos: Vec<PhotoRef>) -> PledgeView {
     let unit = need.unit;
     let status = pledge.status;
-    let at = |t: &Option<sea_orm::prelude::DateTimeWithTimeZone>| t.map(|t| t.to_utc());
-    Ok(PledgeView {
+    PledgeView {
         id: pledge.id,
         need_id: need.id,
         need_title: need.title.clone(),
@@ -507,21 +416,21 @@ fn view_of(
             .clone()
             .unwrap_or_else(|| ANONYMOUS.to_owned()),
         message: pledge.message.clone(),
-        due_at: pledge.due_at.to_utc(),
+        due_at: pledge.due_at,
         shipment_carrier: pledge.shipment_carrier.clone(),
         shipment_reference: pledge.shipment_reference.clone(),
         thanks_note: pledge.thanks_note.clone(),
         receipt_photos: photos,
-        created_at: pledge.created_at.to_utc(),
-        shipped_at: at(&pledge.shipped_at),
-        received_at: at(&pledge.received_at),
-        thanked_at: at(&pledge.thanked_at),
-        cancelled_at: at(&pledge.cancelled_at),
-        expired_at: at(&pledge.expired_at),
-    })
+        created_at: pledge.created_at,
+        shipped_at: pledge.shipped_at,
+        received_at: pledge.received_at,
+        thanked_at: pledge.thanked_at,
+        cancelled_at: pledge.cancelled_at,
+        expired_at: pledge.expired_at,
+    }
 }
 
-fn may_see(actor: &Actor, pledge: &pledges::Model, village: &RegionCode) -> bool {
+fn may_see(actor: &Actor, pledge: &PledgeRecord, village: &RegionCode) -> bool {
     let parties = PledgeParties {
         donor_user_id: pledge.donor_user_id,
         organisation_id: pledge.organisation_id,
@@ -535,12 +444,11 @@ async fn find_pledge(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     id: i64,
-) -> Result<(pledges::Model, NeedRecord, RegionCode), ApiError> {
-    let pledge = pledges::Entity::find_by_id(id)
-        .one(db)
+) -> Result<(PledgeRecord, NeedRecord, RegionCode), ApiError> {
+    let pledge = pledge_store::find(db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let need = crate::store::needs::find(db, pledge.need_id)
+    let need = need_store::find(db, pledge.need_id)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
     let village = need.village.clone();
@@ -557,15 +465,13 @@ async fn lock_pledge(
     txn: &impl ConnectionTrait,
     actor: Option<&Actor>,
     id: i64,
-) -> Result<(pledges::Model, NeedRecord, RegionCode), ApiError> {
+) -> Result<(PledgeRecord, NeedRecord, RegionCode), ApiError> {
     let (_, need, village) = find_pledge(txn, actor, id).await?;
     // The need first, as every need move does, then the pledge: one lock order, no deadlock.
     let need = needs::lock(txn, need.id)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
-    let pledge = pledges::Entity::find_by_id(id)
-        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
-        .one(txn)
+    let pledge = pledge_store::lock(txn, id)
         .await?
         .ok_or_else(|| ApiError::not_found("pledge"))?;
     Ok((pledge, need, village))
@@ -655,15 +561,11 @@ pub async fn step(
         donor_user_id: pledge.donor_user_id,
         village,
         quantity: pledge.quantity,
-        due_at: pledge.due_at.to_utc(),
+        due_at: pledge.due_at,
         has_receipt_photo: photos::count(&txn, Owner::Pledge(id)).await? > 0,
     };
     let to = decide_pledge(&facts, action, PledgeActor::User(actor), now).map_err(refused)?;
-    let at = now.fixed_offset();
-    let mut row: pledges::ActiveModel = pledge.clone().into();
-    row.status = Set(to);
-    row.updated_at = Set(at);
-    let (kind, role, mail, detail) = match step {
+    let (stamp, kind, role, mail, detail) = match step {
         Step::Ship { carrier, reference } => {
             let reference = text("reference", &reference, 1..=100)?;
             let carrier = carrier
@@ -671,10 +573,8 @@ pub async fn step(
                 .filter(|c| !c.trim().is_empty())
                 .map(|c| text("carrier", c, 1..=50))
                 .transpose()?;
-            row.shipment_carrier = Set(carrier);
-            row.shipment_reference = Set(Some(reference));
-            row.shipped_at = Set(Some(at));
             (
+                Stamp::Shipped { carrier, reference },
                 EventKind::Shipped,
                 "donor",
                 Some(Message::MailPledgeShipped { pledge_id: id }),
@@ -683,8 +583,8 @@ pub async fn step(
         }
         Step::Cancel => {
             release(&txn, need.id, pledge.quantity, now).await?;
-            row.cancelled_at = Set(Some(at));
             (
+                Stamp::Cancelled,
                 EventKind::PledgeCancelled,
                 "donor",
                 None,
@@ -695,18 +595,12 @@ pub async fn step(
             let receipt = receipt(pledge.quantity, received_quantity)
                 .map_err(|e| ApiError::field("received_quantity", e))?;
             release(&txn, need.id, receipt.released, now).await?;
-            need_rows::Entity::update_many()
-                .col_expr(
-                    need_rows::Column::ReceivedQuantity,
-                    Expr::col(need_rows::Column::ReceivedQuantity).add(receipt.received),
-                )
-                .filter(need_rows::Column::Id.eq(need.id))
-                .exec(&txn)
-                .await?;
-            row.received_quantity = Set(Some(receipt.received));
-            row.received_at = Set(Some(at));
-            row.received_confirmed_by = Set(Some(actor.user_id));
+            pledge_store::add_received_quantity(&txn, need.id, receipt.received).await?;
             (
+                Stamp::Received {
+                    quantity: receipt.received,
+                    confirmed_by: actor.user_id,
+                },
                 EventKind::Received,
                 "cadre",
                 Some(Message::MailReceiptConfirmed { pledge_id: id }),
@@ -716,9 +610,8 @@ pub async fn step(
         Step::Thank { note } => {
             let note = text("note", &note, 2..=500)?;
             needs::check_public_text(app, &txn, need.household_id, &[("note", &note)]).await?;
-            row.thanks_note = Set(Some(note));
-            row.thanked_at = Set(Some(at));
             (
+                Stamp::Thanked { note },
                 EventKind::Thanked,
                 "cadre",
                 Some(Message::MailPledgeThanked { pledge_id: id }),
@@ -726,7 +619,7 @@ pub async fn step(
             )
         }
     };
-    let pledge = row.update(&txn).await?;
+    let pledge = pledge_store::record_move(&txn, id, to, stamp, now).await?;
     event(&txn, &pledge, kind, (role, Some(actor.user_id)), now).await?;
     record(
         &txn,
@@ -757,7 +650,7 @@ pub async fn add_receipt_photo(
     origin: &Origin,
 ) -> Result<PhotoRef, ApiError> {
     let now = app.clock.now();
-    let check = |pledge: &pledges::Model, village: &RegionCode| -> Result<(), ApiError> {
+    let check = |pledge: &PledgeRecord, village: &RegionCode| -> Result<(), ApiError> {
         if !actor.can(Action::ConfirmReceipt, Target::Region(village)) {
             return Err(ApiError::forbidden());
         }
@@ -806,27 +699,22 @@ pub async fn of_need(
     need_id: i64,
 ) -> Result<Vec<PublicPledge>, ApiError> {
     needs::load_visible(&app.db, actor, need_id).await?;
-    pledges::Entity::find()
-        .filter(pledges::Column::NeedId.eq(need_id))
-        .order_by_asc(pledges::Column::Id)
-        .all(&app.db)
+    Ok(pledge_store::of_need(&app.db, need_id)
         .await?
         .into_iter()
-        .map(|p| {
-            Ok(PublicPledge {
-                id: p.id,
-                display_name: p.display_name.unwrap_or_else(|| ANONYMOUS.to_owned()),
-                quantity: p.quantity,
-                received_quantity: p.received_quantity,
-                status: p.status,
-                message: p.message,
-                thanks_note: p.thanks_note,
-                created_at: p.created_at.to_utc(),
-                shipped_at: p.shipped_at.map(|t| t.to_utc()),
-                received_at: p.received_at.map(|t| t.to_utc()),
-            })
+        .map(|p| PublicPledge {
+            id: p.id,
+            display_name: p.display_name.unwrap_or_else(|| ANONYMOUS.to_owned()),
+            quantity: p.quantity,
+            received_quantity: p.received_quantity,
+            status: p.status,
+            message: p.message,
+            thanks_note: p.thanks_note,
+            created_at: p.created_at,
+            shipped_at: p.shipped_at,
+            received_at: p.received_at,
         })
-        .collect()
+        .collect())
 }
 
 /// The caller's own pledges, newest first, optionally in one status.
@@ -835,25 +723,21 @@ pub async fn mine(
     actor: &Actor,
     status: Option<&str>,
 ) -> Result<Vec<PledgeView>, ApiError> {
-    let mut query = pledges::Entity::find().filter(pledges::Column::DonorUserId.eq(actor.user_id));
-    if let Some(status) = status {
-        let status = PledgeStatus::parse(status).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidParameter,
-                format!("status: must be one of {}", PledgeStatus::codes()),
-            )
-        })?;
-        query = query.filter(pledges::Column::Status.eq(status));
-    }
-    let rows = query
-        .order_by_desc(pledges::Column::Id)
-        .limit(500)
-        .all(&app.db)
-        .await?;
+    let status = status
+        .map(|status| {
+            PledgeStatus::parse(status).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidParameter,
+                    format!("status: must be one of {}", PledgeStatus::codes()),
+                )
+            })
+        })
+        .transpose()?;
+    let rows = pledge_store::of_donor(&app.db, actor.user_id, status, 500).await?;
     // Their needs and receipt photos in two queries, not two per pledge.
     let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
     let needs: std::collections::HashMap<i64, NeedRecord> =
-        crate::store::needs::find_many(&app.db, &need_ids)
+        need_store::find_many(&app.db, &need_ids)
             .await?
             .into_iter()
             .map(|n| (n.id, n))
@@ -866,7 +750,11 @@ pub async fn mine(
                 .get(&row.need_id)
                 .ok_or_else(|| ApiError::internal("a pledge without its need"))?;
             let receipts = photos.remove(&row.id).unwrap_or_default();
-            view_of(row, need, receipts.iter().map(PhotoRef::from).collect())
+            Ok(view_of(
+                row,
+                need,
+                receipts.iter().map(PhotoRef::from).collect(),
+            ))
         })
         .collect()
 }
@@ -877,16 +765,7 @@ pub(crate) async fn due_for_expiry(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<i64>, ApiError> {
-    Ok(pledges::Entity::find()
-        .select_only()
-        .column(pledges::Column::Id)
-        .filter(pledges::Column::Status.eq(PledgeStatus::Pledged))
-        .filter(pledges::Column::DueAt.lte(now.fixed_offset()))
-        .order_by_asc(pledges::Column::DueAt)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?)
+    Ok(pledge_store::due_for_expiry(db, now, limit).await?)
 }
 
 /// Reminds the donors of pledges due within `within` and still unshipped, once per pledge:
@@ -899,30 +778,11 @@ pub(crate) async fn remind_due(
     limit: u64,
 ) -> Result<usize, ApiError> {
     let now = app.clock.now();
-    let pledged = PledgeStatus::Pledged.as_str();
-    let due: Vec<i64> = pledges::Entity::find()
-        .select_only()
-        .column(pledges::Column::Id)
-        .filter(pledges::Column::Status.eq(pledged))
-        .filter(pledges::Column::RemindedAt.is_null())
-        .filter(pledges::Column::DueAt.lte((now + within).fixed_offset()))
-        .filter(pledges::Column::DueAt.gt(now.fixed_offset()))
-        .order_by_asc(pledges::Column::DueAt)
-        .limit(limit)
-        .into_tuple()
-        .all(&app.db)
-        .await?;
+    let due = pledge_store::due_for_reminder(&app.db, now, now + within, limit).await?;
     let mut reminded = 0;
     for id in due {
         let txn = crate::store::begin_write(&app.db).await?;
-        let marked = pledges::Entity::update_many()
-            .col_expr(pledges::Column::RemindedAt, Expr::value(now.fixed_offset()))
-            .filter(pledges::Column::Id.eq(id))
-            .filter(pledges::Column::Status.eq(pledged))
-            .filter(pledges::Column::RemindedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if marked.rows_affected == 1 {
+        if pledge_store::mark_reminded(&txn, id, now).await? {
             outbox::enqueue(&txn, &Message::MailPledgeExpiring { pledge_id: id }, now).await?;
             reminded += 1;
         }
@@ -943,18 +803,14 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
         donor_user_id: pledge.donor_user_id,
         village,
         quantity: pledge.quantity,
-        due_at: pledge.due_at.to_utc(),
+        due_at: pledge.due_at,
         has_receipt_photo: false,
     };
     let Ok(to) = decide_pledge(&facts, PledgeAction::Expire, PledgeActor::Platform, now) else {
         return Ok(false);
     };
     release(&txn, need.id, pledge.quantity, now).await?;
-    let mut row: pledges::ActiveModel = pledge.clone().into();
-    row.status = Set(to);
-    row.expired_at = Set(Some(now.fixed_offset()));
-    row.updated_at = Set(now.fixed_offset());
-    let pledge = row.update(&txn).await?;
+    let pledge = pledge_store::record_move(&txn, id, to, Stamp::Expired, now).await?;
     event(
         &txn,
         &pledge,

@@ -14,7 +14,7 @@ use crate::domain::household::RegisterStatus;
 use crate::domain::need::{
     BeneficiaryKind, Category, EventKind, NeedStatus, ObjectionStatus, Unit, Urgency,
 };
-use crate::domain::notification::NotificationKind;
+use crate::domain::notification::{DeliveryStatus, NotificationKind};
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingStatus, Program};
 use crate::domain::pledge::PledgeStatus;
@@ -78,6 +78,7 @@ macro_rules! stored_as_code {
 stored_as_code!(
     BeneficiaryKind,
     Category,
+    DeliveryStatus,
     EventKind,
     NeedStatus,
     NotificationKind,

@@ -97,3 +97,12 @@ pub async fn save_response(
         .await?;
     Ok(())
 }
+
+/// Deletes the keys claimed before `older_than`, with their saved answers. Returns how many.
+pub async fn prune(db: &impl ConnectionTrait, older_than: DateTime<Utc>) -> Result<u64, DbErr> {
+    let deleted = Entity::delete_many()
+        .filter(Column::CreatedAt.lt(older_than.fixed_offset()))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}

@@ -104,15 +104,19 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 pub mod accounts;
 pub mod audit;
+pub mod exports;
 pub mod files;
 pub mod households;
 pub mod idempotency;
+pub mod mail;
 pub mod meta;
 pub mod needs;
+pub mod notifications;
 pub mod objections;
 pub mod organisations;
 pub mod outbox;
 pub mod pairings;
 pub mod photos;
+pub mod pledges;
 pub mod rate_limits;
 pub mod seed;

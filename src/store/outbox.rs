@@ -1,12 +1,20 @@
 //! The transactional outbox: a change that the search index or someone's mailbox must hear
 //! about writes a row here in its own transaction; the worker delivers it afterwards, at least
 //! once (so every consumer is idempotent).
+//!
+//! Workers lease due rows in batches ([`claim`]: on PostgreSQL with `FOR UPDATE SKIP LOCKED`,
+//! so that they never wait on each other) and [`settle`] each attempt: done, retried later,
+//! failed for good, or handed back untried.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, FromQueryResult, QueryFilter, Set,
+};
 use serde::{Deserialize, Serialize};
 
-use super::entity::outbox;
+use super::entity::outbox::{self, Column};
 
 /// What an outbox row asks the worker to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +145,173 @@ fn row(message: &Message, now: DateTime<Utc>) -> Result<outbox::ActiveModel, DbE
         attempts: Set(0),
         ..Default::default()
     })
+}
+
+/// An outbox row leased to a worker.
+#[derive(Debug, Clone)]
+pub struct Leased {
+    pub id: i64,
+    /// The message's `kind`.
+    pub kind: String,
+    pub payload: String,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    /// The worker holding the lease.
+    pub locked_by: Option<String>,
+}
+
+impl Leased {
+    /// The message the row carries.
+    pub fn message(&self) -> Result<Message, serde_json::Error> {
+        serde_json::from_str(&self.payload)
+    }
+}
+
+/// Leases up to `limit` due rows of these `kinds` to `worker` until `now + lease`, counting
+/// the attempt: one transaction picks the rows (on PostgreSQL skipping those another worker is
+/// picking) and stamps the lease on exactly those. By id.
+pub async fn claim(
+    db: &DatabaseConnection,
+    worker: &str,
+    kinds: &[&str],
+    limit: u64,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<Leased>, DbErr> {
+    let at = now.fixed_offset();
+    let mut due = Query::select();
+    due.column(Column::Id)
+        .from(outbox::Entity)
+        .and_where(Expr::col(Column::ProcessedAt).is_null())
+        .and_where(Expr::col(Column::FailedAt).is_null())
+        .and_where(Expr::col(Column::AvailableAt).lte(at))
+        .and_where(Expr::col(Column::Kind).is_in(kinds.iter().copied()))
+        .and_where(
+            Expr::col(Column::LockedUntil)
+                .is_null()
+                .or(Expr::col(Column::LockedUntil).lt(at)),
+        )
+        .order_by(Column::Id, Order::Asc)
+        .limit(limit);
+    // An idle outbox is the common case: a plain read finds that out without taking a write
+    // transaction (on SQLite, the database's one write lock) every poll.
+    if db
+        .query_one(&due.clone().limit(1).to_owned())
+        .await?
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let txn = super::begin_write(db).await?;
+    let ids: Vec<i64> = txn
+        .query_all(&due)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        txn.commit().await?;
+        return Ok(Vec::new());
+    }
+    let stamp = Query::update()
+        .table(outbox::Entity)
+        .value(Column::LockedUntil, (now + lease).fixed_offset())
+        .value(Column::LockedBy, worker)
+        .value(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .and_where(Expr::col(Column::Id).is_in(ids))
+        .returning_all()
+        .to_owned();
+    let rows = txn.query_all(&stamp).await?;
+    txn.commit().await?;
+    let mut claimed = rows
+        .iter()
+        .map(|row| {
+            outbox::Model::from_query_result(row, "").map(|row| Leased {
+                id: row.id,
+                kind: row.kind,
+                payload: row.payload,
+                attempts: row.attempts,
+                locked_by: row.locked_by,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    claimed.sort_by_key(|r| r.id);
+    Ok(claimed)
+}
+
+/// What becomes of leased rows after an attempt.
+pub enum Outcome<'a> {
+    Done,
+    /// Try again at the time, with the error.
+    Retry(DateTime<Utc>, &'a str),
+    /// Trying again cannot help: kept, failed, with the reason.
+    Fail(&'a str),
+    /// Not tried after all: handed back as claimed, the attempt not counted, due at the time.
+    Release(DateTime<Utc>, &'a str),
+}
+
+/// Records the outcome of an attempt on `rows` (leased together) and ends their lease. Rows
+/// whose lease ran out and passed to another worker are left to that worker.
+pub async fn settle(
+    db: &impl ConnectionTrait,
+    rows: &[&Leased],
+    outcome: Outcome<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(worker) = rows.first().and_then(|r| r.locked_by.clone()) else {
+        return Ok(());
+    };
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut statement = Query::update();
+    statement
+        .table(outbox::Entity)
+        .value(
+            Column::LockedUntil,
+            Option::<chrono::DateTime<chrono::FixedOffset>>::None,
+        )
+        .value(Column::LockedBy, Option::<String>::None)
+        .and_where(Expr::col(Column::Id).is_in(ids))
+        .and_where(Expr::col(Column::LockedBy).eq(worker));
+    match outcome {
+        Outcome::Done => {
+            statement.value(Column::ProcessedAt, now.fixed_offset());
+        }
+        Outcome::Retry(due, error) => {
+            statement
+                .value(Column::LastError, truncate(error, 1000))
+                .value(Column::AvailableAt, due.fixed_offset());
+        }
+        Outcome::Fail(error) => {
+            statement
+                .value(Column::LastError, truncate(error, 1000))
+                .value(Column::FailedAt, now.fixed_offset());
+        }
+        Outcome::Release(due, error) => {
+            statement
+                .value(Column::LastError, truncate(error, 1000))
+                .value(Column::AvailableAt, due.fixed_offset())
+                .value(Column::Attempts, Expr::col(Column::Attempts).sub(1));
+        }
+    }
+    db.execute(&statement).await?;
+    Ok(())
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// Deletes the rows done before `before` (failed ones stay until someone looks). Returns how
+/// many.
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let deleted = outbox::Entity::delete_many()
+        .filter(Column::ProcessedAt.lt(before.fixed_offset()))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 #[cfg(test)]

@@ -11,23 +11,21 @@
 //! doubling delay, until the delays add up to `mail_give_up_hours`; a refusal for good (5xx, a bad address) is
 //! recorded as `failed` for that recipient and not retried.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use lettre::message::Mailbox;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TryInsertResult};
+use sea_orm::DbErr;
 
-use super::outbox::{DrainReport, Outcome, claim, settle, worker_name};
-use crate::domain::notification::NotificationKind;
+use super::outbox::{Backoff, DrainReport, claim, worker_name};
+use crate::domain::notification::{DeliveryStatus, NotificationKind};
 use crate::mail::templates::{self, Links};
 use crate::mail::{self, Envelope, InlineImage, SendError};
 use crate::service::Context;
 use crate::service::notifications::{self, ComposeError, Letter};
-use crate::store::entity::{mail_deliveries, outbox};
-use crate::store::outbox::Message;
+use crate::store::mail::{self as deliveries, Claim, NewDelivery};
+use crate::store::outbox::{self, Leased, Message, Outcome};
 
 /// Mail rows taken per pass.
 const BATCH: u64 = 50;
@@ -57,7 +55,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     )
     .await?;
     let mut report = DrainReport::default();
-    let backoff = crate::worker::outbox::Backoff::from_settings(&app.settings);
+    let backoff = Backoff::from_settings(&app.settings);
     let give_up = Duration::hours(i64::from(app.settings.mail.give_up_hours));
     let mut unavailable: Option<String> = None;
     for row in &rows {
@@ -65,7 +63,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
         if let Some(error) = &unavailable {
             // Not tried: handed back as it was, without counting an attempt.
             let wait = backoff.after(1);
-            settle(&app.db, &[row], Outcome::Release(now + wait, error), now).await?;
+            outbox::settle(&app.db, &[row], Outcome::Release(now + wait, error), now).await?;
             report.retried += 1;
             continue;
         }
@@ -73,13 +71,13 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
         let now = crate::clock::now();
         let retry = match outcome {
             RowOutcome::Done => {
-                settle(&app.db, &[row], Outcome::Done, now).await?;
+                outbox::settle(&app.db, &[row], Outcome::Done, now).await?;
                 report.done += 1;
                 continue;
             }
             RowOutcome::Fail(error) => {
                 tracing::warn!(row = row.id, kind = %row.kind, %error, "mail row cannot be delivered");
-                settle(&app.db, &[row], Outcome::Fail(&error), now).await?;
+                outbox::settle(&app.db, &[row], Outcome::Fail(&error), now).await?;
                 report.failed += 1;
                 continue;
             }
@@ -96,10 +94,11 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
                 give_up.num_hours()
             );
             tracing::warn!(row = row.id, kind = %row.kind, %reason, "mail not delivered");
-            settle(&app.db, &[row], Outcome::Fail(&reason), now).await?;
+            outbox::settle(&app.db, &[row], Outcome::Fail(&reason), now).await?;
             report.failed += 1;
         } else {
-            settle(&app.db, &[row], Outcome::Retry(&backoff, &retry), now).await?;
+            let due = now + backoff.after(row.attempts);
+            outbox::settle(&app.db, &[row], Outcome::Retry(due, &retry), now).await?;
             report.retried += 1;
         }
     }
@@ -107,8 +106,8 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
 }
 
 /// Delivers the letters of one row that are not yet on record.
-async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
-    let message = match serde_json::from_str::<Message>(&row.payload) {
+async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
+    let message = match row.message() {
         Ok(message) => message,
         Err(e) => return RowOutcome::Fail(format!("unreadable payload: {e}")),
     };
@@ -120,16 +119,8 @@ async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
         Err(ComposeError::Db(e)) => return RowOutcome::Retry(format!("database: {e}")),
         Err(ComposeError::Unusable(e)) => return RowOutcome::Fail(e),
     };
-    let recorded: HashSet<String> = match mail_deliveries::Entity::find()
-        .select_only()
-        .column(mail_deliveries::Column::MessageId)
-        .filter(mail_deliveries::Column::OutboxId.eq(row.id))
-        .filter(mail_deliveries::Column::Status.ne("sending"))
-        .into_tuple::<String>()
-        .all(&app.db)
-        .await
-    {
-        Ok(ids) => ids.into_iter().collect(),
+    let recorded = match deliveries::settled(&app.db, row.id).await {
+        Ok(ids) => ids,
         Err(e) => return RowOutcome::Retry(format!("database: {e}")),
     };
     let from: Mailbox = match app.settings.mail.from.parse() {
@@ -150,7 +141,16 @@ async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
         } else {
             None
         };
-        let claim = match claim_message(app, row, &letter, kind, &message_id, skipped).await {
+        let new = NewDelivery {
+            outbox_id: row.id,
+            user_id: letter.user_id,
+            kind,
+            message_id: &message_id,
+            skipped,
+        };
+        let now = crate::clock::now();
+        let stale = now - Duration::minutes(STALE_CLAIM_MINUTES);
+        let claim = match deliveries::claim(&app.db, &new, stale, now).await {
             Ok(claim) => claim,
             Err(e) => return RowOutcome::Retry(format!("database: {e}")),
         };
@@ -163,14 +163,14 @@ async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
             Claim::Mine => {}
         }
         let (status, detail) = match send_letter(app, &from, kind, &letter, &message_id).await {
-            Ok(()) => ("sent", None),
+            Ok(()) => (DeliveryStatus::Sent, None),
             Err(SendError::Permanent(e)) => {
                 tracing::warn!(row = row.id, user_id = letter.user_id, error = %e, "mail refused for good");
-                ("failed", Some(e))
+                (DeliveryStatus::Failed, Some(e))
             }
             Err(error) => {
                 // Not sent: the claim goes, so that the retry can send it.
-                if let Err(e) = release(app, &message_id).await {
+                if let Err(e) = deliveries::release(&app.db, &message_id).await {
                     tracing::warn!(%message_id, error = %e, "could not release a mail claim; it expires");
                 }
                 return match error {
@@ -179,10 +179,10 @@ async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
                 };
             }
         };
-        if let Err(e) = finish(app, &message_id, status, detail).await {
+        if let Err(e) = deliveries::finish(&app.db, &message_id, status, detail).await {
             return RowOutcome::Retry(format!("database: {e}"));
         }
-        if status == "sent" {
+        if status == DeliveryStatus::Sent {
             tracing::info!(row = row.id, user_id = letter.user_id, kind = kind.as_str(), %message_id, "mail sent");
         }
     }
@@ -191,111 +191,6 @@ async fn deliver_row(app: &Context, row: &outbox::Model) -> RowOutcome {
         return RowOutcome::Retry("another worker is sending part of this row".into());
     }
     RowOutcome::Done
-}
-
-/// Whose a message is to send.
-enum Claim {
-    /// This worker's: send it.
-    Mine,
-    /// Sent, failed or skipped already.
-    Recorded,
-    /// Another worker is sending it.
-    Taken,
-}
-
-/// Claims the message `message_id` for this worker: a `sending` row, or at once the final
-/// `skipped` one when there is nothing to send. A claim left by a worker that died is taken
-/// over after [`STALE_CLAIM_MINUTES`].
-async fn claim_message(
-    app: &Context,
-    row: &outbox::Model,
-    letter: &Letter,
-    kind: NotificationKind,
-    message_id: &str,
-    skipped: Option<&str>,
-) -> Result<Claim, DbErr> {
-    let now = crate::clock::now();
-    let inserted = mail_deliveries::Entity::insert(mail_deliveries::ActiveModel {
-        outbox_id: Set(row.id),
-        user_id: Set(letter.user_id),
-        kind: Set(kind),
-        message_id: Set(message_id.to_owned()),
-        status: Set(if skipped.is_some() {
-            "skipped"
-        } else {
-            "sending"
-        }
-        .to_owned()),
-        detail: Set(skipped.map(str::to_owned)),
-        created_at: Set(now.fixed_offset()),
-        ..Default::default()
-    })
-    .on_conflict_do_nothing_on([mail_deliveries::Column::MessageId])
-    .exec_without_returning(&app.db)
-    .await?;
-    if matches!(inserted, TryInsertResult::Inserted(1)) {
-        return Ok(if skipped.is_some() {
-            Claim::Recorded
-        } else {
-            Claim::Mine
-        });
-    }
-    let stale = (now - Duration::minutes(STALE_CLAIM_MINUTES)).fixed_offset();
-    let taken_over = mail_deliveries::Entity::update_many()
-        .col_expr(
-            mail_deliveries::Column::CreatedAt,
-            Expr::value(now.fixed_offset()),
-        )
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .filter(mail_deliveries::Column::Status.eq("sending"))
-        .filter(mail_deliveries::Column::CreatedAt.lt(stale))
-        .exec(&app.db)
-        .await?;
-    if taken_over.rows_affected == 1 {
-        return Ok(Claim::Mine);
-    }
-    let status: Option<String> = mail_deliveries::Entity::find()
-        .select_only()
-        .column(mail_deliveries::Column::Status)
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .into_tuple()
-        .one(&app.db)
-        .await?;
-    Ok(match status.as_deref() {
-        Some("sending") => Claim::Taken,
-        Some(_) => Claim::Recorded,
-        // Released in between: the next pass claims it.
-        None => Claim::Taken,
-    })
-}
-
-/// Records what became of a claimed message.
-async fn finish(
-    app: &Context,
-    message_id: &str,
-    status: &str,
-    detail: Option<String>,
-) -> Result<(), DbErr> {
-    mail_deliveries::Entity::update_many()
-        .col_expr(mail_deliveries::Column::Status, Expr::value(status))
-        .col_expr(
-            mail_deliveries::Column::Detail,
-            Expr::value(detail.map(|d| d.chars().take(1000).collect::<String>())),
-        )
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .exec(&app.db)
-        .await?;
-    Ok(())
-}
-
-/// Gives up the claim on a message that was not sent.
-async fn release(app: &Context, message_id: &str) -> Result<(), DbErr> {
-    mail_deliveries::Entity::delete_many()
-        .filter(mail_deliveries::Column::MessageId.eq(message_id))
-        .filter(mail_deliveries::Column::Status.eq("sending"))
-        .exec(&app.db)
-        .await?;
-    Ok(())
 }
 
 async fn send_letter(

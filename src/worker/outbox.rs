@@ -1,10 +1,11 @@
 //! The outbox drain: takes due rows in batches, does what they ask, and marks them done — or,
 //! when it could not, puts them back with a growing delay (1 s, 2 s, 4 s … up to
 //! `outbox_retry_max_secs`), or, when trying again cannot help, marks them failed with the
-//! reason. Each batch is leased to one worker (`locked_until`): several workers share the
-//! outbox, and on PostgreSQL they claim with `FOR UPDATE SKIP LOCKED` so that they never wait on
-//! each other. A worker that dies mid-batch leaves its lease to run out; the rows are then taken
-//! again, which every consumer tolerates (search syncs write the need's current state).
+//! reason. Each batch is leased to one worker (`locked_until`, see [`outbox::claim`]): several
+//! workers share the outbox, and on PostgreSQL they claim with `FOR UPDATE SKIP LOCKED` so that
+//! they never wait on each other. A worker that dies mid-batch leaves its lease to run out; the
+//! rows are then taken again, which every consumer tolerates (search syncs write the need's
+//! current state).
 //!
 //! This drain handles the search rows; mail rows have a drain of their own (`worker::mail`),
 //! so that a slow mail server never holds up the search index.
@@ -14,13 +15,11 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult};
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::service::Context;
 use crate::service::search::{self, SyncError};
-use crate::store::entity::outbox;
-use crate::store::outbox::Message;
+use crate::store::outbox::{self, Leased, Message, Outcome};
 
 /// Rows taken per batch.
 pub const BATCH: u64 = 100;
@@ -48,138 +47,16 @@ pub fn worker_name() -> String {
     format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>())
 }
 
-/// Leases up to `limit` due rows of the drain's kinds to `worker`, counting the attempt: one
-/// transaction picks the rows (on PostgreSQL skipping those another worker is picking) and
-/// stamps the lease on exactly those.
+/// Leases up to `limit` due rows of the drain's `kinds` to `worker` for [`LEASE_SECS`].
 pub(super) async fn claim(
     db: &DatabaseConnection,
     worker: &str,
     kinds: &[&str],
     limit: u64,
     now: DateTime<Utc>,
-) -> Result<Vec<outbox::Model>, DbErr> {
-    let at = now.fixed_offset();
-    let mut due = Query::select();
-    due.column("id")
-        .from("outbox")
-        .and_where(Expr::col("processed_at").is_null())
-        .and_where(Expr::col("failed_at").is_null())
-        .and_where(Expr::col("available_at").lte(at))
-        .and_where(Expr::col("kind").is_in(kinds.iter().copied()))
-        .and_where(
-            Expr::col("locked_until")
-                .is_null()
-                .or(Expr::col("locked_until").lt(at)),
-        )
-        .order_by("id", Order::Asc)
-        .limit(limit);
-    // An idle outbox is the common case: a plain read finds that out without taking a write
-    // transaction (on SQLite, the database's one write lock) every poll.
-    if db
-        .query_one(&due.clone().limit(1).to_owned())
-        .await?
-        .is_none()
-    {
-        return Ok(Vec::new());
-    }
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let txn = crate::store::begin_write(db).await?;
-    let ids: Vec<i64> = txn
-        .query_all(&due)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<i64>("", "id"))
-        .collect::<Result<_, _>>()?;
-    if ids.is_empty() {
-        txn.commit().await?;
-        return Ok(Vec::new());
-    }
-    let lease = Query::update()
-        .table("outbox")
-        .value(
-            "locked_until",
-            (now + Duration::seconds(LEASE_SECS)).fixed_offset(),
-        )
-        .value("locked_by", worker)
-        .value("attempts", Expr::col("attempts").add(1))
-        .and_where(Expr::col("id").is_in(ids))
-        .returning_all()
-        .to_owned();
-    let rows = txn.query_all(&lease).await?;
-    txn.commit().await?;
-    let mut claimed = rows
-        .iter()
-        .map(|row| outbox::Model::from_query_result(row, ""))
-        .collect::<Result<Vec<_>, _>>()?;
-    claimed.sort_by_key(|r| r.id);
-    Ok(claimed)
-}
-
-/// What becomes of a row after an attempt.
-pub(super) enum Outcome<'a> {
-    Done,
-    /// Try again after the backoff.
-    Retry(&'a Backoff, &'a str),
-    /// Trying again cannot help: kept, failed, with the reason.
-    Fail(&'a str),
-    /// Not tried after all: handed back as claimed, the attempt not counted, due at the time.
-    Release(DateTime<Utc>, &'a str),
-}
-
-/// Records the outcome of an attempt on `rows`. Rows whose lease ran out and passed to another
-/// worker are left to that worker.
-pub(super) async fn settle(
-    db: &impl ConnectionTrait,
-    rows: &[&outbox::Model],
-    outcome: Outcome<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let Some(worker) = rows.first().and_then(|r| r.locked_by.clone()) else {
-        return Ok(());
-    };
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut statement = Query::update();
-    statement
-        .table("outbox")
-        .value(
-            "locked_until",
-            Option::<chrono::DateTime<chrono::FixedOffset>>::None,
-        )
-        .value("locked_by", Option::<String>::None)
-        .and_where(Expr::col("id").is_in(ids))
-        .and_where(Expr::col("locked_by").eq(worker));
-    match outcome {
-        Outcome::Done => {
-            statement.value("processed_at", now.fixed_offset());
-        }
-        Outcome::Retry(backoff, error) => {
-            // Rows of one batch were taken together, so they share their attempt count.
-            let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
-            statement.value("last_error", truncate(error, 1000)).value(
-                "available_at",
-                (now + backoff.after(attempts)).fixed_offset(),
-            );
-        }
-        Outcome::Fail(error) => {
-            statement
-                .value("last_error", truncate(error, 1000))
-                .value("failed_at", now.fixed_offset());
-        }
-        Outcome::Release(due, error) => {
-            statement
-                .value("last_error", truncate(error, 1000))
-                .value("available_at", due.fixed_offset())
-                .value("attempts", Expr::col("attempts").sub(1));
-        }
-    }
-    db.execute(&statement).await?;
-    Ok(())
-}
-
-fn truncate(text: &str, chars: usize) -> String {
-    text.chars().take(chars).collect()
+) -> Result<Vec<Leased>, DbErr> {
+    let lease = Duration::seconds(LEASE_SECS);
+    outbox::claim(db, worker, kinds, limit, lease, now).await
 }
 
 /// Delays between attempts: doubling from `base`, never longer than `max`.
@@ -233,9 +110,9 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     let mut report = DrainReport::default();
     let retry = Backoff::from_settings(&app.settings);
     // Rows by need; a row that cannot be read fails at once.
-    let mut by_need: BTreeMap<i64, Vec<&outbox::Model>> = BTreeMap::new();
+    let mut by_need: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();
     for row in &rows {
-        let unreadable = match serde_json::from_str::<Message>(&row.payload) {
+        let unreadable = match row.message() {
             Ok(Message::SearchSyncNeed { need_id }) => {
                 by_need.entry(need_id).or_default().push(row);
                 continue;
@@ -243,7 +120,7 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
             Ok(other) => format!("`{}` is not a search row", other.kind()),
             Err(e) => format!("unreadable payload: {e}"),
         };
-        settle(
+        outbox::settle(
             &app.db,
             &[row],
             Outcome::Fail(&unreadable),
@@ -270,10 +147,10 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
         };
     let now = crate::clock::now();
     for (needs, outcome) in outcomes {
-        let rows: Vec<&outbox::Model> = needs.iter().flat_map(|id| by_need[id].clone()).collect();
+        let rows: Vec<&Leased> = needs.iter().flat_map(|id| by_need[id].clone()).collect();
         match outcome {
             Ok(()) => {
-                settle(&app.db, &rows, Outcome::Done, now).await?;
+                outbox::settle(&app.db, &rows, Outcome::Done, now).await?;
                 report.done += rows.len();
             }
             Err(error) => {
@@ -291,9 +168,11 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
                     Outcome::Fail(&message)
                 } else {
                     report.retried += rows.len();
-                    Outcome::Retry(&retry, &message)
+                    // Rows of one batch were taken together, so they share their attempt count.
+                    let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
+                    Outcome::Retry(now + retry.after(attempts), &message)
                 };
-                settle(&app.db, &rows, outcome, now).await?;
+                outbox::settle(&app.db, &rows, outcome, now).await?;
             }
         }
     }

@@ -88,20 +88,14 @@ async fn prune(
             .from_table("rate_limits")
             .and_where(Expr::col("window_started_at").lt(day_ago))
             .to_owned(),
-        Query::delete()
-            .from_table("idempotency_keys")
-            .and_where(Expr::col("created_at").lt((now - Duration::days(2)).fixed_offset()))
-            .to_owned(),
-        // Done outbox rows are kept a week for inspection; failed ones until someone looks.
-        Query::delete()
-            .from_table("outbox")
-            .and_where(Expr::col("processed_at").lt((now - Duration::days(7)).fixed_offset()))
-            .to_owned(),
     ];
     let mut pruned = 0;
     for statement in &statements {
         pruned += db.execute(statement).await?.rows_affected();
     }
+    pruned += crate::store::idempotency::prune(db, now - Duration::days(2)).await?;
+    // Done outbox rows are kept a week for inspection; failed ones until someone looks.
+    pruned += crate::store::outbox::prune(db, now - Duration::days(7)).await?;
     Ok(pruned)
 }
 

@@ -159,7 +159,7 @@ db_test! {
         let sent: BTreeSet<String> = deliveries(&app)
             .await
             .into_iter()
-            .filter(|d| d.status == "sent")
+            .filter(|d| d.status.as_str() == "sent")
             .map(|d| d.message_id.trim_matches(['<', '>']).to_owned())
             .collect();
         let counts = counts(&received);
@@ -236,7 +236,7 @@ db_test! {
             tokio::time::sleep(StdDuration::from_millis(50)).await;
         }
         // Nothing delivered or refused; at most a claim of the attempt in flight.
-        assert!(deliveries(&app).await.iter().all(|d| d.status == "sending"));
+        assert!(deliveries(&app).await.iter().all(|d| d.status.as_str() == "sending"));
 
         // Up, but answering "try again later" (451).
         server.set_try_later(true);
@@ -259,7 +259,7 @@ db_test! {
         let received = server.received();
         let counts = counts(&received);
         assert!(counts.values().all(|&n| n == 1), "each message once: {counts:?}");
-        let sent = deliveries(&app).await.into_iter().filter(|d| d.status == "sent").count();
+        let sent = deliveries(&app).await.into_iter().filter(|d| d.status.as_str() == "sent").count();
         assert!(sent > 10, "the demo sends plenty: {sent}");
         assert_eq!(received.len(), sent);
 
@@ -286,7 +286,7 @@ db_test! {
         let failed: Vec<_> = deliveries(&app)
             .await
             .into_iter()
-            .filter(|d| d.status == "failed")
+            .filter(|d| d.status.as_str() == "failed")
             .collect();
         assert!(!failed.is_empty());
         assert!(failed.iter().all(|d| d.detail.as_deref().is_some_and(|e| e.contains("550"))), "{failed:?}");
@@ -351,7 +351,7 @@ db_test! {
         settled(&app).await;
         let confirmations = server.received().iter().filter(|m| m.kind() == "pledge_confirmation").count();
         assert_eq!(confirmations, 1, "no confirmation of the second pledge");
-        let skipped = deliveries(&app).await.into_iter().filter(|d| d.status == "skipped").count();
+        let skipped = deliveries(&app).await.into_iter().filter(|d| d.status.as_str() == "skipped").count();
         assert_eq!(skipped, 1, "recorded as skipped");
     }
 }
@@ -490,7 +490,7 @@ db_test! {
             tokio::time::sleep(StdDuration::from_millis(50)).await;
         }
         assert!(
-            deliveries(&app).await.iter().all(|d| d.status == "sending"),
+            deliveries(&app).await.iter().all(|d| d.status.as_str() == "sending"),
             "nothing recorded as failed (at most the claim of the attempt in flight)"
         );
         assert!(server.received().is_empty());
@@ -519,7 +519,7 @@ db_test! {
             user_id: Set(donor_id),
             kind: Set(duijie::domain::notification::NotificationKind::PledgeConfirmation),
             message_id: Set(message_id.clone()),
-            status: Set("sending".into()),
+            status: Set(duijie::domain::notification::DeliveryStatus::Sending),
             detail: Set(None),
             created_at: Set(chrono::Utc::now().fixed_offset()),
             ..Default::default()
@@ -560,6 +560,6 @@ db_test! {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(delivery.status, "sent");
+        assert_eq!(delivery.status.as_str(), "sent");
     }
 }

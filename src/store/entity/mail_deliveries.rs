@@ -3,7 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::domain::notification::NotificationKind;
+use crate::domain::notification::{DeliveryStatus, NotificationKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "mail_deliveries")]
@@ -15,7 +15,7 @@ pub struct Model {
     pub kind: NotificationKind,
     #[sea_orm(unique)]
     pub message_id: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub detail: Option<String>,
     pub created_at: DateTimeWithTimeZone,
