@@ -6,10 +6,10 @@ use sea_orm::{
 };
 
 use super::entity::needs;
-use super::needs::record;
+use super::needs::{record, region_column};
 use crate::domain::need::NeedStatus;
 use crate::domain::projection::NeedRecord;
-use crate::domain::region::{Level, RegionCode};
+use crate::domain::region::RegionCode;
 
 /// The statuses in which the public may see a need (an expired one only if it was public:
 /// [`NeedRecord::is_public`] decides).
@@ -31,15 +31,8 @@ pub async fn region_needs_page(
     after: i64,
     limit: u64,
 ) -> Result<Vec<NeedRecord>, DbErr> {
-    let column = match region.level() {
-        Level::Province => needs::Column::ProvinceCode,
-        Level::City => needs::Column::CityCode,
-        Level::County => needs::Column::CountyCode,
-        Level::Town => needs::Column::TownCode,
-        Level::Village => needs::Column::VillageCode,
-    };
     needs::Entity::find()
-        .filter(column.eq(region.as_str()))
+        .filter(region_column(region).eq(region.as_str()))
         .filter(needs::Column::Status.is_in(PUBLIC_STATUSES))
         .filter(needs::Column::Id.gt(after))
         .order_by_asc(needs::Column::Id)

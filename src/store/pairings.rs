@@ -9,10 +9,11 @@ use sea_orm::{
 };
 
 use super::entity::{need_invitations, needs, pairing_members, pairing_targets, pairings};
+use super::needs::region_column;
 use crate::domain::need::NeedStatus;
 use crate::domain::pairing::{PairingStatus, Program};
 use crate::domain::projection::NeedRecord;
-use crate::domain::region::{Level, RegionCode};
+use crate::domain::region::RegionCode;
 
 /// A pairing with the regions it helps and its members.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -377,17 +378,6 @@ pub async fn insert_invitation(
         Ok(row) => Ok(Some(read_invitation(row))),
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(None),
         Err(e) => Err(e),
-    }
-}
-
-/// The `needs` column holding the region code at `code`'s level.
-fn region_column(code: &RegionCode) -> needs::Column {
-    match code.level() {
-        Level::Province => needs::Column::ProvinceCode,
-        Level::City => needs::Column::CityCode,
-        Level::County => needs::Column::CountyCode,
-        Level::Town => needs::Column::TownCode,
-        Level::Village => needs::Column::VillageCode,
     }
 }
 
