@@ -13,10 +13,30 @@ use super::entity::regions::{self, Entity as Regions};
 use super::entity::villages;
 use crate::domain::region::RegionCode;
 
-pub use regions::Model as Region;
+/// One administrative division as stored: its code, name, level (1 province … 5 village) and
+/// the code of the division it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    pub level: i16,
+    pub parent_code: Option<String>,
+}
+
+fn read(row: regions::Model) -> Region {
+    Region {
+        code: row.code,
+        name: row.name,
+        level: row.level,
+        parent_code: row.parent_code,
+    }
+}
 
 pub async fn find(db: &impl ConnectionTrait, code: &RegionCode) -> Result<Option<Region>, DbErr> {
-    Regions::find_by_id(code.as_str().to_owned()).one(db).await
+    Ok(Regions::find_by_id(code.as_str().to_owned())
+        .one(db)
+        .await?
+        .map(read))
 }
 
 /// The regions directly below `parent` (the provinces when `parent` is `None`), by code.
@@ -28,7 +48,13 @@ pub async fn children(
         Some(code) => Regions::find().filter(regions::Column::ParentCode.eq(code.as_str())),
         None => Regions::find().filter(regions::Column::ParentCode.is_null()),
     };
-    query.order_by_asc(regions::Column::Code).all(db).await
+    Ok(query
+        .order_by_asc(regions::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(read)
+        .collect())
 }
 
 /// The regions with the given codes, in no particular order.
@@ -36,10 +62,13 @@ pub async fn find_many(
     db: &impl ConnectionTrait,
     codes: &[RegionCode],
 ) -> Result<Vec<Region>, DbErr> {
-    Regions::find()
+    Ok(Regions::find()
         .filter(regions::Column::Code.is_in(codes.iter().map(|c| c.as_str().to_owned())))
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(read)
+        .collect())
 }
 
 /// The names of the regions with these codes (of any level), by code; an unknown code is left
