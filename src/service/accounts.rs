@@ -102,13 +102,15 @@ pub async fn grant(
 ) -> Result<bool, crate::error::ApiError> {
     use crate::domain::authz::{Action, Target};
     use crate::domain::region::{Level, RegionCode};
-    use crate::error::ApiError;
+    use crate::error::{ApiError, FieldCode, FieldError};
     use crate::store::entity::{organisations, pairings};
 
     let role = Role::parse(&new.role).ok_or_else(|| {
         ApiError::field(
             "role",
-            "is not one of cadre, verifier, coordinator, org_admin, org_member, admin",
+            FieldError::one_of(Role::ALL.map(Role::as_str)).because(
+                "is not one of cadre, verifier, coordinator, org_admin, org_member, admin",
+            ),
         )
     })?;
     // An organisation's administrators take in its members; every other grant is the
@@ -149,17 +151,16 @@ pub async fn grant(
             .and_then(|c| RegionCode::parse(c).ok())
             .filter(|c| levels.contains(&c.level()))
             .ok_or_else(|| {
+                let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
                 ApiError::field(
                     "region_code",
-                    format!(
-                        "a {} is scoped to a {}",
-                        role.as_str(),
-                        levels
-                            .iter()
-                            .map(|l| l.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    ),
+                    FieldError::new(FieldCode::RegionCode)
+                        .levels(&levels)
+                        .because(format!(
+                            "a {} is scoped to a {}",
+                            role.as_str(),
+                            levels.join(" or ")
+                        )),
                 )
             })
     };
@@ -177,14 +178,20 @@ pub async fn grant(
                 .await?
                 .is_none()
             {
-                return Err(ApiError::field("region_code", "is not a known region"));
+                return Err(ApiError::field(
+                    "region_code",
+                    FieldError::not_found_reference().because("is not a known region"),
+                ));
             }
             GrantScope::Region(region_code.as_str())
         }
         Role::OrgAdmin | Role::OrgMember => {
-            let id = new
-                .organisation_id
-                .ok_or_else(|| ApiError::field("organisation_id", "is required for this role"))?;
+            let id = new.organisation_id.ok_or_else(|| {
+                ApiError::field(
+                    "organisation_id",
+                    FieldError::required().because("is required for this role"),
+                )
+            })?;
             if organisations::Entity::find_by_id(id)
                 .one(db)
                 .await?
@@ -192,17 +199,23 @@ pub async fn grant(
             {
                 return Err(ApiError::field(
                     "organisation_id",
-                    "is not a known organisation",
+                    FieldError::not_found_reference().because("is not a known organisation"),
                 ));
             }
             GrantScope::Organisation(id)
         }
         Role::Coordinator => {
-            let id = new
-                .pairing_id
-                .ok_or_else(|| ApiError::field("pairing_id", "is required for this role"))?;
+            let id = new.pairing_id.ok_or_else(|| {
+                ApiError::field(
+                    "pairing_id",
+                    FieldError::required().because("is required for this role"),
+                )
+            })?;
             if pairings::Entity::find_by_id(id).one(db).await?.is_none() {
-                return Err(ApiError::field("pairing_id", "is not a known pairing"));
+                return Err(ApiError::field(
+                    "pairing_id",
+                    FieldError::not_found_reference().because("is not a known pairing"),
+                ));
             }
             GrantScope::Pairing(id)
         }

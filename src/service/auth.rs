@@ -18,7 +18,7 @@ use crate::auth::password;
 use crate::crypto::{random_token, token_hash};
 use crate::domain::authz::Actor;
 use crate::domain::phone::{Mobile, normalise_login};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::{api_tokens, sessions, users};
@@ -133,7 +133,7 @@ pub async fn register(
     if let Some(email) = &email
         && (!validator::ValidateEmail::validate_email(email) || email.len() > 254)
     {
-        fields.insert("email".into(), vec!["is not an email address".into()]);
+        fields.add("email", FieldError::new(FieldCode::Email));
     }
     let mobile = match reg
         .mobile
@@ -144,27 +144,27 @@ pub async fn register(
         Some(m) => match Mobile::parse(m) {
             Ok(m) => Some(m),
             Err(e) => {
-                fields.insert("mobile".into(), vec![e.to_string()]);
+                fields.add("mobile", e.into());
                 None
             }
         },
         None => None,
     };
     if email.is_none() && reg.mobile.as_deref().is_none_or(|m| m.trim().is_empty()) {
-        fields.insert(
-            "email".into(),
-            vec!["give an email address or a mobile number".into()],
+        fields.add(
+            "email",
+            FieldError::required().because("give an email address or a mobile number"),
         );
     }
     if let Err(message) = check_password(&reg.password) {
-        fields.insert("password".into(), vec![message]);
+        fields.add(
+            "password",
+            FieldError::length(MIN_PASSWORD_CHARS as i64, 128).because(message),
+        );
     }
     let display_name = reg.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 50 {
-        fields.insert(
-            "display_name".into(),
-            vec!["must be 1 to 50 characters".into()],
-        );
+        fields.add("display_name", FieldError::length(1, 50));
     }
     if !fields.is_empty() {
         return Err(ApiError::validation(fields));
@@ -368,7 +368,7 @@ pub async fn create_api_token(
 ) -> Result<(api_tokens::Model, String), ApiError> {
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", "must be 1 to 100 characters"));
+        return Err(ApiError::field("name", FieldError::length(1, 100)));
     }
     let creds = Credentials {
         login: req.login.clone(),

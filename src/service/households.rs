@@ -16,7 +16,7 @@ use crate::domain::household::{PovertyCause, RegisterStatus, check_move, mask_na
 use crate::domain::id_card::{IdCardNumber, mask_id_card};
 use crate::domain::phone::{Mobile, mask_mobile};
 use crate::domain::region::{Level, RegionCode};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::store::audit::{self, Origin};
 use crate::store::households::{
     self as household_store, HouseholdRecord, Income, Inserted, SealedPrivate, StatusChange,
@@ -161,7 +161,14 @@ fn village_of(raw: &str) -> Result<RegionCode, ApiError> {
     RegionCode::parse(raw)
         .ok()
         .filter(|c| c.level() == Level::Village)
-        .ok_or_else(|| ApiError::field("village_code", "is not a 12-digit village code"))
+        .ok_or_else(|| {
+            ApiError::field(
+                "village_code",
+                FieldError::new(FieldCode::RegionCode)
+                    .levels([Level::Village.as_str()])
+                    .because("is not a 12-digit village code"),
+            )
+        })
 }
 
 fn allow(actor: &Actor, action: Action, village: &RegionCode) -> Result<(), ApiError> {
@@ -171,8 +178,18 @@ fn allow(actor: &Actor, action: Action, village: &RegionCode) -> Result<(), ApiE
 fn check_text(fields: &mut FieldErrors, name: &str, value: &str, max: usize) {
     let n = value.trim().chars().count();
     if n == 0 || n > max {
-        fields.insert(name.into(), vec![format!("must be 1 to {max} characters")]);
+        fields.add(name, FieldError::length(1, max as i64));
     }
+}
+
+/// Why a list of poverty causes is refused: empty, or naming one that is not a cause.
+fn causes_error(names: &[String], message: String) -> FieldError {
+    let error = if names.is_empty() {
+        FieldError::new(FieldCode::Items).min(1)
+    } else {
+        FieldError::one_of(PovertyCause::ALL.map(PovertyCause::as_str))
+    };
+    error.because(message)
 }
 
 /// Registers a household in a village of the caller's.
@@ -186,13 +203,16 @@ pub async fn create(
     let village = village_of(&new.village_code)?;
     allow(actor, Action::ManageHousehold, &village)?;
     if region_store::find(db, &village).await?.is_none() {
-        return Err(ApiError::field("village_code", "is not a known village"));
+        return Err(ApiError::field(
+            "village_code",
+            FieldError::not_found_reference().because("is not a known village"),
+        ));
     }
 
     let mut fields = FieldErrors::new();
     check_text(&mut fields, "head_name", &new.head_name, 30);
     let id_card = IdCardNumber::parse(&new.id_card_number)
-        .map_err(|e| fields.insert("id_card_number".into(), vec![e.to_string()]))
+        .map_err(|e| fields.add("id_card_number", e.into()))
         .ok();
     let phone = match new
         .phone
@@ -201,7 +221,7 @@ pub async fn create(
         .filter(|p| !p.is_empty())
     {
         Some(p) => Mobile::parse(p)
-            .map_err(|e| fields.insert("phone".into(), vec![e.to_string()]))
+            .map_err(|e| fields.add("phone", e.into()))
             .ok(),
         None => None,
     };
@@ -209,10 +229,10 @@ pub async fn create(
         check_text(&mut fields, "address", address, 200);
     }
     if !(1..=30).contains(&new.members_count) {
-        fields.insert("members_count".into(), vec!["must be 1 to 30".into()]);
+        fields.add("members_count", FieldError::range(1, 30));
     }
     let causes = PovertyCause::parse_list(&new.poverty_causes)
-        .map_err(|e| fields.insert("poverty_causes".into(), vec![e]))
+        .map_err(|e| fields.add("poverty_causes", causes_error(&new.poverty_causes, e)))
         .ok();
     let (Some(id_card), Some(causes), true) = (id_card, causes, fields.is_empty()) else {
         return Err(ApiError::validation(fields));
@@ -262,9 +282,9 @@ pub async fn create(
             ErrorCode::HouseholdDuplicate,
             "a household with this ID-card number is already on the register",
         );
-        error.fields = Some(FieldErrors::from([(
-            "id_card_number".to_owned(),
-            vec!["is already registered".to_owned()],
+        error.fields = Some(FieldErrors::from_iter([(
+            "id_card_number",
+            FieldError::new(FieldCode::Duplicate),
         )]));
         return Err(error);
     }
@@ -429,9 +449,7 @@ pub async fn update(
         } else {
             match Mobile::parse(phone) {
                 Ok(m) => private.phone = Some(sealer.seal(m.expose())),
-                Err(e) => {
-                    fields.insert("phone".into(), vec![e.to_string()]);
-                }
+                Err(e) => fields.add("phone", e.into()),
             }
         }
         changed.push("phone");
@@ -443,7 +461,7 @@ pub async fn update(
     }
     if let Some(members) = changes.members_count {
         if !(1..=30).contains(&members) {
-            fields.insert("members_count".into(), vec!["must be 1 to 30".into()]);
+            fields.add("members_count", FieldError::range(1, 30));
         }
         household_changes.members_count = Some(members);
         changed.push("members_count");
@@ -451,9 +469,7 @@ pub async fn update(
     if let Some(causes) = &changes.poverty_causes {
         match PovertyCause::parse_list(causes) {
             Ok(causes) => household_changes.poverty_causes = Some(causes),
-            Err(e) => {
-                fields.insert("poverty_causes".into(), vec![e]);
-            }
+            Err(e) => fields.add("poverty_causes", causes_error(causes, e)),
         }
         changed.push("poverty_causes");
     }
@@ -523,15 +539,16 @@ pub async fn add_income(
     let this_year = crate::clock::now().year();
     let mut fields = FieldErrors::new();
     if !(2000..=this_year).contains(&income.year) {
-        fields.insert(
-            "year".into(),
-            vec![format!("must be between 2000 and {this_year}")],
+        fields.add(
+            "year",
+            FieldError::range(2000, this_year.into())
+                .because(format!("must be between 2000 and {this_year}")),
         );
     }
     if !(0..=10_000_000_000).contains(&income.per_capita_income_fen) {
-        fields.insert(
-            "per_capita_income_fen".into(),
-            vec!["must be 0 or more fen, and plausible".into()],
+        fields.add(
+            "per_capita_income_fen",
+            FieldError::range(0, 10_000_000_000).because("must be 0 or more fen, and plausible"),
         );
     }
     if !fields.is_empty() {

@@ -21,7 +21,7 @@ use crate::domain::need::objection_handler;
 use crate::domain::notification::{Locale, NotificationKind};
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, FieldErrors};
+use crate::error::{ApiError, FieldError, FieldErrors};
 use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need};
@@ -436,12 +436,11 @@ pub async fn update_preferences(
         match NotificationKind::parse(name) {
             Some(kind) => settings.push((kind, *email)),
             None => {
-                fields.insert(
+                fields.add(
                     format!("email.{name}"),
-                    vec![format!(
-                        "is not a notification kind ({})",
-                        NotificationKind::codes()
-                    )],
+                    FieldError::one_of(NotificationKind::ALL.iter().map(|k| k.as_str())).because(
+                        format!("is not a notification kind ({})", NotificationKind::codes()),
+                    ),
                 );
             }
         }
@@ -554,8 +553,12 @@ pub async fn unsubscribe(
 
 /// Sets the language of the account (its mail and, in time, its pages).
 pub async fn set_locale(app: &Context, user: &User, locale: &str) -> Result<User, ApiError> {
-    let locale =
-        Locale::parse(locale).ok_or_else(|| ApiError::field("locale", "must be zh-CN or en"))?;
+    let locale = Locale::parse(locale).ok_or_else(|| {
+        ApiError::field(
+            "locale",
+            FieldError::one_of(Locale::ALL.map(Locale::as_str)).because("must be zh-CN or en"),
+        )
+    })?;
     let mut row: users::ActiveModel = user.clone().into();
     row.locale = Set(locale.as_str().to_owned());
     row.updated_at = Set(Utc::now().fixed_offset());

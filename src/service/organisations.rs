@@ -12,7 +12,7 @@ use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::credit_code::CreditCode;
 pub use crate::domain::organisation::OrganisationKind;
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::{self, Origin};
 use crate::store::entity::organisations;
@@ -48,7 +48,7 @@ pub async fn create(
     let mut fields = FieldErrors::new();
     let name = new.name.trim().to_owned();
     if !(2..=100).contains(&name.chars().count()) {
-        fields.insert("name".into(), vec!["must be 2 to 100 characters".into()]);
+        fields.add("name", FieldError::length(2, 100));
     }
     let credit_code = match new
         .credit_code
@@ -59,15 +59,15 @@ pub async fn create(
         Some(code) => match CreditCode::parse(code) {
             Ok(code) => Some(code),
             Err(e) => {
-                fields.insert("credit_code".into(), vec![e.to_string()]);
+                fields.add("credit_code", e.into());
                 None
             }
         },
         None => {
             if new.kind == OrganisationKind::Enterprise {
-                fields.insert(
-                    "credit_code".into(),
-                    vec!["an enterprise gives its 统一社会信用代码".into()],
+                fields.add(
+                    "credit_code",
+                    FieldError::required().because("an enterprise gives its 统一社会信用代码"),
                 );
             }
             None
@@ -77,9 +77,9 @@ pub async fn create(
         Some(code) => match RegionCode::parse(code) {
             Ok(code) if region_store::find(db, &code).await?.is_some() => Some(code),
             _ => {
-                fields.insert(
-                    "region_code".into(),
-                    vec!["is not a known region code".into()],
+                fields.add(
+                    "region_code",
+                    FieldError::not_found_reference().because("is not a known region code"),
                 );
                 None
             }
@@ -95,20 +95,14 @@ pub async fn create(
     if let Some(email) = &contact_email
         && !validator::ValidateEmail::validate_email(email)
     {
-        fields.insert(
-            "contact_email".into(),
-            vec!["is not an email address".into()],
-        );
+        fields.add("contact_email", FieldError::new(FieldCode::Email));
     }
     if new
         .description
         .as_deref()
         .is_some_and(|d| d.chars().count() > 2000)
     {
-        fields.insert(
-            "description".into(),
-            vec!["must be at most 2000 characters".into()],
-        );
+        fields.add("description", FieldError::new(FieldCode::Length).max(2000));
     }
     if !fields.is_empty() {
         return Err(ApiError::validation(fields));
@@ -238,9 +232,9 @@ fn duplicate_credit_code() -> ApiError {
         ErrorCode::OrganisationDuplicate,
         "a verified organisation already holds this credit code",
     );
-    error.fields = Some(FieldErrors::from([(
-        "credit_code".to_owned(),
-        vec!["is already held by a verified organisation".to_owned()],
+    error.fields = Some(FieldErrors::from_iter([(
+        "credit_code",
+        FieldError::new(FieldCode::Duplicate).because("is already held by a verified organisation"),
     )]));
     error
 }

@@ -20,7 +20,7 @@ use crate::domain::need::NeedStatus;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
 use crate::service::stats::{
@@ -119,10 +119,12 @@ where
 fn parse_codes(field: &str, codes: &[String]) -> Result<Vec<RegionCode>, ApiError> {
     let mut parsed = Vec::with_capacity(codes.len());
     for code in codes {
-        parsed.push(
-            RegionCode::parse(code.trim())
-                .map_err(|e| ApiError::field(field, format!("`{code}`: {e}")))?,
-        );
+        parsed.push(RegionCode::parse(code.trim()).map_err(|e| {
+            ApiError::field(
+                field,
+                FieldError::from(e.clone()).because(format!("`{code}`: {e}")),
+            )
+        })?);
     }
     parsed.sort();
     parsed.dedup();
@@ -130,13 +132,7 @@ fn parse_codes(field: &str, codes: &[String]) -> Result<Vec<RegionCode>, ApiErro
 }
 
 fn shape_errors(errors: Vec<crate::domain::pairing::ShapeError>) -> ApiError {
-    let mut fields = FieldErrors::new();
-    for e in errors {
-        fields
-            .entry(e.field.to_owned())
-            .or_default()
-            .push(e.message);
-    }
+    let fields: FieldErrors = errors.into_iter().map(|e| (e.field, e.into())).collect();
     ApiError::validation(fields)
 }
 
@@ -160,7 +156,8 @@ async fn known_regions(
     } else {
         Err(ApiError::field(
             field,
-            format!("no such region: {}", missing.join(", ")),
+            FieldError::not_found_reference()
+                .because(format!("no such region: {}", missing.join(", "))),
         ))
     }
 }
@@ -280,13 +277,15 @@ pub async fn list(
     let mut query = pairings::Entity::find().order_by_asc(pairings::Column::Id);
     if let Some(program) = program {
         let program = Program::parse(program).ok_or_else(|| {
-            ApiError::field("program", format!("must be one of {}", Program::codes()))
+            ApiError::field(
+                "program",
+                FieldError::one_of(Program::ALL.iter().map(|p| p.as_str())),
+            )
         })?;
         query = query.filter(pairings::Column::Program.eq(program));
     }
     if let Some(region) = region {
-        let code =
-            RegionCode::parse(region).map_err(|e| ApiError::field("region", e.to_string()))?;
+        let code = RegionCode::parse(region).map_err(|e| ApiError::field("region", e.into()))?;
         // Pairings helping the region, a region inside it, or one around it.
         let inside =
             Expr::col(pairing_targets::Column::RegionCode).like(format!("{}%", code.as_str()));
@@ -358,7 +357,10 @@ async fn helper_kind(
                 .await?
                 .filter(|o| o.verified_at.is_some())
                 .ok_or_else(|| {
-                    ApiError::field("helper_organisation_id", "is not a verified organisation")
+                    ApiError::field(
+                        "helper_organisation_id",
+                        FieldError::not_found_reference().because("is not a verified organisation"),
+                    )
                 })?
                 .kind,
         )),
@@ -389,7 +391,7 @@ async fn write_targets(
 fn checked_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
     if !(2..=100).contains(&name.chars().count()) {
-        return Err(ApiError::field("name", "must be 2 to 100 characters"));
+        return Err(ApiError::field("name", FieldError::length(2, 100)));
     }
     Ok(name.to_owned())
 }
@@ -403,16 +405,17 @@ pub async fn create(
 ) -> Result<PairingView, ApiError> {
     authorize(actor, Action::CreatePairing, Target::Platform).map_err(|_| ApiError::forbidden())?;
     let program = Program::parse(&new.program).ok_or_else(|| {
-        ApiError::field("program", format!("must be one of {}", Program::codes()))
+        ApiError::field(
+            "program",
+            FieldError::one_of(Program::ALL.iter().map(|p| p.as_str())),
+        )
     })?;
     let name = checked_name(&new.name)?;
     let targets = parse_codes("targets", &new.targets)?;
     let helper_region = new
         .helper_region_code
         .as_deref()
-        .map(|c| {
-            RegionCode::parse(c).map_err(|e| ApiError::field("helper_region_code", e.to_string()))
-        })
+        .map(|c| RegionCode::parse(c).map_err(|e| ApiError::field("helper_region_code", e.into())))
         .transpose()?;
     let kind = helper_kind(&app.db, new.helper_organisation_id).await?;
     check_shape(&PairingShape {
@@ -490,7 +493,7 @@ pub async fn update(
             PairingStatus::parse(s).ok_or_else(|| {
                 ApiError::field(
                     "status",
-                    format!("must be one of {}", PairingStatus::codes()),
+                    FieldError::one_of(PairingStatus::ALL.iter().map(|s| s.as_str())),
                 )
             })
         })
@@ -558,7 +561,12 @@ pub async fn add_member(
         .one(&app.db)
         .await?
         .filter(|o| o.verified_at.is_some())
-        .ok_or_else(|| ApiError::field("organisation_id", "is not a verified organisation"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "organisation_id",
+                FieldError::not_found_reference().because("is not a verified organisation"),
+            )
+        })?;
     let txn = crate::store::begin_write(&app.db).await?;
     let inserted = pairing_members::ActiveModel {
         pairing_id: Set(id),
@@ -905,13 +913,18 @@ pub async fn invite(
         .one(&app.db)
         .await?
         .filter(crate::service::needs::is_public)
-        .ok_or_else(|| ApiError::field("need_id", "is not a public need"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "need_id",
+                FieldError::not_found_reference().because("is not a public need"),
+            )
+        })?;
     let village = RegionCode::parse(&need.village_code).map_err(ApiError::internal)?;
     let targets = targets_of(&app.db, pairing_id).await?;
     if !targets.iter().any(|t| t.contains(&village)) {
         return Err(ApiError::field(
             "need_id",
-            "is not in the pairing's regions",
+            FieldError::not_found_reference().because("is not in the pairing's regions"),
         ));
     }
     // A coordinator invites in the name of their own pairing, to a need in its regions.
@@ -950,7 +963,7 @@ pub async fn invite(
     if !is_member {
         return Err(ApiError::field(
             "organisation_id",
-            "is not a member of the pairing",
+            FieldError::not_found_reference().because("is not a member of the pairing"),
         ));
     }
     let message = new
@@ -960,7 +973,10 @@ pub async fn invite(
         .filter(|m| !m.is_empty())
         .map(str::to_owned);
     if message.as_ref().is_some_and(|m| m.chars().count() > 500) {
-        return Err(ApiError::field("message", "must be at most 500 characters"));
+        return Err(ApiError::field(
+            "message",
+            FieldError::new(FieldCode::Length).max(500),
+        ));
     }
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;

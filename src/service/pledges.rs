@@ -22,7 +22,7 @@ use crate::domain::pledge::{
     check_quantity, decide_pledge, receipt,
 };
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::service::Context;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
@@ -312,7 +312,10 @@ pub async fn pledge(
         .filter(|m| !m.is_empty())
         .map(str::to_owned);
     if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
-        return Err(ApiError::field("message", "must be at most 200 characters"));
+        return Err(ApiError::field(
+            "message",
+            FieldError::new(FieldCode::Length).max(200),
+        ));
     }
     let txn = crate::store::begin_write(&app.db).await?;
     let pending = match &key {
@@ -354,21 +357,37 @@ pub async fn pledge(
     let remaining = need.target_quantity - need.pledged_quantity;
     check_quantity(new.quantity, need.min_pledge_quantity, remaining).map_err(|e| match e {
         QuantityRefusal::OverPledged { remaining } => over_pledged(remaining, need.unit),
-        other => ApiError::field("quantity", other.to_string()),
+        QuantityRefusal::NotPositive => ApiError::field(
+            "quantity",
+            FieldError::new(FieldCode::Range)
+                .min(1)
+                .because(e.to_string()),
+        ),
+        QuantityRefusal::BelowMinimum { minimum, .. } => ApiError::field(
+            "quantity",
+            FieldError::new(FieldCode::Range)
+                .min(minimum)
+                .because(e.to_string()),
+        ),
     })?;
     let display_name = match new.org_id {
         Some(org_id) => {
             if !actor.can(Action::PledgeForOrganisation, Target::Organisation(org_id)) {
                 return Err(ApiError::field(
                     "org_id",
-                    "is not an organisation you act for",
+                    FieldError::not_found_reference().because("is not an organisation you act for"),
                 ));
             }
             let org = organisations::Entity::find_by_id(org_id)
                 .one(&txn)
                 .await?
                 .filter(|o| o.verified_at.is_some())
-                .ok_or_else(|| ApiError::field("org_id", "is not a verified organisation"))?;
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "org_id",
+                        FieldError::not_found_reference().because("is not a verified organisation"),
+                    )
+                })?;
             org.name
         }
         None => donor.display_name.clone(),
@@ -626,7 +645,7 @@ fn text(
     } else {
         Err(ApiError::field(
             field,
-            format!("must be {} to {} characters", range.start(), range.end()),
+            FieldError::length(*range.start() as i64, *range.end() as i64),
         ))
     }
 }
@@ -691,8 +710,12 @@ pub async fn step(
             )
         }
         Step::Confirm { received_quantity } => {
-            let receipt = receipt(pledge.quantity, received_quantity)
-                .map_err(|e| ApiError::field("received_quantity", e))?;
+            let receipt = receipt(pledge.quantity, received_quantity).map_err(|e| {
+                ApiError::field(
+                    "received_quantity",
+                    FieldError::range(1, pledge.quantity).because(e),
+                )
+            })?;
             release(&txn, need.id, receipt.released, now).await?;
             need_rows::Entity::update_many()
                 .col_expr(

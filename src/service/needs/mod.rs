@@ -23,7 +23,7 @@ use crate::domain::need::{
 };
 use crate::domain::private_text::{KnownPrivate, find_private};
 use crate::domain::region::{Level, RegionCode};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{
@@ -222,38 +222,46 @@ impl Valid {
 
 fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> {
     let mut errors = FieldErrors::new();
-    let mut fail = |field: &str, message: String| {
-        errors.entry(field.to_owned()).or_default().push(message);
-    };
+    let mut fail = |field: &str, error: FieldError| errors.add(field, error);
     let category = Category::parse(&fields.category);
     if category.is_none() {
-        fail("category", format!("must be one of {}", Category::codes()));
+        fail(
+            "category",
+            FieldError::one_of(Category::ALL.iter().map(|c| c.as_str())),
+        );
     }
     let unit = Unit::parse(&fields.unit);
     if unit.is_none() {
-        fail("unit", format!("must be one of {}", Unit::codes()));
+        fail(
+            "unit",
+            FieldError::one_of(Unit::ALL.iter().map(|u| u.as_str())),
+        );
     }
     let urgency = match fields.urgency.as_deref() {
         None => Some(Urgency::Normal),
         Some(u) => Urgency::parse(u),
     };
     if urgency.is_none() {
-        fail("urgency", format!("must be one of {}", Urgency::codes()));
+        fail(
+            "urgency",
+            FieldError::one_of(Urgency::ALL.iter().map(|u| u.as_str())),
+        );
     }
     let title = fields.title.trim().to_owned();
     if !(4..=60).contains(&title.chars().count()) {
-        fail("title", "must be 4 to 60 characters".into());
+        fail("title", FieldError::length(4, 60));
     }
     let description = fields.description.trim().to_owned();
     if !(10..=2000).contains(&description.chars().count()) {
-        fail("description", "must be 10 to 2000 characters".into());
+        fail("description", FieldError::length(10, 2000));
     }
     let unit_value_fen = match (unit, fields.unit_value_fen) {
         (Some(Unit::Money), None | Some(1)) => Some(1),
         (Some(Unit::Money), Some(_)) => {
             fail(
                 "unit_value_fen",
-                "must be 1 (or left out) for a money need, whose quantities are fen".into(),
+                FieldError::range(1, 1)
+                    .because("must be 1 (or left out) for a money need, whose quantities are fen"),
             );
             None
         }
@@ -261,14 +269,16 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
         (_, Some(_)) => {
             fail(
                 "unit_value_fen",
-                "must be 1 fen to 1,000,000 元 (100000000 fen)".into(),
+                FieldError::range(1, MAX_UNIT_VALUE_FEN)
+                    .because("must be 1 fen to 1,000,000 元 (100000000 fen)"),
             );
             None
         }
         (_, None) => {
             fail(
                 "unit_value_fen",
-                "is required: the estimated value of one unit, in fen".into(),
+                FieldError::required()
+                    .because("is required: the estimated value of one unit, in fen"),
             );
             None
         }
@@ -281,29 +291,34 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     if !(1..=max_target).contains(&fields.target_quantity) {
         fail(
             "target_quantity",
-            format!("must be 1 to {max_target} (a money need counts fen)"),
+            FieldError::range(1, max_target).because(format!(
+                "must be 1 to {max_target} (a money need counts fen)"
+            )),
         );
     } else if let Some(value) = unit_value_fen
         && fields.target_quantity.saturating_mul(value) > MAX_TOTAL_FEN
     {
         fail(
             "target_quantity",
-            "the total value is above 1 亿元; split the need into smaller ones".into(),
+            FieldError::new(FieldCode::TotalValue)
+                .max(MAX_TOTAL_FEN)
+                .because("the total value is above 1 亿元; split the need into smaller ones"),
         );
     }
     if fields.deadline <= now {
-        fail("deadline", "must be in the future".into());
+        fail("deadline", FieldError::new(FieldCode::Future));
     } else if fields.deadline > now + Duration::days(MAX_DEADLINE_DAYS) {
         fail(
             "deadline",
-            format!("must be within {MAX_DEADLINE_DAYS} days"),
+            FieldError::new(FieldCode::WithinDays).days(MAX_DEADLINE_DAYS),
         );
     }
     let min_pledge = fields.min_pledge_quantity.unwrap_or(1);
     if !(1..=Ord::max(fields.target_quantity, 1)).contains(&min_pledge) {
         fail(
             "min_pledge_quantity",
-            "must be 1 to the target quantity".into(),
+            FieldError::range(1, Ord::max(fields.target_quantity, 1))
+                .because("must be 1 to the target quantity"),
         );
     }
     match (category, unit, urgency, unit_value_fen, errors.is_empty()) {
@@ -341,22 +356,11 @@ pub(crate) async fn check_public_text(
     let mut fields = FieldErrors::new();
     for (name, text) in texts {
         if let Some(finding) = find_private(text, &known) {
-            fields.insert((*name).to_owned(), vec![finding.message()]);
+            fields.add(*name, finding.into());
         }
     }
-    if fields.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-    let mut error = ApiError::new(
-        ErrorCode::PrivateData,
-        format!(
-            "{} would be public and must not contain private data",
-            names.join(" and ")
-        ),
-    );
-    error.fields = Some(fields);
-    Err(error)
+    // Private data is all that is wrong here: the error is `private_data`.
+    fields.into_result()
 }
 
 impl Valid {
@@ -402,8 +406,13 @@ pub(crate) fn refused(refusal: Refusal) -> ApiError {
             ErrorCode::Forbidden
         }
         Refusal::OwnNeed | Refusal::SameVerifier => ErrorCode::ConflictOfInterest,
-        Refusal::DeadlineTooSoon { .. } => {
-            return ApiError::field("deadline", refusal.to_string());
+        Refusal::DeadlineTooSoon { days } => {
+            return ApiError::field(
+                "deadline",
+                FieldError::new(FieldCode::MinDaysAhead)
+                    .days(days)
+                    .because(refusal.to_string()),
+            );
         }
         Refusal::WrongStatus { .. }
         | Refusal::NoticeOver
@@ -632,13 +641,16 @@ pub async fn create(
     let beneficiary = BeneficiaryKind::parse(&new.beneficiary).ok_or_else(|| {
         ApiError::field(
             "beneficiary",
-            format!("must be one of {}", BeneficiaryKind::codes()),
+            FieldError::one_of(BeneficiaryKind::ALL.iter().map(|b| b.as_str())),
         )
     })?;
     let (village, household_id) = match beneficiary {
         BeneficiaryKind::Household => {
             let id = new.household_id.ok_or_else(|| {
-                ApiError::field("household_id", "is required for a household's need")
+                ApiError::field(
+                    "household_id",
+                    FieldError::required().because("is required for a household's need"),
+                )
             })?;
             let household = household_rows::Entity::find_by_id(id)
                 .one(db)
@@ -648,7 +660,11 @@ pub async fn create(
                         .is_ok_and(|v| actor.can(Action::RecordNeed, Target::Region(&v)))
                 })
                 .ok_or_else(|| {
-                    ApiError::field("household_id", "is not a household of your villages")
+                    ApiError::field(
+                        "household_id",
+                        FieldError::not_found_reference()
+                            .because("is not a household of your villages"),
+                    )
                 })?;
             if new
                 .village_code
@@ -657,7 +673,11 @@ pub async fn create(
             {
                 return Err(ApiError::field(
                     "village_code",
-                    "is not the household's village (leave it out for a household's need)",
+                    FieldError::new(FieldCode::Mismatch)
+                        .field("household_id")
+                        .because(
+                            "is not the household's village (leave it out for a household's need)",
+                        ),
                 ));
             }
             (
@@ -669,21 +689,35 @@ pub async fn create(
             if new.household_id.is_some() {
                 return Err(ApiError::field(
                     "household_id",
-                    "must be left out for a village's need",
+                    FieldError::new(FieldCode::Absent)
+                        .because("must be left out for a village's need"),
                 ));
             }
             let raw = new.village_code.as_deref().ok_or_else(|| {
-                ApiError::field("village_code", "is required for a village's need")
+                ApiError::field(
+                    "village_code",
+                    FieldError::required().because("is required for a village's need"),
+                )
             })?;
             let village = RegionCode::parse(raw)
                 .ok()
                 .filter(|c| c.level() == Level::Village)
-                .ok_or_else(|| ApiError::field("village_code", "is not a 12-digit village code"))?;
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "village_code",
+                        FieldError::new(FieldCode::RegionCode)
+                            .levels([Level::Village.as_str()])
+                            .because("is not a 12-digit village code"),
+                    )
+                })?;
             if !actor.can(Action::RecordNeed, Target::Region(&village)) {
                 return Err(ApiError::forbidden());
             }
             if region_store::find(db, &village).await?.is_none() {
-                return Err(ApiError::field("village_code", "is not a known village"));
+                return Err(ApiError::field(
+                    "village_code",
+                    FieldError::not_found_reference().because("is not a known village"),
+                ));
             }
             (village, None)
         }
@@ -887,7 +921,7 @@ pub async fn step(
     if let Step::Reject { reason } = &step {
         let reason = reason.trim();
         if !(2..=500).contains(&reason.chars().count()) {
-            return Err(ApiError::field("reason", "must be 2 to 500 characters"));
+            return Err(ApiError::field("reason", FieldError::length(2, 500)));
         }
         extra.rejection_reason = Some(reason.to_owned());
     }

@@ -16,7 +16,7 @@ use crate::domain::need::{
     NeedAction, NeedStatus, ObjectionStatus, Who, decide, objection_handler,
 };
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::auth::{Limit, address_key, limit};
 use crate::store::audit::Origin;
@@ -99,9 +99,10 @@ pub async fn file(
     let mut fields = FieldErrors::new();
     let reason = new.reason.trim().to_owned();
     if !(10..=1000).contains(&reason.chars().count()) {
-        fields.insert(
-            "reason".into(),
-            vec!["must be 10 to 1000 characters: say what is wrong".into()],
+        fields.add(
+            "reason",
+            FieldError::length(10, 1000)
+                .because("must be 10 to 1000 characters: say what is wrong"),
         );
     }
     let contact = new
@@ -111,9 +112,9 @@ pub async fn file(
         .filter(|c| !c.is_empty())
         .map(str::to_owned);
     if contact.as_ref().is_some_and(|c| c.chars().count() > 100) {
-        fields.insert(
-            "contact".into(),
-            vec!["must be at most 100 characters".into()],
+        fields.add(
+            "contact",
+            FieldError::new(crate::error::FieldCode::Length).max(100),
         );
     }
     if !fields.is_empty() {
@@ -234,7 +235,7 @@ pub async fn decide_objection(
 ) -> Result<ObjectionView, ApiError> {
     let note = note.trim();
     if !(2..=500).contains(&note.chars().count()) {
-        return Err(ApiError::field("reason", "must be 2 to 500 characters"));
+        return Err(ApiError::field("reason", FieldError::length(2, 500)));
     }
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
