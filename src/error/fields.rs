@@ -370,6 +370,24 @@ impl FieldError {
     }
 }
 
+/// A field error as a custom rule of `validator`'s derive returns it: code, parameters and
+/// message travel through `ValidationErrors` back into the field error.
+impl From<FieldError> for validator::ValidationError {
+    fn from(error: FieldError) -> Self {
+        let message = error.message();
+        let mut out = validator::ValidationError::new(error.params.code.as_str())
+            .with_message(message.into());
+        if let Ok(serde_json::Value::Object(params)) = serde_json::to_value(&error.params) {
+            for (name, value) in params {
+                if name != "code" {
+                    out.params.insert(name.into(), value);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The errors of a request's fields, by field name: `{"title": [{"code": "length", …}]}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(transparent)]

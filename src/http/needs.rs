@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use validator::Validate;
 
 use super::auth::{Auth, MaybeAuth, RequestOrigin};
 use super::{ServiceConfig, endpoint};
@@ -211,7 +212,8 @@ pub async fn reject(
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    let reason = body.into_inner().reason;
+    body.validate()?;
+    let reason = body.into_inner().reason.to_string();
     step(
         &state,
         &caller,
@@ -298,15 +300,16 @@ async fn decide(
     origin: &RequestOrigin,
     id: i64,
     decision: Decision,
-    reason: &str,
+    body: &Reason,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
+    body.validate()?;
     Ok(web::Json(
         objections::decide_objection(
             state,
             &caller.0.actor,
             id,
             decision,
-            reason,
+            &body.reason,
             &caller.origin(origin),
         )
         .await?,
@@ -330,7 +333,7 @@ pub async fn uphold(
         &origin,
         id.into_inner(),
         Decision::Uphold,
-        &body.reason,
+        &body,
     )
     .await
 }
@@ -353,7 +356,7 @@ pub async fn dismiss(
         &origin,
         id.into_inner(),
         Decision::Dismiss,
-        &body.reason,
+        &body,
     )
     .await
 }

@@ -79,9 +79,10 @@ pub async fn list_users(
 }
 
 /// A role to grant, with its scope as the request gives it.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema, validator::Validate)]
 pub struct NewGrant {
     #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
+    #[validate(custom(function = crate::validation::one_of::<Role>))]
     pub role: String,
     /// A village for a cadre; a town or county for a verifier.
     pub region_code: Option<String>,
@@ -105,14 +106,9 @@ pub async fn grant(
     use crate::error::{ApiError, FieldCode, FieldError};
     use crate::store::entity::{organisations, pairings};
 
-    let role = Role::parse(&new.role).ok_or_else(|| {
-        ApiError::field(
-            "role",
-            FieldError::one_of(Role::ALL.map(Role::as_str)).because(
-                "is not one of cadre, verifier, coordinator, org_admin, org_member, admin",
-            ),
-        )
-    })?;
+    validator::Validate::validate(&new)?;
+    let role = Role::parse(&new.role)
+        .ok_or_else(|| ApiError::internal("a role past its rule does not parse"))?;
     // An organisation's administrators take in its members; every other grant is the
     // platform administrators'.
     let allowed = match (role, new.organisation_id) {

@@ -14,6 +14,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, PledgeParties, Target, may_read_pledge};
 use crate::domain::need::{EventKind, NeedAction, NeedStatus, PledgeKind, Unit, Who, decide};
@@ -31,11 +32,14 @@ use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::entity::{need_events, needs as need_rows, organisations, pledges};
 use crate::store::outbox::{self, Message};
+use crate::validation::Text;
 
 /// The public name of an anonymous donor.
 pub const ANONYMOUS: &str = "爱心人士";
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+/// A pledge toward a need. (Its quantity is checked against the need: at least 1, at least
+/// the need's smallest pledge, at most what remains.)
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
 pub struct NewPledge {
     /// In the need's unit; fen for a money need.
     #[schema(minimum = 1)]
@@ -43,9 +47,10 @@ pub struct NewPledge {
     /// Show the donor as 爱心人士 rather than by name.
     #[serde(default)]
     pub anonymous: bool,
-    /// A message to the village, shown with the pledge.
-    #[schema(max_length = 200)]
-    pub message: Option<String>,
+    /// A message to the village, shown with the pledge: public, so without private data.
+    #[schema(value_type = Option<String>, max_length = 200)]
+    #[validate(length(max = 200), custom(function = crate::validation::public_text))]
+    pub message: Option<Text>,
     /// Pledge on behalf of this verified organisation (its admins and members).
     pub org_id: Option<i64>,
 }
@@ -305,18 +310,12 @@ pub async fn pledge(
     origin: &Origin,
 ) -> Result<Answer, ApiError> {
     let now = app.clock.now();
+    new.validate()?;
     let message = new
         .message
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
         .map(str::to_owned);
-    if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
-        return Err(ApiError::field(
-            "message",
-            FieldError::new(FieldCode::Length).max(200),
-        ));
-    }
     let txn = crate::store::begin_write(&app.db).await?;
     let pending = match &key {
         None => None,
@@ -598,27 +597,22 @@ pub async fn show(app: &Context, actor: &Actor, id: i64) -> Result<PledgeView, A
 /// A move of a pledge by its donor or its village.
 #[derive(Debug)]
 pub enum Step {
-    Ship {
-        carrier: Option<String>,
-        reference: String,
-    },
+    Ship(Shipment),
     Cancel,
-    Confirm {
-        received_quantity: i64,
-    },
-    Thank {
-        note: String,
-    },
+    Confirm { received_quantity: i64 },
+    Thank(Thanks),
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Shipment {
     /// The carrier (顺丰, 中国邮政…) or the paying bank; optional.
-    #[schema(max_length = 50)]
-    pub carrier: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50)]
+    #[validate(length(max = 50))]
+    pub carrier: Option<Text>,
     /// Tracking number, transfer reference, or how the job or service was arranged.
-    #[schema(min_length = 1, max_length = 100)]
-    pub reference: String,
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    pub reference: Text,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -628,26 +622,12 @@ pub struct ReceiptConfirmation {
     pub received_quantity: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// A village's thanks to the donor: public, so without private data.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Thanks {
-    #[schema(min_length = 2, max_length = 500)]
-    pub note: String,
-}
-
-fn text(
-    field: &str,
-    value: &str,
-    range: std::ops::RangeInclusive<usize>,
-) -> Result<String, ApiError> {
-    let value = value.trim();
-    if range.contains(&value.chars().count()) {
-        Ok(value.to_owned())
-    } else {
-        Err(ApiError::field(
-            field,
-            FieldError::length(*range.start() as i64, *range.end() as i64),
-        ))
-    }
+    #[schema(value_type = String, min_length = 2, max_length = 500)]
+    #[validate(length(min = 2, max = 500), custom(function = crate::validation::public_text))]
+    pub note: Text,
 }
 
 /// Moves a pledge one step: ship or cancel (its donor), confirm the receipt or thank (its
@@ -663,10 +643,10 @@ pub async fn step(
     let txn = crate::store::begin_write(&app.db).await?;
     let (pledge, need, village) = lock_pledge(&txn, Some(actor), id).await?;
     let action = match &step {
-        Step::Ship { .. } => PledgeAction::Ship,
+        Step::Ship(_) => PledgeAction::Ship,
         Step::Cancel => PledgeAction::Cancel,
         Step::Confirm { .. } => PledgeAction::Confirm,
-        Step::Thank { .. } => PledgeAction::Thank,
+        Step::Thank(_) => PledgeAction::Thank,
     };
     let facts = PledgeFacts {
         status: pledge.status,
@@ -682,15 +662,11 @@ pub async fn step(
     row.status = Set(to);
     row.updated_at = Set(at);
     let (kind, role, mail, detail) = match step {
-        Step::Ship { carrier, reference } => {
-            let reference = text("reference", &reference, 1..=100)?;
-            let carrier = carrier
-                .as_deref()
-                .filter(|c| !c.trim().is_empty())
-                .map(|c| text("carrier", c, 1..=50))
-                .transpose()?;
-            row.shipment_carrier = Set(carrier);
-            row.shipment_reference = Set(Some(reference));
+        Step::Ship(shipment) => {
+            shipment.validate()?;
+            let carrier = shipment.carrier.as_ref().and_then(Text::non_blank);
+            row.shipment_carrier = Set(carrier.map(str::to_owned));
+            row.shipment_reference = Set(Some(shipment.reference.trimmed().to_owned()));
             row.shipped_at = Set(Some(at));
             (
                 EventKind::Shipped,
@@ -735,8 +711,9 @@ pub async fn step(
                 json!({"received": receipt.received, "released": receipt.released}),
             )
         }
-        Step::Thank { note } => {
-            let note = text("note", &note, 2..=500)?;
+        Step::Thank(thanks) => {
+            thanks.validate()?;
+            let note = thanks.note.trimmed().to_owned();
             needs::check_public_text(app, &txn, need.household_id, &[("note", &note)]).await?;
             row.thanks_note = Set(Some(note));
             row.thanked_at = Set(Some(at));

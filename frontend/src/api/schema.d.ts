@@ -1354,7 +1354,10 @@ export interface components {
              */
             pledged_value_fen: number;
         };
-        /** @description Changes to a draft; fields left out stay as they are. */
+        /**
+         * @description Changes to a draft; fields left out stay as they are. The draft as changed is held to the
+         *     rules of `NeedFields`.
+         */
         NeedChanges: {
             category?: null | components["schemas"]["Category"];
             /** Format: date-time */
@@ -1403,7 +1406,10 @@ export interface components {
              */
             urgency_rank: number;
         };
-        /** @description The fields of a need that its cadre writes. */
+        /**
+         * @description The fields of a need that its cadre writes. The title and description are public: they must
+         *     carry no private data.
+         */
         NeedFields: {
             category: components["schemas"]["Category"];
             /** Format: date-time */
@@ -1511,6 +1517,7 @@ export interface components {
             region_code?: string | null;
             role: components["schemas"]["Role"];
         };
+        /** @description A household to register in a village of the caller's. */
         NewHousehold: {
             /** @description Exact address (private). */
             address?: string | null;
@@ -1577,12 +1584,16 @@ export interface components {
              *     enterprises.
              */
             credit_code?: string | null;
+            /** @description Counted as written, spaces and all. */
             description?: string | null;
             kind: components["schemas"]["OrganisationKind"];
             name: string;
             region_code?: string | null;
         };
-        /** @description A new pairing (administrators). */
+        /**
+         * @description A new pairing (administrators). Its shape must fit its programme: who helps, and the level
+         *     of the regions helped.
+         */
         NewPairing: {
             /** Format: date */
             ends_on?: string | null;
@@ -1601,10 +1612,14 @@ export interface components {
              */
             targets: string[];
         };
+        /**
+         * @description A pledge toward a need. (Its quantity is checked against the need: at least 1, at least
+         *     the need's smallest pledge, at most what remains.)
+         */
         NewPledge: {
             /** @description Show the donor as 爱心人士 rather than by name. */
             anonymous?: boolean;
-            /** @description A message to the village, shown with the pledge. */
+            /** @description A message to the village, shown with the pledge: public, so without private data. */
             message?: string | null;
             /**
              * Format: int64
@@ -2038,11 +2053,13 @@ export interface components {
          * @enum {string}
          */
         RegisterStatus: "registered" | "exited" | "returned";
+        /** @description A new account: an email address or a mobile number (or both) to sign in with. */
         Registration: {
             display_name: string;
             /** Format: email */
             email?: string | null;
             mobile?: string | null;
+            /** @description Counted as typed, spaces and all. */
             password: string;
         };
         /** @enum {string} */
@@ -2125,6 +2142,7 @@ export interface components {
             reason: string;
             to: components["schemas"]["RegisterStatus"];
         };
+        /** @description A village's thanks to the donor: public, so without private data. */
         Thanks: {
             note: string;
         };

@@ -15,13 +15,14 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Reach, Role, Target, reach, sees_need_as_staff};
 use crate::domain::need::{
     BeneficiaryKind, Category, Change, NeedAction, NeedFacts, NeedStatus, Refusal, Rules, Unit,
     Urgency, Verification, Who, decide, needs_second_verification,
 };
-use crate::domain::private_text::{KnownPrivate, find_private};
+use crate::domain::private_text::{KnownPrivate, find_household_value};
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
@@ -32,6 +33,7 @@ use crate::store::entity::{
 use crate::store::outbox::{self, Message};
 use crate::store::photos::{self as photo_store, StoredPhoto};
 use crate::store::regions as region_store;
+use crate::validation::{Text, one_of, public_text};
 
 use projection::{PublicContext, PublicNeed, TimelineEntry, public_need, region_column};
 
@@ -44,54 +46,69 @@ const MAX_UNIT_VALUE_FEN: i64 = 100_000_000;
 /// How far ahead a deadline may be.
 const MAX_DEADLINE_DAYS: i64 = 366;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct NewNeed {
     /// `household` (then `household_id`) or `village` (then `village_code`).
     #[schema(value_type = BeneficiaryKind)]
+    #[validate(custom(function = one_of::<BeneficiaryKind>))]
     pub beneficiary: String,
     pub household_id: Option<i64>,
     /// The village (12-digit code), for a village's need; a household's need is in its village.
     #[schema(pattern = r"^[0-9]{12}$")]
+    #[validate(custom(function = crate::validation::village_code))]
     pub village_code: Option<String>,
+    // Held to their rules, and to those between them, by `validate`.
     #[serde(flatten)]
     pub fields: NeedFields,
 }
 
-/// The fields of a need that its cadre writes.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// The fields of a need that its cadre writes. The title and description are public: they must
+/// carry no private data.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NeedFields {
     #[schema(value_type = Category)]
+    #[validate(custom(function = one_of::<Category>))]
     pub category: String,
-    #[schema(min_length = 4, max_length = 60)]
-    pub title: String,
-    #[schema(min_length = 10, max_length = 2000)]
-    pub description: String,
+    #[schema(value_type = String, min_length = 4, max_length = 60)]
+    #[validate(length(min = 4, max = 60), custom(function = public_text))]
+    pub title: Text,
+    #[schema(value_type = String, min_length = 10, max_length = 2000)]
+    #[validate(length(min = 10, max = 2000), custom(function = public_text))]
+    pub description: Text,
     #[schema(value_type = Unit)]
+    #[validate(custom(function = one_of::<Unit>))]
     pub unit: String,
     /// In units; for a `money` need, in fen.
     #[schema(minimum = 1)]
+    #[validate(range(min = 1))]
     pub target_quantity: i64,
     /// Estimated value of one unit, in fen; a `money` need's is 1 and may be left out.
     #[schema(minimum = 1)]
+    #[validate(range(min = 1, max = MAX_UNIT_VALUE_FEN))]
     pub unit_value_fen: Option<i64>,
     /// `normal` when left out.
     #[schema(value_type = Option<Urgency>)]
+    #[validate(custom(function = one_of::<Urgency>))]
     pub urgency: Option<String>,
     pub deadline: DateTime<Utc>,
     /// The smallest pledge taken (a pledge of exactly what remains is always taken); 1 when
     /// left out.
     #[schema(minimum = 1)]
+    #[validate(range(min = 1))]
     pub min_pledge_quantity: Option<i64>,
 }
 
-/// Changes to a draft; fields left out stay as they are.
+/// Changes to a draft; fields left out stay as they are. The draft as changed is held to the
+/// rules of `NeedFields`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(min_properties = 1)]
 pub struct NeedChanges {
     #[schema(value_type = Option<Category>)]
     pub category: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub title: Option<Text>,
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Text>,
     #[schema(value_type = Option<Unit>)]
     pub unit: Option<String>,
     pub target_quantity: Option<i64>,
@@ -104,10 +121,11 @@ pub struct NeedChanges {
 
 /// A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
 /// its mail carries it): it must not name an objector.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Reason {
-    #[schema(min_length = 2, max_length = 500)]
-    pub reason: String,
+    #[schema(value_type = String, min_length = 2, max_length = 500)]
+    #[validate(length(min = 2, max = 500))]
+    pub reason: Text,
 }
 
 /// A need with its timeline and photos; `review` only for its cadres and verifiers.
@@ -220,41 +238,24 @@ impl Valid {
     }
 }
 
+/// `fields` checked by their rules ([`NeedFields`]'s), and by those between fields and against
+/// `now`, which the rules cannot see.
 fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> {
-    let mut errors = FieldErrors::new();
-    let mut fail = |field: &str, error: FieldError| errors.add(field, error);
+    let mut errors = FieldErrors::of(fields.validate());
     let category = Category::parse(&fields.category);
-    if category.is_none() {
-        fail(
-            "category",
-            FieldError::one_of(Category::ALL.iter().map(|c| c.as_str())),
-        );
-    }
     let unit = Unit::parse(&fields.unit);
-    if unit.is_none() {
-        fail(
-            "unit",
-            FieldError::one_of(Unit::ALL.iter().map(|u| u.as_str())),
-        );
-    }
     let urgency = match fields.urgency.as_deref() {
         None => Some(Urgency::Normal),
         Some(u) => Urgency::parse(u),
     };
-    if urgency.is_none() {
-        fail(
-            "urgency",
-            FieldError::one_of(Urgency::ALL.iter().map(|u| u.as_str())),
-        );
-    }
-    let title = fields.title.trim().to_owned();
-    if !(4..=60).contains(&title.chars().count()) {
-        fail("title", FieldError::length(4, 60));
-    }
-    let description = fields.description.trim().to_owned();
-    if !(10..=2000).contains(&description.chars().count()) {
-        fail("description", FieldError::length(10, 2000));
-    }
+    let title = fields.title.trimmed().to_owned();
+    let description = fields.description.trimmed().to_owned();
+    // One complaint a field: the rules' own, when they made one.
+    let mut fail = |field: &str, error: FieldError| {
+        if !errors.has(field) {
+            errors.add(field, error);
+        }
+    };
     let unit_value_fen = match (unit, fields.unit_value_fen) {
         (Some(Unit::Money), None | Some(1)) => Some(1),
         (Some(Unit::Money), Some(_)) => {
@@ -266,14 +267,8 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
             None
         }
         (_, Some(v)) if (1..=MAX_UNIT_VALUE_FEN).contains(&v) => Some(v),
-        (_, Some(_)) => {
-            fail(
-                "unit_value_fen",
-                FieldError::range(1, MAX_UNIT_VALUE_FEN)
-                    .because("must be 1 fen to 1,000,000 元 (100000000 fen)"),
-            );
-            None
-        }
+        // Out of the rule's range, which says so.
+        (_, Some(_)) => None,
         (_, None) => {
             fail(
                 "unit_value_fen",
@@ -283,12 +278,13 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
             None
         }
     };
+    // At least 1 is the rule's; the most depends on the unit.
     let max_target = if unit == Some(Unit::Money) {
         MAX_TOTAL_FEN
     } else {
         MAX_QUANTITY
     };
-    if !(1..=max_target).contains(&fields.target_quantity) {
+    if fields.target_quantity > max_target {
         fail(
             "target_quantity",
             FieldError::range(1, max_target).because(format!(
@@ -313,8 +309,9 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
             FieldError::new(FieldCode::WithinDays).days(MAX_DEADLINE_DAYS),
         );
     }
+    // At least 1 is the rule's; the most is the target.
     let min_pledge = fields.min_pledge_quantity.unwrap_or(1);
-    if !(1..=Ord::max(fields.target_quantity, 1)).contains(&min_pledge) {
+    if min_pledge > Ord::max(fields.target_quantity, 1) {
         fail(
             "min_pledge_quantity",
             FieldError::range(1, Ord::max(fields.target_quantity, 1))
@@ -337,8 +334,9 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     }
 }
 
-/// Refuses `texts` (field, text) that the public will read if they carry private data: a
-/// phone or ID-card number, or the name or address of the household they are about.
+/// Refuses `texts` (field, text) that the public will read if they carry the name or address of
+/// the household they are about. (A phone or ID-card number, an e-mail address, is refused by
+/// the `public_text` rule of the request's fields, which needs nothing looked up.)
 pub(crate) async fn check_public_text(
     app: &Context,
     db: &impl ConnectionTrait,
@@ -355,7 +353,7 @@ pub(crate) async fn check_public_text(
     };
     let mut fields = FieldErrors::new();
     for (name, text) in texts {
-        if let Some(finding) = find_private(text, &known) {
+        if let Some(finding) = find_household_value(text, &known) {
             fields.add(*name, finding.into());
         }
     }
@@ -638,12 +636,9 @@ pub async fn create(
 ) -> Result<NeedDetail, ApiError> {
     let db = &app.db;
     let now = app.clock.now();
-    let beneficiary = BeneficiaryKind::parse(&new.beneficiary).ok_or_else(|| {
-        ApiError::field(
-            "beneficiary",
-            FieldError::one_of(BeneficiaryKind::ALL.iter().map(|b| b.as_str())),
-        )
-    })?;
+    new.validate()?;
+    let beneficiary = BeneficiaryKind::parse(&new.beneficiary)
+        .ok_or_else(|| ApiError::internal("a beneficiary past its rule does not parse"))?;
     let (village, household_id) = match beneficiary {
         BeneficiaryKind::Household => {
             let id = new.household_id.ok_or_else(|| {
@@ -699,17 +694,8 @@ pub async fn create(
                     FieldError::required().because("is required for a village's need"),
                 )
             })?;
-            let village = RegionCode::parse(raw)
-                .ok()
-                .filter(|c| c.level() == Level::Village)
-                .ok_or_else(|| {
-                    ApiError::field(
-                        "village_code",
-                        FieldError::new(FieldCode::RegionCode)
-                            .levels([Level::Village.as_str()])
-                            .because("is not a 12-digit village code"),
-                    )
-                })?;
+            // A village's code, by the rule of `village_code`.
+            let village = RegionCode::parse(raw).map_err(ApiError::internal)?;
             if !actor.can(Action::RecordNeed, Target::Region(&village)) {
                 return Err(ApiError::forbidden());
             }
@@ -795,8 +781,8 @@ pub async fn create(
 fn fields_of(need: &needs::Model) -> NeedFields {
     NeedFields {
         category: need.category.as_str().to_owned(),
-        title: need.title.clone(),
-        description: need.description.clone(),
+        title: need.title.clone().into(),
+        description: need.description.clone().into(),
         unit: need.unit.as_str().to_owned(),
         target_quantity: need.target_quantity,
         unit_value_fen: Some(need.unit_value_fen),
@@ -919,11 +905,8 @@ pub async fn step(
     };
     let mut extra = Extra::default();
     if let Step::Reject { reason } = &step {
-        let reason = reason.trim();
-        if !(2..=500).contains(&reason.chars().count()) {
-            return Err(ApiError::field("reason", FieldError::length(2, 500)));
-        }
-        extra.rejection_reason = Some(reason.to_owned());
+        // Its length is the rule of the request's `Reason`.
+        extra.rejection_reason = Some(reason.trim().to_owned());
     }
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), id).await?;
