@@ -1,9 +1,11 @@
 //! The API's errors: one table of stable, machine-readable codes with their HTTP status, and the
-//! `{"error": {"code", "message", "fields"}}` body every failure is answered with.
+//! `{"error": {"code", "message", "fields"}}` body every failure is answered with. A field's
+//! errors are coded too (`fields.rs`): `{"title": [{"code": "length", "min": 4, "max": 60,
+//! "message": "…"}]}`.
 //!
 //! Internal causes are logged with their context and never sent to the client.
 
-use std::collections::BTreeMap;
+mod fields;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -71,8 +73,7 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
-/// Messages per field, for validation failures: `{"title": ["must not be empty"]}`.
-pub type FieldErrors = BTreeMap<String, Vec<String>>;
+pub use fields::{FieldCode, FieldError, FieldErrors, WireFieldError};
 
 /// An error answered to an API client.
 #[derive(Debug)]
@@ -98,8 +99,9 @@ pub struct ErrorDetail {
     code: &'static str,
     /// What went wrong, for a person.
     message: String,
-    /// For validation failures: messages per field at fault.
+    /// For validation failures: the rules each field at fault breaks, by field name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, Vec<WireFieldError>>>)]
     fields: Option<FieldErrors>,
     /// Facts a client acts on, e.g. `{"remaining_quantity": 3}` with `need_over_pledged`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,19 +137,33 @@ impl ApiError {
         }
     }
 
-    /// A validation failure naming the fields at fault.
+    /// A validation failure naming the fields at fault: `private_data` when private data in
+    /// public text is all that is wrong, else `validation_failed`.
     pub fn validation(fields: FieldErrors) -> Self {
-        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-        let message = format!("invalid value for: {}", names.join(", "));
+        let names: Vec<&str> = fields.names().collect();
+        let (code, message) = if fields.errors().all(|e| e.code() == FieldCode::PrivateData) {
+            (
+                ErrorCode::PrivateData,
+                format!(
+                    "{} would be public and must not contain private data",
+                    names.join(" and ")
+                ),
+            )
+        } else {
+            (
+                ErrorCode::ValidationFailed,
+                format!("invalid value for: {}", names.join(", ")),
+            )
+        };
         Self {
             fields: Some(fields),
-            ..Self::new(ErrorCode::ValidationFailed, message)
+            ..Self::new(code, message)
         }
     }
 
     /// A single field's validation failure.
-    pub fn field(name: &str, message: impl Into<String>) -> Self {
-        Self::validation(BTreeMap::from([(name.to_owned(), vec![message.into()])]))
+    pub fn field(name: &str, error: FieldError) -> Self {
+        Self::validation(FieldErrors::from_iter([(name, error)]))
     }
 
     /// 403 for an action the caller's roles and scopes do not allow.
@@ -270,23 +286,7 @@ impl From<sea_orm::DbErr> for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let fields = errors
-            .field_errors()
-            .into_iter()
-            .map(|(field, errs)| {
-                let messages = errs
-                    .iter()
-                    .map(|e| {
-                        e.message
-                            .as_ref()
-                            .map(|m| m.to_string())
-                            .unwrap_or_else(|| e.code.to_string())
-                    })
-                    .collect();
-                (field.to_string(), messages)
-            })
-            .collect();
-        Self::validation(fields)
+        Self::validation(errors.into())
     }
 }
 
@@ -330,19 +330,87 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_validation_error_names_its_fields_in_the_body() {
-        let err = ApiError::field("title", "must not be empty");
-        assert_eq!(err.status_code(), StatusCode::BAD_REQUEST);
+    fn body(err: &ApiError) -> serde_json::Value {
         let body = err.error_response().into_body().try_into_bytes().unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    #[test]
+    fn a_validation_error_names_its_fields_in_the_body_with_each_rules_code() {
+        let err = ApiError::field("title", FieldError::length(4, 60));
+        assert_eq!(err.status_code(), StatusCode::BAD_REQUEST);
         assert_eq!(
-            json,
+            body(&err),
             serde_json::json!({"error": {
                 "code": "validation_failed",
                 "message": "invalid value for: title",
-                "fields": {"title": ["must not be empty"]}
+                "fields": {"title": [
+                    {"code": "length", "min": 4, "max": 60, "message": "must be 4 to 60 characters"}
+                ]}
             }})
+        );
+    }
+
+    #[test]
+    fn a_rule_with_words_of_its_own_keeps_them_as_the_message() {
+        let err = ApiError::field(
+            "id_card_number",
+            FieldError::new(FieldCode::IdCard)
+                .reason("check_character")
+                .because("the ID-card number's check character is wrong"),
+        );
+        assert_eq!(
+            body(&err)["error"]["fields"]["id_card_number"][0],
+            serde_json::json!({
+                "code": "id_card",
+                "reason": "check_character",
+                "message": "the ID-card number's check character is wrong"
+            })
+        );
+    }
+
+    #[test]
+    fn private_data_alone_is_its_own_error_code() {
+        let private = || FieldError::new(FieldCode::PrivateData).kind("mobile");
+        let err = ApiError::validation(FieldErrors::from_iter([
+            ("title", private()),
+            ("description", private()),
+        ]));
+        assert_eq!(err.code, ErrorCode::PrivateData);
+        assert_eq!(
+            err.message,
+            "description and title would be public and must not contain private data"
+        );
+        let mixed = ApiError::validation(FieldErrors::from_iter([
+            ("title", private()),
+            ("unit", FieldError::one_of(["item", "money"])),
+        ]));
+        assert_eq!(mixed.code, ErrorCode::ValidationFailed);
+    }
+
+    #[test]
+    fn validators_errors_keep_their_code_and_parameters_but_not_the_value() {
+        use validator::Validate;
+        #[derive(Validate)]
+        struct Body {
+            #[validate(length(min = 4, max = 60))]
+            title: String,
+            #[validate(range(min = 1, max = 30))]
+            members: i64,
+        }
+        let errors = Body {
+            title: "桌".into(),
+            members: 0,
+        }
+        .validate()
+        .unwrap_err();
+        let json = body(&ApiError::from(errors));
+        assert_eq!(
+            json["error"]["fields"],
+            serde_json::json!({
+                "members": [{"code": "range", "min": 1, "max": 30, "message": "must be 1 to 30"}],
+                "title": [{"code": "length", "min": 4, "max": 60, "message": "must be 4 to 60 characters"}],
+            })
         );
     }
 }

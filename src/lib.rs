@@ -20,4 +20,5 @@ pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod validation;
 pub mod worker;

@@ -524,10 +524,10 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
         let actor = account_store::load_actor(db, cadre.id).await?;
         let new = NewHousehold {
             village_code: household.village.to_owned(),
-            head_name: household.head_name.to_owned(),
+            head_name: household.head_name.into(),
             id_card_number: household.id_card().expose().to_owned(),
-            phone: Some(household.phone.to_owned()),
-            address: Some(household.address.to_owned()),
+            phone: Some(household.phone.into()),
+            address: Some(household.address.into()),
             members_count: household.members,
             poverty_causes: household.causes.iter().map(|c| (*c).to_owned()).collect(),
         };

@@ -401,8 +401,8 @@ impl Demo {
             village_code: household_id.is_none().then(|| need.village.to_owned()),
             fields: NeedFields {
                 category: need.category.to_owned(),
-                title: need.title.to_owned(),
-                description: need.description.to_owned(),
+                title: need.title.into(),
+                description: need.description.into(),
                 unit: need.unit.to_owned(),
                 target_quantity: need.target,
                 unit_value_fen: Some(need.unit_value_fen),
@@ -451,7 +451,7 @@ impl Demo {
             NeedStatus::Suspended => {
                 clock.advance(Duration::hours(5));
                 let objection = NewObjection {
-                    reason: "听说村里去年已经发过一批棉被，请核实是否重复申请。".to_owned(),
+                    reason: "听说村里去年已经发过一批棉被，请核实是否重复申请。".into(),
                     contact: None,
                 };
                 objections::file(&app, None, id, objection, None, &Origin::cli())

@@ -249,7 +249,7 @@ async fn tell(
                 let new = NewPledge {
                     quantity: *quantity,
                     anonymous: *anonymous,
-                    message: message.map(str::to_owned),
+                    message: message.map(Into::into),
                     org_id,
                 };
                 let origin = Origin::cli().with_user(donor.id);
@@ -264,10 +264,10 @@ async fn tell(
             Do::Ship(index, reference) => {
                 let (id, donor) = &made[*index];
                 let actor = account_store::load_actor(db, donor.id).await?;
-                let ship = Step::Ship {
+                let ship = Step::Ship(pledges::Shipment {
                     carrier: None,
-                    reference: (*reference).to_owned(),
-                };
+                    reference: (*reference).into(),
+                });
                 pledges::step(&app, &actor, *id, ship, &Origin::cli().with_user(donor.id))
                     .await
                     .map_err(failed("shipment"))?;
@@ -299,9 +299,9 @@ async fn tell(
                     .map_err(failed("receipt"))?;
             }
             Do::Thank(index, note) => {
-                let thank = Step::Thank {
-                    note: (*note).to_owned(),
-                };
+                let thank = Step::Thank(pledges::Thanks {
+                    note: (*note).into(),
+                });
                 pledges::step(&app, &cadre_actor, made[*index].0, thank, &as_cadre)
                     .await
                     .map_err(failed("thanks"))?;

@@ -64,19 +64,41 @@ pub struct PairingShape<'a> {
     pub ends_on: Option<NaiveDate>,
 }
 
-/// What is wrong with a pairing's shape, by the field at fault.
+/// What is wrong with a pairing's shape, by the field at fault: the rule broken, and its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShapeError {
     pub field: &'static str,
+    pub rule: ShapeRule,
     pub message: String,
 }
 
-fn wrong(field: &'static str, message: impl Into<String>) -> ShapeError {
+/// The rule of a pairing's shape that a field breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapeRule {
+    /// It must be given.
+    Required,
+    /// The helping organisation must be of one of these kinds.
+    HelperKind(&'static [OrganisationKind]),
+    /// The regions must be at one of these levels.
+    Levels(&'static [Level]),
+    /// A helped region must not be the helping region's own.
+    HelpersOwn,
+    /// At least `min`, at most `max` regions.
+    Count { min: usize, max: usize },
+    /// A date must not be before the other field's.
+    NotBefore(&'static str),
+}
+
+fn wrong(field: &'static str, rule: ShapeRule, message: impl Into<String>) -> ShapeError {
     ShapeError {
         field,
+        rule,
         message: message.into(),
     }
 }
+
+/// The most regions a pairing helps.
+const MAX_TARGETS: usize = 200;
 
 /// Checks a pairing against its programme: who may help, which regions may be helped, and
 /// that its period is a period.
@@ -86,10 +108,12 @@ pub fn check_shape(shape: &PairingShape<'_>) -> Result<(), Vec<ShapeError>> {
     match (shape.helper_organisation_kind, shape.helper_region) {
         (None, None) => errors.push(wrong(
             "helper_organisation_id",
+            ShapeRule::Required,
             "a pairing needs a helping organisation or region",
         )),
         (Some(kind), _) if !program.helper_kinds().contains(&kind) => errors.push(wrong(
             "helper_organisation_id",
+            ShapeRule::HelperKind(program.helper_kinds()),
             format!(
                 "a {} pairing is helped by a {} organisation, not a {kind}",
                 program.label_zh(),
@@ -107,22 +131,33 @@ pub fn check_shape(shape: &PairingShape<'_>) -> Result<(), Vec<ShapeError>> {
         match shape.helper_region {
             None => errors.push(wrong(
                 "helper_region_code",
+                ShapeRule::Required,
                 "a 对口帮扶 pairing names its city",
             )),
-            Some(region) if region.level() != Level::City => {
-                errors.push(wrong("helper_region_code", "must be a city (4 digits)"))
-            }
+            Some(region) if region.level() != Level::City => errors.push(wrong(
+                "helper_region_code",
+                ShapeRule::Levels(&[Level::City]),
+                "must be a city (4 digits)",
+            )),
             Some(_) => {}
         }
     }
     if shape.targets.is_empty() {
-        errors.push(wrong("targets", "name at least one region helped"));
+        errors.push(wrong(
+            "targets",
+            ShapeRule::Count {
+                min: 1,
+                max: MAX_TARGETS,
+            },
+            "name at least one region helped",
+        ));
     }
     let levels = program.target_levels();
     for target in shape.targets {
         if !levels.contains(&target.level()) {
             errors.push(wrong(
                 "targets",
+                ShapeRule::Levels(levels),
                 format!(
                     "{} is a {}; a {} pairing helps {}",
                     target.as_str(),
@@ -141,17 +176,29 @@ pub fn check_shape(shape: &PairingShape<'_>) -> Result<(), Vec<ShapeError>> {
         {
             errors.push(wrong(
                 "targets",
+                ShapeRule::HelpersOwn,
                 format!("{} is the helping region's own", target.as_str()),
             ));
         }
     }
-    if shape.targets.len() > 200 {
-        errors.push(wrong("targets", "at most 200 regions"));
+    if shape.targets.len() > MAX_TARGETS {
+        errors.push(wrong(
+            "targets",
+            ShapeRule::Count {
+                min: 1,
+                max: MAX_TARGETS,
+            },
+            "at most 200 regions",
+        ));
     }
     if let Some(ends) = shape.ends_on
         && ends < shape.starts_on
     {
-        errors.push(wrong("ends_on", "must not be before starts_on"));
+        errors.push(wrong(
+            "ends_on",
+            ShapeRule::NotBefore("starts_on"),
+            "must not be before starts_on",
+        ));
     }
     if errors.is_empty() {
         Ok(())

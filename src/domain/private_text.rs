@@ -43,6 +43,13 @@ pub struct KnownPrivate<'a> {
 
 /// The first piece of private data in `text`, if any.
 pub fn find_private(text: &str, known: &KnownPrivate<'_>) -> Option<Finding> {
+    find_pattern(text).or_else(|| find_household_value(text, known))
+}
+
+/// The first piece of private data that `text` shows by its form alone (an ID-card, phone or
+/// other long number, an e-mail address), if any: the rule a request's public text is held to
+/// before anything is looked up.
+pub fn find_pattern(text: &str) -> Option<Finding> {
     let normalised = normalise(text);
     for run in digit_runs(&normalised) {
         if run.len() >= 15 && looks_like_id_card(&run) {
@@ -58,6 +65,12 @@ pub fn find_private(text: &str, known: &KnownPrivate<'_>) -> Option<Finding> {
     if has_email(&normalised) {
         return Some(Finding::Email);
     }
+    None
+}
+
+/// One of the household's own private values (`known`) in `text`, if any.
+pub fn find_household_value(text: &str, known: &KnownPrivate<'_>) -> Option<Finding> {
+    let normalised = normalise(text);
     // Letters and digits only, so that 陈·大明, 陈 大明 and 陈-大明 all read 陈大明.
     let compact = |text: &str| -> String {
         normalise(text)

@@ -28,7 +28,7 @@ use utoipa::openapi::{RefOr, schema::Schema};
 use utoipa_actix_web::OpenApiFactory;
 pub use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 
 pub use middleware::{catch_panic, request_id_header, security_headers};
 
@@ -88,16 +88,52 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
             ErrorCode::UnsupportedMediaType,
             "the request body must be JSON (Content-Type: application/json)",
         ),
-        JsonPayloadError::Deserialize(e) => ApiError::new(
-            ErrorCode::InvalidJson,
-            format!("the request body is not valid: {e}"),
-        ),
+        JsonPayloadError::Deserialize(e) => match named_field(e) {
+            Some((field, error)) => ApiError::validation(FieldErrors::from_iter([(
+                field,
+                error.because(e.to_string()),
+            )])),
+            None => ApiError::new(
+                ErrorCode::InvalidJson,
+                format!("the request body is not valid: {e}"),
+            ),
+        },
         other => ApiError::new(
             ErrorCode::InvalidJson,
             format!("the request body could not be read: {other}"),
         ),
     };
     api.into()
+}
+
+/// The field a body's deserialisation failed on, when serde's message names it: a missing field
+/// (`missing field `deadline``) is `required`, one the body may not have (`unknown field `x`,
+/// expected …`) is `unknown_field`. Serde does not name the field of a value of the wrong type;
+/// that stays `invalid_json`, as does a name that is not a plain field name.
+fn named_field(err: &serde_json::Error) -> Option<(String, FieldError)> {
+    if err.classify() != serde_json::error::Category::Data {
+        return None;
+    }
+    let message = err.to_string();
+    let (field, code) = if let Some(rest) = message.strip_prefix("missing field `") {
+        (rest.split_once('`')?.0, FieldCode::Required)
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
+        // The name is the client's and may hold anything; what follows it is the body type's
+        // own field names, which hold no backquote: the last separator is the one.
+        let end = ["`, expected ", "`, there are no fields"]
+            .iter()
+            .filter_map(|tail| rest.rfind(tail))
+            .max()?;
+        (&rest[..end], FieldCode::UnknownField)
+    } else {
+        return None;
+    };
+    let plain = !field.is_empty()
+        && field.len() <= 64
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    plain.then(|| (field.to_owned(), FieldError::new(code)))
 }
 
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
@@ -315,9 +351,11 @@ mod tests {
     use super::*;
 
     #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
     struct Echo {
-        #[allow(dead_code)]
         title: String,
+        count: Option<i64>,
     }
 
     async fn echo(_body: web::Json<Echo>) -> HttpResponse {
@@ -369,18 +407,45 @@ mod tests {
         assert!(body["error"]["message"].as_str().unwrap().contains("2048"));
     }
 
-    #[actix_web::test]
-    async fn a_body_missing_a_field_is_400_naming_it() {
-        let (status, body) = call(
+    async fn post_echo(payload: &'static str) -> (u16, Value) {
+        call(
             test::TestRequest::post()
                 .uri("/echo")
                 .insert_header(("content-type", "application/json"))
-                .set_payload(r#"{"titel": "x"}"#),
+                .set_payload(payload),
         )
-        .await;
+        .await
+    }
+
+    #[actix_web::test]
+    async fn a_body_missing_a_field_is_400_validation_failed_naming_it() {
+        let (status, body) = post_echo(r#"{"count": 1}"#).await;
         assert_eq!(status, 400);
-        assert_eq!(body["error"]["code"], "invalid_json");
+        assert_eq!(body["error"]["code"], "validation_failed");
+        assert_eq!(body["error"]["fields"]["title"][0]["code"], "required");
         assert!(body["error"]["message"].as_str().unwrap().contains("title"));
+    }
+
+    #[actix_web::test]
+    async fn a_field_the_body_may_not_have_is_named_too() {
+        let (status, body) = post_echo(r#"{"title": "x", "titel": "x"}"#).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["error"]["code"], "validation_failed");
+        assert_eq!(body["error"]["fields"]["titel"][0]["code"], "unknown_field");
+    }
+
+    #[actix_web::test]
+    async fn a_body_whose_fault_serde_cannot_place_stays_invalid_json() {
+        for payload in [
+            r#"{"title": "x", "count": "many"}"#,
+            r#"{"title": "#,
+            r#"{"title": "x", "a`, expected b": 1}"#,
+        ] {
+            let (status, body) = post_echo(payload).await;
+            assert_eq!(status, 400, "{payload}");
+            assert_eq!(body["error"]["code"], "invalid_json", "{payload}: {body}");
+            assert!(body["error"].get("fields").is_none(), "{payload}: {body}");
+        }
     }
 
     #[actix_web::test]

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use validator::Validate;
 
 use super::auth::{Caller, MaybeCaller};
 use super::{ServiceConfig, endpoint};
@@ -200,7 +201,8 @@ pub async fn reject(
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
-    let reason = body.into_inner().reason;
+    body.validate()?;
+    let reason = body.into_inner().reason.to_string();
     step(&state, &caller, id.into_inner(), Step::Reject { reason }).await
 }
 
@@ -271,11 +273,19 @@ async fn decide(
     caller: &Caller,
     id: i64,
     decision: Decision,
-    reason: &str,
+    body: &Reason,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
+    body.validate()?;
     Ok(web::Json(
-        objections::decide_objection(state, caller.actor(), id, decision, reason, &caller.origin)
-            .await?,
+        objections::decide_objection(
+            state,
+            caller.actor(),
+            id,
+            decision,
+            &body.reason,
+            &caller.origin,
+        )
+        .await?,
     ))
 }
 
@@ -289,14 +299,7 @@ pub async fn uphold(
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
-    decide(
-        &state,
-        &caller,
-        id.into_inner(),
-        Decision::Uphold,
-        &body.reason,
-    )
-    .await
+    decide(&state, &caller, id.into_inner(), Decision::Uphold, &body).await
 }
 
 /// Dismiss an objection: the notice resumes where it stood once no objection is left open
@@ -310,14 +313,7 @@ pub async fn dismiss(
     id: web::Path<i64>,
     body: web::Json<Reason>,
 ) -> Result<web::Json<ObjectionView>, ApiError> {
-    decide(
-        &state,
-        &caller,
-        id.into_inner(),
-        Decision::Dismiss,
-        &body.reason,
-    )
-    .await
+    decide(&state, &caller, id.into_inner(), Decision::Dismiss, &body).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -141,12 +141,11 @@ pub async fn ship(
     id: web::Path<i64>,
     body: web::Json<Shipment>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
-    let Shipment { carrier, reference } = body.into_inner();
     step(
         &state,
         &caller,
         id.into_inner(),
-        Step::Ship { carrier, reference },
+        Step::Ship(body.into_inner()),
     )
     .await
 }
@@ -220,6 +219,11 @@ pub async fn thank(
     id: web::Path<i64>,
     body: web::Json<Thanks>,
 ) -> Result<web::Json<PledgeView>, ApiError> {
-    let note = body.into_inner().note;
-    step(&state, &caller, id.into_inner(), Step::Thank { note }).await
+    step(
+        &state,
+        &caller,
+        id.into_inner(),
+        Step::Thank(body.into_inner()),
+    )
+    .await
 }

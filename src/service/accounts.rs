@@ -67,9 +67,10 @@ pub async fn list_users(
 }
 
 /// A role to grant, with its scope as the request gives it.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema, validator::Validate)]
 pub struct NewGrant {
     #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
+    #[validate(custom(function = crate::validation::one_of::<Role>))]
     pub role: String,
     /// A village for a cadre; a town or county for a verifier.
     pub region_code: Option<String>,
@@ -90,14 +91,11 @@ pub async fn grant(
 ) -> Result<bool, crate::error::ApiError> {
     use crate::domain::authz::{Action, Target};
     use crate::domain::region::{Level, RegionCode};
-    use crate::error::ApiError;
+    use crate::error::{ApiError, FieldCode, FieldError};
 
-    let role = Role::parse(&new.role).ok_or_else(|| {
-        ApiError::field(
-            "role",
-            "is not one of cadre, verifier, coordinator, org_admin, org_member, admin",
-        )
-    })?;
+    validator::Validate::validate(&new)?;
+    let role = Role::parse(&new.role)
+        .ok_or_else(|| ApiError::internal("a role past its rule does not parse"))?;
     // An organisation's administrators take in its members; every other grant is the
     // platform administrators'.
     let allowed = match (role, new.organisation_id) {
@@ -136,17 +134,16 @@ pub async fn grant(
             .and_then(|c| RegionCode::parse(c).ok())
             .filter(|c| levels.contains(&c.level()))
             .ok_or_else(|| {
+                let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
                 ApiError::field(
                     "region_code",
-                    format!(
-                        "a {} is scoped to a {}",
-                        role.as_str(),
-                        levels
-                            .iter()
-                            .map(|l| l.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    ),
+                    FieldError::new(FieldCode::RegionCode)
+                        .levels(&levels)
+                        .because(format!(
+                            "a {} is scoped to a {}",
+                            role.as_str(),
+                            levels.join(" or ")
+                        )),
                 )
             })
     };
@@ -164,28 +161,40 @@ pub async fn grant(
                 .await?
                 .is_none()
             {
-                return Err(ApiError::field("region_code", "is not a known region"));
+                return Err(ApiError::field(
+                    "region_code",
+                    FieldError::not_found_reference().because("is not a known region"),
+                ));
             }
             GrantScope::Region(region_code.as_str())
         }
         Role::OrgAdmin | Role::OrgMember => {
-            let id = new
-                .organisation_id
-                .ok_or_else(|| ApiError::field("organisation_id", "is required for this role"))?;
+            let id = new.organisation_id.ok_or_else(|| {
+                ApiError::field(
+                    "organisation_id",
+                    FieldError::required().because("is required for this role"),
+                )
+            })?;
             if crate::store::organisations::find(db, id).await?.is_none() {
                 return Err(ApiError::field(
                     "organisation_id",
-                    "is not a known organisation",
+                    FieldError::not_found_reference().because("is not a known organisation"),
                 ));
             }
             GrantScope::Organisation(id)
         }
         Role::Coordinator => {
-            let id = new
-                .pairing_id
-                .ok_or_else(|| ApiError::field("pairing_id", "is required for this role"))?;
+            let id = new.pairing_id.ok_or_else(|| {
+                ApiError::field(
+                    "pairing_id",
+                    FieldError::required().because("is required for this role"),
+                )
+            })?;
             if crate::store::pairings::find(db, id).await?.is_none() {
-                return Err(ApiError::field("pairing_id", "is not a known pairing"));
+                return Err(ApiError::field(
+                    "pairing_id",
+                    FieldError::not_found_reference().because("is not a known pairing"),
+                ));
             }
             GrantScope::Pairing(id)
         }

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::crypto::Sealer;
 use crate::domain::authz::{Action, Actor, Target, authorize};
@@ -16,34 +17,42 @@ use crate::domain::household::{PovertyCause, RegisterStatus, check_move, mask_na
 use crate::domain::id_card::{IdCardNumber, mask_id_card};
 use crate::domain::phone::{Mobile, mask_mobile};
 use crate::domain::region::{Level, RegionCode};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::store::audit::{self, Origin};
 use crate::store::households::{
     self as household_store, HouseholdRecord, Income, Inserted, SealedPrivate, StatusChange,
 };
 use crate::store::regions as region_store;
+use crate::validation::Text;
 
-#[derive(Deserialize, ToSchema)]
+/// A household to register in a village of the caller's.
+#[derive(Deserialize, ToSchema, Validate)]
 pub struct NewHousehold {
     /// The village (12-digit code) the household is registered in.
     #[schema(pattern = r"^[0-9]{12}$")]
     pub village_code: String,
     /// 户主姓名 (private).
-    #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
-    pub head_name: String,
+    #[schema(value_type = String, min_length = 1, max_length = 30, pattern = r"\S")]
+    #[validate(length(min = 1, max = 30))]
+    pub head_name: Text,
     /// 户主身份证号 (private; GB 11643, its check character is verified too).
     #[schema(pattern = r"^[0-9]{17}[0-9Xx]$")]
+    #[validate(custom(function = crate::validation::id_card))]
     pub id_card_number: String,
     /// Mobile number (private).
-    #[schema(pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
-    pub phone: Option<String>,
+    #[schema(value_type = Option<String>, pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
+    #[validate(custom(function = crate::validation::mobile))]
+    pub phone: Option<Text>,
     /// Exact address (private).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
-    pub address: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
+    #[validate(length(min = 1, max = 200))]
+    pub address: Option<Text>,
     #[schema(minimum = 1, maximum = 30)]
+    #[validate(range(min = 1, max = 30))]
     pub members_count: i16,
     /// 致贫原因, one or more code names, e.g. `["illness", "lack_labour"]`.
     #[schema(value_type = Vec<PovertyCause>, min_items = 1)]
+    #[validate(custom(function = crate::validation::poverty_causes))]
     pub poverty_causes: Vec<String>,
 }
 
@@ -161,18 +170,18 @@ fn village_of(raw: &str) -> Result<RegionCode, ApiError> {
     RegionCode::parse(raw)
         .ok()
         .filter(|c| c.level() == Level::Village)
-        .ok_or_else(|| ApiError::field("village_code", "is not a 12-digit village code"))
+        .ok_or_else(|| {
+            ApiError::field(
+                "village_code",
+                FieldError::new(FieldCode::RegionCode)
+                    .levels([Level::Village.as_str()])
+                    .because("is not a 12-digit village code"),
+            )
+        })
 }
 
 fn allow(actor: &Actor, action: Action, village: &RegionCode) -> Result<(), ApiError> {
     authorize(actor, action, Target::Region(village)).map_err(|_| ApiError::forbidden())
-}
-
-fn check_text(fields: &mut FieldErrors, name: &str, value: &str, max: usize) {
-    let n = value.trim().chars().count();
-    if n == 0 || n > max {
-        fields.insert(name.into(), vec![format!("must be 1 to {max} characters")]);
-    }
 }
 
 /// Registers a household in a village of the caller's.
@@ -186,37 +195,23 @@ pub async fn create(
     let village = village_of(&new.village_code)?;
     allow(actor, Action::ManageHousehold, &village)?;
     if region_store::find(db, &village).await?.is_none() {
-        return Err(ApiError::field("village_code", "is not a known village"));
+        return Err(ApiError::field(
+            "village_code",
+            FieldError::not_found_reference().because("is not a known village"),
+        ));
     }
 
-    let mut fields = FieldErrors::new();
-    check_text(&mut fields, "head_name", &new.head_name, 30);
-    let id_card = IdCardNumber::parse(&new.id_card_number)
-        .map_err(|e| fields.insert("id_card_number".into(), vec![e.to_string()]))
-        .ok();
-    let phone = match new
+    new.validate()?;
+    // Each parses, by its rule.
+    let id_card = IdCardNumber::parse(&new.id_card_number).map_err(ApiError::internal)?;
+    let phone = new
         .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        Some(p) => Mobile::parse(p)
-            .map_err(|e| fields.insert("phone".into(), vec![e.to_string()]))
-            .ok(),
-        None => None,
-    };
-    if let Some(address) = &new.address {
-        check_text(&mut fields, "address", address, 200);
-    }
-    if !(1..=30).contains(&new.members_count) {
-        fields.insert("members_count".into(), vec!["must be 1 to 30".into()]);
-    }
-    let causes = PovertyCause::parse_list(&new.poverty_causes)
-        .map_err(|e| fields.insert("poverty_causes".into(), vec![e]))
-        .ok();
-    let (Some(id_card), Some(causes), true) = (id_card, causes, fields.is_empty()) else {
-        return Err(ApiError::validation(fields));
-    };
+        .as_ref()
+        .and_then(Text::non_blank)
+        .map(Mobile::parse)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    let causes = PovertyCause::parse_list(&new.poverty_causes).map_err(ApiError::internal)?;
 
     let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;
@@ -262,9 +257,9 @@ pub async fn create(
             ErrorCode::HouseholdDuplicate,
             "a household with this ID-card number is already on the register",
         );
-        error.fields = Some(FieldErrors::from([(
-            "id_card_number".to_owned(),
-            vec!["is already registered".to_owned()],
+        error.fields = Some(FieldErrors::from_iter([(
+            "id_card_number",
+            FieldError::new(FieldCode::Duplicate),
         )]));
         return Err(error);
     }
@@ -389,19 +384,24 @@ pub async fn reveal(
     })
 }
 
-#[derive(Default, Deserialize, ToSchema)]
+#[derive(Default, Deserialize, ToSchema, Validate)]
 #[schema(min_properties = 1)]
 pub struct HouseholdChanges {
-    #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
-    pub head_name: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 30, pattern = r"\S")]
+    #[validate(length(min = 1, max = 30))]
+    pub head_name: Option<Text>,
     /// A mobile number, or empty to remove it.
-    #[schema(pattern = r"^((\+86)?1[3-9][0-9]{9})?$")]
-    pub phone: Option<String>,
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
-    pub address: Option<String>,
+    #[schema(value_type = Option<String>, pattern = r"^((\+86)?1[3-9][0-9]{9})?$")]
+    #[validate(custom(function = crate::validation::mobile))]
+    pub phone: Option<Text>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
+    #[validate(length(min = 1, max = 200))]
+    pub address: Option<Text>,
     #[schema(minimum = 1, maximum = 30)]
+    #[validate(range(min = 1, max = 30))]
     pub members_count: Option<i16>,
     #[schema(value_type = Option<Vec<PovertyCause>>, min_items = 1)]
+    #[validate(custom(function = crate::validation::poverty_causes))]
     pub poverty_causes: Option<Vec<String>>,
 }
 
@@ -415,50 +415,35 @@ pub async fn update(
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
     let (_, mut private) = load(db, actor, Action::ManageHousehold, id).await?;
-    let mut fields = FieldErrors::new();
+    changes.validate()?;
     let mut changed = Vec::new();
     let mut household_changes = household_store::HouseholdChanges::default();
     if let Some(name) = &changes.head_name {
-        check_text(&mut fields, "head_name", name, 30);
-        private.head_name = sealer.seal(name.trim());
+        private.head_name = sealer.seal(name.trimmed());
         changed.push("head_name");
     }
     if let Some(phone) = &changes.phone {
-        if phone.trim().is_empty() {
-            private.phone = None;
-        } else {
-            match Mobile::parse(phone) {
-                Ok(m) => private.phone = Some(sealer.seal(m.expose())),
-                Err(e) => {
-                    fields.insert("phone".into(), vec![e.to_string()]);
-                }
+        private.phone = match phone.non_blank() {
+            None => None,
+            Some(number) => {
+                let mobile = Mobile::parse(number).map_err(ApiError::internal)?;
+                Some(sealer.seal(mobile.expose()))
             }
-        }
+        };
         changed.push("phone");
     }
     if let Some(address) = &changes.address {
-        check_text(&mut fields, "address", address, 200);
-        private.address = Some(sealer.seal(address.trim()));
+        private.address = Some(sealer.seal(address.trimmed()));
         changed.push("address");
     }
     if let Some(members) = changes.members_count {
-        if !(1..=30).contains(&members) {
-            fields.insert("members_count".into(), vec!["must be 1 to 30".into()]);
-        }
         household_changes.members_count = Some(members);
         changed.push("members_count");
     }
     if let Some(causes) = &changes.poverty_causes {
-        match PovertyCause::parse_list(causes) {
-            Ok(causes) => household_changes.poverty_causes = Some(causes),
-            Err(e) => {
-                fields.insert("poverty_causes".into(), vec![e]);
-            }
-        }
+        household_changes.poverty_causes =
+            Some(PovertyCause::parse_list(causes).map_err(ApiError::internal)?);
         changed.push("poverty_causes");
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::validation(fields));
     }
     if changed.is_empty() {
         return Err(ApiError::new(
@@ -502,13 +487,15 @@ async fn resync_needs_of(txn: &impl ConnectionTrait, household_id: i64) -> Resul
     Ok(())
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct NewIncome {
     /// A past or the current year.
     #[schema(minimum = 2000)]
+    #[validate(range(min = 2000))]
     pub year: i32,
     /// Annual per-capita disposable income, in fen.
     #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
+    #[validate(range(min = 0, max = 10_000_000_000_i64))]
     pub per_capita_income_fen: i64,
 }
 
@@ -521,22 +508,16 @@ pub async fn add_income(
 ) -> Result<IncomeView, ApiError> {
     let (household, _) = load(db, actor, Action::ManageHousehold, id).await?;
     let this_year = crate::clock::now().year();
-    let mut fields = FieldErrors::new();
-    if !(2000..=this_year).contains(&income.year) {
-        fields.insert(
-            "year".into(),
-            vec![format!("must be between 2000 and {this_year}")],
+    let mut fields = FieldErrors::of(income.validate());
+    // At least 2000 is the rule's; the most is this year.
+    if income.year > this_year {
+        fields.add(
+            "year",
+            FieldError::range(2000, this_year.into())
+                .because(format!("must be between 2000 and {this_year}")),
         );
     }
-    if !(0..=10_000_000_000).contains(&income.per_capita_income_fen) {
-        fields.insert(
-            "per_capita_income_fen".into(),
-            vec!["must be 0 or more fen, and plausible".into()],
-        );
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::validation(fields));
-    }
+    fields.into_result()?;
     let txn = crate::store::begin_write(db).await?;
     let recorded = Income {
         year: income.year,
@@ -568,14 +549,16 @@ pub async fn add_income(
     })
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct StatusMove {
     pub to: RegisterStatus,
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
-    pub reason: String,
+    #[schema(value_type = String, min_length = 1, max_length = 500, pattern = r"\S")]
+    #[validate(length(min = 1, max = 500))]
+    pub reason: Text,
     /// What the move rests on (进出有据): documents, a survey, a decision number.
-    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
-    pub evidence: String,
+    #[schema(value_type = String, min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[validate(length(min = 1, max = 1000))]
+    pub evidence: Text,
 }
 
 /// Moves a household on the register, under the rule of [`check_move`].
@@ -589,12 +572,7 @@ pub async fn change_status(
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
     let (household, private) = load(db, actor, Action::ManageHousehold, id).await?;
-    let mut fields = FieldErrors::new();
-    check_text(&mut fields, "reason", &mv.reason, 500);
-    check_text(&mut fields, "evidence", &mv.evidence, 1000);
-    if !fields.is_empty() {
-        return Err(ApiError::validation(fields));
-    }
+    mv.validate()?;
     let from = household.status;
     let txn = crate::store::begin_write(db).await?;
     let incomes: Vec<(i32, i64)> = household_store::incomes(&txn, id)

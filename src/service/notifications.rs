@@ -19,7 +19,7 @@ use crate::domain::need::objection_handler;
 use crate::domain::notification::NotificationKind;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::projection::NeedRecord;
-use crate::error::{ApiError, FieldErrors};
+use crate::error::{ApiError, FieldError, FieldErrors};
 use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need};
@@ -369,12 +369,11 @@ pub async fn update_preferences(
         match NotificationKind::parse(name) {
             Some(kind) => settings.push((kind, *email)),
             None => {
-                fields.insert(
+                fields.add(
                     format!("email.{name}"),
-                    vec![format!(
-                        "is not a notification kind ({})",
-                        NotificationKind::codes()
-                    )],
+                    FieldError::one_of(NotificationKind::ALL.iter().map(|k| k.as_str())).because(
+                        format!("is not a notification kind ({})", NotificationKind::codes()),
+                    ),
                 );
             }
         }
@@ -458,7 +457,11 @@ pub async fn unsubscribe(
 
 /// Sets the language of the account (its mail and, in time, its pages).
 pub async fn set_locale(app: &Context, user: &User, locale: &str) -> Result<User, ApiError> {
-    let locale =
-        Locale::parse(locale).ok_or_else(|| ApiError::field("locale", "must be zh-CN or en"))?;
+    let locale = Locale::parse(locale).ok_or_else(|| {
+        ApiError::field(
+            "locale",
+            FieldError::one_of(Locale::ALL.map(Locale::as_str)).because("must be zh-CN or en"),
+        )
+    })?;
     Ok(account_store::set_locale(&app.db, user.id, locale.as_str(), Utc::now()).await?)
 }

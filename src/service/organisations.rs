@@ -4,34 +4,42 @@
 use sea_orm::{DatabaseConnection, SqlErr};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::credit_code::CreditCode;
 pub use crate::domain::organisation::OrganisationKind;
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::{self, Origin};
 use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
 use crate::store::outbox::{self, Message};
 use crate::store::regions as region_store;
+use crate::validation::Text;
 
 pub use crate::store::organisations::OrganisationRecord as Organisation;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct NewOrganisation {
     pub kind: OrganisationKind,
-    #[schema(min_length = 2, max_length = 100)]
-    pub name: String,
+    #[schema(value_type = String, min_length = 2, max_length = 100)]
+    #[validate(length(min = 2, max = 100))]
+    pub name: Text,
     /// 统一社会信用代码 (GB 32100, its check character is verified too); required of
     /// enterprises.
-    #[schema(pattern = r"^[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18}$")]
-    pub credit_code: Option<String>,
+    #[schema(value_type = Option<String>, pattern = r"^[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18}$")]
+    #[validate(custom(function = crate::validation::credit_code))]
+    pub credit_code: Option<Text>,
     #[schema(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
+    #[validate(custom(function = crate::validation::region_code))]
     pub region_code: Option<String>,
-    #[schema(format = Email)]
-    pub contact_email: Option<String>,
+    #[schema(value_type = Option<String>, format = Email)]
+    #[validate(email)]
+    pub contact_email: Option<Text>,
+    /// Counted as written, spaces and all.
     #[schema(max_length = 2000)]
+    #[validate(length(max = 2000))]
     pub description: Option<String>,
 }
 
@@ -42,74 +50,41 @@ pub async fn create(
     new: NewOrganisation,
     origin: &Origin,
 ) -> Result<Organisation, ApiError> {
-    let mut fields = FieldErrors::new();
-    let name = new.name.trim().to_owned();
-    if !(2..=100).contains(&name.chars().count()) {
-        fields.insert("name".into(), vec!["must be 2 to 100 characters".into()]);
-    }
-    let credit_code = match new
+    let mut fields = FieldErrors::of(new.validate());
+    let name = new.name.trimmed().to_owned();
+    // A valid code when one is given, by its rule.
+    let credit_code = new
         .credit_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
+        .map(CreditCode::parse)
+        .and_then(Result::ok);
+    if new.credit_code.as_ref().and_then(Text::non_blank).is_none()
+        && new.kind == OrganisationKind::Enterprise
     {
-        Some(code) => match CreditCode::parse(code) {
-            Ok(code) => Some(code),
-            Err(e) => {
-                fields.insert("credit_code".into(), vec![e.to_string()]);
-                None
-            }
-        },
-        None => {
-            if new.kind == OrganisationKind::Enterprise {
-                fields.insert(
-                    "credit_code".into(),
-                    vec!["an enterprise gives its 统一社会信用代码".into()],
-                );
-            }
+        fields.add(
+            "credit_code",
+            FieldError::required().because("an enterprise gives its 统一社会信用代码"),
+        );
+    }
+    let region = match new.region_code.as_deref().map(RegionCode::parse) {
+        Some(Ok(code)) if region_store::find(db, &code).await?.is_some() => Some(code),
+        Some(Ok(_)) => {
+            fields.add(
+                "region_code",
+                FieldError::not_found_reference().because("is not a known region code"),
+            );
             None
         }
-    };
-    let region = match new.region_code.as_deref() {
-        Some(code) => match RegionCode::parse(code) {
-            Ok(code) if region_store::find(db, &code).await?.is_some() => Some(code),
-            _ => {
-                fields.insert(
-                    "region_code".into(),
-                    vec!["is not a known region code".into()],
-                );
-                None
-            }
-        },
-        None => None,
+        // Not a region code: its rule said so.
+        Some(Err(_)) | None => None,
     };
     let contact_email = new
         .contact_email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
         .map(str::to_lowercase);
-    if let Some(email) = &contact_email
-        && !validator::ValidateEmail::validate_email(email)
-    {
-        fields.insert(
-            "contact_email".into(),
-            vec!["is not an email address".into()],
-        );
-    }
-    if new
-        .description
-        .as_deref()
-        .is_some_and(|d| d.chars().count() > 2000)
-    {
-        fields.insert(
-            "description".into(),
-            vec!["must be at most 2000 characters".into()],
-        );
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::validation(fields));
-    }
+    fields.into_result()?;
 
     if let Some(code) = &credit_code
         && organisation_store::verified_holder_of(db, code)
@@ -221,9 +196,9 @@ fn duplicate_credit_code() -> ApiError {
         ErrorCode::OrganisationDuplicate,
         "a verified organisation already holds this credit code",
     );
-    error.fields = Some(FieldErrors::from([(
-        "credit_code".to_owned(),
-        vec!["is already held by a verified organisation".to_owned()],
+    error.fields = Some(FieldErrors::from_iter([(
+        "credit_code",
+        FieldError::new(FieldCode::Duplicate).because("is already held by a verified organisation"),
     )]));
     error
 }

@@ -10,13 +10,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, Value};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Target, authorize};
 use crate::domain::need::NeedStatus;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
 use crate::service::stats::{
@@ -30,6 +31,7 @@ use crate::store::pairings::{
     PairingRecord,
 };
 use crate::store::regions as region_store;
+use crate::validation::Text;
 
 /// The users who act for an organisation (its administrators and members).
 pub use crate::store::organisations::people as people_of;
@@ -76,35 +78,45 @@ pub struct PairingView {
     pub in_force: bool,
 }
 
-/// A new pairing (administrators).
-#[derive(Debug, Deserialize, ToSchema)]
+/// A new pairing (administrators). Its shape must fit its programme: who helps, and the level
+/// of the regions helped.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewPairing {
     /// `wanqi`, `duikou` or `dingdian`.
+    #[validate(custom(function = crate::validation::one_of::<Program>))]
     pub program: String,
-    pub name: String,
+    #[schema(value_type = String, min_length = 2, max_length = 100)]
+    #[validate(length(min = 2, max = 100))]
+    pub name: Text,
     pub helper_organisation_id: Option<i64>,
     /// The helping city of a 对口帮扶 pairing (4 digits).
+    #[validate(custom(function = crate::validation::region_code))]
     pub helper_region_code: Option<String>,
     /// The regions helped: villages (万企帮万村), cities or counties (对口帮扶), villages or
     /// counties (定点扶贫).
+    #[validate(custom(function = crate::validation::region_codes))]
     pub targets: Vec<String>,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
 }
 
 /// Changes to a pairing (its coordinators, administrators); fields left out stay.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PairingChange {
-    pub name: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 2, max_length = 100)]
+    #[validate(length(min = 2, max = 100))]
+    pub name: Option<Text>,
     /// `null` clears it (no end date).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub ends_on: Option<Option<NaiveDate>>,
     /// `active` or `ended`.
+    #[validate(custom(function = crate::validation::one_of::<PairingStatus>))]
     pub status: Option<String>,
     /// The regions helped, replacing the present ones.
+    #[validate(custom(function = crate::validation::region_codes))]
     pub targets: Option<Vec<String>>,
 }
 
@@ -117,13 +129,11 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-fn parse_codes(field: &str, codes: &[String]) -> Result<Vec<RegionCode>, ApiError> {
+/// Region codes, each valid by the `region_codes` rule, sorted and without repeats.
+fn parse_codes(codes: &[String]) -> Result<Vec<RegionCode>, ApiError> {
     let mut parsed = Vec::with_capacity(codes.len());
     for code in codes {
-        parsed.push(
-            RegionCode::parse(code.trim())
-                .map_err(|e| ApiError::field(field, format!("`{code}`: {e}")))?,
-        );
+        parsed.push(RegionCode::parse(code.trim()).map_err(ApiError::internal)?);
     }
     parsed.sort();
     parsed.dedup();
@@ -131,13 +141,7 @@ fn parse_codes(field: &str, codes: &[String]) -> Result<Vec<RegionCode>, ApiErro
 }
 
 fn shape_errors(errors: Vec<crate::domain::pairing::ShapeError>) -> ApiError {
-    let mut fields = FieldErrors::new();
-    for e in errors {
-        fields
-            .entry(e.field.to_owned())
-            .or_default()
-            .push(e.message);
-    }
+    let fields: FieldErrors = errors.into_iter().map(|e| (e.field, e.into())).collect();
     ApiError::validation(fields)
 }
 
@@ -161,7 +165,8 @@ async fn known_regions(
     } else {
         Err(ApiError::field(
             field,
-            format!("no such region: {}", missing.join(", ")),
+            FieldError::not_found_reference()
+                .because(format!("no such region: {}", missing.join(", "))),
         ))
     }
 }
@@ -259,14 +264,15 @@ pub async fn list(
     let program = program
         .map(|program| {
             Program::parse(program).ok_or_else(|| {
-                ApiError::field("program", format!("must be one of {}", Program::codes()))
+                ApiError::field(
+                    "program",
+                    FieldError::one_of(Program::ALL.iter().map(|p| p.as_str())),
+                )
             })
         })
         .transpose()?;
     let region = region
-        .map(|region| {
-            RegionCode::parse(region).map_err(|e| ApiError::field("region", e.to_string()))
-        })
+        .map(|region| RegionCode::parse(region).map_err(|e| ApiError::field("region", e.into())))
         .transpose()?;
     let pairings = pairing_store::list(&app.db, program, region.as_ref()).await?;
     views(&app.db, pairings, beijing_today(app.clock.now())).await
@@ -310,19 +316,14 @@ async fn helper_kind(
                 .await?
                 .filter(|o| o.verified_at.is_some())
                 .ok_or_else(|| {
-                    ApiError::field("helper_organisation_id", "is not a verified organisation")
+                    ApiError::field(
+                        "helper_organisation_id",
+                        FieldError::not_found_reference().because("is not a verified organisation"),
+                    )
                 })?
                 .kind,
         )),
     }
-}
-
-fn checked_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if !(2..=100).contains(&name.chars().count()) {
-        return Err(ApiError::field("name", "must be 2 to 100 characters"));
-    }
-    Ok(name.to_owned())
 }
 
 /// Sets up a pairing (administrators).
@@ -333,18 +334,18 @@ pub async fn create(
     origin: &Origin,
 ) -> Result<PairingView, ApiError> {
     authorize(actor, Action::CreatePairing, Target::Platform).map_err(|_| ApiError::forbidden())?;
-    let program = Program::parse(&new.program).ok_or_else(|| {
-        ApiError::field("program", format!("must be one of {}", Program::codes()))
-    })?;
-    let name = checked_name(&new.name)?;
-    let targets = parse_codes("targets", &new.targets)?;
+    new.validate()?;
+    // Each parses, by its rule.
+    let program = Program::parse(&new.program)
+        .ok_or_else(|| ApiError::internal("a programme past its rule does not parse"))?;
+    let name = new.name.trimmed().to_owned();
+    let targets = parse_codes(&new.targets)?;
     let helper_region = new
         .helper_region_code
         .as_deref()
-        .map(|c| {
-            RegionCode::parse(c).map_err(|e| ApiError::field("helper_region_code", e.to_string()))
-        })
-        .transpose()?;
+        .map(RegionCode::parse)
+        .transpose()
+        .map_err(ApiError::internal)?;
     let kind = helper_kind(&app.db, new.helper_organisation_id).await?;
     check_shape(&PairingShape {
         program,
@@ -403,24 +404,18 @@ pub async fn update(
         })?;
     }
     let program = pairing.program;
+    change.validate()?;
+    // Each parses, by its rule.
     let status = change
         .status
         .as_deref()
         .map(|s| {
-            PairingStatus::parse(s).ok_or_else(|| {
-                ApiError::field(
-                    "status",
-                    format!("must be one of {}", PairingStatus::codes()),
-                )
-            })
+            PairingStatus::parse(s)
+                .ok_or_else(|| ApiError::internal("a status past its rule does not parse"))
         })
         .transpose()?;
-    let name = change.name.as_deref().map(checked_name).transpose()?;
-    let targets = change
-        .targets
-        .as_deref()
-        .map(|t| parse_codes("targets", t))
-        .transpose()?;
+    let name = change.name.as_ref().map(|n| n.trimmed().to_owned());
+    let targets = change.targets.as_deref().map(parse_codes).transpose()?;
     let kind = helper_kind(&app.db, pairing.helper_organisation_id)
         .await
         .ok()
@@ -471,7 +466,12 @@ pub async fn add_member(
     organisation_store::find(&app.db, organisation_id)
         .await?
         .filter(|o| o.verified_at.is_some())
-        .ok_or_else(|| ApiError::field("organisation_id", "is not a verified organisation"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "organisation_id",
+                FieldError::not_found_reference().because("is not a verified organisation"),
+            )
+        })?;
     let txn = crate::store::begin_write(&app.db).await?;
     let added =
         pairing_store::add_member(&txn, id, organisation_id, actor.user_id, app.clock.now())
@@ -740,13 +740,15 @@ async fn overdue(
 }
 
 /// An invitation to a need, as asked for.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewInvitation {
     pub need_id: i64,
     pub organisation_id: i64,
     /// A word from the coordinator, sent with the invitation (at most 500 characters).
-    pub message: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 500)]
+    #[validate(length(max = 500))]
+    pub message: Option<Text>,
 }
 
 /// Invites a member organisation of the pairing to pledge toward an open need in its regions;
@@ -762,12 +764,17 @@ pub async fn invite(
     let need = crate::store::needs::find(&app.db, new.need_id)
         .await?
         .filter(|n| n.is_public())
-        .ok_or_else(|| ApiError::field("need_id", "is not a public need"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "need_id",
+                FieldError::not_found_reference().because("is not a public need"),
+            )
+        })?;
     let village = &need.village;
     if !pairing.targets.iter().any(|t| t.contains(village)) {
         return Err(ApiError::field(
             "need_id",
-            "is not in the pairing's regions",
+            FieldError::not_found_reference().because("is not in the pairing's regions"),
         ));
     }
     // A coordinator invites in the name of their own pairing, to a need in its regions.
@@ -801,18 +808,15 @@ pub async fn invite(
     if !is_member {
         return Err(ApiError::field(
             "organisation_id",
-            "is not a member of the pairing",
+            FieldError::not_found_reference().because("is not a member of the pairing"),
         ));
     }
+    new.validate()?;
     let message = new
         .message
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
         .map(str::to_owned);
-    if message.as_ref().is_some_and(|m| m.chars().count() > 500) {
-        return Err(ApiError::field("message", "must be at most 500 characters"));
-    }
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
     let inserted = pairing_store::insert_invitation(

@@ -10,6 +10,7 @@ use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, PledgeParties, Target, may_read_pledge};
 use crate::domain::need::{EventKind, NeedAction, NeedStatus, PledgeKind, Unit, Who, decide};
@@ -19,7 +20,7 @@ use crate::domain::pledge::{
 };
 use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::service::Context;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
@@ -29,11 +30,14 @@ use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
 use crate::store::outbox::{self, Message};
 use crate::store::pledges::{self as pledge_store, NewPledgeRow, PledgeRecord, Stamp};
+use crate::validation::Text;
 
 /// The public name of an anonymous donor.
 pub const ANONYMOUS: &str = "爱心人士";
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+/// A pledge toward a need. (Its quantity is checked against the need: at least 1, at least
+/// the need's smallest pledge, at most what remains.)
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
 pub struct NewPledge {
     /// In the need's unit; fen for a money need.
     #[schema(minimum = 1)]
@@ -41,9 +45,10 @@ pub struct NewPledge {
     /// Show the donor as 爱心人士 rather than by name.
     #[serde(default)]
     pub anonymous: bool,
-    /// A message to the village, shown with the pledge.
-    #[schema(max_length = 200)]
-    pub message: Option<String>,
+    /// A message to the village, shown with the pledge: public, so without private data.
+    #[schema(value_type = Option<String>, max_length = 200)]
+    #[validate(length(max = 200), custom(function = crate::validation::public_text))]
+    pub message: Option<Text>,
     /// Pledge on behalf of this verified organisation (its admins and members).
     pub org_id: Option<i64>,
 }
@@ -229,15 +234,12 @@ pub async fn pledge(
     origin: &Origin,
 ) -> Result<Answer, ApiError> {
     let now = app.clock.now();
+    new.validate()?;
     let message = new
         .message
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
         .map(str::to_owned);
-    if message.as_ref().is_some_and(|m| m.chars().count() > 200) {
-        return Err(ApiError::field("message", "must be at most 200 characters"));
-    }
     let txn = crate::store::begin_write(&app.db).await?;
     let pending = match &key {
         None => None,
@@ -278,19 +280,35 @@ pub async fn pledge(
     let remaining = need.target_quantity - need.pledged_quantity;
     check_quantity(new.quantity, need.min_pledge_quantity, remaining).map_err(|e| match e {
         QuantityRefusal::OverPledged { remaining } => over_pledged(remaining, need.unit),
-        other => ApiError::field("quantity", other.to_string()),
+        QuantityRefusal::NotPositive => ApiError::field(
+            "quantity",
+            FieldError::new(FieldCode::Range)
+                .min(1)
+                .because(e.to_string()),
+        ),
+        QuantityRefusal::BelowMinimum { minimum, .. } => ApiError::field(
+            "quantity",
+            FieldError::new(FieldCode::Range)
+                .min(minimum)
+                .because(e.to_string()),
+        ),
     })?;
     let display_name = match new.org_id {
         Some(org_id) => {
             if !actor.can(Action::PledgeForOrganisation, Target::Organisation(org_id)) {
                 return Err(ApiError::field(
                     "org_id",
-                    "is not an organisation you act for",
+                    FieldError::not_found_reference().because("is not an organisation you act for"),
                 ));
             }
             pledge_store::verified_organisation_name(&txn, org_id)
                 .await?
-                .ok_or_else(|| ApiError::field("org_id", "is not a verified organisation"))?
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "org_id",
+                        FieldError::not_found_reference().because("is not a verified organisation"),
+                    )
+                })?
         }
         None => donor.display_name.clone(),
     };
@@ -486,27 +504,22 @@ pub async fn show(app: &Context, actor: &Actor, id: i64) -> Result<PledgeView, A
 /// A move of a pledge by its donor or its village.
 #[derive(Debug)]
 pub enum Step {
-    Ship {
-        carrier: Option<String>,
-        reference: String,
-    },
+    Ship(Shipment),
     Cancel,
-    Confirm {
-        received_quantity: i64,
-    },
-    Thank {
-        note: String,
-    },
+    Confirm { received_quantity: i64 },
+    Thank(Thanks),
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Shipment {
     /// The carrier (顺丰, 中国邮政…) or the paying bank; optional.
-    #[schema(max_length = 50)]
-    pub carrier: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50)]
+    #[validate(length(max = 50))]
+    pub carrier: Option<Text>,
     /// Tracking number, transfer reference, or how the job or service was arranged.
-    #[schema(min_length = 1, max_length = 100)]
-    pub reference: String,
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    pub reference: Text,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -516,26 +529,12 @@ pub struct ReceiptConfirmation {
     pub received_quantity: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// A village's thanks to the donor: public, so without private data.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Thanks {
-    #[schema(min_length = 2, max_length = 500)]
-    pub note: String,
-}
-
-fn text(
-    field: &str,
-    value: &str,
-    range: std::ops::RangeInclusive<usize>,
-) -> Result<String, ApiError> {
-    let value = value.trim();
-    if range.contains(&value.chars().count()) {
-        Ok(value.to_owned())
-    } else {
-        Err(ApiError::field(
-            field,
-            format!("must be {} to {} characters", range.start(), range.end()),
-        ))
-    }
+    #[schema(value_type = String, min_length = 2, max_length = 500)]
+    #[validate(length(min = 2, max = 500), custom(function = crate::validation::public_text))]
+    pub note: Text,
 }
 
 /// Moves a pledge one step: ship or cancel (its donor), confirm the receipt or thank (its
@@ -551,10 +550,10 @@ pub async fn step(
     let txn = crate::store::begin_write(&app.db).await?;
     let (pledge, need, village) = lock_pledge(&txn, Some(actor), id).await?;
     let action = match &step {
-        Step::Ship { .. } => PledgeAction::Ship,
+        Step::Ship(_) => PledgeAction::Ship,
         Step::Cancel => PledgeAction::Cancel,
         Step::Confirm { .. } => PledgeAction::Confirm,
-        Step::Thank { .. } => PledgeAction::Thank,
+        Step::Thank(_) => PledgeAction::Thank,
     };
     let facts = PledgeFacts {
         status: pledge.status,
@@ -566,13 +565,14 @@ pub async fn step(
     };
     let to = decide_pledge(&facts, action, PledgeActor::User(actor), now).map_err(refused)?;
     let (stamp, kind, role, mail, detail) = match step {
-        Step::Ship { carrier, reference } => {
-            let reference = text("reference", &reference, 1..=100)?;
-            let carrier = carrier
-                .as_deref()
-                .filter(|c| !c.trim().is_empty())
-                .map(|c| text("carrier", c, 1..=50))
-                .transpose()?;
+        Step::Ship(shipment) => {
+            shipment.validate()?;
+            let carrier = shipment
+                .carrier
+                .as_ref()
+                .and_then(Text::non_blank)
+                .map(str::to_owned);
+            let reference = shipment.reference.trimmed().to_owned();
             (
                 Stamp::Shipped { carrier, reference },
                 EventKind::Shipped,
@@ -592,8 +592,12 @@ pub async fn step(
             )
         }
         Step::Confirm { received_quantity } => {
-            let receipt = receipt(pledge.quantity, received_quantity)
-                .map_err(|e| ApiError::field("received_quantity", e))?;
+            let receipt = receipt(pledge.quantity, received_quantity).map_err(|e| {
+                ApiError::field(
+                    "received_quantity",
+                    FieldError::range(1, pledge.quantity).because(e),
+                )
+            })?;
             release(&txn, need.id, receipt.released, now).await?;
             pledge_store::add_received_quantity(&txn, need.id, receipt.received).await?;
             (
@@ -607,8 +611,9 @@ pub async fn step(
                 json!({"received": receipt.received, "released": receipt.released}),
             )
         }
-        Step::Thank { note } => {
-            let note = text("note", &note, 2..=500)?;
+        Step::Thank(thanks) => {
+            thanks.validate()?;
+            let note = thanks.note.trimmed().to_owned();
             needs::check_public_text(app, &txn, need.household_id, &[("note", &note)]).await?;
             (
                 Stamp::Thanked { note },

@@ -16,7 +16,7 @@ use crate::domain::household::PovertyCause;
 use crate::domain::need::{BeneficiaryKind, Category, NeedStatus, Urgency};
 use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::search::text::{highlight, query_words};
 use crate::search::{
     Condition, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex, SearchQuery,
@@ -351,10 +351,18 @@ fn code<T>(
     parameter: &str,
     value: &str,
     parse: impl Fn(&str) -> Option<T>,
-    codes: impl FnOnce() -> String,
+    codes: impl FnOnce() -> Vec<&'static str>,
 ) -> Result<T, ApiError> {
-    parse(value)
-        .ok_or_else(|| ApiError::field(parameter, format!("`{value}` is not one of {}", codes())))
+    parse(value).ok_or_else(|| {
+        let codes = codes();
+        let message = format!("`{value}` is not one of {}", codes.join(", "));
+        ApiError::field(parameter, FieldError::one_of(codes).because(message))
+    })
+}
+
+/// Every code of a code list.
+fn codes_of<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| code(*v)).collect()
 }
 
 /// A query as both engines take it alike: Meilisearch reads `"…"` as a phrase and `-word` as
@@ -398,7 +406,9 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErr
                 if value.chars().count() > MAX_QUERY_CHARS {
                     return Err(ApiError::field(
                         "q",
-                        format!("at most {MAX_QUERY_CHARS} characters"),
+                        FieldError::new(FieldCode::Length)
+                            .max(MAX_QUERY_CHARS as i64)
+                            .because(format!("at most {MAX_QUERY_CHARS} characters")),
                     ));
                 }
                 text = plain_text(value);
@@ -406,33 +416,38 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErr
             }
             "category" => (
                 "category",
-                code(name, value, Category::parse, Category::codes)?.as_str(),
+                code(name, value, Category::parse, || {
+                    codes_of(Category::ALL, Category::as_str)
+                })?
+                .as_str(),
             ),
             "urgency" => (
                 "urgency",
-                code(name, value, Urgency::parse, Urgency::codes)?.as_str(),
+                code(name, value, Urgency::parse, || {
+                    codes_of(Urgency::ALL, Urgency::as_str)
+                })?
+                .as_str(),
             ),
             "beneficiary" => (
                 "beneficiary_kind",
-                code(name, value, BeneficiaryKind::parse, BeneficiaryKind::codes)?.as_str(),
+                code(name, value, BeneficiaryKind::parse, || {
+                    codes_of(BeneficiaryKind::ALL, BeneficiaryKind::as_str)
+                })?
+                .as_str(),
             ),
             "status" => {
                 let public = |s: &str| NeedStatus::parse(s).filter(|s| s.is_public(true));
                 let codes = || {
-                    let public: Vec<&str> = NeedStatus::ALL
+                    NeedStatus::ALL
                         .iter()
                         .filter(|s| s.is_public(true))
                         .map(|s| s.as_str())
-                        .collect();
-                    public.join(", ")
+                        .collect()
                 };
                 ("status", code(name, value, public, codes)?.as_str())
             }
             "cause" => {
-                let codes = || {
-                    let all: Vec<&str> = PovertyCause::ALL.iter().map(|c| c.as_str()).collect();
-                    all.join(", ")
-                };
+                let codes = || codes_of(&PovertyCause::ALL, PovertyCause::as_str);
                 (
                     "poverty_causes",
                     code(name, value, PovertyCause::parse, codes)?.as_str(),
@@ -455,17 +470,15 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErr
                     _ => {
                         return Err(ApiError::field(
                             "open",
-                            format!("`{value}` is not true or false"),
+                            FieldError::one_of(["true", "false"])
+                                .because(format!("`{value}` is not true or false")),
                         ));
                     }
                 };
                 continue;
             }
             "sort" => {
-                let names = || {
-                    let names: Vec<&str> = SortName::ALL.iter().map(|(n, _)| *n).collect();
-                    names.join(", ")
-                };
+                let names = || SortName::ALL.iter().map(|(n, _)| *n).collect();
                 sort = Some(code(name, value, SortName::parse, names)?);
                 continue;
             }

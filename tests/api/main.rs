@@ -22,3 +22,4 @@ mod search;
 mod smtp;
 mod stats;
 mod users;
+mod validation;

@@ -402,7 +402,7 @@ db_test! {
         absurd["unit_value_fen"] = json!(1_000_000);
         let (status, error) = cadre.post("/api/v1/needs", &absurd).await;
         assert_eq!(status, 400);
-        assert!(error["error"]["fields"]["target_quantity"][0]
+        assert!(error["error"]["fields"]["target_quantity"][0]["message"]
             .as_str()
             .unwrap()
             .contains("1 亿元"));

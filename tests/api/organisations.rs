@@ -11,7 +11,7 @@ db_test! {
             .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "平远脐橙合作社", "credit_code": "91330100799655058C"}))
             .await;
         assert_eq!(status, 400);
-        assert!(body["error"]["fields"]["credit_code"][0].as_str().unwrap().contains("check character"));
+        assert!(body["error"]["fields"]["credit_code"][0]["message"].as_str().unwrap().contains("check character"));
 
         let (status, created) = donor
             .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "平远脐橙合作社", "credit_code": "91330100799655058B", "region_code": "441426"}))

@@ -3,11 +3,14 @@
 //
 // Every call goes through `call()`: a successful answer is returned as its typed body, any
 // other answer is thrown as an `ApiError` carrying the server's stable error `code`, its
-// `fields` (shown on the form field they name) and `details`.
+// `fields` (each field's broken rules, by code and parameters, which `useFieldErrors` puts in
+// the user's language on the form field they name) and `details`.
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { components, paths } from './schema'
 
 export type Schemas = components['schemas']
+/** One rule a field breaks: `{code: 'length', min: 4, max: 60, message}` (`message` is English, for developers). */
+export type FieldError = Schemas['FieldError']
 
 const CSRF_COOKIE = 'duijie_csrf'
 const CSRF_HEADER = 'x-csrf-token'
@@ -17,7 +20,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly fields: Record<string, string[]> = {},
+    readonly fields: Record<string, FieldError[]> = {},
     readonly details: Record<string, unknown> = {},
   ) {
     super(message)
@@ -85,7 +88,7 @@ export const client = createClient<paths>({
 client.use(headers, session)
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; fields?: Record<string, string[]>; details?: Record<string, unknown> }
+  error?: { code?: string; message?: string; fields?: Record<string, FieldError[]> | null; details?: Record<string, unknown> }
 }
 
 /** Turns a failed answer (or a failed connection) into an `ApiError`. */

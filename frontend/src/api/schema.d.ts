@@ -1065,9 +1065,6 @@ export interface components {
             message: string;
             status: string;
         };
-        BTreeMap: {
-            [key: string]: string[];
-        };
         /**
          * @description Household = household (农户); Village = village (村集体);
          * @enum {string}
@@ -1130,7 +1127,10 @@ export interface components {
             code: string;
             /** @description Facts a client acts on, e.g. `{"remaining_quantity": 3}` with `need_over_pledged`. */
             details?: Record<string, never> | null;
-            fields?: null | components["schemas"]["BTreeMap"];
+            /** @description For validation failures: the rules each field at fault breaks, by field name. */
+            fields?: {
+                [key: string]: components["schemas"]["FieldError"][];
+            } | null;
             /** @description What went wrong, for a person. */
             message: string;
         };
@@ -1139,6 +1139,76 @@ export interface components {
          * @enum {string}
          */
         EventKind: "created" | "submitted" | "verified" | "second_verified" | "notice_started" | "objection_filed" | "objection_dismissed" | "objection_upheld" | "notice_resumed" | "published" | "rejected" | "withdrawn" | "expired" | "fully_pledged" | "reopened" | "fulfilled" | "closed" | "pledged" | "shipped" | "received" | "thanked" | "pledge_cancelled" | "pledge_expired";
+        /**
+         * @description The rule a field breaks, with the parameters the error carries beside it:
+         *
+         *     - `required`: the field must be given.
+         *     - `absent`: the field must be left out here.
+         *     - `invalid_type`: the value is not of the field's type (a text for a number, …).
+         *     - `unknown_field`: the request has no such field.
+         *     - `length` (`min`, `max`): a text's length in characters, leading and trailing
+         *       spaces not counted.
+         *     - `items` (`min`, `max`): how many items a list holds.
+         *     - `range` (`min`, `max`): a number's bounds, both included.
+         *     - `one_of` (`allowed`): one of the listed codes.
+         *     - `email`: an e-mail address.
+         *     - `mobile`: a mainland mobile number (11 digits beginning 13 to 19).
+         *     - `id_card` (`reason`: `format`, `birth_date`, `check_character`): a 身份证号.
+         *     - `credit_code` (`reason`: `format`, `check_character`): a 统一社会信用代码.
+         *     - `region_code` (`levels`, when only some fit: `province`, `city`, `county`,
+         *       `town`, `village`): an administrative division code of 2, 4, 6, 9 or 12 digits.
+         *     - `not_found_reference`: names a record that does not exist, or one that this
+         *       request may not use (an unverified organisation, a household of another village).
+         *     - `duplicate`: it is registered already.
+         *     - `mismatch` (`field`): it does not agree with the other field named.
+         *     - `not_before` (`field`): a date that must not be before the other field named.
+         *     - `future`: a time that must be in the future.
+         *     - `within_days` (`days`): a time at most so many days ahead.
+         *     - `min_days_ahead` (`days`): a time at least so many days ahead.
+         *     - `total_value` (`max`): a need's total value (target × unit value, in fen) is
+         *       above `max`.
+         *     - `private_data` (`kind`: `id_card`, `mobile`, `long_number`, `email`,
+         *       `household_name`, `household_address`): text the public will read carries
+         *       private data.
+         *     - `invalid`: any other rule; `message` says which.
+         * @enum {string}
+         */
+        FieldCode: "required" | "absent" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "private_data" | "invalid";
+        /**
+         * @description One rule a field breaks: the rule's code, its parameters, and an English message. (The
+         *     schema of [`FieldError`] as it is sent.)
+         */
+        FieldError: {
+            /** @description The codes accepted (`one_of`). */
+            allowed?: string[];
+            /** @description The rule broken; see `FieldCode` for the parameters each carries. */
+            code: components["schemas"]["FieldCode"];
+            /**
+             * Format: int64
+             * @description A number of days (`within_days`, `min_days_ahead`).
+             */
+            days?: number;
+            /** @description The other field of the request the rule compares with (`mismatch`, `not_before`). */
+            field?: string;
+            /** @description What private data was found (`private_data`). */
+            kind?: string;
+            /** @description The levels of region accepted (`region_code`). */
+            levels?: string[];
+            /**
+             * Format: int64
+             * @description Greatest length, item count or value (`length`, `items`, `range`, `total_value`).
+             */
+            max?: number;
+            /** @description English, for the API's developers; a client shows its user the code's own words. */
+            message: string;
+            /**
+             * Format: int64
+             * @description Least length, item count or value (`length`, `items`, `range`).
+             */
+            min?: number;
+            /** @description Which check failed (`id_card`, `credit_code`). */
+            reason?: string;
+        };
         /** @description The figures. */
         Figures: {
             /**
@@ -1284,7 +1354,10 @@ export interface components {
              */
             pledged_value_fen: number;
         };
-        /** @description Changes to a draft; fields left out stay as they are. */
+        /**
+         * @description Changes to a draft; fields left out stay as they are. The draft as changed is held to the
+         *     rules of `NeedFields`.
+         */
         NeedChanges: {
             category?: null | components["schemas"]["Category"];
             /** Format: date-time */
@@ -1333,7 +1406,10 @@ export interface components {
              */
             urgency_rank: number;
         };
-        /** @description The fields of a need that its cadre writes. */
+        /**
+         * @description The fields of a need that its cadre writes. The title and description are public: they must
+         *     carry no private data.
+         */
         NeedFields: {
             category: components["schemas"]["Category"];
             /** Format: date-time */
@@ -1441,6 +1517,7 @@ export interface components {
             region_code?: string | null;
             role: components["schemas"]["Role"];
         };
+        /** @description A household to register in a village of the caller's. */
         NewHousehold: {
             /** @description Exact address (private). */
             address?: string | null;
@@ -1507,12 +1584,16 @@ export interface components {
              *     enterprises.
              */
             credit_code?: string | null;
+            /** @description Counted as written, spaces and all. */
             description?: string | null;
             kind: components["schemas"]["OrganisationKind"];
             name: string;
             region_code?: string | null;
         };
-        /** @description A new pairing (administrators). */
+        /**
+         * @description A new pairing (administrators). Its shape must fit its programme: who helps, and the level
+         *     of the regions helped.
+         */
         NewPairing: {
             /** Format: date */
             ends_on?: string | null;
@@ -1531,10 +1612,14 @@ export interface components {
              */
             targets: string[];
         };
+        /**
+         * @description A pledge toward a need. (Its quantity is checked against the need: at least 1, at least
+         *     the need's smallest pledge, at most what remains.)
+         */
         NewPledge: {
             /** @description Show the donor as 爱心人士 rather than by name. */
             anonymous?: boolean;
-            /** @description A message to the village, shown with the pledge. */
+            /** @description A message to the village, shown with the pledge: public, so without private data. */
             message?: string | null;
             /**
              * Format: int64
@@ -1968,11 +2053,13 @@ export interface components {
          * @enum {string}
          */
         RegisterStatus: "registered" | "exited" | "returned";
+        /** @description A new account: an email address or a mobile number (or both) to sign in with. */
         Registration: {
             display_name: string;
             /** Format: email */
             email?: string | null;
             mobile?: string | null;
+            /** @description Counted as typed, spaces and all. */
             password: string;
         };
         /** @enum {string} */
@@ -2055,6 +2142,7 @@ export interface components {
             reason: string;
             to: components["schemas"]["RegisterStatus"];
         };
+        /** @description A village's thanks to the donor: public, so without private data. */
         Thanks: {
             note: string;
         };

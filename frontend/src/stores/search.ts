@@ -7,6 +7,8 @@ import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { ApiError, type Schemas } from '@/api/client'
 import { searchNeeds, type SearchQuery as ApiQuery } from '@/api/needs'
+import { fieldMessages } from '@/composables/useFieldErrors'
+import { errorMessage } from '@/locales'
 
 export type SearchPage = Schemas['SearchPage']
 export type SearchHit = Schemas['SearchHit']
@@ -157,9 +159,8 @@ export function toApiQuery(search: SearchQuery): ApiQuery {
  */
 export function filterErrors(error: ApiError | null): Record<string, string> {
   if (!error || error.status !== 400) return {}
-  const errors: Record<string, string> = {}
-  for (const [field, messages] of Object.entries(error.fields)) errors[field] = messages.join('；')
-  if (error.code === 'invalid_region_code') errors.region = error.message
+  const errors = fieldMessages(error.fields)
+  if (error.code === 'invalid_region_code') errors.region = errorMessage(error.code, error.message)
   return errors
 }
 

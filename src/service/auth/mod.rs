@@ -16,17 +16,19 @@ use sea_orm::{DatabaseConnection, DbErr, SqlErr};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use validator::Validate;
 
 use crate::crypto::{random_token, token_hash};
 use crate::domain::authz::Actor;
 use crate::domain::phone::{Mobile, normalise_login};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::accounts::{
     self as account_store, ApiToken, NewApiTokenRow, NewSessionRow, User,
 };
 use crate::store::audit::{self, Origin};
 use crate::store::rate_limits;
+use crate::validation::Text;
 
 /// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
 pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
@@ -65,30 +67,22 @@ pub fn warm_up() {
     let _ = dummy_hash();
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+/// A new account: an email address or a mobile number (or both) to sign in with.
+#[derive(Deserialize, utoipa::ToSchema, Validate)]
 pub struct Registration {
-    #[schema(format = Email, max_length = 254)]
-    pub email: Option<String>,
-    #[schema(pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
-    pub mobile: Option<String>,
+    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
+    #[validate(email, length(max = 254))]
+    pub email: Option<Text>,
+    #[schema(value_type = Option<String>, pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
+    #[validate(custom(function = crate::validation::mobile))]
+    pub mobile: Option<Text>,
+    /// Counted as typed, spaces and all.
     #[schema(min_length = 10, max_length = 128)]
+    #[validate(length(min = 10, max = 128))]
     pub password: String,
-    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
-    pub display_name: String,
-}
-
-pub const MIN_PASSWORD_CHARS: usize = 10;
-
-/// Checks a new password's length; returns the message for the field.
-pub fn check_password(password: &str) -> Result<(), String> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"))
-    } else if n > 128 {
-        Err("must be at most 128 characters".to_owned())
-    } else {
-        Ok(())
-    }
+    #[schema(value_type = String, min_length = 1, max_length = 50, pattern = r"\S")]
+    #[validate(length(min = 1, max = 50))]
+    pub display_name: Text,
 }
 
 /// Registers an account. The outcome looks the same whether or not the email or mobile number
@@ -98,52 +92,27 @@ pub async fn register(
     reg: Registration,
     origin: &Origin,
 ) -> Result<(), ApiError> {
-    let mut fields = FieldErrors::new();
+    let mut fields = FieldErrors::of(reg.validate());
     let email = reg
         .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
         .map(str::to_lowercase);
-    if let Some(email) = &email
-        && (!validator::ValidateEmail::validate_email(email) || email.len() > 254)
-    {
-        fields.insert("email".into(), vec!["is not an email address".into()]);
-    }
-    let mobile = match reg
+    // A valid number when one is given, by its rule.
+    let mobile = reg
         .mobile
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        Some(m) => match Mobile::parse(m) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                fields.insert("mobile".into(), vec![e.to_string()]);
-                None
-            }
-        },
-        None => None,
-    };
-    if email.is_none() && reg.mobile.as_deref().is_none_or(|m| m.trim().is_empty()) {
-        fields.insert(
-            "email".into(),
-            vec!["give an email address or a mobile number".into()],
+        .as_ref()
+        .and_then(Text::non_blank)
+        .map(Mobile::parse)
+        .and_then(Result::ok);
+    if email.is_none() && reg.mobile.as_ref().and_then(Text::non_blank).is_none() {
+        fields.add(
+            "email",
+            FieldError::required().because("give an email address or a mobile number"),
         );
     }
-    if let Err(message) = check_password(&reg.password) {
-        fields.insert("password".into(), vec![message]);
-    }
-    let display_name = reg.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 50 {
-        fields.insert(
-            "display_name".into(),
-            vec!["must be 1 to 50 characters".into()],
-        );
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::validation(fields));
-    }
+    fields.into_result()?;
+    let display_name = reg.display_name.trimmed();
     if let Some(ip) = &origin.ip {
         limit(
             db,
@@ -320,13 +289,14 @@ pub async fn logout(
     Ok(())
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema, Validate)]
 pub struct TokenRequest {
     pub login: String,
     pub password: String,
     /// What the token is for, e.g. "ERP integration".
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
-    pub name: String,
+    #[schema(value_type = String, min_length = 1, max_length = 100, pattern = r"\S")]
+    #[validate(length(min = 1, max = 100))]
+    pub name: Text,
 }
 
 /// Creates a personal API token; the secret is returned once and stored only as a hash.
@@ -335,10 +305,8 @@ pub async fn create_api_token(
     req: &TokenRequest,
     origin: &Origin,
 ) -> Result<(ApiToken, String), ApiError> {
-    let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", "must be 1 to 100 characters"));
-    }
+    req.validate()?;
+    let name = req.name.trimmed();
     let creds = Credentials {
         login: req.login.clone(),
         password: req.password.clone(),

@@ -11,16 +11,17 @@ use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Reach, Role, Target, reach, sees_need_as_staff};
 use crate::domain::need::{
     BeneficiaryKind, Category, Change, EventKind, NeedAction, NeedFacts, NeedStatus, Refusal,
     Rules, Unit, Urgency, Who, decide, needs_second_verification,
 };
-use crate::domain::private_text::{KnownPrivate, find_private};
+use crate::domain::private_text::{KnownPrivate, find_household_value};
 use crate::domain::projection::NeedRecord;
-use crate::domain::region::{Level, RegionCode};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::domain::region::RegionCode;
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::paging::Paging;
 use crate::store::audit::{self, Entry, Origin};
@@ -30,6 +31,7 @@ use crate::store::objections as objection_store;
 use crate::store::outbox::{self, Message};
 use crate::store::photos::{self as photo_store, StoredPhoto};
 use crate::store::regions as region_store;
+use crate::validation::{Text, one_of, public_text};
 
 use projection::{PublicContext, PublicNeed, TimelineEntry, public_need};
 
@@ -42,54 +44,69 @@ const MAX_UNIT_VALUE_FEN: i64 = 100_000_000;
 /// How far ahead a deadline may be.
 const MAX_DEADLINE_DAYS: i64 = 366;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct NewNeed {
     /// `household` (then `household_id`) or `village` (then `village_code`).
     #[schema(value_type = BeneficiaryKind)]
+    #[validate(custom(function = one_of::<BeneficiaryKind>))]
     pub beneficiary: String,
     pub household_id: Option<i64>,
     /// The village (12-digit code), for a village's need; a household's need is in its village.
     #[schema(pattern = r"^[0-9]{12}$")]
+    #[validate(custom(function = crate::validation::village_code))]
     pub village_code: Option<String>,
+    // Held to their rules, and to those between them, by `validate`.
     #[serde(flatten)]
     pub fields: NeedFields,
 }
 
-/// The fields of a need that its cadre writes.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// The fields of a need that its cadre writes. The title and description are public: they must
+/// carry no private data.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 pub struct NeedFields {
     #[schema(value_type = Category)]
+    #[validate(custom(function = one_of::<Category>))]
     pub category: String,
-    #[schema(min_length = 4, max_length = 60)]
-    pub title: String,
-    #[schema(min_length = 10, max_length = 2000)]
-    pub description: String,
+    #[schema(value_type = String, min_length = 4, max_length = 60)]
+    #[validate(length(min = 4, max = 60), custom(function = public_text))]
+    pub title: Text,
+    #[schema(value_type = String, min_length = 10, max_length = 2000)]
+    #[validate(length(min = 10, max = 2000), custom(function = public_text))]
+    pub description: Text,
     #[schema(value_type = Unit)]
+    #[validate(custom(function = one_of::<Unit>))]
     pub unit: String,
     /// In units; for a `money` need, in fen.
     #[schema(minimum = 1)]
+    #[validate(range(min = 1))]
     pub target_quantity: i64,
     /// Estimated value of one unit, in fen; a `money` need's is 1 and may be left out.
     #[schema(minimum = 1)]
+    #[validate(range(min = 1, max = MAX_UNIT_VALUE_FEN))]
     pub unit_value_fen: Option<i64>,
     /// `normal` when left out.
     #[schema(value_type = Option<Urgency>)]
+    #[validate(custom(function = one_of::<Urgency>))]
     pub urgency: Option<String>,
     pub deadline: DateTime<Utc>,
     /// The smallest pledge taken (a pledge of exactly what remains is always taken); 1 when
     /// left out.
     #[schema(minimum = 1)]
+    #[validate(range(min = 1))]
     pub min_pledge_quantity: Option<i64>,
 }
 
-/// Changes to a draft; fields left out stay as they are.
+/// Changes to a draft; fields left out stay as they are. The draft as changed is held to the
+/// rules of `NeedFields`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(min_properties = 1)]
 pub struct NeedChanges {
     #[schema(value_type = Option<Category>)]
     pub category: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub title: Option<Text>,
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Text>,
     #[schema(value_type = Option<Unit>)]
     pub unit: Option<String>,
     pub target_quantity: Option<i64>,
@@ -102,10 +119,11 @@ pub struct NeedChanges {
 
 /// A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
 /// its mail carries it): it must not name an objector.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Reason {
-    #[schema(min_length = 2, max_length = 500)]
-    pub reason: String,
+    #[schema(value_type = String, min_length = 2, max_length = 500)]
+    #[validate(length(min = 2, max = 500))]
+    pub reason: Text,
 }
 
 /// A need with its timeline and photos; `review` only for its cadres and verifiers.
@@ -201,90 +219,84 @@ impl Valid {
     }
 }
 
+/// `fields` checked by their rules ([`NeedFields`]'s), and by those between fields and against
+/// `now`, which the rules cannot see.
 fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> {
-    let mut errors = FieldErrors::new();
-    let mut fail = |field: &str, message: String| {
-        errors.entry(field.to_owned()).or_default().push(message);
-    };
+    let mut errors = FieldErrors::of(fields.validate());
     let category = Category::parse(&fields.category);
-    if category.is_none() {
-        fail("category", format!("must be one of {}", Category::codes()));
-    }
     let unit = Unit::parse(&fields.unit);
-    if unit.is_none() {
-        fail("unit", format!("must be one of {}", Unit::codes()));
-    }
     let urgency = match fields.urgency.as_deref() {
         None => Some(Urgency::Normal),
         Some(u) => Urgency::parse(u),
     };
-    if urgency.is_none() {
-        fail("urgency", format!("must be one of {}", Urgency::codes()));
-    }
-    let title = fields.title.trim().to_owned();
-    if !(4..=60).contains(&title.chars().count()) {
-        fail("title", "must be 4 to 60 characters".into());
-    }
-    let description = fields.description.trim().to_owned();
-    if !(10..=2000).contains(&description.chars().count()) {
-        fail("description", "must be 10 to 2000 characters".into());
-    }
+    let title = fields.title.trimmed().to_owned();
+    let description = fields.description.trimmed().to_owned();
+    // One complaint a field: the rules' own, when they made one.
+    let mut fail = |field: &str, error: FieldError| {
+        if !errors.has(field) {
+            errors.add(field, error);
+        }
+    };
     let unit_value_fen = match (unit, fields.unit_value_fen) {
         (Some(Unit::Money), None | Some(1)) => Some(1),
         (Some(Unit::Money), Some(_)) => {
             fail(
                 "unit_value_fen",
-                "must be 1 (or left out) for a money need, whose quantities are fen".into(),
+                FieldError::range(1, 1)
+                    .because("must be 1 (or left out) for a money need, whose quantities are fen"),
             );
             None
         }
         (_, Some(v)) if (1..=MAX_UNIT_VALUE_FEN).contains(&v) => Some(v),
-        (_, Some(_)) => {
-            fail(
-                "unit_value_fen",
-                "must be 1 fen to 1,000,000 元 (100000000 fen)".into(),
-            );
-            None
-        }
+        // Out of the rule's range, which says so.
+        (_, Some(_)) => None,
         (_, None) => {
             fail(
                 "unit_value_fen",
-                "is required: the estimated value of one unit, in fen".into(),
+                FieldError::required()
+                    .because("is required: the estimated value of one unit, in fen"),
             );
             None
         }
     };
+    // At least 1 is the rule's; the most depends on the unit.
     let max_target = if unit == Some(Unit::Money) {
         MAX_TOTAL_FEN
     } else {
         MAX_QUANTITY
     };
-    if !(1..=max_target).contains(&fields.target_quantity) {
+    if fields.target_quantity > max_target {
         fail(
             "target_quantity",
-            format!("must be 1 to {max_target} (a money need counts fen)"),
+            FieldError::range(1, max_target).because(format!(
+                "must be 1 to {max_target} (a money need counts fen)"
+            )),
         );
     } else if let Some(value) = unit_value_fen
         && fields.target_quantity.saturating_mul(value) > MAX_TOTAL_FEN
     {
         fail(
             "target_quantity",
-            "the total value is above 1 亿元; split the need into smaller ones".into(),
+            FieldError::new(FieldCode::TotalValue)
+                .max(MAX_TOTAL_FEN)
+                .because("the total value is above 1 亿元; split the need into smaller ones"),
         );
     }
     if fields.deadline <= now {
-        fail("deadline", "must be in the future".into());
+        fail("deadline", FieldError::new(FieldCode::Future));
     } else if fields.deadline > now + Duration::days(MAX_DEADLINE_DAYS) {
         fail(
             "deadline",
-            format!("must be within {MAX_DEADLINE_DAYS} days"),
+            FieldError::new(FieldCode::WithinDays).days(MAX_DEADLINE_DAYS),
         );
     }
+    // At least 1 is the rule's; the most is the target.
     let min_pledge = fields.min_pledge_quantity.unwrap_or(1);
-    if !(1..=Ord::max(fields.target_quantity, 1)).contains(&min_pledge) {
+    if min_pledge > Ord::max(fields.target_quantity, 1) {
         fail(
             "min_pledge_quantity",
-            "must be 1 to the target quantity".into(),
+            FieldError::range(1, Ord::max(fields.target_quantity, 1))
+                .because("must be 1 to the target quantity"),
         );
     }
     match (category, unit, urgency, unit_value_fen, errors.is_empty()) {
@@ -303,8 +315,9 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     }
 }
 
-/// Refuses `texts` (field, text) that the public will read if they carry private data: a
-/// phone or ID-card number, or the name or address of the household they are about.
+/// Refuses `texts` (field, text) that the public will read if they carry the name or address of
+/// the household they are about. (A phone or ID-card number, an e-mail address, is refused by
+/// the `public_text` rule of the request's fields, which needs nothing looked up.)
 pub(crate) async fn check_public_text(
     app: &Context,
     db: &impl ConnectionTrait,
@@ -321,23 +334,12 @@ pub(crate) async fn check_public_text(
     };
     let mut fields = FieldErrors::new();
     for (name, text) in texts {
-        if let Some(finding) = find_private(text, &known) {
-            fields.insert((*name).to_owned(), vec![finding.message()]);
+        if let Some(finding) = find_household_value(text, &known) {
+            fields.add(*name, finding.into());
         }
     }
-    if fields.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-    let mut error = ApiError::new(
-        ErrorCode::PrivateData,
-        format!(
-            "{} would be public and must not contain private data",
-            names.join(" and ")
-        ),
-    );
-    error.fields = Some(fields);
-    Err(error)
+    // Private data is all that is wrong here: the error is `private_data`.
+    fields.into_result()
 }
 
 impl Valid {
@@ -376,8 +378,13 @@ pub(crate) fn refused(refusal: Refusal) -> ApiError {
             ErrorCode::Forbidden
         }
         Refusal::OwnNeed | Refusal::SameVerifier => ErrorCode::ConflictOfInterest,
-        Refusal::DeadlineTooSoon { .. } => {
-            return ApiError::field("deadline", refusal.to_string());
+        Refusal::DeadlineTooSoon { days } => {
+            return ApiError::field(
+                "deadline",
+                FieldError::new(FieldCode::MinDaysAhead)
+                    .days(days)
+                    .because(refusal.to_string()),
+            );
         }
         Refusal::WrongStatus { .. }
         | Refusal::NoticeOver
@@ -551,22 +558,26 @@ pub async fn create(
 ) -> Result<NeedDetail, ApiError> {
     let db = &app.db;
     let now = app.clock.now();
-    let beneficiary = BeneficiaryKind::parse(&new.beneficiary).ok_or_else(|| {
-        ApiError::field(
-            "beneficiary",
-            format!("must be one of {}", BeneficiaryKind::codes()),
-        )
-    })?;
+    new.validate()?;
+    let beneficiary = BeneficiaryKind::parse(&new.beneficiary)
+        .ok_or_else(|| ApiError::internal("a beneficiary past its rule does not parse"))?;
     let (village, household_id) = match beneficiary {
         BeneficiaryKind::Household => {
             let id = new.household_id.ok_or_else(|| {
-                ApiError::field("household_id", "is required for a household's need")
+                ApiError::field(
+                    "household_id",
+                    FieldError::required().because("is required for a household's need"),
+                )
             })?;
             let household = household_store::find(db, id)
                 .await?
                 .filter(|h| actor.can(Action::RecordNeed, Target::Region(&h.village)))
                 .ok_or_else(|| {
-                    ApiError::field("household_id", "is not a household of your villages")
+                    ApiError::field(
+                        "household_id",
+                        FieldError::not_found_reference()
+                            .because("is not a household of your villages"),
+                    )
                 })?;
             if new
                 .village_code
@@ -575,7 +586,11 @@ pub async fn create(
             {
                 return Err(ApiError::field(
                     "village_code",
-                    "is not the household's village (leave it out for a household's need)",
+                    FieldError::new(FieldCode::Mismatch)
+                        .field("household_id")
+                        .because(
+                            "is not the household's village (leave it out for a household's need)",
+                        ),
                 ));
             }
             (household.village, Some(id))
@@ -584,21 +599,26 @@ pub async fn create(
             if new.household_id.is_some() {
                 return Err(ApiError::field(
                     "household_id",
-                    "must be left out for a village's need",
+                    FieldError::new(FieldCode::Absent)
+                        .because("must be left out for a village's need"),
                 ));
             }
             let raw = new.village_code.as_deref().ok_or_else(|| {
-                ApiError::field("village_code", "is required for a village's need")
+                ApiError::field(
+                    "village_code",
+                    FieldError::required().because("is required for a village's need"),
+                )
             })?;
-            let village = RegionCode::parse(raw)
-                .ok()
-                .filter(|c| c.level() == Level::Village)
-                .ok_or_else(|| ApiError::field("village_code", "is not a 12-digit village code"))?;
+            // A village's code, by the rule of `village_code`.
+            let village = RegionCode::parse(raw).map_err(ApiError::internal)?;
             if !actor.can(Action::RecordNeed, Target::Region(&village)) {
                 return Err(ApiError::forbidden());
             }
             if region_store::find(db, &village).await?.is_none() {
-                return Err(ApiError::field("village_code", "is not a known village"));
+                return Err(ApiError::field(
+                    "village_code",
+                    FieldError::not_found_reference().because("is not a known village"),
+                ));
             }
             (village, None)
         }
@@ -653,8 +673,8 @@ pub async fn create(
 fn fields_of(need: &NeedRecord) -> NeedFields {
     NeedFields {
         category: need.category.as_str().to_owned(),
-        title: need.title.clone(),
-        description: need.description.clone(),
+        title: need.title.clone().into(),
+        description: need.description.clone().into(),
         unit: need.unit.as_str().to_owned(),
         target_quantity: need.target_quantity,
         unit_value_fen: Some(need.unit_value_fen),
@@ -765,11 +785,8 @@ pub async fn step(
     };
     let mut extra = Extra::default();
     if let Step::Reject { reason } = &step {
-        let reason = reason.trim();
-        if !(2..=500).contains(&reason.chars().count()) {
-            return Err(ApiError::field("reason", "must be 2 to 500 characters"));
-        }
-        extra.rejection_reason = Some(reason.to_owned());
+        // Its length is the rule of the request's `Reason`.
+        extra.rejection_reason = Some(reason.trim().to_owned());
     }
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), id).await?;

@@ -5,18 +5,20 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::{Extra, Move, apply, facts, load_visible, lock, lock_visible, refused, rules};
 use crate::domain::authz::{Action, Actor, Target};
 use crate::domain::need::{
     NeedAction, NeedStatus, ObjectionStatus, Who, decide, objection_handler,
 };
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
 use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::audit::Origin;
 use crate::store::objections::{self as objection_store, ObjectionRecord, Resolution, Settles};
 use crate::store::outbox::Message;
+use crate::validation::Text;
 
 /// Objections from one address (or account).
 pub const PER_ADDRESS: Limit = Limit {
@@ -33,15 +35,17 @@ pub const PER_ADDRESS_AND_NEED: Limit = Limit {
     window: Duration::days(1),
 };
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct NewObjection {
     /// What is wrong with the need.
-    #[schema(min_length = 10, max_length = 1000)]
-    pub reason: String,
+    #[schema(value_type = String, min_length = 10, max_length = 1000)]
+    #[validate(length(min = 10, max = 1000))]
+    pub reason: Text,
     /// How a verifier may reach the objector (phone, mail…), seen by verifiers only. Leave it
     /// out to object anonymously.
-    #[schema(max_length = 100)]
-    pub contact: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 100)]
+    #[validate(length(max = 100))]
+    pub contact: Option<Text>,
 }
 
 /// What the objector gets back.
@@ -91,29 +95,13 @@ pub async fn file(
     address: Option<&str>,
     origin: &Origin,
 ) -> Result<ObjectionReceipt, ApiError> {
-    let mut fields = FieldErrors::new();
-    let reason = new.reason.trim().to_owned();
-    if !(10..=1000).contains(&reason.chars().count()) {
-        fields.insert(
-            "reason".into(),
-            vec!["must be 10 to 1000 characters: say what is wrong".into()],
-        );
-    }
+    new.validate()?;
+    let reason = new.reason.trimmed().to_owned();
     let contact = new
         .contact
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
+        .as_ref()
+        .and_then(Text::non_blank)
         .map(str::to_owned);
-    if contact.as_ref().is_some_and(|c| c.chars().count() > 100) {
-        fields.insert(
-            "contact".into(),
-            vec!["must be at most 100 characters".into()],
-        );
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::validation(fields));
-    }
     // The need must exist for the public before anything is counted against the caller.
     load_visible(&app.db, reporter, need_id).await?;
     // Counted per address, and per account too for a signed-in objector (who may move between
@@ -220,10 +208,8 @@ pub async fn decide_objection(
     note: &str,
     origin: &Origin,
 ) -> Result<ObjectionView, ApiError> {
+    // Its length is the rule of the request's `Reason`.
     let note = note.trim();
-    if !(2..=500).contains(&note.chars().count()) {
-        return Err(ApiError::field("reason", "must be 2 to 500 characters"));
-    }
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
     let objection = objection_store::find(&txn, objection_id)

@@ -86,7 +86,7 @@ describe('registering an organisation', () => {
     const api = fakeApi({
       'POST /api/v1/organisations': {
         status: 400,
-        body: { error: { code: 'validation_failed', message: 'x', fields: { credit_code: ["the credit code's check character is wrong"] } } },
+        body: { error: { code: 'validation_failed', message: 'x', fields: { credit_code: [{ code: 'credit_code', reason: 'check_character', message: "the credit code's check character is wrong" }] } } },
       },
     })
     vi.stubGlobal('fetch', api.fetchImpl)
@@ -96,7 +96,7 @@ describe('registering an organisation', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(api.calls.find((c) => c.method === 'POST')?.body).toMatchObject({ kind: 'enterprise', name: '梅州某企业', credit_code: '91441426MA4UDEM01X', region_code: null })
-    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe("the credit code's check character is wrong"))
+    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe('统一社会信用代码校验位不对，请逐位核对'))
     expect(wrapper.emitted('created')).toBeUndefined()
   })
 })

@@ -39,9 +39,9 @@ describe('Register', () => {
 
   it('shows the server’s field errors on their fields', async () => {
     const { wrapper, api } = await fill({
-      'POST /api/v1/auth/register': { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { email: ['is not an email address'] } } } },
+      'POST /api/v1/auth/register': { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { email: [{ code: 'email', message: 'is not an email address' }] } } } },
     })
-    await vi.waitFor(() => expect(wrapper.get('[data-testid="register-email"]').element.closest('.el-form-item')?.textContent).toContain('is not an email address'))
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="register-email"]').element.closest('.el-form-item')?.textContent).toContain('不是有效的电子邮箱地址'))
     expect(api.calls).toHaveLength(1)
   })
 

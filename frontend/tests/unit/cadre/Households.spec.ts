@@ -43,7 +43,7 @@ describe('the households page', () => {
       [`GET /api/v1/regions/${VILLAGE}`]: region,
       'POST /api/v1/households': {
         status: 409,
-        body: { error: { code: 'household_duplicate', message: 'already', fields: { id_card_number: ['is already registered'] } } },
+        body: { error: { code: 'household_duplicate', message: 'already', fields: { id_card_number: [{ code: 'duplicate', message: 'is already registered' }] } } },
       },
     })
     await wrapper.get('[data-testid="household-add"]').trigger('click')

@@ -31,7 +31,7 @@ describe('the need editor', () => {
         'GET /api/v1/needs/17': draft,
         'PATCH /api/v1/needs/17': {
           status: 400,
-          body: { error: { code: 'private_data', message: 'description would be public', fields: { description: ['contains a phone number'] } } },
+          body: { error: { code: 'private_data', message: 'description would be public', fields: { description: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } } },
         },
       },
       '/cadre/needs/17/edit',
@@ -44,7 +44,7 @@ describe('the need editor', () => {
     await flushPromises()
     expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ description: '学校课桌椅老旧，联系电话 13800001111。' })
     const field = wrapper.get('[data-testid="need-form-description"]').element.closest('.el-form-item')!
-    await vi.waitFor(() => expect(field.textContent).toContain('contains a phone number'))
+    await vi.waitFor(() => expect(field.textContent).toContain('不能包含电话号码，联系请通过平台'))
 
     answers['PATCH /api/v1/needs/17'] = { ...draft, description: '学校课桌椅老旧，需要更换五十套。' }
     answers['POST /api/v1/needs/17/submit'] = { ...draft, status: 'submitted', review: review(['withdraw']) }
@@ -61,7 +61,7 @@ describe('the need editor', () => {
     const { wrapper } = await mountPage(
       {
         'GET /api/v1/needs/17': draft,
-        'POST /api/v1/needs/17/submit': { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { deadline: ['must be at least 4 days away'] } } } },
+        'POST /api/v1/needs/17/submit': { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { deadline: [{ code: 'min_days_ahead', days: 4, message: 'must be at least 4 days away' }] } } } },
       },
       '/cadre/needs/17/edit',
       { id: '17' },
@@ -69,7 +69,7 @@ describe('the need editor', () => {
     await wrapper.get('[data-testid="need-submit-review"]').trigger('click')
     await flushPromises()
     const field = wrapper.get('#editor-deadline').element.closest('.el-form-item')!
-    await vi.waitFor(() => expect(field.textContent).toContain('must be at least 4 days away'))
+    await vi.waitFor(() => expect(field.textContent).toContain('应至少在 4 天以后'))
   })
 
   it('starts a household’s need from the household, masked', async () => {

@@ -84,7 +84,7 @@ describe('the needs hall', () => {
   })
 
   it('shows a refused sort on the sort filter', async () => {
-    const refusal = { error: { code: 'validation_failed', message: 'invalid value for: sort', fields: { sort: ['`bogus` is not one of …'] } } }
+    const refusal = { error: { code: 'validation_failed', message: 'invalid value for: sort', fields: { sort: [{ code: 'one_of', allowed: ['newest'], message: '`bogus` is not one of …' }] } } }
     const { wrapper } = await mountHall('/needs?sort=bogus', { 'GET /api/v1/needs/search': { status: 400, body: refusal } })
     expect(wrapper.get('#hall-sort-error').text()).toBe('该条件的取值无效，请重新选择。')
     expect(wrapper.get('[data-testid=hall-sort]').attributes('aria-invalid')).toBe('true')

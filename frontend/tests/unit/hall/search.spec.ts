@@ -11,6 +11,7 @@ import {
   toggleFilter,
   useSearch,
 } from '@/stores/search'
+import { setLocale } from '@/locales'
 import { fakeApi } from '../mount'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -119,11 +120,18 @@ describe('the API parameters', () => {
 })
 
 describe('refusals shown on their filter', () => {
-  it('name the field of a validation error, and the region of a bad region code', () => {
-    expect(filterErrors(new ApiError(400, 'validation_failed', 'bad', { sort: ['`x` is not one of …'] }))).toEqual({
-      sort: '`x` is not one of …',
+  it('name the field of a validation error, and the region of a bad region code, in the user’s language', () => {
+    setLocale('zh-CN')
+    const sort = { code: 'one_of' as const, allowed: ['newest', 'deadline'], message: '`x` is not one of newest, deadline' }
+    expect(filterErrors(new ApiError(400, 'validation_failed', 'bad', { sort: [sort] }))).toEqual({
+      sort: '请从可选项中选择',
     })
-    expect(filterErrors(new ApiError(400, 'invalid_region_code', 'region: not a code'))).toEqual({ region: 'region: not a code' })
+    expect(filterErrors(new ApiError(400, 'invalid_region_code', 'region: not a code'))).toEqual({ region: '行政区划代码无效。' })
+    setLocale('en')
+    expect(filterErrors(new ApiError(400, 'validation_failed', 'bad', { sort: [sort] }))).toEqual({
+      sort: 'Choose one of the options',
+    })
+    setLocale('zh-CN')
   })
 
   it('leave other failures to the page', () => {
@@ -149,11 +157,11 @@ describe('the search store', () => {
 
   it('puts a refused filter on that filter, and an engine outage on the page', async () => {
     setActivePinia(createPinia())
-    const refusal = { error: { code: 'validation_failed', message: 'invalid value for: sort', fields: { sort: ['no'] } } }
+    const refusal = { error: { code: 'validation_failed', message: 'invalid value for: sort', fields: { sort: [{ code: 'one_of', allowed: ['newest'], message: 'no' }] } } }
     vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/needs/search': { status: 400, body: refusal } }).fetchImpl)
     const store = useSearch()
     await store.load({ ...emptyQuery(), sort: 'bogus' })
-    expect(store.errors).toEqual({ sort: 'no' })
+    expect(store.errors).toEqual({ sort: '请从可选项中选择' })
     expect(store.pageError).toBeNull()
 
     const outage = { error: { code: 'search_unavailable', message: 'down' } }

@@ -52,14 +52,14 @@ describe('the objection form', () => {
   })
 
   it('shows the API’s complaint on the field it names', async () => {
-    const refusal = { error: { code: 'validation_failed', message: 'bad', fields: { contact: ['must be at most 100 characters'] } } }
+    const refusal = { error: { code: 'validation_failed', message: 'bad', fields: { contact: [{ code: 'length', max: 100, message: 'must be at most 100 characters' }] } } }
     const { wrapper } = await mountForm({ 'POST /api/v1/needs/16/objections': { status: 400, body: refusal } })
     await wrapper.get('[data-testid=objection-reason]').setValue(reason)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     await errorsShown()
     const contactItem = wrapper.get('#objection-contact-16').element.closest('.el-form-item')!
-    expect(contactItem.textContent).toContain('must be at most 100 characters')
+    expect(contactItem.textContent).toContain('最多 100 个字')
     expect(wrapper.emitted('filed')).toBeUndefined()
   })
 })

@@ -143,7 +143,7 @@ describe('the pledge dialog', () => {
 
   it('shows a refused message on the message field', async () => {
     const refusal = {
-      error: { code: 'private_data', message: 'no', fields: { message: ['looks like a phone number'] } },
+      error: { code: 'private_data', message: 'no', fields: { message: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } },
     }
     api({ 'POST /api/v1/needs/8/pledges': { status: 400, body: refusal } })
     await open(publicNeed())
@@ -152,7 +152,7 @@ describe('the pledge dialog', () => {
     await submit()
     await errorsShown()
     const item = input('pledge-message').closest('.el-form-item')!
-    expect(item.textContent).toContain('looks like a phone number')
+    expect(item.textContent).toContain('不能包含电话号码，联系请通过平台')
   })
 
   it('offers the verified organisations the donor acts for', async () => {

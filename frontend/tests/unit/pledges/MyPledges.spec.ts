@@ -103,7 +103,7 @@ describe('我的认捐', () => {
           if (key === 'POST /api/v1/pledges/9/ship') {
             if (refuse) {
               refuse = false
-              return { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { reference: ['must be 1 to 100 characters'] } } } }
+              return { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { reference: [{ code: 'length', min: 1, max: 100, message: 'must be 1 to 100 characters' }] } } } }
             }
             return shipped()
           }
@@ -124,7 +124,8 @@ describe('我的认捐', () => {
     await flushPromises()
     await flushPromises()
     // Element shows a field's error after a short debounce.
-    await vi.waitFor(() => expect(document.body.textContent).toContain('must be 1 to 100 characters'))
+    await vi.waitFor(() => expect(document.body.textContent).toContain('应为 1–100 个字'))
+    expect(document.body.textContent).not.toContain('must be 1 to 100 characters')
 
     document.querySelector<HTMLElement>('[data-testid="pledge-ship-submit"]')!.click()
     await flushPromises()

@@ -61,12 +61,12 @@ describe('a pledge’s page', () => {
 
     answers['POST /api/v1/pledges/9/thanks'] = {
       status: 400,
-      body: { error: { code: 'private_data', message: 'note must not contain private data', fields: { note: ['contains a phone number'] } } },
+      body: { error: { code: 'private_data', message: 'note must not contain private data', fields: { note: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } } },
     }
     await wrapper.get('[data-testid="thanks-message"]').setValue('谢谢，电话13800001111')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    await vi.waitFor(() => expect(wrapper.text()).toContain('contains a phone number'))
+    await vi.waitFor(() => expect(wrapper.text()).toContain('不能包含电话号码，联系请通过平台'))
 
     answers['POST /api/v1/pledges/9/thanks'] = thanked()
     await wrapper.get('[data-testid="thanks-message"]').setValue('课桌椅已送到学校，谢谢您！')

@@ -99,7 +99,7 @@ describe('the objections page', () => {
   it('sends nothing without a note, and shows a refused note on its field', async () => {
     const api = server(
       { need: suspended, objections: [] },
-      { 'POST /api/v1/objections/1/dismiss': { status: 400, body: { error: { code: 'validation_failed', message: 'x', fields: { reason: ['must be 2 to 500 characters'] } } } } },
+      { 'POST /api/v1/objections/1/dismiss': { status: 400, body: { error: { code: 'validation_failed', message: 'x', fields: { reason: [{ code: 'length', min: 2, max: 500, message: 'must be 2 to 500 characters' }] } } } } },
     )
     const { wrapper } = await mountPage(api)
     await wrapper.get('[data-testid="objection-dismiss"]').trigger('click')
@@ -109,7 +109,7 @@ describe('the objections page', () => {
     await wrapper.get('[data-testid="objection-note"]').setValue('查过')
     await wrapper.get('[data-testid="objection-dismiss"]').trigger('click')
     await flushPromises()
-    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe('must be 2 to 500 characters'))
+    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe('应为 2–500 个字'))
   })
 
   it('explains that an objection decided meanwhile was refreshed', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
+import type { FieldError } from '@/api/client'
 import ReviewPanel from '@/views/review/components/ReviewPanel.vue'
 import { notifyError, notifySuccess } from '@/utils/feedback'
 import { fakeApi, mountWithApp } from '../mount'
@@ -7,7 +8,7 @@ import { household, reviewedNeed } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
-const error = (status: number, code: string, fields?: Record<string, string[]>) => ({ status, body: { error: { code, message: code, fields } } })
+const error = (status: number, code: string, fields?: Record<string, FieldError[]>) => ({ status, body: { error: { code, message: code, fields } } })
 
 async function open(table: Record<string, unknown>) {
   const api = fakeApi(table)
@@ -84,14 +85,14 @@ describe('the review panel', () => {
   it('rejects with the reason, and shows a refused reason on its field', async () => {
     const { wrapper, api } = await open({
       'GET /api/v1/needs/10': reviewedNeed(),
-      'POST /api/v1/needs/10/reject': error(400, 'validation_failed', { reason: ['不能写入举报人的姓名'] }),
+      'POST /api/v1/needs/10/reject': error(400, 'validation_failed', { reason: [{ code: 'length', min: 2, max: 500, message: 'must be 2 to 500 characters' }] }),
     })
     await wrapper.get('[data-testid="review-reject"]').trigger('click')
     await wrapper.get('[data-testid="review-reason"]').setValue('请补充学生在读证明。')
     await wrapper.get('[data-testid="review-reject-submit"]').trigger('click')
     await flushPromises()
     expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({ reason: '请补充学生在读证明。' })
-    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe('不能写入举报人的姓名'))
+    await vi.waitFor(() => expect(wrapper.get('.el-form-item__error').text()).toBe('应为 2–500 个字'))
     expect(notifyError).toHaveBeenCalled()
     expect(wrapper.emitted('decided')).toBeUndefined()
   })

@@ -1,0 +1,285 @@
+//! The rules request bodies are checked by, declared on their fields with `validator`'s derive
+//! (`#[validate(length(min = 4, max = 60))]`, `#[validate(custom(function = id_card))]`): the
+//! text type people type into ([`Text`]), and the custom rules that the domain's parsers decide
+//! (ID card, credit code, region code, mobile number, private data in public text, codes of a
+//! code list). Each rule's refusal is a [`FieldError`] with its code and parameters.
+//!
+//! What needs more than the request to decide (a known region, a household's own name, a
+//! deadline against today) stays with the use case.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+use validator::{ValidateEmail, ValidateLength, ValidationError};
+
+use crate::domain::credit_code::CreditCode;
+use crate::domain::id_card::IdCardNumber;
+use crate::domain::phone::Mobile;
+use crate::domain::private_text::find_pattern;
+use crate::domain::region::{Level, RegionCode};
+use crate::error::{FieldCode, FieldError};
+
+/// Text as a person typed it into a form. It is kept as sent (so a retried request is the same
+/// request), and measured and used without its leading and trailing spaces: a `length` rule
+/// counts the characters of the trimmed text, an empty or blank optional text is no text, an
+/// `email` is checked trimmed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(String);
+
+impl Text {
+    /// The text without its leading and trailing spaces.
+    pub fn trimmed(&self) -> &str {
+        self.0.trim()
+    }
+
+    /// The trimmed text, or none when it is blank.
+    pub fn non_blank(&self) -> Option<&str> {
+        Some(self.trimmed()).filter(|t| !t.is_empty())
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    /// The text as sent.
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl ValidateLength<u64> for Text {
+    fn length(&self) -> Option<u64> {
+        Some(self.trimmed().chars().count() as u64)
+    }
+}
+
+impl ValidateEmail for Text {
+    fn as_email_string(&self) -> Option<Cow<'_, str>> {
+        self.non_blank().map(Cow::Borrowed)
+    }
+}
+
+fn refuse(error: FieldError) -> ValidationError {
+    error.into()
+}
+
+/// A 身份证号 (GB 11643, its check character too).
+pub fn id_card(value: &str) -> Result<(), ValidationError> {
+    IdCardNumber::parse(value)
+        .map(drop)
+        .map_err(|e| refuse(e.into()))
+}
+
+/// A 统一社会信用代码 (GB 32100, its check character too), when one is given.
+pub fn credit_code(value: &str) -> Result<(), ValidationError> {
+    match value.trim() {
+        "" => Ok(()),
+        code => CreditCode::parse(code)
+            .map(drop)
+            .map_err(|e| refuse(e.into())),
+    }
+}
+
+/// An administrative division code of any level.
+pub fn region_code(value: &str) -> Result<(), ValidationError> {
+    RegionCode::parse(value)
+        .map(drop)
+        .map_err(|e| refuse(e.into()))
+}
+
+/// A village's code (12 digits).
+pub fn village_code(value: &str) -> Result<(), ValidationError> {
+    match RegionCode::parse(value) {
+        Ok(code) if code.level() == Level::Village => Ok(()),
+        _ => Err(refuse(
+            FieldError::new(FieldCode::RegionCode)
+                .levels([Level::Village.as_str()])
+                .because("is not a 12-digit village code"),
+        )),
+    }
+}
+
+/// Region codes of any level, each.
+pub fn region_codes(values: &[String]) -> Result<(), ValidationError> {
+    for value in values {
+        RegionCode::parse(value.trim())
+            .map_err(|e| refuse(FieldError::from(e.clone()).because(format!("`{value}`: {e}"))))?;
+    }
+    Ok(())
+}
+
+/// A mainland mobile number, when one is given.
+pub fn mobile(value: &str) -> Result<(), ValidationError> {
+    match value.trim() {
+        "" => Ok(()),
+        number => Mobile::parse(number)
+            .map(drop)
+            .map_err(|e| refuse(e.into())),
+    }
+}
+
+/// Text the public will read: no ID-card, phone or other long number, no e-mail address. (A
+/// household's own name or address is checked by the use case, which can look it up.)
+pub fn public_text(value: &str) -> Result<(), ValidationError> {
+    match find_pattern(value) {
+        None => Ok(()),
+        Some(finding) => Err(refuse(finding.into())),
+    }
+}
+
+/// A code list of the domain, as the API names its codes.
+pub trait Codes {
+    /// Every code, in the list's order.
+    fn codes() -> Vec<&'static str>;
+}
+
+macro_rules! codes {
+    ($($list:ty),* $(,)?) => {
+        $(impl Codes for $list {
+            fn codes() -> Vec<&'static str> {
+                <$list>::ALL.iter().map(|v| v.as_str()).collect()
+            }
+        })*
+    };
+}
+
+codes!(
+    crate::domain::need::Category,
+    crate::domain::need::Unit,
+    crate::domain::need::Urgency,
+    crate::domain::need::BeneficiaryKind,
+    crate::domain::pairing::Program,
+    crate::domain::pairing::PairingStatus,
+    crate::domain::authz::Role,
+    crate::domain::locale::Locale,
+);
+
+/// One of the codes of `L` (`custom(function = one_of::<Category>)`).
+pub fn one_of<L: Codes>(value: &str) -> Result<(), ValidationError> {
+    let codes = L::codes();
+    if codes.contains(&value) {
+        Ok(())
+    } else {
+        Err(refuse(FieldError::one_of(codes)))
+    }
+}
+
+/// One or more 致贫原因, each one of the eleven.
+pub fn poverty_causes(names: &[String]) -> Result<(), ValidationError> {
+    use crate::domain::household::PovertyCause;
+    PovertyCause::parse_list(names)
+        .map(drop)
+        .map_err(|message| {
+            let error = if names.is_empty() {
+                FieldError::new(FieldCode::Items).min(1)
+            } else {
+                FieldError::one_of(PovertyCause::ALL.map(PovertyCause::as_str))
+            };
+            refuse(error.because(message))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use validator::Validate;
+
+    use super::*;
+    use crate::error::FieldErrors;
+
+    #[derive(Validate)]
+    struct Form {
+        #[validate(length(min = 4, max = 60))]
+        title: Text,
+        #[validate(length(max = 10))]
+        note: Option<Text>,
+        #[validate(email)]
+        email: Option<Text>,
+        #[validate(custom(function = id_card))]
+        id_card_number: String,
+        #[validate(custom(function = one_of::<crate::domain::need::Unit>))]
+        unit: String,
+        #[validate(custom(function = public_text))]
+        description: Text,
+    }
+
+    fn form() -> Form {
+        Form {
+            title: "课桌椅五十套".into(),
+            note: None,
+            email: None,
+            id_card_number: "11010519491231002X".into(),
+            unit: "set".into(),
+            description: "学校课桌椅老旧".into(),
+        }
+    }
+
+    fn errors(form: Form) -> serde_json::Value {
+        serde_json::to_value(FieldErrors::of(form.validate())).unwrap()
+    }
+
+    #[test]
+    fn text_is_measured_trimmed_as_it_always_was() {
+        assert!(form().validate().is_ok());
+        let spaced = Form {
+            title: "  桌椅  ".into(),
+            ..form()
+        };
+        assert_eq!(
+            errors(spaced)["title"][0],
+            serde_json::json!({"code": "length", "min": 4, "max": 60, "message": "must be 4 to 60 characters"})
+        );
+        let blank_note = Form {
+            note: Some("   ".into()),
+            email: Some(" ".into()),
+            ..form()
+        };
+        assert!(
+            blank_note.validate().is_ok(),
+            "blank optional text is no text"
+        );
+        let padded_email = Form {
+            email: Some("  li@example.cn ".into()),
+            ..form()
+        };
+        assert!(padded_email.validate().is_ok());
+    }
+
+    #[test]
+    fn custom_rules_answer_with_the_domains_code_and_words_and_never_the_value() {
+        let bad = Form {
+            id_card_number: "110105194912310021".into(),
+            unit: "crate".into(),
+            description: "联系 13812345678".into(),
+            ..form()
+        };
+        let errors = errors(bad);
+        assert_eq!(errors["id_card_number"][0]["code"], "id_card");
+        assert_eq!(errors["id_card_number"][0]["reason"], "check_character");
+        assert!(
+            errors["id_card_number"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("check character")
+        );
+        assert!(!errors.to_string().contains("110105194912310021"));
+        assert_eq!(errors["unit"][0]["code"], "one_of");
+        assert_eq!(errors["unit"][0]["allowed"][1], "set");
+        assert_eq!(
+            errors["description"][0],
+            serde_json::json!({"code": "private_data", "kind": "mobile", "message": "contains a phone number; remove it, contact goes through the platform"})
+        );
+    }
+}
