@@ -6,6 +6,11 @@
 //!
 //! What needs more than the request to decide (a known region, a household's own name, a
 //! deadline against today) stays with the use case.
+//!
+//! A request body is declared with [`request_body!`], its fields' rules written once as
+//! `#[rule(…)]`: each becomes both the `#[validate(…)]` that checks it and the `#[schema(…)]`
+//! that tells the OpenAPI document (utoipa does not read `validate`), so that the document's
+//! bounds cannot drift from the rules.
 
 use std::borrow::Cow;
 
@@ -71,6 +76,137 @@ impl ValidateEmail for Text {
         self.non_blank().map(Cow::Borrowed)
     }
 }
+
+/// A request body whose fields' rules are written once, as `#[rule(…)]`, for both the check
+/// (`validator`'s derive, which the body derives) and the document (utoipa's `ToSchema`):
+///
+/// | rule | checks | documents |
+/// | --- | --- | --- |
+/// | `length(min = 4, max = 60)`, `length(max = 200)` | a text's length ([`Text`]: trimmed) | `minLength`, `maxLength` (and `pattern: \S` for `min = 1`) |
+/// | `range(min = 1, max = 30)`, `range(min = 1)` | a number's bounds | `minimum`, `maximum` |
+/// | `email` | an e-mail address | `format: email` |
+/// | `id_card`, `credit_code`, `region_code`, `village_code`, `mobile` | by the domain's parser ([`id_card`] …) | the form's `pattern` |
+/// | `poverty_causes` | one or more causes ([`poverty_causes`]) | `minItems: 1` |
+/// | `one_of(Category)` | one of a code list's codes ([`one_of`]) | (the field's `value_type`) |
+/// | `public_text`, `region_codes` | [`public_text`], [`region_codes`] | — |
+///
+/// The numbers must be literals (utoipa reads nothing else). The body is `pub struct` with
+/// named fields; any other attribute is kept as it is.
+macro_rules! request_body {
+    // The rules, each into its check and its description.
+    // A text that must not be blank says so in its pattern too.
+    (@body $head:tt [$($done:tt)*] #[rule(length(min = 1, max = $max:tt))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(length(min = 1, max = $max))]
+            #[schema(min_length = 1, max_length = $max, pattern = r"\S")]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(length(min = $min:tt, max = $max:tt))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(length(min = $min, max = $max))]
+            #[schema(min_length = $min, max_length = $max)]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(length(max = $max:tt))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(length(max = $max))]
+            #[schema(max_length = $max)]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(range(min = $min:tt, max = $max:tt))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(range(min = $min, max = $max))]
+            #[schema(minimum = $min, maximum = $max)]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(range(min = $min:tt))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(range(min = $min))]
+            #[schema(minimum = $min)]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(email)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(email)]
+            #[schema(format = Email)]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(id_card)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::id_card))]
+            #[schema(pattern = r"^[0-9]{17}[0-9Xx]$")]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(credit_code)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::credit_code))]
+            #[schema(pattern = r"^([0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18})?$")]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(region_code)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::region_code))]
+            #[schema(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(village_code)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::village_code))]
+            #[schema(pattern = r"^[0-9]{12}$")]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(mobile)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::mobile))]
+            #[schema(pattern = r"^((\+86)?1[3-9][0-9]{9})?$")]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(poverty_causes)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::poverty_causes))]
+            #[schema(min_items = 1)]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(one_of($list:ident))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::one_of::<$list>))]
+        ] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule($custom:ident)] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::$custom))]
+        ] $($rest)*);
+    };
+    // Anything else as it is: another attribute, a common field in one step, or one token (the
+    // fields' types pass as plain tokens, which the derives read as the types they are).
+    (@body $head:tt [$($done:tt)*] # $attr:tt $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)* # $attr] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] pub $field:ident : $ty:ident , $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)* pub $field: $ty,] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] pub $field:ident : $outer:ident < $ty:ident > , $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)* pub $field: $outer<$ty>,] $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] $token:tt $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)* $token] $($rest)*);
+    };
+    (@body [$($head:tt)*] [$($done:tt)*]) => {
+        $($head)* { $($done)* }
+    };
+    // The struct's own attributes, then its fields.
+    (@item [$($head:tt)*] # $attr:tt $($rest:tt)*) => {
+        $crate::validation::request_body!(@item [$($head)* # $attr] $($rest)*);
+    };
+    (@item [$($head:tt)*] pub struct $name:ident { $($body:tt)* }) => {
+        $crate::validation::request_body!(@body [$($head)* pub struct $name] [] $($body)*);
+    };
+    ($($item:tt)*) => {
+        $crate::validation::request_body!(@item [] $($item)*);
+    };
+}
+
+pub(crate) use request_body;
 
 fn refuse(error: FieldError) -> ValidationError {
     error.into()
@@ -198,6 +334,55 @@ mod tests {
 
     use super::*;
     use crate::error::FieldErrors;
+
+    request_body! {
+        /// A body declared with its rules.
+        #[derive(Deserialize, utoipa::ToSchema, Validate)]
+        pub struct Declared {
+            /// Its title.
+            #[schema(value_type = String)]
+            #[rule(length(min = 4, max = 60))]
+            #[rule(public_text)]
+            pub title: Text,
+            #[schema(value_type = Option<String>)]
+            #[rule(mobile)]
+            pub phone: Option<Text>,
+            #[rule(range(min = 1, max = 30))]
+            pub members: Option<i16>,
+        }
+    }
+
+    #[test]
+    fn a_rule_written_once_is_both_checked_and_documented() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(Declared::schema()).unwrap();
+        let properties = &schema["properties"];
+        assert_eq!(properties["title"]["minLength"], 4, "{schema}");
+        assert_eq!(properties["title"]["maxLength"], 60, "{schema}");
+        assert_eq!(properties["title"]["description"], "Its title.", "{schema}");
+        assert_eq!(properties["members"]["maximum"], 30, "{schema}");
+        assert!(properties["phone"]["pattern"].is_string(), "{schema}");
+        let declared = |title: &str, phone: Option<&str>, members: Option<i16>| Declared {
+            title: title.into(),
+            phone: phone.map(Into::into),
+            members,
+        };
+        assert!(
+            declared("课桌椅五十套", Some(" "), Some(3))
+                .validate()
+                .is_ok()
+        );
+        let errors = errors_of(declared("桌", Some("12345"), Some(31)).validate());
+        assert_eq!(errors["title"][0]["code"], "length");
+        assert_eq!(errors["phone"][0]["code"], "mobile");
+        assert_eq!(errors["members"][0]["code"], "range");
+        let errors = errors_of(declared("请打13812345678", None, None).validate());
+        assert_eq!(errors["title"][0]["code"], "private_data");
+    }
+
+    fn errors_of(result: Result<(), validator::ValidationErrors>) -> serde_json::Value {
+        serde_json::to_value(FieldErrors::of(result)).unwrap()
+    }
 
     #[derive(Validate)]
     struct Form {

@@ -66,18 +66,20 @@ pub async fn list_users(
     Ok((users, total))
 }
 
-/// A role to grant, with its scope as the request gives it.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema, validator::Validate)]
-pub struct NewGrant {
-    #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
-    #[validate(custom(function = crate::validation::one_of::<Role>))]
-    pub role: String,
-    /// A village for a cadre; a town or county for a verifier.
-    pub region_code: Option<String>,
-    /// For org_admin and org_member.
-    pub organisation_id: Option<i64>,
-    /// For a coordinator.
-    pub pairing_id: Option<i64>,
+crate::validation::request_body! {
+    /// A role to grant, with its scope as the request gives it.
+    #[derive(Debug, serde::Deserialize, utoipa::ToSchema, validator::Validate)]
+    pub struct NewGrant {
+        #[schema(value_type = crate::domain::authz::Role, example = "cadre")]
+        #[rule(one_of(Role))]
+        pub role: String,
+        /// A village for a cadre; a town or county for a verifier.
+        pub region_code: Option<String>,
+        /// For org_admin and org_member.
+        pub organisation_id: Option<i64>,
+        /// For a coordinator.
+        pub pairing_id: Option<i64>,
+    }
 }
 
 /// Grants a role to a user (administrators; an organisation's administrators for its own

@@ -23,37 +23,37 @@ use crate::store::households::{
     self as household_store, HouseholdRecord, Income, Inserted, SealedPrivate, StatusChange,
 };
 use crate::store::regions as region_store;
-use crate::validation::Text;
+use crate::validation::{Text, request_body};
 
-/// A household to register in a village of the caller's.
-#[derive(Deserialize, ToSchema, Validate)]
-pub struct NewHousehold {
-    /// The village (12-digit code) the household is registered in.
-    #[schema(pattern = r"^[0-9]{12}$")]
-    pub village_code: String,
-    /// 户主姓名 (private).
-    #[schema(value_type = String, min_length = 1, max_length = 30, pattern = r"\S")]
-    #[validate(length(min = 1, max = 30))]
-    pub head_name: Text,
-    /// 户主身份证号 (private; GB 11643, its check character is verified too).
-    #[schema(pattern = r"^[0-9]{17}[0-9Xx]$")]
-    #[validate(custom(function = crate::validation::id_card))]
-    pub id_card_number: String,
-    /// Mobile number (private).
-    #[schema(value_type = Option<String>, pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
-    #[validate(custom(function = crate::validation::mobile))]
-    pub phone: Option<Text>,
-    /// Exact address (private).
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
-    #[validate(length(min = 1, max = 200))]
-    pub address: Option<Text>,
-    #[schema(minimum = 1, maximum = 30)]
-    #[validate(range(min = 1, max = 30))]
-    pub members_count: i16,
-    /// 致贫原因, one or more code names, e.g. `["illness", "lack_labour"]`.
-    #[schema(value_type = Vec<PovertyCause>, min_items = 1)]
-    #[validate(custom(function = crate::validation::poverty_causes))]
-    pub poverty_causes: Vec<String>,
+request_body! {
+    /// A household to register in a village of the caller's.
+    #[derive(Deserialize, ToSchema, Validate)]
+    pub struct NewHousehold {
+        /// The village (12-digit code) the household is registered in.
+        #[schema(pattern = r"^[0-9]{12}$")]
+        pub village_code: String,
+        /// 户主姓名 (private).
+        #[schema(value_type = String)]
+        #[rule(length(min = 1, max = 30))]
+        pub head_name: Text,
+        /// 户主身份证号 (private; GB 11643, its check character is verified too).
+        #[rule(id_card)]
+        pub id_card_number: String,
+        /// Mobile number (private).
+        #[schema(value_type = Option<String>)]
+        #[rule(mobile)]
+        pub phone: Option<Text>,
+        /// Exact address (private).
+        #[schema(value_type = Option<String>)]
+        #[rule(length(min = 1, max = 200))]
+        pub address: Option<Text>,
+        #[rule(range(min = 1, max = 30))]
+        pub members_count: i16,
+        /// 致贫原因, one or more code names, e.g. `["illness", "lack_labour"]`.
+        #[schema(value_type = Vec<PovertyCause>)]
+        #[rule(poverty_causes)]
+        pub poverty_causes: Vec<String>,
+    }
 }
 
 /// A household as its cadres and verifiers see it in lists: private fields masked.
@@ -384,25 +384,26 @@ pub async fn reveal(
     })
 }
 
-#[derive(Default, Deserialize, ToSchema, Validate)]
-#[schema(min_properties = 1)]
-pub struct HouseholdChanges {
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 30, pattern = r"\S")]
-    #[validate(length(min = 1, max = 30))]
-    pub head_name: Option<Text>,
-    /// A mobile number, or empty to remove it.
-    #[schema(value_type = Option<String>, pattern = r"^((\+86)?1[3-9][0-9]{9})?$")]
-    #[validate(custom(function = crate::validation::mobile))]
-    pub phone: Option<Text>,
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
-    #[validate(length(min = 1, max = 200))]
-    pub address: Option<Text>,
-    #[schema(minimum = 1, maximum = 30)]
-    #[validate(range(min = 1, max = 30))]
-    pub members_count: Option<i16>,
-    #[schema(value_type = Option<Vec<PovertyCause>>, min_items = 1)]
-    #[validate(custom(function = crate::validation::poverty_causes))]
-    pub poverty_causes: Option<Vec<String>>,
+request_body! {
+    #[derive(Default, Deserialize, ToSchema, Validate)]
+    #[schema(min_properties = 1)]
+    pub struct HouseholdChanges {
+        #[schema(value_type = Option<String>)]
+        #[rule(length(min = 1, max = 30))]
+        pub head_name: Option<Text>,
+        /// A mobile number, or empty to remove it.
+        #[schema(value_type = Option<String>)]
+        #[rule(mobile)]
+        pub phone: Option<Text>,
+        #[schema(value_type = Option<String>)]
+        #[rule(length(min = 1, max = 200))]
+        pub address: Option<Text>,
+        #[rule(range(min = 1, max = 30))]
+        pub members_count: Option<i16>,
+        #[schema(value_type = Option<Vec<PovertyCause>>)]
+        #[rule(poverty_causes)]
+        pub poverty_causes: Option<Vec<String>>,
+    }
 }
 
 /// Edits a household. The ID-card number is not editable: a wrong one means a wrong record.
@@ -487,16 +488,16 @@ async fn resync_needs_of(txn: &impl ConnectionTrait, household_id: i64) -> Resul
     Ok(())
 }
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct NewIncome {
-    /// A past or the current year.
-    #[schema(minimum = 2000)]
-    #[validate(range(min = 2000))]
-    pub year: i32,
-    /// Annual per-capita disposable income, in fen.
-    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
-    #[validate(range(min = 0, max = 10_000_000_000_i64))]
-    pub per_capita_income_fen: i64,
+request_body! {
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct NewIncome {
+        /// A past or the current year.
+        #[rule(range(min = 2000))]
+        pub year: i32,
+        /// Annual per-capita disposable income, in fen.
+        #[rule(range(min = 0, max = 10_000_000_000_i64))]
+        pub per_capita_income_fen: i64,
+    }
 }
 
 pub async fn add_income(
@@ -549,16 +550,18 @@ pub async fn add_income(
     })
 }
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct StatusMove {
-    pub to: RegisterStatus,
-    #[schema(value_type = String, min_length = 1, max_length = 500, pattern = r"\S")]
-    #[validate(length(min = 1, max = 500))]
-    pub reason: Text,
-    /// What the move rests on (进出有据): documents, a survey, a decision number.
-    #[schema(value_type = String, min_length = 1, max_length = 1000, pattern = r"\S")]
-    #[validate(length(min = 1, max = 1000))]
-    pub evidence: Text,
+request_body! {
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct StatusMove {
+        pub to: RegisterStatus,
+        #[schema(value_type = String)]
+        #[rule(length(min = 1, max = 500))]
+        pub reason: Text,
+        /// What the move rests on (进出有据): documents, a survey, a decision number.
+        #[schema(value_type = String)]
+        #[rule(length(min = 1, max = 1000))]
+        pub evidence: Text,
+    }
 }
 
 /// Moves a household on the register, under the rule of [`check_move`].

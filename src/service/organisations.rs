@@ -16,31 +16,31 @@ use crate::store::audit::{self, Origin};
 use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
 use crate::store::outbox::{self, Message};
 use crate::store::regions as region_store;
-use crate::validation::Text;
+use crate::validation::{Text, request_body};
 
 pub use crate::store::organisations::OrganisationRecord as Organisation;
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct NewOrganisation {
-    pub kind: OrganisationKind,
-    #[schema(value_type = String, min_length = 2, max_length = 100)]
-    #[validate(length(min = 2, max = 100))]
-    pub name: Text,
-    /// 统一社会信用代码 (GB 32100, its check character is verified too); required of
-    /// enterprises.
-    #[schema(value_type = Option<String>, pattern = r"^[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18}$")]
-    #[validate(custom(function = crate::validation::credit_code))]
-    pub credit_code: Option<Text>,
-    #[schema(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
-    #[validate(custom(function = crate::validation::region_code))]
-    pub region_code: Option<String>,
-    #[schema(value_type = Option<String>, format = Email)]
-    #[validate(email)]
-    pub contact_email: Option<Text>,
-    /// Counted as written, spaces and all.
-    #[schema(max_length = 2000)]
-    #[validate(length(max = 2000))]
-    pub description: Option<String>,
+request_body! {
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct NewOrganisation {
+        pub kind: OrganisationKind,
+        #[schema(value_type = String)]
+        #[rule(length(min = 2, max = 100))]
+        pub name: Text,
+        /// 统一社会信用代码 (GB 32100, its check character is verified too); required of
+        /// enterprises.
+        #[schema(value_type = Option<String>)]
+        #[rule(credit_code)]
+        pub credit_code: Option<Text>,
+        #[rule(region_code)]
+        pub region_code: Option<String>,
+        #[schema(value_type = Option<String>)]
+        #[rule(email)]
+        pub contact_email: Option<Text>,
+        /// Counted as written, spaces and all.
+        #[rule(length(max = 2000))]
+        pub description: Option<String>,
+    }
 }
 
 /// Creates an organisation; its creator becomes its administrator.

@@ -31,7 +31,7 @@ use crate::store::pairings::{
     PairingRecord,
 };
 use crate::store::regions as region_store;
-use crate::validation::Text;
+use crate::validation::{Text, request_body};
 
 /// The users who act for an organisation (its administrators and members).
 pub use crate::store::organisations::people as people_of;
@@ -78,46 +78,50 @@ pub struct PairingView {
     pub in_force: bool,
 }
 
-/// A new pairing (administrators). Its shape must fit its programme: who helps, and the level
-/// of the regions helped.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct NewPairing {
-    /// `wanqi`, `duikou` or `dingdian`.
-    #[validate(custom(function = crate::validation::one_of::<Program>))]
-    pub program: String,
-    #[schema(value_type = String, min_length = 2, max_length = 100)]
-    #[validate(length(min = 2, max = 100))]
-    pub name: Text,
-    pub helper_organisation_id: Option<i64>,
-    /// The helping city of a 对口帮扶 pairing (4 digits).
-    #[validate(custom(function = crate::validation::region_code))]
-    pub helper_region_code: Option<String>,
-    /// The regions helped: villages (万企帮万村), cities or counties (对口帮扶), villages or
-    /// counties (定点扶贫).
-    #[validate(custom(function = crate::validation::region_codes))]
-    pub targets: Vec<String>,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
+request_body! {
+    /// A new pairing (administrators). Its shape must fit its programme: who helps, and the
+    /// level of the regions helped.
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewPairing {
+        /// `wanqi`, `duikou` or `dingdian`.
+        #[rule(one_of(Program))]
+        pub program: String,
+        #[schema(value_type = String)]
+        #[rule(length(min = 2, max = 100))]
+        pub name: Text,
+        pub helper_organisation_id: Option<i64>,
+        /// The helping city of a 对口帮扶 pairing (4 digits).
+        #[rule(region_code)]
+        pub helper_region_code: Option<String>,
+        /// The regions helped: villages (万企帮万村), cities or counties (对口帮扶), villages or
+        /// counties (定点扶贫).
+        #[rule(region_codes)]
+        pub targets: Vec<String>,
+        pub starts_on: NaiveDate,
+        pub ends_on: Option<NaiveDate>,
+    }
 }
 
-/// Changes to a pairing (its coordinators, administrators); fields left out stay.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct PairingChange {
-    #[schema(value_type = Option<String>, min_length = 2, max_length = 100)]
-    #[validate(length(min = 2, max = 100))]
-    pub name: Option<Text>,
-    /// `null` clears it (no end date).
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub ends_on: Option<Option<NaiveDate>>,
-    /// `active` or `ended`.
-    #[validate(custom(function = crate::validation::one_of::<PairingStatus>))]
-    pub status: Option<String>,
-    /// The regions helped, replacing the present ones.
-    #[validate(custom(function = crate::validation::region_codes))]
-    pub targets: Option<Vec<String>>,
+request_body! {
+    /// Changes to a pairing (its coordinators, administrators); fields left out stay.
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct PairingChange {
+        #[schema(value_type = Option<String>)]
+        #[rule(length(min = 2, max = 100))]
+        pub name: Option<Text>,
+        /// `null` clears it (no end date).
+        #[serde(default, deserialize_with = "present")]
+        #[schema(value_type = Option<String>)]
+        pub ends_on: Option<Option<NaiveDate>>,
+        /// `active` or `ended`.
+        #[rule(one_of(PairingStatus))]
+        pub status: Option<String>,
+        /// The regions helped, replacing the present ones.
+        #[rule(region_codes)]
+        pub targets: Option<Vec<String>>,
+    }
 }
 
 /// A field that may be given as `null`: `Some(None)`, where leaving it out is `None`.
@@ -739,16 +743,18 @@ async fn overdue(
         .collect()
 }
 
-/// An invitation to a need, as asked for.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct NewInvitation {
-    pub need_id: i64,
-    pub organisation_id: i64,
-    /// A word from the coordinator, sent with the invitation (at most 500 characters).
-    #[schema(value_type = Option<String>, max_length = 500)]
-    #[validate(length(max = 500))]
-    pub message: Option<Text>,
+request_body! {
+    /// An invitation to a need, as asked for.
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct NewInvitation {
+        pub need_id: i64,
+        pub organisation_id: i64,
+        /// A word from the coordinator, sent with the invitation.
+        #[schema(value_type = Option<String>)]
+        #[rule(length(max = 500))]
+        pub message: Option<Text>,
+    }
 }
 
 /// Invites a member organisation of the pairing to pledge toward an open need in its regions;

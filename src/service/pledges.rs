@@ -30,27 +30,30 @@ use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
 use crate::store::outbox::{self, Message};
 use crate::store::pledges::{self as pledge_store, NewPledgeRow, PledgeRecord, Stamp};
-use crate::validation::Text;
+use crate::validation::{Text, request_body};
 
 /// The public name of an anonymous donor.
 pub const ANONYMOUS: &str = "爱心人士";
 
-/// A pledge toward a need. (Its quantity is checked against the need: at least 1, at least
-/// the need's smallest pledge, at most what remains.)
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
-pub struct NewPledge {
-    /// In the need's unit; fen for a money need.
-    #[schema(minimum = 1)]
-    pub quantity: i64,
-    /// Show the donor as 爱心人士 rather than by name.
-    #[serde(default)]
-    pub anonymous: bool,
-    /// A message to the village, shown with the pledge: public, so without private data.
-    #[schema(value_type = Option<String>, max_length = 200)]
-    #[validate(length(max = 200), custom(function = crate::validation::public_text))]
-    pub message: Option<Text>,
-    /// Pledge on behalf of this verified organisation (its admins and members).
-    pub org_id: Option<i64>,
+request_body! {
+    /// A pledge toward a need. (Its quantity is checked against the need: at least 1, at least
+    /// the need's smallest pledge, at most what remains.)
+    #[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
+    pub struct NewPledge {
+        /// In the need's unit; fen for a money need.
+        #[schema(minimum = 1)]
+        pub quantity: i64,
+        /// Show the donor as 爱心人士 rather than by name.
+        #[serde(default)]
+        pub anonymous: bool,
+        /// A message to the village, shown with the pledge: public, so without private data.
+        #[schema(value_type = Option<String>)]
+        #[rule(length(max = 200))]
+        #[rule(public_text)]
+        pub message: Option<Text>,
+        /// Pledge on behalf of this verified organisation (its admins and members).
+        pub org_id: Option<i64>,
+    }
 }
 
 /// A pledge as its donor and the need's village see it.
@@ -510,16 +513,18 @@ pub enum Step {
     Thank(Thanks),
 }
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct Shipment {
-    /// The carrier (顺丰, 中国邮政…) or the paying bank; optional.
-    #[schema(value_type = Option<String>, max_length = 50)]
-    #[validate(length(max = 50))]
-    pub carrier: Option<Text>,
-    /// Tracking number, transfer reference, or how the job or service was arranged.
-    #[schema(value_type = String, min_length = 1, max_length = 100)]
-    #[validate(length(min = 1, max = 100))]
-    pub reference: Text,
+request_body! {
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct Shipment {
+        /// The carrier (顺丰, 中国邮政…) or the paying bank; optional.
+        #[schema(value_type = Option<String>)]
+        #[rule(length(max = 50))]
+        pub carrier: Option<Text>,
+        /// Tracking number, transfer reference, or how the job or service was arranged.
+        #[schema(value_type = String)]
+        #[rule(length(min = 1, max = 100))]
+        pub reference: Text,
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -529,12 +534,15 @@ pub struct ReceiptConfirmation {
     pub received_quantity: i64,
 }
 
-/// A village's thanks to the donor: public, so without private data.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct Thanks {
-    #[schema(value_type = String, min_length = 2, max_length = 500)]
-    #[validate(length(min = 2, max = 500), custom(function = crate::validation::public_text))]
-    pub note: Text,
+request_body! {
+    /// A village's thanks to the donor: public, so without private data.
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct Thanks {
+        #[schema(value_type = String)]
+        #[rule(length(min = 2, max = 500))]
+        #[rule(public_text)]
+        pub note: Text,
+    }
 }
 
 /// Moves a pledge one step: ship or cancel (its donor), confirm the receipt or thank (its

@@ -1407,8 +1407,8 @@ export interface components {
             urgency_rank: number;
         };
         /**
-         * @description The fields of a need that its cadre writes. The title and description are public: they must
-         *     carry no private data.
+         * @description The fields of a need that its cadre writes. The title and description are public: they
+         *     must carry no private data.
          */
         NeedFields: {
             category: components["schemas"]["Category"];
@@ -1423,14 +1423,15 @@ export interface components {
             min_pledge_quantity?: number | null;
             /**
              * Format: int64
-             * @description In units; for a `money` need, in fen.
+             * @description In units; for a `money` need, in fen. (At most 1,000,000 units, or 1 亿元 in fen.)
              */
             target_quantity: number;
             title: string;
             unit: components["schemas"]["Unit"];
             /**
              * Format: int64
-             * @description Estimated value of one unit, in fen; a `money` need's is 1 and may be left out.
+             * @description Estimated value of one unit, in fen (at most 100 万元); a `money` need's is 1 and
+             *     may be left out.
              */
             unit_value_fen?: number | null;
             urgency?: null | components["schemas"]["Urgency"];
@@ -1548,7 +1549,7 @@ export interface components {
         };
         /** @description An invitation to a need, as asked for. */
         NewInvitation: {
-            /** @description A word from the coordinator, sent with the invitation (at most 500 characters). */
+            /** @description A word from the coordinator, sent with the invitation. */
             message?: string | null;
             /** Format: int64 */
             need_id: number;
@@ -1564,13 +1565,16 @@ export interface components {
             beneficiary: components["schemas"]["BeneficiaryKind"];
             /** Format: int64 */
             household_id?: number | null;
-            /** @description The village (12-digit code), for a village's need; a household's need is in its village. */
+            /**
+             * @description The village (12-digit code), for a village's need; a household's need is in its
+             *     village.
+             */
             village_code?: string | null;
         };
         NewObjection: {
             /**
-             * @description How a verifier may reach the objector (phone, mail…), seen by verifiers only. Leave it
-             *     out to object anonymously.
+             * @description How a verifier may reach the objector (phone, mail…), seen by verifiers only. Leave
+             *     it out to object anonymously.
              */
             contact?: string | null;
             /** @description What is wrong with the need. */
@@ -1591,8 +1595,8 @@ export interface components {
             region_code?: string | null;
         };
         /**
-         * @description A new pairing (administrators). Its shape must fit its programme: who helps, and the level
-         *     of the regions helped.
+         * @description A new pairing (administrators). Its shape must fit its programme: who helps, and the
+         *     level of the regions helped.
          */
         NewPairing: {
             /** Format: date */
@@ -1978,8 +1982,8 @@ export interface components {
             public: boolean;
         };
         /**
-         * @description A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
-         *     its mail carries it): it must not name an objector.
+         * @description A verifier's reason, for a rejection or an objection decision. The need's cadres read it
+         *     (and its mail carries it): it must not name an objector.
          */
         Reason: {
             reason: string;

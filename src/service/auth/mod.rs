@@ -28,7 +28,7 @@ use crate::store::accounts::{
 };
 use crate::store::audit::{self, Origin};
 use crate::store::rate_limits;
-use crate::validation::Text;
+use crate::validation::{Text, request_body};
 
 /// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
 pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
@@ -67,22 +67,24 @@ pub fn warm_up() {
     let _ = dummy_hash();
 }
 
-/// A new account: an email address or a mobile number (or both) to sign in with.
-#[derive(Deserialize, utoipa::ToSchema, Validate)]
-pub struct Registration {
-    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
-    #[validate(email, length(max = 254))]
-    pub email: Option<Text>,
-    #[schema(value_type = Option<String>, pattern = r"^(\+86)?1[3-9][0-9]{9}$")]
-    #[validate(custom(function = crate::validation::mobile))]
-    pub mobile: Option<Text>,
-    /// Counted as typed, spaces and all.
-    #[schema(min_length = 10, max_length = 128)]
-    #[validate(length(min = 10, max = 128))]
-    pub password: String,
-    #[schema(value_type = String, min_length = 1, max_length = 50, pattern = r"\S")]
-    #[validate(length(min = 1, max = 50))]
-    pub display_name: Text,
+request_body! {
+    /// A new account: an email address or a mobile number (or both) to sign in with.
+    #[derive(Deserialize, utoipa::ToSchema, Validate)]
+    pub struct Registration {
+        #[schema(value_type = Option<String>)]
+        #[rule(email)]
+        #[rule(length(max = 254))]
+        pub email: Option<Text>,
+        #[schema(value_type = Option<String>)]
+        #[rule(mobile)]
+        pub mobile: Option<Text>,
+        /// Counted as typed, spaces and all.
+        #[rule(length(min = 10, max = 128))]
+        pub password: String,
+        #[schema(value_type = String)]
+        #[rule(length(min = 1, max = 50))]
+        pub display_name: Text,
+    }
 }
 
 /// Registers an account. The outcome looks the same whether or not the email or mobile number
@@ -289,14 +291,16 @@ pub async fn logout(
     Ok(())
 }
 
-#[derive(Deserialize, utoipa::ToSchema, Validate)]
-pub struct TokenRequest {
-    pub login: String,
-    pub password: String,
-    /// What the token is for, e.g. "ERP integration".
-    #[schema(value_type = String, min_length = 1, max_length = 100, pattern = r"\S")]
-    #[validate(length(min = 1, max = 100))]
-    pub name: Text,
+request_body! {
+    #[derive(Deserialize, utoipa::ToSchema, Validate)]
+    pub struct TokenRequest {
+        pub login: String,
+        pub password: String,
+        /// What the token is for, e.g. "ERP integration".
+        #[schema(value_type = String)]
+        #[rule(length(min = 1, max = 100))]
+        pub name: Text,
+    }
 }
 
 /// Creates a personal API token; the secret is returned once and stored only as a hash.

@@ -31,7 +31,7 @@ use crate::store::objections as objection_store;
 use crate::store::outbox::{self, Message};
 use crate::store::photos::{self as photo_store, StoredPhoto};
 use crate::store::regions as region_store;
-use crate::validation::{Text, one_of, public_text};
+use crate::validation::{Text, request_body};
 
 use projection::{PublicContext, PublicNeed, TimelineEntry, public_need};
 
@@ -39,61 +39,63 @@ use projection::{PublicContext, PublicNeed, TimelineEntry, public_need};
 const MAX_QUANTITY: i64 = 1_000_000;
 /// Largest money need, in fen (1 亿元), and largest total value of any need.
 const MAX_TOTAL_FEN: i64 = 10_000_000_000;
-/// Largest value of one unit, in fen (100 万元).
-const MAX_UNIT_VALUE_FEN: i64 = 100_000_000;
 /// How far ahead a deadline may be.
 const MAX_DEADLINE_DAYS: i64 = 366;
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct NewNeed {
-    /// `household` (then `household_id`) or `village` (then `village_code`).
-    #[schema(value_type = BeneficiaryKind)]
-    #[validate(custom(function = one_of::<BeneficiaryKind>))]
-    pub beneficiary: String,
-    pub household_id: Option<i64>,
-    /// The village (12-digit code), for a village's need; a household's need is in its village.
-    #[schema(pattern = r"^[0-9]{12}$")]
-    #[validate(custom(function = crate::validation::village_code))]
-    pub village_code: Option<String>,
-    // Held to their rules, and to those between them, by `validate`.
-    #[serde(flatten)]
-    pub fields: NeedFields,
+request_body! {
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct NewNeed {
+        /// `household` (then `household_id`) or `village` (then `village_code`).
+        #[schema(value_type = BeneficiaryKind)]
+        #[rule(one_of(BeneficiaryKind))]
+        pub beneficiary: String,
+        pub household_id: Option<i64>,
+        /// The village (12-digit code), for a village's need; a household's need is in its
+        /// village.
+        #[rule(village_code)]
+        pub village_code: Option<String>,
+        // Held to their rules, and to those between them, by `validate`.
+        #[serde(flatten)]
+        pub fields: NeedFields,
+    }
 }
 
-/// The fields of a need that its cadre writes. The title and description are public: they must
-/// carry no private data.
-#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
-pub struct NeedFields {
-    #[schema(value_type = Category)]
-    #[validate(custom(function = one_of::<Category>))]
-    pub category: String,
-    #[schema(value_type = String, min_length = 4, max_length = 60)]
-    #[validate(length(min = 4, max = 60), custom(function = public_text))]
-    pub title: Text,
-    #[schema(value_type = String, min_length = 10, max_length = 2000)]
-    #[validate(length(min = 10, max = 2000), custom(function = public_text))]
-    pub description: Text,
-    #[schema(value_type = Unit)]
-    #[validate(custom(function = one_of::<Unit>))]
-    pub unit: String,
-    /// In units; for a `money` need, in fen.
-    #[schema(minimum = 1)]
-    #[validate(range(min = 1))]
-    pub target_quantity: i64,
-    /// Estimated value of one unit, in fen; a `money` need's is 1 and may be left out.
-    #[schema(minimum = 1)]
-    #[validate(range(min = 1, max = MAX_UNIT_VALUE_FEN))]
-    pub unit_value_fen: Option<i64>,
-    /// `normal` when left out.
-    #[schema(value_type = Option<Urgency>)]
-    #[validate(custom(function = one_of::<Urgency>))]
-    pub urgency: Option<String>,
-    pub deadline: DateTime<Utc>,
-    /// The smallest pledge taken (a pledge of exactly what remains is always taken); 1 when
-    /// left out.
-    #[schema(minimum = 1)]
-    #[validate(range(min = 1))]
-    pub min_pledge_quantity: Option<i64>,
+request_body! {
+    /// The fields of a need that its cadre writes. The title and description are public: they
+    /// must carry no private data.
+    #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+    pub struct NeedFields {
+        #[schema(value_type = Category)]
+        #[rule(one_of(Category))]
+        pub category: String,
+        #[schema(value_type = String)]
+        #[rule(length(min = 4, max = 60))]
+        #[rule(public_text)]
+        pub title: Text,
+        #[schema(value_type = String)]
+        #[rule(length(min = 10, max = 2000))]
+        #[rule(public_text)]
+        pub description: Text,
+        #[schema(value_type = Unit)]
+        #[rule(one_of(Unit))]
+        pub unit: String,
+        /// In units; for a `money` need, in fen. (At most 1,000,000 units, or 1 亿元 in fen.)
+        #[rule(range(min = 1))]
+        pub target_quantity: i64,
+        /// Estimated value of one unit, in fen (at most 100 万元); a `money` need's is 1 and
+        /// may be left out.
+        #[rule(range(min = 1, max = 100_000_000))]
+        pub unit_value_fen: Option<i64>,
+        /// `normal` when left out.
+        #[schema(value_type = Option<Urgency>)]
+        #[rule(one_of(Urgency))]
+        pub urgency: Option<String>,
+        pub deadline: DateTime<Utc>,
+        /// The smallest pledge taken (a pledge of exactly what remains is always taken); 1 when
+        /// left out.
+        #[rule(range(min = 1))]
+        pub min_pledge_quantity: Option<i64>,
+    }
 }
 
 /// Changes to a draft; fields left out stay as they are. The draft as changed is held to the
@@ -117,13 +119,15 @@ pub struct NeedChanges {
     pub min_pledge_quantity: Option<i64>,
 }
 
-/// A verifier's reason, for a rejection or an objection decision. The need's cadres read it (and
-/// its mail carries it): it must not name an objector.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct Reason {
-    #[schema(value_type = String, min_length = 2, max_length = 500)]
-    #[validate(length(min = 2, max = 500))]
-    pub reason: Text,
+request_body! {
+    /// A verifier's reason, for a rejection or an objection decision. The need's cadres read it
+    /// (and its mail carries it): it must not name an objector.
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct Reason {
+        #[schema(value_type = String)]
+        #[rule(length(min = 2, max = 500))]
+        pub reason: Text,
+    }
 }
 
 /// A need with its timeline and photos; `review` only for its cadres and verifiers.
@@ -231,6 +235,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     };
     let title = fields.title.trimmed().to_owned();
     let description = fields.description.trimmed().to_owned();
+    let unit_value_ruled_out = errors.has("unit_value_fen");
     // One complaint a field: the rules' own, when they made one.
     let mut fail = |field: &str, error: FieldError| {
         if !errors.has(field) {
@@ -247,9 +252,8 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
             );
             None
         }
-        (_, Some(v)) if (1..=MAX_UNIT_VALUE_FEN).contains(&v) => Some(v),
-        // Out of the rule's range, which says so.
-        (_, Some(_)) => None,
+        // Unless out of the rule's range, which says so.
+        (_, Some(v)) => Some(v).filter(|_| !unit_value_ruled_out),
         (_, None) => {
             fail(
                 "unit_value_fen",

@@ -18,7 +18,7 @@ use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::audit::Origin;
 use crate::store::objections::{self as objection_store, ObjectionRecord, Resolution, Settles};
 use crate::store::outbox::Message;
-use crate::validation::Text;
+use crate::validation::{Text, request_body};
 
 /// Objections from one address (or account).
 pub const PER_ADDRESS: Limit = Limit {
@@ -35,17 +35,19 @@ pub const PER_ADDRESS_AND_NEED: Limit = Limit {
     window: Duration::days(1),
 };
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct NewObjection {
-    /// What is wrong with the need.
-    #[schema(value_type = String, min_length = 10, max_length = 1000)]
-    #[validate(length(min = 10, max = 1000))]
-    pub reason: Text,
-    /// How a verifier may reach the objector (phone, mail…), seen by verifiers only. Leave it
-    /// out to object anonymously.
-    #[schema(value_type = Option<String>, max_length = 100)]
-    #[validate(length(max = 100))]
-    pub contact: Option<Text>,
+request_body! {
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct NewObjection {
+        /// What is wrong with the need.
+        #[schema(value_type = String)]
+        #[rule(length(min = 10, max = 1000))]
+        pub reason: Text,
+        /// How a verifier may reach the objector (phone, mail…), seen by verifiers only. Leave
+        /// it out to object anonymously.
+        #[schema(value_type = Option<String>)]
+        #[rule(length(max = 100))]
+        pub contact: Option<Text>,
+    }
 }
 
 /// What the objector gets back.
