@@ -16,8 +16,8 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::service::exports::{self, Export};
 use crate::service::pairings::{self, Dashboard};
-use crate::service::stats::{self, Figures, RegionFigures, Scope};
 use crate::store::regions as region_store;
+use crate::store::stats::{self, Figures, RegionFigures, Scope};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(endpoint!(figures))

@@ -15,6 +15,5 @@ pub mod pledges;
 pub mod rate_limit;
 pub mod regions;
 pub mod search;
-pub mod stats;
 
 pub use context::Context;

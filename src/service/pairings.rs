@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -20,9 +20,6 @@ use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
-use crate::service::stats::{
-    self, ARRIVED, Figures, OVERDUE, PLEDGE_VALUE, STANDING, Scope, need_condition,
-};
 use crate::store::audit::{self, Origin};
 use crate::store::organisations as organisation_store;
 use crate::store::outbox::{self, Message};
@@ -31,6 +28,7 @@ use crate::store::pairings::{
     PairingRecord,
 };
 use crate::store::regions as region_store;
+use crate::store::stats::{self, Figures, OverduePledge, Scope};
 use crate::validation::{Text, request_body};
 
 /// The users who act for an organisation (its administrators and members).
@@ -540,21 +538,6 @@ pub struct MemberFigures {
     pub overdue: i64,
 }
 
-/// A pledge past its ship-by date and not yet received.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OverduePledge {
-    pub pledge_id: i64,
-    pub need_id: i64,
-    pub need_title: String,
-    /// The name the donor shows.
-    pub donor: String,
-    /// The organisation it was pledged for, unless it was pledged anonymously.
-    pub organisation_id: Option<i64>,
-    pub quantity: i64,
-    pub status: String,
-    pub due_at: DateTime<Utc>,
-}
-
 /// An invitation of a member to a need.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InvitationView {
@@ -628,7 +611,7 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     let mut seen = BTreeSet::new();
     organisations.retain(|o| seen.insert(o.id));
     let members = member_figures(&app.db, &scope, &organisations, now).await?;
-    let overdue = overdue(&app.db, &scope, now).await?;
+    let overdue = stats::overdue(&app.db, &scope, now).await?;
     let invitations = pairing_store::invitations(&app.db, id, 50)
         .await?
         .into_iter()
@@ -646,101 +629,29 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     })
 }
 
-/// Each organisation's pledges in the scope, aggregated by the database in one grouped query.
+/// Each organisation's pledges in the scope (the store's grouped query), with the
+/// organisation's reference.
 async fn member_figures(
     db: &impl ConnectionTrait,
     scope: &Scope,
     organisations: &[OrganisationRef],
     now: DateTime<Utc>,
 ) -> Result<Vec<MemberFigures>, ApiError> {
-    if organisations.is_empty() {
-        return Ok(Vec::new());
-    }
-    let backend = db.get_database_backend();
-    let (needs_where, mut values) = need_condition(scope);
-    let placeholders = vec!["?"; organisations.len()].join(", ");
-    values.extend(organisations.iter().map(|o| Value::from(o.id)));
-    values.push(now.fixed_offset().into());
-    let sql = format!(
-        "SELECT p.organisation_id AS organisation_id, COUNT(*) AS pledges, \
-         CAST(SUM(CASE WHEN {STANDING} THEN {PLEDGE_VALUE} ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
-         CAST(SUM(CASE WHEN {ARRIVED} THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
-         CAST(SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
-         FROM pledges p JOIN needs n ON n.id = p.need_id \
-         WHERE {needs_where} AND p.organisation_id IN ({placeholders}) GROUP BY p.organisation_id"
-    );
-    // The overdue condition's time comes first in the text: move it to its place.
-    let due = values.pop().expect("pushed above");
-    values.insert(0, due);
-    let rows = db
-        .query_all_raw(stats::statement(backend, sql, values))
-        .await?;
-    let mut by_org: BTreeMap<i64, (i64, i64, i64, i64)> = BTreeMap::new();
-    for row in rows {
-        let id: i64 = row.try_get("", "organisation_id")?;
-        let get = |c: &str| row.try_get::<Option<i64>>("", c).map(|v| v.unwrap_or(0));
-        by_org.insert(
-            id,
-            (
-                get("pledges")?,
-                get("pledged_value_fen")?,
-                get("delivered_value_fen")?,
-                get("overdue")?,
-            ),
-        );
-    }
+    let ids: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+    let totals = stats::member_totals(db, scope, &ids, now).await?;
     Ok(organisations
         .iter()
         .map(|o| {
-            let (pledges, pledged, delivered, overdue) =
-                by_org.get(&o.id).copied().unwrap_or_default();
+            let t = totals.get(&o.id).copied().unwrap_or_default();
             MemberFigures {
                 organisation: o.clone(),
-                pledges,
-                pledged_value_fen: pledged,
-                delivered_value_fen: delivered,
-                overdue,
+                pledges: t.pledges,
+                pledged_value_fen: t.pledged_value_fen,
+                delivered_value_fen: t.delivered_value_fen,
+                overdue: t.overdue,
             }
         })
         .collect())
-}
-
-async fn overdue(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    now: DateTime<Utc>,
-) -> Result<Vec<OverduePledge>, ApiError> {
-    let backend = db.get_database_backend();
-    let (needs_where, mut values) = need_condition(scope);
-    values.insert(0, now.fixed_offset().into());
-    let sql = format!(
-        "SELECT p.id AS pledge_id, n.id AS need_id, n.title AS need_title, \
-         COALESCE(p.display_name, '爱心人士') AS donor, \
-         CASE WHEN p.anonymous THEN NULL ELSE p.organisation_id END AS organisation_id, \
-         p.quantity AS quantity, p.status AS status, p.due_at AS due_at \
-         FROM pledges p JOIN needs n ON n.id = p.need_id \
-         WHERE {OVERDUE} AND {needs_where} \
-         ORDER BY p.due_at, p.id LIMIT 100"
-    );
-    let rows = db
-        .query_all_raw(stats::statement(backend, sql, values))
-        .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(OverduePledge {
-                pledge_id: row.try_get("", "pledge_id")?,
-                need_id: row.try_get("", "need_id")?,
-                need_title: row.try_get("", "need_title")?,
-                donor: row.try_get("", "donor")?,
-                organisation_id: row.try_get("", "organisation_id")?,
-                quantity: row.try_get("", "quantity")?,
-                status: row.try_get("", "status")?,
-                due_at: row
-                    .try_get::<chrono::DateTime<chrono::FixedOffset>>("", "due_at")?
-                    .to_utc(),
-            })
-        })
-        .collect()
 }
 
 request_body! {

@@ -120,3 +120,4 @@ pub mod photos;
 pub mod pledges;
 pub mod rate_limits;
 pub mod seed;
+pub mod stats;

@@ -1719,7 +1719,7 @@ export interface components {
             pledge_id: number;
             /** Format: int64 */
             quantity: number;
-            status: string;
+            status: components["schemas"]["PledgeStatus"];
         };
         /** @description Changes to a pairing (its coordinators, administrators); fields left out stay. */
         PairingChange: {

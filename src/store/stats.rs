@@ -26,9 +26,10 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, V
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::needs::{level_column, region_column};
+use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::Level;
 use crate::domain::region::RegionCode;
-use crate::store::needs::{level_column, region_column};
 
 /// What the figures are about.
 #[derive(Debug, Clone)]
@@ -453,6 +454,113 @@ pub async fn by_region(
             .then_with(|| a.code.cmp(&b.code))
     });
     Ok(figures)
+}
+
+/// One organisation's pledges in a scope: how many, their value pledged and delivered (fen),
+/// and how many are overdue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemberTotals {
+    pub pledges: i64,
+    pub pledged_value_fen: i64,
+    pub delivered_value_fen: i64,
+    pub overdue: i64,
+}
+
+/// The pledges in the scope of each of these organisations, aggregated by the database in one
+/// grouped query; an organisation with none is left out.
+pub async fn member_totals(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    organisation_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<i64, MemberTotals>, DbErr> {
+    if organisation_ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let backend = db.get_database_backend();
+    let (needs_where, mut values) = need_condition(scope);
+    let placeholders = vec!["?"; organisation_ids.len()].join(", ");
+    values.extend(organisation_ids.iter().map(|id| Value::from(*id)));
+    values.push(now.fixed_offset().into());
+    let sql = format!(
+        "SELECT p.organisation_id AS organisation_id, COUNT(*) AS pledges, \
+         CAST(SUM(CASE WHEN {STANDING} THEN {PLEDGE_VALUE} ELSE 0 END) AS BIGINT) AS pledged_value_fen, \
+         CAST(SUM(CASE WHEN {ARRIVED} THEN p.received_quantity * n.unit_value_fen ELSE 0 END) AS BIGINT) AS delivered_value_fen, \
+         CAST(SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+         FROM pledges p JOIN needs n ON n.id = p.need_id \
+         WHERE {needs_where} AND p.organisation_id IN ({placeholders}) GROUP BY p.organisation_id"
+    );
+    // The overdue condition's time comes first in the text: move it to its place.
+    let due = values.pop().expect("pushed above");
+    values.insert(0, due);
+    let rows = db.query_all_raw(statement(backend, sql, values)).await?;
+    let mut by_org = BTreeMap::new();
+    for row in rows {
+        let id: i64 = row.try_get("", "organisation_id")?;
+        let get = |c: &str| row.try_get::<Option<i64>>("", c).map(|v| v.unwrap_or(0));
+        by_org.insert(
+            id,
+            MemberTotals {
+                pledges: get("pledges")?,
+                pledged_value_fen: get("pledged_value_fen")?,
+                delivered_value_fen: get("delivered_value_fen")?,
+                overdue: get("overdue")?,
+            },
+        );
+    }
+    Ok(by_org)
+}
+
+/// A pledge past its ship-by date and not yet received.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverduePledge {
+    pub pledge_id: i64,
+    pub need_id: i64,
+    pub need_title: String,
+    /// The name the donor shows.
+    pub donor: String,
+    /// The organisation it was pledged for, unless it was pledged anonymously.
+    pub organisation_id: Option<i64>,
+    pub quantity: i64,
+    pub status: PledgeStatus,
+    pub due_at: DateTime<Utc>,
+}
+
+/// The scope's overdue pledges, the longest overdue first (at most 100).
+pub async fn overdue(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> Result<Vec<OverduePledge>, DbErr> {
+    let backend = db.get_database_backend();
+    let (needs_where, mut values) = need_condition(scope);
+    values.insert(0, now.fixed_offset().into());
+    let sql = format!(
+        "SELECT p.id AS pledge_id, n.id AS need_id, n.title AS need_title, \
+         COALESCE(p.display_name, '爱心人士') AS donor, \
+         CASE WHEN p.anonymous THEN NULL ELSE p.organisation_id END AS organisation_id, \
+         p.quantity AS quantity, p.status AS status, p.due_at AS due_at \
+         FROM pledges p JOIN needs n ON n.id = p.need_id \
+         WHERE {OVERDUE} AND {needs_where} \
+         ORDER BY p.due_at, p.id LIMIT 100"
+    );
+    let rows = db.query_all_raw(statement(backend, sql, values)).await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(OverduePledge {
+                pledge_id: row.try_get("", "pledge_id")?,
+                need_id: row.try_get("", "need_id")?,
+                need_title: row.try_get("", "need_title")?,
+                donor: row.try_get("", "donor")?,
+                organisation_id: row.try_get("", "organisation_id")?,
+                quantity: row.try_get("", "quantity")?,
+                status: row.try_get("", "status")?,
+                due_at: row
+                    .try_get::<chrono::DateTime<chrono::FixedOffset>>("", "due_at")?
+                    .to_utc(),
+            })
+        })
+        .collect()
 }
 
 /// The median of the `days` column of `inner`, computed by the database: the middle row, or
