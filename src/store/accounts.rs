@@ -598,3 +598,15 @@ pub async fn grant_role(
     .await?;
     Ok(true)
 }
+
+/// Deletes the sessions that ended before `before`; how many.
+pub async fn prune_sessions(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(sessions::Entity::delete_many()
+        .filter(sessions::Column::ExpiresAt.lt(before.fixed_offset()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

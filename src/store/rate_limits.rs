@@ -59,3 +59,12 @@ pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
     db.execute(&stmt).await?;
     Ok(())
 }
+
+/// Deletes the windows that started before `before`; how many.
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let stmt = Query::delete()
+        .from_table("rate_limits")
+        .and_where(Expr::col("window_started_at").lt(before.fixed_offset()))
+        .to_owned();
+    Ok(db.execute(&stmt).await?.rows_affected())
+}

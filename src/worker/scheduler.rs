@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::domain::need::NeedAction;
@@ -78,21 +77,9 @@ async fn prune(
     db: &impl ConnectionTrait,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, DbErr> {
-    let day_ago = (now - Duration::days(1)).fixed_offset();
-    let statements = [
-        Query::delete()
-            .from_table("sessions")
-            .and_where(Expr::col("expires_at").lt(day_ago))
-            .to_owned(),
-        Query::delete()
-            .from_table("rate_limits")
-            .and_where(Expr::col("window_started_at").lt(day_ago))
-            .to_owned(),
-    ];
-    let mut pruned = 0;
-    for statement in &statements {
-        pruned += db.execute(statement).await?.rows_affected();
-    }
+    let day_ago = now - Duration::days(1);
+    let mut pruned = crate::store::accounts::prune_sessions(db, day_ago).await?;
+    pruned += crate::store::rate_limits::prune(db, day_ago).await?;
     pruned += crate::store::idempotency::prune(db, now - Duration::days(2)).await?;
     // Done outbox rows are kept a week for inspection; failed ones until someone looks.
     pruned += crate::store::outbox::prune(db, now - Duration::days(7)).await?;
