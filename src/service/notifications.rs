@@ -27,6 +27,7 @@ use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::needs as need_store;
 use crate::store::notifications as store;
+use crate::store::organisations as organisation_store;
 use crate::store::outbox::Message;
 use crate::store::photos::{self as photo_store, Owner};
 use crate::store::pledges::{self as pledge_store, PledgeRecord};
@@ -176,8 +177,9 @@ pub async fn letters(
             (handlers, facts, Vec::new())
         }
         Message::MailOrganisationVerified { organisation_id } => {
-            let name = store::organisation_name(db, organisation_id)
+            let name = organisation_store::find(db, organisation_id)
                 .await?
+                .map(|o| o.name)
                 .ok_or_else(|| {
                     ComposeError::Unusable(format!("organisation {organisation_id} is gone"))
                 })?;
@@ -200,8 +202,9 @@ pub async fn letters(
             let pairing = store::pairing_name(db, invitation.pairing_id)
                 .await?
                 .ok_or_else(|| ComposeError::Unusable("the pairing is gone".into()))?;
-            let organisation = store::organisation_name(db, invitation.organisation_id)
+            let organisation = organisation_store::find(db, invitation.organisation_id)
                 .await?
+                .map(|o| o.name)
                 .ok_or_else(|| ComposeError::Unusable("the organisation is gone".into()))?;
             let people =
                 crate::service::pairings::people_of(db, invitation.organisation_id).await?;

@@ -28,6 +28,7 @@ use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
+use crate::store::organisations as organisation_store;
 use crate::store::outbox::{self, Message};
 use crate::store::pledges::{self as pledge_store, NewPledgeRow, PledgeRecord, Stamp};
 use crate::validation::{Text, request_body};
@@ -304,8 +305,10 @@ pub async fn pledge(
                     FieldError::not_found_reference().because("is not an organisation you act for"),
                 ));
             }
-            pledge_store::verified_organisation_name(&txn, org_id)
+            organisation_store::find(&txn, org_id)
                 .await?
+                .filter(|o| o.verified_at.is_some())
+                .map(|o| o.name)
                 .ok_or_else(|| {
                     ApiError::field(
                         "org_id",

@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 
-use super::entity::{
-    need_invitations, notification_preferences, objections, organisations, pairings, user_roles,
-};
+use super::entity::{need_invitations, notification_preferences, objections, pairings, user_roles};
 use crate::domain::authz::Role;
 use crate::domain::notification::NotificationKind;
 use crate::domain::region::RegionCode;
@@ -124,17 +122,6 @@ pub async fn objection_reason(db: &impl ConnectionTrait, id: i64) -> Result<Opti
         .one(db)
         .await?
         .map(|o| o.reason))
-}
-
-/// The name of organisation `id`.
-pub async fn organisation_name(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<Option<String>, DbErr> {
-    Ok(organisations::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(|o| o.name))
 }
 
 /// The name of pairing `id`.

@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, UpdateMany,
 };
 
-use super::entity::{need_events, needs, organisations, pledges};
+use super::entity::{need_events, needs, pledges};
 use crate::domain::need::{EventKind, NeedStatus};
 use crate::domain::pledge::PledgeStatus;
 
@@ -293,18 +293,6 @@ pub async fn record_move(
         Stamp::Expired => row.expired_at = Set(Some(at)),
     }
     Ok(read(row.update(db).await?))
-}
-
-/// The name a pledge for organisation `id` is shown under, while the platform has it verified.
-pub async fn verified_organisation_name(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<Option<String>, DbErr> {
-    Ok(organisations::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|o| o.verified_at.is_some())
-        .map(|o| o.name))
 }
 
 /// Writes an entry about `pledge` on its need's timeline.
