@@ -26,6 +26,7 @@ mod m20261123_000010_outbox_done_index;
 mod m20261201_000011_mail;
 mod m20261201_000012_pairing_members;
 mod m20261206_000013_private_photos;
+mod m20261207_000014_offers;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_mail::Migration),
             Box::new(m20261201_000012_pairing_members::Migration),
             Box::new(m20261206_000013_private_photos::Migration),
+            Box::new(m20261207_000014_offers::Migration),
         ]
     }
 }

@@ -105,6 +105,10 @@ pub enum Action {
     CreatePairing,
     /// Pledge on behalf of an organisation.
     PledgeForOrganisation,
+    /// Offer help on behalf of an organisation, and answer the requests for its offers.
+    ManageOffer,
+    /// Ask for an offer for one of the village's needs.
+    RequestOffer,
     /// See an organisation's ledger (台账) and export it.
     ViewOrganisationLedger,
     /// Edit an organisation and its members.
@@ -118,7 +122,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewHouseholdPrivate,
         Action::ManageHousehold,
         Action::RecordNeed,
@@ -130,6 +134,8 @@ impl Action {
         Action::ManagePairing,
         Action::CreatePairing,
         Action::PledgeForOrganisation,
+        Action::ManageOffer,
+        Action::RequestOffer,
         Action::ViewOrganisationLedger,
         Action::ManageOrganisation,
         Action::VerifyOrganisation,
@@ -145,12 +151,15 @@ impl Action {
         use Role::*;
         match self {
             Action::ViewHouseholdPrivate => &[Cadre, Verifier],
-            Action::ManageHousehold | Action::RecordNeed | Action::ConfirmReceipt => &[Cadre],
+            Action::ManageHousehold
+            | Action::RecordNeed
+            | Action::ConfirmReceipt
+            | Action::RequestOffer => &[Cadre],
             Action::VerifyNeed | Action::HandleObjection => &[Verifier],
             Action::ViewCoordinationBoard => &[Coordinator, Admin],
             Action::InviteToNeed => &[Coordinator],
             Action::ManagePairing => &[Coordinator, Admin],
-            Action::PledgeForOrganisation => &[OrgAdmin, OrgMember],
+            Action::PledgeForOrganisation | Action::ManageOffer => &[OrgAdmin, OrgMember],
             Action::ViewOrganisationLedger => &[OrgAdmin, OrgMember, Admin],
             Action::ManageOrganisation => &[OrgAdmin, Admin],
             Action::VerifyOrganisation
@@ -172,12 +181,14 @@ impl Action {
             | Action::ConfirmReceipt
             | Action::VerifyNeed
             | Action::HandleObjection
-            | Action::InviteToNeed => matches!(target, Target::Region(_)),
+            | Action::InviteToNeed
+            | Action::RequestOffer => matches!(target, Target::Region(_)),
             Action::ViewCoordinationBoard => {
                 matches!(target, Target::Region(_) | Target::Pairing(_))
             }
             Action::ManagePairing => matches!(target, Target::Pairing(_)),
             Action::PledgeForOrganisation
+            | Action::ManageOffer
             | Action::ViewOrganisationLedger
             | Action::ManageOrganisation
             | Action::VerifyOrganisation => matches!(target, Target::Organisation(_)),
@@ -419,6 +430,8 @@ mod tests {
             (ManagePairing, ""),
             (CreatePairing, ""),
             (PledgeForOrganisation, "AM"),
+            (ManageOffer, "AM"),
+            (RequestOffer, "C"),
             (ViewOrganisationLedger, "AM"),
             (ManageOrganisation, "A"),
             (VerifyOrganisation, ""),

@@ -15,6 +15,7 @@ use crate::domain::need::{
     BeneficiaryKind, Category, EventKind, NeedStatus, ObjectionStatus, Unit, Urgency,
 };
 use crate::domain::notification::{DeliveryStatus, NotificationKind};
+use crate::domain::offer::{Destination, OfferEventKind, OfferKind, OfferStatus, RequestStatus};
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingStatus, Program};
 use crate::domain::pledge::PledgeStatus;
@@ -79,15 +80,20 @@ stored_as_code!(
     BeneficiaryKind,
     Category,
     DeliveryStatus,
+    Destination,
     EventKind,
     NeedStatus,
     NotificationKind,
     ObjectionStatus,
+    OfferEventKind,
+    OfferKind,
+    OfferStatus,
     OrganisationKind,
     PairingStatus,
     PledgeStatus,
     Program,
     RegisterStatus,
+    RequestStatus,
     Role,
     Unit,
     Urgency,

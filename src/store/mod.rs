@@ -113,6 +113,7 @@ pub mod meta;
 pub mod needs;
 pub mod notifications;
 pub mod objections;
+pub mod offers;
 pub mod organisations;
 pub mod outbox;
 pub mod pairings;
