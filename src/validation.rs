@@ -293,6 +293,8 @@ macro_rules! codes {
 }
 
 codes!(
+    crate::domain::offer::OfferKind,
+    crate::domain::offer::Destination,
     crate::domain::need::Category,
     crate::domain::need::Unit,
     crate::domain::need::Urgency,

@@ -169,7 +169,7 @@ pub fn coverable(offer_unit: Unit, need_unit: Unit, unit_value_fen: i64, remaini
 }
 
 /// Who offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Offerer {
     /// A verified organisation: its admins and members act for it.
     Organisation(i64),
@@ -216,8 +216,8 @@ pub enum ShapeRule {
     Required,
     /// Must not be given for this kind or destination.
     NotAllowed,
-    /// Must not be below the other field.
-    NotBelow(&'static str),
+    /// Must be at least this (a pay range's top, its bottom).
+    AtLeast(i64),
     /// Must be after today.
     InFuture,
 }
@@ -279,7 +279,7 @@ pub fn check_shape(shape: &OfferShape<'_>) -> Result<(), Vec<ShapeError>> {
         if let (Some(min), Some(max)) = (job.pay_min_fen, job.pay_max_fen)
             && max < min
         {
-            wrong("pay_max_fen", ShapeRule::NotBelow("pay_min_fen"));
+            wrong("pay_max_fen", ShapeRule::AtLeast(min));
         }
     } else {
         for (field, given) in [

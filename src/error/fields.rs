@@ -403,6 +403,13 @@ impl FieldErrors {
         self.0.entry(field.into()).or_default().push(error);
     }
 
+    /// Adds every error of `other`.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, errors) in other.0 {
+            self.0.entry(field).or_default().extend(errors);
+        }
+    }
+
     /// Whether `field` has an error already (so that a later check of it need not run).
     pub fn has(&self, field: &str) -> bool {
         self.0.contains_key(field)
@@ -551,5 +558,35 @@ impl From<crate::domain::pairing::ShapeError> for FieldError {
             ShapeRule::NotBefore(other) => FieldError::new(FieldCode::NotBefore).field(other),
         };
         error.because(e.message)
+    }
+}
+
+impl From<crate::domain::offer::ShapeError> for FieldError {
+    fn from(e: crate::domain::offer::ShapeError) -> Self {
+        use crate::domain::offer::{Destination, OfferKind, ShapeRule};
+        match e.rule {
+            ShapeRule::UnitOfKind(units) => FieldError::one_of(units.iter().map(|u| u.as_str()))
+                .because("is not a unit this kind of offer is counted in"),
+            ShapeRule::Category(category) => FieldError::one_of([category.as_str()])
+                .because("a purchasing offer buys a village's produce: category consumption"),
+            ShapeRule::OrganisationsOnly => match e.field {
+                "kind" => {
+                    FieldError::one_of([OfferKind::Goods.as_str(), OfferKind::Money.as_str()])
+                        .because(
+                            "a person offers goods or money; other kinds are an organisation's",
+                        )
+                }
+                _ => FieldError::one_of([
+                    Destination::Regions.as_str(),
+                    Destination::Anywhere.as_str(),
+                ])
+                .because("a person has no pairings: name regions, or anywhere"),
+            },
+            ShapeRule::Required => FieldError::required(),
+            ShapeRule::NotAllowed => FieldError::new(FieldCode::Absent)
+                .because("does not apply to this kind of offer or destination"),
+            ShapeRule::AtLeast(min) => FieldError::new(FieldCode::Range).min(min),
+            ShapeRule::InFuture => FieldError::new(FieldCode::Future),
+        }
     }
 }

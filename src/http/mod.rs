@@ -10,6 +10,7 @@ mod households;
 mod middleware;
 mod needs;
 mod notifications;
+mod offers;
 mod openapi;
 mod organisations;
 mod pairings;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(search::routes)
                 .configure(needs::routes)
                 .configure(pledges::routes)
+                .configure(offers::routes)
                 .configure(users::routes)
                 .configure(regions::routes),
         );

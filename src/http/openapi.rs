@@ -51,6 +51,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/stats"),
     ("get", "/api/v1/stats/regions"),
     ("get", "/api/v1/exports/needs"),
+    ("get", "/api/v1/offers/{id}"),
+    ("get", "/api/v1/offers/{id}/needs"),
+    ("get", "/api/v1/needs/{id}/offers"),
+    ("get", "/api/v1/organisations/{id}/offers"),
 ];
 
 /// `get_needs_id_pledges` for `GET /api/v1/needs/{id}/pledges`: unique, where the handlers'

@@ -8,6 +8,7 @@ pub mod households;
 pub mod idempotency;
 pub mod needs;
 pub mod notifications;
+pub mod offers;
 pub mod organisations;
 pub mod paging;
 pub mod pairings;

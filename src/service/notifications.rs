@@ -70,7 +70,7 @@ impl From<ApiError> for ComposeError {
 pub fn kind_of(message: &Message) -> Option<NotificationKind> {
     use NotificationKind as K;
     Some(match message {
-        Message::SearchSyncNeed { .. } => return None,
+        Message::SearchSyncNeed { .. } | Message::SearchSyncOffer { .. } => return None,
         Message::MailNeedVerified { .. } => K::NeedVerified,
         Message::MailNeedRejected { .. } => K::NeedRejected,
         Message::MailObjectionFiled { .. } => K::ObjectionFiled,
@@ -224,7 +224,7 @@ pub async fn letters(
                 Vec::new(),
             )
         }
-        Message::SearchSyncNeed { .. } => {
+        Message::SearchSyncNeed { .. } | Message::SearchSyncOffer { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };

@@ -25,6 +25,7 @@ use crate::service::Context;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
+use crate::service::offers;
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
@@ -239,11 +240,6 @@ pub async fn pledge(
 ) -> Result<Answer, ApiError> {
     let now = app.clock.now();
     new.validate()?;
-    let message = new
-        .message
-        .as_ref()
-        .and_then(Text::non_blank)
-        .map(str::to_owned);
     let txn = crate::store::begin_write(&app.db).await?;
     let pending = match &key {
         None => None,
@@ -261,9 +257,37 @@ pub async fn pledge(
         }
     };
 
-    let need = needs::load_visible(&txn, Some(actor), need_id).await?;
+    let (_, view) = pledge_in(app, &txn, donor, actor, need_id, &new, origin, now).await?;
+    if let Some(pending) = pending {
+        pending.finish(&txn, 201, &view).await?;
+    }
+    txn.commit().await?;
+    Ok(Answer::Created(Box::new(view)))
+}
+
+/// Everything a pledge writes, inside the caller's write transaction: the checks against the
+/// need as it is now, the pledge row, the need's timeline, the audit entry, the outbox rows,
+/// and last the guarded update of the need's pledged total. Pledging directly and accepting an
+/// offer's request (`service::offers`) both come through here.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn pledge_in(
+    app: &Context,
+    txn: &impl ConnectionTrait,
+    donor: &User,
+    actor: &Actor,
+    need_id: i64,
+    new: &NewPledge,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<(PledgeRecord, PledgeView), ApiError> {
+    let message = new
+        .message
+        .as_ref()
+        .and_then(Text::non_blank)
+        .map(str::to_owned);
+    let need = needs::load_visible(txn, Some(actor), need_id).await?;
     if let Some(message) = &message {
-        needs::check_public_text(app, &txn, need.household_id, &[("message", message)]).await?;
+        needs::check_public_text(app, txn, need.household_id, &[("message", message)]).await?;
     }
     let status = need.status;
     if status == NeedStatus::FullyPledged {
@@ -305,7 +329,7 @@ pub async fn pledge(
                     FieldError::not_found_reference().because("is not an organisation you act for"),
                 ));
             }
-            organisation_store::find(&txn, org_id)
+            organisation_store::find(txn, org_id)
                 .await?
                 .filter(|o| o.verified_at.is_some())
                 .map(|o| o.name)
@@ -319,7 +343,7 @@ pub async fn pledge(
         None => donor.display_name.clone(),
     };
     let pledge = pledge_store::insert(
-        &txn,
+        txn,
         &NewPledgeRow {
             need_id,
             donor_user_id: donor.id,
@@ -338,7 +362,7 @@ pub async fn pledge(
     )
     .await?;
     event(
-        &txn,
+        txn,
         &pledge,
         EventKind::Pledged,
         ("donor", Some(donor.id)),
@@ -346,7 +370,7 @@ pub async fn pledge(
     )
     .await?;
     record(
-        &txn,
+        txn,
         origin,
         "pledge.create",
         &pledge,
@@ -364,11 +388,11 @@ pub async fn pledge(
             pledge_id: pledge.id,
         },
     ];
-    outbox::enqueue_all(&txn, &messages, now).await?;
+    outbox::enqueue_all(txn, &messages, now).await?;
     // The guarded update last: on PostgreSQL it takes the need's row lock, held to the commit,
     // so everything else is written before it and other pledges wait as little as possible.
     let Some(totals) = pledge_store::take_quantity(
-        &txn,
+        txn,
         need_id,
         new.quantity,
         new.quantity < need.min_pledge_quantity,
@@ -377,7 +401,7 @@ pub async fn pledge(
     .await?
     else {
         // Someone else's pledge got there first, or the need moved on: say which.
-        let fresh = needs::lock(&txn, need_id)
+        let fresh = needs::lock(txn, need_id)
             .await?
             .ok_or_else(|| ApiError::not_found("need"))?;
         if !matches!(
@@ -396,14 +420,10 @@ pub async fn pledge(
     };
     // A pledge can only fill a need: nothing else to follow while some remains.
     if totals.pledged == totals.target {
-        follow_totals(app, &txn, need_id, origin, now).await?;
+        follow_totals(app, txn, need_id, origin, now).await?;
     }
     let view = view_of(&pledge, &need, Vec::new());
-    if let Some(pending) = pending {
-        pending.finish(&txn, 201, &view).await?;
-    }
-    txn.commit().await?;
-    Ok(Answer::Created(Box::new(view)))
+    Ok((pledge, view))
 }
 
 /// The pledge as its donor and village see it, read in `db`.
@@ -559,6 +579,9 @@ pub async fn step(
 ) -> Result<PledgeView, ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
+    if matches!(step, Step::Cancel) {
+        offers::requests::lock_source(&txn, id).await?;
+    }
     let (pledge, need, village) = lock_pledge(&txn, Some(actor), id).await?;
     let action = match &step {
         Step::Ship(_) => PledgeAction::Ship,
@@ -594,6 +617,7 @@ pub async fn step(
         }
         Step::Cancel => {
             release(&txn, need.id, pledge.quantity, now).await?;
+            offers::requests::release(&txn, id, origin, now).await?;
             (
                 Stamp::Cancelled,
                 EventKind::PledgeCancelled,
@@ -813,6 +837,7 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
     let now = app.clock.now();
     let origin = Origin::platform();
     let txn = crate::store::begin_write(&app.db).await?;
+    offers::requests::lock_source(&txn, id).await?;
     let (pledge, need, village) = lock_pledge(&txn, None, id).await?;
     let facts = PledgeFacts {
         status: pledge.status,
@@ -826,6 +851,7 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
         return Ok(false);
     };
     release(&txn, need.id, pledge.quantity, now).await?;
+    offers::requests::release(&txn, id, &origin, now).await?;
     let pledge = pledge_store::record_move(&txn, id, to, Stamp::Expired, now).await?;
     event(
         &txn,

@@ -738,7 +738,27 @@ pub async fn insert_offer_pledge(
     Ok(())
 }
 
-/// The offer a pledge was made from, if any, and not yet released.
+/// The unreleased link of a pledge to the offer it was made from, if any.
+pub async fn link_of(
+    db: &impl ConnectionTrait,
+    pledge_id: i64,
+) -> Result<Option<OfferPledge>, DbErr> {
+    Ok(offer_pledges::Entity::find()
+        .filter(offer_pledges::Column::PledgeId.eq(pledge_id))
+        .filter(offer_pledges::Column::ReleasedAt.is_null())
+        .one(db)
+        .await?
+        .map(|row| OfferPledge {
+            offer_id: row.offer_id,
+            pledge_id: row.pledge_id,
+            cost: row.cost,
+            request_id: row.request_id,
+            released_at: None,
+        }))
+}
+
+/// Marks a pledge's link to its offer released (once: a guarded update) and returns it; `None`
+/// when the pledge was not made from an offer or was released already.
 pub async fn release_pledge(
     db: &impl ConnectionTrait,
     pledge_id: i64,

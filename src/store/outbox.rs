@@ -23,6 +23,8 @@ pub enum Message {
     /// Bring the need's search document up to date: upsert it while the public may see the
     /// need, delete it otherwise. Carries only the id: the worker reads the need as it is then.
     SearchSyncNeed { need_id: i64 },
+    /// Bring the offer's search document up to date, as for a need.
+    SearchSyncOffer { offer_id: i64 },
     /// Tell the need's cadres that it was verified.
     MailNeedVerified { need_id: i64 },
     /// Tell the need's cadres that it was rejected, and why.
@@ -70,6 +72,7 @@ impl Message {
     pub fn kind(&self) -> &'static str {
         match self {
             Message::SearchSyncNeed { .. } => "search_sync_need",
+            Message::SearchSyncOffer { .. } => "search_sync_offer",
             Message::MailNeedVerified { .. } => "mail_need_verified",
             Message::MailNeedRejected { .. } => "mail_need_rejected",
             Message::MailObjectionFiled { .. } => "mail_objection_filed",
@@ -102,6 +105,7 @@ impl Message {
                 ("organisation", *organisation_id)
             }
             Message::MailNeedInvitation { invitation_id } => ("invitation", *invitation_id),
+            Message::SearchSyncOffer { offer_id } => ("offer", *offer_id),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Transitions that happen because time passes: a need's notice period ends (it is published),
 //! a need's deadline passes (it expires), a pledge's due date passes unshipped (it expires and
-//! its quantity returns to the need), or is near (its donor is reminded). Runs inside every `serve` process; each move is a
+//! its quantity returns to the need), or is near (its donor is reminded); an offer's
+//! `valid_until` passes, or a village's request for one goes unanswered. Runs inside every `serve` process; each move is a
 //! guarded update, so several nodes ticking at once move each need exactly once. Also prunes
 //! what has outlived its use: expired sessions, old rate-limit windows and idempotency keys.
 
@@ -13,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use crate::domain::need::NeedAction;
 use crate::error::ApiError;
 use crate::service::Context;
-use crate::service::{needs, pledges};
+use crate::service::{needs, offers, pledges};
 
 /// Needs moved per kind and tick; more wait for the next tick.
 const BATCH: u64 = 500;
@@ -27,6 +28,10 @@ pub struct TickReport {
     pub pledges_expired: usize,
     /// Donors reminded that their unshipped pledge is due soon.
     pub pledges_reminded: usize,
+    /// Offers past their `valid_until`.
+    pub offers_expired: usize,
+    /// Villages' requests for offers left unanswered past their time.
+    pub requests_expired: usize,
     pub pruned: u64,
 }
 
@@ -46,6 +51,22 @@ pub async fn tick(app: &Context) -> Result<TickReport, ApiError> {
             Ok(expired) => report.pledges_expired += usize::from(expired),
             Err(error) => {
                 tracing::warn!(pledge_id = id, %error, "scheduler could not expire a pledge");
+            }
+        }
+    }
+    for id in offers::due_for_expiry(&app.db, now, BATCH).await? {
+        match offers::expire(app, id).await {
+            Ok(expired) => report.offers_expired += usize::from(expired),
+            Err(error) => {
+                tracing::warn!(offer_id = id, %error, "scheduler could not expire an offer");
+            }
+        }
+    }
+    for id in offers::requests::due_for_expiry(&app.db, now, BATCH).await? {
+        match offers::requests::expire(app, id).await {
+            Ok(expired) => report.requests_expired += usize::from(expired),
+            Err(error) => {
+                tracing::warn!(request_id = id, %error, "scheduler could not expire a request");
             }
         }
     }
@@ -100,6 +121,8 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                         + report.expired
                         + report.pledges_expired
                         + report.pledges_reminded
+                        + report.offers_expired
+                        + report.requests_expired
                         > 0 =>
                 {
                     tracing::info!(
@@ -107,7 +130,9 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                         expired = report.expired,
                         pledges_expired = report.pledges_expired,
                         pledges_reminded = report.pledges_reminded,
-                        "scheduler moved needs"
+                        offers_expired = report.offers_expired,
+                        requests_expired = report.requests_expired,
+                        "scheduler moved needs, pledges and offers"
                     );
                 }
                 Ok(_) => {}

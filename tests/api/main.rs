@@ -13,6 +13,7 @@ mod health;
 mod households;
 mod mail;
 mod needs;
+mod offers;
 mod organisations;
 mod photos;
 mod pledges;
