@@ -31,6 +31,10 @@ code_enum! {
         OrganisationVerified = ("organisation_verified", "组织认证通过"),
         /// To an organisation's people: a pairing's coordinator invites them to a need.
         NeedInvitation = ("need_invitation", "结对帮扶邀请"),
+        /// To an offer's offerer (its organisation's people): a village asks for it.
+        OfferRequested = ("offer_requested", "村里申请对接帮扶资源"),
+        /// To the cadre who asked for an offer: the offering side accepted or declined.
+        OfferRequestAnswered = ("offer_request_answered", "对接申请有了答复"),
     }
 }
 
@@ -51,6 +55,8 @@ impl NotificationKind {
             ObjectionFiled => "Objection filed",
             OrganisationVerified => "Organisation verified",
             NeedInvitation => "Invitation to a need",
+            OfferRequested => "A village asks for your offer",
+            OfferRequestAnswered => "Answer to your request for an offer",
         }
     }
 

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::locale::Locale;
 use crate::domain::need::{NeedStatus, Unit};
 use crate::domain::notification::NotificationKind;
+use crate::domain::offer::RequestStatus;
 
 /// A quantity in a need's unit (fen for money).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,18 @@ pub enum Facts {
         remaining: Amount,
         message: Option<String>,
     },
+    /// A village's request for an offer: made (to the offerer), or answered (to the cadre).
+    OfferRequest {
+        need: NeedFacts,
+        offer_id: i64,
+        offer_title: String,
+        offerer: String,
+        amount: Amount,
+        note: Option<String>,
+        status: RequestStatus,
+        decline_reason: Option<String>,
+        pledge_id: Option<i64>,
+    },
 }
 
 /// Where the links of a mail point: the front end's pages under the platform's public address.
@@ -94,6 +107,9 @@ impl Links {
     }
     pub fn objections(&self, need_id: i64) -> String {
         format!("{}/needs/{need_id}/objections", self.base)
+    }
+    pub fn offer(&self, id: i64) -> String {
+        format!("{}/offers/{id}", self.base)
     }
     pub fn organisation(&self, id: i64) -> String {
         format!("{}/organisations/{id}", self.base)
@@ -430,6 +446,90 @@ pub fn content(
                 ),
             )
         }
+        Facts::OfferRequest {
+            need,
+            offer_id,
+            offer_title,
+            offerer,
+            amount: asked,
+            note,
+            status,
+            decline_reason,
+            pledge_id,
+        } => {
+            let asked = amount(*asked, locale);
+            details.push((t("帮扶资源".into(), "Offer".into()), offer_title.clone()));
+            details.push((t("需求".into(), "Need".into()), need.title.clone()));
+            details.push((t("地点".into(), "Place".into()), need.place.clone()));
+            details.push((t("申请数量".into(), "Asked for".into()), asked.clone()));
+            match (kind, status, pledge_id) {
+                (NotificationKind::OfferRequested, _, _) => {
+                    quote = labelled(t("村里留言".into(), "From the village".into()), note);
+                    (
+                        t(
+                            format!("【对接】村里申请对接您的「{offer_title}」"),
+                            format!("[Duijie] A village asks for your offer “{offer_title}”"),
+                        ),
+                        t(
+                            format!(
+                                "{}为需求「{}」申请{asked}。请在有效期内接受（即转为认捐）或婉拒并说明原因。",
+                                need.place, need.title
+                            ),
+                            format!(
+                                "{} asks for {asked} for its need “{}”. Please accept (it becomes a pledge) or decline with a reason before the request expires.",
+                                need.place, need.title
+                            ),
+                        ),
+                        (
+                            t("答复申请".into(), "Answer the request".into()),
+                            links.offer(*offer_id),
+                        ),
+                    )
+                }
+                (_, RequestStatus::Accepted, Some(pledge_id)) => (
+                    t(
+                        format!("【对接】{offerer}接受了对接申请：「{}」", need.title),
+                        format!(
+                            "[Duijie] {offerer} accepted your request for “{}”",
+                            need.title
+                        ),
+                    ),
+                    t(
+                        format!("{offerer}接受了申请，已为该需求认捐{asked}。到货后请确认收货。"),
+                        format!(
+                            "{offerer} accepted: {asked} is now pledged to the need. Confirm the receipt when it arrives."
+                        ),
+                    ),
+                    (
+                        t("查看认捐".into(), "View the pledge".into()),
+                        links.pledge(*pledge_id),
+                    ),
+                ),
+                _ => {
+                    quote = labelled(t("婉拒原因".into(), "Their reason".into()), decline_reason);
+                    (
+                        t(
+                            format!("【对接】对接申请未被接受：「{offer_title}」"),
+                            format!("[Duijie] Your request for “{offer_title}” was declined"),
+                        ),
+                        t(
+                            format!(
+                                "{offerer}婉拒了为需求「{}」申请的{asked}。可以看看其他可对接的帮扶资源。",
+                                need.title
+                            ),
+                            format!(
+                                "{offerer} declined the {asked} asked for “{}”. Other offers may fit the need.",
+                                need.title
+                            ),
+                        ),
+                        (
+                            t("查看需求".into(), "View the need".into()),
+                            links.need(need.id),
+                        ),
+                    )
+                }
+            }
+        }
         Facts::OrganisationVerified { id, name } => {
             details.push((t("组织".into(), "Organisation".into()), name.clone()));
             (
@@ -757,6 +857,40 @@ mod tests {
                         quantity: 12,
                     },
                     message: Some("请关注".into()),
+                },
+            ),
+            (
+                OfferRequested,
+                Facts::OfferRequest {
+                    need: need(),
+                    offer_id: 4,
+                    offer_title: "捐赠学生课桌椅".into(),
+                    offerer: "客都农业".into(),
+                    amount: Amount {
+                        unit: Unit::Set,
+                        quantity: 20,
+                    },
+                    note: Some("秋季开学前需要".into()),
+                    status: RequestStatus::Pending,
+                    decline_reason: None,
+                    pledge_id: None,
+                },
+            ),
+            (
+                OfferRequestAnswered,
+                Facts::OfferRequest {
+                    need: need(),
+                    offer_id: 4,
+                    offer_title: "捐赠学生课桌椅".into(),
+                    offerer: "客都农业".into(),
+                    amount: Amount {
+                        unit: Unit::Set,
+                        quantity: 20,
+                    },
+                    note: None,
+                    status: RequestStatus::Declined,
+                    decline_reason: Some("本批已分配完毕".into()),
+                    pledge_id: None,
                 },
             ),
         ]

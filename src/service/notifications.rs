@@ -17,6 +17,7 @@ use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::locale::Locale;
 use crate::domain::need::objection_handler;
 use crate::domain::notification::NotificationKind;
+use crate::domain::offer::Offerer;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, FieldError, FieldErrors};
@@ -27,6 +28,7 @@ use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::needs as need_store;
 use crate::store::notifications as store;
+use crate::store::offers as offer_store;
 use crate::store::organisations as organisation_store;
 use crate::store::outbox::Message;
 use crate::store::photos::{self as photo_store, Owner};
@@ -83,6 +85,8 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         Message::MailPledgeExpired { .. } => K::PledgeExpired,
         Message::MailOrganisationVerified { .. } => K::OrganisationVerified,
         Message::MailNeedInvitation { .. } => K::NeedInvitation,
+        Message::MailOfferRequested { .. } => K::OfferRequested,
+        Message::MailOfferRequestAnswered { .. } => K::OfferRequestAnswered,
     })
 }
 
@@ -223,6 +227,42 @@ pub async fn letters(
                 facts,
                 Vec::new(),
             )
+        }
+        Message::MailOfferRequested { request_id }
+        | Message::MailOfferRequestAnswered { request_id } => {
+            let request = offer_store::find_request(db, request_id)
+                .await?
+                .ok_or_else(|| ComposeError::Unusable(format!("request {request_id} is gone")))?;
+            let offer = offer_store::find(db, request.offer_id)
+                .await?
+                .ok_or_else(|| ComposeError::Unusable("the offer is gone".into()))?;
+            let need = find_need(db, request.need_id).await?;
+            let recipients = if kind == K::OfferRequested {
+                let people = match offer.offerer {
+                    Offerer::Organisation(org) => {
+                        crate::service::pairings::people_of(db, org).await?
+                    }
+                    Offerer::Person(user) => vec![user],
+                };
+                account_store::active_users(db, people).await?
+            } else {
+                account_store::active_users(db, [request.requested_by]).await?
+            };
+            let facts = Facts::OfferRequest {
+                amount: Amount {
+                    unit: need.unit,
+                    quantity: request.quantity,
+                },
+                need: need_facts(db, &need).await?,
+                offer_id: offer.id,
+                offer_title: offer.title,
+                offerer: offer.display_name,
+                note: request.note,
+                status: request.status,
+                decline_reason: request.decline_reason,
+                pledge_id: request.pledge_id,
+            };
+            (recipients, facts, Vec::new())
         }
         Message::SearchSyncNeed { .. } | Message::SearchSyncOffer { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));

@@ -49,11 +49,15 @@ pub enum Message {
     MailOrganisationVerified { organisation_id: i64 },
     /// Tell an organisation's people that a pairing's coordinator invited them to a need.
     MailNeedInvitation { invitation_id: i64 },
+    /// Tell an offer's offerer that a village asks for it.
+    MailOfferRequested { request_id: i64 },
+    /// Tell the cadre who asked for an offer that it was accepted or declined.
+    MailOfferRequestAnswered { request_id: i64 },
 }
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 12] = [
+    pub const MAIL_KINDS: [&'static str; 14] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_objection_filed",
@@ -66,6 +70,8 @@ impl Message {
         "mail_pledge_expired",
         "mail_organisation_verified",
         "mail_need_invitation",
+        "mail_offer_requested",
+        "mail_offer_request_answered",
     ];
 
     /// The row's `kind` column: the tag of the message.
@@ -85,6 +91,8 @@ impl Message {
             Message::MailPledgeExpired { .. } => "mail_pledge_expired",
             Message::MailOrganisationVerified { .. } => "mail_organisation_verified",
             Message::MailNeedInvitation { .. } => "mail_need_invitation",
+            Message::MailOfferRequested { .. } => "mail_offer_requested",
+            Message::MailOfferRequestAnswered { .. } => "mail_offer_request_answered",
         }
     }
 
@@ -106,6 +114,8 @@ impl Message {
             }
             Message::MailNeedInvitation { invitation_id } => ("invitation", *invitation_id),
             Message::SearchSyncOffer { offer_id } => ("offer", *offer_id),
+            Message::MailOfferRequested { request_id }
+            | Message::MailOfferRequestAnswered { request_id } => ("offer_request", *request_id),
         }
     }
 }
@@ -340,6 +350,8 @@ mod tests {
             Message::MailPledgeExpired { pledge_id: 1 },
             Message::MailOrganisationVerified { organisation_id: 1 },
             Message::MailNeedInvitation { invitation_id: 1 },
+            Message::MailOfferRequested { request_id: 1 },
+            Message::MailOfferRequestAnswered { request_id: 1 },
         ];
         let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();
         assert_eq!(kinds, Message::MAIL_KINDS);

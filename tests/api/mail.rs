@@ -369,7 +369,7 @@ db_test! {
         assert!(body["error"]["fields"]["email.pledge_thankz"].is_array(), "{body}");
         let (_, settings) = donor.get("/api/v1/me/notifications").await;
         assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "nothing changed");
-        assert_eq!(settings["notifications"].as_array().unwrap().len(), 12);
+        assert_eq!(settings["notifications"].as_array().unwrap().len(), 14, "every kind, the offers' two included");
 
         let (status, body) = donor.patch("/api/v1/me", &json!({"locale": "fr"})).await;
         assert_eq!(status, 400);
@@ -561,5 +561,50 @@ db_test! {
             .unwrap()
             .unwrap();
         assert_eq!(delivery.status.as_str(), "sent");
+    }
+}
+
+db_test! {
+    async fn a_request_for_an_offer_mails_the_offerer_and_its_answer_the_cadre_once_each(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let need = crate::pledges::published(&app, 40, 1).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let cadre = app.login_demo("cadre").await;
+        let org = enterprise.organisation_id().await;
+        let valid_until = (app.clock.now() + chrono::Duration::days(60)).date_naive();
+        let (status, offer) = enterprise
+            .post("/api/v1/offers", &json!({"kind": "goods", "unit": "set", "category": "education", "org_id": org, "title": "捐赠学生课桌椅", "description": "企业捐赠一批全新学生课桌椅。", "quantity": 30, "valid_until": valid_until}))
+            .await;
+        assert_eq!(status, 201, "{offer}");
+        let offer = offer["id"].as_i64().unwrap();
+        enterprise.post(&format!("/api/v1/offers/{offer}/publish"), &json!({})).await;
+        let (status, request) = cadre
+            .post(&format!("/api/v1/offers/{offer}/requests"), &json!({"need_id": need, "quantity": 12, "note": "秋季开学前需要"}))
+            .await;
+        assert_eq!(status, 201, "{request}");
+        let asked = server.wait_for("the request", |m| m.kind() == "offer_requested").await;
+        assert_eq!(asked.to, ["enterprise@demo.duijie.cn"]);
+        assert!(asked.subject().contains("捐赠学生课桌椅"), "{}", asked.subject());
+        assert!(asked.text().contains("秋季开学前需要"));
+        assert!(asked.html().contains(&format!("https://duijie.example/offers/{offer}")));
+
+        let (status, pledge) = enterprise
+            .post(&format!("/api/v1/offer-requests/{}/accept", request["id"]), &json!({}))
+            .await;
+        assert_eq!(status, 201, "{pledge}");
+        let answered = server.wait_for("the answer", |m| m.kind() == "offer_request_answered").await;
+        assert_eq!(answered.to, [CADRE]);
+        assert!(answered.text().contains("12 套"), "{}", answered.text());
+        assert!(answered.html().contains(&format!("https://duijie.example/pledges/{}", pledge["id"])));
+        // The pledge's own mail goes out as for any pledge; each mail once.
+        server.wait_for("the pledge's confirmation", |m| m.kind() == "pledge_confirmation").await;
+        let rows_settled = settled(&app).await;
+        assert!(rows_settled.iter().all(|r| r.failed_at.is_none()), "{rows_settled:?}");
+        let received = server.received();
+        assert!(counts(&received).values().all(|n| *n == 1), "each message once");
+        for kind in ["offer_requested", "offer_request_answered"] {
+            assert_eq!(received.iter().filter(|m| m.kind() == kind).count(), 1, "{kind}");
+        }
     }
 }

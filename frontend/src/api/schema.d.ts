@@ -256,6 +256,26 @@ export interface paths {
         patch: operations["patch_me_notifications"];
         trace?: never;
     };
+    "/api/v1/me/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的帮扶资源: the caller's offers, as themself and for every organisation they act for,
+         *     newest first, drafts included.
+         */
+        get: operations["get_me_offers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/pledges": {
         parameters: {
             query?: never;
@@ -378,6 +398,40 @@ export interface paths {
          *     seen by verifiers only. The need is suspended until a verifier decides.
          */
         post: operations["post_needs_id_objections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/offer-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests made for a need (its cadres and verifiers). */
+        get: operations["get_needs_id_offer_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The offers that could fill a published need, best first, each with its reasons. */
+        get: operations["get_needs_id_offers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -560,6 +614,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/offer-requests/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a request (the offering side): it becomes a pledge on the need, its cost taken from
+         *     the offer. Accepting it again answers with the same pledge.
+         */
+        post: operations["post_offer_requests_id_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offer-requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a request, saying why (the offering side). */
+        post: operations["post_offer_requests_id_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offer-requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a pending request back (the village's cadres). */
+        post: operations["post_offer_requests_id_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Offer help, as a draft: for a verified organisation one acts for (`org_id`), or as oneself
+         *     (goods and money).
+         */
+        post: operations["post_offers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An offer and its timeline, for anyone once published; drafts only for the offerer's
+         *     people, who also get `manage` (their next moves and the requests for it).
+         */
+        get: operations["get_offers_id"];
+        /** Edit a draft or a paused offer (all its fields again; its kind, unit and offerer stay). */
+        put: operations["put_offers_id"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply an offer to a need directly (the offering side): a pledge at once. */
+        post: operations["post_offers_id_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The needs an offer could fill, best first, each with its reasons (结对帮扶 · 同县 · 可满足
+         *     80%).
+         */
+        get: operations["get_offers_id_needs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a published offer (to edit it, or for a while). */
+        post: operations["post_offers_id_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft: it is matched with needs and open to requests. */
+        post: operations["post_offers_id_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for an offer for one of the village's needs (its cadres). */
+        post: operations["post_offers_id_requests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a paused offer again. */
+        post: operations["post_offers_id_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an offer back (what was pledged from it stays pledged). */
+        post: operations["post_offers_id_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisations": {
         parameters: {
             query?: never;
@@ -613,6 +884,23 @@ export interface paths {
          *     pledged and delivered figures (its people, administrators).
          */
         get: operations["get_organisations_id_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{id}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organisation's public offers, newest first. */
+        get: operations["get_organisations_id_offers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1065,6 +1353,16 @@ export interface components {
             message: string;
             status: string;
         };
+        /** @description Applying an offer to a need directly (the offering side's own choice). */
+        Application: {
+            /** Format: int64 */
+            need_id: number;
+            /**
+             * Format: int64
+             * @description In the need's unit.
+             */
+            quantity: number;
+        };
         /**
          * @description Household = household (农户); Village = village (村集体);
          * @enum {string}
@@ -1118,6 +1416,15 @@ export interface components {
             /** @description Pairings it helps through (as the helping side or a member). */
             pairings: components["schemas"]["PairingView"][];
         };
+        /** @description Why a request is declined; the village's cadres read it. */
+        Decline: {
+            reason: string;
+        };
+        /**
+         * @description Pairings = pairings (结对帮扶地区); Regions = regions (指定地区); Anywhere = anywhere (不限地区);
+         * @enum {string}
+         */
+        Destination: "pairings" | "regions" | "anywhere";
         /** @description The body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1502,6 +1809,15 @@ export interface components {
          * @enum {string}
          */
         NeedStatus: "draft" | "submitted" | "verified" | "in_notice" | "published" | "fully_pledged" | "fulfilled" | "closed" | "rejected" | "withdrawn" | "suspended" | "expired";
+        /** @description A need an offer could fill, with why. */
+        NeedSuggestion: {
+            /** Format: int64 */
+            coverable: number;
+            need: components["schemas"]["PublicNeed"];
+            reasons: components["schemas"]["Reason"][];
+            /** Format: int32 */
+            score: number;
+        };
         /** @description A role to grant, with its scope as the request gives it. */
         NewGrant: {
             /**
@@ -1580,6 +1896,25 @@ export interface components {
             /** @description What is wrong with the need. */
             reason: string;
         };
+        /** @description A new offer, as a draft: what is given, how much, where it may go, until when. */
+        NewOffer: components["schemas"]["OfferFields"] & {
+            /**
+             * @description `goods`, `money`, `jobs`, `services` or `purchasing` (a budget for a village's
+             *     produce; category `consumption`).
+             */
+            kind: components["schemas"]["OfferKind"];
+            /**
+             * Format: int64
+             * @description Offer for this verified organisation (its admins and members); left out, as
+             *     oneself (goods and money only).
+             */
+            org_id?: number | null;
+            /**
+             * @description The unit the kind is counted in: `item`, `set` or `kg` for goods, `money` (fen) for
+             *     money and purchasing, `position` for jobs, `person_time` for services.
+             */
+            unit: components["schemas"]["Unit"];
+        };
         NewOrganisation: {
             /** Format: email */
             contact_email?: string | null;
@@ -1636,6 +1971,18 @@ export interface components {
              */
             quantity: number;
         };
+        /** @description A village's request for an offer, for one of its needs. */
+        NewRequest: {
+            /** Format: int64 */
+            need_id: number;
+            /** @description A word to the offering side (public data only: it may be shown on the offer). */
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description In the need's unit: at most what the offer can pay for and the need has left.
+             */
+            quantity: number;
+        };
         NewToken: {
             /** Format: int64 */
             id: number;
@@ -1673,6 +2020,106 @@ export interface components {
             /** @description Whether the objector was signed in. */
             signed_in: boolean;
             status: components["schemas"]["ObjectionStatus"];
+        };
+        /** @description An offer as anyone may see it, with its timeline; `manage` for its offerer's people. */
+        OfferDetail: components["schemas"]["PublicOffer"] & {
+            manage?: null | components["schemas"]["OfferManagement"];
+            timeline: components["schemas"]["OfferTimelineEntry"][];
+        };
+        /**
+         * @description Created = created (创建帮扶资源); Edited = edited (修改); Published = published (发布); Paused = paused (暂停); Resumed = resumed (恢复发布); Exhausted = exhausted (已全部对接); Replenished = replenished (有认捐释放，重新开放); Expired = expired (已过有效期); Withdrawn = withdrawn (撤回); Requested = requested (村里申请对接); RequestAccepted = request_accepted (接受申请，转为认捐); RequestDeclined = request_declined (婉拒申请); Applied = applied (直接用于需求，转为认捐); PledgeReleased = pledge_released (认捐取消或逾期，数量退回);
+         * @enum {string}
+         */
+        OfferEventKind: "created" | "edited" | "published" | "paused" | "resumed" | "exhausted" | "replenished" | "expired" | "withdrawn" | "requested" | "request_accepted" | "request_declined" | "applied" | "pledge_released";
+        /**
+         * @description What an offer says; its title, description and terms are public, so without private
+         *     data. An edit sends all of them again.
+         */
+        OfferFields: {
+            /** @description Show the offerer as 爱心人士 rather than by name. */
+            anonymous?: boolean;
+            category: components["schemas"]["Category"];
+            /**
+             * Format: date
+             * @description Goods: delivered by this day.
+             */
+            deliver_by?: string | null;
+            description: string;
+            destination?: null | components["schemas"]["Destination"];
+            /** @description Jobs: where the work is. */
+            job_place?: string | null;
+            /**
+             * Format: int64
+             * @description Jobs: monthly pay up to, in fen.
+             */
+            pay_max_fen?: number | null;
+            /**
+             * Format: int64
+             * @description Jobs: monthly pay from, in fen.
+             */
+            pay_min_fen?: number | null;
+            /**
+             * Format: int64
+             * @description In the unit; fen for money and purchasing (at most 1 亿元), else at most 1,000,000.
+             */
+            quantity: number;
+            /** @description Region codes of any level, for `destination: regions`. */
+            regions?: string[];
+            /** @description Jobs: what the work needs (age, skills, health). */
+            requirements?: string | null;
+            title: string;
+            /**
+             * Format: date
+             * @description Its last valid day (China time), after today and within a year.
+             */
+            valid_until: string;
+        };
+        /**
+         * @description Goods = goods (物资); Money = money (资金); Jobs = jobs (就业岗位); Services = services (服务); Purchasing = purchasing (消费采购);
+         * @enum {string}
+         */
+        OfferKind: "goods" | "money" | "jobs" | "services" | "purchasing";
+        /** @description What the offerer's people see besides the public offer. */
+        OfferManagement: {
+            /** @description The moves open to them now: `edit`, `publish`, `pause`, `resume`, `withdraw`. */
+            actions: string[];
+            /** @description The villages' requests for it, newest first. */
+            requests: components["schemas"]["RequestView"][];
+        };
+        /**
+         * @description Draft = draft (草稿); Published = published (发布中); Paused = paused (已暂停); Exhausted = exhausted (已用完); Expired = expired (已过期); Withdrawn = withdrawn (已撤回);
+         * @enum {string}
+         */
+        OfferStatus: "draft" | "published" | "paused" | "exhausted" | "expired" | "withdrawn";
+        /** @description An offer that could fill a need, with why. */
+        OfferSuggestion: {
+            /**
+             * Format: int64
+             * @description How much of the need (in its unit) the offer can fill now.
+             */
+            coverable: number;
+            offer: components["schemas"]["PublicOffer"];
+            /** @description In the order they weigh: 结对帮扶, urgency, deadline, 可满足 n%, closeness. */
+            reasons: components["schemas"]["Reason"][];
+            /** Format: int32 */
+            score: number;
+        };
+        /** @description One entry of an offer's public timeline. */
+        OfferTimelineEntry: {
+            /** @description Who acted, as a role: `offerer`, `cadre` or `platform`. */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            kind: components["schemas"]["OfferEventKind"];
+            /** @description e.g. `发布` */
+            label: string;
+            /**
+             * Format: int64
+             * @description The need it concerned (a request, a pledge made from the offer).
+             */
+            need_id?: number | null;
+            /** Format: int64 */
+            quantity?: number | null;
         };
         /**
          * @description Enterprise = enterprise (企业); PairedCity = paired_city (对口帮扶城市); DesignatedUnit = designated_unit (定点扶贫单位); SocialOrg = social_org (社会组织);
@@ -1775,6 +2222,11 @@ export interface components {
             /** Format: int32 */
             width: number;
         };
+        /** @description A region of an offer's reach, with its name. */
+        PlacedRegion: {
+            code: string;
+            name: string;
+        };
         PledgeFigures: {
             /** Format: int64 */
             delivered_value_fen: number;
@@ -1871,6 +2323,11 @@ export interface components {
                 [key: string]: boolean;
             };
         };
+        /**
+         * @description Wanqi = wanqi (万企帮万村); Duikou = duikou (对口帮扶); Dingdian = dingdian (定点扶贫);
+         * @enum {string}
+         */
+        Program: "wanqi" | "duikou" | "dingdian";
         /** @description Who a need helps, de-identified: "墩背村 · 3口之家 · 因病". */
         PublicBeneficiary: {
             /**
@@ -1953,6 +2410,60 @@ export interface components {
              */
             version: number;
         };
+        /** @description What the public may see of an offer: everything but who of an organisation's people wrote it. */
+        PublicOffer: {
+            category: components["schemas"]["Category"];
+            category_label: string;
+            /** Format: date */
+            deliver_by?: string | null;
+            description: string;
+            destination: components["schemas"]["Destination"];
+            /** Format: int64 */
+            id: number;
+            job_place?: string | null;
+            kind: components["schemas"]["OfferKind"];
+            /** @description e.g. `就业岗位` */
+            kind_label: string;
+            /**
+             * Format: int64
+             * @description What was pledged from it so far.
+             */
+            matched: number;
+            /** @description The organisation's name, the person's, or 爱心人士. */
+            offered_by_name: string;
+            /**
+             * Format: int64
+             * @description The offering organisation, if any (a person's offer has none).
+             */
+            organisation_id?: number | null;
+            /** Format: int64 */
+            pay_max_fen?: number | null;
+            /** Format: int64 */
+            pay_min_fen?: number | null;
+            /** Format: date-time */
+            published_at?: string | null;
+            /**
+             * Format: int64
+             * @description In the unit (fen for money and purchasing).
+             */
+            quantity: number;
+            /**
+             * @description Where it may go: the regions it names, or its pairings' regions, with their names;
+             *     empty for anywhere.
+             */
+            regions: components["schemas"]["PlacedRegion"][];
+            /** Format: int64 */
+            remaining: number;
+            requirements?: string | null;
+            status: components["schemas"]["OfferStatus"];
+            title: string;
+            unit: components["schemas"]["Unit"];
+            unit_label: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            valid_until: string;
+        };
         /** @description A pledge as anyone sees it on its need. */
         PublicPledge: {
             /** Format: date-time */
@@ -1981,12 +2492,33 @@ export interface components {
              */
             public: boolean;
         };
-        /**
-         * @description A verifier's reason, for a rejection or an objection decision. The need's cadres read it
-         *     (and its mail carries it): it must not name an objector.
-         */
+        /** @description Why a suggestion was made, one fact at a time, for the interface to say in its language. */
         Reason: {
-            reason: string;
+            /** @enum {string} */
+            code: "paired";
+            program: components["schemas"]["Program"];
+        } | {
+            /** @enum {string} */
+            code: "near";
+            /** @example county */
+            level: string;
+        } | {
+            /** @enum {string} */
+            code: "anywhere";
+        } | {
+            /** @enum {string} */
+            code: "urgency";
+            urgency: components["schemas"]["Urgency"];
+        } | {
+            /** @enum {string} */
+            code: "deadline";
+            /** Format: int64 */
+            days: number;
+        } | {
+            /** @enum {string} */
+            code: "covers";
+            /** Format: int32 */
+            percent: number;
         };
         ReceiptConfirmation: {
             /**
@@ -2065,6 +2597,45 @@ export interface components {
             mobile?: string | null;
             /** @description Counted as typed, spaces and all. */
             password: string;
+        };
+        /**
+         * @description Pending = pending (待答复); Accepted = accepted (已接受); Declined = declined (已婉拒); Expired = expired (已过期); Withdrawn = withdrawn (已撤回);
+         * @enum {string}
+         */
+        RequestStatus: "pending" | "accepted" | "declined" | "expired" | "withdrawn";
+        /** @description A request as the village and the offering side see it. */
+        RequestView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decline_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Unanswered by then, it expires.
+             */
+            expires_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            need_id: number;
+            need_title: string;
+            note?: string | null;
+            /** Format: int64 */
+            offer_id: number;
+            offer_title: string;
+            /**
+             * Format: int64
+             * @description The pledge it became, once accepted.
+             */
+            pledge_id?: number | null;
+            /**
+             * Format: int64
+             * @description In the need's unit.
+             */
+            quantity: number;
+            status: components["schemas"]["RequestStatus"];
+            unit: components["schemas"]["Unit"];
         };
         /** @enum {string} */
         Role: "cadre" | "verifier" | "coordinator" | "org_admin" | "org_member" | "admin";
@@ -3809,6 +4380,75 @@ export interface operations {
             };
         };
     };
+    get_me_offers: {
+        parameters: {
+            query?: {
+                /** @description Only one organisation's offers (one the caller acts for). */
+                org?: number;
+                /** @description Only offers in this status. */
+                status?: components["schemas"]["OfferStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicOffer"][];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_me_pledges: {
         parameters: {
             query?: {
@@ -4643,6 +5283,147 @@ export interface operations {
             };
             /** @description `rate_limited` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_needs_id_offer_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"][];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_needs_id_offers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferSuggestion"][];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5765,6 +6546,1107 @@ export interface operations {
             };
         };
     };
+    post_offer_requests_id_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PledgeView"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: the offer has not that much left; `need_over_pledged` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offer_requests_id_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decline"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offer_requests_id_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewOffer"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_offers_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_offers_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferFields"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: published; pause it first */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers_id_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Application"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PledgeView"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: the offer has not that much left; `need_over_pledged` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_offers_id_needs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedSuggestion"][];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers_id_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers_id_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers_id_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conflict`: a request is already waiting */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the offer cannot fill the need */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers_id_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_offers_id_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferDetail"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_organisations: {
         parameters: {
             query?: {
@@ -6038,6 +7920,72 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_organisations_id_offers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicOffer"][];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -308,6 +308,14 @@ pub async fn request(
         now,
     )
     .await?;
+    outbox::enqueue(
+        &txn,
+        &Message::MailOfferRequested {
+            request_id: request.id,
+        },
+        now,
+    )
+    .await?;
     let view = views(&txn, vec![request]).await?.remove(0);
     txn.commit().await?;
     Ok(view)
@@ -472,6 +480,14 @@ pub async fn accept(
         now,
     )
     .await?;
+    outbox::enqueue(
+        &txn,
+        &Message::MailOfferRequestAnswered {
+            request_id: request.id,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -535,6 +551,14 @@ pub async fn decline(
             &village,
             json!({"offer_id": offer.id}),
         ),
+        now,
+    )
+    .await?;
+    outbox::enqueue(
+        &txn,
+        &Message::MailOfferRequestAnswered {
+            request_id: request.id,
+        },
         now,
     )
     .await?;
