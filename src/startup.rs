@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{self, SearchConfig, SearchIndex};
+use crate::search::{self, Document, NeedDocument, SearchIndex};
 use crate::secret::SecretKey;
 use crate::service::Context;
 use crate::store::files::FileStore;
@@ -52,7 +52,7 @@ pub fn context_with_search(
     settings: Settings,
     sealer: Arc<Sealer>,
     clock: Clock,
-    search: Arc<dyn SearchIndex>,
+    search: Arc<dyn SearchIndex<NeedDocument>>,
 ) -> anyhow::Result<Context> {
     let files = FileStore::new(settings.data_dir.join("files"));
     let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
@@ -63,7 +63,7 @@ pub fn context_with_search(
         clock,
         files,
         search,
-        search_config: Arc::new(SearchConfig::needs()),
+        search_config: Arc::new(NeedDocument::config()),
         mailer: Arc::new(mailer),
     })
 }
@@ -110,7 +110,7 @@ impl Application {
         settings: Settings,
         db: DatabaseConnection,
         clock: Clock,
-        search: Arc<dyn SearchIndex>,
+        search: Arc<dyn SearchIndex<NeedDocument>>,
     ) -> anyhow::Result<Self> {
         let sealer = load_sealer(&settings, &db).await?;
         tokio::task::spawn_blocking(|| {

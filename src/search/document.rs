@@ -1,14 +1,65 @@
-//! The search document of a need: its public projection ([`PublicNeed`]) and the flat fields
-//! that filters, facets and sorts work on. Built only from the projection and the need's public
-//! timestamps, so nothing private can reach the index.
+//! What an index holds: a [`Document`] is one kind of search document (its id, its fingerprint,
+//! the kinds of its filterable and sortable attributes, its settings file). The kind there is
+//! is [`NeedDocument`], built only from the public projection of a need ([`PublicNeed`]) and its
+//! public timestamps, so nothing private can reach the index.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::config::{NEEDS_SETTINGS_JSON, SearchConfig};
 use crate::domain::household::PovertyCause;
 use crate::domain::need::BeneficiaryKind;
 use crate::domain::projection::PublicNeed;
+
+/// One kind of search document: what an engine needs to know of it to index it, beyond its
+/// JSON. Each kind has an index of its own, configured by its own settings file.
+pub trait Document: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    /// The settings file's path in the repository, for messages about it.
+    const SETTINGS_FILE: &'static str;
+
+    /// The primary key: the id of the record it shows.
+    fn id(&self) -> i64;
+
+    /// A digest of the document: `reconcile` compares it with the database's.
+    fn fingerprint(&self) -> &str;
+
+    /// The kind of an attribute that may be filtered or sorted on. Meilisearch infers this
+    /// from the values; the embedded engine needs it up front, for its schema.
+    fn field_kind(name: &str) -> Option<FieldKind>;
+
+    /// The settings file, verbatim (compiled in).
+    fn settings_json() -> &'static str;
+
+    /// The settings file, as the embedded engine reads it.
+    fn config() -> SearchConfig {
+        SearchConfig::parse(Self::settings_json())
+            .unwrap_or_else(|e| panic!("{} is checked by a unit test: {e}", Self::SETTINGS_FILE))
+    }
+}
+
+/// How the embedded engine indexes a filterable or sortable attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Exact string values (one or several per document): codes, region codes.
+    Keyword,
+    /// A whole number: quantities, fen, timestamps, ranks.
+    Integer,
+}
+
+/// The digest of a document without its `fingerprint` attribute.
+fn digest(document: &impl Serialize) -> String {
+    let mut value = serde_json::to_value(document).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.remove("fingerprint");
+    }
+    let digest = Sha256::digest(value.to_string().as_bytes());
+    hex::encode(&digest[..12])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Needs
 
 /// One need in the index.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -50,53 +101,44 @@ impl NeedDocument {
             fingerprint: String::new(),
             need,
         };
-        document.fingerprint = document.digest();
+        document.fingerprint = digest(&document);
         document
     }
+}
 
-    pub fn id(&self) -> i64 {
+impl Document for NeedDocument {
+    const SETTINGS_FILE: &'static str = "search-config/needs.json";
+
+    fn id(&self) -> i64 {
         self.need.id
     }
 
-    /// The digest of the document without its fingerprint.
-    fn digest(&self) -> String {
-        let mut value = serde_json::to_value(self).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.remove("fingerprint");
-        }
-        let digest = Sha256::digest(value.to_string().as_bytes());
-        hex::encode(&digest[..12])
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
-}
 
-/// How the embedded engine indexes a filterable or sortable attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// Exact string values (one or several per document): codes, region codes.
-    Keyword,
-    /// A whole number: quantities, fen, timestamps, ranks.
-    Integer,
-}
+    fn field_kind(name: &str) -> Option<FieldKind> {
+        match name {
+            "category" | "region_codes" | "status" | "urgency" | "beneficiary_kind"
+            | "poverty_causes" | "unit" | "pledge_kind" => Some(FieldKind::Keyword),
+            "id"
+            | "target_quantity"
+            | "pledged_quantity"
+            | "received_quantity"
+            | "remaining_quantity"
+            | "unit_value_fen"
+            | "target_value_fen"
+            | "remaining_value_fen"
+            | "progress_percent"
+            | "urgency_rank"
+            | "deadline_ts"
+            | "listed_ts" => Some(FieldKind::Integer),
+            _ => None,
+        }
+    }
 
-/// The kind of a document attribute that may be filtered or sorted on. Meilisearch infers
-/// this from the values; the embedded engine needs it up front, for its schema.
-pub fn field_kind(name: &str) -> Option<FieldKind> {
-    match name {
-        "category" | "region_codes" | "status" | "urgency" | "beneficiary_kind"
-        | "poverty_causes" | "unit" | "pledge_kind" => Some(FieldKind::Keyword),
-        "id"
-        | "target_quantity"
-        | "pledged_quantity"
-        | "received_quantity"
-        | "remaining_quantity"
-        | "unit_value_fen"
-        | "target_value_fen"
-        | "remaining_value_fen"
-        | "progress_percent"
-        | "urgency_rank"
-        | "deadline_ts"
-        | "listed_ts" => Some(FieldKind::Integer),
-        _ => None,
+    fn settings_json() -> &'static str {
+        NEEDS_SETTINGS_JSON
     }
 }
 

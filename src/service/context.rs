@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{SearchConfig, SearchIndex};
+use crate::search::{NeedDocument, SearchConfig, SearchIndex};
 use crate::store::files::FileStore;
 
 pub struct Context {
@@ -22,8 +22,8 @@ pub struct Context {
     pub clock: Clock,
     /// Photos and other uploaded files.
     pub files: FileStore,
-    /// The search engine the settings chose.
-    pub search: Arc<dyn SearchIndex>,
+    /// The needs index, on the search engine the settings chose.
+    pub search: Arc<dyn SearchIndex<NeedDocument>>,
     /// Its settings (`search-config/needs.json`): synonyms for highlighting.
     pub search_config: Arc<SearchConfig>,
     /// Where mail goes: SMTP, or files under the data directory.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use duijie::clock::Clock;
 use duijie::config::{DatabaseSettings, ServerSettings, Settings, WorkerSettings};
-use duijie::search::SearchIndex;
+use duijie::search::{NeedDocument, SearchIndex};
 use duijie::service::Context;
 use duijie::startup::Application;
 use duijie::{service, store};
@@ -208,7 +208,7 @@ impl TestApp {
     pub async fn spawn_full(
         backend: Backend,
         configure: impl FnOnce(&mut Settings),
-        search: impl FnOnce(&Settings) -> Option<Arc<dyn SearchIndex>>,
+        search: impl FnOnce(&Settings) -> Option<Arc<dyn SearchIndex<NeedDocument>>>,
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = TestDatabase::create(backend, dir.path()).await;

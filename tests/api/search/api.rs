@@ -51,7 +51,7 @@ macro_rules! search_app_test {
 /// A real engine that the test can stop and start: while stopped, every call fails as an
 /// unreachable engine does.
 struct Stoppable {
-    engine: Arc<dyn SearchIndex>,
+    engine: Arc<dyn SearchIndex<NeedDocument>>,
     stopped: AtomicBool,
 }
 
@@ -66,7 +66,7 @@ impl Stoppable {
 }
 
 #[async_trait]
-impl SearchIndex for Stoppable {
+impl SearchIndex<NeedDocument> for Stoppable {
     fn describe(&self) -> String {
         format!("stoppable {}", self.engine.describe())
     }
@@ -82,7 +82,7 @@ impl SearchIndex for Stoppable {
         self.check()?;
         self.engine.delete(ids).await
     }
-    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits<NeedDocument>, SearchError> {
         self.check()?;
         self.engine.search(query).await
     }
@@ -117,7 +117,7 @@ async fn app_on(
                     stopped: AtomicBool::new(false),
                 });
                 made = Some(wrapped.clone());
-                wrapped as Arc<dyn SearchIndex>
+                wrapped as Arc<dyn SearchIndex<NeedDocument>>
             })
         },
     )
@@ -135,7 +135,7 @@ async fn app_on(
 fn clean_up(app: &TestApp) {
     let settings = &app.state.settings;
     if let (Some(url), true) = (&settings.search.meili_url, meili_server().is_some()) {
-        drop_meili_index(Some((
+        drop_meili_index::<NeedDocument>(Some((
             url.clone(),
             settings.search.meili_key.clone(),
             settings.search.index.clone(),

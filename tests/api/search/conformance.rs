@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Duration, TimeZone, Utc};
 use duijie::domain::household::PovertyCause;
 use duijie::domain::need::{BeneficiaryKind, Category, NeedStatus, Unit, Urgency};
-use duijie::search::{Condition, NeedDocument, SearchIndex, SearchQuery, SortKey};
+use duijie::search::{Condition, Document, NeedDocument, SearchIndex, SearchQuery, SortKey};
 use duijie::service::needs::projection::{PublicBeneficiary, PublicNeed};
 
 use super::{Engine, TestIndex};
@@ -237,7 +237,7 @@ pub(super) fn fixture() -> Vec<NeedDocument> {
     ]
 }
 
-async fn loaded(engine: Engine) -> TestIndex {
+async fn loaded(engine: Engine) -> TestIndex<NeedDocument> {
     let index = TestIndex::new(engine).await;
     index.index.upsert(&fixture()).await.unwrap();
     index
@@ -266,7 +266,10 @@ fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
 }
 
 /// The ids found, as a set.
-pub(super) async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> BTreeSet<i64> {
+pub(super) async fn ids(
+    index: &dyn SearchIndex<NeedDocument>,
+    query: &SearchQuery,
+) -> BTreeSet<i64> {
     let found = index.search(query).await.unwrap();
     assert_eq!(
         found.total as usize,
@@ -277,7 +280,7 @@ pub(super) async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> BTreeSe
 }
 
 /// The ids found, in order.
-async fn ordered(index: &dyn SearchIndex, query: &SearchQuery) -> Vec<i64> {
+async fn ordered(index: &dyn SearchIndex<NeedDocument>, query: &SearchQuery) -> Vec<i64> {
     let found = index.search(query).await.unwrap();
     found.hits.iter().map(|h| h.id()).collect()
 }
