@@ -1,4 +1,4 @@
-//! The index settings in `search-config/` (`needs.json`: one file per kind of
+//! The index settings in `search-config/` (`needs.json`, `offers.json`: one file per kind of
 //! [`Document`](super::Document)): the one source of truth for what is searchable (in priority
 //! order), filterable and sortable, the ranking rules, synonyms and typo tolerance. Meilisearch
 //! receives a file as its index settings; the embedded engine builds its schema and query
@@ -11,6 +11,8 @@ use serde::Deserialize;
 
 /// The settings file of the needs index, verbatim.
 pub const NEEDS_SETTINGS_JSON: &str = include_str!("../../search-config/needs.json");
+/// The settings file of the offers index, verbatim.
+pub const OFFERS_SETTINGS_JSON: &str = include_str!("../../search-config/offers.json");
 
 /// What the embedded engine reads from the settings file. Meilisearch reads all of it (see
 /// [`meilisearch_settings`]).
@@ -135,7 +137,7 @@ pub fn meilisearch_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::document::{Document, FieldKind, NeedDocument};
+    use crate::search::document::{Document, FieldKind, NeedDocument, OfferDocument};
 
     /// Each settings file, with its document's field kinds.
     fn each_file(check: impl Fn(&str, &str, SearchConfig, fn(&str) -> Option<FieldKind>)) {
@@ -144,6 +146,12 @@ mod tests {
             NeedDocument::settings_json(),
             NeedDocument::config(),
             NeedDocument::field_kind,
+        );
+        check(
+            OfferDocument::SETTINGS_FILE,
+            OfferDocument::settings_json(),
+            OfferDocument::config(),
+            OfferDocument::field_kind,
         );
     }
 
@@ -200,6 +208,33 @@ mod tests {
                 );
             }
         });
+    }
+
+    #[test]
+    fn the_offers_index_is_ranked_searched_and_paged_as_the_needs_index() {
+        let needs: serde_json::Value = serde_json::from_str(NEEDS_SETTINGS_JSON).unwrap();
+        let offers: serde_json::Value = serde_json::from_str(OFFERS_SETTINGS_JSON).unwrap();
+        for key in [
+            "primaryKey",
+            "rankingRules",
+            "typoTolerance",
+            "localizedAttributes",
+            "faceting",
+            "pagination",
+        ] {
+            assert_eq!(offers[key], needs[key], "`{key}`");
+        }
+        // The needs' synonyms, and more.
+        for (word, synonyms) in needs["synonyms"].as_object().unwrap() {
+            for synonym in synonyms.as_array().unwrap() {
+                assert!(
+                    offers["synonyms"][word]
+                        .as_array()
+                        .is_some_and(|s| s.contains(synonym)),
+                    "{word} → {synonym}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The embedded engine: a Tantivy index under the data directory, so that the platform searches
 //! with no server at all; one index per kind of [`Document`], each in a directory of its own.
-//! Its schema is derived from the document's settings file (`search-config/needs.json`) and
-//! field kinds: each searchable attribute is a text field cut into words by jieba and weighted
-//! by its rank in the list, each filterable or sortable attribute an exact (keyword) or numeric
-//! fast field. Queries mean what they mean on Meilisearch: every query word must match (or a
-//! synonym, a typo within the configured word sizes, or, for the last word, a longer word it
-//! begins); an explicit sort outranks relevance when the ranking rules say so; totals stop at
-//! `maxTotalHits`.
+//! Its schema is derived from the document's settings file (`search-config/needs.json`,
+//! `search-config/offers.json`) and field kinds: each searchable attribute is a text field cut
+//! into words by jieba and weighted by its rank in the list, each filterable or sortable
+//! attribute an exact (keyword) or numeric fast field. Queries mean what they mean on
+//! Meilisearch: every query word must match (or a synonym, a typo within the configured word
+//! sizes, or, for the last word, a longer word it begins); an explicit sort outranks relevance
+//! when the ranking rules say so; totals stop at `maxTotalHits`.
 //!
 //! One process writes (Tantivy's lock on the directory); any number of searches run beside it.
 //! A write commits and reloads the searcher before it returns, so it is searchable at once.

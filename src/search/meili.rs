@@ -1,9 +1,9 @@
 //! The production engine: Meilisearch through `meilisearch-sdk`; one index per kind of
 //! [`Document`], created with the primary key `id` and given the settings of the document's file
-//! (`search-config/needs.json`). Every write waits for its task to be processed, so it is
-//! searchable when the call returns and a failed task is an error (the outbox keeps the change
-//! and retries). Every call has a deadline: a server that hangs is unavailable, not a stuck
-//! worker.
+//! (`search-config/needs.json`, `search-config/offers.json`). Every write waits for its task to
+//! be processed, so it is searchable when the call returns and a failed task is an error (the
+//! outbox keeps the change and retries). Every call has a deadline: a server that hangs is
+//! unavailable, not a stuck worker.
 
 use std::collections::HashMap;
 use std::future::Future;

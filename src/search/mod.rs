@@ -1,11 +1,14 @@
-//! Search over the public needs: one [`SearchIndex`] trait, generic over the kind of
+//! Search over the public needs and offers: one [`SearchIndex`] trait, generic over the kind of
 //! [`Document`] an index holds, and two engines that answer alike (Meilisearch in production,
-//! an embedded Tantivy index by default), configured by the document's settings file
-//! (`search-config/needs.json`) and proven alike by one conformance suite (`tests/api/search`).
+//! an embedded Tantivy index by default), configured by each document's settings file
+//! (`search-config/needs.json`, `search-config/offers.json`) and proven alike by one conformance
+//! suite per kind of document (`tests/api/search`).
 //!
-//! The needs index only ever holds [`NeedDocument`]s, built from the public projection of a
-//! need. It is kept up to date by the outbox worker (`worker::outbox`) and rebuilt or checked by
-//! the `reindex` and `reconcile` commands (`service::search`).
+//! There are two indexes. The needs index only ever holds [`NeedDocument`]s, built from the
+//! public projection of a need; it is kept up to date by the outbox worker (`worker::outbox`)
+//! and rebuilt or checked by the `reindex` and `reconcile` commands (`service::search`). The
+//! offers index only ever holds [`OfferDocument`]s, built from the public projection of an
+//! offer.
 
 pub mod config;
 pub mod document;
@@ -19,7 +22,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use config::SearchConfig;
-pub use document::{Document, NeedDocument};
+pub use document::{Document, NeedDocument, OfferDocument};
 
 use crate::config::{SearchBackend, Settings};
 
