@@ -364,11 +364,14 @@ async fn through_the_api(label: &str, index: Arc<dyn SearchIndex<NeedDocument>>,
     };
     let db = duijie::store::connect(&settings).await.unwrap();
     duijie::store::migrate(&db).await.unwrap();
+    // Offers are not measured here: the settings' embedded offers index, empty.
+    let offers = duijie::search::open_offers(&settings).unwrap();
     let app = duijie::startup::Application::build_with_search(
         settings,
         db,
         duijie::clock::Clock::system(),
         index,
+        offers,
     )
     .await
     .unwrap();

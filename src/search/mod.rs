@@ -126,6 +126,13 @@ pub fn open(settings: &Settings) -> Result<Arc<dyn SearchIndex<NeedDocument>>, S
     open_index(settings, &settings.search.index)
 }
 
+/// The offers index of the engine the settings choose.
+pub fn open_offers(
+    settings: &Settings,
+) -> Result<Arc<dyn SearchIndex<OfferDocument>>, SearchError> {
+    open_index(settings, &settings.search.offers_index)
+}
+
 /// The index called `name` (the embedded index's directory under `<data_dir>/search`, or the
 /// Meilisearch index uid) of the engine the settings choose, holding documents of kind `D`.
 fn open_index<D: Document>(

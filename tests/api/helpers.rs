@@ -204,7 +204,8 @@ impl TestApp {
     }
 
     /// Starts the application with settings changed by `configure` and, when `search` gives
-    /// one, over that search engine (built from the final settings).
+    /// one, over that needs index (built from the final settings); the offers index is the
+    /// settings'.
     pub async fn spawn_full(
         backend: Backend,
         configure: impl FnOnce(&mut Settings),
@@ -223,11 +224,19 @@ impl TestApp {
         let clock = Clock::manual(duijie::clock::now());
         let search = match search(&settings) {
             Some(search) => search,
-            None => duijie::search::open(&settings).expect("opening the search index"),
+            None => duijie::search::open(&settings).expect("opening the needs index"),
         };
-        let app = Application::build_with_search(settings, db.clone(), clock.clone(), search)
-            .await
-            .expect("building the app");
+        let offer_search =
+            duijie::search::open_offers(&settings).expect("opening the offers index");
+        let app = Application::build_with_search(
+            settings,
+            db.clone(),
+            clock.clone(),
+            search,
+            offer_search,
+        )
+        .await
+        .expect("building the app");
         let state = app.state();
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

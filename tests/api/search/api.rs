@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use duijie::search::{NeedDocument, SearchError, SearchHits, SearchIndex, SearchQuery};
+use duijie::search::{
+    NeedDocument, OfferDocument, SearchError, SearchHits, SearchIndex, SearchQuery,
+};
 use duijie::store::entity::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -131,14 +133,20 @@ async fn app_on(
     app
 }
 
-/// Deletes the test's Meilisearch index, if it used one.
+/// Deletes the test's Meilisearch indexes (needs, offers), if it used them.
 fn clean_up(app: &TestApp) {
     let settings = &app.state.settings;
     if let (Some(url), true) = (&settings.search.meili_url, meili_server().is_some()) {
+        let key = &settings.search.meili_key;
         drop_meili_index::<NeedDocument>(Some((
             url.clone(),
-            settings.search.meili_key.clone(),
+            key.clone(),
             settings.search.index.clone(),
+        )));
+        drop_meili_index::<OfferDocument>(Some((
+            url.clone(),
+            key.clone(),
+            settings.search.offers_index.clone(),
         )));
     }
 }

@@ -81,8 +81,8 @@ pub fn unique_index_name() -> String {
     )
 }
 
-/// Points `settings` at `engine`: the embedded index under the data directory, or a fresh
-/// index on the test Meilisearch server.
+/// Points `settings` at `engine`: the embedded indexes under the data directory, or fresh
+/// indexes (needs, offers) on the test Meilisearch server.
 pub fn use_engine(settings: &mut Settings, engine: Engine) {
     if engine == Engine::Meilisearch {
         let (url, key) = meili_server().expect("checked by meili_enabled");
@@ -90,6 +90,7 @@ pub fn use_engine(settings: &mut Settings, engine: Engine) {
         settings.search.meili_url = Some(url);
         settings.search.meili_key = key.map(SecretString::from);
         settings.search.index = unique_index_name();
+        settings.search.offers_index = unique_index_name();
     }
 }
 
