@@ -251,14 +251,14 @@ pub(super) fn query(text: &str) -> SearchQuery {
     }
 }
 
-fn any_of(field: &str, values: &[&str]) -> Condition {
+pub(super) fn any_of(field: &str, values: &[&str]) -> Condition {
     Condition::AnyOf {
         field: field.to_owned(),
         values: values.iter().map(|v| v.to_string()).collect(),
     }
 }
 
-fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
+pub(super) fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
     vec![SortKey {
         field: field.to_owned(),
         descending,
@@ -266,8 +266,8 @@ fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
 }
 
 /// The ids found, as a set.
-pub(super) async fn ids(
-    index: &dyn SearchIndex<NeedDocument>,
+pub(super) async fn ids<D: Document>(
+    index: &dyn SearchIndex<D>,
     query: &SearchQuery,
 ) -> BTreeSet<i64> {
     let found = index.search(query).await.unwrap();
@@ -280,7 +280,10 @@ pub(super) async fn ids(
 }
 
 /// The ids found, in order.
-async fn ordered(index: &dyn SearchIndex<NeedDocument>, query: &SearchQuery) -> Vec<i64> {
+pub(super) async fn ordered<D: Document>(
+    index: &dyn SearchIndex<D>,
+    query: &SearchQuery,
+) -> Vec<i64> {
     let found = index.search(query).await.unwrap();
     found.hits.iter().map(|h| h.id()).collect()
 }
@@ -428,7 +431,7 @@ engine_test! {
     }
 }
 
-fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+pub(super) fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
 

@@ -1,6 +1,7 @@
-//! Search: the conformance suite both engines must pass (`conformance`), the embedded
-//! engine's typo tolerance (`embedded`), and the search API over the running application
-//! (`api`): freshness after a pledge, an engine that goes away and comes back, bad parameters.
+//! Search: the conformance suites both engines must pass, over the needs index (`conformance`)
+//! and the offers index (`offers`), the embedded engine's typo tolerance (`embedded`), and the
+//! search API over the running application (`api`): freshness after a pledge, an engine that
+//! goes away and comes back, bad parameters.
 //!
 //! Every engine test runs on the embedded engine, and on Meilisearch too when `MEILI_URL` (and
 //! `MEILI_MASTER_KEY`, if the server has one) point at a server: the same test bodies, each on
@@ -9,6 +10,7 @@
 pub(crate) mod api;
 mod conformance;
 mod embedded;
+mod offers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
