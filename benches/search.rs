@@ -22,7 +22,7 @@ use chrono::{TimeZone, Utc};
 use duijie::domain::household::PovertyCause;
 use duijie::domain::need::{BeneficiaryKind, Category, NeedStatus, Unit, Urgency};
 use duijie::search::embedded::EmbeddedIndex;
-use duijie::search::{NeedDocument, SearchConfig, SearchIndex};
+use duijie::search::{Document, NeedDocument, SearchIndex};
 use duijie::service::needs::projection::{PublicBeneficiary, PublicNeed};
 use duijie::service::search::{SearchRequest, parse_request};
 use rand::rngs::StdRng;
@@ -251,8 +251,8 @@ fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples[((samples.len() - 1) as f64 * p).round() as usize]
 }
 
-async fn run(label: &str, index: Arc<dyn SearchIndex>, docs: usize, seconds: u64) {
-    let config = SearchConfig::needs();
+async fn run(label: &str, index: Arc<dyn SearchIndex<NeedDocument>>, docs: usize, seconds: u64) {
+    let config = NeedDocument::config();
     index.prepare().await.expect("preparing the index");
     let mut rng = StdRng::seed_from_u64(7);
     let started = Instant::now();
@@ -350,7 +350,7 @@ async fn run(label: &str, index: Arc<dyn SearchIndex>, docs: usize, seconds: u64
 }
 
 /// The same query set over HTTP, against the application serving this index.
-async fn through_the_api(label: &str, index: Arc<dyn SearchIndex>, seconds: u64) {
+async fn through_the_api(label: &str, index: Arc<dyn SearchIndex<NeedDocument>>, seconds: u64) {
     let dir = tempfile::tempdir().unwrap();
     let defaults = duijie::config::Settings::default();
     let settings = duijie::config::Settings {
@@ -364,11 +364,14 @@ async fn through_the_api(label: &str, index: Arc<dyn SearchIndex>, seconds: u64)
     };
     let db = duijie::store::connect(&settings).await.unwrap();
     duijie::store::migrate(&db).await.unwrap();
+    // Offers are not measured here: the settings' embedded offers index, empty.
+    let offers = duijie::search::open_offers(&settings).unwrap();
     let app = duijie::startup::Application::build_with_search(
         settings,
         db,
         duijie::clock::Clock::system(),
         index,
+        offers,
     )
     .await
     .unwrap();
@@ -415,7 +418,12 @@ async fn through_the_api(label: &str, index: Arc<dyn SearchIndex>, seconds: u64)
 /// Rebuilding the index from the database (`duijie reindex`): `BENCH_DOCS` published needs
 /// inserted straight into a PostgreSQL database of the benchmark's own, then read, projected and
 /// written through `service::search::reindex`, as the command does.
-async fn reindex_from_postgres(base: &str, docs: usize, index: Arc<dyn SearchIndex>, label: &str) {
+async fn reindex_from_postgres(
+    base: &str,
+    docs: usize,
+    index: Arc<dyn SearchIndex<NeedDocument>>,
+    label: &str,
+) {
     use sea_orm::ConnectionTrait;
     use sea_orm::sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
     let name = format!("duijie_bench_search_{}", std::process::id());
@@ -512,15 +520,17 @@ fn main() {
             Ok(kept) => std::path::PathBuf::from(kept),
             Err(_) => dir.path().join("needs"),
         };
-        let embedded = EmbeddedIndex::open(&path, Arc::new(SearchConfig::needs()))
+        let embedded = EmbeddedIndex::<NeedDocument>::open(&path, Arc::new(NeedDocument::config()))
             .expect("opening the embedded index");
         duijie::search::text::warm_up();
         run("embedded", Arc::new(embedded), docs, seconds).await;
         if let Ok(base) = std::env::var("BENCH_POSTGRES_URL") {
             let fresh = tempfile::tempdir().unwrap();
-            let index =
-                EmbeddedIndex::open(&fresh.path().join("needs"), Arc::new(SearchConfig::needs()))
-                    .expect("opening the embedded index");
+            let index = EmbeddedIndex::<NeedDocument>::open(
+                &fresh.path().join("needs"),
+                Arc::new(NeedDocument::config()),
+            )
+            .expect("opening the embedded index");
             reindex_from_postgres(&base, docs, Arc::new(index), "embedded").await;
         }
         if let Ok(url) = std::env::var("MEILI_URL") {
@@ -529,7 +539,8 @@ fn main() {
                 .map(secrecy::SecretString::from);
             let uid = format!("duijie_bench_{}", std::process::id());
             let meili = Arc::new(
-                duijie::search::meili::MeiliIndex::new(&url, key.as_ref(), &uid).expect("a client"),
+                duijie::search::meili::MeiliIndex::<NeedDocument>::new(&url, key.as_ref(), &uid)
+                    .expect("a client"),
             );
             run("meilisearch", meili.clone(), docs, seconds).await;
             let _ = meili.drop_index().await;

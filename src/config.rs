@@ -53,6 +53,8 @@ struct Flat {
     /// Name of the needs index: the Meilisearch index uid, or the embedded index's directory
     /// under `<data_dir>/search`.
     pub search_index: String,
+    /// Name of the offers index, as `search_index` is the needs index's; not the same name.
+    pub search_offers_index: String,
     /// Run the outbox worker (search updates) inside `serve`. Turn it off on API nodes when
     /// `duijie worker` runs elsewhere.
     pub run_worker: bool,
@@ -172,6 +174,8 @@ pub struct SearchSettings {
     pub meili_key: Option<SecretString>,
     /// The needs index: Meilisearch's uid, or the embedded index's directory name.
     pub index: String,
+    /// The offers index, likewise.
+    pub offers_index: String,
 }
 
 /// The outbox worker and the scheduler.
@@ -235,6 +239,7 @@ impl Flat {
                 meili_url: self.meili_url,
                 meili_key: self.meili_key,
                 index: self.search_index,
+                offers_index: self.search_offers_index,
             },
             worker: WorkerSettings {
                 run: self.run_worker,
@@ -292,6 +297,7 @@ impl Default for Flat {
             meili_url: None,
             meili_key: None,
             search_index: "needs".to_owned(),
+            search_offers_index: "offers".to_owned(),
             run_worker: true,
             outbox_poll_ms: 200,
             outbox_retry_base_ms: 1000,
@@ -443,17 +449,19 @@ impl Settings {
             format!("SQLite at {}", self.data_dir.join("duijie.db").display())
         };
         let search = match self.search.backend {
-            SearchBackend::Embedded => format!(
-                "embedded index under {}",
-                self.data_dir
-                    .join("search")
-                    .join(&self.search.index)
-                    .display()
-            ),
+            SearchBackend::Embedded => {
+                let dir = self.data_dir.join("search");
+                format!(
+                    "embedded indexes under {} (needs) and {} (offers)",
+                    dir.join(&self.search.index).display(),
+                    dir.join(&self.search.offers_index).display()
+                )
+            }
             SearchBackend::Meilisearch => format!(
-                "Meilisearch at {}, index {}",
+                "Meilisearch at {}, indexes {} (needs) and {} (offers)",
                 self.search.meili_url.as_deref().unwrap_or("?"),
-                self.search.index
+                self.search.index,
+                self.search.offers_index
             ),
         };
         vec![format!("database: {database}"), format!("search: {search}")]
@@ -491,16 +499,26 @@ impl Flat {
             url::Url::parse(url)
                 .map_err(|e| ConfigError::new("meili_url", format!("is not a URL: {e}")))?;
         }
-        if self.search_index.is_empty()
-            || self.search_index.len() > 64
-            || !self
-                .search_index
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
+        for (setting, name) in [
+            ("search_index", &self.search_index),
+            ("search_offers_index", &self.search_offers_index),
+        ] {
+            if name.is_empty()
+                || name.len() > 64
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                return Err(ConfigError::new(
+                    setting,
+                    "must be 1 to 64 letters, digits, `_` or `-`",
+                ));
+            }
+        }
+        if self.search_offers_index == self.search_index {
             return Err(ConfigError::new(
-                "search_index",
-                "must be 1 to 64 letters, digits, `_` or `-`",
+                "search_offers_index",
+                "must differ from search_index: needs and offers are indexed apart",
             ));
         }
         if !(10..=60_000).contains(&self.outbox_poll_ms) {
@@ -800,6 +818,25 @@ mod tests {
 
         let err = Settings::load_from(None, &env(&[("DUIJIE_SECRET_KEY", "1234")])).unwrap_err();
         assert_eq!(err.setting, "secret_key");
+    }
+
+    #[test]
+    fn the_offers_index_is_named_apart_from_the_needs_index() {
+        let (settings, _) = Settings::load_from(None, &env(&[])).unwrap();
+        assert_eq!(settings.search.index, "needs");
+        assert_eq!(settings.search.offers_index, "offers");
+        let (settings, _) = Settings::load_from(
+            None,
+            &env(&[("DUIJIE_SEARCH_OFFERS_INDEX", "offers_staging")]),
+        )
+        .unwrap();
+        assert_eq!(settings.search.offers_index, "offers_staging");
+        let err = Settings::load_from(None, &env(&[("DUIJIE_SEARCH_OFFERS_INDEX", "needs")]))
+            .unwrap_err();
+        assert_eq!(err.setting, "search_offers_index");
+        let err =
+            Settings::load_from(None, &env(&[("DUIJIE_SEARCH_OFFERS_INDEX", "a/b")])).unwrap_err();
+        assert_eq!(err.setting, "search_offers_index");
     }
 
     #[test]

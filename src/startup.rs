@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{self, SearchConfig, SearchIndex};
+use crate::search::{self, Document, NeedDocument, OfferDocument, SearchIndex};
 use crate::secret::SecretKey;
 use crate::service::Context;
 use crate::store::files::FileStore;
@@ -42,17 +42,19 @@ pub fn context(
     clock: Clock,
 ) -> anyhow::Result<Context> {
     let search = search::open(&settings)?;
-    context_with_search(db, settings, sealer, clock, search)
+    let offer_search = search::open_offers(&settings)?;
+    context_with_search(db, settings, sealer, clock, search, offer_search)
 }
 
-/// The use cases' context over a search engine of the caller's: the file store and the mail
-/// transport are built here, from the settings.
+/// The use cases' context over search indexes of the caller's (needs, offers): the file store
+/// and the mail transport are built here, from the settings.
 pub fn context_with_search(
     db: DatabaseConnection,
     settings: Settings,
     sealer: Arc<Sealer>,
     clock: Clock,
-    search: Arc<dyn SearchIndex>,
+    search: Arc<dyn SearchIndex<NeedDocument>>,
+    offer_search: Arc<dyn SearchIndex<OfferDocument>>,
 ) -> anyhow::Result<Context> {
     let files = FileStore::new(settings.data_dir.join("files"));
     let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
@@ -63,7 +65,9 @@ pub fn context_with_search(
         clock,
         files,
         search,
-        search_config: Arc::new(SearchConfig::needs()),
+        search_config: Arc::new(NeedDocument::config()),
+        offer_search,
+        offer_search_config: Arc::new(OfferDocument::config()),
         mailer: Arc::new(mailer),
     })
 }
@@ -101,16 +105,19 @@ impl Application {
         db: DatabaseConnection,
         clock: Clock,
     ) -> anyhow::Result<Self> {
-        let search = search::open(&settings).context("opening the search index")?;
-        Self::build_with_search(settings, db, clock, search).await
+        let search = search::open(&settings).context("opening the needs index")?;
+        let offer_search = search::open_offers(&settings).context("opening the offers index")?;
+        Self::build_with_search(settings, db, clock, search, offer_search).await
     }
 
-    /// As [`Application::build_with_clock`], over a search engine of the caller's.
+    /// As [`Application::build_with_clock`], over search indexes of the caller's (needs,
+    /// offers).
     pub async fn build_with_search(
         settings: Settings,
         db: DatabaseConnection,
         clock: Clock,
-        search: Arc<dyn SearchIndex>,
+        search: Arc<dyn SearchIndex<NeedDocument>>,
+        offer_search: Arc<dyn SearchIndex<OfferDocument>>,
     ) -> anyhow::Result<Self> {
         let sealer = load_sealer(&settings, &db).await?;
         tokio::task::spawn_blocking(|| {
@@ -130,6 +137,7 @@ impl Application {
             Arc::new(sealer),
             clock,
             search,
+            offer_search,
         )?);
         let mut background = vec![worker::scheduler::spawn(state.clone().into_inner())];
         if run_worker {

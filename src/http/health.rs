@@ -18,17 +18,16 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// Readiness: the process can do its work: its database and its search engine answer.
+/// Readiness: the process can do its work: its database answers, and so do its search
+/// engine's two indexes (needs, offers).
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200),
     (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable` or `search_unavailable`"),
 ))]
 pub async fn readyz(state: web::Data<Context>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;
-    state
-        .search
-        .health()
-        .await
-        .map_err(crate::service::search::search_failed)?;
+    let failed = crate::service::search::search_failed;
+    state.search.health().await.map_err(failed)?;
+    state.offer_search.health().await.map_err(failed)?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready", "database": "ok", "search": "ok"})))
 }

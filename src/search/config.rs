@@ -1,15 +1,18 @@
-//! The index settings in `search-config/needs.json`: the one source of truth for what is
-//! searchable (in priority order), filterable and sortable, the ranking rules, synonyms and
-//! typo tolerance. Meilisearch receives the file as its index settings; the embedded engine
-//! builds its schema and query behaviour from the same values. It is compiled into the binary,
-//! so the two engines of one build can never read different versions of it.
+//! The index settings in `search-config/` (`needs.json`, `offers.json`: one file per kind of
+//! [`Document`](super::Document)): the one source of truth for what is searchable (in priority
+//! order), filterable and sortable, the ranking rules, synonyms and typo tolerance. Meilisearch
+//! receives a file as its index settings; the embedded engine builds its schema and query
+//! behaviour from the same values. They are compiled into the binary, so the two engines of one
+//! build can never read different versions of them.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
-/// The settings file, verbatim.
+/// The settings file of the needs index, verbatim.
 pub const NEEDS_SETTINGS_JSON: &str = include_str!("../../search-config/needs.json");
+/// The settings file of the offers index, verbatim.
+pub const OFFERS_SETTINGS_JSON: &str = include_str!("../../search-config/offers.json");
 
 /// What the embedded engine reads from the settings file. Meilisearch reads all of it (see
 /// [`meilisearch_settings`]).
@@ -91,10 +94,9 @@ impl Default for Faceting {
 }
 
 impl SearchConfig {
-    /// The compiled-in settings of the needs index.
-    pub fn needs() -> Self {
-        serde_json::from_str(NEEDS_SETTINGS_JSON)
-            .expect("search-config/needs.json is checked by a unit test")
+    /// A settings file's values (a [`Document`](super::Document)'s `config()` reads its own).
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
     }
 
     /// Whether an explicit sort outranks relevance: `sort` comes before `words` in the ranking
@@ -120,10 +122,12 @@ impl SearchConfig {
     }
 }
 
-/// The settings file as Meilisearch settings. `primaryKey` is not a setting: it is given when
+/// A settings file as Meilisearch settings. `primaryKey` is not a setting: it is given when
 /// the index is created.
-pub fn meilisearch_settings() -> Result<meilisearch_sdk::settings::Settings, serde_json::Error> {
-    let mut value: serde_json::Value = serde_json::from_str(NEEDS_SETTINGS_JSON)?;
+pub fn meilisearch_settings(
+    json: &str,
+) -> Result<meilisearch_sdk::settings::Settings, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(json)?;
     if let Some(object) = value.as_object_mut() {
         object.remove("primaryKey");
     }
@@ -133,59 +137,109 @@ pub fn meilisearch_settings() -> Result<meilisearch_sdk::settings::Settings, ser
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::document::{FieldKind, field_kind};
+    use crate::search::document::{Document, FieldKind, NeedDocument, OfferDocument};
+
+    /// Each settings file, with its document's field kinds.
+    fn each_file(check: impl Fn(&str, &str, SearchConfig, fn(&str) -> Option<FieldKind>)) {
+        check(
+            NeedDocument::SETTINGS_FILE,
+            NeedDocument::settings_json(),
+            NeedDocument::config(),
+            NeedDocument::field_kind,
+        );
+        check(
+            OfferDocument::SETTINGS_FILE,
+            OfferDocument::settings_json(),
+            OfferDocument::config(),
+            OfferDocument::field_kind,
+        );
+    }
 
     #[test]
-    fn the_settings_file_parses_for_both_engines() {
-        let config = SearchConfig::needs();
-        assert_eq!(config.primary_key, "id");
-        assert!(config.sort_before_relevance());
-        let settings = meilisearch_settings().unwrap();
-        assert_eq!(
-            settings.searchable_attributes.as_deref(),
-            Some(config.searchable_attributes.as_slice())
-        );
-        assert_eq!(
-            settings.synonyms.as_ref().map(|s| s.len()),
-            Some(config.synonyms.len())
-        );
-        assert!(settings.localized_attributes.is_some());
-        assert!(settings.typo_tolerance.is_some());
-        // Nothing in the file was dropped on the way to Meilisearch.
-        let sent = serde_json::to_value(&settings).unwrap();
-        let file: serde_json::Value = serde_json::from_str(NEEDS_SETTINGS_JSON).unwrap();
-        for key in file.as_object().unwrap().keys() {
-            if key != "primaryKey" {
+    fn the_settings_files_parse_for_both_engines() {
+        each_file(|file, json, config, _| {
+            assert_eq!(config.primary_key, "id", "{file}");
+            assert!(config.sort_before_relevance(), "{file}");
+            let settings = meilisearch_settings(json).unwrap();
+            assert_eq!(
+                settings.searchable_attributes.as_deref(),
+                Some(config.searchable_attributes.as_slice()),
+                "{file}"
+            );
+            assert_eq!(
+                settings.synonyms.as_ref().map(|s| s.len()),
+                Some(config.synonyms.len()),
+                "{file}"
+            );
+            assert!(settings.localized_attributes.is_some(), "{file}");
+            assert!(settings.typo_tolerance.is_some(), "{file}");
+            // Nothing in the file was dropped on the way to Meilisearch.
+            let sent = serde_json::to_value(&settings).unwrap();
+            let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+            for key in parsed.as_object().unwrap().keys() {
+                if key != "primaryKey" {
+                    assert!(
+                        sent.get(key).is_some(),
+                        "{file}: `{key}` is not sent to Meilisearch"
+                    );
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn every_filterable_and_sortable_attribute_has_a_known_type() {
+        each_file(|file, _, config, field_kind| {
+            for name in config
+                .filterable_attributes
+                .iter()
+                .chain(&config.sortable_attributes)
+            {
                 assert!(
-                    sent.get(key).is_some(),
-                    "`{key}` is not sent to Meilisearch"
+                    field_kind(name).is_some(),
+                    "{file}: `{name}` has no field kind"
+                );
+            }
+            for name in &config.sortable_attributes {
+                assert_eq!(
+                    field_kind(name),
+                    Some(FieldKind::Integer),
+                    "{file}: `{name}` sorts as a number"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn the_offers_index_is_ranked_searched_and_paged_as_the_needs_index() {
+        let needs: serde_json::Value = serde_json::from_str(NEEDS_SETTINGS_JSON).unwrap();
+        let offers: serde_json::Value = serde_json::from_str(OFFERS_SETTINGS_JSON).unwrap();
+        for key in [
+            "primaryKey",
+            "rankingRules",
+            "typoTolerance",
+            "localizedAttributes",
+            "faceting",
+            "pagination",
+        ] {
+            assert_eq!(offers[key], needs[key], "`{key}`");
+        }
+        // The needs' synonyms, and more.
+        for (word, synonyms) in needs["synonyms"].as_object().unwrap() {
+            for synonym in synonyms.as_array().unwrap() {
+                assert!(
+                    offers["synonyms"][word]
+                        .as_array()
+                        .is_some_and(|s| s.contains(synonym)),
+                    "{word} → {synonym}"
                 );
             }
         }
     }
 
     #[test]
-    fn every_filterable_and_sortable_attribute_has_a_known_type() {
-        let config = SearchConfig::needs();
-        for name in config
-            .filterable_attributes
-            .iter()
-            .chain(&config.sortable_attributes)
-        {
-            assert!(field_kind(name).is_some(), "`{name}` has no field kind");
-        }
-        for name in &config.sortable_attributes {
-            assert_eq!(
-                field_kind(name),
-                Some(FieldKind::Integer),
-                "`{name}` sorts as a number"
-            );
-        }
-    }
-
-    #[test]
     fn typos_follow_the_word_sizes() {
-        let config = SearchConfig::needs();
+        let config = NeedDocument::config();
         assert_eq!(config.typos_allowed(4), 0);
         assert_eq!(config.typos_allowed(5), 1);
         assert_eq!(config.typos_allowed(9), 2);

@@ -1,15 +1,18 @@
 //! The embedded engine: a Tantivy index under the data directory, so that the platform searches
-//! with no server at all. Its schema is derived from `search-config/needs.json`: each searchable
-//! attribute is a text field cut into words by jieba and weighted by its rank in the list, each
-//! filterable or sortable attribute an exact (keyword) or numeric fast field. Queries mean what
-//! they mean on Meilisearch: every query word must match (or a synonym, a typo within the
-//! configured word sizes, or, for the last word, a longer word it begins); an explicit sort
-//! outranks relevance when the ranking rules say so; totals stop at `maxTotalHits`.
+//! with no server at all; one index per kind of [`Document`], each in a directory of its own.
+//! Its schema is derived from the document's settings file (`search-config/needs.json`,
+//! `search-config/offers.json`) and field kinds: each searchable attribute is a text field cut
+//! into words by jieba and weighted by its rank in the list, each filterable or sortable
+//! attribute an exact (keyword) or numeric fast field. Queries mean what they mean on
+//! Meilisearch: every query word must match (or a synonym, a typo within the configured word
+//! sizes, or, for the last word, a longer word it begins); an explicit sort outranks relevance
+//! when the ranking rules say so; totals stop at `maxTotalHits`.
 //!
 //! One process writes (Tantivy's lock on the directory); any number of searches run beside it.
 //! A write commits and reloads the searcher before it returns, so it is searchable at once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::marker::PhantomData;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -30,11 +33,11 @@ use tantivy::{
     TERMINATED, TantivyDocument, TantivyError, Term,
 };
 
-use super::document::{FieldKind, field_kind, values_of};
+use super::document::{Document, FieldKind, values_of};
 use super::text::{ChineseTokenizer, QueryWord, query_words};
 use super::{
-    Condition, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchHits, SearchIndex,
-    SearchQuery, SortKey,
+    Condition, FacetCounts, SearchConfig, SearchError, SearchHits, SearchIndex, SearchQuery,
+    SortKey,
 };
 
 const TOKENIZER: &str = "duijie_zh";
@@ -44,11 +47,12 @@ const WORDS_VERSION: &str = "jieba-rs 0.11 search mode, half-width, lower case; 
 /// Indexing memory: Tantivy's floor is 15 MB a thread.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
-pub struct EmbeddedIndex {
-    inner: Arc<Inner>,
+/// An embedded index of documents of kind `D`.
+pub struct EmbeddedIndex<D> {
+    inner: Arc<Inner<D>>,
 }
 
-struct Inner {
+struct Inner<D> {
     dir: PathBuf,
     index: Index,
     reader: IndexReader,
@@ -57,6 +61,8 @@ struct Inner {
     fields: Fields,
     config: Arc<SearchConfig>,
     facet_sets: Arc<FacetSets>,
+    /// What it holds (a function type, so that the index is `Send` and `Sync` whatever `D`).
+    documents: PhantomData<fn() -> D>,
 }
 
 struct Fields {
@@ -76,7 +82,7 @@ fn fast_name(attribute: &str) -> String {
     format!("f_{attribute}")
 }
 
-fn schema(config: &SearchConfig) -> Result<(Schema, Fields), SearchError> {
+fn schema<D: Document>(config: &SearchConfig) -> Result<(Schema, Fields), SearchError> {
     let mut builder = Schema::builder();
     let id = builder.add_u64_field("id", INDEXED | STORED | tantivy::schema::FAST);
     let source = builder.add_text_field("source", STORED);
@@ -107,9 +113,10 @@ fn schema(config: &SearchConfig) -> Result<(Schema, Fields), SearchError> {
         if attributes.contains_key(name) {
             continue;
         }
-        let kind = field_kind(name).ok_or_else(|| {
+        let kind = D::field_kind(name).ok_or_else(|| {
             SearchError::Rejected(format!(
-                "search-config: attribute `{name}` is not a known keyword or numeric field"
+                "{}: attribute `{name}` is not a known keyword or numeric field",
+                D::SETTINGS_FILE
             ))
         })?;
         let field = match kind {
@@ -144,12 +151,12 @@ fn unavailable(context: &str, error: impl std::fmt::Display) -> SearchError {
     SearchError::Unavailable(format!("embedded index: {context}: {error}"))
 }
 
-impl EmbeddedIndex {
+impl<D: Document> EmbeddedIndex<D> {
     /// Opens the index in `dir`, creating it, or re-creating it empty when the settings file
     /// changed its schema or its words are cut another way (the worker then fills it from the
     /// database). Re-creating needs the write lock: not while another process writes it.
     pub fn open(dir: &Path, config: Arc<SearchConfig>) -> Result<Self, SearchError> {
-        let (schema, fields) = schema(&config)?;
+        let (schema, fields) = schema::<D>(&config)?;
         std::fs::create_dir_all(dir).map_err(|e| unavailable("creating its directory", e))?;
         let existing = if dir.join("meta.json").exists() {
             let index = Index::open_in_dir(dir).map_err(|e| unavailable("opening", e))?;
@@ -198,6 +205,7 @@ impl EmbeddedIndex {
                 fields,
                 config,
                 facet_sets: Arc::default(),
+                documents: PhantomData,
             }),
         })
     }
@@ -205,7 +213,7 @@ impl EmbeddedIndex {
     /// Runs blocking index work off the async threads.
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
+        work: impl FnOnce(&Inner<D>) -> Result<T, SearchError> + Send + 'static,
     ) -> Result<T, SearchError> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || work(&inner))
@@ -241,7 +249,7 @@ fn clear_dir(dir: &Path) -> Result<(), SearchError> {
     Ok(())
 }
 
-impl Inner {
+impl<D: Document> Inner<D> {
     /// Applies `change` with the writer, commits and reloads the searcher. A failed commit is
     /// rolled back and the writer let go, so the next write starts clean.
     fn write(
@@ -277,13 +285,13 @@ impl Inner {
             .map_err(|e| unavailable("reloading the searcher", e))
     }
 
-    fn tantivy_document(&self, document: &NeedDocument) -> Result<TantivyDocument, SearchError> {
+    fn tantivy_document(&self, document: &D) -> Result<TantivyDocument, SearchError> {
         let json = serde_json::to_value(document)
             .map_err(|e| SearchError::Rejected(format!("document {}: {e}", document.id())))?;
         let mut out = TantivyDocument::default();
         out.add_u64(self.fields.id, document.id() as u64);
         out.add_text(self.fields.source, json.to_string());
-        out.add_text(self.fields.fingerprint, &document.fingerprint);
+        out.add_text(self.fields.fingerprint, document.fingerprint());
         for (name, field, _) in &self.fields.searchable {
             for value in values_of(&json, name) {
                 match value {
@@ -431,7 +439,7 @@ impl Inner {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
+    fn search(&self, query: &SearchQuery) -> Result<SearchHits<D>, SearchError> {
         let words = query_words(&query.text, &self.config.synonyms);
         let tantivy_query = self.query(&words, &query.conditions)?;
         let sort = query
@@ -505,11 +513,7 @@ impl Inner {
         })
     }
 
-    fn load(
-        &self,
-        searcher: &tantivy::Searcher,
-        address: DocAddress,
-    ) -> Result<NeedDocument, SearchError> {
+    fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<D, SearchError> {
         let stored: TantivyDocument = searcher
             .doc(address)
             .map_err(|e| unavailable("reading a document", e))?;
@@ -765,7 +769,7 @@ impl SegmentCollector for SegmentFacets {
 }
 
 #[async_trait]
-impl SearchIndex for EmbeddedIndex {
+impl<D: Document> SearchIndex<D> for EmbeddedIndex<D> {
     fn describe(&self) -> String {
         format!("embedded index under {}", self.inner.dir.display())
     }
@@ -782,7 +786,7 @@ impl SearchIndex for EmbeddedIndex {
         .await
     }
 
-    async fn upsert(&self, documents: &[NeedDocument]) -> Result<(), SearchError> {
+    async fn upsert(&self, documents: &[D]) -> Result<(), SearchError> {
         if documents.is_empty() {
             return Ok(());
         }
@@ -819,7 +823,7 @@ impl SearchIndex for EmbeddedIndex {
         .await
     }
 
-    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits<D>, SearchError> {
         let query = query.clone();
         self.run(move |inner| inner.search(&query)).await
     }

@@ -1,11 +1,13 @@
-//! The production engine: Meilisearch through `meilisearch-sdk`. The index is created with the
-//! primary key `id` and given the settings of `search-config/needs.json`. Every write waits for
-//! its task, so it is searchable when the call returns and a failed task is an error (the outbox
-//! keeps the change and retries). Every call has a deadline: a server that hangs is
+//! The production engine: Meilisearch through `meilisearch-sdk`; one index per kind of
+//! [`Document`], created with the primary key `id` and given the settings of the document's file
+//! (`search-config/needs.json`, `search-config/offers.json`). Every write waits for its task to
+//! be processed, so it is searchable when the call returns and a failed task is an error (the
+//! outbox keeps the change and retries). Every call has a deadline: a server that hangs is
 //! unavailable, not a stuck worker.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -21,7 +23,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::config::meilisearch_settings;
-use super::{Condition, NeedDocument, SearchError, SearchHits, SearchIndex, SearchQuery};
+use super::{Condition, Document, SearchError, SearchHits, SearchIndex, SearchQuery};
 
 /// Longest wait for a search answer.
 const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
@@ -32,24 +34,29 @@ const TASK_POLL: Duration = Duration::from_millis(25);
 /// Documents read per request by `fingerprints`.
 const PAGE: usize = 1000;
 
-pub struct MeiliIndex {
+/// A Meilisearch index of documents of kind `D`.
+pub struct MeiliIndex<D> {
     url: String,
     client: Client,
     index: Index,
     settings: IndexSettings,
+    /// What it holds (a function type, so that the index is `Send` and `Sync` whatever `D`).
+    documents: PhantomData<fn() -> D>,
 }
 
-impl MeiliIndex {
+impl<D: Document> MeiliIndex<D> {
+    /// The index `uid` on the server at `url`, with the settings of `D`'s file.
     pub fn new(url: &str, key: Option<&SecretString>, uid: &str) -> Result<Self, SearchError> {
         let client = Client::new(url, key.map(|k| k.expose_secret().to_owned()))
             .map_err(|e| SearchError::Rejected(format!("Meilisearch client: {e}")))?;
-        let settings = meilisearch_settings()
-            .map_err(|e| SearchError::Rejected(format!("search-config/needs.json: {e}")))?;
+        let settings = meilisearch_settings(D::settings_json())
+            .map_err(|e| SearchError::Rejected(format!("{}: {e}", D::SETTINGS_FILE)))?;
         Ok(Self {
             url: url.to_owned(),
             index: client.index(uid),
             client,
             settings,
+            documents: PhantomData,
         })
     }
 
@@ -142,7 +149,7 @@ struct Fingerprint {
 }
 
 #[async_trait]
-impl SearchIndex for MeiliIndex {
+impl<D: Document> SearchIndex<D> for MeiliIndex<D> {
     fn describe(&self) -> String {
         format!("Meilisearch at {}, index {}", self.url, self.index.uid)
     }
@@ -172,7 +179,7 @@ impl SearchIndex for MeiliIndex {
         Ok(created)
     }
 
-    async fn upsert(&self, documents: &[NeedDocument]) -> Result<(), SearchError> {
+    async fn upsert(&self, documents: &[D]) -> Result<(), SearchError> {
         if documents.is_empty() {
             return Ok(());
         }
@@ -192,7 +199,7 @@ impl SearchIndex for MeiliIndex {
         self.finish(task).await
     }
 
-    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits<D>, SearchError> {
         let filter = filter_expression(&query.conditions);
         let sort: Vec<String> = query
             .sort
@@ -218,7 +225,7 @@ impl SearchIndex for MeiliIndex {
         if !facets.is_empty() {
             request.with_facets(Selectors::Some(&facets));
         }
-        let results = within(SEARCH_DEADLINE, request.execute::<NeedDocument>()).await?;
+        let results = within(SEARCH_DEADLINE, request.execute::<D>()).await?;
         let mut facets = super::FacetCounts::new();
         for name in &query.facets {
             let counts = results
@@ -273,7 +280,7 @@ impl SearchIndex for MeiliIndex {
     }
 }
 
-impl MeiliIndex {
+impl<D: Document> MeiliIndex<D> {
     /// Deletes the whole index (tests clean up their own indexes with it).
     pub async fn drop_index(&self) -> Result<(), SearchError> {
         let task = within(SEARCH_DEADLINE, self.client.delete_index(&self.index.uid)).await?;

@@ -1,10 +1,14 @@
-//! Search over the public needs: one [`SearchIndex`] trait, two engines that answer alike
-//! (Meilisearch in production, an embedded Tantivy index by default), both configured by
-//! `search-config/needs.json` and proven alike by one conformance suite (`tests/api/search`).
+//! Search over the public needs and offers: one [`SearchIndex`] trait, generic over the kind of
+//! [`Document`] an index holds, and two engines that answer alike (Meilisearch in production,
+//! an embedded Tantivy index by default), configured by each document's settings file
+//! (`search-config/needs.json`, `search-config/offers.json`) and proven alike by one conformance
+//! suite per kind of document (`tests/api/search`).
 //!
-//! The index only ever holds [`NeedDocument`]s, built from the public projection of a need. It
-//! is kept up to date by the outbox worker (`worker::outbox`) and rebuilt or checked by the
-//! `reindex` and `reconcile` commands (`service::search`).
+//! There are two indexes. The needs index only ever holds [`NeedDocument`]s, built from the
+//! public projection of a need; it is kept up to date by the outbox worker (`worker::outbox`)
+//! and rebuilt or checked by the `reindex` and `reconcile` commands (`service::search`). The
+//! offers index only ever holds [`OfferDocument`]s, built from the public projection of an
+//! offer.
 
 pub mod config;
 pub mod document;
@@ -18,7 +22,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use config::SearchConfig;
-pub use document::NeedDocument;
+pub use document::{Document, NeedDocument, OfferDocument};
 
 use crate::config::{SearchBackend, Settings};
 
@@ -84,17 +88,18 @@ pub type FacetCounts = BTreeMap<String, BTreeMap<String, u64>>;
 
 /// A page of documents found.
 #[derive(Debug, Clone)]
-pub struct SearchHits {
-    pub hits: Vec<NeedDocument>,
+pub struct SearchHits<D> {
+    pub hits: Vec<D>,
     /// All documents found (capped at the settings' `maxTotalHits`).
     pub total: u64,
     pub facets: FacetCounts,
 }
 
-/// A search engine holding the need documents. Writes return once the change is searchable.
+/// A search engine's index of one kind of document. Writes return once the change is
+/// searchable.
 #[async_trait]
-pub trait SearchIndex: Send + Sync {
-    /// e.g. `embedded index under ./data/search` or `Meilisearch at http://…, index needs`.
+pub trait SearchIndex<D: Document>: Send + Sync {
+    /// e.g. `embedded index under ./data/search/needs` or `Meilisearch at http://…, index needs`.
     fn describe(&self) -> String;
 
     /// Creates the index if missing and applies the settings. `true` when the index was just
@@ -102,12 +107,12 @@ pub trait SearchIndex: Send + Sync {
     async fn prepare(&self) -> Result<bool, SearchError>;
 
     /// Adds the documents, replacing any with the same id.
-    async fn upsert(&self, documents: &[NeedDocument]) -> Result<(), SearchError>;
+    async fn upsert(&self, documents: &[D]) -> Result<(), SearchError>;
 
     /// Removes the documents with these ids; an id not in the index is no error.
     async fn delete(&self, ids: &[i64]) -> Result<(), SearchError>;
 
-    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError>;
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits<D>, SearchError>;
 
     /// The id and fingerprint of every document in the index.
     async fn fingerprints(&self) -> Result<HashMap<i64, String>, SearchError>;
@@ -116,21 +121,33 @@ pub trait SearchIndex: Send + Sync {
     async fn health(&self) -> Result<(), SearchError>;
 }
 
-/// The engine the settings choose.
-pub fn open(settings: &Settings) -> Result<Arc<dyn SearchIndex>, SearchError> {
-    let config = Arc::new(SearchConfig::needs());
+/// The needs index of the engine the settings choose.
+pub fn open(settings: &Settings) -> Result<Arc<dyn SearchIndex<NeedDocument>>, SearchError> {
+    open_index(settings, &settings.search.index)
+}
+
+/// The offers index of the engine the settings choose.
+pub fn open_offers(
+    settings: &Settings,
+) -> Result<Arc<dyn SearchIndex<OfferDocument>>, SearchError> {
+    open_index(settings, &settings.search.offers_index)
+}
+
+/// The index called `name` (the embedded index's directory under `<data_dir>/search`, or the
+/// Meilisearch index uid) of the engine the settings choose, holding documents of kind `D`.
+fn open_index<D: Document>(
+    settings: &Settings,
+    name: &str,
+) -> Result<Arc<dyn SearchIndex<D>>, SearchError> {
     Ok(match settings.search.backend {
-        SearchBackend::Embedded => Arc::new(embedded::EmbeddedIndex::open(
-            &settings
-                .data_dir
-                .join("search")
-                .join(&settings.search.index),
-            config,
+        SearchBackend::Embedded => Arc::new(embedded::EmbeddedIndex::<D>::open(
+            &settings.data_dir.join("search").join(name),
+            Arc::new(D::config()),
         )?),
-        SearchBackend::Meilisearch => Arc::new(meili::MeiliIndex::new(
+        SearchBackend::Meilisearch => Arc::new(meili::MeiliIndex::<D>::new(
             settings.search.meili_url.as_deref().unwrap_or_default(),
             settings.search.meili_key.as_ref(),
-            &settings.search.index,
+            name,
         )?),
     })
 }

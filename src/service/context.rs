@@ -1,5 +1,5 @@
 //! What every use case works with, handed to each service the same way: the database, the
-//! clock, the sealer of private fields, uploaded files, the search engine and the mail
+//! clock, the sealer of private fields, uploaded files, the search indexes and the mail
 //! transport, with the settings. `startup` builds it once; `http` and the workers hold it.
 
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{SearchConfig, SearchIndex};
+use crate::search::{NeedDocument, OfferDocument, SearchConfig, SearchIndex};
 use crate::store::files::FileStore;
 
 pub struct Context {
@@ -22,10 +22,14 @@ pub struct Context {
     pub clock: Clock,
     /// Photos and other uploaded files.
     pub files: FileStore,
-    /// The search engine the settings chose.
-    pub search: Arc<dyn SearchIndex>,
+    /// The needs index, on the search engine the settings chose.
+    pub search: Arc<dyn SearchIndex<NeedDocument>>,
     /// Its settings (`search-config/needs.json`): synonyms for highlighting.
     pub search_config: Arc<SearchConfig>,
+    /// The offers index, on the same engine.
+    pub offer_search: Arc<dyn SearchIndex<OfferDocument>>,
+    /// Its settings (`search-config/offers.json`): synonyms for highlighting.
+    pub offer_search_config: Arc<SearchConfig>,
     /// Where mail goes: SMTP, or files under the data directory.
     pub mailer: Arc<Mailer>,
 }

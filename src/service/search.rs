@@ -19,8 +19,8 @@ use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::search::text::{highlight, query_words};
 use crate::search::{
-    Condition, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex, SearchQuery,
-    SortKey,
+    Condition, Document, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex,
+    SearchQuery, SortKey,
 };
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::service::paging::Paging;
@@ -137,7 +137,7 @@ async fn current(
 /// between are synced again.
 pub async fn sync_needs(
     db: &impl ConnectionTrait,
-    index: &dyn SearchIndex,
+    index: &dyn SearchIndex<NeedDocument>,
     ids: &[i64],
 ) -> Result<(), SyncError> {
     let mut pending: Vec<i64> = ids.to_vec();
@@ -197,7 +197,7 @@ pub struct ReindexReport {
 /// Searches keep answering throughout. `progress` hears the number of needs read.
 pub async fn reindex(
     db: &impl ConnectionTrait,
-    index: &dyn SearchIndex,
+    index: &dyn SearchIndex<NeedDocument>,
     mut progress: impl FnMut(u64),
 ) -> Result<ReindexReport, SyncError> {
     index.prepare().await?;
@@ -253,7 +253,7 @@ impl Drift {
 /// syncs the needs that drifted (through [`sync_needs`], which reads them afresh).
 pub async fn reconcile(
     db: &impl ConnectionTrait,
-    index: &dyn SearchIndex,
+    index: &dyn SearchIndex<NeedDocument>,
     repair: bool,
 ) -> Result<Drift, SyncError> {
     let mut indexed = index.fingerprints().await?;
@@ -586,7 +586,7 @@ pub struct SearchPage {
 
 /// Runs a search.
 pub async fn search(
-    index: &dyn SearchIndex,
+    index: &dyn SearchIndex<NeedDocument>,
     config: &SearchConfig,
     request: &SearchRequest,
 ) -> Result<SearchPage, ApiError> {

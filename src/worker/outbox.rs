@@ -179,22 +179,33 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     Ok(report)
 }
 
-/// Prepares the index (filling it from the database if it was just created), then drains the
-/// outbox until the task is aborted: at once again after a full batch, else after
-/// `outbox_poll_ms`.
+/// Prepares the indexes (filling the needs index from the database if it was just created),
+/// then drains the outbox until the task is aborted: at once again after a full batch, else
+/// after `outbox_poll_ms`.
 pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
         let poll = StdDuration::from_millis(app.settings.worker.outbox_poll_ms);
         let retry = Backoff::from_settings(&app.settings);
-        // The index must exist with its settings before documents go in, and a new one is
-        // filled from the database first: both are retried until they succeed.
+        // The indexes must exist with their settings before documents go in, and a new needs
+        // index is filled from the database first: all are retried until they succeed.
         let mut failures = 0;
         loop {
             let ready = match app.search.prepare().await {
                 Ok(false) => Ok(()),
                 Ok(true) => rebuild(&app).await,
                 Err(error) => Err(error.to_string()),
+            };
+            // The offers index only has to exist here: filling a new one from the database is
+            // the offers' sync's (issue #20), not yet written.
+            let ready = match ready {
+                Ok(()) => app
+                    .offer_search
+                    .prepare()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+                failed => failed,
             };
             let Err(error) = ready else { break };
             failures += 1;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use duijie::clock::Clock;
 use duijie::config::{DatabaseSettings, ServerSettings, Settings, WorkerSettings};
-use duijie::search::SearchIndex;
+use duijie::search::{NeedDocument, SearchIndex};
 use duijie::service::Context;
 use duijie::startup::Application;
 use duijie::{service, store};
@@ -204,11 +204,12 @@ impl TestApp {
     }
 
     /// Starts the application with settings changed by `configure` and, when `search` gives
-    /// one, over that search engine (built from the final settings).
+    /// one, over that needs index (built from the final settings); the offers index is the
+    /// settings'.
     pub async fn spawn_full(
         backend: Backend,
         configure: impl FnOnce(&mut Settings),
-        search: impl FnOnce(&Settings) -> Option<Arc<dyn SearchIndex>>,
+        search: impl FnOnce(&Settings) -> Option<Arc<dyn SearchIndex<NeedDocument>>>,
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = TestDatabase::create(backend, dir.path()).await;
@@ -223,11 +224,19 @@ impl TestApp {
         let clock = Clock::manual(duijie::clock::now());
         let search = match search(&settings) {
             Some(search) => search,
-            None => duijie::search::open(&settings).expect("opening the search index"),
+            None => duijie::search::open(&settings).expect("opening the needs index"),
         };
-        let app = Application::build_with_search(settings, db.clone(), clock.clone(), search)
-            .await
-            .expect("building the app");
+        let offer_search =
+            duijie::search::open_offers(&settings).expect("opening the offers index");
+        let app = Application::build_with_search(
+            settings,
+            db.clone(),
+            clock.clone(),
+            search,
+            offer_search,
+        )
+        .await
+        .expect("building the app");
         let state = app.state();
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

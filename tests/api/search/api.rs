@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use duijie::search::{NeedDocument, SearchError, SearchHits, SearchIndex, SearchQuery};
+use duijie::search::{
+    NeedDocument, OfferDocument, SearchError, SearchHits, SearchIndex, SearchQuery,
+};
 use duijie::store::entity::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -51,7 +53,7 @@ macro_rules! search_app_test {
 /// A real engine that the test can stop and start: while stopped, every call fails as an
 /// unreachable engine does.
 struct Stoppable {
-    engine: Arc<dyn SearchIndex>,
+    engine: Arc<dyn SearchIndex<NeedDocument>>,
     stopped: AtomicBool,
 }
 
@@ -66,7 +68,7 @@ impl Stoppable {
 }
 
 #[async_trait]
-impl SearchIndex for Stoppable {
+impl SearchIndex<NeedDocument> for Stoppable {
     fn describe(&self) -> String {
         format!("stoppable {}", self.engine.describe())
     }
@@ -82,7 +84,7 @@ impl SearchIndex for Stoppable {
         self.check()?;
         self.engine.delete(ids).await
     }
-    async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SearchError> {
+    async fn search(&self, query: &SearchQuery) -> Result<SearchHits<NeedDocument>, SearchError> {
         self.check()?;
         self.engine.search(query).await
     }
@@ -117,7 +119,7 @@ async fn app_on(
                     stopped: AtomicBool::new(false),
                 });
                 made = Some(wrapped.clone());
-                wrapped as Arc<dyn SearchIndex>
+                wrapped as Arc<dyn SearchIndex<NeedDocument>>
             })
         },
     )
@@ -131,14 +133,20 @@ async fn app_on(
     app
 }
 
-/// Deletes the test's Meilisearch index, if it used one.
+/// Deletes the test's Meilisearch indexes (needs, offers), if it used them.
 fn clean_up(app: &TestApp) {
     let settings = &app.state.settings;
     if let (Some(url), true) = (&settings.search.meili_url, meili_server().is_some()) {
-        drop_meili_index(Some((
+        let key = &settings.search.meili_key;
+        drop_meili_index::<NeedDocument>(Some((
             url.clone(),
-            settings.search.meili_key.clone(),
+            key.clone(),
             settings.search.index.clone(),
+        )));
+        drop_meili_index::<OfferDocument>(Some((
+            url.clone(),
+            key.clone(),
+            settings.search.offers_index.clone(),
         )));
     }
 }

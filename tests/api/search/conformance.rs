@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Duration, TimeZone, Utc};
 use duijie::domain::household::PovertyCause;
 use duijie::domain::need::{BeneficiaryKind, Category, NeedStatus, Unit, Urgency};
-use duijie::search::{Condition, NeedDocument, SearchIndex, SearchQuery, SortKey};
+use duijie::search::{Condition, Document, NeedDocument, SearchIndex, SearchQuery, SortKey};
 use duijie::service::needs::projection::{PublicBeneficiary, PublicNeed};
 
 use super::{Engine, TestIndex};
@@ -237,7 +237,7 @@ pub(super) fn fixture() -> Vec<NeedDocument> {
     ]
 }
 
-async fn loaded(engine: Engine) -> TestIndex {
+async fn loaded(engine: Engine) -> TestIndex<NeedDocument> {
     let index = TestIndex::new(engine).await;
     index.index.upsert(&fixture()).await.unwrap();
     index
@@ -251,14 +251,14 @@ pub(super) fn query(text: &str) -> SearchQuery {
     }
 }
 
-fn any_of(field: &str, values: &[&str]) -> Condition {
+pub(super) fn any_of(field: &str, values: &[&str]) -> Condition {
     Condition::AnyOf {
         field: field.to_owned(),
         values: values.iter().map(|v| v.to_string()).collect(),
     }
 }
 
-fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
+pub(super) fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
     vec![SortKey {
         field: field.to_owned(),
         descending,
@@ -266,7 +266,10 @@ fn sorted_by(field: &str, descending: bool) -> Vec<SortKey> {
 }
 
 /// The ids found, as a set.
-pub(super) async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> BTreeSet<i64> {
+pub(super) async fn ids<D: Document>(
+    index: &dyn SearchIndex<D>,
+    query: &SearchQuery,
+) -> BTreeSet<i64> {
     let found = index.search(query).await.unwrap();
     assert_eq!(
         found.total as usize,
@@ -277,7 +280,10 @@ pub(super) async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> BTreeSe
 }
 
 /// The ids found, in order.
-async fn ordered(index: &dyn SearchIndex, query: &SearchQuery) -> Vec<i64> {
+pub(super) async fn ordered<D: Document>(
+    index: &dyn SearchIndex<D>,
+    query: &SearchQuery,
+) -> Vec<i64> {
     let found = index.search(query).await.unwrap();
     found.hits.iter().map(|h| h.id()).collect()
 }
@@ -425,7 +431,7 @@ engine_test! {
     }
 }
 
-fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+pub(super) fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
 

@@ -1,6 +1,7 @@
-//! Search: the conformance suite both engines must pass (`conformance`), the embedded
-//! engine's typo tolerance (`embedded`), and the search API over the running application
-//! (`api`): freshness after a pledge, an engine that goes away and comes back, bad parameters.
+//! Search: the conformance suites both engines must pass, over the needs index (`conformance`)
+//! and the offers index (`offers`), the embedded engine's typo tolerance (`embedded`), and the
+//! search API over the running application (`api`): freshness after a pledge, an engine that
+//! goes away and comes back, bad parameters.
 //!
 //! Every engine test runs on the embedded engine, and on Meilisearch too when `MEILI_URL` (and
 //! `MEILI_MASTER_KEY`, if the server has one) point at a server: the same test bodies, each on
@@ -9,6 +10,7 @@
 pub(crate) mod api;
 mod conformance;
 mod embedded;
+mod offers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use duijie::config::{SearchBackend, Settings};
 use duijie::search::embedded::EmbeddedIndex;
 use duijie::search::meili::MeiliIndex;
-use duijie::search::{SearchConfig, SearchIndex};
+use duijie::search::{Document, NeedDocument, SearchIndex};
 use secrecy::SecretString;
 use tempfile::TempDir;
 
@@ -81,8 +83,8 @@ pub fn unique_index_name() -> String {
     )
 }
 
-/// Points `settings` at `engine`: the embedded index under the data directory, or a fresh
-/// index on the test Meilisearch server.
+/// Points `settings` at `engine`: the embedded indexes under the data directory, or fresh
+/// indexes (needs, offers) on the test Meilisearch server.
 pub fn use_engine(settings: &mut Settings, engine: Engine) {
     if engine == Engine::Meilisearch {
         let (url, key) = meili_server().expect("checked by meili_enabled");
@@ -90,12 +92,13 @@ pub fn use_engine(settings: &mut Settings, engine: Engine) {
         settings.search.meili_url = Some(url);
         settings.search.meili_key = key.map(SecretString::from);
         settings.search.index = unique_index_name();
+        settings.search.offers_index = unique_index_name();
     }
 }
 
-/// A search index of a test's own, removed when dropped.
-pub struct TestIndex {
-    pub index: Arc<dyn SearchIndex>,
+/// A search index of a test's own, holding documents of kind `D`, removed when dropped.
+pub struct TestIndex<D: Document> {
+    pub index: Arc<dyn SearchIndex<D>>,
     /// The Meilisearch index's server, key and uid, to delete it.
     meili: Option<MeiliTestIndex>,
     _dir: TempDir,
@@ -104,13 +107,21 @@ pub struct TestIndex {
 /// Where a test's Meilisearch index is: `(MEILI_URL, MEILI_MASTER_KEY, uid)`.
 pub type MeiliTestIndex = (String, Option<SecretString>, String);
 
-impl TestIndex {
+impl TestIndex<NeedDocument> {
+    /// A needs index.
     pub async fn new(engine: Engine) -> Self {
+        Self::of(engine).await
+    }
+}
+
+impl<D: Document> TestIndex<D> {
+    /// An index of documents of kind `D`.
+    pub async fn of(engine: Engine) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let (index, meili): (Arc<dyn SearchIndex>, _) = match engine {
+        let (index, meili): (Arc<dyn SearchIndex<D>>, _) = match engine {
             Engine::Embedded => (
                 Arc::new(
-                    EmbeddedIndex::open(&dir.path().join("needs"), Arc::new(SearchConfig::needs()))
+                    EmbeddedIndex::<D>::open(&dir.path().join("index"), Arc::new(D::config()))
                         .unwrap(),
                 ),
                 None,
@@ -119,8 +130,8 @@ impl TestIndex {
                 let (url, key) = meili_server().unwrap();
                 let key = key.map(SecretString::from);
                 let uid = unique_index_name();
-                let index = Arc::new(MeiliIndex::new(&url, key.as_ref(), &uid).unwrap());
-                (index as Arc<dyn SearchIndex>, Some((url, key, uid)))
+                let index = Arc::new(MeiliIndex::<D>::new(&url, key.as_ref(), &uid).unwrap());
+                (index as Arc<dyn SearchIndex<D>>, Some((url, key, uid)))
             }
         };
         assert!(
@@ -135,9 +146,9 @@ impl TestIndex {
     }
 }
 
-impl Drop for TestIndex {
+impl<D: Document> Drop for TestIndex<D> {
     fn drop(&mut self) {
-        drop_meili_index(self.meili.take());
+        drop_meili_index::<D>(self.meili.take());
     }
 }
 
@@ -145,7 +156,7 @@ impl Drop for TestIndex {
 /// inside the test's runtime, which is blocked meanwhile), through a client of its own: the
 /// test's client keeps its pooled connections on the test's runtime, where a request would wait
 /// for the deadline and fail.
-pub fn drop_meili_index(meili: Option<MeiliTestIndex>) {
+pub fn drop_meili_index<D: Document>(meili: Option<MeiliTestIndex>) {
     let Some((url, key, uid)) = meili else { return };
     let name = uid.clone();
     let deleted = std::thread::spawn(move || {
@@ -153,7 +164,7 @@ pub fn drop_meili_index(meili: Option<MeiliTestIndex>) {
             .enable_all()
             .build()
             .expect("cleanup runtime");
-        let meili = MeiliIndex::new(&url, key.as_ref(), &uid)?;
+        let meili = MeiliIndex::<D>::new(&url, key.as_ref(), &uid)?;
         runtime.block_on(meili.drop_index())
     })
     .join()
