@@ -143,7 +143,8 @@ async fn connect_migrated(settings: &Settings) -> anyhow::Result<sea_orm::Databa
     Ok(db)
 }
 
-/// Rewrites the search index from the database, with a progress bar on standard error.
+/// Rewrites the search indexes (needs, with a progress bar on standard error, then offers)
+/// from the database.
 pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let db = connect_migrated(settings).await?;
     let index = crate::search::open(settings).context("opening the search index")?;
@@ -161,6 +162,11 @@ pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
         seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
         "search index rebuilt"
     );
+    let offers = crate::search::open_offers(settings).context("opening the offers index")?;
+    let indexed = service::offers::search::reindex_offers(&db, offers.as_ref())
+        .await
+        .context("rebuilding the offers index")?;
+    tracing::info!(index = %offers.describe(), indexed, "offers index rebuilt");
     Ok(())
 }
 

@@ -6,16 +6,21 @@ use serde::Deserialize;
 
 use super::auth::{Caller, MaybeCaller};
 use super::{ServiceConfig, endpoint};
-use crate::domain::offer::{OfferAction, OfferStatus, PublicOffer};
+use crate::domain::need::Category;
+use crate::domain::offer::{OfferAction, OfferKind, OfferStatus, PublicOffer};
+use crate::domain::pairing::Program;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::service::offers::matching::{self, NeedSuggestion, OfferSuggestion};
 use crate::service::offers::requests::{self, Application, Decline, NewRequest, RequestView};
+use crate::service::offers::search::{self as offer_search, OfferSearchPage, OfferSort};
 use crate::service::offers::{self, ListFilter, NewOffer, OfferDetail, OfferFields};
 use crate::service::pledges::PledgeView;
 
 pub fn routes(cfg: &mut ServiceConfig) {
+    // `search` (`/offers/search`) before `show` (`/offers/{id}`).
     cfg.service(endpoint!(create))
+        .service(endpoint!(search))
         .service(endpoint!(mine))
         .service(endpoint!(show, update))
         .service(endpoint!(publish))
@@ -31,6 +36,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(decline))
         .service(endpoint!(withdraw_request))
         .service(endpoint!(apply));
+}
+
+/// 帮扶资源大厅: search the live offers by words, kind, category, region (offers that may go
+/// there), organisation and programme; facets of kind, category and programme.
+#[utoipa::path(get, path = "/offers/search", tag = "offers",
+    params(
+        ("q" = Option<String>, Query, description = "Words, in any order"),
+        ("kind" = Option<Vec<OfferKind>>, Query, explode, description = "Any of these kinds"),
+        ("category" = Option<Vec<Category>>, Query, explode),
+        ("region" = Option<Vec<String>>, Query, explode, description = "Offers that may go to this region or into it"),
+        ("org" = Option<Vec<i64>>, Query, explode, description = "Offers of these organisations"),
+        ("programme" = Option<Vec<Program>>, Query, explode, description = "Offers of organisations in pairings of these programmes"),
+        ("status" = Option<Vec<OfferStatus>>, Query, explode, description = "Public statuses; `published` when left out"),
+        ("sort" = Option<OfferSort>, Query),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 50),
+    ),
+    responses((status = 200, body = OfferSearchPage),
+        (status = 503, body = ErrorBody, description = "`search_unavailable`")))]
+pub async fn search(
+    state: web::Data<Context>,
+    req: actix_web::HttpRequest,
+) -> Result<web::Json<OfferSearchPage>, ApiError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .into_owned()
+        .collect();
+    let request = offer_search::parse_request(&pairs)?;
+    Ok(web::Json(
+        offer_search::search(state.offer_search.as_ref(), &request).await?,
+    ))
 }
 
 /// Offer help, as a draft: for a verified organisation one acts for (`org_id`), or as oneself

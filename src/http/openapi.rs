@@ -51,6 +51,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/stats"),
     ("get", "/api/v1/stats/regions"),
     ("get", "/api/v1/exports/needs"),
+    ("get", "/api/v1/offers/search"),
     ("get", "/api/v1/offers/{id}"),
     ("get", "/api/v1/offers/{id}/needs"),
     ("get", "/api/v1/needs/{id}/offers"),

@@ -7,7 +7,7 @@
 //! rows are then taken again, which every consumer tolerates (search syncs write the need's
 //! current state).
 //!
-//! This drain handles the search rows; mail rows have a drain of their own (`worker::mail`),
+//! This drain handles the search rows (needs' and offers'); mail rows have a drain of their own (`worker::mail`),
 //! so that a slow mail server never holds up the search index.
 
 use std::collections::BTreeMap;
@@ -18,6 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::service::Context;
+use crate::service::offers::search as offer_search;
 use crate::service::search::{self, SyncError};
 use crate::store::outbox::{self, Leased, Message, Outcome};
 
@@ -26,7 +27,7 @@ pub const BATCH: u64 = 100;
 /// How long a batch stays leased to the worker that took it.
 const LEASE_SECS: i64 = 120;
 /// The kinds of rows this drain handles.
-const KINDS: [&str; 1] = ["search_sync_need"];
+const KINDS: [&str; 2] = ["search_sync_need", "search_sync_offer"];
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -103,18 +104,22 @@ impl Backoff {
     }
 }
 
-/// One pass: claims a batch and syncs its needs. A batch that fails is split need by need, so
-/// that one need that cannot be synced does not hold up the others.
+/// One pass: claims a batch and syncs its needs and offers. A batch that fails is split record
+/// by record, so that one that cannot be synced does not hold up the others.
 pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbErr> {
     let rows = claim(&app.db, worker, &KINDS, BATCH, crate::clock::now()).await?;
     let mut report = DrainReport::default();
-    let retry = Backoff::from_settings(&app.settings);
-    // Rows by need; a row that cannot be read fails at once.
+    // Rows by need and by offer; a row that cannot be read fails at once.
     let mut by_need: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();
+    let mut by_offer: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();
     for row in &rows {
         let unreadable = match row.message() {
             Ok(Message::SearchSyncNeed { need_id }) => {
                 by_need.entry(need_id).or_default().push(row);
+                continue;
+            }
+            Ok(Message::SearchSyncOffer { offer_id }) => {
+                by_offer.entry(offer_id).or_default().push(row);
                 continue;
             }
             Ok(other) => format!("`{}` is not a search row", other.kind()),
@@ -129,54 +134,78 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
         .await?;
         report.failed += 1;
     }
-    if by_need.is_empty() {
-        return Ok(report);
+    sync_and_settle(app, "needs", &by_need, &mut report, |ids| async move {
+        search::sync_needs(&app.db, app.search.as_ref(), &ids).await
+    })
+    .await?;
+    sync_and_settle(app, "offers", &by_offer, &mut report, |ids| async move {
+        offer_search::sync_offers(&app.db, app.offer_search.as_ref(), &ids).await
+    })
+    .await?;
+    Ok(report)
+}
+
+/// Syncs the records of `rows` (by id) together, or one by one when together fails, and
+/// settles their rows by the outcome: done, retried later, or failed for good.
+async fn sync_and_settle<F, Fut>(
+    app: &Context,
+    what: &str,
+    rows: &BTreeMap<i64, Vec<&Leased>>,
+    report: &mut DrainReport,
+    sync: F,
+) -> Result<(), DbErr>
+where
+    F: Fn(Vec<i64>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), SyncError>>,
+{
+    if rows.is_empty() {
+        return Ok(());
     }
-    let ids: Vec<i64> = by_need.keys().copied().collect();
-    let outcomes: Vec<(Vec<i64>, Result<(), SyncError>)> =
-        match search::sync_needs(&app.db, app.search.as_ref(), &ids).await {
-            Err(_) if ids.len() > 1 => {
-                let mut each = Vec::with_capacity(ids.len());
-                for id in ids {
-                    let outcome = search::sync_needs(&app.db, app.search.as_ref(), &[id]).await;
-                    each.push((vec![id], outcome));
-                }
-                each
+    let retry = Backoff::from_settings(&app.settings);
+    let ids: Vec<i64> = rows.keys().copied().collect();
+    let outcomes: Vec<(Vec<i64>, Result<(), SyncError>)> = match sync(ids.clone()).await {
+        Err(_) if ids.len() > 1 => {
+            let mut each = Vec::with_capacity(ids.len());
+            for id in ids {
+                each.push((vec![id], sync(vec![id]).await));
             }
-            outcome => vec![(ids, outcome)],
-        };
+            each
+        }
+        outcome => vec![(ids, outcome)],
+    };
     let now = crate::clock::now();
-    for (needs, outcome) in outcomes {
-        let rows: Vec<&Leased> = needs.iter().flat_map(|id| by_need[id].clone()).collect();
+    for (ids, outcome) in outcomes {
+        let leased: Vec<&Leased> = ids.iter().flat_map(|id| rows[id].clone()).collect();
         match outcome {
             Ok(()) => {
-                outbox::settle(&app.db, &rows, Outcome::Done, now).await?;
-                report.done += rows.len();
+                outbox::settle(&app.db, &leased, Outcome::Done, now).await?;
+                report.done += leased.len();
             }
             Err(error) => {
                 let permanent = error.is_permanent();
                 tracing::warn!(
-                    needs = ?needs,
-                    rows = rows.len(),
+                    what,
+                    ids = ?ids,
+                    rows = leased.len(),
                     permanent,
                     %error,
                     "search sync failed"
                 );
                 let message = error.to_string();
                 let outcome = if permanent {
-                    report.failed += rows.len();
+                    report.failed += leased.len();
                     Outcome::Fail(&message)
                 } else {
-                    report.retried += rows.len();
+                    report.retried += leased.len();
                     // Rows of one batch were taken together, so they share their attempt count.
-                    let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
+                    let attempts = leased.iter().map(|r| r.attempts).max().unwrap_or(1);
                     Outcome::Retry(now + retry.after(attempts), &message)
                 };
-                outbox::settle(&app.db, &rows, outcome, now).await?;
+                outbox::settle(&app.db, &leased, outcome, now).await?;
             }
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Prepares the indexes (filling the needs index from the database if it was just created),
@@ -196,15 +225,13 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                 Ok(true) => rebuild(&app).await,
                 Err(error) => Err(error.to_string()),
             };
-            // The offers index only has to exist here: filling a new one from the database is
-            // the offers' sync's (issue #20), not yet written.
+            // The offers index likewise, filled from the database when it is new.
             let ready = match ready {
-                Ok(()) => app
-                    .offer_search
-                    .prepare()
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string()),
+                Ok(()) => match app.offer_search.prepare().await {
+                    Ok(false) => Ok(()),
+                    Ok(true) => rebuild_offers(&app).await,
+                    Err(error) => Err(error.to_string()),
+                },
                 failed => failed,
             };
             let Err(error) = ready else { break };
@@ -231,6 +258,15 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(poll).await;
         }
     })
+}
+
+/// Fills a new, empty offers index from the database.
+async fn rebuild_offers(app: &Context) -> Result<(), String> {
+    let indexed = offer_search::reindex_offers(&app.db, app.offer_search.as_ref())
+        .await
+        .map_err(|e| format!("filling the new offers index: {e}"))?;
+    tracing::info!(indexed, "offers index filled");
+    Ok(())
 }
 
 /// Fills a new, empty index from the database.

@@ -380,3 +380,54 @@ db_test! {
         assert_eq!(app.tick().await.offers_expired, 0, "once");
     }
 }
+
+/// Searches the offers hall until `found` holds (the worker syncs the index), up to 20 s.
+async fn search_offers_until(app: &TestApp, query: &str, found: impl Fn(&Value) -> bool) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let (status, page) = app
+            .get_json(&format!("/api/v1/offers/search?{query}"))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        if found(&page) {
+            return page;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{query}: {page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+fn hit_ids(page: &Value) -> Vec<i64> {
+    page["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect()
+}
+
+db_test! {
+    async fn the_offers_hall_finds_live_offers_by_words_and_where_they_may_go(backend: Backend) {
+        let app = app(backend).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let offer = published_offer(&app, &enterprise, desks(30, 90, &app)).await;
+        let page = search_offers_until(&app, "q=课桌椅", |p| hit_ids(p) == [offer]).await;
+        assert_eq!(page["hits"][0]["offered_by_name"], "梅州客都农业发展有限公司（演示）");
+        assert_eq!(page["facets"]["kind"]["goods"], 1);
+        assert_eq!(page["facets"]["programmes"]["wanqi"], 1);
+        // To its pairings: 梅州 (4414) through 对口帮扶 and the two villages; not 河源 (4416).
+        let (_, inside) = app.get_json("/api/v1/offers/search?region=441426100201").await;
+        assert_eq!(hit_ids(&inside), [offer]);
+        let (_, elsewhere) = app.get_json("/api/v1/offers/search?region=4416").await;
+        assert_eq!(hit_ids(&elsewhere), Vec::<i64>::new());
+        let (status, body) = app.get_json("/api/v1/offers/search?kind=cash").await;
+        assert_eq!(status, 400);
+        assert_error_code(&body, "invalid_parameter");
+        // Withdrawn, it leaves the hall.
+        enterprise.post(&format!("/api/v1/offers/{offer}/withdraw"), &json!({})).await;
+        search_offers_until(&app, "q=课桌椅", |p| hit_ids(p).is_empty()).await;
+    }
+}

@@ -688,6 +688,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/offers/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 帮扶资源大厅: search the live offers by words, kind, category, region (offers that may go
+         *     there), organisation and programme; facets of kind, category and programme.
+         */
+        get: operations["get_offers_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/offers/{id}": {
         parameters: {
             query?: never;
@@ -1335,7 +1355,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the process can do its work: its database and its search engine answer. */
+        /**
+         * Readiness: the process can do its work: its database answers, and so do its search
+         *     engine's two indexes (needs, offers).
+         */
         get: operations["get_readyz"];
         put?: never;
         post?: never;
@@ -2026,6 +2049,33 @@ export interface components {
             manage?: null | components["schemas"]["OfferManagement"];
             timeline: components["schemas"]["OfferTimelineEntry"][];
         };
+        /** @description One offer in the index. */
+        OfferDocument: components["schemas"]["PublicOffer"] & {
+            /** @description A digest of everything above: `reconcile` compares it with the database's. */
+            fingerprint: string;
+            /**
+             * Format: int64
+             * @description When it was published, in seconds since the epoch (0 if never): sorts by "newest".
+             */
+            listed_ts: number;
+            /** @description Who offers, as a keyword: `org:<organisation id>`, or `person` for a person's offer. */
+            offerer_id: string;
+            /**
+             * @description The programmes (万企帮万村, 对口帮扶, 定点扶贫) of the pairings that bind its offerer,
+             *     each once, in order.
+             */
+            programmes: components["schemas"]["Program"][];
+            /**
+             * @description Where it may go, as the region filter reads it ([`reach_values`]): a search for a
+             *     region asks for [`crate::domain::offer::region_filter_values`] in one condition.
+             */
+            region_codes: string[];
+            /**
+             * Format: int64
+             * @description The end of its last valid day, in seconds since the epoch.
+             */
+            valid_until_ts: number;
+        };
         /**
          * @description Created = created (创建帮扶资源); Edited = edited (修改); Published = published (发布); Paused = paused (暂停); Resumed = resumed (恢复发布); Exhausted = exhausted (已全部对接); Replenished = replenished (有认捐释放，重新开放); Expired = expired (已过有效期); Withdrawn = withdrawn (撤回); Requested = requested (村里申请对接); RequestAccepted = request_accepted (接受申请，转为认捐); RequestDeclined = request_declined (婉拒申请); Applied = applied (直接用于需求，转为认捐); PledgeReleased = pledge_released (认捐取消或逾期，数量退回);
          * @enum {string}
@@ -2086,6 +2136,31 @@ export interface components {
             /** @description The villages' requests for it, newest first. */
             requests: components["schemas"]["RequestView"][];
         };
+        /** @description A page of the offers hall. */
+        OfferSearchPage: {
+            /** @description Counts of `kind`, `category` and `programmes` over everything found. */
+            facets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            hits: components["schemas"]["OfferDocument"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            sort: components["schemas"]["OfferSort"];
+            /**
+             * Format: int64
+             * @description Everything found (up to the index's `maxTotalHits`).
+             */
+            total: number;
+        };
+        /**
+         * @description How the offers hall orders what it found.
+         * @enum {string}
+         */
+        OfferSort: "relevance" | "newest" | "valid_until" | "remaining";
         /**
          * @description Draft = draft (草稿); Published = published (发布中); Paused = paused (已暂停); Exhausted = exhausted (已用完); Expired = expired (已过期); Withdrawn = withdrawn (已撤回);
          * @enum {string}
@@ -6878,6 +6953,78 @@ export interface operations {
                 };
             };
             /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_offers_search: {
+        parameters: {
+            query?: {
+                /** @description Words, in any order */
+                q?: string;
+                /** @description Any of these kinds */
+                kind?: components["schemas"]["OfferKind"][];
+                category?: components["schemas"]["Category"][];
+                /** @description Offers that may go to this region or into it */
+                region?: string[];
+                /** @description Offers of these organisations */
+                org?: number[];
+                /** @description Offers of organisations in pairings of these programmes */
+                programme?: components["schemas"]["Program"][];
+                /** @description Public statuses; `published` when left out */
+                status?: components["schemas"]["OfferStatus"][];
+                sort?: components["schemas"]["OfferSort"];
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferSearchPage"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `search_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;

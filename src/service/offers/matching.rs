@@ -15,6 +15,7 @@ use crate::domain::need::NeedStatus;
 use crate::domain::offer::{Destination, OfferRecord, Offerer, PublicOffer};
 use crate::domain::projection::{NeedRecord, PublicNeed};
 use crate::error::ApiError;
+use crate::search::document::Document;
 use crate::search::{Condition, SearchQuery, SortKey};
 use crate::service::Context;
 use crate::service::needs::{self, projection::PublicContext};

@@ -6,6 +6,7 @@
 
 pub mod matching;
 pub mod requests;
+pub mod search;
 
 use std::collections::HashMap;
 
