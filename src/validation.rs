@@ -293,6 +293,8 @@ macro_rules! codes {
 }
 
 codes!(
+    crate::domain::follow::FollowKind,
+    crate::domain::follow::AlertMode,
     crate::domain::offer::OfferKind,
     crate::domain::offer::Destination,
     crate::domain::need::Category,

@@ -27,6 +27,7 @@ mod m20261201_000011_mail;
 mod m20261201_000012_pairing_members;
 mod m20261206_000013_private_photos;
 mod m20261207_000014_offers;
+mod m20261207_000015_follows;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_pairing_members::Migration),
             Box::new(m20261206_000013_private_photos::Migration),
             Box::new(m20261207_000014_offers::Migration),
+            Box::new(m20261207_000015_follows::Migration),
         ]
     }
 }

@@ -68,6 +68,7 @@ macro_rules! code_enum {
 
 pub mod authz;
 pub mod credit_code;
+pub mod follow;
 pub mod household;
 pub mod id_card;
 pub mod locale;

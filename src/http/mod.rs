@@ -4,6 +4,7 @@
 
 mod account;
 pub mod auth;
+mod follows;
 pub mod frontend;
 mod health;
 mod households;
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(needs::routes)
                 .configure(pledges::routes)
                 .configure(offers::routes)
+                .configure(follows::routes)
                 .configure(users::routes)
                 .configure(regions::routes),
         );

@@ -13,6 +13,7 @@ use crate::domain::notification::NotificationKind;
 use crate::error::{ApiError, ErrorBody};
 use crate::mail::templates::escape;
 use crate::service::Context;
+use crate::service::follows;
 use crate::service::notifications::{self, Preferences, PreferencesChange};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -62,9 +63,23 @@ pub struct TokenQuery {
     token: String,
 }
 
-/// `GET /unsubscribe?token=…`: a page that asks before turning the mail off.
+/// `GET /unsubscribe?token=…`: a page that asks before turning the mail off (or, for a
+/// follow's alerts, before leaving the follow).
 pub async fn ask(state: web::Data<Context>, query: web::Query<TokenQuery>) -> HttpResponse {
     match notifications::read_unsubscribe_token(&state, &query.token) {
+        None if follows::read_unfollow_token(&state, &query.token).is_some() => {
+            let token = escape(&query.token);
+            page(
+                200,
+                "取消关注 · Unfollow",
+                &format!(
+                    "<p>不再关注，也不再接收这项关注的新需求提醒？</p>\
+                     <p lang=\"en\">Stop following, and stop the alerts it brings?</p>\
+                     <form method=\"post\" action=\"/unsubscribe?token={token}\">\
+                     <button type=\"submit\">取消关注 · Unfollow</button></form>",
+                ),
+            )
+        }
         None => invalid(),
         Some((_, kind)) => {
             let zh = kind.label_zh();
@@ -91,6 +106,19 @@ pub async fn unsubscribe(
     origin: RequestOrigin,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some((locale, named)) =
+        follows::unfollow_by_token(&state, &query.token, &origin.0).await?
+    {
+        let named = escape(&named);
+        return Ok(page(
+            200,
+            "已取消关注 · Unfollowed",
+            &match locale {
+                Locale::ZhCn => format!("<p>已取消关注「{named}」，不会再收到它的新需求提醒。</p>"),
+                Locale::En => format!("<p>You no longer follow “{named}”, nor get its alerts.</p>"),
+            },
+        ));
+    }
     Ok(
         match notifications::unsubscribe(&state, &query.token, &origin.0).await? {
             None => invalid(),

@@ -32,6 +32,13 @@ pub struct NeedFacts {
     pub notice_ends_at: Option<DateTime<Utc>>,
 }
 
+/// A newly published need in an alert.
+#[derive(Debug, Clone)]
+pub struct AlertedNeed {
+    pub need: NeedFacts,
+    pub remaining: Amount,
+}
+
 /// A pledge a mail is about.
 #[derive(Debug, Clone)]
 pub struct PledgeFacts {
@@ -77,6 +84,13 @@ pub enum Facts {
         remaining: Amount,
         message: Option<String>,
     },
+    /// Needs published where the recipient follows (or that an offer of theirs could fill): one
+    /// for an instant alert, several for a digest.
+    NeedAlert {
+        needs: Vec<AlertedNeed>,
+        /// What the follow names (`广东省梅州市`, `教育助学`); none for an offer's match.
+        follow: Option<String>,
+    },
     /// A village's request for an offer: made (to the offerer), or answered (to the cadre).
     OfferRequest {
         need: NeedFacts,
@@ -107,6 +121,9 @@ impl Links {
     }
     pub fn objections(&self, need_id: i64) -> String {
         format!("{}/needs/{need_id}/objections", self.base)
+    }
+    pub fn hall(&self) -> String {
+        format!("{}/needs", self.base)
     }
     pub fn offer(&self, id: i64) -> String {
         format!("{}/offers/{id}", self.base)
@@ -445,6 +462,70 @@ pub fn content(
                     links.need(need.id),
                 ),
             )
+        }
+        Facts::NeedAlert { needs, follow } => {
+            for alerted in needs {
+                details.push((
+                    alerted.need.title.clone(),
+                    format!(
+                        "{} · {}",
+                        alerted.need.place,
+                        t(
+                            format!("尚缺{}", amount(alerted.remaining, locale)),
+                            format!("{} still needed", amount(alerted.remaining, locale)),
+                        )
+                    ),
+                ));
+            }
+            let why = match follow {
+                Some(named) => t(
+                    format!("您关注的「{named}」"),
+                    format!("“{named}”, which you follow,"),
+                ),
+                None => t(
+                    "您的帮扶资源可以对接的范围内".into(),
+                    "where an offer of yours could help".into(),
+                ),
+            };
+            let first = needs.first();
+            let (subject, intro) = match (kind, first) {
+                (NotificationKind::NeedAlert, Some(one)) => (
+                    t(
+                        format!("【对接】新需求：「{}」", one.need.title),
+                        format!("[Duijie] New need: “{}”", one.need.title),
+                    ),
+                    t(
+                        format!("{why}有一项需求刚刚发布，欢迎查看并认捐。"),
+                        format!(
+                            "A need was just published in {why}; have a look, and pledge if you can."
+                        ),
+                    ),
+                ),
+                _ => (
+                    t(
+                        format!("【对接】关注动态：{} 项新需求", needs.len()),
+                        format!("[Duijie] {} new needs where you follow", needs.len()),
+                    ),
+                    t(
+                        format!("昨天以来，{why}共发布了 {} 项新需求。", needs.len()),
+                        format!(
+                            "Since yesterday, {} needs were published in {why}.",
+                            needs.len()
+                        ),
+                    ),
+                ),
+            };
+            let action = match first {
+                Some(one) if needs.len() == 1 => (
+                    t("查看需求".into(), "View the need".into()),
+                    links.need(one.need.id),
+                ),
+                _ => (
+                    t("查看需求大厅".into(), "Browse the needs".into()),
+                    links.hall(),
+                ),
+            };
+            (subject, intro, action)
         }
         Facts::OfferRequest {
             need,
@@ -857,6 +938,41 @@ mod tests {
                         quantity: 12,
                     },
                     message: Some("请关注".into()),
+                },
+            ),
+            (
+                NeedAlert,
+                Facts::NeedAlert {
+                    needs: vec![AlertedNeed {
+                        need: need(),
+                        remaining: Amount {
+                            unit: Unit::Set,
+                            quantity: 12,
+                        },
+                    }],
+                    follow: Some("广东省梅州市".into()),
+                },
+            ),
+            (
+                AlertDigest,
+                Facts::NeedAlert {
+                    needs: vec![
+                        AlertedNeed {
+                            need: need(),
+                            remaining: Amount {
+                                unit: Unit::Set,
+                                quantity: 12,
+                            },
+                        },
+                        AlertedNeed {
+                            need: need(),
+                            remaining: Amount {
+                                unit: Unit::Money,
+                                quantity: 500_000,
+                            },
+                        },
+                    ],
+                    follow: Some("教育助学".into()),
                 },
             ),
             (

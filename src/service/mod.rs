@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 mod context;
 pub mod exports;
+pub mod follows;
 pub mod households;
 pub mod idempotency;
 pub mod needs;

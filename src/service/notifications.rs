@@ -21,11 +21,12 @@ use crate::domain::offer::Offerer;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, FieldError, FieldErrors};
-use crate::mail::templates::{Amount, Facts, NeedFacts, PledgeFacts};
+use crate::mail::templates::{AlertedNeed, Amount, Facts, NeedFacts, PledgeFacts};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
+use crate::store::follows as follow_store;
 use crate::store::needs as need_store;
 use crate::store::notifications as store;
 use crate::store::offers as offer_store;
@@ -50,6 +51,8 @@ pub struct Letter {
     pub facts: Facts,
     /// Storage keys of photos to show inline.
     pub photos: Vec<String>,
+    /// The follow that brought it: its one-click link leaves that follow, not a kind of mail.
+    pub unfollow: Option<i64>,
 }
 
 /// Why an outbox row yields no letters.
@@ -87,6 +90,8 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         Message::MailNeedInvitation { .. } => K::NeedInvitation,
         Message::MailOfferRequested { .. } => K::OfferRequested,
         Message::MailOfferRequestAnswered { .. } => K::OfferRequestAnswered,
+        Message::MailNeedAlert { .. } => K::NeedAlert,
+        Message::MailAlertDigest { .. } => K::AlertDigest,
     })
 }
 
@@ -97,6 +102,9 @@ pub async fn letters(
     message: &Message,
 ) -> Result<Vec<Letter>, ComposeError> {
     use NotificationKind as K;
+    if let Message::MailNeedAlert { .. } | Message::MailAlertDigest { .. } = message {
+        return alert_letters(db, kind, message).await;
+    }
     let (recipients, facts, photo_keys) = match *message {
         Message::MailPledgeReceived { pledge_id }
         | Message::MailPledgeConfirmation { pledge_id }
@@ -264,7 +272,10 @@ pub async fn letters(
             };
             (recipients, facts, Vec::new())
         }
-        Message::SearchSyncNeed { .. } | Message::SearchSyncOffer { .. } => {
+        Message::SearchSyncNeed { .. }
+        | Message::SearchSyncOffer { .. }
+        | Message::MailNeedAlert { .. }
+        | Message::MailAlertDigest { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };
@@ -280,8 +291,94 @@ pub async fn letters(
             email: user.email,
             facts: facts.clone(),
             photos: photo_keys.clone(),
+            unfollow: None,
         })
         .collect())
+}
+
+/// The letters of an instant alert (one per person alerted, each naming the follow it came
+/// through) or of a follow's daily digest (one, to its person). Needs no longer public are left
+/// out; a digest of none is no letter.
+async fn alert_letters(
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    message: &Message,
+) -> Result<Vec<Letter>, ComposeError> {
+    let (alerts, only_follow) = match *message {
+        Message::MailNeedAlert { need_id } => {
+            (follow_store::instant_alerts(db, need_id).await?, None)
+        }
+        Message::MailAlertDigest { follow_id, day } => (
+            follow_store::digest(db, follow_id, day).await?,
+            Some(follow_id),
+        ),
+        _ => return Err(ComposeError::Unusable("not an alert row".into())),
+    };
+    let mut need_ids: Vec<i64> = alerts.iter().map(|a| a.need_id).collect();
+    need_ids.sort_unstable();
+    need_ids.dedup();
+    let mut needs = Vec::new();
+    for need in need_store::find_many(db, &need_ids).await? {
+        if need.is_public() {
+            needs.push(AlertedNeed {
+                remaining: Amount {
+                    unit: need.unit,
+                    quantity: (need.target_quantity - need.pledged_quantity).max(0),
+                },
+                need: need_facts(db, &need).await?,
+            });
+        }
+    }
+    if needs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // By person: the needs they are alerted to, and the follow that brought them.
+    let mut people: Vec<(i64, Option<i64>, Vec<AlertedNeed>)> = Vec::new();
+    for alert in &alerts {
+        let Some(found) = needs.iter().find(|n| n.need.id == alert.need_id) else {
+            continue;
+        };
+        match people.iter_mut().find(|p| p.0 == alert.user_id) {
+            Some(person) => person.2.push(found.clone()),
+            None => people.push((
+                alert.user_id,
+                alert.follow_id.or(only_follow),
+                vec![found.clone()],
+            )),
+        }
+    }
+    let users = account_store::active_users(db, people.iter().map(|p| p.0)).await?;
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let opted_out = store::opted_out(db, &ids, kind).await?;
+    let mut letters = Vec::new();
+    for user in users {
+        let Some((_, follow_id, alerted)) = people.iter().find(|p| p.0 == user.id) else {
+            continue;
+        };
+        let follow = match follow_id {
+            Some(id) => match follow_store::find(db, *id).await? {
+                Some(f) => Some(crate::service::follows::label(db, &f.target).await?),
+                // Left meanwhile: the digest is not sent; an instant alert says no follow.
+                None if only_follow.is_some() => return Ok(Vec::new()),
+                None => None,
+            },
+            None => None,
+        };
+        letters.push(Letter {
+            user_id: user.id,
+            wanted: !opted_out.contains(&user.id),
+            locale: Locale::of_stored(&user.locale),
+            name: user.display_name,
+            email: user.email,
+            facts: Facts::NeedAlert {
+                needs: alerted.clone(),
+                follow,
+            },
+            photos: Vec::new(),
+            unfollow: *follow_id,
+        });
+    }
+    Ok(letters)
 }
 
 async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<NeedRecord, ComposeError> {

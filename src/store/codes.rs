@@ -10,6 +10,7 @@
 //! instead of on the enums so that `domain/` stays free of sea-orm.
 
 use crate::domain::authz::Role;
+use crate::domain::follow::{AlertMode, FollowKind};
 use crate::domain::household::RegisterStatus;
 use crate::domain::need::{
     BeneficiaryKind, Category, EventKind, NeedStatus, ObjectionStatus, Unit, Urgency,
@@ -77,11 +78,13 @@ macro_rules! stored_as_code {
 }
 
 stored_as_code!(
+    AlertMode,
     BeneficiaryKind,
     Category,
     DeliveryStatus,
     Destination,
     EventKind,
+    FollowKind,
     NeedStatus,
     NotificationKind,
     ObjectionStatus,

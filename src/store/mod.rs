@@ -106,6 +106,7 @@ pub mod accounts;
 pub mod audit;
 pub mod exports;
 pub mod files;
+pub mod follows;
 pub mod households;
 pub mod idempotency;
 pub mod mail;

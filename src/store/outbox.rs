@@ -53,11 +53,18 @@ pub enum Message {
     MailOfferRequested { request_id: i64 },
     /// Tell the cadre who asked for an offer that it was accepted or declined.
     MailOfferRequestAnswered { request_id: i64 },
+    /// Tell the people with an instant alert for a newly published need.
+    MailNeedAlert { need_id: i64 },
+    /// A follow's daily digest of `day` (in Beijing).
+    MailAlertDigest {
+        follow_id: i64,
+        day: chrono::NaiveDate,
+    },
 }
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 14] = [
+    pub const MAIL_KINDS: [&'static str; 16] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_objection_filed",
@@ -72,6 +79,8 @@ impl Message {
         "mail_need_invitation",
         "mail_offer_requested",
         "mail_offer_request_answered",
+        "mail_need_alert",
+        "mail_alert_digest",
     ];
 
     /// The row's `kind` column: the tag of the message.
@@ -93,6 +102,8 @@ impl Message {
             Message::MailNeedInvitation { .. } => "mail_need_invitation",
             Message::MailOfferRequested { .. } => "mail_offer_requested",
             Message::MailOfferRequestAnswered { .. } => "mail_offer_request_answered",
+            Message::MailNeedAlert { .. } => "mail_need_alert",
+            Message::MailAlertDigest { .. } => "mail_alert_digest",
         }
     }
 
@@ -116,6 +127,8 @@ impl Message {
             Message::SearchSyncOffer { offer_id } => ("offer", *offer_id),
             Message::MailOfferRequested { request_id }
             | Message::MailOfferRequestAnswered { request_id } => ("offer_request", *request_id),
+            Message::MailNeedAlert { need_id } => ("need", *need_id),
+            Message::MailAlertDigest { follow_id, .. } => ("follow", *follow_id),
         }
     }
 }
@@ -352,6 +365,11 @@ mod tests {
             Message::MailNeedInvitation { invitation_id: 1 },
             Message::MailOfferRequested { request_id: 1 },
             Message::MailOfferRequestAnswered { request_id: 1 },
+            Message::MailNeedAlert { need_id: 1 },
+            Message::MailAlertDigest {
+                follow_id: 1,
+                day: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            },
         ];
         let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();
         assert_eq!(kinds, Message::MAIL_KINDS);

@@ -210,7 +210,11 @@ async fn send_letter(
     let links = Links {
         base: app.settings.server.public_base(),
     };
-    let token = notifications::unsubscribe_token(app, letter.user_id, kind);
+    // Mail a follow brought is left by leaving the follow; any other, by turning its kind off.
+    let token = match letter.unfollow {
+        Some(follow_id) => crate::service::follows::unfollow_token(app, letter.user_id, follow_id),
+        None => notifications::unsubscribe_token(app, letter.user_id, kind),
+    };
     let unsubscribe = links.unsubscribe(&token);
     let content = templates::content(kind, &letter.facts, &letter.name, letter.locale, &links);
     let mut images = Vec::new();

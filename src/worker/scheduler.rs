@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use crate::domain::need::NeedAction;
 use crate::error::ApiError;
 use crate::service::Context;
-use crate::service::{needs, offers, pledges};
+use crate::service::{follows, needs, offers, pledges};
 
 /// Needs moved per kind and tick; more wait for the next tick.
 const BATCH: u64 = 500;
@@ -32,6 +32,8 @@ pub struct TickReport {
     pub offers_expired: usize,
     /// Villages' requests for offers left unanswered past their time.
     pub requests_expired: usize,
+    /// Follows' daily digests queued.
+    pub digests: usize,
     pub pruned: u64,
 }
 
@@ -70,6 +72,7 @@ pub async fn tick(app: &Context) -> Result<TickReport, ApiError> {
             }
         }
     }
+    report.digests = follows::send_digests(app).await?;
     if app.settings.policy.pledge_reminder_days > 0 {
         let within = Duration::days(i64::from(app.settings.policy.pledge_reminder_days));
         report.pledges_reminded = pledges::remind_due(app, within, BATCH).await?;
@@ -123,6 +126,7 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                         + report.pledges_reminded
                         + report.offers_expired
                         + report.requests_expired
+                        + report.digests
                         > 0 =>
                 {
                     tracing::info!(
@@ -132,6 +136,7 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                         pledges_reminded = report.pledges_reminded,
                         offers_expired = report.offers_expired,
                         requests_expired = report.requests_expired,
+                        digests = report.digests,
                         "scheduler moved needs, pledges and offers"
                     );
                 }

@@ -369,7 +369,7 @@ db_test! {
         assert!(body["error"]["fields"]["email.pledge_thankz"].is_array(), "{body}");
         let (_, settings) = donor.get("/api/v1/me/notifications").await;
         assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "nothing changed");
-        assert_eq!(settings["notifications"].as_array().unwrap().len(), 14, "every kind, the offers' two included");
+        assert_eq!(settings["notifications"].as_array().unwrap().len(), 16, "every kind, the offers' and the follows' included");
 
         let (status, body) = donor.patch("/api/v1/me", &json!({"locale": "fr"})).await;
         assert_eq!(status, 400);
@@ -606,5 +606,101 @@ db_test! {
         for kind in ["offer_requested", "offer_request_answered"] {
             assert_eq!(received.iter().filter(|m| m.kind() == kind).count(), 1, "{kind}");
         }
+    }
+}
+
+/// An education need of the demo cadre's village, submitted and verified (published at once,
+/// with no notice period); returns its id.
+async fn education_need(app: &TestApp, title: &str) -> i64 {
+    let cadre = app.login_demo("cadre").await;
+    let verifier = app.login_demo("verifier").await;
+    let (status, need) = cadre
+        .post(
+            "/api/v1/needs",
+            &json!({
+                "beneficiary": "village", "village_code": "441426100200", "category": "education",
+                "title": title, "description": "村小学需要新课桌椅，秋季开学前到位。", "unit": "set",
+                "target_quantity": 20, "unit_value_fen": 30_000,
+                "deadline": (app.clock.now() + chrono::Duration::days(60)).to_rfc3339(),
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{need}");
+    let id = need["id"].as_i64().unwrap();
+    crate::pledges::submit_and_verify(&cadre, &verifier, id).await;
+    id
+}
+
+db_test! {
+    async fn a_follower_hears_of_a_new_need_once_at_once_or_in_the_next_days_digest(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let donor = app.login_demo("donor").await;
+        // Two follows the need falls inside: one mail all the same.
+        for (kind, target) in [("region", "4414"), ("category", "education")] {
+            let (status, body) = donor
+                .post("/api/v1/me/follows", &json!({"target_kind": kind, "target": target}))
+                .await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let coordinator = app.login_demo("coordinator").await;
+        let (_, pairings) = app.get_json("/api/v1/pairings").await;
+        let guangzhou = pairings.as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
+        let (status, daily) = coordinator
+            .post("/api/v1/me/follows", &json!({"target_kind": "pairing", "target": guangzhou.to_string(), "mode": "daily"}))
+            .await;
+        assert_eq!(status, 201, "{daily}");
+
+        let need = education_need(&app, "墩背村小学新课桌椅").await;
+        let alert = server.wait_for("the alert", |m| m.kind() == "need_alert" && m.to == [DONOR]).await;
+        assert!(alert.subject().contains("墩背村小学新课桌椅"), "{}", alert.subject());
+        assert!(alert.text().contains("广东省梅州市"), "through the first follow: {}", alert.text());
+        assert!(alert.html().contains(&format!("https://duijie.example/needs/{need}")));
+        settled(&app).await;
+        let to_donor = server.received().iter().filter(|m| m.kind() == "need_alert" && m.to == [DONOR]).count();
+        assert_eq!(to_donor, 1, "once per person and need");
+        assert!(!server.received().iter().any(|m| m.to == ["coordinator@demo.duijie.cn"]), "the digest waits");
+
+        // The next day's tick sends the coordinator's digest, once.
+        app.clock.advance(chrono::Duration::days(1));
+        assert_eq!(app.tick().await.digests, 1);
+        assert_eq!(app.tick().await.digests, 0);
+        let digest = server.wait_for("the digest", |m| m.kind() == "alert_digest").await;
+        assert_eq!(digest.to, ["coordinator@demo.duijie.cn"]);
+        assert!(digest.text().contains("墩背村小学新课桌椅"), "{}", digest.text());
+
+        // The alert's one-click link leaves that follow, and only it.
+        let token = unsubscribe_token(&alert);
+        let page = app.get(&format!("/unsubscribe?token={token}")).await;
+        assert!(page.text().await.unwrap().contains("取消关注"));
+        let response = app.client.post(app.url(&format!("/unsubscribe?token={token}"))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let (_, follows) = donor.get("/api/v1/me/follows").await;
+        let left: Vec<&str> = follows.as_array().unwrap().iter().map(|f| f["target_kind"].as_str().unwrap()).collect();
+        assert_eq!(left, ["category"], "the region follow is gone");
+        let (_, settings) = donor.get("/api/v1/me/notifications").await;
+        assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "no kind of mail was turned off");
+        let deleted = app.client.post(app.url(&format!("/unsubscribe?token={token}"))).send().await.unwrap();
+        assert_eq!(deleted.status(), 400, "a follow already left");
+    }
+}
+
+db_test! {
+    async fn an_organisation_with_a_fitting_offer_hears_of_a_new_need(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let app = app_mailing(backend, &server).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let org = enterprise.organisation_id().await;
+        let valid_until = (app.clock.now() + chrono::Duration::days(60)).date_naive();
+        let (status, offer) = enterprise
+            .post("/api/v1/offers", &json!({"kind": "goods", "unit": "set", "category": "education", "org_id": org, "title": "捐赠学生课桌椅", "description": "企业捐赠一批全新学生课桌椅。", "quantity": 30, "valid_until": valid_until}))
+            .await;
+        assert_eq!(status, 201, "{offer}");
+        enterprise.post(&format!("/api/v1/offers/{}/publish", offer["id"]), &json!({})).await;
+        let need = education_need(&app, "杞园村小学课桌椅").await;
+        let alert = server.wait_for("the alert", |m| m.kind() == "need_alert").await;
+        assert_eq!(alert.to, ["enterprise@demo.duijie.cn"]);
+        assert!(alert.text().contains("帮扶资源"), "{}", alert.text());
+        assert!(alert.html().contains(&format!("https://duijie.example/needs/{need}")));
     }
 }

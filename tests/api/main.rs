@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod cli;
 mod demo;
+mod follows;
 mod frontend;
 mod health;
 mod households;

@@ -548,9 +548,14 @@ pub(crate) async fn apply(
     for message in &extra.messages {
         outbox::enqueue(txn, message, now).await?;
     }
-    need_store::find(txn, need.id)
+    let moved = need_store::find(txn, need.id)
         .await?
-        .ok_or_else(|| ApiError::internal(format!("need {} vanished mid-transaction", need.id)))
+        .ok_or_else(|| ApiError::internal(format!("need {} vanished mid-transaction", need.id)))?;
+    // Its first publication: whoever follows where it is, or has an offer that fits, hears.
+    if change.events.contains(&EventKind::Published) {
+        crate::service::follows::on_published(txn, &moved, now).await?;
+    }
+    Ok(moved)
 }
 
 /// Records a draft need for a household or a village of the caller's.

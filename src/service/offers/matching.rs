@@ -52,7 +52,7 @@ pub struct NeedSuggestion {
     pub coverable: i64,
 }
 
-fn need_side(need: &NeedRecord) -> NeedSide<'_> {
+pub(crate) fn need_side(need: &NeedRecord) -> NeedSide<'_> {
     NeedSide {
         id: need.id,
         status: need.status,

@@ -4,12 +4,14 @@ pub mod prelude;
 
 pub mod api_tokens;
 pub mod audit_log;
+pub mod follows;
 pub mod household_incomes;
 pub mod household_private;
 pub mod household_status_changes;
 pub mod households;
 pub mod idempotency_keys;
 pub mod mail_deliveries;
+pub mod need_alerts;
 pub mod need_events;
 pub mod need_invitations;
 pub mod needs;
