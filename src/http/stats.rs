@@ -24,7 +24,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(by_region))
         .service(endpoint!(dashboard))
         .service(endpoint!(export_ledger))
-        .service(endpoint!(export_needs));
+        .service(endpoint!(export_needs))
+        .service(endpoint!(export_offers));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -271,6 +272,35 @@ pub async fn export_ledger(
     send(
         state,
         Export::Ledger(query.org),
+        query.format.unwrap_or(Format::Csv),
+    )
+    .await
+}
+
+/// An organisation's offers (帮扶资源台账) with what was matched from each (its people,
+/// administrators). CSV is streamed page by page.
+#[utoipa::path(get, path = "/exports/offers", tag = "exports", params(LedgerQuery),
+    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+pub async fn export_offers(
+    state: web::Data<Context>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if crate::service::organisations::find(&state.db, query.org)
+        .await?
+        .is_none()
+        || authorize(
+            caller.actor(),
+            Action::ViewOrganisationLedger,
+            Target::Organisation(query.org),
+        )
+        .is_err()
+    {
+        return Err(ApiError::not_found("organisation"));
+    }
+    send(
+        state,
+        Export::Offers(query.org),
         query.format.unwrap_or(Format::Csv),
     )
     .await

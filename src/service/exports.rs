@@ -15,7 +15,9 @@ use crate::domain::projection::NeedRecord;
 use crate::domain::region::{RegionCode, place_name};
 use crate::error::ApiError;
 use crate::service::needs::projection::{PublicContext, public_need};
-use crate::store::{exports as export_store, needs as need_store, pledges as pledge_store};
+use crate::store::{
+    exports as export_store, needs as need_store, offers as offer_store, pledges as pledge_store,
+};
 
 /// Rows read per page.
 const PAGE: u64 = 500;
@@ -38,6 +40,8 @@ pub enum Export {
     Ledger(i64),
     /// A region's public needs.
     Needs(RegionCode),
+    /// An organisation's offers, with what was matched from each.
+    Offers(i64),
 }
 
 impl Export {
@@ -82,6 +86,23 @@ impl Export {
                 "截止时间",
                 "发布时间",
             ],
+            Export::Offers(_) => &[
+                "帮扶资源编号",
+                "创建时间",
+                "发布时间",
+                "类型",
+                "类别",
+                "标题",
+                "数量",
+                "单位",
+                "已对接数量",
+                "剩余数量",
+                "状态",
+                "去向",
+                "有效期至",
+                "对接认捐数",
+                "对接价值（元）",
+            ],
         }
     }
 
@@ -90,6 +111,7 @@ impl Export {
         match self {
             Export::Ledger(id) => format!("ledger-organisation-{id}"),
             Export::Needs(code) => format!("needs-{}", code.as_str()),
+            Export::Offers(id) => format!("offers-organisation-{id}"),
         }
     }
 
@@ -102,6 +124,7 @@ impl Export {
         match self {
             Export::Ledger(org) => ledger_page(db, *org, after).await,
             Export::Needs(region) => needs_page(db, region, after).await,
+            Export::Offers(org) => offers_page(db, *org, after).await,
         }
     }
 }
@@ -188,6 +211,53 @@ async fn needs_page(
     Ok((cells, last))
 }
 
+async fn offers_page(
+    db: &DatabaseConnection,
+    org: i64,
+    after: i64,
+) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
+    let rows = offer_store::of_organisation_page(db, org, after, PAGE).await?;
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+    let matched = offer_store::matched(db, &ids).await?;
+    let public = crate::service::offers::public_offers(db, &rows).await?;
+    let cells = rows
+        .iter()
+        .zip(public)
+        .map(|(offer, public)| {
+            let (pledges, value) = matched.get(&offer.id).copied().unwrap_or_default();
+            let reach = match offer.destination {
+                crate::domain::offer::Destination::Anywhere => {
+                    offer.destination.label_zh().to_owned()
+                }
+                _ => public
+                    .regions
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            };
+            vec![
+                Cell::Int(offer.id),
+                Cell::Time(Some(offer.created_at)),
+                Cell::Time(offer.published_at),
+                Cell::Text(offer.kind.label_zh().to_owned()),
+                Cell::Text(offer.category.label_zh().to_owned()),
+                Cell::Text(offer.title.clone()),
+                Cell::Int(offer.quantity),
+                Cell::Text(offer.unit.label_zh().to_owned()),
+                Cell::Int(offer.quantity - offer.remaining),
+                Cell::Int(offer.remaining),
+                Cell::Text(offer.status.label_zh().to_owned()),
+                Cell::Text(reach),
+                Cell::Time(Some(offer.valid_until)),
+                Cell::Int(pledges),
+                Cell::Yuan(value),
+            ]
+        })
+        .collect();
+    Ok((cells, rows.last().map(|o| o.id)))
+}
+
 /// Fen as yuan with two decimals: `123456` → `1234.56`.
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -245,6 +315,7 @@ pub async fn xlsx(db: &DatabaseConnection, export: &Export) -> Result<Vec<u8>, A
         .set_name(match export {
             Export::Ledger(_) => "台账",
             Export::Needs(_) => "需求",
+            Export::Offers(_) => "帮扶资源",
         })
         .map_err(ApiError::internal)?;
     for (col, header) in export.headers().iter().enumerate() {

@@ -14,12 +14,14 @@ use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Target, authorize};
 use crate::domain::need::NeedStatus;
+use crate::domain::offer::PublicOffer;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingShape, PairingStatus, Program, check_shape, in_force};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
+use crate::service::offers::{self, matching::NeedSuggestion};
 use crate::store::audit::{self, Origin};
 use crate::store::organisations as organisation_store;
 use crate::store::outbox::{self, Message};
@@ -575,6 +577,9 @@ pub struct Board {
     pub members: Vec<MemberFigures>,
     pub overdue: Vec<OverduePledge>,
     pub invitations: Vec<InvitationView>,
+    /// The members' (and the helping organisation's) public offers, newest first, each with
+    /// how much of it was matched (`matched`, in its unit); at most 100.
+    pub offers: Vec<PublicOffer>,
 }
 
 /// The open needs of a scope, most urgent first: up to [`GAPS_SHOWN`], with how many and how
@@ -617,7 +622,14 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
         .into_iter()
         .map(InvitationView::from)
         .collect();
+    let mut offers = Vec::new();
+    for organisation in &organisations {
+        offers.extend(offers::of_organisation(app, organisation.id).await?);
+    }
+    offers.sort_by(|a, b| b.id.cmp(&a.id));
+    offers.truncate(GAPS_SHOWN as usize);
     Ok(Board {
+        offers,
         pairing: view,
         figures,
         gaps,
@@ -791,6 +803,10 @@ pub struct Dashboard {
     pub open_needs_value_fen: i64,
     /// Its pledges and what they delivered.
     pub figures: Figures,
+    /// Its offers, drafts included, newest first.
+    pub offers: Vec<PublicOffer>,
+    /// 为您推荐: published needs its live offers could fill, best first (at most 20).
+    pub needs_for_you: Vec<NeedSuggestion>,
 }
 
 /// The dashboard of an organisation (its people, administrators).
@@ -817,7 +833,23 @@ pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dash
     regions.dedup();
     let (open_needs, open_needs_total, open_needs_value_fen) = gaps(&app.db, &regions).await?;
     let figures = stats::figures(&app.db, &Scope::Organisation(org_id), now).await?;
+    // Its people see its drafts too; an administrator, what the public sees.
+    let own = if crate::domain::offer::may_manage_offer(
+        actor,
+        crate::domain::offer::Offerer::Organisation(org_id),
+    ) {
+        let filter = offers::ListFilter {
+            organisation_id: Some(org_id),
+            status: None,
+        };
+        offers::mine(app, actor, &filter).await?
+    } else {
+        offers::of_organisation(app, org_id).await?
+    };
+    let needs_for_you = offers::matching::needs_for_organisation(app, actor, org_id).await?;
     Ok(Dashboard {
+        offers: own,
+        needs_for_you,
         organisation: OrganisationRef {
             id: org.id,
             name: org.name,

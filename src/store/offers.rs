@@ -810,3 +810,58 @@ pub async fn pledges_of(
         })
         .collect())
 }
+
+/// An organisation's offers after id `after`, in id order, at most `limit` (for its export).
+pub async fn of_organisation_page(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<OfferRecord>, DbErr> {
+    let rows = offers::Entity::find()
+        .filter(offers::Column::OrganisationId.eq(organisation_id))
+        .filter(offers::Column::Id.gt(after))
+        .order_by_asc(offers::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    with_regions(db, rows).await
+}
+
+/// What was matched from each of these offers: the standing pledges made from it (not given
+/// back) and their value in fen, by offer.
+pub async fn matched(
+    db: &impl ConnectionTrait,
+    offer_ids: &[i64],
+) -> Result<HashMap<i64, (i64, i64)>, DbErr> {
+    use super::stats::{PLEDGE_VALUE, STANDING, statement};
+    if offer_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks = vec!["?"; offer_ids.len()].join(", ");
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            format!(
+                "SELECT op.offer_id AS offer_id, COUNT(*) AS pledges, \
+                 CAST(SUM({PLEDGE_VALUE}) AS BIGINT) AS value_fen \
+                 FROM offer_pledges op JOIN pledges p ON p.id = op.pledge_id \
+                 JOIN needs n ON n.id = p.need_id \
+                 WHERE op.released_at IS NULL AND {STANDING} AND op.offer_id IN ({marks}) \
+                 GROUP BY op.offer_id"
+            ),
+            offer_ids.iter().map(|id| (*id).into()).collect(),
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<i64>("", "offer_id")?,
+                (
+                    row.try_get::<i64>("", "pledges")?,
+                    row.try_get::<Option<i64>>("", "value_fen")?.unwrap_or(0),
+                ),
+            ))
+        })
+        .collect()
+}

@@ -17,7 +17,12 @@
 //! - days to first pledge run from publication to the first pledge; days to fulfilment from
 //!   publication to the moment the last unit arrived; each is the median over the needs that
 //!   got there;
-//! - months are Beijing time (UTC+8).
+//! - months are Beijing time (UTC+8);
+//! - an offer is *published* once it was published; for a region or a pairing, the offers
+//!   counted are those matched with a need there; a pledge *made from an offer* (a request
+//!   accepted, or an offer applied) counts while it stands and was not given back to its offer;
+//!   days to match run from an offer's publication to the first pledge made from it (median over
+//!   the offers matched).
 
 use std::collections::BTreeMap;
 
@@ -58,6 +63,8 @@ pub struct Figures {
     pub median_days_to_fulfilment: Option<f64>,
     /// Month by month (Beijing time), oldest first.
     pub series: Vec<Month>,
+    /// Offers of help and what was matched from them (对接).
+    pub offers: OfferFigures,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -95,6 +102,18 @@ pub struct Month {
     pub pledged_value_fen: i64,
     /// Value delivered that month.
     pub delivered_value_fen: i64,
+}
+
+/// Offers and their matches, as the module's definitions say.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OfferFigures {
+    pub published: i64,
+    /// Pledges standing that were made from offers.
+    pub matched_pledges: i64,
+    /// Their value, in fen.
+    pub matched_value_fen: i64,
+    /// Median days from an offer's publication to its first match; none before any.
+    pub median_days_to_match: Option<f64>,
 }
 
 /// The figures of one region among its siblings, for charts by province, city, county….
@@ -271,6 +290,7 @@ pub async fn figures(
     )
     .await?;
 
+    let offers = offer_figures(db, backend, scope, &pledges_where, &pledge_values).await?;
     let first_pledge = median(
         db,
         backend,
@@ -359,6 +379,7 @@ pub async fn figures(
         }
     }
     Ok(Figures {
+        offers,
         needs: NeedFigures {
             published,
             fully_pledged,
@@ -561,6 +582,80 @@ pub async fn overdue(
             })
         })
         .collect()
+}
+
+/// The offers' figures of `scope` (see the module's definitions).
+async fn offer_figures(
+    db: &impl ConnectionTrait,
+    backend: DatabaseBackend,
+    scope: &Scope,
+    pledges_where: &str,
+    pledge_values: &[Value],
+) -> Result<OfferFigures, DbErr> {
+    let matched = format!(
+        "FROM offer_pledges op JOIN pledges p ON p.id = op.pledge_id JOIN needs n ON n.id = p.need_id \
+         WHERE op.released_at IS NULL AND {STANDING} AND {pledges_where}"
+    );
+    let row = query_one(
+        db,
+        Sql {
+            backend,
+            text: format!(
+                "SELECT COUNT(*) AS pledges, CAST(SUM({PLEDGE_VALUE}) AS BIGINT) AS value_fen, \
+                 COUNT(DISTINCT op.offer_id) AS offers {matched}"
+            ),
+            values: pledge_values.to_vec(),
+        },
+    )
+    .await?;
+    let published = match scope {
+        Scope::Platform => int(
+            &query_one(
+                db,
+                Sql {
+                    backend,
+                    text: "SELECT COUNT(*) AS offers FROM offers WHERE published_at IS NOT NULL"
+                        .to_owned(),
+                    values: Vec::new(),
+                },
+            )
+            .await?,
+            "offers",
+        )?,
+        Scope::Organisation(id) => int(
+            &query_one(
+                db,
+                Sql {
+                    backend,
+                    text: "SELECT COUNT(*) AS offers FROM offers \
+                           WHERE published_at IS NOT NULL AND organisation_id = ?"
+                        .to_owned(),
+                    values: vec![(*id).into()],
+                },
+            )
+            .await?,
+            "offers",
+        )?,
+        Scope::Region(_) | Scope::Pairing(_) => int(&row, "offers")?,
+    };
+    let median_days_to_match = median(
+        db,
+        backend,
+        format!(
+            "SELECT {} / 86400.0 AS days FROM offers o JOIN offer_pledges op ON op.offer_id = o.id \
+             JOIN pledges p ON p.id = op.pledge_id JOIN needs n ON n.id = p.need_id \
+             WHERE o.published_at IS NOT NULL AND {pledges_where} GROUP BY o.id, o.published_at",
+            seconds_between(backend, "MIN(op.created_at)", "o.published_at")
+        ),
+        pledge_values.to_vec(),
+    )
+    .await?;
+    Ok(OfferFigures {
+        published,
+        matched_pledges: int(&row, "pledges")?,
+        matched_value_fen: int(&row, "value_fen")?,
+        median_days_to_match,
+    })
 }
 
 /// The median of the `days` column of `inner`, computed by the database: the middle row, or

@@ -301,6 +301,41 @@ db_test! {
             ["created", "published", "requested", "request_accepted"]
         );
 
+        // The figures, the exports, the coordinator's board and the enterprise's dashboard.
+        let (_, stats) = app.get_json("/api/v1/stats").await;
+        assert_eq!(
+            stats["figures"]["offers"],
+            json!({"published": 1, "matched_pledges": 1, "matched_value_fen": 600_000, "median_days_to_match": 0.0})
+        );
+        let (_, county) = app.get_json("/api/v1/stats?region=441426").await;
+        assert_eq!(county["figures"]["offers"]["published"], 1, "matched with a need there");
+        let (_, elsewhere) = app.get_json("/api/v1/stats?region=4416").await;
+        assert_eq!(elsewhere["figures"]["offers"]["matched_value_fen"], 0);
+        let org = enterprise.organisation_id().await;
+        let csv = enterprise
+            .client
+            .get(app.url(&format!("/api/v1/exports/offers?org={org}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        let csv = csv.text().await.unwrap();
+        assert!(csv.contains("帮扶资源编号") && csv.contains("捐赠学生课桌椅"), "{csv}");
+        assert!(csv.contains(",20,10,") && csv.contains("6000.00"), "matched 20 of 30, worth 6000 元: {csv}");
+        assert_eq!(cadre.get(&format!("/api/v1/exports/offers?org={org}")).await.0, 404);
+        let coordinator = app.login_demo("coordinator").await;
+        let (_, pairings) = app.get_json("/api/v1/pairings").await;
+        let guangzhou = pairings.as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
+        let (status, board) = coordinator.get(&format!("/api/v1/pairings/{guangzhou}/board")).await;
+        assert_eq!(status, 200, "{board}");
+        let on_board = board["offers"].as_array().unwrap().iter().find(|o| o["id"] == offer).unwrap();
+        assert_eq!(on_board["matched"], 20, "a member's offer, and how much of it was matched");
+        drained(&app).await;
+        let (status, dashboard) = enterprise.get(&format!("/api/v1/organisations/{org}/dashboard")).await;
+        assert_eq!(status, 200, "{dashboard}");
+        assert_eq!(dashboard["offers"][0]["id"], offer);
+        assert_eq!(dashboard["needs_for_you"][0]["need"]["id"], need, "20 still needed, 10 still offered");
+
         // A second request is declined, with a reason the village reads.
         let (_, second) = cadre.post(&path, &json!({"need_id": need, "quantity": 5})).await;
         let decline = format!("/api/v1/offer-requests/{}/decline", second["id"]);

@@ -203,6 +203,7 @@ fn meizhou_figures() -> Value {
             {"month": "2026-03", "needs_published": 3, "pledged_value_fen": 320_000, "delivered_value_fen": 300_000},
             {"month": "2026-04", "needs_published": 0, "pledged_value_fen": 50_000, "delivered_value_fen": 50_000},
         ],
+        "offers": {"published": 0, "matched_pledges": 0, "matched_value_fen": 0, "median_days_to_match": null},
     })
 }
 
@@ -307,6 +308,7 @@ db_test! {
                 {"month": "2026-03", "needs_published": 2, "pledged_value_fen": 120_000, "delivered_value_fen": 120_000},
                 {"month": "2026-04", "needs_published": 0, "pledged_value_fen": 50_000, "delivered_value_fen": 50_000},
             ],
+            "offers": {"published": 0, "matched_pledges": 0, "matched_value_fen": 0, "median_days_to_match": null},
         }));
 
         // The same sums straight from the rows, to the fen.

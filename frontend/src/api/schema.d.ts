@@ -130,6 +130,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organisation's offers (帮扶资源台账) with what was matched from each (its people,
+         *     administrators). CSV is streamed page by page.
+         */
+        get: operations["get_exports_offers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households": {
         parameters: {
             query?: never;
@@ -1454,6 +1474,11 @@ export interface components {
             invitations: components["schemas"]["InvitationView"][];
             /** @description Each member (and the helping organisation), with its pledges in the pairing's regions. */
             members: components["schemas"]["MemberFigures"][];
+            /**
+             * @description The members' (and the helping organisation's) public offers, newest first, each with
+             *     how much of it was matched (`matched`, in its unit); at most 100.
+             */
+            offers: components["schemas"]["PublicOffer"][];
             overdue: components["schemas"]["OverduePledge"][];
             pairing: components["schemas"]["PairingView"];
         };
@@ -1474,6 +1499,10 @@ export interface components {
         Dashboard: {
             /** @description Its pledges and what they delivered. */
             figures: components["schemas"]["Figures"];
+            /** @description 为您推荐: published needs its live offers could fill, best first (at most 20). */
+            needs_for_you: components["schemas"]["NeedSuggestion"][];
+            /** @description Its offers, drafts included, newest first. */
+            offers: components["schemas"]["PublicOffer"][];
             /** @description Open needs in the regions those pairings help, most urgent first (at most 100). */
             open_needs: components["schemas"]["PublicNeed"][];
             /** Format: int64 */
@@ -1602,6 +1631,8 @@ export interface components {
              */
             median_days_to_fulfilment?: number | null;
             needs: components["schemas"]["NeedFigures"];
+            /** @description Offers of help and what was matched from them (对接). */
+            offers: components["schemas"]["OfferFigures"];
             pledges: components["schemas"]["PledgeFigures"];
             /** @description Month by month (Beijing time), oldest first. */
             series: components["schemas"]["Month"][];
@@ -2197,6 +2228,26 @@ export interface components {
              * @description Its last valid day (China time), after today and within a year.
              */
             valid_until: string;
+        };
+        /** @description Offers and their matches, as the module's definitions say. */
+        OfferFigures: {
+            /**
+             * Format: int64
+             * @description Pledges standing that were made from offers.
+             */
+            matched_pledges: number;
+            /**
+             * Format: int64
+             * @description Their value, in fen.
+             */
+            matched_value_fen: number;
+            /**
+             * Format: double
+             * @description Median days from an offer's publication to its first match; none before any.
+             */
+            median_days_to_match?: number | null;
+            /** Format: int64 */
+            published: number;
         };
         /**
          * @description Goods = goods (物资); Money = money (资金); Jobs = jobs (就业岗位); Services = services (服务); Purchasing = purchasing (消费采购);
@@ -3528,6 +3579,81 @@ export interface operations {
                 content?: never;
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_exports_offers: {
+        parameters: {
+            query: {
+                org: number;
+                /** @description `csv` (default) or `xlsx`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv or an XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

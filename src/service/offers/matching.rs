@@ -227,3 +227,35 @@ pub async fn needs_for_offer(
         })
         .collect())
 }
+
+/// 为您推荐: the needs an organisation's live offers could fill, each once with its best fit,
+/// best first.
+pub async fn needs_for_organisation(
+    app: &Context,
+    who: &Actor,
+    organisation_id: i64,
+) -> Result<Vec<NeedSuggestion>, ApiError> {
+    let live = offer_store::list(
+        &app.db,
+        &offer_store::OfferFilter {
+            statuses: vec![crate::domain::offer::OfferStatus::Published],
+            organisation_id: Some(organisation_id),
+            ..Default::default()
+        },
+        50,
+    )
+    .await?;
+    let mut best: Vec<NeedSuggestion> = Vec::new();
+    for offer in live {
+        for suggestion in needs_for_offer(app, Some(who), offer.id).await? {
+            match best.iter_mut().find(|s| s.need.id == suggestion.need.id) {
+                Some(known) if known.score >= suggestion.score => {}
+                Some(known) => *known = suggestion,
+                None => best.push(suggestion),
+            }
+        }
+    }
+    best.sort_by(|a, b| b.score.cmp(&a.score).then(a.need.id.cmp(&b.need.id)));
+    best.truncate(SUGGESTIONS);
+    Ok(best)
+}
