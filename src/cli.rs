@@ -93,7 +93,8 @@ async fn seed_demo_into(
     let sealer = std::sync::Arc::new(crate::startup::load_sealer(settings, db).await?);
     let report = crate::demo::seed(db, &sealer).await?;
     let needs = crate::demo::needs::seed(db, settings, sealer.clone(), extra_needs).await?;
-    let pledges = crate::demo::pledges::seed(db, settings, sealer).await?;
+    let pledges = crate::demo::pledges::seed(db, settings, sealer.clone()).await?;
+    let offers = crate::demo::offers::seed(db, settings, sealer).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
@@ -103,6 +104,7 @@ async fn seed_demo_into(
         households = report.households,
         needs,
         pledges,
+        offers,
         "demo data set in place (counts are what this run created)"
     );
     let accounts: Vec<&str> = crate::demo::account_emails().collect();

@@ -7,6 +7,7 @@
 //! mail).
 
 pub mod needs;
+pub mod offers;
 pub mod pledges;
 
 use anyhow::{Context, bail};

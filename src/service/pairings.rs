@@ -626,7 +626,7 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     for organisation in &organisations {
         offers.extend(offers::of_organisation(app, organisation.id).await?);
     }
-    offers.sort_by(|a, b| b.id.cmp(&a.id));
+    offers.sort_by_key(|o| std::cmp::Reverse(o.id));
     offers.truncate(GAPS_SHOWN as usize);
     Ok(Board {
         offers,

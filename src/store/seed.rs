@@ -4,7 +4,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::entity::{needs, organisations, pairings, pledges};
+use super::entity::{needs, offers, organisations, pairings, pledges};
 use super::needs::record;
 use crate::domain::projection::NeedRecord;
 
@@ -61,4 +61,13 @@ pub async fn has_pledges(db: &impl ConnectionTrait, need_id: i64) -> Result<bool
         .count(db)
         .await?
         > 0)
+}
+
+/// An offer with this title.
+pub async fn offer_titled(db: &impl ConnectionTrait, title: &str) -> Result<Option<i64>, DbErr> {
+    Ok(offers::Entity::find()
+        .filter(offers::Column::Title.eq(title))
+        .one(db)
+        .await?
+        .map(|o| o.id))
 }

@@ -149,3 +149,46 @@ db_test! {
         assert_eq!(status, 200, "an expired need that was published stays public");
     }
 }
+
+db_test! {
+    async fn the_demo_holds_offers_of_every_kind_and_state_requests_and_follows_once(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let sealer = std::sync::Arc::new(test_sealer());
+        let settings = app.state.settings.as_ref().clone();
+        demo::needs::seed(&app.db, &settings, sealer.clone(), 0).await.unwrap();
+        demo::pledges::seed(&app.db, &settings, sealer.clone()).await.unwrap();
+        assert_eq!(demo::offers::seed(&app.db, &settings, sealer.clone()).await.unwrap(), 9);
+        assert_eq!(demo::offers::seed(&app.db, &settings, sealer).await.unwrap(), 0, "once");
+
+        let offers = duijie::store::entity::offers::Entity::find().all(&app.db).await.unwrap();
+        let set = |f: fn(&duijie::store::entity::offers::Model) -> &str| {
+            offers.iter().map(f).collect::<std::collections::BTreeSet<&str>>()
+        };
+        assert_eq!(
+            set(|o| o.status.as_str()),
+            ["draft", "exhausted", "expired", "paused", "published", "withdrawn"].into(),
+            "every offer status"
+        );
+        assert_eq!(
+            set(|o| o.kind.as_str()),
+            ["goods", "jobs", "money", "purchasing", "services"].into(),
+            "every kind"
+        );
+        let requests = duijie::store::entity::offer_requests::Entity::find().all(&app.db).await.unwrap();
+        let mut statuses: Vec<&str> = requests.iter().map(|r| r.status.as_str()).collect();
+        statuses.sort();
+        assert_eq!(statuses, ["accepted", "declined"]);
+        // An accepted request and an application are pledges, each taken from its offer.
+        let links = duijie::store::entity::offer_pledges::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(links.len(), 2);
+        // Follows, by three of the demo's people, and nothing mailed for them yet.
+        let follows = duijie::store::entity::follows::Entity::find().count(&app.db).await.unwrap();
+        assert_eq!(follows, 4);
+        // The public sees the live ones in the hall and matched beside the needs.
+        let desks_paused = offers.iter().find(|o| o.status.as_str() == "paused").unwrap();
+        let (status, _) = app.get_json(&format!("/api/v1/offers/{}", desks_paused.id)).await;
+        assert_eq!(status, 200, "a paused offer is public");
+        let draft = offers.iter().find(|o| o.status.as_str() == "draft").unwrap();
+        assert_eq!(app.get_json(&format!("/api/v1/offers/{}", draft.id)).await.0, 404);
+    }
+}

@@ -572,8 +572,8 @@ pub(crate) async fn public_offers(
     for offer in offers {
         let of_offerer = match offer.offerer {
             Offerer::Organisation(org) if offer.destination == Destination::Pairings => {
-                if !bonds.contains_key(&org) {
-                    bonds.insert(org, bonds_of(db, offer.offerer).await?);
+                if let std::collections::hash_map::Entry::Vacant(slot) = bonds.entry(org) {
+                    slot.insert(bonds_of(db, offer.offerer).await?);
                 }
                 bonds[&org].as_slice()
             }
@@ -914,7 +914,7 @@ pub async fn mine(
                 )
                 .await?,
             );
-            offers.sort_by(|a, b| b.id.cmp(&a.id));
+            offers.sort_by_key(|o| std::cmp::Reverse(o.id));
         }
     }
     public_offers(&app.db, &offers).await

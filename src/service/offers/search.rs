@@ -3,6 +3,7 @@
 //! outbox (`SearchSyncOffer`), refilled from the database when the index is new; and the
 //! public search of the offers hall (`GET /offers/search`).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -36,8 +37,8 @@ async fn documents(
     let mut bonds: HashMap<Offerer, Vec<Bond>> = HashMap::new();
     let mut out = Vec::with_capacity(offers.len());
     for (offer, projection) in offers.iter().zip(public) {
-        if !bonds.contains_key(&offer.offerer) {
-            bonds.insert(offer.offerer, bonds_of(db, offer.offerer).await?);
+        if let Entry::Vacant(slot) = bonds.entry(offer.offerer) {
+            slot.insert(bonds_of(db, offer.offerer).await?);
         }
         let bonds = &bonds[&offer.offerer];
         let programmes: Vec<Program> = bonds.iter().map(|b| b.program).collect();
