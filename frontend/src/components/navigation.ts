@@ -16,6 +16,7 @@ export function navigation(session: SessionLike): NavLink[] {
   const links: NavLink[] = [
     { to: '/', label: 'common.nav.home', exact: true },
     { to: '/needs', label: 'common.nav.hall', exact: true },
+    { to: '/offers', label: 'common.nav.offers', exact: true },
     { to: '/notices', label: 'common.nav.notices' },
     { to: '/transparency', label: 'common.nav.transparency' },
     { to: '/pairings', label: 'common.nav.boards' },

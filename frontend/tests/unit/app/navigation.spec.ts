@@ -7,7 +7,7 @@ const targets = (s: ReturnType<typeof as>) => navigation(s).map((l) => l.to)
 
 describe('navigation', () => {
   it('offers visitors the public pages only', () => {
-    expect(targets(as(false))).toEqual(['/', '/needs', '/notices', '/transparency', '/pairings'])
+    expect(targets(as(false))).toEqual(['/', '/needs', '/offers', '/notices', '/transparency', '/pairings'])
   })
 
   it('offers each workspace to its roles and no other', () => {
