@@ -16,12 +16,14 @@ export function navigation(session: SessionLike): NavLink[] {
   const links: NavLink[] = [
     { to: '/', label: 'common.nav.home', exact: true },
     { to: '/needs', label: 'common.nav.hall', exact: true },
+    { to: '/offers', label: 'common.nav.offers', exact: true },
     { to: '/notices', label: 'common.nav.notices' },
     { to: '/transparency', label: 'common.nav.transparency' },
     { to: '/pairings', label: 'common.nav.boards' },
   ]
   if (!session.signedIn) return links
   links.push({ to: '/me/pledges', label: 'common.nav.myPledges' })
+  links.push({ to: '/me/offers', label: 'common.nav.myOffers' })
   if (session.has('cadre')) {
     links.push({ to: '/cadre/households', label: 'common.nav.households' })
     links.push({ to: '/cadre/needs', label: 'common.nav.needs' })

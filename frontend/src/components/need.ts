@@ -29,3 +29,16 @@ export function placeName(need: Pick<PublicNeed, 'region_names'>, separator = ' 
 export function isUnderway(need: Pick<PublicNeed, 'status'>): boolean {
   return need.status === 'published' || takesObjections(need)
 }
+
+/**
+ * Whether a cadre's roles cover the need's village: one of them is scoped to the village or to a
+ * region above it. The server decides what they may do there; this only chooses what to offer.
+ */
+export function isCadreOf(
+  roles: readonly { role: string; region_code?: string | null }[],
+  need: Pick<PublicNeed, 'region_codes'>,
+): boolean {
+  const village = need.region_codes[need.region_codes.length - 1]
+  if (!village) return false
+  return roles.some((r) => r.role === 'cadre' && !!r.region_code && village.startsWith(r.region_code))
+}

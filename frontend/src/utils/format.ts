@@ -41,6 +41,12 @@ export function formatDate(iso: string | null | undefined, locale = 'zh-CN'): st
   return new Date(iso).toLocaleDateString(locale, { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
 }
 
+/** A calendar day (`YYYY-MM-DD`, a Beijing date as the API gives it) in the reader's format. */
+export function formatDay(day: string | null | undefined, locale = 'zh-CN'): string {
+  if (!day) return '—'
+  return formatDate(`${day}T12:00:00+08:00`, locale)
+}
+
 export function formatDateTime(iso: string | null | undefined, locale = 'zh-CN'): string {
   if (!iso) return '—'
   return new Date(iso).toLocaleString(locale, {

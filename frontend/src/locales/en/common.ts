@@ -3,7 +3,8 @@ export default {
   appTagline: 'Social poverty-alleviation information platform',
   skipToContent: 'Skip to content',
   nav: {
-    home: 'Home', hall: 'Needs', notices: 'Public notice', transparency: 'Transparency', myPledges: 'My pledges',
+    home: 'Home', hall: 'Needs', offers: 'Offers', notices: 'Public notice', transparency: 'Transparency', myPledges: 'My pledges',
+    myOffers: 'My offers',
     notifications: 'Notifications', households: 'Households', needs: 'Needs', review: 'Review', boards: 'Pairings',
     organisations: 'Organisations', users: 'Users & roles', workspace: 'Workspace', menu: 'Menu',
   },

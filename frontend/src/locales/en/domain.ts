@@ -39,4 +39,15 @@ export default {
     org_member: 'Organisation member', admin: 'Administrator',
   },
   sort: { relevance: 'Relevance', newest: 'Newest', urgency: 'Most urgent', deadline: 'Deadline soonest', remaining_value: 'Largest gap' },
+  offerKind: { goods: 'Goods', money: 'Money', jobs: 'Jobs', services: 'Services', purchasing: 'Produce purchasing' },
+  offerStatus: { draft: 'Draft', published: 'Open', paused: 'Paused', exhausted: 'Used up', expired: 'Expired', withdrawn: 'Withdrawn' },
+  requestStatus: { pending: 'Awaiting answer', accepted: 'Accepted', declined: 'Declined', expired: 'Expired', withdrawn: 'Withdrawn' },
+  destination: { pairings: 'Paired regions', regions: 'Chosen regions', anywhere: 'Any region' },
+  offerEvent: {
+    created: 'Offer created', edited: 'Edited', published: 'Published', paused: 'Paused', resumed: 'Published again',
+    exhausted: 'All of it matched', replenished: 'Pledge released, open again', expired: 'Validity ended', withdrawn: 'Withdrawn',
+    requested: 'A village asked for it', request_accepted: 'Request accepted, pledged', request_declined: 'Request declined',
+    applied: 'Applied to a need, pledged', pledge_released: 'Pledge cancelled or expired, quantity returned',
+  },
+  offerSort: { relevance: 'Relevance', newest: 'Newest', valid_until: 'Ending soonest', remaining: 'Most left' },
 }

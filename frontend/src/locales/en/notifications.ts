@@ -6,6 +6,7 @@ export default {
   mail: { title: 'Mail', on: 'On', off: 'Off' },
   group: {
     donor: 'My pledges',
+    offerer: 'My offers',
     cadre: 'Your village’s needs (cadres)',
     verifier: 'Review (verifiers)',
     organisation: 'Organisations and pairings',
@@ -24,6 +25,8 @@ export default {
     objection_filed: { label: 'Objection filed', help: 'When a need in public notice receives an objection to examine.' },
     organisation_verified: { label: 'Organisation verified', help: 'When an organisation you manage is verified by the platform.' },
     need_invitation: { label: 'Pairing invitation', help: 'When a pairing’s coordinator invites your organisation to pledge toward a need.' },
+    offer_requested: { label: 'A village asks for your offer', help: 'When a village cadre asks for an offer you (or your organisation) made; please answer within 14 days.' },
+    offer_request_answered: { label: 'Your request was answered', help: 'When an offerer accepts or declines a request you made for one of your village’s needs.' },
   },
   saved: 'Saved: {label}',
   language: {

@@ -39,4 +39,15 @@ export default {
     org_member: '组织成员', admin: '平台管理员',
   },
   sort: { relevance: '相关度', newest: '最新发布', urgency: '最紧急', deadline: '截止日期最近', remaining_value: '缺口金额最大' },
+  offerKind: { goods: '物资', money: '资金', jobs: '就业岗位', services: '服务', purchasing: '消费采购' },
+  offerStatus: { draft: '草稿', published: '发布中', paused: '已暂停', exhausted: '已用完', expired: '已过期', withdrawn: '已撤回' },
+  requestStatus: { pending: '待答复', accepted: '已接受', declined: '已婉拒', expired: '已过期', withdrawn: '已撤回' },
+  destination: { pairings: '结对帮扶地区', regions: '指定地区', anywhere: '不限地区' },
+  offerEvent: {
+    created: '创建帮扶资源', edited: '修改', published: '发布', paused: '暂停', resumed: '恢复发布',
+    exhausted: '已全部对接', replenished: '有认捐释放，重新开放', expired: '已过有效期', withdrawn: '撤回',
+    requested: '村里申请对接', request_accepted: '接受申请，转为认捐', request_declined: '婉拒申请',
+    applied: '直接用于需求，转为认捐', pledge_released: '认捐取消或逾期，数量退回',
+  },
+  offerSort: { relevance: '相关度', newest: '最新发布', valid_until: '即将到期', remaining: '剩余最多' },
 }

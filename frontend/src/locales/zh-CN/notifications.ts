@@ -6,6 +6,7 @@ export default {
   mail: { title: '邮件通知', on: '接收', off: '不接收' },
   group: {
     donor: '我的认捐',
+    offerer: '我的帮扶资源',
     cadre: '村里的需求（村干部）',
     verifier: '审核（审核员）',
     organisation: '组织与结对帮扶',
@@ -24,6 +25,8 @@ export default {
     objection_filed: { label: '收到异议', help: '公示中的需求收到异议、需要核查时通知您。' },
     organisation_verified: { label: '组织认证通过', help: '您管理的组织通过平台认证时通知您。' },
     need_invitation: { label: '结对帮扶邀请', help: '结对帮扶的协调员邀请您的组织认捐某个需求时通知您。' },
+    offer_requested: { label: '村里申请对接', help: '有村干部申请对接您（或您的组织）发布的帮扶资源时通知您，请在 14 天内答复。' },
+    offer_request_answered: { label: '对接申请有了答复', help: '帮扶资源的提供方接受或婉拒您提交的对接申请时通知您。' },
   },
   saved: '已保存：{label}',
   language: {

@@ -7,11 +7,13 @@ const targets = (s: ReturnType<typeof as>) => navigation(s).map((l) => l.to)
 
 describe('navigation', () => {
   it('offers visitors the public pages only', () => {
-    expect(targets(as(false))).toEqual(['/', '/needs', '/notices', '/transparency', '/pairings'])
+    expect(targets(as(false))).toEqual(['/', '/needs', '/offers', '/notices', '/transparency', '/pairings'])
   })
 
   it('offers each workspace to its roles and no other', () => {
     expect(targets(as(true))).toContain('/me/pledges')
+    expect(targets(as(true))).toContain('/me/offers')
+    expect(targets(as(false))).not.toContain('/me/offers')
     expect(targets(as(true))).not.toContain('/review')
     expect(targets(as(true, 'cadre'))).toContain('/cadre/needs')
     expect(targets(as(true, 'verifier'))).toContain('/review')

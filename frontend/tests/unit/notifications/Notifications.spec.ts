@@ -65,4 +65,23 @@ describe('notification settings', () => {
     expect(i18n.global.locale.value).toBe('en')
     expect(useSession().user?.locale).toBe('en')
   })
+
+  it('puts a request for one’s offer with 我的帮扶资源 (anyone may offer), and its answer with the cadres’ mail', async () => {
+    const offers = {
+      locale: 'zh-CN',
+      notifications: [
+        { kind: 'offer_requested', label: '村里申请对接', email: true },
+        { kind: 'offer_request_answered', label: '对接申请有了答复', email: true },
+      ],
+    }
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/notifications': offers })
+    const requested = kind(wrapper, 'offer_requested')
+    expect(requested.text()).toContain('村里申请对接')
+    expect(requested.element.closest('.group')?.querySelector('.group-title')?.textContent).toBe('我的帮扶资源')
+    expect(kind(wrapper, 'offer_request_answered').exists()).toBe(false)
+
+    useSession().user = { ...donor, roles: [{ id: 2, role: 'cadre', region_code: '441426100200', organisation_id: null, pairing_id: null }] }
+    await flushPromises()
+    expect(kind(wrapper, 'offer_request_answered').text()).toContain('提供方接受或婉拒')
+  })
 })
