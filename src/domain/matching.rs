@@ -79,7 +79,7 @@ pub struct Bond {
 /// Why a suggestion was made, one fact at a time, for the interface to say in its language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(tag = "code", rename_all = "snake_case")]
-pub enum Reason {
+pub enum MatchReason {
     /// A pairing of this programme binds the offerer to the need's region (结对帮扶).
     Paired { program: Program },
     /// The tightest region of the offer's reach that holds the need's village is at this level
@@ -103,7 +103,7 @@ pub enum Reason {
 pub struct Fit {
     pub score: u32,
     /// In the order the parts weigh.
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<MatchReason>,
     /// How much of the need (in its unit) the offer can pay for now, at most what it has left.
     pub coverable: i64,
 }
@@ -165,7 +165,7 @@ pub fn assess(
         .max_by_key(|b| b.region.level())
     {
         score += PAIRED;
-        reasons.push(Reason::Paired {
+        reasons.push(MatchReason::Paired {
             program: bond.program,
         });
     }
@@ -175,24 +175,24 @@ pub fn assess(
         Urgency::Normal => 0,
     };
     if need.urgency != Urgency::Normal {
-        reasons.push(Reason::Urgency {
+        reasons.push(MatchReason::Urgency {
             urgency: need.urgency,
         });
     }
     let days_left = (need.deadline - now).num_days();
     if days_left <= 30 {
         score += if days_left <= 7 { 800 } else { 400 };
-        reasons.push(Reason::Deadline { days: days_left });
+        reasons.push(MatchReason::Deadline { days: days_left });
     }
     let percent = (i128::from(can_pay) * 100 / i128::from(need.remaining)).clamp(0, 100) as u8;
     score += 5 * u32::from(percent);
-    reasons.push(Reason::Covers { percent });
+    reasons.push(MatchReason::Covers { percent });
     match near {
         Some(level) => {
             score += closeness(level);
-            reasons.push(Reason::Near { level });
+            reasons.push(MatchReason::Near { level });
         }
-        None => reasons.push(Reason::Anywhere),
+        None => reasons.push(MatchReason::Anywhere),
     }
     let since = match looking {
         Looking::ForOffers => offer.published_at,
@@ -277,8 +277,8 @@ mod tests {
         assert_eq!(
             fit.reasons,
             [
-                Reason::Covers { percent: 80 },
-                Reason::Near {
+                MatchReason::Covers { percent: 80 },
+                MatchReason::Near {
                     level: Level::County
                 }
             ]
@@ -328,7 +328,7 @@ mod tests {
         let fit = assess(&n, &paired, Looking::ForOffers, now()).unwrap();
         assert_eq!(
             fit.reasons[0],
-            Reason::Paired {
+            MatchReason::Paired {
                 program: Program::Duikou
             }
         );
@@ -342,7 +342,7 @@ mod tests {
         let bound = assess(&n, &anywhere, Looking::ForOffers, now()).unwrap();
         let free = assess(&need(&elsewhere), &anywhere, Looking::ForOffers, now()).unwrap();
         assert!(bound.score > free.score);
-        assert_eq!(free.reasons.last(), Some(&Reason::Anywhere));
+        assert_eq!(free.reasons.last(), Some(&MatchReason::Anywhere));
     }
 
     #[test]
@@ -363,7 +363,7 @@ mod tests {
         soon.deadline = now() + Duration::days(5);
         let s = assess(&soon, &o, Looking::ForOffers, now()).unwrap();
         assert!(s.score > b.score);
-        assert!(s.reasons.contains(&Reason::Deadline { days: 5 }));
+        assert!(s.reasons.contains(&MatchReason::Deadline { days: 5 }));
 
         let near = assess(
             &calm,
@@ -406,7 +406,7 @@ mod tests {
         budget.remaining = 2_000_000; // 250 kg
         let fit = assess(&honey, &budget, Looking::ForOffers, now()).unwrap();
         assert_eq!(fit.coverable, 250);
-        assert!(fit.reasons.contains(&Reason::Covers { percent: 50 }));
+        assert!(fit.reasons.contains(&MatchReason::Covers { percent: 50 }));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! The alerts are written in the transaction that publishes the need (one per person and need),
 //! and go out through the outbox like every mail; each follow can be left by one click.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
@@ -13,7 +14,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::follow::{AlertMode, FollowKind, FollowTarget, PublishedNeed, inside};
-use crate::domain::matching::{Looking, assess};
+use crate::domain::matching::{Bond, Looking, assess};
 use crate::domain::offer::Offerer;
 use crate::domain::pairing::PairingStatus;
 use crate::domain::projection::NeedRecord;
@@ -323,13 +324,22 @@ pub(crate) async fn on_published(
     }
     // The people of organisations whose live offers could fill it, at once.
     let offers = offer_store::live_in_category(txn, need.category, now, OFFERS_READ).await?;
+    let mut bonds: HashMap<Offerer, Vec<Bond>> = HashMap::new();
+    let mut fitting: Vec<Offerer> = Vec::new();
     for offer in &offers {
-        let bonds = bonds_of(txn, offer.offerer).await?;
-        let side = matching::offer_side(offer, &bonds);
-        if assess(&matching::need_side(need), &side, Looking::ForNeeds, now).is_none() {
+        if fitting.contains(&offer.offerer) {
             continue;
         }
-        let people = match offer.offerer {
+        if let Entry::Vacant(slot) = bonds.entry(offer.offerer) {
+            slot.insert(bonds_of(txn, offer.offerer).await?);
+        }
+        let side = matching::offer_side(offer, &bonds[&offer.offerer]);
+        if assess(&matching::need_side(need), &side, Looking::ForNeeds, now).is_some() {
+            fitting.push(offer.offerer);
+        }
+    }
+    for offerer in fitting {
+        let people = match offerer {
             Offerer::Organisation(org) => organisation_store::people(txn, org).await?,
             Offerer::Person(user) => vec![user],
         };

@@ -466,3 +466,78 @@ db_test! {
         search_offers_until(&app, "q=课桌椅", |p| hit_ids(p).is_empty()).await;
     }
 }
+
+db_test! {
+    async fn every_offer_and_follow_route_answers_only_whoever_may_use_it(backend: Backend) {
+        let app = app(backend).await;
+        let need = published(&app, 40, 1).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let cadre = app.login_demo("cadre").await;
+        let donor = app.login_demo("donor").await;
+        let offer = published_offer(&app, &enterprise, desks(30, 90, &app)).await;
+        let mut draft = desks(5, 90, &app);
+        draft["org_id"] = json!(enterprise.organisation_id().await);
+        let (_, draft) = enterprise.post("/api/v1/offers", &draft).await;
+        let draft = draft["id"].as_i64().unwrap();
+        let (_, request) = cadre
+            .post(&format!("/api/v1/offers/{offer}/requests"), &json!({"need_id": need, "quantity": 2}))
+            .await;
+        let request = request["id"].as_i64().unwrap();
+        let (_, follow) = donor.post("/api/v1/me/follows", &json!({"target_kind": "category", "target": "education"})).await;
+        let follow = follow["id"].as_i64().unwrap();
+        let edit = {
+            let mut body = desks(30, 90, &app);
+            body.as_object_mut().unwrap().remove("kind");
+            body.as_object_mut().unwrap().remove("unit");
+            body
+        };
+        use reqwest::Method as M;
+        // (method, path, body, what a visitor gets, what a signed-in stranger — the demo
+        // coordinator, who neither offers nor records needs — gets)
+        let routes: Vec<(M, String, Value, u16, &[u16])> = vec![
+            (M::POST, "/api/v1/offers".into(), json!({}), 401, &[400]),
+            (M::GET, "/api/v1/offers/search".into(), json!(null), 200, &[200]),
+            (M::GET, "/api/v1/me/offers".into(), json!(null), 401, &[200]),
+            (M::GET, format!("/api/v1/offers/{offer}"), json!(null), 200, &[200]),
+            (M::GET, format!("/api/v1/offers/{draft}"), json!(null), 404, &[404]),
+            (M::PUT, format!("/api/v1/offers/{offer}"), edit.clone(), 401, &[403]),
+            (M::PUT, format!("/api/v1/offers/{draft}"), edit, 401, &[404]),
+            (M::POST, format!("/api/v1/offers/{offer}/pause"), json!({}), 401, &[403]),
+            (M::POST, format!("/api/v1/offers/{offer}/withdraw"), json!({}), 401, &[403]),
+            (M::POST, format!("/api/v1/offers/{draft}/publish"), json!({}), 401, &[404]),
+            (M::POST, format!("/api/v1/offers/{offer}/resume"), json!({}), 401, &[403]),
+            (M::GET, format!("/api/v1/offers/{offer}/needs"), json!(null), 200, &[200]),
+            (M::GET, format!("/api/v1/needs/{need}/offers"), json!(null), 200, &[200]),
+            (M::GET, format!("/api/v1/organisations/{}/offers", enterprise.organisation_id().await), json!(null), 200, &[200]),
+            (M::POST, format!("/api/v1/offers/{offer}/requests"), json!({"need_id": need, "quantity": 1}), 401, &[403]),
+            (M::GET, format!("/api/v1/needs/{need}/offer-requests"), json!(null), 401, &[403]),
+            (M::POST, format!("/api/v1/offer-requests/{request}/accept"), json!({}), 401, &[403]),
+            (M::POST, format!("/api/v1/offer-requests/{request}/decline"), json!({"reason": "不需要了"}), 401, &[403]),
+            (M::POST, format!("/api/v1/offer-requests/{request}/withdraw"), json!({}), 401, &[404]),
+            (M::POST, format!("/api/v1/offers/{offer}/apply"), json!({"need_id": need, "quantity": 1}), 401, &[403]),
+            (M::GET, "/api/v1/me/follows".into(), json!(null), 401, &[200]),
+            (M::POST, "/api/v1/me/follows".into(), json!({}), 401, &[400]),
+            (M::PATCH, format!("/api/v1/me/follows/{follow}"), json!({"mode": "daily"}), 401, &[404]),
+            (M::DELETE, format!("/api/v1/me/follows/{follow}"), json!(null), 401, &[404]),
+            (M::GET, format!("/api/v1/exports/offers?org={}", enterprise.organisation_id().await), json!(null), 401, &[404]),
+        ];
+        let stranger = app.login_demo("coordinator").await;
+        for (method, path, body, visitor, signed_in) in routes {
+            let mut anonymous = app.client.request(method.clone(), app.url(&path));
+            if !body.is_null() {
+                anonymous = anonymous.json(&body);
+            }
+            let status = anonymous.send().await.unwrap().status().as_u16();
+            assert_eq!(status, visitor, "a visitor: {method} {path}");
+            let body = (!body.is_null()).then_some(&body);
+            let (status, answer) = stranger.send(method.clone(), &path, body).await;
+            assert!(signed_in.contains(&status), "a stranger: {method} {path}: {status} {answer}");
+        }
+        // Nothing the strangers tried changed anything.
+        assert_eq!(offer_row(&app, offer).await.status.as_str(), "published");
+        assert_eq!(offer_row(&app, offer).await.remaining, 30);
+        assert_eq!(need_row(&app, need).await.pledged_quantity, 0);
+        let (_, follows) = donor.get("/api/v1/me/follows").await;
+        assert_eq!(follows[0]["mode"], "instant");
+    }
+}

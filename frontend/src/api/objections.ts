@@ -2,11 +2,6 @@
 // list of a need's objections and the decision on each, upheld or dismissed with a reason.
 import { call, client, type Schemas } from './client'
 
-// The OpenAPI document names two schemas `Reason`: this decision's body (`{reason}`) and a
-// match's reason (#20), and it keeps the latter, so the generated type of this body is wrong.
-// The server takes `{reason}`; the cast goes once the document names them apart.
-const because = (reason: string) => ({ reason }) as unknown as Schemas['Reason']
-
 export function fileObjection(needId: number, objection: Schemas['NewObjection']) {
   return call(client.POST('/api/v1/needs/{id}/objections', { params: { path: { id: needId } }, body: objection }))
 }
@@ -17,10 +12,10 @@ export function getObjections(needId: number) {
 
 /** Upheld: the need is rejected. */
 export function upholdObjection(id: number, reason: string) {
-  return call(client.POST('/api/v1/objections/{id}/uphold', { params: { path: { id } }, body: because(reason) }))
+  return call(client.POST('/api/v1/objections/{id}/uphold', { params: { path: { id } }, body: { reason } }))
 }
 
 /** Dismissed: the need's notice resumes once no objection is left open. */
 export function dismissObjection(id: number, reason: string) {
-  return call(client.POST('/api/v1/objections/{id}/dismiss', { params: { path: { id } }, body: because(reason) }))
+  return call(client.POST('/api/v1/objections/{id}/dismiss', { params: { path: { id } }, body: { reason } }))
 }

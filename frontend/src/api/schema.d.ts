@@ -1735,6 +1735,34 @@ export interface components {
             expires_at: string;
             user: components["schemas"]["Me"];
         };
+        /** @description Why a suggestion was made, one fact at a time, for the interface to say in its language. */
+        MatchReason: {
+            /** @enum {string} */
+            code: "paired";
+            program: components["schemas"]["Program"];
+        } | {
+            /** @enum {string} */
+            code: "near";
+            /** @example county */
+            level: string;
+        } | {
+            /** @enum {string} */
+            code: "anywhere";
+        } | {
+            /** @enum {string} */
+            code: "urgency";
+            urgency: components["schemas"]["Urgency"];
+        } | {
+            /** @enum {string} */
+            code: "deadline";
+            /** Format: int64 */
+            days: number;
+        } | {
+            /** @enum {string} */
+            code: "covers";
+            /** Format: int32 */
+            percent: number;
+        };
         /** @description The signed-in account, as its owner sees it. */
         Me: {
             display_name: string;
@@ -1934,7 +1962,7 @@ export interface components {
             /** Format: int64 */
             coverable: number;
             need: components["schemas"]["PublicNeed"];
-            reasons: components["schemas"]["Reason"][];
+            reasons: components["schemas"]["MatchReason"][];
             /** Format: int32 */
             score: number;
         };
@@ -2300,7 +2328,7 @@ export interface components {
             coverable: number;
             offer: components["schemas"]["PublicOffer"];
             /** @description In the order they weigh: 结对帮扶, urgency, deadline, 可满足 n%, closeness. */
-            reasons: components["schemas"]["Reason"][];
+            reasons: components["schemas"]["MatchReason"][];
             /** Format: int32 */
             score: number;
         };
@@ -2692,33 +2720,12 @@ export interface components {
              */
             public: boolean;
         };
-        /** @description Why a suggestion was made, one fact at a time, for the interface to say in its language. */
+        /**
+         * @description A verifier's reason, for a rejection or an objection decision. The need's cadres read it
+         *     (and its mail carries it): it must not name an objector.
+         */
         Reason: {
-            /** @enum {string} */
-            code: "paired";
-            program: components["schemas"]["Program"];
-        } | {
-            /** @enum {string} */
-            code: "near";
-            /** @example county */
-            level: string;
-        } | {
-            /** @enum {string} */
-            code: "anywhere";
-        } | {
-            /** @enum {string} */
-            code: "urgency";
-            urgency: components["schemas"]["Urgency"];
-        } | {
-            /** @enum {string} */
-            code: "deadline";
-            /** Format: int64 */
-            days: number;
-        } | {
-            /** @enum {string} */
-            code: "covers";
-            /** Format: int32 */
-            percent: number;
+            reason: string;
         };
         ReceiptConfirmation: {
             /**

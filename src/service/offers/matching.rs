@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::authz::Actor;
-use crate::domain::matching::{Bond, Fit, Looking, NeedSide, OfferSide, Reason, assess, rank};
+use crate::domain::matching::{Bond, Fit, Looking, MatchReason, NeedSide, OfferSide, assess, rank};
 use crate::domain::need::NeedStatus;
 use crate::domain::offer::{Destination, OfferRecord, Offerer, PublicOffer};
 use crate::domain::projection::{NeedRecord, PublicNeed};
@@ -38,7 +38,7 @@ pub struct OfferSuggestion {
     pub offer: PublicOffer,
     pub score: u32,
     /// In the order they weigh: 结对帮扶, urgency, deadline, 可满足 n%, closeness.
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<MatchReason>,
     /// How much of the need (in its unit) the offer can fill now.
     pub coverable: i64,
 }
@@ -48,7 +48,7 @@ pub struct OfferSuggestion {
 pub struct NeedSuggestion {
     pub need: PublicNeed,
     pub score: u32,
-    pub reasons: Vec<Reason>,
+    pub reasons: Vec<MatchReason>,
     pub coverable: i64,
 }
 
