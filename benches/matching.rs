@@ -12,8 +12,9 @@
 //! (default 1,000) is how many of each call are timed, one client at a time. The benchmark
 //! creates, uses and drops a database of its own. Needs and offers are inserted directly, over
 //! the villages of the checked-in regions excerpt, in every category, in three units, a third of
-//! the offers going anywhere, a third to a county or a city, a third (the demo enterprise's) to
-//! its pairings.
+//! the offers going anywhere, a third to a county or a city where needs are, a third (the demo
+//! enterprise's) to its pairings. `BENCH_DEBUG` prints how many needs a few offers of each
+//! destination find.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -131,7 +132,7 @@ async fn main() -> anyhow::Result<()> {
              (ARRAY['item','set','money'])[1 + n % 3], \
              CASE WHEN n % 3 = 2 THEN 100000 * (1 + n % 50) ELSE 10 + n % 90 END, \
              CASE WHEN n % 3 = 2 THEN 1 ELSE 100 * (1 + n % 500) END, \
-             (ARRAY['normal','urgent','critical'])[1 + n % 3], \
+             (ARRAY['normal','urgent','critical'])[1 + (n / 7) % 3], \
              now() + (n % 120 + 1) * interval '1 day', 'published', \
              now() - (n % 90) * interval '1 day', now(), {cadre}, now(), now() \
              FROM generate_series(1, {needs}) AS n \
@@ -168,7 +169,8 @@ async fn main() -> anyhow::Result<()> {
         "INSERT INTO offer_regions (offer_id, region_code) \
          SELECT o.id, r.code FROM offers o \
          JOIN (SELECT code, row_number() OVER (ORDER BY code) - 1 AS i, count(*) OVER () AS k \
-               FROM regions WHERE level IN (2, 3)) r ON r.i = o.id % r.k \
+               FROM (SELECT DISTINCT county_code AS code FROM needs \
+                     UNION SELECT DISTINCT city_code FROM needs) c) r ON r.i = o.id % r.k \
          WHERE o.destination = 'regions'"
             .to_owned(),
     )
@@ -227,6 +229,21 @@ async fn main() -> anyhow::Result<()> {
         found += suggestions.len();
     }
     report("needs for one offer", latencies, found);
+    if std::env::var("BENCH_DEBUG").is_ok() {
+        for destination in ["pairings", "anywhere", "regions"] {
+            let some = ids(
+                &db,
+                &format!("SELECT id FROM offers WHERE destination = '{destination}' LIMIT 5"),
+            )
+            .await;
+            for offer in some {
+                let found = service::offers::matching::needs_for_offer(&app, None, offer)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("debug {destination} offer {offer}: {} needs", found.len());
+            }
+        }
+    }
 
     db.close().await?;
     drop(app);

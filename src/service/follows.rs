@@ -323,7 +323,7 @@ pub(crate) async fn on_published(
             .or_insert(candidate);
     }
     // The people of organisations whose live offers could fill it, at once.
-    let offers = offer_store::live_in_category(txn, need.category, now, OFFERS_READ).await?;
+    let offers = offer_store::live_fitting(txn, need.category, need.unit, now, OFFERS_READ).await?;
     let mut bonds: HashMap<Offerer, Vec<Bond>> = HashMap::new();
     let mut fitting: Vec<Offerer> = Vec::new();
     for offer in &offers {

@@ -336,17 +336,24 @@ pub async fn list(
     with_regions(db, rows).await
 }
 
-/// Published offers of `category` still in date with something left at `now`: the candidates
-/// for a need of that category (matching then checks unit and reach).
-pub async fn live_in_category(
+/// Published offers still in date with something left at `now` that could be counted against a
+/// need of `category` in `unit` (of its unit, or a purchasing budget), newest first: the
+/// candidates for such a need (matching then checks reach and amounts).
+pub async fn live_fitting(
     db: &impl ConnectionTrait,
     category: Category,
+    unit: Unit,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<OfferRecord>, DbErr> {
     let rows = offers::Entity::find()
         .filter(offers::Column::Status.eq(OfferStatus::Published))
         .filter(offers::Column::Category.eq(category))
+        .filter(
+            Condition::any()
+                .add(offers::Column::Unit.eq(unit))
+                .add(offers::Column::Kind.eq(OfferKind::Purchasing)),
+        )
         .filter(offers::Column::ValidUntil.gt(now.fixed_offset()))
         .filter(offers::Column::Remaining.gt(0))
         .order_by_desc(offers::Column::Id)

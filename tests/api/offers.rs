@@ -541,3 +541,35 @@ db_test! {
         assert_eq!(follows[0]["mode"], "instant");
     }
 }
+
+db_test! {
+    async fn concurrent_acceptances_take_an_offer_to_zero_and_no_further(backend: Backend) {
+        let app = app(backend).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let cadre = app.login_demo("cadre").await;
+        let offer = published_offer(&app, &enterprise, desks(10, 90, &app)).await;
+        // Twelve needs ask for 1 set each, then the offering side accepts all twelve at once.
+        let mut requests = Vec::new();
+        for _ in 0..12 {
+            let need = published(&app, 5, 1).await;
+            let (status, request) = cadre
+                .post(&format!("/api/v1/offers/{offer}/requests"), &json!({"need_id": need, "quantity": 1}))
+                .await;
+            assert_eq!(status, 201, "{request}");
+            requests.push(request["id"].as_i64().unwrap());
+        }
+        let paths: Vec<String> = requests.iter().map(|id| format!("/api/v1/offer-requests/{id}/accept")).collect();
+        let empty = json!({});
+        let answers = futures_util::future::join_all(paths.iter().map(|p| enterprise.post(p, &empty))).await;
+        let accepted = answers.iter().filter(|(s, _)| *s == 201).count();
+        assert_eq!(accepted, 10, "{answers:?}");
+        assert!(answers.iter().all(|(s, _)| matches!(*s, 201 | 409 | 422)), "{answers:?}");
+        let spent = offer_row(&app, offer).await;
+        assert_eq!((spent.remaining, spent.status.as_str()), (0, "exhausted"));
+        let (_, mine) = enterprise.get("/api/v1/me/pledges").await;
+        assert_eq!(mine.as_array().unwrap().len(), 10, "one pledge per accepted request");
+        let (_, detail) = enterprise.get(&format!("/api/v1/offers/{offer}")).await;
+        let pending = detail["manage"]["requests"].as_array().unwrap().iter().filter(|r| r["status"] == "pending").count();
+        assert_eq!(pending, 2, "the two refused stay pending, to decline or to expire");
+    }
+}

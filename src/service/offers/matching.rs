@@ -115,7 +115,7 @@ pub async fn offers_for_need(
         return Ok(Vec::new());
     }
     let offers =
-        offer_store::live_in_category(&app.db, need.category, now, OFFER_CANDIDATES).await?;
+        offer_store::live_fitting(&app.db, need.category, need.unit, now, OFFER_CANDIDATES).await?;
     let mut bonds: HashMap<Offerer, Vec<Bond>> = HashMap::new();
     for offer in &offers {
         if let Offerer::Organisation(_) = offer.offerer
@@ -185,6 +185,13 @@ pub async fn needs_for_offer(
         conditions.push(Condition::AnyOf {
             field: "region_codes".into(),
             values: reach.iter().map(|r| r.as_str().to_owned()).collect(),
+        });
+    }
+    // A purchasing budget buys any unit; any other offer fills needs of its own unit only.
+    if offer.kind != crate::domain::offer::OfferKind::Purchasing {
+        conditions.push(Condition::AnyOf {
+            field: "unit".into(),
+            values: vec![offer.unit.as_str().to_owned()],
         });
     }
     let query = SearchQuery {
