@@ -9,7 +9,7 @@ import { demoFollows, donor, follow } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
-type Target = { kind: 'region' | 'category' | 'pairing' | 'organisation'; target: string; label?: string; name?: string }
+type Target = { kind: 'region' | 'category' | 'pairing' | 'organisation'; target: string; what?: string; name?: string }
 
 /** Buttons side by side, as a page holds them. */
 function page(targets: Target[]) {
@@ -27,8 +27,8 @@ async function mountButtons(targets: Target[], table: Record<string, unknown> = 
   return { ...mounted, api }
 }
 
-const REGION: Target = { kind: 'region', target: '441426', label: '关注该地区', name: '平远县' }
-const FOLLOWED: Target = { kind: 'region', target: '4414', label: '关注该地区', name: '广东省梅州市' }
+const REGION: Target = { kind: 'region', target: '441426', what: '该地区', name: '平远县' }
+const FOLLOWED: Target = { kind: 'region', target: '4414', what: '该地区', name: '广东省梅州市' }
 
 type Wrapper = Awaited<ReturnType<typeof mountButtons>>['wrapper']
 const button = (wrapper: Wrapper, target: string) => wrapper.get(`[data-follow-target="${target}"]`)
@@ -56,13 +56,13 @@ afterEach(() => {
 
 describe('关注 button', () => {
   it('shows 已关注 with the mode for what the account follows, and 关注 for the rest', async () => {
-    const { wrapper } = await mountButtons([FOLLOWED, REGION, { kind: 'category', target: 'education', label: '关注该类别' }])
-    expect(button(wrapper, '4414').text()).toContain('已关注 · 即时提醒')
+    const { wrapper } = await mountButtons([FOLLOWED, REGION, { kind: 'category', target: 'education', what: '该类别' }])
+    expect(button(wrapper, '4414').text()).toContain('已关注该地区 · 即时提醒')
     expect(button(wrapper, '4414').attributes('data-following')).toBe('instant')
-    expect(button(wrapper, 'education').text()).toContain('已关注 · 每日汇总')
+    expect(button(wrapper, 'education').text()).toContain('已关注该类别 · 每日汇总')
     expect(button(wrapper, '441426').text()).toContain('关注该地区')
     expect(button(wrapper, '441426').attributes('data-following')).toBe('no')
-    expect(button(wrapper, '4414').get('button').attributes('aria-label')).toBe('已关注 · 即时提醒：广东省梅州市')
+    expect(button(wrapper, '4414').get('button').attributes('aria-label')).toBe('已关注该地区 · 即时提醒：广东省梅州市')
   })
 
   it('reads the follows once for every button on the page', async () => {
@@ -75,7 +75,7 @@ describe('关注 button', () => {
     const { wrapper, api } = await mountButtons([REGION], { 'POST /api/v1/me/follows': { status: 201, body: made } })
     await pick(wrapper, '441426', 'follow-mode-daily')
     expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({ target_kind: 'region', target: '441426', mode: 'daily' })
-    expect(button(wrapper, '441426').text()).toContain('已关注 · 每日汇总')
+    expect(button(wrapper, '441426').text()).toContain('已关注该地区 · 每日汇总')
     expect(notifySuccess).toHaveBeenCalledWith('已关注平远县，每日汇总')
   })
 
@@ -86,7 +86,7 @@ describe('关注 button', () => {
     })
     await pick(wrapper, '4414', 'follow-mode-daily')
     expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ mode: 'daily' })
-    expect(button(wrapper, '4414').text()).toContain('已关注 · 每日汇总')
+    expect(button(wrapper, '4414').text()).toContain('已关注该地区 · 每日汇总')
 
     await pick(wrapper, '4414', 'follow-unfollow')
     expect(api.calls.some((c) => c.method === 'DELETE' && c.url === '/api/v1/me/follows/1')).toBe(true)

@@ -140,7 +140,7 @@ describe('the needs hall', () => {
     expect(bar().text()).toContain('有新需求时提醒我')
     expect(bar().get('[data-follow-kind=region]').attributes('data-follow-target')).toBe('441426')
     expect(bar().get('[data-follow-kind=region]').text()).toContain('关注该地区')
-    expect(bar().get('[data-follow-kind=category]').text()).toContain('已关注 · 每日汇总')
+    expect(bar().get('[data-follow-kind=category]').text()).toContain('已关注该类别 · 每日汇总')
     expect(api.calls.filter((c) => c.url === '/api/v1/me/follows')).toHaveLength(1)
   })
 

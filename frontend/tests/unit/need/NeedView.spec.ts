@@ -6,7 +6,11 @@ import { donor, follow } from '../follows/fixtures'
 import { fakeApi, mountWithApp } from '../mount'
 import { me, needDetail } from './fixtures'
 
+// Parts loaded after the page (the offers, the 关注 buttons) may arrive after a test ended:
+// its page is unmounted first, so they never ask the next test's API.
+const mounted: { unmount(): void; vm: { $: { isUnmounted: boolean } } }[] = []
 afterEach(() => {
+  for (const wrapper of mounted.splice(0)) if (!wrapper.vm.$.isUnmounted) wrapper.unmount()
   vi.unstubAllGlobals()
   document.body.innerHTML = ''
 })
@@ -24,9 +28,10 @@ async function mountNeed(detail: Record<string, unknown>, extra: Record<string, 
     ...extra,
   })
   vi.stubGlobal('fetch', api.fetchImpl)
-  const mounted = await mountWithApp(NeedView, { props: { id: String(detail.id) }, route: `/needs/${String(detail.id)}`, attachTo: document.body })
+  const page = await mountWithApp(NeedView, { props: { id: String(detail.id) }, route: `/needs/${String(detail.id)}`, attachTo: document.body })
+  mounted.push(page.wrapper)
   await flushPromises()
-  return { ...mounted, api }
+  return { ...page, api }
 }
 
 describe('the need page', () => {
