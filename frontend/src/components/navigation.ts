@@ -23,6 +23,7 @@ export function navigation(session: SessionLike): NavLink[] {
   ]
   if (!session.signedIn) return links
   links.push({ to: '/me/pledges', label: 'common.nav.myPledges' })
+  links.push({ to: '/me/follows', label: 'common.nav.myFollows' })
   links.push({ to: '/me/offers', label: 'common.nav.myOffers' })
   if (session.has('cadre')) {
     links.push({ to: '/cadre/households', label: 'common.nav.households' })

@@ -7,6 +7,7 @@ export default {
   facet: {
     title: 'Filters', category: 'Category', urgency: 'Urgency', beneficiary_kind: 'For', status: 'Status', poverty_causes: 'Cause of poverty',
   },
+  follow: 'Tell me of new needs:',
   clearAll: 'Clear all filters',
   total: '{n} needs found',
   results: 'Search results',

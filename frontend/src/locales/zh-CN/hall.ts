@@ -7,6 +7,7 @@ export default {
   facet: {
     title: '筛选', category: '类别', urgency: '紧急程度', beneficiary_kind: '帮扶对象', status: '状态', poverty_causes: '致贫原因',
   },
+  follow: '有新需求时提醒我：',
   clearAll: '清除全部条件',
   total: '共找到 {n} 条需求',
   results: '搜索结果',

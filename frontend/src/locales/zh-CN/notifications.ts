@@ -6,6 +6,7 @@ export default {
   mail: { title: '邮件通知', on: '接收', off: '不接收' },
   group: {
     donor: '我的认捐',
+    follows: '我的关注',
     offerer: '我的帮扶资源',
     cadre: '村里的需求（村干部）',
     verifier: '审核（审核员）',
@@ -27,6 +28,8 @@ export default {
     need_invitation: { label: '结对帮扶邀请', help: '结对帮扶的协调员邀请您的组织认捐某个需求时通知您。' },
     offer_requested: { label: '村里申请对接', help: '有村干部申请对接您（或您的组织）发布的帮扶资源时通知您，请在 14 天内答复。' },
     offer_request_answered: { label: '对接申请有了答复', help: '帮扶资源的提供方接受或婉拒您提交的对接申请时通知您。' },
+    need_alert: { label: '关注的新需求', help: '您关注的地区、类别、结对或组织（选了即时提醒的）发布新需求时，逐条通知您；您的组织有可满足新需求的帮扶资源时，也会通知您。' },
+    alert_digest: { label: '关注动态每日汇总', help: '选了每日汇总的关注，每天一封邮件（每个关注一封），汇总前一天发布的新需求。' },
   },
   saved: '已保存：{label}',
   language: {

@@ -13,6 +13,8 @@ describe('navigation', () => {
   it('offers each workspace to its roles and no other', () => {
     expect(targets(as(true))).toContain('/me/pledges')
     expect(targets(as(true))).toContain('/me/offers')
+    expect(targets(as(true)).slice(6, 8)).toEqual(['/me/pledges', '/me/follows'])
+    expect(targets(as(false))).not.toContain('/me/follows')
     expect(targets(as(false))).not.toContain('/me/offers')
     expect(targets(as(true))).not.toContain('/review')
     expect(targets(as(true, 'cadre'))).toContain('/cadre/needs')

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import HallView from '@/views/hall/Hall.vue'
+import { useSession } from '@/stores/session'
+import { demoFollows, donor } from '../follows/fixtures'
 import { fakeApi, mountWithApp } from '../mount'
 import { searchHit } from '../need/fixtures'
 
@@ -124,5 +126,28 @@ describe('the needs hall', () => {
       },
     })
     expect(wrapper.get('[data-testid=hall-region]').text()).toContain('广东省 / 梅州市')
+  })
+
+  it('offers to follow the chosen region, and a category ticked alone, showing what the account follows already', async () => {
+    const { wrapper, api } = await mountHall('/needs?region=441426&category=education', {
+      'GET /api/v1/needs/search': answer,
+      'GET /api/v1/me/follows': demoFollows(),
+    })
+    useSession().user = donor
+    const bar = () => wrapper.get('[data-testid=hall-follow]')
+    await vi.waitFor(() => expect(bar().findAll('[data-testid=follow-button]')).toHaveLength(2))
+    await flushPromises()
+    expect(bar().text()).toContain('有新需求时提醒我')
+    expect(bar().get('[data-follow-kind=region]').attributes('data-follow-target')).toBe('441426')
+    expect(bar().get('[data-follow-kind=region]').text()).toContain('关注该地区')
+    expect(bar().get('[data-follow-kind=category]').text()).toContain('已关注该类别 · 每日汇总')
+    expect(api.calls.filter((c) => c.url === '/api/v1/me/follows')).toHaveLength(1)
+  })
+
+  it('offers no category to follow when several are ticked, and nothing without a region or category', async () => {
+    const several = await mountHall('/needs?category=education&category=medical', { 'GET /api/v1/needs/search': answer })
+    expect(several.wrapper.find('[data-testid=hall-follow]').exists()).toBe(false)
+    const words = await mountHall('/needs?q=学费', { 'GET /api/v1/needs/search': answer })
+    expect(words.wrapper.find('[data-testid=hall-follow]').exists()).toBe(false)
   })
 })

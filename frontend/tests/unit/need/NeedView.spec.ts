@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import NeedView from '@/views/need/Need.vue'
+import { useSession } from '@/stores/session'
+import { donor, follow } from '../follows/fixtures'
 import { fakeApi, mountWithApp } from '../mount'
 import { me, needDetail } from './fixtures'
 
+// Parts loaded after the page (the offers, the 关注 buttons) may arrive after a test ended:
+// its page is unmounted first, so they never ask the next test's API.
+const mounted: { unmount(): void; vm: { $: { isUnmounted: boolean } } }[] = []
 afterEach(() => {
+  for (const wrapper of mounted.splice(0)) if (!wrapper.vm.$.isUnmounted) wrapper.unmount()
   vi.unstubAllGlobals()
   document.body.innerHTML = ''
 })
@@ -22,9 +28,10 @@ async function mountNeed(detail: Record<string, unknown>, extra: Record<string, 
     ...extra,
   })
   vi.stubGlobal('fetch', api.fetchImpl)
-  const mounted = await mountWithApp(NeedView, { props: { id: String(detail.id) }, route: `/needs/${String(detail.id)}`, attachTo: document.body })
+  const page = await mountWithApp(NeedView, { props: { id: String(detail.id) }, route: `/needs/${String(detail.id)}`, attachTo: document.body })
+  mounted.push(page.wrapper)
   await flushPromises()
-  return { ...mounted, api }
+  return { ...page, api }
 }
 
 describe('the need page', () => {
@@ -101,5 +108,26 @@ describe('the need page', () => {
     const { wrapper } = await mountWithApp(NeedView, { props: { id: '999' }, route: '/needs/999' })
     await flushPromises()
     expect(wrapper.get('[role=alert]').text()).toContain('找不到该内容')
+  })
+
+  it('offers to follow the need’s village and its county, showing what the account follows', async () => {
+    const county = follow({ id: 5, target: '441426', label: '广东省梅州市平远县', mode: 'daily' })
+    const { wrapper, api } = await mountNeed(needDetail(), { 'GET /api/v1/me/follows': [county] })
+    await vi.waitFor(() => expect(wrapper.find('[data-testid=need-follows]').exists()).toBe(true))
+    const row = (role: string) => wrapper.get(`[data-testid=need-follow-${role}]`)
+    expect(row('village').text()).toContain('本村')
+    expect(row('village').text()).toContain('杞园村委会')
+    expect(row('village').get('[data-follow-target]').attributes('data-follow-target')).toBe('441426100201')
+    expect(row('county').text()).toContain('平远县')
+    expect(row('county').get('[data-follow-target]').attributes('data-follow-target')).toBe('441426')
+    // A visitor sees 关注, and reads no follows.
+    expect(row('county').text()).toContain('关注')
+    expect(row('county').text()).not.toContain('已关注')
+    expect(api.calls.some((c) => c.url === '/api/v1/me/follows')).toBe(false)
+
+    useSession().user = donor
+    await flushPromises()
+    expect(row('county').text()).toContain('已关注 · 每日汇总')
+    expect(row('village').get('button').attributes('aria-label')).toBe('关注：杞园村委会')
   })
 })

@@ -84,4 +84,28 @@ describe('notification settings', () => {
     await flushPromises()
     expect(kind(wrapper, 'offer_request_answered').text()).toContain('提供方接受或婉拒')
   })
+
+  it('puts the alerts of follows under 我的关注, for everyone, in the reader’s language', async () => {
+    const alerts = {
+      locale: 'zh-CN',
+      notifications: [
+        { kind: 'pledge_thanked', label: '收到感谢信', email: true },
+        { kind: 'need_alert', label: '关注的新需求', email: true },
+        { kind: 'alert_digest', label: '关注动态每日汇总', email: false },
+      ],
+    }
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/notifications': alerts })
+    const group = (k: string) => kind(wrapper, k).element.closest('.group')?.querySelector('.group-title')?.textContent
+    expect(kind(wrapper, 'need_alert').text()).toContain('关注的新需求')
+    expect(kind(wrapper, 'alert_digest').text()).toContain('关注动态每日汇总')
+    expect(group('need_alert')).toBe('我的关注')
+    expect(group('alert_digest')).toBe('我的关注')
+    expect(wrapper.findAll('.group-title').map((g) => g.text())).toEqual(['我的认捐', '我的关注'])
+
+    setLocale('en')
+    await flushPromises()
+    expect(kind(wrapper, 'need_alert').text()).toContain('New need where you follow')
+    expect(group('alert_digest')).toBe('My follows')
+    expect(kind(wrapper, 'alert_digest').text()).not.toMatch(/[\u4e00-\u9fff]/)
+  })
 })

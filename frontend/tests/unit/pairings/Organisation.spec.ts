@@ -57,4 +57,22 @@ describe('an organisation page', () => {
     expect(fake.calls.some((c) => c.url.endsWith('/dashboard'))).toBe(false)
     expect(wrapper.find('[data-testid="export-ledger-csv"]').exists()).toBe(false)
   })
+
+  it('offers to follow a verified organisation, and not one still unverified', async () => {
+    const fake = api()
+    vi.stubGlobal('fetch', fake.fetchImpl)
+    const verified = await mountWithApp(Organisation, { props: { id: '1' }, route: '/organisations/1' })
+    await flushPromises()
+    const button = verified.wrapper.get('[data-follow-kind=organisation]')
+    expect(button.attributes('data-follow-target')).toBe('1')
+    expect(button.text()).toContain('关注该组织')
+    verified.wrapper.unmount()
+
+    const unverified = fakeApi({ 'GET /api/v1/organisations/1': { ...org, verified: false, verified_at: null } })
+    vi.stubGlobal('fetch', unverified.fetchImpl)
+    const pending = await mountWithApp(Organisation, { props: { id: '1' }, route: '/organisations/1' })
+    await flushPromises()
+    expect(pending.wrapper.find('h1').exists()).toBe(true)
+    expect(pending.wrapper.find('[data-follow-kind=organisation]').exists()).toBe(false)
+  })
 })

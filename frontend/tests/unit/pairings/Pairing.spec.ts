@@ -102,4 +102,18 @@ describe('a pairing', () => {
     expect(api.calls.find((c) => c.method === 'DELETE')?.url).toBe('/api/v1/pairings/1/members/1')
     expect(notifySuccess).toHaveBeenCalledWith(`已移除 ${kedu.name}`)
   })
+
+  it('offers anyone to follow the pairing, showing 已关注 to who does', async () => {
+    const visitor = await open(publicApi())
+    const button = () => visitor.wrapper.get('[data-follow-kind=pairing]')
+    expect(button().attributes('data-follow-target')).toBe('1')
+    expect(button().text()).toContain('关注该结对')
+    visitor.wrapper.unmount()
+
+    const follower = await open(
+      { ...publicApi(), 'GET /api/v1/me/follows': [{ id: 4, target_kind: 'pairing', target: '1', label: '广州 → 梅州、清远 对口帮扶', mode: 'instant', created_at: '2026-11-20T02:00:00Z' }] },
+      enterprise,
+    )
+    expect(follower.wrapper.get('[data-follow-kind=pairing]').text()).toContain('已关注该结对 · 即时提醒')
+  })
 })

@@ -1,0 +1,50 @@
+// Follows: the Follow buttons and My follows.
+export default {
+  title: 'My follows',
+  intro: 'Follow a region, a category, a pairing or an organisation, and we mail you whenever a new need is published there.',
+  kind: { region: 'Region', category: 'Category', pairing: 'Pairing', organisation: 'Organisation' },
+  mode: { instant: 'Instant alerts', daily: 'Daily digest' },
+  modeHelp: {
+    instant: 'One mail for each new need, as it is published',
+    daily: 'One mail a day with the previous day’s new needs',
+  },
+  button: {
+    follow: 'Follow {what}',
+    following: 'Following {what} · {mode}',
+    what: { region: 'this region', category: 'this category', pairing: 'this pairing', organisation: 'this organisation' },
+    how: 'How should we tell you?',
+    change: 'Change how we tell you',
+    current: '(current)',
+    unfollow: 'Unfollow',
+  },
+  followed: 'Following {name}: {mode}',
+  modeChanged: '{name}: now {mode}',
+  unfollowed: 'No longer following {name}',
+  gone: '(no longer exists)',
+  list: {
+    label: 'What you follow',
+    kind: 'Kind',
+    mode: 'Alerts',
+    since: 'Followed on {date}',
+    remove: 'Unfollow',
+    view: 'See its needs',
+  },
+  remove: {
+    title: 'Unfollow',
+    message: 'Once you unfollow “{name}”, new needs published there will no longer be mailed to you.',
+  },
+  empty: {
+    title: 'You follow no region, category, pairing or organisation yet.',
+    text: 'Choose a region or category in the needs hall, or press “Follow” on a need’s, pairing’s or organisation’s page: whenever a new need is published there, we mail you — one mail per need, or one digest a day.',
+    toHall: 'Go to the needs hall',
+  },
+  noEmail: 'Your account has no email address, so alerts cannot reach you for now.',
+  mailSettings: 'You can also turn all alert mail off in “{link}”.',
+  mailSettingsLink: 'Notification settings',
+  need: {
+    title: 'Follow new needs here',
+    hint: 'Follow, and we mail you when a new need is published here.',
+    village: 'This village',
+    county: 'This county',
+  },
+}

@@ -1,0 +1,50 @@
+// 关注: the 关注 buttons and 我的关注.
+export default {
+  title: '我的关注',
+  intro: '关注一个地区、类别、结对或组织后，那里每发布一条新需求，我们就发邮件提醒您。',
+  kind: { region: '地区', category: '类别', pairing: '结对', organisation: '组织' },
+  mode: { instant: '即时提醒', daily: '每日汇总' },
+  modeHelp: {
+    instant: '每条新需求发布时发一封邮件',
+    daily: '每天一封邮件，汇总前一天的新需求',
+  },
+  button: {
+    follow: '关注{what}',
+    following: '已关注{what} · {mode}',
+    what: { region: '该地区', category: '该类别', pairing: '该结对', organisation: '该组织' },
+    how: '选择提醒方式',
+    change: '更改提醒方式',
+    current: '（当前）',
+    unfollow: '取消关注',
+  },
+  followed: '已关注{name}，{mode}',
+  modeChanged: '{name}：已改为{mode}',
+  unfollowed: '已取消关注{name}',
+  gone: '（已不存在）',
+  list: {
+    label: '我的关注列表',
+    kind: '类别',
+    mode: '提醒方式',
+    since: '关注于 {date}',
+    remove: '取消关注',
+    view: '查看需求',
+  },
+  remove: {
+    title: '取消关注',
+    message: '取消关注“{name}”后，那里发布的新需求将不再提醒您。',
+  },
+  empty: {
+    title: '您还没有关注任何地区、类别、结对或组织。',
+    text: '在需求大厅选好地区或类别，或在需求、结对、组织页面点“关注”：那里发布新需求时，我们会发邮件提醒您——可以逐条即时提醒，也可以每天汇总一封。',
+    toHall: '去需求大厅',
+  },
+  noEmail: '您的账号没有登记邮箱，暂时收不到关注提醒。',
+  mailSettings: '关注提醒的邮件也可以在“{link}”里整体关闭。',
+  mailSettingsLink: '通知设置',
+  need: {
+    title: '关注这里的新需求',
+    hint: '关注后，这里发布新需求时会发邮件提醒您。',
+    village: '本村',
+    county: '本县',
+  },
+}
