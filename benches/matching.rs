@@ -240,7 +240,7 @@ async fn main() -> anyhow::Result<()> {
                 let found = service::offers::matching::needs_for_offer(&app, None, offer)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                println!("debug {destination} offer {offer}: {} needs", found.len());
+                println!("{destination}: offer {offer} finds {} needs", found.len());
             }
         }
     }

@@ -399,6 +399,24 @@ fn not_offerer() -> ApiError {
     )
 }
 
+/// A request and its offer (the offer's row held), for the offering side to answer.
+async fn answerable(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    request_id: i64,
+) -> Result<(RequestRecord, OfferRecord), ApiError> {
+    let request = offer_store::find_request(txn, request_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("request"))?;
+    let offer = offer_store::lock(txn, request.offer_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("request"))?;
+    if !may_manage_offer(actor, offer.offerer) {
+        return Err(not_offerer());
+    }
+    Ok((request, offer))
+}
+
 /// The offering side accepts a pending request: it becomes a pledge. Accepting one already
 /// accepted answers with its pledge again.
 pub async fn accept(
@@ -410,15 +428,7 @@ pub async fn accept(
 ) -> Result<PledgeView, ApiError> {
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
-    let request = offer_store::find_request(&txn, request_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("request"))?;
-    let offer = offer_store::lock(&txn, request.offer_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("request"))?;
-    if !may_manage_offer(actor, offer.offerer) {
-        return Err(not_offerer());
-    }
+    let (request, offer) = answerable(&txn, actor, request_id).await?;
     if let (RequestStatus::Accepted, Some(pledge_id)) = (request.status, request.pledge_id) {
         drop(txn);
         return pledges::show(app, actor, pledge_id).await;
@@ -503,15 +513,7 @@ pub async fn decline(
     let now = app.clock.now();
     decline.validate()?;
     let txn = crate::store::begin_write(&app.db).await?;
-    let request = offer_store::find_request(&txn, request_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("request"))?;
-    let offer = offer_store::lock(&txn, request.offer_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("request"))?;
-    if !may_manage_offer(actor, offer.offerer) {
-        return Err(not_offerer());
-    }
+    let (request, offer) = answerable(&txn, actor, request_id).await?;
     let reason = decline.reason.trimmed();
     if !offer_store::settle_request(
         &txn,
