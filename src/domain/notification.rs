@@ -35,6 +35,8 @@ code_enum! {
         OfferRequested = ("offer_requested", "村里申请对接帮扶资源"),
         /// To the cadre who asked for an offer: the offering side accepted or declined.
         OfferRequestAnswered = ("offer_request_answered", "对接申请有了答复"),
+        /// To the cadres of villages whose open needs a newly published offer could fill.
+        OfferForYourNeeds = ("offer_for_your_needs", "有帮扶资源可对接您的需求"),
         /// To a follower (or an organisation with a fitting offer): a need was published.
         NeedAlert = ("need_alert", "关注的新需求"),
         /// To a follower who chose a daily digest: the needs published since the last one.
@@ -61,6 +63,7 @@ impl NotificationKind {
             NeedInvitation => "Invitation to a need",
             OfferRequested => "A village asks for your offer",
             OfferRequestAnswered => "Answer to your request for an offer",
+            OfferForYourNeeds => "An offer could fill your village's needs",
             NeedAlert => "New need where you follow",
             AlertDigest => "Daily digest of what you follow",
         }

@@ -91,6 +91,15 @@ pub enum Facts {
         /// What the follow names (`广东省梅州市`, `教育助学`); none for an offer's match.
         follow: Option<String>,
     },
+    /// A newly published offer that could fill some of the recipient's villages' open needs.
+    OfferForNeeds {
+        offer_id: i64,
+        offer_title: String,
+        offerer: String,
+        /// What is left of it, in its unit.
+        remaining: Amount,
+        needs: Vec<AlertedNeed>,
+    },
     /// A village's request for an offer: made (to the offerer), or answered (to the cadre).
     OfferRequest {
         need: NeedFacts,
@@ -460,6 +469,51 @@ pub fn content(
                 (
                     t("查看并认捐".into(), "View and pledge".into()),
                     links.need(need.id),
+                ),
+            )
+        }
+        Facts::OfferForNeeds {
+            offer_id,
+            offer_title,
+            offerer,
+            remaining,
+            needs,
+        } => {
+            details.push((t("帮扶资源".into(), "Offer".into()), offer_title.clone()));
+            details.push((t("提供方".into(), "Offered by".into()), offerer.clone()));
+            details.push((
+                t("可提供".into(), "Available".into()),
+                amount(*remaining, locale),
+            ));
+            for alerted in needs {
+                details.push((
+                    alerted.need.title.clone(),
+                    format!(
+                        "{} · {}",
+                        alerted.need.place,
+                        t(
+                            format!("尚缺{}", amount(alerted.remaining, locale)),
+                            format!("{} still needed", amount(alerted.remaining, locale)),
+                        )
+                    ),
+                ));
+            }
+            (
+                t(
+                    format!("【对接】「{offer_title}」可以对接您村里的需求"),
+                    format!("[Duijie] “{offer_title}” could fill your village's needs"),
+                ),
+                t(
+                    format!(
+                        "{offerer}刚刚发布了帮扶资源，可以对接您村里下面这些需求。在需求页面的「可对接的帮扶资源」里可以一键申请。"
+                    ),
+                    format!(
+                        "{offerer} just published an offer that could fill the needs below. Ask for it in one click on the need's page, under “Offers that could fill it”."
+                    ),
+                ),
+                (
+                    t("查看帮扶资源".into(), "View the offer".into()),
+                    links.offer(*offer_id),
                 ),
             )
         }
@@ -938,6 +992,25 @@ mod tests {
                         quantity: 12,
                     },
                     message: Some("请关注".into()),
+                },
+            ),
+            (
+                OfferForYourNeeds,
+                Facts::OfferForNeeds {
+                    offer_id: 4,
+                    offer_title: "捐赠学生课桌椅".into(),
+                    offerer: "客都农业".into(),
+                    remaining: Amount {
+                        unit: Unit::Set,
+                        quantity: 30,
+                    },
+                    needs: vec![AlertedNeed {
+                        need: need(),
+                        remaining: Amount {
+                            unit: Unit::Set,
+                            quantity: 12,
+                        },
+                    }],
                 },
             ),
             (

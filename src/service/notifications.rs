@@ -90,6 +90,7 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         Message::MailNeedInvitation { .. } => K::NeedInvitation,
         Message::MailOfferRequested { .. } => K::OfferRequested,
         Message::MailOfferRequestAnswered { .. } => K::OfferRequestAnswered,
+        Message::MailOfferPublished { .. } => K::OfferForYourNeeds,
         Message::MailNeedAlert { .. } => K::NeedAlert,
         Message::MailAlertDigest { .. } => K::AlertDigest,
     })
@@ -104,6 +105,9 @@ pub async fn letters(
     use NotificationKind as K;
     if let Message::MailNeedAlert { .. } | Message::MailAlertDigest { .. } = message {
         return alert_letters(db, kind, message).await;
+    }
+    if let Message::MailOfferPublished { offer_id } = *message {
+        return offer_letters(db, kind, offer_id).await;
     }
     let (recipients, facts, photo_keys) = match *message {
         Message::MailPledgeReceived { pledge_id }
@@ -275,7 +279,8 @@ pub async fn letters(
         Message::SearchSyncNeed { .. }
         | Message::SearchSyncOffer { .. }
         | Message::MailNeedAlert { .. }
-        | Message::MailAlertDigest { .. } => {
+        | Message::MailAlertDigest { .. }
+        | Message::MailOfferPublished { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };
@@ -291,6 +296,77 @@ pub async fn letters(
             email: user.email,
             facts: facts.clone(),
             photos: photo_keys.clone(),
+            unfollow: None,
+        })
+        .collect())
+}
+
+/// Open needs an offer's mail names per village, at most.
+const NEEDS_PER_OFFER_MAIL: usize = 5;
+
+/// The letters of a newly published offer: to the cadres of each village with open needs it
+/// could fill (as matching judges them now), each naming their villages' needs. An offer that
+/// goes anywhere is not mailed to every village: cadres find it beside their needs.
+async fn offer_letters(
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    offer_id: i64,
+) -> Result<Vec<Letter>, ComposeError> {
+    use crate::domain::matching::{Looking, assess};
+    use crate::service::offers::{bonds_of, matching, reach};
+    let Some(offer) = offer_store::find(db, offer_id).await? else {
+        return Ok(Vec::new());
+    };
+    let bonds = bonds_of(db, offer.offerer).await?;
+    let regions = reach(&offer, &bonds);
+    if regions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let side = matching::offer_side(&offer, &bonds);
+    let open = crate::store::pairings::open_needs(db, &regions, 200).await?;
+    // By cadre: the fitting needs of the villages they record needs for.
+    let mut by_cadre: Vec<(User, Vec<AlertedNeed>)> = Vec::new();
+    for need in open.shown {
+        if assess(&matching::need_side(&need), &side, Looking::ForNeeds, now).is_none() {
+            continue;
+        }
+        let facts = AlertedNeed {
+            remaining: Amount {
+                unit: need.unit,
+                quantity: (need.target_quantity - need.pledged_quantity).max(0),
+            },
+            need: need_facts(db, &need).await?,
+        };
+        for cadre in village_staff(db, &need, Action::RequestOffer).await? {
+            match by_cadre.iter_mut().find(|(u, _)| u.id == cadre.id) {
+                Some((_, needs)) if needs.len() >= NEEDS_PER_OFFER_MAIL => {}
+                Some((_, needs)) => needs.push(facts.clone()),
+                None => by_cadre.push((cadre, vec![facts.clone()])),
+            }
+        }
+    }
+    let ids: Vec<i64> = by_cadre.iter().map(|(u, _)| u.id).collect();
+    let opted_out = store::opted_out(db, &ids, kind).await?;
+    Ok(by_cadre
+        .into_iter()
+        .map(|(user, needs)| Letter {
+            user_id: user.id,
+            wanted: !opted_out.contains(&user.id),
+            locale: Locale::of_stored(&user.locale),
+            name: user.display_name,
+            email: user.email,
+            facts: Facts::OfferForNeeds {
+                offer_id: offer.id,
+                offer_title: offer.title.clone(),
+                offerer: offer.display_name.clone(),
+                remaining: Amount {
+                    unit: offer.unit,
+                    quantity: offer.remaining,
+                },
+                needs,
+            },
+            photos: Vec::new(),
             unfollow: None,
         })
         .collect())

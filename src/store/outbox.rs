@@ -53,6 +53,8 @@ pub enum Message {
     MailOfferRequested { request_id: i64 },
     /// Tell the cadre who asked for an offer that it was accepted or declined.
     MailOfferRequestAnswered { request_id: i64 },
+    /// Tell the cadres of villages with needs a newly published offer could fill.
+    MailOfferPublished { offer_id: i64 },
     /// Tell the people with an instant alert for a newly published need.
     MailNeedAlert { need_id: i64 },
     /// A follow's daily digest of `day` (in Beijing).
@@ -64,7 +66,7 @@ pub enum Message {
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 16] = [
+    pub const MAIL_KINDS: [&'static str; 17] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_objection_filed",
@@ -79,6 +81,7 @@ impl Message {
         "mail_need_invitation",
         "mail_offer_requested",
         "mail_offer_request_answered",
+        "mail_offer_published",
         "mail_need_alert",
         "mail_alert_digest",
     ];
@@ -102,6 +105,7 @@ impl Message {
             Message::MailNeedInvitation { .. } => "mail_need_invitation",
             Message::MailOfferRequested { .. } => "mail_offer_requested",
             Message::MailOfferRequestAnswered { .. } => "mail_offer_request_answered",
+            Message::MailOfferPublished { .. } => "mail_offer_published",
             Message::MailNeedAlert { .. } => "mail_need_alert",
             Message::MailAlertDigest { .. } => "mail_alert_digest",
         }
@@ -127,6 +131,7 @@ impl Message {
             Message::SearchSyncOffer { offer_id } => ("offer", *offer_id),
             Message::MailOfferRequested { request_id }
             | Message::MailOfferRequestAnswered { request_id } => ("offer_request", *request_id),
+            Message::MailOfferPublished { offer_id } => ("offer", *offer_id),
             Message::MailNeedAlert { need_id } => ("need", *need_id),
             Message::MailAlertDigest { follow_id, .. } => ("follow", *follow_id),
         }
@@ -365,6 +370,7 @@ mod tests {
             Message::MailNeedInvitation { invitation_id: 1 },
             Message::MailOfferRequested { request_id: 1 },
             Message::MailOfferRequestAnswered { request_id: 1 },
+            Message::MailOfferPublished { offer_id: 1 },
             Message::MailNeedAlert { need_id: 1 },
             Message::MailAlertDigest {
                 follow_id: 1,

@@ -369,7 +369,7 @@ db_test! {
         assert!(body["error"]["fields"]["email.pledge_thankz"].is_array(), "{body}");
         let (_, settings) = donor.get("/api/v1/me/notifications").await;
         assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "nothing changed");
-        assert_eq!(settings["notifications"].as_array().unwrap().len(), 16, "every kind, the offers' and the follows' included");
+        assert_eq!(settings["notifications"].as_array().unwrap().len(), 17, "every kind, the offers' and the follows' included");
 
         let (status, body) = donor.patch("/api/v1/me", &json!({"locale": "fr"})).await;
         assert_eq!(status, 400);
@@ -579,6 +579,12 @@ db_test! {
         assert_eq!(status, 201, "{offer}");
         let offer = offer["id"].as_i64().unwrap();
         enterprise.post(&format!("/api/v1/offers/{offer}/publish"), &json!({})).await;
+        // Published, it is brought to the cadres of the villages it could help, with their needs.
+        let brought = server.wait_for("the offer", |m| m.kind() == "offer_for_your_needs").await;
+        assert_eq!(brought.to, [CADRE]);
+        assert!(brought.subject().contains("捐赠学生课桌椅"), "{}", brought.subject());
+        assert!(brought.text().contains("村小学课桌椅"), "{}", brought.text());
+        assert!(brought.html().contains(&format!("https://duijie.example/offers/{offer}")));
         let (status, request) = cadre
             .post(&format!("/api/v1/offers/{offer}/requests"), &json!({"need_id": need, "quantity": 12, "note": "秋季开学前需要"}))
             .await;

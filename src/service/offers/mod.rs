@@ -765,6 +765,10 @@ pub async fn step(
     let txn = crate::store::begin_write(&app.db).await?;
     let offer = lock_visible(&txn, Some(actor), id).await?;
     let to = decide_offer(&offer.facts(), action, OfferActor::User(actor), now).map_err(refused)?;
+    // Its first publication: the cadres of the villages it could help hear of it.
+    if action == OfferAction::Publish && offer.published_at.is_none() {
+        outbox::enqueue(&txn, &Message::MailOfferPublished { offer_id: id }, now).await?;
+    }
     apply_move(
         &txn,
         &offer,

@@ -28,6 +28,7 @@ export default {
     need_invitation: { label: 'Pairing invitation', help: 'When a pairing’s coordinator invites your organisation to pledge toward a need.' },
     offer_requested: { label: 'A village asks for your offer', help: 'When a village cadre asks for an offer you (or your organisation) made; please answer within 14 days.' },
     offer_request_answered: { label: 'Your request was answered', help: 'When an offerer accepts or declines a request you made for one of your village’s needs.' },
+    offer_for_your_needs: { label: 'An offer could fill your village’s needs', help: 'When a newly published offer (to its pairings’ or to named regions) could fill needs of your village; ask for it in one click on the need’s page.' },
     need_alert: { label: 'New need where you follow', help: 'One mail for each new need published in a region, category, pairing or organisation you follow with instant alerts; and when your organisation has an offer that could fill a new need.' },
     alert_digest: { label: 'Daily digest of what you follow', help: 'For follows with a daily digest: one mail a day (one per follow) with the needs published the day before.' },
   },
