@@ -54,6 +54,7 @@ error_codes! {
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
     Conflict = "conflict", CONFLICT;
     NeedOverPledged = "need_over_pledged", CONFLICT;
+    OutOfStock = "out_of_stock", CONFLICT;
     HouseholdDuplicate = "household_duplicate", CONFLICT;
     OrganisationDuplicate = "organisation_duplicate", CONFLICT;
     IncomeYearRecorded = "income_year_recorded", CONFLICT;

@@ -297,6 +297,8 @@ codes!(
     crate::domain::follow::AlertMode,
     crate::domain::offer::OfferKind,
     crate::domain::offer::Destination,
+    crate::domain::product::ProductCategory,
+    crate::domain::product::SaleUnit,
     crate::domain::need::Category,
     crate::domain::need::Unit,
     crate::domain::need::Urgency,

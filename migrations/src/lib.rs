@@ -28,6 +28,7 @@ mod m20261201_000012_pairing_members;
 mod m20261206_000013_private_photos;
 mod m20261207_000014_offers;
 mod m20261207_000015_follows;
+mod m20261207_000016_products;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_private_photos::Migration),
             Box::new(m20261207_000014_offers::Migration),
             Box::new(m20261207_000015_follows::Migration),
+            Box::new(m20261207_000016_products::Migration),
         ]
     }
 }

@@ -109,6 +109,10 @@ pub enum Action {
     ManageOffer,
     /// Ask for an offer for one of the village's needs.
     RequestOffer,
+    /// List a cooperative's products and fill their orders (its people, its village's cadres).
+    SellProduct,
+    /// Certify a village's product as a 扶贫产品 (扶贫产品认定), or revoke it.
+    CertifyProduct,
     /// See an organisation's ledger (台账) and export it.
     ViewOrganisationLedger,
     /// Edit an organisation and its members.
@@ -122,7 +126,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewHouseholdPrivate,
         Action::ManageHousehold,
         Action::RecordNeed,
@@ -136,6 +140,8 @@ impl Action {
         Action::PledgeForOrganisation,
         Action::ManageOffer,
         Action::RequestOffer,
+        Action::SellProduct,
+        Action::CertifyProduct,
         Action::ViewOrganisationLedger,
         Action::ManageOrganisation,
         Action::VerifyOrganisation,
@@ -155,7 +161,8 @@ impl Action {
             | Action::RecordNeed
             | Action::ConfirmReceipt
             | Action::RequestOffer => &[Cadre],
-            Action::VerifyNeed | Action::HandleObjection => &[Verifier],
+            Action::VerifyNeed | Action::HandleObjection | Action::CertifyProduct => &[Verifier],
+            Action::SellProduct => &[Cadre, OrgAdmin, OrgMember],
             Action::ViewCoordinationBoard => &[Coordinator, Admin],
             Action::InviteToNeed => &[Coordinator],
             Action::ManagePairing => &[Coordinator, Admin],
@@ -182,7 +189,9 @@ impl Action {
             | Action::VerifyNeed
             | Action::HandleObjection
             | Action::InviteToNeed
-            | Action::RequestOffer => matches!(target, Target::Region(_)),
+            | Action::RequestOffer
+            | Action::CertifyProduct => matches!(target, Target::Region(_)),
+            Action::SellProduct => matches!(target, Target::Region(_) | Target::Organisation(_)),
             Action::ViewCoordinationBoard => {
                 matches!(target, Target::Region(_) | Target::Pairing(_))
             }
@@ -432,6 +441,8 @@ mod tests {
             (PledgeForOrganisation, "AM"),
             (ManageOffer, "AM"),
             (RequestOffer, "C"),
+            (SellProduct, "CAM"),
+            (CertifyProduct, "V"),
             (ViewOrganisationLedger, "AM"),
             (ManageOrganisation, "A"),
             (VerifyOrganisation, ""),

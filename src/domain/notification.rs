@@ -41,6 +41,10 @@ code_enum! {
         NeedAlert = ("need_alert", "关注的新需求"),
         /// To a follower who chose a daily digest: the needs published since the last one.
         AlertDigest = ("alert_digest", "关注动态每日汇总"),
+        /// To a cooperative's people: a new order for its products, a cancellation, a receipt.
+        OrderForSeller = ("order_for_seller", "消费帮扶订单（卖方）"),
+        /// To the buyer: the seller confirmed, declined, shipped or recorded the payment.
+        OrderForBuyer = ("order_for_buyer", "我的采购订单进展"),
     }
 }
 
@@ -66,6 +70,8 @@ impl NotificationKind {
             OfferForYourNeeds => "An offer could fill your village's needs",
             NeedAlert => "New need where you follow",
             AlertDigest => "Daily digest of what you follow",
+            OrderForSeller => "Orders for your products",
+            OrderForBuyer => "Progress of your purchase orders",
         }
     }
 

@@ -11,5 +11,8 @@ code_enum! {
         DesignatedUnit = ("designated_unit", "定点扶贫单位"),
         /// 社会组织.
         SocialOrg = ("social_org", "社会组织"),
+        /// 村集体经济组织 / 农民专业合作社: sells a village's products (消费扶贫); its region is
+        /// the village.
+        Cooperative = ("cooperative", "村集体/合作社"),
     }
 }

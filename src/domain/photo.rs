@@ -6,6 +6,8 @@
 //! its pledge sees it. Everyone else is told the photo does not exist.
 
 use super::authz::{Actor, PledgeParties, may_read_pledge, sees_need_as_staff};
+use super::order::{OrderParties, may_read_order};
+use super::product::{may_certify, may_sell};
 use super::region::RegionCode;
 
 /// A photo's id as the API shows it: 128 random bits in lowercase hex, so that holding one
@@ -90,6 +92,40 @@ pub fn photo_access(who: Option<&Actor>, photo: &PhotoFacts<'_>) -> PhotoAccess 
                 PhotoAccess::Hidden
             }
         }
+    }
+}
+
+/// A photo of trade (消费扶贫): a product's, or what arrived for an order.
+#[derive(Debug, Clone, Copy)]
+pub enum TradePhotoFacts<'a> {
+    /// A product's photo: public with the product (a draft's only for its sellers and the
+    /// verifiers of its area).
+    Product {
+        seller_id: i64,
+        village: &'a RegionCode,
+        product_public: bool,
+    },
+    /// What arrived for an order: its buyer's and seller's only, like the order's delivery data.
+    Order(OrderParties<'a>),
+}
+
+/// As [`photo_access`], for a photo of trade.
+pub fn trade_photo_access(who: Option<&Actor>, photo: &TradePhotoFacts<'_>) -> PhotoAccess {
+    let allowed = |rule: &dyn Fn(&Actor) -> bool| who.is_some_and(rule);
+    let visible = match photo {
+        TradePhotoFacts::Product {
+            product_public: true,
+            ..
+        } => return PhotoAccess::Public,
+        TradePhotoFacts::Product {
+            seller_id, village, ..
+        } => allowed(&|actor| may_sell(actor, *seller_id, village) || may_certify(actor, village)),
+        TradePhotoFacts::Order(parties) => allowed(&|actor| may_read_order(actor, parties)),
+    };
+    if visible {
+        PhotoAccess::Private
+    } else {
+        PhotoAccess::Hidden
     }
 }
 
@@ -185,6 +221,62 @@ mod tests {
                 photo_access(*who, &facts(receipt, true, false)),
             ];
             assert_eq!(&got, expected, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn a_products_photo_is_public_with_it_and_an_orders_only_for_its_two_sides() {
+        let village = code("441426100200");
+        let seller = actor(1, Role::OrgMember, Scope::Organisation(30));
+        let cadre = actor(2, Role::Cadre, Scope::Region(village.clone()));
+        let buyer = Actor {
+            user_id: 3,
+            grants: vec![],
+        };
+        let stranger = Actor {
+            user_id: 4,
+            grants: vec![],
+        };
+        let admin = actor(5, Role::Admin, Scope::Platform);
+        let draft = TradePhotoFacts::Product {
+            seller_id: 30,
+            village: &village,
+            product_public: false,
+        };
+        let listed = TradePhotoFacts::Product {
+            seller_id: 30,
+            village: &village,
+            product_public: true,
+        };
+        assert_eq!(trade_photo_access(None, &listed), PhotoAccess::Public);
+        assert_eq!(trade_photo_access(None, &draft), PhotoAccess::Hidden);
+        assert_eq!(
+            trade_photo_access(Some(&stranger), &draft),
+            PhotoAccess::Hidden
+        );
+        assert_eq!(
+            trade_photo_access(Some(&seller), &draft),
+            PhotoAccess::Private
+        );
+        assert_eq!(
+            trade_photo_access(Some(&cadre), &draft),
+            PhotoAccess::Private
+        );
+        let order = TradePhotoFacts::Order(OrderParties {
+            buyer_user_id: 3,
+            buyer_org_id: None,
+            seller_id: 30,
+            village: &village,
+        });
+        for (who, access) in [
+            (Some(&buyer), PhotoAccess::Private),
+            (Some(&seller), PhotoAccess::Private),
+            (Some(&cadre), PhotoAccess::Private),
+            (Some(&stranger), PhotoAccess::Hidden),
+            (Some(&admin), PhotoAccess::Hidden),
+            (None, PhotoAccess::Hidden),
+        ] {
+            assert_eq!(trade_photo_access(who, &order), access);
         }
     }
 }

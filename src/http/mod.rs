@@ -13,9 +13,11 @@ mod needs;
 mod notifications;
 mod offers;
 mod openapi;
+mod orders;
 mod organisations;
 mod pairings;
 mod pledges;
+mod products;
 mod regions;
 mod search;
 mod stats;
@@ -55,6 +57,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .configure(pledges::routes)
                 .configure(offers::routes)
                 .configure(follows::routes)
+                .configure(products::routes)
+                .configure(orders::routes)
                 .configure(users::routes)
                 .configure(regions::routes),
         );

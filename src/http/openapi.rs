@@ -56,6 +56,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/offers/{id}/needs"),
     ("get", "/api/v1/needs/{id}/offers"),
     ("get", "/api/v1/organisations/{id}/offers"),
+    ("get", "/api/v1/products"),
+    ("get", "/api/v1/products/search"),
+    ("get", "/api/v1/products/{id}"),
 ];
 
 /// `get_needs_id_pledges` for `GET /api/v1/needs/{id}/pledges`: unique, where the handlers'

@@ -13,6 +13,8 @@ use crate::domain::locale::Locale;
 use crate::domain::need::{NeedStatus, Unit};
 use crate::domain::notification::NotificationKind;
 use crate::domain::offer::RequestStatus;
+use crate::domain::order::OrderEventKind;
+use crate::domain::product::SaleUnit;
 
 /// A quantity in a need's unit (fen for money).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +114,21 @@ pub enum Facts {
         decline_reason: Option<String>,
         pledge_id: Option<i64>,
     },
+    /// A step on a purchase order, told to its other side. No delivery data: the order's page
+    /// has it, for its two sides.
+    OrderStep {
+        order_id: i64,
+        step: OrderEventKind,
+        product: String,
+        seller: String,
+        buyer: String,
+        /// In the product's unit.
+        quantity: i64,
+        unit: SaleUnit,
+        value_fen: i64,
+        /// The decline's reason, the carrier and reference, what arrived, the payment's reference.
+        note: Option<String>,
+    },
 }
 
 /// Where the links of a mail point: the front end's pages under the platform's public address.
@@ -136,6 +153,9 @@ impl Links {
     }
     pub fn offer(&self, id: i64) -> String {
         format!("{}/offers/{id}", self.base)
+    }
+    pub fn order(&self, id: i64) -> String {
+        format!("{}/orders/{id}", self.base)
     }
     pub fn organisation(&self, id: i64) -> String {
         format!("{}/organisations/{id}", self.base)
@@ -665,6 +685,104 @@ pub fn content(
                 }
             }
         }
+        Facts::OrderStep {
+            order_id,
+            step,
+            product,
+            seller,
+            buyer,
+            quantity,
+            unit,
+            value_fen,
+            note,
+        } => {
+            let quantity = match locale {
+                Locale::ZhCn => format!("{} {}", group(*quantity), unit.label_zh()),
+                Locale::En => format!("{} {}", group(*quantity), unit.label_en()),
+            };
+            let value = amount(
+                Amount {
+                    unit: Unit::Money,
+                    quantity: *value_fen,
+                },
+                locale,
+            );
+            details.push((t("订单号".into(), "Order".into()), format!("#{order_id}")));
+            details.push((t("产品".into(), "Product".into()), product.clone()));
+            details.push((t("数量".into(), "Quantity".into()), quantity.clone()));
+            details.push((t("金额".into(), "Value".into()), value));
+            details.push((t("卖方".into(), "Seller".into()), seller.clone()));
+            details.push((t("买方".into(), "Buyer".into()), buyer.clone()));
+            let (zh_subject, en_subject, zh_intro, en_intro, quoted) = match step {
+                OrderEventKind::Placed => (
+                    format!("【对接】新订单：{buyer}订购「{product}」{quantity}"),
+                    format!("[Duijie] New order: {buyer} orders {quantity} of “{product}”"),
+                    "请在 3 天内确认订单（或婉拒并说明原因），收货信息见订单页。逾期未确认的订单会自动过期，库存退回。".to_owned(),
+                    "Please confirm the order within 3 days (or decline it with a reason); the delivery details are on the order's page. An order not confirmed in time expires and its stock returns.".to_owned(),
+                    None,
+                ),
+                OrderEventKind::Confirmed => (
+                    format!("【对接】{seller}已确认您的订单「{product}」"),
+                    format!("[Duijie] {seller} confirmed your order for “{product}”"),
+                    "卖方已确认订单，发货后会再通知您。".to_owned(),
+                    "The seller confirmed the order and will tell you when it ships.".to_owned(),
+                    None,
+                ),
+                OrderEventKind::Declined => (
+                    format!("【对接】订单未被接受：「{product}」"),
+                    format!("[Duijie] Your order for “{product}” was declined"),
+                    format!("{seller}婉拒了这笔订单，订购的数量已退回库存。"),
+                    format!("{seller} declined the order; its quantity went back to the stock."),
+                    Some((t("婉拒原因".into(), "Their reason".into()), note)),
+                ),
+                OrderEventKind::Shipped => (
+                    format!("【对接】您订购的「{product}」已发货"),
+                    format!("[Duijie] Your order for “{product}” has shipped"),
+                    "到货后请在订单页确认收货，填写实收数量，可附照片。".to_owned(),
+                    "When it arrives, confirm the receipt on the order's page with the quantity received, and a photo if you like.".to_owned(),
+                    Some((t("物流".into(), "Shipped by".into()), note)),
+                ),
+                OrderEventKind::Received => (
+                    format!("【对接】{buyer}已确认收货：「{product}」"),
+                    format!("[Duijie] {buyer} received “{product}”"),
+                    "买方已确认收货。收到货款后，请在订单页登记收款（平台不经手资金）。".to_owned(),
+                    "The buyer confirmed the receipt. When the payment arrives, record it on the order's page (the platform handles no money).".to_owned(),
+                    Some((t("实收数量".into(), "Received".into()), note)),
+                ),
+                OrderEventKind::Settled => (
+                    format!("【对接】订单已结清：「{product}」"),
+                    format!("[Duijie] Order settled: “{product}”"),
+                    "卖方已登记收到货款，这笔消费帮扶已计入您的台账。谢谢您以购代捐！".to_owned(),
+                    "The seller recorded your payment; the purchase is in your ledger as consumption support. Thank you for buying instead of giving!".to_owned(),
+                    Some((t("收款凭证".into(), "Payment reference".into()), note)),
+                ),
+                OrderEventKind::Cancelled => (
+                    format!("【对接】{buyer}取消了订单「{product}」"),
+                    format!("[Duijie] {buyer} cancelled the order for “{product}”"),
+                    "买方在确认前取消了订单，订购的数量已退回库存。".to_owned(),
+                    "The buyer cancelled the order before it was confirmed; its quantity went back to the stock.".to_owned(),
+                    None,
+                ),
+                OrderEventKind::Expired => (
+                    format!("【对接】订单已过期：「{product}」"),
+                    format!("[Duijie] Your order for “{product}” expired"),
+                    format!("{seller}未在 3 天内确认这笔订单，订单已过期。可以重新下单或选购其他产品。"),
+                    format!("{seller} did not confirm the order within 3 days, so it expired. You may order again, or choose another product."),
+                    None,
+                ),
+            };
+            if let Some((label, text)) = quoted {
+                quote = labelled(label, text);
+            }
+            (
+                t(zh_subject, en_subject),
+                t(zh_intro, en_intro),
+                (
+                    t("查看订单".into(), "View the order".into()),
+                    links.order(*order_id),
+                ),
+            )
+        }
         Facts::OrganisationVerified { id, name } => {
             details.push((t("组织".into(), "Organisation".into()), name.clone()));
             (
@@ -1080,6 +1198,34 @@ mod tests {
                     status: RequestStatus::Declined,
                     decline_reason: Some("本批已分配完毕".into()),
                     pledge_id: None,
+                },
+            ),
+            (
+                OrderForSeller,
+                Facts::OrderStep {
+                    order_id: 12,
+                    step: OrderEventKind::Placed,
+                    product: "平远百花蜜".into(),
+                    seller: "墩背村蜂蜜合作社".into(),
+                    buyer: "广州市某单位食堂".into(),
+                    quantity: 300,
+                    unit: SaleUnit::Jin,
+                    value_fen: 1_800_000,
+                    note: None,
+                },
+            ),
+            (
+                OrderForBuyer,
+                Facts::OrderStep {
+                    order_id: 12,
+                    step: OrderEventKind::Shipped,
+                    product: "平远百花蜜".into(),
+                    seller: "墩背村蜂蜜合作社".into(),
+                    buyer: "广州市某单位食堂".into(),
+                    quantity: 300,
+                    unit: SaleUnit::Jin,
+                    value_fen: 1_800_000,
+                    note: Some("顺丰 SF1234567".into()),
                 },
             ),
         ]

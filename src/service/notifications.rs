@@ -75,7 +75,13 @@ impl From<ApiError> for ComposeError {
 pub fn kind_of(message: &Message) -> Option<NotificationKind> {
     use NotificationKind as K;
     Some(match message {
-        Message::SearchSyncNeed { .. } | Message::SearchSyncOffer { .. } => return None,
+        Message::SearchSyncNeed { .. }
+        | Message::SearchSyncOffer { .. }
+        | Message::SearchSyncProduct { .. } => return None,
+        Message::MailOrderStep { step, .. } => match step.told() {
+            crate::domain::order::Side::Seller => K::OrderForSeller,
+            _ => K::OrderForBuyer,
+        },
         Message::MailNeedVerified { .. } => K::NeedVerified,
         Message::MailNeedRejected { .. } => K::NeedRejected,
         Message::MailObjectionFiled { .. } => K::ObjectionFiled,
@@ -276,8 +282,12 @@ pub async fn letters(
             };
             (recipients, facts, Vec::new())
         }
+        Message::MailOrderStep {
+            order_id, event_id, ..
+        } => order_letter(db, kind, order_id, event_id).await?,
         Message::SearchSyncNeed { .. }
         | Message::SearchSyncOffer { .. }
+        | Message::SearchSyncProduct { .. }
         | Message::MailNeedAlert { .. }
         | Message::MailAlertDigest { .. }
         | Message::MailOfferPublished { .. } => {
@@ -299,6 +309,61 @@ pub async fn letters(
             unfollow: None,
         })
         .collect())
+}
+
+/// Who hears of a step on an order, and what they are told: the cooperative's people for a
+/// new order, a cancellation or a receipt; the person who ordered for the seller's steps.
+async fn order_letter(
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    order_id: i64,
+    event_id: i64,
+) -> Result<(Vec<User>, Facts, Vec<String>), ComposeError> {
+    use crate::store::orders as order_store;
+    use crate::store::products as product_store;
+    let order = order_store::find(db, order_id)
+        .await?
+        .ok_or_else(|| ComposeError::Unusable(format!("order {order_id} is gone")))?;
+    let event = order_store::find_event(db, event_id)
+        .await?
+        .filter(|e| e.order_id == order_id)
+        .ok_or_else(|| ComposeError::Unusable(format!("order event {event_id} is gone")))?;
+    let product = product_store::find(db, order.product_id)
+        .await?
+        .ok_or_else(|| ComposeError::Unusable("the product is gone".into()))?;
+    let name_of = |org: Option<crate::store::organisations::OrganisationRecord>| {
+        org.map(|o| o.name).unwrap_or_default()
+    };
+    let seller = name_of(organisation_store::find(db, order.seller_id).await?);
+    let buyer = match order.buyer_org_id {
+        Some(org) => name_of(organisation_store::find(db, org).await?),
+        None => account_store::find(db, order.buyer_user_id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+    };
+    let recipients = if kind == NotificationKind::OrderForSeller {
+        let people = crate::service::pairings::people_of(db, order.seller_id).await?;
+        account_store::active_users(db, people)
+            .await?
+            .into_iter()
+            .filter(|u| Some(u.id) != event.actor_user_id)
+            .collect()
+    } else {
+        account_store::active_users(db, [order.buyer_user_id]).await?
+    };
+    let facts = Facts::OrderStep {
+        order_id,
+        step: event.kind,
+        product: product.name,
+        seller,
+        buyer,
+        quantity: order.quantity,
+        unit: product.unit,
+        value_fen: order.value_fen,
+        note: event.note,
+    };
+    Ok((recipients, facts, Vec::new()))
 }
 
 /// Open needs an offer's mail names per village, at most.

@@ -17,9 +17,11 @@ use crate::domain::need::{
 };
 use crate::domain::notification::{DeliveryStatus, NotificationKind};
 use crate::domain::offer::{Destination, OfferEventKind, OfferKind, OfferStatus, RequestStatus};
+use crate::domain::order::{OrderEventKind, OrderStatus};
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::pairing::{PairingStatus, Program};
 use crate::domain::pledge::PledgeStatus;
+use crate::domain::product::{ProductCategory, ProductEventKind, ProductStatus, SaleUnit};
 
 macro_rules! stored_as_code {
     ($($enum:ty),+ $(,)?) => {$(
@@ -91,13 +93,19 @@ stored_as_code!(
     OfferEventKind,
     OfferKind,
     OfferStatus,
+    OrderEventKind,
+    OrderStatus,
     OrganisationKind,
     PairingStatus,
     PledgeStatus,
+    ProductCategory,
+    ProductEventKind,
+    ProductStatus,
     Program,
     RegisterStatus,
     RequestStatus,
     Role,
+    SaleUnit,
     Unit,
     Urgency,
 );

@@ -25,6 +25,15 @@ pub enum Message {
     SearchSyncNeed { need_id: i64 },
     /// Bring the offer's search document up to date, as for a need.
     SearchSyncOffer { offer_id: i64 },
+    /// Bring the product's search document up to date, as for a need.
+    SearchSyncProduct { product_id: i64 },
+    /// Tell the other side of an order of the step on its timeline (a new order to the seller,
+    /// the seller's answer to the buyer, …). Carries the timeline entry: the step is as it was.
+    MailOrderStep {
+        order_id: i64,
+        event_id: i64,
+        step: crate::domain::order::OrderEventKind,
+    },
     /// Tell the need's cadres that it was verified.
     MailNeedVerified { need_id: i64 },
     /// Tell the need's cadres that it was rejected, and why.
@@ -66,7 +75,7 @@ pub enum Message {
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 17] = [
+    pub const MAIL_KINDS: [&'static str; 18] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_objection_filed",
@@ -84,6 +93,7 @@ impl Message {
         "mail_offer_published",
         "mail_need_alert",
         "mail_alert_digest",
+        "mail_order_step",
     ];
 
     /// The row's `kind` column: the tag of the message.
@@ -108,6 +118,8 @@ impl Message {
             Message::MailOfferPublished { .. } => "mail_offer_published",
             Message::MailNeedAlert { .. } => "mail_need_alert",
             Message::MailAlertDigest { .. } => "mail_alert_digest",
+            Message::SearchSyncProduct { .. } => "search_sync_product",
+            Message::MailOrderStep { .. } => "mail_order_step",
         }
     }
 
@@ -134,6 +146,8 @@ impl Message {
             Message::MailOfferPublished { offer_id } => ("offer", *offer_id),
             Message::MailNeedAlert { need_id } => ("need", *need_id),
             Message::MailAlertDigest { follow_id, .. } => ("follow", *follow_id),
+            Message::SearchSyncProduct { product_id } => ("product", *product_id),
+            Message::MailOrderStep { order_id, .. } => ("order", *order_id),
         }
     }
 }
@@ -375,6 +389,11 @@ mod tests {
             Message::MailAlertDigest {
                 follow_id: 1,
                 day: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            },
+            Message::MailOrderStep {
+                order_id: 1,
+                event_id: 1,
+                step: crate::domain::order::OrderEventKind::Placed,
             },
         ];
         let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();

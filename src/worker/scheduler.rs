@@ -32,6 +32,8 @@ pub struct TickReport {
     pub offers_expired: usize,
     /// Villages' requests for offers left unanswered past their time.
     pub requests_expired: usize,
+    /// Purchase orders their seller did not confirm in time, their stock returned.
+    pub orders_expired: usize,
     /// Follows' daily digests queued.
     pub digests: usize,
     pub pruned: u64,
@@ -69,6 +71,14 @@ pub async fn tick(app: &Context) -> Result<TickReport, ApiError> {
             Ok(expired) => report.requests_expired += usize::from(expired),
             Err(error) => {
                 tracing::warn!(request_id = id, %error, "scheduler could not expire a request");
+            }
+        }
+    }
+    for id in crate::store::orders::due_for_expiry(&app.db, now, BATCH).await? {
+        match crate::service::orders::expire(app, id).await {
+            Ok(expired) => report.orders_expired += usize::from(expired),
+            Err(error) => {
+                tracing::warn!(order_id = id, %error, "scheduler could not expire an order");
             }
         }
     }

@@ -306,9 +306,12 @@ pub struct Served {
 pub async fn serve(app: &Context, who: Option<&Actor>, photo_id: &str) -> Result<Served, ApiError> {
     let not_found = || ApiError::not_found("photo");
     let id = PhotoId::parse(photo_id).ok_or_else(not_found)?;
-    let photo = photo_store::find(&app.db, &id)
-        .await?
-        .ok_or_else(not_found)?;
+    let Some(photo) = photo_store::find(&app.db, &id).await? else {
+        // A product's photo, or an order's.
+        return crate::service::products::photos::serve(app, who, &id)
+            .await?
+            .ok_or_else(not_found);
+    };
     let (need_id, kind) = match photo.owner {
         Owner::Need(need_id) => (
             need_id,
