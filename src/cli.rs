@@ -94,7 +94,8 @@ async fn seed_demo_into(
     let report = crate::demo::seed(db, &sealer).await?;
     let needs = crate::demo::needs::seed(db, settings, sealer.clone(), extra_needs).await?;
     let pledges = crate::demo::pledges::seed(db, settings, sealer.clone()).await?;
-    let offers = crate::demo::offers::seed(db, settings, sealer).await?;
+    let offers = crate::demo::offers::seed(db, settings, sealer.clone()).await?;
+    let products = crate::demo::products::seed(db, settings, sealer).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
@@ -105,6 +106,7 @@ async fn seed_demo_into(
         needs,
         pledges,
         offers,
+        products,
         "demo data set in place (counts are what this run created)"
     );
     let accounts: Vec<&str> = crate::demo::account_emails().collect();
