@@ -238,6 +238,34 @@ db_test! {
         let (status, body) = step(&coop.member, id, "confirm", json!({})).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(stock(&app, product).await, 20);
+
+        // A member buys for the organisation; a colleague takes the buyer's steps.
+        let donor_id = donor.user["id"].as_i64().unwrap();
+        let (status, _) = enterprise
+            .post(&format!("/api/v1/users/{donor_id}/roles"), &json!({"role": "org_member", "organisation_id": org}))
+            .await;
+        assert_eq!(status, 201);
+        let id = placed(&donor, product, &for_org).await;
+        let (_, theirs) = enterprise.get("/api/v1/me/orders?side=buyer").await;
+        assert_eq!(theirs[0]["id"], id, "the organisation's order is its people's");
+        assert_eq!(theirs[0]["sides"], json!(["buyer"]));
+        step(&coop.member, id, "confirm", json!({})).await;
+        step(&coop.member, id, "ship", json!({"carrier": "邮政"})).await;
+        let (status, body) = step(&enterprise, id, "receive", json!({"received_quantity": 5})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(stock(&app, product).await, 15);
+
+        // An organisation not yet verified does not buy.
+        let (status, pending) = donor
+            .post("/api/v1/organisations", &json!({"kind": "social_org", "name": "某某公益协会"}))
+            .await;
+        assert_eq!(status, 201, "{pending}");
+        let mut unverified = order(2);
+        unverified["org_id"] = pending["id"].clone();
+        let (status, error) = place(&donor, product, &unverified).await;
+        assert_eq!(status, 400, "{error}");
+        assert_eq!(error["error"]["fields"]["org_id"][0]["code"], "not_found_reference");
+        assert_eq!(stock(&app, product).await, 15);
     }
 }
 
@@ -362,6 +390,39 @@ db_test! {
         assert_eq!(ordered, 10, "the orders hold exactly what the stock gave");
         let (_, detail) = app.get_json(&format!("/api/v1/products/{product}")).await;
         assert_eq!(detail["product"]["available"], false, "sold out");
+    }
+}
+
+db_test! {
+    async fn concurrent_orders_and_cancellations_keep_the_stock_exact(backend: Backend) {
+        let app = app(backend).await;
+        let (coop, product) = shop(&app, 10, 1).await;
+        let donor = app.login_demo("donor").await;
+        let enterprise = app.login_demo("enterprise").await;
+        let mut first = Vec::new();
+        for _ in 0..6 {
+            first.push(placed(&donor, product, &order(1)).await);
+        }
+        let declined = first.pop().unwrap();
+        let cancels = first.iter().map(|id| step(&donor, *id, "cancel", json!({})));
+        let body = order(1);
+        let orders = (0..30).map(|_| place(&enterprise, product, &body));
+        let (cancelled, placed_now, declined) = tokio::join!(
+            futures_util::future::join_all(cancels),
+            futures_util::future::join_all(orders),
+            step(&coop.member, declined, "decline", json!({"reason": "这瓶留给展销会"})),
+        );
+        assert!(cancelled.iter().all(|(s, _)| *s == 200), "{cancelled:?}");
+        assert_eq!(declined.0, 200, "{declined:?}");
+        assert!(placed_now.iter().all(|(s, _)| matches!(*s, 201 | 409)), "{placed_now:?}");
+        let created = placed_now.iter().filter(|(s, _)| *s == 201).count() as i64;
+        assert!(created >= 4, "at least what was never taken: {created}");
+        let left = stock(&app, product).await.as_i64().unwrap();
+        assert_eq!(left + created, 10, "what is left and what is ordered make the stock");
+        let more = futures_util::future::join_all((0..12).map(|_| place(&enterprise, product, &body))).await;
+        let added = more.iter().filter(|(s, _)| *s == 201).count() as i64;
+        assert_eq!(created + added, 10);
+        assert_eq!(stock(&app, product).await, 0);
     }
 }
 
