@@ -306,6 +306,7 @@ async fn make_product(
             season_to: product.season.map(|(_, to)| today + Duration::days(to)),
             min_order: product.min_order,
             households_supported: product.households,
+            stock_seen: None,
         },
     };
     let created = products::create(app, &actor, new, &origin)
@@ -359,7 +360,11 @@ async fn place(
         None
     };
     let (recipient, phone, address) = if order.for_organisation {
-        ("刘主席", "13800138000", "梅州市梅江区客都大道 88 号 客都农业工会")
+        (
+            "刘主席",
+            "13800138000",
+            "梅州市梅江区客都大道 88 号 客都农业工会",
+        )
     } else {
         ("王女士", "13900139000", "广州市天河区体育西路 1 号")
     };
@@ -373,9 +378,17 @@ async fn place(
             .for_organisation
             .then(|| "春节慰问职工，请开具发票".into()),
     };
-    let placed = orders::place(app, &buyer, &buyer_actor, product_id, new, None, &buyer_origin)
-        .await
-        .map_err(failed("placing"))?;
+    let placed = orders::place(
+        app,
+        &buyer,
+        &buyer_actor,
+        product_id,
+        new,
+        None,
+        &buyer_origin,
+    )
+    .await
+    .map_err(failed("placing"))?;
     let Answer::Created(view) = placed else {
         anyhow::bail!("a demo order was answered as a replay");
     };
@@ -415,7 +428,9 @@ async fn place(
         carrier: "顺丰速运".into(),
         tracking_ref: Some(format!("SF10{id:08}").into()),
     };
-    step(0, Step::Ship(shipment)).await.map_err(failed("ship"))?;
+    step(0, Step::Ship(shipment))
+        .await
+        .map_err(failed("ship"))?;
     if then == Then::Shipped {
         return Ok(());
     }

@@ -244,6 +244,23 @@ db_test! {
         assert_eq!(status, 400, "{body}");
         assert_eq!(body["error"]["fields"]["min_order"][0]["code"], "range");
         assert_eq!(stock(&app, id).await, 30, "a refused edit changes nothing");
+        // An edit from a form loaded before orders took from the stock does not give it back.
+        let mut stale = edit.clone();
+        stale["stock"] = json!(40);
+        stale["stock_seen"] = json!(25);
+        let (status, body) = member.send(reqwest::Method::PUT, &path, Some(&stale)).await;
+        assert_eq!(status, 409, "{body}");
+        assert_error_code(&body, "conflict");
+        assert_eq!(body["error"]["details"]["stock"], 30);
+        assert_eq!(stock(&app, id).await, 30);
+        stale["stock_seen"] = json!(30);
+        let (status, body) = member.send(reqwest::Method::PUT, &path, Some(&stale)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(stock(&app, id).await, 40);
+        stale["stock"] = json!(30);
+        stale["stock_seen"] = json!(40);
+        let (status, _) = member.send(reqwest::Method::PUT, &path, Some(&stale)).await;
+        assert_eq!(status, 200);
         let (_, mine) = member.get("/api/v1/me/products").await;
         assert_eq!(ids(&mine), [id]);
         let (_, theirs) = verifier.get("/api/v1/me/products").await;

@@ -3146,6 +3146,13 @@ export interface components {
              * @description What is in stock, in the unit; left out for a product sold by season, made to order.
              */
             stock?: number | null;
+            /**
+             * Format: int64
+             * @description An edit: the stock the form was loaded with. Orders may have taken from it since;
+             *     if so, the edit is refused (`conflict`, with `details.stock`) rather than give the
+             *     sold units back. Left out, `stock` is set as given (a stock-take).
+             */
+            stock_seen?: number | null;
             /** @description `jin`, `kg`, `item`, `box`, `bottle` or `bag`. */
             unit: components["schemas"]["SaleUnit"];
             /**
