@@ -15,9 +15,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{
-    self, Document, NeedDocument, OfferDocument, ProductDocument, SearchIndex,
-};
+use crate::search::{self, Document, NeedDocument, OfferDocument, ProductDocument, SearchIndex};
 use crate::secret::SecretKey;
 use crate::service::Context;
 use crate::store::files::FileStore;

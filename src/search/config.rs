@@ -266,7 +266,8 @@ mod tests {
             for synonym in synonyms.as_array().unwrap() {
                 let back = &products["synonyms"][synonym.as_str().unwrap()];
                 assert!(
-                    back.as_array().is_some_and(|s| s.contains(&word.as_str().into())),
+                    back.as_array()
+                        .is_some_and(|s| s.contains(&word.as_str().into())),
                     "{synonym} → {word}"
                 );
             }

@@ -46,7 +46,10 @@ pub async fn set(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<()
     platform_meta::Entity::insert(row)
         .on_conflict(
             sea_orm::sea_query::OnConflict::column(platform_meta::Column::Key)
-                .update_columns([platform_meta::Column::Value, platform_meta::Column::UpdatedAt])
+                .update_columns([
+                    platform_meta::Column::Value,
+                    platform_meta::Column::UpdatedAt,
+                ])
                 .to_owned(),
         )
         .exec(db)

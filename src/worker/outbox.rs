@@ -153,10 +153,16 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     })
     .await?;
     // A product's document holds what is true today (certified, available): the app's clock.
-    sync_and_settle(app, "products", &by_product, &mut report, |ids| async move {
-        let now = app.clock.now();
-        product_search::sync_products(&app.db, app.product_search.as_ref(), &ids, now).await
-    })
+    sync_and_settle(
+        app,
+        "products",
+        &by_product,
+        &mut report,
+        |ids| async move {
+            let now = app.clock.now();
+            product_search::sync_products(&app.db, app.product_search.as_ref(), &ids, now).await
+        },
+    )
     .await?;
     Ok(report)
 }
