@@ -36,14 +36,14 @@ macro_rules! search_app_test {
 
             #[tokio::test]
             async fn postgres() {
-                if crate::helpers::postgres_enabled() {
+                if $crate::helpers::postgres_enabled() {
                     body(Backend::Postgres, Engine::Embedded).await
                 }
             }
 
             #[tokio::test]
             async fn meilisearch() {
-                if crate::search::meili_enabled() {
+                if $crate::search::meili_enabled() {
                     body(Backend::Sqlite, Engine::Meilisearch).await
                 }
             }
