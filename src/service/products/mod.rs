@@ -4,6 +4,7 @@
 //! in one transaction. Orders for products are `service::orders`.
 
 pub mod photos;
+pub mod search;
 
 use std::collections::HashMap;
 
