@@ -7,15 +7,14 @@ use serde::Deserialize;
 
 use super::auth::Caller;
 use super::needs::read_limited;
-use super::pledges::IDEMPOTENCY_KEY;
+use super::pledges::{created, idempotency_key};
 use super::{ServiceConfig, endpoint};
 use crate::domain::order::OrderStatus;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
-use crate::service::idempotency::IdempotencyKey;
 use crate::service::needs::PhotoRef;
 use crate::service::orders::{
-    self, Answer, DeclineOrder, ListSide, NewOrder, OrderView, ReceiveOrder, SettleOrder,
+    self, DeclineOrder, ListSide, NewOrder, OrderView, ReceiveOrder, SettleOrder,
     ShipOrder, Step,
 };
 use crate::service::products::photos;
@@ -53,11 +52,7 @@ pub async fn place(
     id: web::Path<i64>,
     body: web::Json<NewOrder>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = req
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        .map(|v| IdempotencyKey::parse(v.to_str().unwrap_or_default()))
-        .transpose()?;
+    let key = idempotency_key(&req)?;
     let answer = orders::place(
         &state,
         caller.user(),
@@ -68,15 +63,7 @@ pub async fn place(
         &caller.origin,
     )
     .await?;
-    Ok(match answer {
-        Answer::Created(view) => HttpResponse::Created().json(view),
-        Answer::Replayed { status, body } => HttpResponse::build(
-            actix_web::http::StatusCode::from_u16(status).map_err(ApiError::internal)?,
-        )
-        .content_type("application/json")
-        .insert_header(("idempotent-replayed", "true"))
-        .body(body),
-    })
+    created(answer)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

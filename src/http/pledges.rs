@@ -9,10 +9,10 @@ use super::needs::read_limited;
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
-use crate::service::idempotency::IdempotencyKey;
+use crate::service::idempotency::{Answer, IdempotencyKey};
 use crate::service::needs::PhotoRef;
 use crate::service::pledges::{
-    self, Answer, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation, Shipment, Step, Thanks,
+    self, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation, Shipment, Step, Thanks,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -45,12 +45,7 @@ pub async fn create(
     id: web::Path<i64>,
     body: web::Json<NewPledge>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = req
-        .headers()
-        .get(IDEMPOTENCY_KEY)
-        // A value that is not visible ASCII reads as empty, which the parser refuses.
-        .map(|v| IdempotencyKey::parse(v.to_str().unwrap_or_default()))
-        .transpose()?;
+    let key = idempotency_key(&req)?;
     let answer = pledges::pledge(
         &state,
         caller.user(),
@@ -61,15 +56,7 @@ pub async fn create(
         &caller.origin,
     )
     .await?;
-    Ok(match answer {
-        Answer::Created(view) => HttpResponse::Created().json(view),
-        Answer::Replayed { status, body } => HttpResponse::build(
-            actix_web::http::StatusCode::from_u16(status).map_err(ApiError::internal)?,
-        )
-        .content_type("application/json")
-        .insert_header(("idempotent-replayed", "true"))
-        .body(body),
-    })
+    created(answer)
 }
 
 /// The pledges toward a need, as the public sees them (names as the donors chose).
@@ -226,4 +213,28 @@ pub async fn thank(
         Step::Thank(body.into_inner()),
     )
     .await
+}
+
+/// The `Idempotency-Key` header of a create, if sent; a value that is not 1 to 128 visible
+/// ASCII characters is refused.
+pub(super) fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError> {
+    req.headers()
+        .get(IDEMPOTENCY_KEY)
+        // A value that is not visible ASCII reads as empty, which the parser refuses.
+        .map(|v| IdempotencyKey::parse(v.to_str().unwrap_or_default()))
+        .transpose()
+}
+
+/// A create's answer: 201 with what was made, or the first answer again under its key
+/// (`Idempotent-Replayed: true`).
+pub(super) fn created<T: serde::Serialize>(answer: Answer<T>) -> Result<HttpResponse, ApiError> {
+    Ok(match answer {
+        Answer::Created(view) => HttpResponse::Created().json(view),
+        Answer::Replayed { status, body } => HttpResponse::build(
+            actix_web::http::StatusCode::from_u16(status).map_err(ApiError::internal)?,
+        )
+        .content_type("application/json")
+        .insert_header(("idempotent-replayed", "true"))
+        .body(body),
+    })
 }

@@ -57,6 +57,13 @@ pub enum Claim {
     Replay(StoredResponse),
 }
 
+/// How a create under an idempotency key was answered: afresh, or as the first time (its
+/// saved status and JSON body, sent again as they were).
+pub enum Answer<T> {
+    Created(Box<T>),
+    Replayed { status: u16, body: String },
+}
+
 /// A claimed key waiting for its answer.
 #[must_use = "a claimed key keeps an empty answer unless it is finished"]
 #[derive(Debug)]

@@ -206,11 +206,8 @@ pub struct OrderView {
     pub photos: Vec<PhotoRef>,
 }
 
-/// How an order request was answered: afresh, or as the first time under its idempotency key.
-pub enum Answer {
-    Created(Box<OrderView>),
-    Replayed { status: u16, body: String },
-}
+/// How a request was answered: afresh, or as the first time under its idempotency key.
+pub type Answer = idempotency::Answer<OrderView>;
 
 fn refused(refusal: OrderRefusal) -> ApiError {
     let code = match refusal {

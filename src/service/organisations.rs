@@ -9,7 +9,7 @@ use validator::Validate;
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::credit_code::CreditCode;
 pub use crate::domain::organisation::OrganisationKind;
-use crate::domain::region::RegionCode;
+use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::{self, Origin};
@@ -79,6 +79,18 @@ pub async fn create(
         // Not a region code: its rule said so.
         Some(Err(_)) | None => None,
     };
+    // A cooperative sells a village's products: it is tied to its village.
+    if new.kind == OrganisationKind::Cooperative
+        && !fields.has("region_code")
+        && region.as_ref().is_none_or(|r| r.level() != Level::Village)
+    {
+        fields.add(
+            "region_code",
+            FieldError::new(FieldCode::RegionCode)
+                .levels(["village"])
+                .because("a cooperative (村集体/合作社) names its village"),
+        );
+    }
     let contact_email = new
         .contact_email
         .as_ref()

@@ -106,11 +106,8 @@ pub struct PublicPledge {
     pub received_at: Option<DateTime<Utc>>,
 }
 
-/// How a pledge request was answered: afresh, or as the first time under its idempotency key.
-pub enum Answer {
-    Created(Box<PledgeView>),
-    Replayed { status: u16, body: String },
-}
+/// How a request was answered: afresh, or as the first time under its idempotency key.
+pub type Answer = idempotency::Answer<PledgeView>;
 
 fn refused(refusal: PledgeRefusal) -> ApiError {
     let code = match refusal {

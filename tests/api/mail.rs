@@ -369,7 +369,7 @@ db_test! {
         assert!(body["error"]["fields"]["email.pledge_thankz"].is_array(), "{body}");
         let (_, settings) = donor.get("/api/v1/me/notifications").await;
         assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "nothing changed");
-        assert_eq!(settings["notifications"].as_array().unwrap().len(), 17, "every kind, the offers' and the follows' included");
+        assert_eq!(settings["notifications"].as_array().unwrap().len(), 19, "every kind, the offers', the follows' and the orders' included");
 
         let (status, body) = donor.patch("/api/v1/me", &json!({"locale": "fr"})).await;
         assert_eq!(status, 400);

@@ -648,3 +648,110 @@ async fn order_mails(server: &SmtpServer, kind: &str, count: usize) -> Vec<Recei
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+async fn certify(verifier: &Session, product: i64, until: &str) -> u16 {
+    let body = json!({"certificate_no": "扶贫产品认定〔2026〕1号", "certified_until": until});
+    let path = format!("/api/v1/products/{product}/certification");
+    verifier.send(reqwest::Method::PUT, &path, Some(&body)).await.0
+}
+
+/// The 消费帮扶 figures of a region (of the platform for `""`).
+async fn consumption(app: &TestApp, region: &str) -> Value {
+    let path = if region.is_empty() {
+        "/api/v1/stats".to_owned()
+    } else {
+        format!("/api/v1/stats?region={region}")
+    };
+    let (status, body) = app.get_json(&path).await;
+    assert_eq!(status, 200, "{body}");
+    body["figures"]["consumption"].clone()
+}
+
+db_test! {
+    async fn consumption_figures_count_certified_purchases_and_add_up_across_regions(backend: Backend) {
+        let app = app(backend).await;
+        let verifier = app.login_demo("verifier").await;
+        let (coop, product) = shop(&app, 100, 1).await;
+        // A second village's cooperative, in another province's city (河源, 4416).
+        let heyuan_admin = crate::products::register(&app, "heyuan-coop@example.cn", "城西村合作社").await;
+        let (status, org) = heyuan_admin
+            .post("/api/v1/organisations", &json!({"kind": "cooperative", "name": "城西村猕猴桃合作社", "region_code": "441624100201"}))
+            .await;
+        assert_eq!(status, 201, "{org}");
+        let heyuan = org["id"].as_i64().unwrap();
+        crate::products::verify(&app, heyuan).await;
+        let mut kiwi = honey(heyuan, 100, 1);
+        kiwi["name"] = json!("和平猕猴桃");
+        kiwi["category"] = json!("fruit");
+        kiwi["unit_price_fen"] = json!(1_000);
+        let kiwi = listed(&heyuan_admin, &kiwi).await;
+        // A cooperative names its village.
+        let (status, body) = heyuan_admin
+            .post("/api/v1/organisations", &json!({"kind": "cooperative", "name": "无村合作社", "region_code": "441624"}))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["error"]["fields"]["region_code"][0]["levels"], json!(["village"]));
+
+        // Certified: the honey (by 平远县's verifier) and the kiwis (by 和平县's).
+        let until = (app.clock.now() + Duration::days(300)).date_naive().to_string();
+        assert_eq!(certify(&verifier, product, &until).await, 200);
+        let heyuan_verifier = app.login_demo("verifier-heyuan").await;
+        assert_eq!(certify(&heyuan_verifier, kiwi, &until).await, 200);
+
+        let donor = app.login_demo("donor").await;
+        let enterprise = app.login_demo("enterprise").await;
+        let org = enterprise.organisation_id().await;
+        let mut for_org = order(10);
+        for_org["org_id"] = json!(org);
+        let honey_order = placed(&enterprise, product, &for_org).await; // 10 × 68 元
+        placed(&donor, kiwi, &order(30)).await; // 30 × 10 元, waiting
+        let declined = placed(&donor, kiwi, &order(5)).await;
+        assert_eq!(step(&coop.member, honey_order, "confirm", json!({})).await.0, 200);
+        assert_eq!(step(&coop.member, honey_order, "ship", json!({"carrier": "邮政"})).await.0, 200);
+        assert_eq!(step(&enterprise, honey_order, "receive", json!({"received_quantity": 8})).await.0, 200);
+        assert_eq!(step(&heyuan_admin, declined, "decline", json!({"reason": "已售罄"})).await.0, 200);
+        // An uncertified product's purchase is told apart.
+        let mut jam = honey(coop.id, 10, 1);
+        jam["name"] = json!("墩背村果酱");
+        jam["unit_price_fen"] = json!(2_000);
+        let jam = listed(&coop.member, &jam).await;
+        placed(&donor, jam, &order(2)).await;
+
+        let platform = consumption(&app, "").await;
+        assert_eq!(platform["orders"], 2, "the honey and the kiwis waiting; not the declined, not the jam");
+        assert_eq!(platform["ordered_value_fen"], 10 * 6_800 + 30 * 1_000);
+        assert_eq!(platform["received_value_fen"], 8 * 6_800);
+        assert_eq!(platform["uncertified_ordered_value_fen"], 2 * 2_000);
+        assert_eq!(consumption(&app, "4414").await["ordered_value_fen"], 10 * 6_800);
+        assert_eq!(consumption(&app, "4416").await["ordered_value_fen"], 30 * 1_000);
+        assert_eq!(consumption(&app, "441624100201").await["received_value_fen"], 0);
+
+        // By region: the cities add up to the province, the province to the platform.
+        let (_, cities) = app.get_json("/api/v1/stats/regions?region=44").await;
+        let children = cities["children"].as_array().unwrap();
+        let sum = |field: &str| children.iter().map(|c| c[field].as_i64().unwrap()).sum::<i64>();
+        assert_eq!(sum("consumption_ordered_fen"), platform["ordered_value_fen"].as_i64().unwrap());
+        assert_eq!(sum("consumption_received_fen"), platform["received_value_fen"].as_i64().unwrap());
+        let province = consumption(&app, "44").await;
+        assert_eq!(province, platform);
+
+        // The enterprise's own figures and ledger: its purchase, no delivery data.
+        let (status, own) = enterprise.get(&format!("/api/v1/stats?org={org}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(own["figures"]["consumption"]["ordered_value_fen"], 10 * 6_800);
+        let (status, dashboard) = enterprise.get(&format!("/api/v1/organisations/{org}/dashboard")).await;
+        assert_eq!(status, 200, "{dashboard}");
+        assert_eq!(dashboard["purchases"][0]["order_id"], honey_order);
+        let ledger = enterprise
+            .client
+            .get(app.url(&format!("/api/v1/exports/purchases?org={org}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ledger.status(), 200);
+        let csv = ledger.text().await.unwrap();
+        assert!(csv.contains("订单编号") && csv.contains("墩背村百花蜜") && csv.contains("544.00"), "{csv}");
+        assert!(!csv.contains(PHONE) && !csv.contains(ADDRESS));
+        assert_eq!(donor.get(&format!("/api/v1/exports/purchases?org={org}")).await.0, 404);
+    }
+}
