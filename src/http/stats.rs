@@ -25,7 +25,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(dashboard))
         .service(endpoint!(export_ledger))
         .service(endpoint!(export_needs))
-        .service(endpoint!(export_offers));
+        .service(endpoint!(export_offers))
+        .service(endpoint!(export_purchases));
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -119,8 +120,9 @@ pub async fn figures(
     } else if let Some(pairing) = query.pairing {
         let view = pairings::show(&state, pairing).await?;
         let targets = pairings::targets_of(&state.db, pairing).await?;
+        let members = view.organisation_ids();
         (
-            Scope::Pairing(targets),
+            Scope::Pairing { targets, members },
             StatsScope {
                 kind: "pairing",
                 code: None,
@@ -248,14 +250,12 @@ pub struct NeedsExportQuery {
     pub format: Option<Format>,
 }
 
-/// An organisation's ledger (台账): every pledge it made and what came of it (its people,
-/// administrators). CSV is streamed page by page.
-#[utoipa::path(get, path = "/exports/ledger", tag = "exports", params(LedgerQuery),
-    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
-pub async fn export_ledger(
+/// An organisation's export, for its people and administrators (anyone else: 404).
+async fn organisation_export(
     state: web::Data<Context>,
-    caller: Caller,
-    query: web::Query<LedgerQuery>,
+    caller: &Caller,
+    query: &LedgerQuery,
+    export: Export,
 ) -> Result<HttpResponse, ApiError> {
     if crate::service::organisations::find(&state.db, query.org)
         .await?
@@ -269,12 +269,19 @@ pub async fn export_ledger(
     {
         return Err(ApiError::not_found("organisation"));
     }
-    send(
-        state,
-        Export::Ledger(query.org),
-        query.format.unwrap_or(Format::Csv),
-    )
-    .await
+    send(state, export, query.format.unwrap_or(Format::Csv)).await
+}
+
+/// An organisation's ledger (台账): every pledge it made and what came of it (its people,
+/// administrators). CSV is streamed page by page.
+#[utoipa::path(get, path = "/exports/ledger", tag = "exports", params(LedgerQuery),
+    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+pub async fn export_ledger(
+    state: web::Data<Context>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    organisation_export(state, &caller, &query, Export::Ledger(query.org)).await
 }
 
 /// An organisation's offers (帮扶资源台账) with what was matched from each (its people,
@@ -286,24 +293,20 @@ pub async fn export_offers(
     caller: Caller,
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if crate::service::organisations::find(&state.db, query.org)
-        .await?
-        .is_none()
-        || authorize(
-            caller.actor(),
-            Action::ViewOrganisationLedger,
-            Target::Organisation(query.org),
-        )
-        .is_err()
-    {
-        return Err(ApiError::not_found("organisation"));
-    }
-    send(
-        state,
-        Export::Offers(query.org),
-        query.format.unwrap_or(Format::Csv),
-    )
-    .await
+    organisation_export(state, &caller, &query, Export::Offers(query.org)).await
+}
+
+/// An organisation's purchases of villages' products (消费帮扶台账): each order, whether its
+/// product was a certified 扶贫产品, and what came of it; no delivery data (its people,
+/// administrators). CSV is streamed page by page.
+#[utoipa::path(get, path = "/exports/purchases", tag = "exports", params(LedgerQuery),
+    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+pub async fn export_purchases(
+    state: web::Data<Context>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    organisation_export(state, &caller, &query, Export::Purchases(query.org)).await
 }
 
 /// A region's public needs, as the public sees them (anyone). CSV is streamed page by page.

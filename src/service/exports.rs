@@ -1,6 +1,6 @@
 //! Exports for people who report on paper: an organisation's ledger (台账, every pledge it made
-//! and what came of it, for the federation of industry and commerce) and a region's public
-//! needs, as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese)
+//! and what came of it, for the federation of industry and commerce), its offers, its purchases
+//! of villages' products (消费帮扶台账), and a region's public needs, as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese)
 //! or XLSX. Headers are Chinese; money is yuan with two decimals, computed from integer fen.
 //!
 //! Rows are read a page at a time in key order: a CSV is streamed out page by page, an XLSX
@@ -16,7 +16,8 @@ use crate::domain::region::{RegionCode, place_name};
 use crate::error::ApiError;
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::{
-    exports as export_store, needs as need_store, offers as offer_store, pledges as pledge_store,
+    exports as export_store, needs as need_store, offers as offer_store, orders as order_store,
+    pledges as pledge_store, products as product_store,
 };
 
 /// Rows read per page.
@@ -42,6 +43,8 @@ pub enum Export {
     Needs(RegionCode),
     /// An organisation's offers, with what was matched from each.
     Offers(i64),
+    /// An organisation's purchases of villages' products (消费帮扶台账).
+    Purchases(i64),
 }
 
 impl Export {
@@ -103,6 +106,28 @@ impl Export {
                 "对接认捐数",
                 "对接价值（元）",
             ],
+            Export::Purchases(_) => &[
+                "订单编号",
+                "下单时间",
+                "产品",
+                "类别",
+                "产地",
+                "卖方",
+                "扶贫产品",
+                "数量",
+                "单位",
+                "单价（元）",
+                "金额（元）",
+                "状态",
+                "发货时间",
+                "承运方",
+                "运单号",
+                "实收数量",
+                "实收金额（元）",
+                "收货时间",
+                "结清时间",
+                "收款凭证",
+            ],
         }
     }
 
@@ -112,6 +137,7 @@ impl Export {
             Export::Ledger(id) => format!("ledger-organisation-{id}"),
             Export::Needs(code) => format!("needs-{}", code.as_str()),
             Export::Offers(id) => format!("offers-organisation-{id}"),
+            Export::Purchases(id) => format!("purchases-organisation-{id}"),
         }
     }
 
@@ -125,6 +151,7 @@ impl Export {
             Export::Ledger(org) => ledger_page(db, *org, after).await,
             Export::Needs(region) => needs_page(db, region, after).await,
             Export::Offers(org) => offers_page(db, *org, after).await,
+            Export::Purchases(org) => purchases_page(db, *org, after).await,
         }
     }
 }
@@ -258,6 +285,55 @@ async fn offers_page(
     Ok((cells, rows.last().map(|o| o.id)))
 }
 
+async fn purchases_page(
+    db: &DatabaseConnection,
+    org: i64,
+    after: i64,
+) -> Result<(Vec<Vec<Cell>>, Option<i64>), ApiError> {
+    let rows = order_store::of_buyer_org_page(db, org, after, PAGE).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|o| o.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let records = product_store::find_many(db, &ids).await?;
+    let now = crate::clock::now();
+    let public = crate::service::products::public_products(db, &records, now).await?;
+    let mut cells = Vec::with_capacity(rows.len());
+    for order in &rows {
+        let product = public
+            .iter()
+            .find(|p| p.id == order.product_id)
+            .ok_or_else(|| ApiError::internal("an order without its product"))?;
+        let arrived = order.status.counts_as_received();
+        let received = order.received_quantity.filter(|_| arrived);
+        // The delivery data is the buyer's own, and stays on the order: not in a ledger.
+        cells.push(vec![
+            Cell::Int(order.id),
+            Cell::Time(Some(order.ordered_at)),
+            Cell::Text(product.name.clone()),
+            Cell::Text(product.category.label_zh().to_owned()),
+            Cell::Text(product.origin.name.clone()),
+            Cell::Text(product.seller_name.clone()),
+            Cell::Text(if order.certified { "是" } else { "否" }.to_owned()),
+            Cell::Int(order.quantity),
+            Cell::Text(product.unit.label_zh().to_owned()),
+            Cell::Yuan(order.unit_price_fen),
+            Cell::Yuan(order.value_fen),
+            Cell::Text(order.status.label_zh().to_owned()),
+            Cell::Time(order.shipped_at),
+            Cell::Text(order.carrier.clone().unwrap_or_default()),
+            Cell::Text(order.tracking_ref.clone().unwrap_or_default()),
+            received.map(Cell::Int).unwrap_or(Cell::Text(String::new())),
+            received
+                .map(|q| Cell::Yuan(q * order.unit_price_fen))
+                .unwrap_or(Cell::Text(String::new())),
+            Cell::Time(order.received_at),
+            Cell::Time(order.settled_at),
+            Cell::Text(order.payment_ref.clone().unwrap_or_default()),
+        ]);
+    }
+    Ok((cells, rows.last().map(|o| o.id)))
+}
+
 /// Fen as yuan with two decimals: `123456` → `1234.56`.
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -316,6 +392,7 @@ pub async fn xlsx(db: &DatabaseConnection, export: &Export) -> Result<Vec<u8>, A
             Export::Ledger(_) => "台账",
             Export::Needs(_) => "需求",
             Export::Offers(_) => "帮扶资源",
+            Export::Purchases(_) => "消费帮扶",
         })
         .map_err(ApiError::internal)?;
     for (col, header) in export.headers().iter().enumerate() {

@@ -23,6 +23,7 @@ use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
 use crate::service::offers::{self, matching::NeedSuggestion};
 use crate::store::audit::{self, Origin};
+use crate::store::consumption::{self, PurchaseLine, Purchases};
 use crate::store::organisations as organisation_store;
 use crate::store::outbox::{self, Message};
 use crate::store::pairings::{
@@ -76,6 +77,21 @@ pub struct PairingView {
     pub status: PairingStatus,
     /// Active and within its period today.
     pub in_force: bool,
+}
+
+impl PairingView {
+    /// The organisations that help through it: its helping side and its members, once each.
+    pub fn organisation_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .helper_organisation
+            .iter()
+            .chain(&self.members)
+            .map(|o| o.id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 request_body! {
@@ -538,6 +554,8 @@ pub struct MemberFigures {
     pub pledged_value_fen: i64,
     pub delivered_value_fen: i64,
     pub overdue: i64,
+    /// Its 消费帮扶 purchases of products from the pairing's regions.
+    pub purchases: Purchases,
 }
 
 /// An invitation of a member to a need.
@@ -580,6 +598,9 @@ pub struct Board {
     /// The members' (and the helping organisation's) public offers, newest first, each with
     /// how much of it was matched (`matched`, in its unit); at most 100.
     pub offers: Vec<PublicOffer>,
+    /// 消费帮扶: the members' purchases of products from its regions, newest first (at most
+    /// 100; no delivery data).
+    pub purchases: Vec<PurchaseLine>,
 }
 
 /// The open needs of a scope, most urgent first: up to [`GAPS_SHOWN`], with how many and how
@@ -606,16 +627,19 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     let now = app.clock.now();
     let targets = pairing.targets.clone();
     let view = one_view(&app.db, pairing, now).await?;
-    let scope = Scope::Pairing(targets.clone());
-    let figures = stats::figures(&app.db, &scope, now).await?;
-    let (gaps, gaps_total, gaps_value_fen) = gaps(&app.db, &targets).await?;
-
     let mut organisations: Vec<OrganisationRef> =
         view.helper_organisation.iter().cloned().collect();
     organisations.extend(view.members.iter().cloned());
     let mut seen = BTreeSet::new();
     organisations.retain(|o| seen.insert(o.id));
+    let scope = Scope::Pairing {
+        targets: targets.clone(),
+        members: view.organisation_ids(),
+    };
+    let figures = stats::figures(&app.db, &scope, now).await?;
+    let (gaps, gaps_total, gaps_value_fen) = gaps(&app.db, &targets).await?;
     let members = member_figures(&app.db, &scope, &organisations, now).await?;
+    let purchases = consumption::recent(&app.db, &scope, GAPS_SHOWN).await?;
     let overdue = stats::overdue(&app.db, &scope, now).await?;
     let invitations = pairing_store::invitations(&app.db, id, 50)
         .await?
@@ -629,6 +653,7 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
     offers.sort_by_key(|o| std::cmp::Reverse(o.id));
     offers.truncate(GAPS_SHOWN as usize);
     Ok(Board {
+        purchases,
         offers,
         pairing: view,
         figures,
@@ -651,6 +676,12 @@ async fn member_figures(
 ) -> Result<Vec<MemberFigures>, ApiError> {
     let ids: Vec<i64> = organisations.iter().map(|o| o.id).collect();
     let totals = stats::member_totals(db, scope, &ids, now).await?;
+    let mut purchases = match scope {
+        Scope::Pairing { targets, .. } => {
+            consumption::purchases_by_member(db, targets, &ids).await?
+        }
+        _ => BTreeMap::new(),
+    };
     Ok(organisations
         .iter()
         .map(|o| {
@@ -661,6 +692,7 @@ async fn member_figures(
                 pledged_value_fen: t.pledged_value_fen,
                 delivered_value_fen: t.delivered_value_fen,
                 overdue: t.overdue,
+                purchases: purchases.remove(&o.id).unwrap_or_default(),
             }
         })
         .collect())
@@ -807,6 +839,9 @@ pub struct Dashboard {
     pub offers: Vec<PublicOffer>,
     /// 为您推荐: published needs its live offers could fill, best first (at most 20).
     pub needs_for_you: Vec<NeedSuggestion>,
+    /// 消费帮扶: its purchases of villages' products, newest first (at most 100; the figures'
+    /// `consumption` counts the certified ones).
+    pub purchases: Vec<PurchaseLine>,
 }
 
 /// The dashboard of an organisation (its people, administrators).
@@ -847,7 +882,9 @@ pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dash
         offers::of_organisation(app, org_id).await?
     };
     let needs_for_you = offers::matching::needs_for_organisation(app, actor, org_id).await?;
+    let purchases = consumption::recent(&app.db, &Scope::Organisation(org_id), GAPS_SHOWN).await?;
     Ok(Dashboard {
+        purchases,
         offers: own,
         needs_for_you,
         organisation: OrganisationRef {

@@ -104,6 +104,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 pub mod accounts;
 pub mod audit;
+pub mod consumption;
 pub mod exports;
 pub mod files;
 pub mod follows;

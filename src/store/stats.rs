@@ -31,6 +31,7 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, V
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::consumption::ConsumptionFigures;
 use super::needs::{level_column, region_column};
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::region::Level;
@@ -44,8 +45,12 @@ pub enum Scope {
     Region(RegionCode),
     /// The needs an organisation pledged to, and its own pledges.
     Organisation(i64),
-    /// The needs in the regions a pairing helps.
-    Pairing(Vec<RegionCode>),
+    /// The needs in the regions a pairing helps; for 消费帮扶, its members' purchases there.
+    Pairing {
+        targets: Vec<RegionCode>,
+        /// Its member organisations and the helping one.
+        members: Vec<i64>,
+    },
 }
 
 /// The figures.
@@ -65,6 +70,8 @@ pub struct Figures {
     pub series: Vec<Month>,
     /// Offers of help and what was matched from them (对接).
     pub offers: OfferFigures,
+    /// 消费帮扶: purchases of villages' certified products (`store::consumption`).
+    pub consumption: ConsumptionFigures,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -128,6 +135,9 @@ pub struct RegionFigures {
     pub target_value_fen: i64,
     pub open_value_fen: i64,
     pub delivered_value_fen: i64,
+    /// 消费帮扶 ordered and received there (certified products from its villages), in fen.
+    pub consumption_ordered_fen: i64,
+    pub consumption_received_fen: i64,
 }
 
 /// A statement written with `?` placeholders, numbered (`$1`, `$2` …) for PostgreSQL.
@@ -178,8 +188,8 @@ pub fn need_condition(scope: &Scope) -> (String, Vec<Value>) {
             "n.id IN (SELECT need_id FROM pledges WHERE organisation_id = ?)".to_owned(),
             vec![(*id).into()],
         ),
-        Scope::Pairing(targets) if targets.is_empty() => ("1 = 0".to_owned(), Vec::new()),
-        Scope::Pairing(targets) => {
+        Scope::Pairing { targets, .. } if targets.is_empty() => ("1 = 0".to_owned(), Vec::new()),
+        Scope::Pairing { targets, .. } => {
             let alternatives: Vec<String> = targets.iter().map(region_condition).collect();
             (
                 format!("({})", alternatives.join(" OR ")),
@@ -378,7 +388,9 @@ pub async fn figures(
             }
         }
     }
+    let consumption = super::consumption::figures(db, scope).await?;
     Ok(Figures {
+        consumption,
         offers,
         needs: NeedFigures {
             published,
@@ -405,7 +417,7 @@ pub async fn figures(
 }
 
 /// The figures of each region directly below `parent` (each province without one) that has a
-/// published need, most needs first; none below a village. Names are the caller's to add.
+/// published need or a 消费帮扶 purchase, most needs first; none below a village. Names are the caller's to add.
 pub async fn by_region(
     db: &impl ConnectionTrait,
     parent: Option<&RegionCode>,
@@ -453,10 +465,12 @@ pub async fn by_region(
     for row in delivered_rows {
         delivered.insert(row.try_get::<String>("", "code")?, int(&row, "value")?);
     }
+    let mut consumption = super::consumption::by_region(db, parent).await?;
     let mut figures = needs_rows
         .into_iter()
         .map(|row| {
             let code: String = row.try_get("", "code")?;
+            let (ordered, received) = consumption.remove(&code).unwrap_or_default();
             Ok(RegionFigures {
                 delivered_value_fen: delivered.get(&code).copied().unwrap_or(0),
                 name: String::new(),
@@ -465,10 +479,29 @@ pub async fn by_region(
                 needs_fulfilled: int(&row, "fulfilled")?,
                 target_value_fen: int(&row, "target_value_fen")?,
                 open_value_fen: int(&row, "open_value_fen")?,
+                consumption_ordered_fen: ordered,
+                consumption_received_fen: received,
                 code,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
+    // Regions with purchases but no published need.
+    figures.extend(
+        consumption
+            .into_iter()
+            .map(|(code, (ordered, received))| RegionFigures {
+                code,
+                name: String::new(),
+                needs_published: 0,
+                needs_open: 0,
+                needs_fulfilled: 0,
+                target_value_fen: 0,
+                open_value_fen: 0,
+                delivered_value_fen: 0,
+                consumption_ordered_fen: ordered,
+                consumption_received_fen: received,
+            }),
+    );
     figures.sort_by(|a, b| {
         b.needs_published
             .cmp(&a.needs_published)
@@ -636,7 +669,7 @@ async fn offer_figures(
             .await?,
             "offers",
         )?,
-        Scope::Region(_) | Scope::Pairing(_) => int(&row, "offers")?,
+        Scope::Region(_) | Scope::Pairing { .. } => int(&row, "offers")?,
     };
     let median_days_to_match = median(
         db,

@@ -204,6 +204,8 @@ fn meizhou_figures() -> Value {
             {"month": "2026-04", "needs_published": 0, "pledged_value_fen": 50_000, "delivered_value_fen": 50_000},
         ],
         "offers": {"published": 0, "matched_pledges": 0, "matched_value_fen": 0, "median_days_to_match": null},
+        "consumption": {"orders": 0, "ordered_value_fen": 0, "received_value_fen": 0,
+                        "households_supported": 0, "uncertified_ordered_value_fen": 0},
     })
 }
 
@@ -217,6 +219,7 @@ db_test! {
         assert_eq!(provinces["children"], json!([{
             "code": "44", "name": "广东省", "needs_published": 4, "needs_open": 2, "needs_fulfilled": 1,
             "target_value_fen": 510_000, "open_value_fen": 80_000, "delivered_value_fen": 350_000,
+            "consumption_ordered_fen": 0, "consumption_received_fen": 0,
         }]));
 
         let (status, cities) = app.get_json("/api/v1/stats/regions?region=44").await;
@@ -227,9 +230,11 @@ db_test! {
         assert_eq!(cities["children"], json!([
             {"code": "4414", "name": "梅州市", "needs_published": 3, "needs_open": 2, "needs_fulfilled": 1,
              "target_value_fen": meizhou["needs"]["target_value_fen"], "open_value_fen": meizhou["needs"]["open_value_fen"],
-             "delivered_value_fen": meizhou["pledges"]["delivered_value_fen"]},
+             "delivered_value_fen": meizhou["pledges"]["delivered_value_fen"],
+             "consumption_ordered_fen": 0, "consumption_received_fen": 0},
             {"code": "4416", "name": "河源市", "needs_published": 1, "needs_open": 0, "needs_fulfilled": 0,
-             "target_value_fen": 60_000, "open_value_fen": 0, "delivered_value_fen": 0},
+             "target_value_fen": 60_000, "open_value_fen": 0, "delivered_value_fen": 0,
+             "consumption_ordered_fen": 0, "consumption_received_fen": 0},
         ]));
         let (_, towns) = app.get_json("/api/v1/stats/regions?region=441426").await;
         assert_eq!(towns["children"].as_array().unwrap().len(), 1, "{towns}");
@@ -309,6 +314,8 @@ db_test! {
                 {"month": "2026-04", "needs_published": 0, "pledged_value_fen": 50_000, "delivered_value_fen": 50_000},
             ],
             "offers": {"published": 0, "matched_pledges": 0, "matched_value_fen": 0, "median_days_to_match": null},
+            "consumption": {"orders": 0, "ordered_value_fen": 0, "received_value_fen": 0,
+                            "households_supported": 0, "uncertified_ordered_value_fen": 0},
         }));
 
         // The same sums straight from the rows, to the fen.

@@ -150,6 +150,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organisation's purchases of villages' products (消费帮扶台账): each order, whether its
+         *     product was a certified 扶贫产品, and what came of it; no delivery data (its people,
+         *     administrators). CSV is streamed page by page.
+         */
+        get: operations["get_exports_purchases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households": {
         parameters: {
             query?: never;
@@ -1818,6 +1839,11 @@ export interface components {
             offers: components["schemas"]["PublicOffer"][];
             overdue: components["schemas"]["OverduePledge"][];
             pairing: components["schemas"]["PairingView"];
+            /**
+             * @description 消费帮扶: the members' purchases of products from its regions, newest first (at most
+             *     100; no delivery data).
+             */
+            purchases: components["schemas"]["PurchaseLine"][];
         };
         /**
          * @description Education = education (教育助学); Medical = medical (医疗健康); Industry = industry (产业发展); Employment = employment (就业技能); Housing = housing (住房安全); Infrastructure = infrastructure (基础设施); DailyGoods = daily_goods (生活物资); Consumption = consumption (消费帮扶);
@@ -1846,6 +1872,28 @@ export interface components {
              */
             certified_until: string;
         };
+        /** @description 消费帮扶 figures, as the module's definitions say. */
+        ConsumptionFigures: {
+            /**
+             * Format: int64
+             * @description Households the certified products bought support; absent from 1 to 4.
+             */
+            households_supported?: number | null;
+            /** Format: int64 */
+            ordered_value_fen: number;
+            /**
+             * Format: int64
+             * @description Orders of certified products, placed and standing.
+             */
+            orders: number;
+            /** Format: int64 */
+            received_value_fen: number;
+            /**
+             * Format: int64
+             * @description Purchases of products not certified when ordered: reported, not counted as 消费扶贫.
+             */
+            uncertified_ordered_value_fen: number;
+        };
         Credentials: {
             /** @description Email address or mobile number. */
             login: string;
@@ -1871,6 +1919,11 @@ export interface components {
             organisation: components["schemas"]["OrganisationRef"];
             /** @description Pairings it helps through (as the helping side or a member). */
             pairings: components["schemas"]["PairingView"][];
+            /**
+             * @description 消费帮扶: its purchases of villages' products, newest first (at most 100; the figures'
+             *     `consumption` counts the certified ones).
+             */
+            purchases: components["schemas"]["PurchaseLine"][];
         };
         /** @description Why a request is declined; the village's cadres read it. */
         Decline: {
@@ -1984,6 +2037,8 @@ export interface components {
         };
         /** @description The figures. */
         Figures: {
+            /** @description 消费帮扶: purchases of villages' certified products (`store::consumption`). */
+            consumption: components["schemas"]["ConsumptionFigures"];
             /**
              * Format: int64
              * @description Households with something delivered to one of their needs.
@@ -2161,6 +2216,8 @@ export interface components {
             pledged_value_fen: number;
             /** Format: int64 */
             pledges: number;
+            /** @description Its 消费帮扶 purchases of products from the pairing's regions. */
+            purchases: components["schemas"]["Purchases"];
         };
         Month: {
             /**
@@ -3335,6 +3392,40 @@ export interface components {
              */
             public: boolean;
         };
+        /** @description A purchase as a board or a dashboard lists it: no delivery data, no buyer's person. */
+        PurchaseLine: {
+            buyer_name?: string | null;
+            /** Format: int64 */
+            buyer_org_id?: number | null;
+            certified: boolean;
+            /** Format: int64 */
+            order_id: number;
+            /** Format: date-time */
+            ordered_at: string;
+            /** Format: int64 */
+            product_id: number;
+            product_name: string;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: int64 */
+            received_quantity?: number | null;
+            seller_name: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description The unit's code (`jin`, `box` …). */
+            unit: string;
+            /** Format: int64 */
+            value_fen: number;
+            village_code: string;
+        };
+        /** @description One organisation's 消费帮扶 purchases in a scope. */
+        Purchases: {
+            /** Format: int64 */
+            ordered_value_fen: number;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            received_value_fen: number;
+        };
         /**
          * @description A verifier's reason, for a rejection or an objection decision. The need's cadres read it
          *     (and its mail carries it): it must not name an objector.
@@ -3373,6 +3464,13 @@ export interface components {
         /** @description The figures of one region among its siblings, for charts by province, city, county…. */
         RegionFigures: {
             code: string;
+            /**
+             * Format: int64
+             * @description 消费帮扶 ordered and received there (certified products from its villages), in fen.
+             */
+            consumption_ordered_fen: number;
+            /** Format: int64 */
+            consumption_received_fen: number;
             /** Format: int64 */
             delivered_value_fen: number;
             name: string;
@@ -4260,6 +4358,81 @@ export interface operations {
         };
     };
     get_exports_offers: {
+        parameters: {
+            query: {
+                org: number;
+                /** @description `csv` (default) or `xlsx`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv or an XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_exports_purchases: {
         parameters: {
             query: {
                 org: number;
