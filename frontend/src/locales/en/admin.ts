@@ -2,7 +2,7 @@
 export default {
   orgs: {
     title: 'Organisations',
-    intro: 'Enterprises, paired-city offices, designated units and social organisations are shown in public, pledge in their own name and join pairings only once the platform has verified them.',
+    intro: 'Enterprises, paired-city offices, designated units, social organisations and village collectives or cooperatives are shown in public, pledge in their own name and join pairings only once the platform has verified them.',
     filter: { label: 'Show', all: 'All', pending: 'Awaiting verification', verified: 'Verified' },
     create: 'Register an organisation',
     created: '“{name}” registered; it is shown in public once verified',
