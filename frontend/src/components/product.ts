@@ -45,7 +45,7 @@ export type T = (key: string, named?: Record<string, unknown>) => string
 
 /** `¥58/斤`, `¥58 per jin`. */
 export function priceText(product: Pick<PublicProduct, 'unit_price_fen' | 'unit'>, t: T, locale: string): string {
-  return t('products.price', { price: formatYuan(product.unit_price_fen, locale), unit: t(`domain.saleUnit.${product.unit}`) })
+  return t('products.price', { price: formatYuan(product.unit_price_fen, locale), unit: t(`domain.saleUnitOne.${product.unit}`) })
 }
 
 /** 带动 12 户, or 带动不足5户: a small count is never told. */

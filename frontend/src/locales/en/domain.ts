@@ -53,6 +53,8 @@ export default {
     grain: 'Grain and oil', vegetables: 'Vegetables', fruit: 'Fruit', tea: 'Tea', honey: 'Honey', meat_eggs: 'Meat and eggs', handicraft: 'Handicrafts', other: 'Other',
   },
   saleUnit: { jin: 'jin', kg: 'kg', item: 'items', box: 'boxes', bottle: 'bottles', bag: 'bags' },
+  /** A price's unit: ¥58 per jin. */
+  saleUnitOne: { jin: 'jin', kg: 'kg', item: 'item', box: 'box', bottle: 'bottle', bag: 'bag' },
   productStatus: { draft: 'Draft', listed: 'On sale', delisted: 'Off sale' },
   productSort: { relevance: 'Relevance', newest: 'Newest', price_asc: 'Price, low to high', price_desc: 'Price, high to low' },
   productEvent: {

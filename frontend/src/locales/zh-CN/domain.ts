@@ -53,6 +53,8 @@ export default {
     grain: '粮油', vegetables: '蔬菜', fruit: '水果', tea: '茶叶', honey: '蜂蜜', meat_eggs: '肉禽蛋', handicraft: '手工艺品', other: '其他',
   },
   saleUnit: { jin: '斤', kg: '公斤', item: '件', box: '箱', bottle: '瓶', bag: '袋' },
+  /** A price's unit: ¥58/斤. */
+  saleUnitOne: { jin: '斤', kg: '公斤', item: '件', box: '箱', bottle: '瓶', bag: '袋' },
   productStatus: { draft: '草稿', listed: '在售', delisted: '已下架' },
   productSort: { relevance: '相关度', newest: '最新上架', price_asc: '价格从低到高', price_desc: '价格从高到低' },
   productEvent: {
