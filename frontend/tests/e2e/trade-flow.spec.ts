@@ -195,3 +195,40 @@ test('the seller records the payment: the order is settled', async ({ page }) =>
   await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'settled')
   await screenshot(page, '44-order-settled')
 })
+
+/** Whether this server counts 消费帮扶 in its figures (a server from before them does not). */
+async function countsPurchases(page: Page): Promise<boolean> {
+  const answer = await page.request.get('/api/v1/stats')
+  const body = answer.ok() ? ((await answer.json()) as { figures?: { consumption?: unknown } }) : {}
+  return body.figures?.consumption !== undefined
+}
+
+/** The id of the first role's scope of `kind` the signed-in account holds. */
+async function myScope(page: Page, kind: 'organisation_id' | 'pairing_id'): Promise<number> {
+  const me = (await (await page.request.get('/api/v1/me')).json()) as { roles: Record<string, number | null>[] }
+  return me.roles.map((r) => r[kind]).find((id): id is number => typeof id === 'number') ?? 0
+}
+
+test('the purchase is in the enterprise’s dashboard, with its ledger', async ({ page }) => {
+  await signIn(page, 'enterprise', '/')
+  test.skip(!(await countsPurchases(page)), 'this server has no 消费帮扶 figures yet')
+  await page.goto(`/organisations/${await myScope(page, 'organisation_id')}`)
+  const row = page.locator(`[data-testid=org-purchases] [data-testid=purchase-row][data-order-id="${orderId}"]`)
+  await expect(row).toContainText(HONEY)
+  await expect(row).toContainText('扶贫产品')
+  await expect(row).toContainText('已结清')
+  await expect(page.getByTestId('consumption-figures').first()).toBeVisible()
+  await expect(page.getByTestId('export-purchases-csv')).toHaveAttribute('href', /\/api\/v1\/exports\/purchases\?org=\d+&format=csv/)
+  await screenshot(page, '45-org-purchases')
+})
+
+test('the purchase is on the pairing’s board the coordinator sees', async ({ page }) => {
+  await signIn(page, 'coordinator', '/')
+  test.skip(!(await countsPurchases(page)), 'this server has no 消费帮扶 figures yet')
+  await page.goto(`/pairings/${await myScope(page, 'pairing_id')}`)
+  const row = page.locator(`[data-testid=board-purchases] [data-testid=purchase-row][data-order-id="${orderId}"]`)
+  await expect(row).toContainText(HONEY)
+  await expect(row).toContainText(BUYER_ORG)
+  await expect(page.getByTestId('member-purchases').filter({ hasText: '¥' }).first()).toBeVisible()
+  await screenshot(page, '46-board-purchases')
+})
