@@ -364,14 +364,16 @@ async fn through_the_api(label: &str, index: Arc<dyn SearchIndex<NeedDocument>>,
     };
     let db = duijie::store::connect(&settings).await.unwrap();
     duijie::store::migrate(&db).await.unwrap();
-    // Offers are not measured here: the settings' embedded offers index, empty.
+    // Offers and products are not measured here: the settings' embedded indexes, empty.
     let offers = duijie::search::open_offers(&settings).unwrap();
+    let products = duijie::search::open_products(&settings).unwrap();
     let app = duijie::startup::Application::build_with_search(
         settings,
         db,
         duijie::clock::Clock::system(),
         index,
         offers,
+        products,
     )
     .await
     .unwrap();

@@ -94,7 +94,8 @@ async fn seed_demo_into(
     let report = crate::demo::seed(db, &sealer).await?;
     let needs = crate::demo::needs::seed(db, settings, sealer.clone(), extra_needs).await?;
     let pledges = crate::demo::pledges::seed(db, settings, sealer.clone()).await?;
-    let offers = crate::demo::offers::seed(db, settings, sealer).await?;
+    let offers = crate::demo::offers::seed(db, settings, sealer.clone()).await?;
+    let products = crate::demo::products::seed(db, settings, sealer).await?;
     tracing::info!(
         users = report.users,
         roles = report.roles,
@@ -105,6 +106,7 @@ async fn seed_demo_into(
         needs,
         pledges,
         offers,
+        products,
         "demo data set in place (counts are what this run created)"
     );
     let accounts: Vec<&str> = crate::demo::account_emails().collect();
@@ -145,8 +147,8 @@ async fn connect_migrated(settings: &Settings) -> anyhow::Result<sea_orm::Databa
     Ok(db)
 }
 
-/// Rewrites the search indexes (needs, with a progress bar on standard error, then offers)
-/// from the database.
+/// Rewrites the search indexes (needs, with a progress bar on standard error, then offers and
+/// products) from the database.
 pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let db = connect_migrated(settings).await?;
     let index = crate::search::open(settings).context("opening the search index")?;
@@ -169,6 +171,12 @@ pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
         .await
         .context("rebuilding the offers index")?;
     tracing::info!(index = %offers.describe(), indexed, "offers index rebuilt");
+    let products = crate::search::open_products(settings).context("opening the products index")?;
+    let indexed =
+        service::products::search::reindex_products(&db, products.as_ref(), crate::clock::now())
+            .await
+            .context("rebuilding the products index")?;
+    tracing::info!(index = %products.describe(), indexed, "products index rebuilt");
     Ok(())
 }
 

@@ -55,6 +55,8 @@ struct Flat {
     pub search_index: String,
     /// Name of the offers index, as `search_index` is the needs index's; not the same name.
     pub search_offers_index: String,
+    /// Name of the products index, likewise; not the name of another index.
+    pub search_products_index: String,
     /// Run the outbox worker (search updates) inside `serve`. Turn it off on API nodes when
     /// `duijie worker` runs elsewhere.
     pub run_worker: bool,
@@ -176,6 +178,8 @@ pub struct SearchSettings {
     pub index: String,
     /// The offers index, likewise.
     pub offers_index: String,
+    /// The products index, likewise.
+    pub products_index: String,
 }
 
 /// The outbox worker and the scheduler.
@@ -240,6 +244,7 @@ impl Flat {
                 meili_key: self.meili_key,
                 index: self.search_index,
                 offers_index: self.search_offers_index,
+                products_index: self.search_products_index,
             },
             worker: WorkerSettings {
                 run: self.run_worker,
@@ -298,6 +303,7 @@ impl Default for Flat {
             meili_key: None,
             search_index: "needs".to_owned(),
             search_offers_index: "offers".to_owned(),
+            search_products_index: "products".to_owned(),
             run_worker: true,
             outbox_poll_ms: 200,
             outbox_retry_base_ms: 1000,
@@ -452,16 +458,18 @@ impl Settings {
             SearchBackend::Embedded => {
                 let dir = self.data_dir.join("search");
                 format!(
-                    "embedded indexes under {} (needs) and {} (offers)",
+                    "embedded indexes under {} (needs), {} (offers) and {} (products)",
                     dir.join(&self.search.index).display(),
-                    dir.join(&self.search.offers_index).display()
+                    dir.join(&self.search.offers_index).display(),
+                    dir.join(&self.search.products_index).display()
                 )
             }
             SearchBackend::Meilisearch => format!(
-                "Meilisearch at {}, indexes {} (needs) and {} (offers)",
+                "Meilisearch at {}, indexes {} (needs), {} (offers) and {} (products)",
                 self.search.meili_url.as_deref().unwrap_or("?"),
                 self.search.index,
-                self.search.offers_index
+                self.search.offers_index,
+                self.search.products_index
             ),
         };
         vec![format!("database: {database}"), format!("search: {search}")]
@@ -502,6 +510,7 @@ impl Flat {
         for (setting, name) in [
             ("search_index", &self.search_index),
             ("search_offers_index", &self.search_offers_index),
+            ("search_products_index", &self.search_products_index),
         ] {
             if name.is_empty()
                 || name.len() > 64
@@ -519,6 +528,15 @@ impl Flat {
             return Err(ConfigError::new(
                 "search_offers_index",
                 "must differ from search_index: needs and offers are indexed apart",
+            ));
+        }
+        if self.search_products_index == self.search_index
+            || self.search_products_index == self.search_offers_index
+        {
+            return Err(ConfigError::new(
+                "search_products_index",
+                "must differ from search_index and search_offers_index: products are indexed \
+                 apart",
             ));
         }
         if !(10..=60_000).contains(&self.outbox_poll_ms) {
@@ -837,6 +855,23 @@ mod tests {
         let err =
             Settings::load_from(None, &env(&[("DUIJIE_SEARCH_OFFERS_INDEX", "a/b")])).unwrap_err();
         assert_eq!(err.setting, "search_offers_index");
+    }
+
+    #[test]
+    fn the_products_index_is_named_apart_from_the_other_two() {
+        let (settings, _) = Settings::load_from(None, &env(&[])).unwrap();
+        assert_eq!(settings.search.products_index, "products");
+        let (settings, _) = Settings::load_from(
+            None,
+            &env(&[("DUIJIE_SEARCH_PRODUCTS_INDEX", "products_staging")]),
+        )
+        .unwrap();
+        assert_eq!(settings.search.products_index, "products_staging");
+        for taken in ["needs", "offers", "a/b"] {
+            let err = Settings::load_from(None, &env(&[("DUIJIE_SEARCH_PRODUCTS_INDEX", taken)]))
+                .unwrap_err();
+            assert_eq!(err.setting, "search_products_index", "{taken}");
+        }
     }
 
     #[test]

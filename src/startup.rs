@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{self, Document, NeedDocument, OfferDocument, SearchIndex};
+use crate::search::{self, Document, NeedDocument, OfferDocument, ProductDocument, SearchIndex};
 use crate::secret::SecretKey;
 use crate::service::Context;
 use crate::store::files::FileStore;
@@ -43,11 +43,20 @@ pub fn context(
 ) -> anyhow::Result<Context> {
     let search = search::open(&settings)?;
     let offer_search = search::open_offers(&settings)?;
-    context_with_search(db, settings, sealer, clock, search, offer_search)
+    let product_search = search::open_products(&settings)?;
+    context_with_search(
+        db,
+        settings,
+        sealer,
+        clock,
+        search,
+        offer_search,
+        product_search,
+    )
 }
 
-/// The use cases' context over search indexes of the caller's (needs, offers): the file store
-/// and the mail transport are built here, from the settings.
+/// The use cases' context over search indexes of the caller's (needs, offers, products): the
+/// file store and the mail transport are built here, from the settings.
 pub fn context_with_search(
     db: DatabaseConnection,
     settings: Settings,
@@ -55,6 +64,7 @@ pub fn context_with_search(
     clock: Clock,
     search: Arc<dyn SearchIndex<NeedDocument>>,
     offer_search: Arc<dyn SearchIndex<OfferDocument>>,
+    product_search: Arc<dyn SearchIndex<ProductDocument>>,
 ) -> anyhow::Result<Context> {
     let files = FileStore::new(settings.data_dir.join("files"));
     let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
@@ -68,6 +78,8 @@ pub fn context_with_search(
         search_config: Arc::new(NeedDocument::config()),
         offer_search,
         offer_search_config: Arc::new(OfferDocument::config()),
+        product_search,
+        product_search_config: Arc::new(ProductDocument::config()),
         mailer: Arc::new(mailer),
     })
 }
@@ -107,17 +119,20 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let search = search::open(&settings).context("opening the needs index")?;
         let offer_search = search::open_offers(&settings).context("opening the offers index")?;
-        Self::build_with_search(settings, db, clock, search, offer_search).await
+        let product_search =
+            search::open_products(&settings).context("opening the products index")?;
+        Self::build_with_search(settings, db, clock, search, offer_search, product_search).await
     }
 
     /// As [`Application::build_with_clock`], over search indexes of the caller's (needs,
-    /// offers).
+    /// offers, products).
     pub async fn build_with_search(
         settings: Settings,
         db: DatabaseConnection,
         clock: Clock,
         search: Arc<dyn SearchIndex<NeedDocument>>,
         offer_search: Arc<dyn SearchIndex<OfferDocument>>,
+        product_search: Arc<dyn SearchIndex<ProductDocument>>,
     ) -> anyhow::Result<Self> {
         let sealer = load_sealer(&settings, &db).await?;
         tokio::task::spawn_blocking(|| {
@@ -138,6 +153,7 @@ impl Application {
             clock,
             search,
             offer_search,
+            product_search,
         )?);
         let mut background = vec![worker::scheduler::spawn(state.clone().into_inner())];
         if run_worker {

@@ -9,6 +9,7 @@
 pub mod needs;
 pub mod offers;
 pub mod pledges;
+pub mod products;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -80,6 +81,8 @@ const GUANGZHOU_OFFICE: &str = "广州市对口帮扶梅州、清远工作办公
 const DESIGNATED_UNIT: &str = "广东省某厅定点扶贫工作队（演示）";
 const CHARITY: &str = "梅州市慈善会（演示）";
 const GUANGZHOU_PAIRING: &str = "广州 → 梅州、清远 对口帮扶";
+const COOP_DUNBEI: &str = "平远县墩背村蜂业专业合作社（演示）";
+const COOP_QIYUAN: &str = "平远县杞园村茶叶专业合作社（演示）";
 
 const ORGANISATIONS: &[DemoOrganisation] = &[
     DemoOrganisation {
@@ -109,6 +112,20 @@ const ORGANISATIONS: &[DemoOrganisation] = &[
         credit_code: Some("51441400MJDEM00038"),
         region: "4414",
         verified: false,
+    },
+    DemoOrganisation {
+        name: COOP_DUNBEI,
+        kind: OrganisationKind::Cooperative,
+        credit_code: None,
+        region: "441426100200",
+        verified: true,
+    },
+    DemoOrganisation {
+        name: COOP_QIYUAN,
+        kind: OrganisationKind::Cooperative,
+        credit_code: None,
+        region: "441426100201",
+        verified: true,
     },
 ];
 
@@ -264,6 +281,14 @@ const USERS: &[DemoUser] = &[
         email: "enterprise@demo.duijie.cn",
         name: "客都农业社会责任部",
         roles: &[("org_admin", Scope::Organisation(ENTERPRISE))],
+    },
+    DemoUser {
+        email: "coop@demo.duijie.cn",
+        name: "张师傅（墩背村、杞园村合作社）",
+        roles: &[
+            ("org_admin", Scope::Organisation(COOP_DUNBEI)),
+            ("org_admin", Scope::Organisation(COOP_QIYUAN)),
+        ],
     },
     DemoUser {
         email: "donor@demo.duijie.cn",

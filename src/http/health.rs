@@ -19,7 +19,7 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// Readiness: the process can do its work: its database answers, and so do its search
-/// engine's two indexes (needs, offers).
+/// engine's three indexes (needs, offers, products).
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200),
     (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable` or `search_unavailable`"),
@@ -29,5 +29,6 @@ pub async fn readyz(state: web::Data<Context>) -> Result<HttpResponse, ApiError>
     let failed = crate::service::search::search_failed;
     state.search.health().await.map_err(failed)?;
     state.offer_search.health().await.map_err(failed)?;
+    state.product_search.health().await.map_err(failed)?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready", "database": "ok", "search": "ok"})))
 }

@@ -7,15 +7,18 @@ use serde::Deserialize;
 use super::auth::{Caller, MaybeCaller};
 use super::needs::read_limited;
 use super::{ServiceConfig, endpoint};
-use crate::domain::product::{ProductAction, PublicProduct};
+use crate::domain::product::{ProductAction, ProductCategory, PublicProduct};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::service::needs::PhotoRef;
+use crate::service::products::search::{self as product_search, ProductSearchPage, ProductSort};
 use crate::service::products::{self, Certify, NewProduct, ProductDetail, ProductFields, photos};
 
 pub fn routes(cfg: &mut ServiceConfig) {
+    // `search` (`/products/search`) before `show` (`/products/{id}`).
     cfg.service(endpoint!(list, create))
+        .service(endpoint!(search))
         .service(endpoint!(mine))
         .service(endpoint!(show, update))
         .service(endpoint!(list_for_sale))
@@ -58,6 +61,37 @@ pub async fn list(
     }
     Ok(web::Json(
         products::of_region(&state, region.as_ref(), query.seller).await?,
+    ))
+}
+
+/// 消费扶贫 products hall: search the products on sale by words, category, region (products
+/// from villages in it), certification, availability and cooperative; facets of category and
+/// certification.
+#[utoipa::path(get, path = "/products/search", tag = "products",
+    params(
+        ("q" = Option<String>, Query, description = "Words, in any order"),
+        ("category" = Option<Vec<ProductCategory>>, Query, explode, description = "Any of these categories"),
+        ("region" = Option<Vec<String>>, Query, explode, description = "Products from villages in any of these regions"),
+        ("certified" = Option<bool>, Query, description = "Certified 扶贫产品 today, or not"),
+        ("available" = Option<bool>, Query, description = "Can be ordered today (in season, in stock), or not"),
+        ("seller" = Option<Vec<i64>>, Query, explode, description = "Products of these cooperatives"),
+        ("sort" = Option<ProductSort>, Query),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 50),
+    ),
+    responses((status = 200, body = ProductSearchPage),
+        (status = 400, body = ErrorBody, description = "`invalid_parameter` or `invalid_region_code`, naming the parameter"),
+        (status = 503, body = ErrorBody, description = "`search_unavailable`")))]
+pub async fn search(
+    state: web::Data<Context>,
+    req: actix_web::HttpRequest,
+) -> Result<web::Json<ProductSearchPage>, ApiError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .into_owned()
+        .collect();
+    let request = product_search::parse_request(&pairs)?;
+    Ok(web::Json(
+        product_search::search(state.product_search.as_ref(), &request).await?,
     ))
 }
 

@@ -1,4 +1,4 @@
-//! The index settings in `search-config/` (`needs.json`, `offers.json`: one file per kind of
+//! The index settings in `search-config/` (`needs.json`, `offers.json`, `products.json`: one file per kind of
 //! [`Document`](super::Document)): the one source of truth for what is searchable (in priority
 //! order), filterable and sortable, the ranking rules, synonyms and typo tolerance. Meilisearch
 //! receives a file as its index settings; the embedded engine builds its schema and query
@@ -13,6 +13,8 @@ use serde::Deserialize;
 pub const NEEDS_SETTINGS_JSON: &str = include_str!("../../search-config/needs.json");
 /// The settings file of the offers index, verbatim.
 pub const OFFERS_SETTINGS_JSON: &str = include_str!("../../search-config/offers.json");
+/// The settings file of the products index, verbatim.
+pub const PRODUCTS_SETTINGS_JSON: &str = include_str!("../../search-config/products.json");
 
 /// What the embedded engine reads from the settings file. Meilisearch reads all of it (see
 /// [`meilisearch_settings`]).
@@ -137,7 +139,9 @@ pub fn meilisearch_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::document::{Document, FieldKind, NeedDocument, OfferDocument};
+    use crate::search::document::{
+        Document, FieldKind, NeedDocument, OfferDocument, ProductDocument,
+    };
 
     /// Each settings file, with its document's field kinds.
     fn each_file(check: impl Fn(&str, &str, SearchConfig, fn(&str) -> Option<FieldKind>)) {
@@ -152,6 +156,12 @@ mod tests {
             OfferDocument::settings_json(),
             OfferDocument::config(),
             OfferDocument::field_kind,
+        );
+        check(
+            ProductDocument::SETTINGS_FILE,
+            ProductDocument::settings_json(),
+            ProductDocument::config(),
+            ProductDocument::field_kind,
         );
     }
 
@@ -232,6 +242,33 @@ mod tests {
                         .as_array()
                         .is_some_and(|s| s.contains(synonym)),
                     "{word} → {synonym}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_products_index_is_ranked_searched_and_paged_as_the_needs_index() {
+        let needs: serde_json::Value = serde_json::from_str(NEEDS_SETTINGS_JSON).unwrap();
+        let products: serde_json::Value = serde_json::from_str(PRODUCTS_SETTINGS_JSON).unwrap();
+        for key in [
+            "primaryKey",
+            "rankingRules",
+            "typoTolerance",
+            "localizedAttributes",
+            "faceting",
+            "pagination",
+        ] {
+            assert_eq!(products[key], needs[key], "`{key}`");
+        }
+        // Every synonym goes both ways.
+        for (word, synonyms) in products["synonyms"].as_object().unwrap() {
+            for synonym in synonyms.as_array().unwrap() {
+                let back = &products["synonyms"][synonym.as_str().unwrap()];
+                assert!(
+                    back.as_array()
+                        .is_some_and(|s| s.contains(&word.as_str().into())),
+                    "{synonym} → {word}"
                 );
             }
         }

@@ -1,19 +1,23 @@
 //! What the indexes hold: a [`Document`] is one kind of search document (its id, its
 //! fingerprint, the kinds of its filterable and sortable attributes, its settings file), and
-//! the two kinds are [`NeedDocument`] (the needs index) and [`OfferDocument`] (the offers
-//! index). Each is built only from a public projection ([`PublicNeed`], [`PublicOffer`]) and a
-//! few public facts beside it, so nothing private can reach an index.
+//! the three kinds are [`NeedDocument`] (the needs index), [`OfferDocument`] (the offers index)
+//! and [`ProductDocument`] (the products index). Each is built only from a public projection
+//! ([`PublicNeed`], [`PublicOffer`], [`PublicProduct`]) and a few public facts beside it, so
+//! nothing private can reach an index.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::config::{NEEDS_SETTINGS_JSON, OFFERS_SETTINGS_JSON, SearchConfig};
+use super::config::{
+    NEEDS_SETTINGS_JSON, OFFERS_SETTINGS_JSON, PRODUCTS_SETTINGS_JSON, SearchConfig,
+};
 use crate::domain::household::PovertyCause;
 use crate::domain::need::BeneficiaryKind;
 use crate::domain::offer::{PublicOffer, reach_values};
 use crate::domain::pairing::Program;
+use crate::domain::product::{ProductCategory, ProductStatus, PublicProduct, SaleUnit};
 use crate::domain::projection::PublicNeed;
 use crate::domain::region::RegionCode;
 
@@ -221,6 +225,124 @@ impl Document for OfferDocument {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Products
+
+/// One product on sale in the index (only listed products are indexed: a draft's or a
+/// delisted product's document is deleted). Flat, field by field from [`PublicProduct`], so
+/// that the certificate, the minimum order and the timeline stay on the product's own page and
+/// every attribute is one the engines read alike.
+///
+/// `certified` and `available` are as of the day the document was built: every change to the
+/// product (an edit, a listing, a certification, an order that takes or gives back stock)
+/// rebuilds it, and the scheduler resyncs the products whose certification lapsed or whose
+/// season began or ended since the day before (`service::products::search::resync_day`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ProductDocument {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub category: ProductCategory,
+    /// The category in Chinese, for text search (`蜂蜜`).
+    pub category_label: String,
+    pub unit: SaleUnit,
+    pub unit_price_fen: i64,
+    /// In the unit; absent for a product sold by season.
+    pub stock: Option<i64>,
+    /// Whether it could be ordered on the day the document was built.
+    pub available: bool,
+    /// Whether it was a certified 扶贫产品 on the day the document was built.
+    pub certified: bool,
+    /// Registered poor households it supports; absent when fewer than 5.
+    pub households_supported: Option<i64>,
+    pub few_households: bool,
+    pub seller_id: i64,
+    pub seller_name: String,
+    /// Its village's code.
+    pub origin_code: String,
+    /// Its village with its town and county, e.g. 平远县 仁居镇 墩背村.
+    pub origin_name: String,
+    /// Its village's code and every code above it, so that a search for any region holding
+    /// the village finds it.
+    pub region_codes: Vec<String>,
+    pub season_from: Option<chrono::NaiveDate>,
+    pub season_to: Option<chrono::NaiveDate>,
+    /// When it was (last) listed, in seconds since the epoch: sorts by "newest".
+    pub listed_ts: i64,
+    /// Its first photo's address.
+    pub photo: Option<String>,
+    pub status: ProductStatus,
+    /// A digest of everything above: `reconcile` compares it with the database's.
+    pub fingerprint: String,
+}
+
+impl ProductDocument {
+    /// The document of `product`, as the public sees it on the day it was projected.
+    pub fn new(product: PublicProduct) -> Self {
+        let region_codes = match RegionCode::parse(&product.origin.code) {
+            Ok(village) => village
+                .lineage()
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
+            Err(_) => vec![product.origin.code.clone()],
+        };
+        let mut document = Self {
+            id: product.id,
+            category_label: product.category.label_zh().to_owned(),
+            name: product.name,
+            description: product.description,
+            category: product.category,
+            unit: product.unit,
+            unit_price_fen: product.unit_price_fen,
+            stock: product.stock,
+            available: product.available,
+            certified: product.certified,
+            households_supported: product.households_supported,
+            few_households: product.few_households,
+            seller_id: product.seller_id,
+            seller_name: product.seller_name,
+            origin_code: product.origin.code,
+            origin_name: product.origin.name,
+            region_codes,
+            season_from: product.season_from,
+            season_to: product.season_to,
+            listed_ts: product.listed_at.map_or(0, |at| at.timestamp()),
+            photo: product.photos.into_iter().next(),
+            status: product.status,
+            fingerprint: String::new(),
+        };
+        document.fingerprint = digest(&document);
+        document
+    }
+}
+
+impl Document for ProductDocument {
+    const SETTINGS_FILE: &'static str = "search-config/products.json";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn field_kind(name: &str) -> Option<FieldKind> {
+        match name {
+            // The flags and the seller's id are filtered on as exact values (`true`, `7`).
+            "category" | "unit" | "status" | "region_codes" | "certified" | "available"
+            | "seller_id" => Some(FieldKind::Keyword),
+            "id" | "unit_price_fen" | "stock" | "listed_ts" => Some(FieldKind::Integer),
+            _ => None,
+        }
+    }
+
+    fn settings_json() -> &'static str {
+        PRODUCTS_SETTINGS_JSON
+    }
+}
+
 /// The values of attribute `name` in a document as JSON: a string, a number, or an array of
 /// them. Missing or null gives nothing.
 pub fn values_of<'a>(document: &'a serde_json::Value, name: &str) -> Vec<&'a serde_json::Value> {
@@ -267,6 +389,51 @@ mod tests {
             published_at: None,
             updated_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_product_document_is_its_public_projection_with_its_region_lineage() {
+        use crate::domain::product::Place;
+        let product = PublicProduct {
+            id: 3,
+            name: "百花蜜".into(),
+            description: "山里的蜜，一年一收。".into(),
+            category: ProductCategory::Honey,
+            unit: SaleUnit::Jin,
+            unit_price_fen: 6000,
+            stock: Some(40),
+            season_from: None,
+            season_to: None,
+            min_order: 2,
+            households_supported: None,
+            few_households: true,
+            status: ProductStatus::Listed,
+            certified: true,
+            certification: None,
+            available: true,
+            seller_id: 7,
+            seller_name: "墩背村养蜂合作社".into(),
+            origin: Place {
+                code: "441426100200".into(),
+                name: "平远县 仁居镇 墩背村".into(),
+            },
+            photos: vec!["/a.jpg".into(), "/b.jpg".into()],
+            listed_at: Some(Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap()),
+            updated_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
+        };
+        let document = ProductDocument::new(product);
+        assert_eq!(document.id(), 3);
+        assert_eq!(document.category_label, "蜂蜜");
+        assert_eq!(
+            document.region_codes,
+            ["44", "4414", "441426", "441426100", "441426100200"]
+        );
+        assert_eq!(document.photo.as_deref(), Some("/a.jpg"));
+        assert_eq!(document.listed_ts, 1_793_520_000);
+        assert_eq!(document.fingerprint().len(), 24);
+        let json = serde_json::to_string(&document).unwrap();
+        let read: ProductDocument = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, document);
     }
 
     #[test]

@@ -1,14 +1,15 @@
-//! Search over the public needs and offers: one [`SearchIndex`] trait, generic over the kind of
-//! [`Document`] an index holds, and two engines that answer alike (Meilisearch in production,
-//! an embedded Tantivy index by default), configured by each document's settings file
-//! (`search-config/needs.json`, `search-config/offers.json`) and proven alike by one conformance
-//! suite per kind of document (`tests/api/search`).
+//! Search over the public needs, offers and products: one [`SearchIndex`] trait, generic over
+//! the kind of [`Document`] an index holds, and two engines that answer alike (Meilisearch in
+//! production, an embedded Tantivy index by default), configured by each document's settings
+//! file (`search-config/needs.json`, `offers.json`, `products.json`) and proven alike by one
+//! conformance suite per kind of document (`tests/api/search`).
 //!
-//! There are two indexes. The needs index only ever holds [`NeedDocument`]s, built from the
+//! There are three indexes. The needs index only ever holds [`NeedDocument`]s, built from the
 //! public projection of a need; it is kept up to date by the outbox worker (`worker::outbox`)
 //! and rebuilt or checked by the `reindex` and `reconcile` commands (`service::search`). The
 //! offers index only ever holds [`OfferDocument`]s, built from the public projection of an
-//! offer.
+//! offer; the products index only [`ProductDocument`]s, built from the public projection of a
+//! listed product.
 
 pub mod config;
 pub mod document;
@@ -22,7 +23,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use config::SearchConfig;
-pub use document::{Document, NeedDocument, OfferDocument};
+pub use document::{Document, NeedDocument, OfferDocument, ProductDocument};
 
 use crate::config::{SearchBackend, Settings};
 
@@ -131,6 +132,13 @@ pub fn open_offers(
     settings: &Settings,
 ) -> Result<Arc<dyn SearchIndex<OfferDocument>>, SearchError> {
     open_index(settings, &settings.search.offers_index)
+}
+
+/// The products index of the engine the settings choose.
+pub fn open_products(
+    settings: &Settings,
+) -> Result<Arc<dyn SearchIndex<ProductDocument>>, SearchError> {
+    open_index(settings, &settings.search.products_index)
 }
 
 /// The index called `name` (the embedded index's directory under `<data_dir>/search`, or the

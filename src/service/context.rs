@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
-use crate::search::{NeedDocument, OfferDocument, SearchConfig, SearchIndex};
+use crate::search::{NeedDocument, OfferDocument, ProductDocument, SearchConfig, SearchIndex};
 use crate::store::files::FileStore;
 
 pub struct Context {
@@ -30,6 +30,10 @@ pub struct Context {
     pub offer_search: Arc<dyn SearchIndex<OfferDocument>>,
     /// Its settings (`search-config/offers.json`): synonyms for highlighting.
     pub offer_search_config: Arc<SearchConfig>,
+    /// The products index, on the same engine.
+    pub product_search: Arc<dyn SearchIndex<ProductDocument>>,
+    /// Its settings (`search-config/products.json`).
+    pub product_search_config: Arc<SearchConfig>,
     /// Where mail goes: SMTP, or files under the data directory.
     pub mailer: Arc<Mailer>,
 }

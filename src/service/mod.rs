@@ -19,5 +19,6 @@ pub mod products;
 pub mod rate_limit;
 pub mod regions;
 pub mod search;
+pub mod search_params;
 
 pub use context::Context;

@@ -35,3 +35,24 @@ pub async fn get_or_insert(
             .ok_or_else(|| DbErr::Custom(format!("platform_meta {key} could not be stored"))),
     }
 }
+
+/// Stores `value` under `key`, replacing any value there.
+pub async fn set(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<(), DbErr> {
+    let row = platform_meta::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value.to_owned()),
+        updated_at: Set(crate::clock::now().fixed_offset()),
+    };
+    platform_meta::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(platform_meta::Column::Key)
+                .update_columns([
+                    platform_meta::Column::Value,
+                    platform_meta::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -272,6 +272,46 @@ pub async fn ids_after(
         .await
 }
 
+/// Listed products whose public facts turn with the date between the day after `since` and
+/// `today` (both Beijing days): a certification whose last day was from `since` to the day
+/// before `today` (no longer certified), a season that began after `since` up to `today` (now
+/// available) or ended from `since` to the day before `today` (no longer available). At most
+/// `limit`, in id order.
+pub async fn date_turned(
+    db: &impl ConnectionTrait,
+    since: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    products::Entity::find()
+        .select_only()
+        .column(products::Column::Id)
+        .filter(products::Column::Status.eq(ProductStatus::Listed))
+        .filter(
+            Condition::any()
+                .add(
+                    products::Column::CertifiedUntil
+                        .gte(since)
+                        .and(products::Column::CertifiedUntil.lt(today)),
+                )
+                .add(
+                    products::Column::SeasonFrom
+                        .gt(since)
+                        .and(products::Column::SeasonFrom.lte(today)),
+                )
+                .add(
+                    products::Column::SeasonTo
+                        .gte(since)
+                        .and(products::Column::SeasonTo.lt(today)),
+                ),
+        )
+        .order_by_asc(products::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Takes `quantity` from the product's stock if, and only if, it is listed and has that much:
 /// checked by the database in the statement that takes it. A product sold by season (no stock)
 /// is taken from as long as it is listed. Returns the stock left (`Some(None)` for no stock),

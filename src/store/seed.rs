@@ -4,7 +4,7 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::entity::{needs, offers, organisations, pairings, pledges};
+use super::entity::{needs, offers, orders, organisations, pairings, pledges, products};
 use super::needs::record;
 use crate::domain::projection::NeedRecord;
 
@@ -70,4 +70,22 @@ pub async fn offer_titled(db: &impl ConnectionTrait, title: &str) -> Result<Opti
         .one(db)
         .await?
         .map(|o| o.id))
+}
+
+/// The product with this name.
+pub async fn product_named(db: &impl ConnectionTrait, name: &str) -> Result<Option<i64>, DbErr> {
+    Ok(products::Entity::find()
+        .filter(products::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .map(|p| p.id))
+}
+
+/// Whether any order was placed for the product.
+pub async fn has_orders(db: &impl ConnectionTrait, product_id: i64) -> Result<bool, DbErr> {
+    Ok(orders::Entity::find()
+        .filter(orders::Column::ProductId.eq(product_id))
+        .count(db)
+        .await?
+        > 0)
 }

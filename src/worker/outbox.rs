@@ -7,8 +7,8 @@
 //! rows are then taken again, which every consumer tolerates (search syncs write the need's
 //! current state).
 //!
-//! This drain handles the search rows (needs' and offers'); mail rows have a drain of their own (`worker::mail`),
-//! so that a slow mail server never holds up the search index.
+//! This drain handles the search rows (needs', offers' and products'); mail rows have a drain of
+//! their own (`worker::mail`), so that a slow mail server never holds up the search index.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::service::Context;
 use crate::service::offers::search as offer_search;
+use crate::service::products::search as product_search;
 use crate::service::search::{self, SyncError};
 use crate::store::outbox::{self, Leased, Message, Outcome};
 
@@ -27,7 +28,11 @@ pub const BATCH: u64 = 100;
 /// How long a batch stays leased to the worker that took it.
 const LEASE_SECS: i64 = 120;
 /// The kinds of rows this drain handles.
-const KINDS: [&str; 2] = ["search_sync_need", "search_sync_offer"];
+const KINDS: [&str; 3] = [
+    "search_sync_need",
+    "search_sync_offer",
+    "search_sync_product",
+];
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -104,14 +109,15 @@ impl Backoff {
     }
 }
 
-/// One pass: claims a batch and syncs its needs and offers. A batch that fails is split record
+/// One pass: claims a batch and syncs its needs, offers and products. A batch that fails is split record
 /// by record, so that one that cannot be synced does not hold up the others.
 pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbErr> {
     let rows = claim(&app.db, worker, &KINDS, BATCH, crate::clock::now()).await?;
     let mut report = DrainReport::default();
-    // Rows by need and by offer; a row that cannot be read fails at once.
+    // Rows by need, by offer and by product; a row that cannot be read fails at once.
     let mut by_need: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();
     let mut by_offer: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();
+    let mut by_product: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();
     for row in &rows {
         let unreadable = match row.message() {
             Ok(Message::SearchSyncNeed { need_id }) => {
@@ -120,6 +126,10 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
             }
             Ok(Message::SearchSyncOffer { offer_id }) => {
                 by_offer.entry(offer_id).or_default().push(row);
+                continue;
+            }
+            Ok(Message::SearchSyncProduct { product_id }) => {
+                by_product.entry(product_id).or_default().push(row);
                 continue;
             }
             Ok(other) => format!("`{}` is not a search row", other.kind()),
@@ -141,6 +151,18 @@ pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbEr
     sync_and_settle(app, "offers", &by_offer, &mut report, |ids| async move {
         offer_search::sync_offers(&app.db, app.offer_search.as_ref(), &ids).await
     })
+    .await?;
+    // A product's document holds what is true today (certified, available): the app's clock.
+    sync_and_settle(
+        app,
+        "products",
+        &by_product,
+        &mut report,
+        |ids| async move {
+            let now = app.clock.now();
+            product_search::sync_products(&app.db, app.product_search.as_ref(), &ids, now).await
+        },
+    )
     .await?;
     Ok(report)
 }
@@ -208,7 +230,7 @@ where
     Ok(())
 }
 
-/// Prepares the indexes (filling the needs index from the database if it was just created),
+/// Prepares the indexes (filling each from the database if it was just created),
 /// then drains the outbox until the task is aborted: at once again after a full batch, else
 /// after `outbox_poll_ms`.
 pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
@@ -230,6 +252,15 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                 Ok(()) => match app.offer_search.prepare().await {
                     Ok(false) => Ok(()),
                     Ok(true) => rebuild_offers(&app).await,
+                    Err(error) => Err(error.to_string()),
+                },
+                failed => failed,
+            };
+            // And the products index.
+            let ready = match ready {
+                Ok(()) => match app.product_search.prepare().await {
+                    Ok(false) => Ok(()),
+                    Ok(true) => rebuild_products(&app).await,
                     Err(error) => Err(error.to_string()),
                 },
                 failed => failed,
@@ -266,6 +297,16 @@ async fn rebuild_offers(app: &Context) -> Result<(), String> {
         .await
         .map_err(|e| format!("filling the new offers index: {e}"))?;
     tracing::info!(indexed, "offers index filled");
+    Ok(())
+}
+
+/// Fills a new, empty products index from the database.
+async fn rebuild_products(app: &Context) -> Result<(), String> {
+    let now = app.clock.now();
+    let indexed = product_search::reindex_products(&app.db, app.product_search.as_ref(), now)
+        .await
+        .map_err(|e| format!("filling the new products index: {e}"))?;
+    tracing::info!(indexed, "products index filled");
     Ok(())
 }
 

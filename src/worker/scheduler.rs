@@ -1,8 +1,11 @@
 //! Transitions that happen because time passes: a need's notice period ends (it is published),
 //! a need's deadline passes (it expires), a pledge's due date passes unshipped (it expires and
 //! its quantity returns to the need), or is near (its donor is reminded); an offer's
-//! `valid_until` passes, or a village's request for one goes unanswered. Runs inside every `serve` process; each move is a
-//! guarded update, so several nodes ticking at once move each need exactly once. Also prunes
+//! `valid_until` passes, or a village's request for one goes unanswered; once a day, a
+//! product's search document is resynced when its certification lapsed or its season began or
+//! ended (what the public sees of it turned with the date alone). Runs inside every `serve`
+//! process; each move is a guarded update, so several nodes ticking at once move each need
+//! exactly once. Also prunes
 //! what has outlived its use: expired sessions, old rate-limit windows and idempotency keys.
 
 use std::sync::Arc;
@@ -36,6 +39,9 @@ pub struct TickReport {
     pub orders_expired: usize,
     /// Follows' daily digests queued.
     pub digests: usize,
+    /// Products whose search documents were queued for a resync, the date having turned their
+    /// certification or their season.
+    pub products_resynced: usize,
     pub pruned: u64,
 }
 
@@ -83,6 +89,7 @@ pub async fn tick(app: &Context) -> Result<TickReport, ApiError> {
         }
     }
     report.digests = follows::send_digests(app).await?;
+    report.products_resynced = crate::service::products::search::resync_day(app, BATCH).await?;
     if app.settings.policy.pledge_reminder_days > 0 {
         let within = Duration::days(i64::from(app.settings.policy.pledge_reminder_days));
         report.pledges_reminded = pledges::remind_due(app, within, BATCH).await?;
@@ -137,6 +144,7 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                         + report.offers_expired
                         + report.requests_expired
                         + report.digests
+                        + report.products_resynced
                         > 0 =>
                 {
                     tracing::info!(
@@ -147,6 +155,7 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
                         offers_expired = report.offers_expired,
                         requests_expired = report.requests_expired,
                         digests = report.digests,
+                        products_resynced = report.products_resynced,
                         "scheduler moved needs, pledges and offers"
                     );
                 }

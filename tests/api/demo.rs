@@ -12,11 +12,11 @@ db_test! {
         let first = demo::seed(&app.db, &test_sealer()).await.unwrap();
         assert_eq!(
             first,
-            SeedReport { users: 8, roles: 8, organisations: 4, villages: 6, pairings: 8, households: 5 }
+            SeedReport { users: 9, roles: 10, organisations: 6, villages: 6, pairings: 8, households: 5 }
         );
         let second = demo::seed(&app.db, &test_sealer()).await.unwrap();
         assert_eq!(second, SeedReport::default());
-        assert_eq!(users::Entity::find().count(&app.db).await.unwrap(), 8);
+        assert_eq!(users::Entity::find().count(&app.db).await.unwrap(), 9);
     }
 }
 
@@ -190,5 +190,58 @@ db_test! {
         assert_eq!(status, 200, "a paused offer is public");
         let draft = offers.iter().find(|o| o.status.as_str() == "draft").unwrap();
         assert_eq!(app.get_json(&format!("/api/v1/offers/{}", draft.id)).await.0, 404);
+    }
+}
+
+db_test! {
+    async fn the_demo_holds_cooperatives_products_and_orders_in_every_state_once(backend: Backend) {
+        use duijie::store::entity::{orders, products};
+        let app = TestApp::spawn_with_demo(backend).await;
+        let sealer = std::sync::Arc::new(test_sealer());
+        let settings = app.state.settings.as_ref().clone();
+        assert_eq!(demo::products::seed(&app.db, &settings, sealer.clone()).await.unwrap(), 6);
+        assert_eq!(demo::products::seed(&app.db, &settings, sealer).await.unwrap(), 0, "once");
+
+        let rows = products::Entity::find().all(&app.db).await.unwrap();
+        let certified = rows.iter().filter(|p| p.certificate_no.is_some()).count();
+        assert_eq!((rows.len(), certified), (6, 4), "certified and uncertified products");
+        let statuses: std::collections::BTreeSet<&str> = rows.iter().map(|p| p.status.as_str()).collect();
+        assert_eq!(statuses, ["draft", "listed"].into());
+        assert!(rows.iter().any(|p| p.stock == Some(0)), "one sold out");
+        assert!(rows.iter().any(|p| p.stock.is_none() && p.season_from.is_some()), "one sold by season");
+
+        let orders = orders::Entity::find().all(&app.db).await.unwrap();
+        let statuses: std::collections::BTreeSet<&str> = orders.iter().map(|o| o.status.as_str()).collect();
+        assert_eq!(
+            statuses,
+            ["cancelled", "confirmed", "declined", "expired", "ordered", "received", "settled", "shipped"].into(),
+            "orders in every state"
+        );
+        // The honey: 800 less the enterprise's 300 and the citizen's 5; the expired 10 came back.
+        let honey = rows.iter().find(|p| p.name == demo::products::HONEY).unwrap();
+        assert_eq!(honey.stock, Some(495));
+
+        // In the figures: the certified purchases that stand, by the enterprise, seen on the
+        // pairing's board too.
+        let (status, stats) = app.get_json("/api/v1/stats?region=441426").await;
+        assert_eq!(status, 200, "{stats}");
+        let consumption = &stats["figures"]["consumption"];
+        // honey 300×60 + tea 50×160 + oranges 40×88 + baskets 12×45 + honey 5×60 + tea 2×160 元
+        assert_eq!(consumption["ordered_value_fen"], 1_800_000 + 800_000 + 352_000 + 54_000 + 30_000 + 32_000);
+        // received: the settled honey and baskets, the received tea
+        assert_eq!(consumption["received_value_fen"], 1_800_000 + 54_000 + 800_000);
+        // the 腊肉 was declined, and is not certified anyway
+        assert_eq!(consumption["uncertified_ordered_value_fen"], 0);
+        assert_eq!(consumption["households_supported"], 23 + 8 + 6);
+        let coordinator = app.login_demo("coordinator").await;
+        let pairing = duijie::store::seed::pairing_id(&app.db, "广州 → 梅州、清远 对口帮扶").await.unwrap().unwrap();
+        let (status, board) = coordinator.get(&format!("/api/v1/pairings/{pairing}/board")).await;
+        assert_eq!(status, 200, "{board}");
+        let enterprise = board["members"].as_array().unwrap().iter()
+            .find(|m| m["organisation"]["name"] == "梅州客都农业发展有限公司（演示）").unwrap();
+        assert_eq!(enterprise["purchases"]["ordered_value_fen"], 1_800_000 + 800_000 + 352_000 + 54_000);
+        assert_eq!(board["figures"]["consumption"]["ordered_value_fen"], 1_800_000 + 800_000 + 352_000 + 54_000);
+        assert_eq!(board["purchases"].as_array().unwrap().len(), 4);
+        assert!(!board.to_string().contains("13800138000"), "no delivery data on the board");
     }
 }

@@ -204,8 +204,8 @@ impl TestApp {
     }
 
     /// Starts the application with settings changed by `configure` and, when `search` gives
-    /// one, over that needs index (built from the final settings); the offers index is the
-    /// settings'.
+    /// one, over that needs index (built from the final settings); the offers and products
+    /// indexes are the settings'.
     pub async fn spawn_full(
         backend: Backend,
         configure: impl FnOnce(&mut Settings),
@@ -228,12 +228,15 @@ impl TestApp {
         };
         let offer_search =
             duijie::search::open_offers(&settings).expect("opening the offers index");
+        let product_search =
+            duijie::search::open_products(&settings).expect("opening the products index");
         let app = Application::build_with_search(
             settings,
             db.clone(),
             clock.clone(),
             search,
             offer_search,
+            product_search,
         )
         .await
         .expect("building the app");

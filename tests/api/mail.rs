@@ -23,7 +23,7 @@ const CADRE: &str = "cadre@demo.duijie.cn";
 
 /// Points the application's mail at `server` (STARTTLS with its CA and AUTH when it has
 /// them), with a notice period of `notice_days`.
-fn mail_to(server: &SmtpServer, notice_days: u32) -> impl FnOnce(&mut Settings) + '_ {
+pub(crate) fn mail_to(server: &SmtpServer, notice_days: u32) -> impl FnOnce(&mut Settings) + '_ {
     move |s: &mut Settings| {
         s.policy.notice_days = notice_days;
         s.server.public_url = Some("https://duijie.example".to_owned());
@@ -44,7 +44,7 @@ fn tls_with_auth() -> Options {
     }
 }
 
-fn plain() -> Options {
+pub(crate) fn plain() -> Options {
     Options {
         tls: false,
         credentials: None,

@@ -1470,6 +1470,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 消费扶贫 products hall: search the products on sale by words, category, region (products
+         *     from villages in it), certification, availability and cooperative; facets of category and
+         *     certification.
+         */
+        get: operations["get_products_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/{id}": {
         parameters: {
             query?: never;
@@ -1775,7 +1796,7 @@ export interface paths {
         };
         /**
          * Readiness: the process can do its work: its database answers, and so do its search
-         *     engine's two indexes (needs, offers).
+         *     engine's three indexes (needs, offers, products).
          */
         get: operations["get_readyz"];
         put?: never;
@@ -3108,6 +3129,70 @@ export interface components {
             timeline: components["schemas"]["ProductTimelineEntry"][];
         };
         /**
+         * @description One product on sale in the index (only listed products are indexed: a draft's or a
+         *     delisted product's document is deleted). Flat, field by field from [`PublicProduct`], so
+         *     that the certificate, the minimum order and the timeline stay on the product's own page and
+         *     every attribute is one the engines read alike.
+         *
+         *     `certified` and `available` are as of the day the document was built: every change to the
+         *     product (an edit, a listing, a certification, an order that takes or gives back stock)
+         *     rebuilds it, and the scheduler resyncs the products whose certification lapsed or whose
+         *     season began or ended since the day before (`service::products::search::resync_day`).
+         */
+        ProductDocument: {
+            /** @description Whether it could be ordered on the day the document was built. */
+            available: boolean;
+            category: components["schemas"]["ProductCategory"];
+            /** @description The category in Chinese, for text search (`蜂蜜`). */
+            category_label: string;
+            /** @description Whether it was a certified 扶贫产品 on the day the document was built. */
+            certified: boolean;
+            description: string;
+            few_households: boolean;
+            /** @description A digest of everything above: `reconcile` compares it with the database's. */
+            fingerprint: string;
+            /**
+             * Format: int64
+             * @description Registered poor households it supports; absent when fewer than 5.
+             */
+            households_supported?: number | null;
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: int64
+             * @description When it was (last) listed, in seconds since the epoch: sorts by "newest".
+             */
+            listed_ts: number;
+            name: string;
+            /** @description Its village's code. */
+            origin_code: string;
+            /** @description Its village with its town and county, e.g. 平远县 仁居镇 墩背村. */
+            origin_name: string;
+            /** @description Its first photo's address. */
+            photo?: string | null;
+            /**
+             * @description Its village's code and every code above it, so that a search for any region holding
+             *     the village finds it.
+             */
+            region_codes: string[];
+            /** Format: date */
+            season_from?: string | null;
+            /** Format: date */
+            season_to?: string | null;
+            /** Format: int64 */
+            seller_id: number;
+            seller_name: string;
+            status: components["schemas"]["ProductStatus"];
+            /**
+             * Format: int64
+             * @description In the unit; absent for a product sold by season.
+             */
+            stock?: number | null;
+            unit: components["schemas"]["SaleUnit"];
+            /** Format: int64 */
+            unit_price_fen: number;
+        };
+        /**
          * @description Created = created (创建产品); Edited = edited (修改); Listed = listed (上架); Delisted = delisted (下架); Restocked = restocked (调整库存); Certified = certified (认定为扶贫产品); CertificationRevoked = certification_revoked (撤销扶贫产品认定);
          * @enum {string}
          */
@@ -3146,6 +3231,13 @@ export interface components {
              * @description What is in stock, in the unit; left out for a product sold by season, made to order.
              */
             stock?: number | null;
+            /**
+             * Format: int64
+             * @description An edit: the stock the form was loaded with. Orders may have taken from it since;
+             *     if so, the edit is refused (`conflict`, with `details.stock`) rather than give the
+             *     sold units back. Left out, `stock` is set as given (a stock-take).
+             */
+            stock_seen?: number | null;
             /** @description `jin`, `kg`, `item`, `box`, `bottle` or `bag`. */
             unit: components["schemas"]["SaleUnit"];
             /**
@@ -3161,6 +3253,31 @@ export interface components {
             /** @description Whether the seller is verified (a product goes on sale once it is). */
             seller_verified: boolean;
         };
+        /** @description A page of the products hall. */
+        ProductSearchPage: {
+            /** @description Counts of `category` and `certified` (`true`, `false`) over everything found. */
+            facets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            hits: components["schemas"]["ProductDocument"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            sort: components["schemas"]["ProductSort"];
+            /**
+             * Format: int64
+             * @description Everything found (up to the index's `maxTotalHits`).
+             */
+            total: number;
+        };
+        /**
+         * @description How the products hall orders what it found.
+         * @enum {string}
+         */
+        ProductSort: "relevance" | "newest" | "price_asc" | "price_desc";
         /**
          * @description Draft = draft (草稿); Listed = listed (在售); Delisted = delisted (已下架);
          * @enum {string}
@@ -12055,6 +12172,77 @@ export interface operations {
                 };
             };
             /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_products_search: {
+        parameters: {
+            query?: {
+                /** @description Words, in any order */
+                q?: string;
+                /** @description Any of these categories */
+                category?: components["schemas"]["ProductCategory"][];
+                /** @description Products from villages in any of these regions */
+                region?: string[];
+                /** @description Certified 扶贫产品 today, or not */
+                certified?: boolean;
+                /** @description Can be ordered today (in season, in stock), or not */
+                available?: boolean;
+                /** @description Products of these cooperatives */
+                seller?: number[];
+                sort?: components["schemas"]["ProductSort"];
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductSearchPage"];
+                };
+            };
+            /** @description `invalid_parameter` or `invalid_region_code`, naming the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `search_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -4,7 +4,7 @@
 //! public search of the offers hall (`GET /offers/search`).
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -15,10 +15,10 @@ use crate::domain::matching::Bond;
 use crate::domain::need::Category;
 use crate::domain::offer::{OfferKind, OfferRecord, OfferStatus, Offerer, region_filter_values};
 use crate::domain::pairing::Program;
-use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorCode};
-use crate::search::{Condition, FacetCounts, OfferDocument, SearchIndex, SearchQuery, SortKey};
+use crate::error::ApiError;
+use crate::search::{FacetCounts, OfferDocument, SearchIndex, SearchQuery};
 use crate::service::search::{SyncError, search_failed};
+use crate::service::search_params::{bad, key, parse_hall, region};
 use crate::store::offers as offer_store;
 
 use super::{bonds_of, public_offers, reach};
@@ -145,117 +145,64 @@ pub struct OfferSearchRequest {
 
 /// The facets the hall counts over everything found.
 const FACETS: [&str; 3] = ["kind", "category", "programmes"];
-const MAX_PER_PAGE: usize = 50;
-
-fn bad(name: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidParameter,
-        format!("{name}: {}", message.into()),
-    )
-}
 
 /// The parameters of `GET /offers/search`: `q`; `kind`, `category`, `programme`, `status`,
 /// `org` and `region` (each may repeat: any of the values; different ones all hold); `sort`
 /// (`relevance`, `newest`, `valid_until`, `remaining`), `page`, `per_page`. Without `status`,
 /// only live (published) offers are found.
 pub fn parse_request(pairs: &[(String, String)]) -> Result<OfferSearchRequest, ApiError> {
-    let mut text = String::new();
-    let mut filters: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    let mut sort = None;
-    let mut page = 1usize;
-    let mut per_page = 20usize;
-    let mut seen = HashSet::new();
-    for (name, value) in pairs {
-        let value = value.trim();
-        let once = matches!(name.as_str(), "q" | "sort" | "page" | "per_page");
-        if once && !seen.insert(name.as_str()) {
-            return Err(bad(name, "give it once"));
-        }
-        let number = |max: usize| -> Result<usize, ApiError> {
-            value
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| bad(name, format!("a whole number from 1 to {max}")))
+    const SORTS: [(&str, OfferSort); 4] = [
+        ("relevance", OfferSort::Relevance),
+        ("newest", OfferSort::Newest),
+        ("valid_until", OfferSort::ValidUntil),
+        ("remaining", OfferSort::Remaining),
+    ];
+    let mut params = parse_hall(pairs, &SORTS, |name, value, filters| {
+        let mut add = |field: &'static str, value: String| {
+            filters.entry(field).or_default().push(value);
         };
-        match name.as_str() {
-            "q" => text = value.chars().take(100).collect(),
-            "page" => page = number(1000)?,
-            "per_page" => per_page = number(MAX_PER_PAGE)?,
-            "sort" => {
-                sort = Some(match value {
-                    "relevance" => OfferSort::Relevance,
-                    "newest" => OfferSort::Newest,
-                    "valid_until" => OfferSort::ValidUntil,
-                    "remaining" => OfferSort::Remaining,
-                    _ => {
-                        return Err(bad(
-                            name,
-                            "one of relevance, newest, valid_until, remaining",
-                        ));
-                    }
-                })
-            }
+        match name {
             "kind" => {
                 OfferKind::parse(value)
                     .ok_or_else(|| bad(name, format!("one of {}", OfferKind::codes())))?;
-                filters.entry("kind").or_default().push(value.to_owned());
+                add("kind", value.to_owned());
             }
             "category" => {
                 Category::parse(value)
                     .ok_or_else(|| bad(name, format!("one of {}", Category::codes())))?;
-                filters
-                    .entry("category")
-                    .or_default()
-                    .push(value.to_owned());
+                add("category", value.to_owned());
             }
             "programme" => {
                 Program::parse(value)
                     .ok_or_else(|| bad(name, format!("one of {}", Program::codes())))?;
-                filters
-                    .entry("programmes")
-                    .or_default()
-                    .push(value.to_owned());
+                add("programmes", value.to_owned());
             }
             "status" => {
                 OfferStatus::parse(value)
                     .filter(|s| s.is_public())
                     .ok_or_else(|| bad(name, "one of published, paused, exhausted, expired"))?;
-                filters.entry("status").or_default().push(value.to_owned());
+                add("status", value.to_owned());
             }
             "org" => {
                 let id: i64 = value
                     .parse()
                     .map_err(|_| bad(name, "an organisation's id"))?;
-                filters
-                    .entry("offerer_id")
-                    .or_default()
-                    .push(format!("org:{id}"));
+                add("offerer_id", format!("org:{id}"));
             }
             "region" => {
-                let region = RegionCode::parse(value).map_err(|e| {
-                    ApiError::new(ErrorCode::InvalidRegionCode, format!("region: {e}"))
-                })?;
-                filters
-                    .entry("region_codes")
-                    .or_default()
-                    .extend(region_filter_values(&region));
+                for value in region_filter_values(&region(name, value)?) {
+                    add("region_codes", value);
+                }
             }
-            other => return Err(bad(other, "not a parameter of this search")),
+            _ => return Ok(false),
         }
-    }
-    filters
+        Ok(true)
+    })?;
+    params
+        .filters
         .entry("status")
         .or_insert_with(|| vec![OfferStatus::Published.as_str().to_owned()]);
-    let sort = sort.unwrap_or(if text.is_empty() {
-        OfferSort::Newest
-    } else {
-        OfferSort::Relevance
-    });
-    let key = |field: &str, descending| SortKey {
-        field: field.to_owned(),
-        descending,
-    };
+    let sort = params.sort_or(OfferSort::Relevance, OfferSort::Newest);
     let sort_keys = match sort {
         OfferSort::Relevance => Vec::new(),
         OfferSort::Newest => vec![key("listed_ts", true)],
@@ -263,24 +210,7 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<OfferSearchRequest, A
         OfferSort::Remaining => vec![key("remaining", true)],
     };
     Ok(OfferSearchRequest {
-        query: SearchQuery {
-            text,
-            conditions: filters
-                .into_iter()
-                .map(|(field, mut values)| {
-                    values.sort();
-                    values.dedup();
-                    Condition::AnyOf {
-                        field: field.to_owned(),
-                        values,
-                    }
-                })
-                .collect(),
-            sort: sort_keys,
-            page,
-            per_page,
-            facets: FACETS.iter().map(|f| (*f).to_owned()).collect(),
-        },
+        query: params.query(sort_keys, &FACETS),
         sort,
     })
 }
@@ -318,6 +248,8 @@ pub async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
+    use crate::search::Condition;
 
     fn pairs(query: &str) -> Vec<(String, String)> {
         url::form_urlencoded::parse(query.as_bytes())

@@ -4,6 +4,7 @@
 //! in one transaction. Orders for products are `service::orders`.
 
 pub mod photos;
+pub mod search;
 
 use std::collections::HashMap;
 
@@ -89,6 +90,11 @@ request_body! {
         /// Registered poor households it supports: a count from the register, never names.
         #[rule(range(min = 0, max = 100_000))]
         pub households_supported: i64,
+        /// An edit: the stock the form was loaded with. Orders may have taken from it since;
+        /// if so, the edit is refused (`conflict`, with `details.stock`) rather than give the
+        /// sold units back. Left out, `stock` is set as given (a stock-take).
+        #[rule(range(min = 0, max = 10_000_000))]
+        pub stock_seen: Option<i64>,
     }
 }
 
@@ -537,6 +543,16 @@ pub async fn update(
     let verified = seller_verified(&txn, product.seller_id).await?;
     decide_product(&product, verified, ProductAction::Edit, actor).map_err(refused)?;
     let valid = validate(&fields, FieldErrors::new(), now)?;
+    if let Some(seen) = fields.stock_seen
+        && product.supply.stock != Some(seen)
+    {
+        let mut error = ApiError::new(
+            ErrorCode::Conflict,
+            "the stock changed since the form was loaded (orders took from it): load it again",
+        );
+        error.details = Some(json!({ "stock": product.supply.stock }));
+        return Err(error);
+    }
     product_store::update_content(&txn, id, &content(&valid, &fields), now).await?;
     product_store::record_event(
         &txn,

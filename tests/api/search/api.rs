@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use duijie::search::{
-    NeedDocument, OfferDocument, SearchError, SearchHits, SearchIndex, SearchQuery,
+    NeedDocument, OfferDocument, ProductDocument, SearchError, SearchHits, SearchIndex, SearchQuery,
 };
 use duijie::store::entity::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -19,6 +19,7 @@ use crate::pledges::{pledge, published};
 
 /// Runs an async test body on SQLite and PostgreSQL with the embedded engine, and on SQLite
 /// with Meilisearch when `MEILI_URL` is set.
+#[macro_export]
 macro_rules! search_app_test {
     ($(#[$meta:meta])* async fn $name:ident($db:ident: Backend, $engine:ident: Engine) $body:block) => {
         $(#[$meta])*
@@ -35,14 +36,14 @@ macro_rules! search_app_test {
 
             #[tokio::test]
             async fn postgres() {
-                if crate::helpers::postgres_enabled() {
+                if $crate::helpers::postgres_enabled() {
                     body(Backend::Postgres, Engine::Embedded).await
                 }
             }
 
             #[tokio::test]
             async fn meilisearch() {
-                if crate::search::meili_enabled() {
+                if $crate::search::meili_enabled() {
                     body(Backend::Sqlite, Engine::Meilisearch).await
                 }
             }
@@ -52,7 +53,7 @@ macro_rules! search_app_test {
 
 /// A real engine that the test can stop and start: while stopped, every call fails as an
 /// unreachable engine does.
-struct Stoppable {
+pub(crate) struct Stoppable {
     engine: Arc<dyn SearchIndex<NeedDocument>>,
     stopped: AtomicBool,
 }
@@ -99,7 +100,7 @@ impl SearchIndex<NeedDocument> for Stoppable {
 }
 
 /// The demo accounts, no notice period, the given engine.
-async fn app_on(
+pub(crate) async fn app_on(
     backend: Backend,
     engine: Engine,
     stoppable: Option<&mut Option<Arc<Stoppable>>>,
@@ -133,8 +134,8 @@ async fn app_on(
     app
 }
 
-/// Deletes the test's Meilisearch indexes (needs, offers), if it used them.
-fn clean_up(app: &TestApp) {
+/// Deletes the test's Meilisearch indexes (needs, offers, products), if it used them.
+pub(crate) fn clean_up(app: &TestApp) {
     let settings = &app.state.settings;
     if let (Some(url), true) = (&settings.search.meili_url, meili_server().is_some()) {
         let key = &settings.search.meili_key;
@@ -147,6 +148,11 @@ fn clean_up(app: &TestApp) {
             url.clone(),
             key.clone(),
             settings.search.offers_index.clone(),
+        )));
+        drop_meili_index::<ProductDocument>(Some((
+            url.clone(),
+            key.clone(),
+            settings.search.products_index.clone(),
         )));
     }
 }

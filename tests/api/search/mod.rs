@@ -1,5 +1,6 @@
-//! Search: the conformance suites both engines must pass, over the needs index (`conformance`)
-//! and the offers index (`offers`), the embedded engine's typo tolerance (`embedded`), and the
+//! Search: the conformance suites both engines must pass, over the needs index (`conformance`),
+//! the offers index (`offers`) and the products index (`products`, with the products hall over
+//! HTTP), the embedded engine's typo tolerance (`embedded`), and the
 //! search API over the running application (`api`): freshness after a pledge, an engine that
 //! goes away and comes back, bad parameters.
 //!
@@ -11,6 +12,7 @@ pub(crate) mod api;
 mod conformance;
 mod embedded;
 mod offers;
+mod products;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -84,7 +86,7 @@ pub fn unique_index_name() -> String {
 }
 
 /// Points `settings` at `engine`: the embedded indexes under the data directory, or fresh
-/// indexes (needs, offers) on the test Meilisearch server.
+/// indexes (needs, offers, products) on the test Meilisearch server.
 pub fn use_engine(settings: &mut Settings, engine: Engine) {
     if engine == Engine::Meilisearch {
         let (url, key) = meili_server().expect("checked by meili_enabled");
@@ -93,6 +95,7 @@ pub fn use_engine(settings: &mut Settings, engine: Engine) {
         settings.search.meili_key = key.map(SecretString::from);
         settings.search.index = unique_index_name();
         settings.search.offers_index = unique_index_name();
+        settings.search.products_index = unique_index_name();
     }
 }
 
