@@ -2,6 +2,7 @@
 // product; writing, listing and delisting one's own cooperative's; certifying one (the area's
 // verifiers); its photos; ordering one (with an Idempotency-Key, so that a retry orders once).
 import { call, client, upload, type Schemas } from './client'
+import type { paths } from './schema'
 
 export type PublicProduct = Schemas['PublicProduct']
 export type ProductDetail = Schemas['ProductDetail']
@@ -10,55 +11,14 @@ export type SaleUnit = Schemas['SaleUnit']
 /** The moves a product's sellers make on it (each answers with the product as it now stands). */
 export type ProductStep = 'list' | 'delist'
 
-// The products hall's search (`GET /products/search`) is being added to the API; until its
-// types are generated, its query and answer are described here as the API will give them.
-export type ProductSort = 'relevance' | 'newest' | 'price_asc' | 'price_desc'
-export interface ProductSearchQuery {
-  q?: string
-  category?: ProductCategory[]
-  region?: string[]
-  certified?: boolean
-  available?: boolean
-  seller?: number[]
-  sort?: ProductSort
-  page?: number
-  per_page?: number
-}
-export interface ProductDocument {
-  id: number
-  name: string
-  description: string
-  category: ProductCategory
-  category_label: string
-  unit: SaleUnit
-  unit_price_fen: number
-  stock?: number | null
-  available: boolean
-  certified: boolean
-  households_supported?: number | null
-  few_households: boolean
-  seller_id: number
-  seller_name: string
-  origin: { code: string; name: string }
-  region_codes: string[]
-  photo?: string | null
-  listed_ts?: number | null
-}
-export interface ProductSearchPage {
-  hits: ProductDocument[]
-  total: number
-  facets: { category?: Record<string, number>; certified?: Record<string, number> }
-  page: number
-  per_page: number
-  sort: ProductSort
-}
-
-type RawGet = (url: string, init: { params: { query: ProductSearchQuery } }) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+export type ProductSearchQuery = NonNullable<paths['/api/v1/products/search']['get']['parameters']['query']>
+export type ProductSearchPage = Schemas['ProductSearchPage']
+export type ProductDocument = Schemas['ProductDocument']
+export type ProductSort = Schemas['ProductSort']
 
 /** 消费帮扶大厅: the products on sale by words, category, region, certification and stock. */
-export async function searchProducts(query: ProductSearchQuery): Promise<ProductSearchPage> {
-  const get = client.GET as unknown as RawGet
-  return (await call(get('/api/v1/products/search', { params: { query } }))) as ProductSearchPage
+export function searchProducts(query: ProductSearchQuery) {
+  return call(client.GET('/api/v1/products/search', { params: { query } }))
 }
 
 /** The products on sale of a region (a village, or any region holding villages). */

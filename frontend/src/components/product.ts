@@ -35,7 +35,9 @@ export function fromDocument(doc: ProductDocument): ProductLike & { photo: strin
     households_supported: doc.households_supported ?? null,
     few_households: doc.few_households,
     seller_name: doc.seller_name,
-    origin: doc.origin,
+    season_from: doc.season_from ?? null,
+    season_to: doc.season_to ?? null,
+    origin: { code: doc.origin_code, name: doc.origin_name },
     photo: doc.photo ?? null,
   }
 }

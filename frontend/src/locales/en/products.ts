@@ -144,6 +144,7 @@ export default {
     supplySeason: 'In season, made to order',
     stock: 'Stock ({unit})',
     stockHint: 'Each order is taken from the stock; at 0 it takes no more orders.',
+    stockMoved: 'Orders took from the stock since this page was opened: it is {n} {unit} now, filled in. Check it, then save.',
     season: 'Season',
     seasonFrom: 'From',
     seasonTo: 'To',

@@ -144,6 +144,7 @@ export default {
     supplySeason: '应季按单生产',
     stock: '库存（{unit}）',
     stockHint: '每笔订单从库存中扣减；库存为 0 时自动停止接单。',
+    stockMoved: '打开此页后有新订单扣减了库存，现在库存为 {n} {unit}，已填入。请核对后再保存。',
     season: '供应期',
     seasonFrom: '开始日期',
     seasonTo: '结束日期',

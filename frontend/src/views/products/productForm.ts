@@ -1,6 +1,8 @@
 // The product editor's form and what it sends. The price is typed in yuan and sent in fen; a
 // product is sold from a stock, or by season (made to order between two days, no stock). An
-// edit sends every field again (the API's PUT), the seller and village staying.
+// edit sends every field again (the API's PUT), the seller and village staying, with the stock
+// the form was loaded with (`stock_seen`): orders may have taken from it meanwhile, and an edit
+// must not give the sold units back.
 import type { Schemas } from '@/api/client'
 import type { ProductCategory, PublicProduct, SaleUnit } from '@/components/product'
 import { fenToYuan, yuanToFen } from '@/utils/format'
@@ -29,6 +31,8 @@ export interface ProductDraft {
   /** `[from, to]` as `YYYY-MM-DD`, or null. */
   season: [string, string] | null
   households_supported: number | null | undefined
+  /** The stock as loaded (an edit), null for a new product. */
+  stock_seen: number | null
 }
 
 export function draftOf(product: PublicProduct | null, sellerId: number | null = null): ProductDraft {
@@ -45,6 +49,7 @@ export function draftOf(product: PublicProduct | null, sellerId: number | null =
       stock: undefined,
       season: null,
       households_supported: 0,
+      stock_seen: null,
     }
   }
   const seasonal = product.stock == null && Boolean(product.season_from && product.season_to)
@@ -61,6 +66,7 @@ export function draftOf(product: PublicProduct | null, sellerId: number | null =
     season: product.season_from && product.season_to ? [product.season_from, product.season_to] : null,
     // A count under 5 is not told, even to its sellers' page: the editor asks for it again.
     households_supported: product.households_supported ?? undefined,
+    stock_seen: product.stock ?? null,
   }
 }
 
@@ -80,6 +86,7 @@ export function fieldsOf(draft: ProductDraft): ProductFields {
     season_from: seasonal ? (draft.season?.[0] ?? null) : null,
     season_to: seasonal ? (draft.season?.[1] ?? null) : null,
     households_supported: filled(draft.households_supported) ? draft.households_supported : 0,
+    stock_seen: draft.stock_seen,
   }
 }
 

@@ -47,10 +47,15 @@ describe('the product editor’s form', () => {
     const draft = { ...draftOf(null, 9), category: 'honey' as const, name: ' 平远百花蜜 ', description: '墩背村的土蜂蜜，每瓶一斤。', price_yuan: 58.5, min_order: 2, stock: 120, households_supported: 12 }
     expect(newProductOf(draft)).toEqual({
       seller_id: 9, category: 'honey', name: '平远百花蜜', description: '墩背村的土蜂蜜，每瓶一斤。', unit: 'jin',
-      unit_price_fen: 5850, min_order: 2, stock: 120, season_from: null, season_to: null, households_supported: 12,
+      unit_price_fen: 5850, min_order: 2, stock: 120, season_from: null, season_to: null, households_supported: 12, stock_seen: null,
     })
     const seasonal = fieldsOf({ ...draft, supply: 'season', season: ['2027-05-01', '2027-08-31'] })
     expect(seasonal).toMatchObject({ stock: null, season_from: '2027-05-01', season_to: '2027-08-31' })
+  })
+
+  it('sends with an edit the stock the form was loaded with', () => {
+    const draft = draftOf(publicProduct() as never)
+    expect(fieldsOf({ ...draft, stock: 200 })).toMatchObject({ stock: 200, stock_seen: 120 })
   })
 
   it('reads a product back, asking again for a count under 5', () => {
