@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 
 const BUDGET_KB = 250
-const PUBLIC_VIEWS = ['home/Home', 'hall/Hall', 'need/Need', 'offers/Offers', 'offers/Offer', 'notices/Notices', 'transparency/Transparency'].map((v) => `src/views/${v}.vue`)
+const PUBLIC_VIEWS = ['home/Home', 'hall/Hall', 'need/Need', 'offers/Offers', 'offers/Offer', 'products/Products', 'products/Product', 'notices/Notices', 'transparency/Transparency'].map((v) => `src/views/${v}.vue`)
 
 const manifest = JSON.parse(readFileSync('dist/.vite/manifest.json', 'utf8'))
 const gzipped = new Map()

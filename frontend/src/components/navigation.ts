@@ -17,6 +17,7 @@ export function navigation(session: SessionLike): NavLink[] {
     { to: '/', label: 'common.nav.home', exact: true },
     { to: '/needs', label: 'common.nav.hall', exact: true },
     { to: '/offers', label: 'common.nav.offers', exact: true },
+    { to: '/products', label: 'common.nav.products', exact: true },
     { to: '/notices', label: 'common.nav.notices' },
     { to: '/transparency', label: 'common.nav.transparency' },
     { to: '/pairings', label: 'common.nav.boards' },
@@ -25,6 +26,8 @@ export function navigation(session: SessionLike): NavLink[] {
   links.push({ to: '/me/pledges', label: 'common.nav.myPledges' })
   links.push({ to: '/me/follows', label: 'common.nav.myFollows' })
   links.push({ to: '/me/offers', label: 'common.nav.myOffers' })
+  links.push({ to: '/me/orders', label: 'common.nav.myOrders' })
+  if (session.has('cadre', 'verifier', 'org_admin', 'org_member')) links.push({ to: '/me/products', label: 'common.nav.myProducts' })
   if (session.has('cadre')) {
     links.push({ to: '/cadre/households', label: 'common.nav.households' })
     links.push({ to: '/cadre/needs', label: 'common.nav.needs' })

@@ -3,8 +3,11 @@
 import { createI18n } from 'vue-i18n'
 import { setApiLanguage } from '@/api/client'
 
-const zhModules = import.meta.glob<{ default: Record<string, unknown> }>('./zh-CN/*.ts', { eager: true })
-const enModules = import.meta.glob<{ default: Record<string, unknown> }>('./en/*.ts', { eager: true })
+// The 消费帮扶 pages' messages (`products`, `orders`) come with those pages, not in every page's
+// first download: `loadTradeMessages()` adds them before such a page shows.
+const zhModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/*.ts', '!./zh-CN/products.ts', '!./zh-CN/orders.ts'], { eager: true })
+const enModules = import.meta.glob<{ default: Record<string, unknown> }>(['./en/*.ts', '!./en/products.ts', '!./en/orders.ts'], { eager: true })
+const tradeModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/products.ts', './zh-CN/orders.ts', './en/products.ts', './en/orders.ts'])
 
 function merge(modules: Record<string, { default: Record<string, unknown> }>) {
   const messages: Record<string, unknown> = {}
@@ -51,6 +54,28 @@ export function setLocale(locale: Locale) {
 }
 
 follow(startLocale)
+
+let trade: Promise<void> | null = null
+
+/** The 消费帮扶 pages' messages in both languages, loaded once; their pages' routes await this. */
+export function loadTradeMessages(): Promise<void> {
+  trade ??= (async () => {
+    for (const [path, load] of Object.entries(tradeModules)) {
+      const [, locale, name] = /^\.\/(.*)\/(.*)\.ts$/.exec(path) ?? []
+      if (!locale || !name) continue
+      const module = await load()
+      const global = i18n.global as unknown as { mergeLocaleMessage(locale: string, message: Record<string, unknown>): void }
+      global.mergeLocaleMessage(locale, { [name]: module.default })
+    }
+  })()
+  return trade
+}
+
+/** A page's module, once the 消费帮扶 messages are there too. */
+export async function withTradeMessages<T>(page: Promise<T>): Promise<T> {
+  const [module] = await Promise.all([page, loadTradeMessages()])
+  return module
+}
 
 /** The message for an API error code, or the server's own message when there is none. */
 export function errorMessage(code: string, fallback: string): string {

@@ -2,7 +2,7 @@
 export default {
   orgs: {
     title: 'Organisations',
-    intro: 'Enterprises, paired-city offices, designated units and social organisations are shown in public, pledge in their own name and join pairings only once the platform has verified them.',
+    intro: 'Enterprises, paired-city offices, designated units, social organisations and village collectives or cooperatives are shown in public, pledge in their own name and join pairings only once the platform has verified them.',
     filter: { label: 'Show', all: 'All', pending: 'Awaiting verification', verified: 'Verified' },
     create: 'Register an organisation',
     created: '“{name}” registered; it is shown in public once verified',
@@ -21,6 +21,9 @@ export default {
       creditPlaceholder: '18 characters; required of enterprises',
       creditRequired: 'An enterprise gives its unified social credit code',
       region: 'Based in',
+      village: 'Village',
+      villageRequired: 'A village collective or cooperative needs its village',
+      villageHint: "Its products come from this village, whose cadres may list and manage them too.",
       email: 'Contact email',
       description: 'About',
       hint: 'Whoever registers it becomes its administrator; it is shown in public once verified.',

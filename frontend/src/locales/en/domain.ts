@@ -32,7 +32,7 @@ export default {
   },
   objectionStatus: { open: 'Open', upheld: 'Upheld', dismissed: 'Dismissed' },
   registerStatus: { registered: 'Registered', exited: 'Exited poverty', returned: 'Returned to poverty' },
-  orgKind: { enterprise: 'Enterprise', paired_city: 'Paired city', designated_unit: 'Designated unit', social_org: 'Social organisation' },
+  orgKind: { enterprise: 'Enterprise', paired_city: 'Paired city', designated_unit: 'Designated unit', social_org: 'Social organisation', cooperative: 'Village collective / cooperative' },
   program: { wanqi: '10,000 Enterprises', duikou: 'City pairing', dingdian: 'Designated assistance' },
   role: {
     cadre: 'Village cadre', verifier: 'Verifier', coordinator: 'Coordinator', org_admin: 'Organisation admin',
@@ -48,6 +48,26 @@ export default {
     exhausted: 'All of it matched', replenished: 'Pledge released, open again', expired: 'Validity ended', withdrawn: 'Withdrawn',
     requested: 'A village asked for it', request_accepted: 'Request accepted, pledged', request_declined: 'Request declined',
     applied: 'Applied to a need, pledged', pledge_released: 'Pledge cancelled or expired, quantity returned',
+  },
+  productCategory: {
+    grain: 'Grain and oil', vegetables: 'Vegetables', fruit: 'Fruit', tea: 'Tea', honey: 'Honey', meat_eggs: 'Meat and eggs', handicraft: 'Handicrafts', other: 'Other',
+  },
+  saleUnit: { jin: 'jin', kg: 'kg', item: 'items', box: 'boxes', bottle: 'bottles', bag: 'bags' },
+  /** A price's unit: ¥58 per jin. */
+  saleUnitOne: { jin: 'jin', kg: 'kg', item: 'item', box: 'box', bottle: 'bottle', bag: 'bag' },
+  productStatus: { draft: 'Draft', listed: 'On sale', delisted: 'Off sale' },
+  productSort: { relevance: 'Relevance', newest: 'Newest', price_asc: 'Price, low to high', price_desc: 'Price, high to low' },
+  productEvent: {
+    created: 'Created', edited: 'Edited', listed: 'Listed', delisted: 'Taken off sale', restocked: 'Stock changed',
+    certified: 'Certified as a poverty-alleviation product', certification_revoked: 'Certification revoked',
+  },
+  orderStatus: {
+    ordered: 'To confirm', confirmed: 'Confirmed', declined: 'Declined', shipped: 'Shipped', received: 'Received',
+    settled: 'Settled', cancelled: 'Cancelled', expired: 'Expired',
+  },
+  orderEvent: {
+    placed: 'Ordered', confirmed: 'Confirmed by the seller', declined: 'Declined by the seller', shipped: 'Shipped', received: 'Receipt confirmed',
+    settled: 'Payment recorded', cancelled: 'Cancelled by the buyer', expired: 'Expired unconfirmed',
   },
   offerSort: { relevance: 'Relevance', newest: 'Newest', valid_until: 'Ending soonest', remaining: 'Most left' },
 }

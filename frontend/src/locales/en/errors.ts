@@ -16,6 +16,7 @@ export default {
   region_not_found: 'No such region.',
   conflict: 'Someone else changed this meanwhile. Reload and try again.',
   need_over_pledged: 'That is more than the need still lacks.',
+  out_of_stock: 'Not enough in stock.',
   household_duplicate: 'A household with that ID number is already registered.',
   organisation_duplicate: 'That organisation is already registered.',
   income_year_recorded: 'The income of that year is already recorded.',

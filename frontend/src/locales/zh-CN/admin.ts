@@ -2,7 +2,7 @@
 export default {
   orgs: {
     title: '组织审核',
-    intro: '企业、对口帮扶城市、定点扶贫单位和社会组织经平台认证后，才会公开显示，才能以组织名义认捐或加入结对。',
+    intro: '企业、对口帮扶城市、定点扶贫单位、社会组织和村集体/合作社经平台认证后，才会公开显示，才能以组织名义认捐或加入结对。',
     filter: { label: '显示', all: '全部', pending: '待认证', verified: '已认证' },
     create: '登记组织',
     created: '已登记“{name}”，认证后公开显示',
@@ -21,6 +21,9 @@ export default {
       creditPlaceholder: '18 位，企业必填',
       creditRequired: '企业须填写统一社会信用代码',
       region: '所在地',
+      village: '所在村',
+      villageRequired: '村集体/合作社须选择所在的村',
+      villageHint: '产品的产地就是这个村，该村的村干部也可以代为发布和管理产品。',
       email: '联系邮箱',
       description: '简介',
       hint: '登记人将成为该组织的管理员；登记后须经认证才公开显示。',

@@ -32,7 +32,7 @@ export default {
   },
   objectionStatus: { open: '待核查', upheld: '异议成立', dismissed: '异议不成立' },
   registerStatus: { registered: '在档', exited: '已脱贫', returned: '返贫' },
-  orgKind: { enterprise: '企业', paired_city: '对口帮扶城市', designated_unit: '定点扶贫单位', social_org: '社会组织' },
+  orgKind: { enterprise: '企业', paired_city: '对口帮扶城市', designated_unit: '定点扶贫单位', social_org: '社会组织', cooperative: '村集体/合作社' },
   program: { wanqi: '万企帮万村', duikou: '对口帮扶', dingdian: '定点扶贫' },
   role: {
     cadre: '村干部', verifier: '审核员', coordinator: '协作协调员', org_admin: '组织管理员',
@@ -48,6 +48,26 @@ export default {
     exhausted: '已全部对接', replenished: '有认捐释放，重新开放', expired: '已过有效期', withdrawn: '撤回',
     requested: '村里申请对接', request_accepted: '接受申请，转为认捐', request_declined: '婉拒申请',
     applied: '直接用于需求，转为认捐', pledge_released: '认捐取消或逾期，数量退回',
+  },
+  productCategory: {
+    grain: '粮油', vegetables: '蔬菜', fruit: '水果', tea: '茶叶', honey: '蜂蜜', meat_eggs: '肉禽蛋', handicraft: '手工艺品', other: '其他',
+  },
+  saleUnit: { jin: '斤', kg: '公斤', item: '件', box: '箱', bottle: '瓶', bag: '袋' },
+  /** A price's unit: ¥58/斤. */
+  saleUnitOne: { jin: '斤', kg: '公斤', item: '件', box: '箱', bottle: '瓶', bag: '袋' },
+  productStatus: { draft: '草稿', listed: '在售', delisted: '已下架' },
+  productSort: { relevance: '相关度', newest: '最新上架', price_asc: '价格从低到高', price_desc: '价格从高到低' },
+  productEvent: {
+    created: '创建产品', edited: '修改', listed: '上架', delisted: '下架', restocked: '调整库存',
+    certified: '认定为扶贫产品', certification_revoked: '撤销扶贫产品认定',
+  },
+  orderStatus: {
+    ordered: '待确认', confirmed: '已确认', declined: '已婉拒', shipped: '已发货', received: '已收货',
+    settled: '已结清', cancelled: '已取消', expired: '已过期',
+  },
+  orderEvent: {
+    placed: '下单', confirmed: '卖方确认订单', declined: '卖方婉拒订单', shipped: '已发货', received: '买方确认收货',
+    settled: '卖方确认收款', cancelled: '买方取消订单', expired: '未及时确认，订单过期',
   },
   offerSort: { relevance: '相关度', newest: '最新发布', valid_until: '即将到期', remaining: '剩余最多' },
 }

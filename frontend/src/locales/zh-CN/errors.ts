@@ -20,6 +20,7 @@ export default {
   region_not_found: '找不到该行政区划。',
   conflict: '内容已被他人修改，请刷新后重试。',
   need_over_pledged: '认捐数量超过了剩余需求。',
+  out_of_stock: '库存不足。',
   household_duplicate: '该身份证号的农户已经登记。',
   organisation_duplicate: '该组织已经登记。',
   income_year_recorded: '该年度的收入已经登记。',

@@ -1,4 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
+import { withTradeMessages } from '@/locales'
 
 export default [
   { path: '/', name: 'home', component: () => import('@/views/home/Home.vue'), meta: { title: 'common.nav.home' } },
@@ -6,6 +7,8 @@ export default [
   { path: '/needs/:id(\\d+)', name: 'need', component: () => import('@/views/need/Need.vue'), props: true },
   { path: '/offers', name: 'offers', component: () => import('@/views/offers/Offers.vue'), meta: { title: 'offers.hall.title' } },
   { path: '/offers/:id(\\d+)', name: 'offer', component: () => import('@/views/offers/Offer.vue'), props: true },
+  { path: '/products', name: 'products', component: () => withTradeMessages(import('@/views/products/Products.vue')), meta: { title: 'products.hall.title' } },
+  { path: '/products/:id(\\d+)', name: 'product', component: () => withTradeMessages(import('@/views/products/Product.vue')), props: true },
   { path: '/notices', name: 'notices', component: () => import('@/views/notices/Notices.vue'), meta: { title: 'common.nav.notices' } },
   { path: '/transparency', name: 'transparency', component: () => import('@/views/transparency/Transparency.vue'), meta: { title: 'common.nav.transparency' } },
   { path: '/organisations/:id(\\d+)', name: 'organisation', component: () => import('@/views/organisation/Organisation.vue'), props: true, meta: { auth: true } },

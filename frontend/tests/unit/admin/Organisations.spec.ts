@@ -82,6 +82,20 @@ describe('registering an organisation', () => {
     await vi.waitFor(() => expect(wrapper.text()).toContain('企业须填写统一社会信用代码'))
   })
 
+  it('asks a village collective or cooperative for its village before sending', async () => {
+    const api = fakeApi({ 'GET /api/v1/regions': { children: [] } })
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { wrapper } = await mountWithApp(OrganisationForm)
+    await wrapper.get('[data-testid=admin-org-kind-cooperative] input').setValue(true)
+    await flushPromises()
+    expect(wrapper.get('[data-testid=admin-org-region]').text()).toContain('所在村')
+    await wrapper.get('input[data-testid=admin-org-name]').setValue('墩背村百花蜜专业合作社')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(api.calls.filter((c) => c.method !== 'GET')).toEqual([])
+    await vi.waitFor(() => expect(wrapper.text()).toContain('村集体/合作社须选择所在的村'))
+  })
+
   it("shows the server's refusal on the field it names", async () => {
     const api = fakeApi({
       'POST /api/v1/organisations': {

@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest'
-import { messages } from '@/locales'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { i18n, loadTradeMessages } from '@/locales'
+
+// Every feature's messages, those loaded with their pages too.
+const messages = { 'zh-CN': {} as Record<string, unknown>, en: {} as Record<string, unknown> }
+beforeAll(async () => {
+  await loadTradeMessages()
+  messages['zh-CN'] = i18n.global.getLocaleMessage('zh-CN') as Record<string, unknown>
+  messages.en = i18n.global.getLocaleMessage('en') as Record<string, unknown>
+})
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix]

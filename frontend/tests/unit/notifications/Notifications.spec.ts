@@ -14,6 +14,8 @@ const preferences = (thanked = true) => ({
     { kind: 'pledge_thanked', label: '收到感谢信', email: thanked },
     { kind: 'pledge_received', label: '收到新的认捐', email: true },
     { kind: 'something_new', label: '新的通知', email: true },
+    { kind: 'order_for_buyer', label: '我的采购订单进展', email: true },
+    { kind: 'order_for_seller', label: '消费帮扶订单（卖方）', email: true },
   ],
 })
 
@@ -39,6 +41,10 @@ describe('notification settings', () => {
     expect(kind(wrapper, 'pledge_thanked').text()).toContain('收到感谢信')
     expect(kind(wrapper, 'pledge_received').exists()).toBe(false)
     expect(kind(wrapper, 'something_new').text()).toContain('新的通知')
+    // 消费帮扶 orders: anyone may buy, and sell for a cooperative.
+    expect(kind(wrapper, 'order_for_buyer').text()).toContain('订单进展')
+    expect(kind(wrapper, 'order_for_seller').text()).toContain('收到新订单')
+    expect(wrapper.text()).toContain('消费帮扶订单')
   })
 
   it('turns one kind off at once, and back when the server refuses', async () => {

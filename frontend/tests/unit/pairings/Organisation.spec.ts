@@ -5,7 +5,7 @@ import Organisation from '@/views/organisation/Organisation.vue'
 import { useSession } from '@/stores/session'
 import { fakeApi, mountWithApp } from '../mount'
 import { publicNeed } from '../need/fixtures'
-import { coordinator, enterprise, figures, kedu, pairing } from './fixtures'
+import { coordinator, enterprise, figures, kedu, pairing, purchase } from './fixtures'
 
 vi.mock('@/plugins/echarts', () => ({ default: defineComponent({ setup: () => () => h('div', { class: 'chart-stub' }) }) }))
 
@@ -24,6 +24,7 @@ const api = () =>
       open_needs_total: 1,
       open_needs_value_fen: 3_200_000,
       figures: figures(),
+      purchases: [purchase()],
     },
   })
 
@@ -45,6 +46,10 @@ describe('an organisation page', () => {
     expect(text).toContain('杞园村沙田柚消费帮扶')
     expect(wrapper.get('[data-testid="export-ledger-csv"]').attributes('href')).toBe('/api/v1/exports/ledger?org=1&format=csv')
     expect(wrapper.get('[data-testid="export-ledger-xlsx"]').attributes('href')).toBe('/api/v1/exports/ledger?org=1&format=xlsx')
+    // 消费帮扶: its purchases, and their ledger.
+    expect(wrapper.get('[data-testid="org-purchases"]').text()).toContain('平远百花蜜')
+    expect(wrapper.get('[data-testid="consumption-received"]').text()).toBe('¥580')
+    expect(wrapper.get('[data-testid="export-purchases-csv"]').attributes('href')).toBe('/api/v1/exports/purchases?org=1&format=csv')
   })
 
   it('shows others the organisation only, without asking for its dashboard', async () => {

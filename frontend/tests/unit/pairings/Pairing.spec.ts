@@ -65,6 +65,17 @@ describe('a pairing', () => {
     expect(boardText).toContain('应于 2026/11/20 前发出')
     const memberSeries = JSON.parse(wrapper.findAll('.chart-stub')[1]?.attributes('data-series') ?? '[]')
     expect(memberSeries[0].data).toEqual([7200, 0])
+    // 消费帮扶: the members' purchases from the pairing's villages, and each member's total.
+    expect(wrapper.findAll('[data-testid="member-purchases"]').map((c) => c.text())).toEqual(['—', '¥1,160'])
+    const row = wrapper.get('[data-testid="board-purchases"] [data-testid="purchase-row"]')
+    expect(row.text()).toContain('平远百花蜜')
+    expect(row.text()).toContain('扶贫产品')
+    expect(row.text()).toContain('梅州客都农业发展有限公司（演示）')
+    expect(row.text()).toContain('10 斤')
+    expect(row.text()).toContain('¥580')
+    expect(row.text()).toContain('已收货')
+    expect(wrapper.get('[data-testid="consumption-ordered"]').text()).toBe('¥1,160')
+    expect(wrapper.text()).toContain('另有非认定产品采购 ¥30，不计入消费扶贫')
   })
 
   it('lets its coordinator invite a member to a gap (the only member chosen already)', async () => {

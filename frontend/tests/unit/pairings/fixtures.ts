@@ -34,6 +34,7 @@ export function figures(overrides: Record<string, unknown> = {}) {
     villages_reached: 2,
     median_days_to_first_pledge: 1.21,
     median_days_to_fulfilment: null,
+    consumption: { orders: 2, ordered_value_fen: 116_000, received_value_fen: 58_000, households_supported: null, uncertified_ordered_value_fen: 3_000 },
     series: [
       { month: '2026-10', needs_published: 1, pledged_value_fen: 0, delivered_value_fen: 0 },
       { month: '2026-11', needs_published: 5, pledged_value_fen: 1_900_000, delivered_value_fen: 880_000 },
@@ -44,6 +45,16 @@ export function figures(overrides: Record<string, unknown> = {}) {
 
 export const stats = () => ({ scope: { kind: 'pairing', id: 1, code: null, name: '广州 → 梅州、清远 对口帮扶' }, figures: figures(), as_of: '2026-12-02T01:00:00Z' })
 
+/** A 消费帮扶 purchase as a board or a dashboard lists it. */
+export function purchase(overrides: Record<string, unknown> = {}) {
+  return {
+    order_id: 31, product_id: 7, product_name: '平远百花蜜', seller_name: '墩背村百花蜜专业合作社', buyer_name: '梅州客都农业发展有限公司（演示）',
+    buyer_org_id: 1, certified: true, quantity: 10, received_quantity: 10, unit: 'jin', value_fen: 58_000, status: 'received',
+    ordered_at: '2026-12-01T02:00:00Z', village_code: '441426100200',
+    ...overrides,
+  }
+}
+
 export function board(overrides: Record<string, unknown> = {}) {
   return {
     pairing: pairing(),
@@ -53,8 +64,9 @@ export function board(overrides: Record<string, unknown> = {}) {
     gaps_value_fen: 3_200_000,
     members: [
       { organisation: guangzhou, pledges: 0, pledged_value_fen: 0, delivered_value_fen: 0, overdue: 0 },
-      { organisation: kedu, pledges: 3, pledged_value_fen: 720_000, delivered_value_fen: 500_000, overdue: 1 },
+      { organisation: kedu, pledges: 3, pledged_value_fen: 720_000, delivered_value_fen: 500_000, overdue: 1, purchases: { orders: 2, ordered_value_fen: 116_000, received_value_fen: 58_000 } },
     ],
+    purchases: [purchase()],
     overdue: [
       { pledge_id: 9, need_id: 8, need_title: '杞园村沙田柚消费帮扶', donor: '梅州客都农业发展有限公司（演示）', organisation_id: 1, quantity: 100, due_at: '2026-11-20T00:00:00Z', status: 'pledged' },
     ],
