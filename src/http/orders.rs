@@ -14,8 +14,7 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::service::needs::PhotoRef;
 use crate::service::orders::{
-    self, DeclineOrder, ListSide, NewOrder, OrderView, ReceiveOrder, SettleOrder,
-    ShipOrder, Step,
+    self, DeclineOrder, ListSide, NewOrder, OrderView, ReceiveOrder, SettleOrder, ShipOrder, Step,
 };
 use crate::service::products::photos;
 

@@ -528,6 +528,28 @@ pub async fn photos_of(
         .collect()
 }
 
+/// The photos of each of these products, in the order they were added, by product.
+pub async fn photos_of_products(
+    db: &impl ConnectionTrait,
+    product_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<TradePhoto>>, DbErr> {
+    let mut out: std::collections::HashMap<i64, Vec<TradePhoto>> = Default::default();
+    for chunk in product_ids.chunks(1000) {
+        let rows = trade_photos::Entity::find()
+            .filter(trade_photos::Column::ProductId.is_in(chunk.to_vec()))
+            .order_by_asc(trade_photos::Column::Id)
+            .all(db)
+            .await?;
+        for row in rows {
+            let photo = read_photo(row)?;
+            if let TradeOwner::Product(id) = photo.owner {
+                out.entry(id).or_default().push(photo);
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub async fn find_photo(
     db: &impl ConnectionTrait,
     id: &PhotoId,

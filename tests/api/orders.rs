@@ -652,7 +652,10 @@ async fn order_mails(server: &SmtpServer, kind: &str, count: usize) -> Vec<Recei
 async fn certify(verifier: &Session, product: i64, until: &str) -> u16 {
     let body = json!({"certificate_no": "扶贫产品认定〔2026〕1号", "certified_until": until});
     let path = format!("/api/v1/products/{product}/certification");
-    verifier.send(reqwest::Method::PUT, &path, Some(&body)).await.0
+    verifier
+        .send(reqwest::Method::PUT, &path, Some(&body))
+        .await
+        .0
 }
 
 /// The 消费帮扶 figures of a region (of the platform for `""`).

@@ -30,7 +30,7 @@ use crate::store::audit::{self, Entry, Origin};
 use crate::store::organisations::{self as organisation_store, OrganisationRecord};
 use crate::store::outbox::{self, Message};
 use crate::store::products::{
-    self as product_store, NewProductRow, ProductContent, ProductEvent, ProductFilter, TradeOwner,
+    self as product_store, NewProductRow, ProductContent, ProductEvent, ProductFilter,
 };
 use crate::store::regions as region_store;
 use crate::validation::{Text, request_body};
@@ -430,6 +430,8 @@ pub async fn public_products(
             slot.insert(name);
         }
     }
+    let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
+    let mut photos_by_product = product_store::photos_of_products(db, &ids).await?;
     let day = today(now);
     let mut out = Vec::with_capacity(products.len());
     for product in products {
@@ -441,8 +443,9 @@ pub async fn public_products(
             .filter(|r| r.level() >= Level::County)
             .map(|r| names.get(r.as_str()).cloned().unwrap_or_default())
             .collect();
-        let photos = product_store::photos_of(db, TradeOwner::Product(product.id))
-            .await?
+        let photos = photos_by_product
+            .remove(&product.id)
+            .unwrap_or_default()
             .iter()
             .map(|p| photos::url(&p.public_id))
             .collect();
