@@ -95,6 +95,8 @@ pub enum Action {
     VerifyNeed,
     /// Uphold or dismiss objections.
     HandleObjection,
+    /// Take a need in public view out of it (撤下核查), and close it once taken down.
+    TakeDownNeed,
     /// See the coordination board of a pairing's regions.
     ViewCoordinationBoard,
     /// Invite organisations to needs in a pairing's regions.
@@ -126,13 +128,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewHouseholdPrivate,
         Action::ManageHousehold,
         Action::RecordNeed,
         Action::ConfirmReceipt,
         Action::VerifyNeed,
         Action::HandleObjection,
+        Action::TakeDownNeed,
         Action::ViewCoordinationBoard,
         Action::InviteToNeed,
         Action::ManagePairing,
@@ -161,7 +164,10 @@ impl Action {
             | Action::RecordNeed
             | Action::ConfirmReceipt
             | Action::RequestOffer => &[Cadre],
-            Action::VerifyNeed | Action::HandleObjection | Action::CertifyProduct => &[Verifier],
+            Action::VerifyNeed
+            | Action::HandleObjection
+            | Action::TakeDownNeed
+            | Action::CertifyProduct => &[Verifier],
             Action::SellProduct => &[Cadre, OrgAdmin, OrgMember],
             Action::ViewCoordinationBoard => &[Coordinator, Admin],
             Action::InviteToNeed => &[Coordinator],
@@ -188,6 +194,7 @@ impl Action {
             | Action::ConfirmReceipt
             | Action::VerifyNeed
             | Action::HandleObjection
+            | Action::TakeDownNeed
             | Action::InviteToNeed
             | Action::RequestOffer
             | Action::CertifyProduct => matches!(target, Target::Region(_)),
@@ -434,6 +441,7 @@ mod tests {
             (ConfirmReceipt, "C"),
             (VerifyNeed, "V"),
             (HandleObjection, "V"),
+            (TakeDownNeed, "V"),
             (ViewCoordinationBoard, "P"),
             (InviteToNeed, "P"),
             (ManagePairing, ""),
@@ -528,6 +536,7 @@ mod tests {
             RecordNeed,
             VerifyNeed,
             HandleObjection,
+            TakeDownNeed,
             ConfirmReceipt,
             InviteToNeed,
         ] {

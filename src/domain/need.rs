@@ -10,7 +10,26 @@
 //!             │   └─(quantity released)─► published
 //!             └─(every unit received)─► fulfilled ─close─► closed
 //! withdraw: draft, submitted, verified, in_notice, or published with nothing pledged.
+//!
+//! in_notice, published, fully_pledged ─take down─► taken_down ─edit, submit─► submitted
+//!                                                       └─close (a verifier)─► closed
 //! ```
+//!
+//! **Take-down** (撤下核查) is a verifier's emergency brake for a need in public view that must
+//! not stay there (private data slipped through, fraud suspected): the need leaves public view
+//! at once, its cadres read the verifier's reason (the public timeline says only that it was
+//! withdrawn from view), and its cadre corrects it and submits it again, through verification
+//! and notice as any need; or a verifier closes it. A suspended need is not taken down: it is
+//! already under examination, and upholding its objection takes it out of view.
+//!
+//! What a take-down does to pledges: nothing is cancelled. A county office that stops a need
+//! to check it does not undo what donors committed while it checks (most take-downs end in a
+//! correction and the need's return): the donors of open pledges are told, a pledge not yet
+//! sent is held (it cannot be marked shipped while the need is taken down, see
+//! `pledge::decide_pledge`) and its donor may cancel it, or it expires at its due date as any;
+//! help already sent is still confirmed by the village when it arrives. So a taken-down need is
+//! closed only once no pledge is open ([`Refusal::HasPledges`]); one that comes back finds its
+//! pledges still counted (and, full again at the end of its notice, is fully pledged at once).
 //!
 //! Who may act is decided here too, from the actor's grants (through [`authorize`]) and the
 //! need's facts: a verifier never verifies a need they recorded, and a need above its
@@ -48,19 +67,22 @@ code_enum! {
         Suspended = ("suspended", "异议核查中"),
         /// Its deadline passed before it was met.
         Expired = ("expired", "已过期"),
+        /// Taken out of public view by a verifier (private data, suspected fraud), to be
+        /// corrected and submitted again, or closed.
+        TakenDown = ("taken_down", "已下架核查"),
     }
 }
 
 impl NeedStatus {
     /// Whether the public sees a need in this status. `was_public` tells whether it ever
-    /// reached notice: an expired need is shown only if it had been. Rejected and withdrawn
-    /// needs leave public view.
+    /// reached notice: an expired need is shown only if it had been. Rejected, withdrawn and
+    /// taken-down needs leave public view.
     pub fn is_public(self, was_public: bool) -> bool {
         use NeedStatus::*;
         match self {
             InNotice | Suspended | Published | FullyPledged | Fulfilled | Closed => true,
             Expired => was_public,
-            Draft | Submitted | Verified | Rejected | Withdrawn => false,
+            Draft | Submitted | Verified | Rejected | Withdrawn | TakenDown => false,
         }
     }
 
@@ -183,6 +205,9 @@ code_enum! {
         Thanked = ("thanked", "村里致谢"),
         PledgeCancelled = ("pledge_cancelled", "认捐取消，数量释放"),
         PledgeExpired = ("pledge_expired", "认捐逾期，数量释放"),
+        /// A verifier took the need out of public view. The public reads only this: the reason
+        /// stays with the need's staff.
+        TakenDown = ("taken_down", "撤下核查"),
     }
 }
 
@@ -212,10 +237,13 @@ pub enum NeedAction {
     /// Every unit has been received.
     Complete,
     Close,
+    /// Take a need in public view out of it, with a reason (a verifier of its area, never its
+    /// author).
+    TakeDown,
 }
 
 impl NeedAction {
-    pub const ALL: [NeedAction; 14] = [
+    pub const ALL: [NeedAction; 15] = [
         NeedAction::Edit,
         NeedAction::Submit,
         NeedAction::Verify,
@@ -230,6 +258,7 @@ impl NeedAction {
         NeedAction::Release,
         NeedAction::Complete,
         NeedAction::Close,
+        NeedAction::TakeDown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -248,15 +277,20 @@ impl NeedAction {
             NeedAction::Release => "release",
             NeedAction::Complete => "complete",
             NeedAction::Close => "close",
+            NeedAction::TakeDown => "take_down",
         }
     }
 
-    /// Who may take this action.
-    fn performer(self) -> Performer {
+    /// Who may take this action on a need in `status`.
+    fn performer(self, status: NeedStatus) -> Performer {
         use NeedAction::*;
         match self {
+            // A taken-down need is closed by the verifiers, who took it down; a fulfilled one
+            // by its village.
+            Close if status == NeedStatus::TakenDown => Performer::Staff(Action::TakeDownNeed),
             Edit | Submit | Withdraw | Close => Performer::Staff(Action::RecordNeed),
             Verify | Reject => Performer::Staff(Action::VerifyNeed),
+            TakeDown => Performer::Staff(Action::TakeDownNeed),
             UpholdObjection | DismissObjection => Performer::Staff(Action::HandleObjection),
             Object => Performer::Anyone,
             EndNotice | Expire | Fill | Release | Complete => Performer::Platform,
@@ -367,7 +401,10 @@ pub enum Refusal {
     NotYet(&'static str),
     #[error("the deadline must be at least {days} days away, to leave room for the notice period")]
     DeadlineTooSoon { days: i64 },
-    #[error("a need with active pledges cannot be withdrawn; the pledges must end first")]
+    #[error(
+        "a need with open pledges cannot be withdrawn or closed; the pledges must end first \
+         (their donors may cancel, or the help arrive)"
+    )]
     HasPledges,
 }
 
@@ -386,6 +423,7 @@ fn action_past(action: NeedAction) -> &'static str {
         NeedAction::Release => "reopened to pledges",
         NeedAction::Complete => "marked fulfilled",
         NeedAction::Close => "closed",
+        NeedAction::TakeDown => "taken down",
     }
 }
 
@@ -417,7 +455,9 @@ pub fn decide(
     };
     match (action, facts.status) {
         (A::Edit, S::Draft) => Ok(to(S::Draft, vec![])),
-        (A::Submit, S::Draft) => {
+        // A taken-down need is corrected where it stands, out of public view.
+        (A::Edit, S::TakenDown) => Ok(to(S::TakenDown, vec![])),
+        (A::Submit, S::Draft | S::TakenDown) => {
             if facts.deadline < rules.earliest_deadline(now) {
                 return Err(Refusal::DeadlineTooSoon {
                     days: (rules.notice + Duration::days(1)).num_days(),
@@ -427,11 +467,19 @@ pub fn decide(
         }
         (A::Verify, S::Submitted | S::Verified) => verify(facts, who, rules, now),
         (A::Reject, S::Submitted | S::Verified) => Ok(to(S::Rejected, vec![EventKind::Rejected])),
-        (A::Withdraw, S::Draft | S::Submitted | S::Verified | S::InNotice) => {
-            Ok(to(S::Withdrawn, vec![EventKind::Withdrawn]))
+        // Pledges before publication only survive a take-down (see the module's note): they
+        // hold a need back from withdrawal wherever it stands.
+        (
+            A::Withdraw,
+            S::Draft | S::Submitted | S::Verified | S::InNotice | S::Published | S::TakenDown,
+        ) if facts.pledged > 0 => Err(Refusal::HasPledges),
+        (
+            A::Withdraw,
+            S::Draft | S::Submitted | S::Verified | S::InNotice | S::Published | S::TakenDown,
+        ) => Ok(to(S::Withdrawn, vec![EventKind::Withdrawn])),
+        (A::TakeDown, S::InNotice | S::Published | S::FullyPledged) => {
+            Ok(to(S::TakenDown, vec![EventKind::TakenDown]))
         }
-        (A::Withdraw, S::Published) if facts.pledged > 0 => Err(Refusal::HasPledges),
-        (A::Withdraw, S::Published) => Ok(to(S::Withdrawn, vec![EventKind::Withdrawn])),
         (A::Object, S::InNotice) => {
             if facts.notice_ends_at.is_some_and(|end| now >= end) {
                 return Err(Refusal::NoticeOver);
@@ -465,6 +513,14 @@ pub fn decide(
             })
         }
         (A::EndNotice, S::InNotice) => match facts.notice_ends_at {
+            // Back from a take-down with its pledges still covering the target: full at once.
+            Some(end) if now >= end && facts.pledged >= facts.target => Ok(Change {
+                published_at: Some(end),
+                ..to(
+                    S::FullyPledged,
+                    vec![EventKind::Published, EventKind::FullyPledged],
+                )
+            }),
             Some(end) if now >= end => Ok(Change {
                 // Published when the notice ended, however late the scheduler noticed.
                 published_at: Some(end),
@@ -496,19 +552,24 @@ pub fn decide(
         }
         (A::Complete, S::FullyPledged) => Err(Refusal::NotYet("not every unit has arrived")),
         (A::Close, S::Fulfilled) => Ok(to(S::Closed, vec![EventKind::Closed])),
+        (A::Close, S::TakenDown) if facts.pledged > facts.received => Err(Refusal::HasPledges),
+        (A::Close, S::TakenDown) => Ok(to(S::Closed, vec![EventKind::Closed])),
         _ => Err(wrong()),
     }
 }
 
-/// A verifier's decisions on a need are never their own need's; and a need whose value called
-/// for a county-level look has its objections decided at that level too.
+/// A verifier's decisions on a need are never their own need's (verifying, rejecting, taking it
+/// down and closing it once taken down); and a need whose value called for a county-level look
+/// has its objections decided at that level too.
 fn check_impartial(facts: &NeedFacts, action: NeedAction, who: Who<'_>) -> Result<(), Refusal> {
     use NeedAction as A;
     let Who::User(actor) = who else {
         return Ok(());
     };
+    let own = actor.user_id == facts.created_by;
     match action {
-        A::Verify | A::Reject if actor.user_id == facts.created_by => Err(Refusal::OwnNeed),
+        A::Verify | A::Reject | A::TakeDown if own => Err(Refusal::OwnNeed),
+        A::Close if own && facts.status == NeedStatus::TakenDown => Err(Refusal::OwnNeed),
         A::UpholdObjection | A::DismissObjection => objection_handler(facts, actor),
         _ => Ok(()),
     }
@@ -540,7 +601,7 @@ pub fn objection_handler(facts: &NeedFacts, actor: &Actor) -> Result<(), Refusal
 }
 
 fn check_performer(facts: &NeedFacts, action: NeedAction, who: Who<'_>) -> Result<(), Refusal> {
-    match (action.performer(), who) {
+    match (action.performer(facts.status), who) {
         (Performer::Platform, Who::Platform) | (Performer::Anyone, _) => Ok(()),
         (Performer::Platform, _) => Err(Refusal::PlatformOnly),
         (Performer::Staff(permission), Who::User(actor)) => {
@@ -710,6 +771,18 @@ mod tests {
             A::EndNotice => (Who::Platform, t0() + Duration::days(3)),
             A::Expire => (Who::Platform, t0() + Duration::days(30)),
             A::Fill | A::Release | A::Complete => (Who::Platform, t0()),
+            A::TakeDown => (Who::User(&COUNTY), t0() + Duration::days(2)),
+        }
+    }
+
+    /// As [`entitled`], for `action` on a need in `status`: a taken-down need is closed by a
+    /// verifier.
+    fn entitled_on(status: NeedStatus, action: NeedAction) -> (Who<'static>, DateTime<Utc>) {
+        use std::sync::LazyLock;
+        static COUNTY: LazyLock<Actor> = LazyLock::new(county_verifier);
+        match (status, action) {
+            (NeedStatus::TakenDown, NeedAction::Close) => (Who::User(&COUNTY), t0()),
+            _ => entitled(action),
         }
     }
 
@@ -726,7 +799,11 @@ mod tests {
                 (S::Draft | S::Submitted | S::Verified | S::InNotice, A::Withdraw) => {
                     Some(S::Withdrawn)
                 }
-                (S::Published, A::Withdraw) => Some(S::Withdrawn),
+                (S::Published | S::TakenDown, A::Withdraw) => Some(S::Withdrawn),
+                (S::InNotice | S::Published | S::FullyPledged, A::TakeDown) => Some(S::TakenDown),
+                (S::TakenDown, A::Edit) => Some(S::TakenDown),
+                (S::TakenDown, A::Submit) => Some(S::Submitted),
+                (S::TakenDown, A::Close) => Some(S::Closed),
                 (S::Submitted | S::Verified, A::Verify) => Some(S::InNotice),
                 (S::Submitted | S::Verified, A::Reject) => Some(S::Rejected),
                 (S::InNotice | S::Suspended, A::Object) => Some(S::Suspended),
@@ -747,7 +824,7 @@ mod tests {
         for &status in S::ALL {
             for action in A::ALL {
                 let facts = facts_for(status, action);
-                let (who, now) = entitled(action);
+                let (who, now) = entitled_on(status, action);
                 let got = decide(&facts, action, who, &rules(), now);
                 match expected(status, action) {
                     Some(to) => {
@@ -762,7 +839,7 @@ mod tests {
                 pairs += 1;
             }
         }
-        assert_eq!(pairs, 12 * 14);
+        assert_eq!(pairs, 13 * 15);
     }
 
     #[test]
@@ -786,7 +863,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{action:?} is allowed somewhere"));
             let f = facts_for(status, action);
             let try_as = |who| decide(&f, action, who, &rules(), now);
-            match action.performer() {
+            match action.performer(status) {
                 Performer::Anyone => {
                     for who in [Who::Public, Who::User(&donor), Who::User(&outsider)] {
                         assert!(try_as(who).is_ok(), "{action:?} by anyone");
@@ -849,6 +926,8 @@ mod tests {
             (NeedStatus::Submitted, NeedAction::Reject),
             (NeedStatus::Suspended, NeedAction::UpholdObjection),
             (NeedStatus::Suspended, NeedAction::DismissObjection),
+            (NeedStatus::Published, NeedAction::TakeDown),
+            (NeedStatus::TakenDown, NeedAction::Close),
         ] {
             let got = decide(&facts(status), action, Who::User(&both), &rules(), t0());
             assert_eq!(got, Err(Refusal::OwnNeed), "{action:?}");
@@ -862,6 +941,89 @@ mod tests {
             t0(),
         );
         assert!(withdraw.is_ok());
+    }
+
+    #[test]
+    fn a_need_is_taken_down_by_a_verifier_of_its_area_only() {
+        let need = facts(NeedStatus::Published);
+        let (town, county, cadre) = (town_verifier(), county_verifier(), cadre());
+        let take_down = |who| decide(&need, NeedAction::TakeDown, who, &rules(), t0());
+        assert!(take_down(Who::User(&town)).is_ok());
+        let change = take_down(Who::User(&county)).unwrap();
+        assert_eq!(change.to, NeedStatus::TakenDown);
+        assert_eq!(change.events, vec![EventKind::TakenDown]);
+        assert!(!NeedStatus::TakenDown.is_public(true), "out of public view");
+        let elsewhere = actor(8, Role::Verifier, "441624");
+        for who in [Who::User(&cadre), Who::User(&elsewhere), Who::Public] {
+            assert_eq!(take_down(who), Err(Refusal::NotAllowed));
+        }
+        // Its village closes a fulfilled need; a taken-down one is the verifiers' to close.
+        let taken = facts(NeedStatus::TakenDown);
+        let close = |who| decide(&taken, NeedAction::Close, who, &rules(), t0());
+        assert_eq!(close(Who::User(&cadre)), Err(Refusal::NotAllowed));
+        assert!(close(Who::User(&town)).is_ok());
+    }
+
+    #[test]
+    fn a_take_down_holds_the_pledges_and_the_need_closes_only_once_none_is_open() {
+        let mut full = facts(NeedStatus::FullyPledged);
+        full.received = 4;
+        let county = county_verifier();
+        let taken = decide(
+            &full,
+            NeedAction::TakeDown,
+            Who::User(&county),
+            &rules(),
+            t0(),
+        )
+        .unwrap();
+        // The totals are not the take-down's to change: no pledge is released.
+        assert_eq!(taken.to, NeedStatus::TakenDown);
+
+        let mut need = full.clone();
+        need.status = NeedStatus::TakenDown;
+        let close =
+            |need: &NeedFacts| decide(need, NeedAction::Close, Who::User(&county), &rules(), t0());
+        assert_eq!(close(&need), Err(Refusal::HasPledges));
+        let withdraw = decide(
+            &need,
+            NeedAction::Withdraw,
+            Who::User(&cadre()),
+            &rules(),
+            t0(),
+        );
+        assert_eq!(withdraw, Err(Refusal::HasPledges));
+        // The rest was cancelled or arrived: nothing is open any more.
+        need.pledged = 4;
+        assert_eq!(close(&need).map(|c| c.to), Ok(NeedStatus::Closed));
+    }
+
+    #[test]
+    fn a_corrected_need_goes_through_verification_and_notice_again() {
+        let cadre = cadre();
+        let mut need = facts(NeedStatus::TakenDown);
+        let edit = decide(&need, NeedAction::Edit, Who::User(&cadre), &rules(), t0()).unwrap();
+        assert_eq!(edit.to, NeedStatus::TakenDown);
+        let submit = decide(&need, NeedAction::Submit, Who::User(&cadre), &rules(), t0()).unwrap();
+        assert_eq!(submit.to, NeedStatus::Submitted);
+        assert_eq!(submit.events, vec![EventKind::Submitted]);
+        need.deadline = t0() + Duration::days(2);
+        let late = decide(&need, NeedAction::Submit, Who::User(&cadre), &rules(), t0());
+        assert_eq!(late, Err(Refusal::DeadlineTooSoon { days: 4 }));
+    }
+
+    #[test]
+    fn a_need_back_from_a_take_down_with_its_pledges_covering_it_is_full_at_the_end_of_notice() {
+        let mut need = facts(NeedStatus::InNotice);
+        need.pledged = need.target;
+        let end = need.notice_ends_at.unwrap();
+        let change = decide(&need, NeedAction::EndNotice, Who::Platform, &rules(), end).unwrap();
+        assert_eq!(change.to, NeedStatus::FullyPledged);
+        assert_eq!(change.published_at, Some(end));
+        assert_eq!(
+            change.events,
+            vec![EventKind::Published, EventKind::FullyPledged]
+        );
     }
 
     #[test]

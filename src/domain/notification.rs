@@ -25,6 +25,9 @@ code_enum! {
         NeedVerified = ("need_verified", "需求审核通过"),
         /// To the need's village cadres: their need was rejected, with the reason.
         NeedRejected = ("need_rejected", "需求未通过审核"),
+        /// To the need's village cadres (with the reason) and the donors of its open pledges
+        /// (without): a verifier took it out of public view to check it.
+        NeedTakenDown = ("need_taken_down", "需求已撤下核查"),
         /// To the verifiers who handle the need's objections: one was filed.
         ObjectionFiled = ("objection_filed", "收到异议"),
         /// To the organisation's administrators: the platform verified it.
@@ -62,6 +65,7 @@ impl NotificationKind {
             PledgeExpired => "Pledge expired",
             NeedVerified => "Need verified",
             NeedRejected => "Need rejected",
+            NeedTakenDown => "Need withdrawn from view",
             ObjectionFiled => "Objection filed",
             OrganisationVerified => "Organisation verified",
             NeedInvitation => "Invitation to a need",

@@ -7,6 +7,9 @@
 //!    └─(due date passes)─► expired
 //! ```
 //!
+//! While its need is taken down (撤下核查, see `need`), a pledge not yet sent is held: it cannot
+//! be marked shipped, and its donor may cancel it or wait for the need to come back.
+//!
 //! The arithmetic of the need's totals lives here too: what a new pledge may be, what a receipt
 //! gives back. The invariant itself (the active pledges never exceed the target) is held by one
 //! guarded update in the database, which this module's checks only pre-empt.
@@ -103,6 +106,8 @@ pub struct PledgeFacts {
     pub due_at: DateTime<Utc>,
     /// Whether a photo of the receipt has been added.
     pub has_receipt_photo: bool,
+    /// Whether the pledge's need is taken down (out of public view, being checked).
+    pub need_taken_down: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,6 +129,11 @@ pub enum PledgeRefusal {
     NoReceiptPhoto,
     #[error("the pledge is not due yet")]
     NotDue,
+    #[error(
+        "the need is withdrawn from view while a verifier checks it: hold the shipment until it \
+         is back, or cancel the pledge"
+    )]
+    NeedOnHold,
 }
 
 fn past(action: PledgeAction) -> &'static str {
@@ -172,6 +182,7 @@ pub fn decide_pledge(
         _ => {}
     }
     match (action, facts.status) {
+        (A::Ship, S::Pledged) if facts.need_taken_down => Err(PledgeRefusal::NeedOnHold),
         (A::Ship, S::Pledged) => Ok(S::Shipped),
         (A::Cancel, S::Pledged) => Ok(S::Cancelled),
         (A::Expire, S::Pledged) if now >= facts.due_at => Ok(S::Expired),
@@ -250,6 +261,7 @@ mod tests {
             quantity: 5,
             due_at: t0(),
             has_receipt_photo: true,
+            need_taken_down: false,
         }
     }
 
@@ -268,6 +280,34 @@ mod tests {
                 scope: Scope::Region(RegionCode::parse("441426100200").unwrap()),
             }],
         }
+    }
+
+    #[test]
+    fn a_pledge_is_held_while_its_need_is_taken_down_but_may_be_cancelled() {
+        let mut held = facts(PledgeStatus::Pledged);
+        held.need_taken_down = true;
+        let donor = donor();
+        let act = |facts: &PledgeFacts, action| {
+            decide_pledge(facts, action, PledgeActor::User(&donor), t0())
+        };
+        assert_eq!(
+            act(&held, PledgeAction::Ship),
+            Err(PledgeRefusal::NeedOnHold)
+        );
+        assert_eq!(
+            act(&held, PledgeAction::Cancel),
+            Ok(PledgeStatus::Cancelled)
+        );
+        // Help already on its way is still confirmed when it arrives.
+        let mut sent = facts(PledgeStatus::Shipped);
+        sent.need_taken_down = true;
+        let confirmed = decide_pledge(
+            &sent,
+            PledgeAction::Confirm,
+            PledgeActor::User(&cadre()),
+            t0(),
+        );
+        assert_eq!(confirmed, Ok(PledgeStatus::Received));
     }
 
     #[test]

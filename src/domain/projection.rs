@@ -49,6 +49,8 @@ pub struct NeedRecord {
     pub second_verified_at: Option<DateTime<Utc>>,
     pub suspended_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
+    /// Why a verifier last took the need out of public view; for its staff only.
+    pub takedown_reason: Option<String>,
 }
 
 impl NeedRecord {
@@ -219,6 +221,7 @@ mod tests {
             second_verified_at: None,
             suspended_at: None,
             rejection_reason: None,
+            takedown_reason: None,
         }
     }
 

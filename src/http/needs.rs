@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(reject))
         .service(endpoint!(withdraw))
         .service(endpoint!(close))
+        .service(endpoint!(take_down))
         .service(endpoint!(list_objections, object))
         .service(endpoint!(add_photo))
         .service(endpoint!(publish_photo, remove_photo))
@@ -218,7 +219,8 @@ pub async fn withdraw(
     step(&state, &caller, id.into_inner(), Step::Withdraw).await
 }
 
-/// Close a fulfilled need (its village's cadres).
+/// Close a fulfilled need (its village's cadres), or a taken-down one (its area's verifiers,
+/// once no pledge to it is open).
 #[utoipa::path(post, path = "/needs/{id}/close", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]
@@ -228,6 +230,30 @@ pub async fn close(
     id: web::Path<i64>,
 ) -> Result<web::Json<NeedDetail>, ApiError> {
     step(&state, &caller, id.into_inner(), Step::Close).await
+}
+
+/// Take a need in public view (in notice, published or fully pledged) out of it at once, with
+/// the reason (撤下核查: private data slipped through, fraud suspected): its area's verifiers,
+/// never its author. It leaves the search index and the public pages; its cadres read the
+/// reason and may correct it and submit it again, or a verifier closes it; the donors of its
+/// open pledges are told (their pledges stay, held: they may cancel). The public timeline says
+/// only that it was withdrawn from view.
+#[utoipa::path(post, path = "/needs/{id}/take-down", tag = "needs", params(("id" = i64, Path)),
+    request_body = Reason,
+    responses((status = 200, body = NeedDetail),
+        (status = 400, body = ErrorBody, description = "`validation_failed`: the reason's length"),
+        (status = 403, body = ErrorBody, description = "`forbidden`, or `conflict_of_interest` for the need's author"),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not in public view, or suspended by an objection")))]
+pub async fn take_down(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<Reason>,
+) -> Result<web::Json<NeedDetail>, ApiError> {
+    body.validate()?;
+    let reason = body.into_inner().reason.to_string();
+    step(&state, &caller, id.into_inner(), Step::TakeDown { reason }).await
 }
 
 /// Object to a need in its notice period (异议/举报): anyone, signed in or not; the contact is

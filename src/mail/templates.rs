@@ -74,6 +74,16 @@ pub enum Facts {
         need: NeedFacts,
         reason: String,
     },
+    /// A verifier took a need out of public view. Its cadres read its title and the reason;
+    /// a donor reads neither (either may hold the private data it was taken down for), only
+    /// its number, its place and their open pledge (the first's id, and what theirs add up to).
+    NeedTakenDown {
+        need_id: i64,
+        place: String,
+        title: Option<String>,
+        reason: Option<String>,
+        pledge: Option<(i64, Amount)>,
+    },
     OrganisationVerified {
         id: i64,
         name: String,
@@ -437,6 +447,58 @@ pub fn content(
                 ),
                 (t("查看需求".into(), "View the need".into()), links.need(need.id)),
             )
+        }
+        Facts::NeedTakenDown {
+            need_id,
+            place,
+            title,
+            reason,
+            pledge,
+        } => {
+            let number = format!("#{need_id}");
+            details.push((t("需求编号".into(), "Need number".into()), number.clone()));
+            details.push((t("地点".into(), "Place".into()), place.clone()));
+            match (title, pledge) {
+                (_, Some((pledge_id, pledged))) => {
+                    details.push((
+                        t("您的认捐".into(), "Your pledge".into()),
+                        amount(*pledged, locale),
+                    ));
+                    (
+                        t(
+                            format!("【对接】您认捐的需求 {number} 已撤下核查"),
+                            format!("[Duijie] The need {number} you pledged to is withdrawn from view"),
+                        ),
+                        t(
+                            "审核人员已将该需求暂时撤下，正在核查。您的认捐仍然保留：尚未发出的，请暂缓发货，待需求核查后恢复；您也可以取消认捐。已发出的物资到达后，村里仍会确认收到。".into(),
+                            "A verifier has withdrawn this need from public view while it is checked. Your pledge stands: if it is not sent yet, please hold it until the need is back; you may also cancel it. Help already sent is still confirmed by the village when it arrives.".into(),
+                        ),
+                        (
+                            t("查看认捐".into(), "View the pledge".into()),
+                            links.pledge(*pledge_id),
+                        ),
+                    )
+                }
+                (title, None) => {
+                    let title = title.clone().unwrap_or_default();
+                    details.insert(0, (t("需求".into(), "Need".into()), title.clone()));
+                    quote = labelled(t("原因".into(), "Reason".into()), reason);
+                    (
+                        t(
+                            format!("【对接】需求「{title}」已撤下核查"),
+                            format!("[Duijie] Need “{title}” withdrawn from view"),
+                        ),
+                        t(
+                            "审核人员已将您村的这条需求撤下公开展示，原因见下。请据此修改后重新提交审核；也可能由审核人员直接结束该需求。".into(),
+                            "A verifier has withdrawn your village's need from public view, for the reason below. Please correct it and submit it again for verification; a verifier may also close it.".into(),
+                        ),
+                        (
+                            t("修改需求".into(), "Correct the need".into()),
+                            links.need(*need_id),
+                        ),
+                    )
+                }
+            }
         }
         Facts::ObjectionFiled { need, reason } => {
             details.push((t("需求".into(), "Need".into()), need.title.clone()));
@@ -1086,6 +1148,16 @@ mod tests {
                 },
             ),
             (
+                NeedTakenDown,
+                Facts::NeedTakenDown {
+                    need_id: 7,
+                    place: "广东省梅州市平远县大柘镇墩背村".into(),
+                    title: Some("墩背小学课桌椅 <新>".into()),
+                    reason: Some("照片中可见身份证号".into()),
+                    pledge: None,
+                },
+            ),
+            (
                 ObjectionFiled,
                 Facts::ObjectionFiled {
                     need: need(),
@@ -1265,6 +1337,36 @@ mod tests {
         );
         assert_eq!(en.greeting, "Dear Ms Chen,");
         assert!(en.subject.contains("20 sets"), "{}", en.subject);
+    }
+
+    #[test]
+    fn a_donor_hears_of_a_take_down_without_the_needs_title_or_the_reason() {
+        let facts = Facts::NeedTakenDown {
+            need_id: 7,
+            place: "广东省梅州市平远县大柘镇墩背村".into(),
+            title: None,
+            reason: None,
+            pledge: Some((
+                3,
+                Amount {
+                    unit: Unit::Set,
+                    quantity: 20,
+                },
+            )),
+        };
+        for locale in Locale::ALL {
+            let c = content(
+                NotificationKind::NeedTakenDown,
+                &facts,
+                "陈老师",
+                locale,
+                &links(),
+            );
+            let text = text_body(&c, NotificationKind::NeedTakenDown, locale, &links(), "u");
+            assert!(text.contains("#7") && text.contains("墩背村"), "{text}");
+            assert!(c.quote.is_none());
+            assert_eq!(c.action.1, "https://duijie.example/pledges/3");
+        }
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         },
         Message::MailNeedVerified { .. } => K::NeedVerified,
         Message::MailNeedRejected { .. } => K::NeedRejected,
+        Message::MailNeedTakenDown { .. } => K::NeedTakenDown,
         Message::MailObjectionFiled { .. } => K::ObjectionFiled,
         Message::MailPledgeReceived { .. } => K::PledgeReceived,
         Message::MailPledgeConfirmation { .. } => K::PledgeConfirmation,
@@ -114,6 +115,9 @@ pub async fn letters(
     }
     if let Message::MailOfferPublished { offer_id } = *message {
         return offer_letters(db, kind, offer_id).await;
+    }
+    if let Message::MailNeedTakenDown { need_id } = *message {
+        return taken_down_letters(db, kind, need_id).await;
     }
     let (recipients, facts, photo_keys) = match *message {
         Message::MailPledgeReceived { pledge_id }
@@ -290,7 +294,8 @@ pub async fn letters(
         | Message::SearchSyncProduct { .. }
         | Message::MailNeedAlert { .. }
         | Message::MailAlertDigest { .. }
-        | Message::MailOfferPublished { .. } => {
+        | Message::MailOfferPublished { .. }
+        | Message::MailNeedTakenDown { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };
@@ -520,6 +525,81 @@ async fn alert_letters(
         });
     }
     Ok(letters)
+}
+
+/// The letters of a take-down: to the need's cadres, with its title and the verifier's reason
+/// (what they must correct); to each donor with an open pledge (pledged or shipped), naming the
+/// need only by its number and place and what they pledged. Neither the title nor the reason
+/// goes to donors: either may hold the very private data the need was taken down for.
+async fn taken_down_letters(
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    need_id: i64,
+) -> Result<Vec<Letter>, ComposeError> {
+    let need = find_need(db, need_id).await?;
+    let place = need_facts(db, &need).await?.place;
+    let cadres = village_staff(db, &need, Action::RecordNeed).await?;
+    // Each donor's open pledges: the first to link to, and what they add up to.
+    let mut donors: Vec<(i64, i64, i64)> = Vec::new();
+    for pledge in pledge_store::of_need(db, need_id).await? {
+        if !matches!(pledge.status, PledgeStatus::Pledged | PledgeStatus::Shipped) {
+            continue;
+        }
+        match donors.iter_mut().find(|d| d.0 == pledge.donor_user_id) {
+            Some(donor) => donor.2 += pledge.quantity,
+            None => donors.push((pledge.donor_user_id, pledge.id, pledge.quantity)),
+        }
+    }
+    let mut recipients: Vec<(User, Facts)> = Vec::new();
+    for user in cadres {
+        let facts = Facts::NeedTakenDown {
+            need_id,
+            place: place.clone(),
+            title: Some(need.title.clone()),
+            reason: need.takedown_reason.clone(),
+            pledge: None,
+        };
+        recipients.push((user, facts));
+    }
+    let donor_users = account_store::active_users(db, donors.iter().map(|d| d.0)).await?;
+    for user in donor_users {
+        // A cadre who pledged to their own village hears as its cadre.
+        if recipients.iter().any(|(u, _)| u.id == user.id) {
+            continue;
+        }
+        let Some(&(_, pledge_id, quantity)) = donors.iter().find(|d| d.0 == user.id) else {
+            continue;
+        };
+        let facts = Facts::NeedTakenDown {
+            need_id,
+            place: place.clone(),
+            title: None,
+            reason: None,
+            pledge: Some((
+                pledge_id,
+                Amount {
+                    unit: need.unit,
+                    quantity,
+                },
+            )),
+        };
+        recipients.push((user, facts));
+    }
+    let ids: Vec<i64> = recipients.iter().map(|(u, _)| u.id).collect();
+    let opted_out = store::opted_out(db, &ids, kind).await?;
+    Ok(recipients
+        .into_iter()
+        .map(|(user, facts)| Letter {
+            user_id: user.id,
+            wanted: !opted_out.contains(&user.id),
+            locale: Locale::of_stored(&user.locale),
+            name: user.display_name,
+            email: user.email,
+            facts,
+            photos: Vec::new(),
+            unfollow: None,
+        })
+        .collect())
 }
 
 async fn find_need(db: &impl ConnectionTrait, id: i64) -> Result<NeedRecord, ComposeError> {

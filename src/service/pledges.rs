@@ -117,7 +117,8 @@ fn refused(refusal: PledgeRefusal) -> ApiError {
         PledgeRefusal::OwnPledge => ErrorCode::ConflictOfInterest,
         PledgeRefusal::WrongStatus { .. }
         | PledgeRefusal::NoReceiptPhoto
-        | PledgeRefusal::NotDue => ErrorCode::InvalidState,
+        | PledgeRefusal::NotDue
+        | PledgeRefusal::NeedOnHold => ErrorCode::InvalidState,
     };
     ApiError::new(code, refusal.to_string())
 }
@@ -593,6 +594,7 @@ pub async fn step(
         quantity: pledge.quantity,
         due_at: pledge.due_at,
         has_receipt_photo: photos::count(&txn, Owner::Pledge(id)).await? > 0,
+        need_taken_down: need.status == NeedStatus::TakenDown,
     };
     let to = decide_pledge(&facts, action, PledgeActor::User(actor), now).map_err(refused)?;
     let (stamp, kind, role, mail, detail) = match step {
@@ -843,6 +845,7 @@ pub async fn expire(app: &Context, id: i64) -> Result<bool, ApiError> {
         quantity: pledge.quantity,
         due_at: pledge.due_at,
         has_receipt_photo: false,
+        need_taken_down: need.status == NeedStatus::TakenDown,
     };
     let Ok(to) = decide_pledge(&facts, PledgeAction::Expire, PledgeActor::Platform, now) else {
         return Ok(false);

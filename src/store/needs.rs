@@ -65,6 +65,7 @@ pub fn record(row: &needs::Model) -> Result<NeedRecord, DbErr> {
         second_verified_at: row.second_verified_at.map(|t| t.to_utc()),
         suspended_at: row.suspended_at.map(|t| t.to_utc()),
         rejection_reason: row.rejection_reason.clone(),
+        takedown_reason: row.takedown_reason.clone(),
     })
 }
 
@@ -265,6 +266,7 @@ pub struct StatusMove<'a> {
     /// Who verified, when the move records a verification by a person.
     pub verified_by: Option<i64>,
     pub rejection_reason: Option<&'a str>,
+    pub takedown_reason: Option<&'a str>,
     pub requires_second_verification: Option<bool>,
 }
 
@@ -320,6 +322,9 @@ pub async fn update_status(
     }
     if let Some(reason) = step.rejection_reason {
         update = update.col_expr(needs::Column::RejectionReason, Expr::value(reason));
+    }
+    if let Some(reason) = step.takedown_reason {
+        update = update.col_expr(needs::Column::TakedownReason, Expr::value(reason));
     }
     if let Some(second) = step.requires_second_verification {
         update = update.col_expr(

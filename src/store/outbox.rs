@@ -38,6 +38,9 @@ pub enum Message {
     MailNeedVerified { need_id: i64 },
     /// Tell the need's cadres that it was rejected, and why.
     MailNeedRejected { need_id: i64 },
+    /// Tell the need's cadres (with the reason) and the donors of its open pledges (without)
+    /// that a verifier took it out of public view.
+    MailNeedTakenDown { need_id: i64 },
     /// Tell the need's verifiers that an objection was filed.
     MailObjectionFiled { need_id: i64, objection_id: i64 },
     /// Tell the need's cadres that something was pledged for it.
@@ -75,9 +78,10 @@ pub enum Message {
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 18] = [
+    pub const MAIL_KINDS: [&'static str; 19] = [
         "mail_need_verified",
         "mail_need_rejected",
+        "mail_need_taken_down",
         "mail_objection_filed",
         "mail_pledge_received",
         "mail_pledge_confirmation",
@@ -103,6 +107,7 @@ impl Message {
             Message::SearchSyncOffer { .. } => "search_sync_offer",
             Message::MailNeedVerified { .. } => "mail_need_verified",
             Message::MailNeedRejected { .. } => "mail_need_rejected",
+            Message::MailNeedTakenDown { .. } => "mail_need_taken_down",
             Message::MailObjectionFiled { .. } => "mail_objection_filed",
             Message::MailPledgeReceived { .. } => "mail_pledge_received",
             Message::MailPledgeConfirmation { .. } => "mail_pledge_confirmation",
@@ -128,6 +133,7 @@ impl Message {
             Message::SearchSyncNeed { need_id }
             | Message::MailNeedVerified { need_id }
             | Message::MailNeedRejected { need_id }
+            | Message::MailNeedTakenDown { need_id }
             | Message::MailObjectionFiled { need_id, .. } => ("need", *need_id),
             Message::MailPledgeReceived { pledge_id }
             | Message::MailPledgeConfirmation { pledge_id }
@@ -369,6 +375,7 @@ mod tests {
         let mail = [
             Message::MailNeedVerified { need_id: 1 },
             Message::MailNeedRejected { need_id: 1 },
+            Message::MailNeedTakenDown { need_id: 1 },
             Message::MailObjectionFiled {
                 need_id: 1,
                 objection_id: 1,

@@ -98,8 +98,9 @@ request_body! {
     }
 }
 
-/// Changes to a draft; fields left out stay as they are. The draft as changed is held to the
-/// rules of `NeedFields`.
+/// Changes to a draft, or to a taken-down need being corrected; fields left out stay as they
+/// are. The need as changed is held to the rules of `NeedFields` (and, with pledges standing,
+/// keeps its unit and a target no lower than what is pledged).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(min_properties = 1)]
 pub struct NeedChanges {
@@ -175,9 +176,12 @@ pub struct NeedReview {
     pub verified_at: Option<DateTime<Utc>>,
     pub second_verified_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
+    /// Why a verifier last took the need out of public view (撤下核查): what its cadre must
+    /// correct. Never shown to the public.
+    pub takedown_reason: Option<String>,
     pub open_objections: u64,
     /// What the caller may do to the need now: `edit`, `submit`, `verify`, `reject`,
-    /// `withdraw`, `close`.
+    /// `withdraw`, `close`, `take_down`.
     pub allowed_actions: Vec<String>,
 }
 
@@ -449,7 +453,7 @@ fn visible_to(need: NeedRecord, who: Option<&Actor>) -> Result<NeedRecord, ApiEr
 }
 
 /// The role an actor acted in, as the timeline shows it.
-fn actor_role(action: NeedAction, who: Who<'_>) -> &'static str {
+fn actor_role(action: NeedAction, from: NeedStatus, who: Who<'_>) -> &'static str {
     match (action, who) {
         (_, Who::Platform) => "platform",
         (NeedAction::Object, _) => "public",
@@ -457,9 +461,12 @@ fn actor_role(action: NeedAction, who: Who<'_>) -> &'static str {
             NeedAction::Verify
             | NeedAction::Reject
             | NeedAction::UpholdObjection
-            | NeedAction::DismissObjection,
+            | NeedAction::DismissObjection
+            | NeedAction::TakeDown,
             _,
         ) => Role::Verifier.as_str(),
+        // A taken-down need is closed by a verifier.
+        (NeedAction::Close, _) if from == NeedStatus::TakenDown => Role::Verifier.as_str(),
         _ => Role::Cadre.as_str(),
     }
 }
@@ -468,6 +475,7 @@ fn actor_role(action: NeedAction, who: Who<'_>) -> &'static str {
 #[derive(Default)]
 pub(crate) struct Extra {
     pub rejection_reason: Option<String>,
+    pub takedown_reason: Option<String>,
     pub requires_second_verification: Option<bool>,
     /// Outbox messages besides the search sync every move sends.
     pub messages: Vec<Message>,
@@ -504,6 +512,7 @@ pub(crate) async fn apply(
         change: &change,
         verified_by: actor_user_id,
         rejection_reason: extra.rejection_reason.as_deref(),
+        takedown_reason: extra.takedown_reason.as_deref(),
         requires_second_verification: extra.requires_second_verification,
     };
     if !need_store::update_status(txn, need, &status_move, now).await? {
@@ -512,13 +521,14 @@ pub(crate) async fn apply(
             "the need was changed by someone else meanwhile; reload it and try again",
         ));
     }
+    let role = actor_role(action, change.from, who);
     for kind in &change.events {
         need_store::record_event(
             txn,
             NewEvent {
                 need_id: need.id,
                 kind: *kind,
-                actor_role: Some(actor_role(action, who)),
+                actor_role: Some(role),
                 actor_label: None,
                 actor_user_id,
                 pledge_id: None,
@@ -535,10 +545,13 @@ pub(crate) async fn apply(
             target_kind: "need",
             target_id: need.id.to_string(),
             region_code: Some(need.village.as_str()),
+            // The reason given for a rejection or a take-down stays in the audit log whatever
+            // becomes of the need's columns.
             detail: Some(json!({
                 "from": change.from.as_str(),
                 "to": change.to.as_str(),
-                "by": actor_role(action, who),
+                "by": role,
+                "reason": extra.rejection_reason.as_deref().or(extra.takedown_reason.as_deref()),
             })),
         },
         now,
@@ -746,6 +759,7 @@ pub async fn update(
         ));
     }
     let valid = validate(&fields, now)?;
+    check_standing_pledges(&need, &valid)?;
     check_public_text(app, &txn, need.household_id, &valid.public_texts()).await?;
     need_store::update_content(&txn, &need, &valid.content(), now).await?;
     audit::record_at(
@@ -766,17 +780,52 @@ pub async fn update(
     detail(app, Some(actor), id).await
 }
 
+/// A taken-down need keeps its pledges (see `domain::need`): its correction cannot make them
+/// meaningless by changing what they count or taking the target below them.
+fn check_standing_pledges(need: &NeedRecord, valid: &Valid) -> Result<(), ApiError> {
+    if need.pledged_quantity == 0 {
+        return Ok(());
+    }
+    let mut errors = FieldErrors::new();
+    if valid.unit != need.unit {
+        errors.add(
+            "unit",
+            FieldError::new(FieldCode::Mismatch)
+                .because("cannot change while pledges count in the present unit"),
+        );
+    }
+    if valid.target < need.pledged_quantity {
+        errors.add(
+            "target_quantity",
+            FieldError::new(FieldCode::Range)
+                .min(need.pledged_quantity)
+                .because(format!(
+                    "cannot be below the {} already pledged",
+                    need.pledged_quantity
+                )),
+        );
+    }
+    errors.into_result()
+}
+
 /// A move a cadre or verifier asks for by name.
 #[derive(Debug)]
 pub enum Step {
     Submit,
     Verify,
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     Withdraw,
     Close,
+    /// Take it out of public view (撤下核查), with the reason its cadres will read.
+    TakeDown {
+        reason: String,
+    },
 }
 
-/// Moves a need one step, for its cadre (submit, withdraw, close) or verifier (verify, reject).
+/// Moves a need one step, for its cadre (submit, withdraw, close) or verifier (verify, reject,
+/// take down, close a taken-down need).
 pub async fn step(
     app: &Context,
     actor: &Actor,
@@ -791,11 +840,14 @@ pub async fn step(
         Step::Reject { .. } => NeedAction::Reject,
         Step::Withdraw => NeedAction::Withdraw,
         Step::Close => NeedAction::Close,
+        Step::TakeDown { .. } => NeedAction::TakeDown,
     };
     let mut extra = Extra::default();
-    if let Step::Reject { reason } = &step {
-        // Its length is the rule of the request's `Reason`.
-        extra.rejection_reason = Some(reason.trim().to_owned());
+    // Its length is the rule of the request's `Reason`.
+    match &step {
+        Step::Reject { reason } => extra.rejection_reason = Some(reason.trim().to_owned()),
+        Step::TakeDown { reason } => extra.takedown_reason = Some(reason.trim().to_owned()),
+        _ => {}
     }
     let txn = crate::store::begin_write(&app.db).await?;
     let need = lock_visible(&txn, Some(actor), id).await?;
@@ -826,6 +878,13 @@ pub async fn step(
         extra
             .messages
             .push(Message::MailNeedRejected { need_id: id });
+    }
+    if action == NeedAction::TakeDown {
+        // Its cadres, and the donors of its open pledges (the search sync every move sends
+        // takes it out of the index).
+        extra
+            .messages
+            .push(Message::MailNeedTakenDown { need_id: id });
     }
     apply(
         &txn,
@@ -885,6 +944,7 @@ async fn review(app: &Context, actor: &Actor, need: &NeedRecord) -> Result<NeedR
         NeedAction::Reject,
         NeedAction::Withdraw,
         NeedAction::Close,
+        NeedAction::TakeDown,
     ]
     .into_iter()
     .filter(|a| decide(&facts, *a, Who::User(actor), &rules(app), now).is_ok())
@@ -896,6 +956,7 @@ async fn review(app: &Context, actor: &Actor, need: &NeedRecord) -> Result<NeedR
         verified_at: need.verified_at,
         second_verified_at: need.second_verified_at,
         rejection_reason: need.rejection_reason.clone(),
+        takedown_reason: need.takedown_reason.clone(),
         open_objections,
         allowed_actions,
     })

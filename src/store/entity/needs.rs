@@ -44,6 +44,8 @@ pub struct Model {
     pub version: i32,
     pub suspended_at: Option<DateTimeWithTimeZone>,
     pub min_pledge_quantity: i64,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub takedown_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
