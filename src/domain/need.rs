@@ -12,14 +12,15 @@
 //! withdraw: draft, submitted, verified, in_notice, or published with nothing pledged.
 //!
 //! in_notice, published, fully_pledged ─take down─► taken_down ─edit, submit─► submitted
-//!                                                       └─close (a verifier)─► closed
+//!                                                       └─close (a verifier)─► rejected
 //! ```
 //!
 //! **Take-down** (撤下核查) is a verifier's emergency brake for a need in public view that must
 //! not stay there (private data slipped through, fraud suspected): the need leaves public view
 //! at once, its cadres read the verifier's reason (the public timeline says only that it was
 //! withdrawn from view), and its cadre corrects it and submits it again, through verification
-//! and notice as any need; or a verifier closes it. A suspended need is not taken down: it is
+//! and notice as any need; or a verifier closes it for good, which leaves it rejected: a closed
+//! need is public (a fulfilled need's record), this one must never be again. A suspended need is not taken down: it is
 //! already under examination, and upholding its objection takes it out of view.
 //!
 //! What a take-down does to pledges: nothing is cancelled. A county office that stops a need
@@ -59,7 +60,8 @@ code_enum! {
         Fulfilled = ("fulfilled", "已完成"),
         /// Done and archived.
         Closed = ("closed", "已结束"),
-        /// Refused by a verifier, or an objection against it was upheld.
+        /// Refused by a verifier, or an objection against it was upheld, or closed for good by a
+        /// verifier after a take-down.
         Rejected = ("rejected", "未通过"),
         /// Taken back by its village.
         Withdrawn = ("withdrawn", "已撤回"),
@@ -553,7 +555,8 @@ pub fn decide(
         (A::Complete, S::FullyPledged) => Err(Refusal::NotYet("not every unit has arrived")),
         (A::Close, S::Fulfilled) => Ok(to(S::Closed, vec![EventKind::Closed])),
         (A::Close, S::TakenDown) if facts.pledged > facts.received => Err(Refusal::HasPledges),
-        (A::Close, S::TakenDown) => Ok(to(S::Closed, vec![EventKind::Closed])),
+        // Closed for good, and so out of public view for good: rejected, not `closed` (public).
+        (A::Close, S::TakenDown) => Ok(to(S::Rejected, vec![EventKind::Closed])),
         _ => Err(wrong()),
     }
 }
@@ -803,7 +806,7 @@ mod tests {
                 (S::InNotice | S::Published | S::FullyPledged, A::TakeDown) => Some(S::TakenDown),
                 (S::TakenDown, A::Edit) => Some(S::TakenDown),
                 (S::TakenDown, A::Submit) => Some(S::Submitted),
-                (S::TakenDown, A::Close) => Some(S::Closed),
+                (S::TakenDown, A::Close) => Some(S::Rejected),
                 (S::Submitted | S::Verified, A::Verify) => Some(S::InNotice),
                 (S::Submitted | S::Verified, A::Reject) => Some(S::Rejected),
                 (S::InNotice | S::Suspended, A::Object) => Some(S::Suspended),
@@ -995,7 +998,10 @@ mod tests {
         assert_eq!(withdraw, Err(Refusal::HasPledges));
         // The rest was cancelled or arrived: nothing is open any more.
         need.pledged = 4;
-        assert_eq!(close(&need).map(|c| c.to), Ok(NeedStatus::Closed));
+        // Closed for good, it stays out of public view.
+        let closed = close(&need).unwrap();
+        assert_eq!(closed.to, NeedStatus::Rejected);
+        assert!(!closed.to.is_public(true));
     }
 
     #[test]

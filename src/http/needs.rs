@@ -219,8 +219,8 @@ pub async fn withdraw(
     step(&state, &caller, id.into_inner(), Step::Withdraw).await
 }
 
-/// Close a fulfilled need (its village's cadres), or a taken-down one (its area's verifiers,
-/// once no pledge to it is open).
+/// Close a fulfilled need (its village's cadres), or a taken-down one for good (its area's
+/// verifiers, once no pledge to it is open): that one is left rejected, out of public view.
 #[utoipa::path(post, path = "/needs/{id}/close", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedDetail), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`invalid_state`")))]

@@ -93,7 +93,7 @@ async fn mail_rows(app: &TestApp) -> Vec<outbox::Model> {
 }
 
 /// Waits (up to 60 s) until no mail row is left to do, and returns the rows.
-async fn settled(app: &TestApp) -> Vec<outbox::Model> {
+pub(crate) async fn settled(app: &TestApp) -> Vec<outbox::Model> {
     let deadline = Instant::now() + StdDuration::from_secs(60);
     loop {
         let rows = mail_rows(app).await;
@@ -116,7 +116,7 @@ async fn deliveries(app: &TestApp) -> Vec<mail_deliveries::Model> {
 }
 
 /// Every private value of the demo households.
-fn private_values() -> Vec<String> {
+pub(crate) fn private_values() -> Vec<String> {
     HOUSEHOLDS
         .iter()
         .flat_map(|h| {
@@ -369,7 +369,7 @@ db_test! {
         assert!(body["error"]["fields"]["email.pledge_thankz"].is_array(), "{body}");
         let (_, settings) = donor.get("/api/v1/me/notifications").await;
         assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "nothing changed");
-        assert_eq!(settings["notifications"].as_array().unwrap().len(), 19, "every kind, the offers', the follows' and the orders' included");
+        assert_eq!(settings["notifications"].as_array().unwrap().len(), 20, "every kind, the offers', the follows', the orders' and the take-down's included");
 
         let (status, body) = donor.patch("/api/v1/me", &json!({"locale": "fr"})).await;
         assert_eq!(status, 400);

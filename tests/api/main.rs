@@ -25,5 +25,6 @@ mod regions;
 mod search;
 mod smtp;
 mod stats;
+mod takedown;
 mod users;
 mod validation;

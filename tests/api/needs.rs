@@ -81,7 +81,7 @@ fn time(value: &Value) -> DateTime<Utc> {
     value.as_str().unwrap().parse().unwrap()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
+pub(crate) async fn user_id(app: &TestApp, email: &str) -> i64 {
     users::Entity::find()
         .filter(users::Column::Email.eq(email))
         .one(&app.db)
@@ -105,7 +105,7 @@ async fn staff(app: &TestApp, email: &str, role: Role, region: &str) -> Session 
     app.login(email, "a-long-password-1").await
 }
 
-async fn grant(app: &TestApp, user_id: i64, role: Role, region: &str) {
+pub(crate) async fn grant(app: &TestApp, user_id: i64, role: Role, region: &str) {
     account_store::grant_role(
         &app.db,
         user_id,
