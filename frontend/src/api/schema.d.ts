@@ -493,7 +493,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a fulfilled need (its village's cadres). */
+        /**
+         * Close a fulfilled need (its village's cadres), or a taken-down one for good (its area's
+         *     verifiers, once no pledge to it is open): that one is left rejected, out of public view.
+         */
         post: operations["post_needs_id_close"];
         delete?: never;
         options?: never;
@@ -651,6 +654,30 @@ export interface paths {
          *     again, and the need's value against its category's cap.
          */
         post: operations["post_needs_id_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/take-down": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a need in public view (in notice, published or fully pledged) out of it at once, with
+         *     the reason (撤下核查: private data slipped through, fraud suspected): its area's verifiers,
+         *     never its author. It leaves the search index and the public pages; its cadres read the
+         *     reason and may correct it and submit it again, or a verifier closes it; the donors of its
+         *     open pledges are told (their pledges stay, held: they may cancel). The public timeline says
+         *     only that it was withdrawn from view.
+         */
+        post: operations["post_needs_id_take_down"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1982,10 +2009,10 @@ export interface components {
             message: string;
         };
         /**
-         * @description Created = created (录入需求); Submitted = submitted (提交审核); Verified = verified (审核通过); SecondVerified = second_verified (县级复核通过); NoticeStarted = notice_started (开始公示); ObjectionFiled = objection_filed (收到异议，暂停公示); ObjectionDismissed = objection_dismissed (异议经核查不成立); ObjectionUpheld = objection_upheld (异议经核查成立); NoticeResumed = notice_resumed (恢复公示); Published = published (公示期满，正式发布); Rejected = rejected (审核未通过); Withdrawn = withdrawn (村里撤回需求); Expired = expired (已过截止日期); FullyPledged = fully_pledged (已全部认捐); Reopened = reopened (有认捐释放，重新开放); Fulfilled = fulfilled (全部到位); Closed = closed (需求结束); Pledged = pledged (认捐); Shipped = shipped (已发出); Received = received (确认收到); Thanked = thanked (村里致谢); PledgeCancelled = pledge_cancelled (认捐取消，数量释放); PledgeExpired = pledge_expired (认捐逾期，数量释放);
+         * @description Created = created (录入需求); Submitted = submitted (提交审核); Verified = verified (审核通过); SecondVerified = second_verified (县级复核通过); NoticeStarted = notice_started (开始公示); ObjectionFiled = objection_filed (收到异议，暂停公示); ObjectionDismissed = objection_dismissed (异议经核查不成立); ObjectionUpheld = objection_upheld (异议经核查成立); NoticeResumed = notice_resumed (恢复公示); Published = published (公示期满，正式发布); Rejected = rejected (审核未通过); Withdrawn = withdrawn (村里撤回需求); Expired = expired (已过截止日期); FullyPledged = fully_pledged (已全部认捐); Reopened = reopened (有认捐释放，重新开放); Fulfilled = fulfilled (全部到位); Closed = closed (需求结束); Pledged = pledged (认捐); Shipped = shipped (已发出); Received = received (确认收到); Thanked = thanked (村里致谢); PledgeCancelled = pledge_cancelled (认捐取消，数量释放); PledgeExpired = pledge_expired (认捐逾期，数量释放); TakenDown = taken_down (撤下核查);
          * @enum {string}
          */
-        EventKind: "created" | "submitted" | "verified" | "second_verified" | "notice_started" | "objection_filed" | "objection_dismissed" | "objection_upheld" | "notice_resumed" | "published" | "rejected" | "withdrawn" | "expired" | "fully_pledged" | "reopened" | "fulfilled" | "closed" | "pledged" | "shipped" | "received" | "thanked" | "pledge_cancelled" | "pledge_expired";
+        EventKind: "created" | "submitted" | "verified" | "second_verified" | "notice_started" | "objection_filed" | "objection_dismissed" | "objection_upheld" | "notice_resumed" | "published" | "rejected" | "withdrawn" | "expired" | "fully_pledged" | "reopened" | "fulfilled" | "closed" | "pledged" | "shipped" | "received" | "thanked" | "pledge_cancelled" | "pledge_expired" | "taken_down";
         /**
          * @description The rule a field breaks, with the parameters the error carries beside it:
          *
@@ -2257,8 +2284,9 @@ export interface components {
             pledged_value_fen: number;
         };
         /**
-         * @description Changes to a draft; fields left out stay as they are. The draft as changed is held to the
-         *     rules of `NeedFields`.
+         * @description Changes to a draft, or to a taken-down need being corrected; fields left out stay as they
+         *     are. The need as changed is held to the rules of `NeedFields` (and, with pledges standing,
+         *     keeps its unit and a target no lower than what is pledged).
          */
         NeedChanges: {
             category?: null | components["schemas"]["Category"];
@@ -2385,7 +2413,7 @@ export interface components {
         NeedReview: {
             /**
              * @description What the caller may do to the need now: `edit`, `submit`, `verify`, `reject`,
-             *     `withdraw`, `close`.
+             *     `withdraw`, `close`, `take_down`.
              */
             allowed_actions: string[];
             /** Format: int64 */
@@ -2396,14 +2424,19 @@ export interface components {
             requires_second_verification: boolean;
             /** Format: date-time */
             second_verified_at?: string | null;
+            /**
+             * @description Why a verifier last took the need out of public view (撤下核查): what its cadre must
+             *     correct. Never shown to the public.
+             */
+            takedown_reason?: string | null;
             /** Format: date-time */
             verified_at?: string | null;
         };
         /**
-         * @description Draft = draft (草稿); Submitted = submitted (待审核); Verified = verified (待复核); InNotice = in_notice (公示中); Published = published (已发布); FullyPledged = fully_pledged (已认满); Fulfilled = fulfilled (已完成); Closed = closed (已结束); Rejected = rejected (未通过); Withdrawn = withdrawn (已撤回); Suspended = suspended (异议核查中); Expired = expired (已过期);
+         * @description Draft = draft (草稿); Submitted = submitted (待审核); Verified = verified (待复核); InNotice = in_notice (公示中); Published = published (已发布); FullyPledged = fully_pledged (已认满); Fulfilled = fulfilled (已完成); Closed = closed (已结束); Rejected = rejected (未通过); Withdrawn = withdrawn (已撤回); Suspended = suspended (异议核查中); Expired = expired (已过期); TakenDown = taken_down (已下架核查);
          * @enum {string}
          */
-        NeedStatus: "draft" | "submitted" | "verified" | "in_notice" | "published" | "fully_pledged" | "fulfilled" | "closed" | "rejected" | "withdrawn" | "suspended" | "expired";
+        NeedStatus: "draft" | "submitted" | "verified" | "in_notice" | "published" | "fully_pledged" | "fulfilled" | "closed" | "rejected" | "withdrawn" | "suspended" | "expired" | "taken_down";
         /** @description A need an offer could fill, with why. */
         NeedSuggestion: {
             /** Format: int64 */
@@ -7786,6 +7819,120 @@ export interface operations {
                 };
             };
             /** @description `invalid_state` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_needs_id_take_down: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDetail"];
+                };
+            };
+            /** @description `validation_failed`: the reason's length */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: not in public view, or suspended by an objection */
             422: {
                 headers: {
                     [name: string]: unknown;
