@@ -160,6 +160,7 @@ export default {
     notEditable: 'This need is “{status}” and can no longer be edited.',
     viewPublic: 'Open the need’s page',
     rejected: 'Why it was rejected: {reason}',
+    takenDown: 'A verifier withdrew this need from public view: {reason}. Correct it and submit it again.',
     rules: {
       village: 'Choose a village',
       household: 'Choose a household',

@@ -7,7 +7,7 @@ export default {
   status: {
     draft: 'Draft', submitted: 'Awaiting review', verified: 'Awaiting county review', in_notice: 'In public notice',
     published: 'Open', fully_pledged: 'Fully pledged', fulfilled: 'Fulfilled', closed: 'Closed', rejected: 'Rejected',
-    withdrawn: 'Withdrawn', suspended: 'Under objection review', expired: 'Expired',
+    withdrawn: 'Withdrawn', suspended: 'Under objection review', expired: 'Expired', taken_down: 'Withdrawn from view for checking',
   },
   beneficiary: { household: 'Household', village: 'Village' },
   cause: {
@@ -28,7 +28,7 @@ export default {
     expired: 'Deadline passed', fully_pledged: 'Fully pledged', reopened: 'Pledge released, open again',
     fulfilled: 'Everything received', closed: 'Closed', pledged: 'Pledge', shipped: 'Shipped', received: 'Receipt confirmed',
     thanked: 'Thanks from the village', pledge_cancelled: 'Pledge cancelled, quantity released',
-    pledge_expired: 'Pledge expired, quantity released',
+    pledge_expired: 'Pledge expired, quantity released', taken_down: 'Withdrawn from view',
   },
   objectionStatus: { open: 'Open', upheld: 'Upheld', dismissed: 'Dismissed' },
   registerStatus: { registered: 'Registered', exited: 'Exited poverty', returned: 'Returned to poverty' },

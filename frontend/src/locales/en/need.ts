@@ -72,6 +72,17 @@ export default {
       others: 'See other open needs',
     },
   },
+  takeDown: {
+    button: 'Take down',
+    title: 'Withdraw this need from public view',
+    explain: 'The need leaves the public pages and search at once; the donors of its open pledges and its cadres are told, and the pledges stand (unsent ones are held). Its cadres may correct it and submit it again, or a verifier closes it. The public timeline says only that it was withdrawn from view, never why.',
+    reason: 'Reason (its cadres and verifiers only, never public)',
+    required: 'Say why it is taken down',
+    length: 'The reason is 2–500 characters',
+    confirm: 'Take down',
+    done: 'Taken down: the need is no longer public',
+    notice: 'This need is withdrawn from public view for checking.',
+  },
   report: {
     button: 'Report / object',
     title: 'Object to this need',
@@ -86,6 +97,7 @@ export default {
     openObjections: 'Open objections',
     handle: 'Handle',
     actions: 'You may',
-    action: { edit: 'Edit', submit: 'Submit', verify: 'Verify', reject: 'Reject', withdraw: 'Withdraw', close: 'Close' },
+    action: { edit: 'Edit', submit: 'Submit', verify: 'Verify', reject: 'Reject', withdraw: 'Withdraw', close: 'Close', take_down: 'Take down' },
+    takedown: 'Why it was withdrawn from view (its cadres and verifiers only)',
   },
 }

@@ -24,6 +24,7 @@ export default {
     pledge_shipped: { label: 'Pledge sent', help: 'When a donor marks a pledge as sent: watch for it and confirm receipt.' },
     need_verified: { label: 'Need verified', help: 'When a need you recorded is verified and enters its public notice.' },
     need_rejected: { label: 'Need rejected', help: 'When a need is rejected, with the reason.' },
+    need_taken_down: { label: 'Need withdrawn from view', help: 'When a verifier withdraws a need you pledged to (or your village’s) from public view to check it.' },
     objection_filed: { label: 'Objection filed', help: 'When a need in public notice receives an objection to examine.' },
     organisation_verified: { label: 'Organisation verified', help: 'When an organisation you manage is verified by the platform.' },
     need_invitation: { label: 'Pairing invitation', help: 'When a pairing’s coordinator invites your organisation to pledge toward a need.' },

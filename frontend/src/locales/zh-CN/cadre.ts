@@ -160,6 +160,7 @@ export default {
     notEditable: '这条需求现在是“{status}”，不能再编辑。',
     viewPublic: '查看需求页面',
     rejected: '未通过审核的原因：{reason}',
+    takenDown: '审核人员已将这条需求撤下核查：{reason}。请修改后重新提交审核。',
     rules: {
       village: '请选择村',
       household: '请选择农户',

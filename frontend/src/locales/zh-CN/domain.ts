@@ -8,7 +8,7 @@ export default {
   status: {
     draft: '草稿', submitted: '待审核', verified: '待复核', in_notice: '公示中', published: '已发布',
     fully_pledged: '已认满', fulfilled: '已完成', closed: '已结束', rejected: '未通过',
-    withdrawn: '已撤回', suspended: '异议核查中', expired: '已过期',
+    withdrawn: '已撤回', suspended: '异议核查中', expired: '已过期', taken_down: '已下架核查',
   },
   beneficiary: { household: '农户', village: '村集体' },
   cause: {
@@ -28,7 +28,7 @@ export default {
     rejected: '审核未通过', withdrawn: '村里撤回需求', expired: '已过截止日期', fully_pledged: '已全部认捐',
     reopened: '有认捐释放，重新开放', fulfilled: '全部到位', closed: '需求结束', pledged: '认捐',
     shipped: '已发出', received: '确认收到', thanked: '村里致谢', pledge_cancelled: '认捐取消，数量释放',
-    pledge_expired: '认捐逾期，数量释放',
+    pledge_expired: '认捐逾期，数量释放', taken_down: '撤下核查',
   },
   objectionStatus: { open: '待核查', upheld: '异议成立', dismissed: '异议不成立' },
   registerStatus: { registered: '在档', exited: '已脱贫', returned: '返贫' },

@@ -72,6 +72,17 @@ export default {
       others: '去看其他可认捐的需求',
     },
   },
+  takeDown: {
+    button: '撤下核查',
+    title: '撤下核查这条需求',
+    explain: '需求会立即从公开页面和搜索中撤下；已认捐的爱心人士和村干部会收到通知，认捐保留（未发出的暂缓发货）。村干部修改后可重新提交审核，也可由审核人员结束该需求。公开时间线只显示“撤下核查”，不显示原因。',
+    reason: '原因（村干部和审核人员可见，不公开）',
+    required: '请填写撤下的原因',
+    length: '原因应为 2–500 个字',
+    confirm: '撤下',
+    done: '已撤下核查，需求不再公开',
+    notice: '这条需求已被撤下核查，公众看不到它。',
+  },
   report: {
     button: '举报 / 提出异议',
     title: '对这项需求提出异议',
@@ -86,6 +97,7 @@ export default {
     openObjections: '待核查异议',
     handle: '去处理',
     actions: '可执行操作',
-    action: { edit: '编辑', submit: '提交', verify: '审核通过', reject: '驳回', withdraw: '撤回', close: '结束' },
+    action: { edit: '编辑', submit: '提交', verify: '审核通过', reject: '驳回', withdraw: '撤回', close: '结束', take_down: '撤下核查' },
+    takedown: '撤下核查的原因（仅村干部和审核人员可见）',
   },
 }

@@ -24,6 +24,7 @@ export default {
     pledge_shipped: { label: '认捐已发出', help: '捐赠方登记发出后通知您，请留意收货并确认。' },
     need_verified: { label: '需求审核通过', help: '您录入的需求通过审核、进入公示时通知您。' },
     need_rejected: { label: '需求未通过审核', help: '需求未通过审核时通知您，并附上原因。' },
+    need_taken_down: { label: '需求已撤下核查', help: '您认捐的需求（或您村的需求）被审核人员撤下核查时通知您。' },
     objection_filed: { label: '收到异议', help: '公示中的需求收到异议、需要核查时通知您。' },
     organisation_verified: { label: '组织认证通过', help: '您管理的组织通过平台认证时通知您。' },
     need_invitation: { label: '结对帮扶邀请', help: '结对帮扶的协调员邀请您的组织认捐某个需求时通知您。' },
