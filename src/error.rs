@@ -44,6 +44,7 @@ error_codes! {
     InvalidRegionCode = "invalid_region_code", BAD_REQUEST;
     PrivateData = "private_data", BAD_REQUEST;
     InvalidPhoto = "invalid_photo", BAD_REQUEST;
+    InvalidToken = "invalid_token", BAD_REQUEST;
     Unauthenticated = "unauthenticated", UNAUTHORIZED;
     InvalidCredentials = "invalid_credentials", UNAUTHORIZED;
     CsrfTokenInvalid = "csrf_token_invalid", FORBIDDEN;

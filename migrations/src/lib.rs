@@ -29,6 +29,7 @@ mod m20261206_000013_private_photos;
 mod m20261207_000014_offers;
 mod m20261207_000015_follows;
 mod m20261207_000016_products;
+mod m20261208_000017_password_resets;
 mod m20261210_000017_need_takedown;
 
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_offers::Migration),
             Box::new(m20261207_000015_follows::Migration),
             Box::new(m20261207_000016_products::Migration),
+            Box::new(m20261208_000017_password_resets::Migration),
             Box::new(m20261210_000017_need_takedown::Migration),
         ]
     }

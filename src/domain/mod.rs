@@ -79,6 +79,7 @@ pub mod offer;
 pub mod order;
 pub mod organisation;
 pub mod pairing;
+pub mod password_reset;
 pub mod phone;
 pub mod photo;
 pub mod pledge;

@@ -1,11 +1,13 @@
-//! What people are told by mail: the notification kinds each person may turn off, with their
-//! labels in each language.
+//! What people are told by mail: the notification kinds, with their labels in each language.
+//! Each person may turn off any kind but the security mail about their own account
+//! ([`NotificationKind::always_sent`]).
 
 use super::locale::Locale;
 
 code_enum! {
     /// A kind of mail the platform sends. Each can be turned off by its recipient (in the
-    /// preferences, or by the one-click unsubscribe link in every such mail).
+    /// preferences, or by the one-click unsubscribe link in every such mail), except the
+    /// security mail about the account itself, which is always sent.
     pub enum NotificationKind {
         /// To the need's village cadres: someone pledged toward their need.
         PledgeReceived = ("pledge_received", "收到新的认捐"),
@@ -48,6 +50,11 @@ code_enum! {
         OrderForSeller = ("order_for_seller", "消费帮扶订单（卖方）"),
         /// To the buyer: the seller confirmed, declined, shipped or recorded the payment.
         OrderForBuyer = ("order_for_buyer", "我的采购订单进展"),
+        /// To the account's owner: the link to reset their password, asked for by mail.
+        /// Always sent.
+        PasswordReset = ("password_reset", "重置密码"),
+        /// To the account's owner: their password was reset. Always sent.
+        PasswordChanged = ("password_changed", "密码已修改"),
     }
 }
 
@@ -76,7 +83,24 @@ impl NotificationKind {
             AlertDigest => "Daily digest of what you follow",
             OrderForSeller => "Orders for your products",
             OrderForBuyer => "Progress of your purchase orders",
+            PasswordReset => "Reset your password",
+            PasswordChanged => "Your password was changed",
         }
+    }
+
+    /// Security mail about the account itself: sent whatever the preferences say, with no
+    /// unsubscribe link, and not listed among the preferences. Someone who cannot turn off the
+    /// notice of a password change learns of a reset they did not ask for.
+    pub fn always_sent(self) -> bool {
+        matches!(
+            self,
+            NotificationKind::PasswordReset | NotificationKind::PasswordChanged
+        )
+    }
+
+    /// The kinds a person may turn off: every kind but the [`always_sent`](Self::always_sent).
+    pub fn optional() -> impl Iterator<Item = NotificationKind> {
+        Self::ALL.iter().copied().filter(|k| !k.always_sent())
     }
 
     /// The label in `locale`.
@@ -114,5 +138,25 @@ mod tests {
             assert!(kind.as_str().len() <= 32);
             assert_eq!(NotificationKind::parse(kind.as_str()), Some(*kind));
         }
+    }
+
+    #[test]
+    fn only_the_mail_about_the_account_itself_is_always_sent() {
+        let always: Vec<_> = NotificationKind::ALL
+            .iter()
+            .filter(|k| k.always_sent())
+            .collect();
+        assert_eq!(
+            always,
+            [
+                &NotificationKind::PasswordReset,
+                &NotificationKind::PasswordChanged
+            ]
+        );
+        assert!(NotificationKind::optional().all(|k| !k.always_sent()));
+        assert_eq!(
+            NotificationKind::optional().count() + always.len(),
+            NotificationKind::ALL.len()
+        );
     }
 }

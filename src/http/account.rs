@@ -1,4 +1,5 @@
-//! `/api/v1/auth/*` and `/api/v1/me`: registration, sign-in and out, personal API tokens.
+//! `/api/v1/auth/*` and `/api/v1/me`: registration, sign-in and out, password resets by mail,
+//! personal API tokens.
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,6 +11,7 @@ use super::auth::{CSRF_COOKIE, Caller, RequestOrigin, SESSION_COOKIE};
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
+use crate::service::auth::reset::{ForgotPassword, NewPassword};
 use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
 use crate::store::accounts as account_store;
 
@@ -17,6 +19,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(endpoint!(register))
         .service(endpoint!(login))
         .service(endpoint!(logout))
+        .service(endpoint!(forgot_password))
+        .service(endpoint!(reset_password))
         .service(endpoint!(create_token, list_tokens))
         .service(endpoint!(revoke_token))
         .service(endpoint!(me, update_me));
@@ -150,6 +154,54 @@ pub async fn login(
         }))
 }
 
+/// Ask for a password reset link by mail (it works once, for 30 minutes). The answer is the
+/// same whether or not the address has an account; only an account's owner gets a mail. Like
+/// registration and sign-in, it needs no session and no CSRF token.
+#[utoipa::path(post, path = "/auth/password/forgot", tag = "auth", request_body = ForgotPassword,
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody, description = "`validation_failed`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+pub async fn forgot_password(
+    state: web::Data<Context>,
+    origin: RequestOrigin,
+    body: web::Json<ForgotPassword>,
+) -> Result<HttpResponse, ApiError> {
+    auth::reset::forgot(&state, body.into_inner(), &origin.0).await?;
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "accepted",
+        message: "if this address belongs to an account, a link to reset its password is on its way",
+    }))
+}
+
+/// Set a new password with the token of a reset mail. Every session and API token of the
+/// account is revoked, this browser's too: sign in afresh with the new password.
+#[utoipa::path(post, path = "/auth/password/reset", tag = "auth", request_body = NewPassword,
+    responses((status = 204),
+        (status = 400, body = ErrorBody, description = "`invalid_token` (unknown, used or expired: the same for all three), `validation_failed` (the password's rules)"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+pub async fn reset_password(
+    state: web::Data<Context>,
+    origin: RequestOrigin,
+    body: web::Json<NewPassword>,
+) -> Result<HttpResponse, ApiError> {
+    auth::reset::reset(&state, body.into_inner(), &origin.0).await?;
+    let (gone_session, gone_csrf) = removed_cookies();
+    Ok(HttpResponse::NoContent()
+        .cookie(gone_session)
+        .cookie(gone_csrf)
+        .finish())
+}
+
+/// Cookies that remove the session's from the browser.
+fn removed_cookies() -> (Cookie<'static>, Cookie<'static>) {
+    let mut gone_session = Cookie::new(SESSION_COOKIE, "");
+    gone_session.set_path("/");
+    gone_session.make_removal();
+    let mut gone_csrf = Cookie::new(CSRF_COOKIE, "");
+    gone_csrf.set_path("/");
+    gone_csrf.make_removal();
+    (gone_session, gone_csrf)
+}
+
 /// Sign out: the session is revoked on the server, so its cookie stops working anywhere.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
@@ -157,12 +209,7 @@ pub async fn logout(state: web::Data<Context>, caller: Caller) -> Result<HttpRes
     if let Credential::Session { id, .. } = caller.account.credential {
         auth::logout(&state.db, id, &caller.origin).await?;
     }
-    let mut gone_session = Cookie::new(SESSION_COOKIE, "");
-    gone_session.set_path("/");
-    gone_session.make_removal();
-    let mut gone_csrf = Cookie::new(CSRF_COOKIE, "");
-    gone_csrf.set_path("/");
-    gone_csrf.make_removal();
+    let (gone_session, gone_csrf) = removed_cookies();
     Ok(HttpResponse::NoContent()
         .cookie(gone_session)
         .cookie(gone_csrf)

@@ -193,8 +193,9 @@ pub struct Envelope<'a> {
     pub to: Mailbox,
     pub subject: &'a str,
     pub message_id: &'a str,
-    /// The one-click unsubscribe address (RFC 2369 `List-Unsubscribe`, RFC 8058 `-Post`).
-    pub unsubscribe: &'a str,
+    /// The one-click unsubscribe address (RFC 2369 `List-Unsubscribe`, RFC 8058 `-Post`); none
+    /// for the security mail that is always sent.
+    pub unsubscribe: Option<&'a str>,
     pub language: &'a str,
 }
 
@@ -209,20 +210,21 @@ pub fn build(
     let header = |name: &'static str, value: String| {
         HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
     };
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .from(envelope.from.clone())
         .to(envelope.to)
         .subject(envelope.subject)
         .message_id(Some(envelope.message_id.to_owned()))
-        .date_now()
-        .raw_header(header(
-            "List-Unsubscribe",
-            format!("<{}>", envelope.unsubscribe),
-        ))
-        .raw_header(header(
-            "List-Unsubscribe-Post",
-            "List-Unsubscribe=One-Click".into(),
-        ))
+        .date_now();
+    if let Some(unsubscribe) = envelope.unsubscribe {
+        builder = builder
+            .raw_header(header("List-Unsubscribe", format!("<{unsubscribe}>")))
+            .raw_header(header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".into(),
+            ));
+    }
+    let builder = builder
         .raw_header(header("Content-Language", envelope.language.to_owned()))
         // Notifications, not a conversation: no out-of-office replies, please.
         .raw_header(header("Auto-Submitted", "auto-generated".into()));

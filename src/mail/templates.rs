@@ -139,6 +139,28 @@ pub enum Facts {
         /// The decline's reason, the carrier and reference, what arrived, the payment's reference.
         note: Option<String>,
     },
+    /// The link to reset the account's password (always sent).
+    PasswordReset {
+        token: ResetToken,
+        expires_at: DateTime<Utc>,
+        /// The address the reset was asked from.
+        requested_from: Option<String>,
+    },
+    /// The account's password was reset (always sent).
+    PasswordChanged {
+        at: DateTime<Utc>,
+    },
+}
+
+/// A password reset's token, on its way into the mail's link: printed as `ResetToken(..)`, so
+/// that a stray `{:?}` of a letter cannot put it in a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResetToken(pub String);
+
+impl std::fmt::Debug for ResetToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResetToken(..)")
+    }
 }
 
 /// Where the links of a mail point: the front end's pages under the platform's public address.
@@ -172,6 +194,14 @@ impl Links {
     }
     pub fn preferences(&self) -> String {
         format!("{}/me/notifications", self.base)
+    }
+    /// The page that sets a new password with a reset token.
+    pub fn reset_password(&self, token: &ResetToken) -> String {
+        format!("{}/reset-password?token={}", self.base, token.0)
+    }
+    /// The page that asks for a password reset.
+    pub fn forgot_password(&self) -> String {
+        format!("{}/forgot-password", self.base)
     }
     /// The one-click unsubscribe address (RFC 8058) for a signed token.
     pub fn unsubscribe(&self, token: &str) -> String {
@@ -859,6 +889,44 @@ pub fn content(
                 (t("查看组织".into(), "View the organisation".into()), links.organisation(*id)),
             )
         }
+        Facts::PasswordReset {
+            token,
+            expires_at,
+            requested_from,
+        } => {
+            details.push((
+                t("链接有效期至".into(), "The link works until".into()),
+                time(*expires_at, locale),
+            ));
+            if let Some(address) = requested_from {
+                details.push((t("申请来自".into(), "Asked from".into()), address.clone()));
+            }
+            (
+                t("【对接】重置您的密码".into(), "[Duijie] Reset your password".into()),
+                t(
+                    "有人（希望是您本人）申请重置您在对接平台的密码。请在 30 分钟内点击下面的链接设置新密码；链接只能使用一次。如果不是您本人申请的，请忽略这封邮件，您的密码不会改变。".into(),
+                    "Someone (we hope you) asked to reset your Duijie password. Follow the link below within 30 minutes to set a new one; it works once. If you did not ask for this, ignore this mail: your password stays as it is.".into(),
+                ),
+                (
+                    t("设置新密码".into(), "Set a new password".into()),
+                    links.reset_password(token),
+                ),
+            )
+        }
+        Facts::PasswordChanged { at } => {
+            details.push((t("修改时间".into(), "Changed at".into()), time(*at, locale)));
+            (
+                t("【对接】您的密码已修改".into(), "[Duijie] Your password was changed".into()),
+                t(
+                    "您在对接平台的密码已通过邮件中的重置链接修改，所有已登录的设备和 API 令牌均已退出，请用新密码重新登录。如果这不是您本人的操作，请立即重新申请重置密码，并联系平台管理员。".into(),
+                    "Your Duijie password was changed through a reset link sent by mail. Every signed-in device and API token was signed out: sign in again with the new password. If this was not you, ask for a new password reset at once and contact the platform administrator.".into(),
+                ),
+                (
+                    t("重新申请重置密码".into(), "Reset the password again".into()),
+                    links.forgot_password(),
+                ),
+            )
+        }
     };
     Content {
         subject,
@@ -876,10 +944,24 @@ fn labelled(label: String, text: &Option<String>) -> Option<(String, String)> {
         .map(|t| (label, t.clone()))
 }
 
-/// Why the mail came and how to stop it, under every mail.
-fn footer(kind: NotificationKind, locale: Locale, links: &Links, unsubscribe: &str) -> [String; 3] {
+/// Why the mail came and how to stop it, under every mail; the security mail about the account
+/// itself says it is always sent, and has no unsubscribe link (`unsubscribe` is none).
+fn footer(
+    kind: NotificationKind,
+    locale: Locale,
+    links: &Links,
+    unsubscribe: Option<&str>,
+) -> Vec<String> {
+    let Some(unsubscribe) = unsubscribe else {
+        return vec![match locale {
+            Locale::ZhCn => {
+                "这是关于您账户安全的邮件，无论通知设置如何都会发送。".to_owned()
+            }
+            Locale::En => "This mail is about the security of your Duijie account: it is sent whatever your notification settings.".to_owned(),
+        }];
+    };
     match locale {
-        Locale::ZhCn => [
+        Locale::ZhCn => vec![
             format!(
                 "您收到这封邮件，是因为您在对接平台开启了「{}」通知。",
                 kind.label_zh()
@@ -887,7 +969,7 @@ fn footer(kind: NotificationKind, locale: Locale, links: &Links, unsubscribe: &s
             format!("退订此类通知：{unsubscribe}"),
             format!("管理全部通知：{}", links.preferences()),
         ],
-        Locale::En => [
+        Locale::En => vec![
             format!(
                 "You receive this mail because “{}” notifications are on for your Duijie account.",
                 kind.label_en()
@@ -904,7 +986,7 @@ pub fn text_body(
     kind: NotificationKind,
     locale: Locale,
     links: &Links,
-    unsubscribe: &str,
+    unsubscribe: Option<&str>,
 ) -> String {
     let mut out = format!("{}\n\n{}\n\n", content.greeting, content.intro);
     for (label, value) in &content.details {
@@ -936,7 +1018,7 @@ pub fn html_body(
     kind: NotificationKind,
     locale: Locale,
     links: &Links,
-    unsubscribe: &str,
+    unsubscribe: Option<&str>,
     cids: &[String],
 ) -> String {
     let e = escape;
@@ -982,18 +1064,24 @@ pub fn html_body(
         e(&content.action.1),
         e(&content.action.0)
     ));
-    let [why, _, _] = footer(kind, locale, links, unsubscribe);
+    let why = footer(kind, locale, links, unsubscribe).swap_remove(0);
     let (unsubscribe_label, preferences_label) = match locale {
         Locale::ZhCn => ("退订此类通知", "管理全部通知"),
         Locale::En => ("Unsubscribe from these", "All notification settings"),
     };
+    let links_line = match unsubscribe {
+        Some(unsubscribe) => format!(
+            "<br>\
+             <a href=\"{}\" style=\"color:#8f959e\">{unsubscribe_label}</a> · <a href=\"{}\" style=\"color:#8f959e\">{preferences_label}</a>",
+            e(unsubscribe),
+            e(&links.preferences())
+        ),
+        None => String::new(),
+    };
     out.push_str(&format!(
-        "<p style=\"font-size:12px;color:#8f959e;border-top:1px solid #eee;padding-top:12px\">{}<br>\
-         <a href=\"{}\" style=\"color:#8f959e\">{unsubscribe_label}</a> · <a href=\"{}\" style=\"color:#8f959e\">{preferences_label}</a></p>\n\
+        "<p style=\"font-size:12px;color:#8f959e;border-top:1px solid #eee;padding-top:12px\">{}{links_line}</p>\n\
          </div></body></html>\n",
         e(&why),
-        e(unsubscribe),
-        e(&links.preferences())
     ));
     out
 }
@@ -1300,11 +1388,26 @@ mod tests {
                     note: Some("顺丰 SF1234567".into()),
                 },
             ),
+            (
+                PasswordReset,
+                Facts::PasswordReset {
+                    token: ResetToken("0123abcd".into()),
+                    expires_at: Utc.with_ymd_and_hms(2026, 12, 8, 2, 30, 0).unwrap(),
+                    requested_from: Some("203.0.113.7".into()),
+                },
+            ),
+            (
+                PasswordChanged,
+                Facts::PasswordChanged {
+                    at: Utc.with_ymd_and_hms(2026, 12, 8, 2, 10, 0).unwrap(),
+                },
+            ),
         ]
     }
 
     #[test]
-    fn every_kind_reads_in_both_languages_with_its_link_and_an_unsubscribe_line() {
+    fn every_kind_reads_in_both_languages_with_its_link_and_an_unsubscribe_line_unless_always_sent()
+    {
         let all = every_facts();
         assert_eq!(
             all.len(),
@@ -1320,12 +1423,26 @@ mod tests {
                     "{kind}: {:?}",
                     c.action
                 );
-                let text = text_body(&c, *kind, locale, &links(), "https://u/x");
-                assert!(text.contains("https://u/x"), "{kind} {locale:?}: {text}");
+                let unsubscribe = (!kind.always_sent()).then_some("https://u/x");
+                let text = text_body(&c, *kind, locale, &links(), unsubscribe);
                 assert!(text.contains(&c.action.1));
-                let html = html_body(&c, *kind, locale, &links(), "https://u/x", &[]);
-                assert!(html.contains("href=\"https://u/x\""));
+                let html = html_body(&c, *kind, locale, &links(), unsubscribe, &[]);
                 assert!(html.contains(&format!("lang=\"{}\"", locale.as_str())));
+                if unsubscribe.is_some() {
+                    assert!(text.contains("https://u/x"), "{kind} {locale:?}: {text}");
+                    assert!(html.contains("href=\"https://u/x\""));
+                } else {
+                    for body in [&text, &html] {
+                        assert!(
+                            !body.contains("退订") && !body.contains("Unsubscribe"),
+                            "{kind} {locale:?}: {body}"
+                        );
+                        assert!(
+                            body.contains("无论通知设置如何")
+                                || body.contains("whatever your notification settings")
+                        );
+                    }
+                }
             }
         }
         let en = content(
@@ -1362,7 +1479,13 @@ mod tests {
                 locale,
                 &links(),
             );
-            let text = text_body(&c, NotificationKind::NeedTakenDown, locale, &links(), "u");
+            let text = text_body(
+                &c,
+                NotificationKind::NeedTakenDown,
+                locale,
+                &links(),
+                Some("u"),
+            );
             assert!(text.contains("#7") && text.contains("墩背村"), "{text}");
             assert!(c.quote.is_none());
             assert_eq!(c.action.1, "https://duijie.example/pledges/3");
@@ -1373,14 +1496,60 @@ mod tests {
     fn what_people_wrote_is_escaped_in_html_and_kept_in_text() {
         let (kind, facts) = &every_facts()[0];
         let c = content(*kind, facts, "<b>x</b>", Locale::ZhCn, &links());
-        let html = html_body(&c, *kind, Locale::ZhCn, &links(), "https://u/?a=1&b=2", &[]);
+        let html = html_body(
+            &c,
+            *kind,
+            Locale::ZhCn,
+            &links(),
+            Some("https://u/?a=1&b=2"),
+            &[],
+        );
         assert!(html.contains("墩背小学课桌椅 &lt;新&gt;"));
         assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
         assert!(html.contains("https://u/?a=1&amp;b=2"));
         assert!(!html.contains("<新>"));
-        let text = text_body(&c, *kind, Locale::ZhCn, &links(), "https://u/x");
+        let text = text_body(&c, *kind, Locale::ZhCn, &links(), Some("https://u/x"));
         assert!(text.contains("墩背小学课桌椅 <新>"));
         assert!(text.contains("> 祝孩子们学习进步"));
+    }
+
+    #[test]
+    fn the_reset_mail_links_to_the_reset_page_for_thirty_minutes_and_says_to_ignore_it_if_unasked()
+    {
+        let facts = Facts::PasswordReset {
+            token: ResetToken("0123abcd".into()),
+            expires_at: Utc.with_ymd_and_hms(2026, 12, 8, 2, 30, 0).unwrap(),
+            requested_from: None,
+        };
+        let zh = content(
+            NotificationKind::PasswordReset,
+            &facts,
+            "陈老师",
+            Locale::ZhCn,
+            &links(),
+        );
+        assert_eq!(
+            zh.action.1,
+            "https://duijie.example/reset-password?token=0123abcd"
+        );
+        assert!(
+            zh.intro.contains("30 分钟") && zh.intro.contains("请忽略"),
+            "{}",
+            zh.intro
+        );
+        assert!(zh.details.iter().any(|(_, v)| v == "2026年12月8日 10:30"));
+        let en = content(
+            NotificationKind::PasswordReset,
+            &facts,
+            "Ms Chen",
+            Locale::En,
+            &links(),
+        );
+        assert!(en.intro.contains("30 minutes") && en.intro.contains("ignore this mail"));
+        assert!(
+            !format!("{facts:?}").contains("0123abcd"),
+            "the token is not printed"
+        );
     }
 
     #[test]

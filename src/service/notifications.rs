@@ -100,16 +100,22 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         Message::MailOfferPublished { .. } => K::OfferForYourNeeds,
         Message::MailNeedAlert { .. } => K::NeedAlert,
         Message::MailAlertDigest { .. } => K::AlertDigest,
+        Message::MailPasswordReset { .. } => K::PasswordReset,
+        Message::MailPasswordChanged { .. } => K::PasswordChanged,
     })
 }
 
 /// The letters `message` becomes, read from the database as it is now.
 pub async fn letters(
-    db: &impl ConnectionTrait,
+    app: &Context,
     kind: NotificationKind,
     message: &Message,
 ) -> Result<Vec<Letter>, ComposeError> {
     use NotificationKind as K;
+    let db = &app.db;
+    if let Message::MailPasswordReset { .. } | Message::MailPasswordChanged { .. } = message {
+        return account_letters(app, message).await;
+    }
     if let Message::MailNeedAlert { .. } | Message::MailAlertDigest { .. } = message {
         return alert_letters(db, kind, message).await;
     }
@@ -295,12 +301,14 @@ pub async fn letters(
         | Message::MailNeedAlert { .. }
         | Message::MailAlertDigest { .. }
         | Message::MailOfferPublished { .. }
-        | Message::MailNeedTakenDown { .. } => {
+        | Message::MailNeedTakenDown { .. }
+        | Message::MailPasswordReset { .. }
+        | Message::MailPasswordChanged { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };
     let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();
-    let opted_out = store::opted_out(db, &ids, kind).await?;
+    let opted_out = opted_out(db, &ids, kind).await?;
     Ok(recipients
         .into_iter()
         .map(|user| Letter {
@@ -311,6 +319,66 @@ pub async fn letters(
             email: user.email,
             facts: facts.clone(),
             photos: photo_keys.clone(),
+            unfollow: None,
+        })
+        .collect())
+}
+
+/// Who among `user_ids` turned `kind` of mail off: nobody, for the mail that is always sent.
+async fn opted_out(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+    kind: NotificationKind,
+) -> Result<std::collections::BTreeSet<i64>, DbErr> {
+    if kind.always_sent() {
+        return Ok(Default::default());
+    }
+    store::opted_out(db, user_ids, kind).await
+}
+
+/// The security mail about an account, to its owner (always wanted): the link of a password
+/// reset, while the reset may still be used (a link that died before its mail went out is not
+/// sent), or the notice that the password was changed.
+async fn account_letters(app: &Context, message: &Message) -> Result<Vec<Letter>, ComposeError> {
+    use crate::domain::password_reset;
+    let (user_id, facts) = match *message {
+        Message::MailPasswordReset { reset_id } => {
+            let Some(reset) = crate::store::password_resets::find(&app.db, reset_id).await? else {
+                return Ok(Vec::new());
+            };
+            let (Ok(()), Some(sealed)) = (
+                password_reset::check(&reset.token, app.clock.now()),
+                reset.token_sealed.as_deref(),
+            ) else {
+                return Ok(Vec::new());
+            };
+            let token = app
+                .sealer
+                .open(sealed)
+                .map_err(|e| ComposeError::Unusable(e.to_string()))?;
+            (
+                reset.user_id,
+                Facts::PasswordReset {
+                    token: crate::mail::templates::ResetToken(token),
+                    expires_at: reset.token.expires_at,
+                    requested_from: reset.requested_from,
+                },
+            )
+        }
+        Message::MailPasswordChanged { user_id, at } => (user_id, Facts::PasswordChanged { at }),
+        _ => return Err(ComposeError::Unusable("not an account mail row".into())),
+    };
+    Ok(account_store::active_users(&app.db, [user_id])
+        .await?
+        .into_iter()
+        .map(|user| Letter {
+            user_id: user.id,
+            wanted: true,
+            locale: Locale::of_stored(&user.locale),
+            name: user.display_name,
+            email: user.email,
+            facts: facts.clone(),
+            photos: Vec::new(),
             unfollow: None,
         })
         .collect())
@@ -417,7 +485,7 @@ async fn offer_letters(
         }
     }
     let ids: Vec<i64> = by_cadre.iter().map(|(u, _)| u.id).collect();
-    let opted_out = store::opted_out(db, &ids, kind).await?;
+    let opted_out = opted_out(db, &ids, kind).await?;
     Ok(by_cadre
         .into_iter()
         .map(|(user, needs)| Letter {
@@ -495,7 +563,7 @@ async fn alert_letters(
     }
     let users = account_store::active_users(db, people.iter().map(|p| p.0)).await?;
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let opted_out = store::opted_out(db, &ids, kind).await?;
+    let opted_out = opted_out(db, &ids, kind).await?;
     let mut letters = Vec::new();
     for user in users {
         let Some((_, follow_id, alerted)) = people.iter().find(|p| p.0 == user.id) else {
@@ -705,9 +773,9 @@ pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Prefe
     let locale = Locale::of_stored(&user.locale);
     Ok(Preferences {
         locale: locale.as_str().to_owned(),
-        notifications: NotificationKind::ALL
-            .iter()
-            .map(|&kind| Preference {
+        // The mail that is always sent is no one's to turn off, so it is not listed.
+        notifications: NotificationKind::optional()
+            .map(|kind| Preference {
                 kind,
                 label: kind.label(locale).to_owned(),
                 email: !off.contains(&kind),
@@ -727,14 +795,17 @@ pub async fn update_preferences(
     let mut fields = FieldErrors::new();
     let mut settings = Vec::new();
     for (name, email) in &change.email {
-        match NotificationKind::parse(name) {
+        match NotificationKind::parse(name).filter(|k| !k.always_sent()) {
             Some(kind) => settings.push((kind, *email)),
             None => {
+                let optional: Vec<&str> =
+                    NotificationKind::optional().map(|k| k.as_str()).collect();
                 fields.add(
                     format!("email.{name}"),
-                    FieldError::one_of(NotificationKind::ALL.iter().map(|k| k.as_str())).because(
-                        format!("is not a notification kind ({})", NotificationKind::codes()),
-                    ),
+                    FieldError::one_of(optional.iter().copied()).because(format!(
+                        "is not a notification kind that can be turned off ({})",
+                        optional.join(", ")
+                    )),
                 );
             }
         }
@@ -779,7 +850,8 @@ pub fn unsubscribe_token(app: &Context, user_id: i64, kind: NotificationKind) ->
 pub fn read_unsubscribe_token(app: &Context, token: &str) -> Option<(i64, NotificationKind)> {
     let mut parts = token.trim().splitn(3, '.');
     let user_id: i64 = parts.next()?.parse().ok()?;
-    let kind = NotificationKind::parse(parts.next()?)?;
+    // The mail that is always sent has no unsubscribe link, and none is honoured.
+    let kind = NotificationKind::parse(parts.next()?).filter(|k| !k.always_sent())?;
     let signature = parts.next()?;
     let claim = format!("{user_id}.{}", kind.as_str());
     app.sealer

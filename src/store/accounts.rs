@@ -610,3 +610,52 @@ pub async fn prune_sessions(
         .await?
         .rows_affected)
 }
+
+/// Sets the account's password hash.
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(users::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now.fixed_offset()))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live session of the account: how many.
+pub async fn revoke_all_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(now.fixed_offset()))
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Revokes every live API token of the account: how many.
+pub async fn revoke_all_api_tokens(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(api_tokens::Entity::update_many()
+        .col_expr(
+            api_tokens::Column::RevokedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -120,6 +120,7 @@ pub mod orders;
 pub mod organisations;
 pub mod outbox;
 pub mod pairings;
+pub mod password_resets;
 pub mod photos;
 pub mod pledges;
 pub mod products;

@@ -74,11 +74,16 @@ pub enum Message {
         follow_id: i64,
         day: chrono::NaiveDate,
     },
+    /// Send the link of a password reset to its account's owner. Carries only the reset's id:
+    /// the token is read (sealed) from its row, never written here.
+    MailPasswordReset { reset_id: i64 },
+    /// Tell an account's owner that their password was reset.
+    MailPasswordChanged { user_id: i64, at: DateTime<Utc> },
 }
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 19] = [
+    pub const MAIL_KINDS: [&'static str; 21] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_need_taken_down",
@@ -98,6 +103,8 @@ impl Message {
         "mail_need_alert",
         "mail_alert_digest",
         "mail_order_step",
+        "mail_password_reset",
+        "mail_password_changed",
     ];
 
     /// The row's `kind` column: the tag of the message.
@@ -125,6 +132,8 @@ impl Message {
             Message::MailAlertDigest { .. } => "mail_alert_digest",
             Message::SearchSyncProduct { .. } => "search_sync_product",
             Message::MailOrderStep { .. } => "mail_order_step",
+            Message::MailPasswordReset { .. } => "mail_password_reset",
+            Message::MailPasswordChanged { .. } => "mail_password_changed",
         }
     }
 
@@ -154,6 +163,8 @@ impl Message {
             Message::MailAlertDigest { follow_id, .. } => ("follow", *follow_id),
             Message::SearchSyncProduct { product_id } => ("product", *product_id),
             Message::MailOrderStep { order_id, .. } => ("order", *order_id),
+            Message::MailPasswordReset { reset_id } => ("password_reset", *reset_id),
+            Message::MailPasswordChanged { user_id, .. } => ("user", *user_id),
         }
     }
 }
@@ -401,6 +412,11 @@ mod tests {
                 order_id: 1,
                 event_id: 1,
                 step: crate::domain::order::OrderEventKind::Placed,
+            },
+            Message::MailPasswordReset { reset_id: 1 },
+            Message::MailPasswordChanged {
+                user_id: 1,
+                at: chrono::Utc::now(),
             },
         ];
         let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();

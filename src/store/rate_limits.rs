@@ -68,3 +68,20 @@ pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u
         .to_owned();
     Ok(db.execute(&stmt).await?.rows_affected())
 }
+
+/// Forgets the hits on `key` and on every key under it (`key:…`): an account's failures from
+/// every address.
+pub async fn clear_under(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    // Keys are built by the application from hex digests and addresses: no LIKE wildcards.
+    debug_assert!(!key.contains(['%', '_']));
+    let stmt = Query::delete()
+        .from_table("rate_limits")
+        .and_where(
+            Expr::col("key")
+                .eq(key)
+                .or(Expr::col("key").like(format!("{key}:%"))),
+        )
+        .to_owned();
+    db.execute(&stmt).await?;
+    Ok(())
+}

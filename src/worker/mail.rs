@@ -114,7 +114,7 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
     let Some(kind) = notifications::kind_of(&message) else {
         return RowOutcome::Fail(format!("`{}` is not a mail row", message.kind()));
     };
-    let letters = match notifications::letters(&app.db, kind, &message).await {
+    let letters = match notifications::letters(app, kind, &message).await {
         Ok(letters) => letters,
         Err(ComposeError::Db(e)) => return RowOutcome::Retry(format!("database: {e}")),
         Err(ComposeError::Unusable(e)) => return RowOutcome::Fail(e),
@@ -210,12 +210,19 @@ async fn send_letter(
     let links = Links {
         base: app.settings.server.public_base(),
     };
-    // Mail a follow brought is left by leaving the follow; any other, by turning its kind off.
-    let token = match letter.unfollow {
-        Some(follow_id) => crate::service::follows::unfollow_token(app, letter.user_id, follow_id),
-        None => notifications::unsubscribe_token(app, letter.user_id, kind),
+    // Mail a follow brought is left by leaving the follow; any other, by turning its kind off;
+    // the security mail about the account itself is not left at all.
+    let unsubscribe = if kind.always_sent() {
+        None
+    } else {
+        let token = match letter.unfollow {
+            Some(follow_id) => {
+                crate::service::follows::unfollow_token(app, letter.user_id, follow_id)
+            }
+            None => notifications::unsubscribe_token(app, letter.user_id, kind),
+        };
+        Some(links.unsubscribe(&token))
     };
-    let unsubscribe = links.unsubscribe(&token);
     let content = templates::content(kind, &letter.facts, &letter.name, letter.locale, &links);
     let mut images = Vec::new();
     for (i, key) in letter.photos.iter().enumerate() {
@@ -229,15 +236,16 @@ async fn send_letter(
         }
     }
     let cids: Vec<String> = images.iter().map(|i| i.content_id.clone()).collect();
-    let text = templates::text_body(&content, kind, letter.locale, &links, &unsubscribe);
-    let html = templates::html_body(&content, kind, letter.locale, &links, &unsubscribe, &cids);
+    let unsubscribe = unsubscribe.as_deref();
+    let text = templates::text_body(&content, kind, letter.locale, &links, unsubscribe);
+    let html = templates::html_body(&content, kind, letter.locale, &links, unsubscribe, &cids);
     let message = mail::build(
         Envelope {
             from,
             to,
             subject: &content.subject,
             message_id,
-            unsubscribe: &unsubscribe,
+            unsubscribe,
             language: letter.locale.as_str(),
         },
         text,

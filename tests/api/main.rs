@@ -17,6 +17,7 @@ mod needs;
 mod offers;
 mod orders;
 mod organisations;
+mod password_reset;
 mod photos;
 mod pledges;
 mod privacy;

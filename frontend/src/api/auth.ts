@@ -1,4 +1,5 @@
-// Accounts: who is signed in (`/me`), signing in and out, registering, the account's language.
+// Accounts: who is signed in (`/me`), signing in and out, registering, resetting a forgotten
+// password by mail, the account's language.
 import { call, client, type Schemas } from './client'
 
 /** Who is signed in; a 401 (nobody) is an answer here, not an ended session. */
@@ -20,4 +21,14 @@ export function register(account: Schemas['Registration']) {
 
 export function changeMyLocale(locale: string) {
   return call(client.PATCH('/api/v1/me', { body: { locale } }))
+}
+
+/** Ask for a reset link by mail: the answer is the same whether or not the address is registered. */
+export function forgotPassword(email: string) {
+  return call(client.POST('/api/v1/auth/password/forgot', { body: { email } }))
+}
+
+/** Set a new password with the token of a reset mail's link; signs nobody in. */
+export function resetPassword(token: string, password: string) {
+  return call(client.POST('/api/v1/auth/password/reset', { body: { token, password } }))
 }

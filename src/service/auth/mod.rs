@@ -5,9 +5,10 @@
 //! Sign-in failures say the same thing whether the account exists or not, and take the same
 //! time (a password is verified against a dummy hash when there is no account); registration
 //! answers the same whether the address was new or taken. Attempts are rate-limited per login
-//! and per address.
+//! and per address. A forgotten password is reset by mail ([`reset`]).
 
 pub mod password;
+pub mod reset;
 
 use std::sync::OnceLock;
 

@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod pairing_members;
 pub mod pairing_targets;
 pub mod pairings;
+pub mod password_resets;
 pub mod photos;
 pub mod platform_meta;
 pub mod pledges;

@@ -18,6 +18,7 @@ pub use super::outbox::Entity as Outbox;
 pub use super::pairing_members::Entity as PairingMembers;
 pub use super::pairing_targets::Entity as PairingTargets;
 pub use super::pairings::Entity as Pairings;
+pub use super::password_resets::Entity as PasswordResets;
 pub use super::photos::Entity as Photos;
 pub use super::platform_meta::Entity as PlatformMeta;
 pub use super::pledges::Entity as Pledges;

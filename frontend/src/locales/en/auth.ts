@@ -1,4 +1,4 @@
-// Sign-in and registration.
+// Sign-in, registration and a forgotten password.
 export default {
   login: {
     intro: 'Sign in to pledge toward needs and follow your pledges; village cadres, verifiers and partner organisations reach their workspaces here.',
@@ -10,6 +10,8 @@ export default {
     invalid: 'The account or password is not right. Please check and try again.',
     rateLimited: 'Too many attempts: signing in is paused to protect the account. Please try again in a few minutes.',
     failed: 'Could not sign in: {message}',
+    forgot: 'Forgot your password?',
+    afterReset: 'Your password is changed and every device was signed out. Sign in with the new password.',
   },
   register: {
     intro: 'Register to pledge toward needs. Enterprises and social organisations can have their organisation verified by an administrator afterwards.',
@@ -25,6 +27,27 @@ export default {
     passwordConfirm: 'Confirm password',
     passwordMismatch: 'The two passwords differ',
     welcome: 'Registered — welcome to Duijie',
-    alreadyRegistered: 'This email or mobile number may already be registered. Sign in instead; if you forgot the password, contact the platform administrator.',
+    alreadyRegistered: 'This email or mobile number may already be registered. Sign in instead; if you forgot the password, reset it by mail.',
+  },
+  forgot: {
+    title: 'Forgot password',
+    intro: 'Enter the email address of your account: we mail you a link to set a new password. The link works once, for 30 minutes.',
+    submit: 'Mail me a link',
+    emailRequired: 'Enter your email address',
+    emailInvalid: 'This is not an email address',
+    sent: 'If this address is registered, a mail with a link to reset the password is on its way. Check your inbox (and the spam folder); the link works for 30 minutes.',
+    again: 'Send another',
+    mobileOnly: 'Signed up with a mobile number only? Ask the platform administrator to reset your password.',
+    rateLimited: 'Too many requests for this address. Please try again later.',
+    back: 'Back to sign in',
+  },
+  reset: {
+    title: 'Set a new password',
+    intro: 'Choose a new password. Once it is set, every device and API token signed in to your account is signed out.',
+    password: 'New password',
+    submit: 'Set the new password',
+    noToken: 'This page opens from the link in a password reset mail. Ask for a new mail if you need one.',
+    invalid: 'This link is not valid: it may have expired (links last 30 minutes) or been used already.',
+    askAgain: 'Ask for a new link',
   },
 }

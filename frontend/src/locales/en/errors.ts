@@ -7,6 +7,7 @@ export default {
   invalid_region_code: 'That region code is not valid.',
   private_data: 'Public text must not contain ID numbers, phone numbers or other private data.',
   invalid_photo: 'That photo cannot be read. Try another JPEG, PNG or WebP picture.',
+  invalid_token: 'This link is not valid: it may have expired or been used already.',
   unauthenticated: 'Please sign in first.',
   invalid_credentials: 'Wrong account or password.',
   csrf_token_invalid: 'Your session has expired. Please sign in again.',

@@ -1,4 +1,4 @@
-// Sign-in and registration.
+// 登录、注册与忘记密码。
 export default {
   login: {
     intro: '登录后可以认捐需求、跟踪认捐进度；村干部、审核员和协作单位在这里进入各自的工作台。',
@@ -10,6 +10,8 @@ export default {
     invalid: '账号或密码不正确，请检查后重试。',
     rateLimited: '尝试次数太多，为保护账号安全暂时不能登录，请过几分钟再试。',
     failed: '登录没有成功：{message}',
+    forgot: '忘记密码？',
+    afterReset: '密码已修改，所有设备均已退出登录。请用新密码登录。',
   },
   register: {
     intro: '注册后即可认捐需求。企业、社会组织等帮扶主体注册后，可由管理员认证组织身份。',
@@ -25,6 +27,27 @@ export default {
     passwordConfirm: '确认密码',
     passwordMismatch: '两次输入的密码不一致',
     welcome: '注册成功，欢迎加入对接',
-    alreadyRegistered: '该邮箱或手机号可能已经注册过。请直接登录；忘记密码请联系平台管理员。',
+    alreadyRegistered: '该邮箱或手机号可能已经注册过。请直接登录；忘记密码可以通过邮件重置。',
+  },
+  forgot: {
+    title: '忘记密码',
+    intro: '请输入账号的邮箱，我们会发送一个设置新密码的链接。链接只能使用一次，30 分钟内有效。',
+    submit: '发送重置链接',
+    emailRequired: '请输入邮箱',
+    emailInvalid: '邮箱格式不正确',
+    sent: '如果该邮箱已注册，重置密码的邮件正在发送中。请查收（也请看看垃圾邮件）；链接 30 分钟内有效。',
+    again: '再发一次',
+    mobileOnly: '只用手机号注册的账号，请联系平台管理员重置密码。',
+    rateLimited: '该邮箱的申请太频繁，请稍后再试。',
+    back: '返回登录',
+  },
+  reset: {
+    title: '设置新密码',
+    intro: '请设置新密码。设置后，所有已登录您账号的设备和 API 令牌都会退出。',
+    password: '新密码',
+    submit: '设置新密码',
+    noToken: '请从重置密码邮件中的链接打开此页面。如有需要，可以重新申请。',
+    invalid: '此链接无效：可能已过期（30 分钟内有效）或已经使用过。',
+    askAgain: '重新申请重置链接',
   },
 }

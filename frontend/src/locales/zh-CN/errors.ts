@@ -11,6 +11,7 @@ export default {
   invalid_region_code: '行政区划代码无效。',
   private_data: '公开内容中不能包含身份证号、手机号等个人隐私信息。',
   invalid_photo: '照片无法读取，请换一张 JPEG、PNG 或 WebP 图片。',
+  invalid_token: '链接无效：可能已过期或已经使用过。',
   unauthenticated: '请先登录。',
   invalid_credentials: '账号或密码不正确。',
   csrf_token_invalid: '登录状态已失效，请重新登录。',

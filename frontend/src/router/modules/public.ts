@@ -14,4 +14,6 @@ export default [
   { path: '/organisations/:id(\\d+)', name: 'organisation', component: () => import('@/views/organisation/Organisation.vue'), props: true, meta: { auth: true } },
   { path: '/login', name: 'login', component: () => import('@/views/auth/Login.vue'), meta: { title: 'common.auth.login' } },
   { path: '/register', name: 'register', component: () => import('@/views/auth/Register.vue'), meta: { title: 'common.auth.register' } },
+  { path: '/forgot-password', name: 'forgot-password', component: () => import('@/views/auth/ForgotPassword.vue'), meta: { title: 'auth.forgot.title' } },
+  { path: '/reset-password', name: 'reset-password', component: () => import('@/views/auth/ResetPassword.vue'), meta: { title: 'auth.reset.title' } },
 ] satisfies RouteRecordRaw[]
