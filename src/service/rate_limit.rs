@@ -1,10 +1,11 @@
 //! Rate limits: how many attempts a key may make in a window, counted in the database
 //! ([`crate::store::rate_limits`]) so that every API node shares the count. The limits
 //! themselves stand beside the use cases they guard (sign-in and registration in
-//! [`super::auth`], objections in [`super::needs::objections`]).
+//! [`super::auth`], objections in [`super::needs::objections`]; pledges and orders per account,
+//! from the settings, in [`super::pledges`] and [`super::orders`]).
 
-use chrono::Duration;
-use sea_orm::DatabaseConnection;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::error::ApiError;
 use crate::store::rate_limits;
@@ -15,9 +16,30 @@ pub struct Limit {
     pub window: Duration,
 }
 
+impl Limit {
+    /// `hits` an hour (a setting's `…_per_hour`).
+    pub fn per_hour(hits: u32) -> Self {
+        Self {
+            hits: i32::try_from(hits).unwrap_or(i32::MAX),
+            window: Duration::hours(1),
+        }
+    }
+}
+
 /// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
 pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
-    let now = crate::clock::now();
+    limit_at(db, key, limit, crate::clock::now()).await
+}
+
+/// As [`limit`], at `now` (the use case's clock) and on any connection: inside a use case's
+/// write transaction the hit counts only if the use case commits, so what is limited is what
+/// was made (pledges, orders), not what was refused.
+pub async fn limit_at(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limit: &Limit,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
     if hits > limit.hits {
         let retry_after = (started + limit.window - now).num_seconds().max(1);
