@@ -27,7 +27,7 @@ use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::service::offers;
-use crate::service::rate_limit::{Limit, limit_at};
+use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
@@ -203,9 +203,9 @@ async fn check_account_caps(
         .await
         .map_err(|e| ApiError {
             message: format!(
-                "one account may make at most {} pledges an hour; try again in {} minutes",
+                "one account may make at most {} pledges an hour; try again in {}",
                 per_hour.hits,
-                e.retry_after.unwrap_or(60).div_ceil(60)
+                wait_in_words(e.retry_after.unwrap_or(60))
             ),
             ..e
         })

@@ -48,6 +48,15 @@ pub async fn limit_at(
     Ok(())
 }
 
+/// How long to wait, for a person: "30 seconds", "1 minute", "12 minutes".
+pub fn wait_in_words(seconds: u64) -> String {
+    match seconds {
+        0..=59 => format!("{seconds} seconds"),
+        60..=119 => "1 minute".to_owned(),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
+    }
+}
+
 /// A client address as rate limits count it: IPv6 clients by their /64, since one host
 /// commonly holds a whole /64.
 pub fn address_key(ip: &str) -> String {
@@ -63,6 +72,14 @@ pub fn address_key(ip: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_reads_in_seconds_or_minutes() {
+        assert_eq!(wait_in_words(45), "45 seconds");
+        assert_eq!(wait_in_words(60), "1 minute");
+        assert_eq!(wait_in_words(3600), "60 minutes");
+        assert_eq!(wait_in_words(3599), "60 minutes");
+    }
 
     #[test]
     fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
