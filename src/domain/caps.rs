@@ -66,7 +66,10 @@ pub fn check_caps(facts: &CapFacts, caps: &Caps) -> Result<(), CapRefusal> {
             current: facts.open,
         });
     }
+    // At 100 % the share is off: what is left of the whole is the need's (the stock's) own
+    // guarded update to answer, with its own code.
     if !facts.for_organisation
+        && caps.max_share_percent < 100
         && let Some(whole) = facts.whole
     {
         let limit = share_limit(whole, caps.max_share_percent, facts.minimum);
@@ -145,10 +148,15 @@ mod tests {
     }
 
     #[test]
-    fn without_a_whole_there_is_no_share() {
+    fn without_a_whole_or_at_a_hundred_percent_there_is_no_share() {
         let mut f = facts(0, 1_000, 1_000, 1);
         f.whole = None;
         assert_eq!(check_caps(&f, &CAPS), Ok(()));
+        let off = Caps {
+            max_share_percent: 100,
+            ..CAPS
+        };
+        assert_eq!(check_caps(&facts(0, 10, 1, 10), &off), Ok(()));
     }
 
     #[test]

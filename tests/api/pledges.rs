@@ -177,7 +177,7 @@ db_test! {
         let created = answers.iter().filter(|(s, _)| *s == 201).count();
         let refused: Vec<&Value> = answers.iter().filter(|(s, _)| *s == 409).map(|(_, b)| b).collect();
         assert_eq!(created, 10, "{answers:?}");
-        assert_eq!(refused.len(), 54, "every other request is a 409");
+        assert_eq!(refused.len(), 54, "every other request is a 409: {answers:?}");
         for body in refused {
             assert_error_code(body, "need_over_pledged");
             assert_eq!(body["error"]["details"]["remaining_quantity"], 0);
