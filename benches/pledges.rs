@@ -155,6 +155,14 @@ async fn main() -> anyhow::Result<()> {
             max_connections: CLIENTS as u32,
             ..defaults.database
         },
+        // One demo donor makes every pledge here: the caps on one account would measure their
+        // refusals. (Its requests still take turns at the account's row.)
+        policy: duijie::config::PolicySettings {
+            pledge_max_open: 1000,
+            pledge_max_share_percent: 100,
+            pledge_rate_per_hour: 10_000,
+            ..defaults.policy.clone()
+        },
         ..defaults
     };
     let db = store::connect(&settings).await?;

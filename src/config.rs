@@ -101,6 +101,28 @@ struct Flat {
     pub pledge_due_days: u32,
     /// How long a browser session lasts after sign-in, in hours.
     pub session_ttl_hours: u32,
+    /// Days a donor has to ship a large pledge (see `large_pledge_fen` and
+    /// `large_pledge_share_percent`); at most `pledge_due_days`.
+    pub large_pledge_due_days: u32,
+    /// A pledge worth at least this much (fen) is large.
+    pub large_pledge_fen: i64,
+    /// A pledge of at least this share of its need's target (percent) is large.
+    pub large_pledge_share_percent: u32,
+    /// Pledges one account may have unshipped at once.
+    pub pledge_max_open: u32,
+    /// The share of one need's target (percent) one person may hold for themselves; people
+    /// pledging for a verified organisation are not held to it. 100 turns it off.
+    pub pledge_max_share_percent: u32,
+    /// Pledges one account may make per hour.
+    pub pledge_rate_per_hour: u32,
+    /// Orders one account may have waiting for their sellers at once.
+    pub order_max_open: u32,
+    /// The share of one product's stock (percent) one person may hold in orders waiting for
+    /// the seller; people buying for a verified organisation are not held to it. 100 turns it
+    /// off.
+    pub order_max_share_percent: u32,
+    /// Orders one account may place per hour.
+    pub order_rate_per_hour: u32,
     /// Per-capita annual income (fen) a household must reach in two consecutive years to leave
     /// the register (脱贫标准; 4,000 元 in seed 004).
     pub household_exit_income_fen: i64,
@@ -204,12 +226,22 @@ pub struct MailSettings {
 }
 
 /// The platform's rules that a deployment may set: the notice period, value caps, due dates
-/// and reminders, the register's exit line.
+/// and reminders, the caps on what one account may hold open (pledges, orders) and how fast
+/// it may make them, the register's exit line.
 #[derive(Debug, Clone)]
 pub struct PolicySettings {
     pub notice_days: u32,
     pub second_verification_caps: String,
     pub pledge_due_days: u32,
+    pub large_pledge_due_days: u32,
+    pub large_pledge_fen: i64,
+    pub large_pledge_share_percent: u32,
+    pub pledge_max_open: u32,
+    pub pledge_max_share_percent: u32,
+    pub pledge_rate_per_hour: u32,
+    pub order_max_open: u32,
+    pub order_max_share_percent: u32,
+    pub order_rate_per_hour: u32,
     pub pledge_reminder_days: u32,
     pub household_exit_income_fen: i64,
 }
@@ -263,6 +295,15 @@ impl Flat {
                 notice_days: self.notice_days,
                 second_verification_caps: self.second_verification_caps,
                 pledge_due_days: self.pledge_due_days,
+                large_pledge_due_days: self.large_pledge_due_days,
+                large_pledge_fen: self.large_pledge_fen,
+                large_pledge_share_percent: self.large_pledge_share_percent,
+                pledge_max_open: self.pledge_max_open,
+                pledge_max_share_percent: self.pledge_max_share_percent,
+                pledge_rate_per_hour: self.pledge_rate_per_hour,
+                order_max_open: self.order_max_open,
+                order_max_share_percent: self.order_max_share_percent,
+                order_rate_per_hour: self.order_rate_per_hour,
                 pledge_reminder_days: self.pledge_reminder_days,
                 household_exit_income_fen: self.household_exit_income_fen,
             },
@@ -320,6 +361,15 @@ impl Default for Flat {
             scheduler_interval_secs: 30,
             max_photo_bytes: 10 * 1024 * 1024,
             pledge_due_days: 30,
+            large_pledge_due_days: 7,
+            large_pledge_fen: 500_000,
+            large_pledge_share_percent: 50,
+            pledge_max_open: 20,
+            pledge_max_share_percent: 50,
+            pledge_rate_per_hour: 10,
+            order_max_open: 10,
+            order_max_share_percent: 50,
+            order_rate_per_hour: 10,
             session_ttl_hours: 24 * 7,
             household_exit_income_fen: 400_000,
             regions_dir: None,
@@ -615,6 +665,54 @@ impl Flat {
                 "must be between 1 and 365",
             ));
         }
+        if !(1..=self.pledge_due_days).contains(&self.large_pledge_due_days) {
+            return Err(ConfigError::new(
+                "large_pledge_due_days",
+                "must be between 1 and pledge_due_days",
+            ));
+        }
+        if self.pledge_reminder_days > 0 && self.large_pledge_due_days <= self.pledge_reminder_days
+        {
+            return Err(ConfigError::new(
+                "large_pledge_due_days",
+                "must be more than pledge_reminder_days (or set that to 0 for no reminder)",
+            ));
+        }
+        if self.large_pledge_fen < 1 {
+            return Err(ConfigError::new("large_pledge_fen", "must be positive"));
+        }
+        for (setting, value, range) in [
+            (
+                "large_pledge_share_percent",
+                self.large_pledge_share_percent,
+                1..=100,
+            ),
+            ("pledge_max_open", self.pledge_max_open, 1..=1000),
+            (
+                "pledge_max_share_percent",
+                self.pledge_max_share_percent,
+                1..=100,
+            ),
+            (
+                "pledge_rate_per_hour",
+                self.pledge_rate_per_hour,
+                1..=10_000,
+            ),
+            ("order_max_open", self.order_max_open, 1..=1000),
+            (
+                "order_max_share_percent",
+                self.order_max_share_percent,
+                1..=100,
+            ),
+            ("order_rate_per_hour", self.order_rate_per_hour, 1..=10_000),
+        ] {
+            if !range.contains(&value) {
+                return Err(ConfigError::new(
+                    setting,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                ));
+            }
+        }
         if self.max_photo_bytes < 64 * 1024 {
             return Err(ConfigError::new(
                 "max_photo_bytes",
@@ -670,6 +768,32 @@ impl PolicySettings {
     /// The notice period (公示期).
     pub fn notice(&self) -> chrono::Duration {
         chrono::Duration::days(i64::from(self.notice_days))
+    }
+
+    /// When a pledge must ship by (`pledge_due_days`, shorter for a large one).
+    pub fn pledge_due(&self) -> crate::domain::pledge::DueRules {
+        crate::domain::pledge::DueRules {
+            days: self.pledge_due_days,
+            large_days: self.large_pledge_due_days,
+            large_fen: self.large_pledge_fen,
+            large_share_percent: i64::from(self.large_pledge_share_percent),
+        }
+    }
+
+    /// What one account may hold open in pledges.
+    pub fn pledge_caps(&self) -> crate::domain::caps::Caps {
+        crate::domain::caps::Caps {
+            max_open: i64::from(self.pledge_max_open),
+            max_share_percent: i64::from(self.pledge_max_share_percent),
+        }
+    }
+
+    /// What one account may hold open in orders waiting for their sellers.
+    pub fn order_caps(&self) -> crate::domain::caps::Caps {
+        crate::domain::caps::Caps {
+            max_open: i64::from(self.order_max_open),
+            max_share_percent: i64::from(self.order_max_share_percent),
+        }
     }
 }
 
@@ -899,6 +1023,50 @@ mod tests {
             "{err}"
         );
         assert!(Settings::default().policy.value_caps().unwrap().len() == 8);
+    }
+
+    #[test]
+    fn the_caps_on_one_account_have_defaults_and_ranges() {
+        let (settings, _) = Settings::load_from(None, &env(&[])).unwrap();
+        let policy = &settings.policy;
+        assert_eq!(
+            (policy.pledge_max_open, policy.pledge_max_share_percent),
+            (20, 50)
+        );
+        assert_eq!(
+            (policy.order_max_open, policy.order_max_share_percent),
+            (10, 50)
+        );
+        assert_eq!(
+            (policy.pledge_rate_per_hour, policy.order_rate_per_hour),
+            (10, 10)
+        );
+        assert_eq!(policy.pledge_due().large_days, 7);
+        let (settings, _) = Settings::load_from(
+            None,
+            &env(&[
+                ("DUIJIE_PLEDGE_MAX_OPEN", "5"),
+                ("DUIJIE_ORDER_MAX_SHARE_PERCENT", "100"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.policy.pledge_caps().max_open, 5);
+        assert_eq!(settings.policy.order_caps().max_share_percent, 100);
+        for (name, value) in [
+            ("DUIJIE_PLEDGE_MAX_OPEN", "0"),
+            ("DUIJIE_PLEDGE_MAX_SHARE_PERCENT", "101"),
+            ("DUIJIE_PLEDGE_RATE_PER_HOUR", "0"),
+            ("DUIJIE_ORDER_MAX_OPEN", "0"),
+            ("DUIJIE_ORDER_MAX_SHARE_PERCENT", "0"),
+            ("DUIJIE_ORDER_RATE_PER_HOUR", "0"),
+            ("DUIJIE_LARGE_PLEDGE_SHARE_PERCENT", "0"),
+            ("DUIJIE_LARGE_PLEDGE_FEN", "0"),
+            ("DUIJIE_LARGE_PLEDGE_DUE_DAYS", "31"),
+            ("DUIJIE_LARGE_PLEDGE_DUE_DAYS", "3"),
+        ] {
+            let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
+            assert_eq!(env_name(&err.setting), name, "{name}={value}: {err}");
+        }
     }
 
     #[test]

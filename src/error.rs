@@ -63,6 +63,10 @@ error_codes! {
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
     InvalidState = "invalid_state", UNPROCESSABLE_ENTITY;
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
+    PledgeLimit = "pledge_limit", UNPROCESSABLE_ENTITY;
+    PledgeShareLimit = "pledge_share_limit", UNPROCESSABLE_ENTITY;
+    OrderLimit = "order_limit", UNPROCESSABLE_ENTITY;
+    OrderShareLimit = "order_share_limit", UNPROCESSABLE_ENTITY;
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;

@@ -67,6 +67,7 @@ macro_rules! code_enum {
 }
 
 pub mod authz;
+pub mod caps;
 pub mod credit_code;
 pub mod follow;
 pub mod household;

@@ -222,6 +222,35 @@ pub fn check_quantity(quantity: i64, minimum: i64, remaining: i64) -> Result<(),
     Ok(())
 }
 
+/// How long a donor has to ship: `days`, or `large_days` for a large pledge — one worth at
+/// least `large_fen`, or at least `large_share_percent` of its need's target — since a large
+/// pledge left unshipped keeps more of a village waiting (settings `pledge_due_days`,
+/// `large_pledge_due_days`, `large_pledge_fen`, `large_pledge_share_percent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueRules {
+    pub days: u32,
+    pub large_days: u32,
+    pub large_fen: i64,
+    pub large_share_percent: i64,
+}
+
+/// Whether a pledge of `quantity` toward a need of `target` at `unit_value_fen` each is large.
+pub fn is_large(quantity: i64, unit_value_fen: i64, target: i64, rules: &DueRules) -> bool {
+    let value = i128::from(quantity) * i128::from(unit_value_fen);
+    let share =
+        i128::from(quantity) * 100 >= i128::from(target) * i128::from(rules.large_share_percent);
+    value >= i128::from(rules.large_fen) || share
+}
+
+/// The days a pledge has to ship (see [`DueRules`]).
+pub fn due_days(quantity: i64, unit_value_fen: i64, target: i64, rules: &DueRules) -> u32 {
+    if is_large(quantity, unit_value_fen, target, rules) {
+        rules.large_days.min(rules.days)
+    } else {
+        rules.days
+    }
+}
+
 /// What a confirmed receipt does to the need's totals: the received quantity counts as
 /// received, and what was pledged but did not arrive goes back to be pledged again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -435,6 +464,43 @@ mod tests {
         );
         assert!(receipt(20, 0).is_err());
         assert!(receipt(20, 21).is_err());
+    }
+
+    #[test]
+    fn a_large_pledge_by_value_or_by_share_has_less_time_to_ship() {
+        let rules = DueRules {
+            days: 30,
+            large_days: 7,
+            large_fen: 500_000,
+            large_share_percent: 50,
+        };
+        // 300 元 desk sets, a need of 100: 16 sets is 4,800 元 and 16 %.
+        assert_eq!(due_days(16, 30_000, 100, &rules), 30);
+        assert_eq!(due_days(17, 30_000, 100, &rules), 7, "5,100 元");
+        // Cheap items: half the need is large whatever it is worth.
+        assert_eq!(due_days(49, 100, 100, &rules), 30);
+        assert_eq!(due_days(50, 100, 100, &rules), 7);
+        assert_eq!(
+            due_days(1, 100, 1, &rules),
+            7,
+            "the whole of a one-item need"
+        );
+        // Money, in fen.
+        assert_eq!(due_days(499_999, 1, 10_000_000, &rules), 30);
+        assert_eq!(due_days(500_000, 1, 10_000_000, &rules), 7);
+        assert!(
+            is_large(i64::MAX, i64::MAX, i64::MAX, &rules),
+            "no overflow"
+        );
+        let longer = DueRules {
+            large_days: 60,
+            ..rules
+        };
+        assert_eq!(
+            due_days(100, 100, 100, &longer),
+            30,
+            "never longer than usual"
+        );
     }
 
     #[test]

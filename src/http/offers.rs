@@ -354,7 +354,9 @@ pub async fn withdraw_request(
 #[utoipa::path(post, path = "/offers/{id}/apply", tag = "offers", params(("id" = i64, Path)),
     request_body = Application,
     responses((status = 201, body = PledgeView),
-        (status = 409, body = ErrorBody, description = "`conflict`: the offer has not that much left; `need_over_pledged`")))]
+        (status = 409, body = ErrorBody, description = "`conflict`: the offer has not that much left; `need_over_pledged`"),
+        (status = 422, body = ErrorBody, description = "`pledge_limit`, `pledge_share_limit`: the caps on one account's pledges, as in pledging directly (a request the village made and the offerer accepts is not held to them)"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`: too many pledges this hour; `Retry-After` says how many seconds to wait")))]
 pub async fn apply(
     state: web::Data<Context>,
     caller: Caller,

@@ -36,6 +36,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// back); the seller has 3 days to confirm. With an `Idempotency-Key` header, a retry of the
 /// same request gets the first answer again (`Idempotent-Replayed: true`) and orders nothing
 /// more.
+///
+/// One account may have at most `order_max_open` (10) orders waiting for their sellers, hold
+/// in them at most `order_max_share_percent` (50 %) of a product's stock unless it buys for a
+/// verified organisation, and place at most `order_rate_per_hour` (10) orders an hour.
 #[utoipa::path(post, path = "/products/{id}/orders", tag = "orders",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
     request_body = NewOrder,
@@ -43,7 +47,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         (status = 400, body = ErrorBody, description = "`validation_failed`, by field (a quantity under the minimum order names it)"),
         (status = 403, body = ErrorBody, description = "`conflict_of_interest`: the seller's own people"),
         (status = 409, body = ErrorBody, description = "`out_of_stock`, with `details.stock`"),
-        (status = 422, body = ErrorBody, description = "`invalid_state`: not on sale, or out of season; `idempotency_key_reused`")))]
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not on sale, or out of season; `idempotency_key_reused`; `order_limit`: too many orders waiting for their sellers, with `details.limit` and `details.current`; `order_share_limit`: more than a person's share of the stock, with `details.limit`, `details.current` (held already) and `details.unit`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`: too many orders this hour; `Retry-After` says how many seconds to wait")))]
 pub async fn place(
     state: web::Data<Context>,
     caller: Caller,

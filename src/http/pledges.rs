@@ -32,12 +32,18 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Pledge toward a published need. With an `Idempotency-Key` header, a retry of the same
 /// request (same key, same body) gets the first answer again (`Idempotent-Replayed: true`)
 /// and pledges nothing more; the same key with another body is refused.
+///
+/// One account may have at most `pledge_max_open` (20) pledges unshipped, hold for itself at
+/// most `pledge_max_share_percent` (50 %) of one need unless it pledges for a verified
+/// organisation, and make at most `pledge_rate_per_hour` (10) pledges an hour. A large pledge
+/// (worth 5,000 元 or more, or half the need) is due in `large_pledge_due_days` (7), not 30.
 #[utoipa::path(post, path = "/needs/{id}/pledges", tag = "pledges",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
     request_body = NewPledge,
     responses((status = 201, body = PledgeView),
         (status = 409, body = ErrorBody, description = "`need_over_pledged`, with `details.remaining_quantity`"),
-        (status = 422, body = ErrorBody, description = "`invalid_state`: not published; `idempotency_key_reused`")))]
+        (status = 422, body = ErrorBody, description = "`invalid_state`: not published; `idempotency_key_reused`; `pledge_limit`: too many unshipped pledges, with `details.limit` and `details.current`; `pledge_share_limit`: more than a person's share of the need, with `details.limit`, `details.current` (held already) and `details.unit`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`: too many pledges this hour; `Retry-After` says how many seconds to wait")))]
 pub async fn create(
     state: web::Data<Context>,
     caller: Caller,

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Scope, Target};
+use crate::domain::caps::{CapFacts, CapRefusal, check_caps};
 use crate::domain::order::{
     OrderAction, OrderActor, OrderEventKind, OrderParties, OrderRefusal, OrderStatus, Side,
     decide_order, is_buyer, is_seller, order_value,
@@ -22,6 +23,7 @@ use crate::service::Context;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::PhotoRef;
 use crate::service::products::{photos, today};
+use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::orders::{
@@ -237,6 +239,76 @@ fn out_of_stock(stock: Option<i64>) -> ApiError {
     error
 }
 
+/// The answer to an order beyond the caps on one account.
+fn capped(refusal: CapRefusal, unit: SaleUnit) -> ApiError {
+    match refusal {
+        CapRefusal::TooManyOpen { limit, current } => ApiError::new(
+            ErrorCode::OrderLimit,
+            format!(
+                "you have {current} orders waiting for their sellers to confirm, the most one \
+                 account may have at once (at most {limit}); wait for a seller, or cancel one, \
+                 before ordering again"
+            ),
+        )
+        .with_details(json!({"limit": limit, "current": current})),
+        CapRefusal::OverShare { limit, current } => ApiError::new(
+            ErrorCode::OrderShareLimit,
+            if current < limit {
+                format!(
+                    "one person may order at most {limit} of this product's stock at a time and \
+                     you have {current} waiting for the seller: order at most {} more, or buy \
+                     for your organisation",
+                    limit - current
+                )
+            } else {
+                format!(
+                    "one person may order at most {limit} of this product's stock at a time and \
+                     you have {current} waiting for the seller; order again once the seller \
+                     confirms, or buy for your organisation"
+                )
+            },
+        )
+        .with_details(json!({"limit": limit, "current": current, "unit": unit})),
+    }
+}
+
+/// The caps on one account's ordering: at most `order_max_open` orders waiting for their
+/// sellers, at most `order_max_share_percent` of a product's stock held by a person in such
+/// orders (of the stock as it would be without them), at most `order_rate_per_hour` placed. The
+/// account's row is held (before the product's) by the caller, so its requests take turns.
+async fn check_account_caps(
+    app: &Context,
+    txn: &impl ConnectionTrait,
+    buyer: &User,
+    product: &ProductRecord,
+    new: &NewOrder,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let policy = &app.settings.policy;
+    let standing = order_store::waiting_on(txn, buyer.id, product.id).await?;
+    let facts = CapFacts {
+        open: order_store::waiting_count(txn, buyer.id).await?,
+        standing,
+        quantity: new.quantity,
+        // Sold by season (no stock): nothing to corner, no share.
+        whole: product.supply.stock.map(|stock| stock + standing),
+        minimum: product.min_order,
+        for_organisation: new.org_id.is_some(),
+    };
+    check_caps(&facts, &policy.order_caps()).map_err(|r| capped(r, product.unit))?;
+    let per_hour = Limit::per_hour(policy.order_rate_per_hour);
+    limit_at(txn, &format!("order:user:{}", buyer.id), &per_hour, now)
+        .await
+        .map_err(|e| ApiError {
+            message: format!(
+                "one account may place at most {} orders an hour; try again in {}",
+                per_hour.hits,
+                wait_in_words(e.retry_after.unwrap_or(60))
+            ),
+            ..e
+        })
+}
+
 /// The operation's name in idempotency hashes.
 const CREATE: &str = "order.create";
 
@@ -269,6 +341,8 @@ pub async fn place(
             }
         }
     };
+    // The buyer's account first, then the product: one lock order.
+    account_store::hold(&txn, buyer.id).await?;
     let product = product_store::lock(&txn, product_id)
         .await?
         .filter(|p| p.status.is_public())
@@ -317,6 +391,10 @@ pub async fn place(
     }
     let value = order_value(new.quantity, product.unit_price_fen)
         .ok_or_else(|| ApiError::internal("an order's value out of range"))?;
+    if new.quantity <= product.supply.stock.unwrap_or(i64::MAX) {
+        // (An order beyond the stock is out of stock, whoever places it.)
+        check_account_caps(app, &txn, buyer, &product, &new, now).await?;
+    }
     if product_store::take_stock(&txn, product.id, new.quantity, now)
         .await?
         .is_none()

@@ -13,10 +13,11 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, PledgeParties, Target, may_read_pledge};
+use crate::domain::caps::{CapFacts, CapRefusal, check_caps};
 use crate::domain::need::{EventKind, NeedAction, NeedStatus, PledgeKind, Unit, Who, decide};
 use crate::domain::pledge::{
     PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
-    check_quantity, decide_pledge, receipt,
+    check_quantity, decide_pledge, due_days, receipt,
 };
 use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
@@ -26,7 +27,8 @@ use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::service::offers;
-use crate::store::accounts::User;
+use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
+use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
 use crate::store::organisations as organisation_store;
@@ -133,6 +135,81 @@ fn over_pledged(remaining: i64, unit: Unit) -> ApiError {
         },
     )
     .with_details(json!({"remaining_quantity": remaining, "unit": unit}))
+}
+
+/// Whose initiative a pledge is: the donor's own (held to the caps on one account), or the
+/// village's, whose request for an offer its offerer accepted (the village asked for it, so it
+/// ties nothing up against the village's will: not capped, though it counts as open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Initiative {
+    Donor,
+    Village,
+}
+
+/// The answer to a pledge beyond the caps on one account.
+fn capped(refusal: CapRefusal, unit: Unit) -> ApiError {
+    match refusal {
+        CapRefusal::TooManyOpen { limit, current } => ApiError::new(
+            ErrorCode::PledgeLimit,
+            format!(
+                "you have {current} pledges not yet shipped, the most one account may have at \
+                 once (at most {limit}); ship or cancel one before pledging again"
+            ),
+        )
+        .with_details(json!({"limit": limit, "current": current})),
+        CapRefusal::OverShare { limit, current } => ApiError::new(
+            ErrorCode::PledgeShareLimit,
+            if current < limit {
+                format!(
+                    "one person may pledge at most {limit} of this need and you have pledged \
+                     {current}: pledge at most {} more, or pledge for your organisation",
+                    limit - current
+                )
+            } else {
+                format!(
+                    "one person may pledge at most {limit} of this need and you have pledged \
+                     {current}; leave the rest to others, or pledge for your organisation"
+                )
+            },
+        )
+        .with_details(json!({"limit": limit, "current": current, "unit": unit})),
+    }
+}
+
+/// The caps on one account's pledging (issue #16): at most `pledge_max_open` unshipped, at most
+/// `pledge_max_share_percent` of one need for a person, at most `pledge_rate_per_hour` made. The
+/// account's row is held first, so that its requests take turns at the counts (and at the rate
+/// limit's count, which commits with the pledge: a refused pledge does not count).
+async fn check_account_caps(
+    app: &Context,
+    txn: &impl ConnectionTrait,
+    donor: &User,
+    need: &NeedRecord,
+    new: &NewPledge,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let policy = &app.settings.policy;
+    account_store::hold(txn, donor.id).await?;
+    let facts = CapFacts {
+        open: pledge_store::open_count(txn, donor.id).await?,
+        standing: pledge_store::standing_on(txn, donor.id, need.id).await?,
+        quantity: new.quantity,
+        whole: Some(need.target_quantity),
+        minimum: need.min_pledge_quantity,
+        for_organisation: new.org_id.is_some(),
+    };
+    check_caps(&facts, &policy.pledge_caps()).map_err(|r| capped(r, need.unit))?;
+    let per_hour = Limit::per_hour(policy.pledge_rate_per_hour);
+    limit_at(txn, &format!("pledge:user:{}", donor.id), &per_hour, now)
+        .await
+        .map_err(|e| ApiError {
+            message: format!(
+                "one account may make at most {} pledges an hour; try again in {}",
+                per_hour.hits,
+                wait_in_words(e.retry_after.unwrap_or(60))
+            ),
+            ..e
+        })
 }
 
 /// Gives `quantity` back to the need; a release the totals cannot take is a bookkeeping bug.
@@ -255,7 +332,18 @@ pub async fn pledge(
         }
     };
 
-    let (_, view) = pledge_in(app, &txn, donor, actor, need_id, &new, origin, now).await?;
+    let (_, view) = pledge_in(
+        app,
+        &txn,
+        donor,
+        actor,
+        need_id,
+        &new,
+        Initiative::Donor,
+        origin,
+        now,
+    )
+    .await?;
     if let Some(pending) = pending {
         pending.finish(&txn, 201, &view).await?;
     }
@@ -266,7 +354,8 @@ pub async fn pledge(
 /// Everything a pledge writes, inside the caller's write transaction: the checks against the
 /// need as it is now, the pledge row, the need's timeline, the audit entry, the outbox rows,
 /// and last the guarded update of the need's pledged total. Pledging directly and accepting an
-/// offer's request (`service::offers`) both come through here.
+/// offer's request (`service::offers`) both come through here; the caps on one account hold
+/// for what is the donor's own initiative.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn pledge_in(
     app: &Context,
@@ -275,6 +364,7 @@ pub(crate) async fn pledge_in(
     actor: &Actor,
     need_id: i64,
     new: &NewPledge,
+    initiative: Initiative,
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<(PledgeRecord, PledgeView), ApiError> {
@@ -340,6 +430,15 @@ pub(crate) async fn pledge_in(
         }
         None => donor.display_name.clone(),
     };
+    if initiative == Initiative::Donor {
+        check_account_caps(app, txn, donor, &need, new, now).await?;
+    }
+    let days = due_days(
+        new.quantity,
+        need.unit_value_fen,
+        need.target_quantity,
+        &app.settings.policy.pledge_due(),
+    );
     let pledge = pledge_store::insert(
         txn,
         &NewPledgeRow {
@@ -354,7 +453,7 @@ pub(crate) async fn pledge_in(
                 &display_name
             },
             message: message.as_deref(),
-            due_at: now + Duration::days(i64::from(app.settings.policy.pledge_due_days)),
+            due_at: now + Duration::days(i64::from(days)),
             at: now,
         },
     )

@@ -1,10 +1,11 @@
 //! Rate limits: how many attempts a key may make in a window, counted in the database
 //! ([`crate::store::rate_limits`]) so that every API node shares the count. The limits
 //! themselves stand beside the use cases they guard (sign-in and registration in
-//! [`super::auth`], objections in [`super::needs::objections`]).
+//! [`super::auth`], objections in [`super::needs::objections`]; pledges and orders per account,
+//! from the settings, in [`super::pledges`] and [`super::orders`]).
 
-use chrono::Duration;
-use sea_orm::DatabaseConnection;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::error::ApiError;
 use crate::store::rate_limits;
@@ -15,15 +16,45 @@ pub struct Limit {
     pub window: Duration,
 }
 
+impl Limit {
+    /// `hits` an hour (a setting's `…_per_hour`).
+    pub fn per_hour(hits: u32) -> Self {
+        Self {
+            hits: i32::try_from(hits).unwrap_or(i32::MAX),
+            window: Duration::hours(1),
+        }
+    }
+}
+
 /// Counts an attempt against `key`; refuses with 429 and how long to wait when over the limit.
 pub async fn limit(db: &DatabaseConnection, key: &str, limit: &Limit) -> Result<(), ApiError> {
-    let now = crate::clock::now();
+    limit_at(db, key, limit, crate::clock::now()).await
+}
+
+/// As [`limit`], at `now` (the use case's clock) and on any connection: inside a use case's
+/// write transaction the hit counts only if the use case commits, so what is limited is what
+/// was made (pledges, orders), not what was refused.
+pub async fn limit_at(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limit: &Limit,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let (hits, started) = rate_limits::hit(db, key, limit.window, now).await?;
     if hits > limit.hits {
         let retry_after = (started + limit.window - now).num_seconds().max(1);
         return Err(ApiError::rate_limited(retry_after as u64));
     }
     Ok(())
+}
+
+/// How long to wait, for a person: "30 seconds", "1 minute", "12 minutes".
+pub fn wait_in_words(seconds: u64) -> String {
+    match seconds {
+        0..=59 => format!("{seconds} seconds"),
+        60..=119 => "1 minute".to_owned(),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
+    }
 }
 
 /// A client address as rate limits count it: IPv6 clients by their /64, since one host
@@ -41,6 +72,14 @@ pub fn address_key(ip: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_reads_in_seconds_or_minutes() {
+        assert_eq!(wait_in_words(45), "45 seconds");
+        assert_eq!(wait_in_words(60), "1 minute");
+        assert_eq!(wait_in_words(3600), "60 minutes");
+        assert_eq!(wait_in_words(3599), "60 minutes");
+    }
 
     #[test]
     fn ipv6_clients_are_counted_by_their_64_bit_prefix() {

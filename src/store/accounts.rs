@@ -1,10 +1,10 @@
 //! Accounts: users, the roles they are granted, their browser sessions and personal API tokens.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entity::{api_tokens, sessions, user_roles, users};
@@ -197,6 +197,21 @@ pub async fn insert_user(
     .insert(db)
     .await?;
     Ok(read_user(row))
+}
+
+/// Holds account `id`'s row until the transaction ends (on PostgreSQL; SQLite's write
+/// transaction holds the whole database): what one account does that is capped by a count of
+/// its own rows (open pledges, waiting orders) takes this first, so that its requests take
+/// turns at the count. Taken before any need's or product's lock: one lock order.
+pub async fn hold(txn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    users::Entity::find_by_id(id)
+        .select_only()
+        .column(users::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<i64>()
+        .one(txn)
+        .await?;
+    Ok(())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entity::{order_events, orders};
@@ -173,6 +173,36 @@ pub async fn lock(txn: &impl ConnectionTrait, id: i64) -> Result<Option<OrderRec
         query = query.lock(LockType::Update);
     }
     query.one(txn).await?.map(read).transpose()
+}
+
+/// How many of the buyer's orders wait for their seller to confirm, whoever they were for.
+pub async fn waiting_count(db: &impl ConnectionTrait, buyer_user_id: i64) -> Result<i64, DbErr> {
+    let count = orders::Entity::find()
+        .filter(orders::Column::BuyerUserId.eq(buyer_user_id))
+        .filter(orders::Column::Status.eq(OrderStatus::Ordered))
+        .count(db)
+        .await?;
+    Ok(i64::try_from(count).unwrap_or(i64::MAX))
+}
+
+/// What the buyer holds for themselves (not for an organisation) of a product's stock in
+/// orders waiting for the seller.
+pub async fn waiting_on(
+    db: &impl ConnectionTrait,
+    buyer_user_id: i64,
+    product_id: i64,
+) -> Result<i64, DbErr> {
+    let quantities: Vec<i64> = orders::Entity::find()
+        .select_only()
+        .column(orders::Column::Quantity)
+        .filter(orders::Column::BuyerUserId.eq(buyer_user_id))
+        .filter(orders::Column::ProductId.eq(product_id))
+        .filter(orders::Column::BuyerOrgId.is_null())
+        .filter(orders::Column::Status.eq(OrderStatus::Ordered))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(quantities.iter().sum())
 }
 
 /// What a step writes on the order besides its status.

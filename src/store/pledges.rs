@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockType, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, UpdateMany,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, UpdateMany,
 };
 
 use super::entity::{need_events, needs, pledges};
@@ -178,6 +178,36 @@ pub async fn of_donor(
         .into_iter()
         .map(read)
         .collect())
+}
+
+/// How many of the donor's pledges are not yet shipped, whoever they were made for.
+pub async fn open_count(db: &impl ConnectionTrait, donor_user_id: i64) -> Result<i64, DbErr> {
+    let count = pledges::Entity::find()
+        .filter(pledges::Column::DonorUserId.eq(donor_user_id))
+        .filter(pledges::Column::Status.eq(PledgeStatus::Pledged))
+        .count(db)
+        .await?;
+    Ok(i64::try_from(count).unwrap_or(i64::MAX))
+}
+
+/// What the donor holds for themselves on a need: their own pledges (not for an organisation)
+/// pledged or shipped and not yet confirmed by the village.
+pub async fn standing_on(
+    db: &impl ConnectionTrait,
+    donor_user_id: i64,
+    need_id: i64,
+) -> Result<i64, DbErr> {
+    let quantities: Vec<i64> = pledges::Entity::find()
+        .select_only()
+        .column(pledges::Column::Quantity)
+        .filter(pledges::Column::DonorUserId.eq(donor_user_id))
+        .filter(pledges::Column::NeedId.eq(need_id))
+        .filter(pledges::Column::OrganisationId.is_null())
+        .filter(pledges::Column::Status.is_in([PledgeStatus::Pledged, PledgeStatus::Shipped]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(quantities.iter().sum())
 }
 
 /// An organisation's pledges after id `after`, in id order, at most `limit`.

@@ -5,7 +5,8 @@ use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 
 /// Counts one hit on `key` and returns the hits in the current window and when it began. A
-/// window older than `window` starts afresh. One statement, so concurrent hits all count.
+/// window that began `window` ago or earlier starts afresh (so that waiting the `Retry-After`
+/// a refusal gave is enough). One statement, so concurrent hits all count.
 pub async fn hit(
     db: &impl ConnectionTrait,
     key: &str,
@@ -14,7 +15,7 @@ pub async fn hit(
 ) -> Result<(i32, DateTime<Utc>), DbErr> {
     let now_tz = now.fixed_offset();
     let expired =
-        || Expr::col(("rate_limits", "window_started_at")).lt((now - window).fixed_offset());
+        || Expr::col(("rate_limits", "window_started_at")).lte((now - window).fixed_offset());
     let stmt = Query::insert()
         .into_table("rate_limits")
         .columns(["key", "window_started_at", "hits"])

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod abuse;
 mod architecture;
 mod auth;
 mod authz;

@@ -359,7 +359,7 @@ db_test! {
 
 db_test! {
     async fn concurrent_applications_never_take_an_offer_or_a_need_below_zero(backend: Backend) {
-        let app = app(backend).await;
+        let app = crate::pledges::app_with(backend, crate::pledges::uncapped).await;
         let enterprise = app.login_demo("enterprise").await;
         // The offer is the smaller side: 10 sets for a need of 100.
         let big_need = published(&app, 100, 1).await;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::helpers::{Session, TestApp, assert_error_code, status_and_json, test_sealer};
-use crate::pledges::app;
+use crate::pledges::{app, app_with, uncapped};
 use crate::products::{COOP_NAME, Coop, VILLAGE, cooperative, honey, listed, stock};
 use crate::smtp::{Received, SmtpServer};
 
@@ -20,7 +20,7 @@ const RECIPIENT: &str = "王收货";
 const PHONE: &str = "13912345678";
 const ADDRESS: &str = "广州市天河区体育西路 191 号中石化大厦 12 楼";
 
-fn order(quantity: i64) -> Value {
+pub(crate) fn order(quantity: i64) -> Value {
     json!({
         "quantity": quantity,
         "recipient_name": RECIPIENT,
@@ -30,27 +30,27 @@ fn order(quantity: i64) -> Value {
     })
 }
 
-async fn place(buyer: &Session, product: i64, body: &Value) -> (u16, Value) {
+pub(crate) async fn place(buyer: &Session, product: i64, body: &Value) -> (u16, Value) {
     buyer
         .post(&format!("/api/v1/products/{product}/orders"), body)
         .await
 }
 
 /// Places an order that must succeed; returns its id.
-async fn placed(buyer: &Session, product: i64, body: &Value) -> i64 {
+pub(crate) async fn placed(buyer: &Session, product: i64, body: &Value) -> i64 {
     let (status, order) = place(buyer, product, body).await;
     assert_eq!(status, 201, "{order}");
     assert_eq!(order["status"], "ordered");
     order["id"].as_i64().unwrap()
 }
 
-async fn step(who: &Session, order: i64, step: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn step(who: &Session, order: i64, step: &str, body: Value) -> (u16, Value) {
     who.post(&format!("/api/v1/orders/{order}/{step}"), &body)
         .await
 }
 
 /// A verified cooperative with a listed product of `stock` bottles (at least `min` an order).
-async fn shop(app: &TestApp, stock: i64, min: i64) -> (Coop, i64) {
+pub(crate) async fn shop(app: &TestApp, stock: i64, min: i64) -> (Coop, i64) {
     let coop = cooperative(app, true).await;
     let product = listed(&coop.member, &honey(coop.id, stock, min)).await;
     (coop, product)
@@ -275,7 +275,8 @@ db_test! {
         let (coop, product) = shop(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
         let waiting = placed(&donor, product, &order(4)).await;
-        let confirmed = placed(&donor, product, &order(2)).await;
+        let enterprise = app.login_demo("enterprise").await;
+        let confirmed = placed(&enterprise, product, &order(2)).await;
         let (status, _) = step(&coop.member, confirmed, "confirm", json!({})).await;
         assert_eq!(status, 200);
         assert_eq!(stock(&app, product).await, 4);
@@ -290,7 +291,7 @@ db_test! {
         assert_eq!(kinds(&expired), ["placed", "expired"]);
         assert_eq!(expired["timeline"][1]["actor"], "platform");
         assert_eq!(expired["actions"], json!([]));
-        let (_, still) = donor.get(&format!("/api/v1/orders/{confirmed}")).await;
+        let (_, still) = enterprise.get(&format!("/api/v1/orders/{confirmed}")).await;
         assert_eq!(still["status"], "confirmed", "a confirmed order does not expire");
         assert_eq!(stock(&app, product).await, 8, "the expired order's 4 are back");
         let (status, body) = step(&coop.member, waiting, "confirm", json!({})).await;
@@ -352,7 +353,7 @@ db_test! {
 
 db_test! {
     async fn twenty_five_buyers_rushing_a_stock_of_ten_get_exactly_ten_orders(backend: Backend) {
-        let app = app(backend).await;
+        let app = app_with(backend, uncapped).await;
         let (_coop, product) = shop(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
         let enterprise = app.login_demo("enterprise").await;
@@ -395,7 +396,7 @@ db_test! {
 
 db_test! {
     async fn concurrent_orders_and_cancellations_keep_the_stock_exact(backend: Backend) {
-        let app = app(backend).await;
+        let app = app_with(backend, uncapped).await;
         let (coop, product) = shop(&app, 10, 1).await;
         let donor = app.login_demo("donor").await;
         let enterprise = app.login_demo("enterprise").await;

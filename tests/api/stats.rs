@@ -111,7 +111,14 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
 }
 
 async fn world(backend: crate::helpers::Backend) -> World {
-    let app = TestApp::spawn_with(backend, |s| s.policy.notice_days = 0).await;
+    // One person gives whole small needs here, and every pledge has the usual 30 days: the
+    // caps on one account and the large pledges' shorter time have tests of their own.
+    let app = TestApp::spawn_with(backend, |s| {
+        s.policy.notice_days = 0;
+        s.policy.pledge_max_share_percent = 100;
+        s.policy.large_pledge_due_days = s.policy.pledge_due_days;
+    })
+    .await;
     duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
     app.clock.set(day0());
     let cadre = app.login_demo("cadre").await;

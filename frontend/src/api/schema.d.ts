@@ -656,6 +656,10 @@ export interface paths {
          * Pledge toward a published need. With an `Idempotency-Key` header, a retry of the same
          *     request (same key, same body) gets the first answer again (`Idempotent-Replayed: true`)
          *     and pledges nothing more; the same key with another body is refused.
+         * @description One account may have at most `pledge_max_open` (20) pledges unshipped, hold for itself at
+         *     most `pledge_max_share_percent` (50 %) of one need unless it pledges for a verified
+         *     organisation, and make at most `pledge_rate_per_hour` (10) pledges an hour. A large pledge
+         *     (worth 5,000 元 or more, or half the need) is due in `large_pledge_due_days` (7), not 30.
          */
         post: operations["post_needs_id_pledges"];
         delete?: never;
@@ -1650,6 +1654,9 @@ export interface paths {
          *     back); the seller has 3 days to confirm. With an `Idempotency-Key` header, a retry of the
          *     same request gets the first answer again (`Idempotent-Replayed: true`) and orders nothing
          *     more.
+         * @description One account may have at most `order_max_open` (10) orders waiting for their sellers, hold
+         *     in them at most `order_max_share_percent` (50 %) of a product's stock unless it buys for a
+         *     verified organisation, and place at most `order_rate_per_hour` (10) orders an hour.
          */
         post: operations["post_products_id_orders"];
         delete?: never;
@@ -7856,8 +7863,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: not published; `idempotency_key_reused` */
+            /** @description `invalid_state`: not published; `idempotency_key_reused`; `pledge_limit`: too many unshipped pledges, with `details.limit` and `details.current`; `pledge_share_limit`: more than a person's share of the need, with `details.limit`, `details.current` (held already) and `details.unit` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: too many pledges this hour; `Retry-After` says how many seconds to wait */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9267,6 +9283,24 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `pledge_limit`, `pledge_share_limit`: the caps on one account's pledges, as in pledging directly (a request the village made and the offerer accepts is not held to them) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: too many pledges this hour; `Retry-After` says how many seconds to wait */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13262,8 +13296,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: not on sale, or out of season; `idempotency_key_reused` */
+            /** @description `invalid_state`: not on sale, or out of season; `idempotency_key_reused`; `order_limit`: too many orders waiting for their sellers, with `details.limit` and `details.current`; `order_share_limit`: more than a person's share of the stock, with `details.limit`, `details.current` (held already) and `details.unit` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: too many orders this hour; `Retry-After` says how many seconds to wait */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

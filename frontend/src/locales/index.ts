@@ -78,10 +78,11 @@ export async function withTradeMessages<T>(page: Promise<T>): Promise<T> {
 }
 
 /** The message for an API error code, or the server's own message when there is none. */
-export function errorMessage(code: string, fallback: string): string {
-  const global = i18n.global as unknown as { te(key: string): boolean; t(key: string): string }
+export function errorMessage(code: string, fallback: string, details: Record<string, unknown> = {}): string {
+  const global = i18n.global as unknown as { te(key: string): boolean; t(key: string, named?: Record<string, unknown>): string }
   const key = `errors.${code}`
-  return global.te(key) ? global.t(key) : fallback
+  // An error's `details` fill the message's placeholders: `{limit}`, `{current}`.
+  return global.te(key) ? global.t(key, details) : fallback
 }
 
 /** A list in the app's language: “因病、因学和缺劳力”, “illness, schooling, and lack of labour”. */

@@ -12,7 +12,7 @@ export function notifySuccess(message: string) {
 
 export function notifyError(e: unknown) {
   const error = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))
-  ElMessage({ type: 'error', message: errorMessage(error.code, error.message), showClose: true, duration: 6000 })
+  ElMessage({ type: 'error', message: errorMessage(error.code, error.message, error.details), showClose: true, duration: 6000 })
 }
 
 /** Asks before a step that cannot be undone; resolves to whether the user agreed. */

@@ -23,7 +23,7 @@ use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::service::Context;
 use crate::service::needs;
-use crate::service::pledges::{self, NewPledge, PledgeView};
+use crate::service::pledges::{self, Initiative, NewPledge, PledgeView};
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
@@ -353,8 +353,16 @@ async fn pledge_from(
             Offerer::Person(_) => None,
         },
     };
-    let (record, view) =
-        pledges::pledge_in(app, txn, person, actor, need.id, &pledge, origin, now).await?;
+    // A request the village made is its own initiative; an offer applied to a need is the
+    // offerer's.
+    let initiative = match request_id {
+        Some(_) => Initiative::Village,
+        None => Initiative::Donor,
+    };
+    let (record, view) = pledges::pledge_in(
+        app, txn, person, actor, need.id, &pledge, initiative, origin, now,
+    )
+    .await?;
     offer_store::insert_offer_pledge(
         txn,
         &OfferPledge {

@@ -226,8 +226,13 @@ search_app_test! {
         assert!(took < Duration::from_secs(2), "visible after {took:?}");
         assert_eq!(hit(&found, need).unwrap()["progress_percent"], 30);
 
-        // Pledged in full, it leaves the open needs and shows as fully pledged.
-        let (status, body) = pledge(&donor, need, 7).await;
+        // Pledged in full (the rest by an organisation), it leaves the open needs and shows as
+        // fully pledged.
+        let enterprise = app.login_demo("enterprise").await;
+        let org = enterprise.organisation_id().await;
+        let (status, body) = enterprise
+            .post(&format!("/api/v1/needs/{need}/pledges"), &serde_json::json!({"quantity": 7, "org_id": org}))
+            .await;
         assert_eq!(status, 201, "{body}");
         search_until(&app, "open=true", Duration::from_secs(2), |b| b["total"] == 0).await;
         let (found, _) = search_until(&app, "status=fully_pledged&region=441426", Duration::from_secs(2), |b| b["total"] == 1).await;

@@ -1,0 +1,179 @@
+//! Caps on what one account may hold open at once, so that no stranger can tie up a village's
+//! needs with pledges they never mean to ship, nor a product's stock with orders they never
+//! mean to take (issue #16, "pledge abuse"). The same two rules for pledges and for orders:
+//!
+//! - **open**: at most `max_open` of the account's own pledges not yet shipped (orders not yet
+//!   confirmed by their seller), whoever they are for;
+//! - **share**: at most `max_share_percent` of one need's target (one product's stock) held by
+//!   one person for themselves. People acting for a verified organisation are not held to it:
+//!   the organisation answers for them.
+//!
+//! Both are decided here from counts the store reads under the account's lock, so two
+//! requests at once cannot both pass a count that only one of them fits.
+
+/// The limits of a deployment (`pledge_max_open`/`pledge_max_share_percent`,
+/// `order_max_open`/`order_max_share_percent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub max_open: i64,
+    /// 1 to 100; 100 lets one person take the whole.
+    pub max_share_percent: i64,
+}
+
+/// What [`check_caps`] weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CapFacts {
+    /// The account's pledges not yet shipped (orders waiting for their seller), before this one.
+    pub open: i64,
+    /// What the person already holds for themselves on this need (of this product's stock).
+    pub standing: i64,
+    /// What they ask for now.
+    pub quantity: i64,
+    /// The whole the share is taken of: the need's target; for a product, its stock as it
+    /// would be without this person's waiting orders. `None` for a product sold by season
+    /// (no stock to corner): no share.
+    pub whole: Option<i64>,
+    /// The smallest quantity that can be asked for at all (a need's minimum pledge, a
+    /// product's minimum order): a share never forbids what the minimum demands.
+    pub minimum: i64,
+    /// Acting for a verified organisation: not held to the share.
+    pub for_organisation: bool,
+}
+
+/// Which cap a request would pass, with the figures a person is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CapRefusal {
+    /// `current` open already, at most `limit`.
+    #[error("{current} open already; at most {limit} at a time")]
+    TooManyOpen { limit: i64, current: i64 },
+    /// One person may hold at most `limit` of the whole; `current` held already.
+    #[error("one person may hold at most {limit} of it, and {current} are held already")]
+    OverShare { limit: i64, current: i64 },
+}
+
+/// The most one person may hold of `whole`: `percent` of it, rounded up (so that a need of one
+/// item can be pledged by one person), and never less than `minimum`.
+pub fn share_limit(whole: i64, percent: i64, minimum: i64) -> i64 {
+    let share = (i128::from(whole.max(0)) * i128::from(percent.clamp(0, 100)) + 99) / 100;
+    i64::try_from(share).unwrap_or(i64::MAX).max(minimum)
+}
+
+/// Whether one more pledge (order) of `facts.quantity` fits the caps.
+pub fn check_caps(facts: &CapFacts, caps: &Caps) -> Result<(), CapRefusal> {
+    if facts.open >= caps.max_open {
+        return Err(CapRefusal::TooManyOpen {
+            limit: caps.max_open,
+            current: facts.open,
+        });
+    }
+    // At 100 % the share is off: what is left of the whole is the need's (the stock's) own
+    // guarded update to answer, with its own code.
+    if !facts.for_organisation
+        && caps.max_share_percent < 100
+        && let Some(whole) = facts.whole
+    {
+        let limit = share_limit(whole, caps.max_share_percent, facts.minimum);
+        if facts.standing.saturating_add(facts.quantity) > limit {
+            return Err(CapRefusal::OverShare {
+                limit,
+                current: facts.standing,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAPS: Caps = Caps {
+        max_open: 20,
+        max_share_percent: 50,
+    };
+
+    fn facts(open: i64, standing: i64, quantity: i64, whole: i64) -> CapFacts {
+        CapFacts {
+            open,
+            standing,
+            quantity,
+            whole: Some(whole),
+            minimum: 1,
+            for_organisation: false,
+        }
+    }
+
+    #[test]
+    fn the_twenty_first_open_pledge_is_refused() {
+        assert_eq!(check_caps(&facts(19, 0, 1, 100), &CAPS), Ok(()));
+        assert_eq!(
+            check_caps(&facts(20, 0, 1, 100), &CAPS),
+            Err(CapRefusal::TooManyOpen {
+                limit: 20,
+                current: 20
+            })
+        );
+    }
+
+    #[test]
+    fn an_organisation_is_held_to_the_count_but_not_the_share() {
+        let mut f = facts(20, 0, 100, 100);
+        f.for_organisation = true;
+        assert!(matches!(
+            check_caps(&f, &CAPS),
+            Err(CapRefusal::TooManyOpen { .. })
+        ));
+        f.open = 0;
+        assert_eq!(check_caps(&f, &CAPS), Ok(()));
+    }
+
+    #[test]
+    fn a_person_holds_at_most_half_counting_what_they_hold() {
+        assert_eq!(check_caps(&facts(0, 0, 50, 100), &CAPS), Ok(()));
+        assert_eq!(
+            check_caps(&facts(0, 0, 51, 100), &CAPS),
+            Err(CapRefusal::OverShare {
+                limit: 50,
+                current: 0
+            })
+        );
+        assert_eq!(
+            check_caps(&facts(1, 40, 11, 100), &CAPS),
+            Err(CapRefusal::OverShare {
+                limit: 50,
+                current: 40
+            })
+        );
+        assert_eq!(check_caps(&facts(1, 40, 10, 100), &CAPS), Ok(()));
+    }
+
+    #[test]
+    fn without_a_whole_or_at_a_hundred_percent_there_is_no_share() {
+        let mut f = facts(0, 1_000, 1_000, 1);
+        f.whole = None;
+        assert_eq!(check_caps(&f, &CAPS), Ok(()));
+        let off = Caps {
+            max_share_percent: 100,
+            ..CAPS
+        };
+        assert_eq!(check_caps(&facts(0, 10, 1, 10), &off), Ok(()));
+    }
+
+    #[test]
+    fn a_share_rounds_up_and_never_forbids_the_minimum() {
+        assert_eq!(
+            share_limit(1, 50, 1),
+            1,
+            "one item can be given by one person"
+        );
+        assert_eq!(share_limit(3, 50, 1), 2);
+        assert_eq!(
+            share_limit(10, 50, 8),
+            8,
+            "the minimum pledge stays possible"
+        );
+        assert_eq!(share_limit(10, 100, 1), 10);
+        assert_eq!(share_limit(i64::MAX, 100, 1), i64::MAX, "no overflow");
+        assert_eq!(share_limit(0, 50, 1), 1);
+    }
+}
