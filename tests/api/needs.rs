@@ -895,7 +895,9 @@ db_test! {
             .exec(&app.db)
             .await
             .unwrap();
-        assert!(app.tick().await.pruned >= 1);
+        // The app's own scheduler ticks once as it starts and may get there first (it runs
+        // beside this test), so what is checked is that the stale session is gone after a tick.
+        app.tick().await;
         let left = sessions::Entity::find().all(&app.db).await.unwrap();
         assert!(left.iter().all(|s| s.user_id != stale_user), "the stale session is gone");
         let (status, _) = fresh.get("/api/v1/me").await;
