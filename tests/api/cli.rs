@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::db_test;
 use crate::helpers::{TestDatabase, regions_fixture};
 
-fn duijie(dir: &std::path::Path) -> Command {
+pub fn duijie(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_duijie"));
     command
         .current_dir(dir)
@@ -23,6 +23,14 @@ fn duijie(dir: &std::path::Path) -> Command {
         .env("DUIJIE_SECRET_KEY", "7e".repeat(32))
         .env("NO_COLOR", "1");
     command
+}
+
+/// `serve --demo`, told it may run on PostgreSQL when the test does.
+pub fn demo_args(backend: crate::helpers::Backend) -> Vec<&'static str> {
+    match backend {
+        crate::helpers::Backend::Sqlite => vec!["serve", "--demo"],
+        crate::helpers::Backend::Postgres => vec!["serve", "--demo", "--demo-anywhere"],
+    }
 }
 
 #[test]
@@ -129,7 +137,7 @@ db_test! {
             .env("DUIJIE_DATABASE_URL", &database.url)
             .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
             .env("DUIJIE_REGIONS_DIR", regions_fixture())
-            .args(["serve", "--demo"])
+            .args(demo_args(backend))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -283,7 +291,7 @@ db_test! {
         };
         // An API node that drains no outbox (and, logging warnings only, cannot fill the
         // pipe), and a worker beside it that writes the index.
-        let serve = start(&["serve", "--demo"], &[("DUIJIE_RUN_WORKER", "false"), ("RUST_LOG", "warn")]);
+        let serve = start(&demo_args(backend), &[("DUIJIE_RUN_WORKER", "false"), ("RUST_LOG", "warn")]);
         let base = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         while reqwest::get(format!("{base}/healthz")).await.is_err() {
@@ -323,4 +331,90 @@ db_test! {
         assert!(log.contains("worker stopped"), "{log}");
         assert!(serve.status.success(), "{}", String::from_utf8_lossy(&serve.stderr));
     }
+}
+
+#[tokio::test]
+async fn serve_demo_stays_on_sqlite_on_a_loopback_address_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |env: &[(&str, &str)], args: &[&str]| {
+        let output = duijie(dir.path())
+            .envs(env.iter().copied())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // Every machine on the network would reach it.
+    let (ok, stderr) = serve(&[("DUIJIE_BIND", "0.0.0.0:0")], &["serve", "--demo"]);
+    assert!(!ok, "{stderr}");
+    assert!(
+        stderr.contains("`serve --demo` refuses to start"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0.0.0.0:0 (DUIJIE_BIND)"), "{stderr}");
+    assert!(
+        stderr.contains("DUIJIE_BIND=127.0.0.1:8080"),
+        "it says what to do: {stderr}"
+    );
+    assert!(stderr.contains("--demo-anywhere"), "{stderr}");
+    assert!(
+        !dir.path().join("duijie.db").exists(),
+        "nothing was created"
+    );
+
+    // A PostgreSQL database, even on this machine (it is not reached: refused first).
+    let postgres = [
+        ("DUIJIE_DATABASE_URL", "postgres://nobody@127.0.0.1:9/none"),
+        ("DUIJIE_BIND", "[::1]:0"),
+    ];
+    let (ok, stderr) = serve(&postgres, &["serve", "--demo"]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("its database is PostgreSQL"), "{stderr}");
+    assert!(
+        !stderr.contains("DUIJIE_BIND)"),
+        "[::1] is loopback: {stderr}"
+    );
+
+    // Told otherwise, it serves (here on every address of this machine).
+    let port = {
+        let listener = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut child = duijie(dir.path())
+        .env("DUIJIE_BIND", format!("0.0.0.0:{port}"))
+        .env("DUIJIE_REGIONS_DIR", regions_fixture())
+        .env("RUST_LOG", "warn")
+        .args(["serve", "--demo", "--demo-anywhere"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .is_err()
+    {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("serve --demo --demo-anywhere stopped: {status}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().unwrap().success());
+    // And `--demo-anywhere` means nothing without `--demo`.
+    let (ok, stderr) = serve(&[], &["serve", "--demo-anywhere"]);
+    assert!(!ok && stderr.contains("--demo"), "{stderr}");
 }
