@@ -11,10 +11,11 @@
 //! key are caught by the next pass.
 
 use anyhow::Context as _;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 use crate::crypto::{Place, Sealer};
 use crate::domain::keys::{HeldKeys, StoredKeys, admit, admit_rotation};
+use crate::store::households::SealedPrivate;
 use crate::store::{households as household_store, meta, password_resets};
 
 /// The check of the key the data is sealed under.
@@ -88,6 +89,8 @@ pub struct RotationProgress {
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RotationReport {
+    /// Passes over the data begun by this run.
+    pub passes: u32,
     /// Rows whose values were re-sealed by this run.
     pub households_resealed: u64,
     pub resets_resealed: u64,
@@ -122,48 +125,59 @@ pub async fn rotate(
         tracing::info!("key rotation begun: nodes now need both keys to start");
     }
     let mut report = RotationReport::default();
+    let mut batches = Batches {
+        run: 0,
+        max: options.max_batches,
+    };
     let limit = options.batch_size.max(1);
-    for pass in 1.. {
-        let mut batches = Batches {
-            report: &mut report,
-            max: options.max_batches,
-        };
-        let households = reseal_households(db, sealer, limit, pass, &mut batches, &mut progress)
-            .await
-            .context("re-sealing households' private fields")?;
-        let resets = reseal_resets(db, sealer, limit, pass, &mut batches, &mut progress)
+    let finished = loop {
+        let pass = report.passes + 1;
+        report.passes = pass;
+        let households =
+            go_over::<Households>(db, sealer, limit, pass, &mut batches, &mut progress)
+                .await
+                .context("re-sealing households' private fields")?;
+        report.households_resealed += households.resealed;
+        if !households.complete {
+            break false;
+        }
+        let resets = go_over::<Resets>(db, sealer, limit, pass, &mut batches, &mut progress)
             .await
             .context("re-sealing password resets' tokens")?;
-        let (Some(households), Some(resets)) = (households, resets) else {
-            return Ok(report);
-        };
+        report.resets_resealed += resets.resealed;
+        if !resets.complete {
+            break false;
+        }
         if households.resealed + resets.resealed == 0 {
             report.unreadable = households.unreadable + resets.unreadable;
-            break;
+            break true;
         }
+    };
+    report.batches = batches.run;
+    if finished {
+        let txn = db.begin().await?;
+        meta::set(&txn, KEY_CHECK, &current).await?;
+        meta::remove(&txn, ROTATING_TO).await?;
+        meta::set(&txn, LEGACY_RETIRED, "true").await?;
+        txn.commit().await?;
+        report.finished = true;
     }
-    let txn = db.begin().await?;
-    meta::set(&txn, KEY_CHECK, &current).await?;
-    meta::remove(&txn, ROTATING_TO).await?;
-    meta::set(&txn, LEGACY_RETIRED, "true").await?;
-    txn.commit().await?;
-    report.finished = true;
     Ok(report)
 }
 
 /// Counts batches against the limit asked for.
-struct Batches<'a> {
-    report: &'a mut RotationReport,
+struct Batches {
+    run: u64,
     max: Option<u64>,
 }
 
-impl Batches<'_> {
-    /// Whether another batch may run.
+impl Batches {
+    /// Whether another batch may run (then counted).
     fn another(&mut self) -> bool {
-        if self.max.is_some_and(|max| self.report.batches >= max) {
+        if self.max.is_some_and(|max| self.run >= max) {
             return false;
         }
-        self.report.batches += 1;
+        self.run += 1;
         true
     }
 }
@@ -172,110 +186,157 @@ impl Batches<'_> {
 struct Pass {
     resealed: u64,
     unreadable: u64,
+    /// Whether it went to the end (not stopped by the batch limit).
+    complete: bool,
 }
 
-/// One pass over the households' private rows; none when the batch limit stopped it.
-async fn reseal_households(
+/// A table holding sealed values, as a rotation goes over it by id.
+trait SealedTable {
+    const NAME: &'static str;
+    type Row;
+    async fn count(db: &DatabaseConnection) -> Result<u64, DbErr>;
+    async fn batch(
+        db: &DatabaseTransaction,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<Self::Row>, DbErr>;
+    fn id(row: &Self::Row) -> i64;
+    /// Re-seals `row`'s values not under the current key: whether the row was written, and
+    /// how many of its values did not open.
+    async fn reseal(
+        db: &DatabaseTransaction,
+        sealer: &Sealer,
+        row: &Self::Row,
+    ) -> Result<(bool, u64), DbErr>;
+}
+
+/// One pass over table `T`, a transaction per batch, until its end or the batch limit.
+async fn go_over<T: SealedTable>(
     db: &DatabaseConnection,
     sealer: &Sealer,
     limit: u64,
     pass: u32,
-    batches: &mut Batches<'_>,
+    batches: &mut Batches,
     progress: &mut impl FnMut(RotationProgress),
-) -> anyhow::Result<Option<Pass>> {
-    let total = household_store::private_count(db).await?;
+) -> Result<Pass, DbErr> {
+    let total = T::count(db).await?;
     let (mut after, mut read) = (0, 0);
     let mut done = Pass {
         resealed: 0,
         unreadable: 0,
+        complete: false,
     };
-    loop {
-        if !batches.another() {
-            return Ok(None);
-        }
+    while batches.another() {
         let txn = crate::store::begin_write(db).await?;
-        let rows = household_store::private_batch(&txn, after, limit).await?;
-        let Some((last, _)) = rows.last() else {
+        let rows = T::batch(&txn, after, limit).await?;
+        let Some(last) = rows.last() else {
             txn.rollback().await?;
-            return Ok(Some(done));
+            done.complete = true;
+            break;
         };
-        after = *last;
+        after = T::id(last);
         read += rows.len() as u64;
-        for (id, was) in &rows {
-            let resealed = crate::service::households::reseal(sealer, *id, was);
-            done.unreadable += resealed.unreadable.len() as u64;
-            if let Some((now, hash)) = resealed.row
-                && household_store::reseal_private(&txn, *id, was, &now, hash.as_deref()).await?
-            {
-                done.resealed += 1;
-                batches.report.households_resealed += 1;
-            }
+        for row in &rows {
+            let (written, unreadable) = T::reseal(&txn, sealer, row).await?;
+            done.resealed += u64::from(written);
+            done.unreadable += unreadable;
         }
         txn.commit().await?;
         progress(RotationProgress {
             pass,
-            table: "households",
+            table: T::NAME,
             read,
             total,
             resealed: done.resealed,
         });
     }
+    Ok(done)
 }
 
-/// One pass over the password resets that still hold a sealed token; none when the batch
-/// limit stopped it.
-async fn reseal_resets(
-    db: &DatabaseConnection,
-    sealer: &Sealer,
-    limit: u64,
-    pass: u32,
-    batches: &mut Batches<'_>,
-    progress: &mut impl FnMut(RotationProgress),
-) -> anyhow::Result<Option<Pass>> {
-    let total = password_resets::sealed_count(db).await?;
-    let (mut after, mut read) = (0, 0);
-    let mut done = Pass {
-        resealed: 0,
-        unreadable: 0,
-    };
-    loop {
-        if !batches.another() {
-            return Ok(None);
-        }
-        let txn = crate::store::begin_write(db).await?;
-        let rows = password_resets::sealed_batch(&txn, after, limit).await?;
-        let Some(last) = rows.last() else {
-            txn.rollback().await?;
-            return Ok(Some(done));
+/// Households' private fields, with their ID-card hashes.
+struct Households;
+
+impl SealedTable for Households {
+    const NAME: &'static str = "households";
+    type Row = (i64, SealedPrivate);
+
+    async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+        household_store::private_count(db).await
+    }
+
+    async fn batch(
+        db: &DatabaseTransaction,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<Self::Row>, DbErr> {
+        household_store::private_batch(db, after, limit).await
+    }
+
+    fn id(row: &Self::Row) -> i64 {
+        row.0
+    }
+
+    async fn reseal(
+        db: &DatabaseTransaction,
+        sealer: &Sealer,
+        (id, was): &Self::Row,
+    ) -> Result<(bool, u64), DbErr> {
+        let resealed = crate::service::households::reseal(sealer, *id, was);
+        let unreadable = resealed.unreadable.len() as u64;
+        let written = match resealed.row {
+            Some((now, hash)) => {
+                household_store::reseal_private(db, *id, was, &now, hash.as_deref()).await?
+            }
+            None => false,
         };
-        after = last.id;
-        read += rows.len() as u64;
-        for row in &rows {
-            if sealer.is_current(&row.sealed) {
-                continue;
+        Ok((written, unreadable))
+    }
+}
+
+/// Password resets' tokens, sealed for their mail until used.
+struct Resets;
+
+impl SealedTable for Resets {
+    const NAME: &'static str = "password_resets";
+    type Row = password_resets::SealedToken;
+
+    async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+        password_resets::sealed_count(db).await
+    }
+
+    async fn batch(
+        db: &DatabaseTransaction,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<Self::Row>, DbErr> {
+        password_resets::sealed_batch(db, after, limit).await
+    }
+
+    fn id(row: &Self::Row) -> i64 {
+        row.id
+    }
+
+    async fn reseal(
+        db: &DatabaseTransaction,
+        sealer: &Sealer,
+        row: &Self::Row,
+    ) -> Result<(bool, u64), DbErr> {
+        if sealer.is_current(&row.sealed) {
+            return Ok((false, 0));
+        }
+        let place = Place::password_reset(&row.token_hash);
+        match sealer.open(&place, &row.sealed) {
+            Ok(token) => {
+                let now = sealer.seal(&place, &token);
+                Ok((
+                    password_resets::reseal(db, row.id, &row.sealed, now).await?,
+                    0,
+                ))
             }
-            let place = Place::password_reset(&row.token_hash);
-            match sealer.open(&place, &row.sealed) {
-                Ok(token) => {
-                    let now = sealer.seal(&place, &token);
-                    if password_resets::reseal(&txn, row.id, &row.sealed, now).await? {
-                        done.resealed += 1;
-                        batches.report.resets_resealed += 1;
-                    }
-                }
-                Err(error) => {
-                    tracing::warn!(reset_id = row.id, %error, "a reset's token did not open; left as it is");
-                    done.unreadable += 1;
-                }
+            Err(error) => {
+                tracing::warn!(reset_id = row.id, %error, "a reset's token did not open; left as it is");
+                Ok((false, 1))
             }
         }
-        txn.commit().await?;
-        progress(RotationProgress {
-            pass,
-            table: "password_resets",
-            read,
-            total,
-            resealed: done.resealed,
-        });
     }
 }

@@ -33,6 +33,90 @@ pub fn demo_args(backend: crate::helpers::Backend) -> Vec<&'static str> {
     }
 }
 
+/// `duijie serve --demo` running on a free loopback port, its log kept for the end.
+pub struct DemoServer {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl DemoServer {
+    /// Starts it and waits until it answers `/healthz`.
+    pub async fn start(
+        dir: &std::path::Path,
+        database: &TestDatabase,
+        backend: crate::helpers::Backend,
+    ) -> Self {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let child = duijie(dir)
+            .env("DUIJIE_DATABASE_URL", &database.url)
+            .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
+            .env("DUIJIE_REGIONS_DIR", regions_fixture())
+            .args(demo_args(backend))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
+                assert_eq!(response.status(), 200);
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "serve did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self { base, child }
+    }
+
+    /// A client signed in as the demo account `login`, and its CSRF token.
+    pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let answer: serde_json::Value = client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"login": login, "password": duijie::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let csrf = answer["csrf_token"].as_str().unwrap().to_owned();
+        (client, csrf)
+    }
+
+    /// Stops it with SIGTERM: whether it stopped cleanly, and its log.
+    pub async fn stop(self) -> (bool, String) {
+        let mut child = self.child;
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = tokio::task::spawn_blocking(move || {
+            let _ = child.wait();
+            child
+        })
+        .await
+        .unwrap()
+        .wait_with_output()
+        .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_with_its_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -129,30 +213,8 @@ db_test! {
     async fn serve_with_demo_answers_and_stops_gracefully_on_sigterm(backend: Backend) {
         let dir = tempfile::tempdir().unwrap();
         let database = TestDatabase::create(backend, dir.path()).await;
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap().port()
-        };
-        let mut child = duijie(dir.path())
-            .env("DUIJIE_DATABASE_URL", &database.url)
-            .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
-            .env("DUIJIE_REGIONS_DIR", regions_fixture())
-            .args(demo_args(backend))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        let health = loop {
-            if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
-                break response;
-            }
-            assert!(started.elapsed() < Duration::from_secs(60), "serve did not come up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
-        assert_eq!(health.status(), 200);
+        let server = DemoServer::start(dir.path(), &database, backend).await;
+        let base = &server.base;
         let children: serde_json::Value = reqwest::get(format!("{base}/api/v1/regions/4414/children"))
             .await
             .unwrap()
@@ -164,17 +226,7 @@ db_test! {
         // A cadre registers a household over HTTP, once with a body of the wrong shape (whose
         // error message echoes the value) and once properly: neither reaches the log.
         let secret_id = duijie::domain::id_card::IdCardNumber::complete("44142619930303123").unwrap();
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let login: serde_json::Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({"login": "cadre@demo.duijie.cn", "password": duijie::demo::DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let csrf = login["csrf_token"].as_str().unwrap().to_owned();
+        let (client, csrf) = server.sign_in("cadre@demo.duijie.cn").await;
         let household = |id: serde_json::Value| {
             serde_json::json!({
                 "village_code": "441426100201", "head_name": "邱美玲", "id_card_number": id,
@@ -201,18 +253,8 @@ db_test! {
             .unwrap();
         assert_eq!(searched.status(), 200);
 
-        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-        let output = tokio::task::spawn_blocking(move || {
-            let _ = child.wait();
-            child
-        })
-        .await
-        .unwrap()
-        .wait_with_output()
-        .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{stderr}");
+        let (stopped, stderr) = server.stop().await;
+        assert!(stopped, "{stderr}");
         assert!(stderr.contains("demo data set in place"), "{stderr}");
         assert!(stderr.contains("households=5"), "the demo registered its households: {stderr}");
         assert!(stderr.contains("stopped"), "{stderr}");

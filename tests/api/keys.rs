@@ -1,16 +1,13 @@
 //! Private fields sealed for their row and field, and the rotation of the key they are sealed
 //! under (`duijie keys rotate`), through the real binary.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
 use duijie::crypto::{Place, Sealer};
 use duijie::demo::HOUSEHOLDS;
 use duijie::secret::SecretKey;
 use duijie::store::entity::{household_private, password_resets};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
-use crate::cli::{demo_args, duijie};
+use crate::cli::{DemoServer, duijie};
 use crate::db_test;
 use crate::helpers::{TestDatabase, regions_fixture, test_settings};
 
@@ -187,25 +184,8 @@ db_test! {
     async fn a_sealed_field_copied_to_another_household_shows_as_unavailable_and_is_not_logged(backend: Backend) {
         let dir = tempfile::tempdir().unwrap();
         let database = TestDatabase::create(backend, dir.path()).await;
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap().port()
-        };
-        let mut child = duijie(dir.path())
-            .env("DUIJIE_DATABASE_URL", &database.url)
-            .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
-            .env("DUIJIE_REGIONS_DIR", regions_fixture())
-            .args(demo_args(backend))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        while reqwest::get(format!("{base}/readyz")).await.map(|r| r.status() != 200).unwrap_or(true) {
-            assert!(started.elapsed() < Duration::from_secs(60), "serve did not come up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let server = DemoServer::start(dir.path(), &database, backend).await;
+        let base = &server.base;
 
         // Someone with the database but not the key moves A's sealed name onto B's row, and
         // B's phone into B's address.
@@ -220,12 +200,7 @@ db_test! {
         .await
         .unwrap();
 
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let login: serde_json::Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({"login": "cadre@demo.duijie.cn", "password": duijie::demo::DEMO_PASSWORD}))
-            .send().await.unwrap().json().await.unwrap();
-        let csrf = login["csrf_token"].as_str().unwrap().to_owned();
+        let (client, csrf) = server.sign_in("cadre@demo.duijie.cn").await;
         let get = |path: String| {
             let request = client.get(format!("{base}{path}"));
             async move {
@@ -258,17 +233,8 @@ db_test! {
         assert_eq!(private["unavailable"], serde_json::json!(["head_name", "address"]));
         assert!(!body.contains(HOUSEHOLDS[0].head_name), "{body}");
 
-        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-        let output = tokio::task::spawn_blocking(move || {
-            let _ = child.wait();
-            child
-        })
-        .await
-        .unwrap()
-        .wait_with_output()
-        .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let (stopped, stderr) = server.stop().await;
+        assert!(stopped, "{stderr}");
         assert!(
             stderr.contains(&format!("household_id={b} field=head_name")),
             "where, logged: {stderr}"
