@@ -21,7 +21,10 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+pub async fn serve(settings: Settings, demo: bool, demo_anywhere: bool) -> anyhow::Result<()> {
+    if demo && !demo_anywhere {
+        demo_stays_home(&settings)?;
+    }
     for line in crate::startup::describe(&settings) {
         tracing::info!("{line}");
     }
@@ -50,6 +53,88 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The demo's accounts share a published password: `serve --demo` runs where only this machine
+/// reaches it, on a database of its own, unless told otherwise.
+fn demo_stays_home(settings: &Settings) -> anyhow::Result<()> {
+    let bind = settings.server.bind;
+    let mut wrong = Vec::new();
+    if settings.uses_postgres() {
+        wrong.push("its database is PostgreSQL (DUIJIE_DATABASE_URL)".to_owned());
+    }
+    if !bind.ip().is_loopback() {
+        wrong.push(format!(
+            "it would listen on {bind} (DUIJIE_BIND), which other machines reach"
+        ));
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "`serve --demo` refuses to start: {}. The demo's accounts all have the published \
+         password `{}`, so it runs on SQLite on a loopback address only: unset \
+         DUIJIE_DATABASE_URL and set DUIJIE_BIND=127.0.0.1:8080, or add `--demo-anywhere` if \
+         exposing the demo is really meant",
+        wrong.join(", and "),
+        crate::demo::DEMO_PASSWORD
+    )
+}
+
+/// Re-seals every private value under the configured key (see `service::keys`), printing its
+/// progress.
+pub async fn rotate_keys(
+    settings: &Settings,
+    batch_size: u64,
+    max_batches: Option<u64>,
+) -> anyhow::Result<()> {
+    if settings.secret_key.is_none() && settings.previous_secret_key.is_some() {
+        bail!("set DUIJIE_SECRET_KEY to the new key (generate one with `openssl rand -hex 32`)");
+    }
+    let db = connect_migrated(settings).await?;
+    let sealer = crate::startup::key_ring(settings)?;
+    let options = service::keys::RotateOptions {
+        batch_size,
+        max_batches,
+    };
+    let report = service::keys::rotate(&db, &sealer, options, |p| {
+        tracing::info!(
+            pass = p.pass,
+            table = %p.table,
+            read = p.read,
+            total = p.total,
+            resealed = p.resealed,
+            "re-sealing"
+        );
+    })
+    .await?;
+    tracing::info!(
+        households = report.households_resealed,
+        password_resets = report.resets_resealed,
+        unreadable = report.unreadable,
+        batches = report.batches,
+        "re-sealed under the new key"
+    );
+    if report.unreadable > 0 {
+        tracing::warn!(
+            unreadable = report.unreadable,
+            "some values opened under neither key (each is logged above with its place); \
+             they were left as they are and stay unreadable"
+        );
+    }
+    if report.finished {
+        tracing::info!(
+            "key rotation finished: every value is under the new key; nodes start with it \
+             alone now (DUIJIE_PREVIOUS_SECRET_KEY is no longer needed) and refuse the old one"
+        );
+    } else {
+        tracing::info!(
+            "stopped after {} batches as asked: the rotation is under way; run \
+             `duijie keys rotate` again to finish it",
+            report.batches
+        );
+    }
     Ok(())
 }
 

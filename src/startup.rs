@@ -209,8 +209,16 @@ impl Application {
 }
 
 /// The sealer for private fields, from the configured secret key (or, on SQLite only, one kept
-/// in the data directory), checked against the key the database was set up with.
+/// in the data directory) and, during a key rotation, the previous key; checked against the
+/// keys the database says its data is under.
 pub async fn load_sealer(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Sealer> {
+    let mut sealer = key_ring(settings)?;
+    crate::service::keys::admit_node(db, &mut sealer).await?;
+    Ok(sealer)
+}
+
+/// The sealer of the configured keys, not yet checked against a database.
+pub fn key_ring(settings: &Settings) -> anyhow::Result<Sealer> {
     if settings.secret_key.is_none() && settings.uses_postgres() {
         anyhow::bail!(
             "DUIJIE_SECRET_KEY is required with PostgreSQL: every node must encrypt private \
@@ -227,14 +235,11 @@ pub async fn load_sealer(settings: &Settings, db: &DatabaseConnection) -> anyhow
              back it up, private household data cannot be read without it"
         );
     }
-    let sealer = Sealer::new(&secret_key);
-    let check = sealer.key_check();
-    let stored = store::meta::get_or_insert(db, "secret_key_check", &check).await?;
-    if stored != check {
-        anyhow::bail!(
-            "the secret key (DUIJIE_SECRET_KEY) is not the one this database was set up with: \
-             private household data would be unreadable; start with the original key"
-        );
-    }
-    Ok(sealer)
+    let previous = settings
+        .previous_secret_key
+        .as_ref()
+        .map(|key| SecretKey::parse(secrecy::ExposeSecret::expose_secret(key)))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("DUIJIE_PREVIOUS_SECRET_KEY {e}"))?;
+    Ok(Sealer::with_previous(&secret_key, previous.as_ref()))
 }

@@ -26,7 +26,6 @@ use crate::service::auth::password;
 use crate::service::households::{self, NewHousehold};
 use crate::store::accounts::{self as account_store, GrantScope};
 use crate::store::audit::Origin;
-use crate::store::households as household_store;
 use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
 use crate::store::pairings::{self as pairing_store, NewPairingRow};
 use crate::store::regions::{self as region_store, VillageProfile};
@@ -539,8 +538,11 @@ pub async fn seed(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Se
     txn.commit().await?;
 
     for household in HOUSEHOLDS {
-        let hash = sealer.id_card_hash(&household.id_card());
-        let exists = household_store::id_card_holder(db, &hash).await?.is_some();
+        let hashes = sealer.id_card_hashes(&household.id_card());
+        let exists = households::holder(db, &hashes)
+            .await
+            .map_err(|e| anyhow::anyhow!("looking a demo household up: {e}"))?
+            .is_some();
         if exists {
             continue;
         }

@@ -20,7 +20,6 @@ use crate::service::needs::objections::{self, NewObjection};
 use crate::service::needs::{self, NeedFields, NewNeed, Step, photos};
 use crate::store::accounts as account_store;
 use crate::store::audit::Origin;
-use crate::store::households as household_store;
 use crate::store::seed;
 
 /// Who a demo need helps: the village, or the demo household at this index of [`HOUSEHOLDS`].
@@ -363,9 +362,10 @@ impl Demo {
     }
 
     async fn household_id(&self, index: usize) -> anyhow::Result<i64> {
-        let hash = self.sealer.id_card_hash(&HOUSEHOLDS[index].id_card());
-        household_store::id_card_holder(&self.db, &hash)
-            .await?
+        let hashes = self.sealer.id_card_hashes(&HOUSEHOLDS[index].id_card());
+        crate::service::households::holder(&self.db, &hashes)
+            .await
+            .map_err(|e| anyhow::anyhow!("looking a demo household up: {e}"))?
             .map(|h| h.id)
             .context("a demo household is missing")
     }

@@ -72,6 +72,7 @@ pub mod credit_code;
 pub mod follow;
 pub mod household;
 pub mod id_card;
+pub mod keys;
 pub mod locale;
 pub mod matching;
 pub mod need;

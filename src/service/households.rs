@@ -1,8 +1,11 @@
 //! Registered poor households (建档立卡户): created and kept by the cadres of their village,
 //! seen (masked unless revealed) by those cadres and the village's verifiers, by no one else.
 //!
-//! Private fields are sealed before they reach the database; every change and every reveal of
-//! a private field is audited, naming fields, never values.
+//! Private fields are sealed before they reach the database, each bound to its household and
+//! field (see `crate::crypto`); every change and every reveal of a private field is audited,
+//! naming fields, never values. A field that does not open (sealed for another row or field,
+//! or under a key this node does not hold) is answered as unavailable, never as an error that
+//! would hide the rest of the household, and never as another household's value.
 
 use chrono::{Datelike, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -11,7 +14,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::crypto::Sealer;
+use crate::crypto::{Place, Sealer};
 use crate::domain::authz::{Action, Actor, Target, authorize};
 use crate::domain::household::{PovertyCause, RegisterStatus, check_move, mask_name};
 use crate::domain::id_card::{IdCardNumber, mask_id_card};
@@ -56,6 +59,33 @@ request_body! {
     }
 }
 
+/// A private field of a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivateField {
+    HeadName,
+    IdCardNumber,
+    Phone,
+    Address,
+}
+
+impl PrivateField {
+    /// The field's name in the associated data its value is sealed with.
+    fn sealed_as(self) -> &'static str {
+        match self {
+            Self::HeadName => "head_name",
+            Self::IdCardNumber => "id_card",
+            Self::Phone => "phone",
+            Self::Address => "address",
+        }
+    }
+}
+
+/// Where a household's field is sealed.
+fn place(household_id: i64, field: PrivateField) -> Place {
+    Place::household(household_id, field.sealed_as())
+}
+
 /// A household as its cadres and verifiers see it in lists: private fields masked.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HouseholdView {
@@ -64,12 +94,15 @@ pub struct HouseholdView {
     pub members_count: i16,
     pub poverty_causes: Vec<PovertyCause>,
     pub register_status: RegisterStatus,
-    /// e.g. `陈**`
+    /// e.g. `陈**`; empty when unavailable.
     pub head_name_masked: String,
-    /// e.g. `4414**********1234`
+    /// e.g. `4414**********1234`; empty when unavailable.
     pub id_card_masked: String,
-    /// e.g. `138****5678`
+    /// e.g. `138****5678`; null when there is none or it is unavailable.
     pub phone_masked: Option<String>,
+    /// Private fields that could not be read (their stored value is not this household's, or
+    /// is under a key the server does not hold): shown as unavailable, never guessed.
+    pub unavailable: Vec<PrivateField>,
 }
 
 /// The private fields in full, for the household's own cadres and verifiers (each reveal is
@@ -77,10 +110,16 @@ pub struct HouseholdView {
 #[derive(Serialize, ToSchema)]
 pub struct HouseholdPrivateView {
     pub id: i64,
+    /// Empty when unavailable.
     pub head_name: String,
+    /// Empty when unavailable.
     pub id_card_number: String,
+    /// Null when there is none or it is unavailable.
     pub phone: Option<String>,
+    /// Null when there is none or it is unavailable.
     pub address: Option<String>,
+    /// Private fields that could not be read, as in [`HouseholdView`].
+    pub unavailable: Vec<PrivateField>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,21 +145,110 @@ pub struct HouseholdDetail {
     pub status_history: Vec<StatusChangeView>,
 }
 
+/// A household's private fields, opened; `None` where there is none or it did not open (then
+/// named in `unavailable`).
 pub(crate) struct Private {
-    pub(crate) head_name: String,
-    id_card: String,
+    pub(crate) head_name: Option<String>,
+    id_card: Option<String>,
     phone: Option<String>,
     pub(crate) address: Option<String>,
+    unavailable: Vec<PrivateField>,
 }
 
-fn open(sealer: &Sealer, sealed: &SealedPrivate) -> Result<Private, ApiError> {
-    let open = |bytes: &[u8]| sealer.open(bytes).map_err(ApiError::internal);
-    Ok(Private {
-        head_name: open(&sealed.head_name)?,
-        id_card: open(&sealed.id_card)?,
-        phone: sealed.phone.as_deref().map(open).transpose()?,
-        address: sealed.address.as_deref().map(open).transpose()?,
-    })
+/// Opens household `id`'s fields. One that does not open is logged with where it is and why,
+/// never with its bytes, and left out.
+fn open(sealer: &Sealer, id: i64, sealed: &SealedPrivate) -> Private {
+    let mut unavailable = Vec::new();
+    let mut open = |field: PrivateField, bytes: Option<&[u8]>| {
+        let bytes = bytes?;
+        sealer
+            .open(&place(id, field), bytes)
+            .inspect_err(|error| {
+                tracing::warn!(
+                    household_id = id,
+                    field = %field.sealed_as(),
+                    %error,
+                    "a private field did not open; answered as unavailable"
+                );
+                unavailable.push(field);
+            })
+            .ok()
+    };
+    Private {
+        head_name: open(PrivateField::HeadName, Some(&sealed.head_name)),
+        id_card: open(PrivateField::IdCardNumber, Some(&sealed.id_card)),
+        phone: open(PrivateField::Phone, sealed.phone.as_deref()),
+        address: open(PrivateField::Address, sealed.address.as_deref()),
+        unavailable,
+    }
+}
+
+/// Household `id`'s fields sealed, each for its place.
+fn seal(sealer: &Sealer, id: i64, field: PrivateField, value: &str) -> Vec<u8> {
+    sealer.seal(&place(id, field), value)
+}
+
+/// What a key rotation makes of a household's private row.
+pub(crate) struct Resealed {
+    /// The row re-sealed under the current key, with its ID-card hash under that key (none when
+    /// the number did not open: the old hash stays); none when every field already is sealed
+    /// so, or none could be opened.
+    pub(crate) row: Option<(SealedPrivate, Option<String>)>,
+    /// Fields that did not open and were left as they are.
+    pub(crate) unreadable: Vec<PrivateField>,
+}
+
+/// Household `id`'s private row re-sealed under the current key, every field for its place:
+/// values of the legacy format, or under the previous key, are opened and sealed again.
+pub(crate) fn reseal(sealer: &Sealer, id: i64, was: &SealedPrivate) -> Resealed {
+    let stale = |bytes: Option<&Vec<u8>>| bytes.is_some_and(|b| !sealer.is_current(b));
+    let fields = [
+        Some(&was.head_name),
+        Some(&was.id_card),
+        was.phone.as_ref(),
+        was.address.as_ref(),
+    ];
+    if !fields.into_iter().any(stale) {
+        return Resealed {
+            row: None,
+            unreadable: Vec::new(),
+        };
+    }
+    let opened = open(sealer, id, was);
+    let mut changed = false;
+    // A stale value that opened is sealed again; any other stays as it is.
+    let mut again = |field, value: &Option<String>, bytes: Option<&Vec<u8>>| match value {
+        Some(value) if stale(bytes) => {
+            changed = true;
+            Some(seal(sealer, id, field, value))
+        }
+        _ => bytes.cloned(),
+    };
+    let sealed = SealedPrivate {
+        head_name: again(
+            PrivateField::HeadName,
+            &opened.head_name,
+            Some(&was.head_name),
+        )
+        .unwrap_or_default(),
+        id_card: again(
+            PrivateField::IdCardNumber,
+            &opened.id_card,
+            Some(&was.id_card),
+        )
+        .unwrap_or_default(),
+        phone: again(PrivateField::Phone, &opened.phone, was.phone.as_ref()),
+        address: again(PrivateField::Address, &opened.address, was.address.as_ref()),
+    };
+    let hash = opened
+        .id_card
+        .as_deref()
+        .and_then(|number| IdCardNumber::parse(number).ok())
+        .map(|number| sealer.id_card_hash(&number));
+    Resealed {
+        row: changed.then_some((sealed, hash)),
+        unreadable: opened.unavailable,
+    }
 }
 
 /// A household's private fields, opened: for the checks that keep them out of public text.
@@ -129,7 +257,7 @@ pub(crate) async fn private_of(
     sealer: &Sealer,
     id: i64,
 ) -> Result<Private, ApiError> {
-    open(sealer, &household_store::private(db, id).await?)
+    Ok(open(sealer, id, &household_store::private(db, id).await?))
 }
 
 fn view(household: &HouseholdRecord, private: &Private) -> HouseholdView {
@@ -139,9 +267,18 @@ fn view(household: &HouseholdRecord, private: &Private) -> HouseholdView {
         members_count: household.members_count,
         poverty_causes: household.poverty_causes.clone(),
         register_status: household.status,
-        head_name_masked: mask_name(&private.head_name),
-        id_card_masked: mask_id_card(&private.id_card),
+        head_name_masked: private
+            .head_name
+            .as_deref()
+            .map(mask_name)
+            .unwrap_or_default(),
+        id_card_masked: private
+            .id_card
+            .as_deref()
+            .map(mask_id_card)
+            .unwrap_or_default(),
         phone_masked: private.phone.as_deref().map(mask_mobile),
+        unavailable: private.unavailable.clone(),
     }
 }
 
@@ -227,20 +364,31 @@ pub async fn create(
         },
     )
     .await?;
+    // The public row has its id now: each private field is sealed for it, in this transaction.
+    let id = household.id;
     let sealed = SealedPrivate {
-        head_name: sealer.seal(new.head_name.trim()),
-        id_card: sealer.seal(id_card.expose()),
-        phone: phone.as_ref().map(|p| sealer.seal(p.expose())),
-        address: new.address.as_deref().map(|a| sealer.seal(a.trim())),
+        head_name: seal(sealer, id, PrivateField::HeadName, new.head_name.trim()),
+        id_card: seal(sealer, id, PrivateField::IdCardNumber, id_card.expose()),
+        phone: phone
+            .as_ref()
+            .map(|p| seal(sealer, id, PrivateField::Phone, p.expose())),
+        address: new
+            .address
+            .as_deref()
+            .map(|a| seal(sealer, id, PrivateField::Address, a.trim())),
     };
-    let id_card_hash = sealer.id_card_hash(&id_card);
-    let inserted =
-        household_store::insert_private(&txn, household.id, &sealed, &id_card_hash, now).await?;
+    // The current key's hash is stored; during a key rotation a person may still be on record
+    // under the previous key's.
+    let hashes = sealer.id_card_hashes(&id_card);
+    let inserted = match holder(&txn, &hashes[1..]).await? {
+        Some(_) => Inserted::Duplicate,
+        None => household_store::insert_private(&txn, id, &sealed, &hashes[0], now).await?,
+    };
     if inserted == Inserted::Duplicate {
         txn.rollback().await?;
         // The refusal tells the cadre that this person is on the register somewhere; so
         // that probing for people leaves a trace, it is audited with where the record is.
-        let existing = household_store::id_card_holder(db, &id_card_hash).await?;
+        let existing = holder(db, &hashes).await?;
         audit::record(
             db,
             origin,
@@ -284,7 +432,20 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(view(&household, &open(sealer, &sealed)?))
+    Ok(view(&household, &open(sealer, id, &sealed)))
+}
+
+/// The household on record under any of these ID-card hashes.
+pub(crate) async fn holder(
+    db: &impl ConnectionTrait,
+    hashes: &[String],
+) -> Result<Option<HouseholdRecord>, ApiError> {
+    for hash in hashes {
+        if let Some(household) = household_store::id_card_holder(db, hash).await? {
+            return Ok(Some(household));
+        }
+    }
+    Ok(None)
 }
 
 /// A household the actor may act on by `action`. One outside the actor's scope is "not found",
@@ -317,7 +478,7 @@ pub async fn list(
     household_store::in_village(db, &village)
         .await?
         .iter()
-        .map(|(household, private)| Ok(view(household, &open(sealer, private)?)))
+        .map(|(household, private)| Ok(view(household, &open(sealer, household.id, private))))
         .collect()
 }
 
@@ -349,7 +510,7 @@ pub async fn detail(
         })
         .collect();
     Ok(HouseholdDetail {
-        household: view(&household, &open(sealer, &private)?),
+        household: view(&household, &open(sealer, id, &private)),
         incomes,
         status_history,
     })
@@ -364,7 +525,7 @@ pub async fn reveal(
     origin: &Origin,
 ) -> Result<HouseholdPrivateView, ApiError> {
     let (household, private) = load(db, actor, Action::ViewHouseholdPrivate, id).await?;
-    let opened = open(sealer, &private)?;
+    let opened = open(sealer, id, &private);
     audit::record(
         db,
         origin,
@@ -377,10 +538,11 @@ pub async fn reveal(
     .await?;
     Ok(HouseholdPrivateView {
         id,
-        head_name: opened.head_name,
-        id_card_number: opened.id_card,
+        head_name: opened.head_name.unwrap_or_default(),
+        id_card_number: opened.id_card.unwrap_or_default(),
         phone: opened.phone,
         address: opened.address,
+        unavailable: opened.unavailable,
     })
 }
 
@@ -420,7 +582,7 @@ pub async fn update(
     let mut changed = Vec::new();
     let mut household_changes = household_store::HouseholdChanges::default();
     if let Some(name) = &changes.head_name {
-        private.head_name = sealer.seal(name.trimmed());
+        private.head_name = seal(sealer, id, PrivateField::HeadName, name.trimmed());
         changed.push("head_name");
     }
     if let Some(phone) = &changes.phone {
@@ -428,13 +590,13 @@ pub async fn update(
             None => None,
             Some(number) => {
                 let mobile = Mobile::parse(number).map_err(ApiError::internal)?;
-                Some(sealer.seal(mobile.expose()))
+                Some(seal(sealer, id, PrivateField::Phone, mobile.expose()))
             }
         };
         changed.push("phone");
     }
     if let Some(address) = &changes.address {
-        private.address = Some(sealer.seal(address.trimmed()));
+        private.address = Some(seal(sealer, id, PrivateField::Address, address.trimmed()));
         changed.push("address");
     }
     if let Some(members) = changes.members_count {
@@ -471,7 +633,7 @@ pub async fn update(
         resync_needs_of(&txn, id).await?;
     }
     txn.commit().await?;
-    Ok(view(&household, &open(sealer, &private)?))
+    Ok(view(&household, &open(sealer, id, &private)))
 }
 
 /// Asks the outbox to bring the search documents of the household's needs up to date.
@@ -611,7 +773,7 @@ pub async fn change_status(
     )
     .await?;
     txn.commit().await?;
-    Ok(view(&household, &open(sealer, &private)?))
+    Ok(view(&household, &open(sealer, id, &private)))
 }
 
 // Private fields never print: a stray `{:?}` must not put them in a log line.

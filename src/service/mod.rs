@@ -7,6 +7,7 @@ pub mod exports;
 pub mod follows;
 pub mod households;
 pub mod idempotency;
+pub mod keys;
 pub mod needs;
 pub mod notifications;
 pub mod offers;

@@ -354,7 +354,10 @@ async fn account_letters(app: &Context, message: &Message) -> Result<Vec<Letter>
             };
             let token = app
                 .sealer
-                .open(sealed)
+                .open(
+                    &crate::crypto::Place::password_reset(&reset.token_hash),
+                    sealed,
+                )
                 .map_err(|e| ComposeError::Unusable(e.to_string()))?;
             (
                 reset.user_id,

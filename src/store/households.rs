@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, sea_query::Expr,
 };
 
 use super::entity::{
@@ -261,6 +261,61 @@ pub async fn update_private(
     .update(db)
     .await?;
     Ok(())
+}
+
+/// Private rows after household `after`, at most `limit`, by household id (a key rotation reads
+/// them in batches).
+pub async fn private_batch(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<(i64, SealedPrivate)>, DbErr> {
+    Ok(household_private::Entity::find()
+        .filter(household_private::Column::HouseholdId.gt(after))
+        .order_by_asc(household_private::Column::HouseholdId)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.household_id, read_private(row)))
+        .collect())
+}
+
+pub async fn private_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    household_private::Entity::find().count(db).await
+}
+
+/// Writes household `id`'s private fields re-sealed, with the ID-card hash under the new key
+/// when given, unless the row changed since it was read as `was` (then false: the caller reads it again).
+pub async fn reseal_private(
+    db: &impl ConnectionTrait,
+    id: i64,
+    was: &SealedPrivate,
+    now: &SealedPrivate,
+    id_card_hash: Option<&str>,
+) -> Result<bool, DbErr> {
+    use household_private::Column as C;
+    let unchanged = |column: C, value: &Option<Vec<u8>>| match value {
+        Some(bytes) => column.eq(bytes.clone()),
+        None => column.is_null(),
+    };
+    let mut update = household_private::Entity::update_many()
+        .col_expr(C::HeadNameEnc, Expr::value(now.head_name.clone()))
+        .col_expr(C::IdCardEnc, Expr::value(now.id_card.clone()))
+        .col_expr(C::PhoneEnc, Expr::value(now.phone.clone()))
+        .col_expr(C::AddressEnc, Expr::value(now.address.clone()));
+    if let Some(hash) = id_card_hash {
+        update = update.col_expr(C::IdCardHash, Expr::value(hash.to_owned()));
+    }
+    let result = update
+        .filter(C::HouseholdId.eq(id))
+        .filter(C::HeadNameEnc.eq(was.head_name.clone()))
+        .filter(C::IdCardEnc.eq(was.id_card.clone()))
+        .filter(unchanged(C::PhoneEnc, &was.phone))
+        .filter(unchanged(C::AddressEnc, &was.address))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// A household's incomes on record, by year.

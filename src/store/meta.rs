@@ -56,3 +56,11 @@ pub async fn set(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<()
         .await?;
     Ok(())
 }
+
+/// Removes `key`, if it is there.
+pub async fn remove(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    platform_meta::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entity::password_resets;
@@ -16,6 +17,8 @@ use crate::domain::password_reset::ResetToken;
 pub struct ResetRecord {
     pub id: i64,
     pub user_id: i64,
+    /// SHA-256 of the token: the row's random key, which its sealed copy is bound to.
+    pub token_hash: String,
     pub token: ResetToken,
     /// The token sealed for the mail; none once used.
     pub token_sealed: Option<Vec<u8>>,
@@ -48,6 +51,7 @@ fn read(row: password_resets::Model) -> ResetRecord {
     ResetRecord {
         id: row.id,
         user_id: row.user_id,
+        token_hash: row.token_hash,
         token: ResetToken {
             expires_at: row.expires_at.to_utc(),
             used_at: row.used_at.map(|t| t.to_utc()),
@@ -131,4 +135,59 @@ pub async fn retire_all(
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// A reset's sealed token, as a key rotation reads it.
+pub struct SealedToken {
+    pub id: i64,
+    pub token_hash: String,
+    pub sealed: Vec<u8>,
+}
+
+/// Resets after `after` that still hold a sealed token, at most `limit`, by id.
+pub async fn sealed_batch(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<SealedToken>, DbErr> {
+    Ok(password_resets::Entity::find()
+        .filter(password_resets::Column::Id.gt(after))
+        .filter(password_resets::Column::TokenSealed.is_not_null())
+        .order_by_asc(password_resets::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            Some(SealedToken {
+                id: row.id,
+                token_hash: row.token_hash,
+                sealed: row.token_sealed?,
+            })
+        })
+        .collect())
+}
+
+pub async fn sealed_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    password_resets::Entity::find()
+        .filter(password_resets::Column::TokenSealed.is_not_null())
+        .count(db)
+        .await
+}
+
+/// Writes reset `id`'s token re-sealed, unless it changed since it was read as `was` (used
+/// meanwhile): then false.
+pub async fn reseal(
+    db: &impl ConnectionTrait,
+    id: i64,
+    was: &[u8],
+    now: Vec<u8>,
+) -> Result<bool, DbErr> {
+    let result = password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::TokenSealed, Expr::value(now))
+        .filter(password_resets::Column::Id.eq(id))
+        .filter(password_resets::Column::TokenSealed.eq(was.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

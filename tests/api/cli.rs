@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::db_test;
 use crate::helpers::{TestDatabase, regions_fixture};
 
-fn duijie(dir: &std::path::Path) -> Command {
+pub fn duijie(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_duijie"));
     command
         .current_dir(dir)
@@ -23,6 +23,98 @@ fn duijie(dir: &std::path::Path) -> Command {
         .env("DUIJIE_SECRET_KEY", "7e".repeat(32))
         .env("NO_COLOR", "1");
     command
+}
+
+/// `serve --demo`, told it may run on PostgreSQL when the test does.
+pub fn demo_args(backend: crate::helpers::Backend) -> Vec<&'static str> {
+    match backend {
+        crate::helpers::Backend::Sqlite => vec!["serve", "--demo"],
+        crate::helpers::Backend::Postgres => vec!["serve", "--demo", "--demo-anywhere"],
+    }
+}
+
+/// `duijie serve --demo` running on a free loopback port, its log kept for the end.
+pub struct DemoServer {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl DemoServer {
+    /// Starts it and waits until it answers `/healthz`.
+    pub async fn start(
+        dir: &std::path::Path,
+        database: &TestDatabase,
+        backend: crate::helpers::Backend,
+    ) -> Self {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let child = duijie(dir)
+            .env("DUIJIE_DATABASE_URL", &database.url)
+            .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
+            .env("DUIJIE_REGIONS_DIR", regions_fixture())
+            .args(demo_args(backend))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
+                assert_eq!(response.status(), 200);
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "serve did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self { base, child }
+    }
+
+    /// A client signed in as the demo account `login`, and its CSRF token.
+    pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let answer: serde_json::Value = client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"login": login, "password": duijie::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let csrf = answer["csrf_token"].as_str().unwrap().to_owned();
+        (client, csrf)
+    }
+
+    /// Stops it with SIGTERM: whether it stopped cleanly, and its log.
+    pub async fn stop(self) -> (bool, String) {
+        let mut child = self.child;
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = tokio::task::spawn_blocking(move || {
+            let _ = child.wait();
+            child
+        })
+        .await
+        .unwrap()
+        .wait_with_output()
+        .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
 }
 
 #[test]
@@ -121,30 +213,8 @@ db_test! {
     async fn serve_with_demo_answers_and_stops_gracefully_on_sigterm(backend: Backend) {
         let dir = tempfile::tempdir().unwrap();
         let database = TestDatabase::create(backend, dir.path()).await;
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap().port()
-        };
-        let mut child = duijie(dir.path())
-            .env("DUIJIE_DATABASE_URL", &database.url)
-            .env("DUIJIE_BIND", format!("127.0.0.1:{port}"))
-            .env("DUIJIE_REGIONS_DIR", regions_fixture())
-            .args(["serve", "--demo"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        let health = loop {
-            if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
-                break response;
-            }
-            assert!(started.elapsed() < Duration::from_secs(60), "serve did not come up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
-        assert_eq!(health.status(), 200);
+        let server = DemoServer::start(dir.path(), &database, backend).await;
+        let base = &server.base;
         let children: serde_json::Value = reqwest::get(format!("{base}/api/v1/regions/4414/children"))
             .await
             .unwrap()
@@ -156,17 +226,7 @@ db_test! {
         // A cadre registers a household over HTTP, once with a body of the wrong shape (whose
         // error message echoes the value) and once properly: neither reaches the log.
         let secret_id = duijie::domain::id_card::IdCardNumber::complete("44142619930303123").unwrap();
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let login: serde_json::Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({"login": "cadre@demo.duijie.cn", "password": duijie::demo::DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let csrf = login["csrf_token"].as_str().unwrap().to_owned();
+        let (client, csrf) = server.sign_in("cadre@demo.duijie.cn").await;
         let household = |id: serde_json::Value| {
             serde_json::json!({
                 "village_code": "441426100201", "head_name": "邱美玲", "id_card_number": id,
@@ -193,18 +253,8 @@ db_test! {
             .unwrap();
         assert_eq!(searched.status(), 200);
 
-        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-        let output = tokio::task::spawn_blocking(move || {
-            let _ = child.wait();
-            child
-        })
-        .await
-        .unwrap()
-        .wait_with_output()
-        .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{stderr}");
+        let (stopped, stderr) = server.stop().await;
+        assert!(stopped, "{stderr}");
         assert!(stderr.contains("demo data set in place"), "{stderr}");
         assert!(stderr.contains("households=5"), "the demo registered its households: {stderr}");
         assert!(stderr.contains("stopped"), "{stderr}");
@@ -283,7 +333,7 @@ db_test! {
         };
         // An API node that drains no outbox (and, logging warnings only, cannot fill the
         // pipe), and a worker beside it that writes the index.
-        let serve = start(&["serve", "--demo"], &[("DUIJIE_RUN_WORKER", "false"), ("RUST_LOG", "warn")]);
+        let serve = start(&demo_args(backend), &[("DUIJIE_RUN_WORKER", "false"), ("RUST_LOG", "warn")]);
         let base = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         while reqwest::get(format!("{base}/healthz")).await.is_err() {
@@ -323,4 +373,90 @@ db_test! {
         assert!(log.contains("worker stopped"), "{log}");
         assert!(serve.status.success(), "{}", String::from_utf8_lossy(&serve.stderr));
     }
+}
+
+#[tokio::test]
+async fn serve_demo_stays_on_sqlite_on_a_loopback_address_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |env: &[(&str, &str)], args: &[&str]| {
+        let output = duijie(dir.path())
+            .envs(env.iter().copied())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // Every machine on the network would reach it.
+    let (ok, stderr) = serve(&[("DUIJIE_BIND", "0.0.0.0:0")], &["serve", "--demo"]);
+    assert!(!ok, "{stderr}");
+    assert!(
+        stderr.contains("`serve --demo` refuses to start"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0.0.0.0:0 (DUIJIE_BIND)"), "{stderr}");
+    assert!(
+        stderr.contains("DUIJIE_BIND=127.0.0.1:8080"),
+        "it says what to do: {stderr}"
+    );
+    assert!(stderr.contains("--demo-anywhere"), "{stderr}");
+    assert!(
+        !dir.path().join("duijie.db").exists(),
+        "nothing was created"
+    );
+
+    // A PostgreSQL database, even on this machine (it is not reached: refused first).
+    let postgres = [
+        ("DUIJIE_DATABASE_URL", "postgres://nobody@127.0.0.1:9/none"),
+        ("DUIJIE_BIND", "[::1]:0"),
+    ];
+    let (ok, stderr) = serve(&postgres, &["serve", "--demo"]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("its database is PostgreSQL"), "{stderr}");
+    assert!(
+        !stderr.contains("DUIJIE_BIND)"),
+        "[::1] is loopback: {stderr}"
+    );
+
+    // Told otherwise, it serves (here on every address of this machine).
+    let port = {
+        let listener = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut child = duijie(dir.path())
+        .env("DUIJIE_BIND", format!("0.0.0.0:{port}"))
+        .env("DUIJIE_REGIONS_DIR", regions_fixture())
+        .env("RUST_LOG", "warn")
+        .args(["serve", "--demo", "--demo-anywhere"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .is_err()
+    {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("serve --demo --demo-anywhere stopped: {status}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().unwrap().success());
+    // And `--demo-anywhere` means nothing without `--demo`.
+    let (ok, stderr) = serve(&[], &["serve", "--demo-anywhere"]);
+    assert!(!ok && stderr.contains("--demo"), "{stderr}");
 }

@@ -13,6 +13,7 @@ mod follows;
 mod frontend;
 mod health;
 mod households;
+mod keys;
 mod mail;
 mod needs;
 mod offers;

@@ -2215,27 +2215,38 @@ export interface components {
          *     audited).
          */
         HouseholdPrivateView: {
+            /** @description Null when there is none or it is unavailable. */
             address?: string | null;
+            /** @description Empty when unavailable. */
             head_name: string;
             /** Format: int64 */
             id: number;
+            /** @description Empty when unavailable. */
             id_card_number: string;
+            /** @description Null when there is none or it is unavailable. */
             phone?: string | null;
+            /** @description Private fields that could not be read, as in [`HouseholdView`]. */
+            unavailable: components["schemas"]["PrivateField"][];
         };
         /** @description A household as its cadres and verifiers see it in lists: private fields masked. */
         HouseholdView: {
-            /** @description e.g. `陈**` */
+            /** @description e.g. `陈**`; empty when unavailable. */
             head_name_masked: string;
             /** Format: int64 */
             id: number;
-            /** @description e.g. `4414**********1234` */
+            /** @description e.g. `4414**********1234`; empty when unavailable. */
             id_card_masked: string;
             /** Format: int32 */
             members_count: number;
-            /** @description e.g. `138****5678` */
+            /** @description e.g. `138****5678`; null when there is none or it is unavailable. */
             phone_masked?: string | null;
             poverty_causes: components["schemas"]["PovertyCause"][];
             register_status: components["schemas"]["RegisterStatus"];
+            /**
+             * @description Private fields that could not be read (their stored value is not this household's, or
+             *     is under a key the server does not hold): shown as unavailable, never guessed.
+             */
+            unavailable: components["schemas"]["PrivateField"][];
             village_code: string;
         };
         IncomeView: {
@@ -3213,6 +3224,11 @@ export interface components {
                 [key: string]: boolean;
             };
         };
+        /**
+         * @description A private field of a household.
+         * @enum {string}
+         */
+        PrivateField: "head_name" | "id_card_number" | "phone" | "address";
         /**
          * @description Grain = grain (粮油); Vegetables = vegetables (蔬菜); Fruit = fruit (水果); Tea = tea (茶叶); Honey = honey (蜂蜜); MeatEggs = meat_eggs (肉禽蛋); Handicraft = handicraft (手工艺品); Other = other (其他);
          * @enum {string}

@@ -96,7 +96,10 @@ pub async fn forgot(app: &Context, req: ForgotPassword, origin: &Origin) -> Resu
     // about as long.
     let token = random_token();
     let hash = token_hash(&token);
-    let sealed = app.sealer.seal(&token);
+    // Sealed for the reset's token hash, its random unique key (its id comes with the insert).
+    let sealed = app
+        .sealer
+        .seal(&crate::crypto::Place::password_reset(&hash), &token);
     drop(token);
     let now = app.clock.now();
     let user = account_store::find_by_email(&app.db, &email)

@@ -337,7 +337,7 @@ pub(crate) async fn check_public_text(
         None => None,
     };
     let known = KnownPrivate {
-        head_name: private.as_ref().map(|p| p.head_name.as_str()),
+        head_name: private.as_ref().and_then(|p| p.head_name.as_deref()),
         address: private.as_ref().and_then(|p| p.address.as_deref()),
     };
     let mut fields = FieldErrors::new();

@@ -24,6 +24,7 @@ export default {
     title: 'Household {name}',
     hidden: 'Hidden',
     none: 'Not recorded',
+    unavailable: 'Unreadable: the stored value does not belong to this household. Tell the platform administrator.',
     fields: {
       village: 'Village',
       head_name: 'Head of household',

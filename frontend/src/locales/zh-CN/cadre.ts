@@ -24,6 +24,7 @@ export default {
     title: '农户 {name}',
     hidden: '已隐藏',
     none: '未登记',
+    unavailable: '无法读取：存储的数据不属于本户，请告知平台管理员。',
     fields: {
       village: '所在村',
       head_name: '户主姓名',

@@ -9,7 +9,7 @@ import { cadre, household, page, region, VILLAGE } from './fixtures'
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
 const detail = { ...household(), incomes: [{ year: 2024, per_capita_income_fen: 650000 }], status_history: [{ from_status: null, to_status: 'registered', reason: '建档立卡', evidence: null, created_at: '2026-01-01T00:00:00Z' }] }
-const secret = { id: 1, head_name: '陈秀英', id_card_number: '441426195803120040', phone: '13802001111', address: '墩背村上屋组 12 号' }
+const secret = { id: 1, head_name: '陈秀英', id_card_number: '441426195803120040', phone: '13802001111', address: '墩背村上屋组 12 号', unavailable: [] }
 
 async function mountPage(extra: Record<string, unknown> = {}) {
   const api = fakeApi({
@@ -56,6 +56,22 @@ describe('a household’s record', () => {
 
     await wrapper.get('[data-testid="household-hide"]').trigger('click')
     expect(fields()).not.toContain('陈秀英')
+  })
+
+  it('says a field the server could not read is unreadable, masked and revealed', async () => {
+    const unreadable = ['head_name', 'address'] as const
+    const { wrapper } = await mountPage({
+      'GET /api/v1/households/1': { ...detail, head_name_masked: '', unavailable: unreadable },
+      'POST /api/v1/households/1/private': { ...secret, head_name: '', address: null, unavailable: unreadable },
+    })
+    const rows = () => wrapper.findAll('[data-testid="household-private"] dd').map((dd) => dd.text())
+    expect(rows()[0]).toContain('无法读取')
+    expect(rows()[1]).toBe('4414**********0040')
+    await wrapper.get('[data-testid="household-reveal"]').trigger('click')
+    await flushPromises()
+    expect(rows()[0]).toContain('无法读取')
+    expect(rows()[3]).toContain('无法读取')
+    expect(rows()[2]).toBe('13802001111')
   })
 
   it('forgets the revealed fields when it is left', async () => {

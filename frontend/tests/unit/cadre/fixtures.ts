@@ -30,6 +30,7 @@ export function household(over: Partial<Schemas['HouseholdView']> = {}): Schemas
     head_name_masked: '陈**',
     id_card_masked: '4414**********0040',
     phone_masked: '138****1111',
+    unavailable: [],
     ...over,
   }
 }
