@@ -585,6 +585,8 @@ async fn ensure_user(
         None,
         password_hash.to_owned(),
         user.name,
+        // Demo accounts act at once.
+        true,
         crate::clock::now(),
     )
     .await?;
