@@ -1,6 +1,6 @@
 //! Accounts that prove their owner: a new account is mailed a link (through the real SMTP
-//! server) that confirms it once; until then it may not pledge, order, register an
-//! organisation or be granted a role; the link expires; a mobile-only account confirms by
+//! server) that confirms it once; until then it may not pledge (itself or through an offer),
+//! order, register an organisation or be granted a role; the link expires; a mobile-only account confirms by
 //! adding an email address; asking again is limited.
 
 use chrono::Duration;
@@ -100,10 +100,29 @@ db_test! {
         let (status, body) = admin.post(&format!("/api/v1/users/{he_id}/roles"), &grant).await;
         assert_eq!(status, 422, "{body}");
         assert_error_code(&body, "grantee_unconfirmed");
+        // A personal offer may be made, but applying it to a need or accepting a village's
+        // request for it pledges: the same gate.
+        let (status, offer) = he.post("/api/v1/offers", &json!({
+            "kind": "goods", "unit": "set", "category": "education", "title": "捐赠学生课桌椅",
+            "description": "个人捐赠几套全新学生课桌椅，可送货到村小学。", "quantity": 5,
+            "valid_until": (app.clock.now() + Duration::days(30)).date_naive(),
+        })).await;
+        assert_eq!(status, 201, "{offer}");
+        let offer = offer["id"].as_i64().unwrap();
+        let (status, body) = he.post(&format!("/api/v1/offers/{offer}/publish"), &json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        let cadre = app.login_demo("cadre").await;
+        let (status, request) = cadre.post(&format!("/api/v1/offers/{offer}/requests"), &json!({"need_id": need, "quantity": 1})).await;
+        assert_eq!(status, 201, "{request}");
+        let accept = format!("/api/v1/offer-requests/{}/accept", request["id"]);
+        assert_unconfirmed(&he.post(&accept, &json!({})).await, "pledge");
+        assert_unconfirmed(&he.post(&format!("/api/v1/offers/{offer}/apply"), &json!({"need_id": need, "quantity": 1})).await, "pledge");
         let (_, mine) = he.get("/api/v1/me/pledges").await;
         assert_eq!(mine, json!([]), "nothing was made");
 
         app.confirm_through_mail("he@example.cn").await;
+        let (status, body) = he.post(&accept, &json!({})).await;
+        assert_eq!(status, 201, "{body}");
         let (status, body) = crate::pledges::pledge(&he, need, 1).await;
         assert_eq!(status, 201, "{body}");
         let (status, body) = crate::orders::place(&he, product, &crate::orders::order(1)).await;
