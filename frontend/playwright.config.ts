@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path'
 import { defineConfig } from '@playwright/test'
 
 const port = Number(process.env.E2E_PORT ?? 18_480)
-const dataDir = mkdtempSync(join(tmpdir(), 'duijie-e2e-'))
+// Made once, by the runner; its workers (which load this file again) inherit it, and read the
+// server's mail there (`<data dir>/mail/*.eml`: no SMTP relay is configured).
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'duijie-e2e-'))
+export const dataDir = process.env.E2E_DATA_DIR
 const binary = resolve(process.env.DUIJIE_BIN ?? '../target/debug/duijie')
 
 export const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium'

@@ -111,7 +111,7 @@ pub async fn rotate_keys(
     .await?;
     tracing::info!(
         households = report.households_resealed,
-        password_resets = report.resets_resealed,
+        mail_links = report.links_resealed,
         unreadable = report.unreadable,
         batches = report.batches,
         "re-sealed under the new key"

@@ -126,6 +126,8 @@ struct Flat {
     pub order_max_share_percent: u32,
     /// Orders one account may place per hour.
     pub order_rate_per_hour: u32,
+    /// Hours an email confirmation link works after it was sent.
+    pub email_confirm_ttl_hours: u32,
     /// Per-capita annual income (fen) a household must reach in two consecutive years to leave
     /// the register (脱贫标准; 4,000 元 in seed 004).
     pub household_exit_income_fen: i64,
@@ -247,6 +249,7 @@ pub struct PolicySettings {
     pub order_max_open: u32,
     pub order_max_share_percent: u32,
     pub order_rate_per_hour: u32,
+    pub email_confirm_ttl_hours: u32,
     pub pledge_reminder_days: u32,
     pub household_exit_income_fen: i64,
 }
@@ -310,6 +313,7 @@ impl Flat {
                 order_max_open: self.order_max_open,
                 order_max_share_percent: self.order_max_share_percent,
                 order_rate_per_hour: self.order_rate_per_hour,
+                email_confirm_ttl_hours: self.email_confirm_ttl_hours,
                 pledge_reminder_days: self.pledge_reminder_days,
                 household_exit_income_fen: self.household_exit_income_fen,
             },
@@ -377,6 +381,7 @@ impl Default for Flat {
             order_max_open: 10,
             order_max_share_percent: 50,
             order_rate_per_hour: 10,
+            email_confirm_ttl_hours: crate::domain::confirmation::DEFAULT_TTL_HOURS,
             session_ttl_hours: 24 * 7,
             household_exit_income_fen: 400_000,
             regions_dir: None,
@@ -722,6 +727,11 @@ impl Flat {
                 1..=100,
             ),
             ("order_rate_per_hour", self.order_rate_per_hour, 1..=10_000),
+            (
+                "email_confirm_ttl_hours",
+                self.email_confirm_ttl_hours,
+                1..=24 * 30,
+            ),
         ] {
             if !range.contains(&value) {
                 return Err(ConfigError::new(
@@ -803,6 +813,11 @@ impl PolicySettings {
             max_open: i64::from(self.pledge_max_open),
             max_share_percent: i64::from(self.pledge_max_share_percent),
         }
+    }
+
+    /// How long an email confirmation link works.
+    pub fn email_confirm_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.email_confirm_ttl_hours))
     }
 
     /// What one account may hold open in orders waiting for their sellers.

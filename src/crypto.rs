@@ -79,9 +79,10 @@ impl Place {
         Self::new("household_private", household_id, field)
     }
 
-    /// The mailed token of the password reset whose token has this hash.
-    pub fn password_reset(token_hash: &str) -> Self {
-        Self::new("password_resets", token_hash, "token")
+    /// The mailed token of a link (a password reset, an email confirmation) kept in `table`,
+    /// whose token has this hash.
+    pub fn mail_link(table: &'static str, token_hash: &str) -> Self {
+        Self::new(table, token_hash, "token")
     }
 
     fn associated_data(&self) -> Vec<u8> {

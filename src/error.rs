@@ -50,6 +50,7 @@ error_codes! {
     CsrfTokenInvalid = "csrf_token_invalid", FORBIDDEN;
     Forbidden = "forbidden", FORBIDDEN;
     ConflictOfInterest = "conflict_of_interest", FORBIDDEN;
+    EmailUnconfirmed = "email_unconfirmed", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
@@ -59,10 +60,12 @@ error_codes! {
     HouseholdDuplicate = "household_duplicate", CONFLICT;
     OrganisationDuplicate = "organisation_duplicate", CONFLICT;
     IncomeYearRecorded = "income_year_recorded", CONFLICT;
+    AlreadyConfirmed = "already_confirmed", CONFLICT;
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
     InvalidState = "invalid_state", UNPROCESSABLE_ENTITY;
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
+    GranteeUnconfirmed = "grantee_unconfirmed", UNPROCESSABLE_ENTITY;
     PledgeLimit = "pledge_limit", UNPROCESSABLE_ENTITY;
     PledgeShareLimit = "pledge_share_limit", UNPROCESSABLE_ENTITY;
     OrderLimit = "order_limit", UNPROCESSABLE_ENTITY;

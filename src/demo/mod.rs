@@ -587,6 +587,8 @@ async fn ensure_user(
         None,
         password_hash.to_owned(),
         user.name,
+        // Demo accounts act at once.
+        true,
         crate::clock::now(),
     )
     .await?;

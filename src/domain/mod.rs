@@ -68,12 +68,14 @@ macro_rules! code_enum {
 
 pub mod authz;
 pub mod caps;
+pub mod confirmation;
 pub mod credit_code;
 pub mod follow;
 pub mod household;
 pub mod id_card;
 pub mod keys;
 pub mod locale;
+pub mod mail_link;
 pub mod matching;
 pub mod need;
 pub mod notification;

@@ -55,6 +55,8 @@ code_enum! {
         PasswordReset = ("password_reset", "重置密码"),
         /// To the account's owner: their password was reset. Always sent.
         PasswordChanged = ("password_changed", "密码已修改"),
+        /// To the account's owner: the link that confirms its email address. Always sent.
+        EmailConfirmation = ("email_confirmation", "确认邮箱"),
     }
 }
 
@@ -85,6 +87,7 @@ impl NotificationKind {
             OrderForBuyer => "Progress of your purchase orders",
             PasswordReset => "Reset your password",
             PasswordChanged => "Your password was changed",
+            EmailConfirmation => "Confirm your email address",
         }
     }
 
@@ -94,7 +97,9 @@ impl NotificationKind {
     pub fn always_sent(self) -> bool {
         matches!(
             self,
-            NotificationKind::PasswordReset | NotificationKind::PasswordChanged
+            NotificationKind::PasswordReset
+                | NotificationKind::PasswordChanged
+                | NotificationKind::EmailConfirmation
         )
     }
 
@@ -150,7 +155,8 @@ mod tests {
             always,
             [
                 &NotificationKind::PasswordReset,
-                &NotificationKind::PasswordChanged
+                &NotificationKind::PasswordChanged,
+                &NotificationKind::EmailConfirmation,
             ]
         );
         assert!(NotificationKind::optional().all(|k| !k.always_sent()));

@@ -1,5 +1,5 @@
-//! `/api/v1/auth/*` and `/api/v1/me`: registration, sign-in and out, password resets by mail,
-//! personal API tokens.
+//! `/api/v1/auth/*` and `/api/v1/me`: registration, sign-in and out, email confirmation and
+//! password resets by mail, personal API tokens.
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,6 +11,7 @@ use super::auth::{CSRF_COOKIE, Caller, RequestOrigin, SESSION_COOKIE};
 use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
+use crate::service::auth::confirm::{ConfirmEmail, ResendConfirmation};
 use crate::service::auth::reset::{ForgotPassword, NewPassword};
 use crate::service::auth::{self, Credential, Credentials, Registration, TokenRequest};
 use crate::store::accounts as account_store;
@@ -21,6 +22,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(logout))
         .service(endpoint!(forgot_password))
         .service(endpoint!(reset_password))
+        .service(endpoint!(confirm_email))
+        .service(endpoint!(resend_confirmation))
         .service(endpoint!(create_token, list_tokens))
         .service(endpoint!(revoke_token))
         .service(endpoint!(me, update_me));
@@ -56,6 +59,9 @@ pub struct Me {
     pub mobile: Option<String>,
     pub display_name: String,
     pub locale: String,
+    /// Whether the account's owner confirmed its email address: until then it may not pledge,
+    /// order, act for an organisation or be granted a role (`email_unconfirmed`).
+    pub confirmed: bool,
     pub roles: Vec<RoleView>,
 }
 
@@ -71,6 +77,7 @@ async fn me_view(state: &Context, user: &account_store::User) -> Result<Me, ApiE
         mobile: user.mobile.clone(),
         display_name: user.display_name.clone(),
         locale: user.locale.clone(),
+        confirmed: user.confirmed_at.is_some(),
         roles,
     })
 }
@@ -82,7 +89,9 @@ pub struct Accepted {
 }
 
 /// Register with an email or mobile number and a password. The answer is the same whether or
-/// not the address already had an account.
+/// not the address already had an account. A new account with an email address is mailed a
+/// link to confirm it (`/confirm-email?token=…`); it may pledge, order, act for an
+/// organisation or be granted a role once confirmed.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Registration,
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
@@ -90,7 +99,7 @@ pub async fn register(
     origin: RequestOrigin,
     body: web::Json<Registration>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::register(&state.db, body.into_inner(), &origin.0).await?;
+    auth::register(&state, body.into_inner(), &origin.0).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         status: "accepted",
         message: "if this address had no account, it has one now: sign in with it",
@@ -189,6 +198,44 @@ pub async fn reset_password(
         .cookie(gone_session)
         .cookie(gone_csrf)
         .finish())
+}
+
+/// Confirm the account's email address with the token of the confirmation mail's link. Needs
+/// no session and no CSRF token (the link may be opened in any browser).
+#[utoipa::path(post, path = "/auth/email/confirm", tag = "auth", request_body = ConfirmEmail,
+    responses((status = 204, description = "The account is confirmed."),
+        (status = 400, body = ErrorBody, description = "`invalid_token` (unknown or expired: ask for a new link), `validation_failed`"),
+        (status = 409, body = ErrorBody, description = "`already_confirmed`: the link was used (the address is confirmed already)"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+pub async fn confirm_email(
+    state: web::Data<Context>,
+    origin: RequestOrigin,
+    body: web::Json<ConfirmEmail>,
+) -> Result<HttpResponse, ApiError> {
+    auth::confirm::confirm(&state, body.into_inner(), &origin.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mail the signed-in, unconfirmed account a new confirmation link (at most 3 an hour). An
+/// account with only a mobile number gives the email address to confirm (no SMS provider is
+/// configured); an address another account has is answered the same, and nothing is sent.
+#[utoipa::path(post, path = "/auth/email/resend", tag = "auth", request_body = ResendConfirmation,
+    responses((status = 202, body = Accepted),
+        (status = 400, body = ErrorBody, description = "`validation_failed`: `email` missing for an account with none, or given for one that has one"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "`csrf_token_invalid`"),
+        (status = 409, body = ErrorBody, description = "`already_confirmed`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+pub async fn resend_confirmation(
+    state: web::Data<Context>,
+    caller: Caller,
+    body: web::Json<ResendConfirmation>,
+) -> Result<HttpResponse, ApiError> {
+    auth::confirm::resend(&state, caller.user(), body.into_inner(), &caller.origin).await?;
+    Ok(HttpResponse::Accepted().json(Accepted {
+        status: "accepted",
+        message: "a new confirmation link is on its way",
+    }))
 }
 
 /// Cookies that remove the session's from the browser.

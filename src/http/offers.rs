@@ -298,6 +298,7 @@ pub async fn requests_of_need(
 #[utoipa::path(post, path = "/offer-requests/{id}/accept", tag = "offers",
     params(("id" = i64, Path)),
     responses((status = 201, body = PledgeView),
+        (status = 403, body = ErrorBody, description = "`email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: accepting pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid`"),
         (status = 409, body = ErrorBody, description = "`conflict`: the offer has not that much left; `need_over_pledged`")))]
 pub async fn accept(
     state: web::Data<Context>,
@@ -354,6 +355,7 @@ pub async fn withdraw_request(
 #[utoipa::path(post, path = "/offers/{id}/apply", tag = "offers", params(("id" = i64, Path)),
     request_body = Application,
     responses((status = 201, body = PledgeView),
+        (status = 403, body = ErrorBody, description = "`email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: applying pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid`"),
         (status = 409, body = ErrorBody, description = "`conflict`: the offer has not that much left; `need_over_pledged`"),
         (status = 422, body = ErrorBody, description = "`pledge_limit`, `pledge_share_limit`: the caps on one account's pledges, as in pledging directly (a request the village made and the offerer accepts is not held to them)"),
         (status = 429, body = ErrorBody, description = "`rate_limited`: too many pledges this hour; `Retry-After` says how many seconds to wait")))]

@@ -45,7 +45,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     request_body = NewOrder,
     responses((status = 201, body = OrderView),
         (status = 400, body = ErrorBody, description = "`validation_failed`, by field (a quantity under the minimum order names it)"),
-        (status = 403, body = ErrorBody, description = "`conflict_of_interest`: the seller's own people"),
+        (status = 403, body = ErrorBody, description = "`conflict_of_interest`: the seller's own people; `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`order`); `forbidden`: not acting for that organisation; `csrf_token_invalid`"),
         (status = 409, body = ErrorBody, description = "`out_of_stock`, with `details.stock`"),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not on sale, or out of season; `idempotency_key_reused`; `order_limit`: too many orders waiting for their sellers, with `details.limit` and `details.current`; `order_share_limit`: more than a person's share of the stock, with `details.limit`, `details.current` (held already) and `details.unit`"),
         (status = 429, body = ErrorBody, description = "`rate_limited`: too many orders this hour; `Retry-After` says how many seconds to wait")))]

@@ -79,14 +79,22 @@ pub async fn list(
 /// verifies it.
 #[utoipa::path(post, path = "/organisations", tag = "organisations", request_body = NewOrganisation,
     responses((status = 201, body = OrganisationView), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "`organisation_duplicate`")))]
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "`email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`act_for_organisation`); `csrf_token_invalid`"),
+        (status = 409, body = ErrorBody, description = "`organisation_duplicate`")))]
 pub async fn create(
     state: web::Data<Context>,
     caller: Caller,
     body: web::Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    let org =
-        organisations::create(&state.db, caller.actor(), body.into_inner(), &caller.origin).await?;
+    let org = organisations::create(
+        &state.db,
+        caller.user(),
+        caller.actor(),
+        body.into_inner(),
+        &caller.origin,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(OrganisationView::from(org)))
 }
 

@@ -41,6 +41,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
     request_body = NewPledge,
     responses((status = 201, body = PledgeView),
+        (status = 403, body = ErrorBody, description = "`email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`); `forbidden`: not acting for that organisation; `csrf_token_invalid`"),
         (status = 409, body = ErrorBody, description = "`need_over_pledged`, with `details.remaining_quantity`"),
         (status = 422, body = ErrorBody, description = "`invalid_state`: not published; `idempotency_key_reused`; `pledge_limit`: too many unshipped pledges, with `details.limit` and `details.current`; `pledge_share_limit`: more than a person's share of the need, with `details.limit`, `details.current` (held already) and `details.unit`"),
         (status = 429, body = ErrorBody, description = "`rate_limited`: too many pledges this hour; `Retry-After` says how many seconds to wait")))]

@@ -86,7 +86,8 @@ pub async fn list(
 
 /// Grant a role with its scope (administrators). 201 when granted, 200 when already held.
 #[utoipa::path(post, path = "/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = NewGrant,
-    responses((status = 201), (status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201), (status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`grantee_unconfirmed`: the account has not confirmed its email address yet; `invalid_state`: an administrator cannot also be a cadre or a verifier")))]
 pub async fn grant(
     state: web::Data<Context>,
     caller: Caller,

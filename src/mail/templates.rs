@@ -141,7 +141,7 @@ pub enum Facts {
     },
     /// The link to reset the account's password (always sent).
     PasswordReset {
-        token: ResetToken,
+        token: LinkSecret,
         expires_at: DateTime<Utc>,
         /// The address the reset was asked from.
         requested_from: Option<String>,
@@ -150,16 +150,22 @@ pub enum Facts {
     PasswordChanged {
         at: DateTime<Utc>,
     },
+    /// The link that confirms the account's email address (always sent).
+    EmailConfirmation {
+        token: LinkSecret,
+        expires_at: DateTime<Utc>,
+    },
 }
 
-/// A password reset's token, on its way into the mail's link: printed as `ResetToken(..)`, so
+/// A mailed link's token (a password reset's, an email confirmation's), on its way into the
+/// mail's link: printed as `LinkSecret(..)`, so
 /// that a stray `{:?}` of a letter cannot put it in a log line.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ResetToken(pub String);
+pub struct LinkSecret(pub String);
 
-impl std::fmt::Debug for ResetToken {
+impl std::fmt::Debug for LinkSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResetToken(..)")
+        f.write_str("LinkSecret(..)")
     }
 }
 
@@ -196,8 +202,12 @@ impl Links {
         format!("{}/me/notifications", self.base)
     }
     /// The page that sets a new password with a reset token.
-    pub fn reset_password(&self, token: &ResetToken) -> String {
+    pub fn reset_password(&self, token: &LinkSecret) -> String {
         format!("{}/reset-password?token={}", self.base, token.0)
+    }
+    /// The page that confirms an email address with a confirmation token.
+    pub fn confirm_email(&self, token: &LinkSecret) -> String {
+        format!("{}/confirm-email?token={}", self.base, token.0)
     }
     /// The page that asks for a password reset.
     pub fn forgot_password(&self) -> String {
@@ -927,6 +937,23 @@ pub fn content(
                 ),
             )
         }
+        Facts::EmailConfirmation { token, expires_at } => {
+            details.push((
+                t("链接有效期至".into(), "The link works until".into()),
+                time(*expires_at, locale),
+            ));
+            (
+                t("【对接】请确认您的邮箱".into(), "[Duijie] Confirm your email address".into()),
+                t(
+                    "欢迎加入对接平台！请点击下面的链接确认这个邮箱属于您；确认之后才能认捐、下单、代表组织行事或担任角色。链接只能使用一次。如果您没有在对接平台注册，请忽略这封邮件。".into(),
+                    "Welcome to Duijie! Follow the link below to confirm that this address is yours; once it is confirmed you can pledge, place orders, act for an organisation and hold a role. The link works once. If you did not register on Duijie, ignore this mail.".into(),
+                ),
+                (
+                    t("确认邮箱".into(), "Confirm my email address".into()),
+                    links.confirm_email(token),
+                ),
+            )
+        }
     };
     Content {
         subject,
@@ -1391,7 +1418,7 @@ mod tests {
             (
                 PasswordReset,
                 Facts::PasswordReset {
-                    token: ResetToken("0123abcd".into()),
+                    token: LinkSecret("0123abcd".into()),
                     expires_at: Utc.with_ymd_and_hms(2026, 12, 8, 2, 30, 0).unwrap(),
                     requested_from: Some("203.0.113.7".into()),
                 },
@@ -1400,6 +1427,13 @@ mod tests {
                 PasswordChanged,
                 Facts::PasswordChanged {
                     at: Utc.with_ymd_and_hms(2026, 12, 8, 2, 10, 0).unwrap(),
+                },
+            ),
+            (
+                EmailConfirmation,
+                Facts::EmailConfirmation {
+                    token: LinkSecret("0123abcd".into()),
+                    expires_at: Utc.with_ymd_and_hms(2026, 12, 10, 2, 0, 0).unwrap(),
                 },
             ),
         ]
@@ -1517,7 +1551,7 @@ mod tests {
     fn the_reset_mail_links_to_the_reset_page_for_thirty_minutes_and_says_to_ignore_it_if_unasked()
     {
         let facts = Facts::PasswordReset {
-            token: ResetToken("0123abcd".into()),
+            token: LinkSecret("0123abcd".into()),
             expires_at: Utc.with_ymd_and_hms(2026, 12, 8, 2, 30, 0).unwrap(),
             requested_from: None,
         };

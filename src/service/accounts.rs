@@ -22,9 +22,17 @@ pub async fn create_admin(
         bail!("a user with email {email} already exists");
     }
     let now = crate::clock::now();
-    let user =
-        account_store::insert_user(&txn, Some(email.to_owned()), None, password_hash, name, now)
-            .await?;
+    let user = account_store::insert_user(
+        &txn,
+        Some(email.to_owned()),
+        None,
+        password_hash,
+        name,
+        // Whoever runs the command is the platform's operator, not a stranger.
+        true,
+        now,
+    )
+    .await?;
     account_store::grant_role(&txn, user.id, Role::Admin, GrantScope::Platform, None, now).await?;
     crate::store::audit::record(
         &txn,
@@ -115,9 +123,12 @@ pub async fn grant(
             "no one grants roles to themselves",
         ));
     }
-    if account_store::find(db, user_id).await?.is_none() {
-        return Err(ApiError::not_found("user"));
-    }
+    let grantee = account_store::find(db, user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    // Roles go to accounts whose owner is proven: no one holds a village's records or acts
+    // for an organisation through an address they cannot read.
+    crate::service::auth::confirm::require_grantee(&grantee)?;
     // Who runs the platform does not also keep households' records: private data stays with
     // the village's cadres and its verifiers (DESIGN §3).
     let held = load_actor(db, user_id).await?;

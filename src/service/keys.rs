@@ -16,7 +16,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, T
 use crate::crypto::{Place, Sealer};
 use crate::domain::keys::{HeldKeys, StoredKeys, admit, admit_rotation};
 use crate::store::households::SealedPrivate;
-use crate::store::{households as household_store, meta, password_resets};
+use crate::store::mail_links::{self, LinkTable};
+use crate::store::{households as household_store, meta};
 
 /// The check of the key the data is sealed under.
 const KEY_CHECK: &str = "secret_key_check";
@@ -80,7 +81,7 @@ pub struct RotateOptions {
 pub struct RotationProgress {
     /// The pass over the data (a pass after the first checks that nothing was left).
     pub pass: u32,
-    /// `households` or `password_resets`.
+    /// `households`, `password_resets` or `email_confirmations`.
     pub table: &'static str,
     pub read: u64,
     pub total: u64,
@@ -93,7 +94,8 @@ pub struct RotationReport {
     pub passes: u32,
     /// Rows whose values were re-sealed by this run.
     pub households_resealed: u64,
-    pub resets_resealed: u64,
+    /// Mailed links' tokens (password resets, email confirmations) re-sealed.
+    pub links_resealed: u64,
     /// Values that opened under no key held, left as they are (each logged with its place).
     pub unreadable: u64,
     pub batches: u64,
@@ -141,15 +143,24 @@ pub async fn rotate(
         if !households.complete {
             break false;
         }
-        let resets = go_over::<Resets>(db, sealer, limit, pass, &mut batches, &mut progress)
+        let resets = go_over::<Links<Resets>>(db, sealer, limit, pass, &mut batches, &mut progress)
             .await
             .context("re-sealing password resets' tokens")?;
-        report.resets_resealed += resets.resealed;
+        report.links_resealed += resets.resealed;
         if !resets.complete {
             break false;
         }
-        if households.resealed + resets.resealed == 0 {
-            report.unreadable = households.unreadable + resets.unreadable;
+        let confirmations =
+            go_over::<Links<Confirmations>>(db, sealer, limit, pass, &mut batches, &mut progress)
+                .await
+                .context("re-sealing email confirmations' tokens")?;
+        report.links_resealed += confirmations.resealed;
+        if !confirmations.complete {
+            break false;
+        }
+        if households.resealed + resets.resealed + confirmations.resealed == 0 {
+            report.unreadable =
+                households.unreadable + resets.unreadable + confirmations.unreadable;
             break true;
         }
     };
@@ -293,15 +304,34 @@ impl SealedTable for Households {
     }
 }
 
-/// Password resets' tokens, sealed for their mail until used.
+/// The kinds of mailed link, each a table of tokens sealed for their mail until used.
+trait LinkKind {
+    const TABLE: LinkTable;
+}
+
+/// Password resets' tokens.
 struct Resets;
 
-impl SealedTable for Resets {
-    const NAME: &'static str = "password_resets";
-    type Row = password_resets::SealedToken;
+impl LinkKind for Resets {
+    const TABLE: LinkTable = LinkTable::PasswordResets;
+}
+
+/// Email confirmations' tokens.
+struct Confirmations;
+
+impl LinkKind for Confirmations {
+    const TABLE: LinkTable = LinkTable::EmailConfirmations;
+}
+
+/// The links of kind `K`.
+struct Links<K>(std::marker::PhantomData<K>);
+
+impl<K: LinkKind> SealedTable for Links<K> {
+    const NAME: &'static str = K::TABLE.name();
+    type Row = mail_links::SealedToken;
 
     async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
-        password_resets::sealed_count(db).await
+        mail_links::sealed_count(db, K::TABLE).await
     }
 
     async fn batch(
@@ -309,7 +339,7 @@ impl SealedTable for Resets {
         after: i64,
         limit: u64,
     ) -> Result<Vec<Self::Row>, DbErr> {
-        password_resets::sealed_batch(db, after, limit).await
+        mail_links::sealed_batch(db, K::TABLE, after, limit).await
     }
 
     fn id(row: &Self::Row) -> i64 {
@@ -324,17 +354,17 @@ impl SealedTable for Resets {
         if sealer.is_current(&row.sealed) {
             return Ok((false, 0));
         }
-        let place = Place::password_reset(&row.token_hash);
+        let place = Place::mail_link(K::TABLE.name(), &row.token_hash);
         match sealer.open(&place, &row.sealed) {
             Ok(token) => {
                 let now = sealer.seal(&place, &token);
                 Ok((
-                    password_resets::reseal(db, row.id, &row.sealed, now).await?,
+                    mail_links::reseal(db, K::TABLE, row.id, &row.sealed, now).await?,
                     0,
                 ))
             }
             Err(error) => {
-                tracing::warn!(reset_id = row.id, %error, "a reset's token did not open; left as it is");
+                tracing::warn!(table = K::TABLE.name(), link_id = row.id, %error, "a mailed link's token did not open; left as it is");
                 Ok((false, 1))
             }
         }

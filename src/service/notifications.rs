@@ -13,20 +13,23 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::crypto::Place;
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
 use crate::domain::locale::Locale;
+use crate::domain::mail_link;
 use crate::domain::need::objection_handler;
 use crate::domain::notification::NotificationKind;
 use crate::domain::offer::Offerer;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, FieldError, FieldErrors};
-use crate::mail::templates::{AlertedNeed, Amount, Facts, NeedFacts, PledgeFacts};
+use crate::mail::templates::{AlertedNeed, Amount, Facts, LinkSecret, NeedFacts, PledgeFacts};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Origin};
 use crate::store::follows as follow_store;
+use crate::store::mail_links::{self, LinkRecord, LinkTable};
 use crate::store::needs as need_store;
 use crate::store::notifications as store;
 use crate::store::offers as offer_store;
@@ -102,6 +105,7 @@ pub fn kind_of(message: &Message) -> Option<NotificationKind> {
         Message::MailAlertDigest { .. } => K::AlertDigest,
         Message::MailPasswordReset { .. } => K::PasswordReset,
         Message::MailPasswordChanged { .. } => K::PasswordChanged,
+        Message::MailEmailConfirmation { .. } => K::EmailConfirmation,
     })
 }
 
@@ -113,7 +117,10 @@ pub async fn letters(
 ) -> Result<Vec<Letter>, ComposeError> {
     use NotificationKind as K;
     let db = &app.db;
-    if let Message::MailPasswordReset { .. } | Message::MailPasswordChanged { .. } = message {
+    if let Message::MailPasswordReset { .. }
+    | Message::MailPasswordChanged { .. }
+    | Message::MailEmailConfirmation { .. } = message
+    {
         return account_letters(app, message).await;
     }
     if let Message::MailNeedAlert { .. } | Message::MailAlertDigest { .. } = message {
@@ -303,7 +310,8 @@ pub async fn letters(
         | Message::MailOfferPublished { .. }
         | Message::MailNeedTakenDown { .. }
         | Message::MailPasswordReset { .. }
-        | Message::MailPasswordChanged { .. } => {
+        | Message::MailPasswordChanged { .. }
+        | Message::MailEmailConfirmation { .. } => {
             return Err(ComposeError::Unusable("not a mail row".into()));
         }
     };
@@ -336,35 +344,62 @@ async fn opted_out(
     store::opted_out(db, user_ids, kind).await
 }
 
+/// A mailed link's row and its token, opened for the mail, while the link may still be used (a
+/// link that died before its mail went out is not sent).
+async fn link_for_mail(
+    app: &Context,
+    table: LinkTable,
+    id: i64,
+) -> Result<Option<(LinkRecord, LinkSecret)>, ComposeError> {
+    let Some(link) = mail_links::find(&app.db, table, id).await? else {
+        return Ok(None);
+    };
+    let (Ok(()), Some(sealed)) = (
+        mail_link::check(&link.token, app.clock.now()),
+        link.token_sealed.as_deref(),
+    ) else {
+        return Ok(None);
+    };
+    let token = app
+        .sealer
+        .open(&Place::mail_link(table.name(), &link.token_hash), sealed)
+        .map_err(|e| ComposeError::Unusable(e.to_string()))?;
+    Ok(Some((link, LinkSecret(token))))
+}
+
 /// The security mail about an account, to its owner (always wanted): the link of a password
-/// reset, while the reset may still be used (a link that died before its mail went out is not
-/// sent), or the notice that the password was changed.
+/// reset or of an email confirmation, while it may still be used, or the notice that the
+/// password was changed. A confirmation goes only to the address it confirms.
 async fn account_letters(app: &Context, message: &Message) -> Result<Vec<Letter>, ComposeError> {
-    use crate::domain::password_reset;
+    let mut to_address = None;
     let (user_id, facts) = match *message {
         Message::MailPasswordReset { reset_id } => {
-            let Some(reset) = crate::store::password_resets::find(&app.db, reset_id).await? else {
+            let Some((reset, token)) =
+                link_for_mail(app, LinkTable::PasswordResets, reset_id).await?
+            else {
                 return Ok(Vec::new());
             };
-            let (Ok(()), Some(sealed)) = (
-                password_reset::check(&reset.token, app.clock.now()),
-                reset.token_sealed.as_deref(),
-            ) else {
-                return Ok(Vec::new());
-            };
-            let token = app
-                .sealer
-                .open(
-                    &crate::crypto::Place::password_reset(&reset.token_hash),
-                    sealed,
-                )
-                .map_err(|e| ComposeError::Unusable(e.to_string()))?;
             (
                 reset.user_id,
                 Facts::PasswordReset {
-                    token: crate::mail::templates::ResetToken(token),
+                    token,
                     expires_at: reset.token.expires_at,
                     requested_from: reset.requested_from,
+                },
+            )
+        }
+        Message::MailEmailConfirmation { confirmation_id } => {
+            let Some((confirmation, token)) =
+                link_for_mail(app, LinkTable::EmailConfirmations, confirmation_id).await?
+            else {
+                return Ok(Vec::new());
+            };
+            to_address = confirmation.email;
+            (
+                confirmation.user_id,
+                Facts::EmailConfirmation {
+                    token,
+                    expires_at: confirmation.token.expires_at,
                 },
             )
         }
@@ -374,6 +409,7 @@ async fn account_letters(app: &Context, message: &Message) -> Result<Vec<Letter>
     Ok(account_store::active_users(&app.db, [user_id])
         .await?
         .into_iter()
+        .filter(|user| to_address.is_none() || user.email == to_address)
         .map(|user| Letter {
             user_id: user.id,
             wanted: true,

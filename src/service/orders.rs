@@ -13,6 +13,7 @@ use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Scope, Target};
 use crate::domain::caps::{CapFacts, CapRefusal, check_caps};
+use crate::domain::confirmation::Deed;
 use crate::domain::order::{
     OrderAction, OrderActor, OrderEventKind, OrderParties, OrderRefusal, OrderStatus, Side,
     decide_order, is_buyer, is_seller, order_value,
@@ -20,6 +21,7 @@ use crate::domain::order::{
 use crate::domain::product::{MAX_QUANTITY, ProductRecord, ProductStatus, SaleUnit, may_sell};
 use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
+use crate::service::auth::confirm::require as require_confirmed;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::PhotoRef;
 use crate::service::products::{photos, today};
@@ -324,6 +326,7 @@ pub async fn place(
     key: Option<IdempotencyKey>,
     origin: &Origin,
 ) -> Result<Answer, ApiError> {
+    require_confirmed(buyer, Deed::Order)?;
     let now = app.clock.now();
     let mut errors = FieldErrors::of(new.validate());
     let txn = crate::store::begin_write(&app.db).await?;

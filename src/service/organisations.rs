@@ -7,11 +7,12 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::confirmation::Deed;
 use crate::domain::credit_code::CreditCode;
 pub use crate::domain::organisation::OrganisationKind;
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
-use crate::store::accounts::{self as account_store, GrantScope};
+use crate::store::accounts::{self as account_store, GrantScope, User};
 use crate::store::audit::{self, Origin};
 use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
 use crate::store::outbox::{self, Message};
@@ -43,13 +44,15 @@ request_body! {
     }
 }
 
-/// Creates an organisation; its creator becomes its administrator.
+/// Creates an organisation; its creator (a confirmed account) becomes its administrator.
 pub async fn create(
     db: &DatabaseConnection,
+    creator: &User,
     actor: &Actor,
     new: NewOrganisation,
     origin: &Origin,
 ) -> Result<Organisation, ApiError> {
+    crate::service::auth::confirm::require(creator, Deed::ActForOrganisation)?;
     let mut fields = FieldErrors::of(new.validate());
     let name = new.name.trimmed().to_owned();
     // A valid code when one is given, by its rule.

@@ -14,6 +14,7 @@ use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, PledgeParties, Target, may_read_pledge};
 use crate::domain::caps::{CapFacts, CapRefusal, check_caps};
+use crate::domain::confirmation::Deed;
 use crate::domain::need::{EventKind, NeedAction, NeedStatus, PledgeKind, Unit, Who, decide};
 use crate::domain::pledge::{
     PledgeAction, PledgeActor, PledgeFacts, PledgeRefusal, PledgeStatus, QuantityRefusal,
@@ -23,6 +24,7 @@ use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::service::Context;
+use crate::service::auth::confirm::require as require_confirmed;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
@@ -313,6 +315,7 @@ pub async fn pledge(
     key: Option<IdempotencyKey>,
     origin: &Origin,
 ) -> Result<Answer, ApiError> {
+    require_confirmed(donor, Deed::Pledge)?;
     let now = app.clock.now();
     new.validate()?;
     let txn = crate::store::begin_write(&app.db).await?;

@@ -28,6 +28,8 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When its owner proved they read its mail (a confirmation link); none until then.
+    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 // Printed without its password hash, so that a stray `{:?}` cannot put it in a log line.
@@ -111,6 +113,7 @@ fn read_user(row: users::Model) -> User {
         last_login_at: row.last_login_at.map(|t| t.to_utc()),
         created_at: row.created_at.to_utc(),
         updated_at: row.updated_at.to_utc(),
+        confirmed_at: row.confirmed_at.map(|t| t.to_utc()),
     }
 }
 
@@ -179,10 +182,12 @@ pub async fn insert_user(
     mobile: Option<String>,
     password_hash: String,
     display_name: &str,
+    confirmed: bool,
     now: DateTime<Utc>,
 ) -> Result<User, DbErr> {
     let now = now.fixed_offset();
     let row = users::ActiveModel {
+        confirmed_at: Set(confirmed.then_some(now)),
         email: Set(email),
         mobile: Set(mobile),
         password_hash: Set(password_hash),
@@ -673,4 +678,43 @@ pub async fn revoke_all_api_tokens(
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// Marks the account confirmed at `now`, if `email` is still its address and it was not
+/// confirmed before: whether it was.
+pub async fn confirm(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(users::Entity::update_many()
+        .col_expr(users::Column::ConfirmedAt, Expr::value(now.fixed_offset()))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now.fixed_offset()))
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::Email.eq(email))
+        .filter(users::Column::ConfirmedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Gives an account with no email address (a mobile-only one) this one: whether it took (an
+/// account with an address keeps it). A taken address is the unique constraint's error.
+pub async fn add_email(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(users::Entity::update_many()
+        .col_expr(users::Column::Email, Expr::value(email))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now.fixed_offset()))
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::Email.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
 }

@@ -79,11 +79,14 @@ pub enum Message {
     MailPasswordReset { reset_id: i64 },
     /// Tell an account's owner that their password was reset.
     MailPasswordChanged { user_id: i64, at: DateTime<Utc> },
+    /// Send the link that confirms an account's email address to it. Carries only the
+    /// confirmation's id: the token is read (sealed) from its row, never written here.
+    MailEmailConfirmation { confirmation_id: i64 },
 }
 
 impl Message {
     /// The `kind` of every mail row.
-    pub const MAIL_KINDS: [&'static str; 21] = [
+    pub const MAIL_KINDS: [&'static str; 22] = [
         "mail_need_verified",
         "mail_need_rejected",
         "mail_need_taken_down",
@@ -105,6 +108,7 @@ impl Message {
         "mail_order_step",
         "mail_password_reset",
         "mail_password_changed",
+        "mail_email_confirmation",
     ];
 
     /// The row's `kind` column: the tag of the message.
@@ -134,6 +138,7 @@ impl Message {
             Message::MailOrderStep { .. } => "mail_order_step",
             Message::MailPasswordReset { .. } => "mail_password_reset",
             Message::MailPasswordChanged { .. } => "mail_password_changed",
+            Message::MailEmailConfirmation { .. } => "mail_email_confirmation",
         }
     }
 
@@ -165,6 +170,9 @@ impl Message {
             Message::MailOrderStep { order_id, .. } => ("order", *order_id),
             Message::MailPasswordReset { reset_id } => ("password_reset", *reset_id),
             Message::MailPasswordChanged { user_id, .. } => ("user", *user_id),
+            Message::MailEmailConfirmation { confirmation_id } => {
+                ("email_confirmation", *confirmation_id)
+            }
         }
     }
 }
@@ -418,6 +426,7 @@ mod tests {
                 user_id: 1,
                 at: chrono::Utc::now(),
             },
+            Message::MailEmailConfirmation { confirmation_id: 1 },
         ];
         let kinds: Vec<&str> = mail.iter().map(Message::kind).collect();
         assert_eq!(kinds, Message::MAIL_KINDS);

@@ -419,3 +419,105 @@ impl Session {
         self.send(reqwest::Method::PATCH, path, Some(body)).await
     }
 }
+
+impl TestApp {
+    /// Every mail the application delivered, as delivered: from the test's SMTP server when it
+    /// sends through one, else from the `.eml` files it writes without one.
+    pub fn delivered(&self) -> Vec<crate::smtp::Received> {
+        if let Some(url) = &self.state.settings.mail.smtp_url {
+            use secrecy::ExposeSecret;
+            let port = url::Url::parse(url.expose_secret())
+                .ok()
+                .and_then(|u| u.port())
+                .expect("an SMTP URL with a port");
+            return crate::smtp::received_on(port).expect("the test's SMTP server");
+        }
+        let Ok(files) = std::fs::read_dir(self._dir.path().join("mail")) else {
+            return Vec::new();
+        };
+        files
+            .filter_map(Result::ok)
+            .filter(|f| f.path().extension().is_some_and(|e| e == "eml"))
+            .map(|f| {
+                let raw = std::fs::read(f.path()).expect("a mail file");
+                let to = mail_parser::MessageParser::default()
+                    .parse(&raw)
+                    .and_then(|m| {
+                        m.to()
+                            .and_then(|to| to.first())
+                            .and_then(|a| a.address())
+                            .map(str::to_owned)
+                    })
+                    .into_iter()
+                    .collect();
+                crate::smtp::Received {
+                    from: String::new(),
+                    to,
+                    raw,
+                    user: None,
+                }
+            })
+            .collect()
+    }
+
+    /// The `n`th mail (1 for the first) of `kind` to `address`, waiting for it (30 s at most).
+    pub async fn nth_mail(&self, address: &str, kind: &str, n: usize) -> crate::smtp::Received {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let mut mails: Vec<_> = self
+                .delivered()
+                .into_iter()
+                .filter(|m| m.kind() == kind && m.to.iter().any(|to| to == address))
+                .collect();
+            if mails.len() >= n {
+                return mails.swap_remove(n - 1);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no mail #{n} of kind {kind} to {address} arrived"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Confirms the account with this address as its owner does: follows the link in the
+    /// confirmation mail the application sent it.
+    pub async fn confirm_through_mail(&self, address: &str) {
+        let mail = self.nth_mail(address, "email_confirmation", 1).await;
+        let token = link_token(&mail, "/confirm-email?token=");
+        let (status, body) = self
+            .post_json(
+                "/api/v1/auth/email/confirm",
+                &serde_json::json!({ "token": token }),
+            )
+            .await;
+        assert_eq!(status, 204, "confirming {address}: {body}");
+    }
+
+    /// Registers an account with this address and password, confirms it through its mail, and
+    /// signs it in.
+    pub async fn register_confirmed(&self, email: &str, password: &str, name: &str) -> Session {
+        let (status, body) = self
+            .post_json(
+                "/api/v1/auth/register",
+                &serde_json::json!({"email": email, "password": password, "display_name": name}),
+            )
+            .await;
+        assert_eq!(status, 202, "registering {email}: {body}");
+        self.confirm_through_mail(email).await;
+        self.login(email, password).await
+    }
+}
+
+/// The token of the link to `path` (e.g. `/confirm-email?token=`) in a mail's text.
+pub fn link_token(mail: &crate::smtp::Received, path: &str) -> String {
+    let text = mail.text();
+    let start = text
+        .find(path)
+        .unwrap_or_else(|| panic!("a link to {path} in {text}"))
+        + path.len();
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}

@@ -4,7 +4,7 @@
 use duijie::crypto::{Place, Sealer};
 use duijie::demo::HOUSEHOLDS;
 use duijie::secret::SecretKey;
-use duijie::store::entity::{household_private, password_resets};
+use duijie::store::entity::{email_confirmations, household_private, password_resets};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use crate::cli::{DemoServer, duijie};
@@ -75,7 +75,7 @@ db_test! {
         assert!(ok, "{stderr}");
 
         // One address as it was sealed before the format had a version, and a password
-        // reset whose mailed token is sealed too.
+        // reset and an email confirmation, whose mailed tokens are sealed too.
         let db = connect(dir.path(), &database).await;
         let legacy_id = household_id(&db, OLD_KEY, 4).await;
         let legacy = seal_legacy(OLD_KEY, HOUSEHOLDS[4].address);
@@ -103,6 +103,18 @@ db_test! {
         )
         .await
         .unwrap();
+        duijie::service::auth::register(
+            &app,
+            serde_json::from_value(serde_json::json!({
+                "email": "newcomer@example.com",
+                "password": "a long enough password",
+                "display_name": "新来的",
+            }))
+            .unwrap(),
+            &duijie::store::audit::Origin::cli(),
+        )
+        .await
+        .unwrap();
         drop(app);
 
         // Stopped half way (as a kill would): nodes with one key alone refuse to start.
@@ -122,8 +134,9 @@ db_test! {
         assert!(ok, "{stderr}");
         assert!(stderr.contains("pass=1 table=households read=5 total=5 resealed=1"), "{stderr}");
         assert!(stderr.contains("pass=1 table=password_resets read=1 total=1 resealed=1"), "{stderr}");
+        assert!(stderr.contains("pass=1 table=email_confirmations read=1 total=1 resealed=1"), "{stderr}");
         assert!(stderr.contains("pass=2 table=households read=5 total=5 resealed=0"), "{stderr}");
-        assert!(stderr.contains("households=1 password_resets=1 unreadable=0"), "{stderr}");
+        assert!(stderr.contains("households=1 mail_links=2 unreadable=0"), "{stderr}");
         assert!(stderr.contains("key rotation finished"), "{stderr}");
 
         // The old key alone is refused with what to do; the new one alone reads everything:
@@ -157,9 +170,17 @@ db_test! {
         }
         let reset = password_resets::Entity::find().one(&db).await.unwrap().unwrap();
         let token = new
-            .open(&Place::password_reset(&reset.token_hash), reset.token_sealed.as_ref().unwrap())
+            .open(&Place::mail_link("password_resets", &reset.token_hash), reset.token_sealed.as_ref().unwrap())
             .unwrap();
         assert_eq!(duijie::crypto::token_hash(&token), reset.token_hash);
+        let confirmation = email_confirmations::Entity::find().one(&db).await.unwrap().unwrap();
+        let token = new
+            .open(
+                &Place::mail_link("email_confirmations", &confirmation.token_hash),
+                confirmation.token_sealed.as_ref().unwrap(),
+            )
+            .unwrap();
+        assert_eq!(duijie::crypto::token_hash(&token), confirmation.token_hash);
 
         // Legacy values are retired now: one pasted back from an old backup does not open.
         household_private::Entity::update(household_private::ActiveModel {

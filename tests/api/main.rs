@@ -8,6 +8,7 @@ mod architecture;
 mod auth;
 mod authz;
 mod cli;
+mod confirm_email;
 mod demo;
 mod follows;
 mod frontend;

@@ -97,8 +97,7 @@ db_test! {
 db_test! {
     async fn an_administrator_grants_a_scoped_role_that_takes_effect(backend: Backend) {
         let app = TestApp::spawn_with_demo(backend).await;
-        app.post_json("/api/v1/auth/register", &json!({"email": "newcadre@example.cn", "password": "a long password", "display_name": "新村官"})).await;
-        let newcomer = app.login("newcadre@example.cn", "a long password").await;
+        let newcomer = app.register_confirmed("newcadre@example.cn", "a long password", "新村官").await;
         let user_id = newcomer.user["id"].as_i64().unwrap();
         let household = json!({
             "village_code": "441426101200", "head_name": "古德才",

@@ -55,15 +55,7 @@ async fn login_status(app: &TestApp, password: &str) -> u16 {
 
 /// The token in a reset mail's link.
 fn token_in(mail: &Received) -> String {
-    let text = mail.text();
-    let start = text
-        .find("/reset-password?token=")
-        .unwrap_or_else(|| panic!("a reset link in {text}"))
-        + "/reset-password?token=".len();
-    text[start..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect()
+    crate::helpers::link_token(mail, "/reset-password?token=")
 }
 
 /// Asks for a reset of [`EMAIL`] and returns the `n`th reset mail's token (1 for the first).

@@ -30,14 +30,7 @@ async fn upload(app: &TestApp, who: &Session, path: &str) -> Value {
 
 /// A new account, signed in.
 async fn citizen(app: &TestApp, email: &str) -> Session {
-    let (status, body) = app
-        .post_json(
-            "/api/v1/auth/register",
-            &json!({"email": email, "password": PASSWORD, "display_name": "张先生"}),
-        )
-        .await;
-    assert_eq!(status, 202, "{body}");
-    app.login(email, PASSWORD).await
+    app.register_confirmed(email, PASSWORD, "张先生").await
 }
 
 /// Records a draft need in the demo village and returns its id.

@@ -14,17 +14,7 @@ pub(crate) const PASSWORD: &str = "a long password for tests";
 
 /// A new account, signed in.
 pub(crate) async fn register(app: &TestApp, email: &str, name: &str) -> Session {
-    let (status, body) = app
-        .post_json(
-            "/api/v1/auth/register",
-            &json!({"email": email, "password": PASSWORD, "display_name": name}),
-        )
-        .await;
-    assert!(
-        (200..300).contains(&status),
-        "registering {email}: {status} {body}"
-    );
-    app.login(email, PASSWORD).await
+    app.register_confirmed(email, PASSWORD, name).await
 }
 
 /// A village cooperative of [`VILLAGE`]: its administrator and a member, both signed in.

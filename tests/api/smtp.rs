@@ -67,6 +67,17 @@ impl Received {
     }
 }
 
+/// What each server of this test process received, by port: how a test's app, knowing only
+/// the SMTP address it sends to, reads its own mail back ([`received_on`]).
+static SERVERS: Mutex<Vec<(u16, Arc<Shared>)>> = Mutex::new(Vec::new());
+
+/// What the server of this process listening on `port` received; none if there is none.
+pub fn received_on(port: u16) -> Option<Vec<Received>> {
+    let servers = SERVERS.lock().unwrap();
+    let (_, shared) = servers.iter().find(|(p, _)| *p == port)?;
+    Some(shared.received.lock().unwrap().clone())
+}
+
 #[derive(Default)]
 struct Shared {
     received: Mutex<Vec<Received>>,
@@ -190,12 +201,14 @@ impl SmtpServer {
         } else {
             (None, None)
         };
+        let shared = Arc::new(Shared {
+            credentials: options.credentials,
+            ..Shared::default()
+        });
+        SERVERS.lock().unwrap().push((port, shared.clone()));
         SmtpServer {
             port,
-            shared: Arc::new(Shared {
-                credentials: options.credentials,
-                ..Shared::default()
-            }),
+            shared,
             ca_file,
             options_tls,
             _dir: dir,

@@ -28,6 +28,16 @@ export function forgotPassword(email: string) {
   return call(client.POST('/api/v1/auth/password/forgot', { body: { email } }))
 }
 
+/** Confirm the account's email address with the token of its confirmation mail's link. */
+export function confirmEmail(token: string) {
+  return call(client.POST('/api/v1/auth/email/confirm', { body: { token } }))
+}
+
+/** Mail the signed-in account a new confirmation link; a mobile-only account gives the address. */
+export function resendConfirmation(email?: string) {
+  return call(client.POST('/api/v1/auth/email/resend', { body: email ? { email } : {} }))
+}
+
 /** Set a new password with the token of a reset mail's link; signs nobody in. */
 export function resetPassword(token: string, password: string) {
   return call(client.POST('/api/v1/auth/password/reset', { body: { token, password } }))

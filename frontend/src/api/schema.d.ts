@@ -4,6 +4,47 @@
  */
 
 export interface paths {
+    "/api/v1/auth/email/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the account's email address with the token of the confirmation mail's link. Needs
+         *     no session and no CSRF token (the link may be opened in any browser).
+         */
+        post: operations["post_auth_email_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail the signed-in, unconfirmed account a new confirmation link (at most 3 an hour). An
+         *     account with only a mobile number gives the email address to confirm (no SMS provider is
+         *     configured); an address another account has is answered the same, and nothing is sent.
+         */
+        post: operations["post_auth_email_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -90,7 +131,9 @@ export interface paths {
         put?: never;
         /**
          * Register with an email or mobile number and a password. The answer is the same whether or
-         *     not the address already had an account.
+         *     not the address already had an account. A new account with an email address is mailed a
+         *     link to confirm it (`/confirm-email?token=…`); it may pledge, order, act for an
+         *     organisation or be granted a role once confirmed.
          */
         post: operations["post_auth_register"];
         delete?: never;
@@ -1968,6 +2011,11 @@ export interface components {
              */
             certified_until: string;
         };
+        /** @description The token from the confirmation mail's link. */
+        ConfirmEmail: {
+            /** @description The `token` of the link in the confirmation mail. */
+            token: string;
+        };
         /** @description 消费帮扶 figures, as the module's definitions say. */
         ConsumptionFigures: {
             /**
@@ -2304,6 +2352,11 @@ export interface components {
         };
         /** @description The signed-in account, as its owner sees it. */
         Me: {
+            /**
+             * @description Whether the account's owner confirmed its email address: until then it may not pledge,
+             *     order, act for an organisation or be granted a role (`email_unconfirmed`).
+             */
+            confirmed: boolean;
             display_name: string;
             email?: string | null;
             /** Format: int64 */
@@ -3791,6 +3844,17 @@ export interface components {
             status: components["schemas"]["RequestStatus"];
             unit: components["schemas"]["Unit"];
         };
+        /**
+         * @description Ask for the confirmation mail again. An account with no email address (registered with
+         *     a mobile number) gives the address to confirm here; one with an address sends nothing.
+         */
+        ResendConfirmation: {
+            /**
+             * Format: email
+             * @description Only for an account with no email address yet.
+             */
+            email?: string | null;
+        };
         /** @enum {string} */
         Role: "cadre" | "verifier" | "coordinator" | "org_admin" | "org_member" | "admin";
         /** @description A role the account holds, with its scope. */
@@ -3967,6 +4031,221 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    post_auth_email_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmEmail"];
+            };
+        };
+        responses: {
+            /** @description The account is confirmed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_token` (unknown or expired: ask for a new link), `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_confirmed`: the link was used (the address is confirmed already) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_auth_email_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendConfirmation"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description `validation_failed`: `email` missing for an account with none, or given for one that has one */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_confirmed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_auth_login: {
         parameters: {
             query?: never;
@@ -7834,6 +8113,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`); `forbidden`: not acting for that organisation; `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8671,6 +8959,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: accepting pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9254,6 +9551,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: applying pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10705,6 +11011,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`act_for_organisation`); `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13258,7 +13573,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `conflict_of_interest`: the seller's own people */
+            /** @description `conflict_of_interest`: the seller's own people; `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`order`); `forbidden`: not acting for that organisation; `csrf_token_invalid` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14019,6 +14334,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `grantee_unconfirmed`: the account has not confirmed its email address yet; `invalid_state`: an administrator cannot also be a cadre or a verifier */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

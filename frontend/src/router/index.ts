@@ -19,6 +19,11 @@ declare module 'vue-router' {
     auth?: boolean
     /** Any one of these roles is needed (implies `auth`). */
     roles?: RoleName[]
+    /**
+     * The page's actions (pledging, ordering, acting for an organisation) need a confirmed
+     * account: an unconfirmed one sees the banner that says so, with its way out.
+     */
+    confirmed?: boolean
   }
 }
 

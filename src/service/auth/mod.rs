@@ -5,8 +5,12 @@
 //! Sign-in failures say the same thing whether the account exists or not, and take the same
 //! time (a password is verified against a dummy hash when there is no account); registration
 //! answers the same whether the address was new or taken. Attempts are rate-limited per login
-//! and per address. A forgotten password is reset by mail ([`reset`]).
+//! and per address. A forgotten password is reset by mail ([`reset`]); an account's email
+//! address is confirmed by mail ([`confirm`]) before it may act. Both links are
+//! [`mail_link`]s.
 
+pub mod confirm;
+pub mod mail_link;
 pub mod password;
 pub mod reset;
 
@@ -88,13 +92,18 @@ request_body! {
     }
 }
 
-/// Registers an account. The outcome looks the same whether or not the email or mobile number
-/// was already taken (in which case nothing is created).
+/// Registers an account, not confirmed yet, and mails a link confirming its email address (a
+/// mobile-only account is told to add one). The outcome looks the same whether or not the
+/// email or mobile number was already taken (in which case nothing is created, and nothing is
+/// sent: a "someone tried to register with your address" mail would let anyone send mail to
+/// any address, and the owner learns nothing they can act on — a stranger without the mail
+/// cannot use the address).
 pub async fn register(
-    db: &DatabaseConnection,
+    app: &crate::service::Context,
     reg: Registration,
     origin: &Origin,
 ) -> Result<(), ApiError> {
+    let db = &app.db;
     let mut fields = FieldErrors::of(reg.validate());
     let email = reg
         .email
@@ -130,14 +139,16 @@ pub async fn register(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
+    let now = app.clock.now();
     let txn = crate::store::begin_write(db).await?;
     let inserted = account_store::insert_user(
         &txn,
-        email,
+        email.clone(),
         mobile.map(|m| m.expose().to_owned()),
         hash,
         display_name,
-        crate::clock::now(),
+        false,
+        now,
     )
     .await;
     match inserted {
@@ -152,6 +163,9 @@ pub async fn register(
                 None,
             )
             .await?;
+            if let Some(email) = &email {
+                confirm::send(&txn, app, user.id, email, origin, now).await?;
+            }
             txn.commit().await?;
         }
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {

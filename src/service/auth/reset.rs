@@ -10,25 +10,31 @@
 //! the front end takes them to (ASVS 2.5: recovery should not be a way in by itself; and
 //! signing in proves the new password was typed as meant).
 //!
-//! The token never reaches the logs, the audit log or the outbox: the mail worker opens the
-//! sealed copy kept on the reset's row until it is used.
+//! The link itself — its token, its row, its mail — is [`super::mail_link`]'s, shared with the
+//! email confirmation. Following it also confirms the account's address, if it was not yet:
+//! whoever set a password through it reads that mail.
 
 use chrono::Duration;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
+use super::mail_link::{self, Purpose, Recipient};
 use super::password;
-use crate::crypto::{random_token, token_hash};
 use crate::domain::password_reset;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
 use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::accounts as account_store;
 use crate::store::audit::{self, Origin};
+use crate::store::mail_links::{self as store, LinkTable};
 use crate::store::outbox::{self, Message};
-use crate::store::password_resets::{self as store, NewReset};
 use crate::store::rate_limits;
+
+const RESET: Purpose = Purpose {
+    table: LinkTable::PasswordResets,
+    mail: |reset_id| Message::MailPasswordReset { reset_id },
+};
 use crate::validation::{Text, request_body};
 
 /// Resets asked for one mail address: enough for a lost mail or two, not a mail bomb.
@@ -94,13 +100,7 @@ pub async fn forgot(app: &Context, req: ForgotPassword, origin: &Origin) -> Resu
 
     // The token's work is done whether or not there is an account, so that both answers take
     // about as long.
-    let token = random_token();
-    let hash = token_hash(&token);
-    // Sealed for the reset's token hash, its random unique key (its id comes with the insert).
-    let sealed = app
-        .sealer
-        .seal(&crate::crypto::Place::password_reset(&hash), &token);
-    drop(token);
+    let minted = mail_link::mint(app, RESET.table);
     let now = app.clock.now();
     let user = account_store::find_by_email(&app.db, &email)
         .await?
@@ -110,21 +110,16 @@ pub async fn forgot(app: &Context, req: ForgotPassword, origin: &Origin) -> Resu
         return Ok(());
     };
     let txn = crate::store::begin_write(&app.db).await?;
-    let reset = store::insert(
+    let reset_id = mail_link::issue(
         &txn,
-        NewReset {
+        &RESET,
+        minted,
+        Recipient {
             user_id: user.id,
-            token_hash: &hash,
-            token_sealed: sealed,
-            requested_from: origin.ip.as_deref(),
-            at: now,
+            email: None,
             expires_at: password_reset::expires_at(now),
         },
-    )
-    .await?;
-    outbox::enqueue(
-        &txn,
-        &Message::MailPasswordReset { reset_id: reset.id },
+        origin,
         now,
     )
     .await?;
@@ -135,7 +130,7 @@ pub async fn forgot(app: &Context, req: ForgotPassword, origin: &Origin) -> Resu
         "user",
         user.id,
         None,
-        Some(serde_json::json!({ "reset_id": reset.id })),
+        Some(serde_json::json!({ "reset_id": reset_id })),
     )
     .await?;
     txn.commit().await?;
@@ -151,20 +146,19 @@ fn invalid_token() -> ApiError {
 
 /// Sets the password of the account whose reset token this is, once.
 pub async fn reset(app: &Context, req: NewPassword, origin: &Origin) -> Result<(), ApiError> {
-    if let Some(ip) = &origin.ip {
-        limit(
-            &app.db,
-            &format!("password_reset:ip:{}", address_key(ip)),
-            &RESET_PER_ADDRESS,
-        )
-        .await?;
-    }
     let now = app.clock.now();
     // Unknown, used and expired tokens are one refusal: nothing tells them apart.
-    let reset = store::find_by_hash(&app.db, &token_hash(req.token.trim()))
-        .await?
-        .filter(|r| password_reset::check(&r.token, now).is_ok())
-        .ok_or_else(invalid_token)?;
+    let reset = mail_link::look_up(
+        app,
+        LinkTable::PasswordResets,
+        &req.token,
+        origin,
+        "password_reset",
+        &RESET_PER_ADDRESS,
+    )
+    .await?
+    .and_then(|(reset, usable)| usable.is_ok().then_some(reset))
+    .ok_or_else(invalid_token)?;
     let user = account_store::find(&app.db, reset.user_id)
         .await?
         .filter(|u| u.is_active)
@@ -178,12 +172,15 @@ pub async fn reset(app: &Context, req: NewPassword, origin: &Origin) -> Result<(
         .map_err(ApiError::internal)?;
     let txn = crate::store::begin_write(&app.db).await?;
     // The guarded use: of two requests with the same token, one resets the password.
-    if !store::take(&txn, reset.id, now).await? {
+    if !store::take(&txn, LinkTable::PasswordResets, reset.id, now).await? {
         txn.rollback().await?;
         return Err(invalid_token());
     }
     account_store::set_password(&txn, user.id, &hash, now).await?;
-    store::retire_all(&txn, user.id, now).await?;
+    store::retire_all(&txn, LinkTable::PasswordResets, user.id, now).await?;
+    if let Some(email) = &user.email {
+        super::confirm::confirmed_by_mail(&txn, user.id, email, origin, now).await?;
+    }
     let sessions = account_store::revoke_all_sessions(&txn, user.id, now).await?;
     let tokens = account_store::revoke_all_api_tokens(&txn, user.id, now).await?;
     // The failed sign-ins counted against the account, from every address.

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::authz::{Action, Actor, Target};
+use crate::domain::confirmation::Deed;
 use crate::domain::need::Unit;
 use crate::domain::offer::{
     OfferAction, OfferActor, OfferEventKind, OfferRecord, Offerer, RequestStatus, decide_offer,
@@ -22,6 +23,7 @@ use crate::domain::offer::{
 use crate::domain::projection::NeedRecord;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::service::Context;
+use crate::service::auth::confirm::require as require_confirmed;
 use crate::service::needs;
 use crate::service::pledges::{self, Initiative, NewPledge, PledgeView};
 use crate::store::accounts::User;
@@ -434,6 +436,8 @@ pub async fn accept(
     request_id: i64,
     origin: &Origin,
 ) -> Result<PledgeView, ApiError> {
+    // Accepting pledges the offer's help toward the need.
+    require_confirmed(person, Deed::Pledge)?;
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
     let (request, offer) = answerable(&txn, actor, request_id).await?;
@@ -589,6 +593,8 @@ pub async fn apply(
     application: Application,
     origin: &Origin,
 ) -> Result<PledgeView, ApiError> {
+    // Applying an offer to a need pledges toward it.
+    require_confirmed(person, Deed::Pledge)?;
     let now = app.clock.now();
     application.validate()?;
     let txn = crate::store::begin_write(&app.db).await?;

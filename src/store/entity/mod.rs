@@ -4,6 +4,7 @@ pub mod prelude;
 
 pub mod api_tokens;
 pub mod audit_log;
+pub mod email_confirmations;
 pub mod follows;
 pub mod household_incomes;
 pub mod household_private;

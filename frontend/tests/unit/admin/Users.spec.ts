@@ -10,7 +10,7 @@ import { pairing } from '../pairings/fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
-const admin: Schemas['Me'] = { id: 1, email: 'admin@demo.duijie.cn', mobile: null, display_name: '平台管理员', locale: 'zh-CN', roles: [{ id: 1, role: 'admin', region_code: null, organisation_id: null, pairing_id: null }] }
+const admin: Schemas['Me'] = { id: 1, email: 'admin@demo.duijie.cn', mobile: null, display_name: '平台管理员', locale: 'zh-CN', confirmed: true, roles: [{ id: 1, role: 'admin', region_code: null, organisation_id: null, pairing_id: null }] }
 const user = (overrides: Record<string, unknown> = {}) => ({
   id: 4, email: 'verifier@demo.duijie.cn', mobile: null, display_name: '平远县扶贫办审核员', is_active: true,
   created_at: '2026-12-02T01:00:00Z', last_login_at: null,

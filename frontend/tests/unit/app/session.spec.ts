@@ -7,7 +7,7 @@ import { createAppRouter } from '@/router'
 import { useSession } from '@/stores/session'
 import { fakeApi } from '../mount'
 
-const me = (locale = 'zh-CN'): Schemas['Me'] => ({ id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale, roles: [] })
+const me = (locale = 'zh-CN'): Schemas['Me'] => ({ id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale, confirmed: true, roles: [] })
 const refused = { status: 401, body: { error: { code: 'unauthenticated', message: 'sign in' } } }
 
 function stubApi(table: Record<string, unknown>) {

@@ -3,7 +3,7 @@ import { flushPromises } from '@vue/test-utils'
 import Login from '@/views/auth/Login.vue'
 import { fakeApi, mountWithApp } from '../mount'
 
-const me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', roles: [] }
+const me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', confirmed: true, roles: [] }
 
 async function signIn(route: string, answer: unknown) {
   const api = fakeApi({ 'POST /api/v1/auth/login': answer })

@@ -5,7 +5,7 @@ import { fakeApi, mountWithApp } from '../mount'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
-const me = { id: 9, email: 'li@example.cn', mobile: null, display_name: '李先生', locale: 'zh-CN', roles: [] }
+const me = { id: 9, email: 'li@example.cn', mobile: null, display_name: '李先生', locale: 'zh-CN', confirmed: true, roles: [] }
 
 async function fill(table: Record<string, unknown>, route = '/register') {
   const api = fakeApi(table)

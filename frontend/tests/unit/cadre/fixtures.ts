@@ -9,6 +9,7 @@ export const cadre = {
   mobile: null,
   display_name: '陈村官',
   locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 2, role: 'cadre', region_code: VILLAGE, organisation_id: null, pairing_id: null }],
 }
 

@@ -1,7 +1,7 @@
 import type { Follow } from '@/stores/follows'
 import type { Me } from '@/stores/session'
 
-export const donor: Me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', roles: [] }
+export const donor: Me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', confirmed: true, roles: [] }
 
 export function follow(overrides: Partial<Follow> = {}): Follow {
   return {

@@ -90,5 +90,6 @@ export const me = {
   display_name: '爱心市民王女士',
   email: 'donor@demo.duijie.cn',
   locale: 'zh-CN',
+  confirmed: true,
   roles: [] as { id: number; role: string; organisation_id?: number | null }[],
 }

@@ -7,7 +7,7 @@ import { fakeApi, mountWithApp } from '../mount'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
-const donor: Me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', roles: [] }
+const donor: Me = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', confirmed: true, roles: [] }
 const preferences = (thanked = true) => ({
   locale: 'zh-CN',
   notifications: [

@@ -19,6 +19,7 @@ const VILLAGE = '441426100201'
 const signedOut = { status: 401, body: { error: { code: 'unauthenticated', message: '' } } }
 const cadreOf = (region: string) => ({
   id: 2, email: 'cadre@demo.duijie.cn', mobile: null, display_name: '陈村官', locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 2, role: 'cadre', region_code: region, organisation_id: null, pairing_id: null }],
 })
 const review = { requires_second_verification: false, open_objections: 0, allowed_actions: ['close'] }

@@ -9,9 +9,10 @@ vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(
 beforeEach(() => vi.clearAllMocks())
 afterEach(() => vi.unstubAllGlobals())
 
-const person = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', roles: [] }
+const person = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', confirmed: true, roles: [] }
 const enterprise = {
   id: 7, email: 'enterprise@demo.duijie.cn', mobile: null, display_name: '客都农业社会责任部', locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 8, role: 'org_admin', region_code: null, organisation_id: 1, pairing_id: null }],
 }
 const organisation = { id: 1, kind: 'enterprise', name: '梅州客都农业发展有限公司', verified: true }

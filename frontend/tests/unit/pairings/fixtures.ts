@@ -77,9 +77,11 @@ export function board(overrides: Record<string, unknown> = {}) {
 
 export const coordinator: Schemas['Me'] = {
   id: 6, email: 'coordinator@demo.duijie.cn', mobile: null, display_name: '广州对口帮扶协调员', locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 7, role: 'coordinator', region_code: null, organisation_id: null, pairing_id: 1 }],
 }
 export const enterprise: Schemas['Me'] = {
   id: 7, email: 'enterprise@demo.duijie.cn', mobile: null, display_name: '客都农业社会责任部', locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 8, role: 'org_admin', region_code: null, organisation_id: 1, pairing_id: null }],
 }

@@ -64,6 +64,7 @@ export const cadre: Schemas['Me'] = {
   mobile: null,
   display_name: '陈村官',
   locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 2, role: 'cadre', region_code: '441426100200', organisation_id: null, pairing_id: null }],
 }
-export const donor = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', roles: [] }
+export const donor = { id: 8, email: 'donor@demo.duijie.cn', mobile: null, display_name: '王女士', locale: 'zh-CN', confirmed: true, roles: [] }

@@ -12,7 +12,7 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const cadre = { id: 2, display_name: '陈村官', locale: 'zh-CN', roles: [{ id: 2, role: 'cadre', organisation_id: null, pairing_id: null, region_code: '441426100200' }] }
+const cadre = { id: 2, display_name: '陈村官', locale: 'zh-CN', confirmed: true, roles: [{ id: 2, role: 'cadre', organisation_id: null, pairing_id: null, region_code: '441426100200' }] }
 const cooperative = { id: 9, kind: 'cooperative', name: '墩背村百花蜜专业合作社', region_code: '441426100200', verified: true }
 
 async function mountPage(detail: unknown, user: unknown = null, table: Record<string, unknown> = {}) {

@@ -104,5 +104,6 @@ export const buyer = {
   id: 3,
   display_name: '客都农业社会责任部',
   locale: 'zh-CN',
+  confirmed: true,
   roles: [{ id: 1, role: 'org_admin', organisation_id: 1, pairing_id: null, region_code: null }],
 }
