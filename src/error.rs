@@ -50,6 +50,8 @@ error_codes! {
     CsrfTokenInvalid = "csrf_token_invalid", FORBIDDEN;
     Forbidden = "forbidden", FORBIDDEN;
     ConflictOfInterest = "conflict_of_interest", FORBIDDEN;
+    TokenScopeInsufficient = "token_scope_insufficient", FORBIDDEN;
+    SessionRequired = "session_required", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
@@ -68,9 +70,11 @@ error_codes! {
     OrderLimit = "order_limit", UNPROCESSABLE_ENTITY;
     OrderShareLimit = "order_share_limit", UNPROCESSABLE_ENTITY;
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
+    SignInDelayed = "sign_in_delayed", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
     SearchUnavailable = "search_unavailable", SERVICE_UNAVAILABLE;
+    ServerBusy = "server_busy", SERVICE_UNAVAILABLE;
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -9,6 +9,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::domain::api_token::{Requirement, TokenScope};
+
 /// What the document says besides its operations, which the routes bring.
 #[derive(OpenApi)]
 #[openapi(info(
@@ -117,6 +119,19 @@ impl Modify for CommonErrors {
                 }
                 if !public {
                     errors.push(("401", "`unauthenticated`"));
+                }
+                // What an API token may do is decided per route (`domain::api_token`).
+                let route = path.trim_start_matches("/api/v1");
+                match crate::domain::api_token::requirement(method, route) {
+                    Requirement::Scope(TokenScope::Read) => {}
+                    Requirement::Scope(_) => errors.push((
+                        "403",
+                        "`token_scope_insufficient`: an API token without the scope this needs",
+                    )),
+                    Requirement::Session => errors.push((
+                        "403",
+                        "`session_required`: no API token may do this, only a browser session",
+                    )),
                 }
                 for (status, description) in errors {
                     add_error(op, status, description);

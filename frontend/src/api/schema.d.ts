@@ -13,7 +13,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). */
+        /**
+         * Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). The session
+         *     ends after `session_idle_minutes` unused, and at the latest `session_staff_hours` (cadres,
+         *     verifiers, administrators) or `session_hours` (everyone else) after sign-in: `expires_at`.
+         * @description Failed sign-ins are throttled: after 5 failures on an account from one address, each further
+         *     attempt from there waits 30 seconds, doubling up to 15 minutes, from the last failure; an
+         *     account takes at most 100 failures in any hour. A success clears its address's failures, a
+         *     password reset all of the account's.
+         */
         post: operations["post_auth_login"];
         delete?: never;
         options?: never;
@@ -106,10 +114,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The account's API tokens (never their secrets). */
+        /**
+         * The account's API tokens, revoked and expired ones too, with their scope, expiry and last
+         *     use (never their secrets).
+         */
         get: operations["get_auth_tokens"];
         put?: never;
-        /** Create a personal API token with the account's credentials (no cookie, no CSRF token). */
+        /**
+         * Create a personal API token with the account's credentials (no cookie, no CSRF token): its
+         *     scope (`read` unless given) and its life (90 days unless given, at most 365). The sign-in
+         *     throttle applies to the credentials.
+         */
         post: operations["post_auth_tokens"];
         delete?: never;
         options?: never;
@@ -2259,7 +2274,10 @@ export interface components {
         LoginAnswer: {
             /** @description Send this in the `X-CSRF-Token` header of every request that changes something. */
             csrf_token: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The session's absolute end; it ends sooner when left unused for the idle timeout.
+             */
             expires_at: string;
             user: components["schemas"]["Me"];
         };
@@ -2717,10 +2735,7 @@ export interface components {
              */
             quantity: number;
         };
-        NewToken: {
-            /** Format: int64 */
-            id: number;
-            name: string;
+        NewToken: components["schemas"]["TokenView"] & {
             /** @description The secret, shown this once: use it as `Authorization: Bearer <token>`. */
             token: string;
         };
@@ -3891,23 +3906,40 @@ export interface components {
             pledge_id?: number | null;
         };
         TokenRequest: {
+            /**
+             * Format: int32
+             * @description Days until the token expires: 1 to 365, 90 when left out.
+             */
+            expires_in_days?: number | null;
             login: string;
             /** @description What the token is for, e.g. "ERP integration". */
             name: string;
             password: string;
+            scope?: null | components["schemas"]["TokenScope"];
         };
+        /**
+         * @description Read = read (只读); Pledge = pledge (认捐下单); Manage = manage (管理);
+         * @enum {string}
+         */
+        TokenScope: "read" | "pledge" | "manage";
         TokenView: {
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
             /** Format: int64 */
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was last used (to the minute).
+             */
             last_used_at?: string | null;
             name: string;
             /** @description The token's first characters, to tell tokens apart. */
             prefix: string;
             /** Format: date-time */
             revoked_at?: string | null;
+            scope: components["schemas"]["TokenScope"];
         };
         /**
          * @description Item = item (件); Set = set (套); Kg = kg (公斤); Money = money (元); Position = position (个岗位); PersonTime = person_time (人次);
@@ -3990,6 +4022,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4017,7 +4058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `rate_limited`, with Retry-After */
+            /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4035,7 +4076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4155,6 +4196,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4248,6 +4298,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4293,7 +4352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4342,6 +4401,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4369,6 +4437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4386,7 +4455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4481,7 +4550,7 @@ export interface operations {
                     "application/json": components["schemas"]["NewToken"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `validation_failed` (`name`, `expires_in_days`) or `invalid_json` (an unknown `scope`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4490,7 +4559,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_credentials` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4525,6 +4604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `sign_in_delayed` or `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4542,7 +4622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4581,6 +4661,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5679,6 +5768,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5829,6 +5927,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5911,6 +6018,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -5983,6 +6099,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6139,6 +6264,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7185,6 +7319,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7447,6 +7590,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7540,6 +7692,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7811,6 +7972,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8447,6 +8617,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8546,6 +8725,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8655,6 +8843,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8736,6 +8933,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8836,6 +9042,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8906,6 +9121,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9139,6 +9363,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9238,6 +9471,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9431,6 +9673,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9499,6 +9750,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9578,6 +9838,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9696,6 +9965,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9764,6 +10042,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9913,6 +10200,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10101,6 +10397,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10200,6 +10505,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10313,6 +10627,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10419,6 +10742,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10518,6 +10850,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10689,6 +11030,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12160,6 +12510,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -12784,6 +13143,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -12983,6 +13351,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13067,6 +13444,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13144,6 +13530,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13375,6 +13770,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13467,6 +13871,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
