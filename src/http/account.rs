@@ -126,7 +126,7 @@ fn secure(req: &HttpRequest) -> bool {
 /// password reset all of the account's.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
-        (status = 429, body = ErrorBody, description = "`sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After"),
+        (status = 429, body = ErrorBody, description = "`sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After"),
         (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
 pub async fn login(
     req: HttpRequest,

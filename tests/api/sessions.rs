@@ -67,6 +67,7 @@ db_test! {
             assert_eq!(retry_after, Some(expected));
             assert_error_code(&body, "sign_in_delayed");
             assert_eq!(body["error"]["details"]["reason"], "address");
+            assert_eq!(body["error"]["details"]["wait_minutes"], (expected + 59) / 60, "the wait in whole minutes");
             assert!(body["error"]["message"].as_str().unwrap().contains("try again in"), "{body}");
             app.clock.advance(Duration::seconds(expected - 1));
             assert_eq!(sign_in(&app, stranger, "still guessing").await.0, 429, "not a second early");

@@ -4058,7 +4058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
+            /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;

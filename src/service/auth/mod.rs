@@ -204,8 +204,11 @@ fn sign_in_delayed(wait: sign_in::Wait, now: DateTime<Utc>) -> ApiError {
     };
     ApiError {
         retry_after: Some(seconds),
-        ..ApiError::new(ErrorCode::SignInDelayed, message)
-            .with_details(json!({ "retry_after": seconds, "reason": reason }))
+        ..ApiError::new(ErrorCode::SignInDelayed, message).with_details(json!({
+            "retry_after": seconds,
+            "wait_minutes": seconds.div_ceil(60),
+            "reason": reason,
+        }))
     }
 }
 
