@@ -1132,6 +1132,43 @@ mod tests {
     }
 
     #[test]
+    fn session_lifetimes_are_set_and_the_former_ttl_setting_still_works_with_a_warning() {
+        let (settings, report) = Settings::load_from(None, &env(&[])).unwrap();
+        let lifetimes = settings.server.sessions;
+        assert_eq!(lifetimes.idle, chrono::Duration::hours(2));
+        assert_eq!(lifetimes.absolute, chrono::Duration::days(7));
+        assert_eq!(lifetimes.staff_absolute, chrono::Duration::hours(12));
+        assert!(report.deprecated.is_empty());
+
+        let (settings, report) = Settings::load_from(
+            None,
+            &env(&[
+                ("DUIJIE_SESSION_TTL_HOURS", "48"),
+                ("DUIJIE_SESSION_IDLE_MINUTES", "30"),
+                ("DUIJIE_HASH_WORKERS", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.server.sessions.absolute,
+            chrono::Duration::hours(48)
+        );
+        assert_eq!(settings.server.sessions.idle, chrono::Duration::minutes(30));
+        assert_eq!(settings.server.hash_workers, 3);
+        assert_eq!(report.deprecated.len(), 1);
+        assert!(report.deprecated[0].contains("DUIJIE_SESSION_HOURS"));
+        for (name, value) in [
+            ("DUIJIE_SESSION_IDLE_MINUTES", "0"),
+            ("DUIJIE_SESSION_STAFF_HOURS", "0"),
+            ("DUIJIE_SESSION_TTL_HOURS", "9999"),
+            ("DUIJIE_HASH_WORKERS", "0"),
+        ] {
+            let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
+            assert_eq!(env_name(&err.setting), name, "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
     fn trusted_proxies_are_a_list_of_addresses() {
         let (settings, _) =
             Settings::load_from(None, &env(&[("DUIJIE_TRUSTED_PROXIES", "10.0.0.1, ::1")]))

@@ -19,6 +19,8 @@ async fn app_behind_proxy(
 ) -> TestApp {
     let app = TestApp::spawn_with(backend, |s| {
         s.server.trusted_proxies = "127.0.0.1".to_owned();
+        // The lifetimes of a deployment (the tests' own are long: see `test_settings`).
+        s.server.sessions = duijie::config::Settings::default().server.sessions;
         configure(s);
     })
     .await;
