@@ -4119,7 +4119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `csrf_token_invalid` */
+            /** @description `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5109,6 +5109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5295,6 +5296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5399,6 +5401,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5509,6 +5512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `session_required`: no API token may do this, only a browser session */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5595,6 +5599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6721,6 +6726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7030,6 +7036,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7149,6 +7156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7797,6 +7805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8112,6 +8121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8222,6 +8232,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8318,7 +8329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8428,7 +8439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8521,6 +8532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10300,7 +10312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the seller */
+            /** @description not the seller; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11353,6 +11365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11495,6 +11508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11655,6 +11669,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11842,6 +11857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11962,6 +11978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12070,6 +12087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12300,6 +12318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12396,6 +12415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12624,6 +12644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12738,6 +12759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12910,7 +12932,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the cooperative's people or its village's cadres */
+            /** @description not the cooperative's people or its village's cadres; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13249,7 +13271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not a verifier of the product's area */
+            /** @description not a verifier of the product's area; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13637,7 +13659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `conflict_of_interest`: the seller's own people */
+            /** @description `conflict_of_interest`: the seller's own people; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14380,6 +14402,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14479,6 +14502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
