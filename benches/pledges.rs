@@ -172,17 +172,6 @@ async fn main() -> anyhow::Result<()> {
     service::regions::import(&db, &fixture).await?;
     let sealer = duijie::startup::load_sealer(&settings, &db).await?;
     duijie::demo::seed(&db, &sealer).await?;
-    let (_, token) = service::auth::create_api_token(
-        &db,
-        &TokenRequest {
-            login: "donor@demo.duijie.cn".into(),
-            password: duijie::demo::DEMO_PASSWORD.into(),
-            name: "bench".into(),
-        },
-        &Origin::cli(),
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let cadre = store::accounts::find_by_login(&db, "cadre@demo.duijie.cn")
         .await?
         .expect("the demo cadre");
@@ -190,6 +179,19 @@ async fn main() -> anyhow::Result<()> {
     let hot = needs[0];
 
     let app = Application::build_with_db(settings, db.clone()).await?;
+    let (_, token) = service::auth::create_api_token(
+        &app.state(),
+        &TokenRequest {
+            login: "donor@demo.duijie.cn".into(),
+            password: duijie::demo::DEMO_PASSWORD.into(),
+            name: "bench".into(),
+            scope: Some(duijie::domain::api_token::TokenScope::Pledge),
+            expires_in_days: None,
+        },
+        &Origin::cli(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()

@@ -102,8 +102,23 @@ struct Flat {
     /// Days a donor has to ship a pledge before it expires and its quantity returns to the
     /// need.
     pub pledge_due_days: u32,
-    /// How long a browser session lasts after sign-in, in hours.
-    pub session_ttl_hours: u32,
+    /// A browser session unused this many minutes ends (its idle timeout).
+    pub session_idle_minutes: u32,
+    /// The absolute lifetime of a browser session after sign-in, in hours, for accounts that
+    /// hold none of the roles cadre, verifier or administrator.
+    pub session_hours: u32,
+    /// The absolute lifetime of a browser session, in hours, for accounts holding the role of
+    /// cadre, verifier or administrator.
+    pub session_staff_hours: u32,
+    /// Deprecated: the former name of `session_hours`, read as it when set (with a warning at
+    /// start-up). It will be removed in a later release.
+    pub session_ttl_hours: Option<u32>,
+    /// Password hashes computed at once (each on a thread of the blocking pool); unset, the
+    /// number of processor cores.
+    pub hash_workers: Option<u32>,
+    /// Sign-ins (and other password checks) that may wait for a hashing worker; beyond them, a
+    /// request is answered 503 with Retry-After at once.
+    pub hash_queue: u32,
     /// Days a donor has to ship a large pledge (see `large_pledge_fen` and
     /// `large_pledge_share_percent`); at most `pledge_due_days`.
     pub large_pledge_due_days: u32,
@@ -182,7 +197,12 @@ pub struct ServerSettings {
     pub secure_cookies: Option<bool>,
     pub max_json_bytes: usize,
     pub max_photo_bytes: usize,
-    pub session_ttl_hours: u32,
+    /// Browser sessions: idle timeout and absolute lifetimes.
+    pub sessions: crate::domain::session::Lifetimes,
+    /// Password hashes computed at once.
+    pub hash_workers: usize,
+    /// Password checks that may wait for a hashing worker.
+    pub hash_queue: usize,
     pub shutdown_timeout_secs: u64,
     pub log_format: LogFormat,
     pub frontend_dir: PathBuf,
@@ -269,7 +289,18 @@ impl Flat {
                 secure_cookies: self.secure_cookies,
                 max_json_bytes: self.max_json_bytes,
                 max_photo_bytes: self.max_photo_bytes,
-                session_ttl_hours: self.session_ttl_hours,
+                sessions: crate::domain::session::Lifetimes {
+                    idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+                    absolute: chrono::Duration::hours(i64::from(
+                        self.session_ttl_hours.unwrap_or(self.session_hours),
+                    )),
+                    staff_absolute: chrono::Duration::hours(i64::from(self.session_staff_hours)),
+                },
+                hash_workers: match self.hash_workers {
+                    Some(n) => usize::try_from(n).unwrap_or(1),
+                    None => std::thread::available_parallelism().map_or(2, usize::from),
+                },
+                hash_queue: usize::try_from(self.hash_queue).unwrap_or(0),
                 shutdown_timeout_secs: self.shutdown_timeout_secs,
                 log_format: self.log_format,
                 frontend_dir: self.frontend_dir,
@@ -382,7 +413,12 @@ impl Default for Flat {
             order_max_share_percent: 50,
             order_rate_per_hour: 10,
             email_confirm_ttl_hours: crate::domain::confirmation::DEFAULT_TTL_HOURS,
-            session_ttl_hours: 24 * 7,
+            session_idle_minutes: 120,
+            session_hours: 24 * 7,
+            session_staff_hours: 12,
+            session_ttl_hours: None,
+            hash_workers: None,
+            hash_queue: 32,
             household_exit_income_fen: 400_000,
             regions_dir: None,
             trusted_proxies: String::new(),
@@ -425,6 +461,8 @@ pub struct LoadReport {
     pub config_file: Option<PathBuf>,
     /// `DUIJIE_*` variables that name no setting (likely typos).
     pub unknown_env: Vec<String>,
+    /// Deprecated settings in use, with what to use instead.
+    pub deprecated: Vec<String>,
 }
 
 impl Settings {
@@ -486,6 +524,13 @@ impl Settings {
 
         let flat: Flat = figment.extract_lossy().map_err(from_figment)?;
         flat.check()?;
+        if flat.session_ttl_hours.is_some() {
+            report.deprecated.push(
+                "session_ttl_hours (DUIJIE_SESSION_TTL_HOURS) is deprecated and read as \
+                 session_hours (DUIJIE_SESSION_HOURS): rename it"
+                    .to_owned(),
+            );
+        }
         Ok((flat.nest(), report))
     }
 
@@ -746,11 +791,28 @@ impl Flat {
                 "must be at least 65536",
             ));
         }
-        if !(1..=24 * 90).contains(&self.session_ttl_hours) {
-            return Err(ConfigError::new(
-                "session_ttl_hours",
-                "must be between 1 and 2160",
-            ));
+        for (setting, value, range) in [
+            (
+                "session_idle_minutes",
+                Some(self.session_idle_minutes),
+                5..=24 * 60,
+            ),
+            ("session_hours", Some(self.session_hours), 1..=24 * 90),
+            (
+                "session_staff_hours",
+                Some(self.session_staff_hours),
+                1..=24 * 90,
+            ),
+            ("session_ttl_hours", self.session_ttl_hours, 1..=24 * 90),
+            ("hash_workers", self.hash_workers, 1..=256),
+            ("hash_queue", Some(self.hash_queue), 0..=10_000),
+        ] {
+            if value.is_some_and(|v| !range.contains(&v)) {
+                return Err(ConfigError::new(
+                    setting,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                ));
+            }
         }
         if self.household_exit_income_fen <= 0 {
             return Err(ConfigError::new(
@@ -1095,6 +1157,43 @@ mod tests {
             ("DUIJIE_LARGE_PLEDGE_FEN", "0"),
             ("DUIJIE_LARGE_PLEDGE_DUE_DAYS", "31"),
             ("DUIJIE_LARGE_PLEDGE_DUE_DAYS", "3"),
+        ] {
+            let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
+            assert_eq!(env_name(&err.setting), name, "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn session_lifetimes_are_set_and_the_former_ttl_setting_still_works_with_a_warning() {
+        let (settings, report) = Settings::load_from(None, &env(&[])).unwrap();
+        let lifetimes = settings.server.sessions;
+        assert_eq!(lifetimes.idle, chrono::Duration::hours(2));
+        assert_eq!(lifetimes.absolute, chrono::Duration::days(7));
+        assert_eq!(lifetimes.staff_absolute, chrono::Duration::hours(12));
+        assert!(report.deprecated.is_empty());
+
+        let (settings, report) = Settings::load_from(
+            None,
+            &env(&[
+                ("DUIJIE_SESSION_TTL_HOURS", "48"),
+                ("DUIJIE_SESSION_IDLE_MINUTES", "30"),
+                ("DUIJIE_HASH_WORKERS", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.server.sessions.absolute,
+            chrono::Duration::hours(48)
+        );
+        assert_eq!(settings.server.sessions.idle, chrono::Duration::minutes(30));
+        assert_eq!(settings.server.hash_workers, 3);
+        assert_eq!(report.deprecated.len(), 1);
+        assert!(report.deprecated[0].contains("DUIJIE_SESSION_HOURS"));
+        for (name, value) in [
+            ("DUIJIE_SESSION_IDLE_MINUTES", "0"),
+            ("DUIJIE_SESSION_STAFF_HOURS", "0"),
+            ("DUIJIE_SESSION_TTL_HOURS", "9999"),
+            ("DUIJIE_HASH_WORKERS", "0"),
         ] {
             let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
             assert_eq!(env_name(&err.setting), name, "{name}={value}: {err}");

@@ -51,6 +51,8 @@ error_codes! {
     Forbidden = "forbidden", FORBIDDEN;
     ConflictOfInterest = "conflict_of_interest", FORBIDDEN;
     EmailUnconfirmed = "email_unconfirmed", FORBIDDEN;
+    TokenScopeInsufficient = "token_scope_insufficient", FORBIDDEN;
+    SessionRequired = "session_required", FORBIDDEN;
     NotFound = "not_found", NOT_FOUND;
     RegionNotFound = "region_not_found", NOT_FOUND;
     MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED;
@@ -71,9 +73,11 @@ error_codes! {
     OrderLimit = "order_limit", UNPROCESSABLE_ENTITY;
     OrderShareLimit = "order_share_limit", UNPROCESSABLE_ENTITY;
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
+    SignInDelayed = "sign_in_delayed", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
     SearchUnavailable = "search_unavailable", SERVICE_UNAVAILABLE;
+    ServerBusy = "server_busy", SERVICE_UNAVAILABLE;
 }
 
 impl std::fmt::Display for ErrorCode {

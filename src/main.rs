@@ -129,6 +129,9 @@ fn main() -> ExitCode {
     if let Some(file) = &report.config_file {
         tracing::info!(file = %file.display(), "configuration file read");
     }
+    for message in &report.deprecated {
+        tracing::warn!("{message}");
+    }
     for name in &report.unknown_env {
         tracing::warn!(variable = %name, "environment variable names no setting; ignored");
     }

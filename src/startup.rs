@@ -68,8 +68,13 @@ pub fn context_with_search(
 ) -> anyhow::Result<Context> {
     let files = FileStore::new(settings.data_dir.join("files"));
     let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
+    let hashing = crate::service::auth::hashing::HashPool::new(
+        settings.server.hash_workers,
+        settings.server.hash_queue,
+    );
     Ok(Context {
         db,
+        hashing,
         settings: Arc::new(settings),
         sealer,
         clock,

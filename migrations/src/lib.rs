@@ -32,6 +32,7 @@ mod m20261207_000016_products;
 mod m20261208_000017_password_resets;
 mod m20261210_000017_need_takedown;
 mod m20261211_000018_email_confirmations;
+mod m20261212_000019_sign_in_failures_token_scopes;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000017_password_resets::Migration),
             Box::new(m20261210_000017_need_takedown::Migration),
             Box::new(m20261211_000018_email_confirmations::Migration),
+            Box::new(m20261212_000019_sign_in_failures_token_scopes::Migration),
         ]
     }
 }

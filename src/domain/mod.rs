@@ -66,6 +66,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod api_token;
 pub mod authz;
 pub mod caps;
 pub mod confirmation;
@@ -91,3 +92,5 @@ pub mod private_text;
 pub mod product;
 pub mod projection;
 pub mod region;
+pub mod session;
+pub mod sign_in;

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::auth::{CSRF_COOKIE, Caller, RequestOrigin, SESSION_COOKIE};
 use super::{ServiceConfig, endpoint};
+use crate::domain::api_token::TokenScope;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::auth::confirm::{ConfirmEmail, ResendConfirmation};
@@ -93,7 +94,9 @@ pub struct Accepted {
 /// link to confirm it (`/confirm-email?token=…`); it may pledge, order, act for an
 /// organisation or be granted a role once confirmed.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Registration,
-    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After"),
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
 pub async fn register(
     state: web::Data<Context>,
     origin: RequestOrigin,
@@ -111,6 +114,7 @@ pub struct LoginAnswer {
     pub user: Me,
     /// Send this in the `X-CSRF-Token` header of every request that changes something.
     pub csrf_token: String,
+    /// The session's absolute end; it ends sooner when left unused for the idle timeout.
     pub expires_at: DateTime<Utc>,
 }
 
@@ -121,10 +125,18 @@ fn secure(req: &HttpRequest) -> bool {
     configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
 }
 
-/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS).
+/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). The session
+/// ends after `session_idle_minutes` unused, and at the latest `session_staff_hours` (cadres,
+/// verifiers, administrators) or `session_hours` (everyone else) after sign-in: `expires_at`.
+///
+/// Failed sign-ins are throttled: after 5 failures on an account from one address, each further
+/// attempt from there waits 30 seconds, doubling up to 15 minutes, from the last failure; an
+/// account takes at most 100 failures in any hour. A success clears its address's failures, a
+/// password reset all of the account's.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
-        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+        (status = 429, body = ErrorBody, description = "`sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After"),
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<Context>,
@@ -135,9 +147,8 @@ pub async fn login(
         .headers()
         .get(actix_web::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
-    let ttl = chrono::Duration::hours(i64::from(state.settings.server.session_ttl_hours));
-    let session = auth::login(&state.db, &body, &origin.0, user_agent, ttl).await?;
-    let max_age = time::Duration::seconds(ttl.num_seconds());
+    let session = auth::login(&state, &body, &origin.0, user_agent).await?;
+    let max_age = time::Duration::seconds(session.lifetime.num_seconds());
     let session_cookie = Cookie::build(SESSION_COOKIE, session.token)
         .path("/")
         .http_only(true)
@@ -186,7 +197,8 @@ pub async fn forgot_password(
 #[utoipa::path(post, path = "/auth/password/reset", tag = "auth", request_body = NewPassword,
     responses((status = 204),
         (status = 400, body = ErrorBody, description = "`invalid_token` (unknown, used or expired: the same for all three), `validation_failed` (the password's rules)"),
-        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After"),
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
 pub async fn reset_password(
     state: web::Data<Context>,
     origin: RequestOrigin,
@@ -254,7 +266,7 @@ fn removed_cookies() -> (Cookie<'static>, Cookie<'static>) {
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf_token_invalid`")))]
 pub async fn logout(state: web::Data<Context>, caller: Caller) -> Result<HttpResponse, ApiError> {
     if let Credential::Session { id, .. } = caller.account.credential {
-        auth::logout(&state.db, id, &caller.origin).await?;
+        auth::logout(&state, id, &caller.origin).await?;
     }
     let (gone_session, gone_csrf) = removed_cookies();
     Ok(HttpResponse::NoContent()
@@ -296,25 +308,29 @@ pub async fn update_me(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewToken {
-    pub id: i64,
-    pub name: String,
     /// The secret, shown this once: use it as `Authorization: Bearer <token>`.
     pub token: String,
+    #[serde(flatten)]
+    pub details: TokenView,
 }
 
-/// Create a personal API token with the account's credentials (no cookie, no CSRF token).
+/// Create a personal API token with the account's credentials (no cookie, no CSRF token): its
+/// scope (`read` unless given) and its life (90 days unless given, at most 365). The sign-in
+/// throttle applies to the credentials.
 #[utoipa::path(post, path = "/auth/tokens", tag = "auth", request_body = TokenRequest,
-    responses((status = 201, body = NewToken), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody, description = "`validation_failed` (`name`, `expires_in_days`) or `invalid_json` (an unknown `scope`)"),
+        (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
+        (status = 429, body = ErrorBody, description = "`sign_in_delayed` or `rate_limited`, with Retry-After"),
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
 pub async fn create_token(
     state: web::Data<Context>,
     origin: RequestOrigin,
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (token, secret) = auth::create_api_token(&state.db, &body, &origin.0).await?;
+    let (token, secret) = auth::create_api_token(&state, &body, &origin.0).await?;
     Ok(HttpResponse::Created().json(NewToken {
-        id: token.id,
-        name: token.name,
         token: secret,
+        details: TokenView::from(token),
     }))
 }
 
@@ -324,12 +340,31 @@ pub struct TokenView {
     pub name: String,
     /// The token's first characters, to tell tokens apart.
     pub prefix: String,
+    pub scope: TokenScope,
     pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was last used (to the minute).
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// The account's API tokens (never their secrets).
+impl From<account_store::ApiToken> for TokenView {
+    fn from(t: account_store::ApiToken) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            scope: t.scope,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// The account's API tokens, revoked and expired ones too, with their scope, expiry and last
+/// use (never their secrets).
 #[utoipa::path(get, path = "/auth/tokens", tag = "auth",
     responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
 pub async fn list_tokens(
@@ -337,19 +372,7 @@ pub async fn list_tokens(
     caller: Caller,
 ) -> Result<web::Json<Vec<TokenView>>, ApiError> {
     let tokens = account_store::list_api_tokens(&state.db, caller.user().id).await?;
-    Ok(web::Json(
-        tokens
-            .into_iter()
-            .map(|t| TokenView {
-                id: t.id,
-                name: t.name,
-                prefix: t.prefix,
-                created_at: t.created_at,
-                last_used_at: t.last_used_at,
-                revoked_at: t.revoked_at,
-            })
-            .collect(),
-    ))
+    Ok(web::Json(tokens.into_iter().map(TokenView::from).collect()))
 }
 
 /// Revoke one of the account's API tokens.
@@ -361,6 +384,6 @@ pub async fn revoke_token(
     caller: Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::revoke_api_token(&state.db, caller.actor(), id.into_inner(), &caller.origin).await?;
+    auth::revoke_api_token(&state, caller.actor(), id.into_inner(), &caller.origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 use tracing_actix_web::RequestId;
 
 use crate::crypto::token_hash;
+use crate::domain::api_token::{self, Requirement, TokenScope};
 use crate::domain::authz::Actor;
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
@@ -117,21 +118,45 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// Whether an API token of `scope` may make this request (`domain::api_token`): the one
+/// place a token's scope is checked, for every route.
+fn check_scope(req: &HttpRequest, scope: TokenScope) -> Result<(), ApiError> {
+    let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let route = pattern.strip_prefix("/api/v1").unwrap_or(&pattern);
+    match api_token::allows(scope, req.method().as_str(), route) {
+        Ok(()) => Ok(()),
+        Err(Requirement::Scope(needed)) => Err(ApiError::new(
+            ErrorCode::TokenScopeInsufficient,
+            format!("this API token's scope is `{scope}`; this request needs the `{needed}` scope"),
+        )
+        .with_details(serde_json::json!({ "required_scope": needed, "token_scope": scope }))),
+        Err(Requirement::Session) => Err(ApiError::new(
+            ErrorCode::SessionRequired,
+            "this shows a household's private data: sign in on the web; no API token may do it",
+        )),
+    }
+}
+
 async fn recognise(req: &HttpRequest) -> Result<Option<auth::SignedIn>, ApiError> {
     let state = state(req)?;
     if let Some(token) = bearer(req) {
-        return match auth::caller_from_api_token(&state.db, &token).await? {
-            Some(caller) => Ok(Some(caller)),
+        return match auth::caller_from_api_token(&state, &token).await? {
+            Some(caller) => {
+                if let Credential::ApiToken { scope, .. } = &caller.credential {
+                    check_scope(req, *scope)?;
+                }
+                Ok(Some(caller))
+            }
             None => Err(ApiError::new(
                 ErrorCode::Unauthenticated,
-                "the API token is not valid or was revoked",
+                "the API token is not valid, has expired or was revoked",
             )),
         };
     }
     let Some(cookie) = req.cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(caller) = auth::caller_from_session(&state.db, cookie.value()).await? else {
+    let Some(caller) = auth::caller_from_session(&state, cookie.value()).await? else {
         return Ok(None);
     };
     if let Credential::Session {

@@ -9,6 +9,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::domain::api_token::{Requirement, TokenScope};
+
 /// What the document says besides its operations, which the routes bring.
 #[derive(OpenApi)]
 #[openapi(info(
@@ -118,11 +120,39 @@ impl Modify for CommonErrors {
                 if !public {
                     errors.push(("401", "`unauthenticated`"));
                 }
+                // What an API token may do is decided per route (`domain::api_token`).
+                let route = path.trim_start_matches("/api/v1");
+                let token_refusal = match crate::domain::api_token::requirement(method, route) {
+                    Requirement::Scope(TokenScope::Read) => None,
+                    Requirement::Scope(_) => Some(
+                        "`token_scope_insufficient`: an API token without the scope this needs",
+                    ),
+                    Requirement::Session => {
+                        Some("`session_required`: no API token may do this, only a browser session")
+                    }
+                };
                 for (status, description) in errors {
                     add_error(op, status, description);
                 }
+                if let Some(refusal) = token_refusal {
+                    add_or_mention(op, "403", refusal);
+                }
             }
         }
+    }
+}
+
+/// Documents `status` with `description`, or adds `description` to what the operation says of
+/// it already (a 403 for its roles is also a 403 for a token's scope).
+fn add_or_mention(op: &mut Operation, status: &str, description: &str) {
+    match op.responses.responses.get_mut(status) {
+        Some(RefOr::T(response)) => {
+            if !response.description.contains(description) {
+                response.description = format!("{}; {description}", response.description);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => add_error(op, status, description),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
 use crate::search::{NeedDocument, OfferDocument, ProductDocument, SearchConfig, SearchIndex};
+use crate::service::auth::hashing::HashPool;
 use crate::store::files::FileStore;
 
 pub struct Context {
@@ -36,4 +37,6 @@ pub struct Context {
     pub product_search_config: Arc<SearchConfig>,
     /// Where mail goes: SMTP, or files under the data directory.
     pub mailer: Arc<Mailer>,
+    /// The bounded pool that hashes and verifies passwords.
+    pub hashing: HashPool,
 }

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::entity::{api_tokens, sessions, user_roles, users};
+use crate::domain::api_token::TokenScope;
 use crate::domain::authz::{Actor, Grant, Role, Scope};
 use crate::domain::region::RegionCode;
 
@@ -64,6 +65,8 @@ pub struct Session {
     pub user_id: i64,
     pub csrf_token_hash: String,
     pub last_seen_at: DateTime<Utc>,
+    /// Its absolute end.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A session to open.
@@ -86,6 +89,8 @@ pub struct ApiToken {
     pub name: String,
     /// The secret's first characters, to tell tokens apart.
     pub prefix: String,
+    /// What it may do.
+    pub scope: TokenScope,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -98,7 +103,9 @@ pub struct NewApiTokenRow<'a> {
     pub name: &'a str,
     pub token_hash: &'a str,
     pub prefix: &'a str,
+    pub scope: TokenScope,
     pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 fn read_user(row: users::Model) -> User {
@@ -135,6 +142,7 @@ fn read_session(row: sessions::Model) -> Session {
         user_id: row.user_id,
         csrf_token_hash: row.csrf_token_hash,
         last_seen_at: row.last_seen_at.to_utc(),
+        expires_at: row.expires_at.to_utc(),
     }
 }
 
@@ -144,6 +152,8 @@ fn read_api_token(row: api_tokens::Model) -> ApiToken {
         user_id: row.user_id,
         name: row.name,
         prefix: row.prefix,
+        // A scope this version does not know allows the least.
+        scope: TokenScope::parse(&row.scope).unwrap_or(TokenScope::Read),
         created_at: row.created_at.to_utc(),
         last_used_at: row.last_used_at.map(|t| t.to_utc()),
         expires_at: row.expires_at.map(|t| t.to_utc()),
@@ -405,7 +415,8 @@ pub async fn insert_session(
     Ok(read_session(row))
 }
 
-/// A live session (not revoked, not expired) by the hash of its token, with its user.
+/// A session neither revoked nor past its absolute end, by the hash of its token, with its
+/// user. (Whether it has been idle too long is `domain::session`'s to say.)
 pub async fn find_session(
     db: &impl ConnectionTrait,
     token_hash: &str,
@@ -431,9 +442,10 @@ pub async fn insert_api_token(
         name: Set(new.name.to_owned()),
         token_hash: Set(new.token_hash.to_owned()),
         prefix: Set(new.prefix.to_owned()),
+        scope: Set(new.scope.as_str().to_owned()),
         created_at: Set(new.at.fixed_offset()),
         last_used_at: Set(None),
-        expires_at: Set(None),
+        expires_at: Set(Some(new.expires_at.fixed_offset())),
         revoked_at: Set(None),
         ..Default::default()
     }

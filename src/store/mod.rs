@@ -126,4 +126,5 @@ pub mod pledges;
 pub mod products;
 pub mod rate_limits;
 pub mod seed;
+pub mod sign_in_failures;
 pub mod stats;

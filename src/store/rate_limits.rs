@@ -51,16 +51,6 @@ pub async fn hit(
     Ok((hits, started.with_timezone(&Utc)))
 }
 
-/// Forgets the hits on `key` (a successful sign-in clears its account's failures).
-pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    let stmt = Query::delete()
-        .from_table("rate_limits")
-        .and_where(Expr::col("key").eq(key))
-        .to_owned();
-    db.execute(&stmt).await?;
-    Ok(())
-}
-
 /// Deletes the windows that started before `before`; how many.
 pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
     let stmt = Query::delete()
@@ -68,21 +58,4 @@ pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u
         .and_where(Expr::col("window_started_at").lt(before.fixed_offset()))
         .to_owned();
     Ok(db.execute(&stmt).await?.rows_affected())
-}
-
-/// Forgets the hits on `key` and on every key under it (`key:…`): an account's failures from
-/// every address.
-pub async fn clear_under(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    // Keys are built by the application from hex digests and addresses: no LIKE wildcards.
-    debug_assert!(!key.contains(['%', '_']));
-    let stmt = Query::delete()
-        .from_table("rate_limits")
-        .and_where(
-            Expr::col("key")
-                .eq(key)
-                .or(Expr::col("key").like(format!("{key}:%"))),
-        )
-        .to_owned();
-    db.execute(&stmt).await?;
-    Ok(())
 }

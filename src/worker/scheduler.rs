@@ -112,7 +112,8 @@ async fn advance(app: &Context, id: i64, action: NeedAction) -> bool {
     }
 }
 
-/// Deletes sessions a day past their end, rate-limit windows a day old, idempotency keys two
+/// Deletes sessions a day past their end, rate-limit windows a day old, failed sign-ins out of
+/// their window (`domain::sign_in::WINDOW`), idempotency keys two
 /// days old (they are promised for one) and outbox rows done a week ago.
 async fn prune(
     db: &impl ConnectionTrait,
@@ -121,6 +122,8 @@ async fn prune(
     let day_ago = now - Duration::days(1);
     let mut pruned = crate::store::accounts::prune_sessions(db, day_ago).await?;
     pruned += crate::store::rate_limits::prune(db, day_ago).await?;
+    pruned += crate::store::sign_in_failures::prune(db, crate::domain::sign_in::window_start(now))
+        .await?;
     pruned += crate::store::idempotency::prune(db, now - Duration::days(2)).await?;
     // Done outbox rows are kept a week for inspection; failed ones until someone looks.
     pruned += crate::store::outbox::prune(db, now - Duration::days(7)).await?;

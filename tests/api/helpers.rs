@@ -159,6 +159,13 @@ pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
         secret_key: Some(SecretString::from(TEST_SECRET_KEY)),
         server: ServerSettings {
             bind: "127.0.0.1:0".parse().unwrap(),
+            // Tests move the clock by days with their people signed in: sessions outlive that
+            // here; the tests of session lifetimes (sessions.rs) set the real ones.
+            sessions: duijie::domain::session::Lifetimes {
+                idle: chrono::Duration::days(3650),
+                absolute: chrono::Duration::days(3650),
+                staff_absolute: chrono::Duration::days(3650),
+            },
             ..defaults.server
         },
         database: DatabaseSettings {

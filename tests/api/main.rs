@@ -27,6 +27,7 @@ mod privacy;
 mod products;
 mod regions;
 mod search;
+mod sessions;
 mod smtp;
 mod stats;
 mod takedown;

@@ -227,13 +227,48 @@ db_test! {
     async fn a_reset_lifts_the_sign_in_throttle_of_the_account(backend: Backend) {
         let server = SmtpServer::start_new(plain());
         let app = app_with_account(backend, &server).await;
-        for attempt in 1..=10 {
+        for attempt in 1..=5 {
             assert_eq!(login_status(&app, &format!("guess {attempt}")).await, 401);
         }
         assert_eq!(login_status(&app, OLD).await, 429, "the account is throttled here");
         let (_, token) = ask_and_fish(&app, &server, 1).await;
         assert_eq!(reset(&app, &token, NEW).await.0, 204);
         assert_eq!(login_status(&app, NEW).await, 200, "its owner signs in at once");
+    }
+}
+
+db_test! {
+    async fn after_a_reset_the_owner_signs_in_from_a_clean_address_though_strangers_filled_the_hour(backend: Backend) {
+        let server = SmtpServer::start_new(plain());
+        let mail = mail_to(&server, 0);
+        let app = TestApp::spawn_with(backend, |s| {
+            mail(s);
+            s.server.trusted_proxies = "127.0.0.1".to_owned();
+        })
+        .await;
+        app.post_json("/api/v1/auth/register", &json!({"email": EMAIL, "password": OLD, "display_name": "周老师"}))
+            .await;
+        let from = |address: String, password: &str| {
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", address)
+                .json(&json!({"login": EMAIL, "password": password}))
+                .send()
+        };
+        // Strangers at 20 addresses use up the account's hour of failures.
+        for n in 0..100 {
+            let status = from(format!("192.0.2.{}", n / 5 + 1), "a stranger's guess").await.unwrap().status();
+            assert_eq!(status, 401, "failure {n}");
+        }
+        let clean = || format!("203.0.113.{}", 50);
+        let (status, body) = status_and_json(from(clean(), OLD).await.unwrap()).await;
+        assert_eq!(status, 429, "the hour's ceiling holds even for the owner: {body}");
+        assert_eq!(body["error"]["details"]["reason"], "account");
+
+        let (_, token) = ask_and_fish(&app, &server, 1).await;
+        assert_eq!(reset(&app, &token, NEW).await.0, 204);
+        let status = from(clean(), NEW).await.unwrap().status();
+        assert_eq!(status, 200, "its owner signs in at once after the reset");
     }
 }
 

@@ -42,3 +42,17 @@ export function resendConfirmation(email?: string) {
 export function resetPassword(token: string, password: string) {
   return call(client.POST('/api/v1/auth/password/reset', { body: { token, password } }))
 }
+
+/** The account's personal API tokens: scope, expiry and last use (never their secrets). */
+export function listTokens() {
+  return call(client.GET('/api/v1/auth/tokens'))
+}
+
+/** A new personal API token; the answer holds its secret, shown this once. */
+export function createToken(request: Schemas['TokenRequest']) {
+  return call(client.POST('/api/v1/auth/tokens', { body: request }))
+}
+
+export function revokeToken(id: number) {
+  return call(client.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } }))
+}

@@ -4,47 +4,6 @@
  */
 
 export interface paths {
-    "/api/v1/auth/email/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Confirm the account's email address with the token of the confirmation mail's link. Needs
-         *     no session and no CSRF token (the link may be opened in any browser).
-         */
-        post: operations["post_auth_email_confirm"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/email/resend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Mail the signed-in, unconfirmed account a new confirmation link (at most 3 an hour). An
-         *     account with only a mobile number gives the email address to confirm (no SMS provider is
-         *     configured); an address another account has is answered the same, and nothing is sent.
-         */
-        post: operations["post_auth_email_resend"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -54,7 +13,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). */
+        /**
+         * Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). The session
+         *     ends after `session_idle_minutes` unused, and at the latest `session_staff_hours` (cadres,
+         *     verifiers, administrators) or `session_hours` (everyone else) after sign-in: `expires_at`.
+         * @description Failed sign-ins are throttled: after 5 failures on an account from one address, each further
+         *     attempt from there waits 30 seconds, doubling up to 15 minutes, from the last failure; an
+         *     account takes at most 100 failures in any hour. A success clears its address's failures, a
+         *     password reset all of the account's.
+         */
         post: operations["post_auth_login"];
         delete?: never;
         options?: never;
@@ -131,9 +98,7 @@ export interface paths {
         put?: never;
         /**
          * Register with an email or mobile number and a password. The answer is the same whether or
-         *     not the address already had an account. A new account with an email address is mailed a
-         *     link to confirm it (`/confirm-email?token=…`); it may pledge, order, act for an
-         *     organisation or be granted a role once confirmed.
+         *     not the address already had an account.
          */
         post: operations["post_auth_register"];
         delete?: never;
@@ -149,10 +114,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The account's API tokens (never their secrets). */
+        /**
+         * The account's API tokens, revoked and expired ones too, with their scope, expiry and last
+         *     use (never their secrets).
+         */
         get: operations["get_auth_tokens"];
         put?: never;
-        /** Create a personal API token with the account's credentials (no cookie, no CSRF token). */
+        /**
+         * Create a personal API token with the account's credentials (no cookie, no CSRF token): its
+         *     scope (`read` unless given) and its life (90 days unless given, at most 365). The sign-in
+         *     throttle applies to the credentials.
+         */
         post: operations["post_auth_tokens"];
         delete?: never;
         options?: never;
@@ -2011,11 +1983,6 @@ export interface components {
              */
             certified_until: string;
         };
-        /** @description The token from the confirmation mail's link. */
-        ConfirmEmail: {
-            /** @description The `token` of the link in the confirmation mail. */
-            token: string;
-        };
         /** @description 消费帮扶 figures, as the module's definitions say. */
         ConsumptionFigures: {
             /**
@@ -2263,38 +2230,27 @@ export interface components {
          *     audited).
          */
         HouseholdPrivateView: {
-            /** @description Null when there is none or it is unavailable. */
             address?: string | null;
-            /** @description Empty when unavailable. */
             head_name: string;
             /** Format: int64 */
             id: number;
-            /** @description Empty when unavailable. */
             id_card_number: string;
-            /** @description Null when there is none or it is unavailable. */
             phone?: string | null;
-            /** @description Private fields that could not be read, as in [`HouseholdView`]. */
-            unavailable: components["schemas"]["PrivateField"][];
         };
         /** @description A household as its cadres and verifiers see it in lists: private fields masked. */
         HouseholdView: {
-            /** @description e.g. `陈**`; empty when unavailable. */
+            /** @description e.g. `陈**` */
             head_name_masked: string;
             /** Format: int64 */
             id: number;
-            /** @description e.g. `4414**********1234`; empty when unavailable. */
+            /** @description e.g. `4414**********1234` */
             id_card_masked: string;
             /** Format: int32 */
             members_count: number;
-            /** @description e.g. `138****5678`; null when there is none or it is unavailable. */
+            /** @description e.g. `138****5678` */
             phone_masked?: string | null;
             poverty_causes: components["schemas"]["PovertyCause"][];
             register_status: components["schemas"]["RegisterStatus"];
-            /**
-             * @description Private fields that could not be read (their stored value is not this household's, or
-             *     is under a key the server does not hold): shown as unavailable, never guessed.
-             */
-            unavailable: components["schemas"]["PrivateField"][];
             village_code: string;
         };
         IncomeView: {
@@ -2318,7 +2274,10 @@ export interface components {
         LoginAnswer: {
             /** @description Send this in the `X-CSRF-Token` header of every request that changes something. */
             csrf_token: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The session's absolute end; it ends sooner when left unused for the idle timeout.
+             */
             expires_at: string;
             user: components["schemas"]["Me"];
         };
@@ -2352,11 +2311,6 @@ export interface components {
         };
         /** @description The signed-in account, as its owner sees it. */
         Me: {
-            /**
-             * @description Whether the account's owner confirmed its email address: until then it may not pledge,
-             *     order, act for an organisation or be granted a role (`email_unconfirmed`).
-             */
-            confirmed: boolean;
             display_name: string;
             email?: string | null;
             /** Format: int64 */
@@ -2781,10 +2735,7 @@ export interface components {
              */
             quantity: number;
         };
-        NewToken: {
-            /** Format: int64 */
-            id: number;
-            name: string;
+        NewToken: components["schemas"]["TokenView"] & {
             /** @description The secret, shown this once: use it as `Authorization: Bearer <token>`. */
             token: string;
         };
@@ -3277,11 +3228,6 @@ export interface components {
                 [key: string]: boolean;
             };
         };
-        /**
-         * @description A private field of a household.
-         * @enum {string}
-         */
-        PrivateField: "head_name" | "id_card_number" | "phone" | "address";
         /**
          * @description Grain = grain (粮油); Vegetables = vegetables (蔬菜); Fruit = fruit (水果); Tea = tea (茶叶); Honey = honey (蜂蜜); MeatEggs = meat_eggs (肉禽蛋); Handicraft = handicraft (手工艺品); Other = other (其他);
          * @enum {string}
@@ -3844,17 +3790,6 @@ export interface components {
             status: components["schemas"]["RequestStatus"];
             unit: components["schemas"]["Unit"];
         };
-        /**
-         * @description Ask for the confirmation mail again. An account with no email address (registered with
-         *     a mobile number) gives the address to confirm here; one with an address sends nothing.
-         */
-        ResendConfirmation: {
-            /**
-             * Format: email
-             * @description Only for an account with no email address yet.
-             */
-            email?: string | null;
-        };
         /** @enum {string} */
         Role: "cadre" | "verifier" | "coordinator" | "org_admin" | "org_member" | "admin";
         /** @description A role the account holds, with its scope. */
@@ -3971,23 +3906,40 @@ export interface components {
             pledge_id?: number | null;
         };
         TokenRequest: {
+            /**
+             * Format: int32
+             * @description Days until the token expires: 1 to 365, 90 when left out.
+             */
+            expires_in_days?: number | null;
             login: string;
             /** @description What the token is for, e.g. "ERP integration". */
             name: string;
             password: string;
+            scope?: null | components["schemas"]["TokenScope"];
         };
+        /**
+         * @description Read = read (只读); Pledge = pledge (认捐下单); Manage = manage (管理);
+         * @enum {string}
+         */
+        TokenScope: "read" | "pledge" | "manage";
         TokenView: {
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
             /** Format: int64 */
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was last used (to the minute).
+             */
             last_used_at?: string | null;
             name: string;
             /** @description The token's first characters, to tell tokens apart. */
             prefix: string;
             /** Format: date-time */
             revoked_at?: string | null;
+            scope: components["schemas"]["TokenScope"];
         };
         /**
          * @description Item = item (件); Set = set (套); Kg = kg (公斤); Money = money (元); Position = position (个岗位); PersonTime = person_time (人次);
@@ -4031,221 +3983,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    post_auth_email_confirm: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ConfirmEmail"];
-            };
-        };
-        responses: {
-            /** @description The account is confirmed. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description `invalid_token` (unknown or expired: ask for a new link), `validation_failed` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unauthenticated` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `method_not_allowed` */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `already_confirmed`: the link was used (the address is confirmed already) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `payload_too_large` */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unsupported_media_type` */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `rate_limited`, with Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `internal` */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `database_unavailable` */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    post_auth_email_resend: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ResendConfirmation"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Accepted"];
-                };
-            };
-            /** @description `validation_failed`: `email` missing for an account with none, or given for one that has one */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `csrf_token_invalid` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `method_not_allowed` */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `already_confirmed` */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `payload_too_large` */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `unsupported_media_type` */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `rate_limited`, with Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `internal` */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `database_unavailable` */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     post_auth_login: {
         parameters: {
             query?: never;
@@ -4285,6 +4022,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4312,7 +4058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `rate_limited`, with Retry-After */
+            /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4330,7 +4076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4373,7 +4119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `csrf_token_invalid` */
+            /** @description `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4443,6 +4189,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4543,6 +4298,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4588,7 +4352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4637,6 +4401,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4664,6 +4437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4681,7 +4455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4776,7 +4550,7 @@ export interface operations {
                     "application/json": components["schemas"]["NewToken"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `validation_failed` (`name`, `expires_in_days`) or `invalid_json` (an unknown `scope`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4785,7 +4559,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_credentials` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4820,6 +4604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `sign_in_delayed` or `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4837,7 +4622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4876,6 +4661,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5315,6 +5109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5501,6 +5296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5605,6 +5401,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5715,6 +5512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `session_required`: no API token may do this, only a browser session */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5801,6 +5599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5974,6 +5773,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -6124,6 +5932,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -6206,6 +6023,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -6278,6 +6104,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6434,6 +6269,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6882,6 +6726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7191,6 +7036,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7310,6 +7156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7473,6 +7320,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7742,6 +7598,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7842,6 +7707,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7931,6 +7805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8113,7 +7988,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`); `forbidden`: not acting for that organisation; `csrf_token_invalid` */
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8246,6 +8121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8356,6 +8232,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8452,7 +8329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8562,7 +8439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8655,6 +8532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8744,6 +8622,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8857,6 +8744,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8959,7 +8855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: accepting pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid` */
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9049,6 +8945,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9149,6 +9054,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9219,6 +9133,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9452,6 +9375,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9558,7 +9490,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: applying pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid` */
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9753,6 +9685,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9821,6 +9762,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9900,6 +9850,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10018,6 +9977,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10086,6 +10054,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10242,6 +10219,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10326,7 +10312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the seller */
+            /** @description not the seller; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10416,6 +10402,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10529,6 +10524,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10628,6 +10632,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10741,6 +10754,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10840,6 +10862,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11018,7 +11049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`act_for_organisation`); `csrf_token_invalid` */
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11334,6 +11365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11476,6 +11508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11636,6 +11669,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11823,6 +11857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11943,6 +11978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12051,6 +12087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12281,6 +12318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12377,6 +12415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12491,6 +12530,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -12596,6 +12644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12710,6 +12759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12882,7 +12932,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the cooperative's people or its village's cadres */
+            /** @description not the cooperative's people or its village's cadres; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13115,6 +13165,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13212,7 +13271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not a verifier of the product's area */
+            /** @description not a verifier of the product's area; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13314,6 +13373,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13398,6 +13466,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13475,6 +13552,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13573,7 +13659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `conflict_of_interest`: the seller's own people; `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`order`); `forbidden`: not acting for that organisation; `csrf_token_invalid` */
+            /** @description `conflict_of_interest`: the seller's own people; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13706,6 +13792,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13798,6 +13893,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14298,6 +14402,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14334,15 +14439,6 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `grantee_unconfirmed`: the account has not confirmed its email address yet; `invalid_state`: an administrator cannot also be a cadre or a verifier */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14406,6 +14502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -38,5 +38,6 @@ export function navigation(session: SessionLike): NavLink[] {
     links.push({ to: '/admin/users', label: 'common.nav.users' })
   }
   links.push({ to: '/me/notifications', label: 'common.nav.notifications' })
+  links.push({ to: '/me/tokens', label: 'common.nav.tokens' })
   return links
 }

@@ -4,12 +4,16 @@
 //!
 //! Sign-in failures say the same thing whether the account exists or not, and take the same
 //! time (a password is verified against a dummy hash when there is no account); registration
-//! answers the same whether the address was new or taken. Attempts are rate-limited per login
-//! and per address. A forgotten password is reset by mail ([`reset`]); an account's email
-//! address is confirmed by mail ([`confirm`]) before it may act. Both links are
+//! answers the same whether the address was new or taken. Failed sign-ins are throttled per
+//! account and per (account, address) by `domain::sign_in` (OWASP ASVS 4.0.3 V2.2.1), and
+//! sign-in floods per address; passwords are hashed on a bounded pool ([`hashing`]). Sessions
+//! end when idle or at their absolute lifetime (`domain::session`); API tokens have a scope and
+//! an expiry (`domain::api_token`). A forgotten password is reset by mail ([`reset`]); an
+//! account's email address is confirmed by mail ([`confirm`]) before it may act. Both links are
 //! [`mail_link`]s.
 
 pub mod confirm;
+pub mod hashing;
 pub mod mail_link;
 pub mod password;
 pub mod reset;
@@ -17,36 +21,29 @@ pub mod reset;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, DbErr, SqlErr};
+use sea_orm::{DbErr, SqlErr};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
 use crate::crypto::{random_token, token_hash};
+use crate::domain::api_token::{self, TokenScope};
 use crate::domain::authz::Actor;
 use crate::domain::phone::{Mobile, normalise_login};
+use crate::domain::sign_in;
 use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
-use crate::service::rate_limit::{Limit, address_key, limit};
+use crate::service::Context;
+use crate::service::rate_limit::{Limit, address_key, limit_at, wait_in_words};
 use crate::store::accounts::{
     self as account_store, ApiToken, NewApiTokenRow, NewSessionRow, User,
 };
 use crate::store::audit::{self, Origin};
-use crate::store::rate_limits;
+use crate::store::sign_in_failures as failures;
 use crate::validation::{Text, request_body};
 
-/// Sign-in attempts for one login (email or mobile) from one address, until one succeeds.
-pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
-    hits: 10,
-    window: Duration::minutes(15),
-};
-/// Sign-in attempts for one login from everywhere: the ceiling on a distributed guess. (Whoever
-/// sends this many can keep the account waiting; that is the price of the ceiling.)
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
-    hits: 50,
-    window: Duration::minutes(15),
-};
-/// Sign-in attempts from one address.
+/// Sign-in attempts from one address, right or wrong, on any accounts: a flood's bound. (The
+/// failures on one account are throttled by `domain::sign_in`.)
 pub const LOGIN_PER_ADDRESS: Limit = Limit {
     hits: 100,
     window: Duration::minutes(15),
@@ -60,10 +57,16 @@ pub const REGISTER_PER_ADDRESS: Limit = Limit {
 /// Prefix of personal API tokens, so they are recognisable in a leaked file.
 pub const API_TOKEN_PREFIX: &str = "djt_";
 
+/// What failed sign-ins on a login that opens no account are counted against. Hashed, so the
+/// table holds no email or phone number.
 fn login_key(login: &str) -> String {
-    // Hashed, so the limits table holds no email or phone number.
     let digest = Sha256::digest(normalise_login(login).as_bytes());
     format!("login:account:{}", hex::encode(&digest[..16]))
+}
+
+/// What failed sign-ins on an account are counted against, whichever login named it.
+fn account_key(user_id: i64) -> String {
+    format!("user:{user_id}")
 }
 
 /// Builds the (slow) dummy hash ahead of the first sign-in, so that the first unknown login
@@ -98,12 +101,7 @@ request_body! {
 /// sent: a "someone tried to register with your address" mail would let anyone send mail to
 /// any address, and the owner learns nothing they can act on — a stranger without the mail
 /// cannot use the address).
-pub async fn register(
-    app: &crate::service::Context,
-    reg: Registration,
-    origin: &Origin,
-) -> Result<(), ApiError> {
-    let db = &app.db;
+pub async fn register(app: &Context, reg: Registration, origin: &Origin) -> Result<(), ApiError> {
     let mut fields = FieldErrors::of(reg.validate());
     let email = reg
         .email
@@ -125,19 +123,22 @@ pub async fn register(
     }
     fields.into_result()?;
     let display_name = reg.display_name.trimmed();
+    let db = &app.db;
     if let Some(ip) = &origin.ip {
-        limit(
+        limit_at(
             db,
             &format!("register:ip:{}", address_key(ip)),
             &REGISTER_PER_ADDRESS,
+            app.clock.now(),
         )
         .await?;
     }
 
     let plain = reg.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&plain))
-        .await
-        .map_err(ApiError::internal)?
+    let hash = app
+        .hashing
+        .run(move || password::hash(&plain))
+        .await?
         .map_err(ApiError::internal)?;
     let now = app.clock.now();
     let txn = crate::store::begin_write(db).await?;
@@ -194,32 +195,82 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| password::hash(&random_token()).expect("hashing a random string"))
 }
 
-/// The account the credentials open, after the rate limits.
+/// The answer to an attempt that must wait: 429 at once, with `Retry-After` and the wait in
+/// words.
+fn sign_in_delayed(wait: sign_in::Wait, now: DateTime<Utc>) -> ApiError {
+    let seconds = wait.seconds_from(now);
+    let (reason, message) = match wait {
+        sign_in::Wait::Account { .. } => (
+            "account",
+            format!(
+                "this account has had too many failed sign-ins in the last hour; try again in {}, or reset its password to sign in at once",
+                wait_in_words(seconds)
+            ),
+        ),
+        sign_in::Wait::Pair { .. } => (
+            "address",
+            format!(
+                "too many failed sign-ins on this account from here; try again in {}",
+                wait_in_words(seconds)
+            ),
+        ),
+    };
+    ApiError {
+        retry_after: Some(seconds),
+        ..ApiError::new(ErrorCode::SignInDelayed, message).with_details(json!({
+            "retry_after": seconds,
+            "wait_minutes": seconds.div_ceil(60),
+            "reason": reason,
+        }))
+    }
+}
+
+/// The account the credentials open, after the throttle: the attempt is recorded as a failure
+/// before its password is checked, so that attempts made together see one another, and
+/// forgotten again when it is refused unchecked or succeeds (with its address's failures on the
+/// account before it).
 async fn check_credentials(
-    db: &DatabaseConnection,
+    app: &Context,
     creds: &Credentials,
     origin: &Origin,
 ) -> Result<User, ApiError> {
+    let db = &app.db;
+    let now = app.clock.now();
     let address = origin.ip.as_deref().map(address_key).unwrap_or_default();
-    let account_and_address = format!("{}:{address}", login_key(&creds.login));
-    limit(db, &account_and_address, &LOGIN_PER_ACCOUNT_AND_ADDRESS).await?;
-    limit(db, &login_key(&creds.login), &LOGIN_PER_ACCOUNT).await?;
     if !address.is_empty() {
-        limit(db, &format!("login:ip:{address}"), &LOGIN_PER_ADDRESS).await?;
+        limit_at(db, &format!("login:ip:{address}"), &LOGIN_PER_ADDRESS, now).await?;
     }
     let user = account_store::find_by_login(db, &creds.login).await?;
+    let account = user
+        .as_ref()
+        .map_or_else(|| login_key(&creds.login), |u| account_key(u.id));
+    let attempt = failures::record(db, &account, &address, now).await?;
+    let before =
+        failures::count(db, &account, &address, sign_in::window_start(now), attempt).await?;
+    if let Err(wait) = sign_in::check(&before, now) {
+        failures::forget(db, attempt).await?;
+        return Err(sign_in_delayed(wait, now));
+    }
     let stored = user
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     let plain = creds.password.clone();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&plain, &stored))
+    let matches = match app
+        .hashing
+        .run(move || password::verify(&plain, &stored))
         .await
-        .map_err(ApiError::internal)?;
+    {
+        Ok(matches) => matches,
+        Err(busy) => {
+            failures::forget(db, attempt).await?;
+            return Err(busy);
+        }
+    };
     match user {
         Some(user) if matches && user.is_active => {
-            // The owner got in: the failed guesses before no longer count against them.
-            rate_limits::clear(db, &account_and_address).await?;
+            // The owner got in: the failed guesses from here no longer count against them.
+            failures::clear_pair(db, &account, &address).await?;
             Ok(user)
         }
         _ => Err(ApiError::new(
@@ -229,26 +280,46 @@ async fn check_credentials(
     }
 }
 
+/// Forgets the failed sign-ins counted against `user`, from every address and under either of
+/// its logins (its password was reset).
+pub async fn forget_failures(db: &impl sea_orm::ConnectionTrait, user: &User) -> Result<(), DbErr> {
+    let mut keys = vec![account_key(user.id)];
+    keys.extend(
+        [user.email.as_deref(), user.mobile.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(login_key),
+    );
+    failures::clear_accounts(db, &keys).await
+}
+
 /// A new browser session: the secrets go to the client once, only their hashes are kept.
 pub struct NewSession {
     pub token: String,
     pub csrf_token: String,
+    /// Its absolute end.
     pub expires_at: DateTime<Utc>,
+    /// How long from now that is.
+    pub lifetime: Duration,
     pub user: User,
 }
 
+/// Signs in: a new session, living until idle for the idle timeout or until its absolute
+/// lifetime, which is shorter for staff (`domain::session`).
 pub async fn login(
-    db: &DatabaseConnection,
+    app: &Context,
     creds: &Credentials,
     origin: &Origin,
     user_agent: Option<&str>,
-    ttl: Duration,
 ) -> Result<NewSession, ApiError> {
-    let user = check_credentials(db, creds, origin).await?;
+    let db = &app.db;
+    let user = check_credentials(app, creds, origin).await?;
     let token = random_token();
     let csrf_token = random_token();
-    let now = crate::clock::now();
-    let expires_at = now + ttl;
+    let now = app.clock.now();
+    let actor = account_store::load_actor(db, user.id).await?;
+    let lifetime = app.settings.server.sessions.absolute_for(&actor);
+    let expires_at = now + lifetime;
     let user_agent: Option<String> = user_agent.map(|ua| ua.chars().take(200).collect());
     let txn = crate::store::begin_write(db).await?;
     let session = account_store::insert_session(
@@ -280,17 +351,14 @@ pub async fn login(
         token,
         csrf_token,
         expires_at,
+        lifetime,
         user,
     })
 }
 
-pub async fn logout(
-    db: &DatabaseConnection,
-    session_id: i64,
-    origin: &Origin,
-) -> Result<(), ApiError> {
-    let txn = crate::store::begin_write(db).await?;
-    if account_store::revoke_session(&txn, session_id, crate::clock::now()).await? {
+pub async fn logout(app: &Context, session_id: i64, origin: &Origin) -> Result<(), ApiError> {
+    let txn = crate::store::begin_write(&app.db).await?;
+    if account_store::revoke_session(&txn, session_id, app.clock.now()).await? {
         audit::record(
             &txn,
             origin,
@@ -315,12 +383,20 @@ request_body! {
         #[schema(value_type = String)]
         #[rule(length(min = 1, max = 100))]
         pub name: Text,
+        /// What the token may do: `read` (GET requests only), `pledge` (reading, and pledging,
+        /// ordering and following as the account), `manage` (everything the account may do,
+        /// except revealing a household's private fields, which needs a browser session).
+        /// `read` when left out.
+        pub scope: Option<TokenScope>,
+        /// Days until the token expires: 1 to 365, 90 when left out.
+        #[rule(range(min = 1, max = 365))]
+        pub expires_in_days: Option<u32>,
     }
 }
 
 /// Creates a personal API token; the secret is returned once and stored only as a hash.
 pub async fn create_api_token(
-    db: &DatabaseConnection,
+    app: &Context,
     req: &TokenRequest,
     origin: &Origin,
 ) -> Result<(ApiToken, String), ApiError> {
@@ -330,11 +406,12 @@ pub async fn create_api_token(
         login: req.login.clone(),
         password: req.password.clone(),
     };
-    let user = check_credentials(db, &creds, origin).await?;
+    let user = check_credentials(app, &creds, origin).await?;
     let secret = format!("{API_TOKEN_PREFIX}{}", random_token());
     let prefix: String = secret.chars().take(12).collect();
-    let now = crate::clock::now();
-    let txn = crate::store::begin_write(db).await?;
+    let now = app.clock.now();
+    let days = req.expires_in_days.unwrap_or(api_token::DEFAULT_DAYS);
+    let txn = crate::store::begin_write(&app.db).await?;
     let token = account_store::insert_api_token(
         &txn,
         &NewApiTokenRow {
@@ -342,7 +419,9 @@ pub async fn create_api_token(
             name,
             token_hash: &token_hash(&secret),
             prefix: &prefix,
+            scope: req.scope.unwrap_or(TokenScope::Read),
             at: now,
+            expires_at: api_token::expires_at(now, days),
         },
     )
     .await?;
@@ -361,13 +440,13 @@ pub async fn create_api_token(
 }
 
 pub async fn revoke_api_token(
-    db: &DatabaseConnection,
+    app: &Context,
     actor: &Actor,
     id: i64,
     origin: &Origin,
 ) -> Result<(), ApiError> {
-    let txn = crate::store::begin_write(db).await?;
-    if !account_store::revoke_api_token(&txn, actor.user_id, id, crate::clock::now()).await? {
+    let txn = crate::store::begin_write(&app.db).await?;
+    if !account_store::revoke_api_token(&txn, actor.user_id, id, app.clock.now()).await? {
         return Err(ApiError::not_found("token"));
     }
     audit::record(
@@ -388,7 +467,7 @@ pub async fn revoke_api_token(
 #[derive(Debug, Clone)]
 pub enum Credential {
     Session { id: i64, csrf_token_hash: String },
-    ApiToken { id: i64 },
+    ApiToken { id: i64, scope: TokenScope },
 }
 
 /// The signed-in caller: their account, their grants, and how they signed in.
@@ -399,17 +478,17 @@ pub struct SignedIn {
     pub credential: Credential,
 }
 
-/// Recognises a session token (from the cookie).
-pub async fn caller_from_session(
-    db: &DatabaseConnection,
-    token: &str,
-) -> Result<Option<SignedIn>, DbErr> {
-    let now = crate::clock::now();
+/// Recognises a session token (from the cookie): a session neither revoked, idle past the idle
+/// timeout nor past its absolute end. Using it moves its idle deadline.
+pub async fn caller_from_session(app: &Context, token: &str) -> Result<Option<SignedIn>, DbErr> {
+    let db = &app.db;
+    let now = app.clock.now();
     let Some((session, user)) = account_store::find_session(db, &token_hash(token), now).await?
     else {
         return Ok(None);
     };
-    if !user.is_active {
+    let lifetimes = &app.settings.server.sessions;
+    if !user.is_active || !lifetimes.is_live(session.last_seen_at, session.expires_at, now) {
         return Ok(None);
     }
     account_store::touch_session(db, &session, now).await?;
@@ -424,12 +503,11 @@ pub async fn caller_from_session(
     }))
 }
 
-/// Recognises a personal API token (from `Authorization: Bearer`).
-pub async fn caller_from_api_token(
-    db: &DatabaseConnection,
-    secret: &str,
-) -> Result<Option<SignedIn>, DbErr> {
-    let now = crate::clock::now();
+/// Recognises a personal API token (from `Authorization: Bearer`) that is neither revoked nor
+/// expired. What it may do is `domain::api_token`'s to say.
+pub async fn caller_from_api_token(app: &Context, secret: &str) -> Result<Option<SignedIn>, DbErr> {
+    let db = &app.db;
+    let now = app.clock.now();
     let Some((token, user)) = account_store::find_api_token(db, &token_hash(secret), now).await?
     else {
         return Ok(None);
@@ -442,7 +520,10 @@ pub async fn caller_from_api_token(
     Ok(Some(SignedIn {
         user,
         actor,
-        credential: Credential::ApiToken { id: token.id },
+        credential: Credential::ApiToken {
+            id: token.id,
+            scope: token.scope,
+        },
     }))
 }
 

@@ -29,13 +29,13 @@ use crate::store::accounts as account_store;
 use crate::store::audit::{self, Origin};
 use crate::store::mail_links::{self as store, LinkTable};
 use crate::store::outbox::{self, Message};
-use crate::store::rate_limits;
+
+use crate::validation::{Text, request_body};
 
 const RESET: Purpose = Purpose {
     table: LinkTable::PasswordResets,
     mail: |reset_id| Message::MailPasswordReset { reset_id },
 };
-use crate::validation::{Text, request_body};
 
 /// Resets asked for one mail address: enough for a lost mail or two, not a mail bomb.
 pub const FORGOT_PER_EMAIL: Limit = Limit {
@@ -166,9 +166,10 @@ pub async fn reset(app: &Context, req: NewPassword, origin: &Origin) -> Result<(
     req.validate()?;
 
     let plain = req.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&plain))
-        .await
-        .map_err(ApiError::internal)?
+    let hash = app
+        .hashing
+        .run(move || password::hash(&plain))
+        .await?
         .map_err(ApiError::internal)?;
     let txn = crate::store::begin_write(&app.db).await?;
     // The guarded use: of two requests with the same token, one resets the password.
@@ -184,12 +185,7 @@ pub async fn reset(app: &Context, req: NewPassword, origin: &Origin) -> Result<(
     let sessions = account_store::revoke_all_sessions(&txn, user.id, now).await?;
     let tokens = account_store::revoke_all_api_tokens(&txn, user.id, now).await?;
     // The failed sign-ins counted against the account, from every address.
-    for login in [user.email.as_deref(), user.mobile.as_deref()]
-        .into_iter()
-        .flatten()
-    {
-        rate_limits::clear_under(&txn, &super::login_key(login)).await?;
-    }
+    super::forget_failures(&txn, &user).await?;
     audit::record(
         &txn,
         &origin.with_user(user.id),

@@ -12,6 +12,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub prefix: String,
+    pub scope: String,
     pub created_at: DateTimeWithTimeZone,
     pub last_used_at: Option<DateTimeWithTimeZone>,
     pub expires_at: Option<DateTimeWithTimeZone>,

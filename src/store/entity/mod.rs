@@ -39,6 +39,7 @@ pub mod products;
 pub mod rate_limits;
 pub mod regions;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod trade_photos;
 pub mod user_roles;
 pub mod users;

@@ -25,6 +25,7 @@ pub use super::pledges::Entity as Pledges;
 pub use super::rate_limits::Entity as RateLimits;
 pub use super::regions::Entity as Regions;
 pub use super::sessions::Entity as Sessions;
+pub use super::sign_in_failures::Entity as SignInFailures;
 pub use super::user_roles::Entity as UserRoles;
 pub use super::users::Entity as Users;
 pub use super::villages::Entity as Villages;

@@ -5,7 +5,7 @@ export default {
   nav: {
     home: 'Home', hall: 'Needs', offers: 'Offers', notices: 'Public notice', transparency: 'Transparency', myPledges: 'My pledges',
     myFollows: 'My follows', myOffers: 'My offers', products: 'Products', myOrders: 'My orders', myProducts: 'My products',
-    notifications: 'Notifications', households: 'Households', needs: 'Needs', review: 'Review', boards: 'Pairings',
+    notifications: 'Notifications', tokens: 'API tokens', households: 'Households', needs: 'Needs', review: 'Review', boards: 'Pairings',
     organisations: 'Organisations', users: 'Users & roles', workspace: 'Workspace', menu: 'Menu',
   },
   auth: {

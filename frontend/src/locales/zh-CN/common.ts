@@ -5,7 +5,7 @@ export default {
   nav: {
     home: '首页', hall: '需求大厅', offers: '帮扶资源', notices: '公示', transparency: '公开透明', myPledges: '我的认捐',
     myFollows: '我的关注', myOffers: '我的帮扶资源', products: '消费帮扶', myOrders: '我的订单', myProducts: '我的产品',
-    notifications: '通知设置', households: '农户', needs: '需求', review: '审核', boards: '帮扶协作',
+    notifications: '通知设置', tokens: 'API 令牌', households: '农户', needs: '需求', review: '审核', boards: '帮扶协作',
     organisations: '组织审核', users: '用户与角色', workspace: '工作台', menu: '菜单',
   },
   auth: {

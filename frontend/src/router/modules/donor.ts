@@ -13,5 +13,6 @@ export default [
   { path: '/products/:id(\\d+)/edit', name: 'product-edit', component: () => withTradeMessages(import('@/views/products/ProductEditor.vue')), props: true, meta: { auth: true, title: 'products.editor.editTitle' } },
   { path: '/me/orders', name: 'my-orders', component: () => withTradeMessages(import('@/views/orders/MyOrders.vue')), meta: { auth: true, confirmed: true, title: 'common.nav.myOrders' } },
   { path: '/orders/:id(\\d+)', name: 'order', component: () => withTradeMessages(import('@/views/orders/Order.vue')), props: true, meta: { auth: true } },
+  { path: '/me/tokens', name: 'api-tokens', component: () => import('@/views/account/ApiTokens.vue'), meta: { auth: true, title: 'common.nav.tokens' } },
   { path: '/me/notifications', name: 'notifications', component: () => import('@/views/notifications/Notifications.vue'), meta: { auth: true, title: 'common.nav.notifications' } },
 ] satisfies RouteRecordRaw[]

@@ -31,6 +31,16 @@ describe('Login', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('home'), { timeout: 10_000 })
   })
 
+  it('says how long to wait after too many failed sign-ins, and that a reset lets the owner in', async () => {
+    const { wrapper } = await signIn('/login', {
+      status: 429,
+      body: { error: { code: 'sign_in_delayed', message: 'wait', details: { retry_after: 240, wait_minutes: 4, reason: 'address' } } },
+    })
+    const text = wrapper.get('[data-testid="login-error"]').text()
+    expect(text).toContain('请 4 分钟后再试')
+    expect(text).toContain('忘记密码')
+  })
+
   it('says kindly that the account or password is wrong, and stays', async () => {
     const { wrapper, router } = await signIn('/login', { status: 401, body: { error: { code: 'invalid_credentials', message: 'no' } } })
     expect(wrapper.get('[data-testid="login-error"]').text()).toContain('账号或密码不正确')
