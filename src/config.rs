@@ -137,6 +137,11 @@ struct Flat {
     pub secure_cookies: Option<bool>,
     /// Largest JSON request body accepted, in bytes.
     pub max_json_bytes: usize,
+    /// Most rows one export (CSV or XLSX) may hold; a larger one is refused with
+    /// `export_too_large`, to be narrowed.
+    pub export_max_rows: u32,
+    /// Exports one client address may download per hour.
+    pub export_rate_per_hour: u32,
     /// Seconds that in-flight requests get to finish on shutdown.
     pub shutdown_timeout_secs: u64,
     /// `text` or `json` log lines.
@@ -175,6 +180,8 @@ pub struct ServerSettings {
     pub secure_cookies: Option<bool>,
     pub max_json_bytes: usize,
     pub max_photo_bytes: usize,
+    pub export_max_rows: u32,
+    pub export_rate_per_hour: u32,
     pub session_ttl_hours: u32,
     pub shutdown_timeout_secs: u64,
     pub log_format: LogFormat,
@@ -260,6 +267,8 @@ impl Flat {
                 secure_cookies: self.secure_cookies,
                 max_json_bytes: self.max_json_bytes,
                 max_photo_bytes: self.max_photo_bytes,
+                export_max_rows: self.export_max_rows,
+                export_rate_per_hour: self.export_rate_per_hour,
                 session_ttl_hours: self.session_ttl_hours,
                 shutdown_timeout_secs: self.shutdown_timeout_secs,
                 log_format: self.log_format,
@@ -376,6 +385,8 @@ impl Default for Flat {
             trusted_proxies: String::new(),
             secure_cookies: None,
             max_json_bytes: 256 * 1024,
+            export_max_rows: 50_000,
+            export_rate_per_hour: 30,
             shutdown_timeout_secs: 30,
             log_format: LogFormat::Text,
             frontend_dir: PathBuf::from("frontend/dist"),
@@ -705,6 +716,12 @@ impl Flat {
                 1..=100,
             ),
             ("order_rate_per_hour", self.order_rate_per_hour, 1..=10_000),
+            ("export_max_rows", self.export_max_rows, 1..=1_000_000),
+            (
+                "export_rate_per_hour",
+                self.export_rate_per_hour,
+                1..=10_000,
+            ),
         ] {
             if !range.contains(&value) {
                 return Err(ConfigError::new(

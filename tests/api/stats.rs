@@ -111,12 +111,21 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
 }
 
 async fn world(backend: crate::helpers::Backend) -> World {
+    world_with(backend, |_| {}).await
+}
+
+/// The world, with settings changed by `configure`.
+async fn world_with(
+    backend: crate::helpers::Backend,
+    configure: impl FnOnce(&mut duijie::config::Settings),
+) -> World {
     // One person gives whole small needs here, and every pledge has the usual 30 days: the
     // caps on one account and the large pledges' shorter time have tests of their own.
     let app = TestApp::spawn_with(backend, |s| {
         s.policy.notice_days = 0;
         s.policy.pledge_max_share_percent = 100;
         s.policy.large_pledge_due_days = s.policy.pledge_due_days;
+        configure(s);
     })
     .await;
     duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
@@ -593,6 +602,62 @@ db_test! {
         assert_eq!(status, 400, "{body}");
         let (status, _) = app.get_json("/api/v1/exports/needs?region=99").await;
         assert_eq!(status, 404);
+    }
+}
+
+/// The `filename*` of a `Content-Disposition`, percent-decoded.
+fn file_name_zh(disposition: &str) -> String {
+    let encoded = disposition
+        .split("filename*=UTF-8''")
+        .nth(1)
+        .expect("a filename*");
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            decoded.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).unwrap()
+}
+
+db_test! {
+    async fn an_export_over_its_row_cap_is_refused_and_taken_in_parts(backend: Backend) {
+        let w = world_with(backend, |s| s.server.export_max_rows = 2).await;
+        let app = &w.app;
+        let (status, body) = app.get_json("/api/v1/exports/needs?region=4414").await;
+        assert_eq!(status, 422, "three needs, two allowed: {body}");
+        assert_error_code(&body, "export_too_large");
+        assert_eq!(body["error"]["details"]["max_rows"], 2);
+        assert!(body["error"]["message"].as_str().unwrap().contains("more than 2 rows"));
+        let (status, _) = app.get_json("/api/v1/exports/needs?region=4414&format=xlsx").await;
+        assert_eq!(status, 422, "an XLSX likewise");
+        let (status, body) = app.get_json("/api/v1/exports/needs?region=4414&after=-1").await;
+        assert_eq!(status, 400, "{body}");
+
+        // The rest after the first need: two rows, within the cap.
+        let response = app.get(&format!("/api/v1/exports/needs?region=4414&after={}", w.a)).await;
+        assert_eq!(response.status(), 200);
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.starts_with("attachment; filename=\"needs-4414.csv\"; "), "{disposition}");
+        assert_eq!(file_name_zh(&disposition), "需求-梅州市.csv");
+        let rows = csv_rows(&response.bytes().await.unwrap());
+        let titles: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+        assert_eq!(titles, ["冬季大米", "蜂箱启动资金"]);
+
+        // The enterprise's ledger holds two pledges: exactly the cap is allowed.
+        let enterprise = app.login_demo("enterprise").await;
+        let org = w.enterprise_org;
+        let response = enterprise.client.get(app.url(&format!("/api/v1/exports/ledger?org={org}&format=xlsx"))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.starts_with(&format!("attachment; filename=\"ledger-organisation-{org}.xlsx\"; ")), "{disposition}");
+        assert!(file_name_zh(&disposition).starts_with("台账-"), "{disposition}");
     }
 }
 
