@@ -105,14 +105,8 @@ pub struct LoginAnswer {
     pub expires_at: DateTime<Utc>,
 }
 
-fn secure(req: &HttpRequest) -> bool {
-    let configured = req
-        .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.server.secure_cookies);
-    configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
-}
-
-/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS).
+/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax; Secure as `transport::is_secure`
+/// decides).
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
         (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
@@ -132,14 +126,14 @@ pub async fn login(
     let session_cookie = Cookie::build(SESSION_COOKIE, session.token)
         .path("/")
         .http_only(true)
-        .secure(secure(&req))
+        .secure(super::transport::is_secure(&req))
         .same_site(SameSite::Lax)
         .max_age(max_age)
         .finish();
     let csrf_cookie = Cookie::build(CSRF_COOKIE, session.csrf_token.clone())
         .path("/")
         .http_only(false)
-        .secure(secure(&req))
+        .secure(super::transport::is_secure(&req))
         .same_site(SameSite::Strict)
         .max_age(max_age)
         .finish();

@@ -21,6 +21,7 @@ mod products;
 mod regions;
 mod search;
 mod stats;
+pub mod transport;
 mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};

@@ -28,5 +28,6 @@ mod search;
 mod smtp;
 mod stats;
 mod takedown;
+mod transport;
 mod users;
 mod validation;
