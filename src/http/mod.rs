@@ -74,6 +74,25 @@ where
     app.app_data(web::Data::new(document))
 }
 
+/// `page` and `per_page` of a list ([`crate::service::paging::Paging`] bounds them).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+}
+
+impl PageQuery {
+    pub fn paging(&self) -> Result<crate::service::paging::Paging, ApiError> {
+        crate::service::paging::Paging::parse(self.page, self.per_page)
+    }
+}
+
 /// How request bodies, paths and query strings that do not parse are answered.
 pub fn extractor_config(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
     cfg.app_data(

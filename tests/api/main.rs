@@ -18,6 +18,7 @@ mod needs;
 mod offers;
 mod orders;
 mod organisations;
+mod paging;
 mod password_reset;
 mod photos;
 mod pledges;

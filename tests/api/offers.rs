@@ -288,7 +288,7 @@ db_test! {
         assert_eq!(need_row(&app, need).await.pledged_quantity, 20);
         assert_eq!(offer_row(&app, offer).await.remaining, 10);
         let (_, pledges) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
-        assert_eq!(pledges.as_array().unwrap().len(), 1, "the village sees the pledge");
+        assert_eq!(pledges["items"].as_array().unwrap().len(), 1, "the village sees the pledge");
         let (_, requests) = cadre.get(&format!("/api/v1/needs/{need}/offer-requests")).await;
         assert_eq!(requests[0]["status"], "accepted");
         assert_eq!(requests[0]["pledge_id"], pledge["id"]);

@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). */
+        /**
+         * Sign in; sets the session cookie (HttpOnly, SameSite=Lax; Secure as `transport::is_secure`
+         *     decides).
+         */
         post: operations["post_auth_login"];
         delete?: never;
         options?: never;
@@ -143,7 +146,8 @@ export interface paths {
         };
         /**
          * An organisation's ledger (台账): every pledge it made and what came of it (its people,
-         *     administrators). CSV is streamed page by page.
+         *     administrators). CSV is streamed page by page. At most `export_max_rows` rows and
+         *     `export_rate_per_hour` exports an hour per client address.
          */
         get: operations["get_exports_ledger"];
         put?: never;
@@ -161,7 +165,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A region's public needs, as the public sees them (anyone). CSV is streamed page by page. */
+        /**
+         * A region's public needs, as the public sees them (anyone). CSV is streamed page by page.
+         *     At most `export_max_rows` rows (a smaller region, or parts with `after`, otherwise) and
+         *     `export_rate_per_hour` exports an hour per client address.
+         */
         get: operations["get_exports_needs"];
         put?: never;
         post?: never;
@@ -180,7 +188,7 @@ export interface paths {
         };
         /**
          * An organisation's offers (帮扶资源台账) with what was matched from each (its people,
-         *     administrators). CSV is streamed page by page.
+         *     administrators). CSV is streamed page by page. Bounded as the ledger is.
          */
         get: operations["get_exports_offers"];
         put?: never;
@@ -201,7 +209,7 @@ export interface paths {
         /**
          * An organisation's purchases of villages' products (消费帮扶台账): each order, whether its
          *     product was a certified 扶贫产品, and what came of it; no delivery data (its people,
-         *     administrators). CSV is streamed page by page.
+         *     administrators). CSV is streamed page by page. Bounded as the ledger is.
          */
         get: operations["get_exports_purchases"];
         put?: never;
@@ -649,7 +657,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pledges toward a need, as the public sees them (names as the donors chose). */
+        /**
+         * The pledges toward a need, oldest first, a page at a time, as the public sees them (names
+         *     as the donors chose).
+         */
         get: operations["get_needs_id_pledges"];
         put?: never;
         /**
@@ -1190,7 +1201,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The verified organisations (public), or those waiting for verification. */
+        /** The verified organisations (public), or those waiting for verification, a page at a time. */
         get: operations["get_organisations"];
         put?: never;
         /**
@@ -3010,6 +3021,16 @@ export interface components {
          * @enum {string}
          */
         OrganisationKind: "enterprise" | "paired_city" | "designated_unit" | "social_org" | "cooperative";
+        /** @description A page of organisations. */
+        OrganisationPage: {
+            items: components["schemas"]["OrganisationView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description An organisation named in a pairing. */
         OrganisationRef: {
             /** Format: int64 */
@@ -3135,6 +3156,16 @@ export interface components {
          * @enum {string}
          */
         PledgeKind: "goods" | "money" | "jobs" | "services";
+        /** @description A page of pledges toward a need. */
+        PledgePage: {
+            items: components["schemas"]["PublicPledge"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description Pledged = pledged (已认捐); Shipped = shipped (已发出); Received = received (已收到); Thanked = thanked (已致谢); Cancelled = cancelled (已取消); Expired = expired (已逾期);
          * @enum {string}
@@ -4631,6 +4662,11 @@ export interface operations {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the rows after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4638,14 +4674,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4654,7 +4689,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4673,6 +4707,24 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4707,6 +4759,11 @@ export interface operations {
                 region: string;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the needs after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4714,7 +4771,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4729,8 +4786,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4764,6 +4848,11 @@ export interface operations {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the rows after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4771,14 +4860,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4787,7 +4875,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4806,6 +4893,24 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4839,6 +4944,11 @@ export interface operations {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the rows after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4846,14 +4956,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4862,7 +4971,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4881,6 +4989,24 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7710,7 +7836,12 @@ export interface operations {
     };
     get_needs_id_pledges: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -7724,10 +7855,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicPledge"][];
+                    "application/json": components["schemas"]["PledgePage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7736,7 +7866,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7747,6 +7884,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10598,6 +10744,10 @@ export interface operations {
                  *     or manages, oldest first; signing in is needed. Otherwise the verified ones, by name.
                  */
                 verified?: boolean;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -10610,10 +10760,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrganisationView"][];
+                    "application/json": components["schemas"]["OrganisationPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10632,6 +10781,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
