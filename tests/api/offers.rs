@@ -325,7 +325,7 @@ db_test! {
         assert_eq!(cadre.get(&format!("/api/v1/exports/offers?org={org}")).await.0, 404);
         let coordinator = app.login_demo("coordinator").await;
         let (_, pairings) = app.get_json("/api/v1/pairings").await;
-        let guangzhou = pairings.as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
+        let guangzhou = pairings["items"].as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
         let (status, board) = coordinator.get(&format!("/api/v1/pairings/{guangzhou}/board")).await;
         assert_eq!(status, 200, "{board}");
         let on_board = board["offers"].as_array().unwrap().iter().find(|o| o["id"] == offer).unwrap();

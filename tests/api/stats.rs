@@ -101,7 +101,8 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
         .get_json(&format!("/api/v1/pairings?program={program}"))
         .await;
     assert_eq!(status, 200, "{list}");
-    list.as_array()
+    list["items"]
+        .as_array()
         .unwrap()
         .iter()
         .find(|p| p["name"].as_str().unwrap().contains(fragment))
@@ -364,7 +365,7 @@ db_test! {
         assert_eq!(status, 403);
 
         let (_, orgs) = app.get_json("/api/v1/organisations").await;
-        let unit = orgs.as_array().unwrap().iter().find(|o| o["kind"] == "designated_unit").unwrap()["id"].as_i64().unwrap();
+        let unit = orgs["items"].as_array().unwrap().iter().find(|o| o["kind"] == "designated_unit").unwrap()["id"].as_i64().unwrap();
         let (status, again) = coordinator
             .post(&format!("/api/v1/pairings/{pairing}/members"), &json!({"organisation_id": w.enterprise_org}))
             .await;
@@ -459,13 +460,21 @@ db_test! {
         let coordinator = app.login_demo("coordinator").await;
         let (status, list) = app.get_json("/api/v1/pairings").await;
         assert_eq!(status, 200);
-        assert_eq!(list.as_array().unwrap().len(), 8, "the demo's six 对口帮扶 pairs, a 万企帮万村 and a 定点扶贫 pairing");
-        let guangzhou = list.as_array().unwrap().iter().find(|p| p["id"] == w.guangzhou_pairing).unwrap();
+        assert_eq!(list["total"], 8, "the demo's six 对口帮扶 pairs, a 万企帮万村 and a 定点扶贫 pairing");
+        let all: Vec<i64> = list["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        let (_, first) = app.get_json("/api/v1/pairings?per_page=5").await;
+        let (_, second) = app.get_json("/api/v1/pairings?per_page=5&page=2").await;
+        let paged: Vec<i64> = [&first, &second].iter().flat_map(|p| p["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap())).collect();
+        assert_eq!(paged, all, "a page at a time, by id, in the database");
+        let (status, body) = app.get_json("/api/v1/pairings?per_page=100&page=101").await;
+        assert_eq!(status, 422);
+        assert_error_code(&body, "page_too_deep");
+        let guangzhou = list["items"].as_array().unwrap().iter().find(|p| p["id"] == w.guangzhou_pairing).unwrap();
         assert_eq!(guangzhou["helper_region"]["name"], "广州市");
         let targets: Vec<&str> = guangzhou["targets"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
         assert_eq!(targets, ["梅州市", "清远市"]);
         let (_, in_pingyuan) = app.get_json("/api/v1/pairings?region=441426").await;
-        assert_eq!(in_pingyuan.as_array().unwrap().len(), 3, "Guangzhou's (梅州 around it), the enterprise's and the unit's (villages inside)");
+        assert_eq!(in_pingyuan["total"], 3, "Guangzhou's (梅州 around it), the enterprise's and the unit's (villages inside)");
 
         let body = json!({"program": "duikou", "name": "测试结对", "helper_region_code": "4401", "targets": ["441426100200"], "starts_on": "2026-01-01"});
         let (status, _) = coordinator.post("/api/v1/pairings", &body).await;

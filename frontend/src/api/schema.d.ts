@@ -1296,7 +1296,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pairings (public: 结对 relationships are announced). */
+        /** The pairings by id, a page at a time (public: 结对 relationships are announced). */
         get: operations["get_pairings"];
         put?: never;
         /** Set up a pairing (administrators). */
@@ -3082,6 +3082,16 @@ export interface components {
             status?: string | null;
             /** @description The regions helped, replacing the present ones. */
             targets?: string[] | null;
+        };
+        /** @description A page of pairings. */
+        PairingPage: {
+            items: components["schemas"]["PairingView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description Active = active (进行中); Ended = ended (已结束);
@@ -11213,6 +11223,10 @@ export interface operations {
                 program?: string;
                 /** @description Pairings helping this region, a region inside it or one around it. */
                 region?: string;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -11225,7 +11239,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PairingView"][];
+                    "application/json": components["schemas"]["PairingPage"];
                 };
             };
             400: {
@@ -11238,6 +11252,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

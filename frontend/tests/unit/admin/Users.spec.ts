@@ -19,7 +19,7 @@ const user = (overrides: Record<string, unknown> = {}) => ({
 const users = (list: unknown[]) => ({ users: list, total: list.length, page: 1, per_page: 20 })
 const names = {
   'GET /api/v1/organisations': paged([]),
-  'GET /api/v1/pairings': [pairing()],
+  'GET /api/v1/pairings': paged([pairing()]),
   'GET /api/v1/regions/441426': { region: { code: '441426', name: '平远县', level: 'county', leaf: false }, path: [{ code: '44', name: '广东省', level: 'province', leaf: false }, { code: '4414', name: '梅州市', level: 'city', leaf: false }, { code: '441426', name: '平远县', level: 'county', leaf: false }] },
 }
 
