@@ -157,6 +157,11 @@ struct Flat {
     pub secure_cookies: Option<bool>,
     /// Largest JSON request body accepted, in bytes.
     pub max_json_bytes: usize,
+    /// Most rows one export (CSV or XLSX) may hold; a larger one is refused with
+    /// `export_too_large`, to be narrowed.
+    pub export_max_rows: u32,
+    /// Exports one client address may download per hour.
+    pub export_rate_per_hour: u32,
     /// Seconds that in-flight requests get to finish on shutdown.
     pub shutdown_timeout_secs: u64,
     /// `text` or `json` log lines.
@@ -203,6 +208,8 @@ pub struct ServerSettings {
     pub hash_workers: usize,
     /// Password checks that may wait for a hashing worker.
     pub hash_queue: usize,
+    pub export_max_rows: u32,
+    pub export_rate_per_hour: u32,
     pub shutdown_timeout_secs: u64,
     pub log_format: LogFormat,
     pub frontend_dir: PathBuf,
@@ -301,6 +308,8 @@ impl Flat {
                     None => std::thread::available_parallelism().map_or(2, usize::from),
                 },
                 hash_queue: usize::try_from(self.hash_queue).unwrap_or(0),
+                export_max_rows: self.export_max_rows,
+                export_rate_per_hour: self.export_rate_per_hour,
                 shutdown_timeout_secs: self.shutdown_timeout_secs,
                 log_format: self.log_format,
                 frontend_dir: self.frontend_dir,
@@ -424,6 +433,8 @@ impl Default for Flat {
             trusted_proxies: String::new(),
             secure_cookies: None,
             max_json_bytes: 256 * 1024,
+            export_max_rows: 50_000,
+            export_rate_per_hour: 30,
             shutdown_timeout_secs: 30,
             log_format: LogFormat::Text,
             frontend_dir: PathBuf::from("frontend/dist"),
@@ -776,6 +787,12 @@ impl Flat {
                 "email_confirm_ttl_hours",
                 self.email_confirm_ttl_hours,
                 1..=24 * 30,
+            ),
+            ("export_max_rows", self.export_max_rows, 1..=1_000_000),
+            (
+                "export_rate_per_hour",
+                self.export_rate_per_hour,
+                1..=10_000,
             ),
         ] {
             if !range.contains(&value) {

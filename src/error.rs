@@ -72,6 +72,8 @@ error_codes! {
     PledgeShareLimit = "pledge_share_limit", UNPROCESSABLE_ENTITY;
     OrderLimit = "order_limit", UNPROCESSABLE_ENTITY;
     OrderShareLimit = "order_share_limit", UNPROCESSABLE_ENTITY;
+    ExportTooLarge = "export_too_large", UNPROCESSABLE_ENTITY;
+    PageTooDeep = "page_too_deep", UNPROCESSABLE_ENTITY;
     RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     SignInDelayed = "sign_in_delayed", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;

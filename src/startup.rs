@@ -180,6 +180,7 @@ impl Application {
                 // on a rural phone connection.
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(http::security_headers())
+                .wrap(from_fn(http::transport::hsts))
                 .wrap(from_fn(http::request_id_header))
                 .wrap(TracingLogger::<RequestSpans>::new())
         })

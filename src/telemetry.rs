@@ -50,11 +50,11 @@ impl RootSpanBuilder for RequestSpans {
             .get::<tracing_actix_web::RequestId>()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let client = request
-            .connection_info()
-            .realip_remote_addr()
-            .unwrap_or("")
-            .to_owned();
+        // The same client as the rate limits and the audit log see: a forwarding header only
+        // from a trusted proxy.
+        let client = crate::http::transport::client_address(request.request())
+            .map(|ip| ip.to_string())
+            .unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),

@@ -305,6 +305,31 @@ pub fn reach(actor: &Actor, action: Action) -> Reach {
     }
 }
 
+/// The organisations on which [`authorize`] allows any of `actions` to `actor`: every one
+/// (`None`), or these. Agrees with [`authorize`] on every organisation target.
+pub fn organisations_reached(actor: &Actor, actions: &[Action]) -> Option<Vec<i64>> {
+    let mut ids = Vec::new();
+    for action in actions {
+        if !action.applies_to(&Target::Organisation(0)) {
+            continue;
+        }
+        for grant in actor
+            .grants
+            .iter()
+            .filter(|g| action.roles().contains(&g.role))
+        {
+            match &grant.scope {
+                Scope::Platform => return None,
+                Scope::Organisation(id) => ids.push(*id),
+                Scope::Region(_) | Scope::Pairing { .. } => {}
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Some(ids)
+}
+
 fn permits(
     actor: &Actor,
     action: Action,

@@ -118,16 +118,10 @@ pub struct LoginAnswer {
     pub expires_at: DateTime<Utc>,
 }
 
-fn secure(req: &HttpRequest) -> bool {
-    let configured = req
-        .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.server.secure_cookies);
-    configured.unwrap_or_else(|| req.connection_info().scheme() == "https")
-}
-
-/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). The session
-/// ends after `session_idle_minutes` unused, and at the latest `session_staff_hours` (cadres,
-/// verifiers, administrators) or `session_hours` (everyone else) after sign-in: `expires_at`.
+/// Sign in; sets the session cookie (HttpOnly, SameSite=Lax; Secure as `transport::is_secure`
+/// decides). The session ends after `session_idle_minutes` unused, and at the latest
+/// `session_staff_hours` (cadres, verifiers, administrators) or `session_hours` (everyone else)
+/// after sign-in: `expires_at`.
 ///
 /// Failed sign-ins are throttled: after 5 failures on an account from one address, each further
 /// attempt from there waits 30 seconds, doubling up to 15 minutes, from the last failure; an
@@ -152,14 +146,14 @@ pub async fn login(
     let session_cookie = Cookie::build(SESSION_COOKIE, session.token)
         .path("/")
         .http_only(true)
-        .secure(secure(&req))
+        .secure(super::transport::is_secure(&req))
         .same_site(SameSite::Lax)
         .max_age(max_age)
         .finish();
     let csrf_cookie = Cookie::build(CSRF_COOKIE, session.csrf_token.clone())
         .path("/")
         .http_only(false)
-        .secure(secure(&req))
+        .secure(super::transport::is_secure(&req))
         .same_site(SameSite::Strict)
         .max_age(max_age)
         .finish();

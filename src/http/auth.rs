@@ -3,7 +3,6 @@
 //! requests that change something. A handler's signature shows who may call it.
 
 use std::future::Future;
-use std::net::IpAddr;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
@@ -69,37 +68,9 @@ fn state(req: &HttpRequest) -> Result<web::Data<Context>, ApiError> {
 pub fn origin_of(req: &HttpRequest) -> Origin {
     Origin {
         user_id: None,
-        ip: client_address(req).map(|ip| ip.to_string()),
+        ip: super::transport::client_address(req).map(|ip| ip.to_string()),
         request_id: req.extensions().get::<RequestId>().map(|id| id.to_string()),
     }
-}
-
-/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
-/// address in `X-Forwarded-For` that is not a trusted proxy (the left part is the client's to
-/// write, so it is not believed).
-fn client_address(req: &HttpRequest) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
-    let trusted = req
-        .app_data::<web::Data<Context>>()
-        .and_then(|state| state.settings.server.trusted_proxy_addrs().ok())
-        .unwrap_or_default();
-    if !trusted.contains(&peer) {
-        return Some(peer);
-    }
-    let forwarded: Vec<IpAddr> = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
-        .collect();
-    Some(
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .unwrap_or(peer),
-    )
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

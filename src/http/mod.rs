@@ -21,6 +21,7 @@ mod products;
 mod regions;
 mod search;
 mod stats;
+pub mod transport;
 mod users;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -71,6 +72,25 @@ where
 {
     let (app, document) = openapi::collect(app);
     app.app_data(web::Data::new(document))
+}
+
+/// `page` and `per_page` of a list ([`crate::service::paging::Paging`] bounds them).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
+}
+
+impl PageQuery {
+    pub fn paging(&self) -> Result<crate::service::paging::Paging, ApiError> {
+        crate::service::paging::Paging::parse(self.page, self.per_page)
+    }
 }
 
 /// How request bodies, paths and query strings that do not parse are answered.

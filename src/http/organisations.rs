@@ -10,6 +10,7 @@ use super::{ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::organisations::{self, NewOrganisation, Organisation};
+use crate::service::paging::Paging;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(endpoint!(list, create))
@@ -54,25 +55,45 @@ pub struct OrganisationQuery {
     /// `false`: the ones waiting for verification that the caller may verify (administrators)
     /// or manages, oldest first; signing in is needed. Otherwise the verified ones, by name.
     pub verified: Option<bool>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
-/// The verified organisations (public), or those waiting for verification.
+/// A page of organisations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationPage {
+    pub items: Vec<OrganisationView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The verified organisations (public), or those waiting for verification, a page at a time.
 #[utoipa::path(get, path = "/organisations", tag = "organisations", params(OrganisationQuery),
-    responses((status = 200, body = Vec<OrganisationView>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = OrganisationPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn list(
     state: web::Data<Context>,
     caller: MaybeCaller,
     query: web::Query<OrganisationQuery>,
-) -> Result<web::Json<Vec<OrganisationView>>, ApiError> {
-    let orgs = if query.verified == Some(false) {
+) -> Result<web::Json<OrganisationPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
+    let (orgs, total) = if query.verified == Some(false) {
         let actor = caller.actor().ok_or_else(ApiError::unauthenticated)?;
-        organisations::list_unverified(&state.db, actor).await?
+        organisations::list_unverified(&state.db, actor, paging).await?
     } else {
-        organisations::list_verified(&state.db).await?
+        organisations::list_verified(&state.db, paging).await?
     };
-    Ok(web::Json(
-        orgs.into_iter().map(OrganisationView::from).collect(),
-    ))
+    Ok(web::Json(OrganisationPage {
+        items: orgs.into_iter().map(OrganisationView::from).collect(),
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
 }
 
 /// Register an organisation; its creator administers it. It is public once an administrator

@@ -29,18 +29,45 @@ pub struct PairingQuery {
     pub program: Option<String>,
     /// Pairings helping this region, a region inside it or one around it.
     pub region: Option<String>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
-/// The pairings (public: 结对 relationships are announced).
+/// A page of pairings.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PairingPage {
+    pub items: Vec<PairingView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The pairings by id, a page at a time (public: 结对 relationships are announced).
 #[utoipa::path(get, path = "/pairings", tag = "pairings", params(PairingQuery),
-    responses((status = 200, body = Vec<PairingView>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = PairingPage), (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn list(
     state: web::Data<Context>,
     query: web::Query<PairingQuery>,
-) -> Result<web::Json<Vec<PairingView>>, ApiError> {
-    Ok(web::Json(
-        pairings::list(&state, query.program.as_deref(), query.region.as_deref()).await?,
-    ))
+) -> Result<web::Json<PairingPage>, ApiError> {
+    let paging = crate::service::paging::Paging::parse(query.page, query.per_page)?;
+    let (items, total) = pairings::list(
+        &state,
+        query.program.as_deref(),
+        query.region.as_deref(),
+        paging,
+    )
+    .await?;
+    Ok(web::Json(PairingPage {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
 }
 
 /// One pairing.

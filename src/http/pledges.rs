@@ -2,11 +2,12 @@
 //! need's pledges, a donor's own, and the moves of `/api/v1/pledges/{id}/…`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::auth::{Caller, MaybeCaller};
 use super::needs::read_limited;
-use super::{ServiceConfig, endpoint};
+use super::{PageQuery, ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::idempotency::{Answer, IdempotencyKey};
@@ -66,18 +67,35 @@ pub async fn create(
     created(answer)
 }
 
-/// The pledges toward a need, as the public sees them (names as the donors chose).
-#[utoipa::path(get, path = "/needs/{id}/pledges", tag = "pledges", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<PublicPledge>)))]
+/// A page of pledges toward a need.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PledgePage {
+    pub items: Vec<PublicPledge>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The pledges toward a need, oldest first, a page at a time, as the public sees them (names
+/// as the donors chose).
+#[utoipa::path(get, path = "/needs/{id}/pledges", tag = "pledges", params(("id" = i64, Path, minimum = 1), PageQuery),
+    responses((status = 200, body = PledgePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn of_need(
     state: web::Data<Context>,
     caller: MaybeCaller,
     id: web::Path<i64>,
-) -> Result<web::Json<Vec<PublicPledge>>, ApiError> {
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<PledgePage>, ApiError> {
+    let paging = query.paging()?;
     let actor = caller.actor();
-    Ok(web::Json(
-        pledges::of_need(&state, actor, id.into_inner()).await?,
-    ))
+    let (items, total) = pledges::of_need(&state, actor, id.into_inner(), paging).await?;
+    Ok(web::Json(PledgePage {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

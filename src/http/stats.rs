@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{Caller, MaybeCaller};
+use super::auth::{Caller, MaybeCaller, RequestOrigin};
 use super::{ServiceConfig, endpoint};
 use crate::domain::authz::{Action, Target, authorize};
 use crate::domain::region::RegionCode;
@@ -232,10 +232,15 @@ pub enum Format {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerQuery {
+    #[param(minimum = 1)]
     pub org: i64,
     /// `csv` (default) or `xlsx`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^(csv|xlsx)$")]
     pub format: Option<Format>,
+    /// Only the rows after this id: the next part of an export too large for one
+    /// (`export_too_large`), after the last id of the part before.
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -246,8 +251,23 @@ pub struct NeedsExportQuery {
     #[param(value_type = String, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: RegionCode,
     /// `csv` (default) or `xlsx`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^(csv|xlsx)$")]
     pub format: Option<Format>,
+    /// Only the needs after this id: the next part of an export too large for one
+    /// (`export_too_large`), after the last id of the part before.
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+}
+
+/// Where an export starts: after `after`, which may not be negative.
+fn start(after: Option<i64>) -> Result<i64, ApiError> {
+    match after {
+        Some(after) if after < 0 => Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            "after: must be 0 or more",
+        )),
+        after => Ok(after.unwrap_or(0)),
+    }
 }
 
 /// An organisation's export, for its people and administrators (anyone else: 404).
@@ -257,25 +277,35 @@ async fn organisation_export(
     query: &LedgerQuery,
     export: Export,
 ) -> Result<HttpResponse, ApiError> {
-    if crate::service::organisations::find(&state.db, query.org)
-        .await?
-        .is_none()
-        || authorize(
+    let after = start(query.after)?;
+    let organisation = crate::service::organisations::find(&state.db, query.org).await?;
+    let Some(organisation) = organisation.filter(|_| {
+        authorize(
             caller.actor(),
             Action::ViewOrganisationLedger,
             Target::Organisation(query.org),
         )
-        .is_err()
-    {
+        .is_ok()
+    }) else {
         return Err(ApiError::not_found("organisation"));
-    }
-    send(state, export, query.format.unwrap_or(Format::Csv)).await
+    };
+    let download = Download {
+        name: export.file_stem_zh(&organisation.name),
+        export,
+        format: query.format.unwrap_or(Format::Csv),
+        after,
+    };
+    send(state, download, caller.origin.ip.as_deref()).await
 }
 
 /// An organisation's ledger (台账): every pledge it made and what came of it (its people,
-/// administrators). CSV is streamed page by page.
+/// administrators). CSV is streamed page by page. At most `export_max_rows` rows and
+/// `export_rate_per_hour` exports an hour per client address.
 #[utoipa::path(get, path = "/exports/ledger", tag = "exports", params(LedgerQuery),
-    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`export_too_large`, with `details.max_rows`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn export_ledger(
     state: web::Data<Context>,
     caller: Caller,
@@ -285,9 +315,12 @@ pub async fn export_ledger(
 }
 
 /// An organisation's offers (帮扶资源台账) with what was matched from each (its people,
-/// administrators). CSV is streamed page by page.
+/// administrators). CSV is streamed page by page. Bounded as the ledger is.
 #[utoipa::path(get, path = "/exports/offers", tag = "exports", params(LedgerQuery),
-    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`export_too_large`, with `details.max_rows`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn export_offers(
     state: web::Data<Context>,
     caller: Caller,
@@ -298,9 +331,12 @@ pub async fn export_offers(
 
 /// An organisation's purchases of villages' products (消费帮扶台账): each order, whether its
 /// product was a certified 扶贫产品, and what came of it; no delivery data (its people,
-/// administrators). CSV is streamed page by page.
+/// administrators). CSV is streamed page by page. Bounded as the ledger is.
 #[utoipa::path(get, path = "/exports/purchases", tag = "exports", params(LedgerQuery),
-    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`export_too_large`, with `details.max_rows`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn export_purchases(
     state: web::Data<Context>,
     caller: Caller,
@@ -310,28 +346,62 @@ pub async fn export_purchases(
 }
 
 /// A region's public needs, as the public sees them (anyone). CSV is streamed page by page.
+/// At most `export_max_rows` rows (a smaller region, or parts with `after`, otherwise) and
+/// `export_rate_per_hour` exports an hour per client address.
 #[utoipa::path(get, path = "/exports/needs", tag = "exports", params(NeedsExportQuery),
-    responses((status = 200, description = "text/csv or an XLSX workbook"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody, description = "`region_not_found`"),
+        (status = 422, body = ErrorBody, description = "`export_too_large`, with `details.max_rows`"),
+        (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn export_needs(
     state: web::Data<Context>,
+    origin: RequestOrigin,
     query: web::Query<NeedsExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let NeedsExportQuery { region, format } = query.into_inner();
-    if region_store::find(&state.db, &region).await?.is_none() {
+    let NeedsExportQuery {
+        region,
+        format,
+        after,
+    } = query.into_inner();
+    let after = start(after)?;
+    let Some(found) = region_store::find(&state.db, &region).await? else {
         return Err(ApiError::new(ErrorCode::RegionNotFound, "no such region"));
-    }
-    send(state, Export::Needs(region), format.unwrap_or(Format::Csv)).await
+    };
+    let export = Export::Needs(region);
+    let download = Download {
+        name: export.file_stem_zh(&found.name),
+        export,
+        format: format.unwrap_or(Format::Csv),
+        after,
+    };
+    send(state, download, origin.0.ip.as_deref()).await
+}
+
+/// What is downloaded, as what, from which key on.
+struct Download {
+    export: Export,
+    /// The Chinese file name, without extension.
+    name: String,
+    format: Format,
+    after: i64,
 }
 
 async fn send(
     state: web::Data<Context>,
-    export: Export,
-    format: Format,
+    download: Download,
+    client: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
+    let Download {
+        export,
+        name,
+        format,
+        after,
+    } = download;
+    exports::admit(&state, &export, after, client).await?;
     let stem = export.file_stem();
     match format {
         Format::Xlsx => {
-            let bytes = exports::xlsx(&state.db, &export).await?;
+            let bytes = exports::xlsx(&state.db, &export, after).await?;
             Ok(HttpResponse::Ok()
                 .insert_header((
                     CONTENT_TYPE,
@@ -339,7 +409,7 @@ async fn send(
                 ))
                 .insert_header((
                     CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}.xlsx\""),
+                    exports::content_disposition(&stem, &name, "xlsx"),
                 ))
                 .insert_header(("cache-control", "no-store"))
                 .body(bytes))
@@ -348,10 +418,10 @@ async fn send(
             .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
             .insert_header((
                 CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.csv\""),
+                exports::content_disposition(&stem, &name, "csv"),
             ))
             .insert_header(("cache-control", "no-store"))
-            .streaming(ExportStream::new(state, export))),
+            .streaming(ExportStream::new(state, export, after))),
     }
 }
 
@@ -381,13 +451,14 @@ mod bytes_stream {
     }
 
     impl ExportStream {
-        pub fn new(state: web::Data<App>, export: Export) -> Self {
+        /// The export's rows after key `after`.
+        pub fn new(state: web::Data<App>, export: Export, after: i64) -> Self {
             Self {
                 state,
                 export,
                 header_sent: false,
                 pending: None,
-                after: Some(0),
+                after: Some(after),
             }
         }
     }
@@ -398,20 +469,11 @@ mod bytes_stream {
         fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
             if !self.header_sent {
                 self.header_sent = true;
-                let headers: Vec<String> = self
-                    .export
-                    .headers()
-                    .iter()
-                    .map(|h| h.to_string())
-                    .collect();
-                let mut chunk = "\u{feff}".as_bytes().to_vec();
-                return Poll::Ready(Some(match exports::csv_chunk(&[headers]) {
-                    Ok(line) => {
-                        chunk.extend(line);
-                        Ok(Bytes::from(chunk))
-                    }
-                    Err(e) => Err(e.into()),
-                }));
+                return Poll::Ready(Some(
+                    exports::csv_head(&self.export)
+                        .map(Bytes::from)
+                        .map_err(Into::into),
+                ));
             }
             if self.pending.is_none() {
                 let Some(after) = self.after else {
@@ -420,12 +482,7 @@ mod bytes_stream {
                 let state = self.state.clone();
                 let export = self.export.clone();
                 self.pending = Some(Box::pin(async move {
-                    let (rows, last) = export.page(&state.db, after).await?;
-                    let lines: Vec<Vec<String>> = rows
-                        .iter()
-                        .map(|row| row.iter().map(exports::text_of).collect())
-                        .collect();
-                    Ok((exports::csv_chunk(&lines)?, last))
+                    exports::csv_page(&state.db, &export, after).await
                 }));
             }
             let page = self.pending.as_mut().expect("set above");

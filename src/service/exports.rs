@@ -5,7 +5,13 @@
 //!
 //! Rows are read a page at a time in key order: a CSV is streamed out page by page, an XLSX
 //! is written by a constant-memory worksheet (rows go to a temporary file as they come) and
-//! sent once its archive is complete.
+//! sent once its archive is complete. The text of both is made on the blocking pool, never on
+//! the server's async workers.
+//!
+//! An export is bounded: it holds at most `export_max_rows` rows (a larger one is refused with
+//! `export_too_large` before anything is read, to be narrowed to a smaller region or taken in
+//! parts with `after`, the last id of the part before), and one client address may take at
+//! most `export_rate_per_hour` an hour.
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -13,7 +19,8 @@ use sea_orm::DatabaseConnection;
 use crate::domain::pledge::PledgeStatus;
 use crate::domain::projection::NeedRecord;
 use crate::domain::region::{RegionCode, place_name};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::store::{
     exports as export_store, needs as need_store, offers as offer_store, orders as order_store,
@@ -138,6 +145,28 @@ impl Export {
             Export::Needs(code) => format!("needs-{}", code.as_str()),
             Export::Offers(id) => format!("offers-organisation-{id}"),
             Export::Purchases(id) => format!("purchases-organisation-{id}"),
+        }
+    }
+
+    /// A file name in Chinese for people (the ASCII [`Export::file_stem`] stands beside it):
+    /// `台账-<organisation>`, `需求-<region>`, `帮扶资源-<organisation>`, `消费帮扶-<organisation>`.
+    pub fn file_stem_zh(&self, name: &str) -> String {
+        let kind = match self {
+            Export::Ledger(_) => "台账",
+            Export::Needs(_) => "需求",
+            Export::Offers(_) => "帮扶资源",
+            Export::Purchases(_) => "消费帮扶",
+        };
+        format!("{kind}-{name}")
+    }
+
+    fn rows(&self) -> export_store::Rows<'_> {
+        use export_store::Rows;
+        match self {
+            Export::Ledger(org) => Rows::OrganisationPledges(*org),
+            Export::Needs(region) => Rows::RegionNeeds(region),
+            Export::Offers(org) => Rows::OrganisationOffers(*org),
+            Export::Purchases(org) => Rows::OrganisationPurchases(*org),
         }
     }
 
@@ -334,6 +363,96 @@ async fn purchases_page(
     Ok((cells, rows.last().map(|o| o.id)))
 }
 
+/// Refuses an export from a client address that took `export_rate_per_hour` this hour (429
+/// with Retry-After), and one of more than `export_max_rows` rows after `after` (422
+/// `export_too_large`, with `details.max_rows`): nothing is read before both pass.
+pub async fn admit(
+    app: &Context,
+    export: &Export,
+    after: i64,
+    client: Option<&str>,
+) -> Result<(), ApiError> {
+    use crate::service::rate_limit::{Limit, address_key, limit_at};
+    let server = &app.settings.server;
+    let key = format!("export:{}", address_key(client.unwrap_or("unknown")));
+    limit_at(
+        &app.db,
+        &key,
+        &Limit::per_hour(server.export_rate_per_hour),
+        app.clock.now(),
+    )
+    .await?;
+    let cap = u64::from(server.export_max_rows);
+    if export_store::over_cap(&app.db, export.rows(), after, cap).await? {
+        let narrower = match export {
+            Export::Needs(_) => "choose a smaller region, or ",
+            _ => "",
+        };
+        return Err(ApiError::new(
+            ErrorCode::ExportTooLarge,
+            format!(
+                "this export has more than {cap} rows, the most one export may hold: \
+                 {narrower}export it in parts with `after` (the last id of the part before)"
+            ),
+        )
+        .with_details(serde_json::json!({ "max_rows": cap })));
+    }
+    Ok(())
+}
+
+/// `Content-Disposition` of a download: an ASCII `filename` made only of the stem's safe
+/// characters, and the Chinese name as RFC 5987 `filename*=UTF-8''…`, percent-encoded so that
+/// no character of a name (a quote, a line break) can end the header or start another.
+pub fn content_disposition(stem: &str, stem_zh: &str, extension: &str) -> String {
+    let ascii: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for byte in format!("{stem_zh}.{extension}").bytes() {
+        // RFC 5987 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~"
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}.{extension}\"; filename*=UTF-8''{encoded}")
+}
+
+/// The CSV lines of the page after key `after`, made on the blocking pool; the key of its last
+/// row (none at the end).
+pub async fn csv_page(
+    db: &DatabaseConnection,
+    export: &Export,
+    after: i64,
+) -> Result<(Vec<u8>, Option<i64>), ApiError> {
+    let (rows, last) = export.page(db, after).await?;
+    let chunk = on_blocking(move || {
+        let lines: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(text_of).collect())
+            .collect();
+        csv_chunk(&lines)
+    })
+    .await?;
+    Ok((chunk, last))
+}
+
+/// The byte-order mark and the header line of an export's CSV.
+pub fn csv_head(export: &Export) -> Result<Vec<u8>, ApiError> {
+    let headers: Vec<String> = export.headers().iter().map(|h| h.to_string()).collect();
+    let mut chunk = "\u{feff}".as_bytes().to_vec();
+    chunk.extend(csv_chunk(&[headers])?);
+    Ok(chunk)
+}
+
 /// Fen as yuan with two decimals: `123456` → `1234.56`.
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -378,57 +497,87 @@ pub fn csv_chunk(rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
     writer.into_inner().map_err(ApiError::internal)
 }
 
-/// The whole export as an XLSX workbook: a header row, frozen, and the rows page by page.
-pub async fn xlsx(db: &DatabaseConnection, export: &Export) -> Result<Vec<u8>, ApiError> {
+/// The export after key `after` as an XLSX workbook: a header row, frozen, and the rows page
+/// by page. The workbook is written on the blocking pool, a page at a time, while the next page
+/// is read on the async side.
+pub async fn xlsx(
+    db: &DatabaseConnection,
+    export: &Export,
+    after: i64,
+) -> Result<Vec<u8>, ApiError> {
     use rust_xlsxwriter::{Format, Workbook};
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("0.00");
-    let sheet = workbook
-        .add_worksheet_with_constant_memory()
-        .map_err(ApiError::internal)?;
-    sheet
-        .set_name(match export {
-            Export::Ledger(_) => "台账",
-            Export::Needs(_) => "需求",
-            Export::Offers(_) => "帮扶资源",
-            Export::Purchases(_) => "消费帮扶",
-        })
-        .map_err(ApiError::internal)?;
-    for (col, header) in export.headers().iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *header, &bold)
+    let sheet_name = match export {
+        Export::Ledger(_) => "台账",
+        Export::Needs(_) => "需求",
+        Export::Offers(_) => "帮扶资源",
+        Export::Purchases(_) => "消费帮扶",
+    };
+    let headers = export.headers();
+    let mut workbook = on_blocking(move || {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
             .map_err(ApiError::internal)?;
-        sheet
-            .set_column_width(col as u16, 14)
-            .map_err(ApiError::internal)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(ApiError::internal)?;
-    let mut row_index: u32 = 1;
-    let mut after = 0;
+        sheet.set_name(sheet_name).map_err(ApiError::internal)?;
+        for (col, header) in headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, *header, &bold)
+                .map_err(ApiError::internal)?;
+            sheet
+                .set_column_width(col as u16, 14)
+                .map_err(ApiError::internal)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(ApiError::internal)?;
+        Ok(workbook)
+    })
+    .await?;
+    let mut next_row: u32 = 1;
+    let mut after = after;
     loop {
         let (rows, last) = export.page(db, after).await?;
-        for row in &rows {
-            for (col, cell) in row.iter().enumerate() {
-                let col = col as u16;
-                match cell {
-                    Cell::Int(n) => sheet.write_number(row_index, col, *n as f64),
-                    // Exact to the fen: a fen count below 2^53 divided by 100 rounds back to it.
-                    Cell::Yuan(fen) => {
-                        sheet.write_number_with_format(row_index, col, *fen as f64 / 100.0, &money)
-                    }
-                    other => sheet.write_string(row_index, col, text_of(other)),
-                }
+        let first_row = next_row;
+        next_row += rows.len() as u32;
+        workbook = on_blocking(move || {
+            let money = Format::new().set_num_format("0.00");
+            let sheet = workbook
+                .worksheet_from_index(0)
                 .map_err(ApiError::internal)?;
+            for (row, row_index) in rows.iter().zip(first_row..) {
+                for (col, cell) in row.iter().enumerate() {
+                    let col = col as u16;
+                    match cell {
+                        Cell::Int(n) => sheet.write_number(row_index, col, *n as f64),
+                        // Exact to the fen: a fen count below 2^53 divided by 100 rounds back.
+                        Cell::Yuan(fen) => sheet.write_number_with_format(
+                            row_index,
+                            col,
+                            *fen as f64 / 100.0,
+                            &money,
+                        ),
+                        other => sheet.write_string(row_index, col, text_of(other)),
+                    }
+                    .map_err(ApiError::internal)?;
+                }
             }
-            row_index += 1;
-        }
+            Ok(workbook)
+        })
+        .await?;
         match last {
             Some(id) => after = id,
             None => break,
         }
     }
-    workbook.save_to_buffer().map_err(ApiError::internal)
+    on_blocking(move || workbook.save_to_buffer().map_err(ApiError::internal)).await
+}
+
+/// Runs CPU- and file-bound `work` on the blocking pool.
+async fn on_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(ApiError::internal)?
 }
 
 #[cfg(test)]
@@ -451,6 +600,23 @@ mod tests {
         assert_eq!(inert("@SUM"), "'@SUM");
         assert_eq!(inert("课桌椅"), "课桌椅");
         assert_eq!(text_of(&Cell::Yuan(-250)), "-2.50", "numbers are not text");
+    }
+
+    #[test]
+    fn a_download_name_cannot_break_its_header() {
+        assert_eq!(
+            content_disposition("needs-110101", "需求-东城区", "csv"),
+            "attachment; filename=\"needs-110101.csv\"; \
+             filename*=UTF-8''%E9%9C%80%E6%B1%82-%E4%B8%9C%E5%9F%8E%E5%8C%BA.csv"
+        );
+        let hostile = content_disposition(
+            "a\"b\r\nSet-Cookie: x",
+            "x\"; filename=\"evil.exe\r\n",
+            "csv",
+        );
+        assert!(!hostile.contains('\r') && !hostile.contains('\n'));
+        assert!(hostile.starts_with("attachment; filename=\"a_b__Set-Cookie__x.csv\"; "));
+        assert!(hostile.ends_with("filename*=UTF-8''x%22%3B%20filename%3D%22evil.exe%0D%0A.csv"));
     }
 
     #[test]

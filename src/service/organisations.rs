@@ -6,12 +6,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::domain::authz::{Action, Actor, Role, Target, authorize};
+use crate::domain::authz::{Action, Actor, Role, Target, authorize, organisations_reached};
 use crate::domain::confirmation::Deed;
 use crate::domain::credit_code::CreditCode;
 pub use crate::domain::organisation::OrganisationKind;
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
+use crate::service::paging::Paging;
 use crate::store::accounts::{self as account_store, GrantScope, User};
 use crate::store::audit::{self, Origin};
 use crate::store::organisations::{self as organisation_store, NewOrganisationRow};
@@ -184,26 +185,33 @@ pub async fn visible(
     Ok(org)
 }
 
-/// The verified organisations, by name.
-pub async fn list_verified(db: &DatabaseConnection) -> Result<Vec<Organisation>, ApiError> {
-    Ok(organisation_store::verified(db).await?)
+/// One page of the verified organisations, by name, and how many there are.
+pub async fn list_verified(
+    db: &DatabaseConnection,
+    paging: Paging,
+) -> Result<(Vec<Organisation>, u64), ApiError> {
+    Ok(organisation_store::verified_page(db, paging.page, paging.per_page).await?)
 }
 
-/// The organisations waiting for verification that `actor` may verify (administrators) or
-/// manages (its own), oldest first: the administrators' queue.
+/// One page of the organisations waiting for verification that `actor` may verify
+/// (administrators) or manages (its own), oldest first: the administrators' queue. A query
+/// on the organisations `actor` reaches, never the whole list filtered in memory.
 pub async fn list_unverified(
     db: &DatabaseConnection,
     actor: &Actor,
-) -> Result<Vec<Organisation>, ApiError> {
-    let waiting = organisation_store::unverified(db).await?;
-    Ok(waiting
-        .into_iter()
-        .filter(|o| {
-            let target = Target::Organisation(o.id);
-            actor.can(Action::VerifyOrganisation, target)
-                || actor.can(Action::ManageOrganisation, target)
-        })
-        .collect())
+    paging: Paging,
+) -> Result<(Vec<Organisation>, u64), ApiError> {
+    let reached = organisations_reached(
+        actor,
+        &[Action::VerifyOrganisation, Action::ManageOrganisation],
+    );
+    if reached.as_ref().is_some_and(Vec::is_empty) {
+        return Ok((Vec::new(), 0));
+    }
+    Ok(
+        organisation_store::unverified_page(db, reached.as_deref(), paging.page, paging.per_page)
+            .await?,
+    )
 }
 
 fn duplicate_credit_code() -> ApiError {

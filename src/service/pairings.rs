@@ -22,6 +22,7 @@ use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::needs::projection::{PublicContext, PublicNeed, public_need};
 use crate::service::offers::{self, matching::NeedSuggestion};
+use crate::service::paging::Paging;
 use crate::store::audit::{self, Origin};
 use crate::store::consumption::{self, PurchaseLine, Purchases};
 use crate::store::organisations as organisation_store;
@@ -275,12 +276,14 @@ fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
     crate::clock::in_beijing(now).date_naive()
 }
 
-/// The pairings, optionally of one programme or helping somewhere in `region`.
+/// One page of the pairings, optionally of one programme or helping somewhere in `region`, and
+/// how many there are.
 pub async fn list(
     app: &Context,
     program: Option<&str>,
     region: Option<&str>,
-) -> Result<Vec<PairingView>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<PairingView>, u64), ApiError> {
     let program = program
         .map(|program| {
             Program::parse(program).ok_or_else(|| {
@@ -294,8 +297,16 @@ pub async fn list(
     let region = region
         .map(|region| RegionCode::parse(region).map_err(|e| ApiError::field("region", e.into())))
         .transpose()?;
-    let pairings = pairing_store::list(&app.db, program, region.as_ref()).await?;
-    views(&app.db, pairings, beijing_today(app.clock.now())).await
+    let (pairings, total) = pairing_store::page(
+        &app.db,
+        program,
+        region.as_ref(),
+        paging.page,
+        paging.per_page,
+    )
+    .await?;
+    let views = views(&app.db, pairings, beijing_today(app.clock.now())).await?;
+    Ok((views, total))
 }
 
 async fn row(db: &impl ConnectionTrait, id: i64) -> Result<PairingRecord, ApiError> {

@@ -29,6 +29,7 @@ use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::service::offers;
+use crate::service::paging::Paging;
 use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Entry, Origin};
@@ -832,16 +833,19 @@ pub async fn add_receipt_photo(
     .await?;
     photos::commit_saved(app, txn, &row).await
 }
-
+/// One page of the pledges toward a need, oldest first, as anyone who may see the need sees
+/// them, and how many there are.
 /// The pledges toward a need, as anyone who may see the need sees them.
 pub async fn of_need(
     app: &Context,
     actor: Option<&Actor>,
     need_id: i64,
-) -> Result<Vec<PublicPledge>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<PublicPledge>, u64), ApiError> {
     needs::load_visible(&app.db, actor, need_id).await?;
-    Ok(pledge_store::of_need(&app.db, need_id)
-        .await?
+    let (rows, total) =
+        pledge_store::of_need_page(&app.db, need_id, paging.page, paging.per_page).await?;
+    let pledges = rows
         .into_iter()
         .map(|p| PublicPledge {
             id: p.id,
@@ -855,7 +859,8 @@ pub async fn of_need(
             shipped_at: p.shipped_at,
             received_at: p.received_at,
         })
-        .collect())
+        .collect();
+    Ok((pledges, total))
 }
 
 /// The caller's own pledges, newest first, optionally in one status.

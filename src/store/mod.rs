@@ -128,3 +128,21 @@ pub mod rate_limits;
 pub mod seed;
 pub mod sign_in_failures;
 pub mod stats;
+
+/// One page of `query`'s rows (`page` counts from 1) and how many rows it has in all: a
+/// `LIMIT`/`OFFSET` and a `COUNT` in the database, never the whole list in memory.
+pub async fn page_of<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<E::Model>, u64), DbErr>
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    let paginator = query.paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    Ok((rows, total))
+}

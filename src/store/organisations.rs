@@ -118,28 +118,36 @@ pub async fn verified_holder_of(
         .map(read))
 }
 
-/// The verified organisations, by name.
-pub async fn verified(db: &impl ConnectionTrait) -> Result<Vec<OrganisationRecord>, DbErr> {
-    Ok(organisations::Entity::find()
+/// One page of the verified organisations, by name, and how many there are.
+pub async fn verified_page(
+    db: &impl ConnectionTrait,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<OrganisationRecord>, u64), DbErr> {
+    let query = organisations::Entity::find()
         .filter(organisations::Column::VerifiedAt.is_not_null())
         .order_by_asc(organisations::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(read)
-        .collect())
+        .order_by_asc(organisations::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read).collect(), total))
 }
 
-/// The organisations waiting for verification, oldest first.
-pub async fn unverified(db: &impl ConnectionTrait) -> Result<Vec<OrganisationRecord>, DbErr> {
-    Ok(organisations::Entity::find()
-        .filter(organisations::Column::VerifiedAt.is_null())
-        .order_by_asc(organisations::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(read)
-        .collect())
+/// One page of the organisations waiting for verification, oldest first, among `among` (all
+/// when none), and how many there are.
+pub async fn unverified_page(
+    db: &impl ConnectionTrait,
+    among: Option<&[i64]>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<OrganisationRecord>, u64), DbErr> {
+    let mut query =
+        organisations::Entity::find().filter(organisations::Column::VerifiedAt.is_null());
+    if let Some(ids) = among {
+        query = query.filter(organisations::Column::Id.is_in(ids.iter().copied()));
+    }
+    let query = query.order_by_asc(organisations::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read).collect(), total))
 }
 
 /// Marks an organisation verified by `by`. A unique-constraint violation means another

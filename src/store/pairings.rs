@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, SqlErr,
 };
 
 use super::entity::{need_invitations, needs, pairing_members, pairing_targets, pairings};
@@ -158,6 +158,23 @@ pub async fn list(
     program: Option<Program>,
     region: Option<&RegionCode>,
 ) -> Result<Vec<PairingRecord>, DbErr> {
+    let rows = filtered(program, region).all(db).await?;
+    with_parts(db, rows).await
+}
+
+/// One page of [`list`], and how many pairings it has in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    program: Option<Program>,
+    region: Option<&RegionCode>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<PairingRecord>, u64), DbErr> {
+    let (rows, total) = super::page_of(db, filtered(program, region), page, per_page).await?;
+    Ok((with_parts(db, rows).await?, total))
+}
+
+fn filtered(program: Option<Program>, region: Option<&RegionCode>) -> Select<pairings::Entity> {
     let mut query = pairings::Entity::find().order_by_asc(pairings::Column::Id);
     if let Some(program) = program {
         query = query.filter(pairings::Column::Program.eq(program));
@@ -170,7 +187,7 @@ pub async fn list(
             .iter()
             .map(|c| c.as_str().to_owned())
             .collect();
-        let ids: Vec<i64> = pairing_targets::Entity::find()
+        let helping = pairing_targets::Entity::find()
             .select_only()
             .column(pairing_targets::Column::PairingId)
             .filter(
@@ -178,13 +195,10 @@ pub async fn list(
                     .add(inside)
                     .add(pairing_targets::Column::RegionCode.is_in(around)),
             )
-            .into_tuple()
-            .all(db)
-            .await?;
-        query = query.filter(pairings::Column::Id.is_in(ids));
+            .into_query();
+        query = query.filter(pairings::Column::Id.in_subquery(helping));
     }
-    let rows = query.all(db).await?;
-    with_parts(db, rows).await
+    query
 }
 
 /// The pairings an organisation helps through, as the helping side or a member, by id.

@@ -159,6 +159,20 @@ pub async fn of_need(db: &impl ConnectionTrait, need_id: i64) -> Result<Vec<Pled
         .collect())
 }
 
+/// One page of the pledges toward a need, oldest first, and how many there are.
+pub async fn of_need_page(
+    db: &impl ConnectionTrait,
+    need_id: i64,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<PledgeRecord>, u64), DbErr> {
+    let query = pledges::Entity::find()
+        .filter(pledges::Column::NeedId.eq(need_id))
+        .order_by_asc(pledges::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read).collect(), total))
+}
+
 /// A donor's pledges, newest first, at most `limit`, optionally in one status.
 pub async fn of_donor(
     db: &impl ConnectionTrait,

@@ -651,7 +651,7 @@ db_test! {
         }
         let coordinator = app.login_demo("coordinator").await;
         let (_, pairings) = app.get_json("/api/v1/pairings").await;
-        let guangzhou = pairings.as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
+        let guangzhou = pairings["items"].as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
         let (status, daily) = coordinator
             .post("/api/v1/me/follows", &json!({"target_kind": "pairing", "target": guangzhou.to_string(), "mode": "daily"}))
             .await;

@@ -288,7 +288,7 @@ db_test! {
         assert_eq!(need_row(&app, need).await.pledged_quantity, 20);
         assert_eq!(offer_row(&app, offer).await.remaining, 10);
         let (_, pledges) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
-        assert_eq!(pledges.as_array().unwrap().len(), 1, "the village sees the pledge");
+        assert_eq!(pledges["items"].as_array().unwrap().len(), 1, "the village sees the pledge");
         let (_, requests) = cadre.get(&format!("/api/v1/needs/{need}/offer-requests")).await;
         assert_eq!(requests[0]["status"], "accepted");
         assert_eq!(requests[0]["pledge_id"], pledge["id"]);
@@ -325,7 +325,7 @@ db_test! {
         assert_eq!(cadre.get(&format!("/api/v1/exports/offers?org={org}")).await.0, 404);
         let coordinator = app.login_demo("coordinator").await;
         let (_, pairings) = app.get_json("/api/v1/pairings").await;
-        let guangzhou = pairings.as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
+        let guangzhou = pairings["items"].as_array().unwrap().iter().find(|p| p["program"] == "duikou" && p["targets"].to_string().contains("4414")).unwrap()["id"].as_i64().unwrap();
         let (status, board) = coordinator.get(&format!("/api/v1/pairings/{guangzhou}/board")).await;
         assert_eq!(status, 200, "{board}");
         let on_board = board["offers"].as_array().unwrap().iter().find(|o| o["id"] == offer).unwrap();

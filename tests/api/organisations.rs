@@ -21,7 +21,7 @@ db_test! {
         let id = created["id"].as_i64().unwrap();
 
         let (_, public) = app.get_json("/api/v1/organisations").await;
-        assert!(public.as_array().unwrap().iter().all(|o| o["id"] != id));
+        assert!(public["items"].as_array().unwrap().iter().all(|o| o["id"] != id));
         let (status, _) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
         assert_eq!(status, 404, "unverified: not public");
         let (status, _) = donor.get(&format!("/api/v1/organisations/{id}")).await;
@@ -33,12 +33,12 @@ db_test! {
         let admin = app.login_demo("admin").await;
         let (status, waiting) = admin.get("/api/v1/organisations?verified=false").await;
         assert_eq!(status, 200, "{waiting}");
-        assert!(waiting.as_array().unwrap().iter().any(|o| o["id"] == id), "{waiting}");
-        assert!(waiting.as_array().unwrap().iter().all(|o| o["verified"] == false));
+        assert!(waiting["items"].as_array().unwrap().iter().any(|o| o["id"] == id), "{waiting}");
+        assert!(waiting["items"].as_array().unwrap().iter().all(|o| o["verified"] == false));
         let (_, own) = donor.get("/api/v1/organisations?verified=false").await;
-        assert_eq!(own.as_array().unwrap().iter().map(|o| o["id"].clone()).collect::<Vec<_>>(), vec![json!(id)]);
+        assert_eq!(own["items"].as_array().unwrap().iter().map(|o| o["id"].clone()).collect::<Vec<_>>(), vec![json!(id)]);
         let (_, others) = app.login_demo("cadre").await.get("/api/v1/organisations?verified=false").await;
-        assert_eq!(others, json!([]), "nobody else's");
+        assert_eq!(others, json!({"items": [], "total": 0, "page": 1, "per_page": 20}), "nobody else's");
         let (status, _) = app.get_json("/api/v1/organisations?verified=false").await;
         assert_eq!(status, 401);
         let (status, _) = app.get_json("/api/v1/organisations?verified=maybe").await;
@@ -50,7 +50,7 @@ db_test! {
         assert_eq!(status, 200, "{verified}");
         assert_eq!(verified["verified"], true);
         let (_, waiting) = admin.get("/api/v1/organisations?verified=false").await;
-        assert!(waiting.as_array().unwrap().iter().all(|o| o["id"] != id), "off the waiting list");
+        assert!(waiting["items"].as_array().unwrap().iter().all(|o| o["id"] != id), "off the waiting list");
         let (status, _) = app.get_json(&format!("/api/v1/organisations/{id}")).await;
         assert_eq!(status, 200);
 
@@ -149,7 +149,7 @@ db_test! {
         assert_eq!(grant["role"], "org_member");
 
         let (_, orgs) = app.get_json("/api/v1/organisations").await;
-        let other = orgs.as_array().unwrap().iter().find(|o| o["id"] != org).unwrap()["id"].as_i64().unwrap();
+        let other = orgs["items"].as_array().unwrap().iter().find(|o| o["id"] != org).unwrap()["id"].as_i64().unwrap();
         let (status, _) = enterprise.post(&format!("/api/v1/users/{donor_id}/roles"), &json!({"role": "org_member", "organisation_id": other})).await;
         assert_eq!(status, 403, "not another organisation's");
         let (status, _) = enterprise.post(&format!("/api/v1/users/{donor_id}/roles"), &json!({"role": "cadre", "region_code": "441426100200"})).await;

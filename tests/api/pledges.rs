@@ -391,7 +391,7 @@ db_test! {
         assert!(error["error"]["message"].as_str().unwrap().contains("fully pledged"));
 
         let (_, public) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
-        let names: Vec<&str> = public.as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = public["items"].as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
         assert_eq!(names, ["梅州客都农业发展有限公司（演示）", "爱心人士"]);
         let (_, donor_me) = donor.get("/api/v1/me").await;
         let real_name = donor_me["display_name"].as_str().unwrap();

@@ -94,7 +94,7 @@ db_test! {
             paths.push(format!("/api/v1/needs/{id}"));
             paths.push(format!("/api/v1/needs/{id}/pledges"));
         }
-        for org in orgs.as_array().unwrap() {
+        for org in orgs["items"].as_array().unwrap() {
             paths.push(format!("/api/v1/organisations/{}", org["id"]));
         }
 

@@ -101,7 +101,8 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
         .get_json(&format!("/api/v1/pairings?program={program}"))
         .await;
     assert_eq!(status, 200, "{list}");
-    list.as_array()
+    list["items"]
+        .as_array()
         .unwrap()
         .iter()
         .find(|p| p["name"].as_str().unwrap().contains(fragment))
@@ -111,12 +112,21 @@ async fn pairing_named(app: &TestApp, program: &str, fragment: &str) -> i64 {
 }
 
 async fn world(backend: crate::helpers::Backend) -> World {
+    world_with(backend, |_| {}).await
+}
+
+/// The world, with settings changed by `configure`.
+async fn world_with(
+    backend: crate::helpers::Backend,
+    configure: impl FnOnce(&mut duijie::config::Settings),
+) -> World {
     // One person gives whole small needs here, and every pledge has the usual 30 days: the
     // caps on one account and the large pledges' shorter time have tests of their own.
     let app = TestApp::spawn_with(backend, |s| {
         s.policy.notice_days = 0;
         s.policy.pledge_max_share_percent = 100;
         s.policy.large_pledge_due_days = s.policy.pledge_due_days;
+        configure(s);
     })
     .await;
     duijie::demo::seed(&app.db, &test_sealer()).await.unwrap();
@@ -355,7 +365,7 @@ db_test! {
         assert_eq!(status, 403);
 
         let (_, orgs) = app.get_json("/api/v1/organisations").await;
-        let unit = orgs.as_array().unwrap().iter().find(|o| o["kind"] == "designated_unit").unwrap()["id"].as_i64().unwrap();
+        let unit = orgs["items"].as_array().unwrap().iter().find(|o| o["kind"] == "designated_unit").unwrap()["id"].as_i64().unwrap();
         let (status, again) = coordinator
             .post(&format!("/api/v1/pairings/{pairing}/members"), &json!({"organisation_id": w.enterprise_org}))
             .await;
@@ -450,13 +460,21 @@ db_test! {
         let coordinator = app.login_demo("coordinator").await;
         let (status, list) = app.get_json("/api/v1/pairings").await;
         assert_eq!(status, 200);
-        assert_eq!(list.as_array().unwrap().len(), 8, "the demo's six 对口帮扶 pairs, a 万企帮万村 and a 定点扶贫 pairing");
-        let guangzhou = list.as_array().unwrap().iter().find(|p| p["id"] == w.guangzhou_pairing).unwrap();
+        assert_eq!(list["total"], 8, "the demo's six 对口帮扶 pairs, a 万企帮万村 and a 定点扶贫 pairing");
+        let all: Vec<i64> = list["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        let (_, first) = app.get_json("/api/v1/pairings?per_page=5").await;
+        let (_, second) = app.get_json("/api/v1/pairings?per_page=5&page=2").await;
+        let paged: Vec<i64> = [&first, &second].iter().flat_map(|p| p["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap())).collect();
+        assert_eq!(paged, all, "a page at a time, by id, in the database");
+        let (status, body) = app.get_json("/api/v1/pairings?per_page=100&page=101").await;
+        assert_eq!(status, 422);
+        assert_error_code(&body, "page_too_deep");
+        let guangzhou = list["items"].as_array().unwrap().iter().find(|p| p["id"] == w.guangzhou_pairing).unwrap();
         assert_eq!(guangzhou["helper_region"]["name"], "广州市");
         let targets: Vec<&str> = guangzhou["targets"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
         assert_eq!(targets, ["梅州市", "清远市"]);
         let (_, in_pingyuan) = app.get_json("/api/v1/pairings?region=441426").await;
-        assert_eq!(in_pingyuan.as_array().unwrap().len(), 3, "Guangzhou's (梅州 around it), the enterprise's and the unit's (villages inside)");
+        assert_eq!(in_pingyuan["total"], 3, "Guangzhou's (梅州 around it), the enterprise's and the unit's (villages inside)");
 
         let body = json!({"program": "duikou", "name": "测试结对", "helper_region_code": "4401", "targets": ["441426100200"], "starts_on": "2026-01-01"});
         let (status, _) = coordinator.post("/api/v1/pairings", &body).await;
@@ -593,6 +611,62 @@ db_test! {
         assert_eq!(status, 400, "{body}");
         let (status, _) = app.get_json("/api/v1/exports/needs?region=99").await;
         assert_eq!(status, 404);
+    }
+}
+
+/// The `filename*` of a `Content-Disposition`, percent-decoded.
+fn file_name_zh(disposition: &str) -> String {
+    let encoded = disposition
+        .split("filename*=UTF-8''")
+        .nth(1)
+        .expect("a filename*");
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            decoded.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).unwrap()
+}
+
+db_test! {
+    async fn an_export_over_its_row_cap_is_refused_and_taken_in_parts(backend: Backend) {
+        let w = world_with(backend, |s| s.server.export_max_rows = 2).await;
+        let app = &w.app;
+        let (status, body) = app.get_json("/api/v1/exports/needs?region=4414").await;
+        assert_eq!(status, 422, "three needs, two allowed: {body}");
+        assert_error_code(&body, "export_too_large");
+        assert_eq!(body["error"]["details"]["max_rows"], 2);
+        assert!(body["error"]["message"].as_str().unwrap().contains("more than 2 rows"));
+        let (status, _) = app.get_json("/api/v1/exports/needs?region=4414&format=xlsx").await;
+        assert_eq!(status, 422, "an XLSX likewise");
+        let (status, body) = app.get_json("/api/v1/exports/needs?region=4414&after=-1").await;
+        assert_eq!(status, 400, "{body}");
+
+        // The rest after the first need: two rows, within the cap.
+        let response = app.get(&format!("/api/v1/exports/needs?region=4414&after={}", w.a)).await;
+        assert_eq!(response.status(), 200);
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.starts_with("attachment; filename=\"needs-4414.csv\"; "), "{disposition}");
+        assert_eq!(file_name_zh(&disposition), "需求-梅州市.csv");
+        let rows = csv_rows(&response.bytes().await.unwrap());
+        let titles: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+        assert_eq!(titles, ["冬季大米", "蜂箱启动资金"]);
+
+        // The enterprise's ledger holds two pledges: exactly the cap is allowed.
+        let enterprise = app.login_demo("enterprise").await;
+        let org = w.enterprise_org;
+        let response = enterprise.client.get(app.url(&format!("/api/v1/exports/ledger?org={org}&format=xlsx"))).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.starts_with(&format!("attachment; filename=\"ledger-organisation-{org}.xlsx\"; ")), "{disposition}");
+        assert!(file_name_zh(&disposition).starts_with("台账-"), "{disposition}");
     }
 }
 

@@ -9,8 +9,9 @@ export function getNeed(id: number) {
   return call(client.GET('/api/v1/needs/{id}', { params: { path: { id } } }))
 }
 
-export function getNeedPledges(id: number) {
-  return call(client.GET('/api/v1/needs/{id}/pledges', { params: { path: { id } } }))
+/** A page of the pledges toward a need, oldest first. */
+export function getNeedPledges(id: number, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/needs/{id}/pledges', { params: { path: { id }, query: { page, per_page: perPage } } }))
 }
 
 export function getNotices(query: NoticesQuery) {

@@ -14,13 +14,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in; sets the session cookie (HttpOnly, SameSite=Lax, Secure over TLS). The session
-         *     ends after `session_idle_minutes` unused, and at the latest `session_staff_hours` (cadres,
-         *     verifiers, administrators) or `session_hours` (everyone else) after sign-in: `expires_at`.
-         * @description Failed sign-ins are throttled: after 5 failures on an account from one address, each further
-         *     attempt from there waits 30 seconds, doubling up to 15 minutes, from the last failure; an
-         *     account takes at most 100 failures in any hour. A success clears its address's failures, a
-         *     password reset all of the account's.
+         * Sign in; sets the session cookie (HttpOnly, SameSite=Lax; Secure as `transport::is_secure`
+         *     decides).
          */
         post: operations["post_auth_login"];
         delete?: never;
@@ -114,17 +109,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * The account's API tokens, revoked and expired ones too, with their scope, expiry and last
-         *     use (never their secrets).
-         */
+        /** The account's API tokens (never their secrets). */
         get: operations["get_auth_tokens"];
         put?: never;
-        /**
-         * Create a personal API token with the account's credentials (no cookie, no CSRF token): its
-         *     scope (`read` unless given) and its life (90 days unless given, at most 365). The sign-in
-         *     throttle applies to the credentials.
-         */
+        /** Create a personal API token with the account's credentials (no cookie, no CSRF token). */
         post: operations["post_auth_tokens"];
         delete?: never;
         options?: never;
@@ -158,7 +146,8 @@ export interface paths {
         };
         /**
          * An organisation's ledger (台账): every pledge it made and what came of it (its people,
-         *     administrators). CSV is streamed page by page.
+         *     administrators). CSV is streamed page by page. At most `export_max_rows` rows and
+         *     `export_rate_per_hour` exports an hour per client address.
          */
         get: operations["get_exports_ledger"];
         put?: never;
@@ -176,7 +165,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A region's public needs, as the public sees them (anyone). CSV is streamed page by page. */
+        /**
+         * A region's public needs, as the public sees them (anyone). CSV is streamed page by page.
+         *     At most `export_max_rows` rows (a smaller region, or parts with `after`, otherwise) and
+         *     `export_rate_per_hour` exports an hour per client address.
+         */
         get: operations["get_exports_needs"];
         put?: never;
         post?: never;
@@ -195,7 +188,7 @@ export interface paths {
         };
         /**
          * An organisation's offers (帮扶资源台账) with what was matched from each (its people,
-         *     administrators). CSV is streamed page by page.
+         *     administrators). CSV is streamed page by page. Bounded as the ledger is.
          */
         get: operations["get_exports_offers"];
         put?: never;
@@ -216,7 +209,7 @@ export interface paths {
         /**
          * An organisation's purchases of villages' products (消费帮扶台账): each order, whether its
          *     product was a certified 扶贫产品, and what came of it; no delivery data (its people,
-         *     administrators). CSV is streamed page by page.
+         *     administrators). CSV is streamed page by page. Bounded as the ledger is.
          */
         get: operations["get_exports_purchases"];
         put?: never;
@@ -664,7 +657,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pledges toward a need, as the public sees them (names as the donors chose). */
+        /**
+         * The pledges toward a need, oldest first, a page at a time, as the public sees them (names
+         *     as the donors chose).
+         */
         get: operations["get_needs_id_pledges"];
         put?: never;
         /**
@@ -1205,7 +1201,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The verified organisations (public), or those waiting for verification. */
+        /** The verified organisations (public), or those waiting for verification, a page at a time. */
         get: operations["get_organisations"];
         put?: never;
         /**
@@ -1300,7 +1296,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pairings (public: 结对 relationships are announced). */
+        /** The pairings by id, a page at a time (public: 结对 relationships are announced). */
         get: operations["get_pairings"];
         put?: never;
         /** Set up a pairing (administrators). */
@@ -2274,10 +2270,7 @@ export interface components {
         LoginAnswer: {
             /** @description Send this in the `X-CSRF-Token` header of every request that changes something. */
             csrf_token: string;
-            /**
-             * Format: date-time
-             * @description The session's absolute end; it ends sooner when left unused for the idle timeout.
-             */
+            /** Format: date-time */
             expires_at: string;
             user: components["schemas"]["Me"];
         };
@@ -2735,7 +2728,10 @@ export interface components {
              */
             quantity: number;
         };
-        NewToken: components["schemas"]["TokenView"] & {
+        NewToken: {
+            /** Format: int64 */
+            id: number;
+            name: string;
             /** @description The secret, shown this once: use it as `Authorization: Bearer <token>`. */
             token: string;
         };
@@ -3025,6 +3021,16 @@ export interface components {
          * @enum {string}
          */
         OrganisationKind: "enterprise" | "paired_city" | "designated_unit" | "social_org" | "cooperative";
+        /** @description A page of organisations. */
+        OrganisationPage: {
+            items: components["schemas"]["OrganisationView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description An organisation named in a pairing. */
         OrganisationRef: {
             /** Format: int64 */
@@ -3076,6 +3082,16 @@ export interface components {
             status?: string | null;
             /** @description The regions helped, replacing the present ones. */
             targets?: string[] | null;
+        };
+        /** @description A page of pairings. */
+        PairingPage: {
+            items: components["schemas"]["PairingView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description Active = active (进行中); Ended = ended (已结束);
@@ -3150,6 +3166,16 @@ export interface components {
          * @enum {string}
          */
         PledgeKind: "goods" | "money" | "jobs" | "services";
+        /** @description A page of pledges toward a need. */
+        PledgePage: {
+            items: components["schemas"]["PublicPledge"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description Pledged = pledged (已认捐); Shipped = shipped (已发出); Received = received (已收到); Thanked = thanked (已致谢); Cancelled = cancelled (已取消); Expired = expired (已逾期);
          * @enum {string}
@@ -3906,40 +3932,23 @@ export interface components {
             pledge_id?: number | null;
         };
         TokenRequest: {
-            /**
-             * Format: int32
-             * @description Days until the token expires: 1 to 365, 90 when left out.
-             */
-            expires_in_days?: number | null;
             login: string;
             /** @description What the token is for, e.g. "ERP integration". */
             name: string;
             password: string;
-            scope?: null | components["schemas"]["TokenScope"];
         };
-        /**
-         * @description Read = read (只读); Pledge = pledge (认捐下单); Manage = manage (管理);
-         * @enum {string}
-         */
-        TokenScope: "read" | "pledge" | "manage";
         TokenView: {
             /** Format: date-time */
             created_at: string;
-            /** Format: date-time */
-            expires_at?: string | null;
             /** Format: int64 */
             id: number;
-            /**
-             * Format: date-time
-             * @description When it was last used (to the minute).
-             */
+            /** Format: date-time */
             last_used_at?: string | null;
             name: string;
             /** @description The token's first characters, to tell tokens apart. */
             prefix: string;
             /** Format: date-time */
             revoked_at?: string | null;
-            scope: components["schemas"]["TokenScope"];
         };
         /**
          * @description Item = item (件); Set = set (套); Kg = kg (公斤); Money = money (元); Position = position (个岗位); PersonTime = person_time (人次);
@@ -4022,15 +4031,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4058,7 +4058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
+            /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4076,7 +4076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `database_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4119,7 +4119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `csrf_token_invalid` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4189,15 +4189,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4298,15 +4289,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4352,7 +4334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `database_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4401,15 +4383,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4437,7 +4410,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4455,7 +4427,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `database_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4550,7 +4522,7 @@ export interface operations {
                     "application/json": components["schemas"]["NewToken"];
                 };
             };
-            /** @description `validation_failed` (`name`, `expires_in_days`) or `invalid_json` (an unknown `scope`) */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4559,17 +4531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_credentials` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4604,7 +4566,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `sign_in_delayed` or `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4622,7 +4583,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `database_unavailable` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4661,15 +4622,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4720,6 +4672,11 @@ export interface operations {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the rows after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4727,14 +4684,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4743,7 +4699,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4762,6 +4717,24 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4796,6 +4769,11 @@ export interface operations {
                 region: string;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the needs after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4803,7 +4781,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4818,8 +4796,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4853,6 +4858,11 @@ export interface operations {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the rows after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4860,14 +4870,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4876,7 +4885,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4895,6 +4903,24 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4928,6 +4954,11 @@ export interface operations {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
                 format?: string;
+                /**
+                 * @description Only the rows after this id: the next part of an export too large for one
+                 *     (`export_too_large`), after the last id of the part before.
+                 */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4935,14 +4966,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv or an XLSX workbook */
+            /** @description text/csv or an XLSX workbook, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4951,7 +4981,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4970,6 +4999,24 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`, with `details.max_rows` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5109,7 +5156,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5296,7 +5342,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5401,7 +5446,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5512,7 +5556,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `session_required`: no API token may do this, only a browser session */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5599,7 +5642,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5773,15 +5815,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5932,15 +5965,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -6023,15 +6047,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -6104,15 +6119,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6269,15 +6275,6 @@ export interface operations {
                 };
             };
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6726,7 +6723,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7036,7 +7032,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7156,7 +7151,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7320,15 +7314,6 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7598,15 +7583,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7707,15 +7683,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7805,7 +7772,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7880,7 +7846,12 @@ export interface operations {
     };
     get_needs_id_pledges: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -7894,10 +7865,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicPledge"][];
+                    "application/json": components["schemas"]["PledgePage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7906,7 +7876,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7917,6 +7894,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7981,15 +7967,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8121,7 +8098,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8232,7 +8208,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8329,7 +8304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8439,7 +8414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8532,7 +8507,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8622,15 +8596,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8744,15 +8709,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8855,15 +8811,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8945,15 +8892,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9054,15 +8992,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9133,15 +9062,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9375,15 +9295,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9483,15 +9394,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9685,15 +9587,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9762,15 +9655,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9850,15 +9734,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9977,15 +9852,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10054,15 +9920,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10219,15 +10076,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10312,7 +10160,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the seller; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description not the seller */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10402,15 +10250,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10524,15 +10363,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10632,15 +10462,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10754,15 +10575,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10869,15 +10681,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10951,6 +10754,10 @@ export interface operations {
                  *     or manages, oldest first; signing in is needed. Otherwise the verified ones, by name.
                  */
                 verified?: boolean;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -10963,10 +10770,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrganisationView"][];
+                    "application/json": components["schemas"]["OrganisationPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10985,6 +10791,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11042,15 +10857,6 @@ export interface operations {
                 };
             };
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11365,7 +11171,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11418,6 +11223,10 @@ export interface operations {
                 program?: string;
                 /** @description Pairings helping this region, a region inside it or one around it. */
                 region?: string;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -11430,7 +11239,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PairingView"][];
+                    "application/json": components["schemas"]["PairingPage"];
                 };
             };
             400: {
@@ -11443,6 +11252,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11508,7 +11326,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11669,7 +11486,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11857,7 +11673,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11978,7 +11793,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12087,7 +11901,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12318,7 +12131,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12415,7 +12227,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12530,15 +12341,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -12644,7 +12446,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12759,7 +12560,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12932,7 +12732,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the cooperative's people or its village's cadres; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description not the cooperative's people or its village's cadres */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13165,15 +12965,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13271,7 +13062,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not a verifier of the product's area; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description not a verifier of the product's area */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13373,15 +13164,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13466,15 +13248,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13552,15 +13325,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13659,7 +13423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `conflict_of_interest`: the seller's own people; `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `conflict_of_interest`: the seller's own people */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13792,15 +13556,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13893,15 +13648,6 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14402,7 +14148,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14502,7 +14247,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;

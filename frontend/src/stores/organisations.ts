@@ -1,10 +1,11 @@
 // The verified organisations (帮扶主体), which several pages choose from: a pairing's coordinator
 // adding a member, an administrator granting an organisation role, the organisations page.
-// Loaded once and shared; `load(true)` reads them again after a change.
+// Loaded once, every page, and shared; `load(true)` reads them again after a change.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { ApiError, type Schemas } from '@/api/client'
 import { listOrganisations } from '@/api/organisations'
+import { allPages } from '@/api/paging'
 
 export type Organisation = Schemas['OrganisationView']
 
@@ -23,7 +24,7 @@ export const useOrganisations = defineStore('organisations', () => {
       loading.value = true
       error.value = null
       try {
-        verified.value = await listOrganisations()
+        verified.value = await allPages((page, perPage) => listOrganisations({ page, per_page: perPage }))
         loaded.value = true
       } catch (e) {
         error.value = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))

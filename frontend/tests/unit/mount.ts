@@ -27,6 +27,11 @@ export async function mountWithApp<C extends Component>(
 }
 
 /** Answers `fetch` calls from a table of `METHOD path` → JSON body (status 200 unless given). */
+/** A whole list as one page of the server's `{items, total, page, per_page}`. */
+export function paged<T>(items: T[], perPage = 100) {
+  return { items, total: items.length, page: 1, per_page: perPage }
+}
+
 export function fakeApi(table: Record<string, unknown | { status: number; body: unknown }>) {
   const calls: { method: string; url: string; body?: unknown }[] = []
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit) => {

@@ -32,6 +32,8 @@ export default {
   pledge_share_limit: 'One person may pledge at most {limit} of this need, and you have pledged {current}. Leave the rest to others, or pledge for your organisation.',
   order_limit: 'You have {current} orders waiting for their sellers, the most one account may have at once. Wait for a seller to confirm, or cancel one, before ordering again.',
   order_share_limit: 'One person may order at most {limit} of this product’s stock at a time, and you have {current} waiting. Order again once the seller confirms, or buy for your organisation.',
+  export_too_large: 'This export has more than {max_rows} rows, the most one export may hold. Choose a smaller region, or export it in parts (give the last id of the part before as `after`).',
+  page_too_deep: 'A list can be read at most {max_depth} items deep. Narrow the query (a region, a status) instead.',
   rate_limited: 'Too many attempts. Try again later.',
   sign_in_delayed: 'Too many failed sign-ins: to protect the account, please try again in {wait_minutes} min, or reset your password to sign in at once.',
   server_busy: 'The server is busy checking passwords. Please try again in a moment.',

@@ -9,7 +9,13 @@ export default {
   suspended: 'An objection to this need is being looked into; its notice and pledges are paused meanwhile.',
   timeline: 'Timeline',
   photos: { title: 'Photos', alt: 'Photo {n} of {title}' },
-  pledges: { title: 'Pledges', none: 'No pledges yet. Be the first.', thanks: 'Thanks from the village: {note}' },
+  pledges: {
+    title: 'Pledges',
+    none: 'No pledges yet. Be the first.',
+    thanks: 'Thanks from the village: {note}',
+    more: 'Show more pledges ({shown} of {total} shown)',
+    moreFailed: 'The next pledges could not be read just now. Please try again.',
+  },
   actor: { cadre: 'Village cadre', verifier: 'Verifier', donor: 'Donor', public: 'Member of the public', platform: 'Platform' },
   facts: {
     remaining: 'Still needed',

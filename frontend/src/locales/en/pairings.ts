@@ -3,6 +3,8 @@ export default {
   title: 'Pairings',
   intro: '10,000 Enterprises Help 10,000 Villages, paired-city assistance and designated-unit assistance: who helps whom, and with what results.',
   empty: 'No pairing matches.',
+  more: 'Show more pairings ({shown} of {total} shown)',
+  moreFailed: 'The next pairings could not be read just now. Please try again.',
   filter: { program: 'Programme', allPrograms: 'All programmes' },
   inForce: 'In force',
   status: { active: 'Active', ended: 'Ended' },

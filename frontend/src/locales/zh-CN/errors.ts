@@ -36,6 +36,8 @@ export default {
   pledge_share_limit: '每人对同一需求最多认捐 {limit}，您已认捐 {current}。请把其余留给其他爱心人士，或以所在组织的名义认捐。',
   order_limit: '您已有 {current} 笔订单等待卖方确认，已达每个账号的上限。请等卖方确认或取消其中一笔后再下单。',
   order_share_limit: '每人同一时间最多订购该产品库存中的 {limit}，您已有 {current} 待卖方确认。请等卖方确认后再订购，或以所在组织的名义购买。',
+  export_too_large: '这份导出超过 {max_rows} 行，超出单次导出的上限。请选择更小的地区，或分批导出（用上一批最后一行的编号作为 after 参数）。',
+  page_too_deep: '列表最多只能往后翻到第 {max_depth} 条。请缩小查询范围（如地区、状态）。',
   rate_limited: '操作太频繁，请稍后再试。',
   sign_in_delayed: '登录失败次数过多，为保护账号，请 {wait_minutes} 分钟后再试；也可以通过“忘记密码”重设密码后立即登录。',
   server_busy: '服务器正忙于核对密码，请稍后再试。',

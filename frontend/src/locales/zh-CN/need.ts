@@ -9,7 +9,13 @@ export default {
   suspended: '该需求收到异议，正在核查，核查期间暂停公示和认捐。',
   timeline: '进展时间线',
   photos: { title: '照片', alt: '{title} 的照片 {n}' },
-  pledges: { title: '认捐记录', none: '还没有人认捐，欢迎成为第一位。', thanks: '村里致谢：{note}' },
+  pledges: {
+    title: '认捐记录',
+    none: '还没有人认捐，欢迎成为第一位。',
+    thanks: '村里致谢：{note}',
+    more: '显示更多认捐（已显示 {shown} / 共 {total} 笔）',
+    moreFailed: '更多认捐暂时没能读取，请再试一次。',
+  },
   actor: { cadre: '村干部', verifier: '审核员', donor: '认捐方', public: '群众', platform: '平台' },
   facts: {
     remaining: '还差',

@@ -3,6 +3,8 @@ export default {
   title: '帮扶协作',
   intro: '万企帮万村、对口帮扶、定点扶贫的结对关系，以及各结对的帮扶成效。',
   empty: '没有符合条件的结对。',
+  more: '显示更多结对（已显示 {shown} / 共 {total} 个）',
+  moreFailed: '更多结对暂时没能读取，请再试一次。',
   filter: { program: '帮扶方式', allPrograms: '全部方式' },
   inForce: '进行中',
   status: { active: '进行中', ended: '已结束' },

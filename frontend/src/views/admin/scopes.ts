@@ -4,6 +4,7 @@
 import { reactive, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { Schemas } from '@/api/client'
+import { allPages } from '@/api/paging'
 import { listPairings } from '@/api/pairings'
 import { getRegion } from '@/api/regions'
 import { useOrganisations } from '@/stores/organisations'
@@ -20,7 +21,7 @@ export function useScopeNames() {
 
   void organisations.load()
   // Names are a nicety: a failure leaves the codes showing.
-  void listPairings()
+  void allPages((page, perPage) => listPairings({ page, per_page: perPage }))
     .then((list) => (pairings.value = list))
     .catch(() => undefined)
 

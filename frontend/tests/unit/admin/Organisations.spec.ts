@@ -3,7 +3,7 @@ import { flushPromises } from '@vue/test-utils'
 import Organisations from '@/views/admin/Organisations.vue'
 import OrganisationForm from '@/views/admin/components/OrganisationForm.vue'
 import { notifySuccess } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
@@ -18,7 +18,7 @@ afterEach(() => vi.unstubAllGlobals())
 
 describe('the organisations page', () => {
   it('lists the verified organisations', async () => {
-    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': [org()], 'GET /api/v1/organisations?verified=false': [] }).fetchImpl)
+    vi.stubGlobal('fetch', fakeApi({ 'GET /api/v1/organisations': paged([org()]), 'GET /api/v1/organisations?verified=false&page=1&per_page=100': paged([]) }).fetchImpl)
     const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })
     await flushPromises()
     const rows = wrapper.findAll('[data-testid="admin-org-row"]')
@@ -29,8 +29,8 @@ describe('the organisations page', () => {
 
   it('lists those awaiting verification and verifies one', async () => {
     const api = fakeApi({
-      'GET /api/v1/organisations': [org()],
-      'GET /api/v1/organisations?verified=false': [charity],
+      'GET /api/v1/organisations': paged([org()]),
+      'GET /api/v1/organisations?verified=false&page=1&per_page=100': paged([charity]),
       'POST /api/v1/organisations/4/verify': { ...charity, verified: true, verified_at: '2026-12-02T02:00:00Z' },
     })
     vi.stubGlobal('fetch', api.fetchImpl)
@@ -49,10 +49,10 @@ describe('the organisations page', () => {
   })
 
   it('keeps an organisation registered while the waiting list was still loading', async () => {
-    const api = fakeApi({ 'GET /api/v1/organisations': [org()], 'GET /api/v1/organisations?verified=false': [charity] })
+    const api = fakeApi({ 'GET /api/v1/organisations': paged([org()]), 'GET /api/v1/organisations?verified=false&page=1&per_page=100': paged([charity]) })
     let answer: (() => void) | undefined
     vi.stubGlobal('fetch', async (input: Request) => {
-      if (new URL(input.url).search === '?verified=false') await new Promise<void>((resolve) => (answer = resolve))
+      if (new URL(input.url).searchParams.get('verified') === 'false') await new Promise<void>((resolve) => (answer = resolve))
       return api.fetchImpl(input)
     })
     const { wrapper } = await mountWithApp(Organisations, { route: '/admin/organisations' })

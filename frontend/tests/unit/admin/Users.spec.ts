@@ -5,7 +5,7 @@ import GrantDialog from '@/views/admin/components/GrantDialog.vue'
 import { useSession } from '@/stores/session'
 import { confirmAction, notifySuccess } from '@/utils/feedback'
 import type { Schemas } from '@/api/client'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { pairing } from '../pairings/fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -18,8 +18,8 @@ const user = (overrides: Record<string, unknown> = {}) => ({
 })
 const users = (list: unknown[]) => ({ users: list, total: list.length, page: 1, per_page: 20 })
 const names = {
-  'GET /api/v1/organisations': [],
-  'GET /api/v1/pairings': [pairing()],
+  'GET /api/v1/organisations': paged([]),
+  'GET /api/v1/pairings': paged([pairing()]),
   'GET /api/v1/regions/441426': { region: { code: '441426', name: '平远县', level: 'county', leaf: false }, path: [{ code: '44', name: '广东省', level: 'province', leaf: false }, { code: '4414', name: '梅州市', level: 'city', leaf: false }, { code: '441426', name: '平远县', level: 'county', leaf: false }] },
 }
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import Needs from '@/views/cadre/Needs.vue'
 import { useSession, type Me } from '@/stores/session'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { cadre, page, publicNeed, region, VILLAGE } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -30,8 +30,8 @@ afterEach(() => vi.unstubAllGlobals())
 
 describe('the cadre’s needs worklist', () => {
   it('links each pledge waiting for the village: sent ones to confirm, received ones to thank', async () => {
-    const { wrapper, api } = await mountPage({ 'GET /api/v1/needs': page([publicNeed()]), 'GET /api/v1/needs/1/pledges': pledges })
-    expect(api.calls.map((c) => c.url)).toContain('/api/v1/needs/1/pledges')
+    const { wrapper, api } = await mountPage({ 'GET /api/v1/needs': page([publicNeed()]), 'GET /api/v1/needs/1/pledges': paged(pledges) })
+    expect(api.calls.map((c) => c.url)).toContain('/api/v1/needs/1/pledges?page=1&per_page=100')
     const need = row(wrapper, 1)
     expect(need.findAll('[data-testid="cadre-pledge-to-confirm"]').map((a) => a.attributes('href'))).toEqual(['/pledges/7'])
     expect(need.findAll('[data-testid="cadre-pledge-to-thank"]').map((a) => a.attributes('href'))).toEqual(['/pledges/8'])
@@ -47,14 +47,14 @@ describe('the cadre’s needs worklist', () => {
         publicNeed({ id: 4, status: 'fulfilled', pledged_quantity: 50, received_quantity: 50 }),
         publicNeed({ id: 5, status: 'published', pledged_quantity: 0 }),
       ]),
-      'GET /api/v1/needs/4/pledges': [],
+      'GET /api/v1/needs/4/pledges': paged([]),
     })
     const moves = (id: number) => row(wrapper, id).findAll('button, a.el-button').map((b) => b.attributes('data-testid'))
     expect(moves(2)).toEqual(['cadre-need-edit', 'cadre-need-submit', 'cadre-need-withdraw'])
     expect(moves(3)).toEqual(['cadre-need-withdraw'])
     expect(moves(4)).toEqual(['cadre-need-close'])
     expect(moves(5)).toEqual(['cadre-need-withdraw'])
-    expect(api.calls.filter((c) => c.url.endsWith('/pledges')).map((c) => c.url)).toEqual(['/api/v1/needs/4/pledges'])
+    expect(api.calls.filter((c) => c.url.includes('/pledges')).map((c) => c.url)).toEqual(['/api/v1/needs/4/pledges?page=1&per_page=100'])
   })
 
   it('asks for the chosen status, and drops a need that moved out of it', async () => {

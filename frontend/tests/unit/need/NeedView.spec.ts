@@ -3,7 +3,7 @@ import { flushPromises } from '@vue/test-utils'
 import NeedView from '@/views/need/Need.vue'
 import { useSession } from '@/stores/session'
 import { donor, follow } from '../follows/fixtures'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { me, needDetail } from './fixtures'
 
 // Parts loaded after the page (the offers, the 关注 buttons) may arrive after a test ended:
@@ -24,7 +24,7 @@ async function mountNeed(detail: Record<string, unknown>, extra: Record<string, 
   const api = fakeApi({
     'GET /api/v1/me': signedOut,
     [`GET /api/v1/needs/${String(detail.id)}`]: detail,
-    [`GET /api/v1/needs/${String(detail.id)}/pledges`]: pledges,
+    [`GET /api/v1/needs/${String(detail.id)}/pledges`]: paged(pledges, 20),
     ...extra,
   })
   vi.stubGlobal('fetch', api.fetchImpl)
@@ -82,8 +82,30 @@ describe('the need page', () => {
     expect(document.body.querySelector('[data-testid=pledge-dialog]')).not.toBeNull()
   })
 
+  it('shows the pledges a page at a time, and the next on asking for more', async () => {
+    const more = { id: 9, display_name: '梅州客都农业', quantity: 5, status: 'pledged', message: null, thanks_note: null, created_at: '2026-11-30T04:00:00Z' }
+    const api = fakeApi({
+      'GET /api/v1/me': signedOut,
+      'GET /api/v1/needs/8': needDetail(),
+      'GET /api/v1/needs/8/pledges?page=1&per_page=20': { items: pledges, total: pledges.length + 1, page: 1, per_page: 20 },
+      'GET /api/v1/needs/8/pledges?page=2&per_page=20': { items: [more], total: pledges.length + 1, page: 2, per_page: 20 },
+    })
+    vi.stubGlobal('fetch', api.fetchImpl)
+    const { wrapper } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8' })
+    mounted.push(wrapper)
+    await flushPromises()
+    const rows = () => wrapper.findAll('[data-testid="need-pledge-row"]').map((r) => Number(r.attributes('data-pledge-id')))
+    expect(rows()).toEqual(pledges.map((p) => p.id))
+    const button = wrapper.get('[data-testid="need-pledges-more"]')
+    expect(button.text()).toContain(`已显示 ${String(pledges.length)} / 共 ${String(pledges.length + 1)} 笔`)
+    await button.trigger('click')
+    await flushPromises()
+    expect(rows()).toEqual([...pledges.map((p) => p.id), 9])
+    expect(wrapper.find('[data-testid="need-pledges-more"]').exists()).toBe(false)
+  })
+
   it('opens the pledge dialog straight away on coming back from signing in', async () => {
-    const api = fakeApi({ 'GET /api/v1/me': me, 'GET /api/v1/needs/8': needDetail(), 'GET /api/v1/needs/8/pledges': [] })
+    const api = fakeApi({ 'GET /api/v1/me': me, 'GET /api/v1/needs/8': needDetail(), 'GET /api/v1/needs/8/pledges': paged([], 20) })
     vi.stubGlobal('fetch', api.fetchImpl)
     const { router } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8?pledge=1', attachTo: document.body })
     await flushPromises()

@@ -3,7 +3,7 @@ import { flushPromises } from '@vue/test-utils'
 import NeedView from '@/views/need/Need.vue'
 import { useSession, type Me } from '@/stores/session'
 import { confirmAction } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { moneyNeed, needDetail } from '../need/fixtures'
 import { offerRequest, publicOffer } from './fixtures'
 
@@ -36,7 +36,7 @@ async function mountNeed(detail: Record<string, unknown>, me: unknown, extra: Re
   const api = fakeApi({
     'GET /api/v1/me': me,
     [`GET /api/v1/needs/${id}`]: detail,
-    [`GET /api/v1/needs/${id}/pledges`]: [],
+    [`GET /api/v1/needs/${id}/pledges`]: paged([]),
     [`GET /api/v1/needs/${id}/offers`]: [suggestion],
     [`GET /api/v1/needs/${id}/offer-requests`]: [],
     ...extra,

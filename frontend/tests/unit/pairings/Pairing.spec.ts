@@ -4,7 +4,7 @@ import { defineComponent, h } from 'vue'
 import Pairing from '@/views/pairings/Pairing.vue'
 import { useSession, type Me } from '@/stores/session'
 import { confirmAction, notifySuccess } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { board, coordinator, enterprise, kedu, pairing, stats } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -16,7 +16,7 @@ vi.mock('@/plugins/echarts', () => ({
 const publicApi = () => ({
   'GET /api/v1/pairings/1': pairing(),
   'GET /api/v1/stats?pairing=1': stats(),
-  'GET /api/v1/organisations': [kedu, { id: 3, name: '广东省某厅定点扶贫工作队（演示）', kind: 'designated_unit', verified: true }],
+  'GET /api/v1/organisations': paged([kedu, { id: 3, name: '广东省某厅定点扶贫工作队（演示）', kind: 'designated_unit', verified: true }]),
 })
 
 async function open(table: Record<string, unknown>, user: Me | null = null) {

@@ -4,7 +4,7 @@ import ProductPage from '@/views/products/Product.vue'
 import ProductEditor from '@/views/products/ProductEditor.vue'
 import MyProducts from '@/views/products/MyProducts.vue'
 import { useSession } from '@/stores/session'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { buyer, productDetail, publicProduct } from './fixtures'
 
 afterEach(() => {
@@ -73,7 +73,7 @@ describe('the product editor', () => {
   it('offers a cadre their village’s cooperatives, sends the price in fen and shows the server’s field errors', async () => {
     const api = fakeApi({
       'GET /api/v1/me': cadre,
-      'GET /api/v1/organisations': [cooperative, { id: 1, kind: 'enterprise', name: '客都农业', region_code: '4414', verified: true }],
+      'GET /api/v1/organisations': paged([cooperative, { id: 1, kind: 'enterprise', name: '客都农业', region_code: '4414', verified: true }]),
       'POST /api/v1/products': {
         status: 400,
         body: { error: { code: 'validation_failed', message: 'x', fields: { min_order: [{ code: 'range', min: 1, max: 120, message: 'x' }] } } },
