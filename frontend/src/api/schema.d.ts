@@ -4,6 +4,47 @@
  */
 
 export interface paths {
+    "/api/v1/auth/email/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the account's email address with the token of the confirmation mail's link. Needs
+         *     no session and no CSRF token (the link may be opened in any browser).
+         */
+        post: operations["post_auth_email_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail the signed-in, unconfirmed account a new confirmation link (at most 3 an hour). An
+         *     account with only a mobile number gives the email address to confirm (no SMS provider is
+         *     configured); an address another account has is answered the same, and nothing is sent.
+         */
+        post: operations["post_auth_email_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -15,7 +56,13 @@ export interface paths {
         put?: never;
         /**
          * Sign in; sets the session cookie (HttpOnly, SameSite=Lax; Secure as `transport::is_secure`
-         *     decides).
+         *     decides). The session ends after `session_idle_minutes` unused, and at the latest
+         *     `session_staff_hours` (cadres, verifiers, administrators) or `session_hours` (everyone else)
+         *     after sign-in: `expires_at`.
+         * @description Failed sign-ins are throttled: after 5 failures on an account from one address, each further
+         *     attempt from there waits 30 seconds, doubling up to 15 minutes, from the last failure; an
+         *     account takes at most 100 failures in any hour. A success clears its address's failures, a
+         *     password reset all of the account's.
          */
         post: operations["post_auth_login"];
         delete?: never;
@@ -93,7 +140,9 @@ export interface paths {
         put?: never;
         /**
          * Register with an email or mobile number and a password. The answer is the same whether or
-         *     not the address already had an account.
+         *     not the address already had an account. A new account with an email address is mailed a
+         *     link to confirm it (`/confirm-email?token=…`); it may pledge, order, act for an
+         *     organisation or be granted a role once confirmed.
          */
         post: operations["post_auth_register"];
         delete?: never;
@@ -109,10 +158,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The account's API tokens (never their secrets). */
+        /**
+         * The account's API tokens, revoked and expired ones too, with their scope, expiry and last
+         *     use (never their secrets).
+         */
         get: operations["get_auth_tokens"];
         put?: never;
-        /** Create a personal API token with the account's credentials (no cookie, no CSRF token). */
+        /**
+         * Create a personal API token with the account's credentials (no cookie, no CSRF token): its
+         *     scope (`read` unless given) and its life (90 days unless given, at most 365). The sign-in
+         *     throttle applies to the credentials.
+         */
         post: operations["post_auth_tokens"];
         delete?: never;
         options?: never;
@@ -1979,6 +2035,11 @@ export interface components {
              */
             certified_until: string;
         };
+        /** @description The token from the confirmation mail's link. */
+        ConfirmEmail: {
+            /** @description The `token` of the link in the confirmation mail. */
+            token: string;
+        };
         /** @description 消费帮扶 figures, as the module's definitions say. */
         ConsumptionFigures: {
             /**
@@ -2226,27 +2287,38 @@ export interface components {
          *     audited).
          */
         HouseholdPrivateView: {
+            /** @description Null when there is none or it is unavailable. */
             address?: string | null;
+            /** @description Empty when unavailable. */
             head_name: string;
             /** Format: int64 */
             id: number;
+            /** @description Empty when unavailable. */
             id_card_number: string;
+            /** @description Null when there is none or it is unavailable. */
             phone?: string | null;
+            /** @description Private fields that could not be read, as in [`HouseholdView`]. */
+            unavailable: components["schemas"]["PrivateField"][];
         };
         /** @description A household as its cadres and verifiers see it in lists: private fields masked. */
         HouseholdView: {
-            /** @description e.g. `陈**` */
+            /** @description e.g. `陈**`; empty when unavailable. */
             head_name_masked: string;
             /** Format: int64 */
             id: number;
-            /** @description e.g. `4414**********1234` */
+            /** @description e.g. `4414**********1234`; empty when unavailable. */
             id_card_masked: string;
             /** Format: int32 */
             members_count: number;
-            /** @description e.g. `138****5678` */
+            /** @description e.g. `138****5678`; null when there is none or it is unavailable. */
             phone_masked?: string | null;
             poverty_causes: components["schemas"]["PovertyCause"][];
             register_status: components["schemas"]["RegisterStatus"];
+            /**
+             * @description Private fields that could not be read (their stored value is not this household's, or
+             *     is under a key the server does not hold): shown as unavailable, never guessed.
+             */
+            unavailable: components["schemas"]["PrivateField"][];
             village_code: string;
         };
         IncomeView: {
@@ -2270,7 +2342,10 @@ export interface components {
         LoginAnswer: {
             /** @description Send this in the `X-CSRF-Token` header of every request that changes something. */
             csrf_token: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The session's absolute end; it ends sooner when left unused for the idle timeout.
+             */
             expires_at: string;
             user: components["schemas"]["Me"];
         };
@@ -2304,6 +2379,11 @@ export interface components {
         };
         /** @description The signed-in account, as its owner sees it. */
         Me: {
+            /**
+             * @description Whether the account's owner confirmed its email address: until then it may not pledge,
+             *     order, act for an organisation or be granted a role (`email_unconfirmed`).
+             */
+            confirmed: boolean;
             display_name: string;
             email?: string | null;
             /** Format: int64 */
@@ -2728,10 +2808,7 @@ export interface components {
              */
             quantity: number;
         };
-        NewToken: {
-            /** Format: int64 */
-            id: number;
-            name: string;
+        NewToken: components["schemas"]["TokenView"] & {
             /** @description The secret, shown this once: use it as `Authorization: Bearer <token>`. */
             token: string;
         };
@@ -3254,6 +3331,11 @@ export interface components {
                 [key: string]: boolean;
             };
         };
+        /**
+         * @description A private field of a household.
+         * @enum {string}
+         */
+        PrivateField: "head_name" | "id_card_number" | "phone" | "address";
         /**
          * @description Grain = grain (粮油); Vegetables = vegetables (蔬菜); Fruit = fruit (水果); Tea = tea (茶叶); Honey = honey (蜂蜜); MeatEggs = meat_eggs (肉禽蛋); Handicraft = handicraft (手工艺品); Other = other (其他);
          * @enum {string}
@@ -3816,6 +3898,17 @@ export interface components {
             status: components["schemas"]["RequestStatus"];
             unit: components["schemas"]["Unit"];
         };
+        /**
+         * @description Ask for the confirmation mail again. An account with no email address (registered with
+         *     a mobile number) gives the address to confirm here; one with an address sends nothing.
+         */
+        ResendConfirmation: {
+            /**
+             * Format: email
+             * @description Only for an account with no email address yet.
+             */
+            email?: string | null;
+        };
         /** @enum {string} */
         Role: "cadre" | "verifier" | "coordinator" | "org_admin" | "org_member" | "admin";
         /** @description A role the account holds, with its scope. */
@@ -3932,23 +4025,40 @@ export interface components {
             pledge_id?: number | null;
         };
         TokenRequest: {
+            /**
+             * Format: int32
+             * @description Days until the token expires: 1 to 365, 90 when left out.
+             */
+            expires_in_days?: number | null;
             login: string;
             /** @description What the token is for, e.g. "ERP integration". */
             name: string;
             password: string;
+            scope?: null | components["schemas"]["TokenScope"];
         };
+        /**
+         * @description Read = read (只读); Pledge = pledge (认捐下单); Manage = manage (管理);
+         * @enum {string}
+         */
+        TokenScope: "read" | "pledge" | "manage";
         TokenView: {
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
             /** Format: int64 */
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was last used (to the minute).
+             */
             last_used_at?: string | null;
             name: string;
             /** @description The token's first characters, to tell tokens apart. */
             prefix: string;
             /** Format: date-time */
             revoked_at?: string | null;
+            scope: components["schemas"]["TokenScope"];
         };
         /**
          * @description Item = item (件); Set = set (套); Kg = kg (公斤); Money = money (元); Position = position (个岗位); PersonTime = person_time (人次);
@@ -3992,7 +4102,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    post_auth_login: {
+    post_auth_email_confirm: {
         parameters: {
             query?: never;
             header?: never;
@@ -4001,19 +4111,18 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Credentials"];
+                "application/json": components["schemas"]["ConfirmEmail"];
             };
         };
         responses: {
-            200: {
+            /** @description The account is confirmed. */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["LoginAnswer"];
-                };
+                content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_token` (unknown or expired: ask for a new link), `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4022,8 +4131,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_credentials` */
+            /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4033,6 +4151,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_confirmed`: the link was used (the address is confirmed already) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4087,6 +4214,222 @@ export interface operations {
             };
         };
     };
+    post_auth_email_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendConfirmation"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description `validation_failed`: `email` missing for an account with none, or given for one that has one */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_confirmed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_auth_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginAnswer"];
+                };
+            };
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_auth_logout: {
         parameters: {
             query?: never;
@@ -4119,7 +4462,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `csrf_token_invalid` */
+            /** @description `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4189,6 +4532,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4289,6 +4641,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4334,7 +4695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4383,6 +4744,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4410,6 +4780,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4427,7 +4798,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4522,7 +4893,7 @@ export interface operations {
                     "application/json": components["schemas"]["NewToken"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `validation_failed` (`name`, `expires_in_days`) or `invalid_json` (an unknown `scope`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4531,7 +4902,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_credentials` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4566,6 +4947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `sign_in_delayed` or `rate_limited`, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4583,7 +4965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4622,6 +5004,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5156,6 +5547,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5342,6 +5734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5446,6 +5839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5556,6 +5950,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `session_required`: no API token may do this, only a browser session */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5642,6 +6037,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5815,6 +6211,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5965,6 +6370,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -6047,6 +6461,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -6119,6 +6542,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6275,6 +6707,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6723,6 +7164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7032,6 +7474,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7151,6 +7594,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7314,6 +7758,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7583,6 +8036,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7683,6 +8145,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7772,6 +8243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7974,6 +8446,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`); `forbidden`: not acting for that organisation; `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8098,6 +8579,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8208,6 +8690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8304,7 +8787,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8414,7 +8897,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier */
+            /** @description `forbidden`, or `conflict_of_interest` for the need's author or its first verifier; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8507,6 +8990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8596,6 +9080,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8709,6 +9202,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8811,6 +9313,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: accepting pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -8892,6 +9403,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8992,6 +9512,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9062,6 +9591,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9295,6 +9833,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9394,6 +9941,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`: applying pledges the offer); `forbidden`: not the offer's; `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9587,6 +10143,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9655,6 +10220,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9734,6 +10308,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9852,6 +10435,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9920,6 +10512,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10076,6 +10677,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10160,7 +10770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the seller */
+            /** @description not the seller; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10250,6 +10860,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10363,6 +10982,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10462,6 +11090,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10575,6 +11212,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10674,6 +11320,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10857,6 +11512,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`act_for_organisation`); `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11171,6 +11835,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11326,6 +11991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11486,6 +12152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11673,6 +12340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11793,6 +12461,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11901,6 +12570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12131,6 +12801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12227,6 +12898,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12341,6 +13013,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -12446,6 +13127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12560,6 +13242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12732,7 +13415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not the cooperative's people or its village's cadres */
+            /** @description not the cooperative's people or its village's cadres; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12965,6 +13648,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13062,7 +13754,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not a verifier of the product's area */
+            /** @description not a verifier of the product's area; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13164,6 +13856,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13248,6 +13949,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13325,6 +14035,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13423,7 +14142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `conflict_of_interest`: the seller's own people */
+            /** @description `conflict_of_interest`: the seller's own people; `email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`order`); `forbidden`: not acting for that organisation; `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13556,6 +14275,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -13648,6 +14376,15 @@ export interface operations {
             };
             /** @description `unauthenticated` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14148,6 +14885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14184,6 +14922,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `grantee_unconfirmed`: the account has not confirmed its email address yet; `invalid_state`: an administrator cannot also be a cadre or a verifier */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14247,6 +14994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description ; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
