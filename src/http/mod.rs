@@ -34,7 +34,7 @@ pub use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 
-pub use middleware::{catch_panic, request_id_header, security_headers};
+pub use middleware::{catch_panic, request_id_header, security_headers, whole_numbers};
 
 /// Every route of the application. The API's document is collected from this registration
 /// (`openapi::collect`): an API route is an [`endpoint!`] of handlers, each served at the path
@@ -71,6 +71,18 @@ where
 {
     let (app, document) = openapi::collect(app);
     app.app_data(web::Data::new(document))
+}
+
+/// A record's id in a query string (`#[serde(default, deserialize_with = "record_id")]`): at
+/// least 1, as the API document says of every id; anything else is `invalid_parameter`.
+pub(crate) fn record_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let id = <Option<i64> as serde::Deserialize>::deserialize(d)?;
+    match id {
+        Some(id) if id < 1 => Err(serde::de::Error::custom(format_args!(
+            "an id is at least 1, not {id}"
+        ))),
+        id => Ok(id),
+    }
 }
 
 /// How request bodies, paths and query strings that do not parse are answered.

@@ -2656,7 +2656,7 @@ export interface components {
             helper_region_code?: string | null;
             name: string;
             /** @description `wanqi`, `duikou` or `dingdian`. */
-            program: string;
+            program: components["schemas"]["Program"];
             /** Format: date */
             starts_on: string;
             /**
@@ -3054,11 +3054,13 @@ export interface components {
         };
         /** @description Changes to a pairing (its coordinators, administrators); fields left out stay. */
         PairingChange: {
-            /** @description `null` clears it (no end date). */
+            /**
+             * Format: date
+             * @description `null` clears it (no end date).
+             */
             ends_on?: string | null;
             name?: string | null;
-            /** @description `active` or `ended`. */
-            status?: string | null;
+            status?: null | components["schemas"]["PairingStatus"];
             /** @description The regions helped, replacing the present ones. */
             targets?: string[] | null;
         };
@@ -3530,6 +3532,11 @@ export interface components {
             /** Format: date-time */
             valid_until: string;
         };
+        /**
+         * @description The statuses an offer search may filter by: the public ones ([`OfferStatus::is_public`]).
+         * @enum {string}
+         */
+        PublicOfferStatus: "published" | "paused" | "exhausted" | "expired";
         /** @description A pledge as anyone sees it on its need. */
         PublicPledge: {
             /** Format: date-time */
@@ -3668,6 +3675,8 @@ export interface components {
             children: components["schemas"]["RegionView"][];
             region?: null | components["schemas"]["RegionView"];
         };
+        /** @description A region code at any level (2, 4, 6, 9 or 12 digits), as the API document gives one. */
+        RegionCodeSchema: string;
         /** @description A region and its ancestors. */
         RegionDetail: {
             /** @description From the province down to the region itself. */
@@ -3990,6 +3999,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4146,8 +4164,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4239,8 +4266,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4333,8 +4369,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4431,6 +4476,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4491,6 +4545,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4579,8 +4642,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4598,6 +4670,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4630,7 +4711,7 @@ export interface operations {
             query: {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
             };
             header?: never;
             path?: never;
@@ -4654,8 +4735,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4706,7 +4796,7 @@ export interface operations {
                 /** @description Any level, 2 to 12 digits. */
                 region: string;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
             };
             header?: never;
             path?: never;
@@ -4722,6 +4812,24 @@ export interface operations {
                 content?: never;
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4763,7 +4871,7 @@ export interface operations {
             query: {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
             };
             header?: never;
             path?: never;
@@ -4787,8 +4895,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4838,7 +4955,7 @@ export interface operations {
             query: {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
             };
             header?: never;
             path?: never;
@@ -4862,8 +4979,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4953,6 +5079,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5011,7 +5146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5112,7 +5247,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5197,7 +5332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5243,6 +5378,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5301,7 +5445,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5363,6 +5507,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -5411,7 +5564,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5438,6 +5591,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5497,7 +5659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5613,6 +5775,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5672,6 +5843,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5752,8 +5932,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5820,8 +6009,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5902,8 +6100,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5922,6 +6129,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5981,8 +6197,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6019,6 +6244,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6073,6 +6307,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6139,6 +6382,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6224,8 +6476,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6296,8 +6557,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6338,7 +6608,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only pledges in this status. */
-                status?: string;
+                status?: components["schemas"]["PledgeStatus"];
             };
             header?: never;
             path?: never;
@@ -6363,8 +6633,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6427,8 +6706,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6469,7 +6757,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only needs in this status, e.g. `submitted` for a review queue. */
-                status?: string;
+                status?: components["schemas"]["NeedStatus"];
                 /** @description Only needs in this region (any level: 2 to 12 digits). */
                 region?: string;
                 /** @description Only the needs of this household. */
@@ -6502,7 +6790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6512,6 +6800,15 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6578,7 +6875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6673,6 +6970,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -6711,27 +7026,24 @@ export interface operations {
                  */
                 q?: string;
                 /** @description A category code; repeat to find any of several. */
-                category?: string[];
+                category?: components["schemas"]["Category"][];
                 /** @description An administrative code at any level (province … village); repeat for several. */
                 region?: string[];
                 /** @description `normal`, `urgent` or `critical`; repeatable. */
-                urgency?: string[];
+                urgency?: components["schemas"]["Urgency"][];
                 /** @description `household` or `village`; repeatable. */
-                beneficiary?: string[];
-                /**
-                 * @description A public status (`in_notice`, `suspended`, `published`, `fully_pledged`, `fulfilled`,
-                 *     `closed`, `expired`); repeatable.
-                 */
-                status?: string[];
+                beneficiary?: components["schemas"]["BeneficiaryKind"][];
+                /** @description A public status; repeatable. */
+                status?: ("in_notice" | "suspended" | "published" | "fully_pledged" | "fulfilled" | "closed" | "expired")[];
                 /** @description A cause of poverty of the household (`illness`, `education_cost` …); repeatable. */
-                cause?: string[];
+                cause?: components["schemas"]["PovertyCause"][];
                 /** @description `true`: only needs taking pledges now (published, something still to give). */
                 open?: boolean;
                 /**
                  * @description `relevance` (default with `q`), `newest` (default without), `urgency`, `deadline` or
                  *     `remaining_value`.
                  */
-                sort?: string;
+                sort?: components["schemas"]["SortName"];
                 /** @description From 1 (default 1). */
                 page?: number;
                 /** @description 1 to 100 (default 20). */
@@ -6753,6 +7065,24 @@ export interface operations {
             };
             /** @description `invalid_parameter` for an unknown parameter, `validation_failed` naming a filter or sort whose value is not known, `invalid_region_code` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6810,6 +7140,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6887,7 +7226,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7006,7 +7345,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7098,7 +7437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7178,6 +7517,24 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7287,8 +7644,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7355,6 +7721,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7438,8 +7813,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7538,8 +7922,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7627,7 +8020,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7736,6 +8129,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -7809,8 +8211,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7933,7 +8344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8043,7 +8454,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8139,7 +8550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8249,7 +8660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8342,7 +8753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8438,8 +8849,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8544,8 +8964,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8646,8 +9075,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8675,6 +9113,15 @@ export interface operations {
             };
             /** @description `conflict`: the offer has not that much left; `need_over_pledged` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8734,8 +9181,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8772,6 +9228,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8827,8 +9292,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8847,6 +9321,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8904,8 +9387,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8969,13 +9461,13 @@ export interface operations {
                 kind?: components["schemas"]["OfferKind"][];
                 category?: components["schemas"]["Category"][];
                 /** @description Offers that may go to this region or into it */
-                region?: string[];
+                region?: components["schemas"]["RegionCodeSchema"][];
                 /** @description Offers of these organisations */
                 org?: number[];
                 /** @description Offers of organisations in pairings of these programmes */
                 programme?: components["schemas"]["Program"][];
                 /** @description Public statuses; `published` when left out */
-                status?: components["schemas"]["OfferStatus"][];
+                status?: components["schemas"]["PublicOfferStatus"][];
                 sort?: components["schemas"]["OfferSort"];
                 page?: number;
                 per_page?: number;
@@ -8996,6 +9488,24 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9053,6 +9563,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9130,8 +9649,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9236,8 +9764,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9356,6 +9893,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -9422,8 +9968,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9442,6 +9997,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9497,8 +10061,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9517,6 +10090,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9576,8 +10158,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9687,8 +10278,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9707,6 +10307,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9762,8 +10371,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9782,6 +10400,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9837,8 +10464,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9911,8 +10547,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9995,7 +10640,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10092,8 +10737,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10198,8 +10852,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10304,8 +10967,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10410,8 +11082,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10516,8 +11197,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10630,6 +11320,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -10689,6 +11388,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10780,8 +11488,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10854,8 +11571,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10921,6 +11647,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10994,7 +11729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11028,6 +11763,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -11052,7 +11796,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `wanqi`, `duikou` or `dingdian`. */
-                program?: string;
+                program?: components["schemas"]["Program"];
                 /** @description Pairings helping this region, a region inside it or one around it. */
                 region?: string;
             };
@@ -11071,6 +11815,24 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11136,7 +11898,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11228,6 +11990,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11296,7 +12067,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11342,6 +12113,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11397,7 +12177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11483,7 +12263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11603,7 +12383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11664,6 +12444,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -11711,7 +12500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11739,6 +12528,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11794,6 +12592,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11866,8 +12673,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11941,7 +12757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12037,7 +12853,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12151,8 +12967,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12256,7 +13081,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12370,7 +13195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12483,6 +13308,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -12542,7 +13385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12615,7 +13458,7 @@ export interface operations {
                 /** @description Any of these categories */
                 category?: components["schemas"]["ProductCategory"][];
                 /** @description Products from villages in any of these regions */
-                region?: string[];
+                region?: components["schemas"]["RegionCodeSchema"][];
                 /** @description Certified 扶贫产品 today, or not */
                 certified?: boolean;
                 /** @description Can be ordered today (in season, in stock), or not */
@@ -12642,6 +13485,24 @@ export interface operations {
             };
             /** @description `invalid_parameter` or `invalid_region_code`, naming the parameter */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12699,6 +13560,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12775,8 +13645,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12813,6 +13692,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12872,7 +13760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12919,6 +13807,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12974,8 +13871,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13058,8 +13964,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13142,8 +14057,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13233,7 +14157,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13366,8 +14290,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13465,8 +14398,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13485,6 +14427,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13739,6 +14690,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13800,6 +14760,15 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13877,7 +14846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13958,7 +14927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14003,6 +14972,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14057,7 +15035,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14084,6 +15062,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
