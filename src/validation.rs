@@ -101,11 +101,12 @@ macro_rules! request_body {
             #[schema(min_length = 1, max_length = $max, pattern = r"\S")]
         ] $($rest)*);
     };
-    // Counted trimmed: two characters are two that are not spaces, somewhere.
+    // Counted trimmed: two characters are two that are not spaces, somewhere. The spaces are
+    // Rust's (Unicode White_Space: U+0085 is one, U+FEFF is not), not the regex's `\s`.
     (@body $head:tt [$($done:tt)*] #[rule(length(min = 2, max = $max:tt))] $($rest:tt)*) => {
         $crate::validation::request_body!(@body $head [$($done)*
             #[validate(length(min = 2, max = $max))]
-            #[schema(min_length = 2, max_length = $max, pattern = r"\S[\s\S]*\S")]
+            #[schema(min_length = 2, max_length = $max, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\s\S]*[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
         ] $($rest)*);
     };
     (@body $head:tt [$($done:tt)*] #[rule(length(min = $min:tt, max = $max:tt))] $($rest:tt)*) => {
