@@ -173,6 +173,8 @@ impl Application {
                 .configure(|cfg| http::extractor_config(cfg, max_json_bytes));
             http::with_routes(app)
                 .default_service(web::to(http::frontend::serve))
+                // `2.0` is the integer 2 in a JSON body, as JSON Schema has it.
+                .wrap(from_fn(http::whole_numbers))
                 // Outermost last: the logger opens the request's span, the request id is then
                 // known to everything inside, and panics are caught inside both.
                 .wrap(from_fn(http::catch_panic))

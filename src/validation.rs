@@ -101,6 +101,14 @@ macro_rules! request_body {
             #[schema(min_length = 1, max_length = $max, pattern = r"\S")]
         ] $($rest)*);
     };
+    // Counted trimmed: two characters are two that are not spaces, somewhere. The spaces are
+    // Rust's (Unicode White_Space: U+0085 is one, U+FEFF is not), not the regex's `\s`.
+    (@body $head:tt [$($done:tt)*] #[rule(length(min = 2, max = $max:tt))] $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(length(min = 2, max = $max))]
+            #[schema(min_length = 2, max_length = $max, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\s\S]*[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
+        ] $($rest)*);
+    };
     (@body $head:tt [$($done:tt)*] #[rule(length(min = $min:tt, max = $max:tt))] $($rest:tt)*) => {
         $crate::validation::request_body!(@body $head [$($done)*
             #[validate(length(min = $min, max = $max))]
@@ -166,6 +174,31 @@ macro_rules! request_body {
             #[validate(custom(function = $crate::validation::poverty_causes))]
             #[schema(min_items = 1)]
         ] $($rest)*);
+    };
+    // A code from a list is that list in the document; region codes are each a region code.
+    (@body $head:tt [$($done:tt)*] #[rule(one_of($list:ident))] pub $field:ident : String , $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::one_of::<$list>))]
+            #[schema(value_type = $list)]
+        ] pub $field: String, $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(one_of($list:ident))] pub $field:ident : Option<String> , $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::one_of::<$list>))]
+            #[schema(value_type = Option<$list>)]
+        ] pub $field: Option<String>, $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(region_codes)] pub $field:ident : Vec<String> , $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::region_codes))]
+            #[schema(value_type = Vec<$crate::validation::RegionCodeSchema>, inline)]
+        ] pub $field: Vec<String>, $($rest)*);
+    };
+    (@body $head:tt [$($done:tt)*] #[rule(region_codes)] pub $field:ident : Option<Vec<String>> , $($rest:tt)*) => {
+        $crate::validation::request_body!(@body $head [$($done)*
+            #[validate(custom(function = $crate::validation::region_codes))]
+            #[schema(value_type = Option<Vec<$crate::validation::RegionCodeSchema>>, inline)]
+        ] pub $field: Option<Vec<String>>, $($rest)*);
     };
     (@body $head:tt [$($done:tt)*] #[rule(one_of($list:ident))] $($rest:tt)*) => {
         $crate::validation::request_body!(@body $head [$($done)*
@@ -247,6 +280,12 @@ pub fn village_code(value: &str) -> Result<(), ValidationError> {
         )),
     }
 }
+
+/// A region code at any level (2, 4, 6, 9 or 12 digits), as the API document gives one.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
+#[allow(dead_code)]
+pub struct RegionCodeSchema(String);
 
 /// Region codes of any level, each.
 pub fn region_codes(values: &[String]) -> Result<(), ValidationError> {

@@ -3,6 +3,8 @@
 #
 # Database tests run on SQLite always, and on PostgreSQL when TEST_POSTGRES_URL is set; when it
 # is not set and a PostgreSQL server answers on 127.0.0.1:5432, that one is used.
+# The API document is checked against the running demo server by schemathesis
+# (tests/schemathesis.sh: Python 3 with venv; pip installs the pinned version into target/).
 # The front end's checks and unit tests need Node.js and npm; its browser tests need Chromium
 # at $CHROMIUM (default /usr/bin/chromium, Debian's `chromium` package): without it they are
 # skipped, and said so loudly, and everything else still runs.
@@ -165,6 +167,10 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
     cargo test --workspace --locked --no-fail-fast
 fi
+
+echo "tests/run.sh: the API document against the server (schemathesis, a token of each demo role)"
+[ -x "${CARGO_TARGET_DIR:-target}/debug/duijie" ] || cargo build --locked --bin duijie
+tests/schemathesis.sh "$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/debug/duijie"
 
 if [ -x "$chromium" ]; then
     binary="$(cd "${CARGO_TARGET_DIR:-target}" 2>/dev/null && pwd)/debug/duijie"

@@ -281,7 +281,7 @@ pub async fn me(state: web::Data<Context>, caller: Caller) -> Result<web::Json<M
 #[serde(deny_unknown_fields)]
 pub struct MeChange {
     /// The language of the account's mail (and pages): `zh-CN` or `en`.
-    #[schema(example = "en")]
+    #[schema(example = "en", pattern = "^(zh-CN|en)$")]
     pub locale: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
-use futures_util::FutureExt;
+use futures_util::{FutureExt, StreamExt};
 use tracing_actix_web::RequestId;
 
 use crate::error::{ApiError, ErrorCode};
@@ -42,6 +42,69 @@ pub async fn request_id_header(
             .insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(response)
+}
+
+/// JSON Schema, which the API document speaks, counts `2.0` as the integer 2, and so do the
+/// clients generated from it (and languages whose JSON numbers are all floats). A JSON request
+/// body's whole numbers written with a zero fraction (up to 2^53, where a float still spells
+/// the integer exactly) are read as integers here, before the handlers' types read the body;
+/// any other body passes as it came. The body's size limit is the JSON extractor's, which
+/// answers a larger body with 413 as before.
+pub async fn whole_numbers(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    let limit = req
+        .app_data::<actix_web::web::Data<crate::service::Context>>()
+        .map(|state| state.settings.server.max_json_bytes);
+    if let (true, Some(limit)) = (json, limit) {
+        let mut payload = req.take_payload();
+        let mut body = actix_web::web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            body.extend_from_slice(&chunk?);
+            if body.len() > limit {
+                break;
+            }
+        }
+        let body = body.freeze();
+        let mut value = serde_json::from_slice::<serde_json::Value>(&body).ok();
+        let rewritten = match value.as_mut() {
+            Some(value) if body.len() <= limit => spell_whole_numbers(value),
+            _ => false,
+        };
+        let body = match value.filter(|_| rewritten) {
+            Some(value) => serde_json::to_vec(&value).map_or(body, actix_web::web::Bytes::from),
+            None => body,
+        };
+        req.set_payload(actix_web::dev::Payload::from(body));
+    }
+    next.call(req).await
+}
+
+/// Turns every whole float of `value` up to 2^53 into an integer; whether it found one.
+fn spell_whole_numbers(value: &mut serde_json::Value) -> bool {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() <= EXACT => {
+                *value = serde_json::Value::from(f as i64);
+                true
+            }
+            _ => false,
+        },
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |found, item| spell_whole_numbers(item) | found),
+        serde_json::Value::Object(fields) => fields
+            .values_mut()
+            .fold(false, |found, item| spell_whole_numbers(item) | found),
+        _ => false,
+    }
 }
 
 /// Headers every response carries.

@@ -35,7 +35,7 @@ pub use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 
-pub use middleware::{catch_panic, request_id_header, security_headers};
+pub use middleware::{catch_panic, request_id_header, security_headers, whole_numbers};
 
 /// Every route of the application. The API's document is collected from this registration
 /// (`openapi::collect`): an API route is an [`endpoint!`] of handlers, each served at the path
@@ -90,6 +90,18 @@ pub struct PageQuery {
 impl PageQuery {
     pub fn paging(&self) -> Result<crate::service::paging::Paging, ApiError> {
         crate::service::paging::Paging::parse(self.page, self.per_page)
+    }
+}
+
+/// A record's id in a query string (`#[serde(default, deserialize_with = "record_id")]`): at
+/// least 1, as the API document says of every id; anything else is `invalid_parameter`.
+pub(crate) fn record_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let id = <Option<i64> as serde::Deserialize>::deserialize(d)?;
+    match id {
+        Some(id) if id < 1 => Err(serde::de::Error::custom(format_args!(
+            "an id is at least 1, not {id}"
+        ))),
+        id => Ok(id),
     }
 }
 

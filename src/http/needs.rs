@@ -44,10 +44,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
     /// Only needs in this status, e.g. `submitted` for a review queue.
+    #[param(value_type = Option<crate::domain::need::NeedStatus>)]
     pub status: Option<String>,
     /// Only needs in this region (any level: 2 to 12 digits).
+    #[param(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: Option<String>,
     /// Only the needs of this household.
+    #[serde(default, deserialize_with = "super::record_id")]
     pub household: Option<i64>,
     /// From 1.
     pub page: Option<u64>,
@@ -59,6 +62,7 @@ pub struct WorklistQuery {
 #[into_params(parameter_in = Query)]
 pub struct NoticeQuery {
     /// Only needs in this region (any level: 2 to 12 digits).
+    #[param(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,

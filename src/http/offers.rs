@@ -38,6 +38,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(apply));
 }
 
+/// The statuses an offer search may filter by: the public ones ([`OfferStatus::is_public`]).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PublicOfferStatus {
+    Published,
+    Paused,
+    Exhausted,
+    Expired,
+}
+
 /// 帮扶资源大厅: search the live offers by words, kind, category, region (offers that may go
 /// there), organisation and programme; facets of kind, category and programme.
 #[utoipa::path(get, path = "/offers/search", tag = "offers",
@@ -45,10 +56,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         ("q" = Option<String>, Query, description = "Words, in any order"),
         ("kind" = Option<Vec<OfferKind>>, Query, explode, description = "Any of these kinds"),
         ("category" = Option<Vec<Category>>, Query, explode),
-        ("region" = Option<Vec<String>>, Query, explode, description = "Offers that may go to this region or into it"),
+        ("region" = Option<Vec<crate::validation::RegionCodeSchema>>, Query, explode, description = "Offers that may go to this region or into it"),
         ("org" = Option<Vec<i64>>, Query, explode, description = "Offers of these organisations"),
         ("programme" = Option<Vec<Program>>, Query, explode, description = "Offers of organisations in pairings of these programmes"),
-        ("status" = Option<Vec<OfferStatus>>, Query, explode, description = "Public statuses; `published` when left out"),
+        ("status" = Option<Vec<PublicOfferStatus>>, Query, explode, description = "Public statuses; `published` when left out"),
         ("sort" = Option<OfferSort>, Query),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 50),

@@ -4,20 +4,26 @@
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use actix_web::{App, HttpResponse, web};
-use utoipa::openapi::path::Operation;
+use utoipa::Number;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::domain::api_token::{Requirement, TokenScope};
+use crate::service::paging::Paging;
 
 /// What the document says besides its operations, which the routes bring.
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "对接 Duijie API",
-    description = "Social poverty-alleviation information platform. Errors are \
+#[openapi(
+    components(schemas(crate::validation::RegionCodeSchema, super::offers::PublicOfferStatus)),
+    info(
+        title = "对接 Duijie API",
+        description = "Social poverty-alleviation information platform. Errors are \
         `{\"error\": {\"code\", \"message\", \"fields\"}}` with a stable code."
-))]
+    )
+)]
 struct ApiDoc;
 
 /// `app` with every route (`super::routes`), and the API document collected from them.
@@ -34,10 +40,14 @@ where
     (app, openapi)
 }
 
-/// The failures any operation can answer, added to every operation once here rather than on
-/// each handler: a malformed parameter or body, an unsupported method, a crash, the database
-/// away; a body too large or of the wrong type where there is a body; 401 where the caller must
-/// sign in; 404 where the path names a record.
+/// What every operation shares, added here once rather than on each handler: its id, the
+/// bounds of the parameters whose meaning the server gives them everywhere (a record's id is at
+/// least 1, a page is 1 to [`Paging::MAX_PAGE`] of 1 to [`Paging::MAX_PER_PAGE`]), and the
+/// failures any operation can answer: a malformed parameter or body, an unsupported method, a
+/// crash, the database away; a body too large or of the wrong type where there is a body; 401
+/// (a bad bearer token is refused even where no sign-in is needed); 403 where the caller's
+/// roles, scopes or CSRF token decide; 404 where the path names a record or a query names a
+/// region; 422 where a change meets a record in a state that does not allow it.
 struct CommonErrors;
 
 /// API operations anyone may call without signing in (besides the regions).
@@ -63,6 +73,14 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/products/{id}"),
 ];
 
+/// Operations that recognise no caller at all: their answers are the same with any
+/// credentials or none, so a bad token is not refused there.
+const NO_CALLER: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/password/forgot"),
+    ("post", "/api/v1/auth/password/reset"),
+];
+
 /// `get_needs_id_pledges` for `GET /api/v1/needs/{id}/pledges`: unique, where the handlers'
 /// names (`show`, `list` …) repeat across modules, and clients generated from the document
 /// key operations by it.
@@ -84,6 +102,11 @@ fn operation_id(method: &str, path: &str) -> String {
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            for schema in components.schemas.values_mut() {
+                bound_fields(schema);
+            }
+        }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let names_a_record = path.contains('{');
             for (method, op) in [
@@ -97,9 +120,24 @@ impl Modify for CommonErrors {
             .filter_map(|(m, op)| op.as_mut().map(|op| (m, op)))
             {
                 op.operation_id = Some(operation_id(method, path));
-                let public = !path.starts_with("/api/v1/")
+                bound_parameters(op);
+                let api = path.starts_with("/api/v1/");
+                let public = !api
                     || path.starts_with("/api/v1/regions")
                     || PUBLIC.contains(&(method, path.as_str()));
+                let changes = method != "get";
+                let recognises_caller = api
+                    && !path.starts_with("/api/v1/regions")
+                    && !NO_CALLER.contains(&(method, path.as_str()));
+                let names_a_region = op.parameters.iter().flatten().any(|p| {
+                    matches!(p.parameter_in, ParameterIn::Query)
+                        && matches!(p.name.as_str(), "region" | "village")
+                });
+                let pages = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query) && p.name == "page");
                 let has_body = op.request_body.is_some();
                 let mut errors = vec![
                     (
@@ -117,8 +155,14 @@ impl Modify for CommonErrors {
                 if names_a_record {
                     errors.push(("404", "`not_found`"));
                 }
-                if !public {
-                    errors.push(("401", "`unauthenticated`"));
+                if names_a_region {
+                    errors.push(("404", "`region_not_found`"));
+                }
+                if pages {
+                    errors.push((
+                        "422",
+                        "`page_too_deep`: `page × per_page` past the first 10,000 items",
+                    ));
                 }
                 // What an API token may do is decided per route (`domain::api_token`).
                 let route = path.trim_start_matches("/api/v1");
@@ -131,8 +175,36 @@ impl Modify for CommonErrors {
                         Some("`session_required`: no API token may do this, only a browser session")
                     }
                 };
+                if !public {
+                    errors.push(("401", "`unauthenticated`: sign in first"));
+                } else if recognises_caller {
+                    errors.push((
+                        "401",
+                        "`unauthenticated`: the bearer token sent is not valid or was revoked",
+                    ));
+                }
+                if !public || (changes && recognises_caller) {
+                    errors.push((
+                        "403",
+                        "`forbidden` (the caller's roles or token scope do not allow it) or \
+                         `csrf_token_invalid`",
+                    ));
+                }
+                if changes && names_a_record {
+                    errors.push((
+                        "422",
+                        "`invalid_state`: the record's state does not allow this now",
+                    ));
+                }
+                let mut by_status: Vec<(&str, String)> = Vec::new();
                 for (status, description) in errors {
-                    add_error(op, status, description);
+                    match by_status.iter_mut().find(|(s, _)| *s == status) {
+                        Some((_, all)) => *all = format!("{all}; {description}"),
+                        None => by_status.push((status, description.to_owned())),
+                    }
+                }
+                for (status, description) in by_status {
+                    add_error(op, status, &description);
                 }
                 if let Some(refusal) = token_refusal {
                     add_or_mention(op, "403", refusal);
@@ -153,6 +225,85 @@ fn add_or_mention(op: &mut Operation, status: &str, description: &str) {
         }
         Some(RefOr::Ref(_)) => {}
         None => add_error(op, status, description),
+    }
+}
+
+/// Bounds every operation's parameters share: an integer in a path, or in a query other than a
+/// page's, names a record by its id (at least 1); `page` and `per_page` as [`Paging`] takes
+/// them (the search endpoints, whose engines page otherwise, give their own).
+fn bound_parameters(op: &mut Operation) {
+    for parameter in op.parameters.iter_mut().flatten() {
+        let (min, max) = match (&parameter.parameter_in, parameter.name.as_str()) {
+            (ParameterIn::Path | ParameterIn::Query, "page") => (1, Some(Paging::MAX_PAGE)),
+            (ParameterIn::Path | ParameterIn::Query, "per_page") => (1, Some(Paging::MAX_PER_PAGE)),
+            (ParameterIn::Path | ParameterIn::Query, _) => (1, None),
+            _ => continue,
+        };
+        let Some(RefOr::T(schema)) = parameter.schema.as_mut() else {
+            continue;
+        };
+        let integer = match schema {
+            Schema::Object(object) => Some(object),
+            Schema::Array(array) => match &mut array.items {
+                ArrayItems::RefOrSchema(items) => match items.as_mut() {
+                    RefOr::T(Schema::Object(object)) => Some(object),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(integer) = integer.filter(|o| is_integer(&o.schema_type)) else {
+            continue;
+        };
+        // A bound the handler's attribute gives is its own (the search endpoints' pages).
+        let unbounded = match integer.minimum {
+            None | Some(Number::Int(0)) | Some(Number::UInt(0)) => true,
+            Some(Number::Float(f)) => f == 0.0,
+            _ => false,
+        };
+        if unbounded {
+            integer.minimum = Some(Number::Int(min));
+            if let Some(max) = max {
+                integer.maximum = Some(Number::UInt(max as usize));
+            }
+        }
+    }
+}
+
+/// A date's pattern: JSON Schema 2020-12 takes `format` as a note, not a rule, and clients
+/// generated from the document check the pattern.
+const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// The fields of a body or an answer whose meaning the server gives them everywhere: a date is
+/// written `YYYY-MM-DD`; a record's id (`id`, `…_id`) is at least 1.
+fn bound_fields(schema: &mut RefOr<Schema>) {
+    let RefOr::T(Schema::Object(object)) = schema else {
+        return;
+    };
+    for (name, field) in object.properties.iter_mut() {
+        let RefOr::T(Schema::Object(field)) = field else {
+            continue;
+        };
+        if field.format == Some(SchemaFormat::KnownFormat(KnownFormat::Date))
+            && field.pattern.is_none()
+        {
+            field.pattern = Some(DATE_PATTERN.to_owned());
+        }
+        if (name == "id" || name.ends_with("_id"))
+            && is_integer(&field.schema_type)
+            && field.minimum.is_none()
+        {
+            field.minimum = Some(Number::Int(1));
+        }
+    }
+}
+
+fn is_integer(schema_type: &SchemaType) -> bool {
+    match schema_type {
+        SchemaType::Type(t) => *t == Type::Integer,
+        SchemaType::Array(types) => types.contains(&Type::Integer),
+        SchemaType::AnyValue => false,
     }
 }
 
@@ -212,6 +363,45 @@ mod tests {
         assert_eq!(status[0], "draft", "{status}");
         assert!(status.as_array().unwrap().contains(&"in_notice".into()));
         assert_eq!(doc["components"]["schemas"]["Unit"]["enum"][3], "money");
+    }
+
+    /// Every schema the document refers to is in it (a type named only in a parameter's
+    /// attribute is not collected: such parameters inline theirs).
+    #[test]
+    fn every_reference_resolves() {
+        let doc = serde_json::to_value(api_document()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let text = doc.to_string();
+        for reference in text.split("\"#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(
+                schemas.contains_key(name),
+                "{name} is referred to but not defined"
+            );
+        }
+    }
+
+    /// Bounds the server holds every parameter to: ids from 1, pages as `Paging` takes them.
+    #[test]
+    fn ids_and_pages_are_bounded() {
+        let doc = serde_json::to_value(api_document()).unwrap();
+        let params = &doc["paths"]["/api/v1/needs"]["get"]["parameters"];
+        let param = |name: &str| {
+            params
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap()["schema"]
+                .clone()
+        };
+        assert_eq!(param("page")["minimum"], 1);
+        assert_eq!(param("page")["maximum"], Paging::MAX_PAGE);
+        assert_eq!(param("per_page")["maximum"], Paging::MAX_PER_PAGE);
+        assert_eq!(param("household")["minimum"], 1);
+        let id = &doc["paths"]["/api/v1/needs/{id}"]["get"]["parameters"][0]["schema"];
+        assert_eq!(id["minimum"], 1, "{id}");
+        assert_eq!(id["type"], "integer", "{id}");
     }
 
     /// The front end's typed client (`frontend/src/api/schema.d.ts`) is generated from a copy of

@@ -41,7 +41,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// in them at most `order_max_share_percent` (50 %) of a product's stock unless it buys for a
 /// verified organisation, and place at most `order_rate_per_hour` (10) orders an hour.
 #[utoipa::path(post, path = "/products/{id}/orders", tag = "orders",
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$", description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
     request_body = NewOrder,
     responses((status = 201, body = OrderView),
         (status = 400, body = ErrorBody, description = "`validation_failed`, by field (a quantity under the minimum order names it)"),

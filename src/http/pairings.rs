@@ -26,8 +26,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct PairingQuery {
     /// `wanqi`, `duikou` or `dingdian`.
+    #[param(value_type = Option<crate::domain::pairing::Program>)]
     pub program: Option<String>,
     /// Pairings helping this region, a region inside it or one around it.
+    #[param(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: Option<String>,
     /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
     #[param(minimum = 1)]

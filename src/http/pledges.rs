@@ -39,7 +39,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// organisation, and make at most `pledge_rate_per_hour` (10) pledges an hour. A large pledge
 /// (worth 5,000 元 or more, or half the need) is due in `large_pledge_due_days` (7), not 30.
 #[utoipa::path(post, path = "/needs/{id}/pledges", tag = "pledges",
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$", description = "1 to 128 visible ASCII characters, kept for at least 24 hours")),
     request_body = NewPledge,
     responses((status = 201, body = PledgeView),
         (status = 403, body = ErrorBody, description = "`email_unconfirmed`: the account has not confirmed its email address yet, with `details.deed` (`pledge`); `forbidden`: not acting for that organisation; `csrf_token_invalid`"),
@@ -102,6 +102,7 @@ pub async fn of_need(
 #[into_params(parameter_in = Query)]
 pub struct MineQuery {
     /// Only pledges in this status.
+    #[param(value_type = Option<crate::domain::pledge::PledgeStatus>)]
     pub status: Option<String>,
 }
 

@@ -32,8 +32,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Products of this region: a village, or any region holding villages.
+    #[param(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: Option<String>,
     /// Products of this cooperative.
+    #[serde(default, deserialize_with = "super::record_id")]
     pub seller: Option<i64>,
 }
 
@@ -71,7 +73,7 @@ pub async fn list(
     params(
         ("q" = Option<String>, Query, description = "Words, in any order"),
         ("category" = Option<Vec<ProductCategory>>, Query, explode, description = "Any of these categories"),
-        ("region" = Option<Vec<String>>, Query, explode, description = "Products from villages in any of these regions"),
+        ("region" = Option<Vec<crate::validation::RegionCodeSchema>>, Query, explode, description = "Products from villages in any of these regions"),
         ("certified" = Option<bool>, Query, description = "Certified 扶贫产品 today, or not"),
         ("available" = Option<bool>, Query, description = "Can be ordered today (in season, in stock), or not"),
         ("seller" = Option<Vec<i64>>, Query, explode, description = "Products of these cooperatives"),

@@ -12,6 +12,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(endpoint!(search_needs));
 }
 
+/// The statuses a public search may filter by.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum PublicStatus {
+    InNotice,
+    Suspended,
+    Published,
+    FullyPledged,
+    Fulfilled,
+    Closed,
+    Expired,
+}
+
 /// The query parameters, for the OpenAPI document (the handler reads them itself, to name an
 /// unknown one and to take repeated filters).
 #[derive(utoipa::IntoParams)]
@@ -22,23 +36,24 @@ pub struct SearchParams {
     /// or one of its synonyms (`书包` finds `学习用品`); the last also matches words it begins.
     q: Option<String>,
     /// A category code; repeat to find any of several.
-    category: Option<Vec<String>>,
+    category: Option<Vec<crate::domain::need::Category>>,
     /// An administrative code at any level (province … village); repeat for several.
+    #[param(value_type = Option<Vec<crate::validation::RegionCodeSchema>>, inline)]
     region: Option<Vec<String>>,
     /// `normal`, `urgent` or `critical`; repeatable.
-    urgency: Option<Vec<String>>,
+    urgency: Option<Vec<crate::domain::need::Urgency>>,
     /// `household` or `village`; repeatable.
-    beneficiary: Option<Vec<String>>,
-    /// A public status (`in_notice`, `suspended`, `published`, `fully_pledged`, `fulfilled`,
-    /// `closed`, `expired`); repeatable.
-    status: Option<Vec<String>>,
+    beneficiary: Option<Vec<crate::domain::need::BeneficiaryKind>>,
+    /// A public status; repeatable.
+    #[param(inline)]
+    status: Option<Vec<PublicStatus>>,
     /// A cause of poverty of the household (`illness`, `education_cost` …); repeatable.
-    cause: Option<Vec<String>>,
+    cause: Option<Vec<crate::domain::household::PovertyCause>>,
     /// `true`: only needs taking pledges now (published, something still to give).
     open: Option<bool>,
     /// `relevance` (default with `q`), `newest` (default without), `urgency`, `deadline` or
     /// `remaining_value`.
-    sort: Option<String>,
+    sort: Option<crate::service::search::SortName>,
     /// From 1 (default 1).
     page: Option<u64>,
     /// 1 to 100 (default 20).

@@ -37,8 +37,10 @@ pub struct StatsQuery {
     #[param(value_type = Option<String>, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: Option<RegionCode>,
     /// An organisation (its people and administrators only).
+    #[serde(default, deserialize_with = "super::record_id")]
     pub org: Option<i64>,
     /// A pairing.
+    #[serde(default, deserialize_with = "super::record_id")]
     pub pairing: Option<i64>,
 }
 
@@ -221,7 +223,7 @@ pub async fn dashboard(
     ))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,
@@ -235,7 +237,7 @@ pub struct LedgerQuery {
     #[param(minimum = 1)]
     pub org: i64,
     /// `csv` (default) or `xlsx`.
-    #[param(value_type = Option<String>, pattern = "^(csv|xlsx)$")]
+    #[param(inline)]
     pub format: Option<Format>,
     /// Only the rows after this id: the next part of an export too large for one
     /// (`export_too_large`), after the last id of the part before.
@@ -251,7 +253,7 @@ pub struct NeedsExportQuery {
     #[param(value_type = String, pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: RegionCode,
     /// `csv` (default) or `xlsx`.
-    #[param(value_type = Option<String>, pattern = "^(csv|xlsx)$")]
+    #[param(inline)]
     pub format: Option<Format>,
     /// Only the needs after this id: the next part of an export too large for one
     /// (`export_too_large`), after the last id of the part before.

@@ -82,6 +82,7 @@ crate::validation::request_body! {
         #[rule(one_of(Role))]
         pub role: String,
         /// A village for a cadre; a town or county for a verifier.
+        #[schema(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
         pub region_code: Option<String>,
         /// For org_admin and org_member.
         pub organisation_id: Option<i64>,

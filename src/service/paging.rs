@@ -16,6 +16,9 @@ impl Paging {
     /// The deepest a list may be read (`page × per_page`): deeper, narrow the query instead.
     /// Offsets stay cheap for the database and far from overflowing.
     pub const MAX_DEPTH: u64 = 10_000;
+    /// The highest page of any list (one item a page, as deep as [`Self::MAX_DEPTH`]): what the
+    /// API document gives as `page`'s maximum.
+    pub const MAX_PAGE: u64 = Self::MAX_DEPTH;
 
     /// `page` from 1 (default 1), `per_page` 1 to 100 (default 20): 400 `invalid_parameter`
     /// outside these; 422 `page_too_deep` (with `details.max_depth`) past [`Self::MAX_DEPTH`]

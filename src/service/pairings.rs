@@ -130,7 +130,7 @@ request_body! {
         pub name: Option<Text>,
         /// `null` clears it (no end date).
         #[serde(default, deserialize_with = "present")]
-        #[schema(value_type = Option<String>)]
+        #[schema(value_type = Option<NaiveDate>)]
         pub ends_on: Option<Option<NaiveDate>>,
         /// `active` or `ended`.
         #[rule(one_of(PairingStatus))]

@@ -2747,7 +2747,7 @@ export interface components {
             helper_region_code?: string | null;
             name: string;
             /** @description `wanqi`, `duikou` or `dingdian`. */
-            program: string;
+            program: components["schemas"]["Program"];
             /** Format: date */
             starts_on: string;
             /**
@@ -3152,11 +3152,13 @@ export interface components {
         };
         /** @description Changes to a pairing (its coordinators, administrators); fields left out stay. */
         PairingChange: {
-            /** @description `null` clears it (no end date). */
+            /**
+             * Format: date
+             * @description `null` clears it (no end date).
+             */
             ends_on?: string | null;
             name?: string | null;
-            /** @description `active` or `ended`. */
-            status?: string | null;
+            status?: null | components["schemas"]["PairingStatus"];
             /** @description The regions helped, replacing the present ones. */
             targets?: string[] | null;
         };
@@ -3653,6 +3655,11 @@ export interface components {
             /** Format: date-time */
             valid_until: string;
         };
+        /**
+         * @description The statuses an offer search may filter by: the public ones ([`OfferStatus::is_public`]).
+         * @enum {string}
+         */
+        PublicOfferStatus: "published" | "paused" | "exhausted" | "expired";
         /** @description A pledge as anyone sees it on its need. */
         PublicPledge: {
             /** Format: date-time */
@@ -3791,6 +3798,8 @@ export interface components {
             children: components["schemas"]["RegionView"][];
             region?: null | components["schemas"]["RegionView"];
         };
+        /** @description A region code at any level (2, 4, 6, 9 or 12 digits), as the API document gives one. */
+        RegionCodeSchema: string;
         /** @description A region and its ancestors. */
         RegionDetail: {
             /** @description From the province down to the region itself. */
@@ -4131,7 +4140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4140,7 +4149,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4365,7 +4374,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4530,7 +4539,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4539,7 +4548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4632,7 +4641,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4641,7 +4650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4735,7 +4744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4744,7 +4753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4843,6 +4852,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -4911,7 +4929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5002,7 +5020,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5011,7 +5029,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5030,6 +5048,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5062,7 +5089,7 @@ export interface operations {
             query: {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
                 /**
                  * @description Only the rows after this id: the next part of an export too large for one
                  *     (`export_too_large`), after the last id of the part before.
@@ -5091,6 +5118,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5159,7 +5195,7 @@ export interface operations {
                 /** @description Any level, 2 to 12 digits. */
                 region: string;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
                 /**
                  * @description Only the needs after this id: the next part of an export too large for one
                  *     (`export_too_large`), after the last id of the part before.
@@ -5180,6 +5216,15 @@ export interface operations {
                 content?: never;
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5248,7 +5293,7 @@ export interface operations {
             query: {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
                 /**
                  * @description Only the rows after this id: the next part of an export too large for one
                  *     (`export_too_large`), after the last id of the part before.
@@ -5277,6 +5322,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5344,7 +5398,7 @@ export interface operations {
             query: {
                 org: number;
                 /** @description `csv` (default) or `xlsx`. */
-                format?: string;
+                format?: "csv" | "xlsx";
                 /**
                  * @description Only the rows after this id: the next part of an export too large for one
                  *     (`export_too_large`), after the last id of the part before.
@@ -5373,6 +5427,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5480,6 +5543,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -5538,7 +5610,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5640,7 +5712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5725,7 +5797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5772,6 +5844,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5830,7 +5911,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5893,6 +5974,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -5941,7 +6031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5969,6 +6059,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6028,7 +6127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6145,6 +6244,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -6211,7 +6319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6293,8 +6401,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6361,7 +6478,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6370,7 +6487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6452,7 +6569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6461,7 +6578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6481,6 +6598,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6540,7 +6666,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6549,7 +6675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6587,6 +6713,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6641,6 +6776,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6714,7 +6858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6801,8 +6945,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6873,8 +7026,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6915,7 +7077,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only pledges in this status. */
-                status?: string;
+                status?: components["schemas"]["PledgeStatus"];
             };
             header?: never;
             path?: never;
@@ -6940,8 +7102,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7004,8 +7175,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7046,7 +7226,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only needs in this status, e.g. `submitted` for a review queue. */
-                status?: string;
+                status?: components["schemas"]["NeedStatus"];
                 /** @description Only needs in this region (any level: 2 to 12 digits). */
                 region?: string;
                 /** @description Only the needs of this household. */
@@ -7079,7 +7259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7096,8 +7276,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7155,7 +7353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7251,8 +7449,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7289,27 +7514,24 @@ export interface operations {
                  */
                 q?: string;
                 /** @description A category code; repeat to find any of several. */
-                category?: string[];
+                category?: components["schemas"]["Category"][];
                 /** @description An administrative code at any level (province … village); repeat for several. */
                 region?: string[];
                 /** @description `normal`, `urgent` or `critical`; repeatable. */
-                urgency?: string[];
+                urgency?: components["schemas"]["Urgency"][];
                 /** @description `household` or `village`; repeatable. */
-                beneficiary?: string[];
-                /**
-                 * @description A public status (`in_notice`, `suspended`, `published`, `fully_pledged`, `fulfilled`,
-                 *     `closed`, `expired`); repeatable.
-                 */
-                status?: string[];
+                beneficiary?: components["schemas"]["BeneficiaryKind"][];
+                /** @description A public status; repeatable. */
+                status?: ("in_notice" | "suspended" | "published" | "fully_pledged" | "fulfilled" | "closed" | "expired")[];
                 /** @description A cause of poverty of the household (`illness`, `education_cost` …); repeatable. */
-                cause?: string[];
+                cause?: components["schemas"]["PovertyCause"][];
                 /** @description `true`: only needs taking pledges now (published, something still to give). */
                 open?: boolean;
                 /**
                  * @description `relevance` (default with `q`), `newest` (default without), `urgency`, `deadline` or
                  *     `remaining_value`.
                  */
-                sort?: string;
+                sort?: components["schemas"]["SortName"];
                 /** @description From 1 (default 1). */
                 page?: number;
                 /** @description 1 to 100 (default 20). */
@@ -7338,8 +7560,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7388,6 +7637,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7465,7 +7723,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7585,7 +7843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7678,7 +7936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7765,7 +8023,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7876,8 +8143,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7944,6 +8220,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8027,7 +8312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8036,7 +8321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8136,7 +8421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8145,7 +8430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8234,7 +8519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8437,7 +8722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8570,7 +8855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8681,7 +8966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8778,7 +9063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8888,7 +9173,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8981,7 +9266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9078,7 +9363,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9087,7 +9372,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9193,7 +9478,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9202,7 +9487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9304,7 +9589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9342,6 +9627,15 @@ export interface operations {
             };
             /** @description `conflict`: the offer has not that much left; `need_over_pledged` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9401,7 +9695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9410,7 +9704,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9448,6 +9742,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9503,7 +9806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9512,7 +9815,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9532,6 +9835,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9589,7 +9901,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9598,7 +9910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9663,13 +9975,13 @@ export interface operations {
                 kind?: components["schemas"]["OfferKind"][];
                 category?: components["schemas"]["Category"][];
                 /** @description Offers that may go to this region or into it */
-                region?: string[];
+                region?: components["schemas"]["RegionCodeSchema"][];
                 /** @description Offers of these organisations */
                 org?: number[];
                 /** @description Offers of organisations in pairings of these programmes */
                 programme?: components["schemas"]["Program"][];
                 /** @description Public statuses; `published` when left out */
-                status?: components["schemas"]["OfferStatus"][];
+                status?: components["schemas"]["PublicOfferStatus"][];
                 sort?: components["schemas"]["OfferSort"];
                 page?: number;
                 per_page?: number;
@@ -9697,8 +10009,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9747,6 +10086,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9824,7 +10172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9833,7 +10181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9939,7 +10287,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10068,6 +10416,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -10134,7 +10491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10143,7 +10500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10163,6 +10520,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10218,7 +10584,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10227,7 +10593,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10247,6 +10613,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10306,7 +10681,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10315,7 +10690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10426,7 +10801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10435,7 +10810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10455,6 +10830,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10510,7 +10894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10519,7 +10903,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10539,6 +10923,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10594,8 +10987,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10668,7 +11070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10677,7 +11079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10761,7 +11163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10858,7 +11260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10867,7 +11269,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10973,7 +11375,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10982,7 +11384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11088,7 +11490,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11097,7 +11499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11203,7 +11605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11212,7 +11614,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11318,7 +11720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11327,7 +11729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11437,6 +11839,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11612,8 +12023,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11686,8 +12106,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11753,6 +12182,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11826,7 +12264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11861,6 +12299,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -11885,7 +12332,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `wanqi`, `duikou` or `dingdian`. */
-                program?: string;
+                program?: components["schemas"]["Program"];
                 /** @description Pairings helping this region, a region inside it or one around it. */
                 region?: string;
                 /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
@@ -11908,6 +12355,24 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11982,7 +12447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12075,6 +12540,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12143,7 +12617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12190,6 +12664,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12245,7 +12728,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12331,7 +12814,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12452,7 +12935,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12514,6 +12997,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -12561,7 +13053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12590,6 +13082,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12645,6 +13146,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12717,8 +13227,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12792,7 +13311,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12889,7 +13408,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13004,7 +13523,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13013,7 +13532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13118,7 +13637,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13233,7 +13752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13347,6 +13866,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
                 headers: {
@@ -13406,7 +13943,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13479,7 +14016,7 @@ export interface operations {
                 /** @description Any of these categories */
                 category?: components["schemas"]["ProductCategory"][];
                 /** @description Products from villages in any of these regions */
-                region?: string[];
+                region?: components["schemas"]["RegionCodeSchema"][];
                 /** @description Certified 扶贫产品 today, or not */
                 certified?: boolean;
                 /** @description Can be ordered today (in season, in stock), or not */
@@ -13513,8 +14050,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13563,6 +14127,15 @@ export interface operations {
             };
             /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13639,7 +14212,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13648,7 +14221,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13686,6 +14259,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13745,7 +14327,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13792,6 +14374,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13847,7 +14438,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13856,7 +14447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13940,7 +14531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13949,7 +14540,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14033,7 +14624,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14042,7 +14633,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14133,7 +14724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14266,7 +14857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14275,7 +14866,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14374,7 +14965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14383,7 +14974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `token_scope_insufficient`: an API token without the scope this needs */
+            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid`; `token_scope_insufficient`: an API token without the scope this needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14403,6 +14994,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14657,6 +15257,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14718,6 +15327,15 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14795,7 +15413,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14814,6 +15432,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14876,7 +15503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14985,7 +15612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15013,6 +15640,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_state`: the record's state does not allow this now */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -145,10 +145,13 @@ export function hasFilters(search: SearchQuery): boolean {
 export function toApiQuery(search: SearchQuery): ApiQuery {
   const query: ApiQuery = { page: search.page, per_page: search.perPage }
   if (search.q.trim()) query.q = search.q.trim()
-  for (const param of FILTER_PARAMS) if (search.filters[param].length) query[param] = search.filters[param]
+  // The filters and the sort come from the page's address as written: the API document lists
+  // the codes each takes, and the server names any other (`filterErrors`) for the page to show.
+  const filters = query as Record<FilterParam, string[]>
+  for (const param of FILTER_PARAMS) if (search.filters[param].length) filters[param] = search.filters[param]
   if (search.region) query.region = [search.region]
   if (search.open) query.open = true
-  if (search.sort) query.sort = search.sort
+  if (search.sort) query.sort = search.sort as ApiQuery['sort']
   return query
 }
 

@@ -60,7 +60,7 @@ request_body! {
         /// The account's email address.
         #[schema(value_type = String)]
         #[rule(email)]
-        #[rule(length(max = 254))]
+        #[rule(length(min = 1, max = 254))]
         pub email: Text,
     }
 }

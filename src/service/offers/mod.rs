@@ -926,6 +926,12 @@ pub async fn mine(
 
 /// The public offers of one organisation, newest first.
 pub async fn of_organisation(app: &Context, org: i64) -> Result<Vec<PublicOffer>, ApiError> {
+    if crate::service::organisations::find(&app.db, org)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found("organisation"));
+    }
     let offers = offer_store::list(
         &app.db,
         &OfferFilter {
