@@ -93,6 +93,7 @@ describe('the need page', () => {
     vi.stubGlobal('fetch', api.fetchImpl)
     const { wrapper } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8' })
     mounted.push(wrapper)
+    mounted.push(wrapper)
     await flushPromises()
     const rows = () => wrapper.findAll('[data-testid="need-pledge-row"]').map((r) => Number(r.attributes('data-pledge-id')))
     expect(rows()).toEqual(pledges.map((p) => p.id))
@@ -107,7 +108,10 @@ describe('the need page', () => {
   it('opens the pledge dialog straight away on coming back from signing in', async () => {
     const api = fakeApi({ 'GET /api/v1/me': me, 'GET /api/v1/needs/8': needDetail(), 'GET /api/v1/needs/8/pledges': paged([], 20) })
     vi.stubGlobal('fetch', api.fetchImpl)
-    const { router } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8?pledge=1', attachTo: document.body })
+    const { router, wrapper } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8?pledge=1', attachTo: document.body })
+    // Signed in, its 关注 buttons read the follows: unmounted after the test, so that a late
+    // read never reaches the next test's API.
+    mounted.push(wrapper)
     await flushPromises()
     await vi.waitFor(() => expect(document.body.querySelector('[data-testid=pledge-dialog]')).not.toBeNull())
     expect(router.currentRoute.value.query).toEqual({})
@@ -128,6 +132,7 @@ describe('the need page', () => {
     const api = fakeApi({ 'GET /api/v1/me': signedOut })
     vi.stubGlobal('fetch', api.fetchImpl)
     const { wrapper } = await mountWithApp(NeedView, { props: { id: '999' }, route: '/needs/999' })
+    mounted.push(wrapper)
     await flushPromises()
     expect(wrapper.get('[role=alert]').text()).toContain('找不到该内容')
   })
