@@ -93,7 +93,6 @@ describe('the need page', () => {
     vi.stubGlobal('fetch', api.fetchImpl)
     const { wrapper } = await mountWithApp(NeedView, { props: { id: '8' }, route: '/needs/8' })
     mounted.push(wrapper)
-    mounted.push(wrapper)
     await flushPromises()
     const rows = () => wrapper.findAll('[data-testid="need-pledge-row"]').map((r) => Number(r.attributes('data-pledge-id')))
     expect(rows()).toEqual(pledges.map((p) => p.id))
