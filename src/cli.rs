@@ -354,6 +354,42 @@ pub async fn reconcile(settings: &Settings, dry_run: bool) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Moves the data directory's files into the database (`duijie files to-database`).
+pub async fn files_to_database(settings: &Settings) -> anyhow::Result<()> {
+    if !settings.uses_postgres() {
+        bail!(
+            "files are kept in the database only on PostgreSQL: set DUIJIE_DATABASE_URL to the \
+             PostgreSQL database the nodes share"
+        );
+    }
+    let db = connect_migrated(settings).await?;
+    let dir = settings.data_dir.join("files");
+    tracing::info!(from = %dir.display(), "moving files into the database");
+    let report = store::files::move_to_database(&dir, &db)
+        .await
+        .with_context(|| format!("moving the files under {}", dir.display()))?;
+    tracing::info!(
+        moved = report.moved,
+        already_there = report.already_there,
+        conflicts = report.conflicts,
+        "files moved into the database"
+    );
+    if settings.file_backend() != crate::config::FileBackend::Database {
+        tracing::warn!(
+            "DUIJIE_FILES is `directory`: the nodes still read the directory; set \
+             DUIJIE_FILES=database (or unset it) so that they read the database"
+        );
+    }
+    if report.conflicts > 0 {
+        bail!(
+            "{} file(s) were left in {}: the database holds other bytes under their keys",
+            report.conflicts,
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// The background work without the HTTP API, until SIGINT or SIGTERM.
 pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     for line in crate::startup::describe(&settings) {

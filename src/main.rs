@@ -54,9 +54,14 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Run the background work alone, without the HTTP API: the outbox worker (search
-    /// updates) and the scheduler.
+    /// Run the background work alone, without the HTTP API: the outbox workers (search
+    /// updates, mail) and the scheduler. Any number may run on one database.
     Worker,
+    /// Uploaded files (photos).
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
     /// User accounts.
     User {
         #[command(subcommand)]
@@ -81,6 +86,13 @@ enum KeysCommand {
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
         max_batches: Option<u64>,
     },
+}
+
+#[derive(Subcommand)]
+enum FilesCommand {
+    /// Move the files under `<data_dir>/files` into the database (for DUIJIE_FILES=database,
+    /// PostgreSQL's default), removing each from the directory once stored; idempotent.
+    ToDatabase,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +177,9 @@ fn main() -> ExitCode {
             Command::Reindex => cli::reindex(&settings).await,
             Command::Reconcile { dry_run } => cli::reconcile(&settings, dry_run).await,
             Command::Worker => cli::worker(settings).await,
+            Command::Files {
+                command: FilesCommand::ToDatabase,
+            } => cli::files_to_database(&settings).await,
             Command::Keys {
                 command:
                     KeysCommand::Rotate {

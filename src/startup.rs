@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
 
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{FileBackend, Settings};
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
 use crate::search::{self, Document, NeedDocument, OfferDocument, ProductDocument, SearchIndex};
@@ -66,7 +66,7 @@ pub fn context_with_search(
     offer_search: Arc<dyn SearchIndex<OfferDocument>>,
     product_search: Arc<dyn SearchIndex<ProductDocument>>,
 ) -> anyhow::Result<Context> {
-    let files = FileStore::new(settings.data_dir.join("files"));
+    let files = files(&settings, &db);
     let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
     let hashing = crate::service::auth::hashing::HashPool::new(
         settings.server.hash_workers,
@@ -87,6 +87,27 @@ pub fn context_with_search(
         product_search_config: Arc::new(ProductDocument::config()),
         mailer: Arc::new(mailer),
     })
+}
+
+/// Where uploaded files live (`DUIJIE_FILES`): under the data directory, or in the database
+/// for every node to read. A node storing them in the database says so when its directory
+/// still holds files from before (`duijie files to-database` moves them).
+fn files(settings: &Settings, db: &DatabaseConnection) -> FileStore {
+    let dir = settings.data_dir.join("files");
+    match settings.file_backend() {
+        FileBackend::Directory => FileStore::new(dir),
+        FileBackend::Database => {
+            if crate::store::files::directory_has_files(&dir) {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    "files are kept in the database, but this directory still holds files from \
+                     before: photos in it are not served until `duijie files to-database` moves \
+                     them"
+                );
+            }
+            FileStore::database(db.clone())
+        }
+    }
 }
 
 /// A built, bound, not yet running application.

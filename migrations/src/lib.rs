@@ -33,6 +33,7 @@ mod m20261208_000017_password_resets;
 mod m20261210_000017_need_takedown;
 mod m20261211_000018_email_confirmations;
 mod m20261212_000019_sign_in_failures_token_scopes;
+mod m20261213_000020_stored_files;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000017_need_takedown::Migration),
             Box::new(m20261211_000018_email_confirmations::Migration),
             Box::new(m20261212_000019_sign_in_failures_token_scopes::Migration),
+            Box::new(m20261213_000020_stored_files::Migration),
         ]
     }
 }
