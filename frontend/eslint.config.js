@@ -40,7 +40,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'openapi-fetch', allowTypeImports: true, message: API_CALLS }],
-          patterns: [{ regex: '(^|/)api/client(\\.ts)?$', importNames: ['client', 'call', 'upload'], message: API_CALLS }],
+          patterns: [{ regex: '(^|/)api/client(\\.ts)?$', importNames: ['client', 'call', 'answered', 'upload'], message: API_CALLS }],
         },
       ],
     },

@@ -19,7 +19,6 @@ use crate::search::{self, Document, NeedDocument, OfferDocument, ProductDocument
 use crate::secret::SecretKey;
 use crate::service::Context;
 use crate::store::files::FileStore;
-use crate::telemetry::RequestSpans;
 use crate::{http, store, worker};
 
 /// Lines for the start-up log saying what this instance runs on (database, search, mail); no
@@ -205,7 +204,7 @@ impl Application {
                 .wrap(http::security_headers())
                 .wrap(from_fn(http::transport::hsts))
                 .wrap(from_fn(http::request_id_header))
-                .wrap(TracingLogger::<RequestSpans>::new())
+                .wrap(TracingLogger::<http::RequestSpans>::new())
         })
         .listen(listener)?
         .shutdown_timeout(shutdown_timeout)

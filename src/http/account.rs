@@ -109,6 +109,16 @@ pub async fn register(
     }))
 }
 
+/// A confirmation link is on its way (or, for an address another account has, nothing is sent:
+/// the answer is the same).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConfirmationSent {
+    pub status: &'static str,
+    pub message: &'static str,
+    /// How many hours the mailed link works (`email_confirm_ttl_hours`).
+    pub valid_hours: u32,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LoginAnswer {
     pub user: Me,
@@ -210,7 +220,7 @@ pub async fn reset_password(
 /// no session and no CSRF token (the link may be opened in any browser).
 #[utoipa::path(post, path = "/auth/email/confirm", tag = "auth", request_body = ConfirmEmail,
     responses((status = 204, description = "The account is confirmed."),
-        (status = 400, body = ErrorBody, description = "`invalid_token` (unknown or expired: ask for a new link), `validation_failed`"),
+        (status = 400, body = ErrorBody, description = "`invalid_token` (unknown or expired: ask for a new link; `details.valid_hours`, how long a link works), `validation_failed`"),
         (status = 409, body = ErrorBody, description = "`already_confirmed`: the link was used (the address is confirmed already)"),
         (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After")))]
 pub async fn confirm_email(
@@ -226,7 +236,7 @@ pub async fn confirm_email(
 /// account with only a mobile number gives the email address to confirm (no SMS provider is
 /// configured); an address another account has is answered the same, and nothing is sent.
 #[utoipa::path(post, path = "/auth/email/resend", tag = "auth", request_body = ResendConfirmation,
-    responses((status = 202, body = Accepted),
+    responses((status = 202, body = ConfirmationSent),
         (status = 400, body = ErrorBody, description = "`validation_failed`: `email` missing for an account with none, or given for one that has one"),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "`csrf_token_invalid`"),
@@ -237,10 +247,12 @@ pub async fn resend_confirmation(
     caller: Caller,
     body: web::Json<ResendConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::confirm::resend(&state, caller.user(), body.into_inner(), &caller.origin).await?;
-    Ok(HttpResponse::Accepted().json(Accepted {
+    let valid_hours =
+        auth::confirm::resend(&state, caller.user(), body.into_inner(), &caller.origin).await?;
+    Ok(HttpResponse::Accepted().json(ConfirmationSent {
         status: "accepted",
         message: "a new confirmation link is on its way",
+        valid_hours,
     }))
 }
 

@@ -19,6 +19,7 @@ mod pairings;
 mod pledges;
 mod products;
 mod regions;
+mod request_log;
 mod search;
 mod stats;
 pub mod transport;
@@ -36,6 +37,7 @@ pub use utoipa_actix_web::service_config::ServiceConfig;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 
 pub use middleware::{catch_panic, request_id_header, security_headers, whole_numbers};
+pub use request_log::RequestSpans;
 
 /// Every route of the application. The API's document is collected from this registration
 /// (`openapi::collect`): an API route is an [`endpoint!`] of handlers, each served at the path

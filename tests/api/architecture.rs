@@ -62,6 +62,23 @@ fn nothing_below_http_imports_startup_or_http() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// `http` is the top of the stack below the composition root: apart from `main.rs`, `cli.rs`
+/// and `startup.rs`, which build the server, nothing outside `http/` names it (logging,
+/// errors and validation included: the request logger lives in `http/`).
+#[test]
+fn nothing_outside_http_but_the_composition_root_imports_http() {
+    const ROOT: &[&str] = &["http", "lib.rs", "main.rs", "cli.rs", "startup.rs"];
+    let dirs: Vec<String> = std::fs::read_dir(src())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !ROOT.contains(&name.as_str()))
+        .collect();
+    assert!(dirs.iter().any(|d| d == "domain"), "{dirs:?}");
+    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    let found = offenders(&dirs, &["crate::http", "duijie::http"]);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn search_and_domain_import_nothing_from_the_services() {
     let found = offenders(&["search", "domain"], &["crate::service"]);

@@ -147,6 +147,7 @@ db_test! {
         assert!(body["error"]["fields"]["email"].is_array(), "{body}");
         let (status, body) = wu.post("/api/v1/auth/email/resend", &json!({"email": "Wu@Example.cn"})).await;
         assert_eq!(status, 202, "{body}");
+        assert_eq!(body["valid_hours"], 48, "the page says how long the link works: {body}");
         let first = link_token(&app.nth_mail("wu@example.cn", "email_confirmation", 1).await, LINK);
 
         // 48 hours by default: at the 48th hour the link is dead.
@@ -154,6 +155,7 @@ db_test! {
         let (status, body) = confirm(&app, &first).await;
         assert_eq!(status, 400, "{body}");
         assert_error_code(&body, "invalid_token");
+        assert_eq!(body["error"]["details"]["valid_hours"], 48, "{body}");
         assert!(!confirmed(&wu).await);
 
         // Three more an hour (the address is the account's now), then 429.

@@ -104,13 +104,18 @@ type Answer<T> = { data?: T; error?: unknown; response: Response }
 
 /** Awaits an openapi-fetch call and returns its body, or throws an `ApiError`. */
 export async function call<T>(request: Promise<Answer<T>>): Promise<T> {
+  return (await answered(request)).data
+}
+
+/** Like `call`, with the answer's response too (its headers: a download's file name). */
+export async function answered<T>(request: Promise<Answer<T>>): Promise<{ data: T; response: Response }> {
   let answer: Answer<T>
   try {
     answer = await request
   } catch {
     throw new ApiError(0, 'network', 'network error')
   }
-  if (answer.response.ok) return answer.data as T
+  if (answer.response.ok) return { data: answer.data as T, response: answer.response }
   throw toApiError(answer.response.status, answer.error)
 }
 

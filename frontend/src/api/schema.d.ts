@@ -2040,6 +2040,19 @@ export interface components {
             /** @description The `token` of the link in the confirmation mail. */
             token: string;
         };
+        /**
+         * @description A confirmation link is on its way (or, for an address another account has, nothing is sent:
+         *     the answer is the same).
+         */
+        ConfirmationSent: {
+            message: string;
+            status: string;
+            /**
+             * Format: int32
+             * @description How many hours the mailed link works (`email_confirm_ttl_hours`).
+             */
+            valid_hours: number;
+        };
         /** @description 消费帮扶 figures, as the module's definitions say. */
         ConsumptionFigures: {
             /**
@@ -4131,7 +4144,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_token` (unknown or expired: ask for a new link), `validation_failed` */
+            /** @description `invalid_token` (unknown or expired: ask for a new link; `details.valid_hours`, how long a link works), `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4241,7 +4254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Accepted"];
+                    "application/json": components["schemas"]["ConfirmationSent"];
                 };
             };
             /** @description `validation_failed`: `email` missing for an account with none, or given for one that has one */

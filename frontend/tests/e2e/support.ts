@@ -1,8 +1,11 @@
 // What the end-to-end flows share: signing in through the login page, screenshots of the
-// main pages (kept as the run's artefacts), and a small real photo to upload.
-import { mkdirSync } from 'node:fs'
+// main pages (kept as the run's artefacts), a small real photo to upload, and the links in the
+// mail the server writes (no SMTP relay: `<data dir>/mail/*.eml`).
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { expect, type Page } from '@playwright/test'
+import { dataDir } from '../../playwright.config'
 
 export const PASSWORD = 'demo-password-2024'
 export const SCREENSHOTS = 'test-results/screenshots'
@@ -86,4 +89,56 @@ export async function pickRegion(page: Page, wrapperTestId: string, names: strin
     }
   }
   await page.keyboard.press('Escape')
+}
+
+/** The decoded text parts of a raw RFC 5322 message (base64 or quoted-printable). */
+function decodedText(raw: string): string {
+  return raw
+    .split(/\r?\n--/)
+    .map((part) => {
+      const [head = '', ...rest] = part.split(/\r?\n\r?\n/)
+      const body = rest.join('\n\n')
+      if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      if (/content-transfer-encoding:\s*quoted-printable/i.test(head)) {
+        const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+        return Buffer.from(bytes, 'latin1').toString('utf8')
+      }
+      return body
+    })
+    .join('\n')
+}
+
+/** The raw mails the server has written so far (none before its first). */
+export function mailFiles(): string[] {
+  const dir = join(dataDir, 'mail')
+  let files: string[] = []
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.eml'))
+  } catch {
+    return []
+  }
+  return files.map((file) => readFileSync(join(dir, file), 'utf8'))
+}
+
+/**
+ * The path of the link (`/confirm-email`, `/reset-password`) in the `kind` mail (its
+ * notification kind: `email_confirmation`, `password_reset`) to `address`, once the mail is
+ * written (the last found, should there be several).
+ */
+export async function mailedLink(address: string, kind: string, path: string): Promise<string> {
+  const pattern = new RegExp(`${path}\\?token=[0-9a-f]{64}`, 'g')
+  let link = ''
+  await expect
+    .poll(
+      () => {
+        const links = mailFiles()
+          .filter((raw) => raw.includes(address) && raw.includes(kind))
+          .flatMap((raw) => decodedText(raw).match(pattern) ?? [])
+        link = links.at(-1) ?? ''
+        return link
+      },
+      { timeout: 30_000, message: `a ${kind} mail to ${address}` },
+    )
+    .not.toBe('')
+  return link
 }

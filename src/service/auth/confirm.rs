@@ -161,11 +161,14 @@ fn already_confirmed() -> ApiError {
     )
 }
 
-fn invalid_token() -> ApiError {
+/// An unknown, expired or dead link, with how long a link works (`details.valid_hours`), which
+/// the page says.
+fn invalid_token(app: &Context) -> ApiError {
     ApiError::new(
         ErrorCode::InvalidToken,
         "this confirmation link is not valid: it may have expired; sign in and ask for a new one",
     )
+    .with_details(serde_json::json!({ "valid_hours": app.settings.policy.email_confirm_ttl_hours }))
 }
 
 /// Confirms the address of the account whose confirmation token this is. Needs no session:
@@ -181,17 +184,17 @@ pub async fn confirm(app: &Context, req: ConfirmEmail, origin: &Origin) -> Resul
         &CONFIRM_PER_ADDRESS,
     )
     .await?
-    .ok_or_else(invalid_token)?;
+    .ok_or_else(|| invalid_token(app))?;
     let user = account_store::find(&app.db, link.user_id)
         .await?
         .filter(|u| u.is_active)
-        .ok_or_else(invalid_token)?;
+        .ok_or_else(|| invalid_token(app))?;
     match usable {
         Ok(()) => {}
         Err(Refusal::Used) if user.confirmed_at.is_some() => return Err(already_confirmed()),
-        Err(_) => return Err(invalid_token()),
+        Err(_) => return Err(invalid_token(app)),
     }
-    let email = link.email.ok_or_else(invalid_token)?;
+    let email = link.email.ok_or_else(|| invalid_token(app))?;
     let now = app.clock.now();
     let txn = crate::store::begin_write(&app.db).await?;
     // The guarded use: of two requests with the same token, one confirms.
@@ -206,7 +209,7 @@ pub async fn confirm(app: &Context, req: ConfirmEmail, origin: &Origin) -> Resul
             if user.confirmed_at.is_some() || user.email.as_deref() == Some(&email) {
                 already_confirmed()
             } else {
-                invalid_token()
+                invalid_token(app)
             },
         );
     }
@@ -216,13 +219,14 @@ pub async fn confirm(app: &Context, req: ConfirmEmail, origin: &Origin) -> Resul
 
 /// Mails the signed-in account a new confirmation link; for an account with no address, to
 /// the one it gives (which becomes its address). A taken address is answered as any other —
-/// nothing is set and nothing sent — so that this cannot tell who has an account.
+/// nothing is set and nothing sent — so that this cannot tell who has an account. The answer
+/// is how many hours the link works, the same in both cases.
 pub async fn resend(
     app: &Context,
     user: &User,
     req: ResendConfirmation,
     origin: &Origin,
-) -> Result<(), ApiError> {
+) -> Result<u32, ApiError> {
     req.validate()?;
     if user.confirmed_at.is_some() {
         return Err(already_confirmed());
@@ -278,14 +282,14 @@ pub async fn resend(
                 tracing::info!(
                     "confirmation asked for an address another account has; nothing sent"
                 );
-                return Ok(());
+                return Ok(app.settings.policy.email_confirm_ttl_hours);
             }
             Err(err) => return Err(err.into()),
         }
     }
     send(&txn, app, user.id, &email, origin, now).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(app.settings.policy.email_confirm_ttl_hours)
 }
 
 impl std::fmt::Debug for ConfirmEmail {

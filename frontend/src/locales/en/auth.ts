@@ -47,6 +47,7 @@ export default {
     done: 'Your email address is confirmed. You can now pledge, place orders, act for an organisation and hold a role.',
     already: 'This email address is confirmed already: there is nothing more to do.',
     invalid: 'This confirmation link is not valid: it may have expired (links last {hours} hours). Sign in and ask for a new confirmation mail.',
+    invalidExpired: 'This confirmation link is not valid: it may have expired. Sign in and ask for a new confirmation mail.',
     noToken: 'This page opens from the link in a confirmation mail.',
     toHall: 'Go to the needs hall',
     toLogin: 'Sign in',

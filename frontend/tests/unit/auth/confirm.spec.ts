@@ -41,12 +41,19 @@ describe('ConfirmEmail', () => {
     await vi.waitFor(() => expect(wrapper.get('[data-testid="confirm-already"]').text()).toContain('confirmed already'))
   })
 
-  it('says a dead link is dead and offers a new mail to the signed-in account', async () => {
-    const { wrapper } = await openLink({ status: 400, body: { error: { code: 'invalid_token', message: 'x' } } }, unconfirmed)
+  it('says a dead link is dead, for how long links work as the server says, and offers a new mail', async () => {
+    const { wrapper } = await openLink({ status: 400, body: { error: { code: 'invalid_token', message: 'x', details: { valid_hours: 72 } } } }, unconfirmed)
     await useSession().load()
     await flushPromises()
-    await vi.waitFor(() => expect(wrapper.get('[data-testid="confirm-invalid"]').text()).toContain('48 小时内有效'))
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="confirm-invalid"]').text()).toContain('72 小时内有效'))
     expect(wrapper.get('[data-testid="confirm-notice-resend"]').text()).toBe('重新发送确认邮件')
+  })
+
+  it('says a dead link is dead without a lifetime when the server gives none', async () => {
+    const { wrapper } = await openLink({ status: 400, body: { error: { code: 'invalid_token', message: 'x' } } }, unconfirmed)
+    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="confirm-invalid"]').text()).toContain('此确认链接无效：可能已过期。'))
+    expect(wrapper.get('[data-testid="confirm-invalid"]').text()).not.toMatch(/小时|null|undefined/)
   })
 
   it('without a token, says where the page opens from', async () => {
@@ -67,21 +74,23 @@ async function banner(me: unknown, table: Record<string, unknown> = {}, locale: 
 
 describe('ConfirmNotice', () => {
   it('tells an unconfirmed account what it cannot do yet and sends the mail again', async () => {
-    const { wrapper, api } = await banner(unconfirmed, { 'POST /api/v1/auth/email/resend': { status: 202, body: { status: 'accepted', message: '' } } })
+    const { wrapper, api } = await banner(unconfirmed, { 'POST /api/v1/auth/email/resend': { status: 202, body: { status: 'accepted', message: '', valid_hours: 24 } } })
     expect(wrapper.get('[data-testid="confirm-notice-text"]').text()).toContain('请先确认您的邮箱 lin@example.cn')
     await wrapper.get('[data-testid="confirm-notice-resend"]').trigger('click')
     await flushPromises()
     expect(api.calls.find((c) => c.method === 'POST')).toEqual({ method: 'POST', url: '/api/v1/auth/email/resend', body: {} })
-    expect(wrapper.get('[data-testid="confirm-notice-sent"]').text()).toContain('确认邮件已发送')
+    // The link's lifetime is the server's (`email_confirm_ttl_hours`), not a number of the page's.
+    expect(wrapper.get('[data-testid="confirm-notice-sent"]').text()).toBe('确认邮件已发送，请查收；链接 24 小时内有效。')
   })
 
   it('asks a mobile-only account for an address to confirm, in English too', async () => {
-    const { wrapper, api } = await banner({ ...mobileOnly, locale: 'en' }, { 'POST /api/v1/auth/email/resend': { status: 202, body: { status: 'accepted', message: '' } } }, 'en')
+    const { wrapper, api } = await banner({ ...mobileOnly, locale: 'en' }, { 'POST /api/v1/auth/email/resend': { status: 202, body: { status: 'accepted', message: '', valid_hours: 48 } } }, 'en')
     expect(wrapper.get('[data-testid="confirm-notice-text"]').text()).toContain('cannot send text messages')
     await wrapper.get('[data-testid="confirm-notice-email"]').setValue('wu@example.cn')
     await wrapper.get('[data-testid="confirm-notice-resend"]').trigger('click')
     await flushPromises()
     expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({ email: 'wu@example.cn' })
+    expect(wrapper.get('[data-testid="confirm-notice-sent"]').text()).toBe('A confirmation mail is on its way; its link works for 48 hours.')
   })
 
   it('says when asking again is too frequent', async () => {
