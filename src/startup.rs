@@ -89,8 +89,9 @@ pub fn context_with_search(
 }
 
 /// Where uploaded files live (`DUIJIE_FILES`): under the data directory, or in the database
-/// for every node to read. A node storing them in the database says so when its directory
-/// still holds files from before (`duijie files to-database` moves them).
+/// for every node to read. A node storing them in the database whose directory still holds
+/// files from before serves those from there, and says so: only `duijie files to-database`
+/// makes them readable on the other nodes.
 fn files(settings: &Settings, db: &DatabaseConnection) -> FileStore {
     let dir = settings.data_dir.join("files");
     match settings.file_backend() {
@@ -100,9 +101,10 @@ fn files(settings: &Settings, db: &DatabaseConnection) -> FileStore {
                 tracing::warn!(
                     dir = %dir.display(),
                     "files are kept in the database, but this directory still holds files from \
-                     before: photos in it are not served until `duijie files to-database` moves \
-                     them"
+                     before: this node serves them from here, other nodes do not see them until \
+                     `duijie files to-database` moves them"
                 );
+                return FileStore::database_over(db.clone(), dir);
             }
             FileStore::database(db.clone())
         }

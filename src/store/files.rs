@@ -17,7 +17,12 @@ pub struct FileStore(Place);
 #[derive(Debug, Clone)]
 enum Place {
     Directory(PathBuf),
-    Database(DatabaseConnection),
+    /// The database, and the directory this node kept files in before (read and cleaned, never
+    /// written), so that an upgrade serves its photos before `duijie files to-database` has run.
+    Database {
+        db: DatabaseConnection,
+        earlier: Option<PathBuf>,
+    },
 }
 
 /// `key` as a path under a root: plain names only, so that it cannot leave the root.
@@ -47,7 +52,18 @@ impl FileStore {
 
     /// Files in the database's `stored_files` table.
     pub fn database(db: DatabaseConnection) -> Self {
-        Self(Place::Database(db))
+        Self(Place::Database { db, earlier: None })
+    }
+
+    /// Files in the database, over the directory `earlier` that this node kept them in before:
+    /// a key the database does not hold is read from there, and a deleted key is removed from
+    /// both. New files go to the database only. Other nodes see only what the database holds,
+    /// so `duijie files to-database` still has to move them.
+    pub fn database_over(db: DatabaseConnection, earlier: impl Into<PathBuf>) -> Self {
+        Self(Place::Database {
+            db,
+            earlier: Some(earlier.into()),
+        })
     }
 
     /// Stores `bytes` under `key`, whole or not at all (a directory's file is written aside,
@@ -64,7 +80,7 @@ impl FileStore {
                 tokio::fs::write(&partial, bytes).await?;
                 tokio::fs::rename(&partial, &path).await
             }
-            Place::Database(db) => {
+            Place::Database { db, .. } => {
                 let stmt = Query::insert()
                     .into_table(TABLE)
                     .columns(["key", "bytes", "created_at"])
@@ -90,17 +106,22 @@ impl FileStore {
         let relative = checked(key)?;
         match &self.0 {
             Place::Directory(root) => tokio::fs::read(root.join(relative)).await,
-            Place::Database(db) => {
+            Place::Database { db, earlier } => {
                 let stmt = Query::select()
                     .column("bytes")
                     .from(TABLE)
                     .and_where(Expr::col("key").eq(key))
                     .to_owned();
-                let row = db.query_one(&stmt).await.map_err(db_error)?;
-                let row = row.ok_or_else(|| {
-                    io::Error::new(io::ErrorKind::NotFound, format!("no stored file `{key}`"))
-                })?;
-                row.try_get("", "bytes").map_err(db_error)
+                match db.query_one(&stmt).await.map_err(db_error)? {
+                    Some(row) => row.try_get("", "bytes").map_err(db_error),
+                    None => match earlier {
+                        Some(dir) => tokio::fs::read(dir.join(relative)).await,
+                        None => Err(io::Error::new(
+                            io::ErrorKind::NotFound,
+                            format!("no stored file `{key}`"),
+                        )),
+                    },
+                }
             }
         }
     }
@@ -109,19 +130,27 @@ impl FileStore {
     pub async fn delete(&self, key: &str) -> io::Result<()> {
         let relative = checked(key)?;
         match &self.0 {
-            Place::Directory(root) => match tokio::fs::remove_file(root.join(relative)).await {
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-                other => other,
-            },
-            Place::Database(db) => {
+            Place::Directory(root) => remove(&root.join(relative)).await,
+            Place::Database { db, earlier } => {
                 let stmt = Query::delete()
                     .from_table(TABLE)
                     .and_where(Expr::col("key").eq(key))
                     .to_owned();
                 db.execute(&stmt).await.map_err(db_error)?;
-                Ok(())
+                match earlier {
+                    Some(dir) => remove(&dir.join(relative)).await,
+                    None => Ok(()),
+                }
             }
         }
+    }
+}
+
+/// Removes a file; one already gone is not an error.
+async fn remove(path: &Path) -> io::Result<()> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 
@@ -299,6 +328,24 @@ mod tests {
             (0, 1, 1)
         );
         assert!(!dir.path().join("photos/ab/one.jpg").exists());
+        // Until then a node reads what its directory kept over the database, and deletes both.
+        let over = FileStore::database_over(db.clone(), dir.path());
+        assert_eq!(over.get("photos/cd/clash.jpg").await.unwrap(), b"theirs");
+        local.put("photos/ef/old.jpg", b"old").await.unwrap();
+        assert_eq!(over.get("photos/ef/old.jpg").await.unwrap(), b"old");
+        assert_eq!(
+            stored.get("photos/ef/old.jpg").await.unwrap_err().kind(),
+            std::io::ErrorKind::NotFound
+        );
+        over.delete("photos/ef/old.jpg").await.unwrap();
+        assert!(!dir.path().join("photos/ef/old.jpg").exists());
+        over.put("photos/ef/new.jpg", b"new").await.unwrap();
+        assert!(
+            !dir.path().join("photos/ef/new.jpg").exists(),
+            "new files go to the database"
+        );
+        assert_eq!(stored.get("photos/ef/new.jpg").await.unwrap(), b"new");
+
         let missing = move_to_database(&dir.path().join("nothing"), &db)
             .await
             .unwrap();
