@@ -233,35 +233,54 @@ async fn connect_migrated(settings: &Settings) -> anyhow::Result<sea_orm::Databa
 }
 
 /// Rewrites the search indexes (needs, with a progress bar on standard error, then offers and
-/// products) from the database.
+/// products) from the database, and marks each as this database's once it is complete
+/// (`service::search_identity::rebuild`): an index of another database or schema becomes this
+/// one's, whatever `search_on_mismatch` says.
 pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    use service::search_identity::rebuild;
     let db = connect_migrated(settings).await?;
+    let instance = service::search_identity::instance_id(&db).await?;
     let index = crate::search::open(settings).context("opening the search index")?;
     let total = service::search::needs_count(&db).await?;
     tracing::info!(index = %index.describe(), needs = total, "rebuilding the search index");
     let started = std::time::Instant::now();
     let mut progress = Progress::new(total);
-    let report = service::search::reindex(&db, index.as_ref(), |read| progress.show(read))
-        .await
-        .context("rebuilding the search index")?;
+    let mut removed = 0;
+    let indexed = rebuild(index.as_ref(), "needs", &instance, || async {
+        let report = service::search::reindex(&db, index.as_ref(), |read| progress.show(read))
+            .await
+            .map_err(|e| e.to_string())?;
+        removed = report.removed;
+        Ok(report.indexed)
+    })
+    .await
+    .context("rebuilding the search index")?;
     progress.finish();
     tracing::info!(
-        indexed = report.indexed,
-        removed = report.removed,
+        indexed,
+        removed,
         seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
         "search index rebuilt"
     );
     let offers = crate::search::open_offers(settings).context("opening the offers index")?;
-    let indexed = service::offers::search::reindex_offers(&db, offers.as_ref())
-        .await
-        .context("rebuilding the offers index")?;
+    let indexed = rebuild(offers.as_ref(), "offers", &instance, || async {
+        service::offers::search::reindex_offers(&db, offers.as_ref())
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .context("rebuilding the offers index")?;
     tracing::info!(index = %offers.describe(), indexed, "offers index rebuilt");
     let products = crate::search::open_products(settings).context("opening the products index")?;
-    let indexed =
+    let indexed = rebuild(products.as_ref(), "products", &instance, || async {
         service::products::search::reindex_products(&db, products.as_ref(), crate::clock::now())
             .await
-            .context("rebuilding the products index")?;
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .context("rebuilding the products index")?;
     tracing::info!(index = %products.describe(), indexed, "products index rebuilt");
+    tracing::info!(instance = %instance, "the search indexes mirror this database");
     Ok(())
 }
 
@@ -401,6 +420,9 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
         crate::startup::context(db, settings, sealer, crate::clock::Clock::system())
             .context("opening the search index")?,
     );
+    service::search_identity::check_at_start(&state)
+        .await
+        .context("checking the search indexes against the database")?;
     let tasks = [
         crate::worker::outbox::spawn(state.clone()),
         crate::worker::mail::spawn(state.clone()),

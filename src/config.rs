@@ -61,6 +61,9 @@ struct Flat {
     pub search_offers_index: String,
     /// Name of the products index, likewise; not the name of another index.
     pub search_products_index: String,
+    /// What to do with an index that mirrors another database, or another schema of the
+    /// documents: `rebuild` it from this database (the worker), or `refuse` to start.
+    pub search_on_mismatch: OnMismatch,
     /// Run the outbox worker (search updates) inside `serve`. Turn it off on API nodes when
     /// `duijie worker` runs elsewhere.
     pub run_worker: bool,
@@ -243,6 +246,8 @@ pub struct SearchSettings {
     pub offers_index: String,
     /// The products index, likewise.
     pub products_index: String,
+    /// An index that mirrors another database or schema: rebuilt, or refused.
+    pub on_mismatch: OnMismatch,
 }
 
 /// The outbox worker and the scheduler.
@@ -334,6 +339,7 @@ impl Flat {
                 index: self.search_index,
                 offers_index: self.search_offers_index,
                 products_index: self.search_products_index,
+                on_mismatch: self.search_on_mismatch,
             },
             worker: WorkerSettings {
                 run: self.run_worker,
@@ -386,6 +392,17 @@ pub enum FileBackend {
     Database,
 }
 
+/// What a node does with a search index that mirrors another database, or another schema of
+/// its documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnMismatch {
+    /// The worker rebuilds it from this database (`/readyz` answers 503 meanwhile).
+    Rebuild,
+    /// `serve` and `worker` refuse to start, naming both databases and `duijie reindex`.
+    Refuse,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogFormat {
@@ -414,6 +431,7 @@ impl Default for Flat {
             search_index: "needs".to_owned(),
             search_offers_index: "offers".to_owned(),
             search_products_index: "products".to_owned(),
+            search_on_mismatch: OnMismatch::Rebuild,
             run_worker: true,
             outbox_poll_ms: 200,
             outbox_retry_base_ms: 1000,
@@ -1174,6 +1192,18 @@ mod tests {
                 .unwrap_err();
             assert_eq!(err.setting, "search_products_index", "{taken}");
         }
+    }
+
+    #[test]
+    fn an_index_of_another_database_is_rebuilt_unless_told_to_refuse() {
+        let (settings, _) = Settings::load_from(None, &env(&[])).unwrap();
+        assert_eq!(settings.search.on_mismatch, OnMismatch::Rebuild);
+        let (settings, _) =
+            Settings::load_from(None, &env(&[("DUIJIE_SEARCH_ON_MISMATCH", "refuse")])).unwrap();
+        assert_eq!(settings.search.on_mismatch, OnMismatch::Refuse);
+        let err = Settings::load_from(None, &env(&[("DUIJIE_SEARCH_ON_MISMATCH", "ignore")]))
+            .unwrap_err();
+        assert_eq!(err.setting, "search_on_mismatch");
     }
 
     #[test]

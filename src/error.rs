@@ -79,6 +79,8 @@ error_codes! {
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
     SearchUnavailable = "search_unavailable", SERVICE_UNAVAILABLE;
+    SearchRebuilding = "search_rebuilding", SERVICE_UNAVAILABLE;
+    SearchMismatch = "search_mismatch", SERVICE_UNAVAILABLE;
     ServerBusy = "server_busy", SERVICE_UNAVAILABLE;
 }
 
@@ -193,6 +195,31 @@ impl ApiError {
             ..Self::new(
                 ErrorCode::SearchUnavailable,
                 "search is unavailable for the moment; try again shortly",
+            )
+        }
+    }
+
+    /// 503 from `/readyz`: the index `name` is being filled from this database.
+    pub fn search_rebuilding(name: &str) -> Self {
+        Self {
+            retry_after: Some(5),
+            ..Self::new(
+                ErrorCode::SearchRebuilding,
+                format!("the {name} search index is being filled from this database"),
+            )
+        }
+    }
+
+    /// 503 from `/readyz`: the index `name` mirrors another database or schema, or carries no
+    /// identity yet; a worker set to rebuild fills it, else `duijie reindex` does.
+    pub fn search_mismatch(name: &str) -> Self {
+        Self {
+            retry_after: Some(5),
+            ..Self::new(
+                ErrorCode::SearchMismatch,
+                format!(
+                    "the {name} search index does not mirror this database (another database's                      or schema's, or not yet filled): a worker rebuilds it, or run `duijie                      reindex`"
+                ),
             )
         }
     }

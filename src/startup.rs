@@ -182,6 +182,11 @@ impl Application {
             offer_search,
             product_search,
         )?);
+        // The database's instance id is made on its first start; set to `refuse`, a node does
+        // not start on an index of another database or schema.
+        crate::service::search_identity::check_at_start(&state)
+            .await
+            .context("checking the search indexes against the database")?;
         let mut background = vec![worker::scheduler::spawn(state.clone().into_inner())];
         if run_worker {
             background.push(worker::outbox::spawn(state.clone().into_inner()));
@@ -223,16 +228,26 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server (tests stop one node before starting the next).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// What the handlers share (tests call services and the scheduler through it).
     pub fn state(&self) -> web::Data<Context> {
         self.state.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (graceful shutdown).
+    /// Serves until SIGINT or SIGTERM (or its [`Application::server_handle`] stops it), then
+    /// lets in-flight requests finish (graceful shutdown) and ends the background tasks: when it
+    /// returns, they have let go of what they held (the embedded indexes' write locks).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         for task in &self.background {
             task.abort();
+        }
+        for task in self.background {
+            let _ = task.await;
         }
         result
     }

@@ -19,16 +19,13 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// Readiness: the process can do its work: its database answers, and so do its search
-/// engine's three indexes (needs, offers, products).
+/// engine's three indexes (needs, offers, products), each mirroring this database completely.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200),
-    (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable` or `search_unavailable`"),
+    (status = 503, body = crate::error::ErrorBody, description = "`database_unavailable`; `search_unavailable` (the engine does not answer); `search_rebuilding` (an index is being filled from this database); `search_mismatch` (an index mirrors another database or another schema of its documents, or is not filled yet)"),
 ))]
 pub async fn readyz(state: web::Data<Context>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;
-    let failed = crate::service::search::search_failed;
-    state.search.health().await.map_err(failed)?;
-    state.offer_search.health().await.map_err(failed)?;
-    state.product_search.health().await.map_err(failed)?;
+    crate::service::search_identity::readiness(&state).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready", "database": "ok", "search": "ok"})))
 }

@@ -23,7 +23,9 @@ use crate::domain::region::RegionCode;
 
 /// One kind of search document: what an engine needs to know of it to index it, beyond its
 /// JSON. Each kind has an index of its own, configured by its own settings file.
-pub trait Document: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+pub trait Document:
+    Serialize + DeserializeOwned + ToSchema + Clone + Send + Sync + 'static
+{
     /// The settings file's path in the repository, for messages about it.
     const SETTINGS_FILE: &'static str;
 

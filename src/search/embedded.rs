@@ -36,14 +36,17 @@ use tantivy::{
 use super::document::{Document, FieldKind, values_of};
 use super::text::{ChineseTokenizer, QueryWord, query_words};
 use super::{
-    Condition, FacetCounts, SearchConfig, SearchError, SearchHits, SearchIndex, SearchQuery,
-    SortKey,
+    Condition, FacetCounts, IndexIdentity, SearchConfig, SearchError, SearchHits, SearchIndex,
+    SearchQuery, SortKey,
 };
 
 const TOKENIZER: &str = "duijie_zh";
 /// Stamped on every commit: an index cut into words another way (another jieba, another
 /// normalisation) is rebuilt rather than searched with words it does not hold.
 const WORDS_VERSION: &str = "jieba-rs 0.11 search mode, half-width, lower case; v1";
+/// The file in the index's directory holding its [`IndexIdentity`] (Tantivy leaves files it did
+/// not write alone; clearing the directory for a new schema removes it with the segments).
+const IDENTITY_FILE: &str = "duijie-identity.json";
 /// Indexing memory: Tantivy's floor is 15 MB a thread.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
@@ -834,5 +837,35 @@ impl<D: Document> SearchIndex<D> for EmbeddedIndex<D> {
 
     async fn health(&self) -> Result<(), SearchError> {
         Ok(())
+    }
+
+    async fn identity(&self) -> Result<Option<IndexIdentity>, SearchError> {
+        let path = self.inner.dir.join(IDENTITY_FILE);
+        self.run(move |_| match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                // Unreadable (cut short by hand?): as good as none, so the index is refilled.
+                .or_else(|e| {
+                    tracing::warn!(file = %path.display(), %e, "unreadable index identity");
+                    Ok(None)
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(unavailable("reading its identity", e)),
+        })
+        .await
+    }
+
+    /// Written to a temporary file and renamed over the old one: never half a file.
+    async fn set_identity(&self, identity: &IndexIdentity) -> Result<(), SearchError> {
+        let path = self.inner.dir.join(IDENTITY_FILE);
+        let json = serde_json::to_vec_pretty(identity)
+            .map_err(|e| SearchError::Rejected(format!("index identity: {e}")))?;
+        self.run(move |_| {
+            let temporary = path.with_extension("json.tmp");
+            std::fs::write(&temporary, json)
+                .and_then(|()| std::fs::rename(&temporary, &path))
+                .map_err(|e| unavailable("writing its identity", e))
+        })
+        .await
     }
 }

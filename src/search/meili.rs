@@ -20,10 +20,12 @@ use meilisearch_sdk::settings::Settings as IndexSettings;
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::config::meilisearch_settings;
-use super::{Condition, Document, SearchError, SearchHits, SearchIndex, SearchQuery};
+use super::{
+    Condition, Document, IndexIdentity, SearchError, SearchHits, SearchIndex, SearchQuery,
+};
 
 /// Longest wait for a search answer.
 const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
@@ -33,12 +35,27 @@ const TASK_DEADLINE: Duration = Duration::from_secs(60);
 const TASK_POLL: Duration = Duration::from_millis(25);
 /// Documents read per request by `fingerprints`.
 const PAGE: usize = 1000;
+/// The marker index of index `uid` is `<uid>` followed by this: it holds one document, the
+/// index's [`IndexIdentity`], where no search of the index meets it.
+const MARKER_SUFFIX: &str = "__identity";
+/// The id of that document.
+const MARKER_ID: &str = "identity";
+
+/// The marker index's one document.
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    id: String,
+    #[serde(flatten)]
+    identity: IndexIdentity,
+}
 
 /// A Meilisearch index of documents of kind `D`.
 pub struct MeiliIndex<D> {
     url: String,
     client: Client,
     index: Index,
+    /// Beside it, the marker index holding its identity.
+    marker: Index,
     settings: IndexSettings,
     /// What it holds (a function type, so that the index is `Send` and `Sync` whatever `D`).
     documents: PhantomData<fn() -> D>,
@@ -54,6 +71,7 @@ impl<D: Document> MeiliIndex<D> {
         Ok(Self {
             url: url.to_owned(),
             index: client.index(uid),
+            marker: client.index(format!("{uid}{MARKER_SUFFIX}")),
             client,
             settings,
             documents: PhantomData,
@@ -278,16 +296,52 @@ impl<D: Document> SearchIndex<D> for MeiliIndex<D> {
             .await
             .map(drop)
     }
+
+    async fn identity(&self) -> Result<Option<IndexIdentity>, SearchError> {
+        let found = answer_within(
+            SEARCH_DEADLINE,
+            self.marker.get_document::<Marker>(MARKER_ID),
+        )
+        .await?;
+        match found {
+            Ok(marker) => Ok(Some(marker.identity)),
+            Err(e)
+                if has_code(&e, ErrorCode::IndexNotFound)
+                    || has_code(&e, ErrorCode::DocumentNotFound) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    /// The marker index is created by its first document.
+    async fn set_identity(&self, identity: &IndexIdentity) -> Result<(), SearchError> {
+        let marker = Marker {
+            id: MARKER_ID.to_owned(),
+            identity: identity.clone(),
+        };
+        let task = within(
+            SEARCH_DEADLINE,
+            self.marker.add_or_replace(&[marker], Some("id")),
+        )
+        .await?;
+        self.finish(task).await
+    }
 }
 
 impl<D: Document> MeiliIndex<D> {
-    /// Deletes the whole index (tests clean up their own indexes with it).
+    /// Deletes the whole index and its marker index (tests clean up their own indexes with
+    /// it).
     pub async fn drop_index(&self) -> Result<(), SearchError> {
-        let task = within(SEARCH_DEADLINE, self.client.delete_index(&self.index.uid)).await?;
-        match self.outcome(task).await? {
-            Err(e) if !has_code(&e, ErrorCode::IndexNotFound) => Err(classify(e)),
-            _ => Ok(()),
+        for uid in [&self.index.uid, &self.marker.uid] {
+            let task = within(SEARCH_DEADLINE, self.client.delete_index(uid)).await?;
+            match self.outcome(task).await? {
+                Err(e) if !has_code(&e, ErrorCode::IndexNotFound) => return Err(classify(e)),
+                _ => {}
+            }
         }
+        Ok(())
     }
 }
 

@@ -14,6 +14,7 @@
 pub mod config;
 pub mod document;
 pub mod embedded;
+pub mod identity;
 pub mod meili;
 pub mod text;
 
@@ -24,6 +25,7 @@ use async_trait::async_trait;
 
 pub use config::SearchConfig;
 pub use document::{Document, NeedDocument, OfferDocument, ProductDocument};
+pub use identity::IndexIdentity;
 
 use crate::config::{SearchBackend, Settings};
 
@@ -120,6 +122,13 @@ pub trait SearchIndex<D: Document>: Send + Sync {
 
     /// Whether the engine answers.
     async fn health(&self) -> Result<(), SearchError>;
+
+    /// Which database and schema the index says it mirrors ([`identity`]); `None` when it
+    /// carries no identity (new, or made before indexes carried one).
+    async fn identity(&self) -> Result<Option<IndexIdentity>, SearchError>;
+
+    /// Records which database and schema the index mirrors, and whether its fill finished.
+    async fn set_identity(&self, identity: &IndexIdentity) -> Result<(), SearchError>;
 }
 
 /// The needs index of the engine the settings choose.

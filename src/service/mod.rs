@@ -20,6 +20,7 @@ pub mod products;
 pub mod rate_limit;
 pub mod regions;
 pub mod search;
+pub mod search_identity;
 pub mod search_params;
 
 pub use context::Context;

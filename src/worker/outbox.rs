@@ -21,6 +21,7 @@ use crate::service::Context;
 use crate::service::offers::search as offer_search;
 use crate::service::products::search as product_search;
 use crate::service::search::{self, SyncError};
+use crate::service::search_identity::{self, IdentityError};
 use crate::store::outbox::{self, Leased, Message, Outcome};
 
 /// Rows taken per batch.
@@ -230,45 +231,37 @@ where
     Ok(())
 }
 
-/// Prepares the indexes (filling each from the database if it was just created),
-/// then drains the outbox until the task is aborted: at once again after a full batch, else
+/// Makes the indexes this database's (`service::search_identity::make_indexes_current`: each is
+/// filled from the database when it is new, another database's or schema's, or its last fill
+/// never finished), then drains the outbox until the task is aborted: at once again after a full batch, else
 /// after `outbox_poll_ms`.
 pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
         let poll = StdDuration::from_millis(app.settings.worker.outbox_poll_ms);
         let retry = Backoff::from_settings(&app.settings);
-        // The indexes must exist with their settings before documents go in, and a new needs
-        // index is filled from the database first: all are retried until they succeed.
+        // The indexes must exist with their settings, and hold this database's documents,
+        // before changes go in: retried until they do. A fill that failed half-way is marked
+        // unfinished, so the next attempt fills again. An index refused (another database's,
+        // `refuse`) waits for `duijie reindex`; `/readyz` says so meanwhile.
         let mut failures = 0;
         loop {
-            let ready = match app.search.prepare().await {
-                Ok(false) => Ok(()),
-                Ok(true) => rebuild(&app).await,
-                Err(error) => Err(error.to_string()),
+            let error = match search_identity::make_indexes_current(&app).await {
+                Ok(()) => break,
+                Err(error) => error,
             };
-            // The offers index likewise, filled from the database when it is new.
-            let ready = match ready {
-                Ok(()) => match app.offer_search.prepare().await {
-                    Ok(false) => Ok(()),
-                    Ok(true) => rebuild_offers(&app).await,
-                    Err(error) => Err(error.to_string()),
-                },
-                failed => failed,
-            };
-            // And the products index.
-            let ready = match ready {
-                Ok(()) => match app.product_search.prepare().await {
-                    Ok(false) => Ok(()),
-                    Ok(true) => rebuild_products(&app).await,
-                    Err(error) => Err(error.to_string()),
-                },
-                failed => failed,
-            };
-            let Err(error) = ready else { break };
             failures += 1;
             let wait = retry.after(failures);
-            tracing::warn!(%error, retry_in_ms = wait.num_milliseconds(), "search index not ready");
+            match error {
+                IdentityError::Refused(message) => {
+                    tracing::error!(retry_in_ms = wait.num_milliseconds(), "{message}")
+                }
+                error => tracing::warn!(
+                    %error,
+                    retry_in_ms = wait.num_milliseconds(),
+                    "search index not ready"
+                ),
+            }
             tokio::time::sleep(wait.to_std().unwrap_or(poll)).await;
         }
         loop {
@@ -289,35 +282,6 @@ pub fn spawn(app: Arc<Context>) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(poll).await;
         }
     })
-}
-
-/// Fills a new, empty offers index from the database.
-async fn rebuild_offers(app: &Context) -> Result<(), String> {
-    let indexed = offer_search::reindex_offers(&app.db, app.offer_search.as_ref())
-        .await
-        .map_err(|e| format!("filling the new offers index: {e}"))?;
-    tracing::info!(indexed, "offers index filled");
-    Ok(())
-}
-
-/// Fills a new, empty products index from the database.
-async fn rebuild_products(app: &Context) -> Result<(), String> {
-    let now = app.clock.now();
-    let indexed = product_search::reindex_products(&app.db, app.product_search.as_ref(), now)
-        .await
-        .map_err(|e| format!("filling the new products index: {e}"))?;
-    tracing::info!(indexed, "products index filled");
-    Ok(())
-}
-
-/// Fills a new, empty index from the database.
-async fn rebuild(app: &Context) -> Result<(), String> {
-    tracing::info!(index = %app.search.describe(), "new search index: filling it from the database");
-    let report = search::reindex(&app.db, app.search.as_ref(), |_| {})
-        .await
-        .map_err(|e| format!("filling the new search index: {e}"))?;
-    tracing::info!(indexed = report.indexed, "search index filled");
-    Ok(())
 }
 
 #[cfg(test)]

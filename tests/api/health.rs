@@ -11,11 +11,24 @@ db_test! {
 }
 
 db_test! {
-    async fn readiness_checks_the_database(backend: Backend) {
+    async fn readiness_checks_the_database_and_the_indexes(backend: Backend) {
         let app = TestApp::spawn(backend).await;
-        let (status, body) = app.get_json("/readyz").await;
-        assert_eq!(status, 200);
+        // A fresh database's new indexes are not its own until the worker has filled them
+        // (the instant after start), and ready from then on.
+        let started = std::time::Instant::now();
+        let body = loop {
+            let (status, body) = app.get_json("/readyz").await;
+            if status == 200 {
+                break body;
+            }
+            assert_eq!(status, 503, "{body}");
+            let code = body["error"]["code"].as_str();
+            assert!(matches!(code, Some("search_mismatch" | "search_rebuilding")), "{body}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(30), "{body}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        };
         assert_eq!(body["database"], "ok");
+        assert_eq!(body["search"], "ok");
     }
 }
 

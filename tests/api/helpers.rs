@@ -195,6 +195,10 @@ pub struct TestApp {
     pub clock: Clock,
     /// The application's state, for calling services (the scheduler) directly.
     pub state: actix_web::web::Data<Context>,
+    /// Stops the server (see [`TestApp::stop`]).
+    server: actix_web::dev::ServerHandle,
+    /// The running server and its background tasks.
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The data directory, removed when the test ends.
     _dir: TempDir,
 }
@@ -249,7 +253,8 @@ impl TestApp {
         .expect("building the app");
         let state = app.state();
         let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
+        let server = app.server_handle();
+        let running = tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
             client: reqwest::Client::builder()
@@ -261,8 +266,21 @@ impl TestApp {
             database,
             clock,
             state,
+            server,
+            running,
             _dir: dir,
         }
+    }
+
+    /// Stops the application: the server, its workers and scheduler; when this returns they
+    /// have let go of everything they held (an embedded index's write lock), and the rest goes
+    /// with `self` (its database and data directory).
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        self.running
+            .await
+            .expect("the server task")
+            .expect("the server stopped");
     }
 
     /// Runs the scheduler once, at the clock's time.

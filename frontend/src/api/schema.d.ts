@@ -1938,7 +1938,7 @@ export interface paths {
         };
         /**
          * Readiness: the process can do its work: its database answers, and so do its search
-         *     engine's three indexes (needs, offers, products).
+         *     engine's three indexes (needs, offers, products), each mirroring this database completely.
          */
         get: operations["get_readyz"];
         put?: never;
@@ -15784,7 +15784,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` or `search_unavailable` */
+            /** @description `database_unavailable`; `search_unavailable` (the engine does not answer); `search_rebuilding` (an index is being filled from this database); `search_mismatch` (an index mirrors another database or another schema of its documents, or is not filled yet) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,7 @@
 //! Search: the conformance suites both engines must pass, over the needs index (`conformance`),
 //! the offers index (`offers`) and the products index (`products`, with the products hall over
-//! HTTP), the embedded engine's typo tolerance (`embedded`), and the
+//! HTTP), the embedded engine's typo tolerance (`embedded`), an index that knows which database
+//! it mirrors (`identity`), and the
 //! search API over the running application (`api`): freshness after a pledge, an engine that
 //! goes away and comes back, bad parameters.
 //!
@@ -11,6 +12,7 @@
 pub(crate) mod api;
 mod conformance;
 mod embedded;
+mod identity;
 mod offers;
 mod products;
 

@@ -42,6 +42,8 @@ export default {
   internal: 'Something went wrong on the server. Try again later.',
   database_unavailable: 'The service is temporarily unavailable.',
   search_unavailable: 'Search is temporarily unavailable.',
+  search_rebuilding: 'The search index is being rebuilt from the database. Try again shortly.',
+  search_mismatch: 'The search index does not match this database yet and waits to be rebuilt. Try again shortly.',
   field: {
     separator: '; ',
     invalid: 'This field is not valid',

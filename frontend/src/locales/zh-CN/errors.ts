@@ -46,6 +46,8 @@ export default {
   internal: '服务器出错了，请稍后再试。',
   database_unavailable: '服务暂时不可用，请稍后再试。',
   search_unavailable: '搜索服务暂时不可用，请稍后再试。',
+  search_rebuilding: '搜索索引正在根据数据库重建，请稍后再试。',
+  search_mismatch: '搜索索引与本数据库不一致，正在等待重建，请稍后再试。',
   field: {
     separator: '；',
     invalid: '此项填写有误',
