@@ -2134,10 +2134,13 @@ export interface components {
          */
         EventKind: "created" | "submitted" | "verified" | "second_verified" | "notice_started" | "objection_filed" | "objection_dismissed" | "objection_upheld" | "notice_resumed" | "published" | "rejected" | "withdrawn" | "expired" | "fully_pledged" | "reopened" | "fulfilled" | "closed" | "pledged" | "shipped" | "received" | "thanked" | "pledge_cancelled" | "pledge_expired" | "taken_down";
         /**
-         * @description The rule a field breaks, with the parameters the error carries beside it:
+         * @description The rule a field breaks, with the parameters the error carries beside it. The first
+         *     are rules the API document states (its types, required fields, lengths, bounds,
+         *     patterns and enums): a request that breaks one is answered 400. The others, from
+         *     `required_with` on, are rules no schema can state (another field's value, the
+         *     records, today): a request that breaks only such rules is answered 422.
          *
          *     - `required`: the field must be given.
-         *     - `absent`: the field must be left out here.
          *     - `invalid_type`: the value is not of the field's type (a text for a number, …).
          *     - `unknown_field`: the request has no such field.
          *     - `length` (`min`, `max`): a text's length in characters, leading and trailing
@@ -2151,6 +2154,20 @@ export interface components {
          *     - `credit_code` (`reason`: `format`, `check_character`): a 统一社会信用代码.
          *     - `region_code` (`levels`, when only some fit: `province`, `city`, `county`,
          *       `town`, `village`): an administrative division code of 2, 4, 6, 9 or 12 digits.
+         *     - `id_card` and `credit_code` with `reason` `format` are the document's patterns;
+         *       their other reasons are not.
+         *
+         *     - `required_with` (`field`, when another field makes it so): the field must be given
+         *       here, because of the other field's value (or the records', without `field`).
+         *     - `absent`: the field must be left out here.
+         *     - `exceeds` (`max`): more than the records allow now (what remains, what was
+         *       ordered or pledged, the stock, this year).
+         *     - `below` (`min`): less than the records or another field ask now (the smallest
+         *       pledge, a product's minimum order, what was pledged already, a pay range's bottom).
+         *     - `one_of_with` (`allowed`, `field`): one of the listed codes, which the other field
+         *       named decides.
+         *     - `region_level` (`levels`, `field` when another field decides): a region of one of
+         *       these levels is needed here.
          *     - `not_found_reference`: names a record that does not exist, or one that this
          *       request may not use (an unverified organisation, a household of another village).
          *     - `duplicate`: it is registered already.
@@ -2167,13 +2184,13 @@ export interface components {
          *     - `invalid`: any other rule; `message` says which.
          * @enum {string}
          */
-        FieldCode: "required" | "absent" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "private_data" | "invalid";
+        FieldCode: "required" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "required_with" | "absent" | "exceeds" | "below" | "one_of_with" | "region_level" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "private_data" | "invalid";
         /**
          * @description One rule a field breaks: the rule's code, its parameters, and an English message. (The
          *     schema of [`FieldError`] as it is sent.)
          */
         FieldError: {
-            /** @description The codes accepted (`one_of`). */
+            /** @description The codes accepted (`one_of`, `one_of_with`). */
             allowed?: string[];
             /** @description The rule broken; see `FieldCode` for the parameters each carries. */
             code: components["schemas"]["FieldCode"];
@@ -2182,22 +2199,26 @@ export interface components {
              * @description A number of days (`within_days`, `min_days_ahead`).
              */
             days?: number;
-            /** @description The other field of the request the rule compares with (`mismatch`, `not_before`). */
+            /**
+             * @description The other field of the request the rule compares with or depends on (`mismatch`,
+             *     `not_before`, `required_with`, `one_of_with`, `region_level`).
+             */
             field?: string;
             /** @description What private data was found (`private_data`). */
             kind?: string;
-            /** @description The levels of region accepted (`region_code`). */
+            /** @description The levels of region accepted (`region_code`, `region_level`). */
             levels?: string[];
             /**
              * Format: int64
-             * @description Greatest length, item count or value (`length`, `items`, `range`, `total_value`).
+             * @description Greatest length, item count or value (`length`, `items`, `range`, `exceeds`,
+             *     `total_value`).
              */
             max?: number;
             /** @description English, for the API's developers; a client shows its user the code's own words. */
             message: string;
             /**
              * Format: int64
-             * @description Least length, item count or value (`length`, `items`, `range`).
+             * @description Least length, item count or value (`length`, `items`, `range`, `below`).
              */
             min?: number;
             /** @description Which check failed (`id_card`, `credit_code`). */
@@ -3330,7 +3351,26 @@ export interface components {
         PreferencesChange: {
             /** @description Mail on (`true`) or off per notification kind; kinds left out keep their setting. */
             email?: {
-                [key: string]: boolean;
+                alert_digest?: boolean;
+                need_alert?: boolean;
+                need_invitation?: boolean;
+                need_rejected?: boolean;
+                need_taken_down?: boolean;
+                need_verified?: boolean;
+                objection_filed?: boolean;
+                offer_for_your_needs?: boolean;
+                offer_request_answered?: boolean;
+                offer_requested?: boolean;
+                order_for_buyer?: boolean;
+                order_for_seller?: boolean;
+                organisation_verified?: boolean;
+                pledge_confirmation?: boolean;
+                pledge_expired?: boolean;
+                pledge_expiring?: boolean;
+                pledge_received?: boolean;
+                pledge_shipped?: boolean;
+                pledge_thanked?: boolean;
+                receipt_confirmed?: boolean;
             };
         };
         /**
@@ -4140,7 +4180,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4187,6 +4227,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4306,6 +4355,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
@@ -4356,7 +4414,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginAnswer"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4410,6 +4468,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
             429: {
                 headers: {
@@ -4454,7 +4521,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4539,7 +4606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4577,6 +4644,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4641,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4679,6 +4755,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4744,7 +4829,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4782,6 +4867,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4835,7 +4929,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4965,6 +5059,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `sign_in_delayed` or `rate_limited`, with Retry-After */
             429: {
                 headers: {
@@ -5011,7 +5114,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5020,7 +5123,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5223,7 +5326,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5518,7 +5621,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,6 +5657,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5610,7 +5722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5664,6 +5776,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -5703,7 +5824,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5712,7 +5833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5797,7 +5918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5851,7 +5972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5911,7 +6032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5974,7 +6095,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6022,7 +6143,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdPrivateView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6031,7 +6152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6118,7 +6239,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6127,7 +6248,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6227,7 +6348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6355,6 +6476,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -6392,7 +6522,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6401,7 +6531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6469,7 +6599,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6478,7 +6608,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6523,6 +6653,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -6560,7 +6699,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6569,7 +6708,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6657,7 +6796,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6666,7 +6805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6720,7 +6859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6766,7 +6905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6894,6 +7033,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -6936,7 +7084,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicOffer"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6945,7 +7093,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6965,6 +7113,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7017,7 +7174,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7026,7 +7183,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7046,6 +7203,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7093,7 +7259,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,7 +7268,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7122,6 +7288,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7166,7 +7341,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicProduct"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7175,7 +7350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7250,7 +7425,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7259,7 +7434,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7294,7 +7469,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7353,7 +7528,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7391,6 +7566,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7440,7 +7624,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7449,7 +7633,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7476,7 +7660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7560,7 +7744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7587,7 +7771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7635,7 +7819,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7644,7 +7828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7714,7 +7898,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7723,7 +7907,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7834,7 +8018,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7843,7 +8027,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7927,7 +8111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7936,7 +8120,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8014,7 +8198,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionReceipt"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8023,7 +8207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8134,7 +8318,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8143,7 +8327,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8218,7 +8402,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferSuggestion"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8227,7 +8411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8312,7 +8496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8412,7 +8596,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8421,7 +8605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8510,7 +8694,7 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoRef"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8519,7 +8703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8713,7 +8897,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8722,7 +8906,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8846,7 +9030,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8855,7 +9039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8957,7 +9141,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8966,7 +9150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9063,7 +9247,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9164,7 +9348,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9173,7 +9357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9257,7 +9441,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9266,7 +9450,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9354,7 +9538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9363,7 +9547,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9469,7 +9653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9478,7 +9662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9580,7 +9764,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9589,7 +9773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9686,7 +9870,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9695,7 +9879,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9749,7 +9933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9797,7 +9981,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9806,7 +9990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9892,7 +10076,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9901,7 +10085,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9939,6 +10123,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10000,7 +10193,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferSearchPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10009,7 +10202,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10036,7 +10229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10084,7 +10277,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10093,7 +10286,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10163,7 +10356,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10172,7 +10365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10278,7 +10471,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10287,7 +10480,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10407,7 +10600,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedSuggestion"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10416,7 +10609,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10482,7 +10675,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10491,7 +10684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10575,7 +10768,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10584,7 +10777,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10672,7 +10865,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10681,7 +10874,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10792,7 +10985,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10801,7 +10994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10885,7 +11078,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10894,7 +11087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10978,7 +11171,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10987,7 +11180,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11061,7 +11254,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11070,7 +11263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11154,7 +11347,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11163,7 +11356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11251,7 +11444,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11260,7 +11453,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11375,7 +11568,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11481,7 +11674,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11490,7 +11683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11596,7 +11789,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11605,7 +11798,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11711,7 +11904,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11720,7 +11913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11975,6 +12168,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -12014,7 +12216,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12023,7 +12225,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12097,7 +12299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Dashboard"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12106,7 +12308,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12180,7 +12382,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicOffer"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12189,7 +12391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12255,7 +12457,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12264,7 +12466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12362,7 +12564,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12447,7 +12649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12485,6 +12687,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12531,7 +12742,7 @@ export interface operations {
                     "application/json": components["schemas"]["PairingView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12540,7 +12751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12617,7 +12828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12671,7 +12882,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12719,7 +12930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Board"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12728,7 +12939,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12814,7 +13025,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12935,7 +13146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12997,7 +13208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13044,7 +13255,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13053,7 +13264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13144,7 +13355,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13153,7 +13364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13218,7 +13429,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13227,7 +13438,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13302,7 +13513,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13311,7 +13522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13399,7 +13610,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13408,7 +13619,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13514,7 +13725,7 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoRef"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13523,7 +13734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13628,7 +13839,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13637,7 +13848,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13743,7 +13954,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13752,7 +13963,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13866,7 +14077,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13886,6 +14097,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13943,7 +14163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13981,6 +14201,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14050,7 +14279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14077,7 +14306,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14125,7 +14354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14134,7 +14363,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14212,7 +14441,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14266,7 +14495,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14318,7 +14547,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14327,7 +14556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14381,7 +14610,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14429,7 +14658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14438,7 +14667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14522,7 +14751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14531,7 +14760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14615,7 +14844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14624,7 +14853,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14724,7 +14953,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14857,7 +15086,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14956,7 +15185,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14965,7 +15194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15047,8 +15276,17 @@ export interface operations {
                     "application/json": components["schemas"]["RegionChildren"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15110,6 +15348,15 @@ export interface operations {
             };
             /** @description `invalid_region_code` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15187,6 +15434,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `region_not_found` */
             404: {
                 headers: {
@@ -15257,7 +15513,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15276,6 +15532,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15334,7 +15599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15353,6 +15618,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15404,7 +15678,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15413,7 +15687,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15439,7 +15713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15503,7 +15777,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15603,7 +15877,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15612,7 +15886,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15691,8 +15965,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15744,8 +16027,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

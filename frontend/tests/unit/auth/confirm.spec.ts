@@ -42,7 +42,7 @@ describe('ConfirmEmail', () => {
   })
 
   it('says a dead link is dead and offers a new mail to the signed-in account', async () => {
-    const { wrapper } = await openLink({ status: 400, body: { error: { code: 'invalid_token', message: 'x' } } }, unconfirmed)
+    const { wrapper } = await openLink({ status: 422, body: { error: { code: 'invalid_token', message: 'x' } } }, unconfirmed)
     await useSession().load()
     await flushPromises()
     await vi.waitFor(() => expect(wrapper.get('[data-testid="confirm-invalid"]').text()).toContain('48 小时内有效'))
