@@ -38,13 +38,13 @@ macro_rules! error_codes {
 }
 
 error_codes! {
+    // 400 when a field breaks what the API document states; 422 when every field error is a
+    // rule it cannot state (`ApiError::status`).
     ValidationFailed = "validation_failed", BAD_REQUEST;
     InvalidJson = "invalid_json", BAD_REQUEST;
     InvalidParameter = "invalid_parameter", BAD_REQUEST;
     InvalidRegionCode = "invalid_region_code", BAD_REQUEST;
-    PrivateData = "private_data", BAD_REQUEST;
     InvalidPhoto = "invalid_photo", BAD_REQUEST;
-    InvalidToken = "invalid_token", BAD_REQUEST;
     Unauthenticated = "unauthenticated", UNAUTHORIZED;
     InvalidCredentials = "invalid_credentials", UNAUTHORIZED;
     CsrfTokenInvalid = "csrf_token_invalid", FORBIDDEN;
@@ -65,6 +65,10 @@ error_codes! {
     AlreadyConfirmed = "already_confirmed", CONFLICT;
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE;
+    // Rules no schema states: private data in public text, a reset or confirmation token that
+    // was not issued (or has been used, or has expired).
+    PrivateData = "private_data", UNPROCESSABLE_ENTITY;
+    InvalidToken = "invalid_token", UNPROCESSABLE_ENTITY;
     InvalidState = "invalid_state", UNPROCESSABLE_ENTITY;
     IdempotencyKeyReused = "idempotency_key_reused", UNPROCESSABLE_ENTITY;
     GranteeUnconfirmed = "grantee_unconfirmed", UNPROCESSABLE_ENTITY;
@@ -183,6 +187,22 @@ impl ApiError {
         Self::validation(FieldErrors::from_iter([(name, error)]))
     }
 
+    /// The status answered: the code's, except for a validation failure that breaks only rules
+    /// the API document cannot state (`FieldError::stated_by_document`), 422 — the request
+    /// is well formed, and a client generated from the document could not have known. One
+    /// field at fault by the document's rules makes it 400.
+    pub fn status(&self) -> StatusCode {
+        match (self.code, &self.fields) {
+            (ErrorCode::ValidationFailed, Some(fields))
+                if !fields.is_empty() && fields.errors().all(|e| !e.stated_by_document()) =>
+            {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            // Another code keeps its status with its fields (a duplicate's 409).
+            _ => self.code.status(),
+        }
+    }
+
     /// 403 for an action the caller's roles and scopes do not allow.
     pub fn forbidden() -> Self {
         Self::new(ErrorCode::Forbidden, "you are not allowed to do this here")
@@ -247,7 +267,7 @@ impl std::fmt::Display for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.code.status()
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -390,6 +410,46 @@ mod tests {
                     {"code": "length", "min": 4, "max": 60, "message": "must be 4 to 60 characters"}
                 ]}
             }})
+        );
+    }
+
+    #[test]
+    fn only_rules_the_document_cannot_state_make_a_validation_failure_422() {
+        let rule = ApiError::validation(FieldErrors::from_iter([
+            ("quantity", FieldError::exceeds(3)),
+            ("org_id", FieldError::not_found_reference()),
+            ("deadline", FieldError::new(FieldCode::Future)),
+        ]));
+        assert_eq!(rule.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body(&rule)["error"]["code"], "validation_failed");
+        assert_eq!(
+            body(&rule)["error"]["fields"]["quantity"][0],
+            serde_json::json!({"code": "exceeds", "max": 3, "message": "must be at most 3 here"})
+        );
+        // One field at fault by the document's rules makes the request malformed.
+        let mixed = ApiError::validation(FieldErrors::from_iter([
+            ("quantity", FieldError::exceeds(3)),
+            ("title", FieldError::length(4, 60)),
+        ]));
+        assert_eq!(mixed.status_code(), StatusCode::BAD_REQUEST);
+        // An ID-card number of the wrong form breaks the document's pattern; one whose check
+        // character is wrong does not.
+        let id_card = |reason| {
+            ApiError::field(
+                "id_card_number",
+                FieldError::new(FieldCode::IdCard).reason(reason),
+            )
+            .status_code()
+        };
+        assert_eq!(id_card("format"), StatusCode::BAD_REQUEST);
+        assert_eq!(id_card("check_character"), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            ApiError::field("email", FieldError::required_with(Some("mobile"))).status_code(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            ApiError::field("email", FieldError::required()).status_code(),
+            StatusCode::BAD_REQUEST
         );
     }
 

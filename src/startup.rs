@@ -202,6 +202,8 @@ impl Application {
                 .default_service(web::to(http::frontend::serve))
                 // `2.0` is the integer 2 in a JSON body, as JSON Schema has it.
                 .wrap(from_fn(http::whole_numbers))
+                // A bad `Authorization` header is refused on every route, before any handler.
+                .wrap(from_fn(http::auth::credentials))
                 // Outermost last: the logger opens the request's span, the request id is then
                 // known to everything inside, and panics are caught inside both.
                 .wrap(from_fn(http::catch_panic))

@@ -9,10 +9,13 @@ use utoipa::ToSchema;
 
 macro_rules! field_codes {
     ($($variant:ident = $code:literal,)*) => {
-        /// The rule a field breaks, with the parameters the error carries beside it:
+        /// The rule a field breaks, with the parameters the error carries beside it. The first
+        /// are rules the API document states (its types, required fields, lengths, bounds,
+        /// patterns and enums): a request that breaks one is answered 400. The others, from
+        /// `required_with` on, are rules no schema can state (another field's value, the
+        /// records, today): a request that breaks only such rules is answered 422.
         ///
         /// - `required`: the field must be given.
-        /// - `absent`: the field must be left out here.
         /// - `invalid_type`: the value is not of the field's type (a text for a number, …).
         /// - `unknown_field`: the request has no such field.
         /// - `length` (`min`, `max`): a text's length in characters, leading and trailing
@@ -26,6 +29,20 @@ macro_rules! field_codes {
         /// - `credit_code` (`reason`: `format`, `check_character`): a 统一社会信用代码.
         /// - `region_code` (`levels`, when only some fit: `province`, `city`, `county`,
         ///   `town`, `village`): an administrative division code of 2, 4, 6, 9 or 12 digits.
+        /// - `id_card` and `credit_code` with `reason` `format` are the document's patterns;
+        ///   their other reasons are not.
+        ///
+        /// - `required_with` (`field`, when another field makes it so): the field must be given
+        ///   here, because of the other field's value (or the records', without `field`).
+        /// - `absent`: the field must be left out here.
+        /// - `exceeds` (`max`): more than the records allow now (what remains, what was
+        ///   ordered or pledged, the stock, this year).
+        /// - `below` (`min`): less than the records or another field ask now (the smallest
+        ///   pledge, a product's minimum order, what was pledged already, a pay range's bottom).
+        /// - `one_of_with` (`allowed`, `field`): one of the listed codes, which the other field
+        ///   named decides.
+        /// - `region_level` (`levels`, `field` when another field decides): a region of one of
+        ///   these levels is needed here.
         /// - `not_found_reference`: names a record that does not exist, or one that this
         ///   request may not use (an unverified organisation, a household of another village).
         /// - `duplicate`: it is registered already.
@@ -68,7 +85,6 @@ macro_rules! field_codes {
 
 field_codes! {
     Required = "required",
-    Absent = "absent",
     InvalidType = "invalid_type",
     UnknownField = "unknown_field",
     Length = "length",
@@ -80,6 +96,12 @@ field_codes! {
     IdCard = "id_card",
     CreditCode = "credit_code",
     RegionCode = "region_code",
+    RequiredWith = "required_with",
+    Absent = "absent",
+    Exceeds = "exceeds",
+    Below = "below",
+    OneOfWith = "one_of_with",
+    RegionLevel = "region_level",
     NotFoundReference = "not_found_reference",
     Duplicate = "duplicate",
     Mismatch = "mismatch",
@@ -135,19 +157,20 @@ struct Params {
 pub struct WireFieldError {
     /// The rule broken; see `FieldCode` for the parameters each carries.
     code: FieldCode,
-    /// Least length, item count or value (`length`, `items`, `range`).
+    /// Least length, item count or value (`length`, `items`, `range`, `below`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     min: Option<i64>,
-    /// Greatest length, item count or value (`length`, `items`, `range`, `total_value`).
+    /// Greatest length, item count or value (`length`, `items`, `range`, `exceeds`,
+    /// `total_value`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     max: Option<i64>,
-    /// The codes accepted (`one_of`).
+    /// The codes accepted (`one_of`, `one_of_with`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     allowed: Option<Vec<String>>,
-    /// The levels of region accepted (`region_code`).
+    /// The levels of region accepted (`region_code`, `region_level`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     levels: Option<Vec<String>>,
@@ -163,7 +186,8 @@ pub struct WireFieldError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     days: Option<i64>,
-    /// The other field of the request the rule compares with (`mismatch`, `not_before`).
+    /// The other field of the request the rule compares with or depends on (`mismatch`,
+    /// `not_before`, `required_with`, `one_of_with`, `region_level`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     field: Option<String>,
@@ -226,6 +250,69 @@ impl FieldError {
         error
     }
 
+    /// Required here because of `field`'s value (or the records', without it).
+    pub fn required_with(field: Option<&str>) -> Self {
+        let mut error = Self::new(FieldCode::RequiredWith);
+        error.params.field = field.map(str::to_owned);
+        error
+    }
+
+    /// More than the records allow now: at most `max`.
+    pub fn exceeds(max: i64) -> Self {
+        Self::new(FieldCode::Exceeds).max(max)
+    }
+
+    /// Less than the records ask now: at least `min`.
+    pub fn below(min: i64) -> Self {
+        Self::new(FieldCode::Below).min(min)
+    }
+
+    /// One of `allowed`, which `field`'s value decides.
+    pub fn one_of_with<S: AsRef<str>>(field: &str, allowed: impl IntoIterator<Item = S>) -> Self {
+        let mut error = Self::one_of(allowed).field(field);
+        error.params.code = FieldCode::OneOfWith;
+        error
+    }
+
+    /// Whether the API document states the rule broken, so that a request breaking it is
+    /// malformed (400); the rules it cannot state are broken by well-formed requests (422).
+    /// The one place this is decided.
+    pub fn stated_by_document(&self) -> bool {
+        match self.params.code {
+            FieldCode::Required
+            | FieldCode::InvalidType
+            | FieldCode::UnknownField
+            | FieldCode::Length
+            | FieldCode::Items
+            | FieldCode::Range
+            | FieldCode::OneOf
+            | FieldCode::Email
+            | FieldCode::Mobile
+            | FieldCode::RegionCode => true,
+            // The document's patterns say what an ID-card number or a credit code looks like,
+            // not whether its birth date exists or its check character fits.
+            FieldCode::IdCard | FieldCode::CreditCode => {
+                self.params.reason.as_deref() == Some("format")
+            }
+            FieldCode::RequiredWith
+            | FieldCode::Absent
+            | FieldCode::Exceeds
+            | FieldCode::Below
+            | FieldCode::OneOfWith
+            | FieldCode::RegionLevel
+            | FieldCode::NotFoundReference
+            | FieldCode::Duplicate
+            | FieldCode::Mismatch
+            | FieldCode::NotBefore
+            | FieldCode::Future
+            | FieldCode::WithinDays
+            | FieldCode::MinDaysAhead
+            | FieldCode::TotalValue
+            | FieldCode::PrivateData
+            | FieldCode::Invalid => false,
+        }
+    }
+
     /// Names a record that does not exist, or one the request may not use.
     pub fn not_found_reference() -> Self {
         Self::new(FieldCode::NotFoundReference)
@@ -268,7 +355,8 @@ impl FieldError {
         self
     }
 
-    /// The other field a `mismatch` or `not_before` compares with.
+    /// The other field a rule compares with or depends on (`mismatch`, `not_before`,
+    /// `required_with`, `one_of_with`, `region_level`).
     pub fn field(mut self, field: &str) -> Self {
         self.params.field = Some(field.to_owned());
         self
@@ -296,6 +384,20 @@ impl FieldError {
         let named = p.field.as_deref().unwrap_or("the other field");
         match p.code {
             FieldCode::Required => "is required".to_owned(),
+            FieldCode::RequiredWith => match &p.field {
+                Some(field) => format!("is required here, given {field}"),
+                None => "is required here".to_owned(),
+            },
+            FieldCode::Exceeds => format!("must be at most {} here", p.max.unwrap_or(0)),
+            FieldCode::Below => format!("must be at least {} here", p.min.unwrap_or(0)),
+            FieldCode::OneOfWith => format!(
+                "must be one of {} here, given {named}",
+                p.allowed.as_deref().unwrap_or_default().join(", ")
+            ),
+            FieldCode::RegionLevel => format!(
+                "must be the code of a {} here",
+                p.levels.as_deref().unwrap_or_default().join(" or ")
+            ),
             FieldCode::Absent => "must be left out here".to_owned(),
             FieldCode::InvalidType => "is not of the field's type".to_owned(),
             FieldCode::UnknownField => "is not a field of this request".to_owned(),
@@ -545,12 +647,15 @@ impl From<crate::domain::private_text::Finding> for FieldError {
 impl From<crate::domain::pairing::ShapeError> for FieldError {
     fn from(e: crate::domain::pairing::ShapeError) -> Self {
         use crate::domain::pairing::ShapeRule;
+        // Each is the pairing's programme's, or the helping region's: none is the document's.
         let error = match e.rule {
-            ShapeRule::Required => FieldError::required(),
-            ShapeRule::HelperKind(kinds) => FieldError::one_of(kinds.iter().map(|k| k.as_str())),
-            ShapeRule::Levels(levels) => {
-                FieldError::new(FieldCode::RegionCode).levels(levels.iter().map(|l| l.as_str()))
+            ShapeRule::Required => FieldError::required_with(Some("program")),
+            ShapeRule::HelperKind(kinds) => {
+                FieldError::one_of_with("program", kinds.iter().map(|k| k.as_str()))
             }
+            ShapeRule::Levels(levels) => FieldError::new(FieldCode::RegionLevel)
+                .levels(levels.iter().map(|l| l.as_str()))
+                .field("program"),
             ShapeRule::HelpersOwn => FieldError::new(FieldCode::Invalid),
             ShapeRule::Count { min, max } => FieldError::new(FieldCode::Items)
                 .min(min as i64)
@@ -565,27 +670,32 @@ impl From<crate::domain::offer::ShapeError> for FieldError {
     fn from(e: crate::domain::offer::ShapeError) -> Self {
         use crate::domain::offer::{Destination, OfferKind, ShapeRule};
         match e.rule {
-            ShapeRule::UnitOfKind(units) => FieldError::one_of(units.iter().map(|u| u.as_str()))
-                .because("is not a unit this kind of offer is counted in"),
-            ShapeRule::Category(category) => FieldError::one_of([category.as_str()])
+            // Each is decided by another field (the kind, who offers), none by the document.
+            ShapeRule::UnitOfKind(units) => {
+                FieldError::one_of_with("kind", units.iter().map(|u| u.as_str()))
+                    .because("is not a unit this kind of offer is counted in")
+            }
+            ShapeRule::Category(category) => FieldError::one_of_with("kind", [category.as_str()])
                 .because("a purchasing offer buys a village's produce: category consumption"),
             ShapeRule::OrganisationsOnly => match e.field {
-                "kind" => {
-                    FieldError::one_of([OfferKind::Goods.as_str(), OfferKind::Money.as_str()])
-                        .because(
-                            "a person offers goods or money; other kinds are an organisation's",
-                        )
-                }
-                _ => FieldError::one_of([
-                    Destination::Regions.as_str(),
-                    Destination::Anywhere.as_str(),
-                ])
+                "kind" => FieldError::one_of_with(
+                    "org_id",
+                    [OfferKind::Goods.as_str(), OfferKind::Money.as_str()],
+                )
+                .because("a person offers goods or money; other kinds are an organisation's"),
+                _ => FieldError::one_of_with(
+                    "org_id",
+                    [
+                        Destination::Regions.as_str(),
+                        Destination::Anywhere.as_str(),
+                    ],
+                )
                 .because("a person has no pairings: name regions, or anywhere"),
             },
-            ShapeRule::Required => FieldError::required(),
+            ShapeRule::Required => FieldError::required_with(None),
             ShapeRule::NotAllowed => FieldError::new(FieldCode::Absent)
                 .because("does not apply to this kind of offer or destination"),
-            ShapeRule::AtLeast(min) => FieldError::new(FieldCode::Range).min(min),
+            ShapeRule::AtLeast(min) => FieldError::below(min),
             ShapeRule::InFuture => FieldError::new(FieldCode::Future),
         }
     }

@@ -5,8 +5,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use subtle::ConstantTimeEq;
 use tracing_actix_web::RequestId;
@@ -74,15 +77,53 @@ pub fn origin_of(req: &HttpRequest) -> Origin {
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let token = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))?;
-    Some(token.trim().to_owned())
+    Some(token.trim().to_owned()).filter(|token| !token.is_empty())
+}
+
+/// The caller a request's `Authorization` header names, found once by [`credentials`] and
+/// kept in the request's extensions for the extractors.
+#[derive(Clone)]
+struct Authorised(auth::SignedIn);
+
+/// Every route, public ones too: a request that carries an `Authorization` header is answered
+/// 401 `unauthenticated` unless the header is `Bearer <token>` naming a live API token. A
+/// client that sends a credential has to learn that it is bad; served as a visitor, it would
+/// take an anonymous answer (fewer fields, no private data) for its account's.
+///
+/// A session *cookie* is not judged here: a stale one on a public page is served as a
+/// visitor (see `recognise`), because browsers keep old cookies and the public site must not
+/// break for them.
+pub async fn credentials(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(AUTHORIZATION) {
+        let caller = from_authorization(req.request()).await?;
+        req.extensions_mut().insert(Authorised(caller));
+    }
+    next.call(req).await
+}
+
+/// The one decision on an `Authorization` header: the live API token it names, or 401.
+async fn from_authorization(req: &HttpRequest) -> Result<auth::SignedIn, ApiError> {
+    if let Some(Authorised(caller)) = req.extensions().get::<Authorised>().cloned() {
+        return Ok(caller);
+    }
+    let refused = || {
+        ApiError::new(
+            ErrorCode::Unauthenticated,
+            "the Authorization header names no valid API token (it is not `Bearer <token>`, or \
+             the token has expired or was revoked); send none to be served as a visitor",
+        )
+    };
+    let token = bearer(req).ok_or_else(refused)?;
+    auth::caller_from_api_token(&*state(req)?, &token)
+        .await?
+        .ok_or_else(refused)
 }
 
 fn changes_state(method: &Method) -> bool {
@@ -109,25 +150,21 @@ fn check_scope(req: &HttpRequest, scope: TokenScope) -> Result<(), ApiError> {
 }
 
 async fn recognise(req: &HttpRequest) -> Result<Option<auth::SignedIn>, ApiError> {
-    let state = state(req)?;
-    if let Some(token) = bearer(req) {
-        return match auth::caller_from_api_token(&state, &token).await? {
-            Some(caller) => {
-                if let Credential::ApiToken { scope, .. } = &caller.credential {
-                    check_scope(req, *scope)?;
-                }
-                Ok(Some(caller))
-            }
-            None => Err(ApiError::new(
-                ErrorCode::Unauthenticated,
-                "the API token is not valid, has expired or was revoked",
-            )),
-        };
+    if req.headers().contains_key(AUTHORIZATION) {
+        let caller = from_authorization(req).await?;
+        if let Credential::ApiToken { scope, .. } = &caller.credential {
+            check_scope(req, *scope)?;
+        }
+        return Ok(Some(caller));
     }
     let Some(cookie) = req.cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(caller) = auth::caller_from_session(&state, cookie.value()).await? else {
+    // A session that has ended (idle, past its end, signed out) leaves its cookie behind in
+    // the browser: the request is a visitor's, and `Caller` answers 401 where one is needed.
+    // Unlike a bearer token, it was not sent on purpose: refusing it would break the public
+    // pages for everyone whose browser kept an old cookie.
+    let Some(caller) = auth::caller_from_session(&*state(req)?, cookie.value()).await? else {
         return Ok(None);
     };
     if let Credential::Session {

@@ -45,7 +45,7 @@ where
 /// least 1, a page is 1 to [`Paging::MAX_PAGE`] of 1 to [`Paging::MAX_PER_PAGE`]), and the
 /// failures any operation can answer: a malformed parameter or body, an unsupported method, a
 /// crash, the database away; a body too large or of the wrong type where there is a body; 401
-/// (a bad bearer token is refused even where no sign-in is needed); 403 where the caller's
+/// everywhere (a bad bearer token is refused even where no sign-in is needed); 403 where the caller's
 /// roles, scopes or CSRF token decide; 404 where the path names a record or a query names a
 /// region; 422 where a change meets a record in a state that does not allow it.
 struct CommonErrors;
@@ -74,7 +74,8 @@ const PUBLIC: &[(&str, &str)] = &[
 ];
 
 /// Operations that recognise no caller at all: their answers are the same with any
-/// credentials or none, so a bad token is not refused there.
+/// credentials or none, so no CSRF token or role is asked there (a bad bearer token is still
+/// refused, as everywhere).
 const NO_CALLER: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/auth/password/forgot"),
@@ -139,10 +140,17 @@ impl Modify for CommonErrors {
                     .flatten()
                     .any(|p| matches!(p.parameter_in, ParameterIn::Query) && p.name == "page");
                 let has_body = op.request_body.is_some();
+                let queried = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
                 let mut errors = vec![
                     (
                         "400",
-                        "`invalid_parameter`, `invalid_json` or `validation_failed`",
+                        "`invalid_parameter`, `invalid_json` or `validation_failed`: the request \
+                         breaks what this document states (a type, a required field, a length, a \
+                         bound, a pattern, a code list)",
                     ),
                     ("405", "`method_not_allowed`"),
                     ("500", "`internal`"),
@@ -157,6 +165,17 @@ impl Modify for CommonErrors {
                 }
                 if names_a_region {
                     errors.push(("404", "`region_not_found`"));
+                }
+                // `ApiError::status`: a request this document allows may still break a rule it
+                // cannot state (another field's value, the records, today).
+                if has_body || queried {
+                    errors.push((
+                        "422",
+                        "`validation_failed`, `private_data` or `invalid_token`: the fields at \
+                         fault break only rules this document cannot state, each named by its \
+                         field code (`required_with`, `exceeds`, `not_found_reference`, \
+                         `future` …)",
+                    ));
                 }
                 if pages {
                     errors.push((
@@ -175,12 +194,20 @@ impl Modify for CommonErrors {
                         Some("`session_required`: no API token may do this, only a browser session")
                     }
                 };
-                if !public {
-                    errors.push(("401", "`unauthenticated`: sign in first"));
-                } else if recognises_caller {
+                // Every route refuses an `Authorization` header naming no live API token
+                // (`auth::credentials`), public ones and pages too.
+                if public {
                     errors.push((
                         "401",
-                        "`unauthenticated`: the bearer token sent is not valid or was revoked",
+                        "`unauthenticated`: the Authorization header sent names no valid API \
+                         token (not `Bearer <token>`, expired or revoked); without one, a \
+                         visitor is served",
+                    ));
+                } else {
+                    errors.push((
+                        "401",
+                        "`unauthenticated`: sign in first, or the Authorization header sent \
+                         names no valid API token (not `Bearer <token>`, expired or revoked)",
                     ));
                 }
                 if !public || (changes && recognises_caller) {

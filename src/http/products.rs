@@ -9,7 +9,7 @@ use super::needs::read_limited;
 use super::{ServiceConfig, endpoint};
 use crate::domain::product::{ProductAction, ProductCategory, PublicProduct};
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::error::{ApiError, ErrorBody, ErrorCode, FieldError};
 use crate::service::Context;
 use crate::service::needs::PhotoRef;
 use crate::service::products::search::{self as product_search, ProductSearchPage, ProductSort};
@@ -56,9 +56,10 @@ pub async fn list(
         .transpose()
         .map_err(|e| ApiError::new(ErrorCode::InvalidRegionCode, e.to_string()))?;
     if region.is_none() && query.seller.is_none() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidParameter,
-            "name a region or a seller; search the products hall at /products/search",
+        return Err(ApiError::field(
+            "region",
+            FieldError::required_with(Some("seller"))
+                .because("name a region or a seller; search the products hall at /products/search"),
         ));
     }
     Ok(web::Json(

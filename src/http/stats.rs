@@ -12,7 +12,7 @@ use super::auth::{Caller, MaybeCaller, RequestOrigin};
 use super::{ServiceConfig, endpoint};
 use crate::domain::authz::{Action, Target, authorize};
 use crate::domain::region::RegionCode;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::error::{ApiError, ErrorBody, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::exports::{self, Export};
 use crate::service::pairings::{self, Dashboard};
@@ -76,11 +76,25 @@ pub async fn figures(
         query.org.is_some(),
         query.pairing.is_some(),
     ];
+    // Each filter is the document's; that they exclude each other is not.
     if given.iter().filter(|g| **g).count() > 1 {
-        return Err(ApiError::new(
-            ErrorCode::InvalidParameter,
-            "give at most one of region, org and pairing",
-        ));
+        let first = ["region", "org", "pairing"][given.iter().position(|g| *g).unwrap_or(0)];
+        let mut fields = FieldErrors::new();
+        for (name, _) in ["region", "org", "pairing"]
+            .into_iter()
+            .zip(given)
+            .filter(|(name, given)| *given && *name != first)
+        {
+            fields.add(
+                name,
+                FieldError::new(FieldCode::Absent)
+                    .field(first)
+                    .because(format!(
+                        "give at most one of region, org and pairing: {first} is given"
+                    )),
+            );
+        }
+        return Err(ApiError::validation(fields));
     }
     let (scope, about) = if let Some(code) = &query.region {
         let region = region_store::find(&state.db, code)

@@ -151,8 +151,9 @@ pub async fn grant(
                 let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
                 ApiError::field(
                     "region_code",
-                    FieldError::new(FieldCode::RegionCode)
+                    FieldError::new(FieldCode::RegionLevel)
                         .levels(&levels)
+                        .field("role")
                         .because(format!(
                             "a {} is scoped to a {}",
                             role.as_str(),
@@ -186,7 +187,7 @@ pub async fn grant(
             let id = new.organisation_id.ok_or_else(|| {
                 ApiError::field(
                     "organisation_id",
-                    FieldError::required().because("is required for this role"),
+                    FieldError::required_with(Some("role")).because("is required for this role"),
                 )
             })?;
             if crate::store::organisations::find(db, id).await?.is_none() {
@@ -201,7 +202,7 @@ pub async fn grant(
             let id = new.pairing_id.ok_or_else(|| {
                 ApiError::field(
                     "pairing_id",
-                    FieldError::required().because("is required for this role"),
+                    FieldError::required_with(Some("role")).because("is required for this role"),
                 )
             })?;
             if crate::store::pairings::find(db, id).await?.is_none() {

@@ -161,8 +161,12 @@ pub async fn follow(
     };
     let target = FollowTarget::parse(kind, &new.target).map_err(|_| {
         let error = match kind {
-            FollowKind::Region => FieldError::new(crate::error::FieldCode::RegionCode),
-            FollowKind::Category => FieldError::one_of(
+            // What a target must be is the kind's to say, not the document's.
+            FollowKind::Region => FieldError::new(crate::error::FieldCode::RegionLevel)
+                .levels(crate::domain::region::Level::ALL.iter().map(|l| l.as_str()))
+                .field("target_kind"),
+            FollowKind::Category => FieldError::one_of_with(
+                "target_kind",
                 crate::domain::need::Category::ALL
                     .iter()
                     .map(|c| c.as_str()),
@@ -185,9 +189,7 @@ pub async fn follow(
     if existing.len() >= MAX_FOLLOWS && !existing.iter().any(|f| f.target == target) {
         return Err(ApiError::field(
             "target",
-            FieldError::new(crate::error::FieldCode::Items)
-                .max(MAX_FOLLOWS as i64)
-                .because("at most 100 follows; leave one first"),
+            FieldError::exceeds(MAX_FOLLOWS as i64).because("at most 100 follows; leave one first"),
         ));
     }
     let follow = follow_store::upsert(&txn, user.id, &target, mode, now).await?;

@@ -676,7 +676,7 @@ pub async fn add_income(
     if income.year > this_year {
         fields.add(
             "year",
-            FieldError::range(2000, this_year.into())
+            FieldError::exceeds(this_year.into())
                 .because(format!("must be between 2000 and {this_year}")),
         );
     }

@@ -803,8 +803,36 @@ pub struct Preferences {
 pub struct PreferencesChange {
     /// Mail on (`true`) or off per notification kind; kinds left out keep their setting.
     #[serde(default)]
+    #[schema(value_type = EmailSwitches, inline)]
     pub email: HashMap<String, bool>,
 }
+
+/// How the document gives `PreferencesChange.email`: a switch for each kind of mail that may be
+/// turned off, and no other name (the always-sent security mail has none), so that the kinds
+/// are the document's to state, not only the server's to check.
+struct EmailSwitches;
+
+impl utoipa::PartialSchema for EmailSwitches {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        let mut object = ObjectBuilder::new()
+            .description(Some(
+                "Mail on (`true`) or off per notification kind; kinds left out keep their setting.",
+            ))
+            .additional_properties(Some(
+                AdditionalProperties::<utoipa::openapi::schema::Schema>::FreeForm(false),
+            ));
+        for kind in NotificationKind::optional() {
+            object = object.property(
+                kind.as_str(),
+                ObjectBuilder::new().schema_type(Type::Boolean),
+            );
+        }
+        object.into()
+    }
+}
+
+impl utoipa::ToSchema for EmailSwitches {}
 
 /// The account's settings: every kind, on unless turned off.
 pub async fn preferences(db: &impl ConnectionTrait, user: &User) -> Result<Preferences, DbErr> {

@@ -18,7 +18,7 @@ use crate::domain::order::{
     OrderAction, OrderActor, OrderEventKind, OrderParties, OrderRefusal, OrderStatus, Side,
     decide_order, is_buyer, is_seller, order_value,
 };
-use crate::domain::product::{MAX_QUANTITY, ProductRecord, ProductStatus, SaleUnit, may_sell};
+use crate::domain::product::{ProductRecord, ProductStatus, SaleUnit, may_sell};
 use crate::error::{ApiError, ErrorCode, FieldError, FieldErrors};
 use crate::service::Context;
 use crate::service::auth::confirm::require as require_confirmed;
@@ -364,8 +364,7 @@ pub async fn place(
     if !errors.has("quantity") && new.quantity < product.min_order {
         errors.add(
             "quantity",
-            FieldError::range(product.min_order, MAX_QUANTITY)
-                .because("at least the product's minimum order"),
+            FieldError::below(product.min_order).because("at least the product's minimum order"),
         );
     }
     errors.into_result()?;
@@ -559,7 +558,7 @@ pub async fn step(
                 let mut errors = FieldErrors::new();
                 errors.add(
                     "received_quantity",
-                    FieldError::range(0, order.quantity).because("at most what was ordered"),
+                    FieldError::exceeds(order.quantity).because("at most what was ordered"),
                 );
                 errors.into_result()?;
             }

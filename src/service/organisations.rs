@@ -68,7 +68,8 @@ pub async fn create(
     {
         fields.add(
             "credit_code",
-            FieldError::required().because("an enterprise gives its 统一社会信用代码"),
+            FieldError::required_with(Some("kind"))
+                .because("an enterprise gives its 统一社会信用代码"),
         );
     }
     let region = match new.region_code.as_deref().map(RegionCode::parse) {
@@ -90,8 +91,9 @@ pub async fn create(
     {
         fields.add(
             "region_code",
-            FieldError::new(FieldCode::RegionCode)
+            FieldError::new(FieldCode::RegionLevel)
                 .levels(["village"])
+                .field("kind")
                 .because("a cooperative (村集体/合作社) names its village"),
         );
     }

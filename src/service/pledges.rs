@@ -408,9 +408,7 @@ pub(crate) async fn pledge_in(
         ),
         QuantityRefusal::BelowMinimum { minimum, .. } => ApiError::field(
             "quantity",
-            FieldError::new(FieldCode::Range)
-                .min(minimum)
-                .because(e.to_string()),
+            FieldError::below(minimum).because(e.to_string()),
         ),
     })?;
     let display_name = match new.org_id {
@@ -732,7 +730,7 @@ pub async fn step(
             let receipt = receipt(pledge.quantity, received_quantity).map_err(|e| {
                 ApiError::field(
                     "received_quantity",
-                    FieldError::range(1, pledge.quantity).because(e),
+                    FieldError::exceeds(pledge.quantity).because(e),
                 )
             })?;
             release(&txn, need.id, receipt.released, now).await?;

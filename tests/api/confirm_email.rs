@@ -67,7 +67,7 @@ db_test! {
         assert_eq!(mail_rows.len(), 1, "{mail_rows:?}");
 
         let (status, body) = confirm(&app, &"0".repeat(64)).await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         assert_error_code(&body, "invalid_token");
         let (status, body) = confirm(&app, &token).await;
         assert_eq!(status, 204, "{body}");
@@ -143,7 +143,7 @@ db_test! {
         assert!(!confirmed(&wu).await);
 
         let (status, body) = wu.post("/api/v1/auth/email/resend", &json!({})).await;
-        assert_eq!(status, 400, "an address to confirm is needed: {body}");
+        assert_eq!(status, 422, "an address to confirm is needed: {body}");
         assert!(body["error"]["fields"]["email"].is_array(), "{body}");
         let (status, body) = wu.post("/api/v1/auth/email/resend", &json!({"email": "Wu@Example.cn"})).await;
         assert_eq!(status, 202, "{body}");
@@ -153,7 +153,7 @@ db_test! {
         // 48 hours by default: at the 48th hour the link is dead.
         app.clock.advance(Duration::hours(48));
         let (status, body) = confirm(&app, &first).await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
         assert_error_code(&body, "invalid_token");
         assert_eq!(body["error"]["details"]["valid_hours"], 48, "{body}");
         assert!(!confirmed(&wu).await);
@@ -167,7 +167,7 @@ db_test! {
         assert_eq!(status, 429, "{body}");
         assert_error_code(&body, "rate_limited");
         let (status, body) = wu.post("/api/v1/auth/email/resend", &json!({"email": "other@example.cn"})).await;
-        assert_eq!(status, 400, "the address is the account's now: {body}");
+        assert_eq!(status, 422, "the address is the account's now: {body}");
 
         let newest = link_token(&app.nth_mail("wu@example.cn", "email_confirmation", 4).await, LINK);
         let (status, body) = confirm(&app, &newest).await;

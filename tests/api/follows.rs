@@ -23,16 +23,18 @@ db_test! {
         assert_eq!(status, 201, "{again}");
         assert_eq!(again["id"], city["id"], "the same follow, its mode changed");
         assert_eq!(again["mode"], "daily");
-        for (body, field, code) in [
-            (json!({"target_kind": "village", "target": "4414"}), "target_kind", "one_of"),
-            (json!({"target_kind": "region", "target": "44142"}), "target", "region_code"),
-            (json!({"target_kind": "region", "target": "449999"}), "target", "not_found_reference"),
-            (json!({"target_kind": "category", "target": "toys"}), "target", "one_of"),
-            (json!({"target_kind": "pairing", "target": "99999"}), "target", "not_found_reference"),
-            (json!({"target_kind": "category", "target": "education", "mode": "weekly"}), "mode", "one_of"),
+        // 400 for what the API document states (the kinds, the modes), 422 for what the kind
+        // makes of the target, and for what is on record.
+        for (body, field, code, expected) in [
+            (json!({"target_kind": "village", "target": "4414"}), "target_kind", "one_of", 400),
+            (json!({"target_kind": "region", "target": "44142"}), "target", "region_level", 422),
+            (json!({"target_kind": "region", "target": "449999"}), "target", "not_found_reference", 422),
+            (json!({"target_kind": "category", "target": "toys"}), "target", "one_of_with", 422),
+            (json!({"target_kind": "pairing", "target": "99999"}), "target", "not_found_reference", 422),
+            (json!({"target_kind": "category", "target": "education", "mode": "weekly"}), "mode", "one_of", 400),
         ] {
             let (status, error) = donor.post("/api/v1/me/follows", &body).await;
-            assert_eq!(status, 400, "{body}: {error}");
+            assert_eq!(status, expected, "{body}: {error}");
             assert_error_code(&error, "validation_failed");
             assert_eq!(error["error"]["fields"][field][0]["code"], code, "{body}: {error}");
         }

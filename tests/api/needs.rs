@@ -341,7 +341,7 @@ db_test! {
             });
             body[field] = json!(text);
             let (status, error) = cadre.post("/api/v1/needs", &body).await;
-            assert_eq!(status, 400, "{text}: {error}");
+            assert_eq!(status, 422, "{text}: {error}");
             assert_error_code(&error, "private_data");
             assert!(error["error"]["fields"][field].is_array(), "{error}");
         }
@@ -356,7 +356,7 @@ db_test! {
                 &json!({"description": "联系人电话 13912345678，课桌椅50套。"}),
             )
             .await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         assert_error_code(&error, "private_data");
     }
 }
@@ -401,7 +401,7 @@ db_test! {
         absurd["target_quantity"] = json!(100_000);
         absurd["unit_value_fen"] = json!(1_000_000);
         let (status, error) = cadre.post("/api/v1/needs", &absurd).await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422, "no schema states a total: {error}");
         assert!(error["error"]["fields"]["target_quantity"][0]["message"]
             .as_str()
             .unwrap()
@@ -605,7 +605,7 @@ db_test! {
         let (_, detail) = cadre.get(&format!("/api/v1/needs/{draft}")).await;
         assert_eq!(detail["status"], "draft");
         let (status, error) = step(&cadre, draft, "submit").await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert!(error["error"]["fields"]["deadline"].is_array());
     }
 }
@@ -668,7 +668,7 @@ db_test! {
         let (status, error) = cadre
             .patch(&format!("/api/v1/needs/{id}"), &json!({"unit": "item"}))
             .await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert!(error["error"]["fields"]["unit_value_fen"].is_array(), "{error}");
         let (status, money) = cadre
             .patch(

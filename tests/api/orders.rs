@@ -84,9 +84,9 @@ db_test! {
         let donor = app.login_demo("donor").await;
 
         let (status, error) = place(&donor, product, &order(1)).await;
-        assert_eq!(status, 400, "below the minimum order: {error}");
+        assert_eq!(status, 422, "below the minimum order: {error}");
         assert_error_code(&error, "validation_failed");
-        assert_eq!(error["error"]["fields"]["quantity"][0]["code"], "range");
+        assert_eq!(error["error"]["fields"]["quantity"][0]["code"], "below");
         assert_eq!(error["error"]["fields"]["quantity"][0]["min"], 2);
         let mut bad_phone = order(3);
         bad_phone["recipient_phone"] = json!("12345");
@@ -166,8 +166,8 @@ db_test! {
         let (status, body) = step(&coop.member, id, "settle", json!({"payment_ref": "转账 20261207"})).await;
         assert_eq!(status, 422, "not received yet: {body}");
         let (status, body) = step(&donor, id, "receive", json!({"received_quantity": 4})).await;
-        assert_eq!(status, 400, "more than ordered: {body}");
-        assert_eq!(body["error"]["fields"]["received_quantity"][0]["code"], "range");
+        assert_eq!(status, 422, "more than ordered: {body}");
+        assert_eq!(body["error"]["fields"]["received_quantity"][0]["code"], "exceeds");
         assert_eq!(body["error"]["fields"]["received_quantity"][0]["max"], 3);
         let (status, body) = step(&donor, id, "receive", json!({"received_quantity": 3})).await;
         assert_eq!(status, 200, "{body}");
@@ -199,7 +199,7 @@ db_test! {
         let mut for_org = order(5);
         for_org["org_id"] = json!(org);
         let (status, error) = place(&donor, product, &for_org).await;
-        assert_eq!(status, 400, "not an organisation the donor acts for: {error}");
+        assert_eq!(status, 422, "not an organisation the donor acts for: {error}");
         assert_eq!(error["error"]["fields"]["org_id"][0]["code"], "not_found_reference");
         let (status, bought) = place(&enterprise, product, &for_org).await;
         assert_eq!(status, 201, "{bought}");
@@ -263,7 +263,7 @@ db_test! {
         let mut unverified = order(2);
         unverified["org_id"] = pending["id"].clone();
         let (status, error) = place(&donor, product, &unverified).await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert_eq!(error["error"]["fields"]["org_id"][0]["code"], "not_found_reference");
         assert_eq!(stock(&app, product).await, 15);
     }
@@ -693,7 +693,7 @@ db_test! {
         let (status, body) = heyuan_admin
             .post("/api/v1/organisations", &json!({"kind": "cooperative", "name": "无村合作社", "region_code": "441624"}))
             .await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
         assert_eq!(body["error"]["fields"]["region_code"][0]["levels"], json!(["village"]));
 
         // Certified: the honey (by 平远县's verifier) and the kiwis (by 和平县's).

@@ -10,7 +10,7 @@ db_test! {
         let (status, body) = donor
             .post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "平远脐橙合作社", "credit_code": "91330100799655058C"}))
             .await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422, "a check character no schema states: {body}");
         assert!(body["error"]["fields"]["credit_code"][0]["message"].as_str().unwrap().contains("check character"));
 
         let (status, created) = donor
@@ -87,7 +87,7 @@ db_test! {
         let app = TestApp::spawn_with_demo(backend).await;
         let donor = app.login_demo("donor").await;
         let (status, body) = donor.post("/api/v1/organisations", &json!({"kind": "enterprise", "name": "无码公司"})).await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422, "an enterprise needs its credit code: {body}");
         assert!(body["error"]["fields"]["credit_code"].is_array());
         let (status, body) = donor.post("/api/v1/organisations", &json!({"kind": "charity", "name": "某某会"})).await;
         assert_eq!(status, 400, "unknown kind: {body}");
@@ -109,7 +109,7 @@ db_test! {
 
         let admin = app.login_demo("admin").await;
         let (status, body) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "cadre", "region_code": "441426"})).await;
-        assert_eq!(status, 400, "a cadre is scoped to a village: {body}");
+        assert_eq!(status, 422, "a cadre is scoped to a village: {body}");
         let (status, _) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "cadre", "region_code": "441426101200"})).await;
         assert_eq!(status, 201);
         let (status, _) = admin.post(&format!("/api/v1/users/{user_id}/roles"), &json!({"role": "cadre", "region_code": "441426101200"})).await;

@@ -177,7 +177,7 @@ db_test! {
 
         // Once only.
         let (status, body) = reset(&app, &token, "yet another password").await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         assert_error_code(&body, "invalid_token");
         assert_eq!(login_status(&app, NEW).await, 200);
 
@@ -199,7 +199,7 @@ db_test! {
         assert_ne!(first, second);
 
         let (status, unknown) = reset(&app, &"ab".repeat(32), NEW).await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         assert_error_code(&unknown, "invalid_token");
         let (status, _) = reset(&app, "", NEW).await;
         assert_eq!(status, 400);
@@ -207,7 +207,7 @@ db_test! {
         // 30 minutes on, the link is dead.
         app.clock.advance(Duration::minutes(30));
         let (status, expired) = reset(&app, &second, NEW).await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         assert_eq!(expired, unknown, "an expired token reads as an unknown one");
         assert_eq!(login_status(&app, OLD).await, 200, "the password is unchanged");
 
@@ -217,7 +217,7 @@ db_test! {
         let (_, third) = ask_and_fish(&app, &server, 3).await;
         assert_eq!(reset(&app, &third, NEW).await.0, 204);
         let (status, used) = reset(&app, &first, "yet another password").await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         assert_eq!(used, unknown, "a retired token reads as an unknown one");
         assert_eq!(login_status(&app, NEW).await, 200);
     }

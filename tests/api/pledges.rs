@@ -467,7 +467,7 @@ db_test! {
         let (status, error) = cadre
             .post(&format!("/api/v1/pledges/{a_id}/thanks"), &json!({"note": "有事联系校长 13912345678"}))
             .await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert_error_code(&error, "private_data");
         let (status, thanked) = cadre
             .post(&format!("/api/v1/pledges/{a_id}/thanks"), &json!({"note": "课桌椅已经用上了，谢谢！"}))
@@ -504,7 +504,7 @@ db_test! {
         let donor = app.login_demo("donor").await;
         let other = app.login_demo("enterprise").await;
         let (status, error) = pledge(&donor, need, 3).await;
-        assert_eq!(status, 400, "below the minimum: {error}");
+        assert_eq!(status, 422, "below the minimum: {error}");
         assert!(error["error"]["fields"]["quantity"].is_array());
         let (status, error) = donor
             .post(
@@ -512,7 +512,7 @@ db_test! {
                 &json!({"quantity": 10, "message": "有事请打 13812345678"}),
             )
             .await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert_error_code(&error, "private_data");
         let (status, error) = pledge(&donor, need, 51).await;
         assert_eq!(status, 409);
@@ -520,7 +520,7 @@ db_test! {
         let (status, error) = donor
             .post(&format!("/api/v1/needs/{need}/pledges"), &json!({"quantity": 10, "org_id": 1}))
             .await;
-        assert_eq!(status, 400, "not the donor's organisation: {error}");
+        assert_eq!(status, 422, "not the donor's organisation: {error}");
         let (_, mine) = pledge(&donor, need, 25).await;
         let (status, body) = pledge(&app.login_demo("coordinator").await, need, 20).await;
         assert_eq!(status, 201, "{body}");
@@ -641,7 +641,7 @@ db_test! {
         let (status, error) = cadre
             .post(&format!("/api/v1/pledges/{id}/thanks"), &json!({"note": format!("{head}一家感谢您的轮椅！")}))
             .await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert_error_code(&error, "private_data");
         let (_, public) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
         assert!(!public.to_string().contains(head));

@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use reqwest::Method;
+use sea_orm::EntityTrait;
 use serde_json::json;
 
 use crate::db_test;
@@ -301,5 +302,87 @@ db_test! {
         assert_error_code(&body, "unauthenticated");
         let long = default["token"].as_str().unwrap();
         assert_eq!(with_token(&app, long, Method::GET, "/api/v1/me", None).await.0, 200);
+    }
+}
+
+db_test! {
+    async fn a_bad_bearer_token_is_refused_with_401_on_public_and_signed_in_routes_alike(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let settings = app.state.settings.as_ref().clone();
+        let sealer = std::sync::Arc::new(crate::helpers::test_sealer());
+        duijie::demo::needs::seed(&app.db, &settings, sealer, 0).await.unwrap();
+        let mut need = None;
+        for id in duijie::store::entity::needs::Entity::find().all(&app.db).await.unwrap().iter().map(|n| n.id) {
+            if app.get_json(&format!("/api/v1/needs/{id}")).await.0 == 200 {
+                need = Some(id);
+                break;
+            }
+        }
+        let need = need.expect("a public need of the demo");
+        let cadre = "cadre@demo.duijie.cn";
+        let password = duijie::demo::DEMO_PASSWORD;
+
+        let (_, expiring) = new_token(&app, cadre, password, json!({"expires_in_days": 1})).await;
+        let expired = expiring["token"].as_str().unwrap().to_owned();
+        let (_, revoking) = new_token(&app, cadre, password, json!({"scope": "manage"})).await;
+        let revoked = revoking["token"].as_str().unwrap().to_owned();
+        let revoke = format!("/api/v1/auth/tokens/{}", revoking["id"]);
+        assert_eq!(with_token(&app, &revoked, Method::DELETE, &revoke, None).await.0, 204);
+        app.clock.advance(Duration::days(1));
+
+        let public = ["/api/v1/needs/search".to_owned(), format!("/api/v1/needs/{need}"), "/api/v1/stats".to_owned()];
+        for path in public.iter().map(String::as_str).chain(["/api/v1/me"]) {
+            for (what, header) in [
+                ("garbage", "Bearer djt_not-a-token".to_owned()),
+                ("expired", format!("Bearer {expired}")),
+                ("revoked", format!("Bearer {revoked}")),
+                ("not a bearer token", "Basic Y2FkcmU6cGFzc3dvcmQ=".to_owned()),
+                ("empty", "Bearer ".to_owned()),
+            ] {
+                let response = reqwest::Client::new()
+                    .get(app.url(path))
+                    .header("authorization", header)
+                    .send()
+                    .await
+                    .unwrap();
+                let (status, body) = status_and_json(response).await;
+                assert_eq!(status, 401, "{what} token on {path}: {body}");
+                assert_error_code(&body, "unauthenticated");
+            }
+        }
+        // Without a header, the public routes answer a visitor, and `/me` asks to sign in.
+        for path in &public {
+            let (status, body) = app.get_json(path).await;
+            assert_eq!(status, 200, "{path}: {body}");
+        }
+        assert_eq!(app.get_json("/api/v1/me").await.0, 401);
+        // A live token is served, public routes included.
+        let (_, live) = new_token(&app, cadre, password, json!({})).await;
+        let live = live["token"].as_str().unwrap();
+        for path in public.iter().map(String::as_str).chain(["/api/v1/me"]) {
+            assert_eq!(with_token(&app, live, Method::GET, path, None).await.0, 200, "{path}");
+        }
+    }
+}
+
+db_test! {
+    async fn a_stale_session_cookie_on_a_public_route_is_served_as_a_visitor(backend: Backend) {
+        let app = app_behind_proxy(backend, |_| {}).await;
+        let session = app.login(EMAIL, PASSWORD).await;
+        assert_eq!(session.get("/api/v1/me").await.0, 200);
+        app.clock.advance(Duration::days(8));
+        assert_eq!(session.get("/api/v1/me").await.0, 401, "the session has ended");
+        for path in ["/api/v1/needs/search", "/api/v1/stats"] {
+            let (status, body) = session.get(path).await;
+            assert_eq!(status, 200, "the ended session's cookie on {path}: {body}");
+        }
+        // So is a cookie that never named a session.
+        let response = reqwest::Client::new()
+            .get(app.url("/api/v1/stats"))
+            .header("cookie", "duijie_session=not-a-session")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
     }
 }

@@ -344,9 +344,10 @@ db_test! {
         let delivered: i64 = pledges.iter().map(|p| p.received_quantity.unwrap_or(0) * value(p)).sum();
         assert_eq!(platform["figures"]["pledges"]["delivered_value_fen"], delivered);
 
-        for bad in ["region=44x", "region=4414&org=1", "regio=4414", "pairing=abc"] {
+        // 400 for what the document states; 422 for filters that exclude each other.
+        for (bad, expected) in [("region=44x", 400), ("region=4414&org=1", 422), ("regio=4414", 400), ("pairing=abc", 400)] {
             let (status, body) = app.get_json(&format!("/api/v1/stats?{bad}")).await;
-            assert_eq!(status, 400, "{bad}: {body}");
+            assert_eq!(status, expected, "{bad}: {body}");
         }
         let (status, body) = app.get_json("/api/v1/stats?region=4499").await;
         assert_eq!(status, 404);
@@ -408,7 +409,7 @@ db_test! {
         let (status, _) = coordinator.post(&format!("/api/v1/pairings/{pairing}/invitations"), &invite(w.b, w.enterprise_org)).await;
         assert_eq!(status, 409);
         let (status, body) = coordinator.post(&format!("/api/v1/pairings/{pairing}/invitations"), &invite(w.d, w.enterprise_org)).await;
-        assert_eq!(status, 400, "D is in 河源: {body}");
+        assert_eq!(status, 422, "D is in 河源: {body}");
         assert!(body["error"]["fields"]["need_id"].is_array());
         let (status, body) = coordinator.post(&format!("/api/v1/pairings/{pairing}/invitations"), &invite(w.a, w.enterprise_org)).await;
         assert_eq!(status, 422, "A is fulfilled: {body}");
@@ -480,11 +481,11 @@ db_test! {
         let (status, _) = coordinator.post("/api/v1/pairings", &body).await;
         assert_eq!(status, 403, "coordinators manage their pairing, they do not set up others");
         let (status, error) = admin.post("/api/v1/pairings", &body).await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert!(error["error"]["fields"]["targets"].is_array(), "对口帮扶 helps cities or counties: {error}");
         let (status, error) = admin.post("/api/v1/pairings", &json!({"program": "duikou", "name": "测试结对", "helper_region_code": "4401",
             "targets": ["441426"], "starts_on": "2026-06-01", "ends_on": "2026-01-01"})).await;
-        assert_eq!(status, 400, "{error}");
+        assert_eq!(status, 422, "{error}");
         assert!(error["error"]["fields"]["ends_on"].is_array());
         let (status, created) = admin.post("/api/v1/pairings", &json!({"program": "duikou", "name": "广州 → 平远县 结对", "helper_region_code": "4401",
             "targets": ["441426"], "starts_on": "2026-01-01"})).await;

@@ -202,8 +202,8 @@ db_test! {
         let (status, error) = cadre
             .patch(&format!("/api/v1/needs/{id}"), &json!({"target_quantity": 2}))
             .await;
-        assert_eq!(status, 400, "{error}");
-        assert_eq!(error["error"]["fields"]["target_quantity"][0]["code"], "range", "{error}");
+        assert_eq!(status, 422, "{error}");
+        assert_eq!(error["error"]["fields"]["target_quantity"][0]["code"], "below", "{error}");
         let photo_id = photo.rsplit('/').next().unwrap();
         let (status, body) = cadre
             .patch(&format!("/api/v1/needs/{id}/photos/{photo_id}"), &json!({"public": false}))

@@ -2147,10 +2147,13 @@ export interface components {
          */
         EventKind: "created" | "submitted" | "verified" | "second_verified" | "notice_started" | "objection_filed" | "objection_dismissed" | "objection_upheld" | "notice_resumed" | "published" | "rejected" | "withdrawn" | "expired" | "fully_pledged" | "reopened" | "fulfilled" | "closed" | "pledged" | "shipped" | "received" | "thanked" | "pledge_cancelled" | "pledge_expired" | "taken_down";
         /**
-         * @description The rule a field breaks, with the parameters the error carries beside it:
+         * @description The rule a field breaks, with the parameters the error carries beside it. The first
+         *     are rules the API document states (its types, required fields, lengths, bounds,
+         *     patterns and enums): a request that breaks one is answered 400. The others, from
+         *     `required_with` on, are rules no schema can state (another field's value, the
+         *     records, today): a request that breaks only such rules is answered 422.
          *
          *     - `required`: the field must be given.
-         *     - `absent`: the field must be left out here.
          *     - `invalid_type`: the value is not of the field's type (a text for a number, …).
          *     - `unknown_field`: the request has no such field.
          *     - `length` (`min`, `max`): a text's length in characters, leading and trailing
@@ -2164,6 +2167,20 @@ export interface components {
          *     - `credit_code` (`reason`: `format`, `check_character`): a 统一社会信用代码.
          *     - `region_code` (`levels`, when only some fit: `province`, `city`, `county`,
          *       `town`, `village`): an administrative division code of 2, 4, 6, 9 or 12 digits.
+         *     - `id_card` and `credit_code` with `reason` `format` are the document's patterns;
+         *       their other reasons are not.
+         *
+         *     - `required_with` (`field`, when another field makes it so): the field must be given
+         *       here, because of the other field's value (or the records', without `field`).
+         *     - `absent`: the field must be left out here.
+         *     - `exceeds` (`max`): more than the records allow now (what remains, what was
+         *       ordered or pledged, the stock, this year).
+         *     - `below` (`min`): less than the records or another field ask now (the smallest
+         *       pledge, a product's minimum order, what was pledged already, a pay range's bottom).
+         *     - `one_of_with` (`allowed`, `field`): one of the listed codes, which the other field
+         *       named decides.
+         *     - `region_level` (`levels`, `field` when another field decides): a region of one of
+         *       these levels is needed here.
          *     - `not_found_reference`: names a record that does not exist, or one that this
          *       request may not use (an unverified organisation, a household of another village).
          *     - `duplicate`: it is registered already.
@@ -2180,13 +2197,13 @@ export interface components {
          *     - `invalid`: any other rule; `message` says which.
          * @enum {string}
          */
-        FieldCode: "required" | "absent" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "private_data" | "invalid";
+        FieldCode: "required" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "required_with" | "absent" | "exceeds" | "below" | "one_of_with" | "region_level" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "private_data" | "invalid";
         /**
          * @description One rule a field breaks: the rule's code, its parameters, and an English message. (The
          *     schema of [`FieldError`] as it is sent.)
          */
         FieldError: {
-            /** @description The codes accepted (`one_of`). */
+            /** @description The codes accepted (`one_of`, `one_of_with`). */
             allowed?: string[];
             /** @description The rule broken; see `FieldCode` for the parameters each carries. */
             code: components["schemas"]["FieldCode"];
@@ -2195,22 +2212,26 @@ export interface components {
              * @description A number of days (`within_days`, `min_days_ahead`).
              */
             days?: number;
-            /** @description The other field of the request the rule compares with (`mismatch`, `not_before`). */
+            /**
+             * @description The other field of the request the rule compares with or depends on (`mismatch`,
+             *     `not_before`, `required_with`, `one_of_with`, `region_level`).
+             */
             field?: string;
             /** @description What private data was found (`private_data`). */
             kind?: string;
-            /** @description The levels of region accepted (`region_code`). */
+            /** @description The levels of region accepted (`region_code`, `region_level`). */
             levels?: string[];
             /**
              * Format: int64
-             * @description Greatest length, item count or value (`length`, `items`, `range`, `total_value`).
+             * @description Greatest length, item count or value (`length`, `items`, `range`, `exceeds`,
+             *     `total_value`).
              */
             max?: number;
             /** @description English, for the API's developers; a client shows its user the code's own words. */
             message: string;
             /**
              * Format: int64
-             * @description Least length, item count or value (`length`, `items`, `range`).
+             * @description Least length, item count or value (`length`, `items`, `range`, `below`).
              */
             min?: number;
             /** @description Which check failed (`id_card`, `credit_code`). */
@@ -3343,7 +3364,26 @@ export interface components {
         PreferencesChange: {
             /** @description Mail on (`true`) or off per notification kind; kinds left out keep their setting. */
             email?: {
-                [key: string]: boolean;
+                alert_digest?: boolean;
+                need_alert?: boolean;
+                need_invitation?: boolean;
+                need_rejected?: boolean;
+                need_taken_down?: boolean;
+                need_verified?: boolean;
+                objection_filed?: boolean;
+                offer_for_your_needs?: boolean;
+                offer_request_answered?: boolean;
+                offer_requested?: boolean;
+                order_for_buyer?: boolean;
+                order_for_seller?: boolean;
+                organisation_verified?: boolean;
+                pledge_confirmation?: boolean;
+                pledge_expired?: boolean;
+                pledge_expiring?: boolean;
+                pledge_received?: boolean;
+                pledge_shipped?: boolean;
+                pledge_thanked?: boolean;
+                receipt_confirmed?: boolean;
             };
         };
         /**
@@ -4153,7 +4193,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4200,6 +4240,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4319,6 +4368,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `rate_limited`, with Retry-After */
             429: {
                 headers: {
@@ -4369,7 +4427,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginAnswer"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4423,6 +4481,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After */
             429: {
                 headers: {
@@ -4467,7 +4534,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4552,7 +4619,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4590,6 +4657,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4654,7 +4730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4692,6 +4768,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4757,7 +4842,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4795,6 +4880,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4848,7 +4942,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4978,6 +5072,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `sign_in_delayed` or `rate_limited`, with Retry-After */
             429: {
                 headers: {
@@ -5024,7 +5127,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5033,7 +5136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5236,7 +5339,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5531,7 +5634,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5567,6 +5670,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5623,7 +5735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5677,6 +5789,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -5716,7 +5837,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5725,7 +5846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5810,7 +5931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5864,7 +5985,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5924,7 +6045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5987,7 +6108,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6035,7 +6156,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdPrivateView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6044,7 +6165,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6131,7 +6252,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6140,7 +6261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6240,7 +6361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6368,6 +6489,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -6405,7 +6535,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6414,7 +6544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6482,7 +6612,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6491,7 +6621,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6536,6 +6666,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -6573,7 +6712,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6582,7 +6721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6670,7 +6809,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6679,7 +6818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6733,7 +6872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6779,7 +6918,7 @@ export interface operations {
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6907,6 +7046,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -6949,7 +7097,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicOffer"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6958,7 +7106,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6978,6 +7126,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7030,7 +7187,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7039,7 +7196,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7059,6 +7216,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7106,7 +7272,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7115,7 +7281,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7135,6 +7301,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7179,7 +7354,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicProduct"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7188,7 +7363,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7263,7 +7438,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7272,7 +7447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7307,7 +7482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7366,7 +7541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7404,6 +7579,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7453,7 +7637,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7462,7 +7646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7489,7 +7673,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7573,7 +7757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7600,7 +7784,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7648,7 +7832,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7657,7 +7841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7727,7 +7911,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7736,7 +7920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7847,7 +8031,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7856,7 +8040,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7940,7 +8124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7949,7 +8133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8027,7 +8211,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionReceipt"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8036,7 +8220,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8147,7 +8331,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8156,7 +8340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8231,7 +8415,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferSuggestion"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8240,7 +8424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8325,7 +8509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8425,7 +8609,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8434,7 +8618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8523,7 +8707,7 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoRef"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8532,7 +8716,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8726,7 +8910,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8735,7 +8919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8859,7 +9043,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8868,7 +9052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8970,7 +9154,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8979,7 +9163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9076,7 +9260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9177,7 +9361,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9186,7 +9370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9270,7 +9454,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9279,7 +9463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9367,7 +9551,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9376,7 +9560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9482,7 +9666,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9491,7 +9675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9593,7 +9777,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9602,7 +9786,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9699,7 +9883,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9708,7 +9892,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9762,7 +9946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9810,7 +9994,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9819,7 +10003,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9905,7 +10089,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9914,7 +10098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9952,6 +10136,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10013,7 +10206,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferSearchPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10022,7 +10215,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10049,7 +10242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10097,7 +10290,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10106,7 +10299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10176,7 +10369,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10185,7 +10378,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10291,7 +10484,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10300,7 +10493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10420,7 +10613,7 @@ export interface operations {
                     "application/json": components["schemas"]["NeedSuggestion"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10429,7 +10622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10495,7 +10688,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10504,7 +10697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10588,7 +10781,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10597,7 +10790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10685,7 +10878,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10694,7 +10887,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10805,7 +10998,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10814,7 +11007,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10898,7 +11091,7 @@ export interface operations {
                     "application/json": components["schemas"]["OfferDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10907,7 +11100,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10991,7 +11184,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11000,7 +11193,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11074,7 +11267,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11083,7 +11276,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11167,7 +11360,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11176,7 +11369,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11264,7 +11457,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11273,7 +11466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11388,7 +11581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11494,7 +11687,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11503,7 +11696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11609,7 +11802,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11618,7 +11811,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11724,7 +11917,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11733,7 +11926,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11988,6 +12181,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal` */
             500: {
                 headers: {
@@ -12027,7 +12229,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12036,7 +12238,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12110,7 +12312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Dashboard"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12119,7 +12321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12193,7 +12395,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicOffer"][];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12202,7 +12404,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12268,7 +12470,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12277,7 +12479,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12375,7 +12577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12460,7 +12662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12498,6 +12700,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12544,7 +12755,7 @@ export interface operations {
                     "application/json": components["schemas"]["PairingView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12553,7 +12764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12630,7 +12841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12684,7 +12895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12732,7 +12943,7 @@ export interface operations {
                     "application/json": components["schemas"]["Board"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12741,7 +12952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12827,7 +13038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12948,7 +13159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13010,7 +13221,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13057,7 +13268,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13066,7 +13277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13157,7 +13368,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13166,7 +13377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13231,7 +13442,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13240,7 +13451,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13315,7 +13526,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13324,7 +13535,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13412,7 +13623,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13421,7 +13632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13527,7 +13738,7 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoRef"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13536,7 +13747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13641,7 +13852,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13650,7 +13861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13756,7 +13967,7 @@ export interface operations {
                     "application/json": components["schemas"]["PledgeView"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13765,7 +13976,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13879,7 +14090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13899,6 +14110,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13956,7 +14176,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13994,6 +14214,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14063,7 +14292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14090,7 +14319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14138,7 +14367,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14147,7 +14376,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14225,7 +14454,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14279,7 +14508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14331,7 +14560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14340,7 +14569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14394,7 +14623,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_state`: the record's state does not allow this now */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `invalid_state`: the record's state does not allow this now */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14442,7 +14671,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14451,7 +14680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14535,7 +14764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14544,7 +14773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14628,7 +14857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14637,7 +14866,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14737,7 +14966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14870,7 +15099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14969,7 +15198,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14978,7 +15207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15060,8 +15289,17 @@ export interface operations {
                     "application/json": components["schemas"]["RegionChildren"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15123,6 +15361,15 @@ export interface operations {
             };
             /** @description `invalid_region_code` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15200,6 +15447,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `region_not_found` */
             404: {
                 headers: {
@@ -15270,7 +15526,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15289,6 +15545,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15347,7 +15612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: the bearer token sent is not valid or was revoked */
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15366,6 +15631,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15417,7 +15691,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15426,7 +15700,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15452,7 +15726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15516,7 +15790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15616,7 +15890,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15625,7 +15899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
+            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15704,8 +15978,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15757,8 +16040,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
+            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthenticated`: the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked); without one, a visitor is served */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

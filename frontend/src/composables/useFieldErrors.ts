@@ -36,6 +36,8 @@ function key(error: FieldError): string {
       return error.kind ? `${code}_${error.kind}` : code
     case 'region_code':
       return error.levels?.length ? 'region_code_levels' : code
+    case 'region_level':
+      return error.levels?.length ? code : 'invalid'
     default:
       return code
   }

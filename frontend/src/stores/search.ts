@@ -161,7 +161,8 @@ export function toApiQuery(search: SearchQuery): ApiQuery {
  * comes as its own error code.
  */
 export function filterErrors(error: ApiError | null): Record<string, string> {
-  if (!error || error.status !== 400) return {}
+  // 400 or 422 alike: which one is whether the document states the rule, not how to show it.
+  if (!error || ![400, 422].includes(error.status)) return {}
   const errors = fieldMessages(error.fields)
   if (error.code === 'invalid_region_code') errors.region = errorMessage(error.code, error.message)
   return errors

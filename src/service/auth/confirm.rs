@@ -251,7 +251,7 @@ pub async fn resend(
         (None, None) => {
             return Err(ApiError::field(
                 "email",
-                FieldError::required().because(
+                FieldError::required_with(None).because(
                     "this account has only a mobile number: give an email address to confirm",
                 ),
             ));

@@ -118,7 +118,8 @@ pub async fn register(app: &Context, reg: Registration, origin: &Origin) -> Resu
     if email.is_none() && reg.mobile.as_ref().and_then(Text::non_blank).is_none() {
         fields.add(
             "email",
-            FieldError::required().because("give an email address or a mobile number"),
+            FieldError::required_with(Some("mobile"))
+                .because("give an email address or a mobile number"),
         );
     }
     fields.into_result()?;

@@ -251,7 +251,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
         (Some(Unit::Money), Some(_)) => {
             fail(
                 "unit_value_fen",
-                FieldError::range(1, 1)
+                FieldError::exceeds(1)
                     .because("must be 1 (or left out) for a money need, whose quantities are fen"),
             );
             None
@@ -261,7 +261,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
         (_, None) => {
             fail(
                 "unit_value_fen",
-                FieldError::required()
+                FieldError::required_with(Some("unit"))
                     .because("is required: the estimated value of one unit, in fen"),
             );
             None
@@ -276,7 +276,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     if fields.target_quantity > max_target {
         fail(
             "target_quantity",
-            FieldError::range(1, max_target).because(format!(
+            FieldError::exceeds(max_target).because(format!(
                 "must be 1 to {max_target} (a money need counts fen)"
             )),
         );
@@ -303,7 +303,7 @@ fn validate(fields: &NeedFields, now: DateTime<Utc>) -> Result<Valid, ApiError> 
     if min_pledge > Ord::max(fields.target_quantity, 1) {
         fail(
             "min_pledge_quantity",
-            FieldError::range(1, Ord::max(fields.target_quantity, 1))
+            FieldError::exceeds(Ord::max(fields.target_quantity, 1))
                 .because("must be 1 to the target quantity"),
         );
     }
@@ -588,7 +588,8 @@ pub async fn create(
             let id = new.household_id.ok_or_else(|| {
                 ApiError::field(
                     "household_id",
-                    FieldError::required().because("is required for a household's need"),
+                    FieldError::required_with(Some("beneficiary"))
+                        .because("is required for a household's need"),
                 )
             })?;
             let household = household_store::find(db, id)
@@ -628,7 +629,8 @@ pub async fn create(
             let raw = new.village_code.as_deref().ok_or_else(|| {
                 ApiError::field(
                     "village_code",
-                    FieldError::required().because("is required for a village's need"),
+                    FieldError::required_with(Some("beneficiary"))
+                        .because("is required for a village's need"),
                 )
             })?;
             // A village's code, by the rule of `village_code`.
@@ -797,12 +799,10 @@ fn check_standing_pledges(need: &NeedRecord, valid: &Valid) -> Result<(), ApiErr
     if valid.target < need.pledged_quantity {
         errors.add(
             "target_quantity",
-            FieldError::new(FieldCode::Range)
-                .min(need.pledged_quantity)
-                .because(format!(
-                    "cannot be below the {} already pledged",
-                    need.pledged_quantity
-                )),
+            FieldError::below(need.pledged_quantity).because(format!(
+                "cannot be below the {} already pledged",
+                need.pledged_quantity
+            )),
         );
     }
     errors.into_result()

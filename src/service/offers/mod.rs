@@ -249,7 +249,7 @@ async fn validate(
         fail(
             &mut errors,
             "quantity",
-            FieldError::range(1, max).because(format!("must be 1 to {max} (money counts fen)")),
+            FieldError::exceeds(max).because(format!("must be 1 to {max} (money counts fen)")),
         );
     }
     let today = today(now);
@@ -710,7 +710,7 @@ pub async fn update(
         let matched = offer.quantity - offer.remaining;
         return Err(ApiError::field(
             "quantity",
-            FieldError::range(matched.max(1), MAX_TOTAL_FEN).because(format!(
+            FieldError::below(matched.max(1)).because(format!(
                 "{matched} of it was pledged already; offer at least that"
             )),
         ));

@@ -21,7 +21,7 @@ use crate::domain::offer::{
     may_manage_offer, offer_cost,
 };
 use crate::domain::projection::NeedRecord;
-use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::Context;
 use crate::service::auth::confirm::require as require_confirmed;
 use crate::service::needs;
@@ -210,7 +210,7 @@ async fn check_fit(
     if quantity > fit.coverable {
         return Err(ApiError::field(
             "quantity",
-            FieldError::range(1, fit.coverable).because(format!(
+            FieldError::exceeds(fit.coverable).because(format!(
                 "at most {} can come from this offer for this need now",
                 fit.coverable
             )),
@@ -220,9 +220,7 @@ async fn check_fit(
     if quantity < need.min_pledge_quantity && quantity != remaining {
         return Err(ApiError::field(
             "quantity",
-            FieldError::new(FieldCode::Range)
-                .min(need.min_pledge_quantity)
-                .because("below the need's smallest pledge"),
+            FieldError::below(need.min_pledge_quantity).because("below the need's smallest pledge"),
         ));
     }
     offer_cost(offer.unit, need.unit, need.unit_value_fen, quantity)

@@ -168,7 +168,7 @@ fn refused(refusal: ProductRefusal) -> ApiError {
 
 fn fault(f: FieldFault) -> (&'static str, FieldError) {
     let error = match f.rule {
-        ProductRule::StockOrSeason => FieldError::required()
+        ProductRule::StockOrSeason => FieldError::required_with(None)
             .because("give a stock, or a season window (season_from and season_to)"),
         ProductRule::SeasonOrder => FieldError::new(FieldCode::NotBefore).field("season_from"),
         ProductRule::SeasonTooLong => FieldError::new(FieldCode::WithinDays).days(MAX_SEASON_DAYS),
@@ -176,7 +176,7 @@ fn fault(f: FieldFault) -> (&'static str, FieldError) {
             FieldError::new(FieldCode::Future).because("the season is over already")
         }
         ProductRule::AboveStock(stock) => {
-            FieldError::range(1, stock).because("a minimum order must not be more than the stock")
+            FieldError::exceeds(stock).because("a minimum order must not be more than the stock")
         }
     };
     (f.field, error)
@@ -203,14 +203,14 @@ fn validate(
         (Some(_), None) => {
             errors.add(
                 "season_to",
-                FieldError::required().because("a season has a last day"),
+                FieldError::required_with(Some("season_from")).because("a season has a last day"),
             );
             None
         }
         (None, Some(_)) => {
             errors.add(
                 "season_from",
-                FieldError::required().because("a season has a first day"),
+                FieldError::required_with(Some("season_to")).because("a season has a first day"),
             );
             None
         }
@@ -337,12 +337,17 @@ pub async fn create(
         // Its rule said so.
         Some(Err(_)) => region.clone(),
     };
-    if village.level() != Level::Village || !region.contains(&village) {
+    // A given code is a village's by its rule: only the cooperative's own region may not be.
+    if village.level() != Level::Village {
         errors.add(
             "village_code",
-            FieldError::new(FieldCode::RegionCode)
-                .levels(["village"])
-                .because("a village of the cooperative's region"),
+            FieldError::required_with(Some("seller_id"))
+                .because("name a village of the cooperative's region"),
+        );
+    } else if !region.contains(&village) {
+        errors.add(
+            "village_code",
+            FieldError::not_found_reference().because("is not a village of the cooperative's"),
         );
     } else if region_store::find(&txn, &village).await?.is_none() {
         errors.add("village_code", FieldError::not_found_reference());

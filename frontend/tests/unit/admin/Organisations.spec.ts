@@ -99,7 +99,7 @@ describe('registering an organisation', () => {
   it("shows the server's refusal on the field it names", async () => {
     const api = fakeApi({
       'POST /api/v1/organisations': {
-        status: 400,
+        status: 422,
         body: { error: { code: 'validation_failed', message: 'x', fields: { credit_code: [{ code: 'credit_code', reason: 'check_character', message: "the credit code's check character is wrong" }] } } },
       },
     })

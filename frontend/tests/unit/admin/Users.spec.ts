@@ -124,7 +124,7 @@ describe('granting a role', () => {
 
   it("shows the server's refusal of a scope on its field", async () => {
     const { submit, wrapper } = await dialog({
-      'POST /api/v1/users/8/roles': { status: 400, body: { error: { code: 'validation_failed', message: 'x', fields: { pairing_id: [{ code: 'not_found_reference', message: 'is not a known pairing' }] } } } },
+      'POST /api/v1/users/8/roles': { status: 422, body: { error: { code: 'validation_failed', message: 'x', fields: { pairing_id: [{ code: 'not_found_reference', message: 'is not a known pairing' }] } } } },
     })
     const state = wrapper.vm as unknown as { form: { role: string; pairing_id?: number } }
     state.form.role = 'coordinator'

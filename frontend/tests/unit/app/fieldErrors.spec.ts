@@ -27,6 +27,12 @@ describe('a field error', () => {
     expect(fieldErrorText(error({ code: 'min_days_ahead', days: 4 }))).toBe('应至少在 4 天以后')
     expect(fieldErrorText(error({ code: 'not_before', field: 'starts_on' }))).toBe('不能早于开始日期')
     expect(fieldErrorText(error({ code: 'total_value', max: 10_000_000_000 }))).toBe('总价值超过¥1亿，请拆分为几个较小的需求')
+    // The rules the API document cannot state (answered 422) have codes of their own.
+    expect(fieldErrorText(error({ code: 'required_with', field: 'unit' }))).toBe('根据计量单位，此项必填')
+    expect(fieldErrorText(error({ code: 'exceeds', max: 3 }))).toBe('此处不能大于 3')
+    expect(fieldErrorText(error({ code: 'below', min: 5 }))).toBe('此处不能小于 5')
+    expect(fieldErrorText(error({ code: 'one_of_with', allowed: ['jin'], field: 'kind' }))).toBe('根据类型，不能选这一项')
+    expect(fieldErrorText(error({ code: 'region_level', levels: ['village'], field: 'kind' }))).toBe('此处应为村级行政区划')
   })
 
   it('is said in English when the app is in English', () => {
@@ -39,6 +45,9 @@ describe('a field error', () => {
     )
     expect(fieldErrorText(error({ code: 'region_code', levels: ['village'] }))).toBe('Must be a village')
     expect(fieldErrorText(error({ code: 'mismatch', field: 'household_id' }))).toBe('Does not match the household chosen')
+    expect(fieldErrorText(error({ code: 'required_with', field: 'role' }))).toBe('Required here, given the role')
+    expect(fieldErrorText(error({ code: 'exceeds', max: 3 }))).toBe('Must be at most 3 here')
+    expect(fieldErrorText(error({ code: 'required_with' }))).toBe('Required here, given the other fields')
   })
 
   it('never shows the server’s English: a code the app does not know reads as a generic complaint', () => {

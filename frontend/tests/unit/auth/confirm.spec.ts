@@ -42,7 +42,7 @@ describe('ConfirmEmail', () => {
   })
 
   it('says a dead link is dead, for how long links work as the server says, and offers a new mail', async () => {
-    const { wrapper } = await openLink({ status: 400, body: { error: { code: 'invalid_token', message: 'x', details: { valid_hours: 72 } } } }, unconfirmed)
+    const { wrapper } = await openLink({ status: 422, body: { error: { code: 'invalid_token', message: 'x', details: { valid_hours: 72 } } } }, unconfirmed)
     await useSession().load()
     await flushPromises()
     await vi.waitFor(() => expect(wrapper.get('[data-testid="confirm-invalid"]').text()).toContain('72 小时内有效'))

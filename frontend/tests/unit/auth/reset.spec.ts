@@ -47,7 +47,7 @@ describe('ResetPassword', () => {
   })
 
   it('says a dead link is dead, and offers a new one', async () => {
-    const { wrapper, router } = await setPassword({ status: 400, body: { error: { code: 'invalid_token', message: 'no' } } })
+    const { wrapper, router } = await setPassword({ status: 422, body: { error: { code: 'invalid_token', message: 'no' } } })
     await vi.waitFor(() => expect(wrapper.get('[data-testid="reset-invalid"]').text()).toContain('此链接无效'))
     expect(wrapper.find('form').exists()).toBe(false)
     expect(router.currentRoute.value.name).toBe('reset-password')

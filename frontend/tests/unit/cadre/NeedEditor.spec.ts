@@ -30,7 +30,7 @@ describe('the need editor', () => {
       {
         'GET /api/v1/needs/17': draft,
         'PATCH /api/v1/needs/17': {
-          status: 400,
+          status: 422,
           body: { error: { code: 'private_data', message: 'description would be public', fields: { description: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } } },
         },
       },
@@ -61,7 +61,7 @@ describe('the need editor', () => {
     const { wrapper } = await mountPage(
       {
         'GET /api/v1/needs/17': draft,
-        'POST /api/v1/needs/17/submit': { status: 400, body: { error: { code: 'validation_failed', message: 'bad', fields: { deadline: [{ code: 'min_days_ahead', days: 4, message: 'must be at least 4 days away' }] } } } },
+        'POST /api/v1/needs/17/submit': { status: 422, body: { error: { code: 'validation_failed', message: 'bad', fields: { deadline: [{ code: 'min_days_ahead', days: 4, message: 'must be at least 4 days away' }] } } } },
       },
       '/cadre/needs/17/edit',
       { id: '17' },

@@ -110,7 +110,7 @@ describe('关注 button', () => {
 
   it('says a refused target in words, beside the button', async () => {
     const refused = {
-      status: 400,
+      status: 422,
       body: { error: { code: 'validation_failed', message: 'x', fields: { target: [{ code: 'not_found_reference', message: 'names nothing' }] } } },
     }
     const { wrapper } = await mountButtons([{ kind: 'organisation', target: '99' }], { 'POST /api/v1/me/follows': refused })

@@ -145,7 +145,7 @@ describe('the pledge dialog', () => {
     const refusal = {
       error: { code: 'private_data', message: 'no', fields: { message: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } },
     }
-    api({ 'POST /api/v1/needs/8/pledges': { status: 400, body: refusal } })
+    api({ 'POST /api/v1/needs/8/pledges': { status: 422, body: refusal } })
     await open(publicNeed())
     await type('pledge-quantity', '100')
     await type('pledge-message', '请打13800138000')

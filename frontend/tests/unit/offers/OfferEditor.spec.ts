@@ -112,7 +112,7 @@ describe('the offer editor', () => {
   it('shows the server’s findings on their fields, in the reader’s language', async () => {
     const { wrapper } = await mountEditor(person, {
       'POST /api/v1/offers': {
-        status: 400,
+        status: 422,
         body: { error: { code: 'validation_failed', message: 'bad', fields: { title: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } } },
       },
     })

@@ -60,7 +60,7 @@ describe('a pledge’s page', () => {
     expect(wrapper.get('[data-testid="pledge-status"]').text()).toBe('已收到')
 
     answers['POST /api/v1/pledges/9/thanks'] = {
-      status: 400,
+      status: 422,
       body: { error: { code: 'private_data', message: 'note must not contain private data', fields: { note: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } } },
     }
     await wrapper.get('[data-testid="thanks-message"]').setValue('谢谢，电话13800001111')

@@ -75,8 +75,8 @@ describe('the product editor', () => {
       'GET /api/v1/me': cadre,
       'GET /api/v1/organisations': paged([cooperative, { id: 1, kind: 'enterprise', name: '客都农业', region_code: '4414', verified: true }]),
       'POST /api/v1/products': {
-        status: 400,
-        body: { error: { code: 'validation_failed', message: 'x', fields: { min_order: [{ code: 'range', min: 1, max: 120, message: 'x' }] } } },
+        status: 422,
+        body: { error: { code: 'validation_failed', message: 'x', fields: { min_order: [{ code: 'exceeds', max: 120, message: 'x' }] } } },
       },
     })
     vi.stubGlobal('fetch', api.fetchImpl)
@@ -107,7 +107,7 @@ describe('the product editor', () => {
     await new Promise((r) => setTimeout(r, 150))
     const post = api.calls.find((c) => c.method === 'POST')
     expect(post?.body).toMatchObject({ seller_id: 9, category: 'honey', unit: 'jin', unit_price_fen: 5850, min_order: 200, stock: 120, households_supported: 12 })
-    expect(document.body.textContent).toContain('应在 1 到 120 之间')
+    expect(document.body.textContent).toContain('此处不能大于 120')
   })
 })
 
