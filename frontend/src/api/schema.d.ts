@@ -160,7 +160,7 @@ export interface paths {
         };
         /**
          * The account's API tokens, revoked and expired ones too, with their scope, expiry and last
-         *     use (never their secrets).
+         *     use (never their secrets), oldest first, a page at a time.
          */
         get: operations["get_auth_tokens"];
         put?: never;
@@ -283,7 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The households of a village, private fields masked. */
+        /** The households of a village, private fields masked, oldest first, a page at a time. */
         get: operations["get_households"];
         put?: never;
         /** Register a household (cadres of its village). */
@@ -388,7 +388,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的关注: the caller's follows, oldest first. */
+        /** 我的关注: the caller's follows, oldest first, a page at a time. */
         get: operations["get_me_follows"];
         put?: never;
         /**
@@ -451,7 +451,7 @@ export interface paths {
         };
         /**
          * 我的帮扶资源: the caller's offers, as themself and for every organisation they act for,
-         *     newest first, drafts included.
+         *     newest first, drafts included, a page at a time.
          */
         get: operations["get_me_offers"];
         put?: never;
@@ -469,7 +469,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的订单: the caller's orders on one side, newest first (at most 200). */
+        /** 我的订单: the caller's orders on one side, newest first, a page at a time. */
         get: operations["get_me_orders"];
         put?: never;
         post?: never;
@@ -486,7 +486,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的认捐: the caller's pledges, newest first, each with its next step. */
+        /** 我的认捐: the caller's pledges, newest first, each with its next step, a page at a time. */
         get: operations["get_me_pledges"];
         put?: never;
         post?: never;
@@ -505,7 +505,7 @@ export interface paths {
         };
         /**
          * The products the caller sells (their cooperatives' and villages'), and, for a verifier, those
-         *     of their area; every status, newest first.
+         *     of their area; every status, newest first, a page at a time.
          */
         get: operations["get_me_products"];
         put?: never;
@@ -616,7 +616,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The objections against a need, with the objectors' contacts (its verifiers). */
+        /**
+         * The objections against a need, with the objectors' contacts (its verifiers), newest first,
+         *     a page at a time.
+         */
         get: operations["get_needs_id_objections"];
         put?: never;
         /**
@@ -637,7 +640,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The requests made for a need (its cadres and verifiers). */
+        /** The requests made for a need (its cadres and verifiers), newest first, a page at a time. */
         get: operations["get_needs_id_offer_requests"];
         put?: never;
         post?: never;
@@ -654,7 +657,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The offers that could fill a published need, best first, each with its reasons. */
+        /**
+         * The offers that could fill a published need, best first, each with its reasons: a ranking,
+         *     not a list to page through — the best 20 at most, chosen from the newest 500 live offers of
+         *     the need's category that count in its unit.
+         */
         get: operations["get_needs_id_offers"];
         put?: never;
         post?: never;
@@ -1012,7 +1019,8 @@ export interface paths {
         };
         /**
          * The needs an offer could fill, best first, each with its reasons (结对帮扶 · 同县 · 可满足
-         *     80%).
+         *     80%): a ranking, not a list to page through — the best 20 at most, chosen from the 200 most
+         *     urgent open needs it could fill within its reach.
          */
         get: operations["get_offers_id_needs"];
         put?: never;
@@ -1318,7 +1326,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An organisation's public offers, newest first. */
+        /** An organisation's public offers, newest first, a page at a time. */
         get: operations["get_organisations_id_offers"];
         put?: never;
         post?: never;
@@ -1595,7 +1603,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The products on sale of a region or a cooperative, newest first (at most 200): what a
+         * The products on sale of a region or a cooperative, newest first, a page at a time: what a
          *     `consumption` need's page links to, and a cooperative's shop. The products hall searches
          *     them all (`/products/search`).
          */
@@ -2076,7 +2084,10 @@ export interface components {
             figures: components["schemas"]["Figures"];
             /** @description 为您推荐: published needs its live offers could fill, best first (at most 20). */
             needs_for_you: components["schemas"]["NeedSuggestion"][];
-            /** @description Its offers, drafts included, newest first. */
+            /**
+             * @description Its offers, drafts included, newest first (at most 100; `/me/offers?org=` pages them
+             *     all).
+             */
             offers: components["schemas"]["PublicOffer"][];
             /** @description Open needs in the regions those pairings help, most urgent first (at most 100). */
             open_needs: components["schemas"]["PublicNeed"][];
@@ -2243,6 +2254,16 @@ export interface components {
          * @enum {string}
          */
         FollowKind: "region" | "category" | "pairing" | "organisation";
+        /** @description A page of the caller's follows. */
+        FollowPage: {
+            items: components["schemas"]["FollowView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A follow as its person sees it. */
         FollowView: {
             /** Format: date-time */
@@ -2281,6 +2302,16 @@ export interface components {
         HouseholdDetail: components["schemas"]["HouseholdView"] & {
             incomes: components["schemas"]["IncomeView"][];
             status_history: components["schemas"]["StatusChangeView"][];
+        };
+        /** @description A page of a village's households, private fields masked. */
+        HouseholdPage: {
+            items: components["schemas"]["HouseholdView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description The private fields in full, for the household's own cadres and verifiers (each reveal is
@@ -2429,6 +2460,16 @@ export interface components {
              * @description Value of the pledges made that month and still standing.
              */
             pledged_value_fen: number;
+        };
+        /** @description A page of the caller's pledges. */
+        MyPledgePage: {
+            items: components["schemas"]["PledgeView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description Changes to a draft, or to a taken-down need being corrected; fields left out stay as they
@@ -2812,6 +2853,16 @@ export interface components {
             /** @description The secret, shown this once: use it as `Authorization: Bearer <token>`. */
             token: string;
         };
+        /** @description A page of the objections against a need. */
+        ObjectionPage: {
+            items: components["schemas"]["ObjectionView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description What the objector gets back. */
         ObjectionReceipt: {
             /** Format: int64 */
@@ -2955,6 +3006,16 @@ export interface components {
             /** @description The villages' requests for it, newest first. */
             requests: components["schemas"]["RequestView"][];
         };
+        /** @description A page of offers. */
+        OfferPage: {
+            items: components["schemas"]["PublicOffer"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A page of the offers hall. */
         OfferSearchPage: {
             /** @description Counts of `kind`, `category` and `programmes` over everything found. */
@@ -3020,6 +3081,16 @@ export interface components {
          * @enum {string}
          */
         OrderEventKind: "placed" | "confirmed" | "declined" | "shipped" | "received" | "settled" | "cancelled" | "expired";
+        /** @description A page of orders. */
+        OrderPage: {
+            items: components["schemas"]["OrderView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description Ordered = ordered (待确认); Confirmed = confirmed (已确认); Declined = declined (已婉拒); Shipped = shipped (已发货); Received = received (已收货); Settled = settled (已结清); Cancelled = cancelled (已取消); Expired = expired (已过期);
          * @enum {string}
@@ -3474,6 +3545,16 @@ export interface components {
             /** @description Whether the seller is verified (a product goes on sale once it is). */
             seller_verified: boolean;
         };
+        /** @description A page of products. */
+        ProductPage: {
+            items: components["schemas"]["PublicProduct"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A page of the products hall. */
         ProductSearchPage: {
             /** @description Counts of `category` and `certified` (`true`, `false`) over everything found. */
@@ -3868,6 +3949,16 @@ export interface components {
             /** @description Counted as typed, spaces and all. */
             password: string;
         };
+        /** @description A page of the requests made for a need. */
+        RequestPage: {
+            items: components["schemas"]["RequestView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description Pending = pending (待答复); Accepted = accepted (已接受); Declined = declined (已婉拒); Expired = expired (已过期); Withdrawn = withdrawn (已撤回);
          * @enum {string}
@@ -4032,6 +4123,16 @@ export interface components {
             label: string;
             /** Format: int64 */
             pledge_id?: number | null;
+        };
+        /** @description A page of the account's API tokens. */
+        TokenPage: {
+            items: components["schemas"]["TokenView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         TokenRequest: {
             /**
@@ -4820,7 +4921,12 @@ export interface operations {
     };
     get_auth_tokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4832,10 +4938,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenView"][];
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4863,6 +4968,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5503,6 +5617,10 @@ export interface operations {
             query: {
                 /** @description The village (12-digit code). */
                 village: string;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -5515,10 +5633,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HouseholdView"][];
+                    "application/json": components["schemas"]["HouseholdPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,6 +5671,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6377,7 +6503,12 @@ export interface operations {
     };
     get_me_follows: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6389,10 +6520,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FollowView"][];
+                    "application/json": components["schemas"]["FollowPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6401,7 +6531,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6421,6 +6550,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6921,6 +7059,10 @@ export interface operations {
                 org?: number;
                 /** @description Only offers in this status. */
                 status?: components["schemas"]["OfferStatus"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -6933,10 +7075,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicOffer"][];
+                    "application/json": components["schemas"]["OfferPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6945,7 +7086,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6954,7 +7094,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6965,6 +7104,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7002,6 +7150,10 @@ export interface operations {
                 side: "buyer" | "seller";
                 /** @description Only orders in this status. */
                 status?: components["schemas"]["OrderStatus"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -7014,10 +7166,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderView"][];
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7026,7 +7177,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7046,6 +7196,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7078,6 +7237,10 @@ export interface operations {
             query?: {
                 /** @description Only pledges in this status. */
                 status?: components["schemas"]["PledgeStatus"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -7090,10 +7253,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PledgeView"][];
+                    "application/json": components["schemas"]["MyPledgePage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,7 +7264,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7122,6 +7283,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7151,7 +7321,12 @@ export interface operations {
     };
     get_me_products: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7163,10 +7338,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicProduct"][];
+                    "application/json": components["schemas"]["ProductPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7175,7 +7349,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7195,6 +7368,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7910,7 +8092,12 @@ export interface operations {
     };
     get_needs_id_objections: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -7924,10 +8111,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ObjectionView"][];
+                    "application/json": components["schemas"]["ObjectionPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7964,6 +8150,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8117,7 +8312,12 @@ export interface operations {
     };
     get_needs_id_offer_requests: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -8131,10 +8331,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RequestView"][];
+                    "application/json": components["schemas"]["RequestPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8143,7 +8342,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8152,7 +8350,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8161,7 +8358,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8172,6 +8368,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8210,6 +8415,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description At most 20, best first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10399,6 +10605,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description At most 20, best first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12163,7 +12370,12 @@ export interface operations {
     };
     get_organisations_id_offers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -12177,10 +12389,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicOffer"][];
+                    "application/json": components["schemas"]["OfferPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12198,7 +12409,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12209,6 +12419,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13842,6 +14061,10 @@ export interface operations {
                 region?: string;
                 /** @description Products of this cooperative. */
                 seller?: number;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -13854,7 +14077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicProduct"][];
+                    "application/json": components["schemas"]["ProductPage"];
                 };
             };
             /** @description `invalid_parameter`: name a region or a seller */
@@ -13886,6 +14109,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
