@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{CSRF_COOKIE, Caller, RequestOrigin, SESSION_COOKIE};
-use super::{ServiceConfig, endpoint};
+use super::{PageQuery, ServiceConfig, endpoint};
 use crate::domain::api_token::TokenScope;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
@@ -369,16 +369,27 @@ impl From<account_store::ApiToken> for TokenView {
     }
 }
 
+super::page!(
+    /// A page of the account's API tokens.
+    TokenPage of TokenView
+);
+
 /// The account's API tokens, revoked and expired ones too, with their scope, expiry and last
-/// use (never their secrets).
-#[utoipa::path(get, path = "/auth/tokens", tag = "auth",
-    responses((status = 200, body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
+/// use (never their secrets), oldest first, a page at a time.
+#[utoipa::path(get, path = "/auth/tokens", tag = "auth", params(PageQuery),
+    responses((status = 200, body = TokenPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn list_tokens(
     state: web::Data<Context>,
     caller: Caller,
-) -> Result<web::Json<Vec<TokenView>>, ApiError> {
-    let tokens = account_store::list_api_tokens(&state.db, caller.user().id).await?;
-    Ok(web::Json(tokens.into_iter().map(TokenView::from).collect()))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<TokenPage>, ApiError> {
+    let paging = query.paging()?;
+    let (tokens, total) =
+        account_store::api_tokens_page(&state.db, caller.user().id, paging.page, paging.per_page)
+            .await?;
+    let items = tokens.into_iter().map(TokenView::from).collect();
+    Ok(web::Json(TokenPage::of((items, total), paging)))
 }
 
 /// Revoke one of the account's API tokens.

@@ -4,8 +4,8 @@
 use actix_web::{HttpResponse, web};
 
 use super::auth::Caller;
-use super::{ServiceConfig, endpoint};
-use crate::error::ApiError;
+use super::{PageQuery, ServiceConfig, endpoint};
+use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::follows::{self, FollowChange, FollowView, NewFollow};
 
@@ -14,14 +14,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(endpoint!(change, remove));
 }
 
-/// 我的关注: the caller's follows, oldest first.
-#[utoipa::path(get, path = "/me/follows", tag = "follows",
-    responses((status = 200, body = Vec<FollowView>)))]
+super::page!(
+    /// A page of the caller's follows.
+    FollowPage of FollowView
+);
+
+/// 我的关注: the caller's follows, oldest first, a page at a time.
+#[utoipa::path(get, path = "/me/follows", tag = "follows", params(PageQuery),
+    responses((status = 200, body = FollowPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn mine(
     state: web::Data<Context>,
     caller: Caller,
-) -> Result<web::Json<Vec<FollowView>>, ApiError> {
-    Ok(web::Json(follows::mine(&state, caller.user()).await?))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<FollowPage>, ApiError> {
+    let paging = query.paging()?;
+    let found = follows::mine(&state, caller.user(), paging).await?;
+    Ok(web::Json(FollowPage::of(found, paging)))
 }
 
 /// Follow a region (any level), a category, a pairing or a verified organisation: each need

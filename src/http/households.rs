@@ -12,6 +12,7 @@ use crate::service::households::{
     self, HouseholdChanges, HouseholdDetail, HouseholdPrivateView, HouseholdView, IncomeView,
     NewHousehold, NewIncome, StatusMove,
 };
+use crate::service::paging::Paging;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(endpoint!(list, create))
@@ -27,19 +28,38 @@ pub struct VillageQuery {
     /// The village (12-digit code).
     #[param(pattern = r"^[0-9]{12}$")]
     pub village: String,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
-/// The households of a village, private fields masked.
+super::page!(
+    /// A page of a village's households, private fields masked.
+    HouseholdPage of HouseholdView
+);
+
+/// The households of a village, private fields masked, oldest first, a page at a time.
 #[utoipa::path(get, path = "/households", tag = "households", params(VillageQuery),
-    responses((status = 200, body = Vec<HouseholdView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = HouseholdPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn list(
     state: web::Data<Context>,
     caller: Caller,
     query: web::Query<VillageQuery>,
-) -> Result<web::Json<Vec<HouseholdView>>, ApiError> {
-    Ok(web::Json(
-        households::list(&state.db, &state.sealer, caller.actor(), &query.village).await?,
-    ))
+) -> Result<web::Json<HouseholdPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
+    let found = households::list(
+        &state.db,
+        &state.sealer,
+        caller.actor(),
+        &query.village,
+        paging,
+    )
+    .await?;
+    Ok(web::Json(HouseholdPage::of(found, paging)))
 }
 
 /// Register a household (cadres of its village).

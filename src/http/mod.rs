@@ -95,6 +95,38 @@ impl PageQuery {
     }
 }
 
+/// Declares a list's page, `{items, total, page, per_page}`, the one shape every list of the API
+/// answers: `page!(/** A page of … */ TokenPage of TokenView);`, then
+/// `TokenPage::of(service_answer, paging)`.
+macro_rules! page {
+    ($(#[$doc:meta])* $name:ident of $item:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub total: u64,
+            pub page: u64,
+            pub per_page: u64,
+        }
+
+        impl $name {
+            /// The page of `paging` holding `items`, of `total` in all.
+            pub fn of(
+                (items, total): (Vec<$item>, u64),
+                paging: crate::service::paging::Paging,
+            ) -> Self {
+                Self {
+                    items,
+                    total,
+                    page: paging.page,
+                    per_page: paging.per_page,
+                }
+            }
+        }
+    };
+}
+pub(crate) use page;
+
 /// A record's id in a query string (`#[serde(default, deserialize_with = "record_id")]`): at
 /// least 1, as the API document says of every id; anything else is `invalid_parameter`.
 pub(crate) fn record_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use validator::Validate;
 
 use super::auth::{Caller, MaybeCaller};
-use super::{ServiceConfig, endpoint};
+use super::{PageQuery, ServiceConfig, endpoint};
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::service::Context;
 use crate::service::needs::objections::{
@@ -285,17 +285,25 @@ pub async fn object(
     Ok(HttpResponse::Created().json(receipt))
 }
 
-/// The objections against a need, with the objectors' contacts (its verifiers).
-#[utoipa::path(get, path = "/needs/{id}/objections", tag = "needs", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ObjectionView>), (status = 403, body = ErrorBody)))]
+super::page!(
+    /// A page of the objections against a need.
+    ObjectionPage of ObjectionView
+);
+
+/// The objections against a need, with the objectors' contacts (its verifiers), newest first,
+/// a page at a time.
+#[utoipa::path(get, path = "/needs/{id}/objections", tag = "needs", params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = ObjectionPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn list_objections(
     state: web::Data<Context>,
     caller: Caller,
     id: web::Path<i64>,
-) -> Result<web::Json<Vec<ObjectionView>>, ApiError> {
-    Ok(web::Json(
-        objections::list(&state, caller.actor(), id.into_inner()).await?,
-    ))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<ObjectionPage>, ApiError> {
+    let paging = query.paging()?;
+    let found = objections::list(&state, caller.actor(), id.into_inner(), paging).await?;
+    Ok(web::Json(ObjectionPage::of(found, paging)))
 }
 
 async fn decide(

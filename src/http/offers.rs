@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::{Caller, MaybeCaller};
-use super::{ServiceConfig, endpoint};
+use super::{PageQuery, ServiceConfig, endpoint};
 use crate::domain::need::Category;
 use crate::domain::offer::{OfferAction, OfferKind, OfferStatus, PublicOffer};
 use crate::domain::pairing::Program;
@@ -15,6 +15,7 @@ use crate::service::offers::matching::{self, NeedSuggestion, OfferSuggestion};
 use crate::service::offers::requests::{self, Application, Decline, NewRequest, RequestView};
 use crate::service::offers::search::{self as offer_search, OfferSearchPage, OfferSort};
 use crate::service::offers::{self, ListFilter, NewOffer, OfferDetail, OfferFields};
+use crate::service::paging::Paging;
 use crate::service::pledges::PledgeView;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -107,17 +108,30 @@ pub struct MineQuery {
     /// Only offers in this status.
     #[param(value_type = Option<OfferStatus>)]
     pub status: Option<String>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
+super::page!(
+    /// A page of offers.
+    OfferPage of PublicOffer
+);
+
 /// 我的帮扶资源: the caller's offers, as themself and for every organisation they act for,
-/// newest first, drafts included.
+/// newest first, drafts included, a page at a time.
 #[utoipa::path(get, path = "/me/offers", tag = "offers", params(MineQuery),
-    responses((status = 200, body = Vec<PublicOffer>)))]
+    responses((status = 200, body = OfferPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn mine(
     state: web::Data<Context>,
     caller: Caller,
     query: web::Query<MineQuery>,
-) -> Result<web::Json<Vec<PublicOffer>>, ApiError> {
+) -> Result<web::Json<OfferPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(OfferStatus::parse(s).ok_or_else(|| {
@@ -131,9 +145,8 @@ pub async fn mine(
         organisation_id: query.org,
         status,
     };
-    Ok(web::Json(
-        offers::mine(&state, caller.actor(), &filter).await?,
-    ))
+    let found = offers::mine(&state, caller.actor(), &filter, paging).await?;
+    Ok(web::Json(OfferPage::of(found, paging)))
 }
 
 /// An offer and its timeline, for anyone once published; drafts only for the offerer's
@@ -230,9 +243,10 @@ pub async fn withdraw(
 }
 
 /// The needs an offer could fill, best first, each with its reasons (结对帮扶 · 同县 · 可满足
-/// 80%).
+/// 80%): a ranking, not a list to page through — the best 20 at most, chosen from the 200 most
+/// urgent open needs it could fill within its reach.
 #[utoipa::path(get, path = "/offers/{id}/needs", tag = "offers", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<NeedSuggestion>)))]
+    responses((status = 200, body = Vec<NeedSuggestion>, description = "At most 20, best first")))]
 pub async fn needs_for_offer(
     state: web::Data<Context>,
     caller: MaybeCaller,
@@ -243,9 +257,11 @@ pub async fn needs_for_offer(
     ))
 }
 
-/// The offers that could fill a published need, best first, each with its reasons.
+/// The offers that could fill a published need, best first, each with its reasons: a ranking,
+/// not a list to page through — the best 20 at most, chosen from the newest 500 live offers of
+/// the need's category that count in its unit.
 #[utoipa::path(get, path = "/needs/{id}/offers", tag = "offers", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<OfferSuggestion>)))]
+    responses((status = 200, body = Vec<OfferSuggestion>, description = "At most 20, best first")))]
 pub async fn offers_for_need(
     state: web::Data<Context>,
     caller: MaybeCaller,
@@ -256,16 +272,19 @@ pub async fn offers_for_need(
     ))
 }
 
-/// An organisation's public offers, newest first.
+/// An organisation's public offers, newest first, a page at a time.
 #[utoipa::path(get, path = "/organisations/{id}/offers", tag = "offers",
-    params(("id" = i64, Path)), responses((status = 200, body = Vec<PublicOffer>)))]
+    params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = OfferPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn of_organisation(
     state: web::Data<Context>,
     id: web::Path<i64>,
-) -> Result<web::Json<Vec<PublicOffer>>, ApiError> {
-    Ok(web::Json(
-        offers::of_organisation(&state, id.into_inner()).await?,
-    ))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<OfferPage>, ApiError> {
+    let paging = query.paging()?;
+    let found = offers::of_organisation(&state, id.into_inner(), paging).await?;
+    Ok(web::Json(OfferPage::of(found, paging)))
 }
 
 /// Ask for an offer for one of the village's needs (its cadres).
@@ -291,17 +310,26 @@ pub async fn create_request(
     Ok(HttpResponse::Created().json(request))
 }
 
-/// The requests made for a need (its cadres and verifiers).
+super::page!(
+    /// A page of the requests made for a need.
+    RequestPage of RequestView
+);
+
+/// The requests made for a need (its cadres and verifiers), newest first, a page at a time.
 #[utoipa::path(get, path = "/needs/{id}/offer-requests", tag = "offers",
-    params(("id" = i64, Path)), responses((status = 200, body = Vec<RequestView>)))]
+    params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = RequestPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn requests_of_need(
     state: web::Data<Context>,
     caller: Caller,
     id: web::Path<i64>,
-) -> Result<web::Json<Vec<RequestView>>, ApiError> {
-    Ok(web::Json(
-        requests::of_need(&state, caller.actor(), id.into_inner()).await?,
-    ))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<RequestPage>, ApiError> {
+    let paging = query.paging()?;
+    let found = requests::of_need(&state, caller.actor(), id.into_inner(), paging).await?;
+    Ok(web::Json(RequestPage::of(found, paging)))
 }
 
 /// Accept a request (the offering side): it becomes a pledge on the need, its cost taken from

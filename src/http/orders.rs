@@ -16,6 +16,7 @@ use crate::service::needs::PhotoRef;
 use crate::service::orders::{
     self, DeclineOrder, ListSide, NewOrder, OrderView, ReceiveOrder, SettleOrder, ShipOrder, Step,
 };
+use crate::service::paging::Paging;
 use crate::service::products::photos;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -80,16 +81,29 @@ pub struct MineQuery {
     /// Only orders in this status.
     #[param(value_type = Option<OrderStatus>)]
     pub status: Option<String>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
-/// 我的订单: the caller's orders on one side, newest first (at most 200).
+super::page!(
+    /// A page of orders.
+    OrderPage of OrderView
+);
+
+/// 我的订单: the caller's orders on one side, newest first, a page at a time.
 #[utoipa::path(get, path = "/me/orders", tag = "orders", params(MineQuery),
-    responses((status = 200, body = Vec<OrderView>)))]
+    responses((status = 200, body = OrderPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn mine(
     state: web::Data<Context>,
     caller: Caller,
     query: web::Query<MineQuery>,
-) -> Result<web::Json<Vec<OrderView>>, ApiError> {
+) -> Result<web::Json<OrderPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| {
@@ -99,9 +113,8 @@ pub async fn mine(
             )
         })?),
     };
-    Ok(web::Json(
-        orders::mine(&state, caller.actor(), query.side, status).await?,
-    ))
+    let found = orders::mine(&state, caller.actor(), query.side, status, paging).await?;
+    Ok(web::Json(OrderPage::of(found, paging)))
 }
 
 /// An order with its timeline, for its buyer and its seller (anyone else: 404).

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::service::Context;
 use crate::service::idempotency::{Answer, IdempotencyKey};
 use crate::service::needs::PhotoRef;
+use crate::service::paging::Paging;
 use crate::service::pledges::{
     self, NewPledge, PledgeView, PublicPledge, ReceiptConfirmation, Shipment, Step, Thanks,
 };
@@ -104,19 +105,31 @@ pub struct MineQuery {
     /// Only pledges in this status.
     #[param(value_type = Option<crate::domain::pledge::PledgeStatus>)]
     pub status: Option<String>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
-/// 我的认捐: the caller's pledges, newest first, each with its next step.
+super::page!(
+    /// A page of the caller's pledges.
+    MyPledgePage of PledgeView
+);
+
+/// 我的认捐: the caller's pledges, newest first, each with its next step, a page at a time.
 #[utoipa::path(get, path = "/me/pledges", tag = "pledges", params(MineQuery),
-    responses((status = 200, body = Vec<PledgeView>)))]
+    responses((status = 200, body = MyPledgePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn mine(
     state: web::Data<Context>,
     caller: Caller,
     query: web::Query<MineQuery>,
-) -> Result<web::Json<Vec<PledgeView>>, ApiError> {
-    Ok(web::Json(
-        pledges::mine(&state, caller.actor(), query.status.as_deref()).await?,
-    ))
+) -> Result<web::Json<MyPledgePage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
+    let found = pledges::mine(&state, caller.actor(), query.status.as_deref(), paging).await?;
+    Ok(web::Json(MyPledgePage::of(found, paging)))
 }
 
 /// One pledge, for its donor and its need's cadres and verifiers.

@@ -6,12 +6,13 @@ use serde::Deserialize;
 
 use super::auth::{Caller, MaybeCaller};
 use super::needs::read_limited;
-use super::{ServiceConfig, endpoint};
+use super::{PageQuery, ServiceConfig, endpoint};
 use crate::domain::product::{ProductAction, ProductCategory, PublicProduct};
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorBody, ErrorCode, FieldError};
 use crate::service::Context;
 use crate::service::needs::PhotoRef;
+use crate::service::paging::Paging;
 use crate::service::products::search::{self as product_search, ProductSearchPage, ProductSort};
 use crate::service::products::{self, Certify, NewProduct, ProductDetail, ProductFields, photos};
 
@@ -37,18 +38,31 @@ pub struct ListQuery {
     /// Products of this cooperative.
     #[serde(default, deserialize_with = "super::record_id")]
     pub seller: Option<i64>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    /// 1 to 100; 20 by default.
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<u64>,
 }
 
-/// The products on sale of a region or a cooperative, newest first (at most 200): what a
+super::page!(
+    /// A page of products.
+    ProductPage of PublicProduct
+);
+
+/// The products on sale of a region or a cooperative, newest first, a page at a time: what a
 /// `consumption` need's page links to, and a cooperative's shop. The products hall searches
 /// them all (`/products/search`).
 #[utoipa::path(get, path = "/products", tag = "products", params(ListQuery),
-    responses((status = 200, body = Vec<PublicProduct>),
-        (status = 400, body = ErrorBody, description = "`invalid_parameter`: name a region or a seller")))]
+    responses((status = 200, body = ProductPage),
+        (status = 400, body = ErrorBody, description = "`invalid_parameter`: name a region or a seller"),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn list(
     state: web::Data<Context>,
     query: web::Query<ListQuery>,
-) -> Result<web::Json<Vec<PublicProduct>>, ApiError> {
+) -> Result<web::Json<ProductPage>, ApiError> {
+    let paging = Paging::parse(query.page, query.per_page)?;
     let region = query
         .region
         .as_deref()
@@ -62,9 +76,8 @@ pub async fn list(
                 .because("name a region or a seller; search the products hall at /products/search"),
         ));
     }
-    Ok(web::Json(
-        products::of_region(&state, region.as_ref(), query.seller).await?,
-    ))
+    let found = products::of_region(&state, region.as_ref(), query.seller, paging).await?;
+    Ok(web::Json(ProductPage::of(found, paging)))
 }
 
 /// 消费扶贫 products hall: search the products on sale by words, category, region (products
@@ -114,14 +127,18 @@ pub async fn create(
 }
 
 /// The products the caller sells (their cooperatives' and villages'), and, for a verifier, those
-/// of their area; every status, newest first.
-#[utoipa::path(get, path = "/me/products", tag = "products",
-    responses((status = 200, body = Vec<PublicProduct>)))]
+/// of their area; every status, newest first, a page at a time.
+#[utoipa::path(get, path = "/me/products", tag = "products", params(PageQuery),
+    responses((status = 200, body = ProductPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn mine(
     state: web::Data<Context>,
     caller: Caller,
-) -> Result<web::Json<Vec<PublicProduct>>, ApiError> {
-    Ok(web::Json(products::mine(&state, caller.actor()).await?))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<ProductPage>, ApiError> {
+    let paging = query.paging()?;
+    let found = products::mine(&state, caller.actor(), paging).await?;
+    Ok(web::Json(ProductPage::of(found, paging)))
 }
 
 /// A product and its timeline: anyone's once listed; a draft only its sellers' and its area's

@@ -22,6 +22,7 @@ use crate::domain::region::place_name;
 use crate::error::{ApiError, FieldError};
 use crate::service::Context;
 use crate::service::offers::{bonds_of, matching};
+use crate::service::paging::Paging;
 use crate::store::accounts::User;
 use crate::store::audit::{self, Origin};
 use crate::store::follows::{self as follow_store, Follow, NewAlert};
@@ -122,13 +123,19 @@ async fn view(db: &impl ConnectionTrait, follow: &Follow) -> Result<FollowView, 
     })
 }
 
-/// The caller's follows, oldest first.
-pub async fn mine(app: &Context, user: &User) -> Result<Vec<FollowView>, ApiError> {
-    let mut out = Vec::new();
-    for follow in follow_store::of_user(&app.db, user.id).await? {
-        out.push(view(&app.db, &follow).await?);
+/// One page of the caller's follows, oldest first, and how many they have.
+pub async fn mine(
+    app: &Context,
+    user: &User,
+    paging: Paging,
+) -> Result<(Vec<FollowView>, u64), ApiError> {
+    let (follows, total) =
+        follow_store::of_user_page(&app.db, user.id, paging.page, paging.per_page).await?;
+    let mut out = Vec::with_capacity(follows.len());
+    for follow in &follows {
+        out.push(view(&app.db, follow).await?);
     }
-    Ok(out)
+    Ok((out, total))
 }
 
 /// Whether what a target names exists (and, for an organisation, is verified: public).

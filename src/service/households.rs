@@ -21,6 +21,7 @@ use crate::domain::id_card::{IdCardNumber, mask_id_card};
 use crate::domain::phone::{Mobile, mask_mobile};
 use crate::domain::region::{Level, RegionCode};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
+use crate::service::paging::Paging;
 use crate::store::audit::{self, Origin};
 use crate::store::households::{
     self as household_store, HouseholdRecord, Income, Inserted, SealedPrivate, StatusChange,
@@ -466,20 +467,23 @@ async fn load(
     Ok((household, private))
 }
 
-/// The households of a village, masked.
+/// One page of the households of a village, masked, oldest first, and how many it has.
 pub async fn list(
     db: &DatabaseConnection,
     sealer: &Sealer,
     actor: &Actor,
     village: &str,
-) -> Result<Vec<HouseholdView>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<HouseholdView>, u64), ApiError> {
     let village = village_of(village)?;
     allow(actor, Action::ViewHouseholdPrivate, &village)?;
-    household_store::in_village(db, &village)
-        .await?
+    let (rows, total) =
+        household_store::in_village_page(db, &village, paging.page, paging.per_page).await?;
+    let views = rows
         .iter()
         .map(|(household, private)| Ok(view(household, &open(sealer, household.id, private))))
-        .collect()
+        .collect::<Result<_, ApiError>>()?;
+    Ok((views, total))
 }
 
 /// One household, masked, with its incomes and register history.

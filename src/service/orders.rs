@@ -24,6 +24,7 @@ use crate::service::Context;
 use crate::service::auth::confirm::require as require_confirmed;
 use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::PhotoRef;
+use crate::service::paging::Paging;
 use crate::service::products::{photos, today};
 use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
 use crate::store::accounts::{self as account_store, User};
@@ -38,8 +39,6 @@ use crate::validation::{Text, request_body};
 
 /// How long a seller has to confirm an order before it expires and its stock returns.
 pub const CONFIRM_DAYS: i64 = 3;
-/// The most orders one list returns.
-const LIST_LIMIT: u64 = 200;
 
 request_body! {
     /// An order for a product: how much, and where to deliver it (the buyer's own data, seen by
@@ -695,13 +694,15 @@ pub enum ListSide {
     Seller,
 }
 
-/// The caller's orders on one side, newest first (at most 200), optionally of one status.
+/// One page of the caller's orders on one side, newest first, optionally of one status, and how
+/// many there are.
 pub async fn mine(
     app: &Context,
     actor: &Actor,
     side: ListSide,
     status: Option<OrderStatus>,
-) -> Result<Vec<OrderView>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<OrderView>, u64), ApiError> {
     let mut filter = OrderFilter {
         statuses: status.into_iter().collect(),
         ..Default::default()
@@ -729,12 +730,13 @@ pub async fn mine(
     if side == ListSide::Buyer {
         filter.buyer_user_id = Some(actor.user_id);
     }
-    let orders = order_store::list(&app.db, &filter, LIST_LIMIT).await?;
+    let (orders, total) =
+        order_store::list_page(&app.db, &filter, paging.page, paging.per_page).await?;
     let mut views = Vec::with_capacity(orders.len());
     for order in &orders {
         views.push(view_in(app, &app.db, order, actor, None).await?);
     }
-    Ok(views)
+    Ok((views, total))
 }
 
 fn timeline_entry(event: &OrderEvent) -> OrderTimelineEntry {

@@ -52,6 +52,15 @@ impl Paging {
         Ok(Self { page, per_page })
     }
 
+    /// The first page of `per_page` items (at most [`Self::MAX_PER_PAGE`]): the newest or best
+    /// few that a view shows beside others, with a link to the whole list.
+    pub fn first(per_page: u64) -> Self {
+        Self {
+            page: 1,
+            per_page: per_page.clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
     /// Rows to skip.
     pub fn offset(&self) -> u64 {
         (self.page - 1) * self.per_page
@@ -73,5 +82,7 @@ mod tests {
         assert_eq!(code(None, Some(101)), ErrorCode::InvalidParameter);
         assert_eq!(code(Some(101), Some(100)), ErrorCode::PageTooDeep);
         assert_eq!(code(Some(u64::MAX), Some(100)), ErrorCode::PageTooDeep);
+        let first = Paging::first(500);
+        assert_eq!((first.page, first.per_page, first.offset()), (1, 100, 0));
     }
 }

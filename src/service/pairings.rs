@@ -659,7 +659,9 @@ pub async fn board(app: &Context, actor: &Actor, id: i64) -> Result<Board, ApiEr
         .collect();
     let mut offers = Vec::new();
     for organisation in &organisations {
-        offers.extend(offers::of_organisation(app, organisation.id).await?);
+        let (newest, _) =
+            offers::of_organisation(app, organisation.id, Paging::first(GAPS_SHOWN)).await?;
+        offers.extend(newest);
     }
     offers.sort_by_key(|o| std::cmp::Reverse(o.id));
     offers.truncate(GAPS_SHOWN as usize);
@@ -846,7 +848,8 @@ pub struct Dashboard {
     pub open_needs_value_fen: i64,
     /// Its pledges and what they delivered.
     pub figures: Figures,
-    /// Its offers, drafts included, newest first.
+    /// Its offers, drafts included, newest first (at most 100; `/me/offers?org=` pages them
+    /// all).
     pub offers: Vec<PublicOffer>,
     /// 为您推荐: published needs its live offers could fill, best first (at most 20).
     pub needs_for_you: Vec<NeedSuggestion>,
@@ -888,10 +891,11 @@ pub async fn dashboard(app: &Context, actor: &Actor, org_id: i64) -> Result<Dash
             organisation_id: Some(org_id),
             status: None,
         };
-        offers::mine(app, actor, &filter).await?
+        offers::mine(app, actor, &filter, Paging::first(GAPS_SHOWN)).await?
     } else {
-        offers::of_organisation(app, org_id).await?
-    };
+        offers::of_organisation(app, org_id, Paging::first(GAPS_SHOWN)).await?
+    }
+    .0;
     let needs_for_you = offers::matching::needs_for_organisation(app, actor, org_id).await?;
     let purchases = consumption::recent(&app.db, &Scope::Organisation(org_id), GAPS_SHOWN).await?;
     Ok(Dashboard {

@@ -861,12 +861,14 @@ pub async fn of_need(
     Ok((pledges, total))
 }
 
-/// The caller's own pledges, newest first, optionally in one status.
+/// One page of the caller's own pledges, newest first, optionally in one status, and how many
+/// there are.
 pub async fn mine(
     app: &Context,
     actor: &Actor,
     status: Option<&str>,
-) -> Result<Vec<PledgeView>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<PledgeView>, u64), ApiError> {
     let status = status
         .map(|status| {
             PledgeStatus::parse(status).ok_or_else(|| {
@@ -877,7 +879,9 @@ pub async fn mine(
             })
         })
         .transpose()?;
-    let rows = pledge_store::of_donor(&app.db, actor.user_id, status, 500).await?;
+    let (rows, total) =
+        pledge_store::of_donor_page(&app.db, actor.user_id, status, paging.page, paging.per_page)
+            .await?;
     // Their needs and receipt photos in two queries, not two per pledge.
     let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();
     let needs: std::collections::HashMap<i64, NeedRecord> =
@@ -888,7 +892,8 @@ pub async fn mine(
             .collect();
     let pledge_ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let mut photos = crate::store::photos::of_pledges(&app.db, &pledge_ids).await?;
-    rows.iter()
+    let views = rows
+        .iter()
         .map(|row| {
             let need = needs
                 .get(&row.need_id)
@@ -900,7 +905,8 @@ pub async fn mine(
                 receipts.iter().map(PhotoRef::from).collect(),
             ))
         })
-        .collect()
+        .collect::<Result<_, ApiError>>()?;
+    Ok((views, total))
 }
 
 /// Ids of pledges still unshipped past their due date, oldest first.

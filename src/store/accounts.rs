@@ -534,19 +534,18 @@ pub async fn touch_api_token(
     Ok(())
 }
 
-/// A user's API tokens, revoked ones too, oldest first.
-pub async fn list_api_tokens(
+/// One page of a user's API tokens, revoked ones too, oldest first, and how many they have.
+pub async fn api_tokens_page(
     db: &impl ConnectionTrait,
     user_id: i64,
-) -> Result<Vec<ApiToken>, DbErr> {
-    Ok(api_tokens::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<ApiToken>, u64), DbErr> {
+    let query = api_tokens::Entity::find()
         .filter(api_tokens::Column::UserId.eq(user_id))
-        .order_by_asc(api_tokens::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(read_api_token)
-        .collect())
+        .order_by_asc(api_tokens::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read_api_token).collect(), total))
 }
 
 /// Revokes one of the user's tokens; true when it was live.

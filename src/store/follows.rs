@@ -97,6 +97,20 @@ pub async fn of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Foll
         .collect()
 }
 
+/// One page of a person's follows, oldest first, and how many they have.
+pub async fn of_user_page(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<Follow>, u64), DbErr> {
+    let query = follows::Entity::find()
+        .filter(follows::Column::UserId.eq(user_id))
+        .order_by_asc(follows::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read).collect::<Result<_, _>>()?, total))
+}
+
 pub async fn set_mode(db: &impl ConnectionTrait, id: i64, mode: AlertMode) -> Result<(), DbErr> {
     follows::Entity::update_many()
         .col_expr(follows::Column::Mode, Expr::value(mode))

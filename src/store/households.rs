@@ -200,23 +200,27 @@ pub async fn private(db: &impl ConnectionTrait, id: i64) -> Result<SealedPrivate
         .ok_or_else(|| missing_private(id))
 }
 
-/// The households of a village with their private fields, sealed, oldest first.
-pub async fn in_village(
+/// One page of the households of a village with their private fields, sealed, oldest first,
+/// and how many the village has.
+pub async fn in_village_page(
     db: &impl ConnectionTrait,
     village: &RegionCode,
-) -> Result<Vec<(HouseholdRecord, SealedPrivate)>, DbErr> {
-    households::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<(HouseholdRecord, SealedPrivate)>, u64), DbErr> {
+    let query = households::Entity::find()
         .filter(households::Column::VillageCode.eq(village.as_str()))
         .find_also_related(household_private::Entity)
-        .order_by_asc(households::Column::Id)
-        .all(db)
-        .await?
+        .order_by_asc(households::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    let rows = rows
         .into_iter()
         .map(|(household, private)| {
             let private = private.ok_or_else(|| missing_private(household.id))?;
             Ok((read(household)?, read_private(private)))
         })
-        .collect()
+        .collect::<Result<_, DbErr>>()?;
+    Ok((rows, total))
 }
 
 pub async fn update(

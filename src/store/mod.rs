@@ -130,17 +130,18 @@ pub mod sign_in_failures;
 pub mod stats;
 
 /// One page of `query`'s rows (`page` counts from 1) and how many rows it has in all: a
-/// `LIMIT`/`OFFSET` and a `COUNT` in the database, never the whole list in memory.
-pub async fn page_of<E: sea_orm::EntityTrait>(
-    db: &impl sea_orm::ConnectionTrait,
-    query: sea_orm::Select<E>,
+/// `LIMIT`/`OFFSET` and a `COUNT` in the database, never the whole list in memory. Any query
+/// that pages (`Select`, `SelectTwo` of a row and its related one, …).
+pub async fn page_of<'db, C, Q>(
+    db: &'db C,
+    query: Q,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<E::Model>, u64), DbErr>
+) -> Result<(Vec<<Q::Selector as sea_orm::SelectorTrait>::Item>, u64), DbErr>
 where
-    E::Model: Sync,
+    C: sea_orm::ConnectionTrait,
+    Q: sea_orm::PaginatorTrait<'db, C>,
 {
-    use sea_orm::PaginatorTrait;
     let paginator = query.paginate(db, per_page);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page - 1).await?;

@@ -89,19 +89,18 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<Objection
     Ok(objections::Entity::find_by_id(id).one(db).await?.map(read))
 }
 
-/// A need's objections, newest first.
-pub async fn of_need(
+/// One page of a need's objections, newest first, and how many it has.
+pub async fn of_need_page(
     db: &impl ConnectionTrait,
     need_id: i64,
-) -> Result<Vec<ObjectionRecord>, DbErr> {
-    Ok(objections::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<ObjectionRecord>, u64), DbErr> {
+    let query = objections::Entity::find()
         .filter(objections::Column::NeedId.eq(need_id))
-        .order_by_desc(objections::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(read)
-        .collect())
+        .order_by_desc(objections::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read).collect(), total))
 }
 
 /// How many objections are open against a need, leaving out `except` if given.

@@ -297,11 +297,13 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Off
     with_regions(db, rows).await
 }
 
-/// Which offers [`list`] returns.
+/// Which offers [`list`] and [`list_page`] return.
 #[derive(Debug, Clone, Default)]
 pub struct OfferFilter {
     pub statuses: Vec<OfferStatus>,
-    pub organisation_id: Option<i64>,
+    /// Offers of any of these organisations, or (with `person`) that person's own; naming
+    /// neither, anyone's.
+    pub organisations: Vec<i64>,
     /// Offers a person made as themself.
     pub person: Option<i64>,
     pub categories: Vec<Category>,
@@ -313,27 +315,44 @@ pub async fn list(
     filter: &OfferFilter,
     limit: u64,
 ) -> Result<Vec<OfferRecord>, DbErr> {
+    let rows = filtered(filter).limit(limit).all(db).await?;
+    with_regions(db, rows).await
+}
+
+/// One page of the offers as filtered, newest first, and how many there are.
+pub async fn list_page(
+    db: &impl ConnectionTrait,
+    filter: &OfferFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<OfferRecord>, u64), DbErr> {
+    let (rows, total) = super::page_of(db, filtered(filter), page, per_page).await?;
+    Ok((with_regions(db, rows).await?, total))
+}
+
+fn filtered(filter: &OfferFilter) -> sea_orm::Select<offers::Entity> {
     let mut query = offers::Entity::find();
     if !filter.statuses.is_empty() {
         query = query.filter(offers::Column::Status.is_in(filter.statuses.clone()));
     }
-    if let Some(org) = filter.organisation_id {
-        query = query.filter(offers::Column::OrganisationId.eq(org));
+    let mut offerers = Condition::any();
+    if !filter.organisations.is_empty() {
+        offerers = offerers.add(offers::Column::OrganisationId.is_in(filter.organisations.clone()));
     }
     if let Some(person) = filter.person {
-        query = query
-            .filter(offers::Column::OrganisationId.is_null())
-            .filter(offers::Column::OfferedBy.eq(person));
+        offerers = offerers.add(
+            Condition::all()
+                .add(offers::Column::OrganisationId.is_null())
+                .add(offers::Column::OfferedBy.eq(person)),
+        );
+    }
+    if !offerers.is_empty() {
+        query = query.filter(offerers);
     }
     if !filter.categories.is_empty() {
         query = query.filter(offers::Column::Category.is_in(filter.categories.clone()));
     }
-    let rows = query
-        .order_by_desc(offers::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    with_regions(db, rows).await
+    query.order_by_desc(offers::Column::Id)
 }
 
 /// Published offers still in date with something left at `now` that could be counted against a
@@ -676,7 +695,27 @@ pub async fn requests(
     filter: &RequestFilter,
     limit: u64,
 ) -> Result<Vec<RequestRecord>, DbErr> {
-    let mut query = offer_requests::Entity::find();
+    Ok(requests_filtered(filter)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(read_request)
+        .collect())
+}
+
+/// One page of the requests as filtered, newest first, and how many there are.
+pub async fn requests_page(
+    db: &impl ConnectionTrait,
+    filter: &RequestFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<RequestRecord>, u64), DbErr> {
+    let (rows, total) = super::page_of(db, requests_filtered(filter), page, per_page).await?;
+    Ok((rows.into_iter().map(read_request).collect(), total))
+}
+
+fn requests_filtered(filter: &RequestFilter) -> sea_orm::Select<offer_requests::Entity> {
     let mut which = Condition::all();
     if !filter.offer_ids.is_empty() {
         which = which.add(offer_requests::Column::OfferId.is_in(filter.offer_ids.clone()));
@@ -687,15 +726,9 @@ pub async fn requests(
     if !filter.statuses.is_empty() {
         which = which.add(offer_requests::Column::Status.is_in(filter.statuses.clone()));
     }
-    query = query.filter(which);
-    Ok(query
+    offer_requests::Entity::find()
+        .filter(which)
         .order_by_desc(offer_requests::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(read_request)
-        .collect())
 }
 
 /// Ids of requests still pending whose answer time passed by `now`.

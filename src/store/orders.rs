@@ -271,13 +271,14 @@ pub struct OrderFilter {
     pub product_id: Option<i64>,
 }
 
-/// Orders matching any of the filter's parties (and its statuses and product), newest first,
-/// at most `limit`. A filter naming no party matches nothing.
-pub async fn list(
+/// One page of the orders matching any of the filter's parties (and its statuses and product),
+/// newest first, and how many there are. A filter naming no party matches nothing.
+pub async fn list_page(
     db: &impl ConnectionTrait,
     filter: &OrderFilter,
-    limit: u64,
-) -> Result<Vec<OrderRecord>, DbErr> {
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<OrderRecord>, u64), DbErr> {
     let mut parties = Condition::any();
     let mut named = false;
     if let Some(user) = filter.buyer_user_id {
@@ -297,7 +298,7 @@ pub async fn list(
         named = true;
     }
     if !named {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
     let mut query = orders::Entity::find().filter(parties);
     if !filter.statuses.is_empty() {
@@ -306,12 +307,9 @@ pub async fn list(
     if let Some(product) = filter.product_id {
         query = query.filter(orders::Column::ProductId.eq(product));
     }
-    let rows = query
-        .order_by_desc(orders::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    read_all(rows)
+    let query = query.order_by_desc(orders::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((read_all(rows)?, total))
 }
 
 /// Ids of orders still waiting for their seller whose `confirm_by` passed by `now`.

@@ -173,25 +173,22 @@ pub async fn of_need_page(
     Ok((rows.into_iter().map(read).collect(), total))
 }
 
-/// A donor's pledges, newest first, at most `limit`, optionally in one status.
-pub async fn of_donor(
+/// One page of a donor's pledges, newest first, optionally in one status, and how many there
+/// are.
+pub async fn of_donor_page(
     db: &impl ConnectionTrait,
     donor_user_id: i64,
     status: Option<PledgeStatus>,
-    limit: u64,
-) -> Result<Vec<PledgeRecord>, DbErr> {
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<PledgeRecord>, u64), DbErr> {
     let mut query = pledges::Entity::find().filter(pledges::Column::DonorUserId.eq(donor_user_id));
     if let Some(status) = status {
         query = query.filter(pledges::Column::Status.eq(status));
     }
-    Ok(query
-        .order_by_desc(pledges::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(read)
-        .collect())
+    let query = query.order_by_desc(pledges::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((rows.into_iter().map(read).collect(), total))
 }
 
 /// How many of the donor's pledges are not yet shipped, whoever they were made for.

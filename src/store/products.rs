@@ -218,21 +218,31 @@ pub async fn find_many(
     Ok(out)
 }
 
-/// Which products [`list`] returns.
+/// Which products [`list_page`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct ProductFilter {
     pub statuses: Vec<ProductStatus>,
     pub seller_id: Option<i64>,
     /// Products of these villages (or of the regions holding them: a prefix of the code).
     pub within: Vec<RegionCode>,
+    /// Products sold by any of these parties (naming none, no product); `None`, anyone's.
+    pub sold_by: Option<Sellers>,
 }
 
-/// Products as filtered, newest first, at most `limit`.
-pub async fn list(
+/// Who sells a product: its cooperative, or the cadres of its village (of a region holding it).
+#[derive(Debug, Clone, Default)]
+pub struct Sellers {
+    pub cooperatives: Vec<i64>,
+    pub villages_within: Vec<RegionCode>,
+}
+
+/// One page of the products as filtered, newest first, and how many there are.
+pub async fn list_page(
     db: &impl ConnectionTrait,
     filter: &ProductFilter,
-    limit: u64,
-) -> Result<Vec<ProductRecord>, DbErr> {
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<ProductRecord>, u64), DbErr> {
     let mut query = products::Entity::find();
     if !filter.statuses.is_empty() {
         query = query.filter(products::Column::Status.is_in(filter.statuses.clone()));
@@ -241,18 +251,31 @@ pub async fn list(
         query = query.filter(products::Column::SellerId.eq(seller));
     }
     if !filter.within.is_empty() {
+        query = query.filter(within_any(&filter.within));
+    }
+    if let Some(sellers) = &filter.sold_by {
+        if sellers.cooperatives.is_empty() && sellers.villages_within.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
         let mut any = Condition::any();
-        for region in &filter.within {
-            any = any.add(products::Column::VillageCode.starts_with(region.as_str()));
+        if !sellers.cooperatives.is_empty() {
+            any = any.add(products::Column::SellerId.is_in(sellers.cooperatives.clone()));
+        }
+        if !sellers.villages_within.is_empty() {
+            any = any.add(within_any(&sellers.villages_within));
         }
         query = query.filter(any);
     }
-    let rows = query
-        .order_by_desc(products::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    read_all(rows)
+    let query = query.order_by_desc(products::Column::Id);
+    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    Ok((read_all(rows)?, total))
+}
+
+/// Products of villages in any of `regions` (a prefix of the village's code).
+fn within_any(regions: &[RegionCode]) -> Condition {
+    regions.iter().fold(Condition::any(), |any, region| {
+        any.add(products::Column::VillageCode.starts_with(region.as_str()))
+    })
 }
 
 /// Ids of the products after `after`, in id order, at most `limit` (for a reindex).

@@ -215,7 +215,7 @@ db_test! {
         assert_eq!(me().await.unwrap().status(), 200);
 
         let (_, list) = status_and_json(client.get(app.url("/api/v1/auth/tokens")).bearer_auth(&token).send().await.unwrap()).await;
-        assert_eq!(list[0]["name"], "ERP");
+        assert_eq!(list["items"][0]["name"], "ERP");
         assert!(!list.to_string().contains(&token[4..]), "the secret is never listed");
 
         let id = created["id"].as_i64().unwrap();

@@ -118,7 +118,7 @@ db_test! {
         assert_unconfirmed(&he.post(&accept, &json!({})).await, "pledge");
         assert_unconfirmed(&he.post(&format!("/api/v1/offers/{offer}/apply"), &json!({"need_id": need, "quantity": 1})).await, "pledge");
         let (_, mine) = he.get("/api/v1/me/pledges").await;
-        assert_eq!(mine, json!([]), "nothing was made");
+        assert_eq!(mine["items"], json!([]), "nothing was made");
 
         app.confirm_through_mail("he@example.cn").await;
         let (status, body) = he.post(&accept, &json!({})).await;

@@ -50,6 +50,6 @@ db_test! {
         let (status, _) = donor.send(reqwest::Method::DELETE, &format!("/api/v1/me/follows/{id}"), None).await;
         assert_eq!(status, 204);
         let (_, follows) = donor.get("/api/v1/me/follows").await;
-        assert_eq!(follows, json!([]));
+        assert_eq!(follows["items"], json!([]));
     }
 }

@@ -33,7 +33,7 @@ async fn household_id_of(app: &TestApp, village: &str) -> i64 {
     let (_, list) = cadre
         .get(&format!("/api/v1/households?village={village}"))
         .await;
-    list[0]["id"].as_i64().unwrap()
+    list["items"][0]["id"].as_i64().unwrap()
 }
 
 db_test! {
@@ -49,7 +49,8 @@ db_test! {
         assert_eq!(created["poverty_causes"], json!(["illness", "lack_labour"]));
 
         let (_, list) = cadre.get(&format!("/api/v1/households?village={DUNBEI}")).await;
-        assert_eq!(list.as_array().unwrap().len(), 3, "two demo households and the new one");
+        assert_eq!(list["items"].as_array().unwrap().len(), 3, "two demo households and the new one");
+        assert_eq!(list["total"], 3);
         assert!(!list.to_string().contains("钟玉兰"));
 
         let id = created["id"].as_i64().unwrap();
@@ -130,7 +131,7 @@ db_test! {
         let verifier = app.login_demo("verifier").await;
         let (status, list) = verifier.get(&format!("/api/v1/households?village={DUNBEI}")).await;
         assert_eq!(status, 200);
-        assert_eq!(list[0]["head_name_masked"], "陈**");
+        assert_eq!(list["items"][0]["head_name_masked"], "陈**");
         let (status, _) = verifier.post(&format!("/api/v1/households/{id}/private"), &json!({})).await;
         assert_eq!(status, 200, "verifiers of the county may reveal");
         let (status, _) = verifier.post("/api/v1/households", &new_household(DUNBEI, "44142619900101123")).await;
@@ -174,7 +175,7 @@ db_test! {
             assert!(body["error"]["fields"][field].is_array(), "{field}: {body}");
         }
         let (_, list) = cadre.get(&format!("/api/v1/households?village={DUNBEI}")).await;
-        assert_eq!(list.as_array().unwrap().len(), 2);
+        assert_eq!(list["items"].as_array().unwrap().len(), 2);
     }
 }
 

@@ -682,7 +682,7 @@ db_test! {
         let response = app.client.post(app.url(&format!("/unsubscribe?token={token}"))).send().await.unwrap();
         assert_eq!(response.status(), 200);
         let (_, follows) = donor.get("/api/v1/me/follows").await;
-        let left: Vec<&str> = follows.as_array().unwrap().iter().map(|f| f["target_kind"].as_str().unwrap()).collect();
+        let left: Vec<&str> = follows["items"].as_array().unwrap().iter().map(|f| f["target_kind"].as_str().unwrap()).collect();
         assert_eq!(left, ["category"], "the region follow is gone");
         let (_, settings) = donor.get("/api/v1/me/notifications").await;
         assert!(settings["notifications"].as_array().unwrap().iter().all(|n| n["email"] == true), "no kind of mail was turned off");

@@ -49,7 +49,7 @@ async fn household_id(cadre: &Session) -> i64 {
         .get(&format!("/api/v1/households?village={VILLAGE}"))
         .await;
     assert_eq!(status, 200, "{list}");
-    list[0]["id"].as_i64().unwrap()
+    list["items"][0]["id"].as_i64().unwrap()
 }
 
 async fn step(session: &Session, id: i64, what: &str) -> (u16, Value) {
@@ -181,8 +181,8 @@ db_test! {
         assert_eq!(status, 401);
         let (status, listed) = verifier.get(&format!("/api/v1/needs/{id}/objections")).await;
         assert_eq!(status, 200, "{listed}");
-        assert_eq!(listed[0]["contact"], "同村村民 139****0000");
-        assert_eq!(listed[0]["signed_in"], false);
+        assert_eq!(listed["items"][0]["contact"], "同村村民 139****0000");
+        assert_eq!(listed["items"][0]["signed_in"], false);
         let (_, public) = app.get_json(&format!("/api/v1/needs/{id}")).await;
         assert!(!public.to_string().contains("需求重复"), "the reason is not public");
 
@@ -519,7 +519,7 @@ db_test! {
         assert_eq!(status, 200, "{upheld}");
         let (_, listed) = verifier.get(&format!("/api/v1/needs/{id}/objections")).await;
         assert!(
-            listed.as_array().unwrap().iter().all(|o| o["status"] == "upheld"),
+            listed["items"].as_array().unwrap().iter().all(|o| o["status"] == "upheld"),
             "the other objection is settled with it: {listed}"
         );
         let (status, _) = app.get_json(&format!("/api/v1/needs/{id}")).await;
@@ -865,7 +865,8 @@ db_test! {
             assert_eq!(status, 201, "{body}");
         }
         let (_, listed) = verifier.get(&format!("/api/v1/needs/{id}/objections")).await;
-        assert_eq!(listed.as_array().unwrap().len(), 10);
+        assert_eq!(listed["items"].as_array().unwrap().len(), 10);
+        assert_eq!(listed["total"], 10);
         // Ten open objections are enough for a verifier to look: more wait for a decision.
         let (status, error) = app
             .post_json(

@@ -127,7 +127,7 @@ db_test! {
         );
         assert_eq!(app.get_json(&path).await.0, 404, "withdrawn offers leave public view");
         let (_, mine) = enterprise.get("/api/v1/me/offers").await;
-        assert_eq!(mine[0]["id"], id, "the offerer still lists it");
+        assert_eq!(mine["items"][0]["id"], id, "the offerer still lists it");
     }
 }
 
@@ -181,9 +181,9 @@ db_test! {
         assert!(!body.to_string().contains("13800138000"), "the value is never echoed");
 
         let (_, mine) = donor.get("/api/v1/me/offers").await;
-        assert_eq!(mine, json!([]), "nothing was written");
+        assert_eq!(mine["items"], json!([]), "nothing was written");
         let (_, mine) = enterprise.get("/api/v1/me/offers").await;
-        assert_eq!(mine, json!([]));
+        assert_eq!(mine["items"], json!([]));
     }
 }
 
@@ -290,10 +290,10 @@ db_test! {
         let (_, pledges) = app.get_json(&format!("/api/v1/needs/{need}/pledges")).await;
         assert_eq!(pledges["items"].as_array().unwrap().len(), 1, "the village sees the pledge");
         let (_, requests) = cadre.get(&format!("/api/v1/needs/{need}/offer-requests")).await;
-        assert_eq!(requests[0]["status"], "accepted");
-        assert_eq!(requests[0]["pledge_id"], pledge["id"]);
+        assert_eq!(requests["items"][0]["status"], "accepted");
+        assert_eq!(requests["items"][0]["pledge_id"], pledge["id"]);
         let (_, mine) = enterprise.get("/api/v1/me/pledges").await;
-        assert_eq!(mine[0]["id"], pledge["id"], "the enterprise's ledger holds it");
+        assert_eq!(mine["items"][0]["id"], pledge["id"], "the enterprise's ledger holds it");
         let (_, offer_now) = app.get_json(&format!("/api/v1/offers/{offer}")).await;
         assert_eq!(offer_now["matched"], 20);
         assert_eq!(
@@ -407,7 +407,7 @@ db_test! {
         assert_eq!(report.requests_expired, 1);
         assert_eq!(offer_row(&app, offer).await.status.as_str(), "expired");
         let (_, requests) = cadre.get(&format!("/api/v1/needs/{need}/offer-requests")).await;
-        assert_eq!(requests[0]["status"], "expired");
+        assert_eq!(requests["items"][0]["status"], "expired");
         let (status, body) = enterprise
             .post(&format!("/api/v1/offer-requests/{}/accept", request["id"]), &json!({}))
             .await;
@@ -538,7 +538,7 @@ db_test! {
         assert_eq!(offer_row(&app, offer).await.remaining, 30);
         assert_eq!(need_row(&app, need).await.pledged_quantity, 0);
         let (_, follows) = donor.get("/api/v1/me/follows").await;
-        assert_eq!(follows[0]["mode"], "instant");
+        assert_eq!(follows["items"][0]["mode"], "instant");
     }
 }
 
@@ -567,7 +567,7 @@ db_test! {
         let spent = offer_row(&app, offer).await;
         assert_eq!((spent.remaining, spent.status.as_str()), (0, "exhausted"));
         let (_, mine) = enterprise.get("/api/v1/me/pledges").await;
-        assert_eq!(mine.as_array().unwrap().len(), 10, "one pledge per accepted request");
+        assert_eq!(mine["total"], 10, "one pledge per accepted request");
         let (_, detail) = enterprise.get(&format!("/api/v1/offers/{offer}")).await;
         let pending = detail["manage"]["requests"].as_array().unwrap().iter().filter(|r| r["status"] == "pending").count();
         assert_eq!(pending, 2, "the two refused stay pending, to decline or to expire");

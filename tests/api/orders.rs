@@ -126,13 +126,13 @@ db_test! {
         }
         assert_eq!(app.get_json(&path).await.0, 401, "a visitor is asked to sign in");
         let (_, bought) = donor.get("/api/v1/me/orders?side=buyer").await;
-        assert_eq!(bought[0]["id"], id);
+        assert_eq!(bought["items"][0]["id"], id);
         let (_, sold) = coop.admin.get("/api/v1/me/orders?side=seller").await;
-        assert_eq!(sold[0]["id"], id);
+        assert_eq!(sold["items"][0]["id"], id);
         let (_, sold) = cadre.get("/api/v1/me/orders?side=seller&status=ordered").await;
-        assert_eq!(sold[0]["id"], id);
+        assert_eq!(sold["items"][0]["id"], id);
         let (_, none) = donor.get("/api/v1/me/orders?side=seller").await;
-        assert_eq!(none, json!([]));
+        assert_eq!(none["items"], json!([]));
 
         // Each step by its side, from its status.
         let (status, body) = step(&donor, id, "confirm", json!({})).await;
@@ -208,7 +208,7 @@ db_test! {
         assert_eq!(bought["buyer_name"], "梅州客都农业发展有限公司（演示）");
         assert_eq!(stock(&app, product).await, 15);
         let (_, mine) = enterprise.get("/api/v1/me/orders?side=buyer").await;
-        assert_eq!(mine[0]["id"], id);
+        assert_eq!(mine["items"][0]["id"], id);
         assert_eq!(donor.get(&format!("/api/v1/orders/{id}")).await.0, 404);
 
         let (status, body) = step(&coop.member, id, "decline", json!({})).await;
@@ -247,8 +247,8 @@ db_test! {
         assert_eq!(status, 201);
         let id = placed(&donor, product, &for_org).await;
         let (_, theirs) = enterprise.get("/api/v1/me/orders?side=buyer").await;
-        assert_eq!(theirs[0]["id"], id, "the organisation's order is its people's");
-        assert_eq!(theirs[0]["sides"], json!(["buyer"]));
+        assert_eq!(theirs["items"][0]["id"], id, "the organisation's order is its people's");
+        assert_eq!(theirs["items"][0]["sides"], json!(["buyer"]));
         step(&coop.member, id, "confirm", json!({})).await;
         step(&coop.member, id, "ship", json!({"carrier": "邮政"})).await;
         let (status, body) = step(&enterprise, id, "receive", json!({"received_quantity": 5})).await;
@@ -386,7 +386,7 @@ db_test! {
         let mut ordered = 0;
         for side in [&donor, &enterprise] {
             let (_, mine) = side.get("/api/v1/me/orders?side=buyer").await;
-            ordered += mine.as_array().unwrap().iter().map(|o| o["quantity"].as_i64().unwrap()).sum::<i64>();
+            ordered += mine["items"].as_array().unwrap().iter().map(|o| o["quantity"].as_i64().unwrap()).sum::<i64>();
         }
         assert_eq!(ordered, 10, "the orders hold exactly what the stock gave");
         let (_, detail) = app.get_json(&format!("/api/v1/products/{product}")).await;
@@ -470,7 +470,7 @@ db_test! {
         assert_eq!(ids.len(), 1);
         assert_eq!(stock(&app, product).await, 15);
         let (_, mine) = donor.get("/api/v1/me/orders?side=buyer").await;
-        assert_eq!(mine.as_array().unwrap().len(), 2);
+        assert_eq!(mine["items"].as_array().unwrap().len(), 2);
     }
 }
 

@@ -332,8 +332,8 @@ db_test! {
         assert_eq!(app.tick().await.pledges_expired, 0, "once");
 
         let (_, mine) = enterprise.get("/api/v1/me/pledges").await;
-        assert_eq!(mine[0]["status"], "expired");
-        assert_eq!(mine[0]["next_step"], Value::Null);
+        assert_eq!(mine["items"][0]["status"], "expired");
+        assert_eq!(mine["items"][0]["next_step"], Value::Null);
         let row = need_row(&app, need).await;
         assert_eq!((row.status.as_str(), row.pledged_quantity), ("published", 0));
         let timeline = kinds(&app, need).await;
@@ -474,7 +474,7 @@ db_test! {
             .await;
         assert_eq!(status, 200, "{thanked}");
         let (_, mine) = enterprise.get("/api/v1/me/pledges?status=thanked").await;
-        assert_eq!(mine[0]["thanks_note"], "课桌椅已经用上了，谢谢！");
+        assert_eq!(mine["items"][0]["thanks_note"], "课桌椅已经用上了，谢谢！");
         let (status, closed) = cadre.post(&format!("/api/v1/needs/{need}/close"), &json!({})).await;
         assert_eq!(status, 200, "{closed}");
         assert_eq!(closed["status"], "closed");
@@ -613,7 +613,7 @@ db_test! {
         let verifier = app.login_demo("verifier").await;
         let donor = app.login_demo("donor").await;
         let (_, households) = cadre.get(&format!("/api/v1/households?village={VILLAGE}")).await;
-        let household = households[0]["id"].as_i64().unwrap();
+        let household = households["items"][0]["id"].as_i64().unwrap();
         let (status, need) = cadre
             .post(
                 "/api/v1/needs",

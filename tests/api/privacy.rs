@@ -47,7 +47,7 @@ db_test! {
         assert!(!pledge_ids.is_empty());
         let cadre = app.login_demo("cadre").await;
         let (_, list) = cadre.get("/api/v1/households?village=441426100200").await;
-        let household = list[0]["id"].as_i64().unwrap();
+        let household = list["items"][0]["id"].as_i64().unwrap();
         let need_ids: Vec<i64> = duijie::store::entity::needs::Entity::find()
             .all(&app.db)
             .await

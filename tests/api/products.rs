@@ -106,7 +106,8 @@ fn timeline_kinds(detail: &Value) -> Vec<&str> {
 }
 
 fn ids(list: &Value) -> Vec<i64> {
-    list.as_array()
+    list["items"]
+        .as_array()
         .unwrap()
         .iter()
         .map(|p| p["id"].as_i64().unwrap())
@@ -145,7 +146,7 @@ db_test! {
             assert!(!error.to_string().contains("13800138000"), "the value is never echoed");
         }
         let (_, mine) = member.get("/api/v1/me/products").await;
-        assert_eq!(mine, json!([]), "nothing was written");
+        assert_eq!(mine["items"], json!([]), "nothing was written");
 
         // A draft is its sellers' and the area's verifier's.
         let (status, draft) = member.post("/api/v1/products", &honey(coop.id, 10, 2)).await;

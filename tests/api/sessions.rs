@@ -255,7 +255,7 @@ db_test! {
         // The households list is masked for every caller; revealing takes a browser session.
         let (status, list) = with_token(&app, &manage, Method::GET, "/api/v1/households?village=441426100200", None).await;
         assert_eq!(status, 200, "{list}");
-        let id = list[0]["id"].as_i64().unwrap();
+        let id = list["items"][0]["id"].as_i64().unwrap();
         let reveal = format!("/api/v1/households/{id}/private");
         let (status, body) = with_token(&app, &manage, Method::POST, &reveal, Some(json!({}))).await;
         assert_eq!(status, 403);
@@ -267,7 +267,7 @@ db_test! {
         // The list shows each token's scope, expiry and last use.
         let (status, tokens) = session.get("/api/v1/auth/tokens").await;
         assert_eq!(status, 200);
-        let tokens = tokens.as_array().unwrap();
+        let tokens = tokens["items"].as_array().unwrap();
         assert_eq!(tokens.iter().map(|t| t["scope"].as_str().unwrap()).collect::<Vec<_>>(), ["read", "pledge", "manage"]);
         assert!(tokens.iter().all(|t| t["last_used_at"].is_string() && t["expires_at"].is_string()), "{tokens:?}");
     }

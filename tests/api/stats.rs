@@ -141,7 +141,7 @@ async fn world_with(
     let (_, households) = cadre
         .get(&format!("/api/v1/households?village={DUNBEI}"))
         .await;
-    let household = households[0]["id"].as_i64().unwrap();
+    let household = households["items"][0]["id"].as_i64().unwrap();
 
     let a = need(
         &app,

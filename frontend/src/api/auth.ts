@@ -44,8 +44,8 @@ export function resetPassword(token: string, password: string) {
 }
 
 /** The account's personal API tokens: scope, expiry and last use (never their secrets). */
-export function listTokens() {
-  return call(client.GET('/api/v1/auth/tokens'))
+export function listTokens(page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/auth/tokens', { params: { query: { page, per_page: perPage } } }))
 }
 
 /** A new personal API token; the answer holds its secret, shown this once. */

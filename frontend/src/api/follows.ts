@@ -6,9 +6,9 @@ export type Follow = Schemas['FollowView']
 export type FollowKind = Schemas['FollowKind']
 export type AlertMode = Schemas['AlertMode']
 
-/** 我的关注: the caller's follows, oldest first. */
-export function getMyFollows() {
-  return call(client.GET('/api/v1/me/follows'))
+/** 我的关注: a page of the caller's follows, oldest first. */
+export function getMyFollows(page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/me/follows', { params: { query: { page, per_page: perPage } } }))
 }
 
 /** Follows something; following it again changes the mode (the same follow, the same id). */

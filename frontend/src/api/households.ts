@@ -3,9 +3,9 @@
 // reveal of its private fields.
 import { call, client, type Schemas } from './client'
 
-/** A village's households, private fields masked. */
-export function listHouseholds(village: string) {
-  return call(client.GET('/api/v1/households', { params: { query: { village } } }))
+/** A page of a village's households, private fields masked, oldest first. */
+export function listHouseholds(village: string, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/households', { params: { query: { village, page, per_page: perPage } } }))
 }
 
 /** One household with its incomes and its register history, private fields masked. */

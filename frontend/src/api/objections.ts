@@ -6,8 +6,9 @@ export function fileObjection(needId: number, objection: Schemas['NewObjection']
   return call(client.POST('/api/v1/needs/{id}/objections', { params: { path: { id: needId } }, body: objection }))
 }
 
-export function getObjections(needId: number) {
-  return call(client.GET('/api/v1/needs/{id}/objections', { params: { path: { id: needId } } }))
+/** A page of a need's objections, newest first. */
+export function getObjections(needId: number, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/needs/{id}/objections', { params: { path: { id: needId }, query: { page, per_page: perPage } } }))
 }
 
 /** Upheld: the need is rejected. */

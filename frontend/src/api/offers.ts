@@ -20,14 +20,14 @@ export function getOffer(id: number) {
   return call(client.GET('/api/v1/offers/{id}', { params: { path: { id } } }))
 }
 
-/** The caller's own offers (as themself and for their organisations), drafts included. */
-export function getMyOffers(query: MyOffersQuery = {}) {
-  return call(client.GET('/api/v1/me/offers', { params: { query } }))
+/** A page of the caller's own offers (as themself and for their organisations), drafts included, newest first. */
+export function getMyOffers(query: MyOffersQuery = {}, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/me/offers', { params: { query: { ...query, page, per_page: perPage } } }))
 }
 
-/** An organisation's public offers. */
-export function getOrganisationOffers(id: number) {
-  return call(client.GET('/api/v1/organisations/{id}/offers', { params: { path: { id } } }))
+/** A page of an organisation's public offers, newest first. */
+export function getOrganisationOffers(id: number, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/organisations/{id}/offers', { params: { path: { id }, query: { page, per_page: perPage } } }))
 }
 
 /** A new offer, as a draft. */
@@ -69,9 +69,9 @@ export function requestOffer(offerId: number, request: Schemas['NewRequest']) {
   return call(client.POST('/api/v1/offers/{id}/requests', { params: { path: { id: offerId } }, body: request }))
 }
 
-/** The requests made for a need (its cadres and verifiers). */
-export function getNeedOfferRequests(needId: number) {
-  return call(client.GET('/api/v1/needs/{id}/offer-requests', { params: { path: { id: needId } } }))
+/** A page of the requests made for a need (its cadres and verifiers), newest first. */
+export function getNeedOfferRequests(needId: number, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/needs/{id}/offer-requests', { params: { path: { id: needId }, query: { page, per_page: perPage } } }))
 }
 
 /** The offering side accepts a request: it becomes a pledge on the need. */

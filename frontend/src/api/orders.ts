@@ -7,8 +7,10 @@ export type Order = Schemas['OrderView']
 export type OrderStatus = Schemas['OrderStatus']
 export type OrderSide = 'buyer' | 'seller'
 
-export function getMyOrders(side: OrderSide, status?: OrderStatus) {
-  return call(client.GET('/api/v1/me/orders', { params: { query: status ? { side, status } : { side } } }))
+/** A page of one's orders on one side, newest first. */
+export function getMyOrders(side: OrderSide, status?: OrderStatus, page = 1, perPage = 20) {
+  const query = { side, page, per_page: perPage }
+  return call(client.GET('/api/v1/me/orders', { params: { query: status ? { ...query, status } : query } }))
 }
 
 export function getOrder(id: number) {

@@ -4,8 +4,10 @@ import { call, client, upload, type Schemas } from './client'
 
 export type PledgeStatus = Schemas['PledgeStatus']
 
-export function getMyPledges(status?: PledgeStatus) {
-  return call(client.GET('/api/v1/me/pledges', { params: { query: status ? { status } : {} } }))
+/** A page of the caller's pledges, newest first. */
+export function getMyPledges(status?: PledgeStatus, page = 1, perPage = 20) {
+  const query = { page, per_page: perPage }
+  return call(client.GET('/api/v1/me/pledges', { params: { query: status ? { ...query, status } : query } }))
 }
 
 export function getPledge(id: number) {

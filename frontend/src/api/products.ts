@@ -21,9 +21,9 @@ export function searchProducts(query: ProductSearchQuery) {
   return call(client.GET('/api/v1/products/search', { params: { query } }))
 }
 
-/** The products on sale of a region (a village, or any region holding villages). */
-export function getRegionProducts(region: string) {
-  return call(client.GET('/api/v1/products', { params: { query: { region } } }))
+/** A page of the products on sale of a region (a village, or any region holding villages), newest first. */
+export function getRegionProducts(region: string, page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/products', { params: { query: { region, page, per_page: perPage } } }))
 }
 
 /** One product with its timeline; `manage` too for its sellers and its area's verifiers. */
@@ -31,9 +31,9 @@ export function getProduct(id: number) {
   return call(client.GET('/api/v1/products/{id}', { params: { path: { id } } }))
 }
 
-/** The products the caller sells (and, for a verifier, those of their area), every status. */
-export function getMyProducts() {
-  return call(client.GET('/api/v1/me/products'))
+/** A page of the products the caller sells (and, for a verifier, those of their area), every status, newest first. */
+export function getMyProducts(page = 1, perPage = 20) {
+  return call(client.GET('/api/v1/me/products', { params: { query: { page, per_page: perPage } } }))
 }
 
 /** A new product, as a draft, for a verified cooperative. */

@@ -160,7 +160,7 @@ export interface paths {
         };
         /**
          * The account's API tokens, revoked and expired ones too, with their scope, expiry and last
-         *     use (never their secrets).
+         *     use (never their secrets), oldest first, a page at a time.
          */
         get: operations["get_auth_tokens"];
         put?: never;
@@ -283,7 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The households of a village, private fields masked. */
+        /** The households of a village, private fields masked, oldest first, a page at a time. */
         get: operations["get_households"];
         put?: never;
         /** Register a household (cadres of its village). */
@@ -388,7 +388,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的关注: the caller's follows, oldest first. */
+        /** 我的关注: the caller's follows, oldest first, a page at a time. */
         get: operations["get_me_follows"];
         put?: never;
         /**
@@ -451,7 +451,7 @@ export interface paths {
         };
         /**
          * 我的帮扶资源: the caller's offers, as themself and for every organisation they act for,
-         *     newest first, drafts included.
+         *     newest first, drafts included, a page at a time.
          */
         get: operations["get_me_offers"];
         put?: never;
@@ -469,7 +469,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的订单: the caller's orders on one side, newest first (at most 200). */
+        /** 我的订单: the caller's orders on one side, newest first, a page at a time. */
         get: operations["get_me_orders"];
         put?: never;
         post?: never;
@@ -486,7 +486,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的认捐: the caller's pledges, newest first, each with its next step. */
+        /** 我的认捐: the caller's pledges, newest first, each with its next step, a page at a time. */
         get: operations["get_me_pledges"];
         put?: never;
         post?: never;
@@ -505,7 +505,7 @@ export interface paths {
         };
         /**
          * The products the caller sells (their cooperatives' and villages'), and, for a verifier, those
-         *     of their area; every status, newest first.
+         *     of their area; every status, newest first, a page at a time.
          */
         get: operations["get_me_products"];
         put?: never;
@@ -616,7 +616,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The objections against a need, with the objectors' contacts (its verifiers). */
+        /**
+         * The objections against a need, with the objectors' contacts (its verifiers), newest first,
+         *     a page at a time.
+         */
         get: operations["get_needs_id_objections"];
         put?: never;
         /**
@@ -637,7 +640,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The requests made for a need (its cadres and verifiers). */
+        /** The requests made for a need (its cadres and verifiers), newest first, a page at a time. */
         get: operations["get_needs_id_offer_requests"];
         put?: never;
         post?: never;
@@ -654,7 +657,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The offers that could fill a published need, best first, each with its reasons. */
+        /**
+         * The offers that could fill a published need, best first, each with its reasons: a ranking,
+         *     not a list to page through — the best 20 at most, chosen from the newest 500 live offers of
+         *     the need's category that count in its unit.
+         */
         get: operations["get_needs_id_offers"];
         put?: never;
         post?: never;
@@ -1012,7 +1019,8 @@ export interface paths {
         };
         /**
          * The needs an offer could fill, best first, each with its reasons (结对帮扶 · 同县 · 可满足
-         *     80%).
+         *     80%): a ranking, not a list to page through — the best 20 at most, chosen from the 200 most
+         *     urgent open needs it could fill within its reach.
          */
         get: operations["get_offers_id_needs"];
         put?: never;
@@ -1318,7 +1326,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An organisation's public offers, newest first. */
+        /** An organisation's public offers, newest first, a page at a time. */
         get: operations["get_organisations_id_offers"];
         put?: never;
         post?: never;
@@ -1595,7 +1603,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The products on sale of a region or a cooperative, newest first (at most 200): what a
+         * The products on sale of a region or a cooperative, newest first, a page at a time: what a
          *     `consumption` need's page links to, and a cooperative's shop. The products hall searches
          *     them all (`/products/search`).
          */
@@ -2089,7 +2097,10 @@ export interface components {
             figures: components["schemas"]["Figures"];
             /** @description 为您推荐: published needs its live offers could fill, best first (at most 20). */
             needs_for_you: components["schemas"]["NeedSuggestion"][];
-            /** @description Its offers, drafts included, newest first. */
+            /**
+             * @description Its offers, drafts included, newest first (at most 100; `/me/offers?org=` pages them
+             *     all).
+             */
             offers: components["schemas"]["PublicOffer"][];
             /** @description Open needs in the regions those pairings help, most urgent first (at most 100). */
             open_needs: components["schemas"]["PublicNeed"][];
@@ -2277,6 +2288,16 @@ export interface components {
          * @enum {string}
          */
         FollowKind: "region" | "category" | "pairing" | "organisation";
+        /** @description A page of the caller's follows. */
+        FollowPage: {
+            items: components["schemas"]["FollowView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A follow as its person sees it. */
         FollowView: {
             /** Format: date-time */
@@ -2315,6 +2336,16 @@ export interface components {
         HouseholdDetail: components["schemas"]["HouseholdView"] & {
             incomes: components["schemas"]["IncomeView"][];
             status_history: components["schemas"]["StatusChangeView"][];
+        };
+        /** @description A page of a village's households, private fields masked. */
+        HouseholdPage: {
+            items: components["schemas"]["HouseholdView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description The private fields in full, for the household's own cadres and verifiers (each reveal is
@@ -2463,6 +2494,16 @@ export interface components {
              * @description Value of the pledges made that month and still standing.
              */
             pledged_value_fen: number;
+        };
+        /** @description A page of the caller's pledges. */
+        MyPledgePage: {
+            items: components["schemas"]["PledgeView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description Changes to a draft, or to a taken-down need being corrected; fields left out stay as they
@@ -2846,6 +2887,16 @@ export interface components {
             /** @description The secret, shown this once: use it as `Authorization: Bearer <token>`. */
             token: string;
         };
+        /** @description A page of the objections against a need. */
+        ObjectionPage: {
+            items: components["schemas"]["ObjectionView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description What the objector gets back. */
         ObjectionReceipt: {
             /** Format: int64 */
@@ -2989,6 +3040,16 @@ export interface components {
             /** @description The villages' requests for it, newest first. */
             requests: components["schemas"]["RequestView"][];
         };
+        /** @description A page of offers. */
+        OfferPage: {
+            items: components["schemas"]["PublicOffer"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A page of the offers hall. */
         OfferSearchPage: {
             /** @description Counts of `kind`, `category` and `programmes` over everything found. */
@@ -3054,6 +3115,16 @@ export interface components {
          * @enum {string}
          */
         OrderEventKind: "placed" | "confirmed" | "declined" | "shipped" | "received" | "settled" | "cancelled" | "expired";
+        /** @description A page of orders. */
+        OrderPage: {
+            items: components["schemas"]["OrderView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description Ordered = ordered (待确认); Confirmed = confirmed (已确认); Declined = declined (已婉拒); Shipped = shipped (已发货); Received = received (已收货); Settled = settled (已结清); Cancelled = cancelled (已取消); Expired = expired (已过期);
          * @enum {string}
@@ -3527,6 +3598,16 @@ export interface components {
             /** @description Whether the seller is verified (a product goes on sale once it is). */
             seller_verified: boolean;
         };
+        /** @description A page of products. */
+        ProductPage: {
+            items: components["schemas"]["PublicProduct"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A page of the products hall. */
         ProductSearchPage: {
             /** @description Counts of `category` and `certified` (`true`, `false`) over everything found. */
@@ -3921,6 +4002,16 @@ export interface components {
             /** @description Counted as typed, spaces and all. */
             password: string;
         };
+        /** @description A page of the requests made for a need. */
+        RequestPage: {
+            items: components["schemas"]["RequestView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         /**
          * @description Pending = pending (待答复); Accepted = accepted (已接受); Declined = declined (已婉拒); Expired = expired (已过期); Withdrawn = withdrawn (已撤回);
          * @enum {string}
@@ -4085,6 +4176,16 @@ export interface components {
             label: string;
             /** Format: int64 */
             pledge_id?: number | null;
+        };
+        /** @description A page of the account's API tokens. */
+        TokenPage: {
+            items: components["schemas"]["TokenView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         TokenRequest: {
             /**
@@ -4927,7 +5028,12 @@ export interface operations {
     };
     get_auth_tokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4939,10 +5045,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenView"][];
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4970,6 +5075,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5619,6 +5733,10 @@ export interface operations {
             query: {
                 /** @description The village (12-digit code). */
                 village: string;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -5631,10 +5749,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HouseholdView"][];
+                    "application/json": components["schemas"]["HouseholdPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5677,7 +5794,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            /** @description `page_too_deep`, with `details.max_depth` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6520,7 +6637,12 @@ export interface operations {
     };
     get_me_follows: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6532,10 +6654,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FollowView"][];
+                    "application/json": components["schemas"]["FollowPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6544,7 +6665,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6564,6 +6684,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7082,6 +7211,10 @@ export interface operations {
                 org?: number;
                 /** @description Only offers in this status. */
                 status?: components["schemas"]["OfferStatus"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -7094,10 +7227,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicOffer"][];
+                    "application/json": components["schemas"]["OfferPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7106,7 +7238,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7115,7 +7246,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,7 +7263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            /** @description `page_too_deep`, with `details.max_depth` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7172,6 +7302,10 @@ export interface operations {
                 side: "buyer" | "seller";
                 /** @description Only orders in this status. */
                 status?: components["schemas"]["OrderStatus"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -7184,10 +7318,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderView"][];
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7196,7 +7329,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7223,7 +7355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            /** @description `page_too_deep`, with `details.max_depth` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7257,6 +7389,10 @@ export interface operations {
             query?: {
                 /** @description Only pledges in this status. */
                 status?: components["schemas"]["PledgeStatus"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -7269,10 +7405,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PledgeView"][];
+                    "application/json": components["schemas"]["MyPledgePage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7281,7 +7416,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7308,7 +7442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            /** @description `page_too_deep`, with `details.max_depth` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7339,7 +7473,12 @@ export interface operations {
     };
     get_me_products: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7351,10 +7490,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicProduct"][];
+                    "application/json": components["schemas"]["ProductPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7363,7 +7501,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7383,6 +7520,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8107,7 +8253,12 @@ export interface operations {
     };
     get_needs_id_objections: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -8121,10 +8272,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ObjectionView"][];
+                    "application/json": components["schemas"]["ObjectionPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8161,6 +8311,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8314,7 +8473,12 @@ export interface operations {
     };
     get_needs_id_offer_requests: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -8328,10 +8492,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RequestView"][];
+                    "application/json": components["schemas"]["RequestPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8340,7 +8503,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8349,7 +8511,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden` (the caller's roles or token scope do not allow it) or `csrf_token_invalid` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8358,7 +8519,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8369,6 +8529,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8407,6 +8576,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description At most 20, best first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10605,6 +10775,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description At most 20, best first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12378,7 +12549,12 @@ export interface operations {
     };
     get_organisations_id_offers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: number;
@@ -12392,10 +12568,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicOffer"][];
+                    "application/json": components["schemas"]["OfferPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12413,7 +12588,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12424,6 +12598,15 @@ export interface operations {
             };
             /** @description `method_not_allowed` */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `page_too_deep`, with `details.max_depth` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14066,6 +14249,10 @@ export interface operations {
                 region?: string;
                 /** @description Products of this cooperative. */
                 seller?: number;
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
+                page?: number;
+                /** @description 1 to 100; 20 by default. */
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -14078,7 +14265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublicProduct"][];
+                    "application/json": components["schemas"]["ProductPage"];
                 };
             };
             /** @description `invalid_parameter`: name a region or a seller */
@@ -14117,7 +14304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …) */
+            /** @description `page_too_deep`, with `details.max_depth` */
             422: {
                 headers: {
                     [name: string]: unknown;

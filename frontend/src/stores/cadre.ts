@@ -6,6 +6,7 @@ import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
 import type { Schemas } from '@/api/client'
 import { listHouseholds } from '@/api/households'
+import { allPages } from '@/api/paging'
 import { getRegion } from '@/api/regions'
 import { useSession } from './session'
 
@@ -54,7 +55,8 @@ export const useCadre = defineStore('cadre', () => {
   const households = reactive<Record<string, Household[]>>({})
 
   async function loadHouseholds(village: string): Promise<Household[]> {
-    households[village] = await listHouseholds(village)
+    // Every page: the register lists them all and the need editor chooses among them.
+    households[village] = await allPages((page, perPage) => listHouseholds(village, page, perPage))
     return households[village]
   }
 

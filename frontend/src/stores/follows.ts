@@ -5,6 +5,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { ApiError } from '@/api/client'
 import * as api from '@/api/follows'
+import { allPages } from '@/api/paging'
 import type { AlertMode, Follow, FollowKind } from '@/api/follows'
 
 export type { AlertMode, Follow, FollowKind }
@@ -28,7 +29,8 @@ export const useFollows = defineStore('follows', () => {
       loading.value = true
       error.value = null
       try {
-        mine.value = await api.getMyFollows()
+        // Every page: each button asks whether its target is among them.
+        mine.value = await allPages((page, perPage) => api.getMyFollows(page, perPage))
         loaded.value = true
       } catch (e) {
         error.value = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))

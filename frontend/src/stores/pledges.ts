@@ -2,8 +2,9 @@
 // and its village's cadres (receipt photo, confirm, thanks). Every move answers with the pledge
 // as it now stands, which replaces the listed one, so every view shows the same state.
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { Schemas } from '@/api/client'
+import { MAX_DEPTH } from '@/api/paging'
 import * as api from '@/api/pledges'
 
 export type Pledge = Schemas['PledgeView']
@@ -13,6 +14,9 @@ export type Photo = Schemas['PhotoRef']
 export type Picture = Blob
 
 export type PledgeStatus = Schemas['PledgeStatus']
+
+/** Pledges a page of 我的认捐 holds. */
+const PER_PAGE = 20
 
 /** Every pledge status, in the order a pledge goes through them. */
 export const PLEDGE_STATUSES: readonly PledgeStatus[] = ['pledged', 'shipped', 'received', 'thanked', 'cancelled', 'expired']
@@ -27,13 +31,35 @@ export function nextStep(pledge: Pledge): NextStep {
 }
 
 export const usePledges = defineStore('pledges', () => {
-  /** The signed-in account's pledges, newest first, as last loaded (with `status` if filtered). */
+  /**
+   * The signed-in account's pledges, newest first, as last loaded (with `status` if filtered):
+   * the pages read so far, `total` in all.
+   */
   const mine = ref<Pledge[]>([])
+  const total = ref(0)
+  let read = { status: undefined as PledgeStatus | undefined, page: 0 }
 
+  /** The first page again (of `status`, if given), dropping the others. */
   async function loadMine(status?: PledgeStatus): Promise<Pledge[]> {
-    mine.value = await api.getMyPledges(status)
+    const answer = await api.getMyPledges(status, 1, PER_PAGE)
+    read = { status, page: 1 }
+    mine.value = answer.items
+    total.value = answer.total
     return mine.value
   }
+
+  /** The next page of the list last loaded, after those read. */
+  async function moreMine(): Promise<Pledge[]> {
+    const answer = await api.getMyPledges(read.status, read.page + 1, PER_PAGE)
+    read = { ...read, page: read.page + 1 }
+    const known = new Set(mine.value.map((p) => p.id))
+    mine.value = [...mine.value, ...answer.items.filter((p) => !known.has(p.id))]
+    total.value = answer.total
+    return mine.value
+  }
+
+  /** Whether the list last loaded has pages not read yet. */
+  const hasMore = computed(() => mine.value.length < total.value && (read.page + 1) * PER_PAGE <= MAX_DEPTH)
 
   /** Keeps a pledge as the server last answered it. */
   function keep(pledge: Pledge): Pledge {
@@ -67,5 +93,5 @@ export const usePledges = defineStore('pledges', () => {
     return keep(await api.thankPledge(id, note))
   }
 
-  return { mine, loadMine, keep, show, ship, cancel, addReceiptPhoto, confirm, thank }
+  return { mine, total, hasMore, loadMine, moreMine, keep, show, ship, cancel, addReceiptPhoto, confirm, thank }
 })

@@ -14,6 +14,7 @@ use crate::domain::need::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::service::Context;
+use crate::service::paging::Paging;
 use crate::service::rate_limit::{Limit, address_key, limit};
 use crate::store::audit::Origin;
 use crate::store::objections::{self as objection_store, ObjectionRecord, Resolution, Settles};
@@ -178,19 +179,19 @@ pub async fn file(
     })
 }
 
-/// The objections against a need, for its verifiers, newest first.
+/// One page of the objections against a need, for its verifiers, newest first, and how many
+/// there are.
 pub async fn list(
     app: &Context,
     actor: &Actor,
     need_id: i64,
-) -> Result<Vec<ObjectionView>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<ObjectionView>, u64), ApiError> {
     let need = load_visible(&app.db, Some(actor), need_id).await?;
     objection_handler(&facts(&need, 0), actor).map_err(refused)?;
-    Ok(objection_store::of_need(&app.db, need_id)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect())
+    let (rows, total) =
+        objection_store::of_need_page(&app.db, need_id, paging.page, paging.per_page).await?;
+    Ok((rows.into_iter().map(view).collect(), total))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

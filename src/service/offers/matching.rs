@@ -246,7 +246,7 @@ pub async fn needs_for_organisation(
         &app.db,
         &offer_store::OfferFilter {
             statuses: vec![crate::domain::offer::OfferStatus::Published],
-            organisation_id: Some(organisation_id),
+            organisations: vec![organisation_id],
             ..Default::default()
         },
         50,

@@ -29,6 +29,7 @@ use crate::domain::pairing::PairingStatus;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
+use crate::service::paging::Paging;
 use crate::service::pledges::ANONYMOUS;
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
@@ -857,96 +858,75 @@ pub struct ListFilter {
     pub status: Option<OfferStatus>,
 }
 
-/// The caller's own offers (as a person, and of every organisation they act for), or one
-/// organisation's, newest first.
+/// One page of the caller's own offers (as a person, and of every organisation they act for),
+/// or of one organisation's, newest first, and how many there are: one query, paged in the
+/// database.
 pub async fn mine(
     app: &Context,
     actor: &Actor,
     filter: &ListFilter,
-) -> Result<Vec<PublicOffer>, ApiError> {
-    let statuses: Vec<OfferStatus> = filter.status.into_iter().collect();
-    let mut offers = Vec::new();
-    match filter.organisation_id {
+    paging: Paging,
+) -> Result<(Vec<PublicOffer>, u64), ApiError> {
+    let offerers = match filter.organisation_id {
         Some(org) => {
             if !may_manage_offer(actor, Offerer::Organisation(org)) {
                 return Err(ApiError::forbidden());
             }
-            offers = offer_store::list(
-                &app.db,
-                &OfferFilter {
-                    statuses,
-                    organisation_id: Some(org),
-                    ..Default::default()
-                },
-                200,
-            )
-            .await?;
+            OfferFilter {
+                organisations: vec![org],
+                ..Default::default()
+            }
         }
         None => {
-            let orgs = actor.grants.iter().filter_map(|g| match g.scope {
-                crate::domain::authz::Scope::Organisation(id) => Some(id),
-                _ => None,
-            });
-            let mut seen = Vec::new();
-            for org in orgs {
-                if seen.contains(&org) || !may_manage_offer(actor, Offerer::Organisation(org)) {
-                    continue;
+            let mut organisations = Vec::new();
+            for grant in &actor.grants {
+                if let crate::domain::authz::Scope::Organisation(org) = grant.scope
+                    && !organisations.contains(&org)
+                    && may_manage_offer(actor, Offerer::Organisation(org))
+                {
+                    organisations.push(org);
                 }
-                seen.push(org);
-                offers.extend(
-                    offer_store::list(
-                        &app.db,
-                        &OfferFilter {
-                            statuses: statuses.clone(),
-                            organisation_id: Some(org),
-                            ..Default::default()
-                        },
-                        200,
-                    )
-                    .await?,
-                );
             }
-            offers.extend(
-                offer_store::list(
-                    &app.db,
-                    &OfferFilter {
-                        statuses,
-                        person: Some(actor.user_id),
-                        ..Default::default()
-                    },
-                    200,
-                )
-                .await?,
-            );
-            offers.sort_by_key(|o| std::cmp::Reverse(o.id));
+            OfferFilter {
+                organisations,
+                person: Some(actor.user_id),
+                ..Default::default()
+            }
         }
-    }
-    public_offers(&app.db, &offers).await
+    };
+    let filter = OfferFilter {
+        statuses: filter.status.into_iter().collect(),
+        ..offerers
+    };
+    let (offers, total) =
+        offer_store::list_page(&app.db, &filter, paging.page, paging.per_page).await?;
+    Ok((public_offers(&app.db, &offers).await?, total))
 }
 
-/// The public offers of one organisation, newest first.
-pub async fn of_organisation(app: &Context, org: i64) -> Result<Vec<PublicOffer>, ApiError> {
+/// One page of the public offers of one organisation, newest first, and how many there are.
+pub async fn of_organisation(
+    app: &Context,
+    org: i64,
+    paging: Paging,
+) -> Result<(Vec<PublicOffer>, u64), ApiError> {
     if crate::service::organisations::find(&app.db, org)
         .await?
         .is_none()
     {
         return Err(ApiError::not_found("organisation"));
     }
-    let offers = offer_store::list(
-        &app.db,
-        &OfferFilter {
-            statuses: OfferStatus::ALL
-                .iter()
-                .copied()
-                .filter(|s| s.is_public())
-                .collect(),
-            organisation_id: Some(org),
-            ..Default::default()
-        },
-        200,
-    )
-    .await?;
-    public_offers(&app.db, &offers).await
+    let filter = OfferFilter {
+        statuses: OfferStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_public())
+            .collect(),
+        organisations: vec![org],
+        ..Default::default()
+    };
+    let (offers, total) =
+        offer_store::list_page(&app.db, &filter, paging.page, paging.per_page).await?;
+    Ok((public_offers(&app.db, &offers).await?, total))
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::service::Context;
 use crate::service::auth::confirm::require as require_confirmed;
 use crate::service::needs;
+use crate::service::paging::Paging;
 use crate::service::pledges::{self, Initiative, NewPledge, PledgeView};
 use crate::store::accounts::User;
 use crate::store::audit::{self, Entry, Origin};
@@ -155,26 +156,29 @@ pub(crate) async fn of_offer(
     views(db, requests).await
 }
 
-/// The requests made for a need, newest first: for its village's cadres and verifiers.
+/// One page of the requests made for a need, newest first, and how many there are: for its
+/// village's cadres and verifiers.
 pub async fn of_need(
     app: &Context,
     actor: &Actor,
     need_id: i64,
-) -> Result<Vec<RequestView>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<RequestView>, u64), ApiError> {
     let need = needs::load_visible(&app.db, Some(actor), need_id).await?;
     if !crate::domain::authz::sees_need_as_staff(actor, &need.village, false) {
         return Err(ApiError::forbidden());
     }
-    let requests = offer_store::requests(
+    let (requests, total) = offer_store::requests_page(
         &app.db,
         &RequestFilter {
             need_ids: vec![need_id],
             ..Default::default()
         },
-        200,
+        paging.page,
+        paging.per_page,
     )
     .await?;
-    views(&app.db, requests).await
+    Ok((views(&app.db, requests).await?, total))
 }
 
 fn audit_entry<'a>(

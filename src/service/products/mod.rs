@@ -26,17 +26,15 @@ use crate::domain::product::{
 use crate::domain::region::{Level, RegionCode, place_name};
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
+use crate::service::paging::Paging;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::organisations::{self as organisation_store, OrganisationRecord};
 use crate::store::outbox::{self, Message};
 use crate::store::products::{
-    self as product_store, NewProductRow, ProductContent, ProductEvent, ProductFilter,
+    self as product_store, NewProductRow, ProductContent, ProductEvent, ProductFilter, Sellers,
 };
 use crate::store::regions as region_store;
 use crate::validation::{Text, request_body};
-
-/// The most products one list returns.
-const LIST_LIMIT: u64 = 200;
 
 request_body! {
     /// A new product, as a draft, for a verified cooperative (村集体/合作社).
@@ -756,50 +754,62 @@ async fn finish_certification(
     Ok(detail)
 }
 
-/// The listed and delisted products of a village (or of the regions holding it), newest
-/// first: what a `consumption` need's page links to, and a cooperative's shop.
+/// One page of the listed products of a village (or of the regions holding it) or of a
+/// cooperative, newest first, and how many there are: what a `consumption` need's page links
+/// to, and a cooperative's shop.
 pub async fn of_region(
     app: &Context,
     region: Option<&RegionCode>,
     seller_id: Option<i64>,
-) -> Result<Vec<PublicProduct>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<PublicProduct>, u64), ApiError> {
     let filter = ProductFilter {
         statuses: vec![ProductStatus::Listed],
         seller_id,
         within: region.cloned().into_iter().collect(),
+        ..Default::default()
     };
-    let products = product_store::list(&app.db, &filter, LIST_LIMIT).await?;
-    public_products(&app.db, &products, app.clock.now()).await
+    let (products, total) =
+        product_store::list_page(&app.db, &filter, paging.page, paging.per_page).await?;
+    Ok((
+        public_products(&app.db, &products, app.clock.now()).await?,
+        total,
+    ))
 }
 
-/// The products `actor` sells (its cooperatives' and its villages'), every status, newest
-/// first; and, for a verifier, those of their area waiting for or holding a certification.
-pub async fn mine(app: &Context, actor: &Actor) -> Result<Vec<PublicProduct>, ApiError> {
-    let mut found: Vec<ProductRecord> = Vec::new();
+/// One page of the products `actor` sells (its cooperatives' and its villages'), every status,
+/// newest first, and, for a verifier, those of their area waiting for or holding a
+/// certification; and how many there are: one query, paged in the database.
+pub async fn mine(
+    app: &Context,
+    actor: &Actor,
+    paging: Paging,
+) -> Result<(Vec<PublicProduct>, u64), ApiError> {
+    let mut sellers = Sellers::default();
     for grant in &actor.grants {
-        let filter = match &grant.scope {
+        match &grant.scope {
             crate::domain::authz::Scope::Organisation(org)
                 if actor.can(Action::SellProduct, Target::Organisation(*org)) =>
             {
-                ProductFilter {
-                    seller_id: Some(*org),
-                    ..Default::default()
-                }
+                sellers.cooperatives.push(*org);
             }
             crate::domain::authz::Scope::Region(region)
                 if actor.can(Action::SellProduct, Target::Region(region))
                     || actor.can(Action::CertifyProduct, Target::Region(region)) =>
             {
-                ProductFilter {
-                    within: vec![region.clone()],
-                    ..Default::default()
-                }
+                sellers.villages_within.push(region.clone());
             }
-            _ => continue,
-        };
-        found.extend(product_store::list(&app.db, &filter, LIST_LIMIT).await?);
+            _ => {}
+        }
     }
-    found.sort_by_key(|p| std::cmp::Reverse(p.id));
-    found.dedup_by_key(|p| p.id);
-    public_products(&app.db, &found, app.clock.now()).await
+    let filter = ProductFilter {
+        sold_by: Some(sellers),
+        ..Default::default()
+    };
+    let (products, total) =
+        product_store::list_page(&app.db, &filter, paging.page, paging.per_page).await?;
+    Ok((
+        public_products(&app.db, &products, app.clock.now()).await?,
+        total,
+    ))
 }

@@ -5,7 +5,7 @@ import type { Schemas } from '@/api/client'
 import { setLocale } from '@/locales'
 import { useSession } from '@/stores/session'
 import { confirmAction, notifyError } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { donor } from '../follows/fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -25,7 +25,7 @@ function token(overrides: Partial<Schemas['TokenView']> = {}): Schemas['TokenVie
 }
 
 async function mountPage(table: Record<string, unknown>, locale: 'zh-CN' | 'en' = 'zh-CN') {
-  const api = fakeApi({ 'GET /api/v1/auth/tokens': [token()], ...table })
+  const api = fakeApi({ 'GET /api/v1/auth/tokens': paged([token()]), ...table })
   vi.stubGlobal('fetch', api.fetchImpl)
   const mounted = await mountWithApp(ApiTokens, { route: '/me/tokens', locale })
   useSession().user = donor
@@ -47,7 +47,7 @@ describe('API 令牌', () => {
     const never = token({ id: 2, name: 'BI', scope: 'read', last_used_at: null })
     const old = token({ id: 3, name: '旧', scope: 'manage', expires_at: '2026-01-01T00:00:00Z' })
     const revoked = token({ id: 4, revoked_at: '2026-12-02T00:00:00Z' })
-    const { wrapper } = await mountPage({ 'GET /api/v1/auth/tokens': [token(), never, old, revoked] })
+    const { wrapper } = await mountPage({ 'GET /api/v1/auth/tokens': paged([token(), never, old, revoked]) })
     expect(row(wrapper, 1).get('[data-testid="token-row-scope"]').text()).toBe('认捐下单')
     expect(row(wrapper, 1).get('[data-testid="token-row-expires"]').text()).toContain('2099')
     expect(row(wrapper, 1).get('[data-testid="token-row-last-used"]').text()).toContain('2026')
@@ -58,7 +58,7 @@ describe('API 令牌', () => {
     expect(row(wrapper, 3).find('[data-testid="token-revoke"]').exists()).toBe(false)
     expect(wrapper.text()).toContain('任何令牌都不能查看农户的隐私信息')
 
-    const english = await mountPage({ 'GET /api/v1/auth/tokens': [never] }, 'en')
+    const english = await mountPage({ 'GET /api/v1/auth/tokens': paged([never]) }, 'en')
     expect(row(english.wrapper, 2).get('[data-testid="token-row-scope"]').text()).toBe('Read')
     expect(row(english.wrapper, 2).get('[data-testid="token-row-last-used"]').text()).toBe('Never')
   })

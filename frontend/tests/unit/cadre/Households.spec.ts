@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import Households from '@/views/cadre/Households.vue'
 import { useSession, type Me } from '@/stores/session'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { cadre, household, region, VILLAGE } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -25,10 +25,10 @@ afterEach(() => {
 describe('the households page', () => {
   it('lists the village’s households masked, each a link to its record', async () => {
     const { wrapper, api } = await mountPage({
-      'GET /api/v1/households': [household(), household({ id: 2, head_name_masked: '黄**', register_status: 'exited', poverty_causes: ['lack_capital'] })],
+      'GET /api/v1/households': paged([household(), household({ id: 2, head_name_masked: '黄**', register_status: 'exited', poverty_causes: ['lack_capital'] })]),
       [`GET /api/v1/regions/${VILLAGE}`]: region,
     })
-    expect(api.calls[0]?.url).toBe(`/api/v1/households?village=${VILLAGE}`)
+    expect(api.calls[0]?.url).toBe(`/api/v1/households?village=${VILLAGE}&page=1&per_page=100`)
     const rows = wrapper.findAll('[data-testid="household-row"]')
     expect(rows.map((r) => r.attributes('href'))).toEqual(['/cadre/households/1', '/cadre/households/2'])
     expect(rows[0]?.text()).toContain('陈**')
@@ -39,7 +39,7 @@ describe('the households page', () => {
 
   it('shows a duplicate ID-card number on its field', async () => {
     const { wrapper, api } = await mountPage({
-      'GET /api/v1/households': [household()],
+      'GET /api/v1/households': paged([household()]),
       [`GET /api/v1/regions/${VILLAGE}`]: region,
       'POST /api/v1/households': {
         status: 409,

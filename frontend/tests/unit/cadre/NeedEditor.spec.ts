@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import NeedEditor from '@/views/cadre/NeedEditor.vue'
 import { useSession, type Me } from '@/stores/session'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { cadre, household, publicNeed, region, VILLAGE } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -74,10 +74,10 @@ describe('the need editor', () => {
 
   it('starts a household’s need from the household, masked', async () => {
     const { wrapper, api } = await mountPage(
-      { 'GET /api/v1/households/1': { ...household(), incomes: [], status_history: [] }, 'GET /api/v1/households': [household()] },
+      { 'GET /api/v1/households/1': { ...household(), incomes: [], status_history: [] }, 'GET /api/v1/households': paged([household()]) },
       '/cadre/needs/new?household=1',
     )
-    expect(api.calls.map((c) => c.url)).toContain(`/api/v1/households?village=${VILLAGE}`)
+    expect(api.calls.map((c) => c.url)).toContain(`/api/v1/households?village=${VILLAGE}&page=1&per_page=100`)
     expect(wrapper.get('[data-testid="need-form-household"]').element.closest('.el-form-item')!.textContent).toContain('陈** · 3 口之家 · 因病')
     expect(wrapper.text()).toContain('先保存草稿，再上传照片')
   })

@@ -4,13 +4,13 @@ import MyFollows from '@/views/follows/MyFollows.vue'
 import { setLocale } from '@/locales'
 import { useSession } from '@/stores/session'
 import { confirmAction, notifyError } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { demoFollows, donor, follow } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
 async function mountPage(table: Record<string, unknown>, locale: 'zh-CN' | 'en' = 'zh-CN') {
-  const api = fakeApi({ 'GET /api/v1/me/follows': demoFollows(), ...table })
+  const api = fakeApi({ 'GET /api/v1/me/follows': paged(demoFollows()), ...table })
   vi.stubGlobal('fetch', api.fetchImpl)
   const mounted = await mountWithApp(MyFollows, { route: '/me/follows', locale })
   useSession().user = donor
@@ -31,7 +31,7 @@ afterEach(() => {
 describe('我的关注', () => {
   it('lists each follow with its kind, its name linked to its needs, and how its alerts come', async () => {
     const pairing = follow({ id: 3, target_kind: 'pairing', target: '2', label: '梅州市平远县—客都农业结对', mode: 'instant' })
-    const { wrapper } = await mountPage({ 'GET /api/v1/me/follows': [...demoFollows(), pairing] })
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/follows': paged([...demoFollows(), pairing]) })
     const region = row(wrapper, 1)
     expect(region.get('[data-testid="my-follow-kind"]').text()).toBe('地区')
     expect(region.get('[data-testid="my-follow-name"]').text()).toBe('广东省梅州市')
@@ -74,7 +74,7 @@ describe('我的关注', () => {
   })
 
   it('says what following does when there is nothing followed, and where to start', async () => {
-    const { wrapper } = await mountPage({ 'GET /api/v1/me/follows': [] })
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/follows': paged([]) })
     const empty = wrapper.get('[data-testid="my-follows-empty"]')
     expect(empty.text()).toContain('您还没有关注任何地区、类别、结对或组织')
     expect(empty.text()).toContain('发布新需求时，我们会发邮件提醒您')

@@ -122,7 +122,7 @@ describe('a pairing', () => {
     visitor.wrapper.unmount()
 
     const follower = await open(
-      { ...publicApi(), 'GET /api/v1/me/follows': [{ id: 4, target_kind: 'pairing', target: '1', label: '广州 → 梅州、清远 对口帮扶', mode: 'instant', created_at: '2026-11-20T02:00:00Z' }] },
+      { ...publicApi(), 'GET /api/v1/me/follows': paged([{ id: 4, target_kind: 'pairing', target: '1', label: '广州 → 梅州、清远 对口帮扶', mode: 'instant', created_at: '2026-11-20T02:00:00Z' }]) },
       enterprise,
     )
     expect(follower.wrapper.get('[data-follow-kind=pairing]').text()).toContain('已关注该结对 · 即时提醒')

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import MyPledges from '@/views/pledges/MyPledges.vue'
 import { confirmAction, notifyError } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { pledge, shipped, thanked } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -25,7 +25,7 @@ afterEach(() => {
 describe('我的认捐', () => {
   it('lists each pledge with its need, quantity in its unit, status and next step', async () => {
     const money = pledge({ id: 4, need_id: 2, need_title: '两名学生本学年学费', kind: 'money', unit: 'money', quantity: 150000 })
-    const { wrapper } = await mountPage({ 'GET /api/v1/me/pledges': [pledge(), money] })
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/pledges': paged([pledge(), money]) })
     const desks = row(wrapper, 9)
     expect(desks.get('a[href="/needs/1"]').text()).toBe('墩背村小学课桌椅')
     expect(desks.text()).toContain('2 套')
@@ -35,26 +35,26 @@ describe('我的认捐', () => {
   })
 
   it('shows the thanks a donor received, and offers no moves once done', async () => {
-    const { wrapper } = await mountPage({ 'GET /api/v1/me/pledges': [thanked()] })
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/pledges': paged([thanked()]) })
     expect(row(wrapper, 9).get('[data-testid="pledge-thanks"]').text()).toBe('课桌椅已送到学校，谢谢您！')
     expect(wrapper.find('[data-testid="pledge-ship"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="pledge-cancel"]').exists()).toBe(false)
   })
 
   it('invites to the needs hall when there is no pledge', async () => {
-    const { wrapper } = await mountPage({ 'GET /api/v1/me/pledges': [] })
+    const { wrapper } = await mountPage({ 'GET /api/v1/me/pledges': paged([]) })
     expect(wrapper.text()).toContain('您还没有认捐')
     expect(wrapper.get('a[href="/needs"]').text()).toBe('去需求大厅')
   })
 
   it('asks the server for one status when a tab is chosen', async () => {
-    const { api } = await mountPage({ 'GET /api/v1/me/pledges': [shipped()] }, '/me/pledges?status=shipped')
-    expect(api.calls[0]?.url).toBe('/api/v1/me/pledges?status=shipped')
+    const { api } = await mountPage({ 'GET /api/v1/me/pledges': paged([shipped()]) }, '/me/pledges?status=shipped')
+    expect(api.calls[0]?.url).toBe('/api/v1/me/pledges?page=1&per_page=20&status=shipped')
   })
 
   it('cancels only once the donor agrees, and shows the pledge cancelled', async () => {
     const { wrapper, api } = await mountPage({
-      'GET /api/v1/me/pledges': [pledge()],
+      'GET /api/v1/me/pledges': paged([pledge()]),
       'POST /api/v1/pledges/9/cancel': pledge({ status: 'cancelled', next_step: null, cancelled_at: '2026-12-02T05:00:00Z' }),
     })
     vi.mocked(confirmAction).mockResolvedValueOnce(false)
@@ -72,7 +72,7 @@ describe('我的认捐', () => {
     const other = pledge({ id: 10, need_id: 3, need_title: '冬季棉被' })
     const { wrapper } = await mountPage(
       {
-        'GET /api/v1/me/pledges?status=pledged': [pledge(), other],
+        'GET /api/v1/me/pledges?page=1&per_page=20&status=pledged': paged([pledge(), other]),
         'POST /api/v1/pledges/9/cancel': pledge({ status: 'cancelled', next_step: null, cancelled_at: '2026-12-02T05:00:00Z' }),
       },
       '/me/pledges?status=pledged',
@@ -85,7 +85,7 @@ describe('我的认捐', () => {
 
   it('says kindly when the server refuses a move', async () => {
     const { wrapper } = await mountPage({
-      'GET /api/v1/me/pledges': [pledge()],
+      'GET /api/v1/me/pledges': paged([pledge()]),
       'POST /api/v1/pledges/9/cancel': { status: 422, body: { error: { code: 'invalid_state', message: 'already shipped' } } },
     })
     await row(wrapper, 9).get('[data-testid="pledge-cancel"]').trigger('click')
@@ -99,7 +99,7 @@ describe('我的认捐', () => {
     const api = fakeApi(
       new Proxy({} as Record<string, unknown>, {
         get: (_t, key: string) => {
-          if (key === 'GET /api/v1/me/pledges') return [pledge()]
+          if (key === 'GET /api/v1/me/pledges') return paged([pledge()])
           if (key === 'POST /api/v1/pledges/9/ship') {
             if (refuse) {
               refuse = false

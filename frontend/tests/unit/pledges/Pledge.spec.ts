@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import PledgePage from '@/views/pledges/Pledge.vue'
 import { useSession, type Me } from '@/stores/session'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { cadre, donor, needOfVillage, pledge, received, shipped, thanked } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -35,7 +35,7 @@ describe('a pledge’s page', () => {
     const { wrapper, api, answers } = await mountPage(cadre, {
       'GET /api/v1/pledges/9': shipped(),
       'GET /api/v1/needs/1': needOfVillage(),
-      'GET /api/v1/me/pledges': [],
+      'GET /api/v1/me/pledges': paged([]),
       'POST /api/v1/pledges/9/photos': { status: 201, body: { id: '0000000000000000000000000000001f', url: '/api/v1/photos/0000000000000000000000000000001f', width: 320, height: 240, public: false } },
       'POST /api/v1/pledges/9/confirm': received(),
     })
@@ -82,9 +82,9 @@ describe('a pledge’s page', () => {
     const { wrapper, api } = await mountPage(cadre, {
       'GET /api/v1/pledges/9': shipped(),
       'GET /api/v1/needs/1': needOfVillage(),
-      'GET /api/v1/me/pledges': [shipped()],
+      'GET /api/v1/me/pledges': paged([shipped()]),
     })
-    expect(api.calls.find((c) => c.url.startsWith('/api/v1/me/pledges'))?.url).toBe('/api/v1/me/pledges?status=shipped')
+    expect(api.calls.find((c) => c.url.startsWith('/api/v1/me/pledges'))?.url).toBe('/api/v1/me/pledges?page=1&per_page=100&status=shipped')
     expect(wrapper.find('[data-testid="confirm-receipt-submit"]').exists()).toBe(false)
     expect(wrapper.text()).toContain('等待村里确认收到')
   })

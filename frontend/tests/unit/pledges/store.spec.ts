@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { nextStep, usePledges } from '@/stores/pledges'
-import { fakeApi } from '../mount'
+import { fakeApi, paged } from '../mount'
 import { pledge, shipped, thanked } from './fixtures'
 
 beforeEach(() => setActivePinia(createPinia()))
@@ -9,16 +9,16 @@ afterEach(() => vi.unstubAllGlobals())
 
 describe('the pledges store', () => {
   it('loads my pledges, narrowed to a status when asked', async () => {
-    const api = fakeApi({ 'GET /api/v1/me/pledges': [pledge()] })
+    const api = fakeApi({ 'GET /api/v1/me/pledges': paged([pledge()]) })
     vi.stubGlobal('fetch', api.fetchImpl)
     const store = usePledges()
     await store.loadMine('pledged')
-    expect(api.calls[0]?.url).toBe('/api/v1/me/pledges?status=pledged')
+    expect(api.calls[0]?.url).toBe('/api/v1/me/pledges?page=1&per_page=20&status=pledged')
     expect(store.mine.map((p) => p.id)).toEqual([9])
   })
 
   it('keeps the pledge a move answers in place of the listed one', async () => {
-    const api = fakeApi({ 'GET /api/v1/me/pledges': [pledge({ id: 3 }), pledge()], 'POST /api/v1/pledges/9/ship': shipped() })
+    const api = fakeApi({ 'GET /api/v1/me/pledges': paged([pledge({ id: 3 }), pledge()]), 'POST /api/v1/pledges/9/ship': shipped() })
     vi.stubGlobal('fetch', api.fetchImpl)
     const store = usePledges()
     await store.loadMine()

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import Objections from '@/views/review/Objections.vue'
 import { notifySuccess } from '@/utils/feedback'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { objection, reviewedNeed } from './fixtures'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
@@ -12,8 +12,8 @@ const suspended = reviewedNeed({ id: 5, title: '冬季棉被', status: 'suspende
 /** A fake API whose answers change once a decision is sent, as the server's would. */
 function server(after: { need: unknown; objections: unknown[] }, decision: Record<string, unknown> = {}) {
   let decided = false
-  const before = { 'GET /api/v1/needs/5': suspended, 'GET /api/v1/needs/5/objections': [objection(), objection({ id: 2, status: 'dismissed', resolution_note: '已核实', resolved_at: '2026-12-01T00:00:00Z' })] }
-  const done = { 'GET /api/v1/needs/5': after.need, 'GET /api/v1/needs/5/objections': after.objections }
+  const before = { 'GET /api/v1/needs/5': suspended, 'GET /api/v1/needs/5/objections': paged([objection(), objection({ id: 2, status: 'dismissed', resolution_note: '已核实', resolved_at: '2026-12-01T00:00:00Z' })]) }
+  const done = { 'GET /api/v1/needs/5': after.need, 'GET /api/v1/needs/5/objections': paged(after.objections) }
   const table = new Proxy({} as Record<string, unknown>, {
     get: (_target, key: string) => {
       if (key in decision) {
@@ -41,9 +41,9 @@ describe('the objections page', () => {
     const other = reviewedNeed({ id: 6, title: '春耕化肥', status: 'suspended' }, { open_objections: 0, allowed_actions: [] })
     const api = fakeApi({
       'GET /api/v1/needs/5': suspended,
-      'GET /api/v1/needs/5/objections': [objection()],
+      'GET /api/v1/needs/5/objections': paged([objection()]),
       'GET /api/v1/needs/6': other,
-      'GET /api/v1/needs/6/objections': [],
+      'GET /api/v1/needs/6/objections': paged([]),
     })
     const { wrapper } = await mountPage(api)
     expect(wrapper.text()).toContain('冬季棉被')
@@ -51,7 +51,7 @@ describe('the objections page', () => {
     await flushPromises()
     expect(wrapper.text()).toContain('春耕化肥')
     expect(wrapper.findAll('[data-testid="objection-row"]')).toHaveLength(0)
-    expect(api.calls.map((c) => c.url)).toContain('/api/v1/needs/6/objections')
+    expect(api.calls.map((c) => c.url)).toContain('/api/v1/needs/6/objections?page=1&per_page=100')
   })
 
   it("lists a need's objections with their status, and a decision only for the open ones", async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import OrderPage from '@/views/orders/Order.vue'
 import MyOrders from '@/views/orders/MyOrders.vue'
-import { fakeApi, mountWithApp } from '../mount'
+import { fakeApi, mountWithApp, paged } from '../mount'
 import { order } from './fixtures'
 
 afterEach(() => {
@@ -89,8 +89,8 @@ describe('an order’s page', () => {
 describe('我的订单', () => {
   it('lists one’s purchases by default, and the orders received on the seller’s tab, by status', async () => {
     const api = fakeApi({
-      'GET /api/v1/me/orders?side=buyer': [order({ sides: ['buyer'], actions: [] })],
-      'GET /api/v1/me/orders?side=seller&status=ordered': [order(), order({ id: 32 })],
+      'GET /api/v1/me/orders?side=buyer&page=1&per_page=20': paged([order({ sides: ['buyer'], actions: [] })]),
+      'GET /api/v1/me/orders?side=seller&page=1&per_page=20&status=ordered': paged([order(), order({ id: 32 })]),
     })
     vi.stubGlobal('fetch', api.fetchImpl)
     const { wrapper, router } = await mountWithApp(MyOrders, { route: '/me/orders' })

@@ -113,7 +113,7 @@ describe('the product editor', () => {
 
 describe('我的产品', () => {
   it('lists one’s products with their status, each with its page and editor', async () => {
-    const api = fakeApi({ 'GET /api/v1/me/products': [publicProduct({ id: 8, status: 'draft', name: '墩背村高山茶' }), publicProduct()] })
+    const api = fakeApi({ 'GET /api/v1/me/products': paged([publicProduct({ id: 8, status: 'draft', name: '墩背村高山茶' }), publicProduct()]) })
     vi.stubGlobal('fetch', api.fetchImpl)
     const { wrapper } = await mountWithApp(MyProducts, { route: '/me/products' })
     useSession().user = cadre as never
