@@ -108,6 +108,9 @@ pub struct ApiError {
     pub details: Option<serde_json::Value>,
 }
 
+/// The challenge of every 401 (`WWW-Authenticate`).
+pub const BEARER_CHALLENGE: &str = "Bearer realm=\"duijie\"";
+
 /// The body of every error response.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -191,6 +194,13 @@ impl ApiError {
     /// the API document cannot state (`FieldError::stated_by_document`), 422 — the request
     /// is well formed, and a client generated from the document could not have known. One
     /// field at fault by the document's rules makes it 400.
+    /// What a 401 says of how to authenticate (RFC 7235): an API token, as a bearer token
+    /// (RFC 6750; a browser's session cookie needs no challenge). A sent token that is not
+    /// valid gets `error="invalid_token"` added where it is refused (`http::auth::credentials`).
+    fn challenge(&self) -> Option<&'static str> {
+        (self.status() == StatusCode::UNAUTHORIZED).then_some(BEARER_CHALLENGE)
+    }
+
     pub fn status(&self) -> StatusCode {
         match (self.code, &self.fields) {
             (ErrorCode::ValidationFailed, Some(fields))
@@ -274,6 +284,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if let Some(seconds) = self.retry_after {
             response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let Some(challenge) = self.challenge() {
+            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, challenge));
         }
         response.json(ErrorBody {
             error: ErrorDetail {

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use subtle::ConstantTimeEq;
@@ -102,11 +102,30 @@ pub async fn credentials(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.headers().contains_key(AUTHORIZATION) {
-        let caller = from_authorization(req.request()).await?;
-        req.extensions_mut().insert(Authorised(caller));
+        match from_authorization(req.request()).await {
+            Ok(caller) => {
+                req.extensions_mut().insert(Authorised(caller));
+            }
+            Err(refusal) => {
+                let refused_token = refusal.code == ErrorCode::Unauthenticated;
+                let mut response = req.error_response(refusal);
+                if refused_token {
+                    response.headers_mut().insert(
+                        WWW_AUTHENTICATE,
+                        HeaderValue::from_static(INVALID_TOKEN_CHALLENGE),
+                    );
+                }
+                return Ok(response.map_into_right_body());
+            }
+        }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
+
+/// The challenge of a 401 to a bearer token that was sent and is not valid (RFC 6750 §3.1).
+const INVALID_TOKEN_CHALLENGE: &str = "Bearer realm=\"duijie\", error=\"invalid_token\"";
 
 /// The one decision on an `Authorization` header: the live API token it names, or 401.
 async fn from_authorization(req: &HttpRequest) -> Result<auth::SignedIn, ApiError> {

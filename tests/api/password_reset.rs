@@ -201,8 +201,9 @@ db_test! {
         let (status, unknown) = reset(&app, &"ab".repeat(32), NEW).await;
         assert_eq!(status, 422);
         assert_error_code(&unknown, "invalid_token");
-        let (status, _) = reset(&app, "", NEW).await;
-        assert_eq!(status, 400);
+        let (status, empty) = reset(&app, "", NEW).await;
+        assert_eq!(status, 422, "no token is an unknown one: {empty}");
+        assert_error_code(&empty, "invalid_token");
 
         // 30 minutes on, the link is dead.
         app.clock.advance(Duration::minutes(30));

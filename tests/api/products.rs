@@ -290,7 +290,7 @@ db_test! {
         let mut elsewhere = honey(coop.id, 10, 1);
         elsewhere["village_code"] = json!("441426100201");
         let (status, body) = coop.member.post("/api/v1/products", &elsewhere).await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "a rule no schema states: {body}");
         assert!(body["error"]["fields"]["village_code"].is_array(), "{body}");
     }
 }

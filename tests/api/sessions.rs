@@ -345,8 +345,14 @@ db_test! {
                     .send()
                     .await
                     .unwrap();
+                let challenge = response.headers().get("www-authenticate").cloned();
                 let (status, body) = status_and_json(response).await;
                 assert_eq!(status, 401, "{what} token on {path}: {body}");
+                assert_eq!(
+                    challenge.as_ref().and_then(|v| v.to_str().ok()),
+                    Some("Bearer realm=\"duijie\", error=\"invalid_token\""),
+                    "RFC 6750 asks a 401 to say how to authenticate"
+                );
                 assert_error_code(&body, "unauthenticated");
             }
         }

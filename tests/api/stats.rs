@@ -422,7 +422,7 @@ db_test! {
             .unwrap()
             .id;
         let (status, body) = coordinator.post(&format!("/api/v1/pairings/{pairing}/invitations"), &invite(w.c, outsider)).await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "a rule no schema states: {body}");
         assert!(body["error"]["fields"]["organisation_id"].is_array());
 
         // The invitation is mailed to the enterprise's people.
