@@ -88,7 +88,8 @@ impl ValidateEmail for Text {
 /// | `id_card`, `credit_code`, `region_code`, `village_code`, `mobile` | by the domain's parser ([`id_card`] …) | the form's `pattern` |
 /// | `poverty_causes` | one or more causes ([`poverty_causes`]) | `minItems: 1` |
 /// | `one_of(Category)` | one of a code list's codes ([`one_of`]) | (the field's `value_type`) |
-/// | `public_text`, `region_codes` | [`public_text`], [`region_codes`] | — |
+/// | `region_codes(min = 1, max = MAX_TARGETS)` | that many region codes ([`region_codes`]) | `minItems`, `maxItems`, each item's `pattern` |
+/// | `public_text` | [`public_text`] | — |
 ///
 /// The numbers must be literals (utoipa reads nothing else). The body is `pub struct` with
 /// named fields; any other attribute is kept as it is.
@@ -188,16 +189,16 @@ macro_rules! request_body {
             #[schema(value_type = Option<$list>)]
         ] pub $field: Option<String>, $($rest)*);
     };
-    (@body $head:tt [$($done:tt)*] #[rule(region_codes)] pub $field:ident : Vec<String> , $($rest:tt)*) => {
+    (@body $head:tt [$($done:tt)*] #[rule(region_codes(min = $min:literal, max = $max:expr))] pub $field:ident : Vec<String> , $($rest:tt)*) => {
         $crate::validation::request_body!(@body $head [$($done)*
-            #[validate(custom(function = $crate::validation::region_codes))]
-            #[schema(value_type = Vec<$crate::validation::RegionCodeSchema>, inline)]
+            #[validate(custom(function = $crate::validation::region_codes::<$min, { $max }>))]
+            #[schema(schema_with = $crate::validation::region_codes_schema::<$min, { $max }>)]
         ] pub $field: Vec<String>, $($rest)*);
     };
-    (@body $head:tt [$($done:tt)*] #[rule(region_codes)] pub $field:ident : Option<Vec<String>> , $($rest:tt)*) => {
+    (@body $head:tt [$($done:tt)*] #[rule(region_codes(min = $min:literal, max = $max:expr))] pub $field:ident : Option<Vec<String>> , $($rest:tt)*) => {
         $crate::validation::request_body!(@body $head [$($done)*
-            #[validate(custom(function = $crate::validation::region_codes))]
-            #[schema(value_type = Option<Vec<$crate::validation::RegionCodeSchema>>, inline)]
+            #[validate(custom(function = $crate::validation::region_codes::<$min, { $max }>))]
+            #[schema(schema_with = $crate::validation::optional_region_codes_schema::<$min, { $max }>)]
         ] pub $field: Option<Vec<String>>, $($rest)*);
     };
     (@body $head:tt [$($done:tt)*] #[rule(one_of($list:ident))] $($rest:tt)*) => {
@@ -287,8 +288,51 @@ pub fn village_code(value: &str) -> Result<(), ValidationError> {
 #[allow(dead_code)]
 pub struct RegionCodeSchema(String);
 
-/// Region codes of any level, each.
-pub fn region_codes(values: &[String]) -> Result<(), ValidationError> {
+/// The `region_codes` rule's list as the document states it. Written by hand: utoipa drops the
+/// items' `pattern` when `min_items`/`max_items` are added to a list of [`RegionCodeSchema`].
+pub fn region_codes_schema<const MIN: usize, const MAX: usize>() -> utoipa::openapi::Array {
+    region_codes_list(utoipa::openapi::schema::ArrayBuilder::new(), MIN, MAX)
+}
+
+/// [`region_codes_schema`], or `null` (a change that leaves the list as it is).
+pub fn optional_region_codes_schema<const MIN: usize, const MAX: usize>() -> utoipa::openapi::Array
+{
+    use utoipa::openapi::schema::{SchemaType, Type};
+    region_codes_list(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Array, Type::Null])),
+        MIN,
+        MAX,
+    )
+}
+
+fn region_codes_list(
+    list: utoipa::openapi::schema::ArrayBuilder,
+    min: usize,
+    max: usize,
+) -> utoipa::openapi::Array {
+    use utoipa::PartialSchema;
+    list.items(RegionCodeSchema::schema())
+        .min_items((min > 0).then_some(min))
+        .max_items(Some(max))
+        .build()
+}
+
+/// `MIN` to `MAX` region codes of any level, each.
+pub fn region_codes<const MIN: usize, const MAX: usize>(
+    values: &[String],
+) -> Result<(), ValidationError> {
+    if values.len() < MIN || values.len() > MAX {
+        let count = FieldError::new(FieldCode::Items).max(MAX as i64);
+        return Err(refuse(
+            if MIN > 0 {
+                count.min(MIN as i64)
+            } else {
+                count
+            }
+            .because(format!("{MIN} to {MAX} region codes")),
+        ));
+    }
     for value in values {
         RegionCode::parse(value.trim())
             .map_err(|e| refuse(FieldError::from(e.clone()).because(format!("`{value}`: {e}"))))?;

@@ -222,6 +222,9 @@ pub enum ShapeRule {
     InFuture,
 }
 
+/// The most regions an offer may name for [`Destination::Regions`].
+pub const MAX_REGIONS: usize = 200;
+
 /// What [`check_shape`] looks at.
 #[derive(Debug, Clone)]
 pub struct OfferShape<'a> {

@@ -98,7 +98,7 @@ fn wrong(field: &'static str, rule: ShapeRule, message: impl Into<String>) -> Sh
 }
 
 /// The most regions a pairing helps.
-const MAX_TARGETS: usize = 200;
+pub const MAX_TARGETS: usize = 200;
 
 /// Checks a pairing against its programme: who may help, which regions may be helped, and
 /// that its period is a period.

@@ -551,8 +551,9 @@ pub async fn reveal(
 }
 
 request_body! {
+    /// Changes to a household; fields left out (or `null`) stay as they are, and a change that
+    /// changes nothing answers the household as it is.
     #[derive(Default, Deserialize, ToSchema, Validate)]
-    #[schema(min_properties = 1)]
     pub struct HouseholdChanges {
         #[schema(value_type = Option<String>)]
         #[rule(length(min = 1, max = 30))]
@@ -581,7 +582,7 @@ pub async fn update(
     changes: HouseholdChanges,
     origin: &Origin,
 ) -> Result<HouseholdView, ApiError> {
-    let (_, mut private) = load(db, actor, Action::ManageHousehold, id).await?;
+    let (current, mut private) = load(db, actor, Action::ManageHousehold, id).await?;
     changes.validate()?;
     let mut changed = Vec::new();
     let mut household_changes = household_store::HouseholdChanges::default();
@@ -613,10 +614,8 @@ pub async fn update(
         changed.push("poverty_causes");
     }
     if changed.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::ValidationFailed,
-            "nothing to change",
-        ));
+        // PATCH `{}` (or every field `null`): nothing to write, audit or re-index.
+        return Ok(view(&current, &open(sealer, id, &private)));
     }
     let now = crate::clock::now();
     let txn = crate::store::begin_write(db).await?;

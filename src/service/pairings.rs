@@ -97,7 +97,8 @@ impl PairingView {
 
 request_body! {
     /// A new pairing (administrators). Its shape must fit its programme: who helps, and the
-    /// level of the regions helped.
+    /// level of the regions helped (`targets`): villages (万企帮万村), cities or counties
+    /// (对口帮扶), villages or counties (定点扶贫).
     #[derive(Debug, Deserialize, ToSchema, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct NewPairing {
@@ -113,7 +114,7 @@ request_body! {
         pub helper_region_code: Option<String>,
         /// The regions helped: villages (万企帮万村), cities or counties (对口帮扶), villages or
         /// counties (定点扶贫).
-        #[rule(region_codes)]
+        #[rule(region_codes(min = 1, max = crate::domain::pairing::MAX_TARGETS))]
         pub targets: Vec<String>,
         pub starts_on: NaiveDate,
         pub ends_on: Option<NaiveDate>,
@@ -121,7 +122,8 @@ request_body! {
 }
 
 request_body! {
-    /// Changes to a pairing (its coordinators, administrators); fields left out stay.
+    /// Changes to a pairing (its coordinators, administrators); fields left out stay, and
+    /// `targets` replaces the regions helped.
     #[derive(Debug, Deserialize, ToSchema, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct PairingChange {
@@ -136,7 +138,7 @@ request_body! {
         #[rule(one_of(PairingStatus))]
         pub status: Option<String>,
         /// The regions helped, replacing the present ones.
-        #[rule(region_codes)]
+        #[rule(region_codes(min = 1, max = crate::domain::pairing::MAX_TARGETS))]
         pub targets: Option<Vec<String>>,
     }
 }

@@ -117,6 +117,8 @@ db_test! {
         assert_eq!(status, 404);
         let (status, _) = cadre.patch(&format!("/api/v1/households/{heyuan_household}"), &json!({"members_count": 9})).await;
         assert_eq!(status, 404);
+        let (status, _) = cadre.patch(&format!("/api/v1/households/{heyuan_household}"), &json!({})).await;
+        assert_eq!(status, 404, "changing nothing is no way round the scope");
         let (status, _) = cadre
             .post(&format!("/api/v1/households/{heyuan_household}/incomes"), &json!({"year": 2023, "per_capita_income_fen": 1}))
             .await;
@@ -214,5 +216,33 @@ db_test! {
         let moves: Vec<&str> = detail["status_history"].as_array().unwrap().iter().map(|m| m["to_status"].as_str().unwrap()).collect();
         assert_eq!(moves, ["registered", "exited", "returned"]);
         assert_eq!(detail["incomes"].as_array().unwrap().len(), 2);
+    }
+}
+
+db_test! {
+    async fn a_household_edit_changes_what_it_names_and_an_edit_of_nothing_changes_nothing(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let cadre = app.login_demo("cadre").await;
+        let id = household_id_of(&app, DUNBEI).await;
+        let edits = || async {
+            audit_log::Entity::find()
+                .filter(audit_log::Column::Action.eq("household.update"))
+                .all(&app.db)
+                .await
+                .unwrap()
+                .len()
+        };
+        let (status, edited) = cadre
+            .patch(&format!("/api/v1/households/{id}"), &json!({"members_count": 6, "address": "墩背村新屋组 8 号"}))
+            .await;
+        assert_eq!(status, 200, "several fields in one edit: {edited}");
+        assert_eq!(edited["members_count"], 6);
+        assert_eq!(edits().await, 1);
+        for nothing in [json!({}), json!({"members_count": null, "head_name": null})] {
+            let (status, same) = cadre.patch(&format!("/api/v1/households/{id}"), &nothing).await;
+            assert_eq!(status, 200, "{nothing}: {same}");
+            assert_eq!(same, edited, "{nothing}");
+        }
+        assert_eq!(edits().await, 1, "an edit of nothing is not recorded");
     }
 }

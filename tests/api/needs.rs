@@ -686,6 +686,13 @@ db_test! {
             )
             .await;
         assert_eq!(status, 200);
+        // A change that changes nothing answers the draft as it is, and records nothing.
+        let (_, before) = cadre.get(&format!("/api/v1/needs/{id}")).await;
+        for nothing in [json!({}), json!({"title": null, "target_quantity": null})] {
+            let (status, same) = cadre.patch(&format!("/api/v1/needs/{id}"), &nothing).await;
+            assert_eq!(status, 200, "{nothing}: {same}");
+            assert_eq!(same, before, "{nothing}");
+        }
         let (status, error) = donor
             .patch(&format!("/api/v1/needs/{id}"), &json!({"target_quantity": 4}))
             .await;

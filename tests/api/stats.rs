@@ -487,6 +487,15 @@ db_test! {
             "targets": ["441426"], "starts_on": "2026-06-01", "ends_on": "2026-01-01"})).await;
         assert_eq!(status, 422, "{error}");
         assert!(error["error"]["fields"]["ends_on"].is_array());
+        // 1 to 200 regions helped, as the document states: more or none is malformed.
+        let too_many: Vec<String> = (0..201).map(|i| format!("441426{:03}", i)).collect();
+        for targets in [json!([]), json!(too_many)] {
+            let (status, error) = admin.post("/api/v1/pairings", &json!({"program": "duikou", "name": "测试结对",
+                "helper_region_code": "4401", "targets": targets, "starts_on": "2026-01-01"})).await;
+            assert_eq!(status, 400, "{error}");
+            let field = &error["error"]["fields"]["targets"][0];
+            assert_eq!((field["code"].as_str(), field["min"].as_i64(), field["max"].as_i64()), (Some("items"), Some(1), Some(200)), "{error}");
+        }
         let (status, created) = admin.post("/api/v1/pairings", &json!({"program": "duikou", "name": "广州 → 平远县 结对", "helper_region_code": "4401",
             "targets": ["441426"], "starts_on": "2026-01-01"})).await;
         assert_eq!(status, 201, "{created}");

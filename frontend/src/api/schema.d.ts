@@ -2324,6 +2324,10 @@ export interface components {
             description?: string | null;
             title?: string | null;
         };
+        /**
+         * @description Changes to a household; fields left out (or `null`) stay as they are, and a change that
+         *     changes nothing answers the household as it is.
+         */
         HouseholdChanges: {
             address?: string | null;
             head_name?: string | null;
@@ -2508,7 +2512,8 @@ export interface components {
         /**
          * @description Changes to a draft, or to a taken-down need being corrected; fields left out stay as they
          *     are. The need as changed is held to the rules of `NeedFields` (and, with pledges standing,
-         *     keeps its unit and a target no lower than what is pledged).
+         *     keeps its unit and a target no lower than what is pledged). A change that changes nothing
+         *     (`{}`, or every field `null`) answers the need as it is.
          */
         NeedChanges: {
             category?: null | components["schemas"]["Category"];
@@ -2754,7 +2759,10 @@ export interface components {
             /** @description What is wrong with the need. */
             reason: string;
         };
-        /** @description A new offer, as a draft: what is given, how much, where it may go, until when. */
+        /**
+         * @description A new offer, as a draft: what is given, how much, where it may go (`regions`: region
+         *     codes of any level, for `destination: regions`), until when.
+         */
         NewOffer: components["schemas"]["OfferFields"] & {
             /**
              * @description `goods`, `money`, `jobs`, `services` or `purchasing` (a budget for a village's
@@ -2811,7 +2819,8 @@ export interface components {
         };
         /**
          * @description A new pairing (administrators). Its shape must fit its programme: who helps, and the
-         *     level of the regions helped.
+         *     level of the regions helped (`targets`): villages (万企帮万村), cities or counties
+         *     (对口帮扶), villages or counties (定点扶贫).
          */
         NewPairing: {
             /** Format: date */
@@ -2825,10 +2834,6 @@ export interface components {
             program: components["schemas"]["Program"];
             /** Format: date */
             starts_on: string;
-            /**
-             * @description The regions helped: villages (万企帮万村), cities or counties (对口帮扶), villages or
-             *     counties (定点扶贫).
-             */
             targets: string[];
         };
         /** @description A new password, with the token from the reset mail's link. */
@@ -2997,7 +3002,6 @@ export interface components {
              * @description In the unit; fen for money and purchasing (at most 1 亿元), else at most 1,000,000.
              */
             quantity: number;
-            /** @description Region codes of any level, for `destination: regions`. */
             regions?: string[];
             /** @description Jobs: what the work needs (age, skills, health). */
             requirements?: string | null;
@@ -3255,7 +3259,10 @@ export interface components {
             quantity: number;
             status: components["schemas"]["PledgeStatus"];
         };
-        /** @description Changes to a pairing (its coordinators, administrators); fields left out stay. */
+        /**
+         * @description Changes to a pairing (its coordinators, administrators); fields left out stay, and
+         *     `targets` replaces the regions helped.
+         */
         PairingChange: {
             /**
              * Format: date
@@ -3264,7 +3271,6 @@ export interface components {
             ends_on?: string | null;
             name?: string | null;
             status?: null | components["schemas"]["PairingStatus"];
-            /** @description The regions helped, replacing the present ones. */
             targets?: string[] | null;
         };
         /** @description A page of pairings. */

@@ -100,9 +100,9 @@ request_body! {
 
 /// Changes to a draft, or to a taken-down need being corrected; fields left out stay as they
 /// are. The need as changed is held to the rules of `NeedFields` (and, with pledges standing,
-/// keeps its unit and a target no lower than what is pledged).
+/// keeps its unit and a target no lower than what is pledged). A change that changes nothing
+/// (`{}`, or every field `null`) answers the need as it is.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[schema(min_properties = 1)]
 pub struct NeedChanges {
     #[schema(value_type = Option<Category>)]
     pub category: Option<String>,
@@ -755,10 +755,9 @@ pub async fn update(
         min_pledge_quantity => Some,
     );
     if changed.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::ValidationFailed,
-            "nothing to change",
-        ));
+        // PATCH `{}` (or every field `null`): nothing to write, audit or re-index.
+        drop(txn);
+        return detail(app, Some(actor), id).await;
     }
     let valid = validate(&fields, now)?;
     check_standing_pledges(&need, &valid)?;

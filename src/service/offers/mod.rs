@@ -50,11 +50,10 @@ const MAX_QUANTITY: i64 = 1_000_000;
 const MAX_TOTAL_FEN: i64 = 10_000_000_000;
 /// How far ahead an offer may run.
 const MAX_VALID_DAYS: i64 = 366;
-/// The most regions an offer names.
-const MAX_REGIONS: usize = 200;
 
 request_body! {
-    /// A new offer, as a draft: what is given, how much, where it may go, until when.
+    /// A new offer, as a draft: what is given, how much, where it may go (`regions`: region
+    /// codes of any level, for `destination: regions`), until when.
     #[derive(Debug, Clone, Deserialize, Serialize, ToSchema, Validate)]
     pub struct NewOffer {
         /// `goods`, `money`, `jobs`, `services` or `purchasing` (a budget for a village's
@@ -104,7 +103,7 @@ request_body! {
         pub destination: Option<String>,
         /// Region codes of any level, for `destination: regions`.
         #[serde(default)]
-        #[rule(region_codes)]
+        #[rule(region_codes(min = 0, max = crate::domain::offer::MAX_REGIONS))]
         pub regions: Vec<String>,
         /// Its last valid day (China time), after today and within a year.
         pub valid_until: NaiveDate,
@@ -268,15 +267,8 @@ async fn validate(
         .collect();
     regions.sort();
     regions.dedup();
-    if regions.len() > MAX_REGIONS {
-        fail(
-            &mut errors,
-            "regions",
-            FieldError::new(FieldCode::Items)
-                .min(1)
-                .max(MAX_REGIONS as i64),
-        );
-    } else if !errors.has("regions") && !regions.is_empty() {
+    // Their count is the request's rule (`region_codes`).
+    if !errors.has("regions") && !regions.is_empty() {
         let known = region_store::find_many(db, &regions).await?;
         if known.len() != regions.len() {
             fail(
