@@ -408,6 +408,17 @@ mod tests {
         }
     }
 
+    /// No body is limited to a number of fields: utoipa-gen 5.5 writes `min_properties` as
+    /// `maxProperties`, which documented household and need edits as one field at most.
+    #[test]
+    fn no_schema_caps_its_fields() {
+        let text = serde_json::to_string(&api_document()).unwrap();
+        assert!(
+            !text.contains("\"maxProperties\""),
+            "a maxProperties crept in"
+        );
+    }
+
     /// Bounds the server holds every parameter to: ids from 1, pages as `Paging` takes them.
     #[test]
     fn ids_and_pages_are_bounded() {
