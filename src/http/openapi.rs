@@ -302,8 +302,12 @@ fn bound_parameters(op: &mut Operation) {
 /// generated from the document check the pattern.
 const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
+/// A moment's pattern: RFC 3339, as the server reads and writes one (`2026-12-07T08:30:00Z`,
+/// `2026-12-07T16:30:00.5+08:00`).
+const DATE_TIME_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+
 /// The fields of a body or an answer whose meaning the server gives them everywhere: a date is
-/// written `YYYY-MM-DD`; a record's id (`id`, `…_id`) is at least 1.
+/// written `YYYY-MM-DD` and a moment in RFC 3339; a record's id (`id`, `…_id`) is at least 1.
 fn bound_fields(schema: &mut RefOr<Schema>) {
     let RefOr::T(Schema::Object(object)) = schema else {
         return;
@@ -316,6 +320,11 @@ fn bound_fields(schema: &mut RefOr<Schema>) {
             && field.pattern.is_none()
         {
             field.pattern = Some(DATE_PATTERN.to_owned());
+        }
+        if field.format == Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))
+            && field.pattern.is_none()
+        {
+            field.pattern = Some(DATE_TIME_PATTERN.to_owned());
         }
         if (name == "id" || name.ends_with("_id"))
             && is_integer(&field.schema_type)
