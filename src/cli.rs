@@ -8,7 +8,7 @@ use anyhow::bail;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
-use crate::startup::Application;
+use crate::startup::{Application, MetricsServer};
 use crate::store::regions as region_store;
 use crate::{service, store};
 
@@ -51,6 +51,9 @@ pub async fn serve(settings: Settings, demo: bool, demo_anywhere: bool) -> anyho
     }
     let app = Application::build(settings).await?;
     tracing::info!(port = app.port(), "listening");
+    if let Some(port) = app.metrics_port() {
+        tracing::info!(port, "metrics listening (GET /metrics)");
+    }
     app.run_until_stopped().await?;
     tracing::info!("stopped");
     Ok(())
@@ -415,6 +418,7 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
         tracing::info!("{line}");
     }
     let db = connect_migrated(&settings).await?;
+    let metrics_listen = settings.server.metrics_listen;
     let sealer = std::sync::Arc::new(crate::startup::load_sealer(&settings, &db).await?);
     let state = std::sync::Arc::new(
         crate::startup::context(db, settings, sealer, crate::clock::Clock::system())
@@ -423,6 +427,14 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     service::search_identity::check_at_start(&state)
         .await
         .context("checking the search indexes against the database")?;
+    let metrics = match metrics_listen {
+        Some(address) => {
+            let server = MetricsServer::bind(address, actix_web::web::Data::from(state.clone()))?;
+            tracing::info!(port = server.port(), "metrics listening (GET /metrics)");
+            Some(server.spawn())
+        }
+        None => None,
+    };
     let tasks = [
         crate::worker::outbox::spawn(state.clone()),
         crate::worker::mail::spawn(state.clone()),
@@ -432,6 +444,9 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     shutdown_signal().await;
     for task in &tasks {
         task.abort();
+    }
+    if let Some(metrics) = metrics {
+        metrics.stop().await;
     }
     tracing::info!("worker stopped");
     Ok(())

@@ -38,6 +38,10 @@ const DEFAULT_CAPS: &str = "education=50000,medical=100000,industry=200000,emplo
 struct Flat {
     /// Address the HTTP server listens on.
     pub bind: SocketAddr,
+    /// Address of the metrics listener (`GET /metrics`, Prometheus text), apart from `bind` so
+    /// that the public proxy in front of `bind` never exposes it; off when unset. `serve` and
+    /// `worker` both start it.
+    pub metrics_listen: Option<SocketAddr>,
     /// Directory for the SQLite file, the embedded search index, mail files and uploads.
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; SQLite in the data directory when unset.
@@ -205,6 +209,8 @@ pub struct Settings {
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
     pub bind: SocketAddr,
+    /// The metrics listener's address; no listener when unset.
+    pub metrics_listen: Option<SocketAddr>,
     /// The address people reach the platform at, for links (e.g. in mail); `http://<bind>`
     /// when unset.
     pub public_url: Option<String>,
@@ -304,6 +310,7 @@ impl Flat {
             files: self.files,
             server: ServerSettings {
                 bind: self.bind,
+                metrics_listen: self.metrics_listen,
                 public_url: self.public_url,
                 trusted_proxies: self.trusted_proxies,
                 secure_cookies: self.secure_cookies,
@@ -420,6 +427,7 @@ impl Default for Flat {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: None,
             data_dir: PathBuf::from("./data"),
             database_url: None,
             files: None,
@@ -654,6 +662,22 @@ impl Settings {
 impl Flat {
     /// Checks that go beyond the type of a value.
     fn check(&self) -> Result<(), ConfigError> {
+        if let Some(metrics) = self.metrics_listen
+            && metrics.port() != 0
+            && (metrics.port() == self.bind.port()
+                && (metrics.ip() == self.bind.ip()
+                    || metrics.ip().is_unspecified()
+                    || self.bind.ip().is_unspecified()))
+        {
+            return Err(ConfigError::new(
+                "metrics_listen",
+                format!(
+                    "{metrics} is the API's own address (bind = {}): the metrics listen on an \
+                     address of their own, which the public proxy does not reach",
+                    self.bind
+                ),
+            ));
+        }
         if let Some(url) = &self.database_url {
             let url = url.expose_secret();
             if !(url.starts_with("sqlite:")
@@ -1312,6 +1336,28 @@ mod tests {
             let err = Settings::load_from(None, &env(&[(name, value)])).unwrap_err();
             assert_eq!(env_name(&err.setting), name, "{name}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn the_metrics_listen_apart_from_the_api_and_only_when_asked() {
+        let (settings, _) = Settings::load_from(None, &env(&[])).unwrap();
+        assert_eq!(settings.server.metrics_listen, None);
+        let (settings, _) =
+            Settings::load_from(None, &env(&[("DUIJIE_METRICS_LISTEN", "127.0.0.1:9464")]))
+                .unwrap();
+        assert_eq!(
+            settings.server.metrics_listen,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        for taken in ["127.0.0.1:8080", "0.0.0.0:8080"] {
+            let err =
+                Settings::load_from(None, &env(&[("DUIJIE_METRICS_LISTEN", taken)])).unwrap_err();
+            assert_eq!(err.setting, "metrics_listen", "{taken}");
+            assert!(err.to_string().contains("DUIJIE_METRICS_LISTEN"), "{err}");
+        }
+        let err =
+            Settings::load_from(None, &env(&[("DUIJIE_METRICS_LISTEN", "9464")])).unwrap_err();
+        assert_eq!(err.setting, "metrics_listen");
     }
 
     #[test]

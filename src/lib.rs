@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod mail;
 pub mod media;
+pub mod metrics;
 pub mod search;
 pub mod secret;
 pub mod service;

@@ -85,6 +85,7 @@ pub fn context_with_search(
         product_search,
         product_search_config: Arc::new(ProductDocument::config()),
         mailer: Arc::new(mailer),
+        metrics: Arc::new(crate::metrics::Metrics::new()),
     })
 }
 
@@ -111,10 +112,66 @@ fn files(settings: &Settings, db: &DatabaseConnection) -> FileStore {
     }
 }
 
+/// The metrics listener (`DUIJIE_METRICS_LISTEN`), bound and not yet serving: `GET /metrics`
+/// and nothing else, on one worker thread, on an address of its own so that the public proxy
+/// in front of the API never exposes it.
+pub struct MetricsServer {
+    port: u16,
+    server: Server,
+}
+
+/// A metrics listener serving in a task of its own.
+pub struct RunningMetrics {
+    handle: actix_web::dev::ServerHandle,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl MetricsServer {
+    /// Binds `address` for the metrics of the process whose context is `state`.
+    pub fn bind(address: std::net::SocketAddr, state: web::Data<Context>) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(address)
+            .with_context(|| format!("binding the metrics listener {address}"))?;
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .configure(http::metrics::routes)
+        })
+        .workers(1)
+        // The process's own shutdown stops it (`RunningMetrics::stop`).
+        .disable_signals()
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped.
+    pub fn spawn(self) -> RunningMetrics {
+        RunningMetrics {
+            handle: self.server.handle(),
+            task: tokio::spawn(self.server),
+        }
+    }
+}
+
+impl RunningMetrics {
+    /// Stops the listener, letting a scrape under way finish.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+}
+
 /// A built, bound, not yet running application.
 pub struct Application {
     port: u16,
     server: Server,
+    /// The metrics listener, when `DUIJIE_METRICS_LISTEN` asks for one.
+    metrics: Option<MetricsServer>,
     state: web::Data<Context>,
     /// The scheduler and, unless turned off, the outbox workers (search and mail).
     background: Vec<tokio::task::JoinHandle<()>>,
@@ -172,6 +229,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let max_json_bytes = settings.server.max_json_bytes;
         let shutdown_timeout = settings.server.shutdown_timeout_secs;
+        let metrics_listen = settings.server.metrics_listen;
         let run_worker = settings.worker.run;
         let state = web::Data::new(context_with_search(
             db,
@@ -182,6 +240,10 @@ impl Application {
             offer_search,
             product_search,
         )?);
+        // Bound before any background task starts: an address in use fails the build cleanly.
+        let metrics = metrics_listen
+            .map(|address| MetricsServer::bind(address, state.clone()))
+            .transpose()?;
         // The database's instance id is made on its first start; set to `refuse`, a node does
         // not start on an index of another database or schema.
         crate::service::search_identity::check_at_start(&state)
@@ -214,6 +276,8 @@ impl Application {
                 .wrap(from_fn(http::transport::hsts))
                 .wrap(from_fn(http::request_id_header))
                 .wrap(TracingLogger::<http::RequestSpans>::new())
+                // Outermost of all, so that its time is the whole of the request's.
+                .wrap(from_fn(http::metrics::count_requests))
         })
         .listen(listener)?
         .shutdown_timeout(shutdown_timeout)
@@ -221,6 +285,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics,
             state: app_state,
             background,
         })
@@ -228,6 +293,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The metrics listener's port, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(MetricsServer::port)
     }
 
     /// A handle to stop the server (tests stop one node before starting the next).
@@ -244,7 +314,11 @@ impl Application {
     /// lets in-flight requests finish (graceful shutdown) and ends the background tasks: when it
     /// returns, they have let go of what they held (the embedded indexes' write locks).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(MetricsServer::spawn);
         let result = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop().await;
+        }
         for task in &self.background {
             task.abort();
         }

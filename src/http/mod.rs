@@ -8,6 +8,7 @@ mod follows;
 pub mod frontend;
 mod health;
 mod households;
+pub mod metrics;
 mod middleware;
 mod needs;
 mod notifications;

@@ -10,6 +10,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::mail::Mailer;
+use crate::metrics::Metrics;
 use crate::search::{NeedDocument, OfferDocument, ProductDocument, SearchConfig, SearchIndex};
 use crate::service::auth::hashing::HashPool;
 use crate::store::files::FileStore;
@@ -39,4 +40,6 @@ pub struct Context {
     pub mailer: Arc<Mailer>,
     /// The bounded pool that hashes and verifies passwords.
     pub hashing: HashPool,
+    /// This process's metrics: the requests it answered, the mail it sent.
+    pub metrics: Arc<Metrics>,
 }

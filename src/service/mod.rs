@@ -8,6 +8,7 @@ pub mod follows;
 pub mod households;
 pub mod idempotency;
 pub mod keys;
+pub mod metrics;
 pub mod needs;
 pub mod notifications;
 pub mod offers;

@@ -15,8 +15,8 @@ use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, SqlxPostgresConnector,
-    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    DatabaseConnection, DatabaseConnectionType, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    SqlxPostgresConnector, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 use secrecy::ExposeSecret;
 
@@ -62,6 +62,45 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
             .await
             .map_err(conn_err)?;
         Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+    }
+}
+
+/// How the connection pool is used at this moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open, idle or lent out.
+    pub open: u32,
+    /// Open connections no query holds.
+    pub idle: u32,
+    /// The most the pool opens (`database_max_connections`).
+    pub max: u32,
+}
+
+impl PoolUse {
+    /// Open connections a query (or a transaction) holds.
+    pub fn in_use(&self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}
+
+/// The pool's use, read off the pool itself (no query); `None` for a connection that is not a
+/// pool.
+pub fn pool_use(db: &DatabaseConnection) -> Option<PoolUse> {
+    fn of<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolUse {
+        PoolUse {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
+    match &db.inner {
+        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            Some(of(db.get_postgres_connection_pool()))
+        }
+        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+            Some(of(db.get_sqlite_connection_pool()))
+        }
+        _ => None,
     }
 }
 

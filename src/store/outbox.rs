@@ -85,6 +85,13 @@ pub enum Message {
 }
 
 impl Message {
+    /// The `kind` of every search-sync row.
+    pub const SEARCH_KINDS: [&'static str; 3] = [
+        "search_sync_need",
+        "search_sync_offer",
+        "search_sync_product",
+    ];
+
     /// The `kind` of every mail row.
     pub const MAIL_KINDS: [&'static str; 22] = [
         "mail_need_verified",
@@ -373,6 +380,50 @@ pub async fn settle(
 
 fn truncate(text: &str, chars: usize) -> String {
     text.chars().take(chars).collect()
+}
+
+/// The undone rows of one kind: what the workers still have to do, and what they gave up on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlog {
+    pub kind: String,
+    /// Rows neither done nor failed (waiting, leased, or waiting for a retry).
+    pub pending: i64,
+    /// When the oldest pending row was written; `None` when none is pending.
+    pub oldest_pending: Option<DateTime<Utc>>,
+    /// Rows failed for good, kept until someone looks.
+    pub failed: i64,
+}
+
+/// The backlog of every kind that has undone rows, in one grouped read (done rows are left out
+/// before grouping; they are pruned a week after they were done).
+pub async fn backlog(db: &impl ConnectionTrait) -> Result<Vec<Backlog>, DbErr> {
+    let pending = || Expr::col(Column::FailedAt).is_null();
+    let count_pending: Expr = Expr::case(pending(), 1).into();
+    let pending_created: Expr = Expr::case(pending(), Expr::col(Column::CreatedAt)).into();
+    let mut query = Query::select();
+    query
+        .column(Column::Kind)
+        .expr_as(count_pending.count(), "pending")
+        .expr_as(Expr::col(Column::FailedAt).count(), "failed")
+        .expr_as(pending_created.min(), "oldest")
+        .from(outbox::Entity)
+        .and_where(Expr::col(Column::ProcessedAt).is_null())
+        .group_by_col(Column::Kind)
+        .order_by(Column::Kind, Order::Asc);
+    db.query_all(&query)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Backlog {
+                kind: row.try_get("", "kind")?,
+                pending: row.try_get("", "pending")?,
+                oldest_pending: row
+                    .try_get::<Option<DateTime<chrono::FixedOffset>>>("", "oldest")?
+                    .map(|at| at.with_timezone(&Utc)),
+                failed: row.try_get("", "failed")?,
+            })
+        })
+        .collect()
 }
 
 /// Deletes the rows done before `before` (failed ones stay until someone looks). Returns how

@@ -22,6 +22,7 @@ use super::outbox::{Backoff, DrainReport, claim, worker_name};
 use crate::domain::notification::{DeliveryStatus, NotificationKind};
 use crate::mail::templates::{self, Links};
 use crate::mail::{self, Envelope, InlineImage, SendError};
+use crate::metrics::MailFailure;
 use crate::service::Context;
 use crate::service::notifications::{self, ComposeError, Letter};
 use crate::store::mail::{self as deliveries, Claim, NewDelivery};
@@ -162,7 +163,9 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
             }
             Claim::Mine => {}
         }
-        let (status, detail) = match send_letter(app, &from, kind, &letter, &message_id).await {
+        let sent = send_letter(app, &from, kind, &letter, &message_id).await;
+        count(app, kind, &sent);
+        let (status, detail) = match sent {
             Ok(()) => (DeliveryStatus::Sent, None),
             Err(SendError::Permanent(e)) => {
                 tracing::warn!(row = row.id, user_id = letter.user_id, error = %e, "mail refused for good");
@@ -191,6 +194,21 @@ async fn deliver_row(app: &Context, row: &Leased) -> RowOutcome {
         return RowOutcome::Retry("another worker is sending part of this row".into());
     }
     RowOutcome::Done
+}
+
+/// Counts the attempt in the process's metrics.
+fn count(app: &Context, kind: NotificationKind, sent: &Result<(), SendError>) {
+    match sent {
+        Ok(()) => app.metrics.mail_sent(kind),
+        Err(error) => app.metrics.mail_failed(
+            kind,
+            match error {
+                SendError::Permanent(_) => MailFailure::Refused,
+                SendError::Transient(_) => MailFailure::Temporary,
+                SendError::Unavailable(_) => MailFailure::Unavailable,
+            },
+        ),
+    }
 }
 
 async fn send_letter(

@@ -29,11 +29,7 @@ pub const BATCH: u64 = 100;
 /// How long a batch stays leased to the worker that took it.
 const LEASE_SECS: i64 = 120;
 /// The kinds of rows this drain handles.
-const KINDS: [&str; 3] = [
-    "search_sync_need",
-    "search_sync_offer",
-    "search_sync_product",
-];
+const KINDS: [&str; 3] = Message::SEARCH_KINDS;
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -188,6 +188,8 @@ pub fn test_settings(dir: &Path, database_url: &str) -> Settings {
 /// The running application of one test.
 pub struct TestApp {
     pub address: String,
+    /// The metrics listener's port, when the settings ask for one.
+    pub metrics_port: Option<u16>,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
@@ -253,10 +255,12 @@ impl TestApp {
         .expect("building the app");
         let state = app.state();
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_port = app.metrics_port();
         let server = app.server_handle();
         let running = tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
+            metrics_port,
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())

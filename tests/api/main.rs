@@ -16,6 +16,7 @@ mod health;
 mod households;
 mod keys;
 mod mail;
+mod metrics;
 mod multinode;
 mod needs;
 mod offers;
