@@ -19,6 +19,7 @@ mod mail;
 mod multinode;
 mod needs;
 mod offers;
+mod ops;
 mod orders;
 mod organisations;
 mod paging;
