@@ -470,6 +470,10 @@ pub async fn backup(settings: &Settings, target: PathBuf, force: bool) -> anyhow
              \"Operations\")"
         );
     }
+    let file = store::sqlite_file(settings)?;
+    if !file.exists() {
+        bail!("there is no database at {} to back up", file.display());
+    }
     let db = connect_migrated(settings).await?;
     let report = service::backup::backup(settings, &db, &target, force).await?;
     println!(

@@ -163,9 +163,9 @@ const DOCTOR_COULD_NOT_RUN: u8 = 3;
 fn main() -> ExitCode {
     let args = Cli::parse();
     // Monitoring reads doctor's 2 as "the platform fails": its own failures say 3.
-    let could_not_run = match args.command {
-        Command::Doctor { .. } => DOCTOR_COULD_NOT_RUN,
-        _ => 1,
+    let (bad_config, could_not_run) = match args.command {
+        Command::Doctor { .. } => (DOCTOR_COULD_NOT_RUN, DOCTOR_COULD_NOT_RUN),
+        _ => (2, 1),
     };
     if let Command::Doctor {
         outbox_warn_minutes,
@@ -184,7 +184,7 @@ fn main() -> ExitCode {
         Ok(loaded) => loaded,
         Err(err) => {
             eprintln!("duijie: {err}");
-            return ExitCode::from(if could_not_run == 1 { 2 } else { could_not_run });
+            return ExitCode::from(bad_config);
         }
     };
     telemetry::init(settings.server.log_format);

@@ -14,7 +14,6 @@
 //! index filled after the backup would pass for this database's.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr as _;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -24,7 +23,6 @@ use sea_orm::sqlx::sqlite::{
 };
 use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 use sea_orm::{ConnectionTrait, DatabaseConnection, SqlxSqliteConnector, Statement};
-use secrecy::ExposeSecret as _;
 
 use crate::config::{FileBackend, Settings};
 use crate::store::{files, meta};
@@ -138,7 +136,7 @@ where
     if !source.is_file() {
         bail!("{} is not a backup file", source.display());
     }
-    let live = live_path(settings)?;
+    let live = crate::store::sqlite_file(settings)?;
     if let Some(dir) = live.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -254,21 +252,6 @@ async fn restore_files(settings: &Settings, copy: &DatabaseConnection) -> anyhow
     };
     meta::remove(copy, DIRECTORY_FILES).await?;
     Ok(written)
-}
-
-/// The configured SQLite database's file.
-fn live_path(settings: &Settings) -> anyhow::Result<PathBuf> {
-    if settings.uses_postgres() {
-        bail!("restore works on SQLite only");
-    }
-    let url = settings.database_url();
-    let options = SqliteConnectOptions::from_str(url.expose_secret())
-        .context("reading the SQLite database's address")?;
-    let path = options.get_filename();
-    if path.as_os_str().is_empty() || path == Path::new(":memory:") {
-        bail!("the SQLite database is not a file");
-    }
-    Ok(path.to_path_buf())
 }
 
 /// A connection holding the database at `path` for itself, or the refusal when a node has it

@@ -1,7 +1,8 @@
 //! `duijie doctor`: looks at a running platform from outside — the database and its schema,
 //! the secret key, the search engine and its indexes, the outbox, the mail server — and says
-//! what it found, one [`Finding`] per check, judged by `domain::doctor`. It changes nothing:
-//! every read is read only (no migration, no key check or instance id stored, no index made).
+//! what it found, one [`Finding`] per check, judged by `domain::doctor`. It changes no data:
+//! no migration, no key check or instance id stored, no SQLite file made (opening the embedded
+//! engine where it has no index yet leaves an empty one, as any node's start would).
 //! Each judgement is the one the platform itself makes: the key check is `service::keys`'s,
 //! the index identity `search_identity`'s, the drift `reconcile`'s.
 
@@ -46,6 +47,28 @@ async fn database(settings: &Settings, findings: &mut Vec<Finding>) -> Option<Da
     } else {
         "SQLite"
     };
+    // Connecting would make an empty SQLite file where there is none.
+    if !settings.uses_postgres() {
+        match store::sqlite_file(settings) {
+            Ok(file) if file.exists() => {}
+            Ok(file) => {
+                findings.push(Finding::new(
+                    Status::Fail,
+                    "database",
+                    format!(
+                        "there is no SQLite database at {} (DUIJIE_DATABASE_URL, or the data \
+                         directory's duijie.db)",
+                        file.display()
+                    ),
+                ));
+                return None;
+            }
+            Err(error) => {
+                findings.push(Finding::new(Status::Fail, "database", error.to_string()));
+                return None;
+            }
+        }
+    }
     let db = match store::connect(settings).await {
         Ok(db) => db,
         Err(error) => {

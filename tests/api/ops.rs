@@ -432,3 +432,20 @@ db_test! {
         assert_eq!(unknown.code, Some(3), "{unknown}");
     }
 }
+
+#[test]
+fn doctor_on_a_missing_sqlite_database_fails_and_makes_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let output: Run = duijie(dir.path()).arg("doctor").output().unwrap().into();
+    assert_eq!(output.code, Some(2), "{output}");
+    assert!(
+        output
+            .stdout
+            .contains("FAIL database: there is no SQLite database at"),
+        "{output}"
+    );
+    assert!(
+        !dir.path().join("duijie.db").exists(),
+        "nothing was created"
+    );
+}
