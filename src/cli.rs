@@ -474,3 +474,161 @@ async fn shutdown_signal() {
         let _ = interrupt.await;
     }
 }
+
+/// Writes an online backup of the SQLite database, with the data directory's photos, to
+/// `target` (`duijie backup`); on PostgreSQL, says what to use instead.
+pub async fn backup(settings: &Settings, target: PathBuf, force: bool) -> anyhow::Result<()> {
+    if settings.uses_postgres() {
+        bail!(
+            "`duijie backup` copies a SQLite database; on PostgreSQL use its own tools: \
+             `pg_dump -Fc` to back up, `pg_restore` then `duijie reindex` to restore (README, \
+             \"Operations\")"
+        );
+    }
+    let file = store::sqlite_file(settings)?;
+    if !file.exists() {
+        bail!("there is no database at {} to back up", file.display());
+    }
+    let db = connect_migrated(settings).await?;
+    let report = service::backup::backup(settings, &db, &target, force).await?;
+    println!(
+        "wrote {} ({} bytes), schema {}",
+        report.path.display(),
+        report.bytes,
+        report.schema
+    );
+    for (table, rows) in &report.tables {
+        println!("  {table}: {rows} rows");
+    }
+    println!(
+        "  photos copied in from {}: {}",
+        settings.data_dir.join("files").display(),
+        report.files
+    );
+    println!(
+        "The private data in it is sealed with the secret key, which it does not hold: keep \
+         the key (DUIJIE_SECRET_KEY, or {}) safe, apart from the backup.",
+        settings.data_dir.join(crate::secret::KEY_FILE).display()
+    );
+    Ok(())
+}
+
+/// Puts a backup in place of the SQLite database and rebuilds the search indexes from it
+/// (`duijie restore`).
+pub async fn restore(settings: &Settings, source: PathBuf) -> anyhow::Result<()> {
+    if settings.uses_postgres() {
+        bail!(
+            "`duijie restore` restores a SQLite backup; on PostgreSQL use `pg_restore`, then \
+             `duijie reindex` (README, \"Operations\")"
+        );
+    }
+    // Nothing is replaced until every index is marked as being filled: from then on no node
+    // takes an index filled from the database before the restore for this one's (it keeps its
+    // instance id), even should the rebuild below stop half-way.
+    let report = service::backup::restore(settings, &source, |instance| async move {
+        mark_indexes_filling(settings, instance.as_deref()).await
+    })
+    .await?;
+    println!(
+        "restored {} into {} (schema {}{})",
+        source.display(),
+        report.database.display(),
+        report.schema,
+        if report.migrated > 0 {
+            format!(", {} migration(s) applied now", report.migrated)
+        } else {
+            String::new()
+        }
+    );
+    if let Some(kept) = &report.replaced {
+        println!(
+            "the database it replaced is kept at {}: delete it once satisfied",
+            kept.display()
+        );
+    }
+    println!("photos put back: {}", report.files);
+    reindex(settings)
+        .await
+        .context("rebuilding the search indexes from the restored database")?;
+    println!("search indexes rebuilt from the restored database");
+    Ok(())
+}
+
+/// Marks every search index as being filled from the database `instance` (when the backup has
+/// one; one without has never had a node, and no index can pass for its).
+async fn mark_indexes_filling(settings: &Settings, instance: Option<&str>) -> anyhow::Result<()> {
+    use crate::search::{IndexIdentity, NeedDocument, OfferDocument, ProductDocument};
+    let Some(instance) = instance else {
+        return Ok(());
+    };
+    let needs = crate::search::open(settings).context("opening the search index")?;
+    needs
+        .set_identity(&IndexIdentity::of::<NeedDocument>(instance).filling())
+        .await
+        .context("marking the needs index as being rebuilt")?;
+    let offers = crate::search::open_offers(settings).context("opening the offers index")?;
+    offers
+        .set_identity(&IndexIdentity::of::<OfferDocument>(instance).filling())
+        .await
+        .context("marking the offers index as being rebuilt")?;
+    let products = crate::search::open_products(settings).context("opening the products index")?;
+    products
+        .set_identity(&IndexIdentity::of::<ProductDocument>(instance).filling())
+        .await
+        .context("marking the products index as being rebuilt")?;
+    Ok(())
+}
+
+/// Checks the platform (`duijie doctor`), printing a line per check (or one JSON document), and
+/// returns the exit code for monitoring.
+pub async fn doctor(
+    settings: &Settings,
+    thresholds: crate::domain::doctor::OutboxThresholds,
+    json: bool,
+) -> anyhow::Result<u8> {
+    use crate::domain::doctor::{Status, exit_code};
+    let findings = service::doctor::examine(settings, doctor_keys(settings), thresholds).await;
+    let code = exit_code(&findings);
+    let text = if json {
+        let worst = findings
+            .iter()
+            .map(|f| f.status)
+            .max()
+            .unwrap_or(Status::Ok);
+        let document = serde_json::json!({
+            "status": worst,
+            "exit_code": code,
+            "checks": findings,
+        });
+        serde_json::to_string_pretty(&document)?
+    } else {
+        findings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // A reader that stopped reading (`| head`) changes nothing about the verdict: the exit
+    // code still says it.
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    Ok(code)
+}
+
+/// The keys `duijie doctor` checks: the configured ones, never a key generated now.
+fn doctor_keys(settings: &Settings) -> service::doctor::Keys {
+    let key_file = settings.data_dir.join(crate::secret::KEY_FILE);
+    let from = match &settings.secret_key {
+        Some(_) => "DUIJIE_SECRET_KEY".to_owned(),
+        None if key_file.exists() => key_file.display().to_string(),
+        None => {
+            return Err(format!(
+                "DUIJIE_SECRET_KEY is not set and there is no {}: the private data cannot be \
+                 opened",
+                key_file.display()
+            ));
+        }
+    };
+    let sealer = crate::startup::key_ring(settings).map_err(|e| format!("{from}: {e:#}"))?;
+    Ok((sealer, from))
+}

@@ -72,6 +72,35 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Write an online backup of the SQLite database (with the photos of the data directory) to
+    /// a file, while `serve` keeps running. PostgreSQL: `pg_dump -Fc` (see the README).
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put a backup made by `duijie backup` in place of the SQLite database (stop `serve` and
+    /// every `worker` first), and rebuild the search indexes from it.
+    Restore {
+        /// The backup file to restore.
+        file: PathBuf,
+    },
+    /// Check the platform: database and migrations, secret key, search engine, index identity
+    /// and drift, outbox, mail. One `OK|WARN|FAIL <check>: <detail>` line each; exits 0 when
+    /// all are OK, 1 on a WARN, 2 on a FAIL, 3 when it could not run (Nagios convention).
+    Doctor {
+        /// Warn when an outbox message of some kind has waited this long (minutes).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        outbox_warn_minutes: u32,
+        /// Fail when an outbox message of some kind has waited this long (minutes).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+        outbox_fail_minutes: u32,
+        /// One JSON document instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -128,13 +157,34 @@ enum UserCommand {
     },
 }
 
+/// `duijie doctor`'s exit code when it could not run at all (Nagios' UNKNOWN).
+const DOCTOR_COULD_NOT_RUN: u8 = 3;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
+    // Monitoring reads doctor's 2 as "the platform fails": its own failures say 3.
+    let (bad_config, could_not_run) = match args.command {
+        Command::Doctor { .. } => (DOCTOR_COULD_NOT_RUN, DOCTOR_COULD_NOT_RUN),
+        _ => (2, 1),
+    };
+    if let Command::Doctor {
+        outbox_warn_minutes,
+        outbox_fail_minutes,
+        ..
+    } = args.command
+        && outbox_warn_minutes > outbox_fail_minutes
+    {
+        eprintln!(
+            "duijie: --outbox-warn-minutes ({outbox_warn_minutes}) is above \
+             --outbox-fail-minutes ({outbox_fail_minutes})"
+        );
+        return ExitCode::from(DOCTOR_COULD_NOT_RUN);
+    }
     let (settings, report) = match Settings::load(args.config.as_deref()) {
         Ok(loaded) => loaded,
         Err(err) => {
             eprintln!("duijie: {err}");
-            return ExitCode::from(2);
+            return ExitCode::from(bad_config);
         }
     };
     telemetry::init(settings.server.log_format);
@@ -155,7 +205,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("duijie: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(could_not_run);
         }
     };
     let result = runtime.block_on(async move {
@@ -187,14 +237,30 @@ fn main() -> ExitCode {
                         max_batches,
                     },
             } => cli::rotate_keys(&settings, batch_size, max_batches).await,
+            Command::Backup { file, force } => cli::backup(&settings, file, force).await,
+            Command::Restore { file } => cli::restore(&settings, file).await,
+            Command::Doctor {
+                outbox_warn_minutes,
+                outbox_fail_minutes,
+                json,
+            } => {
+                let thresholds = duijie::domain::doctor::OutboxThresholds {
+                    warn: chrono::Duration::minutes(outbox_warn_minutes.into()),
+                    fail: chrono::Duration::minutes(outbox_fail_minutes.into()),
+                };
+                return cli::doctor(&settings, thresholds, json)
+                    .await
+                    .map(ExitCode::from);
+            }
         }
+        .map(|()| ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("duijie: {err:#}");
-            ExitCode::FAILURE
+            ExitCode::from(could_not_run)
         }
     }
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox};
 
-const KEY_FILE: &str = "secret.key";
+/// The file under the data directory holding the key when none is configured.
+pub const KEY_FILE: &str = "secret.key";
 
 /// 32 bytes of key material, never printed.
 pub struct SecretKey(SecretBox<[u8; 32]>);

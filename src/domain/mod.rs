@@ -71,6 +71,7 @@ pub mod authz;
 pub mod caps;
 pub mod confirmation;
 pub mod credit_code;
+pub mod doctor;
 pub mod follow;
 pub mod household;
 pub mod id_card;

@@ -137,6 +137,19 @@ impl Mailer {
         }
     }
 
+    /// Whether the SMTP server takes us in now: connects, says EHLO, sets up TLS and signs in
+    /// as configured, and answers NOOP (`duijie doctor`). Files always can.
+    pub async fn probe(&self) -> Result<(), String> {
+        match self {
+            Mailer::Files(_) => Ok(()),
+            Mailer::Smtp { transport, .. } => match transport.test_connection().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the server did not answer NOOP".to_owned()),
+                Err(error) => Err(error.to_string()),
+            },
+        }
+    }
+
     /// Delivers `message`. Files are named by the Message-ID and written whole (a temporary
     /// file renamed into place), so writing the same message again replaces it.
     pub async fn send(&self, message: &Message, message_id: &str) -> Result<(), SendError> {

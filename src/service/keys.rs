@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 use crate::crypto::{Place, Sealer};
-use crate::domain::keys::{HeldKeys, StoredKeys, admit, admit_rotation};
+use crate::domain::keys::{HeldKeys, KeyRefusal, StoredKeys, admit, admit_rotation};
 use crate::store::households::SealedPrivate;
 use crate::store::mail_links::{self, LinkTable};
 use crate::store::{households as household_store, meta};
@@ -65,6 +65,51 @@ pub async fn admit_node(db: &DatabaseConnection, sealer: &mut Sealer) -> anyhow:
         sealer.retire_legacy();
     }
     Ok(())
+}
+
+/// Where the keys a node holds stand against a database, as `duijie doctor` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyStanding {
+    /// No key check is stored yet: no node has started on this database (the first one stores
+    /// its key's).
+    Unset,
+    /// A node holding these keys may start ([`admit_node`] would let it).
+    Admitted {
+        /// A rotation to the current key is under way (`duijie keys rotate` to finish it).
+        rotating: bool,
+        /// A previous key is held though no rotation is under way.
+        previous_unneeded: bool,
+    },
+    /// A node holding these keys would be refused, and why.
+    Refused(KeyRefusal),
+}
+
+/// [`admit_node`]'s judgement, read only: stores nothing, re-seals nothing.
+pub async fn standing(db: &impl ConnectionTrait, sealer: &Sealer) -> Result<KeyStanding, DbErr> {
+    let Some(under) = meta::get(db, KEY_CHECK).await? else {
+        return Ok(KeyStanding::Unset);
+    };
+    let to = meta::get(db, ROTATING_TO).await?;
+    let (current, previous) = held(sealer);
+    let stored = StoredKeys {
+        sealed_under: &under,
+        rotating_to: to.as_deref(),
+    };
+    Ok(
+        match admit(
+            &stored,
+            &HeldKeys {
+                current: &current,
+                previous: previous.as_deref(),
+            },
+        ) {
+            Ok(()) => KeyStanding::Admitted {
+                rotating: to.as_deref().is_some_and(|to| to != under),
+                previous_unneeded: previous.is_some() && to.is_none(),
+            },
+            Err(refusal) => KeyStanding::Refused(refusal),
+        },
+    )
 }
 
 /// How a rotation runs.

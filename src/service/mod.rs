@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod backup;
 mod context;
+pub mod doctor;
 pub mod exports;
 pub mod follows;
 pub mod households;

@@ -30,6 +30,23 @@ pub async fn instance_id(db: &impl ConnectionTrait) -> Result<String, DbErr> {
     meta::get_or_insert(db, INSTANCE_ID, &fresh).await
 }
 
+/// This database's instance id if a node has made it; read only (`duijie doctor`).
+pub async fn stored_instance_id(db: &impl ConnectionTrait) -> Result<Option<String>, DbErr> {
+    meta::get(db, INSTANCE_ID).await
+}
+
+/// Where `index` stands against the database `instance` and this build's schema.
+pub async fn standing_of<D: Document>(
+    index: &dyn SearchIndex<D>,
+    instance: &str,
+) -> Result<Standing, SearchError> {
+    let found = index.identity().await?;
+    Ok(identity::standing(
+        &IndexIdentity::of::<D>(instance),
+        found.as_ref(),
+    ))
+}
+
 /// Why an index could not be made this database's.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {

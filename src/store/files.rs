@@ -173,6 +173,85 @@ pub struct MoveReport {
 pub async fn move_to_database(root: &Path, db: &DatabaseConnection) -> io::Result<MoveReport> {
     let mut report = MoveReport::default();
     let target = FileStore::database(db.clone());
+    for (key, path) in files_under(root).await? {
+        let bytes = tokio::fs::read(&path).await?;
+        match target.get(&key).await {
+            Ok(held) if held == bytes => report.already_there += 1,
+            Ok(_) => {
+                report.conflicts += 1;
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                insert_new(db, &key, &bytes).await?;
+                if target.get(&key).await? != bytes {
+                    report.conflicts += 1;
+                    continue;
+                }
+                report.moved += 1;
+            }
+            Err(e) => return Err(e),
+        }
+        tokio::fs::remove_file(&path).await?;
+    }
+    Ok(report)
+}
+
+/// Copies every file under `root` into `db`'s `stored_files` table (a backup's), leaving the
+/// directory as it is; a key the table holds already keeps what it holds (the database's copy
+/// is the one a node reads first). Returns the keys copied, sorted.
+pub async fn copy_to_database(root: &Path, db: &impl ConnectionTrait) -> io::Result<Vec<String>> {
+    let mut copied = Vec::new();
+    let mut files = files_under(root).await?;
+    files.sort();
+    for (key, path) in files {
+        let bytes = match tokio::fs::read(&path).await {
+            // Deleted since the walk (its photo removed meanwhile): nothing to keep.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            other => other?,
+        };
+        if insert_new(db, &key, &bytes).await? {
+            copied.push(key);
+        }
+    }
+    Ok(copied)
+}
+
+/// Writes the files `keys` of `db`'s `stored_files` table under `root` and removes them from
+/// the table (a restored backup's photos, back where a node storing files in a directory reads
+/// them). Returns how many were written.
+pub async fn copy_out_of_database(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+    root: &Path,
+) -> io::Result<u64> {
+    let directory = FileStore::new(root);
+    let mut written = 0;
+    for key in keys {
+        checked(key)?;
+        let stmt = Query::select()
+            .column("bytes")
+            .from(TABLE)
+            .and_where(Expr::col("key").eq(key.as_str()))
+            .to_owned();
+        let Some(row) = db.query_one(&stmt).await.map_err(db_error)? else {
+            continue;
+        };
+        let bytes: Vec<u8> = row.try_get("", "bytes").map_err(db_error)?;
+        directory.put(key, &bytes).await?;
+        let stmt = Query::delete()
+            .from_table(TABLE)
+            .and_where(Expr::col("key").eq(key.as_str()))
+            .to_owned();
+        db.execute(&stmt).await.map_err(db_error)?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// Every finished file under `root` (not the half-written `*.partial`), with its key (its path
+/// under `root`). A missing `root` holds none.
+async fn files_under(root: &Path) -> io::Result<Vec<(String, PathBuf)>> {
+    let mut found = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let mut entries = match tokio::fs::read_dir(&dir).await {
@@ -196,31 +275,15 @@ pub async fn move_to_database(root: &Path, db: &DatabaseConnection) -> io::Resul
             else {
                 continue;
             };
-            let bytes = tokio::fs::read(&path).await?;
-            match target.get(&key).await {
-                Ok(held) if held == bytes => report.already_there += 1,
-                Ok(_) => {
-                    report.conflicts += 1;
-                    continue;
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    insert_new(db, &key, &bytes).await?;
-                    if target.get(&key).await? != bytes {
-                        report.conflicts += 1;
-                        continue;
-                    }
-                    report.moved += 1;
-                }
-                Err(e) => return Err(e),
-            }
-            tokio::fs::remove_file(&path).await?;
+            found.push((key, path));
         }
     }
-    Ok(report)
+    Ok(found)
 }
 
-/// Inserts `key` unless the database already holds it (another node moving the same file).
-async fn insert_new(db: &impl ConnectionTrait, key: &str, bytes: &[u8]) -> io::Result<()> {
+/// Inserts `key` unless the database already holds it (another node moving the same file):
+/// whether it did.
+async fn insert_new(db: &impl ConnectionTrait, key: &str, bytes: &[u8]) -> io::Result<bool> {
     checked(key)?;
     let stmt = Query::insert()
         .into_table(TABLE)
@@ -232,8 +295,8 @@ async fn insert_new(db: &impl ConnectionTrait, key: &str, bytes: &[u8]) -> io::R
         ])
         .on_conflict(OnConflict::column("key").do_nothing().to_owned())
         .to_owned();
-    db.execute(&stmt).await.map_err(db_error)?;
-    Ok(())
+    let done = db.execute(&stmt).await.map_err(db_error)?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Whether `root` holds any file (so that a node storing files in the database can say that

@@ -104,6 +104,23 @@ pub fn pool_use(db: &DatabaseConnection) -> Option<PoolUse> {
     }
 }
 
+/// The configured SQLite database's file (an error on PostgreSQL, or for a database in memory).
+pub fn sqlite_file(settings: &Settings) -> Result<std::path::PathBuf, DbErr> {
+    if settings.uses_postgres() {
+        return Err(DbErr::Custom(
+            "the database is PostgreSQL, not a SQLite file".into(),
+        ));
+    }
+    let url = settings.database_url();
+    let options = SqliteConnectOptions::from_str(url.expose_secret())
+        .map_err(|e| DbErr::Custom(format!("reading the SQLite database's address: {e}")))?;
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Err(DbErr::Custom("the SQLite database is not a file".into()));
+    }
+    Ok(path.to_path_buf())
+}
+
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with "busy"
 /// when another writer got in between, where an immediate one waits its turn.

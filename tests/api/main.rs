@@ -20,6 +20,7 @@ mod metrics;
 mod multinode;
 mod needs;
 mod offers;
+mod ops;
 mod orders;
 mod organisations;
 mod paging;
