@@ -73,7 +73,13 @@ pub fn check_caps(facts: &CapFacts, caps: &Caps) -> Result<(), CapRefusal> {
         && let Some(whole) = facts.whole
     {
         let limit = share_limit(whole, caps.max_share_percent, facts.minimum);
-        if facts.standing.saturating_add(facts.quantity) > limit {
+        // What does not fit in an `i64` is over any limit (saturating would let it pass a
+        // limit of `i64::MAX`, which a huge minimum makes).
+        if facts
+            .standing
+            .checked_add(facts.quantity)
+            .is_none_or(|held| held > limit)
+        {
             return Err(CapRefusal::OverShare {
                 limit,
                 current: facts.standing,
@@ -175,5 +181,30 @@ mod tests {
         assert_eq!(share_limit(10, 100, 1), 10);
         assert_eq!(share_limit(i64::MAX, 100, 1), i64::MAX, "no overflow");
         assert_eq!(share_limit(0, 50, 1), 1);
+    }
+
+    /// Found by a property test (issue #18): with a limit of `i64::MAX` (a huge minimum),
+    /// a request whose sum with what is held overflowed saturated to the limit and passed.
+    #[test]
+    fn a_request_whose_sum_with_what_is_held_overflows_is_over_the_share() {
+        let facts = CapFacts {
+            open: 0,
+            standing: 3,
+            quantity: i64::MAX - 2,
+            whole: Some(0),
+            minimum: i64::MAX,
+            for_organisation: false,
+        };
+        let caps = Caps {
+            max_open: i64::MAX,
+            max_share_percent: 1,
+        };
+        assert_eq!(
+            check_caps(&facts, &caps),
+            Err(CapRefusal::OverShare {
+                limit: i64::MAX,
+                current: 3
+            })
+        );
     }
 }
