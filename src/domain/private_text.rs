@@ -176,7 +176,10 @@ fn has_email(text: &str) -> bool {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
                 .collect();
-            local_ok && domain.contains('.') && !domain.ends_with('.')
+            // A full stop (or a dash) right after the address ends the sentence, not the
+            // domain: `写信到 a@example.com.` still shows the address.
+            let domain = domain.trim_end_matches(['.', '-']);
+            local_ok && domain.contains('.')
         })
 }
 
@@ -243,6 +246,17 @@ mod tests {
             Some(Finding::Email)
         );
         assert_eq!(find("@村委会 请尽快处理"), None);
+    }
+
+    /// Found by a property test (issue #18): an address followed by a full stop was missed,
+    /// the stop read as part of its domain.
+    #[test]
+    fn an_email_address_at_the_end_of_a_sentence_is_found() {
+        assert_eq!(find("0@a.aa.，"), Some(Finding::Email));
+        assert_eq!(find("Write to li.ming@example.com."), Some(Finding::Email));
+        assert_eq!(find("邮箱 li.ming@example.com.cn..."), Some(Finding::Email));
+        assert_eq!(find("写信到 li.ming@example.com-"), Some(Finding::Email));
+        assert_eq!(find("a@b. 不是地址"), None);
     }
 
     #[test]
