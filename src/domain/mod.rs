@@ -72,6 +72,8 @@ pub mod caps;
 pub mod confirmation;
 pub mod credit_code;
 pub mod follow;
+#[cfg(test)]
+pub(crate) mod hostile;
 pub mod household;
 pub mod id_card;
 pub mod keys;
