@@ -551,7 +551,7 @@ mod properties {
                 );
                 prop_assert!(fits((kind, o_category, o_unit), (category, unit)));
                 // What it says it covers can be pledged, and the offer can pay for it.
-                prop_assert!(fit.coverable >= min_pledge.max(1) && fit.coverable <= remaining);
+                prop_assert!((min_pledge.max(1)..=remaining).contains(&fit.coverable));
                 let cost = offer_cost(o_unit, unit, unit_value_fen, fit.coverable);
                 prop_assert!(cost.is_some_and(|c| c <= o_remaining), "cost {cost:?}");
                 let reach: Vec<&RegionCode> = match destination {

@@ -1457,11 +1457,13 @@ mod properties {
                     now += Duration::hours(hours);
                     facts.other_open_objections = objections;
                     match pledging {
-                        Pledging::Pledge(q) if facts.status.accepts_pledges() => {
-                            if check_quantity(q, minimum, facts.target - facts.pledged).is_ok() {
-                                facts.pledged += q;
-                                open.push(q);
-                            }
+                        Pledging::Pledge(q)
+                            if facts.status.accepts_pledges()
+                                && check_quantity(q, minimum, facts.target - facts.pledged)
+                                    .is_ok() =>
+                        {
+                            facts.pledged += q;
+                            open.push(q);
                         }
                         Pledging::Release if !open.is_empty() => {
                             facts.pledged -= open.remove(0);
@@ -1475,7 +1477,7 @@ mod properties {
                         }
                         _ => {}
                     }
-                    prop_assert!(0 <= facts.received && facts.received <= facts.pledged);
+                    prop_assert!((0..=facts.pledged).contains(&facts.received));
                     prop_assert!(facts.pledged <= facts.target, "over-pledged: {facts:?}");
 
                     let who = match who {

@@ -997,7 +997,7 @@ mod properties {
             |(offer_unit, need_unit, unit_value_fen, remaining)| {
                 let covered = coverable(offer_unit, need_unit, unit_value_fen, remaining);
                 if remaining >= 0 {
-                    prop_assert!(covered >= 0 && covered <= remaining.max(0));
+                    prop_assert!((0..=remaining.max(0)).contains(&covered));
                 }
                 match offer_cost(offer_unit, need_unit, unit_value_fen, covered) {
                     Some(cost) if remaining >= 0 => {

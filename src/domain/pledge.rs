@@ -626,7 +626,7 @@ mod properties {
                     prop_assert!((0..=target).contains(&remaining));
                     match check_quantity(quantity, minimum, remaining) {
                         Ok(()) => {
-                            prop_assert!(quantity >= 1 && quantity <= remaining);
+                            prop_assert!((1..=remaining).contains(&quantity));
                             prop_assert!(quantity >= minimum || quantity == remaining);
                             pledged += quantity;
                             open.push(quantity);
@@ -639,7 +639,7 @@ mod properties {
                             prop_assert!(quantity < minimum && quantity != remaining)
                         }
                     }
-                    prop_assert!(pledged <= target && pledged >= 0);
+                    prop_assert!((0..=target).contains(&pledged));
                 }
                 Ok(())
             },

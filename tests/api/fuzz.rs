@@ -760,7 +760,7 @@ crate::db_test! {
         let operations = operations(&doc);
         assert!(operations.len() > 100, "the document lists {} operations", operations.len());
 
-        let mut callers = vec![
+        let mut callers = [
             Caller::anonymous(),
             Caller::demo(&app, "admin").await,
             Caller::demo(&app, "cadre").await,
