@@ -162,10 +162,23 @@ cargo fmt --all --check
 echo "tests/run.sh: cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The hostile-input tests (issue #18: the domain's properties, the API fuzz pass) each add a line
+# with their case counts to this file; nextest hides a passing test's output, so it is printed
+# after the run.
+mkdir -p "${CARGO_TARGET_DIR:-target}"
+export DUIJIE_HOSTILE_REPORT="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/hostile-report.txt"
+rm -f "$DUIJIE_HOSTILE_REPORT"
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast
 else
     cargo test --workspace --locked --no-fail-fast
+fi
+echo "tests/run.sh: hostile input (proptest cases, API fuzz requests):"
+if [ -f "$DUIJIE_HOSTILE_REPORT" ]; then
+    sort "$DUIJIE_HOSTILE_REPORT" | sed 's/^/tests\/run.sh:   /'
+else
+    echo "tests/run.sh: WARNING: no hostile-input report was written" >&2
+    exit 1
 fi
 
 echo "tests/run.sh: the API document against the server (schemathesis, a token of each demo role)"

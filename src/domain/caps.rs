@@ -73,7 +73,13 @@ pub fn check_caps(facts: &CapFacts, caps: &Caps) -> Result<(), CapRefusal> {
         && let Some(whole) = facts.whole
     {
         let limit = share_limit(whole, caps.max_share_percent, facts.minimum);
-        if facts.standing.saturating_add(facts.quantity) > limit {
+        // What does not fit in an `i64` is over any limit (saturating would let it pass a
+        // limit of `i64::MAX`, which a huge minimum makes).
+        if facts
+            .standing
+            .checked_add(facts.quantity)
+            .is_none_or(|held| held > limit)
+        {
             return Err(CapRefusal::OverShare {
                 limit,
                 current: facts.standing,
@@ -175,5 +181,117 @@ mod tests {
         assert_eq!(share_limit(10, 100, 1), 10);
         assert_eq!(share_limit(i64::MAX, 100, 1), i64::MAX, "no overflow");
         assert_eq!(share_limit(0, 50, 1), 1);
+    }
+
+    /// Found by a property test (issue #18): with a limit of `i64::MAX` (a huge minimum),
+    /// a request whose sum with what is held overflowed saturated to the limit and passed.
+    #[test]
+    fn a_request_whose_sum_with_what_is_held_overflows_is_over_the_share() {
+        let facts = CapFacts {
+            open: 0,
+            standing: 3,
+            quantity: i64::MAX - 2,
+            whole: Some(0),
+            minimum: i64::MAX,
+            for_organisation: false,
+        };
+        let caps = Caps {
+            max_open: i64::MAX,
+            max_share_percent: 1,
+        };
+        assert_eq!(
+            check_caps(&facts, &caps),
+            Err(CapRefusal::OverShare {
+                limit: i64::MAX,
+                current: 3
+            })
+        );
+    }
+}
+
+/// Hostile input (issue #18): the caps with any `i64` figures.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{check, quantity};
+
+    #[test]
+    fn the_share_limit_is_the_rounded_up_percentage_and_at_least_the_minimum() {
+        check(
+            "caps: share limit for any whole, percent and minimum",
+            2048,
+            (quantity(), -10i64..120, quantity()),
+            |(whole, percent, minimum)| {
+                let limit = share_limit(whole, percent, minimum);
+                prop_assert!(limit >= minimum);
+                let exact =
+                    (i128::from(whole.max(0)) * i128::from(percent.clamp(0, 100)) + 99) / 100;
+                prop_assert_eq!(i128::from(limit), exact.max(i128::from(minimum)));
+                // Never more than the whole, unless the minimum demands it.
+                if (0..=100).contains(&percent) && whole >= 0 {
+                    prop_assert!(limit <= whole.max(minimum));
+                }
+                // More of the whole, or a larger share, never lowers the limit.
+                if whole < i64::MAX {
+                    prop_assert!(share_limit(whole + 1, percent, minimum) >= limit);
+                }
+                prop_assert!(share_limit(whole, percent.saturating_add(1), minimum) >= limit);
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn a_request_passes_the_caps_only_within_both() {
+        check(
+            "caps: open and share checks for any figures",
+            2048,
+            (
+                (
+                    quantity(),
+                    quantity(),
+                    quantity(),
+                    proptest::option::of(quantity()),
+                ),
+                (quantity(), any::<bool>(), quantity(), 1i64..=100),
+            ),
+            |((open, standing, quantity, whole), (minimum, for_organisation, max_open, share))| {
+                let facts = CapFacts {
+                    open,
+                    standing,
+                    quantity,
+                    whole,
+                    minimum,
+                    for_organisation,
+                };
+                let caps = Caps {
+                    max_open,
+                    max_share_percent: share,
+                };
+                let share_applies = !for_organisation && share < 100 && whole.is_some();
+                let over_share = whole.is_some_and(|w| {
+                    i128::from(standing) + i128::from(quantity)
+                        > i128::from(share_limit(w, share, minimum))
+                });
+                match check_caps(&facts, &caps) {
+                    Ok(()) => {
+                        prop_assert!(open < max_open);
+                        prop_assert!(!share_applies || !over_share);
+                    }
+                    Err(CapRefusal::TooManyOpen { limit, current }) => {
+                        prop_assert!(open >= max_open && limit == max_open && current == open)
+                    }
+                    Err(CapRefusal::OverShare { limit, current }) => {
+                        prop_assert!(open < max_open && share_applies && current == standing);
+                        prop_assert_eq!(limit, share_limit(whole.unwrap(), share, minimum));
+                        // A sum that does not fit in an `i64`, either way, is refused too.
+                        prop_assert!(over_share || standing.checked_add(quantity).is_none());
+                    }
+                }
+                Ok(())
+            },
+        );
     }
 }

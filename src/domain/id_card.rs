@@ -156,3 +156,103 @@ mod tests {
         assert!(!format!("{id:?}").contains("19850612"));
     }
 }
+
+/// Hostile input (issue #18): generated numbers, every single-character change of them, and
+/// arbitrary strings.
+#[cfg(test)]
+mod properties {
+    use chrono::{Datelike, NaiveDate};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::check;
+
+    /// The first 17 characters of a number: any region digits, a real birth date, any sequence.
+    fn first17() -> impl Strategy<Value = String> {
+        let birth = (0i64..=73_000).prop_map(|days| {
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days)
+        });
+        ("[0-9]{6}", birth, "[0-9]{3}").prop_map(|(region, birth, sequence)| {
+            format!(
+                "{region}{:04}{:02}{:02}{sequence}",
+                birth.year(),
+                birth.month(),
+                birth.day()
+            )
+        })
+    }
+
+    #[test]
+    fn a_generated_number_with_its_check_character_parses_in_any_case_and_padding() {
+        check(
+            "id_card: a generated number parses",
+            1024,
+            (first17(), "[ \t]{0,2}", "[ \t]{0,2}", any::<bool>()),
+            |(first17, before, after, lower)| {
+                let id = IdCardNumber::complete(&first17).expect("a real date completes");
+                let written = if lower {
+                    id.expose().to_ascii_lowercase()
+                } else {
+                    id.expose().to_owned()
+                };
+                let parsed = IdCardNumber::parse(&format!("{before}{written}{after}"));
+                prop_assert_eq!(parsed, Ok(id.clone()));
+                prop_assert!(id.expose().starts_with(&first17));
+                // The masked form shows four and four characters, never the birth date.
+                prop_assert_eq!(id.masked().chars().count(), 18);
+                prop_assert!(!id.masked().contains(&first17[6..14]));
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn any_single_character_changed_in_a_valid_number_is_refused() {
+        check(
+            "id_card: a single-character change is refused",
+            2048,
+            (first17(), 0usize..18, any::<char>(), any::<bool>()),
+            |(first17, at, replacement, plausible)| {
+                let id = IdCardNumber::complete(&first17).unwrap();
+                let mut chars: Vec<char> = id.expose().chars().collect();
+                // Half the cases replace with what could belong there (a digit, or X at the end).
+                let replacement = if plausible {
+                    let alphabet = b"0123456789X";
+                    let pick = alphabet[replacement as usize % alphabet.len()] as char;
+                    if at < 17 && pick == 'X' { '7' } else { pick }
+                } else {
+                    replacement
+                };
+                prop_assume!(!replacement.eq_ignore_ascii_case(&chars[at]));
+                chars[at] = replacement;
+                let changed: String = chars.into_iter().collect();
+                prop_assert!(
+                    IdCardNumber::parse(&changed).is_err(),
+                    "{changed:?} was accepted"
+                );
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_and_whatever_parses_is_a_well_formed_number() {
+        check(
+            "id_card: arbitrary strings",
+            2048,
+            prop_oneof![any::<String>(), "[0-9xX ]{15,20}", "\\PC{18}"],
+            |input| {
+                if let Ok(id) = IdCardNumber::parse(&input) {
+                    let s = id.expose();
+                    prop_assert_eq!(s.len(), 18);
+                    prop_assert!(s[..17].bytes().all(|b| b.is_ascii_digit()));
+                    prop_assert_eq!(IdCardNumber::complete(&s[..17]), Ok(id.clone()));
+                }
+                let _ = IdCardNumber::complete(&input);
+                let masked = mask_id_card(&input);
+                prop_assert_eq!(masked.chars().count(), input.chars().count());
+                Ok(())
+            },
+        );
+    }
+}

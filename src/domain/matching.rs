@@ -421,3 +421,156 @@ mod tests {
         assert_eq!(list.iter().map(|c| c.0).collect::<Vec<_>>(), [2, 1, 3]);
     }
 }
+
+/// Hostile input (issue #18): any need against any offer, with figures at the edges of `i64`
+/// and dates decades apart: a suggestion is only made within the rules, and what it says it
+/// covers can be pledged.
+#[cfg(test)]
+mod properties {
+    use chrono::{Duration, TimeZone};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{check, quantity};
+    use crate::domain::offer::offer_cost;
+
+    fn code_near(village: &str) -> impl Strategy<Value = RegionCode> {
+        let village = village.to_owned();
+        (0usize..5, any::<bool>(), "[0-9]{12}").prop_map(move |(level, here, elsewhere)| {
+            let base = if here { &village } else { &elsewhere };
+            RegionCode::parse(&base[..Level::ALL[level].code_len()]).unwrap()
+        })
+    }
+
+    fn moment() -> impl Strategy<Value = DateTime<Utc>> {
+        // 1970 to about 2100, by the minute.
+        (0i64..68_000_000).prop_map(|m| Utc.timestamp_opt(0, 0).unwrap() + Duration::minutes(m))
+    }
+
+    #[test]
+    fn a_suggestion_is_made_only_within_the_rules_and_covers_what_can_be_pledged() {
+        let village = RegionCode::parse("441426100200").unwrap();
+        check(
+            "matching: assess any need against any offer",
+            2048,
+            (
+                (
+                    proptest::sample::select(NeedStatus::ALL),
+                    proptest::sample::select(Category::ALL),
+                    proptest::sample::select(Unit::ALL),
+                    quantity(),
+                    quantity(),
+                    quantity(),
+                    proptest::sample::select(Urgency::ALL),
+                    (moment(), moment()),
+                ),
+                (
+                    proptest::sample::select(OfferStatus::ALL),
+                    proptest::sample::select(OfferKind::ALL),
+                    proptest::sample::select(Category::ALL),
+                    proptest::sample::select(Unit::ALL),
+                    quantity(),
+                    (moment(), moment()),
+                    proptest::sample::select(Destination::ALL),
+                    (
+                        proptest::collection::vec(code_near("441426100200"), 0..4),
+                        proptest::collection::vec(
+                            (
+                                proptest::sample::select(Program::ALL),
+                                code_near("441426100200"),
+                            ),
+                            0..3,
+                        ),
+                    ),
+                ),
+                moment(),
+                any::<bool>(),
+            ),
+            |(n, o, now, for_needs)| {
+                let (
+                    status,
+                    category,
+                    unit,
+                    unit_value_fen,
+                    remaining,
+                    min_pledge,
+                    urgency,
+                    (deadline, listed_at),
+                ) = n;
+                let (
+                    o_status,
+                    kind,
+                    o_category,
+                    o_unit,
+                    o_remaining,
+                    (valid_until, published_at),
+                    destination,
+                    (regions, bonds),
+                ) = o;
+                let bonds: Vec<Bond> = bonds
+                    .into_iter()
+                    .map(|(program, region)| Bond { program, region })
+                    .collect();
+                let need = NeedSide {
+                    id: 1,
+                    status,
+                    category,
+                    unit,
+                    unit_value_fen,
+                    remaining,
+                    min_pledge,
+                    urgency,
+                    deadline,
+                    village: &village,
+                    listed_at,
+                };
+                let offer = OfferSide {
+                    id: 2,
+                    status: o_status,
+                    kind,
+                    category: o_category,
+                    unit: o_unit,
+                    remaining: o_remaining,
+                    valid_until,
+                    published_at,
+                    destination,
+                    regions: &regions,
+                    bonds: &bonds,
+                };
+                let looking = if for_needs {
+                    Looking::ForNeeds
+                } else {
+                    Looking::ForOffers
+                };
+                let Some(fit) = assess(&need, &offer, looking, now) else {
+                    return Ok(());
+                };
+                prop_assert!(status == NeedStatus::Published && now < deadline && remaining > 0);
+                prop_assert!(
+                    o_status == OfferStatus::Published && now < valid_until && o_remaining > 0
+                );
+                prop_assert!(fits((kind, o_category, o_unit), (category, unit)));
+                // What it says it covers can be pledged, and the offer can pay for it.
+                prop_assert!((min_pledge.max(1)..=remaining).contains(&fit.coverable));
+                let cost = offer_cost(o_unit, unit, unit_value_fen, fit.coverable);
+                prop_assert!(cost.is_some_and(|c| c <= o_remaining), "cost {cost:?}");
+                let reach: Vec<&RegionCode> = match destination {
+                    Destination::Anywhere => vec![],
+                    Destination::Regions => regions.iter().collect(),
+                    Destination::Pairings => bonds.iter().map(|b| &b.region).collect(),
+                };
+                if destination != Destination::Anywhere {
+                    prop_assert!(reach.iter().any(|r| r.contains(&village)));
+                }
+                let paired = bonds.iter().any(|b| b.region.contains(&village));
+                prop_assert_eq!(fit.score >= PAIRED, paired);
+                for reason in &fit.reasons {
+                    if let MatchReason::Covers { percent } = reason {
+                        prop_assert!(*percent <= 100);
+                    }
+                }
+                Ok(())
+            },
+        );
+    }
+}

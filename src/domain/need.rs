@@ -1308,3 +1308,298 @@ mod tests {
         ));
     }
 }
+
+/// Hostile input (issue #18): a need driven by random actions of random actors at random
+/// times, with pledges coming and going through the pledge arithmetic, never leaves the edges of
+/// the state machine, never lets the wrong side act, and never passes its target.
+#[cfg(test)]
+mod properties {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{VILLAGE, actors, check};
+    use crate::domain::pledge::{check_quantity, receipt};
+
+    /// Who tries an action: one of [`actors`], a visitor, or the platform.
+    #[derive(Debug, Clone, Copy)]
+    enum By {
+        Actor(usize),
+        Public,
+        Platform,
+    }
+
+    /// What happens between two attempts.
+    #[derive(Debug, Clone, Copy)]
+    enum Pledging {
+        Nothing,
+        /// A donor pledges this much (refused unless the need is open and it fits).
+        Pledge(i64),
+        /// The oldest open pledge is cancelled or expires.
+        Release,
+        /// The oldest open pledge arrives, this much of it.
+        Receive(i64),
+    }
+
+    fn pledging() -> impl Strategy<Value = Pledging> {
+        prop_oneof![
+            2 => Just(Pledging::Nothing),
+            3 => crate::domain::hostile::quantity().prop_map(Pledging::Pledge),
+            1 => Just(Pledging::Release),
+            2 => (1i64..10).prop_map(Pledging::Receive),
+        ]
+    }
+
+    /// The moves the design draws (the module's diagram), with the guards each one needs.
+    fn edge(from: NeedStatus, action: NeedAction, to: NeedStatus) -> bool {
+        use NeedAction as A;
+        use NeedStatus as S;
+        matches!(
+            (from, action, to),
+            (S::Draft | S::TakenDown, A::Edit, S::Draft | S::TakenDown)
+                | (S::Draft | S::TakenDown, A::Submit, S::Submitted)
+                | (
+                    S::Submitted,
+                    A::Verify,
+                    S::Verified | S::InNotice | S::Published
+                )
+                | (S::Verified, A::Verify, S::InNotice | S::Published)
+                | (S::Submitted | S::Verified, A::Reject, S::Rejected)
+                | (
+                    S::Draft
+                        | S::Submitted
+                        | S::Verified
+                        | S::InNotice
+                        | S::Published
+                        | S::TakenDown,
+                    A::Withdraw,
+                    S::Withdrawn
+                )
+                | (
+                    S::InNotice | S::Published | S::FullyPledged,
+                    A::TakeDown,
+                    S::TakenDown
+                )
+                | (S::InNotice | S::Suspended, A::Object, S::Suspended)
+                | (S::Suspended, A::UpholdObjection, S::Rejected)
+                | (
+                    S::Suspended,
+                    A::DismissObjection,
+                    S::Suspended | S::InNotice
+                )
+                | (S::InNotice, A::EndNotice, S::Published | S::FullyPledged)
+                | (
+                    S::Submitted | S::Verified | S::InNotice | S::Published,
+                    A::Expire,
+                    S::Expired
+                )
+                | (S::Published, A::Fill, S::FullyPledged)
+                | (S::FullyPledged, A::Release, S::Published)
+                | (S::FullyPledged, A::Complete, S::Fulfilled)
+                | (S::Fulfilled, A::Close, S::Closed)
+                | (S::TakenDown, A::Close, S::Rejected)
+        ) && (action != A::Edit || from == to)
+    }
+
+    #[test]
+    fn random_actions_by_random_actors_keep_a_need_on_its_edges_and_within_its_target() {
+        let actors = actors();
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let by = prop_oneof![
+            6 => (0..actors.len()).prop_map(By::Actor),
+            1 => Just(By::Public),
+            2 => Just(By::Platform),
+        ];
+        check(
+            "need: state machine, random actions by random actors",
+            1024,
+            (
+                (
+                    1i64..60,
+                    prop_oneof![Just(1i64), 1i64..10],
+                    0i64..5,
+                    1i64..60,
+                ),
+                (0usize..actors.len(), any::<bool>()),
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(NeedAction::ALL.to_vec()),
+                        by,
+                        0i64..36,
+                        pledging(),
+                        0u64..3,
+                    ),
+                    1..60,
+                ),
+            ),
+            |((target, minimum, notice_days, deadline_days), (creator, second), steps)| {
+                let rules = Rules {
+                    notice: Duration::days(notice_days),
+                };
+                let mut facts = NeedFacts {
+                    status: NeedStatus::Draft,
+                    village: RegionCode::parse(VILLAGE).unwrap(),
+                    created_by: actors[creator].user_id,
+                    verified_by: None,
+                    requires_second_verification: second,
+                    target,
+                    pledged: 0,
+                    received: 0,
+                    deadline: t0 + Duration::days(deadline_days),
+                    notice_ends_at: None,
+                    suspended_at: None,
+                    other_open_objections: 0,
+                };
+                // The quantities of the open pledges, oldest first.
+                let mut open: Vec<i64> = Vec::new();
+                let mut now = t0;
+                for (action, who, hours, pledging, objections) in steps {
+                    now += Duration::hours(hours);
+                    facts.other_open_objections = objections;
+                    match pledging {
+                        Pledging::Pledge(q)
+                            if facts.status.accepts_pledges()
+                                && check_quantity(q, minimum, facts.target - facts.pledged)
+                                    .is_ok() =>
+                        {
+                            facts.pledged += q;
+                            open.push(q);
+                        }
+                        Pledging::Release if !open.is_empty() => {
+                            facts.pledged -= open.remove(0);
+                        }
+                        Pledging::Receive(q) if !open.is_empty() => {
+                            if let Ok(r) = receipt(open[0], q.min(open[0])) {
+                                open.remove(0);
+                                facts.received += r.received;
+                                facts.pledged -= r.released;
+                            }
+                        }
+                        _ => {}
+                    }
+                    prop_assert!((0..=facts.pledged).contains(&facts.received));
+                    prop_assert!(facts.pledged <= facts.target, "over-pledged: {facts:?}");
+
+                    let who = match who {
+                        By::Actor(i) => Who::User(&actors[i]),
+                        By::Public => Who::Public,
+                        By::Platform => Who::Platform,
+                    };
+                    let from = facts.status;
+                    let decided = decide(&facts, action, who, &rules, now);
+                    let terminal = matches!(
+                        from,
+                        NeedStatus::Closed
+                            | NeedStatus::Rejected
+                            | NeedStatus::Withdrawn
+                            | NeedStatus::Expired
+                    );
+                    let Ok(change) = decided else { continue };
+                    prop_assert!(!terminal, "{from} moved on by {action:?}");
+                    prop_assert_eq!(change.from, from);
+                    prop_assert!(
+                        edge(from, action, change.to),
+                        "no such edge: {from} {action:?} {}",
+                        change.to
+                    );
+
+                    // Only the side allowed acts.
+                    let platform_action = matches!(
+                        action,
+                        NeedAction::EndNotice
+                            | NeedAction::Expire
+                            | NeedAction::Fill
+                            | NeedAction::Release
+                            | NeedAction::Complete
+                    );
+                    match who {
+                        Who::Platform => {
+                            prop_assert!(platform_action || action == NeedAction::Object)
+                        }
+                        Who::Public => prop_assert_eq!(action, NeedAction::Object),
+                        Who::User(actor) => {
+                            prop_assert!(!platform_action);
+                            let permission = match action {
+                                NeedAction::Close if from == NeedStatus::TakenDown => {
+                                    Some(Action::TakeDownNeed)
+                                }
+                                NeedAction::Edit
+                                | NeedAction::Submit
+                                | NeedAction::Withdraw
+                                | NeedAction::Close => Some(Action::RecordNeed),
+                                NeedAction::Verify | NeedAction::Reject => Some(Action::VerifyNeed),
+                                NeedAction::TakeDown => Some(Action::TakeDownNeed),
+                                NeedAction::UpholdObjection | NeedAction::DismissObjection => {
+                                    Some(Action::HandleObjection)
+                                }
+                                _ => None,
+                            };
+                            if let Some(permission) = permission {
+                                prop_assert!(
+                                    authorize(actor, permission, Target::Region(&facts.village))
+                                        .is_ok()
+                                );
+                            }
+                            let own = actor.user_id == facts.created_by;
+                            let judging = matches!(
+                                action,
+                                NeedAction::Verify
+                                    | NeedAction::Reject
+                                    | NeedAction::TakeDown
+                                    | NeedAction::UpholdObjection
+                                    | NeedAction::DismissObjection
+                            ) || (action == NeedAction::Close
+                                && from == NeedStatus::TakenDown);
+                            prop_assert!(!(own && judging), "{action:?} on their own need");
+                            if change.verification == Some(Verification::Second) {
+                                prop_assert_ne!(facts.verified_by, Some(actor.user_id));
+                            }
+                        }
+                    }
+
+                    // The guards the totals and the clock hold.
+                    match (action, change.to) {
+                        (NeedAction::Withdraw, _) => prop_assert_eq!(facts.pledged, 0),
+                        (NeedAction::Fill, _)
+                        | (NeedAction::EndNotice, NeedStatus::FullyPledged) => {
+                            prop_assert!(facts.pledged >= facts.target)
+                        }
+                        (NeedAction::Release, _) => prop_assert!(facts.pledged < facts.target),
+                        (NeedAction::Complete, _) => prop_assert!(facts.received >= facts.target),
+                        (NeedAction::Expire, _) => {
+                            prop_assert!(now >= facts.deadline && facts.pledged <= facts.received)
+                        }
+                        (NeedAction::EndNotice, _) => {
+                            prop_assert!(facts.notice_ends_at.is_some_and(|end| now >= end))
+                        }
+                        (NeedAction::Close, NeedStatus::Rejected) => {
+                            prop_assert!(facts.pledged <= facts.received)
+                        }
+                        (NeedAction::Submit, _) => {
+                            prop_assert!(facts.deadline >= rules.earliest_deadline(now))
+                        }
+                        _ => {}
+                    }
+
+                    // Apply the change as the service does.
+                    facts.status = change.to;
+                    if let Some(end) = change.notice_ends_at {
+                        facts.notice_ends_at = Some(end);
+                    }
+                    if let Some(suspended) = change.suspended_at {
+                        facts.suspended_at = suspended;
+                    }
+                    if let (Some(Verification::First), Who::User(actor)) =
+                        (change.verification, who)
+                    {
+                        facts.verified_by = Some(actor.user_id);
+                    }
+                    if change.to == NeedStatus::Submitted {
+                        facts.verified_by = None;
+                    }
+                }
+                Ok(())
+            },
+        );
+    }
+}

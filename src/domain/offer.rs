@@ -876,3 +876,150 @@ mod tests {
         assert!(finds(&anywhere, "441426100200"));
     }
 }
+
+/// Hostile input (issue #18): offers moved by random steps of random actors, and the
+/// conversion between an offer's unit and a need's with any `i64`.
+#[cfg(test)]
+mod properties {
+    use chrono::{Duration, TimeZone};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{actors, check, quantity};
+
+    const ACTIONS: [OfferAction; 8] = [
+        OfferAction::Edit,
+        OfferAction::Publish,
+        OfferAction::Pause,
+        OfferAction::Resume,
+        OfferAction::Withdraw,
+        OfferAction::Exhaust,
+        OfferAction::Replenish,
+        OfferAction::Expire,
+    ];
+
+    fn unit() -> impl Strategy<Value = Unit> {
+        proptest::sample::select(Unit::ALL)
+    }
+
+    #[test]
+    fn random_steps_by_random_actors_move_an_offer_only_along_its_edges() {
+        let actors = actors();
+        let t0 = Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap();
+        check(
+            "offer: state machine, random actions by random actors",
+            1024,
+            (
+                prop_oneof![
+                    Just(Offerer::Organisation(20)),
+                    Just(Offerer::Organisation(30)),
+                    (1i64..=12).prop_map(Offerer::Person),
+                ],
+                0i64..400,
+                proptest::collection::vec(
+                    (0usize..8, 0usize..=actors.len(), 0i64..72, -2i64..3),
+                    1..40,
+                ),
+            ),
+            |(offerer, valid_hours, steps)| {
+                let mut facts = OfferFacts {
+                    status: OfferStatus::Draft,
+                    offerer,
+                    remaining: 3,
+                    valid_until: t0 + Duration::hours(valid_hours),
+                };
+                let mut now = t0;
+                for (action, who, hours, change) in steps {
+                    now += Duration::hours(hours);
+                    // Pledges made from it and released change what is left.
+                    facts.remaining = (facts.remaining + change).max(0);
+                    let action = ACTIONS[action];
+                    let actor = actors.get(who);
+                    let by = actor.map_or(OfferActor::Platform, OfferActor::User);
+                    let from = facts.status;
+                    let Ok(to) = decide_offer(&facts, action, by, now) else {
+                        continue;
+                    };
+                    prop_assert!(
+                        !matches!(from, OfferStatus::Withdrawn | OfferStatus::Expired),
+                        "{from} moved on by {action:?}"
+                    );
+                    let platform = matches!(
+                        action,
+                        OfferAction::Exhaust | OfferAction::Replenish | OfferAction::Expire
+                    );
+                    match actor {
+                        None => prop_assert!(platform),
+                        Some(a) => prop_assert!(!platform && may_manage_offer(a, offerer)),
+                    }
+                    let in_date = now < facts.valid_until;
+                    use OfferAction as A;
+                    use OfferStatus as S;
+                    match (from, action, to) {
+                        (S::Draft | S::Paused, A::Edit, same) => prop_assert_eq!(same, from),
+                        (S::Draft, A::Publish, S::Published)
+                        | (S::Paused, A::Resume, S::Published) => {
+                            prop_assert!(in_date && facts.remaining > 0)
+                        }
+                        (S::Published, A::Pause, S::Paused) => {}
+                        (
+                            S::Draft | S::Published | S::Paused | S::Exhausted,
+                            A::Withdraw,
+                            S::Withdrawn,
+                        ) => {}
+                        (S::Published | S::Paused, A::Exhaust, S::Exhausted) => {
+                            prop_assert!(facts.remaining <= 0)
+                        }
+                        (S::Exhausted, A::Replenish, S::Published) => {
+                            prop_assert!(in_date && facts.remaining > 0)
+                        }
+                        (S::Exhausted, A::Replenish, S::Expired) => {
+                            prop_assert!(!in_date && facts.remaining > 0)
+                        }
+                        (S::Published | S::Paused | S::Exhausted, A::Expire, S::Expired) => {
+                            prop_assert!(!in_date)
+                        }
+                        edge => prop_assert!(false, "no such edge: {edge:?}"),
+                    }
+                    facts.status = to;
+                    if facts.is_live(now) {
+                        prop_assert!(to == S::Published && facts.remaining > 0 && in_date);
+                    }
+                }
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn what_an_offer_covers_costs_no_more_than_it_has_left_for_any_figures() {
+        check(
+            "offer: cost and coverable for any units and figures",
+            2048,
+            (unit(), unit(), quantity(), quantity()),
+            |(offer_unit, need_unit, unit_value_fen, remaining)| {
+                let covered = coverable(offer_unit, need_unit, unit_value_fen, remaining);
+                if remaining >= 0 {
+                    prop_assert!((0..=remaining.max(0)).contains(&covered));
+                }
+                match offer_cost(offer_unit, need_unit, unit_value_fen, covered) {
+                    Some(cost) if remaining >= 0 => {
+                        prop_assert!(cost <= remaining);
+                        // Rounded down: one more unit of the need would cost more than is left.
+                        if offer_unit == Unit::Money
+                            && need_unit != Unit::Money
+                            && unit_value_fen > 0
+                        {
+                            let next = (i128::from(covered) + 1) * i128::from(unit_value_fen);
+                            prop_assert!(next > i128::from(remaining));
+                        }
+                    }
+                    Some(_) => {}
+                    // Counted in fen, what is coverable never overflows back into a cost.
+                    None => prop_assert!(offer_unit != need_unit && offer_unit != Unit::Money),
+                }
+                Ok(())
+            },
+        );
+    }
+}

@@ -431,3 +431,147 @@ mod tests {
         assert_eq!(order_value(i64::MAX, 2), None);
     }
 }
+
+/// Hostile input (issue #18): orders moved by random steps of random actors, with the stock
+/// they take and give back; order values with any `i64`.
+#[cfg(test)]
+mod properties {
+    use chrono::{Duration, TimeZone};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{VILLAGE, actors, check, quantity};
+
+    const ACTIONS: [OrderAction; 7] = [
+        OrderAction::Confirm,
+        OrderAction::Decline,
+        OrderAction::Ship,
+        OrderAction::Receive,
+        OrderAction::Settle,
+        OrderAction::Cancel,
+        OrderAction::Expire,
+    ];
+
+    #[test]
+    fn random_steps_move_orders_only_along_their_edges_and_stock_never_goes_negative() {
+        let actors = actors();
+        let village = RegionCode::parse(VILLAGE).unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
+        check(
+            "order: state machine and stock, random actions by random actors",
+            1024,
+            (
+                0i64..50,
+                // Orders: (buyer's user id, organisation bought for, quantity).
+                proptest::collection::vec(
+                    (
+                        1i64..=12,
+                        prop_oneof![Just(None), Just(Some(20i64)), Just(Some(30))],
+                        1i64..20,
+                    ),
+                    1..6,
+                ),
+                prop_oneof![Just(20i64), Just(30), Just(99)],
+                proptest::collection::vec(
+                    (0usize..6, 0usize..7, 0usize..=actors.len(), 0i64..48),
+                    1..40,
+                ),
+            ),
+            |(initial_stock, placed, seller_id, steps)| {
+                let mut stock = initial_stock;
+                // Orders are placed while the stock holds them, as the guarded update does.
+                let mut orders: Vec<(OrderParties<'_>, i64, OrderStatus)> = Vec::new();
+                for (buyer, org, quantity) in placed {
+                    if quantity <= stock {
+                        stock -= quantity;
+                        let parties = OrderParties {
+                            buyer_user_id: buyer,
+                            buyer_org_id: org,
+                            seller_id,
+                            village: &village,
+                        };
+                        orders.push((parties, quantity, OrderStatus::Ordered));
+                    }
+                }
+                let confirm_by = t0 + Duration::hours(100);
+                let mut now = t0;
+                for (which, action, who, hours) in steps {
+                    now += Duration::hours(hours);
+                    let Some((parties, quantity, status)) = orders.get_mut(which % 6) else {
+                        continue;
+                    };
+                    let action = ACTIONS[action];
+                    let actor = actors.get(who);
+                    let by = actor.map_or(OrderActor::Platform, OrderActor::User);
+                    let from = *status;
+                    let Ok(to) = decide_order(from, parties, confirm_by, action, by, now) else {
+                        continue;
+                    };
+                    prop_assert!(
+                        !matches!(
+                            from,
+                            OrderStatus::Declined
+                                | OrderStatus::Settled
+                                | OrderStatus::Cancelled
+                                | OrderStatus::Expired
+                        ),
+                        "{from} moved on by {action:?}"
+                    );
+                    match (action.side(), actor) {
+                        (Side::Buyer, Some(a)) => prop_assert!(is_buyer(a, parties)),
+                        (Side::Seller, Some(a)) => prop_assert!(is_seller(a, parties)),
+                        (Side::Platform, None) => prop_assert!(now >= confirm_by),
+                        (side, _) => prop_assert!(false, "{side:?} step taken by {actor:?}"),
+                    }
+                    use OrderAction as A;
+                    use OrderStatus as S;
+                    let edge = matches!(
+                        (from, action, to),
+                        (S::Ordered, A::Confirm, S::Confirmed)
+                            | (S::Ordered, A::Decline, S::Declined)
+                            | (S::Ordered, A::Cancel, S::Cancelled)
+                            | (S::Ordered, A::Expire, S::Expired)
+                            | (S::Confirmed, A::Ship, S::Shipped)
+                            | (S::Shipped, A::Receive, S::Received)
+                            | (S::Received, A::Settle, S::Settled)
+                    );
+                    prop_assert!(edge, "no such edge: {from} {action:?} {to}");
+                    if action.returns_stock() {
+                        prop_assert!(from.counts_as_ordered() && !to.counts_as_ordered());
+                        stock += *quantity;
+                    } else {
+                        prop_assert_eq!(from.counts_as_ordered(), to.counts_as_ordered());
+                    }
+                    *status = to;
+                    prop_assert!(!to.counts_as_received() || to.counts_as_ordered());
+                }
+                // Whatever happened, the stock and what orders still hold add up to the start.
+                let held: i64 = orders
+                    .iter()
+                    .filter(|(_, _, s)| s.counts_as_ordered())
+                    .map(|(_, q, _)| q)
+                    .sum();
+                prop_assert!(stock >= 0);
+                prop_assert_eq!(stock + held, initial_stock);
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn an_order_value_is_exact_or_none_for_any_figures() {
+        check(
+            "order: value for any quantity and price",
+            2048,
+            (quantity(), quantity()),
+            |(quantity, price)| {
+                let exact = i128::from(quantity) * i128::from(price);
+                match order_value(quantity, price) {
+                    Some(value) => prop_assert_eq!(i128::from(value), exact),
+                    None => prop_assert!(i64::try_from(exact).is_err()),
+                }
+                Ok(())
+            },
+        );
+    }
+}

@@ -513,3 +513,194 @@ mod tests {
         assert_eq!(active, ["pledged", "shipped", "received", "thanked"]);
     }
 }
+
+/// Hostile input (issue #18): random steps by random actors, and the arithmetic of quantities
+/// with any `i64`.
+#[cfg(test)]
+mod properties {
+    use chrono::{Duration, TimeZone};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{VILLAGE, actors, check, quantity};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn random_steps_by_random_actors_move_a_pledge_only_along_its_edges() {
+        let actors = actors();
+        check(
+            "pledge: state machine, random actions by random actors",
+            1024,
+            (
+                1usize..=actors.len() + 1,
+                any::<bool>(),
+                proptest::collection::vec(
+                    (
+                        0usize..5,
+                        0usize..=actors.len(),
+                        0i64..72,
+                        any::<bool>(),
+                        any::<bool>(),
+                    ),
+                    1..30,
+                ),
+            ),
+            |(donor, photo, steps)| {
+                let mut facts = PledgeFacts {
+                    status: PledgeStatus::Pledged,
+                    donor_user_id: donor as i64,
+                    village: RegionCode::parse(VILLAGE).unwrap(),
+                    quantity: 5,
+                    due_at: t0() + Duration::hours(200),
+                    has_receipt_photo: photo,
+                    need_taken_down: false,
+                };
+                let mut now = t0();
+                for (action, who, hours, taken_down, add_photo) in steps {
+                    now += Duration::hours(hours);
+                    facts.need_taken_down = taken_down;
+                    facts.has_receipt_photo |= add_photo;
+                    let action = PledgeAction::ALL[action];
+                    // The last index stands for the platform.
+                    let actor = actors.get(who);
+                    let by = actor.map_or(PledgeActor::Platform, PledgeActor::User);
+                    let from = facts.status;
+                    let decided = decide_pledge(&facts, action, by, now);
+                    let terminal = matches!(
+                        from,
+                        PledgeStatus::Thanked | PledgeStatus::Cancelled | PledgeStatus::Expired
+                    );
+                    let Ok(to) = decided else { continue };
+                    prop_assert!(!terminal, "{from} moved on by {action:?}");
+                    let village_cadre = actor.is_some_and(|a| {
+                        a.can(Action::ConfirmReceipt, Target::Region(&facts.village))
+                    });
+                    let is_donor = actor.is_some_and(|a| a.user_id == facts.donor_user_id);
+                    use PledgeAction as A;
+                    use PledgeStatus as S;
+                    match (from, action, to) {
+                        (S::Pledged, A::Ship, S::Shipped) => {
+                            prop_assert!(is_donor && !facts.need_taken_down)
+                        }
+                        (S::Pledged, A::Cancel, S::Cancelled) => prop_assert!(is_donor),
+                        (S::Pledged, A::Expire, S::Expired) => {
+                            prop_assert!(actor.is_none() && now >= facts.due_at)
+                        }
+                        (S::Shipped, A::Confirm, S::Received) => {
+                            prop_assert!(village_cadre && !is_donor && facts.has_receipt_photo)
+                        }
+                        (S::Received, A::Thank, S::Thanked) => {
+                            prop_assert!(village_cadre && !is_donor)
+                        }
+                        edge => prop_assert!(false, "no such edge: {edge:?}"),
+                    }
+                    prop_assert_eq!(to.is_active(), !matches!(to, S::Cancelled | S::Expired));
+                    facts.status = to;
+                }
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn pledges_taken_against_a_target_never_pass_it_whatever_the_quantities() {
+        check(
+            "pledge: quantities against a target never over-pledge",
+            2048,
+            (
+                prop_oneof![1i64..100, Just(i64::MAX), (i64::MAX / 2)..=i64::MAX],
+                prop_oneof![Just(1i64), 1i64..20, quantity()],
+                proptest::collection::vec((quantity(), any::<bool>()), 1..40),
+            ),
+            |(target, minimum, requests)| {
+                let mut pledged: i64 = 0;
+                let mut open: Vec<i64> = Vec::new();
+                for (quantity, release_first) in requests {
+                    if release_first && let Some(q) = open.pop() {
+                        pledged -= q;
+                    }
+                    let remaining = target - pledged;
+                    prop_assert!((0..=target).contains(&remaining));
+                    match check_quantity(quantity, minimum, remaining) {
+                        Ok(()) => {
+                            prop_assert!((1..=remaining).contains(&quantity));
+                            prop_assert!(quantity >= minimum || quantity == remaining);
+                            pledged += quantity;
+                            open.push(quantity);
+                        }
+                        Err(QuantityRefusal::NotPositive) => prop_assert!(quantity < 1),
+                        Err(QuantityRefusal::OverPledged { remaining: told }) => {
+                            prop_assert!(quantity > remaining && told == remaining.max(0))
+                        }
+                        Err(QuantityRefusal::BelowMinimum { .. }) => {
+                            prop_assert!(quantity < minimum && quantity != remaining)
+                        }
+                    }
+                    prop_assert!((0..=target).contains(&pledged));
+                }
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn a_receipt_splits_a_pledge_into_received_and_released_for_any_figures() {
+        check(
+            "pledge: receipt arithmetic",
+            2048,
+            (quantity(), quantity()),
+            |(pledged, received)| {
+                match receipt(pledged, received) {
+                    Ok(r) => {
+                        prop_assert!(r.received >= 1 && r.released >= 0);
+                        prop_assert_eq!(
+                            i128::from(r.received) + i128::from(r.released),
+                            i128::from(pledged)
+                        );
+                    }
+                    Err(message) => {
+                        prop_assert!(received < 1 || received > pledged);
+                        prop_assert!(message.contains(&pledged.to_string()));
+                    }
+                }
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn a_due_date_is_never_longer_than_the_rule_for_any_figures() {
+        check(
+            "pledge: due days for any quantity, value and target",
+            2048,
+            (
+                quantity(),
+                quantity(),
+                quantity(),
+                0u32..400,
+                0u32..400,
+                quantity(),
+                -5i64..120,
+            ),
+            |(quantity, value, target, days, large_days, large_fen, share)| {
+                let rules = DueRules {
+                    days,
+                    large_days,
+                    large_fen,
+                    large_share_percent: share,
+                };
+                let due = due_days(quantity, value, target, &rules);
+                prop_assert!(due <= days);
+                if is_large(quantity, value, target, &rules) {
+                    prop_assert_eq!(due, large_days.min(days));
+                } else {
+                    prop_assert_eq!(due, days);
+                }
+                Ok(())
+            },
+        );
+    }
+}

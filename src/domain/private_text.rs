@@ -176,7 +176,10 @@ fn has_email(text: &str) -> bool {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
                 .collect();
-            local_ok && domain.contains('.') && !domain.ends_with('.')
+            // A full stop (or a dash) right after the address ends the sentence, not the
+            // domain: `写信到 a@example.com.` still shows the address.
+            let domain = domain.trim_end_matches(['.', '-']);
+            local_ok && domain.contains('.')
         })
 }
 
@@ -245,6 +248,17 @@ mod tests {
         assert_eq!(find("@村委会 请尽快处理"), None);
     }
 
+    /// Found by a property test (issue #18): an address followed by a full stop was missed,
+    /// the stop read as part of its domain.
+    #[test]
+    fn an_email_address_at_the_end_of_a_sentence_is_found() {
+        assert_eq!(find("0@a.aa.，"), Some(Finding::Email));
+        assert_eq!(find("Write to li.ming@example.com."), Some(Finding::Email));
+        assert_eq!(find("邮箱 li.ming@example.com.cn..."), Some(Finding::Email));
+        assert_eq!(find("写信到 li.ming@example.com-"), Some(Finding::Email));
+        assert_eq!(find("a@b. 不是地址"), None);
+    }
+
     #[test]
     fn the_households_own_name_and_address_are_found() {
         let known = KnownPrivate {
@@ -264,5 +278,235 @@ mod tests {
             Some(Finding::HouseholdValue("name"))
         );
         assert_eq!(find_private("3口之家需要一台冰箱", &known), None);
+    }
+}
+
+/// Hostile input (issue #18): an ID-card number, a mobile number or an e-mail address embedded
+/// anywhere in arbitrary text — written with the separators, full-width characters and
+/// invisible characters [`normalise`] and [`is_separator`] claim to see through — is found; a
+/// household's name is found through the punctuation people put inside it; nothing panics.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::check;
+    use crate::domain::id_card::IdCardNumber;
+
+    /// Text of any kind around the private value.
+    fn surrounding() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            any::<String>(),
+            "\\PC{0,12}",
+            "[ 。，,.:：a-zA-Z\u{4e00}-\u{4e20}-]{0,8}",
+        ]
+    }
+
+    /// Between two groups of digits: nothing, or one to three of the separators people use.
+    fn gap() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => Just(String::new()),
+            2 => proptest::collection::vec(
+                prop_oneof![
+                    Just(' '), Just('-'), Just('.'), Just('、'), Just('·'), Just('/'),
+                    Just('_'), Just('—'), Just('–'), Just('\u{3000}'), Just('\u{a0}'),
+                    Just('\u{ff0d}'),
+                ],
+                1..=MAX_SEPARATORS,
+            )
+            .prop_map(|v| v.into_iter().collect()),
+        ]
+    }
+
+    /// `digits` in groups of `sizes` joined by `gaps`, some digits written full-width, with
+    /// invisible characters here and there.
+    fn disguise(
+        digits: &str,
+        sizes: &[usize],
+        gaps: &[String],
+        wide: &[bool],
+        hide: &[bool],
+    ) -> String {
+        let mut out = String::new();
+        let mut chars = digits.chars().enumerate();
+        for (group, size) in sizes.iter().enumerate() {
+            if group > 0 {
+                out.push_str(&gaps[group - 1]);
+            }
+            for (i, c) in chars.by_ref().take(*size) {
+                if hide[i % hide.len()] {
+                    out.push('\u{200b}');
+                }
+                out.push(if wide[i % wide.len()] {
+                    full_width(c)
+                } else {
+                    c
+                });
+            }
+        }
+        out
+    }
+
+    fn full_width(c: char) -> char {
+        match c {
+            '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+            c => c,
+        }
+    }
+
+    fn id_number() -> impl Strategy<Value = String> {
+        (
+            "[1-6][0-9]{5}",
+            1950u32..2020,
+            1u32..=12,
+            1u32..=28,
+            "[0-9]{3}",
+        )
+            .prop_map(|(region, year, month, day, sequence)| {
+                IdCardNumber::complete(&format!("{region}{year}{month:02}{day:02}{sequence}"))
+                    .unwrap()
+                    .expose()
+                    .to_owned()
+            })
+    }
+
+    fn flags() -> impl Strategy<Value = (Vec<bool>, Vec<bool>)> {
+        (
+            proptest::collection::vec(prop::bool::weighted(0.3), 1..18),
+            proptest::collection::vec(prop::bool::weighted(0.1), 1..18),
+        )
+    }
+
+    #[test]
+    fn an_id_card_number_anywhere_in_any_text_is_found() {
+        check(
+            "private_text: an embedded ID-card number is found",
+            1024,
+            (
+                surrounding(),
+                id_number(),
+                any::<bool>(),
+                proptest::collection::vec(gap(), 2),
+                flags(),
+                surrounding(),
+            ),
+            |(before, id, lower_x, gaps, (wide, hide), after)| {
+                let id = if lower_x { id.replace('X', "x") } else { id };
+                let text = format!(
+                    "{before}{}{after}",
+                    disguise(&id, &[6, 8, 4], &gaps, &wide, &hide)
+                );
+                prop_assert!(find_pattern(&text).is_some(), "not found in {:?}", text);
+                prop_assert!(find_private(&text, &KnownPrivate::default()).is_some());
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn a_mobile_number_anywhere_in_any_text_is_found() {
+        check(
+            "private_text: an embedded mobile number is found",
+            1024,
+            (
+                surrounding(),
+                "1[3-9][0-9]{9}",
+                proptest::collection::vec(gap(), 2),
+                flags(),
+                surrounding(),
+            ),
+            |(before, mobile, gaps, (wide, hide), after)| {
+                let text = format!(
+                    "{before}{}{after}",
+                    disguise(&mobile, &[3, 4, 4], &gaps, &wide, &hide)
+                );
+                prop_assert!(find_pattern(&text).is_some(), "not found in {:?}", text);
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn an_email_address_anywhere_in_any_text_is_found() {
+        check(
+            "private_text: an embedded e-mail address is found",
+            1024,
+            (
+                surrounding(),
+                "[a-z0-9][a-z0-9._%+-]{0,10}",
+                "[a-z0-9][a-z0-9-]{0,10}(\\.[a-z]{2,6}){1,2}",
+                any::<bool>(),
+                surrounding(),
+            ),
+            |(before, local, domain, wide_at, after)| {
+                let at = if wide_at { '\u{ff20}' } else { '@' };
+                let text = format!("{before}{local}{at}{domain}{after}");
+                prop_assert!(find_pattern(&text).is_some(), "not found in {:?}", text);
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn a_household_name_broken_up_by_punctuation_is_found() {
+        check(
+            "private_text: a household's name is found",
+            1024,
+            (
+                surrounding(),
+                "[\u{4e00}-\u{9fa5}]{2,4}",
+                proptest::collection::vec(
+                    prop_oneof![Just(""), Just("·"), Just(" "), Just("-"), Just("\u{200b}")],
+                    4,
+                ),
+                surrounding(),
+            ),
+            |(before, name, marks, after)| {
+                let written: String = name
+                    .chars()
+                    .zip(marks.iter().cycle())
+                    .flat_map(|(c, mark)| std::iter::once(c.to_string()).chain([mark.to_string()]))
+                    .collect();
+                let text = format!("{before}{written}{after}");
+                let known = KnownPrivate {
+                    head_name: Some(&name),
+                    address: None,
+                };
+                prop_assert_eq!(
+                    find_household_value(&text, &known),
+                    Some(Finding::HouseholdValue("name")),
+                    "not found in {:?}",
+                    text
+                );
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn arbitrary_text_and_household_values_never_panic() {
+        check(
+            "private_text: arbitrary input",
+            2048,
+            (
+                prop_oneof![
+                    any::<String>(),
+                    "[0-9xX@. \u{ff10}-\u{ff19}\u{200b}-]{0,40}"
+                ],
+                proptest::option::of(any::<String>()),
+                proptest::option::of(any::<String>()),
+            ),
+            |(text, head_name, address)| {
+                let known = KnownPrivate {
+                    head_name: head_name.as_deref(),
+                    address: address.as_deref(),
+                };
+                if let Some(finding) = find_private(&text, &known) {
+                    prop_assert!(!finding.message().is_empty());
+                }
+                Ok(())
+            },
+        );
     }
 }

@@ -554,3 +554,127 @@ mod tests {
         assert!(!public_product(&p, "合作社", "墩背村", vec![], today).few_households);
     }
 }
+
+/// Hostile input (issue #18): products moved by random steps of random actors, and supplies
+/// with any figures and dates.
+#[cfg(test)]
+mod properties {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::{VILLAGE, actors, check, quantity};
+
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        // Any day the dates of a request can name (chrono's whole range).
+        prop_oneof![
+            (-1000i32..1000).prop_map(|d| {
+                NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() + chrono::Duration::days(d.into())
+            }),
+            Just(NaiveDate::MIN),
+            Just(NaiveDate::MAX),
+        ]
+    }
+
+    #[test]
+    fn random_steps_by_random_actors_move_a_product_only_along_its_edges() {
+        let actors = actors();
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        check(
+            "product: state machine, random actions by random actors",
+            1024,
+            (
+                prop_oneof![Just(20i64), Just(30), Just(99)],
+                proptest::collection::vec((0usize..3, 0usize..actors.len(), any::<bool>()), 1..30),
+            ),
+            |(seller_id, steps)| {
+                let mut product = ProductRecord {
+                    id: 1,
+                    seller_id,
+                    village: RegionCode::parse(VILLAGE).unwrap(),
+                    category: ProductCategory::ALL[0],
+                    name: "百花蜜".into(),
+                    description: "山里的蜜".into(),
+                    unit: SaleUnit::ALL[0],
+                    unit_price_fen: 6000,
+                    supply: Supply {
+                        stock: Some(10),
+                        season: None,
+                    },
+                    min_order: 1,
+                    households_supported: 3,
+                    status: ProductStatus::Draft,
+                    certification: None,
+                    created_by: 1,
+                    listed_at: None,
+                    created_at: at,
+                    updated_at: at,
+                };
+                for (action, who, verified) in steps {
+                    let action = [
+                        ProductAction::Edit,
+                        ProductAction::List,
+                        ProductAction::Delist,
+                    ][action];
+                    let actor = &actors[who];
+                    let from = product.status;
+                    let Ok(to) = decide_product(&product, verified, action, actor) else {
+                        continue;
+                    };
+                    prop_assert!(may_sell(actor, seller_id, &product.village));
+                    use ProductAction as A;
+                    use ProductStatus as S;
+                    match (from, action, to) {
+                        (_, A::Edit, same) => prop_assert_eq!(same, from),
+                        (S::Draft | S::Delisted, A::List, S::Listed) => prop_assert!(verified),
+                        (S::Listed, A::Delist, S::Delisted) => {}
+                        edge => prop_assert!(false, "no such edge: {edge:?}"),
+                    }
+                    product.status = to;
+                }
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn a_supply_is_judged_without_panicking_for_any_figures_and_dates() {
+        check(
+            "product: supply checks for any stock, season and minimum",
+            2048,
+            (
+                proptest::option::of(quantity()),
+                proptest::option::of((day(), day())),
+                quantity(),
+                day(),
+            ),
+            |(stock, season, min_order, today)| {
+                let faults = check_supply(Supply { stock, season }, min_order, today);
+                for fault in &faults {
+                    match fault.rule {
+                        ProductRule::StockOrSeason => {
+                            prop_assert!(stock.is_none() && season.is_none())
+                        }
+                        ProductRule::SeasonOrder => {
+                            prop_assert!(season.is_some_and(|(from, to)| to < from))
+                        }
+                        ProductRule::SeasonTooLong => {
+                            prop_assert!(
+                                season.is_some_and(
+                                    |(from, to)| (to - from).num_days() >= MAX_SEASON_DAYS
+                                )
+                            )
+                        }
+                        ProductRule::SeasonOver => {
+                            prop_assert!(season.is_some_and(|(_, to)| to < today))
+                        }
+                        ProductRule::AboveStock(s) => {
+                            prop_assert!(stock == Some(s) && s > 0 && min_order > s)
+                        }
+                    }
+                }
+                Ok(())
+            },
+        );
+    }
+}

@@ -227,3 +227,101 @@ mod tests {
         assert_eq!(Level::Village.parent(), Some(Level::Town));
     }
 }
+
+/// Hostile input (issue #18): what parses, and the relations between the codes that do.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::hostile::check;
+
+    /// A well-formed code of any level.
+    fn valid_code() -> impl Strategy<Value = String> {
+        prop_oneof!["[0-9]{2}", "[0-9]{4}", "[0-9]{6}", "[0-9]{9}", "[0-9]{12}"]
+    }
+
+    /// A code of a random level in the same area as a random village (so that some contain
+    /// others), or from anywhere.
+    fn related_codes() -> impl Strategy<Value = (RegionCode, RegionCode)> {
+        (
+            "[0-9]{12}",
+            "[0-9]{12}",
+            0usize..5,
+            0usize..5,
+            any::<bool>(),
+        )
+            .prop_map(|(a, b, la, lb, same_area)| {
+                let b = if same_area { a.clone() } else { b };
+                let cut =
+                    |s: &str, l: usize| RegionCode::parse(&s[..Level::ALL[l].code_len()]).unwrap();
+                (cut(&a, la), cut(&b, lb))
+            })
+    }
+
+    #[test]
+    fn a_code_parses_exactly_when_it_is_digits_of_a_level_length() {
+        check(
+            "region: codes parse iff well-formed",
+            2048,
+            prop_oneof![
+                valid_code(),
+                "[0-9]{0,14}",
+                "[ ]?[0-9]{2,12}[ ]?",
+                "[0-9]{1,6}[^0-9][0-9]{1,6}",
+                any::<String>(),
+            ],
+            |input| {
+                let digits = input.trim();
+                let well_formed = digits.bytes().all(|b| b.is_ascii_digit())
+                    && [2, 4, 6, 9, 12].contains(&digits.len());
+                let parsed = RegionCode::parse(&input);
+                prop_assert_eq!(parsed.is_ok(), well_formed, "{:?}", input);
+                if let Ok(code) = parsed {
+                    prop_assert_eq!(code.as_str(), digits);
+                    prop_assert_eq!(code.level().code_len(), digits.len());
+                }
+                // Deserialising (a query, a body) is the same rule, and never panics.
+                let json = serde_json::to_string(&input).unwrap();
+                let read: Result<RegionCode, _> = serde_json::from_str(&json);
+                prop_assert_eq!(read.is_ok(), well_formed);
+                Ok(())
+            },
+        );
+    }
+
+    #[test]
+    fn parent_lineage_and_contains_agree() {
+        check(
+            "region: parent, lineage and contains agree",
+            2048,
+            related_codes(),
+            |(a, b)| {
+                let lineage = a.lineage();
+                prop_assert_eq!(lineage.len(), a.level().depth() as usize);
+                prop_assert_eq!(lineage.last(), Some(&a));
+                for pair in lineage.windows(2) {
+                    prop_assert_eq!(pair[1].parent(), Some(pair[0].clone()));
+                    prop_assert!(pair[0].contains(&pair[1]));
+                }
+                match a.parent() {
+                    Some(parent) => {
+                        prop_assert!(parent.contains(&a) && !a.contains(&parent));
+                        prop_assert_eq!(parent.level().child(), Some(a.level()));
+                    }
+                    None => prop_assert_eq!(a.level(), Level::Province),
+                }
+                prop_assert!(a.contains(&a));
+                // To contain is to be one of the other's ancestors (or itself).
+                prop_assert_eq!(a.contains(&b), b.lineage().contains(&a));
+                if a.contains(&b) && b.contains(&a) {
+                    prop_assert_eq!(&a, &b);
+                }
+                if a.contains(&b) {
+                    prop_assert!(a.level() <= b.level());
+                }
+                Ok(())
+            },
+        );
+    }
+}

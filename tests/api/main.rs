@@ -12,6 +12,7 @@ mod confirm_email;
 mod demo;
 mod follows;
 mod frontend;
+mod fuzz;
 mod health;
 mod households;
 mod keys;
