@@ -53,6 +53,7 @@ macro_rules! field_codes {
         /// - `min_days_ahead` (`days`): a time at least so many days ahead.
         /// - `total_value` (`max`): a need's total value (target × unit value, in fen) is
         ///   above `max`.
+        /// - `nul_character`: a text holds the character U+0000, which no text here may hold.
         /// - `private_data` (`kind`: `id_card`, `mobile`, `long_number`, `email`,
         ///   `household_name`, `household_address`): text the public will read carries
         ///   private data.
@@ -110,6 +111,7 @@ field_codes! {
     WithinDays = "within_days",
     MinDaysAhead = "min_days_ahead",
     TotalValue = "total_value",
+    NulCharacter = "nul_character",
     PrivateData = "private_data",
     Invalid = "invalid",
 }
@@ -308,6 +310,7 @@ impl FieldError {
             | FieldCode::WithinDays
             | FieldCode::MinDaysAhead
             | FieldCode::TotalValue
+            | FieldCode::NulCharacter
             | FieldCode::PrivateData
             | FieldCode::Invalid => false,
         }
@@ -428,6 +431,7 @@ impl FieldError {
                 format!("must be at least {} days away", p.days.unwrap_or(0))
             }
             FieldCode::TotalValue => format!("the total value is above {} fen", p.max.unwrap_or(0)),
+            FieldCode::NulCharacter => "contains the character U+0000 (NUL)".to_owned(),
             FieldCode::PrivateData => "contains private data".to_owned(),
             FieldCode::Invalid => "is not valid".to_owned(),
         }

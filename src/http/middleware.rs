@@ -10,7 +10,7 @@ use actix_web::middleware::{DefaultHeaders, Next};
 use futures_util::{FutureExt, StreamExt};
 use tracing_actix_web::RequestId;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 
 /// Answers a panicking handler with a JSON 500 instead of a dropped connection: no panic
 /// reaches a client.
@@ -44,11 +44,16 @@ pub async fn request_id_header(
     Ok(response)
 }
 
-/// JSON Schema, which the API document speaks, counts `2.0` as the integer 2, and so do the
-/// clients generated from it (and languages whose JSON numbers are all floats). A JSON request
-/// body's whole numbers written with a zero fraction (up to 2^53, where a float still spells
-/// the integer exactly) are read as integers here, before the handlers' types read the body;
-/// any other body passes as it came. The body's size limit is the JSON extractor's, which
+/// Reads a JSON request body once before the handlers' types do:
+/// - JSON Schema, which the API document speaks, counts `2.0` as the integer 2, and so do the
+///   clients generated from it (and languages whose JSON numbers are all floats): whole numbers
+///   written with a zero fraction (up to 2^53, where a float still spells the integer exactly)
+///   are read as integers;
+/// - a text holding U+0000 (`"\u0000"`) is refused here, naming its field (422
+///   `validation_failed`, `nul_character`): no text the platform keeps may hold one, and
+///   PostgreSQL cannot store one.
+///
+/// Any other body passes as it came. The body's size limit is the JSON extractor's, which
 /// answers a larger body with 413 as before.
 pub async fn whole_numbers(
     mut req: ServiceRequest,
@@ -73,6 +78,10 @@ pub async fn whole_numbers(
         }
         let body = body.freeze();
         let mut value = serde_json::from_slice::<serde_json::Value>(&body).ok();
+        if let Some(field) = value.as_ref().and_then(|v| nul_character_at(v, "body")) {
+            let refusal = ApiError::field(&field, FieldError::new(FieldCode::NulCharacter));
+            return Ok(req.error_response(refusal).map_into_right_body());
+        }
         let rewritten = match value.as_mut() {
             Some(value) if body.len() <= limit => spell_whole_numbers(value),
             _ => false,
@@ -83,7 +92,34 @@ pub async fn whole_numbers(
         };
         req.set_payload(actix_web::dev::Payload::from(body));
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// Where in `value` a text (a value or a field's name) holds U+0000: the field's path
+/// (`title`, `items[2].name`; `at` for the body itself), or `None`.
+fn nul_character_at(value: &serde_json::Value, at: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then(|| at.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_character_at(item, &format!("{at}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(name, item)| {
+            let path = if at == "body" {
+                name.clone()
+            } else {
+                format!("{at}.{name}")
+            };
+            if name.contains('\0') {
+                Some(path.replace('\0', "\\u0000"))
+            } else {
+                nul_character_at(item, &path)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Turns every whole float of `value` up to 2^53 into an integer; whether it found one.

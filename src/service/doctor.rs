@@ -341,7 +341,7 @@ async fn outbox_backlog(
         }
     }
     if !reported {
-        let pending: u64 = backlog.iter().map(|k| k.pending).sum();
+        let pending: i64 = backlog.iter().map(|k| k.pending).sum();
         let oldest = backlog.iter().filter_map(|k| k.oldest_pending).min();
         let detail = match oldest {
             Some(at) => format!("{pending} pending, the oldest waiting {}", human(now - at)),

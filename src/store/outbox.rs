@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
+    EntityTrait, FromQueryResult, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -434,74 +434,6 @@ pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u
         .exec(db)
         .await?;
     Ok(deleted.rows_affected)
-}
-
-/// What waits in the outbox for one kind of message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Backlog {
-    pub kind: String,
-    /// Messages neither done nor failed for good.
-    pub pending: u64,
-    /// When the oldest of them was written (none pending: none).
-    pub oldest_pending: Option<DateTime<Utc>>,
-    /// Messages failed for good, kept until someone looks.
-    pub failed: u64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct KindCount {
-    kind: String,
-    count: i64,
-}
-
-/// The outbox's backlog by kind (kinds with nothing pending or failed left out), by kind.
-pub async fn backlog(db: &impl ConnectionTrait) -> Result<Vec<Backlog>, DbErr> {
-    let count_by_kind = |failed: bool| {
-        let mut query = Query::select();
-        query
-            .column(Column::Kind)
-            .expr_as(Expr::col(Column::Id).count(), "count")
-            .from(outbox::Entity)
-            .and_where(Expr::col(Column::ProcessedAt).is_null())
-            .group_by_col(Column::Kind);
-        if failed {
-            query.and_where(Expr::col(Column::FailedAt).is_not_null());
-        } else {
-            query.and_where(Expr::col(Column::FailedAt).is_null());
-        }
-        query
-    };
-    let mut kinds = std::collections::BTreeMap::<String, Backlog>::new();
-    for failed in [false, true] {
-        let rows = db.query_all(&count_by_kind(failed)).await?;
-        for row in rows {
-            let KindCount { kind, count } = KindCount::from_query_result(&row, "")?;
-            let entry = kinds.entry(kind.clone()).or_insert(Backlog {
-                kind,
-                pending: 0,
-                oldest_pending: None,
-                failed: 0,
-            });
-            let count = u64::try_from(count).unwrap_or(0);
-            if failed {
-                entry.failed = count;
-            } else {
-                entry.pending = count;
-            }
-        }
-    }
-    for entry in kinds.values_mut().filter(|e| e.pending > 0) {
-        // Ids grow as rows are written: the lowest pending id is the oldest pending message.
-        let oldest = outbox::Entity::find()
-            .filter(Column::Kind.eq(entry.kind.as_str()))
-            .filter(Column::ProcessedAt.is_null())
-            .filter(Column::FailedAt.is_null())
-            .order_by_asc(Column::Id)
-            .one(db)
-            .await?;
-        entry.oldest_pending = oldest.map(|row| row.created_at.with_timezone(&Utc));
-    }
-    Ok(kinds.into_values().collect())
 }
 
 #[cfg(test)]

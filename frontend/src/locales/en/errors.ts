@@ -86,6 +86,7 @@ export default {
     future: 'Must be in the future',
     within_days: 'Must be within {days} days',
     min_days_ahead: 'Must be at least {days} days away',
+    nul_character: 'Contains an invisible NUL character (U+0000): remove it',
     total_value: 'The total value is above {amount}: split the need into smaller ones',
     private_data: 'Must not contain private data',
     private_data_id_card: 'Must not contain an ID-card number: the public must never see it',

@@ -90,6 +90,7 @@ export default {
     future: '应为将来的时间',
     within_days: '应在 {days} 天以内',
     min_days_ahead: '应至少在 {days} 天以后',
+    nul_character: '含有不可见的空字符（U+0000），请删除',
     total_value: '总价值超过{amount}，请拆分为几个较小的需求',
     private_data: '不能包含个人隐私信息',
     private_data_id_card: '不能包含身份证号，公众绝不能看到',
