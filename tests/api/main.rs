@@ -7,6 +7,7 @@ mod abuse;
 mod architecture;
 mod auth;
 mod authz;
+mod children;
 mod cli;
 mod confirm_email;
 mod demo;
