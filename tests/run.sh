@@ -162,11 +162,19 @@ cargo fmt --all --check
 echo "tests/run.sh: cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The fault suite writes its reports there: none left from an earlier run.
+fault_reports="${CARGO_TARGET_DIR:-target}/fault-report"
+rm -f "$fault_reports"/*.txt "$fault_reports"/*.json
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast
 else
     cargo test --workspace --locked --no-fail-fast
 fi
+for report in "$fault_reports"/*.txt; do
+    [ -f "$report" ] || continue
+    echo "tests/run.sh: the fault suite's report ($report):"
+    cat "$report"
+done
 
 echo "tests/run.sh: the API document against the server (schemathesis, a token of each demo role)"
 [ -x "${CARGO_TARGET_DIR:-target}/debug/duijie" ] || cargo build --locked --bin duijie

@@ -11,6 +11,7 @@ mod children;
 mod cli;
 mod confirm_email;
 mod demo;
+mod fault;
 mod follows;
 mod frontend;
 mod health;
