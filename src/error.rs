@@ -358,6 +358,25 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// A stored file (a photo) could not be written or read: 503 `storage_full` when the disk
+    /// (or, for files kept in the database, the database's disk) is full, else internal.
+    pub fn file(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::StorageFull {
+            tracing::error!(error = %err, "the file store's disk is full");
+            return Self::storage_full();
+        }
+        let text = err.to_string();
+        match err
+            .into_inner()
+            .map(|inner| inner.downcast::<sea_orm::DbErr>())
+        {
+            Some(Ok(db)) => Self::from(*db),
+            _ => Self::internal(text),
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         use sea_orm::SqlErr;
@@ -443,6 +462,23 @@ mod tests {
             let usage = format!("ErrorCode::{code:?}");
             assert!(text.contains(&usage), "{usage} ({code}) is never used");
         }
+    }
+
+    #[test]
+    fn a_file_that_finds_the_disk_full_is_storage_full_and_any_other_file_error_internal() {
+        let full = ApiError::file(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(full.code, ErrorCode::StorageFull);
+        assert!(
+            full.retry_after.is_some(),
+            "a client is told when to try again"
+        );
+        let other = ApiError::file(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(other.code, ErrorCode::Internal);
+        let in_database = ApiError::file(std::io::Error::other(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        )));
+        assert_eq!(in_database.code, ErrorCode::DatabaseUnavailable);
     }
 
     fn body(err: &ApiError) -> serde_json::Value {
