@@ -77,6 +77,9 @@ struct Flat {
     pub outbox_retry_base_ms: u64,
     /// Longest delay between retries of an outbox row, in seconds.
     pub outbox_retry_max_secs: u64,
+    /// How long a worker holds the batch of outbox rows it took, in seconds: a worker that dies
+    /// mid-batch holds its rows up this long before another takes them.
+    pub outbox_lease_secs: u64,
     /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://…`; mail goes to `.eml` files when unset.
     pub smtp_url: Option<SecretString>,
     /// Extra root certificates (PEM) to trust for the SMTP server's TLS, besides the public
@@ -264,6 +267,7 @@ pub struct WorkerSettings {
     pub outbox_poll_ms: u64,
     pub outbox_retry_base_ms: u64,
     pub outbox_retry_max_secs: u64,
+    pub outbox_lease_secs: u64,
     pub scheduler_interval_secs: u64,
 }
 
@@ -353,6 +357,7 @@ impl Flat {
                 outbox_poll_ms: self.outbox_poll_ms,
                 outbox_retry_base_ms: self.outbox_retry_base_ms,
                 outbox_retry_max_secs: self.outbox_retry_max_secs,
+                outbox_lease_secs: self.outbox_lease_secs,
                 scheduler_interval_secs: self.scheduler_interval_secs,
             },
             mail: MailSettings {
@@ -444,6 +449,7 @@ impl Default for Flat {
             outbox_poll_ms: 200,
             outbox_retry_base_ms: 1000,
             outbox_retry_max_secs: 60,
+            outbox_lease_secs: 120,
             smtp_url: None,
             smtp_ca_file: None,
             mail_from: "对接 Duijie <noreply@duijie.localhost>".to_owned(),
@@ -753,6 +759,12 @@ impl Flat {
             return Err(ConfigError::new(
                 "outbox_poll_ms",
                 "must be between 10 and 60000",
+            ));
+        }
+        if !(1..=3600).contains(&self.outbox_lease_secs) {
+            return Err(ConfigError::new(
+                "outbox_lease_secs",
+                "must be between 1 and 3600",
             ));
         }
         if self.outbox_retry_base_ms == 0 || self.outbox_retry_max_secs == 0 {

@@ -82,6 +82,7 @@ error_codes! {
     SignInDelayed = "sign_in_delayed", TOO_MANY_REQUESTS;
     Internal = "internal", INTERNAL_SERVER_ERROR;
     DatabaseUnavailable = "database_unavailable", SERVICE_UNAVAILABLE;
+    StorageFull = "storage_full", SERVICE_UNAVAILABLE;
     SearchUnavailable = "search_unavailable", SERVICE_UNAVAILABLE;
     SearchRebuilding = "search_rebuilding", SERVICE_UNAVAILABLE;
     SearchMismatch = "search_mismatch", SERVICE_UNAVAILABLE;
@@ -299,44 +300,102 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Whether a database error is passing (the server restarting, a lock, a serialisation
-/// conflict): worth a 503 and a retry rather than a 500.
-fn is_transient(err: &sea_orm::DbErr) -> bool {
+/// What kind of failure a database error is, when it is not the request's fault.
+#[derive(Debug, PartialEq, Eq)]
+enum Outage {
+    /// Passing (the server restarting or away, a lock, a serialisation conflict): worth a 503
+    /// and a retry rather than a 500.
+    Transient,
+    /// The disk under the database is full (SQLite's SQLITE_FULL, PostgreSQL's `disk_full`):
+    /// nothing was written, and writing can resume once an operator frees space.
+    StorageFull,
+}
+
+fn outage(err: &sea_orm::DbErr) -> Option<Outage> {
     use sea_orm::sqlx::Error as SqlxError;
     use sea_orm::{DbErr, RuntimeErr};
     match err {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => Some(Outage::Transient),
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
             match e.as_ref() {
+                SqlxError::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                    Some(Outage::StorageFull)
+                }
                 SqlxError::Io(_)
                 | SqlxError::PoolTimedOut
                 | SqlxError::PoolClosed
-                | SqlxError::WorkerCrashed => true,
-                // PostgreSQL: serialization failure, deadlock, lock not available, admin shutdown;
-                // SQLite: busy, locked.
-                SqlxError::Database(db) => matches!(
-                    db.code().as_deref(),
-                    Some("40001" | "40P01" | "55P03" | "57P01" | "5" | "6" | "517" | "262")
-                ),
-                _ => false,
+                | SqlxError::WorkerCrashed => Some(Outage::Transient),
+                SqlxError::Database(db) => match db.code().as_deref() {
+                    // SQLite: SQLITE_FULL; PostgreSQL: disk_full.
+                    Some("13" | "53100") => Some(Outage::StorageFull),
+                    // PostgreSQL: serialization failure, deadlock, lock not available, admin,
+                    // crash shutdown, cannot connect now (starting up or shutting down), any
+                    // connection exception (class 08); SQLite: busy, locked.
+                    Some(
+                        "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03" | "5" | "6"
+                        | "517" | "262",
+                    ) => Some(Outage::Transient),
+                    Some(code) if code.starts_with("08") => Some(Outage::Transient),
+                    _ => None,
+                },
+                _ => None,
             }
         }
-        _ => false,
+        _ => None,
+    }
+}
+
+impl ApiError {
+    /// 503: the disk under the database or the data directory is full; nothing was written.
+    pub fn storage_full() -> Self {
+        Self {
+            retry_after: Some(30),
+            ..Self::new(
+                ErrorCode::StorageFull,
+                "the server's storage is full, so nothing was saved; try again later",
+            )
+        }
+    }
+}
+
+impl ApiError {
+    /// A stored file (a photo) could not be written or read: 503 `storage_full` when the disk
+    /// (or, for files kept in the database, the database's disk) is full, else internal.
+    pub fn file(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::StorageFull {
+            tracing::error!(error = %err, "the file store's disk is full");
+            return Self::storage_full();
+        }
+        let text = err.to_string();
+        match err
+            .into_inner()
+            .map(|inner| inner.downcast::<sea_orm::DbErr>())
+        {
+            Some(Ok(db)) => Self::from(*db),
+            _ => Self::internal(text),
+        }
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         use sea_orm::SqlErr;
-        if is_transient(&err) {
-            tracing::error!(error = %err, "database unavailable");
-            return Self {
-                retry_after: Some(1),
-                ..Self::new(
-                    ErrorCode::DatabaseUnavailable,
-                    "the database is unavailable; try again shortly",
-                )
-            };
+        match outage(&err) {
+            Some(Outage::Transient) => {
+                tracing::error!(error = %err, "database unavailable");
+                return Self {
+                    retry_after: Some(1),
+                    ..Self::new(
+                        ErrorCode::DatabaseUnavailable,
+                        "the database is unavailable; try again shortly",
+                    )
+                };
+            }
+            Some(Outage::StorageFull) => {
+                tracing::error!(error = %err, "the database's storage is full");
+                return Self::storage_full();
+            }
+            None => {}
         }
         // A constraint the service did not anticipate by name: still the client's conflict.
         match err.sql_err() {
@@ -403,6 +462,23 @@ mod tests {
             let usage = format!("ErrorCode::{code:?}");
             assert!(text.contains(&usage), "{usage} ({code}) is never used");
         }
+    }
+
+    #[test]
+    fn a_file_that_finds_the_disk_full_is_storage_full_and_any_other_file_error_internal() {
+        let full = ApiError::file(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(full.code, ErrorCode::StorageFull);
+        assert!(
+            full.retry_after.is_some(),
+            "a client is told when to try again"
+        );
+        let other = ApiError::file(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(other.code, ErrorCode::Internal);
+        let in_database = ApiError::file(std::io::Error::other(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        )));
+        assert_eq!(in_database.code, ErrorCode::DatabaseUnavailable);
     }
 
     fn body(err: &ApiError) -> serde_json::Value {

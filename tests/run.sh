@@ -168,6 +168,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 mkdir -p "${CARGO_TARGET_DIR:-target}"
 export DUIJIE_HOSTILE_REPORT="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/hostile-report.txt"
 rm -f "$DUIJIE_HOSTILE_REPORT"
+# The fault suite writes its reports there: none left from an earlier run.
+fault_reports="${CARGO_TARGET_DIR:-target}/fault-report"
+rm -f "$fault_reports"/*.txt "$fault_reports"/*.json
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast
 else
@@ -180,6 +183,11 @@ else
     echo "tests/run.sh: WARNING: no hostile-input report was written" >&2
     exit 1
 fi
+for report in "$fault_reports"/*.txt; do
+    [ -f "$report" ] || continue
+    echo "tests/run.sh: the fault suite's report ($report):"
+    cat "$report"
+done
 
 echo "tests/run.sh: the API document against the server (schemathesis, a token of each demo role)"
 [ -x "${CARGO_TARGET_DIR:-target}/debug/duijie" ] || cargo build --locked --bin duijie

@@ -96,7 +96,7 @@ pub struct Accepted {
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Registration,
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody),
         (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After"),
-        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After")))]
 pub async fn register(
     state: web::Data<Context>,
     origin: RequestOrigin,
@@ -140,7 +140,7 @@ pub struct LoginAnswer {
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Credentials,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
         (status = 429, body = ErrorBody, description = "`sign_in_delayed` (too many failed sign-ins on this account from here, or on this account in the last hour: `details.retry_after` seconds, `details.wait_minutes` rounded up, `details.reason` `address` or `account`) or `rate_limited` (too many sign-ins from this address), with Retry-After"),
-        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After")))]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<Context>,
@@ -202,7 +202,7 @@ pub async fn forgot_password(
     responses((status = 204),
         (status = 400, body = ErrorBody, description = "`invalid_token` (unknown, used or expired: the same for all three), `validation_failed` (the password's rules)"),
         (status = 429, body = ErrorBody, description = "`rate_limited`, with Retry-After"),
-        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After")))]
 pub async fn reset_password(
     state: web::Data<Context>,
     origin: RequestOrigin,
@@ -327,7 +327,7 @@ pub struct NewToken {
     responses((status = 201, body = NewToken), (status = 400, body = ErrorBody, description = "`validation_failed` (`name`, `expires_in_days`) or `invalid_json` (an unknown `scope`)"),
         (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
         (status = 429, body = ErrorBody, description = "`sign_in_delayed` or `rate_limited`, with Retry-After"),
-        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After")))]
+        (status = 503, body = ErrorBody, description = "`server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After")))]
 pub async fn create_token(
     state: web::Data<Context>,
     origin: RequestOrigin,

@@ -154,7 +154,10 @@ impl Modify for CommonErrors {
                     ),
                     ("405", "`method_not_allowed`"),
                     ("500", "`internal`"),
-                    ("503", "`database_unavailable`"),
+                    (
+                        "503",
+                        "`database_unavailable` or `storage_full`, with Retry-After",
+                    ),
                 ];
                 if has_body {
                     errors.push(("413", "`payload_too_large`"));

@@ -205,13 +205,17 @@ async fn check_account_caps(
     let per_hour = Limit::per_hour(policy.pledge_rate_per_hour);
     limit_at(txn, &format!("pledge:user:{}", donor.id), &per_hour, now)
         .await
-        .map_err(|e| ApiError {
-            message: format!(
-                "one account may make at most {} pledges an hour; try again in {}",
-                per_hour.hits,
-                wait_in_words(e.retry_after.unwrap_or(60))
-            ),
-            ..e
+        .map_err(|e| match e.code {
+            // Only the limit's own refusal says so; a database error keeps its message.
+            ErrorCode::RateLimited => ApiError {
+                message: format!(
+                    "one account may make at most {} pledges an hour; try again in {}",
+                    per_hour.hits,
+                    wait_in_words(e.retry_after.unwrap_or(60))
+                ),
+                ..e
+            },
+            _ => e,
         })
 }
 

@@ -48,7 +48,7 @@ enum RowOutcome {
 /// the mail server is found unavailable, the rest of the batch waits without trying.
 pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbErr> {
     let rows = claim(
-        &app.db,
+        app,
         worker,
         &Message::MAIL_KINDS,
         BATCH,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DbErr;
 
 use crate::service::Context;
 use crate::service::offers::search as offer_search;
@@ -26,8 +26,6 @@ use crate::store::outbox::{self, Leased, Message, Outcome};
 
 /// Rows taken per batch.
 pub const BATCH: u64 = 100;
-/// How long a batch stays leased to the worker that took it.
-const LEASE_SECS: i64 = 120;
 /// The kinds of rows this drain handles.
 const KINDS: [&str; 3] = Message::SEARCH_KINDS;
 
@@ -50,16 +48,17 @@ pub fn worker_name() -> String {
     format!("pid{}-{:08x}", std::process::id(), rand::random::<u32>())
 }
 
-/// Leases up to `limit` due rows of the drain's `kinds` to `worker` for [`LEASE_SECS`].
+/// Leases up to `limit` due rows of the drain's `kinds` to `worker` for `outbox_lease_secs`
+/// (how long a worker that died mid-batch holds its rows up).
 pub(super) async fn claim(
-    db: &DatabaseConnection,
+    app: &Context,
     worker: &str,
     kinds: &[&str],
     limit: u64,
     now: DateTime<Utc>,
 ) -> Result<Vec<Leased>, DbErr> {
-    let lease = Duration::seconds(LEASE_SECS);
-    outbox::claim(db, worker, kinds, limit, lease, now).await
+    let lease = Duration::seconds(app.settings.worker.outbox_lease_secs as i64);
+    outbox::claim(&app.db, worker, kinds, limit, lease, now).await
 }
 
 /// Delays between attempts: doubling from `base`, never longer than `max`.
@@ -109,7 +108,7 @@ impl Backoff {
 /// One pass: claims a batch and syncs its needs, offers and products. A batch that fails is split record
 /// by record, so that one that cannot be synced does not hold up the others.
 pub async fn drain_once(app: &Context, worker: &str) -> Result<DrainReport, DbErr> {
-    let rows = claim(&app.db, worker, &KINDS, BATCH, crate::clock::now()).await?;
+    let rows = claim(app, worker, &KINDS, BATCH, crate::clock::now()).await?;
     let mut report = DrainReport::default();
     // Rows by need, by offer and by product; a row that cannot be read fails at once.
     let mut by_need: BTreeMap<i64, Vec<&Leased>> = BTreeMap::new();

@@ -8,8 +8,8 @@
 //! Runs only on PostgreSQL and Meilisearch (`TEST_POSTGRES_URL`, `MEILI_URL`); skipped with a
 //! word on standard error without either.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use duijie::media::samples;
@@ -17,8 +17,8 @@ use duijie::search::{NeedDocument, OfferDocument, ProductDocument};
 use duijie::store::entity::{outbox, pledges};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
+use crate::children::{Children, free_port, wait_ready};
 use crate::helpers::{
     Backend, TEST_SECRET_KEY, TestDatabase, assert_error_code, postgres_enabled, regions_fixture,
     status_and_json, test_sealer,
@@ -29,31 +29,6 @@ use crate::smtp::{Options, SmtpServer};
 const VILLAGE: &str = "441426100200";
 const DONOR: &str = "chunjie.donor@example.cn";
 const PASSWORD: &str = "spring-festival-2026";
-
-/// The child processes of the test, killed when it ends (also when it panics, after printing
-/// the end of each one's log).
-struct Cluster {
-    children: Vec<(String, Child, PathBuf)>,
-    /// The processes' data directories.
-    _dirs: Vec<TempDir>,
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        for (name, child, log) in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-            if std::thread::panicking() {
-                let text = std::fs::read_to_string(&*log).unwrap_or_default();
-                let tail: Vec<&str> = text.lines().rev().take(30).collect();
-                eprintln!("---- the end of {name}'s log ----");
-                for line in tail.into_iter().rev() {
-                    eprintln!("{line}");
-                }
-            }
-        }
-    }
-}
 
 /// The settings every process shares: one database, one key, one Meilisearch and its indexes,
 /// one mail server; the nodes' schedulers tick every second.
@@ -73,58 +48,37 @@ fn duijie(shared: &Shared, dir: &Path) -> Command {
     command
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Starts `args` as `name` with a data directory of its own, its log in that directory.
+fn start(
+    cluster: &mut Children,
+    shared: &Shared,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, String)],
+) {
+    let dir = cluster.keep(tempfile::tempdir().unwrap()).to_path_buf();
+    let mut command = duijie(shared, &dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.args(args);
+    cluster.spawn(name, command, &dir.join(format!("{name}.log")));
 }
 
-impl Cluster {
-    /// Starts `args` with a data directory of its own, its log in that directory.
-    fn start(&mut self, shared: &Shared, name: &str, args: &[&str], env: &[(&str, String)]) {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join(format!("{name}.log"));
-        let mut command = duijie(shared, dir.path());
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let child = command
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        self.children.push((name.to_owned(), child, log));
-        self._dirs.push(dir);
-    }
-
-    /// Starts an API node without workers; its base URL.
-    fn serve(&mut self, shared: &Shared, name: &str) -> String {
-        let port = free_port();
-        self.start(
-            shared,
-            name,
-            &["serve"],
-            &[
-                ("DUIJIE_BIND", format!("127.0.0.1:{port}")),
-                ("DUIJIE_RUN_WORKER", "false".to_owned()),
-            ],
-        );
-        format!("http://127.0.0.1:{port}")
-    }
-
-    /// Whether every child is still running.
-    fn all_running(&mut self) -> Result<(), String> {
-        for (name, child, log) in &mut self.children {
-            if let Ok(Some(status)) = child.try_wait() {
-                let text = std::fs::read_to_string(&*log).unwrap_or_default();
-                return Err(format!("{name} stopped ({status}):\n{text}"));
-            }
-        }
-        Ok(())
-    }
+/// Starts an API node without workers; its base URL.
+fn serve(cluster: &mut Children, shared: &Shared, name: &str) -> String {
+    let port = free_port();
+    start(
+        cluster,
+        shared,
+        name,
+        &["serve"],
+        &[
+            ("DUIJIE_BIND", format!("127.0.0.1:{port}")),
+            ("DUIJIE_RUN_WORKER", "false".to_owned()),
+        ],
+    );
+    format!("http://127.0.0.1:{port}")
 }
 
 /// Runs a one-off `duijie` command to its end.
@@ -202,26 +156,6 @@ impl Person {
             .send()
             .await
             .unwrap()
-    }
-}
-
-/// Waits until `node` answers `/readyz` (the database and the search engine reachable).
-async fn wait_ready(cluster: &mut Cluster, node: &str) {
-    let started = Instant::now();
-    loop {
-        if let Ok(response) = reqwest::get(format!("{node}/readyz")).await
-            && response.status() == 200
-        {
-            return;
-        }
-        if let Err(stopped) = cluster.all_running() {
-            panic!("{stopped}");
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{node} did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -334,14 +268,11 @@ async fn two_api_nodes_and_two_workers_behave_as_one_platform() {
     );
     assert!(!old_node.path().join("files/photos/0a/before.jpg").exists());
 
-    let mut cluster = Cluster {
-        children: Vec::new(),
-        _dirs: Vec::new(),
-    };
-    let a = cluster.serve(&shared, "node-a");
-    let b = cluster.serve(&shared, "node-b");
-    cluster.start(&shared, "worker-1", &["worker"], &[]);
-    cluster.start(&shared, "worker-2", &["worker"], &[]);
+    let mut cluster = Children::default();
+    let a = serve(&mut cluster, &shared, "node-a");
+    let b = serve(&mut cluster, &shared, "node-b");
+    start(&mut cluster, &shared, "worker-1", &["worker"], &[]);
+    start(&mut cluster, &shared, "worker-2", &["worker"], &[]);
     wait_ready(&mut cluster, &a).await;
     wait_ready(&mut cluster, &b).await;
 
@@ -502,9 +433,9 @@ async fn two_api_nodes_and_two_workers_behave_as_one_platform() {
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["receipt_photos"].as_array().unwrap().len(), 1);
-    for dir in &cluster._dirs {
+    for dir in cluster.dirs() {
         assert!(
-            !dir.path().join("files").exists(),
+            !dir.join("files").exists(),
             "no node kept the photo on its own disk"
         );
     }

@@ -2202,13 +2202,14 @@ export interface components {
          *     - `min_days_ahead` (`days`): a time at least so many days ahead.
          *     - `total_value` (`max`): a need's total value (target × unit value, in fen) is
          *       above `max`.
+         *     - `nul_character`: a text holds the character U+0000, which no text here may hold.
          *     - `private_data` (`kind`: `id_card`, `mobile`, `long_number`, `email`,
          *       `household_name`, `household_address`): text the public will read carries
          *       private data.
          *     - `invalid`: any other rule; `message` says which.
          * @enum {string}
          */
-        FieldCode: "required" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "required_with" | "absent" | "exceeds" | "below" | "one_of_with" | "region_level" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "private_data" | "invalid";
+        FieldCode: "required" | "invalid_type" | "unknown_field" | "length" | "items" | "range" | "one_of" | "email" | "mobile" | "id_card" | "credit_code" | "region_code" | "required_with" | "absent" | "exceeds" | "below" | "one_of_with" | "region_level" | "not_found_reference" | "duplicate" | "mismatch" | "not_before" | "future" | "within_days" | "min_days_ahead" | "total_value" | "nul_character" | "private_data" | "invalid";
         /**
          * @description One rule a field breaks: the rule's code, its parameters, and an English message. (The
          *     schema of [`FieldError`] as it is sent.)
@@ -4381,7 +4382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4502,7 +4503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4615,7 +4616,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4685,7 +4686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4798,7 +4799,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4909,7 +4910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5021,7 +5022,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,7 +5107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5219,7 +5220,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `server_busy` (too many passwords being checked: the queue is full) or `database_unavailable`, with Retry-After */
+            /** @description `server_busy` (too many passwords being checked: the queue is full), `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5309,7 +5310,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5414,7 +5415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5513,7 +5514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5618,7 +5619,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5723,7 +5724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5818,7 +5819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5930,7 +5931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6012,7 +6013,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6126,7 +6127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6249,7 +6250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6341,7 +6342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6456,7 +6457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6528,7 +6529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6630,7 +6631,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6715,7 +6716,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6819,7 +6820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6910,7 +6911,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7025,7 +7026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7097,7 +7098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7199,7 +7200,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7287,7 +7288,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7379,7 +7380,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7466,7 +7467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7551,7 +7552,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7652,7 +7653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7756,7 +7757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7843,7 +7844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8029,7 +8030,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8153,7 +8154,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8246,7 +8247,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8342,7 +8343,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8466,7 +8467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8560,7 +8561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8636,7 +8637,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8756,7 +8757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8848,7 +8849,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8963,7 +8964,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9049,7 +9050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9185,7 +9186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9300,7 +9301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9393,7 +9394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9507,7 +9508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9600,7 +9601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9693,7 +9694,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9808,7 +9809,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9923,7 +9924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10025,7 +10026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10140,7 +10141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10233,7 +10234,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10337,7 +10338,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10511,7 +10512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10626,7 +10627,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10759,7 +10760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10835,7 +10836,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10928,7 +10929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11021,7 +11022,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11145,7 +11146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11238,7 +11239,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11331,7 +11332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11414,7 +11415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11507,7 +11508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11600,7 +11601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11715,7 +11716,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11830,7 +11831,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11945,7 +11946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12060,7 +12061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12175,7 +12176,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12265,7 +12266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12376,7 +12377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12459,7 +12460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12542,7 +12543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12629,7 +12630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12721,7 +12722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12811,7 +12812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12914,7 +12915,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12988,7 +12989,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13102,7 +13103,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13185,7 +13186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13306,7 +13307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13428,7 +13429,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13520,7 +13521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13601,7 +13602,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13685,7 +13686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13778,7 +13779,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13893,7 +13894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14007,7 +14008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14122,7 +14123,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14237,7 +14238,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14328,7 +14329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14432,7 +14433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14604,7 +14605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14719,7 +14720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14834,7 +14835,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14927,7 +14928,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15020,7 +15021,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15113,7 +15114,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15249,7 +15250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15362,7 +15363,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15454,7 +15455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15518,7 +15519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15597,7 +15598,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15676,7 +15677,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15763,7 +15764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15849,7 +15850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15937,7 +15938,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16054,7 +16055,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16145,7 +16146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16207,7 +16208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable` or `storage_full`, with Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -105,7 +105,7 @@ pub async fn save(
     app.files
         .put(&key, &photo.jpeg)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::file)?;
     Ok(row)
 }
 

@@ -92,7 +92,7 @@ async fn save_and_commit(
     app.files
         .put(&key, &photo.jpeg)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::file)?;
     if let Err(e) = txn.commit().await {
         if let Err(cleanup) = app.files.delete(&key).await {
             tracing::warn!(error = %cleanup, "could not remove an unused photo file");

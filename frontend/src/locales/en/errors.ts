@@ -41,6 +41,7 @@ export default {
   session_required: 'Households’ private data can only be seen when signed in on the web, never with an API token.',
   internal: 'Something went wrong on the server. Try again later.',
   database_unavailable: 'The service is temporarily unavailable.',
+  storage_full: 'The server is out of storage space, so nothing was saved. Please try again later.',
   search_unavailable: 'Search is temporarily unavailable.',
   search_rebuilding: 'The search index is being rebuilt from the database. Try again shortly.',
   search_mismatch: 'The search index does not match this database yet and waits to be rebuilt. Try again shortly.',

@@ -45,6 +45,7 @@ export default {
   session_required: '农户隐私信息只能在网页登录后查看，任何 API 令牌都不能查看。',
   internal: '服务器出错了，请稍后再试。',
   database_unavailable: '服务暂时不可用，请稍后再试。',
+  storage_full: '服务器存储空间已满，本次操作未保存，请稍后再试。',
   search_unavailable: '搜索服务暂时不可用，请稍后再试。',
   search_rebuilding: '搜索索引正在根据数据库重建，请稍后再试。',
   search_mismatch: '搜索索引与本数据库不一致，正在等待重建，请稍后再试。',
