@@ -11,6 +11,9 @@ pub mod crypto;
 pub mod demo;
 pub mod domain;
 pub mod error;
+#[cfg(test)]
+/// The domain's property tests' harness (it writes their case counts to a report file).
+pub(crate) mod hostile;
 pub mod http;
 pub mod mail;
 pub mod media;

@@ -215,7 +215,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{check, quantity};
+    use crate::hostile::{check, quantity};
 
     #[test]
     fn the_share_limit_is_the_rounded_up_percentage_and_at_least_the_minimum() {

@@ -91,7 +91,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::check;
+    use crate::hostile::check;
 
     /// 17 characters of the alphabet completed with their check character.
     fn valid_code() -> impl Strategy<Value = String> {

@@ -165,7 +165,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::check;
+    use crate::hostile::check;
 
     /// The first 17 characters of a number: any region digits, a real birth date, any sequence.
     fn first17() -> impl Strategy<Value = String> {

@@ -431,8 +431,8 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{check, quantity};
     use crate::domain::offer::offer_cost;
+    use crate::hostile::{check, quantity};
 
     fn code_near(village: &str) -> impl Strategy<Value = RegionCode> {
         let village = village.to_owned();

@@ -73,8 +73,6 @@ pub mod confirmation;
 pub mod credit_code;
 pub mod doctor;
 pub mod follow;
-#[cfg(test)]
-pub(crate) mod hostile;
 pub mod household;
 pub mod id_card;
 pub mod keys;

@@ -1318,8 +1318,8 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{VILLAGE, actors, check};
     use crate::domain::pledge::{check_quantity, receipt};
+    use crate::hostile::{VILLAGE, actors, check};
 
     /// Who tries an action: one of [`actors`], a visitor, or the platform.
     #[derive(Debug, Clone, Copy)]
@@ -1344,7 +1344,7 @@ mod properties {
     fn pledging() -> impl Strategy<Value = Pledging> {
         prop_oneof![
             2 => Just(Pledging::Nothing),
-            3 => crate::domain::hostile::quantity().prop_map(Pledging::Pledge),
+            3 => crate::hostile::quantity().prop_map(Pledging::Pledge),
             1 => Just(Pledging::Release),
             2 => (1i64..10).prop_map(Pledging::Receive),
         ]

@@ -885,7 +885,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{actors, check, quantity};
+    use crate::hostile::{actors, check, quantity};
 
     const ACTIONS: [OfferAction; 8] = [
         OfferAction::Edit,

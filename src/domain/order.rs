@@ -440,7 +440,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{VILLAGE, actors, check, quantity};
+    use crate::hostile::{VILLAGE, actors, check, quantity};
 
     const ACTIONS: [OrderAction; 7] = [
         OrderAction::Confirm,

@@ -522,7 +522,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{VILLAGE, actors, check, quantity};
+    use crate::hostile::{VILLAGE, actors, check, quantity};
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap()

@@ -290,8 +290,8 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::check;
     use crate::domain::id_card::IdCardNumber;
+    use crate::hostile::check;
 
     /// Text of any kind around the private value.
     fn surrounding() -> impl Strategy<Value = String> {

@@ -563,7 +563,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::{VILLAGE, actors, check, quantity};
+    use crate::hostile::{VILLAGE, actors, check, quantity};
 
     fn day() -> impl Strategy<Value = NaiveDate> {
         // Any day the dates of a request can name (chrono's whole range).

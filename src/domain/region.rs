@@ -234,7 +234,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::hostile::check;
+    use crate::hostile::check;
 
     /// A well-formed code of any level.
     fn valid_code() -> impl Strategy<Value = String> {
