@@ -784,7 +784,14 @@ impl<D: Document> SearchIndex<D> for EmbeddedIndex<D> {
                 .index
                 .load_metas()
                 .map_err(|e| unavailable("reading its metadata", e))?;
-            Ok(metas.payload.is_none())
+            if metas.payload.is_some() {
+                return Ok(false);
+            }
+            // Written at once (an empty commit, with our payload), so that it is new this once
+            // only: an index that stays empty (no products yet) was refilled at every worker's
+            // start, and a second worker's refill unmarked what the first had finished.
+            inner.write(|_| Ok(()))?;
+            Ok(true)
         })
         .await
     }

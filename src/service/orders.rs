@@ -26,7 +26,7 @@ use crate::service::idempotency::{self, Claim, IdempotencyKey};
 use crate::service::needs::PhotoRef;
 use crate::service::paging::Paging;
 use crate::service::products::{photos, today};
-use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
+use crate::service::rate_limit::{Limit, account_limit_at};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::orders::{
@@ -298,20 +298,14 @@ async fn check_account_caps(
     };
     check_caps(&facts, &policy.order_caps()).map_err(|r| capped(r, product.unit))?;
     let per_hour = Limit::per_hour(policy.order_rate_per_hour);
-    limit_at(txn, &format!("order:user:{}", buyer.id), &per_hour, now)
-        .await
-        .map_err(|e| match e.code {
-            // Only the limit's own refusal says so; a database error keeps its message.
-            ErrorCode::RateLimited => ApiError {
-                message: format!(
-                    "one account may place at most {} orders an hour; try again in {}",
-                    per_hour.hits,
-                    wait_in_words(e.retry_after.unwrap_or(60))
-                ),
-                ..e
-            },
-            _ => e,
-        })
+    account_limit_at(
+        txn,
+        &format!("order:user:{}", buyer.id),
+        &per_hour,
+        "place at most {} orders",
+        now,
+    )
+    .await
 }
 
 /// The operation's name in idempotency hashes.

@@ -30,7 +30,7 @@ use crate::service::needs::photos::{self, Owner};
 use crate::service::needs::{self, Extra, Move, PhotoRef};
 use crate::service::offers;
 use crate::service::paging::Paging;
-use crate::service::rate_limit::{Limit, limit_at, wait_in_words};
+use crate::service::rate_limit::{Limit, account_limit_at};
 use crate::store::accounts::{self as account_store, User};
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
@@ -203,20 +203,14 @@ async fn check_account_caps(
     };
     check_caps(&facts, &policy.pledge_caps()).map_err(|r| capped(r, need.unit))?;
     let per_hour = Limit::per_hour(policy.pledge_rate_per_hour);
-    limit_at(txn, &format!("pledge:user:{}", donor.id), &per_hour, now)
-        .await
-        .map_err(|e| match e.code {
-            // Only the limit's own refusal says so; a database error keeps its message.
-            ErrorCode::RateLimited => ApiError {
-                message: format!(
-                    "one account may make at most {} pledges an hour; try again in {}",
-                    per_hour.hits,
-                    wait_in_words(e.retry_after.unwrap_or(60))
-                ),
-                ..e
-            },
-            _ => e,
-        })
+    account_limit_at(
+        txn,
+        &format!("pledge:user:{}", donor.id),
+        &per_hour,
+        "make at most {} pledges",
+        now,
+    )
+    .await
 }
 
 /// Gives `quantity` back to the need; a release the totals cannot take is a bookkeeping bug.

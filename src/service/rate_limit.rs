@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::store::rate_limits;
 
 /// Attempts allowed per window.
@@ -46,6 +46,31 @@ pub async fn limit_at(
         return Err(ApiError::rate_limited(retry_after as u64));
     }
     Ok(())
+}
+
+/// As [`limit_at`], for what one account may make an hour: its refusal says so in words,
+/// `"one account may make at most 10 pledges an hour; try again in 12 minutes"` for `what`
+/// `"make at most {} pledges"` (the `{}` is the limit); a database error keeps its own.
+pub async fn account_limit_at(
+    db: &impl ConnectionTrait,
+    key: &str,
+    per_hour: &Limit,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    limit_at(db, key, per_hour, now)
+        .await
+        .map_err(|e| match e.code {
+            ErrorCode::RateLimited => ApiError {
+                message: format!(
+                    "one account may {} an hour; try again in {}",
+                    what.replace("{}", &per_hour.hits.to_string()),
+                    wait_in_words(e.retry_after.unwrap_or(60))
+                ),
+                ..e
+            },
+            _ => e,
+        })
 }
 
 /// How long to wait, for a person: "30 seconds", "1 minute", "12 minutes".

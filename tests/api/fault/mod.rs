@@ -81,6 +81,58 @@ fn common_env(smtp: &SmtpServer) -> Vec<(&'static str, String)> {
 }
 
 impl Stack {
+    /// A stack on `database_url`, its node's settings `env`, prepared (accounts, needs).
+    async fn start(
+        name: &'static str,
+        env: Vec<(&'static str, String)>,
+        database_url: &str,
+        data_dir: PathBuf,
+        logs: &Path,
+        children: Children,
+        smtp: SmtpServer,
+    ) -> Stack {
+        let port = free_port();
+        let db = sea_orm::Database::connect(database_url).await.unwrap();
+        let mut stack = Stack {
+            name,
+            env,
+            data_dir,
+            log: logs.join("node.log"),
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            children,
+            db,
+            smtp,
+            cadre: String::new(),
+            verifier: String::new(),
+            donors: Vec::new(),
+            report: Report::new(name),
+        };
+        stack.prepare().await;
+        stack
+    }
+
+    /// Signs a donor up while the SMTP server is away: the scenario that ends when it returns,
+    /// and the donor's address.
+    async fn sign_up_with_smtp_away(&mut self) -> (Scenario, String) {
+        let mut mail = Scenario::new("the SMTP server away for the whole run");
+        mail.fault("SMTP server not listening from the start");
+        let signed_up = self.sign_up(&mut mail).await;
+        (mail, signed_up)
+    }
+
+    /// The end of a run: the SMTP server back and every mail in once, no need over-pledged, no
+    /// drift, every process still running; the report written.
+    async fn finish(&mut self, mail: Scenario, signed_up: &str, started: Instant) {
+        self.mail_after_smtp_returns(mail, signed_up).await;
+        let mut end = Scenario::new("after the run");
+        self.no_need_over_pledged(&mut end).await;
+        self.reconcile_clean(&mut end);
+        self.children.all_running().unwrap();
+        self.report.add(end);
+        self.report.finish(started);
+    }
+
     /// `duijie` with the stack's settings, on its data directory.
     fn duijie(&self) -> Command {
         let mut command = crate::cli::duijie(&self.data_dir);
@@ -534,28 +586,17 @@ async fn sqlite_and_the_embedded_engine_live_through_faults() {
     let mut env = common_env(&smtp);
     env.push(("DUIJIE_DATABASE_URL", database_url.clone()));
     env.push(("DUIJIE_SEARCH_BACKEND", "embedded".to_owned()));
-    let port = free_port();
-    let db = sea_orm::Database::connect(&database_url).await.unwrap();
-    let mut stack = Stack {
-        name: "sqlite-embedded",
+    let mut stack = Stack::start(
+        "sqlite-embedded",
         env,
+        &database_url,
         data_dir,
-        log: logs.join("node.log"),
-        port,
-        base: format!("http://127.0.0.1:{port}"),
+        &logs,
         children,
-        db,
         smtp,
-        cadre: String::new(),
-        verifier: String::new(),
-        donors: Vec::new(),
-        report: Report::new("sqlite-embedded"),
-    };
-    stack.prepare().await;
-
-    let mut mail = Scenario::new("the SMTP server away for the whole run");
-    mail.fault("SMTP server not listening from the start");
-    let signed_up = stack.sign_up(&mut mail).await;
+    )
+    .await;
+    let (mail, signed_up) = stack.sign_up_with_smtp_away().await;
 
     sigkill_during_rush(&mut stack).await;
     match &disk {
@@ -566,13 +607,7 @@ async fn sqlite_and_the_embedded_engine_live_through_faults() {
             .push("disk full: mounting a tmpfs is not permitted".to_owned()),
     }
 
-    stack.mail_after_smtp_returns(mail, &signed_up).await;
-    let mut end = Scenario::new("after the run");
-    stack.no_need_over_pledged(&mut end).await;
-    stack.reconcile_clean(&mut end);
-    stack.children.all_running().unwrap();
-    stack.report.add(end);
-    stack.report.finish(started);
+    stack.finish(mail, &signed_up, started).await;
     drop(stack);
     drop(disk);
 }
@@ -605,40 +640,23 @@ async fn postgres_and_meilisearch_live_through_faults() {
     env.push(("DUIJIE_SEARCH_BACKEND", "meilisearch".to_owned()));
     env.push(("DUIJIE_MEILI_URL", search.url()));
     env.push(("DUIJIE_MEILI_KEY", meili::MASTER_KEY.to_owned()));
-    let port = free_port();
-    let db = sea_orm::Database::connect(&server.url()).await.unwrap();
-    let mut stack = Stack {
-        name: "postgres-meilisearch",
+    let mut stack = Stack::start(
+        "postgres-meilisearch",
         env,
+        &server.url(),
         data_dir,
-        log: logs.join("node.log"),
-        port,
-        base: format!("http://127.0.0.1:{port}"),
+        &logs,
         children,
-        db,
         smtp,
-        cadre: String::new(),
-        verifier: String::new(),
-        donors: Vec::new(),
-        report: Report::new("postgres-meilisearch"),
-    };
-    stack.prepare().await;
-
-    let mut mail = Scenario::new("the SMTP server away for the whole run");
-    mail.fault("SMTP server not listening from the start");
-    let signed_up = stack.sign_up(&mut mail).await;
+    )
+    .await;
+    let (mail, signed_up) = stack.sign_up_with_smtp_away().await;
 
     sigkill_during_rush(&mut stack).await;
     meili::stop_during_rush(&mut stack, &search).await;
     postgres::restart_during_rush(&mut stack, &server).await;
 
-    stack.mail_after_smtp_returns(mail, &signed_up).await;
-    let mut end = Scenario::new("after the run");
-    stack.no_need_over_pledged(&mut end).await;
-    stack.reconcile_clean(&mut end);
-    stack.children.all_running().unwrap();
-    stack.report.add(end);
-    stack.report.finish(started);
+    stack.finish(mail, &signed_up, started).await;
     drop(stack);
     drop(server);
 }
