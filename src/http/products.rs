@@ -159,7 +159,8 @@ pub async fn show(
 #[utoipa::path(put, path = "/products/{id}", tag = "products", params(("id" = i64, Path)),
     request_body = ProductFields,
     responses((status = 200, body = ProductDetail),
-        (status = 400, body = ErrorBody, description = "`validation_failed`, by field")))]
+        (status = 400, body = ErrorBody, description = "`validation_failed`, by field"),
+        (status = 409, body = ErrorBody, description = "`conflict`: the stock changed since `stock_seen` was read (orders took from it); `details.stock` is the stock now")))]
 pub async fn update(
     state: web::Data<Context>,
     caller: Caller,
