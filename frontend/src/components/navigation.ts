@@ -11,8 +11,7 @@ interface SessionLike {
   signedIn: boolean
 }
 
-/** `workspace`: where the signed-in account's workspace opens. */
-export function navigation(session: SessionLike, workspace = '/me/pledges'): NavLink[] {
+export function navigation(session: SessionLike): NavLink[] {
   const links: NavLink[] = [
     { to: '/', label: 'common.nav.home', exact: true },
     { to: '/needs', label: 'common.nav.hall', exact: true },
@@ -22,6 +21,7 @@ export function navigation(session: SessionLike, workspace = '/me/pledges'): Nav
     { to: '/transparency', label: 'common.nav.transparency' },
     { to: '/pairings', label: 'common.nav.boards' },
   ]
-  if (session.signedIn) links.push({ to: workspace, label: 'common.nav.workspace', testid: 'workspace-link' })
+  // /workspace opens at the account's first role's page.
+  if (session.signedIn) links.push({ to: '/workspace', label: 'common.nav.workspace', testid: 'workspace-link' })
   return links
 }

@@ -31,6 +31,8 @@ declare module 'vue-router' {
     parents?: string[]
     /** i18n key of the page's breadcrumb as a record, with the route's params (`title` otherwise). */
     record?: string
+    /** A pairing's page, which shows in the workspace of the pairing's own coordinators. */
+    coordinators?: boolean
   }
 }
 

@@ -1,47 +1,24 @@
-// The signed-in account's workspace: its menu (from its roles, with the names of the
-// organisations and pairings they name) and the counts of what waits for it beside the menu's
-// items. Each count is the `total` of an existing list asked for one item (`per_page=1`); they
-// are read again on every navigation and after every change the app makes (a successful call
-// other than GET: the workspace layout listens, `api/changes.ts`), a little later so that a burst of
-// calls reads them once. A count that fails
-// to load shows no badge: it is a hint, and the page itself says what went wrong.
+// The signed-in account's workspace: its menu, from its roles, with the names of the
+// organisations and pairings they name. (What waits beside the menu's items is counted in
+// `workspaceCounts.ts`, which only the workspace loads.)
 import { defineStore } from 'pinia'
 import { computed, reactive } from 'vue'
-import { listNeeds } from '@/api/needs'
-import { getOrganisation, listOrganisations } from '@/api/organisations'
-import { getPairing } from '@/api/pairings'
-import { getMyPledges } from '@/api/pledges'
-import { menuCounts, workspaceMenu, workspaceHome, type CountKey } from '@/layouts/workspace/menu'
+import { workspaceMenu, workspaceHome } from '@/layouts/workspace/menu'
 import { useSession } from './session'
-
-const needs = (status: Parameters<typeof listNeeds>[0]['status']) => listNeeds({ status, page: 1, per_page: 1 }).then((p) => p.total)
-
-/** How each count is read. */
-export const COUNT_SOURCES: Record<CountKey, () => Promise<number>> = {
-  // A donor's pledges not sent yet.
-  pledgesToShip: () => getMyPledges('pledged', 1, 1).then((p) => p.total),
-  // A cadre's drafts, and the needs the verifiers sent back.
-  needsToRedo: async () => (await Promise.all([needs('draft'), needs('rejected')])).reduce((a, b) => a + b, 0),
-  // A verifier's first-review queue, and the needs under objection.
-  needsToReview: () => needs('submitted'),
-  needsObjected: () => needs('suspended'),
-  // Organisations an administrator has to verify.
-  organisationsToVerify: () => listOrganisations({ verified: false, page: 1, per_page: 1 }).then((p) => p.total),
-}
-
-/** Read counts again this long after a change, once for a burst of calls. */
-export const REFRESH_DELAY_MS = 400
 
 export const useWorkspace = defineStore('workspace', () => {
   const session = useSession()
   const names = reactive<{ organisations: Record<number, string>; pairings: Record<number, string> }>({ organisations: {}, pairings: {} })
-  const counts = reactive<Partial<Record<CountKey, number>>>({})
 
   const menu = computed(() => (session.user ? workspaceMenu(session.user.roles, names) : []))
   const home = computed(() => workspaceHome(menu.value))
 
-  /** Names the organisations and pairings of the menu; one that fails keeps its number. */
+  /**
+   * Names the organisations and pairings of the menu; one that fails keeps its number. (The
+   * workspace calls it: the API modules come with it, not with every public page.)
+   */
   async function loadNames() {
+    const [{ getOrganisation }, { getPairing }] = await Promise.all([import('@/api/organisations'), import('@/api/pairings')])
     await Promise.all([
       ...session.organisationIds
         .filter((id) => !names.organisations[id])
@@ -52,34 +29,5 @@ export const useWorkspace = defineStore('workspace', () => {
     ])
   }
 
-  let generation = 0
-  /** Reads every count the menu shows; a failed one loses its badge. */
-  async function refresh() {
-    const mine = ++generation
-    const keys = menuCounts(menu.value)
-    for (const key of Object.keys(counts) as CountKey[]) if (!keys.includes(key)) delete counts[key]
-    await Promise.all(
-      keys.map(async (key) => {
-        try {
-          const n = await COUNT_SOURCES[key]()
-          if (mine === generation) counts[key] = n
-        } catch {
-          if (mine === generation) delete counts[key]
-        }
-      }),
-    )
-  }
-
-  let timer: ReturnType<typeof setTimeout> | null = null
-  /** Reads the counts again soon (after a change), once however often asked meanwhile. */
-  function refreshSoon() {
-    if (!session.signedIn) return
-    if (timer) clearTimeout(timer)
-    timer = setTimeout(() => {
-      timer = null
-      void refresh()
-    }, REFRESH_DELAY_MS)
-  }
-
-  return { names, counts, menu, home, loadNames, refresh, refreshSoon }
+  return { names, menu, home, loadNames }
 })

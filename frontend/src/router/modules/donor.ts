@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router'
 import { withTradeMessages } from '@/locales'
 
 export default [
+  { path: '/workspace', name: 'workspace', component: () => import('@/layouts/workspace/WorkspaceHome.vue'), meta: { auth: true, title: 'common.nav.workspace' } },
   { path: '/me/pledges', name: 'my-pledges', component: () => import('@/views/pledges/MyPledges.vue'), meta: { auth: true, confirmed: true, title: 'common.nav.myPledges' } },
   { path: '/me/follows', name: 'my-follows', component: () => import('@/views/follows/MyFollows.vue'), meta: { auth: true, title: 'common.nav.myFollows' } },
   { path: '/pledges/:id(\\d+)', name: 'pledge', component: () => import('@/views/pledges/Pledge.vue'), props: true, meta: { auth: true, parents: ['/me/pledges'], record: 'workspace.record.pledge' } },

@@ -28,7 +28,7 @@ async function mountApp(route: string, table: Record<string, unknown>) {
 }
 
 const crumbs = (wrapper: Awaited<ReturnType<typeof mountApp>>['wrapper']) =>
-  wrapper.get('[data-testid="breadcrumbs"]').findAll('.el-breadcrumb__inner').map((c) => c.text())
+  wrapper.get('[data-testid="breadcrumbs"]').findAll('.crumb').map((c) => c.text())
 
 describe('the workspace layout', () => {
   it('shows a cadre’s pages in the workspace: its menu, the breadcrumbs, the count of what waits, and the menu leads on', async () => {
@@ -45,7 +45,8 @@ describe('the workspace layout', () => {
     const groups = wrapper.findAll('[data-testid^="menu-group-"]').map((g) => g.attributes('data-testid'))
     expect(groups).toEqual(['menu-group-mine', 'menu-group-village'])
     expect(wrapper.get('[data-testid="menu-needs"]').text()).toContain('需求工作台')
-    expect(wrapper.get('[data-testid="menu-count-needs"]').text()).toBe('3')
+    expect(wrapper.get('[data-testid="menu-count-needs"] [aria-hidden="true"]').text()).toBe('3')
+    expect(wrapper.get('[data-testid="menu-count-needs"] .visually-hidden').text()).toBe('3 项待处理')
     // Nothing to ship: no badge.
     expect(wrapper.find('[data-testid="menu-count-my-pledges"]').exists()).toBe(false)
     expect(crumbs(wrapper)).toEqual(['我的帮扶', 'API 令牌'])
@@ -55,6 +56,22 @@ describe('the workspace layout', () => {
     await wrapper.get('[data-testid="menu-households"]').trigger('click')
     await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/cadre/households'))
     await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['村务', '农户']))
+    // A record reached through the menu: its list is a link in the breadcrumbs.
+    await router.push('/cadre/needs/new')
+    await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['村务', '需求工作台', '新建需求']))
+    expect(wrapper.get('[data-testid="breadcrumbs"] a').attributes('href')).toBe('/cadre/needs')
+    expect(wrapper.get('[data-testid="menu-needs"]').classes()).toContain('is-active')
+    wrapper.unmount()
+  })
+
+  it('opens /workspace (the public header’s 工作台) at the account’s first role page', async () => {
+    const { wrapper, router } = await mountApp('/workspace', {
+      'GET /api/v1/me': me([{ role: 'verifier', region_code: '441426' }]),
+      'GET /api/v1/me/pledges': total(0),
+      'GET /api/v1/needs': total(0),
+    })
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/review'), { timeout: 10_000 })
+    await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['审核', '审核队列']))
     wrapper.unmount()
   })
 
@@ -69,11 +86,21 @@ describe('the workspace layout', () => {
     wrapper.unmount()
   })
 
+  it('keeps a pairing that is not the account’s on the public site', async () => {
+    const { wrapper } = await mountApp('/pairings/2', {
+      'GET /api/v1/me': me([{ role: 'coordinator', pairing_id: 1 }]),
+      'GET /api/v1/pairings/2': pairing({ id: 2 }),
+    })
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="workspace-link"]').exists()).toBe(true))
+    expect(wrapper.find('[data-testid="workspace-menu"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
   it('keeps the public header on public pages, with the way into the workspace for a signed-in account only', async () => {
     const signedIn = await mountApp('/forbidden', { 'GET /api/v1/me': cadre })
     await vi.waitFor(() => expect(signedIn.wrapper.find('[data-testid="workspace-link"]').exists()).toBe(true))
     expect(signedIn.wrapper.find('[data-testid="workspace-menu"]').exists()).toBe(false)
-    expect(signedIn.wrapper.get('[data-testid="workspace-link"]').attributes('href')).toBe('/cadre/households')
+    expect(signedIn.wrapper.get('[data-testid="workspace-link"]').attributes('href')).toBe('/workspace')
     expect(signedIn.wrapper.get('[data-testid="workspace-link"]').text()).toBe('工作台')
     signedIn.wrapper.unmount()
 

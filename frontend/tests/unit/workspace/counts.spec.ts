@@ -4,7 +4,7 @@ import { onChanged } from '@/api/changes'
 import type { Schemas } from '@/api/client'
 import { confirmReceipt } from '@/api/pledges'
 import { useSession } from '@/stores/session'
-import { REFRESH_DELAY_MS, useWorkspace } from '@/stores/workspace'
+import { REFRESH_DELAY_MS, useWorkspaceCounts } from '@/stores/workspaceCounts'
 import { fakeApi } from '../mount'
 
 type Role = Schemas['RoleView']
@@ -31,7 +31,7 @@ describe('the counts beside the workspace menu', () => {
   it('counts a donor’s pledges to ship, asking one item of the list', async () => {
     const api = stubApi({ 'GET /api/v1/me/pledges?page=1&per_page=1&status=pledged': total(2) })
     useSession().user = me([])
-    const workspace = useWorkspace()
+    const workspace = useWorkspaceCounts()
     await workspace.refresh()
     expect(workspace.counts).toEqual({ pledgesToShip: 2 })
     expect(api.calls.map((c) => c.url)).toEqual(['/api/v1/me/pledges?page=1&per_page=1&status=pledged'])
@@ -44,7 +44,7 @@ describe('the counts beside the workspace menu', () => {
       'GET /api/v1/needs?status=rejected&page=1&per_page=1': total(1),
     })
     useSession().user = me([{ role: 'cadre', region_code: '441426100200' }])
-    const workspace = useWorkspace()
+    const workspace = useWorkspaceCounts()
     await workspace.refresh()
     expect(workspace.counts).toEqual({ pledgesToShip: 0, needsToRedo: 4 })
   })
@@ -57,7 +57,7 @@ describe('the counts beside the workspace menu', () => {
       'GET /api/v1/organisations?verified=false&page=1&per_page=1': total(2),
     })
     useSession().user = me([{ role: 'verifier', region_code: '441426' }, { role: 'admin' }])
-    const workspace = useWorkspace()
+    const workspace = useWorkspaceCounts()
     await workspace.refresh()
     expect(workspace.counts).toEqual({ pledgesToShip: 0, needsToReview: 5, needsObjected: 1, organisationsToVerify: 2 })
   })
@@ -65,7 +65,7 @@ describe('the counts beside the workspace menu', () => {
   it('shows no count that failed, and drops one it had', async () => {
     stubApi({ 'GET /api/v1/me/pledges': total(1), 'GET /api/v1/needs?status=submitted&page=1&per_page=1': failed, 'GET /api/v1/needs': total(0) })
     useSession().user = me([{ role: 'verifier', region_code: '441426' }])
-    const workspace = useWorkspace()
+    const workspace = useWorkspaceCounts()
     await workspace.refresh()
     expect(workspace.counts).toEqual({ pledgesToShip: 1, needsObjected: 0 })
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify(failed.body), { status: 500 }))
@@ -77,7 +77,7 @@ describe('the counts beside the workspace menu', () => {
     vi.useFakeTimers()
     const api = stubApi({ 'GET /api/v1/me/pledges': total(1), 'POST /api/v1/pledges/4/confirm': { id: 4 } })
     useSession().user = me([])
-    const workspace = useWorkspace()
+    const workspace = useWorkspaceCounts()
     const stop = onChanged(workspace.refreshSoon)
     await confirmReceipt(4, 1)
     await confirmReceipt(4, 1)
