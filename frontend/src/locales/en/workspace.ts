@@ -7,6 +7,8 @@ export default {
   breadcrumb: 'You are here',
   waiting: '{n} waiting',
   publicSite: { home: 'Home', hall: 'Needs hall' },
+  /** Each group's mark, which alone shows in the folded side bar. */
+  mark: { mine: 'G', organisation: 'O', pairing: 'P', village: 'V', review: 'R', admin: 'A' },
   group: {
     mine: 'My giving', organisation: 'My organisation', pairing: 'My pairings', village: 'Village work', review: 'Review', admin: 'Administration',
   },

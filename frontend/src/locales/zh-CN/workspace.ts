@@ -7,6 +7,8 @@ export default {
   breadcrumb: '当前位置',
   waiting: '{n} 项待处理',
   publicSite: { home: '首页', hall: '需求大厅' },
+  /** Each group's mark, which alone shows in the folded side bar. */
+  mark: { mine: '帮', organisation: '单', pairing: '结', village: '村', review: '审', admin: '管' },
   group: {
     mine: '我的帮扶', organisation: '我的单位', pairing: '我的结对', village: '村务', review: '审核', admin: '管理',
   },

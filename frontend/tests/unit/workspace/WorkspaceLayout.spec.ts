@@ -17,12 +17,15 @@ const cadre = me([{ role: 'cadre', region_code: '441426100200' }])
 
 afterEach(() => vi.unstubAllGlobals())
 
+// Pages and the layout load lazily, which takes a while on a busy machine.
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000 })
+
 async function mountApp(route: string, table: Record<string, unknown>) {
   const api = fakeApi(table)
   vi.stubGlobal('fetch', api.fetchImpl)
   const mounted = await mountWithApp(App, { route, attachTo: document.body })
   await flushPromises()
-  await vi.waitFor(() => expect(api.calls.length).toBeGreaterThan(0))
+  await eventually(() => expect(api.calls.length).toBeGreaterThan(0))
   await flushPromises()
   return { ...mounted, api }
 }
@@ -39,7 +42,7 @@ describe('the workspace layout', () => {
       'GET /api/v1/needs?status=draft&page=1&per_page=1': total(2),
       'GET /api/v1/needs?status=rejected&page=1&per_page=1': total(1),
     })
-    await vi.waitFor(() => expect(wrapper.find('[data-testid="menu-count-needs"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[data-testid="menu-count-needs"]').exists()).toBe(true))
     expect(wrapper.find('.app-header').exists()).toBe(false)
     expect(wrapper.get('[data-testid="signed-in-as"]').text()).toBe('陈村官')
     const groups = wrapper.findAll('[data-testid^="menu-group-"]').map((g) => g.attributes('data-testid'))
@@ -54,13 +57,35 @@ describe('the workspace layout', () => {
     expect(wrapper.get('[data-testid="workspace-public-hall"]').attributes('href')).toBe('/needs')
 
     await wrapper.get('[data-testid="menu-households"]').trigger('click')
-    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/cadre/households'))
-    await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['村务', '农户']))
+    await eventually(() => expect(router.currentRoute.value.path).toBe('/cadre/households'))
+    await eventually(() => expect(crumbs(wrapper)).toEqual(['村务', '农户']))
     // A record reached through the menu: its list is a link in the breadcrumbs.
     await router.push('/cadre/needs/new')
-    await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['村务', '需求工作台', '新建需求']))
+    await eventually(() => expect(crumbs(wrapper)).toEqual(['村务', '需求工作台', '新建需求']))
     expect(wrapper.get('[data-testid="breadcrumbs"] a').attributes('href')).toBe('/cadre/needs')
     expect(wrapper.get('[data-testid="menu-needs"]').classes()).toContain('is-active')
+    wrapper.unmount()
+  })
+
+  it('folds its side bar to the groups’ marks, a group away, and opens again from a mark', async () => {
+    const { wrapper } = await mountApp('/me/tokens', { 'GET /api/v1/me': cadre, 'GET /api/v1/auth/tokens': [], 'GET /api/v1/me/pledges': total(0), 'GET /api/v1/needs': total(0) })
+    await eventually(() => expect(wrapper.find('[data-testid="workspace-menu"]').exists()).toBe(true))
+    const menu = () => wrapper.get('[data-testid="workspace-menu"]')
+    const village = () => wrapper.get('[data-testid="menu-group-village"]')
+    expect(village().get('.glyph').text()).toBe('村')
+
+    await village().get('button').trigger('click')
+    expect(village().get('button').attributes('aria-expanded')).toBe('false')
+    expect(wrapper.get('[data-testid="menu-needs"]').isVisible()).toBe(false)
+    await village().get('button').trigger('click')
+    expect(wrapper.get('[data-testid="menu-needs"]').isVisible()).toBe(true)
+
+    await wrapper.get('[data-testid="workspace-menu-toggle"]').trigger('click')
+    expect(menu().classes()).toContain('collapsed')
+    expect(wrapper.get('[data-testid="menu-tokens"]').isVisible()).toBe(false)
+    await village().get('button').trigger('click')
+    expect(menu().classes()).not.toContain('collapsed')
+    expect(wrapper.get('[data-testid="menu-needs"]').isVisible()).toBe(true)
     wrapper.unmount()
   })
 
@@ -70,8 +95,8 @@ describe('the workspace layout', () => {
       'GET /api/v1/me/pledges': total(0),
       'GET /api/v1/needs': total(0),
     })
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/review'), { timeout: 10_000 })
-    await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['审核', '审核队列']))
+    await eventually(() => expect(router.currentRoute.value.fullPath).toBe('/review'))
+    await eventually(() => expect(crumbs(wrapper)).toEqual(['审核', '审核队列']))
     wrapper.unmount()
   })
 
@@ -81,7 +106,7 @@ describe('the workspace layout', () => {
       'GET /api/v1/pairings/1': pairing({ name: '广州—梅州对口帮扶' }),
       'GET /api/v1/me/pledges': total(0),
     })
-    await vi.waitFor(() => expect(crumbs(wrapper)).toEqual(['我的结对', '广州—梅州对口帮扶']))
+    await eventually(() => expect(crumbs(wrapper)).toEqual(['我的结对', '广州—梅州对口帮扶']))
     expect(wrapper.get('[data-testid="menu-pairing-1"]').classes()).toContain('is-active')
     wrapper.unmount()
   })
@@ -91,14 +116,14 @@ describe('the workspace layout', () => {
       'GET /api/v1/me': me([{ role: 'coordinator', pairing_id: 1 }]),
       'GET /api/v1/pairings/2': pairing({ id: 2 }),
     })
-    await vi.waitFor(() => expect(wrapper.find('[data-testid="workspace-link"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[data-testid="workspace-link"]').exists()).toBe(true))
     expect(wrapper.find('[data-testid="workspace-menu"]').exists()).toBe(false)
     wrapper.unmount()
   })
 
   it('keeps the public header on public pages, with the way into the workspace for a signed-in account only', async () => {
     const signedIn = await mountApp('/forbidden', { 'GET /api/v1/me': cadre })
-    await vi.waitFor(() => expect(signedIn.wrapper.find('[data-testid="workspace-link"]').exists()).toBe(true))
+    await eventually(() => expect(signedIn.wrapper.find('[data-testid="workspace-link"]').exists()).toBe(true))
     expect(signedIn.wrapper.find('[data-testid="workspace-menu"]').exists()).toBe(false)
     expect(signedIn.wrapper.get('[data-testid="workspace-link"]').attributes('href')).toBe('/workspace')
     expect(signedIn.wrapper.get('[data-testid="workspace-link"]').text()).toBe('工作台')
