@@ -45,7 +45,7 @@ const ROLES: Record<string, { groups: string[]; pages: Visit[] | ((page: Page) =
     pages: [
       ...mine,
       { item: 'review', heading: '需求审核', crumbs: ['审核', '审核队列'] },
-      { item: 'objections', heading: '需求审核', crumbs: ['审核', '异议处理'] },
+      { item: 'objections', heading: '需求审核', crumbs: ['审核', '异议核查'] },
       products('审核'),
     ],
   },
@@ -72,7 +72,7 @@ const ROLES: Record<string, { groups: string[]; pages: Visit[] | ((page: Page) =
     groups: [MINE, '管理'],
     pages: [
       ...mine,
-      { item: 'admin-organisations', heading: '组织审核', crumbs: ['管理', '单位审核'] },
+      { item: 'admin-organisations', heading: '组织审核', crumbs: ['管理', '组织审核'] },
       { item: 'admin-users', heading: '用户与角色', crumbs: ['管理', '用户与角色'] },
     ],
   },

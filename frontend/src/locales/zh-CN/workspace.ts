@@ -14,7 +14,7 @@ export default {
   },
   item: {
     organisation: '{name}', pairing: '{name}', households: '农户', needs: '需求工作台', review: '审核队列',
-    objections: '异议处理', organisations: '单位审核', users: '用户与角色',
+    objections: '异议核查', organisations: '组织审核', users: '用户与角色',
   },
   record: {
     pledge: '认捐 #{id}', order: '订单 #{id}', household: '农户档案 #{id}', needNew: '新建需求', needEdit: '编辑需求 #{id}',
