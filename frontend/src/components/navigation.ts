@@ -1,15 +1,14 @@
-// Which pages the header offers: the public ones to everyone, each workspace to its roles.
-import type { RoleName } from '@/stores/session'
-
+// Which pages the public header offers: the public ones to everyone, and to a signed-in
+// account its workspace (whose own menu, `layouts/workspace/menu.ts`, lists what it may do).
 export interface NavLink {
   to: string
   label: string
   exact?: boolean
+  testid?: string
 }
 
 interface SessionLike {
   signedIn: boolean
-  has: (...roles: RoleName[]) => boolean
 }
 
 export function navigation(session: SessionLike): NavLink[] {
@@ -22,22 +21,7 @@ export function navigation(session: SessionLike): NavLink[] {
     { to: '/transparency', label: 'common.nav.transparency' },
     { to: '/pairings', label: 'common.nav.boards' },
   ]
-  if (!session.signedIn) return links
-  links.push({ to: '/me/pledges', label: 'common.nav.myPledges' })
-  links.push({ to: '/me/follows', label: 'common.nav.myFollows' })
-  links.push({ to: '/me/offers', label: 'common.nav.myOffers' })
-  links.push({ to: '/me/orders', label: 'common.nav.myOrders' })
-  if (session.has('cadre', 'verifier', 'org_admin', 'org_member')) links.push({ to: '/me/products', label: 'common.nav.myProducts' })
-  if (session.has('cadre')) {
-    links.push({ to: '/cadre/households', label: 'common.nav.households' })
-    links.push({ to: '/cadre/needs', label: 'common.nav.needs' })
-  }
-  if (session.has('verifier')) links.push({ to: '/review', label: 'common.nav.review' })
-  if (session.has('admin')) {
-    links.push({ to: '/admin/organisations', label: 'common.nav.organisations' })
-    links.push({ to: '/admin/users', label: 'common.nav.users' })
-  }
-  links.push({ to: '/me/notifications', label: 'common.nav.notifications' })
-  links.push({ to: '/me/tokens', label: 'common.nav.tokens' })
+  // /workspace opens at the account's first role's page.
+  if (session.signedIn) links.push({ to: '/workspace', label: 'common.nav.workspace', testid: 'workspace-link' })
   return links
 }

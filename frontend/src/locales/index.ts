@@ -5,9 +5,11 @@ import { setApiLanguage } from '@/api/client'
 
 // The 消费帮扶 pages' messages (`products`, `orders`) come with those pages, not in every page's
 // first download: `loadTradeMessages()` adds them before such a page shows.
-const zhModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/*.ts', '!./zh-CN/products.ts', '!./zh-CN/orders.ts'], { eager: true })
-const enModules = import.meta.glob<{ default: Record<string, unknown> }>(['./en/*.ts', '!./en/products.ts', '!./en/orders.ts'], { eager: true })
+// The workspace's (`workspace`) come with the workspace: a visitor never sees them.
+const zhModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/*.ts', '!./zh-CN/products.ts', '!./zh-CN/orders.ts', '!./zh-CN/workspace.ts'], { eager: true })
+const enModules = import.meta.glob<{ default: Record<string, unknown> }>(['./en/*.ts', '!./en/products.ts', '!./en/orders.ts', '!./en/workspace.ts'], { eager: true })
 const tradeModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/products.ts', './zh-CN/orders.ts', './en/products.ts', './en/orders.ts'])
+const workspaceModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/workspace.ts', './en/workspace.ts'])
 
 function merge(modules: Record<string, { default: Record<string, unknown> }>) {
   const messages: Record<string, unknown> = {}
@@ -55,20 +57,31 @@ export function setLocale(locale: Locale) {
 
 follow(startLocale)
 
+/** Adds messages loaded when needed (`./<locale>/<name>.ts`) under their names. */
+async function mergeLater(modules: Record<string, () => Promise<{ default: Record<string, unknown> }>>) {
+  for (const [path, load] of Object.entries(modules)) {
+    const [, locale, name] = /^\.\/(.*)\/(.*)\.ts$/.exec(path) ?? []
+    if (!locale || !name) continue
+    const module = await load()
+    const global = i18n.global as unknown as { mergeLocaleMessage(locale: string, message: Record<string, unknown>): void }
+    global.mergeLocaleMessage(locale, { [name]: module.default })
+  }
+}
+
 let trade: Promise<void> | null = null
 
 /** The 消费帮扶 pages' messages in both languages, loaded once; their pages' routes await this. */
 export function loadTradeMessages(): Promise<void> {
-  trade ??= (async () => {
-    for (const [path, load] of Object.entries(tradeModules)) {
-      const [, locale, name] = /^\.\/(.*)\/(.*)\.ts$/.exec(path) ?? []
-      if (!locale || !name) continue
-      const module = await load()
-      const global = i18n.global as unknown as { mergeLocaleMessage(locale: string, message: Record<string, unknown>): void }
-      global.mergeLocaleMessage(locale, { [name]: module.default })
-    }
-  })()
+  trade ??= mergeLater(tradeModules)
   return trade
+}
+
+let workspace: Promise<void> | null = null
+
+/** The workspace's messages in both languages, loaded once, with the workspace's layout. */
+export function loadWorkspaceMessages(): Promise<void> {
+  workspace ??= mergeLater(workspaceModules)
+  return workspace
 }
 
 /** A page's module, once the 消费帮扶 messages are there too. */

@@ -24,6 +24,15 @@ declare module 'vue-router' {
      * account: an unconfirmed one sees the banner that says so, with its way out.
      */
     confirmed?: boolean
+    /**
+     * A record or form's lists (paths of workspace menu items), first found in the account's
+     * menu wins: the page is shown in the workspace under it (its breadcrumbs, its menu item).
+     */
+    parents?: string[]
+    /** i18n key of the page's breadcrumb as a record, with the route's params (`title` otherwise). */
+    record?: string
+    /** A pairing's page, which shows in the workspace of the pairing's own coordinators. */
+    coordinators?: boolean
   }
 }
 

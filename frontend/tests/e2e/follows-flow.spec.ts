@@ -43,7 +43,8 @@ test('the donor follows 平远县 from the needs hall for a daily digest, and le
   await expect(region).toContainText('已关注该地区 · 每日汇总')
   await expect(page.getByText('已关注广东省梅州市平远县，每日汇总')).toBeVisible()
 
-  await page.getByRole('link', { name: '我的关注', exact: true }).click()
+  await page.getByTestId('workspace-link').click()
+  await page.getByTestId('menu-my-follows').click()
   await expect(page).toHaveURL(/\/me\/follows$/)
   const row = page.locator('[data-testid="my-follow-row"][data-follow-target="441426"]')
   await expect(row.getByTestId('my-follow-name')).toHaveText('广东省梅州市平远县')

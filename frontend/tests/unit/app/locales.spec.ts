@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { errorMessage, i18n, loadTradeMessages } from '@/locales'
+import { errorMessage, i18n, loadTradeMessages, loadWorkspaceMessages } from '@/locales'
 
 // Every feature's messages, those loaded with their pages too.
 const messages = { 'zh-CN': {} as Record<string, unknown>, en: {} as Record<string, unknown> }
 beforeAll(async () => {
   await loadTradeMessages()
+  await loadWorkspaceMessages()
   messages['zh-CN'] = i18n.global.getLocaleMessage('zh-CN') as Record<string, unknown>
   messages.en = i18n.global.getLocaleMessage('en') as Record<string, unknown>
 })
