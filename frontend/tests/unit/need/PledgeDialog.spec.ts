@@ -97,6 +97,25 @@ describe('the pledge dialog', () => {
     expect(fake.calls.filter((c) => c.method === 'POST')).toHaveLength(0)
   })
 
+  it('refuses a negative quantity saying it must be at least 1 (in 元 for money), and a message too long, before sending', async () => {
+    const fake = api({})
+    await open(publicNeed())
+    await type('pledge-quantity', '-5')
+    await errorsShown()
+    expect(body().textContent).toContain('不能小于 1')
+    expect(body().textContent).not.toContain('请填写整数')
+    await type('pledge-message', '好'.repeat(201))
+    await submit()
+    await errorsShown()
+    expect(body().textContent).toContain('最多 200 个字')
+    expect(fake.calls.filter((c) => c.method === 'POST')).toHaveLength(0)
+    document.body.innerHTML = ''
+    await open(moneyNeed())
+    await type('pledge-quantity', '-5')
+    await errorsShown()
+    expect(body().textContent).toContain('不能小于 ¥0.01')
+  })
+
   it('when others pledged first, says what remains and offers to pledge just that', async () => {
     const over = {
       error: { code: 'need_over_pledged', message: 'only 30 remain', details: { remaining_quantity: 30, unit: 'kg' } },
