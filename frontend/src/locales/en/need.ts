@@ -50,7 +50,7 @@ export default {
     all: 'All that remains',
     onBehalf: 'On behalf of',
     asMyself: 'Myself',
-    anonymous: 'Anonymous',
+    anonymous: 'Pledge anonymously',
     anonymousOn: 'Shown in public as “a kind donor”',
     anonymousOff: 'Shown in public with your name',
     message: 'Message (optional)',

@@ -50,7 +50,7 @@ export default {
     all: '认捐全部剩余',
     onBehalf: '以组织名义认捐',
     asMyself: '以个人名义',
-    anonymous: '匿名认捐',
+    anonymous: '匿名认捐（不公开我的称呼）',
     anonymousOn: '公开显示为“爱心人士”',
     anonymousOff: '公开显示您的称呼',
     message: '留言（选填）',

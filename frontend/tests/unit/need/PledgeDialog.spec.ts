@@ -56,8 +56,13 @@ describe('the pledge dialog', () => {
     expect(body().querySelector('[data-testid=pledge-dialog]')?.textContent).toContain('还差 ¥6,000')
     await type('pledge-quantity', '200')
     await type('pledge-message', ' 祝学业有成 ')
-    body().querySelector<HTMLElement>('[data-testid=pledge-anonymous]')!.click()
+    // The box's words say what ticking it does, and the line beside it how the pledge will show.
+    expect(body().querySelector('[data-testid=pledge-anonymous]')?.textContent).toContain('匿名认捐')
+    expect(body().querySelector('[data-testid=pledge-shown-as]')?.textContent).toBe('公开显示您的称呼')
+    body().querySelector<HTMLElement>('[data-testid=pledge-anonymous] input')!.click()
     await flushPromises()
+    expect(body().querySelector<HTMLInputElement>('[data-testid=pledge-anonymous] input')!.checked).toBe(true)
+    expect(body().querySelector('[data-testid=pledge-shown-as]')?.textContent).toBe('公开显示为“爱心人士”')
     await submit()
     expect(fake.calls.at(-1)).toEqual({
       method: 'POST',
