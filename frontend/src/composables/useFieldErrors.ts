@@ -68,7 +68,8 @@ export function fieldErrorText(error: FieldError, money = false): string {
   const amount = error.max === undefined ? '' : formatYuanShort(error.max, locale)
   const figure = (n: number | undefined) => {
     if (n === undefined) return n
-    return money ? formatYuan(n, locale) : n.toLocaleString(locale)
+    // Large figures grouped (1,000,000); lengths as they are (10–1000 个字).
+    return money ? formatYuan(n, locale) : Math.abs(n) >= 10_000 ? n.toLocaleString(locale) : n
   }
   const named = { min: figure(error.min), max: figure(error.max), days: error.days, levels, field: other, amount }
   return tr(key(error), named) ?? tr(error.code, named) ?? (tr('invalid') as string)

@@ -84,7 +84,6 @@ export default {
     explain: 'The need leaves the public pages and search at once; the donors of its open pledges and its cadres are told, and the pledges stand (unsent ones are held). Its cadres may correct it and submit it again, or a verifier closes it. The public timeline says only that it was withdrawn from view, never why.',
     reason: 'Reason (its cadres and verifiers only, never public)',
     required: 'Say why it is taken down',
-    length: 'The reason is 2–500 characters',
     confirm: 'Take down',
     done: 'Taken down: the need is no longer public',
     notice: 'This need is withdrawn from public view for checking.',
