@@ -63,3 +63,16 @@ describe('the server’s field codes', () => {
     setLocale('zh-CN')
   })
 })
+
+describe('the server’s error codes', () => {
+  it('each have words in both languages, so no server English shows as a toast', async () => {
+    // The one list of them: the server's error table (ErrorCode in src/error.rs).
+    const table = (await import('../../../../src/error.rs?raw')).default as string
+    const codes = [...table.matchAll(/^\s+[A-Z][A-Za-z]+ = "([a-z_]+)", [A-Z_]+;$/gm)].map((m) => m[1]!)
+    expect(codes.length).toBeGreaterThan(30)
+    const te = i18n.global.te as (key: string, locale: string) => boolean
+    for (const locale of ['zh-CN', 'en']) {
+      expect(codes.filter((code) => !te(`errors.${code}`, locale)), locale).toEqual([])
+    }
+  })
+})
