@@ -42,6 +42,20 @@ function csrfToken(): string | undefined {
     ?.slice(CSRF_COOKIE.length + 1)
 }
 
+/**
+ * Whether this browser holds a session: the CSRF cookie is set beside the session's (same
+ * lifetime, but readable here) on sign-in and removed on sign-out. Without it there is no session
+ * to ask `/me` about, so a signed-out page view does not (its 401 would be logged by the browser).
+ */
+export function hasSessionCookie(): boolean {
+  return csrfToken() !== undefined && csrfToken() !== ''
+}
+
+/** Forgets the session cookie's hint once the server said the session is gone (a 401). */
+export function forgetSessionCookie() {
+  document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/`
+}
+
 const headers: Middleware = {
   onRequest({ request }) {
     request.headers.set('Accept-Language', language)

@@ -60,7 +60,7 @@ export function householdsText(product: Pick<PublicProduct, 'households_supporte
 export function supplyText(product: Pick<ProductLike, 'stock' | 'unit' | 'season_from' | 'season_to'>, t: T, locale: string): string {
   if (product.stock != null) {
     if (product.stock <= 0) return t('products.supply.soldOut')
-    return t('products.supply.stock', { n: product.stock.toLocaleString(locale), unit: t(`domain.saleUnit.${product.unit}`) })
+    return t('products.supply.stock', { n: product.stock.toLocaleString(locale), unit: t(`domain.${product.stock === 1 ? 'saleUnitOne' : 'saleUnit'}.${product.unit}`) })
   }
   if (product.season_from && product.season_to) {
     return t('products.supply.season', { from: formatDay(product.season_from, locale), to: formatDay(product.season_to, locale) })

@@ -3,12 +3,18 @@
 // "length", "min": 4, "max": 60, "message": "…"}]}`); they are put in the user's language from
 // `errors.field` in the locales. The server's `message` is English for developers and is never
 // shown: a code this app does not know reads "此项填写有误" / "This field is not valid". Field
-// names are the API's (`target_quantity`), which the forms use as their `prop`s.
+// names are the API's (`target_quantity`), which the forms use as their `prop`s. A money field's
+// bounds (`unit_value_fen`, a money need's quantities) are said in 元, never in fen.
+//
+// `schemaRule` checks a form field before it is sent by the bounds the API document states
+// (`@/api/bounds`), and says what is wrong in the same words as the server's answer would.
 import { reactive } from 'vue'
+import type { FormItemRule } from 'element-plus'
+import { checkValue, bound, type Bound, type BoundedField, type BoundedSchema } from '@/api/bounds'
 import { ApiError, type FieldError } from '@/api/client'
 import { i18n } from '@/locales'
 import { notifyError } from '@/utils/feedback'
-import { formatYuanShort } from '@/utils/format'
+import { formatYuan, formatYuanShort } from '@/utils/format'
 
 type Translate = {
   t(key: string, named?: Record<string, unknown>): string
@@ -43,8 +49,12 @@ function key(error: FieldError): string {
   }
 }
 
-/** One field error in the app's language, from its code and parameters. */
-export function fieldErrorText(error: FieldError): string {
+/** Whether a field holds money in fen; by default, the API's `…_fen` fields. */
+export type MoneyFields = (field: string) => boolean
+const FEN_FIELDS: MoneyFields = (field) => field.endsWith('_fen')
+
+/** One field error in the app's language, from its code and parameters (`money`: its bounds are fen, said in 元). */
+export function fieldErrorText(error: FieldError, money = false): string {
   const i18nGlobal = i18n.global as unknown as Translate
   const locale = i18nGlobal.locale.value
   const tr = (name: string, named?: Record<string, unknown>) => {
@@ -56,21 +66,54 @@ export function fieldErrorText(error: FieldError): string {
   )
   const other = tr(`other.${error.field}`) ?? tr('other.other')
   const amount = error.max === undefined ? '' : formatYuanShort(error.max, locale)
-  const named = { min: error.min, max: error.max, days: error.days, levels, field: other, amount }
+  const figure = (n: number | undefined) => {
+    if (n === undefined) return n
+    // Large figures grouped (1,000,000); lengths as they are (10–1000 个字).
+    return money ? formatYuan(n, locale) : Math.abs(n) >= 10_000 ? n.toLocaleString(locale) : n
+  }
+  const named = { min: figure(error.min), max: figure(error.max), days: error.days, levels, field: other, amount }
   return tr(key(error), named) ?? tr(error.code, named) ?? (tr('invalid') as string)
 }
 
 /** Each field's errors in the app's language, joined: `{"title": "应为 4–60 个字"}`. */
-export function fieldMessages(fields: Record<string, FieldError[]>): Record<string, string> {
+export function fieldMessages(fields: Record<string, FieldError[]>, money: MoneyFields = FEN_FIELDS): Record<string, string> {
   const separator = (i18n.global as unknown as Translate).t('errors.field.separator')
   const messages: Record<string, string> = {}
   for (const [field, errors] of Object.entries(fields)) {
-    messages[field] = errors.map(fieldErrorText).join(separator)
+    messages[field] = errors.map((e) => fieldErrorText(e, money(field))).join(separator)
   }
   return messages
 }
 
-export function useFieldErrors() {
+interface RuleOptions {
+  /** The value the API would be sent for the form's (yuan typed for fen, a date for an instant…). */
+  value?: (value: unknown) => unknown
+  /** Whether the field's figures are fen (said in 元). */
+  money?: boolean | (() => boolean)
+  trigger?: 'blur' | 'change'
+  /** Bounds of the form's own beyond the document's (a rule the server states only in words). */
+  extra?: Bound
+}
+
+/**
+ * An Element Plus rule refusing what the server would refuse of `schema.field` by the API
+ * document's bounds, with the words its answer would be shown in.
+ */
+export function schemaRule<S extends BoundedSchema>(schema: S, field: BoundedField<S>, options: RuleOptions = {}): FormItemRule {
+  return {
+    trigger: options.trigger ?? 'blur',
+    required: bound(schema, field).required,
+    validator: (_rule, value: unknown, callback: (error?: Error) => void) => {
+      const sent = options.value ? options.value(value) : value
+      const problem = checkValue({ ...bound(schema, field), ...options.extra }, sent)
+      const money = typeof options.money === 'function' ? options.money() : (options.money ?? FEN_FIELDS(field))
+      if (problem) callback(new Error(fieldErrorText(problem, money)))
+      else callback()
+    },
+  }
+}
+
+export function useFieldErrors(options: { money?: MoneyFields } = {}) {
   const errors = reactive<Record<string, string>>({})
 
   function clear() {
@@ -81,7 +124,7 @@ export function useFieldErrors() {
   function show(e: unknown) {
     clear()
     const error = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))
-    Object.assign(errors, fieldMessages(error.fields))
+    Object.assign(errors, fieldMessages(error.fields, options.money))
     notifyError(error)
   }
 

@@ -1,5 +1,5 @@
 // A quantity in its unit, in the reader's language: `¥1,200` for money (kept in fen), `12 件` /
-// `12 items` otherwise. The one way the app labels quantities (the formatting itself is
+// `1 item` / `12 items` otherwise. The one way the app labels quantities (the formatting itself is
 // `formatQuantity`). A unit is given by its code, or by a need, whose own `unit_label` (the API
 // labels units in Chinese only: `个岗位`) is used when the interface has no word for its unit.
 import { useI18n } from 'vue-i18n'
@@ -16,7 +16,12 @@ export function useQuantity() {
     if (te(key) || typeof of === 'string') return t(key)
     return of.unit_label
   }
-  const quantity = (amount: number, of: UnitOf): string =>
-    formatQuantity(amount, typeof of === 'string' ? of : of.unit, unitLabel(of), locale.value)
+  /** `12 件`; in English plural-aware, `1 set` / `5 sets` (`domain.unitCount`). */
+  const quantity = (amount: number, of: UnitOf): string => {
+    const unit = typeof of === 'string' ? of : of.unit
+    const counted = `domain.unitCount.${unit}`
+    if (unit !== 'money' && te(counted)) return t(counted, { amount: amount.toLocaleString(locale.value) }, amount)
+    return formatQuantity(amount, unit, unitLabel(of), locale.value)
+  }
   return { quantity, unitLabel }
 }

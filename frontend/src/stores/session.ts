@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as auth from '@/api/auth'
-import { ApiError, type Schemas } from '@/api/client'
+import { ApiError, forgetSessionCookie, hasSessionCookie, type Schemas } from '@/api/client'
 import { i18n, isLocale, setLocale, type Locale } from '@/locales'
 
 export type Me = Schemas['Me']
@@ -41,12 +41,19 @@ export const useSession = defineStore('session', () => {
   }
 
   async function load(): Promise<void> {
+    // No session cookie: signed out, and nothing to ask (a signed-out page view makes no 401).
+    if (!hasSessionCookie()) {
+      user.value = null
+      known.value = true
+      return
+    }
     loading ??= (async () => {
       try {
         signIn(await auth.getMe())
       } catch (e) {
         // Anything but a 401 leaves it unknown, to be asked again.
         if (!(e instanceof ApiError) || e.status !== 401) throw e
+        forgetSessionCookie()
         user.value = null
         known.value = true
       } finally {
@@ -73,6 +80,7 @@ export const useSession = defineStore('session', () => {
 
   /** The server no longer knows this session (a call answered 401). */
   function expire() {
+    forgetSessionCookie()
     if (user.value) ended.value = true
     user.value = null
     known.value = true

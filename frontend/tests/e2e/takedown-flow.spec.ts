@@ -74,6 +74,8 @@ test('its cadre reads the reason, corrects the need and submits it again', async
   await page.getByTestId('need-form-description').fill(CORRECTED)
   await screenshot(page, '53-taken-down-editor')
   await page.getByTestId('need-submit-review').click()
+  // Submitting cannot be undone: the editor asks first.
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
   await expect(page.getByTestId('need-status')).toHaveAttribute('data-status', 'submitted')
   await expect(page.getByTestId('takedown-alert')).toHaveCount(0)
 })

@@ -142,6 +142,8 @@ test('the village’s side confirms the order and ships it', async ({ page }) =>
   await card.getByRole('link', { name: HONEY }).click()
   await expect(page).toHaveURL(new RegExp(`/orders/${orderId}$`))
   await page.getByTestId('order-confirm').click()
+  // It cannot be taken back: the page asks first.
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
   await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'confirmed')
 
   await page.getByTestId('order-carrier').fill('顺丰速运')
@@ -159,6 +161,7 @@ test('the enterprise confirms what arrived, with a photo', async ({ page }) => {
   await expect(page.getByTestId('order-steps').locator('.tile img')).toHaveCount(1)
   await expect(page.getByTestId('order-receive')).toBeEnabled()
   await page.getByTestId('order-receive').click()
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
   await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'received')
   await expect(page.getByTestId('order-received-shown')).toHaveText(`${QUANTITY} 斤`)
 })
@@ -167,6 +170,7 @@ test('the seller records the payment: the order is settled', async ({ page }) =>
   await signIn(page, 'cadre', `/orders/${orderId}`)
   await page.getByTestId('order-payment').fill('ICBC-20261207-0001')
   await page.getByTestId('order-settle').click()
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
   await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'settled')
   await screenshot(page, '54-order-settled')
 })

@@ -29,6 +29,8 @@ test('a cadre records a need and submits it for review', async ({ page }) => {
   await expect(page.getByTestId('photo-visibility')).toHaveText('公开')
   await screenshot(page, '20-need-editor-photo')
   await page.getByTestId('need-submit-review').click()
+  // Submitting cannot be undone: the editor asks first.
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
   await expect(page.getByTestId('need-status')).toContainText('待审核')
 })
 

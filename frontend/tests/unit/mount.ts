@@ -33,6 +33,11 @@ export function paged<T>(items: T[], perPage = 100) {
 }
 
 export function fakeApi(table: Record<string, unknown | { status: number; body: unknown }>) {
+  // A browser with a session holds its CSRF cookie (the app asks /me only then): a table that
+  // answers /me with an account has one.
+  const me = table['GET /api/v1/me'] as { status?: number } | undefined
+  if (me !== undefined && !(typeof me === 'object' && me !== null && 'status' in me && me.status !== 200)) document.cookie = 'duijie_csrf=test; path=/'
+  else document.cookie = 'duijie_csrf=; Max-Age=0; path=/'
   const calls: { method: string; url: string; body?: unknown }[] = []
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(String(input), init)

@@ -156,6 +156,10 @@ export default {
     created: 'Draft saved: you can add photos now',
     submit: 'Submit for review',
     submitHint: 'Once submitted the need cannot be edited. When verified, it enters its public notice period, then is published.',
+    confirmSubmit: {
+      title: 'Submit for review',
+      message: 'Once submitted, this need can no longer be edited: a reviewer verifies it, and once verified it enters its public notice period, then is published. Submit it?',
+    },
     submitted: 'Submitted for review: you will be told the outcome',
     backToList: 'Back to the needs workspace',
     notEditable: 'This need is “{status}” and can no longer be edited.',
@@ -166,11 +170,7 @@ export default {
       village: 'Choose a village',
       household: 'Choose a household',
       category: 'Choose a category',
-      title: 'The title needs 4 to 60 characters',
-      description: 'The description needs 10 to 2000 characters',
       unit: 'Choose a unit',
-      target: 'Enter the quantity needed',
-      unitValue: 'Enter roughly what one unit is worth in yuan',
       deadline: 'Choose a deadline',
     },
     photos: {

@@ -16,6 +16,18 @@ export default {
     lack_capital: 'Lack of capital', poor_transport: 'Poor transport', lack_motivation: 'Low motivation',
   },
   unit: { item: 'items', set: 'sets', kg: 'kg', money: 'yuan', position: 'jobs', person_time: 'person-times' },
+  // A need's beneficiary said from its parts (other languages than Chinese; see useBeneficiary).
+  beneficiaryCard: { village: 'Village collective', household: 'Household of {n}', causes: 'poor through {causes}' },
+  causeShort: {
+    illness: 'illness', disability: 'disability', education_cost: 'schooling costs', disaster: 'disaster',
+    lack_land: 'lack of land', lack_water: 'lack of water', lack_skills: 'lack of skills', lack_labour: 'lack of labour',
+    lack_capital: 'lack of capital', poor_transport: 'poor transport', lack_motivation: 'low motivation',
+  },
+  // A count with its unit, plural-aware where the language has plurals (`1 set`, `5 sets`).
+  unitCount: {
+    item: '{amount} item | {amount} items', set: '{amount} set | {amount} sets', kg: '{amount} kg',
+    position: '{amount} job | {amount} jobs', person_time: '{amount} person-time | {amount} person-times',
+  },
   pledgeKind: { goods: 'Goods', money: 'Money', jobs: 'Jobs', services: 'Services' },
   pledgeStatus: {
     pledged: 'Pledged', shipped: 'Shipped', received: 'Received', thanked: 'Thanked', cancelled: 'Cancelled', expired: 'Expired',

@@ -18,6 +18,7 @@ export default {
   grantee_unconfirmed: 'This account has not confirmed its email address yet: it can be granted a role once it has.',
   not_found: 'Not found. It may have been removed.',
   region_not_found: 'No such region.',
+  method_not_allowed: 'This request method is not supported.',
   conflict: 'Someone else changed this meanwhile. Reload and try again.',
   need_over_pledged: 'That is more than the need still lacks.',
   out_of_stock: 'Not enough in stock.',

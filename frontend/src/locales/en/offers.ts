@@ -205,8 +205,6 @@ export default {
     datePlaceholder: 'Choose a date',
     rules: {
       category: 'Please choose a category',
-      title: 'The title takes 4–60 characters',
-      description: 'The description takes 10–2000 characters',
       quantity: 'Please enter a quantity from 1 to {max}',
       quantityMoney: 'Please enter an amount from 0.01 to {max} yuan',
       regions: 'Please add at least one region',

@@ -57,7 +57,13 @@ export default {
   },
   steps: {
     title: 'To do',
-    confirm: { intro: 'Confirm once you can supply it; the stock is held for this order.', button: 'Confirm order', done: 'Order confirmed' },
+    confirm: {
+      intro: 'Confirm once you can supply it; the stock is held for this order.',
+      button: 'Confirm order',
+      done: 'Order confirmed',
+      confirmTitle: 'Confirm the order',
+      confirmMessage: 'Once confirmed you must supply it as agreed, and the buyer can no longer cancel. Confirm it?',
+    },
     decline: { button: 'Decline', reason: 'Reason', submit: 'Decline order', required: 'Say why (at least 2 characters)', done: 'Order declined; the stock is back' },
     ship: {
       intro: 'Record how it was sent; the buyer is told.',
@@ -79,6 +85,8 @@ export default {
       submit: 'Confirm receipt',
       required: 'Enter the quantity received',
       done: 'Receipt confirmed',
+      confirmTitle: 'Confirm receipt',
+      confirmMessage: 'The quantity received is recorded for good and cannot be changed. Confirm receipt?',
     },
     settle: {
       intro: "Once paid, record the bank transfer's or invoice's reference to complete the order.",
@@ -87,6 +95,8 @@ export default {
       submit: 'Record payment',
       required: 'Enter the reference (at least 2 characters)',
       done: 'Payment recorded; order complete',
+      confirmTitle: 'Record the payment',
+      confirmMessage: 'With the payment recorded the order is complete and cannot be changed. Record it?',
     },
     cancel: {
       intro: 'You may cancel until the seller confirms.',

@@ -94,7 +94,6 @@ export default {
     intro: 'Write the donor a few words of thanks. The note is public on the need’s progress: do not write the household’s name, ID number or phone.',
     message: 'Thank-you note',
     placeholder: 'e.g. The wheelchair reached the family today, and they are very grateful for your help!',
-    tooShort: 'Write at least 2 characters',
     submit: 'Send thanks',
     done: 'Your thanks were sent to the donor.',
   },

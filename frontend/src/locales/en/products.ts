@@ -162,13 +162,8 @@ export default {
     rules: {
       seller: 'Choose a cooperative',
       category: 'Choose a category',
-      name: 'Enter a name of 2–60 characters',
-      description: 'Enter a description of 10–2000 characters',
-      price: 'Enter a price (¥0.01 to ¥100,000)',
-      minOrder: 'Enter a minimum order (at least 1)',
       stock: 'Enter the stock',
       season: 'Pick the season',
-      households: 'Enter the number of households (0 or more)',
     },
   },
   mine: {

@@ -156,6 +156,10 @@ export default {
     created: '草稿已保存，现在可以上传照片',
     submit: '提交审核',
     submitHint: '提交审核后不能再编辑。审核通过后，需求进入公示期，期满正式发布。',
+    confirmSubmit: {
+      title: '提交审核',
+      message: '提交后这条需求不能再编辑，由审核人员核实；审核通过后进入公示期，期满正式发布。确定提交吗？',
+    },
     submitted: '已提交审核，审核结果会通知您',
     backToList: '回到需求工作台',
     notEditable: '这条需求现在是“{status}”，不能再编辑。',
@@ -166,11 +170,7 @@ export default {
       village: '请选择村',
       household: '请选择农户',
       category: '请选择类别',
-      title: '标题需要 4 到 60 个字',
-      description: '说明需要 10 到 2000 个字',
       unit: '请选择计量单位',
-      target: '请填写需要的数量',
-      unitValue: '请填写每个单位大约值多少元',
       deadline: '请选择截止日期',
     },
     photos: {

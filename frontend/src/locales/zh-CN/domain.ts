@@ -17,6 +17,15 @@ export default {
     poor_transport: '交通条件落后', lack_motivation: '自身发展动力不足',
   },
   unit: { item: '件', set: '套', kg: '公斤', money: '元', position: '个岗位', person_time: '人次' },
+  // A need's beneficiary said from its parts (other languages than Chinese; see useBeneficiary).
+  beneficiaryCard: { village: '村集体', household: '{n}口之家', causes: '{causes}' },
+  causeShort: {
+    illness: '因病', disability: '因残', education_cost: '因学', disaster: '因灾', lack_land: '缺土地',
+    lack_water: '缺水', lack_skills: '缺技术', lack_labour: '缺劳力', lack_capital: '缺资金',
+    poor_transport: '交通条件落后', lack_motivation: '自身发展动力不足',
+  },
+  // A count with its unit, plural-aware where the language has plurals (`1 set`, `5 sets`).
+  unitCount: { item: '{amount} 件', set: '{amount} 套', kg: '{amount} 公斤', position: '{amount} 个岗位', person_time: '{amount} 人次' },
   pledgeKind: { goods: '物资', money: '资金', jobs: '岗位', services: '服务' },
   pledgeStatus: {
     pledged: '已认捐', shipped: '已发出', received: '已收到', thanked: '已致谢', cancelled: '已取消', expired: '已逾期',

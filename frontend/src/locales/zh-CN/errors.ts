@@ -22,6 +22,7 @@ export default {
   grantee_unconfirmed: '该账号尚未确认邮箱，确认之后才能授予角色。',
   not_found: '找不到该内容，可能已被删除。',
   region_not_found: '找不到该行政区划。',
+  method_not_allowed: '不支持这种请求方式。',
   conflict: '内容已被他人修改，请刷新后重试。',
   need_over_pledged: '认捐数量超过了剩余需求。',
   out_of_stock: '库存不足。',

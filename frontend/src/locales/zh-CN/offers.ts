@@ -205,8 +205,6 @@ export default {
     datePlaceholder: '选择日期',
     rules: {
       category: '请选择类别',
-      title: '标题应为 4–60 个字',
-      description: '说明应为 10–2000 个字',
       quantity: '请填写 1 到 {max} 之间的数量',
       quantityMoney: '请填写 0.01 到 {max} 元之间的金额',
       regions: '请至少添加一个地区',

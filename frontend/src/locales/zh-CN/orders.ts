@@ -57,7 +57,13 @@ export default {
   },
   steps: {
     title: '待办',
-    confirm: { intro: '确认能按时供货后确认订单；库存已为这笔订单预留。', button: '确认订单', done: '订单已确认' },
+    confirm: {
+      intro: '确认能按时供货后确认订单；库存已为这笔订单预留。',
+      button: '确认订单',
+      done: '订单已确认',
+      confirmTitle: '确认订单',
+      confirmMessage: '确认后须按约定供货，采购方将不能再取消订单。确定确认吗？',
+    },
     decline: { button: '婉拒订单', reason: '婉拒原因', submit: '确认婉拒', required: '请写明原因（至少 2 个字）', done: '已婉拒订单，库存已退回' },
     ship: {
       intro: '发货后登记物流，采购方会收到通知。',
@@ -79,6 +85,8 @@ export default {
       submit: '确认收货',
       required: '请填写实收数量',
       done: '已确认收货',
+      confirmTitle: '确认收货',
+      confirmMessage: '确认后实收数量即登记为最终结果，不能修改。确定确认收货吗？',
     },
     settle: {
       intro: '收到货款后登记银行转账或发票的凭证号，订单即完成。',
@@ -87,6 +95,8 @@ export default {
       submit: '登记收款',
       required: '请填写凭证号（至少 2 个字）',
       done: '已登记收款，订单完成',
+      confirmTitle: '登记收款',
+      confirmMessage: '登记收款后订单即完成，不能再更改。确定登记吗？',
     },
     cancel: {
       intro: '销售方确认前可以取消订单。',

@@ -162,13 +162,8 @@ export default {
     rules: {
       seller: '请选择合作社',
       category: '请选择品类',
-      name: '请填写 2–60 个字的名称',
-      description: '请填写 10–2000 个字的介绍',
-      price: '请填写单价（0.01 元至 10 万元）',
-      minOrder: '请填写起订量（至少 1）',
       stock: '请填写库存',
       season: '请选择供应期',
-      households: '请填写带动户数（0 以上）',
     },
   },
   mine: {

@@ -1,6 +1,7 @@
 // The need editor's form and what it sends: money typed in yuan goes out in fen, a deadline
 // picked as a date is the end of that day in Beijing, and an edit sends only what changed.
-import type { Schemas } from '@/api/client'
+import { check } from '@/api/bounds'
+import type { FieldError, Schemas } from '@/api/client'
 import { fenToYuan, yuanToFen } from '@/utils/format'
 import type { Category, Unit, Urgency } from './codes'
 
@@ -121,4 +122,38 @@ export function changesOf(d: Draft, need: Need): NeedChanges {
   const minimum = q.min_pledge_quantity ?? 1
   if (minimum !== need.min_pledge_quantity) out.min_pledge_quantity = minimum
   return out
+}
+
+/**
+ * The server's bounds of a need's target that the API document states only in words
+ * (`NeedFields.target_quantity`: at most 1,000,000 units, or 1 亿元 in fen; a total value of at
+ * most 1 亿元): its `exceeds` and `total_value` rules.
+ */
+export const NEED_MAX_QUANTITY = 1_000_000
+export const NEED_MAX_TOTAL_FEN = 10_000_000_000
+
+/** The draft's total value in fen, counted exactly (BigInt); null while a figure is missing. */
+export function totalFen(d: Pick<Draft, 'unit' | 'target' | 'unit_value_yuan'>): bigint | null {
+  if (!filled(d.target)) return null
+  if (d.unit === 'money') return BigInt(yuanToFen(d.target))
+  if (!filled(d.unit_value_yuan)) return null
+  return BigInt(Math.round(d.target)) * BigInt(yuanToFen(d.unit_value_yuan))
+}
+
+const fieldError = (e: Omit<FieldError, 'message'>): FieldError => ({ ...e, message: '' }) as FieldError
+
+/**
+ * What the server would say of the draft's target: the document's bounds (at least 1), then its
+ * rules in words (at most so many units, or 1 亿元 in all). Null when it would take it.
+ */
+export function targetProblem(d: Pick<Draft, 'unit' | 'target' | 'unit_value_yuan'>): FieldError | null {
+  const money = d.unit === 'money'
+  const sent = filled(d.target) ? (money ? yuanToFen(d.target) : d.target) : null
+  const problem = check('NewNeed', 'target_quantity', sent)
+  if (problem || sent === null) return problem
+  const most = money ? NEED_MAX_TOTAL_FEN : NEED_MAX_QUANTITY
+  if (sent > most) return fieldError({ code: 'exceeds', max: most })
+  const total = totalFen(d)
+  if (total !== null && total > BigInt(NEED_MAX_TOTAL_FEN)) return fieldError({ code: 'total_value', max: NEED_MAX_TOTAL_FEN })
+  return null
 }

@@ -6,16 +6,22 @@ import { fenToYuan, yuanToFen } from '@/utils/format'
 
 type Need = Pick<Schemas['PublicNeed'], 'unit' | 'remaining_quantity' | 'min_pledge_quantity'>
 
-/** The API quantity for what was typed, or null when it is not a quantity of this need's kind. */
+/**
+ * The API quantity for what was typed, or null when it is not a quantity of this need's kind. A
+ * minus sign is read (and the quantity refused by its bounds, in their words: not "whole
+ * numbers only").
+ */
 export function toQuantity(typed: string, need: Pick<Need, 'unit'>): number | null {
-  const text = typed.trim().replace(/,/g, '')
+  const signed = typed.trim().replace(/,/g, '').replace(/^[-−－]\s*/, '-')
+  const sign = signed.startsWith('-') ? -1 : 1
+  const text = signed.replace(/^-/, '')
   if (isMoney(need)) {
     if (!/^\d+(\.\d{1,2})?$/.test(text)) return null
     // Read as text, whole yuan and fen apart: 0.29 * 100 is not 29 in floating point.
     const [whole = '0', cents = ''] = text.split('.')
-    return yuanToFen(Number(whole)) + Number(cents.padEnd(2, '0'))
+    return sign * (yuanToFen(Number(whole)) + Number(cents.padEnd(2, '0')))
   }
-  return /^\d+$/.test(text) ? Number(text) : null
+  return /^\d+$/.test(text) ? sign * Number(text) : null
 }
 
 /** What to type for an API quantity (yuan for money). */

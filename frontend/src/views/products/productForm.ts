@@ -11,12 +11,6 @@ export type NewProduct = Schemas['NewProduct']
 export type ProductFields = Schemas['ProductFields']
 export type Supply = 'stock' | 'season'
 
-/** The highest price of one unit, in yuan (10 万元). */
-export const MAX_PRICE_YUAN = 100_000
-/** The most of a stock or a minimum order, in the unit. */
-export const MAX_UNITS = 10_000_000
-export const MAX_HOUSEHOLDS = 100_000
-
 export interface ProductDraft {
   /** The cooperative that sells it (null until chosen). */
   sellerId: number | null

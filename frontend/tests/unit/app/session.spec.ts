@@ -114,6 +114,7 @@ describe('the router and the session', () => {
   })
 
   it('lets a signed-in page through when /me cannot be reached, and asks again next time', async () => {
+    document.cookie = 'duijie_csrf=test; path=/'
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('offline')
     })
@@ -125,6 +126,34 @@ describe('the router and the session', () => {
     stubApi({ 'GET /api/v1/me': refused })
     await router.push('/me/notifications')
     expect(router.currentRoute.value.name).toBe('login')
+  })
+})
+
+describe('a signed-out page view', () => {
+  it('does not ask /me without a session cookie, so the browser logs no 401', async () => {
+    const api = stubApi({})
+    document.cookie = 'duijie_csrf=; Max-Age=0; path=/'
+    const session = useSession()
+    await session.load()
+    expect(api.calls).toEqual([])
+    expect(session.known).toBe(true)
+    expect(session.signedIn).toBe(false)
+  })
+
+  it('asks /me with one, and forgets the cookie when the server no longer knows the session', async () => {
+    stubApi({})
+    document.cookie = 'duijie_csrf=stale; path=/'
+    const api = fakeApi({})
+    vi.stubGlobal('fetch', async (request: Request) =>
+      request.url.endsWith('/api/v1/me') ? new Response(JSON.stringify(refused.body), { status: 401 }) : api.fetchImpl(request),
+    )
+    const session = useSession()
+    await session.load()
+    expect(session.signedIn).toBe(false)
+    expect(document.cookie).not.toContain('duijie_csrf=stale')
+    vi.stubGlobal('fetch', vi.fn())
+    await useSession().load()
+    expect(fetch).not.toHaveBeenCalled()
   })
 })
 

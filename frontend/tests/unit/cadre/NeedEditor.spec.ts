@@ -4,6 +4,7 @@ import NeedEditor from '@/views/cadre/NeedEditor.vue'
 import { useSession, type Me } from '@/stores/session'
 import { fakeApi, mountWithApp, paged } from '../mount'
 import { cadre, household, publicNeed, region, VILLAGE } from './fixtures'
+import { confirmAction } from '@/utils/feedback'
 
 vi.mock('@/utils/feedback', () => ({ notifySuccess: vi.fn(), notifyError: vi.fn(), confirmAction: vi.fn(async () => true) }))
 
@@ -91,5 +92,34 @@ describe('the need editor', () => {
     expect(wrapper.text()).toContain('未通过审核的原因：不属于帮扶范围')
     expect(wrapper.text()).toContain('不能再编辑')
     expect(wrapper.find('[data-testid="need-form-submit"]').exists()).toBe(false)
+  })
+
+  it('asks before submitting for review, and cancelling changes nothing', async () => {
+    const { wrapper, api } = await mountPage({ 'GET /api/v1/needs/17': draft }, '/cadre/needs/17/edit', { id: '17' })
+    vi.mocked(confirmAction).mockResolvedValueOnce(false)
+    await wrapper.get('[data-testid="need-submit-review"]').trigger('click')
+    await flushPromises()
+    expect(confirmAction).toHaveBeenCalledWith(expect.stringContaining('不能再编辑'), '提交审核')
+    expect(api.calls.filter((c) => c.method !== 'GET')).toEqual([])
+    expect(wrapper.get('[data-testid="need-status"]').text()).toBe('草稿')
+  })
+
+  it('refuses a negative or too large target before sending, in the server’s words', async () => {
+    const { wrapper, api } = await mountPage({ 'GET /api/v1/needs/17': draft }, '/cadre/needs/17/edit', { id: '17' })
+    const input = wrapper.get('[data-testid="need-form-quantity"] input')
+    await input.setValue('-5')
+    await input.trigger('change')
+    await wrapper.get('[data-testid="need-form-submit"]').trigger('click')
+    await flushPromises()
+    const field = input.element.closest('.el-form-item')!
+    await vi.waitFor(() => expect(field.textContent).toContain('不能小于 1'))
+    expect((input.element as HTMLInputElement).value).toBe('-5')
+    await input.setValue('999999999999')
+    await input.trigger('change')
+    await wrapper.get('[data-testid="need-form-submit"]').trigger('click')
+    await flushPromises()
+    await vi.waitFor(() => expect(field.textContent).toContain('此处不能大于 1,000,000'))
+    expect(wrapper.text()).not.toContain('合计')
+    expect(api.calls.filter((c) => c.method !== 'GET')).toEqual([])
   })
 })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
-import { beijingDate, changesOf, draftOf, endOfBeijingDay, newNeedOf } from '@/views/cadre/needForm'
+import { fieldErrorText } from '@/composables/useFieldErrors'
+import { setLocale } from '@/locales'
+import { beijingDate, changesOf, draftOf, endOfBeijingDay, newNeedOf, targetProblem, totalFen } from '@/views/cadre/needForm'
 
 function need(over: Partial<Schemas['NeedDetail']> = {}): Schemas['NeedDetail'] {
   return {
@@ -47,5 +49,31 @@ describe('the need form', () => {
     expect(changesOf({ ...draftOf(saved), title: '村卫生室电子血压计 ', target: 3 }, saved)).toEqual({ title: '村卫生室电子血压计', target_quantity: 3 })
     expect(changesOf({ ...draftOf(saved), unit: 'set' }, saved)).toEqual({ unit: 'set', unit_value_fen: 30000 })
     expect(changesOf({ ...draftOf(saved), deadline: '2027-01-05' }, saved)).toEqual({ deadline: '2027-01-05T15:59:59.000Z' })
+  })
+})
+
+describe('a need’s target', () => {
+  const say = (d: Parameters<typeof targetProblem>[0]) => {
+    const problem = targetProblem(d)
+    return problem ? fieldErrorText(problem, d.unit === 'money') : null
+  }
+
+  it('is refused before sending as the server would, its total counted exactly', () => {
+    setLocale('zh-CN')
+    expect(say({ unit: 'set', target: 50, unit_value_yuan: 300 })).toBeNull()
+    expect(totalFen({ unit: 'set', target: 50, unit_value_yuan: 300 })).toBe(1_500_000n)
+    // 999999999999 × 99999999999999 yuan is no total to show: beyond the server's bounds.
+    expect(say({ unit: 'set', target: 999_999_999_999, unit_value_yuan: 99_999_999_999_999 })).toBe('此处不能大于 1,000,000')
+    expect(say({ unit: 'set', target: 1_000_000, unit_value_yuan: 100_000 })).toBe('总价值超过¥1亿，请拆分为几个较小的需求')
+    expect(totalFen({ unit: 'set', target: 1_000_000, unit_value_yuan: 100_000 })).toBe(10_000_000_000_000n)
+    expect(say({ unit: 'set', target: 1000, unit_value_yuan: 100_000 })).toBeNull()
+    // A negative quantity is refused, not made 1.
+    expect(say({ unit: 'set', target: -5, unit_value_yuan: 10 })).toBe('不能小于 1')
+    expect(say({ unit: 'money', target: -5, unit_value_yuan: undefined })).toBe('不能小于 ¥0.01')
+    expect(say({ unit: 'money', target: 100_000_001, unit_value_yuan: undefined })).toBe('此处不能大于 ¥100,000,000')
+    expect(say({ unit: 'set', target: undefined, unit_value_yuan: 10 })).toBe('此项必填')
+    setLocale('en')
+    expect(say({ unit: 'set', target: 0, unit_value_yuan: 10 })).toBe('Must be at least 1')
+    setLocale('zh-CN')
   })
 })

@@ -47,7 +47,7 @@ describe('the objection form', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     await errorsShown()
-    expect(wrapper.text()).toContain('异议内容需 10 到 1000 个字')
+    expect(wrapper.text()).toContain('应为 10–1000 个字')
     expect(api.calls).toHaveLength(0)
   })
 

@@ -56,8 +56,13 @@ describe('the pledge dialog', () => {
     expect(body().querySelector('[data-testid=pledge-dialog]')?.textContent).toContain('还差 ¥6,000')
     await type('pledge-quantity', '200')
     await type('pledge-message', ' 祝学业有成 ')
-    body().querySelector<HTMLElement>('[data-testid=pledge-anonymous]')!.click()
+    // The box's words say what ticking it does, and the line beside it how the pledge will show.
+    expect(body().querySelector('[data-testid=pledge-anonymous]')?.textContent).toContain('匿名认捐')
+    expect(body().querySelector('[data-testid=pledge-shown-as]')?.textContent).toBe('公开显示您的称呼')
+    body().querySelector<HTMLElement>('[data-testid=pledge-anonymous] input')!.click()
     await flushPromises()
+    expect(body().querySelector<HTMLInputElement>('[data-testid=pledge-anonymous] input')!.checked).toBe(true)
+    expect(body().querySelector('[data-testid=pledge-shown-as]')?.textContent).toBe('公开显示为“爱心人士”')
     await submit()
     expect(fake.calls.at(-1)).toEqual({
       method: 'POST',
@@ -95,6 +100,25 @@ describe('the pledge dialog', () => {
     expect(body().textContent).toContain('最少认捐 10 公斤')
     await submit()
     expect(fake.calls.filter((c) => c.method === 'POST')).toHaveLength(0)
+  })
+
+  it('refuses a negative quantity saying it must be at least 1 (in 元 for money), and a message too long, before sending', async () => {
+    const fake = api({})
+    await open(publicNeed())
+    await type('pledge-quantity', '-5')
+    await errorsShown()
+    expect(body().textContent).toContain('不能小于 1')
+    expect(body().textContent).not.toContain('请填写整数')
+    await type('pledge-message', '好'.repeat(201))
+    await submit()
+    await errorsShown()
+    expect(body().textContent).toContain('最多 200 个字')
+    expect(fake.calls.filter((c) => c.method === 'POST')).toHaveLength(0)
+    document.body.innerHTML = ''
+    await open(moneyNeed())
+    await type('pledge-quantity', '-5')
+    await errorsShown()
+    expect(body().textContent).toContain('不能小于 ¥0.01')
   })
 
   it('when others pledged first, says what remains and offers to pledge just that', async () => {

@@ -12,8 +12,13 @@ describe('what a donor types', () => {
     expect(toQuantity('1,000.01', money)).toBe(100_001)
   })
 
-  it('is refused with more than two decimals, a sign or letters', () => {
-    for (const typed of ['1.234', '-5', '5元', '', '.5', '1e3']) expect(toQuantity(typed, money)).toBeNull()
+  it('is refused with more than two decimals or letters', () => {
+    for (const typed of ['1.234', '+5', '5元', '', '.5', '1e3']) expect(toQuantity(typed, money)).toBeNull()
+  })
+
+  it('keeps a minus sign, for the bounds to refuse in their own words', () => {
+    expect(toQuantity('-5', money)).toBe(-500)
+    expect(toQuantity('－5', goods)).toBe(-5)
   })
 
   it('is whole units for any other need', () => {

@@ -63,6 +63,12 @@ describe('a pledge’s page', () => {
       status: 422,
       body: { error: { code: 'private_data', message: 'note must not contain private data', fields: { note: [{ code: 'private_data', kind: 'mobile', message: 'contains a phone number' }] } } },
     }
+    // Too short by the API document's bound: refused before sending, in the server's words.
+    await wrapper.get('[data-testid="thanks-message"]').setValue(' 谢 ')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.text()).toContain('应为 2–500 个字'))
+    expect(api.calls.some((c) => c.url === '/api/v1/pledges/9/thanks')).toBe(false)
     await wrapper.get('[data-testid="thanks-message"]').setValue('谢谢，电话13800001111')
     await wrapper.get('form').trigger('submit')
     await flushPromises()

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import Objections from '@/views/review/Objections.vue'
-import { notifySuccess } from '@/utils/feedback'
+import { confirmAction, notifySuccess } from '@/utils/feedback'
 import { fakeApi, mountWithApp, paged } from '../mount'
 import { objection, reviewedNeed } from './fixtures'
 
@@ -65,6 +65,17 @@ describe('the objections page', () => {
     expect(rows[1]?.text()).toContain('已核实')
     expect(rows[1]?.find('[data-testid="objection-dismiss"]').exists()).toBe(false)
     expect(wrapper.text()).toContain('待核查 1 条，共 2 条')
+  })
+
+  it('asks before a decision, saying what it does; cancelled, nothing is sent', async () => {
+    const api = server({ need: suspended, objections: [] })
+    const { wrapper } = await mountPage(api)
+    vi.mocked(confirmAction).mockResolvedValueOnce(false)
+    await wrapper.get('[data-testid="objection-note"]').setValue('已入户核实：去年发放的是大米。')
+    await wrapper.get('[data-testid="objection-uphold"]').trigger('click')
+    await flushPromises()
+    expect(confirmAction).toHaveBeenCalledWith('异议成立：需求将被退回（未通过），并附上您的说明。', '异议成立')
+    expect(api.calls.filter((c) => c.method === 'POST')).toEqual([])
   })
 
   it('dismisses with the note and says the notice resumed', async () => {

@@ -4,6 +4,9 @@ import OrderPage from '@/views/orders/Order.vue'
 import MyOrders from '@/views/orders/MyOrders.vue'
 import { fakeApi, mountWithApp, paged } from '../mount'
 import { order } from './fixtures'
+import { confirmAction } from '@/utils/feedback'
+
+vi.mock('@/utils/feedback', async (original) => ({ ...(await original<typeof import('@/utils/feedback')>()), confirmAction: vi.fn(async () => true) }))
 
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -61,6 +64,14 @@ describe('an order’s page', () => {
     expect(api.calls.at(-1)).toMatchObject({ url: '/api/v1/orders/31/ship', body: { carrier: '顺丰速运', tracking_ref: 'SF1' } })
     expect(wrapper.get('[data-testid=order-carrier-shown]').text()).toBe('顺丰速运 · SF1')
     expect(wrapper.text()).toContain('已发货，等待采购方确认收货。')
+  })
+
+  it('asks before confirming, receiving or settling, and sends nothing when cancelled', async () => {
+    const { api } = await mountOrder({})
+    vi.mocked(confirmAction).mockResolvedValueOnce(false)
+    await click('order-confirm')
+    expect(confirmAction).toHaveBeenLastCalledWith('确认后须按约定供货，采购方将不能再取消订单。确定确认吗？', '确认订单')
+    expect(api.calls.filter((c) => c.method === 'POST')).toEqual([])
   })
 
   it('declines with a reason, shown on the reason field when the server refuses it', async () => {

@@ -23,6 +23,10 @@ describe('what a product card says', () => {
     expect(supplyText({ stock: 120, unit: 'jin' }, t, 'zh-CN')).toBe('库存 120 斤')
     expect(supplyText({ stock: 0, unit: 'jin' }, t, 'zh-CN')).toBe('已售罄')
     expect(supplyText({ stock: null, unit: 'kg', season_from: '2027-05-01', season_to: '2027-08-31' }, t, 'zh-CN')).toBe('应季供应 2027/05/01 至 2027/08/31')
+    setLocale('en')
+    expect(supplyText({ stock: 1, unit: 'box' }, t, 'en')).toBe('1 box in stock')
+    expect(supplyText({ stock: 1200, unit: 'box' }, t, 'en')).toBe('1,200 boxes in stock')
+    setLocale('zh-CN')
   })
 
   it('reads a search hit as a card takes it', () => {
