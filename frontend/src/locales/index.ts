@@ -5,11 +5,14 @@ import { setApiLanguage } from '@/api/client'
 
 // The 消费帮扶 pages' messages (`products`, `orders`) come with those pages, not in every page's
 // first download: `loadTradeMessages()` adds them before such a page shows.
-// The workspace's (`workspace`) come with the workspace: a visitor never sees them.
-const zhModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/*.ts', '!./zh-CN/products.ts', '!./zh-CN/orders.ts', '!./zh-CN/workspace.ts'], { eager: true })
-const enModules = import.meta.glob<{ default: Record<string, unknown> }>(['./en/*.ts', '!./en/products.ts', '!./en/orders.ts', '!./en/workspace.ts'], { eager: true })
+// The workspace's, and those of the pages only signed-in people reach through it (`workspace`,
+// `cadre`, `admin`, `tokens`, `notifications`), come with the workspace: a visitor never sees them.
+const zhModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/*.ts', '!./zh-CN/products.ts', '!./zh-CN/orders.ts', '!./zh-CN/workspace.ts', '!./zh-CN/cadre.ts', '!./zh-CN/admin.ts', '!./zh-CN/tokens.ts', '!./zh-CN/notifications.ts'], { eager: true })
+const enModules = import.meta.glob<{ default: Record<string, unknown> }>(['./en/*.ts', '!./en/products.ts', '!./en/orders.ts', '!./en/workspace.ts', '!./en/cadre.ts', '!./en/admin.ts', '!./en/tokens.ts', '!./en/notifications.ts'], { eager: true })
 const tradeModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/products.ts', './zh-CN/orders.ts', './en/products.ts', './en/orders.ts'])
-const workspaceModules = import.meta.glob<{ default: Record<string, unknown> }>(['./zh-CN/workspace.ts', './en/workspace.ts'])
+const workspaceModules = import.meta.glob<{ default: Record<string, unknown> }>([
+  './zh-CN/workspace.ts', './en/workspace.ts', './zh-CN/cadre.ts', './en/cadre.ts', './zh-CN/admin.ts', './en/admin.ts', './zh-CN/tokens.ts', './en/tokens.ts', './zh-CN/notifications.ts', './en/notifications.ts',
+])
 
 function merge(modules: Record<string, { default: Record<string, unknown> }>) {
   const messages: Record<string, unknown> = {}
@@ -78,7 +81,7 @@ export function loadTradeMessages(): Promise<void> {
 
 let workspace: Promise<void> | null = null
 
-/** The workspace's messages in both languages, loaded once, with the workspace's layout. */
+/** The workspace's messages (and its pages') in both languages, loaded once, with the workspace's layout. */
 export function loadWorkspaceMessages(): Promise<void> {
   workspace ??= mergeLater(workspaceModules)
   return workspace

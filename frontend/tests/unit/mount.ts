@@ -5,7 +5,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import ElementPlus from 'element-plus'
 import type { Component } from 'vue'
-import { i18n, loadTradeMessages, setLocale } from '@/locales'
+import { i18n, loadTradeMessages, loadWorkspaceMessages, setLocale } from '@/locales'
 import { routes } from '@/router'
 
 export async function mountWithApp<C extends Component>(
@@ -15,7 +15,7 @@ export async function mountWithApp<C extends Component>(
   const pinia = createPinia()
   setActivePinia(pinia)
   setLocale(options.locale ?? 'zh-CN')
-  await loadTradeMessages()
+  await Promise.all([loadTradeMessages(), loadWorkspaceMessages()])
   const router = createRouter({ history: createMemoryHistory(), routes })
   await router.push(options.route ?? '/')
   await router.isReady()
