@@ -6,6 +6,7 @@
 //! Each capability extends this module as it lands (households, needs in every state, pledges,
 //! mail).
 
+pub mod art;
 pub mod needs;
 pub mod offers;
 pub mod pledges;

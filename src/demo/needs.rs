@@ -10,12 +10,12 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::HOUSEHOLDS;
+use super::art::{self, Setting};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::domain::authz::Actor;
 use crate::domain::need::{NeedAction, NeedStatus};
-use crate::media::samples;
 use crate::service::needs::objections::{self, NewObjection};
 use crate::service::needs::{self, NeedFields, NewNeed, Step, photos};
 use crate::store::accounts as account_store;
@@ -418,7 +418,8 @@ impl Demo {
             .need
             .id;
         if need.with_photo {
-            let picture = samples::picture(800, 600, image::ImageFormat::Png);
+            let seed = art::seed_of(need.title);
+            let picture = art::picture(need.category, Setting::Field, seed, 800, 600)?;
             photos::add(&app, &cadre, id, picture, true, &as_cadre)
                 .await
                 .map_err(failed("photo"))?;

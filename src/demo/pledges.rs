@@ -8,10 +8,11 @@ use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
+use super::art::{self, Setting};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::Sealer;
-use crate::media::samples;
+use crate::domain::projection::NeedRecord;
 use crate::service::needs::{self as need_service, Step as NeedStep};
 use crate::service::pledges::{self, Answer, NewPledge, Step};
 use crate::store::accounts::{self as account_store, User};
@@ -200,7 +201,7 @@ pub async fn seed(
         if seed::has_pledges(db, need.id).await? {
             continue;
         }
-        made += tell(db, settings, &sealer, story, need.id, now).await?;
+        made += tell(db, settings, &sealer, story, &need, now).await?;
     }
     Ok(made)
 }
@@ -210,9 +211,10 @@ async fn tell(
     settings: &Settings,
     sealer: &Arc<Sealer>,
     story: &Story,
-    need_id: i64,
+    need: &NeedRecord,
     now: DateTime<Utc>,
 ) -> anyhow::Result<u32> {
+    let need_id = need.id;
     let clock = Clock::manual(now - Duration::days(story.days_ago));
     let mut settings = settings.clone();
     if let Some(days) = story.due_days {
@@ -287,7 +289,10 @@ async fn tell(
             }
             Do::Receive(index, quantity) => {
                 let id = made[*index].0;
-                let picture = samples::picture(640, 480, image::ImageFormat::Png);
+                // What arrived, among the village's houses; each receipt its own scene.
+                let seed = art::seed_of(&format!("{} {id}", need.title));
+                let category = need.category.as_str();
+                let picture = art::picture(category, Setting::Village, seed, 640, 480)?;
                 pledges::add_receipt_photo(&app, &cadre_actor, id, picture, &as_cadre)
                     .await
                     .map_err(failed("receipt photo"))?;

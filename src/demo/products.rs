@@ -313,6 +313,13 @@ async fn make_product(
         .await
         .map_err(failed("creation"))?;
     let id = created.product.id;
+    // A picture of the produce, uploaded as a seller's photo is.
+    let seed = super::art::seed_of(product.name);
+    let picture =
+        super::art::picture(product.category, super::art::Setting::Field, seed, 800, 600)?;
+    products::photos::add_to_product(app, &actor, id, picture, &origin)
+        .await
+        .map_err(failed("photo"))?;
     if let Some(certificate) = product.certificate {
         clock.advance(Duration::days(2));
         let verifier = user(db, VERIFIER).await?;

@@ -29,7 +29,7 @@ export default {
   },
   money: '¥{amount}',
   yuan: '{amount} yuan',
-  pager: { total: '{n} in all' },
+  pager: { total: '{n} in all', perPage: 'Results per page' },
   list: { more: 'Load more ({shown} of {total} shown)', moreFailed: 'The next items could not be read just now. Please try again.' },
   footer: 'Duijie — needs are verified by village, township and county and given a public notice period; households’ private data is never shown.',
   progress: '{pledged} pledged of {target}',

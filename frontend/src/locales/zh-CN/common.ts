@@ -29,7 +29,7 @@ export default {
   },
   money: '¥{amount}',
   yuan: '{amount} 元',
-  pager: { total: '共 {n} 条' },
+  pager: { total: '共 {n} 条', perPage: '每页条数' },
   list: { more: '加载更多（已显示 {shown} / 共 {total} 条）', moreFailed: '更多内容暂时没能读取，请再试一次。' },
   footer: '对接 · 社会扶贫信息服务平台 — 需求经村、乡镇、县逐级核实并公示；农户隐私信息不公开。',
   progress: '已认捐 {pledged} / 目标 {target}',

@@ -54,6 +54,12 @@ describe('the search hall frame', () => {
     expect(wrapper.find('.intro').exists()).toBe(false)
   })
 
+  it('names the pager’s page-size select, which Element Plus leaves without a label', async () => {
+    const { wrapper } = await mountLayout()
+    await flushPromises()
+    expect(wrapper.get('.el-pagination__sizes input').attributes('aria-label')).toBe('每页条数')
+  })
+
   it('opens the facets’ drawer, which counts what is ticked', async () => {
     const { wrapper } = await mountLayout({ checked: 3, filtered: true })
     const toggle = wrapper.get('.facets-toggle')
