@@ -52,6 +52,9 @@ pub enum PublicOfferStatus {
 
 /// 帮扶资源大厅: search the live offers by words, kind, category, region (offers that may go
 /// there), organisation and programme; facets of kind, category and programme.
+///
+/// Each facet is counted disjunctively: ignoring its own filter (so ticked values keep the
+/// others listed, with the offers ticking them would add) and respecting every other one.
 #[utoipa::path(get, path = "/offers/search", tag = "offers",
     params(
         ("q" = Option<String>, Query, description = "Words, in any order"),

@@ -83,6 +83,9 @@ pub async fn list(
 /// 消费扶贫 products hall: search the products on sale by words, category, region (products
 /// from villages in it), certification, availability and cooperative; facets of category and
 /// certification.
+///
+/// Each facet is counted disjunctively: ignoring its own filter (so ticked values keep the
+/// others listed, with the products ticking them would add) and respecting every other one.
 #[utoipa::path(get, path = "/products/search", tag = "products",
     params(
         ("q" = Option<String>, Query, description = "Words, in any order"),

@@ -61,6 +61,9 @@ pub struct SearchParams {
 }
 
 /// Search the public needs: text, filters, facet counts, sorts and pages.
+///
+/// Each facet is counted disjunctively: ignoring its own filter (so ticked values keep the
+/// others listed, with the needs ticking them would add) and respecting every other one.
 #[utoipa::path(get, path = "/needs/search", tag = "search", params(SearchParams),
     responses(
         (status = 200, body = SearchPage),

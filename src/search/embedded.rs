@@ -474,8 +474,9 @@ impl<D: Document> Inner<D> {
             sets: self.facet_sets.clone(),
         };
         let searching = |e| unavailable("searching", e);
-        // Past `maxTotalHits` there is nothing to rank: count and facets only.
-        let (count, hits, facets) = if offset >= max_total {
+        // Past `maxTotalHits` there is nothing to rank, and no page asks for nothing to be
+        // ranked: count and facets only.
+        let (count, hits, facets) = if query.per_page == 0 || offset >= max_total {
             let (count, facets) = searcher
                 .search(&tantivy_query, &(Count, facets))
                 .map_err(searching)?;

@@ -67,6 +67,7 @@ pub struct SearchQuery {
     pub sort: Vec<SortKey>,
     /// From 1.
     pub page: usize,
+    /// 0: no documents, only the total and the facet counts.
     pub per_page: usize,
     /// Attributes to count the values of, over every document found.
     pub facets: Vec<String>,
@@ -88,6 +89,67 @@ impl SearchQuery {
 
 /// Counts of the values of each requested facet: `{"category": {"education": 3}}`.
 pub type FacetCounts = BTreeMap<String, BTreeMap<String, u64>>;
+
+impl SearchQuery {
+    /// The search that counts `facet` disjunctively: the same words and conditions but those
+    /// on `facet` itself, counting `facet` alone and finding no documents; `None` when no
+    /// condition is on `facet` (the plain search counts it already).
+    fn facet_count_query(&self, facet: &str) -> Option<SearchQuery> {
+        let own = |c: &Condition| matches!(c, Condition::AnyOf { field, .. } if field == facet);
+        if !self.conditions.iter().any(own) {
+            return None;
+        }
+        Some(SearchQuery {
+            text: self.text.clone(),
+            conditions: self
+                .conditions
+                .iter()
+                .filter(|c| !own(c))
+                .cloned()
+                .collect(),
+            sort: Vec::new(),
+            page: 1,
+            per_page: 0,
+            facets: vec![facet.to_owned()],
+        })
+    }
+}
+
+/// Runs `query` with disjunctive facets, alike on every engine: the documents and the total
+/// are those every condition lets through, and so are the counts of a facet no condition is
+/// on; the counts of a facet that has a condition (`category` is `education`) ignore that
+/// condition but keep all the others and the words, so that they say how many documents
+/// ticking each value would add (`medical` is still counted while `education` is ticked).
+/// One count-only search per such facet runs beside the main one.
+pub async fn search_disjunctive<D: Document>(
+    index: &dyn SearchIndex<D>,
+    query: &SearchQuery,
+) -> Result<SearchHits<D>, SearchError> {
+    let counted: Vec<(String, SearchQuery)> = query
+        .facets
+        .iter()
+        .filter_map(|facet| Some((facet.clone(), query.facet_count_query(facet)?)))
+        .collect();
+    let main = SearchQuery {
+        facets: query
+            .facets
+            .iter()
+            .filter(|f| !counted.iter().any(|(c, _)| c == *f))
+            .cloned()
+            .collect(),
+        ..query.clone()
+    };
+    let (mut found, counts) = futures_util::future::try_join(
+        index.search(&main),
+        futures_util::future::try_join_all(counted.iter().map(|(_, q)| index.search(q))),
+    )
+    .await?;
+    for ((facet, _), mut count) in counted.into_iter().zip(counts) {
+        let values = count.facets.remove(&facet).unwrap_or_default();
+        found.facets.insert(facet, values);
+    }
+    Ok(found)
+}
 
 /// A page of documents found.
 #[derive(Debug, Clone)]

@@ -20,7 +20,7 @@ use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::search::text::{highlight, query_words};
 use crate::search::{
     Condition, Document, FacetCounts, NeedDocument, SearchConfig, SearchError, SearchIndex,
-    SearchQuery, SortKey,
+    SearchQuery, SortKey, search_disjunctive,
 };
 use crate::service::needs::projection::{PublicContext, public_need};
 use crate::service::paging::Paging;
@@ -344,6 +344,8 @@ impl SortName {
 pub struct SearchRequest {
     pub query: SearchQuery,
     pub sort: SortName,
+    /// Only needs taking pledges now (its conditions are in `query`).
+    pub open: bool,
 }
 
 /// One code of a code list, or the parameter's error naming the codes it takes.
@@ -548,6 +550,7 @@ pub fn parse_request(pairs: &[(String, String)]) -> Result<SearchRequest, ApiErr
             facets: FACETS.iter().map(|f| (*f).to_owned()).collect(),
         },
         sort,
+        open,
     })
 }
 
@@ -576,7 +579,10 @@ pub struct SearchPage {
     /// Needs found (counted up to 10,000).
     pub total: u64,
     /// Counts per value of `category`, `urgency`, `beneficiary_kind`, `status` and
-    /// `poverty_causes` over all needs found.
+    /// `poverty_causes`. Disjunctive: a field's counts are over the needs every other filter
+    /// (and `q`) lets through, ignoring that field's own filter, so each says how many needs
+    /// ticking the value would add; a field with no filter is counted over the needs found.
+    /// With `open`, `status` counts `published` only.
     #[schema(value_type = BTreeMap<String, BTreeMap<String, u64>>)]
     pub facets: FacetCounts,
     pub page: u64,
@@ -590,7 +596,16 @@ pub async fn search(
     config: &SearchConfig,
     request: &SearchRequest,
 ) -> Result<SearchPage, ApiError> {
-    let found = index.search(&request.query).await.map_err(search_failed)?;
+    let mut found = search_disjunctive(index, &request.query)
+        .await
+        .map_err(search_failed)?;
+    if request.open {
+        // `open` is a status condition too, which the status counts ignore with the ticked
+        // statuses: of the statuses, only `published` can be found with it.
+        if let Some(status) = found.facets.get_mut("status") {
+            status.retain(|value, _| value == NeedStatus::Published.as_str());
+        }
+    }
     let words = query_words(&request.query.text, &config.synonyms);
     let hits = found
         .hits

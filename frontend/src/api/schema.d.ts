@@ -558,7 +558,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search the public needs: text, filters, facet counts, sorts and pages. */
+        /**
+         * Search the public needs: text, filters, facet counts, sorts and pages.
+         * @description Each facet is counted disjunctively: ignoring its own filter (so ticked values keep the
+         *     others listed, with the needs ticking them would add) and respecting every other one.
+         */
         get: operations["get_needs_search"];
         put?: never;
         post?: never;
@@ -962,6 +966,8 @@ export interface paths {
         /**
          * 帮扶资源大厅: search the live offers by words, kind, category, region (offers that may go
          *     there), organisation and programme; facets of kind, category and programme.
+         * @description Each facet is counted disjunctively: ignoring its own filter (so ticked values keep the
+         *     others listed, with the offers ticking them would add) and respecting every other one.
          */
         get: operations["get_offers_search"];
         put?: never;
@@ -1628,6 +1634,8 @@ export interface paths {
          * 消费扶贫 products hall: search the products on sale by words, category, region (products
          *     from villages in it), certification, availability and cooperative; facets of category and
          *     certification.
+         * @description Each facet is counted disjunctively: ignoring its own filter (so ticked values keep the
+         *     others listed, with the products ticking them would add) and respecting every other one.
          */
         get: operations["get_products_search"];
         put?: never;
@@ -3057,7 +3065,12 @@ export interface components {
         };
         /** @description A page of the offers hall. */
         OfferSearchPage: {
-            /** @description Counts of `kind`, `category` and `programmes` over everything found. */
+            /**
+             * @description Counts of `kind`, `category` and `programmes`. Disjunctive: a field's counts are over
+             *     the offers every other filter (and `q`) lets through, ignoring that field's own filter,
+             *     so each says how many offers ticking the value would add; a field with no filter is
+             *     counted over the offers found.
+             */
             facets: {
                 [key: string]: {
                     [key: string]: number;
@@ -3617,7 +3630,12 @@ export interface components {
         };
         /** @description A page of the products hall. */
         ProductSearchPage: {
-            /** @description Counts of `category` and `certified` (`true`, `false`) over everything found. */
+            /**
+             * @description Counts of `category` and `certified` (`true`, `false`). Disjunctive: a field's counts
+             *     are over the products every other filter (and `q`) lets through, ignoring that field's
+             *     own filter, so each says how many products ticking the value would add; a field with no
+             *     filter is counted over the products found.
+             */
             facets: {
                 [key: string]: {
                     [key: string]: number;
@@ -4095,7 +4113,10 @@ export interface components {
         SearchPage: {
             /**
              * @description Counts per value of `category`, `urgency`, `beneficiary_kind`, `status` and
-             *     `poverty_causes` over all needs found.
+             *     `poverty_causes`. Disjunctive: a field's counts are over the needs every other filter
+             *     (and `q`) lets through, ignoring that field's own filter, so each says how many needs
+             *     ticking the value would add; a field with no filter is counted over the needs found.
+             *     With `open`, `status` counts `published` only.
              */
             facets: {
                 [key: string]: {

@@ -2,10 +2,9 @@
 // state lives in the route's query, the view turns it into an `OfferQuery`, this store asks the
 // API, and every change goes back into the route. The conversions are pure, tested alone.
 //
-// The facets add up within a group: ticking 物资 and then 资金 finds either. So that a group
-// keeps showing its other values (with what ticking each would add), the counts of a group
-// with ticks come from the same search without that group's own filter: one more small
-// request per such group.
+// The facets add up within a group: ticking 物资 and then 资金 finds either. The API counts
+// them disjunctively (a group's counts ignore the group's own ticks), so a group keeps showing
+// its other values with what ticking each would add, from the one answer.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
@@ -119,35 +118,30 @@ export function hasOfferFilters(search: OfferQuery): boolean {
   return search.q.trim() !== '' || search.region !== '' || PARAMS.some((p) => search.filters[p].length > 0)
 }
 
-/** The parameters of `GET /api/v1/offers/search` for a search (without one group's filter, for that group's counts). */
-export function toOfferApiQuery(search: OfferQuery, without?: OfferFilterParam): OfferSearchQuery {
+/** The parameters of `GET /api/v1/offers/search` for a search. */
+export function toOfferApiQuery(search: OfferQuery): OfferSearchQuery {
   const query: OfferSearchQuery = { page: search.page, per_page: search.perPage }
   if (search.q.trim()) query.q = search.q.trim()
   const { kind, category, programme } = search.filters
-  if (kind.length && without !== 'kind') query.kind = kind as OfferSearchQuery['kind']
-  if (category.length && without !== 'category') query.category = category as OfferSearchQuery['category']
-  if (programme.length && without !== 'programme') query.programme = programme as OfferSearchQuery['programme']
+  if (kind.length) query.kind = kind as OfferSearchQuery['kind']
+  if (category.length) query.category = category as OfferSearchQuery['category']
+  if (programme.length) query.programme = programme as OfferSearchQuery['programme']
   if (search.region) query.region = [search.region]
   if (search.sort) query.sort = search.sort
   return query
 }
 
-/**
- * The counts each facet shows: a group without ticks from the search's own answer, a group
- * with ticks from the search without its own filter (`open`), so that its other values stay.
- */
-export function offerFacetCounts(page: OfferPage | null, open: Partial<Record<OfferFacetField, Record<string, number>>> = {}): OfferFacetCounts {
+/** The counts each facet shows, as the API counted them (a group's ignoring its own ticks). */
+export function offerFacetCounts(page: OfferPage | null): OfferFacetCounts {
   const own = (page?.facets ?? {}) as OfferFacetCounts
   const counts: OfferFacetCounts = {}
-  for (const { field } of OFFER_FACETS) counts[field] = open[field] ?? own[field] ?? {}
+  for (const { field } of OFFER_FACETS) counts[field] = own[field] ?? {}
   return counts
 }
 
 export const useOfferSearch = defineStore('offerSearch', () => {
   const query = ref<OfferQuery>(emptyOfferQuery())
   const result = shallowRef<OfferPage | null>(null)
-  /** The counts of each ticked group, from the search without that group's filter. */
-  const open = shallowRef<Partial<Record<OfferFacetField, Record<string, number>>>>({})
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
   let generation = 0
@@ -157,17 +151,7 @@ export const useOfferSearch = defineStore('offerSearch', () => {
     error.value?.code === 'invalid_region_code' ? errorMessage(error.value.code, error.value.message) : '',
   )
   const pageError = computed(() => (error.value && !regionError.value ? error.value : null))
-  const facets = computed(() => offerFacetCounts(result.value, open.value))
-
-  /** The counts of a ticked group; a failure leaves the group with the main answer's counts. */
-  async function openCounts(search: OfferQuery, param: OfferFilterParam, field: OfferFacetField) {
-    try {
-      const page = await searchOffers({ ...toOfferApiQuery(search, param), page: 1, per_page: 1 })
-      return [field, ((page.facets ?? {}) as OfferFacetCounts)[field] ?? {}] as const
-    } catch {
-      return null
-    }
-  }
+  const facets = computed(() => offerFacetCounts(result.value))
 
   /** Runs `search`; of overlapping runs, only the last one's answers are kept. */
   async function load(search: OfferQuery): Promise<void> {
@@ -176,19 +160,13 @@ export const useOfferSearch = defineStore('offerSearch', () => {
     loading.value = true
     error.value = null
     try {
-      const ticked = OFFER_FACETS.filter(({ param }) => search.filters[param].length > 0)
-      const [page, ...groups] = await Promise.all([
-        searchOffers(toOfferApiQuery(search)),
-        ...ticked.map(({ param, field }) => openCounts(search, param, field)),
-      ])
+      const page = await searchOffers(toOfferApiQuery(search))
       if (mine !== generation) return
       result.value = page
-      open.value = Object.fromEntries(groups.filter((g) => g !== null))
     } catch (e) {
       if (mine !== generation) return
       error.value = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))
       result.value = null
-      open.value = {}
     } finally {
       if (mine === generation) loading.value = false
     }

@@ -2,9 +2,9 @@
 // the whole state lives in the route's query, the view turns it into a `ProductQuery`, this store
 // asks the API, and every change goes back into the route. The conversions are pure, tested alone.
 //
-// Categories add up (ticking 蜂蜜 and then 茶叶 finds either): while some are ticked, the
-// category counts come from the same search without the category filter (one more small
-// request), so that the other categories keep showing what ticking them would add.
+// Categories add up (ticking 蜂蜜 and then 茶叶 finds either). The API counts them
+// disjunctively (the category counts ignore the ticked categories), so the other categories
+// keep showing what ticking them would add, from the one answer.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
@@ -102,11 +102,11 @@ export function hasProductFilters(search: ProductQuery): boolean {
   return search.q.trim() !== '' || search.region !== '' || search.categories.length > 0 || search.certified || search.available
 }
 
-/** The parameters of `GET /api/v1/products/search` (without the category filter, for its counts). */
-export function toProductApiQuery(search: ProductQuery, withoutCategory = false): ProductSearchQuery {
+/** The parameters of `GET /api/v1/products/search`. */
+export function toProductApiQuery(search: ProductQuery): ProductSearchQuery {
   const query: ProductSearchQuery = { page: search.page, per_page: search.perPage }
   if (search.q.trim()) query.q = search.q.trim()
-  if (search.categories.length && !withoutCategory) query.category = [...search.categories]
+  if (search.categories.length) query.category = [...search.categories]
   if (search.region) query.region = [search.region]
   if (search.certified) query.certified = true
   if (search.available) query.available = true
@@ -114,10 +114,10 @@ export function toProductApiQuery(search: ProductQuery, withoutCategory = false)
   return query
 }
 
-/** The counts the facets show: categories from the search without their filter when some are ticked. */
-export function productFacetCounts(page: ProductSearchPage | null, openCategories: Record<string, number> | null = null): ProductFacetCounts {
+/** The counts the facets show, as the API counted them (each field's ignoring its own filter). */
+export function productFacetCounts(page: ProductSearchPage | null): ProductFacetCounts {
   return {
-    category: openCategories ?? page?.facets?.category ?? {},
+    category: page?.facets?.category ?? {},
     certified: page?.facets?.certified ?? {},
   }
 }
@@ -125,7 +125,6 @@ export function productFacetCounts(page: ProductSearchPage | null, openCategorie
 export const useProductSearch = defineStore('productSearch', () => {
   const query = ref<ProductQuery>(emptyProductQuery())
   const result = shallowRef<ProductSearchPage | null>(null)
-  const openCategories = shallowRef<Record<string, number> | null>(null)
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
   let generation = 0
@@ -135,16 +134,7 @@ export const useProductSearch = defineStore('productSearch', () => {
     error.value?.code === 'invalid_region_code' ? errorMessage(error.value.code, error.value.message) : '',
   )
   const pageError = computed(() => (error.value && !regionError.value ? error.value : null))
-  const facets = computed(() => productFacetCounts(result.value, openCategories.value))
-
-  async function categoryCounts(search: ProductQuery): Promise<Record<string, number> | null> {
-    try {
-      const page = await searchProducts({ ...toProductApiQuery(search, true), page: 1, per_page: 1 })
-      return page.facets?.category ?? {}
-    } catch {
-      return null
-    }
-  }
+  const facets = computed(() => productFacetCounts(result.value))
 
   /** Runs `search`; of overlapping runs, only the last one's answers are kept. */
   async function load(search: ProductQuery): Promise<void> {
@@ -153,18 +143,13 @@ export const useProductSearch = defineStore('productSearch', () => {
     loading.value = true
     error.value = null
     try {
-      const [page, open] = await Promise.all([
-        searchProducts(toProductApiQuery(search)),
-        search.categories.length ? categoryCounts(search) : Promise.resolve(null),
-      ])
+      const page = await searchProducts(toProductApiQuery(search))
       if (mine !== generation) return
       result.value = page
-      openCategories.value = open
     } catch (e) {
       if (mine !== generation) return
       error.value = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e))
       result.value = null
-      openCategories.value = null
     } finally {
       if (mine === generation) loading.value = false
     }

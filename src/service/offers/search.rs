@@ -16,7 +16,7 @@ use crate::domain::need::Category;
 use crate::domain::offer::{OfferKind, OfferRecord, OfferStatus, Offerer, region_filter_values};
 use crate::domain::pairing::Program;
 use crate::error::ApiError;
-use crate::search::{FacetCounts, OfferDocument, SearchIndex, SearchQuery};
+use crate::search::{FacetCounts, OfferDocument, SearchIndex, SearchQuery, search_disjunctive};
 use crate::service::search::{SyncError, search_failed};
 use crate::service::search_params::{bad, key, parse_hall, region};
 use crate::store::offers as offer_store;
@@ -221,7 +221,10 @@ pub struct OfferSearchPage {
     pub hits: Vec<OfferDocument>,
     /// Everything found (up to the index's `maxTotalHits`).
     pub total: u64,
-    /// Counts of `kind`, `category` and `programmes` over everything found.
+    /// Counts of `kind`, `category` and `programmes`. Disjunctive: a field's counts are over
+    /// the offers every other filter (and `q`) lets through, ignoring that field's own filter,
+    /// so each says how many offers ticking the value would add; a field with no filter is
+    /// counted over the offers found.
     #[schema(value_type = BTreeMap<String, BTreeMap<String, u64>>)]
     pub facets: FacetCounts,
     pub page: u64,
@@ -234,7 +237,9 @@ pub async fn search(
     index: &dyn SearchIndex<OfferDocument>,
     request: &OfferSearchRequest,
 ) -> Result<OfferSearchPage, ApiError> {
-    let found = index.search(&request.query).await.map_err(search_failed)?;
+    let found = search_disjunctive(index, &request.query)
+        .await
+        .map_err(search_failed)?;
     Ok(OfferSearchPage {
         hits: found.hits,
         total: found.total,

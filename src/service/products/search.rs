@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::domain::product::{ProductCategory, ProductRecord, ProductStatus};
 use crate::error::ApiError;
-use crate::search::{FacetCounts, ProductDocument, SearchIndex, SearchQuery};
+use crate::search::{FacetCounts, ProductDocument, SearchIndex, SearchQuery, search_disjunctive};
 use crate::service::Context;
 use crate::service::search::{SyncError, search_failed};
 use crate::service::search_params::{bad, flag, key, parse_hall, region};
@@ -238,7 +238,10 @@ pub struct ProductSearchPage {
     pub hits: Vec<ProductDocument>,
     /// Everything found (up to the index's `maxTotalHits`).
     pub total: u64,
-    /// Counts of `category` and `certified` (`true`, `false`) over everything found.
+    /// Counts of `category` and `certified` (`true`, `false`). Disjunctive: a field's counts
+    /// are over the products every other filter (and `q`) lets through, ignoring that field's
+    /// own filter, so each says how many products ticking the value would add; a field with no
+    /// filter is counted over the products found.
     #[schema(value_type = BTreeMap<String, BTreeMap<String, u64>>)]
     pub facets: FacetCounts,
     pub page: u64,
@@ -251,7 +254,9 @@ pub async fn search(
     index: &dyn SearchIndex<ProductDocument>,
     request: &ProductSearchRequest,
 ) -> Result<ProductSearchPage, ApiError> {
-    let found = index.search(&request.query).await.map_err(search_failed)?;
+    let found = search_disjunctive(index, &request.query)
+        .await
+        .map_err(search_failed)?;
     Ok(ProductSearchPage {
         hits: found.hits,
         total: found.total,

@@ -10,8 +10,9 @@ use duijie::domain::household::PovertyCause;
 use duijie::domain::need::{BeneficiaryKind, Category, NeedStatus, Unit, Urgency};
 use duijie::search::{Condition, Document, NeedDocument, SearchIndex, SearchQuery, SortKey};
 use duijie::service::needs::projection::{PublicBeneficiary, PublicNeed};
+use duijie::service::search;
 
-use super::{Engine, TestIndex};
+use super::{Engine, TestIndex, disjunctive};
 use crate::engine_test;
 
 /// One village and its ancestors: codes and names.
@@ -491,6 +492,104 @@ engine_test! {
             found.facets["category"],
             counts(&[("daily_goods", 1), ("education", 2), ("employment", 1), ("medical", 1)])
         );
+    }
+}
+
+engine_test! {
+    async fn disjunctive_facets_ignore_their_own_filter_and_keep_the_others(engine: Engine) {
+        let t = loaded(engine).await;
+        let index = t.index.as_ref();
+        let facets: Vec<String> = ["category", "urgency", "beneficiary_kind", "status", "poverty_causes"]
+            .map(String::from)
+            .to_vec();
+        let searched = |text: &str, conditions: Vec<Condition>| SearchQuery {
+            facets: facets.clone(),
+            conditions,
+            ..query(text)
+        };
+        let in_meizhou = || any_of("region_codes", &["4414"]);
+        // 教育 ticked in 梅州: two needs found, and the other categories of 梅州 stay listed
+        // with the needs ticking them would add.
+        let (found, counted) = disjunctive(
+            index,
+            &searched("", vec![any_of("category", &["education"]), in_meizhou()]),
+        )
+        .await;
+        assert_eq!(set(&found), set(&[1, 2]));
+        let meizhou_categories =
+            counts(&[("daily_goods", 1), ("education", 2), ("employment", 1), ("medical", 1)]);
+        assert_eq!(counted["category"], meizhou_categories);
+        // The other fields count what was found: both filters hold.
+        assert_eq!(counted["status"], counts(&[("fully_pledged", 1), ("published", 1)]));
+        assert_eq!(counted["urgency"], counts(&[("normal", 1), ("urgent", 1)]));
+
+        // A second category: the union, and the same category counts.
+        let (found, counted) = disjunctive(
+            index,
+            &searched("", vec![any_of("category", &["education", "medical"]), in_meizhou()]),
+        )
+        .await;
+        assert_eq!(set(&found), set(&[1, 2, 3]));
+        assert_eq!(counted["category"], meizhou_categories);
+
+        // Two fields filtered: each is counted under the other's filter and the region.
+        let (found, counted) = disjunctive(
+            index,
+            &searched(
+                "",
+                vec![
+                    any_of("category", &["education", "medical"]),
+                    in_meizhou(),
+                    any_of("urgency", &["critical"]),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(set(&found), set(&[3]));
+        assert_eq!(counted["category"], counts(&[("employment", 1), ("medical", 1)]));
+        assert_eq!(
+            counted["urgency"],
+            counts(&[("critical", 1), ("normal", 1), ("urgent", 1)])
+        );
+        assert_eq!(counted["status"], counts(&[("published", 1)]));
+
+        // With words: what matches none of the ticked values still counts the others.
+        let (found, counted) = disjunctive(
+            index,
+            &searched("书包", vec![any_of("category", &["medical"]), in_meizhou()]),
+        )
+        .await;
+        // (书包 is in needs 1 and 5 of 梅州, and in need 6 outside it.)
+        assert!(found.is_empty());
+        assert_eq!(counted["category"], counts(&[("daily_goods", 1), ("education", 1)]));
+        assert!(counted["urgency"].is_empty());
+
+        // Nothing ticked: the plain counts.
+        let (_, counted) = disjunctive(index, &searched("", vec![in_meizhou()])).await;
+        assert_eq!(counted["category"], meizhou_categories);
+
+        // The needs search: `open` is a status condition too, so of the statuses only
+        // `published` is counted with it, even with another status ticked.
+        let pairs = |query: &str| -> Vec<(String, String)> {
+            url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+        };
+        let config = &NeedDocument::config();
+        let searched = |asked: &str| {
+            let request = search::parse_request(&pairs(asked)).unwrap();
+            async move { search::search(index, config, &request).await.unwrap() }
+        };
+        // 教育 open in 梅州: need 1; the other categories open there stay listed.
+        let page = searched("category=education&region=4414&open=true").await;
+        assert_eq!(page.total, 1);
+        assert_eq!(page.facets["status"], counts(&[("published", 1)]));
+        assert_eq!(
+            page.facets["category"],
+            counts(&[("daily_goods", 1), ("education", 1), ("employment", 1), ("medical", 1)])
+        );
+        // 已认满 ticked with `open`: nothing is both, and `published` is what ticking adds.
+        let page = searched("status=fully_pledged&region=4414&open=true").await;
+        assert_eq!(page.total, 0);
+        assert_eq!(page.facets["status"], counts(&[("published", 4)]));
     }
 }
 

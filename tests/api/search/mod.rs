@@ -22,7 +22,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use duijie::config::{SearchBackend, Settings};
 use duijie::search::embedded::EmbeddedIndex;
 use duijie::search::meili::MeiliIndex;
-use duijie::search::{Document, NeedDocument, SearchIndex};
+use duijie::search::{
+    Condition, Document, FacetCounts, NeedDocument, SearchIndex, SearchQuery, search_disjunctive,
+};
 use secrecy::SecretString;
 use tempfile::TempDir;
 
@@ -180,4 +182,49 @@ pub fn drop_meili_index<D: Document>(meili: Option<MeiliTestIndex>) {
     {
         panic!("deleting the test's Meilisearch index {name}: {error}");
     }
+}
+
+/// Runs `query` with disjunctive facets and checks it against plain searches of the engine:
+/// the same documents, in the same order, and total as the plain search; the counts of a facet
+/// no condition is on are the plain search's; those of a facet with a condition are the plain
+/// search's without that condition (every other condition and the words still applying).
+/// Returns the ids found and the counts.
+pub async fn disjunctive<D: Document>(
+    index: &dyn SearchIndex<D>,
+    query: &SearchQuery,
+) -> (Vec<i64>, FacetCounts) {
+    let found = search_disjunctive(index, query).await.unwrap();
+    let plain = index.search(query).await.unwrap();
+    let ids: Vec<i64> = found.hits.iter().map(|h| h.id()).collect();
+    assert_eq!(ids, plain.hits.iter().map(|h| h.id()).collect::<Vec<_>>());
+    assert_eq!(found.total, plain.total);
+    assert_eq!(
+        found
+            .facets
+            .keys()
+            .collect::<std::collections::BTreeSet<_>>(),
+        query
+            .facets
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>(),
+        "every facet asked for is counted"
+    );
+    for facet in &query.facets {
+        let own = |c: &Condition| matches!(c, Condition::AnyOf { field, .. } if field == facet);
+        let without = SearchQuery {
+            conditions: query
+                .conditions
+                .iter()
+                .filter(|c| !own(c))
+                .cloned()
+                .collect(),
+            ..query.clone()
+        };
+        let expected = index.search(&without).await.unwrap();
+        assert_eq!(
+            found.facets[facet], expected.facets[facet],
+            "`{facet}` is counted without its own condition"
+        );
+    }
+    (ids, found.facets)
 }

@@ -15,7 +15,7 @@ use duijie::domain::region::RegionCode;
 use duijie::search::{Condition, Document, OfferDocument, SearchQuery};
 
 use super::conformance::{any_of, counts, ids, ordered, query, set, sorted_by};
-use super::{Engine, TestIndex};
+use super::{Engine, TestIndex, disjunctive};
 use crate::engine_test;
 
 fn base() -> DateTime<Utc> {
@@ -399,6 +399,61 @@ engine_test! {
             found.facets["category"],
             counts(&[("consumption", 1), ("employment", 1), ("medical", 2)])
         );
+    }
+}
+
+engine_test! {
+    async fn offer_facets_ignore_their_own_filter_and_keep_the_others(engine: Engine) {
+        let t = loaded(engine).await;
+        let index = t.index.as_ref();
+        let searched = |text: &str, conditions: Vec<Condition>| SearchQuery {
+            facets: vec!["kind".into(), "category".into(), "programmes".into()],
+            conditions,
+            ..query(text)
+        };
+        let jiaoling_kinds =
+            counts(&[("jobs", 1), ("money", 1), ("purchasing", 1), ("services", 1)]);
+        // 资金 ticked for 蕉岭县: the other kinds that reach it stay listed.
+        let (found, counted) = disjunctive(
+            index,
+            &searched("", vec![any_of("kind", &["money"]), in_region("441427")]),
+        )
+        .await;
+        assert_eq!(set(&found), set(&[3]));
+        assert_eq!(counted["kind"], jiaoling_kinds);
+        assert_eq!(counted["category"], counts(&[("medical", 1)]));
+        // A second kind: the union, and the same kind counts.
+        let (found, counted) = disjunctive(
+            index,
+            &searched("", vec![any_of("kind", &["money", "services"]), in_region("441427")]),
+        )
+        .await;
+        assert_eq!(set(&found), set(&[3, 5]));
+        assert_eq!(counted["kind"], jiaoling_kinds);
+        assert_eq!(counted["category"], counts(&[("medical", 2)]));
+        assert_eq!(counted["programmes"], counts(&[("dingdian", 1)]));
+        // Kind and category both ticked, finding nothing: each counted under the other.
+        let (found, counted) = disjunctive(
+            index,
+            &searched(
+                "",
+                vec![
+                    any_of("kind", &["money"]),
+                    any_of("category", &["employment"]),
+                    in_region("441427"),
+                ],
+            ),
+        )
+        .await;
+        assert!(found.is_empty());
+        assert_eq!(counted["kind"], counts(&[("jobs", 1)]));
+        assert_eq!(counted["category"], counts(&[("medical", 1)]));
+        // With words: 招工 finds the two job offers, which a ticked 物资 does not hide.
+        let (found, counted) =
+            disjunctive(index, &searched("招工", vec![any_of("kind", &["goods"])])).await;
+        assert!(found.is_empty());
+        assert_eq!(counted["kind"], counts(&[("jobs", 2)]));
+        assert!(counted["category"].is_empty());
     }
 }
 

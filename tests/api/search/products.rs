@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::api::{app_on, clean_up};
 use super::conformance::{any_of, counts, ids, ordered, query, set, sorted_by};
-use super::{Engine, TestIndex};
+use super::{Engine, TestIndex, disjunctive};
 use crate::helpers::{Backend, Session, TestApp, assert_error_code};
 use crate::{engine_test, search_app_test};
 
@@ -316,6 +316,55 @@ engine_test! {
             counts(&[("fruit", 1), ("honey", 1), ("meat_eggs", 1), ("tea", 1)])
         );
         assert_eq!(found.facets["certified"], counts(&[("false", 1), ("true", 3)]));
+    }
+}
+
+engine_test! {
+    async fn product_facets_ignore_their_own_filter_and_keep_the_others(engine: Engine) {
+        let t = loaded(engine).await;
+        let index = t.index.as_ref();
+        let searched = |text: &str, conditions: Vec<Condition>| SearchQuery {
+            facets: vec!["category".into(), "certified".into()],
+            conditions,
+            ..query(text)
+        };
+        let pingyuan = || any_of("region_codes", &["441426"]);
+        // 水果 ticked in 平远县: its other categories stay listed.
+        let (found, counted) =
+            disjunctive(index, &searched("", vec![any_of("category", &["fruit"]), pingyuan()]))
+                .await;
+        assert_eq!(set(&found), set(&[2]));
+        assert_eq!(
+            counted["category"],
+            counts(&[("fruit", 1), ("honey", 1), ("meat_eggs", 1), ("tea", 1)])
+        );
+        assert_eq!(counted["certified"], counts(&[("true", 1)]));
+        // Two categories and certification: each field counted under the other's filter.
+        let (found, counted) = disjunctive(
+            index,
+            &searched(
+                "",
+                vec![
+                    any_of("category", &["fruit", "tea"]),
+                    any_of("certified", &["true"]),
+                    pingyuan(),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(set(&found), set(&[2]));
+        assert_eq!(
+            counted["category"],
+            counts(&[("fruit", 1), ("honey", 1), ("meat_eggs", 1)])
+        );
+        assert_eq!(counted["certified"], counts(&[("false", 1), ("true", 1)]));
+        // With words: 果业 finds two products of 仁居, which a ticked 蜂蜜 does not hide.
+        let (found, counted) =
+            disjunctive(index, &searched("果业", vec![any_of("category", &["honey"]), pingyuan()]))
+                .await;
+        assert!(found.is_empty());
+        assert_eq!(counted["category"], counts(&[("fruit", 1), ("meat_eggs", 1)]));
+        assert!(counted["certified"].is_empty());
     }
 }
 

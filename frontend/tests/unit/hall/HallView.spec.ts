@@ -67,6 +67,20 @@ describe('the needs hall', () => {
     expect(wrapper.get('[data-testid=facet-beneficiary_kind-village]').text()).toContain('村集体')
   })
 
+  it('keeps the other categories of a ticked one with the counts the API gives, and a second tick adds up', async () => {
+    // The API counts each facet without its own filter: 医疗 stays with what ticking it adds.
+    const disjunctive = { ...answer, facets: { ...answer.facets, category: { education: 1, medical: 3, consumption: 1 } } }
+    const { wrapper, router, api } = await mountHall('/needs?category=education', { 'GET /api/v1/needs/search': disjunctive })
+    const medical = wrapper.get('[data-testid=facet-category-medical]')
+    expect(medical.classes()).not.toContain('is-checked')
+    expect(medical.get('.count').text()).toBe('3')
+    expect(api.calls.filter((c) => c.url.startsWith('/api/v1/needs/search'))).toHaveLength(1)
+    await medical.get('input').setValue(true)
+    await flushPromises()
+    expect(router.currentRoute.value.query).toEqual({ category: ['education', 'medical'] })
+    expect(api.calls.at(-1)?.url).toBe('/api/v1/needs/search?page=1&per_page=20&category=education&category=medical')
+  })
+
   it('puts a change of filter into the route, back at page 1', async () => {
     const { wrapper, router } = await mountHall('/needs?page=2', { 'GET /api/v1/needs/search': answer })
     await wrapper.get('[data-testid=facet-category-consumption] input').setValue(true)
