@@ -20,7 +20,8 @@ use crate::service::paging::Paging;
     components(schemas(
         crate::validation::RegionCodeSchema,
         super::offers::PublicOfferStatus,
-        crate::store::needs::WorklistSort
+        crate::store::needs::WorklistSort,
+        crate::store::pledges::MinePledgeSort
     )),
     info(
         title = "对接 Duijie API",

@@ -2488,6 +2488,11 @@ export interface components {
             /** @description Its 消费帮扶 purchases of products from the pairing's regions. */
             purchases: components["schemas"]["Purchases"];
         };
+        /**
+         * @description Newest = newest (最新); Oldest = oldest (最早); QuantityDesc = quantity_desc (数量从多到少); QuantityAsc = quantity_asc (数量从少到多);
+         * @enum {string}
+         */
+        MinePledgeSort: "newest" | "oldest" | "quantity_desc" | "quantity_asc";
         Month: {
             /**
              * Format: int64
@@ -7420,8 +7425,15 @@ export interface operations {
     get_me_pledges: {
         parameters: {
             query?: {
-                /** @description Only pledges in this status. */
-                status?: components["schemas"]["PledgeStatus"];
+                /** @description Words in the title of the pledge's need (at most 100 characters). */
+                q?: string;
+                /**
+                 * @description Only pledges in any of these statuses, comma-separated, each a `PledgeStatus`.
+                 * @example pledged,shipped
+                 */
+                status?: string;
+                /** @description The order: newest first unless given; ties by id. */
+                sort?: components["schemas"]["MinePledgeSort"];
                 /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
                 page?: number;
                 /** @description 1 to 100; 20 by default. */
