@@ -65,6 +65,8 @@ macro_rules! code_enum {
         }
     };
 }
+// The store's list orders are code enums too (`sort=`), named on the wire the same way.
+pub(crate) use code_enum;
 
 pub mod api_token;
 pub mod authz;

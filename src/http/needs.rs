@@ -15,8 +15,8 @@ use crate::service::needs::objections::{
     self, Decision, NewObjection, ObjectionReceipt, ObjectionView,
 };
 use crate::service::needs::{
-    self, NeedChanges, NeedDetail, NeedPage, NewNeed, PhotoRef, Reason, Step, photos,
-    photos::Publication,
+    self, NeedChanges, NeedDetail, NeedPage, NewNeed, PhotoRef, Reason, Step, WorklistPage,
+    WorklistParams, photos, photos::Publication,
 };
 use crate::service::paging::Paging;
 
@@ -43,16 +43,26 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
-    /// Only needs in this status, e.g. `submitted` for a review queue.
-    #[param(value_type = Option<crate::domain::need::NeedStatus>)]
+    /// Words in the title or the description (at most 100 characters).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Only needs in any of these statuses, comma-separated (`submitted` for a review queue,
+    /// `submitted,verified`), each a `NeedStatus`.
+    #[param(pattern = r"^[a-z_]+(,[a-z_]+)*$", example = "submitted,verified")]
     pub status: Option<String>,
+    /// Only needs of any of these categories, comma-separated, each a `Category`.
+    #[param(pattern = r"^[a-z_]+(,[a-z_]+)*$", example = "education")]
+    pub category: Option<String>,
     /// Only needs in this region (any level: 2 to 12 digits).
     #[param(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]
     pub region: Option<String>,
     /// Only the needs of this household.
     #[serde(default, deserialize_with = "super::record_id")]
     pub household: Option<i64>,
-    /// From 1.
+    /// The order: most recently changed first unless given; ties by id, newest first.
+    #[param(value_type = Option<crate::store::needs::WorklistSort>)]
+    pub sort: Option<String>,
+    /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
     pub page: Option<u64>,
     /// 1 to 100; 20 by default.
     pub per_page: Option<u64>,
@@ -68,25 +78,30 @@ pub struct NoticeQuery {
     pub per_page: Option<u64>,
 }
 
-/// The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers).
+/// The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers),
+/// searched, filtered and sorted, each with what its staff see of it (`review`: a rejection's
+/// reason, the caller's next actions).
 #[utoipa::path(get, path = "/needs", tag = "needs", params(WorklistQuery),
-    responses((status = 200, body = NeedPage), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = WorklistPage),
+        (status = 400, body = ErrorBody, description = "`invalid_parameter` naming the parameter (`q`, `status`, `category`, `sort`, `page`, `per_page`, `household`), or `invalid_region_code`"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "`page_too_deep`, with `details.max_depth`")))]
 pub async fn worklist(
     state: web::Data<Context>,
     caller: Caller,
     query: web::Query<WorklistQuery>,
-) -> Result<web::Json<NeedPage>, ApiError> {
+) -> Result<web::Json<WorklistPage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
+    let params = WorklistParams {
+        status: query.status.as_deref(),
+        category: query.category.as_deref(),
+        region: query.region.as_deref(),
+        household: query.household,
+        q: query.q.as_deref(),
+        sort: query.sort.as_deref(),
+    };
     Ok(web::Json(
-        needs::worklist(
-            &state,
-            caller.actor(),
-            query.status.as_deref(),
-            query.region.as_deref(),
-            query.household,
-            paging,
-        )
-        .await?,
+        needs::worklist(&state, caller.actor(), params, paging).await?,
     ))
 }
 

@@ -17,7 +17,12 @@ use crate::service::paging::Paging;
 /// What the document says besides its operations, which the routes bring.
 #[derive(OpenApi)]
 #[openapi(
-    components(schemas(crate::validation::RegionCodeSchema, super::offers::PublicOfferStatus)),
+    components(schemas(
+        crate::validation::RegionCodeSchema,
+        super::offers::PublicOfferStatus,
+        crate::store::needs::WorklistSort,
+        crate::store::pledges::MinePledgeSort
+    )),
     info(
         title = "对接 Duijie API",
         description = "Social poverty-alleviation information platform. Errors are \

@@ -102,9 +102,15 @@ pub async fn of_need(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MineQuery {
-    /// Only pledges in this status.
-    #[param(value_type = Option<crate::domain::pledge::PledgeStatus>)]
+    /// Words in the title of the pledge's need (at most 100 characters).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Only pledges in any of these statuses, comma-separated, each a `PledgeStatus`.
+    #[param(pattern = r"^[a-z_]+(,[a-z_]+)*$", example = "pledged,shipped")]
     pub status: Option<String>,
+    /// The order: newest first unless given; ties by id.
+    #[param(value_type = Option<crate::store::pledges::MinePledgeSort>)]
+    pub sort: Option<String>,
     /// From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond).
     #[param(minimum = 1)]
     pub page: Option<u64>,
@@ -128,7 +134,12 @@ pub async fn mine(
     query: web::Query<MineQuery>,
 ) -> Result<web::Json<MyPledgePage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
-    let found = pledges::mine(&state, caller.actor(), query.status.as_deref(), paging).await?;
+    let params = pledges::MineParams {
+        status: query.status.as_deref(),
+        q: query.q.as_deref(),
+        sort: query.sort.as_deref(),
+    };
+    let found = pledges::mine(&state, caller.actor(), params, paging).await?;
     Ok(web::Json(MyPledgePage::of(found, paging)))
 }
 

@@ -10,6 +10,7 @@ pub mod follows;
 pub mod households;
 pub mod idempotency;
 pub mod keys;
+pub mod list_params;
 pub mod metrics;
 pub mod needs;
 pub mod notifications;

@@ -36,7 +36,9 @@ use crate::store::audit::{self, Entry, Origin};
 use crate::store::needs as need_store;
 use crate::store::organisations as organisation_store;
 use crate::store::outbox::{self, Message};
-use crate::store::pledges::{self as pledge_store, NewPledgeRow, PledgeRecord, Stamp};
+use crate::store::pledges::{
+    self as pledge_store, MinePledgeSort, NewPledgeRow, PledgeRecord, Stamp,
+};
 use crate::validation::{Text, request_body};
 
 /// The public name of an anonymous donor.
@@ -861,24 +863,42 @@ pub async fn of_need(
 
 /// One page of the caller's own pledges, newest first, optionally in one status, and how many
 /// there are.
+/// 我的认捐's parameters as the query string gives them; [`mine`] reads them, refusing each bad
+/// one by its name.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MineParams<'a> {
+    pub status: Option<&'a str>,
+    pub q: Option<&'a str>,
+    pub sort: Option<&'a str>,
+}
+
 pub async fn mine(
     app: &Context,
     actor: &Actor,
-    status: Option<&str>,
+    params: MineParams<'_>,
     paging: Paging,
 ) -> Result<(Vec<PledgeView>, u64), ApiError> {
-    let status = status
-        .map(|status| {
-            PledgeStatus::parse(status).ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidParameter,
-                    format!("status: must be one of {}", PledgeStatus::codes()),
-                )
-            })
-        })
-        .transpose()?;
+    let statuses = crate::service::list_params::several(
+        "status",
+        params.status,
+        PledgeStatus::parse,
+        PledgeStatus::codes,
+    )?;
+    let sort = crate::service::list_params::one(
+        "sort",
+        params.sort,
+        MinePledgeSort::parse,
+        MinePledgeSort::codes,
+    )?
+    .unwrap_or(MinePledgeSort::Newest);
+    let words = crate::service::list_params::words(params.q)?;
+    let list = pledge_store::MinePledges {
+        statuses: &statuses,
+        words: words.as_deref(),
+        sort,
+    };
     let (rows, total) =
-        pledge_store::of_donor_page(&app.db, actor.user_id, status, paging.page, paging.per_page)
+        pledge_store::of_donor_page(&app.db, actor.user_id, &list, paging.page, paging.per_page)
             .await?;
     // Their needs and receipt photos in two queries, not two per pledge.
     let need_ids: Vec<i64> = rows.iter().map(|p| p.need_id).collect();

@@ -207,6 +207,20 @@ pub mod seed;
 pub mod sign_in_failures;
 pub mod stats;
 
+/// `column` holds `words` (trimmed, non-empty), LIKE's own characters (`%`, `_`, `\\`) matched
+/// as themselves: the workspace lists' `q`.
+pub(crate) fn contains(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    words: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+    let escaped = words
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::col(column).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
 /// One page of `query`'s rows (`page` counts from 1) and how many rows it has in all: a
 /// `LIMIT`/`OFFSET` and a `COUNT` in the database, never the whole list in memory. Any query
 /// that pages (`Select`, `SelectTwo` of a row and its related one, …).

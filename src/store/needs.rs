@@ -442,10 +442,51 @@ pub struct Worklist<'a> {
     pub recorded: &'a Reach,
     /// Where the caller verifies needs: those past their draft.
     pub verified: &'a Reach,
-    pub status: Option<NeedStatus>,
+    /// Any of these statuses (every status when empty).
+    pub statuses: &'a [NeedStatus],
+    /// Any of these categories (every category when empty).
+    pub categories: &'a [Category],
     /// Within this region (any level).
     pub region: Option<&'a RegionCode>,
     pub household: Option<i64>,
+    /// Words in the title or the description.
+    pub words: Option<&'a str>,
+    pub sort: WorklistSort,
+}
+
+crate::domain::code_enum! {
+    /// How a worklist is ordered (`sort`); ties by id, in the same direction.
+    pub enum WorklistSort {
+        /// Most recently changed first (the default).
+        UpdatedDesc = ("updated_desc", "最近更新"),
+        /// Least recently changed first.
+        UpdatedAsc = ("updated_asc", "最早更新"),
+        /// Newest first.
+        CreatedDesc = ("created_desc", "最新录入"),
+        /// Oldest first.
+        CreatedAsc = ("created_asc", "最早录入"),
+        /// By title.
+        Title = ("title", "标题"),
+        /// Soonest deadline first.
+        Deadline = ("deadline", "截止日期"),
+    }
+}
+
+impl WorklistSort {
+    /// `query` in this order, then by id.
+    fn apply(self, query: Select<needs::Entity>) -> Select<needs::Entity> {
+        use needs::Column::*;
+        use sea_orm::Order::{Asc, Desc};
+        let (column, order) = match self {
+            Self::UpdatedDesc => (UpdatedAt, Desc),
+            Self::UpdatedAsc => (UpdatedAt, Asc),
+            Self::CreatedDesc => (CreatedAt, Desc),
+            Self::CreatedAsc => (CreatedAt, Asc),
+            Self::Title => (Title, Asc),
+            Self::Deadline => (Deadline, Asc),
+        };
+        query.order_by(column, order.clone()).order_by(Id, order)
+    }
 }
 
 /// The needs within `reach`, as a condition; `None` for none at all.
@@ -459,7 +500,7 @@ fn within(reach: &Reach) -> Option<Condition> {
     }
 }
 
-/// A page of a worklist, most recently changed first.
+/// A page of a worklist, in `list.sort`'s order.
 pub async fn worklist(
     db: &impl ConnectionTrait,
     list: &Worklist<'_>,
@@ -474,8 +515,11 @@ pub async fn worklist(
     });
     let scope = Condition::any().add_option(recorded).add_option(verified);
     let mut query = needs::Entity::find().filter(scope);
-    if let Some(status) = list.status {
-        query = query.filter(needs::Column::Status.eq(status));
+    if !list.statuses.is_empty() {
+        query = query.filter(needs::Column::Status.is_in(list.statuses.iter().copied()));
+    }
+    if !list.categories.is_empty() {
+        query = query.filter(needs::Column::Category.is_in(list.categories.iter().copied()));
     }
     if let Some(code) = list.region {
         query = query.filter(in_region(code));
@@ -483,10 +527,14 @@ pub async fn worklist(
     if let Some(household) = list.household {
         query = query.filter(needs::Column::HouseholdId.eq(household));
     }
-    let query = query
-        .order_by_desc(needs::Column::UpdatedAt)
-        .order_by_desc(needs::Column::Id);
-    page_of(db, query, page, per_page).await
+    if let Some(words) = list.words {
+        query = query.filter(
+            Condition::any()
+                .add(super::contains(needs::Column::Title, words))
+                .add(super::contains(needs::Column::Description, words)),
+        );
+    }
+    page_of(db, list.sort.apply(query), page, per_page).await
 }
 
 // ---------------------------------------------------------------------------------------------

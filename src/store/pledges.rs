@@ -178,17 +178,65 @@ pub async fn of_need_page(
 pub async fn of_donor_page(
     db: &impl ConnectionTrait,
     donor_user_id: i64,
-    status: Option<PledgeStatus>,
+    list: &MinePledges<'_>,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<PledgeRecord>, u64), DbErr> {
     let mut query = pledges::Entity::find().filter(pledges::Column::DonorUserId.eq(donor_user_id));
-    if let Some(status) = status {
-        query = query.filter(pledges::Column::Status.eq(status));
+    if !list.statuses.is_empty() {
+        query = query.filter(pledges::Column::Status.is_in(list.statuses.iter().copied()));
     }
-    let query = query.order_by_desc(pledges::Column::Id);
-    let (rows, total) = super::page_of(db, query, page, per_page).await?;
+    if let Some(words) = list.words {
+        // By its need's title (public text): a subquery, not a join, so the rows stay pledges.
+        query = query.filter(
+            pledges::Column::NeedId.in_subquery(
+                Query::select()
+                    .column(needs::Column::Id)
+                    .from(needs::Entity)
+                    .and_where(super::contains(needs::Column::Title, words))
+                    .to_owned(),
+            ),
+        );
+    }
+    let (rows, total) = super::page_of(db, list.sort.apply(query), page, per_page).await?;
     Ok((rows.into_iter().map(read).collect(), total))
+}
+
+/// What the donor's list of their pledges (我的认捐) asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct MinePledges<'a> {
+    /// Any of these statuses (every status when empty).
+    pub statuses: &'a [PledgeStatus],
+    /// Words in the title of the pledge's need.
+    pub words: Option<&'a str>,
+    pub sort: MinePledgeSort,
+}
+
+crate::domain::code_enum! {
+    /// How the donor's pledges are ordered (`sort`); ties by id, in the same direction.
+    pub enum MinePledgeSort {
+        /// Newest first (the default).
+        Newest = ("newest", "最新"),
+        /// Oldest first.
+        Oldest = ("oldest", "最早"),
+        /// The largest quantity first.
+        QuantityDesc = ("quantity_desc", "数量从多到少"),
+        /// The smallest quantity first.
+        QuantityAsc = ("quantity_asc", "数量从少到多"),
+    }
+}
+
+impl MinePledgeSort {
+    fn apply(self, query: sea_orm::Select<pledges::Entity>) -> sea_orm::Select<pledges::Entity> {
+        use pledges::Column::{Id, Quantity};
+        use sea_orm::Order::{Asc, Desc};
+        match self {
+            Self::Newest => query.order_by(Id, Desc),
+            Self::Oldest => query.order_by(Id, Asc),
+            Self::QuantityDesc => query.order_by(Quantity, Desc).order_by(Id, Desc),
+            Self::QuantityAsc => query.order_by(Quantity, Asc).order_by(Id, Asc),
+        }
+    }
 }
 
 /// How many of the donor's pledges are not yet shipped, whoever they were made for.

@@ -916,3 +916,89 @@ db_test! {
         assert_eq!(status, 200, "a live session is kept");
     }
 }
+
+db_test! {
+    async fn the_worklist_is_searched_filtered_and_sorted_on_the_server(backend: Backend) {
+        let app = TestApp::spawn_with_demo(backend).await;
+        let cadre = app.login_demo("cadre").await;
+        let verifier = app.login_demo("verifier").await;
+        let with = |title: &str, description: &str, category: &str| {
+            let mut body = desks(&app);
+            body["title"] = json!(title);
+            body["description"] = json!(description);
+            body["category"] = json!(category);
+            body
+        };
+        let desks_id = create(&cadre, &with("村小学课桌椅", "墩背村小学课桌椅破旧，需要新课桌椅五十套。", "education")).await;
+        app.clock.advance(Duration::minutes(1));
+        let seeds_id = create(&cadre, &with("春耕种子化肥", "合作社春耕缺少种子和化肥，100%用于大田。", "industry")).await;
+        app.clock.advance(Duration::minutes(1));
+        let roof_id = create(&cadre, &with("危房屋顶修缮", "屋顶漏雨，需要瓦片和人工，秋季前修好。", "housing")).await;
+        step(&cadre, seeds_id, "submit").await;
+        step(&cadre, roof_id, "submit").await;
+        app.clock.advance(Duration::minutes(1));
+        let (status, rejected) = verifier
+            .post(&format!("/api/v1/needs/{roof_id}/reject"), &json!({"reason": "缺少房屋鉴定照片"}))
+            .await;
+        assert_eq!(status, 200, "{rejected}");
+
+        let ids = |page: &Value| -> Vec<i64> {
+            page["items"].as_array().unwrap().iter().map(|n| n["id"].as_i64().unwrap()).collect()
+        };
+        // Words in the title or the description; LIKE's `%` is a character like any other.
+        let (status, found) = cadre.get("/api/v1/needs?q=%E8%AF%BE%E6%A1%8C").await; // 课桌
+        assert_eq!(status, 200, "{found}");
+        assert_eq!((ids(&found), found["total"].clone()), (vec![desks_id], json!(1)));
+        let (_, found) = cadre.get("/api/v1/needs?q=%E7%93%A6%E7%89%87").await; // 瓦片, description only
+        assert_eq!(ids(&found), [roof_id]);
+        let (_, found) = cadre.get("/api/v1/needs?q=100%25").await;
+        assert_eq!(ids(&found), [seeds_id], "100% matches the text holding it");
+        let (_, found) = cadre.get("/api/v1/needs?q=%25%25").await;
+        assert_eq!(found["total"], 0, "%% is no wildcard: {found}");
+        // Several statuses, a category.
+        let (_, found) = cadre.get("/api/v1/needs?status=submitted,rejected&sort=created_asc").await;
+        assert_eq!(ids(&found), [seeds_id, roof_id]);
+        let (_, found) = cadre.get("/api/v1/needs?category=education,housing&sort=created_asc").await;
+        assert_eq!(ids(&found), [desks_id, roof_id]);
+        // Sorts, with totals that do not depend on the page.
+        let (_, found) = cadre.get("/api/v1/needs?sort=created_desc&per_page=2").await;
+        assert_eq!((ids(&found), found["total"].clone()), (vec![roof_id, seeds_id], json!(3)));
+        let (_, found) = cadre.get("/api/v1/needs?sort=created_desc&per_page=2&page=2").await;
+        assert_eq!((ids(&found), found["total"].clone()), (vec![desks_id], json!(3)));
+        let (_, found) = cadre.get("/api/v1/needs?sort=updated_desc").await;
+        assert_eq!(ids(&found)[0], roof_id, "the rejection changed it last");
+        let (_, found) = cadre.get("/api/v1/needs?sort=title").await;
+        let titles: Vec<&str> =
+            found["items"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+        let mut sorted = titles.clone();
+        sorted.sort();
+        assert_eq!(titles, sorted);
+        // A verifier's queue holds the submitted need, with what they may do to it.
+        let (_, queue) = verifier.get("/api/v1/needs?status=submitted").await;
+        assert_eq!(ids(&queue), [seeds_id]);
+        let actions = &queue["items"][0]["review"]["allowed_actions"];
+        assert!(actions.as_array().unwrap().contains(&json!("verify")), "{actions}");
+        // A rejected need carries its reason, for its staff only; it is final (nothing more to
+        // do to it: its village records the need anew).
+        let (_, mine) = cadre.get("/api/v1/needs?status=rejected").await;
+        assert_eq!(mine["items"][0]["review"]["rejection_reason"], "缺少房屋鉴定照片");
+        assert_eq!(mine["items"][0]["review"]["allowed_actions"], json!([]), "{mine}");
+        let (status, _) = app.get_json(&format!("/api/v1/needs/{roof_id}")).await;
+        assert_eq!(status, 404, "a rejected need is no one's but its staff's");
+        // Each bad value is refused naming its parameter.
+        for (bad, name) in [
+            ("status=submitted,lost", "status"),
+            ("category=toys", "category"),
+            ("sort=newest", "sort"),
+        ] {
+            let (status, error) = cadre.get(&format!("/api/v1/needs?{bad}")).await;
+            assert_eq!(status, 400, "{bad}: {error}");
+            assert_error_code(&error, "invalid_parameter");
+            assert!(error["error"]["message"].as_str().unwrap().contains(name), "{bad}: {error}");
+        }
+        let long = "字".repeat(101);
+        let (status, error) = cadre.get(&format!("/api/v1/needs?q={long}")).await;
+        assert_eq!(status, 400, "{error}");
+        assert!(error["error"]["message"].as_str().unwrap().starts_with("q:"), "{error}");
+    }
+}

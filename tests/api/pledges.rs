@@ -647,3 +647,73 @@ db_test! {
         assert!(!public.to_string().contains(head));
     }
 }
+
+db_test! {
+    async fn my_pledges_are_searched_by_need_title_filtered_and_sorted(backend: Backend) {
+        let app = app(backend).await;
+        let desks = published(&app, 50, 1).await;
+        let cadre = app.login_demo("cadre").await;
+        let verifier = app.login_demo("verifier").await;
+        let (status, need) = cadre
+            .post(
+                "/api/v1/needs",
+                &json!({
+                    "beneficiary": "village",
+                    "village_code": VILLAGE,
+                    "category": "education",
+                    "title": "图书角_100%新书",
+                    "description": "村小学图书角需要新书，秋季开学前到位。",
+                    "unit": "set",
+                    "target_quantity": 50,
+                    "unit_value_fen": 30_000,
+                    "deadline": (app.clock.now() + Duration::days(60)).to_rfc3339(),
+                }),
+            )
+            .await;
+        assert_eq!(status, 201, "{need}");
+        let books = need["id"].as_i64().unwrap();
+        submit_and_verify(&cadre, &verifier, books).await;
+        let donor = app.login_demo("donor").await;
+        let mut ids = Vec::new();
+        for (need, quantity) in [(desks, 2), (books, 5), (desks, 3)] {
+            let (status, body) = pledge(&donor, need, quantity).await;
+            assert_eq!(status, 201, "{body}");
+            ids.push(body["id"].as_i64().unwrap());
+        }
+        let (status, body) = donor
+            .post(&format!("/api/v1/pledges/{}/cancel", ids[2]), &json!({}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let listed = |page: &Value| -> Vec<i64> {
+            page["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect()
+        };
+        let (status, all) = donor.get("/api/v1/me/pledges").await;
+        assert_eq!(status, 200, "{all}");
+        assert_eq!(listed(&all), [ids[2], ids[1], ids[0]], "newest first");
+        let (_, oldest) = donor.get("/api/v1/me/pledges?sort=oldest&per_page=2").await;
+        assert_eq!((listed(&oldest), oldest["total"].clone()), (vec![ids[0], ids[1]], json!(3)));
+        let (_, largest) = donor.get("/api/v1/me/pledges?sort=quantity_desc").await;
+        assert_eq!(listed(&largest), [ids[1], ids[2], ids[0]]);
+        // By the need's title; `_` and `%` are characters like any other.
+        let (_, found) = donor.get("/api/v1/me/pledges?q=%E5%9B%BE%E4%B9%A6").await; // 图书
+        assert_eq!(listed(&found), [ids[1]]);
+        let (_, found) = donor.get("/api/v1/me/pledges?q=_100%25").await;
+        assert_eq!(listed(&found), [ids[1]]);
+        let (_, found) = donor.get("/api/v1/me/pledges?q=%25%25").await;
+        assert_eq!(found["total"], 0, "{found}");
+        // Several statuses.
+        let (_, open) = donor.get("/api/v1/me/pledges?status=pledged,shipped").await;
+        assert_eq!(listed(&open), [ids[1], ids[0]]);
+        let (_, cancelled) = donor.get("/api/v1/me/pledges?status=cancelled").await;
+        assert_eq!(listed(&cancelled), [ids[2]]);
+        // Another donor's list holds none of them.
+        let (_, theirs) = app.login_demo("enterprise").await.get("/api/v1/me/pledges?q=%E5%9B%BE%E4%B9%A6").await;
+        assert_eq!(theirs["total"], 0);
+        for (bad, name) in [("status=pledged,lost", "status"), ("sort=amount", "sort")] {
+            let (status, error) = donor.get(&format!("/api/v1/me/pledges?{bad}")).await;
+            assert_eq!(status, 400, "{bad}: {error}");
+            assert_error_code(&error, "invalid_parameter");
+            assert!(error["error"]["message"].as_str().unwrap().starts_with(name), "{error}");
+        }
+    }
+}

@@ -523,7 +523,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers). */
+        /**
+         * The caller's worklist: needs of their villages (cadres) or towns and counties (verifiers),
+         *     searched, filtered and sorted, each with what its staff see of it (`review`: a rejection's
+         *     reason, the caller's next actions).
+         */
         get: operations["get_needs"];
         put?: never;
         /** Record a need as a draft (cadres of its village). */
@@ -2492,6 +2496,11 @@ export interface components {
             /** @description Its 消费帮扶 purchases of products from the pairing's regions. */
             purchases: components["schemas"]["Purchases"];
         };
+        /**
+         * @description Newest = newest (最新); Oldest = oldest (最早); QuantityDesc = quantity_desc (数量从多到少); QuantityAsc = quantity_asc (数量从少到多);
+         * @enum {string}
+         */
+        MinePledgeSort: "newest" | "oldest" | "quantity_desc" | "quantity_asc";
         Month: {
             /**
              * Format: int64
@@ -4284,6 +4293,28 @@ export interface components {
             mobile?: string | null;
             roles: components["schemas"]["RoleView"][];
         };
+        /**
+         * @description A need in its staff's worklist: its public form, and what its staff see besides (a
+         *     rejection's reason, what the caller may do to it next). Never on a public list.
+         */
+        WorkItem: components["schemas"]["PublicNeed"] & {
+            review: components["schemas"]["NeedReview"];
+        };
+        /** @description A page of a worklist. */
+        WorklistPage: {
+            items: components["schemas"]["WorkItem"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description UpdatedDesc = updated_desc (最近更新); UpdatedAsc = updated_asc (最早更新); CreatedDesc = created_desc (最新录入); CreatedAsc = created_asc (最早录入); Title = title (标题); Deadline = deadline (截止日期);
+         * @enum {string}
+         */
+        WorklistSort: "updated_desc" | "updated_asc" | "created_desc" | "created_asc" | "title" | "deadline";
     };
     responses: never;
     parameters: never;
@@ -7415,8 +7446,15 @@ export interface operations {
     get_me_pledges: {
         parameters: {
             query?: {
-                /** @description Only pledges in this status. */
-                status?: components["schemas"]["PledgeStatus"];
+                /** @description Words in the title of the pledge's need (at most 100 characters). */
+                q?: string;
+                /**
+                 * @description Only pledges in any of these statuses, comma-separated, each a `PledgeStatus`.
+                 * @example pledged,shipped
+                 */
+                status?: string;
+                /** @description The order: newest first unless given; ties by id. */
+                sort?: components["schemas"]["MinePledgeSort"];
                 /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
                 page?: number;
                 /** @description 1 to 100; 20 by default. */
@@ -7587,13 +7625,26 @@ export interface operations {
     get_needs: {
         parameters: {
             query?: {
-                /** @description Only needs in this status, e.g. `submitted` for a review queue. */
-                status?: components["schemas"]["NeedStatus"];
+                /** @description Words in the title or the description (at most 100 characters). */
+                q?: string;
+                /**
+                 * @description Only needs in any of these statuses, comma-separated (`submitted` for a review queue,
+                 *     `submitted,verified`), each a `NeedStatus`.
+                 * @example submitted,verified
+                 */
+                status?: string;
+                /**
+                 * @description Only needs of any of these categories, comma-separated, each a `Category`.
+                 * @example education
+                 */
+                category?: string;
                 /** @description Only needs in this region (any level: 2 to 12 digits). */
                 region?: string;
                 /** @description Only the needs of this household. */
                 household?: number;
-                /** @description From 1. */
+                /** @description The order: most recently changed first unless given; ties by id, newest first. */
+                sort?: components["schemas"]["WorklistSort"];
+                /** @description From 1; `page × per_page` at most 10,000 (`page_too_deep` beyond). */
                 page?: number;
                 /** @description 1 to 100; 20 by default. */
                 per_page?: number;
@@ -7609,10 +7660,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NeedPage"];
+                    "application/json": components["schemas"]["WorklistPage"];
                 };
             };
-            /** @description `invalid_parameter`, `invalid_json` or `validation_failed`: the request breaks what this document states (a type, a required field, a length, a bound, a pattern, a code list) */
+            /** @description `invalid_parameter` naming the parameter (`q`, `status`, `category`, `sort`, `page`, `per_page`, `household`), or `invalid_region_code` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7621,7 +7672,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `unauthenticated`: sign in first, or the Authorization header sent names no valid API token (not `Bearer <token>`, expired or revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7656,7 +7706,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `validation_failed`, `private_data` or `invalid_token`: the fields at fault break only rules this document cannot state, each named by its field code (`required_with`, `exceeds`, `not_found_reference`, `future` …); `page_too_deep`: `page × per_page` past the first 10,000 items */
+            /** @description `page_too_deep`, with `details.max_depth` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -23,10 +23,13 @@ use crate::domain::projection::NeedRecord;
 use crate::domain::region::RegionCode;
 use crate::error::{ApiError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::service::Context;
+use crate::service::list_params;
 use crate::service::paging::Paging;
 use crate::store::audit::{self, Entry, Origin};
 use crate::store::households as household_store;
-use crate::store::needs::{self as need_store, NeedContent, NewDraft, NewEvent, StatusMove};
+use crate::store::needs::{
+    self as need_store, NeedContent, NewDraft, NewEvent, StatusMove, WorklistSort,
+};
 use crate::store::objections as objection_store;
 use crate::store::outbox::{self, Message};
 use crate::store::photos::{self as photo_store, StoredPhoto};
@@ -183,6 +186,36 @@ pub struct NeedReview {
     /// What the caller may do to the need now: `edit`, `submit`, `verify`, `reject`,
     /// `withdraw`, `close`, `take_down`.
     pub allowed_actions: Vec<String>,
+}
+
+/// The worklist's parameters as the query string gives them; [`worklist`] reads them, refusing
+/// each bad one by its name.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WorklistParams<'a> {
+    pub status: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub household: Option<i64>,
+    pub q: Option<&'a str>,
+    pub sort: Option<&'a str>,
+}
+
+/// A need in its staff's worklist: its public form, and what its staff see besides (a
+/// rejection's reason, what the caller may do to it next). Never on a public list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkItem {
+    #[serde(flatten)]
+    pub need: PublicNeed,
+    pub review: NeedReview,
+}
+
+/// A page of a worklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorklistPage {
+    pub items: Vec<WorkItem>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
 }
 
 /// A page of needs.
@@ -1008,37 +1041,61 @@ pub async fn notices(
 pub async fn worklist(
     app: &Context,
     actor: &Actor,
-    status: Option<&str>,
-    region: Option<&str>,
-    household: Option<i64>,
+    params: WorklistParams<'_>,
     paging: Paging,
-) -> Result<NeedPage, ApiError> {
+) -> Result<WorklistPage, ApiError> {
     // A cadre's needs in any status; a verifier's once submitted.
     let recorded = reach(actor, Action::RecordNeed);
     let verified = reach(actor, Action::VerifyNeed);
     if recorded == Reach::Nowhere && verified == Reach::Nowhere {
         return Err(ApiError::forbidden());
     }
-    let status = status
-        .map(|status| {
-            NeedStatus::parse(status).ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidParameter,
-                    format!("status: must be one of {}", NeedStatus::codes()),
-                )
-            })
-        })
-        .transpose()?;
-    let region = region_param(region)?;
+    let statuses = list_params::several(
+        "status",
+        params.status,
+        NeedStatus::parse,
+        NeedStatus::codes,
+    )?;
+    let categories = list_params::several(
+        "category",
+        params.category,
+        Category::parse,
+        Category::codes,
+    )?;
+    let sort = list_params::one(
+        "sort",
+        params.sort,
+        WorklistSort::parse,
+        WorklistSort::codes,
+    )?
+    .unwrap_or(WorklistSort::UpdatedDesc);
+    let words = list_params::words(params.q)?;
+    let region = region_param(params.region)?;
     let list = need_store::Worklist {
         recorded: &recorded,
         verified: &verified,
-        status,
+        statuses: &statuses,
+        categories: &categories,
         region: region.as_ref(),
-        household,
+        household: params.household,
+        words: words.as_deref(),
+        sort,
     };
     let (rows, total) = need_store::worklist(&app.db, &list, paging.page, paging.per_page).await?;
-    page_of(app, rows, total, paging).await
+    let context = PublicContext::load(&app.db, &rows).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(WorkItem {
+            need: public_need(row, &context),
+            review: review(app, actor, row).await?,
+        });
+    }
+    Ok(WorklistPage {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
 }
 
 /// Ids of needs whose notice period has ended by `now`, oldest first.

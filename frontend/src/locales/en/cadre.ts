@@ -105,6 +105,11 @@ export default {
     emptyStatus: 'No needs “{status}”.',
     deadline: 'Deadline {date}',
     noticeEnds: 'In notice until {date}',
+    search: 'Search titles and descriptions',
+    sortBy: 'Sort by',
+    sort: { updated_desc: 'Recently changed', updated_asc: 'Least recently changed', created_desc: 'Newest', created_asc: 'Oldest', title: 'Title', deadline: 'Deadline soonest' },
+    emptySearch: 'No needs contain “{words}”.',
+    rejected: { reason: 'Not approved: {reason}', next: 'A rejected need cannot be changed. Correct what the reason says, record it again and submit it for review.', again: 'Record it again' },
     action: { edit: 'Edit', submit: 'Submit for review', withdraw: 'Withdraw', close: 'Close' },
     confirm: {
       submit: 'Submit “{title}” for review? It cannot be edited afterwards; once verified it enters its public notice.',

@@ -105,6 +105,11 @@ export default {
     emptyStatus: '没有“{status}”的需求。',
     deadline: '截止 {date}',
     noticeEnds: '公示至 {date}',
+    search: '搜索标题或说明',
+    sortBy: '排序',
+    sort: { updated_desc: '最近更新', updated_asc: '最早更新', created_desc: '最新录入', created_asc: '最早录入', title: '按标题', deadline: '截止日期最近' },
+    emptySearch: '没有含“{words}”的需求。',
+    rejected: { reason: '未通过原因：{reason}', next: '审核未通过的需求不能再修改。请按原因更正后重新录入并提交审核。', again: '重新录入' },
     action: { edit: '编辑', submit: '提交审核', withdraw: '撤回', close: '结束需求' },
     confirm: {
       submit: '提交“{title}”审核？提交后不能再编辑，审核通过后进入公示。',

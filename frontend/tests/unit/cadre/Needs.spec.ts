@@ -72,3 +72,32 @@ describe('the cadre’s needs worklist', () => {
     expect(wrapper.find('[data-testid="cadre-need-row"]').exists()).toBe(false)
   })
 })
+
+describe('the worklist’s search, order and rejections', () => {
+  it('asks the server for the words and the order the route holds', async () => {
+    const { api } = await mountPage({ 'GET /api/v1/needs': page([publicNeed()]), 'GET /api/v1/needs/1/pledges': paged([]) }, '/cadre/needs?q=课桌&sort=deadline&page=2')
+    expect(api.calls[0]?.url).toBe(`/api/v1/needs?q=${encodeURIComponent('课桌')}&sort=deadline&page=2&per_page=20`)
+  })
+
+  it('puts typed words into the route once typing rests, back on the first page', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const { wrapper, router } = await mountPage({ 'GET /api/v1/needs': page([]) }, '/cadre/needs?page=3')
+      await wrapper.get('input[placeholder="搜索标题或说明"]').setValue('课桌')
+      expect(router.currentRoute.value.query.q).toBeUndefined()
+      vi.advanceTimersByTime(400)
+      await flushPromises()
+      expect(router.currentRoute.value.query).toEqual({ q: '课桌' })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('shows a rejected need’s reason and its next step', async () => {
+    const rejected = { ...publicNeed({ id: 6, status: 'rejected', pledged_quantity: 0 }), review: { rejection_reason: '缺少房屋鉴定照片', allowed_actions: [] } }
+    const { wrapper } = await mountPage({ 'GET /api/v1/needs': page([rejected]) })
+    const note = row(wrapper, 6).get('[data-testid="cadre-need-rejection"]')
+    expect(note.text()).toContain('未通过原因：缺少房屋鉴定照片')
+    expect(note.get('[data-testid="cadre-need-record-again"]').attributes('href')).toBe('/cadre/needs/new')
+  })
+})
