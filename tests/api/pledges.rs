@@ -50,6 +50,11 @@ pub(crate) fn uncapped(s: &mut duijie::config::Settings) {
 
 /// Publishes a village need for `target` desk sets and returns its id.
 pub(crate) async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
+    published_titled(app, "村小学课桌椅", target, min).await
+}
+
+/// Publishes a village need called `title` for `target` sets of education and returns its id.
+pub(crate) async fn published_titled(app: &TestApp, title: &str, target: i64, min: i64) -> i64 {
     let cadre = app.login_demo("cadre").await;
     let verifier = app.login_demo("verifier").await;
     let (status, need) = cadre
@@ -59,7 +64,7 @@ pub(crate) async fn published(app: &TestApp, target: i64, min: i64) -> i64 {
                 "beneficiary": "village",
                 "village_code": VILLAGE,
                 "category": "education",
-                "title": "村小学课桌椅",
+                "title": title,
                 "description": "村小学需要新课桌椅，秋季开学前到位。",
                 "unit": "set",
                 "target_quantity": target,
@@ -652,27 +657,7 @@ db_test! {
     async fn my_pledges_are_searched_by_need_title_filtered_and_sorted(backend: Backend) {
         let app = app(backend).await;
         let desks = published(&app, 50, 1).await;
-        let cadre = app.login_demo("cadre").await;
-        let verifier = app.login_demo("verifier").await;
-        let (status, need) = cadre
-            .post(
-                "/api/v1/needs",
-                &json!({
-                    "beneficiary": "village",
-                    "village_code": VILLAGE,
-                    "category": "education",
-                    "title": "图书角_100%新书",
-                    "description": "村小学图书角需要新书，秋季开学前到位。",
-                    "unit": "set",
-                    "target_quantity": 50,
-                    "unit_value_fen": 30_000,
-                    "deadline": (app.clock.now() + Duration::days(60)).to_rfc3339(),
-                }),
-            )
-            .await;
-        assert_eq!(status, 201, "{need}");
-        let books = need["id"].as_i64().unwrap();
-        submit_and_verify(&cadre, &verifier, books).await;
+        let books = published_titled(&app, "图书角_100%新书", 50, 1).await;
         let donor = app.login_demo("donor").await;
         let mut ids = Vec::new();
         for (need, quantity) in [(desks, 2), (books, 5), (desks, 3)] {

@@ -29,7 +29,7 @@ const COOPS = ['平远县墩背村蜂业专业合作社（演示）', '平远县
 const PAIRING = '广州 → 梅州、清远 对口帮扶'
 
 /** What each demo account's menu holds, in its order, past its own giving. */
-const ROLES: Record<string, { groups: string[]; pages: Visit[] | ((page: Page) => Promise<Visit[]>) }> = {
+const ROLES: Record<string, { groups: string[] | ((page: Page) => Promise<string[]>); pages: Visit[] | ((page: Page) => Promise<Visit[]>) }> = {
   donor: { groups: [MINE], pages: mine },
   cadre: {
     groups: [MINE, '村务'],
@@ -68,10 +68,14 @@ const ROLES: Record<string, { groups: string[]; pages: Visit[] | ((page: Page) =
       products('我的单位'),
     ],
   },
+  // The administrator may also administer organisations it registered (the trade flow registers
+  // a cooperative when the demo has none): those are in its menu too, under 我的单位.
   admin: {
-    groups: [MINE, '管理'],
-    pages: [
+    groups: async (page) => [MINE, ...((await administered(page)).length ? ['我的单位'] : []), '管理'],
+    pages: async (page) => [
       ...mine,
+      ...(await administered(page)),
+      ...((await administered(page)).length ? [products('我的单位')] : []),
       { item: 'admin-organisations', heading: '组织审核', crumbs: ['管理', '组织审核'] },
       { item: 'admin-users', heading: '用户与角色', crumbs: ['管理', '用户与角色'] },
     ],
@@ -85,6 +89,19 @@ async function idOf(page: Page, name: string): Promise<string> {
   return (await item.getAttribute('data-testid'))!.replace(/^menu-/, '')
 }
 const orgId = async (page: Page, name: string) => Number((await idOf(page, name)).replace('organisation-', ''))
+
+/** The organisations the menu lists under 我的单位, as visits. */
+async function administered(page: Page): Promise<Visit[]> {
+  const links = page.getByTestId('workspace-menu').locator('[data-testid^="menu-organisation-"]')
+  // An organisation is called `#<id>` until its name has loaded.
+  await expect(links.filter({ hasText: /#\d+/ })).toHaveCount(0)
+  const visits: Visit[] = []
+  for (const link of await links.all()) {
+    const name = (await link.innerText()).trim()
+    visits.push(organisation(Number((await link.getAttribute('data-testid'))!.replace('menu-organisation-', '')), name))
+  }
+  return visits
+}
 
 /** Nothing sticks out sideways: not the page, not the menu. */
 async function expectNoOverflow(page: Page) {
@@ -109,7 +126,9 @@ for (const [who, role] of Object.entries(ROLES)) {
     await expect(menu).toBeVisible()
     await expect(page.getByTestId('workspace-public-hall')).toHaveAttribute('href', '/needs')
     await expect(page.getByTestId('signed-in-as')).toBeVisible()
-    await expect(menu.locator('.group-label')).toHaveText(role.groups)
+    await expect(menu.getByTestId('menu-tokens')).toBeVisible()
+    const groups = typeof role.groups === 'function' ? await role.groups(page) : role.groups
+    await expect(menu.locator('.group-label')).toHaveText(groups)
 
     const pages = typeof role.pages === 'function' ? await role.pages(page) : role.pages
     await expect(menu.locator('.menu-item')).toHaveCount(pages.length)
