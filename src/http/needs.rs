@@ -43,15 +43,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
-    /// Words in the title or the description (at most 100 characters).
-    #[param(max_length = 100)]
+    /// Words in the title or the description (at most 100 characters, no U+0000).
+    #[param(max_length = 100, pattern = r"^[^\x00]*$")]
     pub q: Option<String>,
     /// Only needs in any of these statuses, comma-separated (`submitted` for a review queue,
     /// `submitted,verified`), each a `NeedStatus`.
-    #[param(pattern = r"^[a-z_]+(,[a-z_]+)*$", example = "submitted,verified")]
+    #[param(
+        pattern = r"^(draft|submitted|verified|in_notice|published|fully_pledged|fulfilled|closed|rejected|withdrawn|suspended|expired|taken_down)(,(draft|submitted|verified|in_notice|published|fully_pledged|fulfilled|closed|rejected|withdrawn|suspended|expired|taken_down))*$",
+        example = "submitted,verified"
+    )]
     pub status: Option<String>,
     /// Only needs of any of these categories, comma-separated, each a `Category`.
-    #[param(pattern = r"^[a-z_]+(,[a-z_]+)*$", example = "education")]
+    #[param(
+        pattern = r"^(education|medical|industry|employment|housing|infrastructure|daily_goods|consumption)(,(education|medical|industry|employment|housing|infrastructure|daily_goods|consumption))*$",
+        example = "education"
+    )]
     pub category: Option<String>,
     /// Only needs in this region (any level: 2 to 12 digits).
     #[param(pattern = r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$")]

@@ -459,6 +459,34 @@ mod tests {
         assert_eq!(id["type"], "integer", "{id}");
     }
 
+    /// A list filter that takes several codes, comma-separated, says exactly which codes: its
+    /// pattern is the one its enum makes, so that what the document allows is what is taken.
+    #[test]
+    fn code_list_filters_list_their_codes() {
+        use crate::domain::{need, pledge};
+        use crate::service::list_params::codes_pattern;
+        let doc = serde_json::to_value(api_document()).unwrap();
+        let pattern = |path: &str, name: &str| {
+            doc["paths"][path]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap()["schema"]["pattern"]
+                .clone()
+        };
+        let codes = |all: Vec<&'static str>| serde_json::Value::from(codes_pattern(&all));
+        let statuses = need::NeedStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(pattern("/api/v1/needs", "status"), codes(statuses));
+        let categories = need::Category::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(pattern("/api/v1/needs", "category"), codes(categories));
+        let pledges = pledge::PledgeStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(pattern("/api/v1/me/pledges", "status"), codes(pledges));
+    }
+
     /// The front end's typed client (`frontend/src/api/schema.d.ts`) is generated from a copy of
     /// this document; the copy must be the document the handlers describe.
     #[test]

@@ -102,11 +102,14 @@ pub async fn of_need(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MineQuery {
-    /// Words in the title of the pledge's need (at most 100 characters).
-    #[param(max_length = 100)]
+    /// Words in the title of the pledge's need (at most 100 characters, no U+0000).
+    #[param(max_length = 100, pattern = r"^[^\x00]*$")]
     pub q: Option<String>,
     /// Only pledges in any of these statuses, comma-separated, each a `PledgeStatus`.
-    #[param(pattern = r"^[a-z_]+(,[a-z_]+)*$", example = "pledged,shipped")]
+    #[param(
+        pattern = r"^(pledged|shipped|received|thanked|cancelled|expired)(,(pledged|shipped|received|thanked|cancelled|expired))*$",
+        example = "pledged,shipped"
+    )]
     pub status: Option<String>,
     /// The order: newest first unless given; ties by id.
     #[param(value_type = Option<crate::store::pledges::MinePledgeSort>)]

@@ -32,7 +32,7 @@ pub fn one<T>(
     parse: impl Fn(&str) -> Option<T>,
     codes: impl Fn() -> String,
 ) -> Result<Option<T>, ApiError> {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
     parse(raw)
@@ -41,18 +41,19 @@ pub fn one<T>(
 }
 
 /// Codes of `name`, comma-separated, each read by `parse`, repeats dropped; empty when not
-/// given. Any of them matches.
+/// given. Any of them matches. The codes are taken exactly as the API document's pattern
+/// ([`codes_pattern`]) has them: given empty, or with spaces, the parameter is refused.
 pub fn several<T: PartialEq>(
     name: &str,
     raw: Option<&str>,
     parse: impl Fn(&str) -> Option<T>,
     codes: impl Fn() -> String,
 ) -> Result<Vec<T>, ApiError> {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+    let Some(raw) = raw else {
         return Ok(Vec::new());
     };
     let mut found = Vec::new();
-    for code in raw.split(',').map(str::trim) {
+    for code in raw.split(',') {
         let value =
             parse(code).ok_or_else(|| bad(name, format!("each must be one of {}", codes())))?;
         if !found.contains(&value) {
@@ -65,6 +66,14 @@ pub fn several<T: PartialEq>(
     Ok(found)
 }
 
+/// The pattern of a parameter holding one or several of these codes, comma-separated, as the
+/// API document states it (`^(a|b)(,(a|b))*$`): the `#[param(pattern)]` of such a parameter is
+/// this, written out, and a test holds the two together.
+pub fn codes_pattern(codes: &[&str]) -> String {
+    let one = codes.join("|");
+    format!("^({one})(,({one}))*$")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,17 +84,28 @@ mod tests {
     fn codes_are_read_once_or_several_and_refusals_name_the_parameter() {
         let statuses = several(
             "status",
-            Some("submitted, rejected,submitted"),
+            Some("submitted,rejected,submitted"),
             NeedStatus::parse,
             NeedStatus::codes,
         )
         .unwrap();
         assert_eq!(statuses, [NeedStatus::Submitted, NeedStatus::Rejected]);
         assert!(
-            several("status", Some(" "), NeedStatus::parse, NeedStatus::codes)
+            several("status", None, NeedStatus::parse, NeedStatus::codes)
                 .unwrap()
                 .is_empty()
         );
+        // Exactly as the document's pattern has them: nothing empty, no spaces.
+        for raw in ["", " ", "submitted, rejected", "submitted,"] {
+            let error =
+                several("status", Some(raw), NeedStatus::parse, NeedStatus::codes).unwrap_err();
+            assert!(
+                error.message.starts_with("status: "),
+                "{raw:?}: {}",
+                error.message
+            );
+        }
+        assert!(one("sort", Some(""), NeedStatus::parse, NeedStatus::codes).is_err());
         let error = several(
             "status",
             Some("submitted,lost"),

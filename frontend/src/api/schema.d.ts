@@ -7446,7 +7446,7 @@ export interface operations {
     get_me_pledges: {
         parameters: {
             query?: {
-                /** @description Words in the title of the pledge's need (at most 100 characters). */
+                /** @description Words in the title of the pledge's need (at most 100 characters, no U+0000). */
                 q?: string;
                 /**
                  * @description Only pledges in any of these statuses, comma-separated, each a `PledgeStatus`.
@@ -7625,7 +7625,7 @@ export interface operations {
     get_needs: {
         parameters: {
             query?: {
-                /** @description Words in the title or the description (at most 100 characters). */
+                /** @description Words in the title or the description (at most 100 characters, no U+0000). */
                 q?: string;
                 /**
                  * @description Only needs in any of these statuses, comma-separated (`submitted` for a review queue,
